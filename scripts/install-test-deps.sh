@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite needs, when they are missing (run as root on Debian):
+# chromium (Playwright drives it), openssh-server/client (deploy tests), qemu-system-x86 (real-kernel
+# IPVS lab), xvfb (Electron launch tests), iproute2 (network namespaces), busybox (lab web servers).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null || need+=(openssh-client)
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v xvfb-run >/dev/null || need+=(xvfb)
+command -v ip >/dev/null || need+=(iproute2)
+command -v busybox >/dev/null || need+=(busybox)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "missing packages: ${need[*]} (run this script as root)" >&2; exit 1; fi
+  echo "installing: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+echo "test dependencies present"

@@ -1,0 +1,5 @@
+export * from './types.ts';
+export * from './schema.ts';
+export * from './file.ts';
+export * from './migrations.ts';
+export * from './topology.ts';

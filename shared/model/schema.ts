@@ -1,0 +1,191 @@
+/**
+ * zod schema of the current `*.lvs.json` format. Shapes and references are checked here; the
+ * *meaning* of addresses (malformed, outside the segment, ...) is the rule checker's job, so a design
+ * with a typo can still be saved and reopened.
+ */
+import * as z from 'zod';
+import {
+  FORMAT_VERSION,
+  FORWARDING_METHODS,
+  HOST_ROLES,
+  INTERFACE_KINDS,
+  SCHEDULER_FLAGS,
+  SERVICE_PROTOCOLS,
+  SSH_AUTH_KINDS,
+} from './types.ts';
+
+/** Identifier pattern shared by every entity. */
+export const ID_PATTERN = /^(?!__proto__$|constructor$|prototype$)[A-Za-z0-9_.-]{1,64}$/;
+
+const id = z.string().regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
+/** Free text typed by a user for an address; bounded so a hostile file cannot blow memory up. */
+const addressText = z.string().max(64);
+const port = z.number().int().min(0).max(65535);
+const u16 = z.number().int().min(0).max(65535);
+const sysctlValue = z.number().int().min(0).max(8);
+const name = z.string().min(1).max(128);
+
+const interfaceSysctl = z.strictObject({
+  arpIgnore: sysctlValue.optional(),
+  arpAnnounce: sysctlValue.optional(),
+  rpFilter: sysctlValue.optional(),
+});
+
+const iface = z.strictObject({
+  id,
+  name: z.string().min(1).max(15),
+  kind: z.enum(INTERFACE_KINDS as [string, ...string[]]),
+  segment: id.nullable(),
+  addresses: z.array(addressText).max(256),
+  mac: z.string().max(32).optional(),
+  mtu: z.number().int().min(68).max(65535).optional(),
+  sysctl: interfaceSysctl.optional(),
+});
+
+const route = z.strictObject({
+  destination: addressText,
+  via: addressText.optional(),
+  dev: z.string().min(1).max(15).optional(),
+});
+
+const sshEndpoint = z.strictObject({
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535),
+  user: z.string().min(1).max(64),
+  auth: z.enum(SSH_AUTH_KINDS as [string, ...string[]]),
+  keyPath: z.string().max(4096).optional(),
+});
+
+const host = z.strictObject({
+  id,
+  name,
+  role: z.enum(HOST_ROLES as [string, ...string[]]),
+  interfaces: z.array(iface).max(64),
+  gateway: addressText.optional(),
+  routes: z.array(route).max(1024).optional(),
+  sysctl: z
+    .strictObject({
+      ipForward: z.boolean().optional(),
+      arpIgnore: sysctlValue.optional(),
+      arpAnnounce: sysctlValue.optional(),
+      rpFilter: sysctlValue.optional(),
+    })
+    .optional(),
+  ssh: sshEndpoint.optional(),
+});
+
+const segment = z.strictObject({
+  id,
+  name,
+  cidr: addressText,
+  mtu: z.number().int().min(68).max(65535).optional(),
+});
+
+const realServer = z.strictObject({
+  id,
+  host: id,
+  rip: addressText,
+  port,
+  method: z.enum(FORWARDING_METHODS as [string, ...string[]]),
+  weight: u16,
+  upperThreshold: u16.optional(),
+  lowerThreshold: u16.optional(),
+});
+
+const service = z.strictObject({
+  id,
+  name: z.string().max(128).optional(),
+  director: id,
+  protocol: z.enum(SERVICE_PROTOCOLS as [string, ...string[]]),
+  vip: addressText,
+  port,
+  fwmark: z.number().int().min(1).max(0xffffffff).optional(),
+  // Unknown scheduler names are a design problem (rule `service/unknown-scheduler`), not a file error.
+  scheduler: z.string().min(1).max(16),
+  schedulerFlags: z.array(z.enum(SCHEDULER_FLAGS as [string, ...string[]])).max(4).optional(),
+  persistence: z
+    .strictObject({ timeout: z.number().int().min(1).max(31536000), netmask: addressText.optional() })
+    .optional(),
+  healthCheck: z
+    .strictObject({
+      kind: z.enum(['tcp', 'http']),
+      path: z
+        .string()
+        .max(1024)
+        .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/, 'must be a URL path starting with /')
+        .optional(),
+      status: z.number().int().min(100).max(599).optional(),
+      interval: z.number().int().min(1).max(86400).optional(),
+      timeout: z.number().int().min(1).max(3600).optional(),
+    })
+    .optional(),
+  realServers: z.array(realServer).max(10000),
+});
+
+const position = z.strictObject({ x: z.number().finite(), y: z.number().finite() });
+
+const topology = z
+  .strictObject({
+    name: z.string().max(256),
+    description: z.string().max(100000).optional(),
+    segments: z.array(segment).max(20000),
+    hosts: z.array(host).max(20000),
+    services: z.array(service).max(10000),
+  })
+  .superRefine((t, ctx) => {
+    // Ids are unique across every kind of entity, so a problem's refs are unambiguous.
+    const seen = new Map<string, string>();
+    const claim = (value: string, path: (string | number)[]) => {
+      const previous = seen.get(value);
+      if (previous !== undefined) {
+        ctx.addIssue({ code: 'custom', path, message: `duplicate id "${value}" (already used at ${previous})` });
+      } else {
+        seen.set(value, path.join('.'));
+      }
+    };
+    t.segments.forEach((s, i) => claim(s.id, ['segments', i, 'id']));
+    const hostIds = new Set<string>();
+    t.hosts.forEach((h, i) => {
+      claim(h.id, ['hosts', i, 'id']);
+      hostIds.add(h.id);
+      const names = new Set<string>();
+      h.interfaces.forEach((f, j) => {
+        claim(f.id, ['hosts', i, 'interfaces', j, 'id']);
+        if (names.has(f.name)) {
+          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'interfaces', j, 'name'], message: `host "${h.id}" has two interfaces named "${f.name}"` });
+        }
+        names.add(f.name);
+      });
+    });
+    const segmentIds = new Set(t.segments.map((s) => s.id));
+    t.hosts.forEach((h, i) =>
+      h.interfaces.forEach((f, j) => {
+        if (f.segment !== null && !segmentIds.has(f.segment)) {
+          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'interfaces', j, 'segment'], message: `unknown segment "${f.segment}"` });
+        }
+      }),
+    );
+    t.services.forEach((s, i) => {
+      claim(s.id, ['services', i, 'id']);
+      if (!hostIds.has(s.director)) {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'director'], message: `unknown host "${s.director}"` });
+      }
+      s.realServers.forEach((r, j) => {
+        claim(r.id, ['services', i, 'realServers', j, 'id']);
+        if (!hostIds.has(r.host)) {
+          ctx.addIssue({ code: 'custom', path: ['services', i, 'realServers', j, 'host'], message: `unknown host "${r.host}"` });
+        }
+      });
+    });
+  });
+
+/** Schema of a current-version design file. */
+export const designFileSchema = z.strictObject({
+  format: z.literal('lvs-designer'),
+  formatVersion: z.literal(FORMAT_VERSION),
+  topology,
+  layout: z.strictObject({ positions: z.record(id, position) }),
+});
+
+/** Schema of a topology alone (used by the IPC contract and the CLI). */
+export const topologySchema = topology;
