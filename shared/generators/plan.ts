@@ -1,0 +1,168 @@
+/**
+ * What the generated scripts manage on one host, computed once from the design and pattern-checked:
+ * the scripts, the sysctl.d file and the docs all read this plan, so they cannot disagree.
+ */
+import type { Host, Topology } from '../model/types.ts';
+import { hostById } from '../model/topology.ts';
+import { effectiveRealPort, ipvsadmRulesOrThrow, methodFlag, serviceArgs } from './ipvsadm.ts';
+import { safeCidr, safeDestination, safeInt, safeInterfaceName, safeIPv4, UnsafeValueError } from './safe.ts';
+
+/** One `sysctl` key the host sets, with the networking reason. */
+export interface PlannedSysctl {
+  readonly key: string;
+  readonly value: number;
+  readonly why: string;
+}
+
+/** An address on an interface: a VIP apply.sh adds, or an infrastructure address verify.sh expects. */
+export interface PlannedAddress {
+  readonly dev: string;
+  /** `a.b.c.d/n`. */
+  readonly cidr: string;
+  readonly why: string;
+}
+
+/** A route apply.sh replaces: `ip route replace DEST [via GW] [dev IF]`. */
+export interface PlannedRoute {
+  /** `default` or `a.b.c.0/n`. */
+  readonly destination: string;
+  readonly via?: string;
+  readonly dev?: string;
+}
+
+/** `ipvsadm -e` arguments that set the -x/-y thresholds `ipvsadm -S` cannot carry. */
+export interface PlannedThreshold {
+  /** As `ipvsadm -Ln --thresholds` prints it: `TCP 10.0.0.1:80` / `FWM 7`. */
+  readonly listService: string;
+  readonly serviceArgs: readonly string[];
+  readonly server: string;
+  readonly method: string;
+  readonly weight: number;
+  readonly upper: number;
+  readonly lower: number;
+}
+
+/** Everything the scripts of one host do. */
+export interface HostPlan {
+  readonly host: Host;
+  /** Interface names that must be IPIP tunnel devices (`tunl0`): `modprobe ipip` + link up. */
+  readonly tunnels: readonly string[];
+  readonly sysctls: readonly PlannedSysctl[];
+  readonly vips: readonly PlannedAddress[];
+  readonly infrastructure: readonly PlannedAddress[];
+  readonly routes: readonly PlannedRoute[];
+  /** Set on hosts that run IPVS (role director, or owner of a service). */
+  readonly ipvs?: { readonly rules: string; readonly thresholds: readonly PlannedThreshold[]; readonly services: number; readonly realServers: number };
+}
+
+const SYSCTL_WHY: Record<string, string> = {
+  arp_ignore: 'answer ARP only for addresses of the receiving interface, so a VIP on lo/tunl0 never answers',
+  arp_announce: 'use the best local address as ARP source, never the VIP',
+  rp_filter: 'reverse-path filter; 0 lets IPIP-decapsulated requests (client source, arriving on tunl0) through',
+};
+
+function sysctlValue(v: unknown, field: string): number {
+  return safeInt(v, field, 0, 8);
+}
+
+/** The sysctl key of an interface; a dot in the name (VLAN `eth0.100`) becomes `/` as sysctl wants. */
+const confKey = (ifname: string, knob: string) => `net.ipv4.conf.${ifname.replace(/\./g, '/')}.${knob}`;
+
+/** Builds the plan of one host; throws UnsafeValueError naming the field on a bad value. */
+export function planHostOrThrow(t: Topology, hostId: string): HostPlan {
+  const index = t.hosts.findIndex((h) => h.id === hostId);
+  const host = hostById(t, hostId);
+  if (index < 0 || host === undefined) throw new UnsafeValueError(`host "${hostId}" is not in the design`);
+  const hf = `hosts[${index}] (${host.id})`;
+
+  const vipSet = new Set<string>();
+  for (const s of t.services) vipSet.add(s.vip);
+
+  const tunnels: string[] = [];
+  const sysctls: PlannedSysctl[] = [];
+  const vips: PlannedAddress[] = [];
+  const infrastructure: PlannedAddress[] = [];
+  const routes: PlannedRoute[] = [];
+
+  if (host.sysctl?.ipForward !== undefined) {
+    sysctls.push({
+      key: 'net.ipv4.ip_forward',
+      value: host.sysctl.ipForward ? 1 : 0,
+      why: host.sysctl.ipForward ? 'forward IPv4 between interfaces (router; NAT director: replies pass through it)' : 'do not forward IPv4',
+    });
+  }
+  const knobs = [
+    ['arpIgnore', 'arp_ignore'],
+    ['arpAnnounce', 'arp_announce'],
+    ['rpFilter', 'rp_filter'],
+  ] as const;
+  for (const [prop, knob] of knobs) {
+    const v = host.sysctl?.[prop];
+    if (v !== undefined) sysctls.push({ key: `net.ipv4.conf.all.${knob}`, value: sysctlValue(v, `${hf}.sysctl.${prop}`), why: SYSCTL_WHY[knob]! });
+  }
+
+  host.interfaces.forEach((f, i) => {
+    const ff = `${hf}.interfaces[${i}] (${f.id})`;
+    const dev = safeInterfaceName(f.name, `${ff}.name`);
+    if (f.kind === 'ipip') tunnels.push(dev);
+    for (const [prop, knob] of knobs) {
+      const v = f.sysctl?.[prop];
+      if (v !== undefined) sysctls.push({ key: confKey(dev, knob), value: sysctlValue(v, `${ff}.sysctl.${prop}`), why: SYSCTL_WHY[knob]! });
+    }
+    f.addresses.forEach((a, j) => {
+      const c = safeCidr(a, `${ff}.addresses[${j}]`);
+      if (vipSet.has(c.address)) {
+        const why =
+          f.kind === 'loopback'
+            ? 'VIP on lo (DR real server: accepts packets for the VIP without answering ARP for it)'
+            : f.kind === 'ipip'
+              ? 'VIP on the IPIP tunnel (TUN real server: the decapsulated packet is addressed to the VIP)'
+              : 'VIP the clients connect to';
+        vips.push({ dev, cidr: c.text, why });
+      } else {
+        infrastructure.push({ dev, cidr: c.text, why: 'infrastructure address (set by the admin or the lab, only checked)' });
+      }
+    });
+  });
+
+  (host.routes ?? []).forEach((r, i) => {
+    const rf = `${hf}.routes[${i}]`;
+    const destination = safeDestination(r.destination, `${rf}.destination`);
+    const via = r.via === undefined ? undefined : safeIPv4(r.via, `${rf}.via`);
+    const dev = r.dev === undefined ? undefined : safeInterfaceName(r.dev, `${rf}.dev`);
+    if (via === undefined && dev === undefined) throw new UnsafeValueError(`${rf}: a route needs a next hop (via) or an interface (dev)`);
+    routes.push({ destination, ...(via === undefined ? {} : { via }), ...(dev === undefined ? {} : { dev }) });
+  });
+  if (host.gateway !== undefined && host.gateway !== '') {
+    const via = safeIPv4(host.gateway, `${hf}.gateway`);
+    if (!routes.some((r) => r.destination === 'default')) routes.unshift({ destination: 'default', via });
+  }
+
+  let ipvs: HostPlan['ipvs'];
+  const owned = t.services.map((s, i) => ({ s, i })).filter(({ s }) => s.director === host.id);
+  if (host.role === 'director' || owned.length > 0) {
+    const rules = ipvsadmRulesOrThrow(t, host.id);
+    const thresholds: PlannedThreshold[] = [];
+    let realServers = 0;
+    for (const { s, i } of owned) {
+      const sf = `services[${i}] (${s.id})`;
+      const args = serviceArgs(s, sf);
+      const listService = s.protocol === 'fwmark' ? `FWM ${args[1]}` : `${s.protocol.toUpperCase()} ${args[1]}`;
+      s.realServers.forEach((r, j) => {
+        realServers++;
+        const rf = `${sf}.realServers[${j}] (${r.id})`;
+        thresholds.push({
+          listService,
+          serviceArgs: args,
+          server: `${safeIPv4(r.rip, `${rf}.rip`)}:${effectiveRealPort(s, r, rf)}`,
+          method: methodFlag(r, rf),
+          weight: safeInt(r.weight, `${rf}.weight`, 0, 65535),
+          upper: r.upperThreshold === undefined ? 0 : safeInt(r.upperThreshold, `${rf}.upperThreshold`, 0, 65535),
+          lower: r.lowerThreshold === undefined ? 0 : safeInt(r.lowerThreshold, `${rf}.lowerThreshold`, 0, 65535),
+        });
+      });
+    }
+    ipvs = { rules, thresholds, services: owned.length, realServers };
+  }
+  return { host, tunnels, sysctls, vips, infrastructure, routes, ...(ipvs ? { ipvs } : {}) };
+}
