@@ -1,0 +1,127 @@
+/**
+ * `lvsd serve` — runs LVS Designer in a browser: the built renderer plus the bridge over
+ * HTTP/WebSocket on 127.0.0.1, guarded by a random per-run token. Runs until SIGINT/SIGTERM.
+ */
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliIO } from '../io.ts';
+import { EXIT } from '../io.ts';
+import { createBridge } from '../../services/bridge/index.ts';
+import { LOOPBACK, startServer } from '../../services/server/server.ts';
+import type { RunningServer } from '../../services/server/server.ts';
+import { TOKEN_PATTERN } from '../../services/server/security.ts';
+import { defaultDataDir } from '../../services/server/dataDir.ts';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const USAGE = `usage: lvsd serve [--port N] [--host 127.0.0.1] [--token T] [--data-dir DIR] [--static-dir DIR] [--open]
+
+  --port N         TCP port (default 0: a free one)
+  --host ADDR      only 127.0.0.1 is accepted: the server is for this machine only
+  --token T        the access token (default: 32 random bytes, new every run)
+  --data-dir DIR   designs, recent files and the recovery copy (default ${defaultDataDir()})
+  --static-dir DIR the built renderer (default dist/renderer)
+  --open           open the address in the default browser (best effort)
+`;
+
+/** Opens `url` with the desktop's opener if one is installed; never fails the command. */
+function openBrowser(url: string, io: CliIO): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? null : 'xdg-open';
+  if (process.platform === 'win32') {
+    spawn('cmd', ['/c', 'start', '', url], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
+    return;
+  }
+  const onPath = (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, opener ?? '')));
+  if (!opener || !onPath) {
+    io.stdout(`(no ${opener ?? 'browser opener'} found: open the address above yourself)\n`);
+    return;
+  }
+  spawn(opener, [url], { detached: true, stdio: 'ignore' }).on('error', () => io.stdout('(could not open a browser: open the address above yourself)\n')).unref();
+}
+
+export interface ServeHandle {
+  readonly server: RunningServer;
+  readonly dataDir: string;
+}
+
+/** Parses the arguments and starts the server; the CLI waits for a signal afterwards. */
+export async function startServe(argv: readonly string[], io: CliIO): Promise<ServeHandle | number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string', default: '0' },
+        host: { type: 'string', default: LOOPBACK },
+        token: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'static-dir': { type: 'string' },
+        open: { type: 'boolean', default: false },
+        'no-open': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    io.stderr(`lvsd serve: ${(e as Error).message}\n${USAGE}`);
+    return EXIT.unusable;
+  }
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  if (values.host !== LOOPBACK) {
+    io.stderr(`lvsd serve: refusing --host ${values.host}: the designer is served on ${LOOPBACK} only (it can read and write your designs and deploy over SSH)\n`);
+    return EXIT.unusable;
+  }
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    io.stderr(`lvsd serve: --port must be 0..65535, got "${values.port}"\n`);
+    return EXIT.unusable;
+  }
+  const token = values.token ?? randomBytes(32).toString('hex');
+  if (!TOKEN_PATTERN.test(token)) {
+    io.stderr('lvsd serve: --token must be 8..256 characters of A-Z a-z 0-9 . _ ~ -\n');
+    return EXIT.unusable;
+  }
+  const staticDir = resolve(values['static-dir'] ?? join(REPO_ROOT, 'dist', 'renderer'));
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    io.stderr(`lvsd serve: the renderer is not built (${join(staticDir, 'index.html')} is missing): run npm run build\n`);
+    return EXIT.unusable;
+  }
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  let server: RunningServer;
+  try {
+    const bridge = await createBridge({ dataDir });
+    server = await startServer({ port, token, staticDir, registry: bridge.registry, events: bridge.events, log: (l) => io.stderr(`lvsd serve: ${l}\n`) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? `port ${port} is already in use (try --port 0)` : (e as Error).message;
+    io.stderr(`lvsd serve: cannot start: ${why}\n`);
+    return EXIT.unusable;
+  }
+  io.stdout(`LVS Designer (browser mode) is running at\n\n  ${server.url}\n\ndesigns: ${join(dataDir, 'designs')}\nThe address carries this run's access token; press Ctrl+C to stop.\n`);
+  if (values.open && !values['no-open']) openBrowser(server.url, io);
+  return { server, dataDir };
+}
+
+export const run: CliCommand = async (argv, io) => {
+  const started = await startServe(argv, io);
+  if (typeof started === 'number') return started;
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void started.server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  io.stdout('lvsd serve: stopped\n');
+  return EXIT.ok;
+};

@@ -1,0 +1,28 @@
+/**
+ * `getBridge()` — the one way the UI reaches the Node side:
+ * - in Electron, the preload's `window.lvs`;
+ * - in a browser opened from `lvsd serve`, the HTTP/WebSocket client (token from `#token=…`);
+ * - otherwise (`npm run dev`, a static preview) `null`: the UI falls back to its in-memory bridge
+ *   and says "no backend".
+ */
+import type { LvsBridge } from '../../shared/ipc/contract.ts';
+import { createHttpBridge } from './httpBridge.ts';
+import { takeToken } from './token.ts';
+
+export type { LvsBridge } from '../../shared/ipc/contract.ts';
+export { BridgeRequestError, createHttpBridge } from './httpBridge.ts';
+export { takeToken, TOKEN_STORAGE_KEY } from './token.ts';
+
+let cached: LvsBridge | null | undefined;
+
+export function getBridge(): LvsBridge | null {
+  if (cached !== undefined) return cached;
+  const injected = (window as Window & { lvs?: LvsBridge }).lvs;
+  if (injected) {
+    cached = injected;
+    return cached;
+  }
+  const token = takeToken();
+  cached = token ? createHttpBridge({ token }) : null;
+  return cached;
+}
