@@ -14,8 +14,11 @@ export class UnsafeValueError extends Error {}
 
 /** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), no `/`, no white space, not `.`/`..`. */
 export const INTERFACE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,15}$/;
-/** A URL path keepalived may request: printable, no quotes, spaces, braces or `#`/`!` comments. */
-export const URL_PATH_PATTERN = /^\/[A-Za-z0-9._~$&()*+,;=:@%/?-]{0,1023}$/;
+/**
+ * A URL path keepalived may request: no quotes, spaces, braces, `#`/`!` comments, and no `$`
+ * (keepalived expands `$NAME` definitions in its configuration).
+ */
+export const URL_PATH_PATTERN = /^\/[A-Za-z0-9._~&*+,=:@%/?-]{0,1023}$/;
 
 function fail(field: string, value: unknown, why: string): never {
   throw new UnsafeValueError(`${field}: ${JSON.stringify(value)} ${why}`);
@@ -89,7 +92,7 @@ export function safeNetmask(value: unknown, field: string): string {
 /** A URL path for an HTTP health check. */
 export function safeUrlPath(value: unknown, field: string): string {
   if (typeof value !== 'string' || !URL_PATH_PATTERN.test(value)) {
-    fail(field, value, 'is not a safe URL path (must start with / and contain no spaces, quotes, braces, # or !)');
+    fail(field, value, 'is not a safe URL path (must start with / and use only A-Z a-z 0-9 . _ ~ & * + , = : @ % / ? -)');
   }
   return value;
 }
