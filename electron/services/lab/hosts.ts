@@ -1,0 +1,209 @@
+/**
+ * Design hosts inside the lab VM. Each host of a topology becomes a network namespace `lvsd-<id>`
+ * with a private /etc, /var/lib and /tmp (see scripts/lab/guest/lvsd-enter); each segment becomes a
+ * bridge `lvsbr<n>` in the VM's root namespace; each ethernet interface a veth pair with the host's
+ * end renamed to the design's name. Only the *infrastructure* addresses are set here — the VIPs,
+ * sysctls, routes and IPVS rules are what the generated apply.sh is there to set up.
+ *
+ * Real servers get a busybox httpd on each TCP service port that answers the host id, so a fetch of
+ * the VIP tells which real server answered.
+ */
+import type { Host, HostId, Topology } from '../../../shared/model/types.ts';
+import { parseCidr } from '../../../shared/addressing/ipv4.ts';
+import type { ExecResult, LabVm } from './vm.ts';
+import { LabError, labExec, sshToLab } from './vm.ts';
+
+/** Kernel modules loaded before hosts are created (the ip_vs schedulers load on demand). */
+export const LAB_MODULES = ['crc32c_generic', 'ip_vs', 'ip_vs_rr', 'ip_vs_wrr', 'veth', 'bridge', 'ipip'] as const;
+
+const HOST_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
+const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+const FILE_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/** Single-quotes a value for POSIX sh. */
+export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Network namespace of a design host in the VM. */
+export const labNamespace = (hostId: HostId): string => `lvsd-${hostId}`;
+
+/** Directory of a design host's files in the VM (generated scripts, state, web root, logs). */
+export const labHostDir = (hostId: HostId): string => `/run/lvsd/${hostId}`;
+
+function checkHostId(id: string): void {
+  if (!HOST_ID.test(id) || id === '.' || id === '..') throw new LabError(`host id ${JSON.stringify(id)} cannot name a lab namespace`);
+}
+
+/** Every VIP of the design: those addresses are apply.sh's business, not the harness's. */
+function vipsOf(t: Topology): Set<string> {
+  return new Set(t.services.map((s) => s.vip.trim()));
+}
+
+/** TCP ports each real-server host should answer HTTP on. */
+export function webPorts(t: Topology): Map<HostId, number[]> {
+  const out = new Map<HostId, number[]>();
+  for (const s of t.services) {
+    if (s.protocol !== 'tcp' && s.protocol !== 'fwmark') continue;
+    for (const rs of s.realServers) {
+      const port = rs.port || s.port;
+      if (port <= 0) continue;
+      const list = out.get(rs.host) ?? [];
+      if (!list.includes(port)) list.push(port);
+      out.set(rs.host, list);
+    }
+  }
+  return out;
+}
+
+/**
+ * Order in which hosts are configured: routers and clients first, then real servers (their ARP
+ * settings must be in place before anything announces the VIP), then directors.
+ */
+export function applyOrder(t: Topology): Host[] {
+  const rank = (h: Host): number => (h.role === 'router' || h.role === 'client' ? 0 : h.role === 'real-server' ? 1 : 2);
+  return [...t.hosts].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Shell that removes every lab host, bridge and relay (idempotent). */
+export const DESTROY_SCRIPT = `ip() { /sbin/ip "$@"; }
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^lvsd-'); do
+  pids=$(ip netns pids "$ns" 2>/dev/null); [ -n "$pids" ] && kill -9 $pids 2>/dev/null
+done
+for f in /run/lvsd/*/relay.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
+for l in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^lv(v|sbr)[0-9]'); do
+  ip link del "$l" 2>/dev/null
+done
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^lvsd-'); do ip netns del "$ns"; done
+rm -rf /run/lvsd
+true
+`;
+
+/**
+ * The shell script (run in the VM's root namespace) that builds `t`'s hosts from scratch. Pure;
+ * throws a LabError when a name or address of the design cannot be used safely.
+ */
+export function hostsScript(t: Topology): string {
+  const vips = vipsOf(t);
+  const lines: string[] = ['set -e', 'ip() { /sbin/ip "$@"; }', `modprobe -a ${LAB_MODULES.join(' ')}`, DESTROY_SCRIPT, 'mkdir -p /run/lvsd'];
+  const bridges = new Map<string, string>();
+  t.segments.forEach((s, i) => {
+    const br = `lvsbr${i}`;
+    bridges.set(s.id, br);
+    const mtu = s.mtu ?? 1500;
+    lines.push(`ip link add ${br} type bridge forward_delay 0 stp_state 0`, `ip link set ${br} mtu ${mtu} up`);
+  });
+  const ports = webPorts(t);
+  t.hosts.forEach((h, hi) => {
+    checkHostId(h.id);
+    const ns = labNamespace(h.id);
+    const dir = labHostDir(h.id);
+    lines.push(
+      `# host ${h.id} (${h.role})`,
+      `ip netns add ${shq(ns)}`,
+      `mkdir -p ${shq(`${dir}/.root/var-lib`)} ${shq(`${dir}/.root/tmp`)} ${shq(`${dir}/state`)} ${shq(`${dir}/www`)}`,
+      `cp -a /etc ${shq(`${dir}/.root/etc`)}`,
+      `chmod 1777 ${shq(`${dir}/.root/tmp`)}`,
+      `ip -n ${shq(ns)} link set lo up`,
+    );
+    const seen = new Set<string>();
+    h.interfaces.forEach((f, fi) => {
+      if (!IFNAME.test(f.name)) throw new LabError(`interface name ${JSON.stringify(f.name)} of host ${h.id} is not a Linux interface name`);
+      if (seen.has(f.name)) throw new LabError(`host ${h.id} has two interfaces named ${f.name}`);
+      seen.add(f.name);
+      const addrs: string[] = [];
+      for (const a of f.addresses) {
+        const c = parseCidr(a.trim());
+        if (!c) throw new LabError(`address ${JSON.stringify(a)} of ${h.id}/${f.name} is not IPv4 CIDR`);
+        if (!vips.has(a.trim().split('/')[0]!)) addrs.push(a.trim());
+      }
+      if (f.kind === 'loopback') {
+        if (f.name !== 'lo') throw new LabError(`loopback interface of ${h.id} must be named lo (is ${f.name})`);
+      } else if (f.kind === 'ipip') {
+        if (f.name !== 'tunl0') throw new LabError(`IPIP interface of ${h.id} must be tunl0 (is ${f.name})`);
+      } else {
+        if (f.name === 'lo' || f.name === 'tunl0') throw new LabError(`ethernet interface of ${h.id} cannot be named ${f.name}`);
+        const outer = `lvv${hi}_${fi}`;
+        const inner = `lvp${hi}_${fi}`;
+        const mtu = f.mtu ?? (f.segment ? (t.segments.find((s) => s.id === f.segment)?.mtu ?? 1500) : 1500);
+        // created under a unique temporary name and renamed inside: the VM's own eth0 would clash
+        lines.push(
+          `ip link add ${outer} type veth peer name ${inner} netns ${shq(ns)}`,
+          `ip -n ${shq(ns)} link set ${inner} name ${shq(f.name)}`,
+          `ip -n ${shq(ns)} link set ${shq(f.name)} mtu ${mtu}`,
+          `ip link set ${outer} mtu ${mtu}`,
+        );
+        if (f.mac !== undefined) {
+          if (!MAC.test(f.mac)) throw new LabError(`MAC ${JSON.stringify(f.mac)} of ${h.id}/${f.name} is malformed`);
+          lines.push(`ip -n ${shq(ns)} link set ${shq(f.name)} address ${f.mac}`);
+        }
+        const br = f.segment ? bridges.get(f.segment) : undefined;
+        if (f.segment && !br) throw new LabError(`interface ${h.id}/${f.name} is plugged into unknown segment ${f.segment}`);
+        if (br) lines.push(`ip link set ${outer} master ${br}`);
+        lines.push(`ip link set ${outer} up`);
+      }
+      for (const a of addrs) lines.push(`ip -n ${shq(ns)} addr add ${a} dev ${shq(f.name)}`);
+      if (f.kind === 'ethernet') lines.push(`ip -n ${shq(ns)} link set ${shq(f.name)} up`);
+    });
+    for (const port of ports.get(h.id) ?? []) {
+      lines.push(`printf '%s\\n' ${shq(h.id)} > ${shq(`${dir}/www/index.html`)}`, `/usr/sbin/lvsd-enter ${shq(h.id)} httpd -p ${port} -h ${shq(`${dir}/www`)}`);
+    }
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** Creates the design's hosts in the VM (removing whatever a previous call created). */
+export async function createHosts(vm: LabVm, t: Topology): Promise<void> {
+  await labExec(vm, 'sh -s', { input: hostsScript(t), what: 'creating the lab hosts' });
+}
+
+/** Removes every design host from the VM. */
+export async function destroyHosts(vm: LabVm): Promise<void> {
+  await labExec(vm, 'sh -s', { input: DESTROY_SCRIPT, what: 'removing the lab hosts' });
+}
+
+/** A file to place in a host's directory (`/run/lvsd/<host>/<path>`). */
+export interface LabFile {
+  readonly path: string;
+  readonly content: string;
+  /** Unix permission bits, e.g. 0o755. */
+  readonly mode: number;
+}
+
+/** Copies files into `/run/lvsd/<host>/` (base64 over the SSH stdin: no scp/sftp needed). */
+export async function pushHostFiles(vm: LabVm, hostId: HostId, files: readonly LabFile[]): Promise<void> {
+  checkHostId(hostId);
+  const dir = labHostDir(hostId);
+  const lines = ['set -e'];
+  for (const f of files) {
+    if (!FILE_PATH.test(f.path)) throw new LabError(`refusing to write ${JSON.stringify(f.path)}: not a plain relative path`);
+    const target = `${dir}/${f.path}`;
+    const b64 = Buffer.from(f.content, 'utf8').toString('base64');
+    lines.push(
+      `mkdir -p "$(dirname ${shq(target)})"`,
+      `printf '%s' '${b64}' | base64 -d > ${shq(target)}`,
+      `chmod ${(f.mode & 0o7777).toString(8)} ${shq(target)}`,
+    );
+  }
+  await labExec(vm, 'sh -s', { input: lines.join('\n') + '\n', what: `copying files to ${hostId}` });
+}
+
+/**
+ * Runs a shell command as design host `hostId` (its namespace and private /etc), with LVSD_IP set to
+ * iproute2 and the given extra environment.
+ */
+export function runInHost(vm: LabVm, hostId: HostId, command: string, env: Readonly<Record<string, string>> = {}, timeoutMs?: number): Promise<ExecResult> {
+  checkHostId(hostId);
+  const envArgs = Object.entries(env).map(([k, v]) => {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) throw new LabError(`bad environment variable name ${k}`);
+    return shq(`${k}=${v}`);
+  });
+  return sshToLab(vm, `/usr/sbin/lvsd-enter ${shq(hostId)} env ${envArgs.join(' ')} /bin/sh -c ${shq(command)}`, { timeoutMs });
+}
+
+/**
+ * Runs one of the host's pushed scripts (`apply.sh`, `verify.sh`, `rollback.sh`) the way the brief
+ * of the generated scripts expects: `sh`, as root, state kept in `/run/lvsd/<host>/state`.
+ */
+export function runHostScript(vm: LabVm, hostId: HostId, script: 'apply.sh' | 'verify.sh' | 'rollback.sh'): Promise<ExecResult> {
+  return runInHost(vm, hostId, `sh ${shq(`${labHostDir(hostId)}/${script}`)}`, { LVSD_STATE_DIR: `${labHostDir(hostId)}/state` });
+}
