@@ -1,0 +1,256 @@
+/**
+ * The index one validation run shares between all rules: every host, segment, interface, service
+ * and real server with its addresses parsed once into unsigned 32-bit numbers, plus the maps rules
+ * need to answer "who owns this address on that segment?" or "where does this host send a packet
+ * for that address?" without scanning all hosts. Building it is O(size of the design).
+ */
+import type { Host, Interface, RealServer, Segment, Topology, VirtualService } from '../model/types.ts';
+import type { Cidr } from '../addressing/ipv4.ts';
+import { formatIPv4, parseCidr, parseIPv4, prefixMask } from '../addressing/ipv4.ts';
+
+/** Default link MTU in bytes when neither the interface nor the segment sets one. */
+export const DEFAULT_MTU = 1500;
+
+/** One address of an interface as typed, with its parse (null when malformed). */
+export interface AddressInfo {
+  readonly text: string;
+  readonly cidr: Cidr | null;
+}
+
+/** An interface with its host, segment and parsed addresses. */
+export interface IfaceInfo {
+  readonly iface: Interface;
+  readonly host: HostInfo;
+  /** The segment it is plugged into (ethernet only; null when unplugged or unknown). */
+  readonly segment: SegmentInfo | null;
+  readonly addresses: readonly AddressInfo[];
+}
+
+/** A host with its interfaces and addresses. */
+export interface HostInfo {
+  readonly host: Host;
+  readonly ifaces: readonly IfaceInfo[];
+  /** Every well-formed address of the host, on any interface (lo and tunl0 included). */
+  readonly addresses: ReadonlySet<number>;
+  /** Default gateway as a number; null when absent or malformed. */
+  readonly gateway: number | null;
+  /** Segments the host is plugged into (each once). */
+  readonly segments: readonly SegmentInfo[];
+}
+
+/** A segment with its parsed subnet and the interfaces plugged into it. */
+export interface SegmentInfo {
+  readonly segment: Segment;
+  readonly cidr: Cidr | null;
+  readonly ifaces: readonly IfaceInfo[];
+  /** Address → interfaces on this segment that carry it. */
+  readonly owners: ReadonlyMap<number, readonly IfaceInfo[]>;
+  /** Link MTU in bytes (default 1500). */
+  readonly mtu: number;
+}
+
+/** A real server with its parsed RIP and resolved host. */
+export interface RealServerInfo {
+  readonly rs: RealServer;
+  readonly service: ServiceInfo;
+  readonly host: HostInfo | undefined;
+  readonly rip: number | null;
+}
+
+/** A virtual service with its parsed VIP, resolved director and real servers. */
+export interface ServiceInfo {
+  readonly service: VirtualService;
+  readonly director: HostInfo | undefined;
+  readonly vip: number | null;
+  readonly realServers: readonly RealServerInfo[];
+}
+
+/** Where a host sends a packet for some destination. */
+export interface NextHop {
+  /** The gateway address, or null when the destination is on-link (delivered directly). */
+  readonly via: number | null;
+  /** What decided it, for messages: `connected`, `route`, `gateway`. */
+  readonly source: 'connected' | 'route' | 'gateway';
+  /** The route's destination text when `source` is `route`. */
+  readonly route?: string;
+}
+
+interface RouteEntry {
+  readonly network: number;
+  readonly prefix: number;
+  readonly via: number | null;
+  readonly source: NextHop['source'];
+  readonly route?: string;
+}
+
+/** The shared, read-only index of one validation run. */
+export interface CheckContext {
+  readonly topology: Topology;
+  readonly hosts: readonly HostInfo[];
+  readonly hostById: ReadonlyMap<string, HostInfo>;
+  readonly segments: readonly SegmentInfo[];
+  readonly segmentById: ReadonlyMap<string, SegmentInfo>;
+  readonly services: readonly ServiceInfo[];
+  /** Address → every interface (any kind, any host) carrying it. */
+  readonly owners: ReadonlyMap<number, readonly IfaceInfo[]>;
+  /** Real servers by host id (a host can serve several services). */
+  readonly realServersByHost: ReadonlyMap<string, readonly RealServerInfo[]>;
+  /** Hosts of role `client`. */
+  readonly clients: readonly HostInfo[];
+  /** Host → where it sends a packet for `destination`, or null when it has no route at all. */
+  nextHop(host: HostInfo, destination: number): NextHop | null;
+  /** The ethernet interface of `host` whose subnet contains `address` (on-link), if any. */
+  onLinkIface(host: HostInfo, address: number): IfaceInfo | undefined;
+  /** Segments both hosts are plugged into. */
+  sharedSegments(a: HostInfo, b: HostInfo): SegmentInfo[];
+  /** The interfaces of `host` on `segment`. */
+  ifacesOn(host: HostInfo, segment: SegmentInfo): IfaceInfo[];
+}
+
+/** Formats a u32 address. */
+export const ip = formatIPv4;
+
+/** The display name of a host, falling back to its id. */
+export const hostName = (h: HostInfo | undefined, fallback = '?'): string => (h ? h.host.name : fallback);
+
+/** The first well-formed address (any prefix) of an interface, if any. */
+export function firstAddress(f: IfaceInfo): Cidr | undefined {
+  for (const a of f.addresses) if (a.cidr) return a.cidr;
+  return undefined;
+}
+
+/** True when the well-formed CIDR `c` (interface address with prefix > 0) contains `address`. */
+const onLink = (c: Cidr, address: number): boolean => c.prefix > 0 && ((address & prefixMask(c.prefix)) >>> 0) === c.network;
+
+/** Builds the index for one validation run. */
+export function buildContext(topology: Topology): CheckContext {
+  const segments: SegmentInfo[] = [];
+  const segmentById = new Map<string, SegmentInfo>();
+  const segIfaces = new Map<string, IfaceInfo[]>();
+  const segOwners = new Map<string, Map<number, IfaceInfo[]>>();
+  for (const segment of topology.segments) {
+    const list: IfaceInfo[] = [];
+    const owners = new Map<number, IfaceInfo[]>();
+    segIfaces.set(segment.id, list);
+    segOwners.set(segment.id, owners);
+    const info: SegmentInfo = { segment, cidr: parseCidr(segment.cidr), ifaces: list, owners, mtu: segment.mtu ?? DEFAULT_MTU };
+    segments.push(info);
+    segmentById.set(segment.id, info);
+  }
+
+  const hosts: HostInfo[] = [];
+  const hostById = new Map<string, HostInfo>();
+  const owners = new Map<number, IfaceInfo[]>();
+  const clients: HostInfo[] = [];
+  const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+  for (const host of topology.hosts) {
+    const ifaces: IfaceInfo[] = [];
+    const addresses = new Set<number>();
+    const hostSegments: SegmentInfo[] = [];
+    const hostInfo: HostInfo = {
+      host,
+      ifaces,
+      addresses,
+      gateway: host.gateway === undefined ? null : parseIPv4(host.gateway),
+      segments: hostSegments,
+    };
+    for (const iface of host.interfaces) {
+      const segment = iface.kind === 'ethernet' && iface.segment !== null ? (segmentById.get(iface.segment) ?? null) : null;
+      const parsed = iface.addresses.map((text) => ({ text, cidr: parseCidr(text) }));
+      const info: IfaceInfo = { iface, host: hostInfo, segment, addresses: parsed };
+      ifaces.push(info);
+      if (segment) {
+        segIfaces.get(segment.segment.id)!.push(info);
+        if (!hostSegments.includes(segment)) hostSegments.push(segment);
+      }
+      for (const a of parsed) {
+        if (!a.cidr) continue;
+        addresses.add(a.cidr.value);
+        push(owners, a.cidr.value, info);
+        if (segment) {
+          const segMap = segOwners.get(segment.segment.id)!;
+          const list = segMap.get(a.cidr.value);
+          // An address typed twice on one interface is one owner, not a duplicate.
+          if (!list) segMap.set(a.cidr.value, [info]);
+          else if (list[list.length - 1] !== info) list.push(info);
+        }
+      }
+    }
+    hosts.push(hostInfo);
+    hostById.set(host.id, hostInfo);
+    if (host.role === 'client') clients.push(hostInfo);
+  }
+
+  const services: ServiceInfo[] = [];
+  const realServersByHost = new Map<string, RealServerInfo[]>();
+  for (const service of topology.services) {
+    const realServers: RealServerInfo[] = [];
+    const info: ServiceInfo = { service, director: hostById.get(service.director), vip: parseIPv4(service.vip), realServers };
+    for (const rs of service.realServers) {
+      const rsInfo: RealServerInfo = { rs, service: info, host: hostById.get(rs.host), rip: parseIPv4(rs.rip) };
+      realServers.push(rsInfo);
+      push(realServersByHost, rs.host, rsInfo);
+    }
+    services.push(info);
+  }
+
+  const routeTables = new Map<HostInfo, RouteEntry[]>();
+  const routesOf = (h: HostInfo): RouteEntry[] => {
+    let table = routeTables.get(h);
+    if (table) return table;
+    table = [];
+    for (const f of h.ifaces) {
+      if (f.iface.kind !== 'ethernet') continue;
+      for (const a of f.addresses) if (a.cidr && a.cidr.prefix > 0) table.push({ network: a.cidr.network, prefix: a.cidr.prefix, via: null, source: 'connected' });
+    }
+    for (const r of h.host.routes ?? []) {
+      const dest = parseCidr(r.destination);
+      if (!dest) continue;
+      const via = r.via === undefined ? null : parseIPv4(r.via);
+      if (r.via !== undefined && via === null) continue;
+      table.push({ network: dest.network, prefix: dest.prefix, via, source: 'route', route: r.destination });
+    }
+    if (h.gateway !== null) table.push({ network: 0, prefix: 0, via: h.gateway, source: 'gateway' });
+    routeTables.set(h, table);
+    return table;
+  };
+
+  return {
+    topology,
+    hosts,
+    hostById,
+    segments,
+    segmentById,
+    services,
+    owners,
+    realServersByHost,
+    clients,
+    nextHop(h, destination) {
+      let best: RouteEntry | undefined;
+      for (const r of routesOf(h)) {
+        if (((destination & prefixMask(r.prefix)) >>> 0) !== r.network) continue;
+        // Longest prefix wins; at equal length a connected route beats a static one, as in the kernel's main table.
+        if (!best || r.prefix > best.prefix) best = r;
+      }
+      if (!best) return null;
+      return best.route === undefined ? { via: best.via, source: best.source } : { via: best.via, source: best.source, route: best.route };
+    },
+    onLinkIface(h, address) {
+      for (const f of h.ifaces) {
+        if (f.iface.kind !== 'ethernet') continue;
+        for (const a of f.addresses) if (a.cidr && onLink(a.cidr, address)) return f;
+      }
+      return undefined;
+    },
+    sharedSegments(a, b) {
+      return a.segments.filter((s) => b.segments.includes(s));
+    },
+    ifacesOn(h, segment) {
+      return h.ifaces.filter((f) => f.segment === segment);
+    },
+  };
+}

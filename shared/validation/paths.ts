@@ -1,0 +1,72 @@
+/**
+ * Derived path facts several rules need: which client addresses to test the return path with,
+ * and whether a real server holds the VIP. Cached per validation run.
+ */
+import type { CheckContext, HostInfo, IfaceInfo, RealServerInfo } from './context.ts';
+import { effectiveSysctl } from '../model/topology.ts';
+
+/** A client address to check return paths against. */
+export interface ClientTarget {
+  readonly host: HostInfo;
+  readonly address: number;
+}
+
+const targetCache = new WeakMap<CheckContext, ClientTarget[]>();
+
+/**
+ * One address per client segment (or per unattached client): routing decisions depend on the
+ * destination subnet, so clients sharing a segment give the same answer and are tested once.
+ */
+export function clientTargets(ctx: CheckContext): ClientTarget[] {
+  const cached = targetCache.get(ctx);
+  if (cached) return cached;
+  const out: ClientTarget[] = [];
+  const seenSegments = new Set<string>();
+  for (const c of ctx.clients) {
+    for (const f of c.ifaces) {
+      if (f.iface.kind !== 'ethernet') continue;
+      const a = f.addresses.find((x) => x.cidr !== null)?.cidr;
+      if (!a) continue;
+      const key = f.segment ? f.segment.segment.id : `${a.network}/${a.prefix}`;
+      if (seenSegments.has(key)) break;
+      seenSegments.add(key);
+      out.push({ host: c, address: a.value });
+      break;
+    }
+  }
+  targetCache.set(ctx, out);
+  return out;
+}
+
+/** Interfaces of the real server's host that carry the service's VIP. */
+export function vipCarriers(r: RealServerInfo): IfaceInfo[] {
+  const vip = r.service.vip;
+  if (!r.host || vip === null) return [];
+  return r.host.ifaces.filter((f) => f.addresses.some((a) => a.cidr?.value === vip));
+}
+
+/** True when the interface neither answers ARP for other interfaces' addresses nor announces them (arp_ignore>=1, arp_announce=2). */
+export function arpSuppressed(h: HostInfo, f: IfaceInfo): boolean {
+  return effectiveSysctl(h.host, f.iface, 'arpIgnore') >= 1 && effectiveSysctl(h.host, f.iface, 'arpAnnounce') >= 2;
+}
+
+/** Describes the ARP settings of an interface, e.g. `arp_ignore=0, arp_announce=0`. */
+export function arpSettings(h: HostInfo, f: IfaceInfo): string {
+  return `arp_ignore=${effectiveSysctl(h.host, f.iface, 'arpIgnore')}, arp_announce=${effectiveSysctl(h.host, f.iface, 'arpAnnounce')}`;
+}
+
+/** Iterates each (real server host, director) pair of a method once, with one representative real server. */
+export function eachServerPair(ctx: CheckContext, method: 'nat' | 'dr' | 'tun', visit: (r: RealServerInfo, host: HostInfo, director: HostInfo) => void): void {
+  const seen = new Set<string>();
+  for (const s of ctx.services) {
+    const d = s.director;
+    if (!d) continue;
+    for (const r of s.realServers) {
+      if (r.rs.method !== method || !r.host) continue;
+      const key = `${r.host.host.id}\u0000${d.host.id}\u0000${s.vip ?? s.service.vip}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      visit(r, r.host, d);
+    }
+  }
+}
