@@ -8,7 +8,7 @@ import type { DeployEvent } from './deploy.ts';
 
 /** A command from the native application menu (Electron only). */
 export type MenuCommand =
-  | { readonly command: 'new' | 'open' | 'save' | 'saveAs' | 'undo' | 'redo' }
+  | { readonly command: 'new' | 'open' | 'save' | 'saveAs' }
   | { readonly command: 'openRecent'; readonly handle: string };
 
 /** Event name → payload. */

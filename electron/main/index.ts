@@ -1,0 +1,126 @@
+/**
+ * Electron main process: one hardened window on `app://renderer` (the built renderer), the bridge
+ * handlers on IPC (the same registry `lvsd serve` uses over HTTP), native file dialogs, the menu,
+ * recent files and window state. Bundled by scripts/build-electron.mjs into dist-electron/main.cjs.
+ */
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { BrowserWindow, app, dialog, ipcMain, Menu } from 'electron';
+import { createBridge } from '../services/bridge/index.ts';
+import type { Bridge } from '../services/bridge/index.ts';
+import type { FileDialogs } from '../services/files/fileService.ts';
+import { APP_URL, denyPermissions, lockDownContents, registerAppScheme, senderIsTrusted, serveRenderer } from './security.ts';
+import { buildMenu } from './menu.ts';
+import { loadWindowState, saveWindowState } from './windowState.ts';
+
+// Development only: `LVSD_DEV_SERVER_URL=http://localhost:5173 npm start` loads the Vite dev server.
+const devServerUrl = !app.isPackaged && process.env.LVSD_DEV_SERVER_URL ? process.env.LVSD_DEV_SERVER_URL : null;
+const devTools = !app.isPackaged && process.env.LVSD_DEV === '1';
+
+let mainWindow: BrowserWindow | null = null;
+
+registerAppScheme();
+lockDownContents(devServerUrl);
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', () => {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+
+const FILTERS = [
+  { name: 'LVS Designer design (*.lvs.json)', extensions: ['json'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+const dialogs: FileDialogs = {
+  async showOpen() {
+    const options = { title: 'Open design', filters: FILTERS, properties: ['openFile' as const] };
+    const res = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+    return res.canceled ? null : (res.filePaths[0] ?? null);
+  },
+  async showSave(suggestedName) {
+    const options = { title: 'Save design', defaultPath: join(app.getPath('documents'), suggestedName), filters: FILTERS };
+    const res = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+    return res.canceled || !res.filePath ? null : res.filePath;
+  },
+};
+
+function registerIpc(bridge: Bridge): void {
+  for (const channel of bridge.registry.channels()) {
+    ipcMain.handle(channel, async (event, ...args: unknown[]) => {
+      if (!senderIsTrusted(event, devServerUrl)) throw new Error(`${channel}: refused, the request does not come from the LVS Designer page`);
+      const outcome = await bridge.registry.call(channel, args);
+      if (outcome.kind === 'ok') return outcome.value;
+      throw new Error(outcome.message);
+    });
+  }
+}
+
+async function refreshMenu(bridge: Bridge): Promise<void> {
+  const recent = await bridge.files.recent();
+  Menu.setApplicationMenu(buildMenu({ recent, devTools, send: (command) => bridge.events.emit('menu:command', command) }));
+}
+
+function createWindow(): BrowserWindow {
+  const userData = app.getPath('userData');
+  const state = loadWindowState(userData);
+  const win = new BrowserWindow({
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'LVS Designer',
+    show: false,
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      devTools,
+    },
+  });
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  win.on('close', () => {
+    const b = win.getNormalBounds();
+    void saveWindowState(userData, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() });
+  });
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  void win.loadURL(devServerUrl ?? APP_URL);
+  return win;
+}
+
+app.whenReady().then(async () => {
+  denyPermissions();
+  serveRenderer(realpathSync(join(app.getAppPath(), 'dist', 'renderer')));
+  const bridge = await createBridge({ dataDir: app.getPath('userData'), dialogs });
+  registerIpc(bridge);
+  bridge.events.subscribe((name, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(name, payload);
+    if (name === 'files:recent') void refreshMenu(bridge);
+  });
+  await refreshMenu(bridge);
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+}).catch((e: unknown) => {
+  dialog.showErrorBox('LVS Designer could not start', (e as Error).stack ?? String(e));
+  app.exit(1);
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
