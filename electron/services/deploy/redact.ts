@@ -1,0 +1,32 @@
+/**
+ * Secret redaction for everything a deploy emits (events, the saved log, error messages). Every
+ * secret the engine touches is registered here first, so a password echoed back by a misbehaving
+ * host or an error text is masked too, not only the values the engine formats itself.
+ */
+
+export const REDACTED = '********';
+
+export class Redactor {
+  readonly #secrets = new Set<string>();
+  #sorted: string[] = [];
+
+  /** Registers a secret; empty strings are ignored. */
+  add(secret: string | undefined): void {
+    if (!secret || this.#secrets.has(secret)) return;
+    this.#secrets.add(secret);
+    // Longest first, so a secret that contains another is masked whole.
+    this.#sorted = [...this.#secrets].sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.#sorted) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    return out;
+  }
+
+  /** Redacts every string inside a JSON-safe value. */
+  redactDeep<T>(value: T): T {
+    if (this.#sorted.length === 0) return value;
+    return JSON.parse(JSON.stringify(value), (_k, v: unknown) => (typeof v === 'string' ? this.redact(v) : v)) as T;
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * A thin, promise-based layer over ssh2: connect with explicit host-key verification, run a command
+ * with data on stdin, a per-command timeout and cancellation, and classify failures into reasons a
+ * user understands.
+ */
+import { Client } from 'ssh2';
+import type { ConnectConfig, ClientChannel } from 'ssh2';
+
+/** How to authenticate. Secrets live only in this object for the duration of the connect. */
+export type SshAuth =
+  | { readonly kind: 'agent'; readonly socket: string }
+  | { readonly kind: 'key'; readonly privateKey: Buffer; readonly passphrase?: string }
+  | { readonly kind: 'password'; readonly password: string };
+
+export interface ConnectOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly auth: SshAuth;
+  /**
+   * Decides on the host key (raw SSH key blob). Mandatory: ssh2 accepts every key when no verifier
+   * is given, which is exactly the silent accept this app never does.
+   */
+  readonly verifyHostKey: (key: Buffer) => Promise<boolean>;
+  readonly readyTimeoutMs?: number;
+  readonly keepaliveIntervalMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Why a connection or command failed, in a form the UI can branch on. */
+export type SshFailure = 'unreachable' | 'timeout' | 'auth' | 'host-key' | 'protocol' | 'cancelled' | 'command-timeout';
+
+export class SshError extends Error {
+  readonly reason: SshFailure;
+  constructor(reason: SshFailure, message: string) {
+    super(message);
+    this.name = 'SshError';
+    this.reason = reason;
+  }
+}
+
+const SOCKET_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (no SSH server listening on that port)',
+  EHOSTUNREACH: 'host unreachable (no route or no answer to ARP)',
+  ENETUNREACH: 'network unreachable (no route to that address)',
+  ETIMEDOUT: 'connection timed out',
+  ECONNRESET: 'connection reset by the host',
+  ENOTFOUND: 'host name not found (DNS)',
+  EAI_AGAIN: 'host name lookup failed (DNS temporarily unavailable)',
+};
+
+function classify(e: Error & { level?: string; code?: string }, hostKeyRejected: boolean): SshError {
+  if (hostKeyRejected) return new SshError('host-key', 'host key not accepted');
+  const code = e.code ?? '';
+  if (SOCKET_REASONS[code]) return new SshError('unreachable', SOCKET_REASONS[code]!);
+  if (e.level === 'client-authentication') return new SshError('auth', 'authentication failed (wrong user, password or key?)');
+  if (e.level === 'client-timeout') return new SshError('timeout', e.message.includes('handshake') ? 'no SSH handshake in time (host down or not an SSH server?)' : e.message);
+  if (e.level === 'client-dns') return new SshError('unreachable', `host name not found (${e.message})`);
+  if (e.level === 'agent') return new SshError('auth', `SSH agent: ${e.message}`);
+  return new SshError('protocol', e.message);
+}
+
+/** Output of a finished command. */
+export interface ExecResult {
+  /** Exit status; `null` when the command died from a signal. */
+  readonly code: number | null;
+  readonly signal?: string;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ExecOptions {
+  /** Written to the command's stdin, then stdin is closed. */
+  readonly stdin?: string | Buffer;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onStdout?: (chunk: string) => void;
+  readonly onStderr?: (chunk: string) => void;
+}
+
+/** An open SSH connection. */
+export class SshSession {
+  readonly #client: Client;
+  #closed = false;
+
+  constructor(client: Client) {
+    this.#client = client;
+    client.on('close', () => {
+      this.#closed = true;
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Runs `command` (a remote shell line). Never throws on a non-zero exit: look at `code`. */
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new SshError('cancelled', 'cancelled'));
+    if (this.#closed) return Promise.reject(new SshError('unreachable', 'connection closed'));
+    return new Promise((resolve, reject) => {
+      let stream: ClientChannel | undefined;
+      let settled = false;
+      let stdout = '';
+      let stderr = '';
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const kill = () => {
+        if (!stream) return;
+        // OpenSSH ignores signal requests for sessions without a pty on older versions; closing the
+        // channel makes sshd hang up the command (SIGHUP) either way.
+        try {
+          stream.signal('KILL');
+        } catch {
+          /* channel may already be gone */
+        }
+        stream.close();
+      };
+      const onAbort = () => {
+        kill();
+        finish(() => reject(new SshError('cancelled', 'cancelled')));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.timeoutMs) {
+        timer = setTimeout(() => {
+          kill();
+          finish(() => reject(new SshError('command-timeout', `command did not finish within ${Math.round(options.timeoutMs! / 1000)} s`)));
+        }, options.timeoutMs);
+      }
+      this.#client.exec(command, (error, ch) => {
+        if (error) {
+          finish(() => reject(new SshError('protocol', `could not start the command: ${error.message}`)));
+          return;
+        }
+        stream = ch;
+        if (settled) {
+          kill();
+          return;
+        }
+        ch.setEncoding('utf8');
+        ch.stderr.setEncoding('utf8');
+        ch.on('data', (d: string) => {
+          stdout += d;
+          options.onStdout?.(d);
+        });
+        ch.stderr.on('data', (d: string) => {
+          stderr += d;
+          options.onStderr?.(d);
+        });
+        ch.on('close', (code: number | null | undefined, sig?: string) => {
+          finish(() => resolve({ code: typeof code === 'number' ? code : null, ...(sig ? { signal: sig } : {}), stdout, stderr }));
+        });
+        ch.on('error', (e: Error) => finish(() => reject(new SshError('protocol', e.message))));
+        if (options.stdin !== undefined) ch.end(options.stdin);
+        else ch.end();
+      });
+    });
+  }
+
+  close(): void {
+    if (!this.#closed) this.#client.end();
+    this.#closed = true;
+  }
+}
+
+/** Connects and authenticates. Rejects with an {@link SshError}. */
+export function connect(options: ConnectOptions): Promise<SshSession> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(new SshError('cancelled', 'cancelled'));
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let settled = false;
+    let hostKeyRejected = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const onAbort = () => {
+      client.destroy();
+      finish(() => reject(new SshError('cancelled', 'cancelled')));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const config: ConnectConfig = {
+      host: options.host,
+      port: options.port,
+      username: options.username,
+      readyTimeout: options.readyTimeoutMs ?? 10_000,
+      keepaliveInterval: options.keepaliveIntervalMs ?? 5_000,
+      keepaliveCountMax: 3,
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        options.verifyHostKey(key).then(
+          (ok) => {
+            if (!ok) hostKeyRejected = true;
+            verify(ok);
+          },
+          () => {
+            hostKeyRejected = true;
+            verify(false);
+          },
+        );
+      },
+    };
+    const a = options.auth;
+    if (a.kind === 'agent') config.agent = a.socket;
+    else if (a.kind === 'key') {
+      config.privateKey = a.privateKey;
+      if (a.passphrase !== undefined) config.passphrase = a.passphrase;
+    } else {
+      config.password = a.password;
+      // Servers that only offer keyboard-interactive get the same password for their one prompt.
+      config.tryKeyboard = true;
+      client.on('keyboard-interactive', (_name, _instr, _lang, prompts, answer) => {
+        answer(prompts.map(() => a.password));
+      });
+    }
+    client.on('ready', () => finish(() => resolve(new SshSession(client))));
+    client.on('error', (e: Error & { level?: string; code?: string }) => {
+      client.destroy();
+      finish(() => reject(classify(e, hostKeyRejected)));
+    });
+    client.on('close', () => finish(() => reject(new SshError('unreachable', 'connection closed by the host before login'))));
+    try {
+      client.connect(config);
+    } catch (e) {
+      finish(() => reject(new SshError('protocol', (e as Error).message)));
+    }
+  });
+}
