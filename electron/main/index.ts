@@ -19,6 +19,9 @@ const devTools = !app.isPackaged && process.env.LVSD_DEV === '1';
 
 let mainWindow: BrowserWindow | null = null;
 
+// A separate profile (tests, a second person on a shared classroom machine); must be set before ready.
+if (process.env.LVSD_USER_DATA) app.setPath('userData', process.env.LVSD_USER_DATA);
+
 registerAppScheme();
 lockDownContents(devServerUrl);
 if (!app.requestSingleInstanceLock()) app.quit();
