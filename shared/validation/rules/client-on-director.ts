@@ -12,11 +12,13 @@ export const clientOnDirector: Rule = {
   example: { bad: 'The client host has the VIP 172.16.111.123 on its eth0.', fix: 'Remove the VIP from the client and test from another machine.' },
   check(ctx) {
     const out: Finding[] = [];
+    const reported = new Set<string>();
     for (const s of ctx.services) {
       if (s.vip === null) continue;
       for (const f of ctx.owners.get(s.vip) ?? []) {
         const c = f.host;
         if (c.host.role !== 'client') continue;
+        reported.add(c.host.id);
         out.push({
           message: `Client ${c.host.name} has the VIP ${s.service.vip} of ${serviceLabel(s)} on ${f.iface.name}; its requests to the VIP are delivered to itself and never reach the load balancer.`,
           fix: `Remove ${s.service.vip} from ${c.host.name}'s ${f.iface.name}, and test the service from a separate client.`,
@@ -26,6 +28,7 @@ export const clientOnDirector: Rule = {
     }
     const directors = new Set(ctx.services.map((s) => s.director).filter((d) => d !== undefined));
     for (const c of ctx.clients) {
+      if (reported.has(c.host.id)) continue;
       for (const a of c.addresses) {
         const other = (ctx.owners.get(a) ?? []).find((f) => f.host !== c && directors.has(f.host) && f.iface.kind === 'ethernet');
         if (!other) continue;
