@@ -36,7 +36,6 @@ type AnyListener = (payload: unknown) => void;
 export function createHttpBridge(options: HttpBridgeOptions): LvsBridge {
   const base = options.baseUrl ?? window.location.origin;
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const WS = options.WebSocket ?? WebSocket;
 
   async function call(domain: string, verb: string, args: unknown[]): Promise<unknown> {
     // Optional trailing arguments must be absent, not null, for the server's schemas.
@@ -87,6 +86,8 @@ export function createHttpBridge(options: HttpBridgeOptions): LvsBridge {
   function connect(): void {
     if (socket || retryTimer || !listening()) return;
     const wsUrl = `${base.replace(/^http/, 'ws')}${EVENTS_PATH}`;
+    // Looked up only when someone listens, so request-only use needs no WebSocket implementation.
+    const WS = options.WebSocket ?? WebSocket;
     const ws = new WS(wsUrl, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${options.token}`]);
     socket = ws;
     ws.onopen = () => {
