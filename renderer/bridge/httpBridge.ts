@@ -34,7 +34,7 @@ export interface HttpBridgeOptions {
 type AnyListener = (payload: unknown) => void;
 
 export function createHttpBridge(options: HttpBridgeOptions): LvsBridge {
-  const base = options.baseUrl ?? window.location.origin;
+  const base = options.baseUrl ?? (globalThis as unknown as { location: { origin: string } }).location.origin;
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
 
   async function call(domain: string, verb: string, args: unknown[]): Promise<unknown> {
@@ -48,7 +48,6 @@ export function createHttpBridge(options: HttpBridgeOptions): LvsBridge {
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.token}` },
         body: JSON.stringify(trimmed),
         credentials: 'omit',
-        cache: 'no-store',
       });
     } catch (e) {
       throw new BridgeRequestError(`the LVS Designer backend is not reachable (is lvsd serve still running?): ${(e as Error).message}`, 0);

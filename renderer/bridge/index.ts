@@ -17,7 +17,7 @@ let cached: LvsBridge | null | undefined;
 
 export function getBridge(): LvsBridge | null {
   if (cached !== undefined) return cached;
-  const injected = (window as Window & { lvs?: LvsBridge }).lvs;
+  const injected = (globalThis as { lvs?: LvsBridge }).lvs;
   if (injected) {
     cached = injected;
     return cached;

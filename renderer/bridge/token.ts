@@ -7,15 +7,24 @@ import { TOKEN_PATTERN } from '../../shared/ipc/transport.ts';
 
 export const TOKEN_STORAGE_KEY = 'lvs.token';
 
-interface TokenEnv {
-  readonly location: Pick<Location, 'hash' | 'pathname' | 'search'>;
-  readonly storage: Pick<Storage, 'getItem' | 'setItem'>;
-  readonly history: Pick<History, 'replaceState' | 'state'>;
+// Structural types (not the DOM's Location/Storage/History) so Node-side tests can drive this too.
+export interface TokenEnv {
+  readonly location: { readonly hash: string; readonly pathname: string; readonly search: string };
+  readonly storage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  readonly history: { readonly state: unknown; replaceState(data: unknown, unused: string, url?: string | null): void };
+}
+
+interface BrowserGlobals {
+  readonly location: TokenEnv['location'];
+  readonly sessionStorage: TokenEnv['storage'];
+  readonly history: TokenEnv['history'];
 }
 
 const browserEnv = (): TokenEnv | null => {
   try {
-    return { location: window.location, storage: window.sessionStorage, history: window.history };
+    const g = globalThis as unknown as Partial<BrowserGlobals>;
+    if (!g.location || !g.sessionStorage || !g.history) return null;
+    return { location: g.location, storage: g.sessionStorage, history: g.history };
   } catch {
     // sessionStorage throws when storage is disabled
     return null;
@@ -26,7 +35,7 @@ const browserEnv = (): TokenEnv | null => {
 export function takeToken(env: TokenEnv | null = browserEnv()): string | null {
   if (!env) return null;
   const hash = env.location.hash.replace(/^#/, '');
-  const params = hash.split('&').filter((p) => p !== '');
+  const params: string[] = hash.split('&').filter((p) => p !== '');
   const carrier = params.find((p) => p.startsWith('token='));
   if (carrier !== undefined) {
     const token = decodeURIComponent(carrier.slice('token='.length));
