@@ -137,12 +137,12 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
 
   beforeAll(async () => {
     lab = new NetnsLab();
-    [rs1, rs2, director, client, rs3] = await lab.addHosts(5);
-    writeFakeIpvsadm(join(director!.dir, 'ipvsadm'), join(director!.dir, 'ipvs'));
+    [rs1, rs2, director, client, rs3] = (await lab.addHosts(5)) as [NsHost, NsHost, NsHost, NsHost, NsHost];
+    writeFakeIpvsadm(join(director.dir, 'ipvsadm'), join(director.dir, 'ipvs'));
     // The client's end-to-end check fetches the VIP; without IPVS the director's namespace answers
     // itself (busybox httpd on port 80), which is enough to see the check fetch and count answers.
-    writeFileSync(join(director!.dir, 'index.html'), 'answer-from-vip\n');
-    spawnSync('ip', ['netns', 'exec', director!.ns, 'busybox', 'httpd', '-p', '80', '-h', director!.dir], { stdio: 'ignore' });
+    writeFileSync(join(director.dir, 'index.html'), 'answer-from-vip\n');
+    spawnSync('ip', ['netns', 'exec', director.ns, 'busybox', 'httpd', '-p', '80', '-h', director.dir], { stdio: 'ignore' });
     if (hasSudo) {
       // A non-root login with a password and sudo rights, machine-wide but limited to this test.
       userCreated = spawnSync('useradd', ['-M', '-d', '/nonexistent', '-s', '/bin/sh', USER]).status === 0;
