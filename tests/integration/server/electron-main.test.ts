@@ -1,0 +1,126 @@
+// The Electron main process wired against a recording stand-in for the `electron` module (the real
+// binary cannot be installed offline; tests/e2e/electron/launch.spec.ts runs the real thing where
+// it exists). The main process is bundled with esbuild exactly like scripts/build-electron.mjs,
+// except that `electron` resolves to ./fakeElectron.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { allChannels } from '../../../shared/ipc/channels.ts';
+import type { FakeState, FakeWindow } from './fakeElectron.ts';
+import { fakeState } from './fakeElectron.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..', '..');
+let dir: string;
+let state: FakeState;
+let win: FakeWindow;
+
+type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>;
+const frame = (url: string, parent: unknown = null) => ({ senderFrame: { url, parent } });
+const ours = frame('app://renderer/index.html');
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lvsd-main-'));
+  await mkdir(join(dir, 'app', 'dist', 'renderer'), { recursive: true });
+  await writeFile(join(dir, 'app', 'dist', 'renderer', 'index.html'), '<!doctype html><div class="react-flow"></div>');
+  await writeFile(join(dir, 'app', 'package.json'), '{"secret":"outside the renderer"}');
+  const outfile = join(dir, 'main.cjs');
+  await build({
+    entryPoints: [join(root, 'electron/main/index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'fake-electron',
+        setup(b) {
+          b.onResolve({ filter: /^electron$/ }, () => ({ path: join(here, 'fakeElectron.ts') }));
+        },
+      },
+    ],
+  });
+  state = fakeState();
+  state.appPath = join(dir, 'app');
+  process.env.LVSD_USER_DATA = join(dir, 'userData');
+  createRequire(import.meta.url)(outfile);
+  win = await state.windowCreated;
+});
+
+afterAll(async () => {
+  delete process.env.LVSD_USER_DATA;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Electron main process', () => {
+  it('creates a sandboxed, isolated window on app:// with the bundled preload', () => {
+    const prefs = win.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false });
+    expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
+    expect(win.url).toBe('app://renderer/index.html');
+    expect(state.paths.userData).toBe(join(dir, 'userData'));
+  });
+
+  it('handles every bridge channel over IPC, only for its own top-level page', async () => {
+    expect([...state.ipc.keys()].sort()).toEqual(allChannels().sort());
+    const list = state.ipc.get('files:list') as Handler;
+    await expect(list(ours)).resolves.toEqual([]);
+    await expect(list(frame('https://evil.example/'))).rejects.toThrow(/refused/);
+    await expect(list(frame('app://renderer/index.html', {}))).rejects.toThrow(/refused/);
+    await expect(list(frame('app://other/index.html'))).rejects.toThrow(/refused/);
+    await expect(list({ senderFrame: null })).rejects.toThrow(/refused/);
+  });
+
+  it('validates IPC payloads like the HTTP server does', async () => {
+    const save = state.ipc.get('files:save') as Handler;
+    await expect(save(ours, 'x.lvs.json', { format: 'lvs-designer' })).rejects.toThrow(/args\[1\]\.formatVersion/);
+    const openNamed = state.ipc.get('files:openNamed') as Handler;
+    await expect(openNamed(ours, '../../etc/passwd')).resolves.toMatchObject({ ok: false });
+  });
+
+  it('serves the renderer on app:// with the CSP, and nothing outside it', async () => {
+    expect(state.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    const handler = state.protocolHandlers.get('app');
+    if (!handler) throw new Error('no app:// handler');
+    const page = await handler(new Request('app://renderer/index.html'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('react-flow');
+    expect((await handler(new Request('app://renderer/%2e%2e/%2e%2e/package.json'))).status).toBe(404);
+    expect((await handler(new Request('app://renderer/../package.json'))).status).toBe(404);
+    expect((await handler(new Request('app://elsewhere/index.html'))).status).toBe(404);
+  });
+
+  it('denies permissions, new windows and navigation away', () => {
+    let granted: boolean | undefined;
+    state.permissionRequest?.({}, 'media', (g: boolean) => (granted = g));
+    expect(granted).toBe(false);
+    expect(state.permissionCheck?.()).toBe(false);
+    expect(win.webContents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    const navigate = (url: string): boolean => {
+      let prevented = false;
+      for (const l of win.webContents.listeners['will-navigate'] ?? []) l({ preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(navigate('https://evil.example/')).toBe(true);
+    expect(navigate('file:///etc/passwd')).toBe(true);
+    expect(navigate('app://renderer/index.html')).toBe(false);
+  });
+
+  it('has a File menu whose commands reach the page as menu:command pushes', () => {
+    const menu = state.menus.at(-1) as { template: { label?: string; submenu?: { label?: string; click?: () => void }[] }[] };
+    const file = menu.template.find((m) => m.label === '&File');
+    const labels = file?.submenu?.map((i) => i.label).filter(Boolean);
+    expect(labels).toEqual(['&New', '&Open…', 'Open &Recent', '&Save', 'Save &As…']);
+    file?.submenu?.find((i) => i.label === '&Save')?.click?.();
+    expect(state.sent.at(-1)).toEqual({ channel: 'menu:command', payload: { command: 'save' } });
+    const view = menu.template.find((m) => m.label === '&View') as { submenu: { role?: string }[] };
+    expect(view.submenu.map((i) => i.role)).not.toContain('toggleDevTools');
+  });
+});
