@@ -1,0 +1,117 @@
+/**
+ * The main window: toolbar on top, palette left, canvas with the problems panel below it, the
+ * tabbed right panel, the status bar. The built-in right-panel tabs are registered here; other
+ * features add theirs through ./extensions.ts.
+ */
+import { useEffect } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useTranslation } from 'react-i18next';
+import { Canvas } from '../canvas/Canvas.tsx';
+import { Palette } from '../canvas/Palette.tsx';
+import { Inspector } from '../panels/Inspector.tsx';
+import { ServicesPanel } from '../panels/ServicesPanel.tsx';
+import { ConfigView } from '../panels/ConfigView.tsx';
+import { ProblemsPanel } from '../panels/ProblemsPanel.tsx';
+import { useApp } from '../store/index.ts';
+import { Toolbar } from './Toolbar.tsx';
+import { StatusBar } from './StatusBar.tsx';
+import { Dialogs, Notices } from './Dialogs.tsx';
+import { loadPlugins, registerRightPanelTab, useModes, useRightPanelTabs } from './extensions.ts';
+import { useShortcuts } from './shortcuts.ts';
+import { bridge } from './bridge.ts';
+import { checkRecovery, confirmDiscard, openDesign, openRecent, save, saveAs, startAutosave } from './files.ts';
+
+registerRightPanelTab({ id: 'inspector', titleKey: 'tabs.inspector', order: 10, component: Inspector });
+registerRightPanelTab({ id: 'services', titleKey: 'tabs.services', order: 20, component: ServicesPanel });
+registerRightPanelTab({ id: 'config', titleKey: 'tabs.config', order: 30, component: ConfigView });
+loadPlugins();
+
+function RightPanel() {
+  const { t } = useTranslation();
+  const tabs = useRightPanelTabs();
+  const modes = useModes();
+  const mode = useApp((s) => s.mode);
+  const current = useApp((s) => s.rightTab);
+  const setTab = useApp((s) => s.setRightTab);
+  const allowed = modes.find((m) => m.id === mode)?.rightTabs;
+  const visible = allowed ? tabs.filter((x) => allowed.includes(x.id)) : tabs;
+  const active = visible.find((x) => x.id === current) ?? visible[0];
+  if (!active) return null;
+  const Body = active.component;
+  return (
+    <aside className="right-panel" aria-label={t('tabs.label')}>
+      <div className="tabs" role="tablist">
+        {visible.map((x) => (
+          <button key={x.id} type="button" role="tab" aria-selected={x === active} className={`tab${x === active ? ' is-active' : ''}`} onClick={() => setTab(x.id)} data-testid={`tab-${x.id}`}>
+            {t(x.titleKey as 'tabs.inspector')}
+          </button>
+        ))}
+      </div>
+      <div className="tab-body" role="tabpanel">
+        <Body />
+      </div>
+    </aside>
+  );
+}
+
+function Workspace() {
+  useShortcuts();
+  const modes = useModes();
+  const mode = useApp((s) => s.mode);
+  const Main = modes.find((m) => m.id === mode)?.main;
+  useEffect(() => {
+    const stop = startAutosave();
+    void checkRecovery();
+    const off = bridge().events.on('menu:command', (c) => {
+      if (c.command === 'save') void save();
+      else if (c.command === 'saveAs') void saveAs();
+      else if (c.command === 'open') void openDesign();
+      else if (c.command === 'new') {
+        if (confirmDiscard()) useApp.getState().openDialog('templates');
+      } else if (c.command === 'openRecent' && confirmDiscard()) void openRecent(c.handle);
+    });
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      const s = useApp.getState();
+      if (s.revision !== s.savedRevision) e.preventDefault();
+    };
+    // Electron closes through its own unsaved-changes handling; a browser tab gets the native prompt.
+    if (bridge().kind === 'browser') window.addEventListener('beforeunload', beforeUnload);
+    return () => {
+      stop();
+      off();
+      window.removeEventListener('beforeunload', beforeUnload);
+    };
+  }, []);
+  return (
+    <div className="app">
+      <Toolbar />
+      <div className="workspace">
+        {Main ? (
+          <main className="main-area">
+            <Main />
+          </main>
+        ) : (
+          <>
+            <Palette />
+            <main className="main-area">
+              <Canvas />
+              <ProblemsPanel />
+            </main>
+          </>
+        )}
+        <RightPanel />
+      </div>
+      <StatusBar />
+      <Dialogs />
+      <Notices />
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <ReactFlowProvider>
+      <Workspace />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Extension points for features added beside the designer (classroom mode, deploy panel, ...).
+ *
+ * A feature lives in its own folder `renderer/<feature>/` and provides `plugin.ts`, which is loaded
+ * at start (see `loadPlugins`) and registers what it adds:
+ * - `registerRightPanelTab({ id, titleKey, order, component })` — a tab of the right panel
+ *   (built-in: inspector 10, services 20, config 30);
+ * - `registerMode({ id, titleKey, order, main?, rightTabs? })` — an entry of the mode switch in the
+ *   toolbar; `main` replaces the canvas area, `rightTabs` limits the tabs shown in that mode;
+ * - `registerTranslations(lang, resources)` — its UI strings (`en` and `zh-CN`).
+ * Components read and edit the design through `useApp` (renderer/store) and pure commands.
+ */
+import type { ComponentType } from 'react';
+import { useSyncExternalStore } from 'react';
+import i18n from '../i18n/index.ts';
+
+export interface RightPanelTab {
+  readonly id: string;
+  /** i18n key of the tab title. */
+  readonly titleKey: string;
+  readonly order: number;
+  readonly component: ComponentType;
+}
+
+export interface AppMode {
+  readonly id: string;
+  readonly titleKey: string;
+  readonly order: number;
+  /** Replaces the canvas area in this mode; the canvas shows when absent. */
+  readonly main?: ComponentType;
+  /** Ids of the right-panel tabs shown in this mode; all when absent. */
+  readonly rightTabs?: readonly string[];
+}
+
+type Listener = () => void;
+const listeners = new Set<Listener>();
+let tabs: readonly RightPanelTab[] = [];
+let modes: readonly AppMode[] = [{ id: 'design', titleKey: 'mode.design', order: 0 }];
+
+const emit = () => {
+  for (const l of listeners) l();
+};
+const subscribe = (l: Listener) => {
+  listeners.add(l);
+  return () => listeners.delete(l);
+};
+
+/** Adds (or replaces, by id) a right-panel tab. */
+export function registerRightPanelTab(tab: RightPanelTab): void {
+  tabs = [...tabs.filter((x) => x.id !== tab.id), tab].sort((a, b) => a.order - b.order);
+  emit();
+}
+
+/** Adds (or replaces, by id) an app mode. */
+export function registerMode(mode: AppMode): void {
+  modes = [...modes.filter((x) => x.id !== mode.id), mode].sort((a, b) => a.order - b.order);
+  emit();
+}
+
+/** Adds UI strings for a language (`en` or `zh-CN`), merged into the default namespace. */
+export function registerTranslations(lang: 'en' | 'zh-CN', resources: Record<string, unknown>): void {
+  i18n.addResourceBundle(lang, 'translation', resources, true, true);
+}
+
+export const useRightPanelTabs = (): readonly RightPanelTab[] => useSyncExternalStore(subscribe, () => tabs);
+export const useModes = (): readonly AppMode[] => useSyncExternalStore(subscribe, () => modes);
+
+/** Loads every `renderer/<feature>/plugin.ts` (each registers its tabs, modes and strings). */
+export function loadPlugins(): void {
+  import.meta.glob('../*/plugin.ts', { eager: true });
+}

@@ -1,0 +1,253 @@
+/**
+ * The inspector: edits whatever is selected — a host (with its interfaces), a segment, a link (the
+ * interface it stands for), a service / real server — or the design itself when nothing is.
+ */
+import { useTranslation } from 'react-i18next';
+import type { Host, HostRole, Interface, Segment } from '../../shared/model/types.ts';
+import { HOST_ROLES } from '../../shared/model/types.ts';
+import {
+  addInterface,
+  addService,
+  removeInterface,
+  updateHost,
+  updateInterface,
+  updateSegment,
+} from '../../shared/model/commands.ts';
+import { useApp } from '../store/index.ts';
+import { checkAddress, checkIfName, checkInterfaceAddress, checkName, checkSubnet } from '../model/validators.ts';
+import { CheckField, NumberField, SelectField, TextField } from './fields.tsx';
+import { ServiceEditor } from './ServiceEditor.tsx';
+import { deleteSelection, duplicateSelection } from '../app/actions.ts';
+import { RoleIcon } from '../canvas/icons.tsx';
+
+export function Inspector() {
+  const { t } = useTranslation();
+  const nodes = useApp((s) => s.selectedNodes);
+  const edges = useApp((s) => s.selectedEdges);
+  const service = useApp((s) => s.selectedService);
+  const topology = useApp((s) => s.design.topology);
+
+  if (service) {
+    const svc = topology.services.find((v) => v.id === service.service);
+    if (svc) return <ServiceEditor service={svc} focusRealServer={service.realServer} />;
+  }
+  const count = nodes.length + edges.length;
+  if (count === 0) return <DesignEditor />;
+  if (count > 1)
+    return (
+      <div className="inspector" data-testid="inspector-multi">
+        <h3>{t('inspector.multi', { count })}</h3>
+        <div className="button-row">
+          <button type="button" onClick={duplicateSelection} data-testid="inspector-duplicate">
+            {t('action.duplicate')}
+          </button>
+          <button type="button" className="danger" onClick={deleteSelection} data-testid="inspector-delete">
+            {t('action.delete')}
+          </button>
+        </div>
+      </div>
+    );
+  if (edges.length === 1) {
+    const host = topology.hosts.find((h) => h.interfaces.some((f) => f.id === edges[0]));
+    if (host) return <HostEditor host={host} focusInterface={edges[0]!} segments={topology.segments} />;
+    return null;
+  }
+  const id = nodes[0]!;
+  const host = topology.hosts.find((h) => h.id === id);
+  if (host) return <HostEditor host={host} focusInterface={null} segments={topology.segments} />;
+  const seg = topology.segments.find((s) => s.id === id);
+  if (seg) return <SegmentEditor segment={seg} />;
+  return null;
+}
+
+function DesignEditor() {
+  const { t } = useTranslation();
+  const topology = useApp((s) => s.design.topology);
+  const apply = useApp((s) => s.apply);
+  return (
+    <div className="inspector" data-testid="inspector-design">
+      <h3>{t('inspector.design')}</h3>
+      <TextField label={t('inspector.designName')} testId="design-name" value={topology.name} check={checkName(128)} onCommit={(v) => apply((d) => ({ ...d, topology: { ...d.topology, name: v } }))} />
+      <div className="field">
+        <label htmlFor="design-desc">{t('inspector.description')}</label>
+        <textarea
+          id="design-desc"
+          data-testid="design-description"
+          rows={4}
+          defaultValue={topology.description ?? ''}
+          key={topology.description ?? ''}
+          onBlur={(e) => {
+            const v = e.target.value;
+            if (v !== (topology.description ?? '')) apply((d) => ({ ...d, topology: { ...d.topology, ...(v ? { description: v } : {}), ...(v ? {} : { description: undefined }) } }));
+          }}
+        />
+      </div>
+      <p className="muted">{t('inspector.nothingSelected')}</p>
+    </div>
+  );
+}
+
+function HostEditor({ host, focusInterface, segments }: { host: Host; focusInterface: string | null; segments: readonly Segment[] }) {
+  const { t } = useTranslation();
+  const apply = useApp((s) => s.apply);
+  const services = useApp((s) => s.design.topology.services);
+  const selectService = useApp((s) => s.selectService);
+  const setTab = useApp((s) => s.setRightTab);
+  const edit = (patch: Parameters<typeof updateHost>[2]) => apply((d) => ({ ...d, topology: updateHost(d.topology, host.id, patch) }));
+  const sys = host.sysctl ?? {};
+  const setSys = (key: 'arpIgnore' | 'arpAnnounce' | 'rpFilter', v: number | undefined) => {
+    const next = { ...sys, [key]: v };
+    if (v === undefined) delete next[key];
+    edit({ sysctl: Object.keys(next).length ? next : undefined });
+  };
+  const owned = services.filter((v) => v.director === host.id);
+  return (
+    <div className="inspector" data-testid="inspector-host">
+      <h3 className="inspector-title">
+        <RoleIcon role={host.role} /> {host.name}
+      </h3>
+      <TextField label={t('inspector.name')} testId="host-name" value={host.name} check={checkName(128)} onCommit={(v) => edit({ name: v })} />
+      <SelectField<HostRole>
+        label={t('inspector.role')}
+        testId="host-role"
+        value={host.role}
+        options={HOST_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+        onChange={(role) => edit({ role })}
+      />
+      <TextField label={t('inspector.gateway')} testId="host-gateway" mono value={host.gateway ?? ''} placeholder={t('inspector.none')} check={checkAddress(true)} onCommit={(v) => edit({ gateway: v.trim() === '' ? undefined : v.trim() })} />
+      <CheckField label={t('inspector.ipForward')} testId="host-ipforward" hint={t('inspector.ipForwardHint')} checked={sys.ipForward === true} onChange={(v) => edit({ sysctl: { ...sys, ipForward: v } })} />
+      <details className="subsection">
+        <summary>{t('inspector.arpSysctls')}</summary>
+        <NumberField label="net.ipv4.conf.all.arp_ignore" testId="host-arpignore" value={sys.arpIgnore} min={0} max={8} optional onCommit={(v) => setSys('arpIgnore', v)} />
+        <NumberField label="net.ipv4.conf.all.arp_announce" testId="host-arpannounce" value={sys.arpAnnounce} min={0} max={2} optional onCommit={(v) => setSys('arpAnnounce', v)} />
+        <NumberField label="net.ipv4.conf.all.rp_filter" testId="host-rpfilter" value={sys.rpFilter} min={0} max={2} optional onCommit={(v) => setSys('rpFilter', v)} />
+      </details>
+      <h4>{t('inspector.interfaces')}</h4>
+      {host.interfaces.map((f) => (
+        <InterfaceEditor key={f.id} host={host} iface={f} segments={segments} focused={f.id === focusInterface} />
+      ))}
+      <div className="button-row">
+        <button type="button" onClick={() => apply((d) => ({ ...d, topology: addInterface(d.topology, host.id, 'ethernet') }))} data-testid="add-ethernet">
+          + {t('inspector.addEthernet')}
+        </button>
+        <button type="button" onClick={() => apply((d) => ({ ...d, topology: addInterface(d.topology, host.id, 'loopback') }))} data-testid="add-loopback">
+          + lo
+        </button>
+        <button type="button" onClick={() => apply((d) => ({ ...d, topology: addInterface(d.topology, host.id, 'ipip') }))} data-testid="add-tunl">
+          + tunl0
+        </button>
+      </div>
+      {host.role === 'director' && (
+        <>
+          <h4>{t('inspector.servicesOfDirector')}</h4>
+          {owned.length === 0 && <p className="muted">{t('services.none')}</p>}
+          {owned.map((v) => (
+            <button type="button" className="link-button" key={v.id} onClick={() => selectService(v.id)}>
+              {v.name || v.id} — {v.vip}:{v.port}
+            </button>
+          ))}
+          <div className="button-row">
+            <button
+              type="button"
+              data-testid="host-add-service"
+              onClick={() => {
+                let id = '';
+                apply((d) => {
+                  const r = addService(d.topology, host.id);
+                  id = r.id;
+                  return { ...d, topology: r.topology };
+                });
+                setTab('services');
+                selectService(id);
+              }}
+            >
+              + {t('services.add')}
+            </button>
+          </div>
+        </>
+      )}
+      <div className="button-row end">
+        <button type="button" className="danger" onClick={deleteSelection} data-testid="inspector-delete">
+          {t('action.deleteHost')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface: Interface; segments: readonly Segment[]; focused: boolean }) {
+  const { t } = useTranslation();
+  const apply = useApp((s) => s.apply);
+  const edit = (patch: Parameters<typeof updateInterface>[3]) => apply((d) => ({ ...d, topology: updateInterface(d.topology, host.id, iface.id, patch) }));
+  const setAddress = (i: number, v: string) => edit({ addresses: iface.addresses.map((a, j) => (j === i ? v.trim() : a)) });
+  return (
+    <fieldset className={`iface${focused ? ' is-focused' : ''}`} data-testid={`iface-${iface.id}`}>
+      <legend>
+        {iface.name} <span className="muted">· {t(`ifkind.${iface.kind}`)}</span>
+      </legend>
+      <TextField label={t('inspector.ifName')} testId={`iface-${iface.id}-name`} mono value={iface.name} check={checkIfName} onCommit={(v) => edit({ name: v })} />
+      {iface.kind === 'ethernet' && (
+        <SelectField
+          label={t('inspector.segment')}
+          testId={`iface-${iface.id}-segment`}
+          value={iface.segment ?? ''}
+          options={[{ value: '', label: t('inspector.unplugged') }, ...segments.map((s) => ({ value: s.id, label: `${s.name} (${s.cidr})` }))]}
+          onChange={(v) => edit({ segment: v === '' ? null : v })}
+        />
+      )}
+      {iface.addresses.map((a, i) => (
+        <div className="address-row" key={i}>
+          <TextField label={t('inspector.address', { n: i + 1 })} testId={`iface-${iface.id}-addr-${i}`} mono value={a} check={checkInterfaceAddress} onCommit={(v) => setAddress(i, v)} />
+          <button type="button" className="icon-button" title={t('action.remove')} aria-label={t('action.remove')} onClick={() => edit({ addresses: iface.addresses.filter((_, j) => j !== i) })}>
+            ×
+          </button>
+        </div>
+      ))}
+      <div className="button-row">
+        <button type="button" data-testid={`iface-${iface.id}-add-address`} onClick={() => edit({ addresses: [...iface.addresses, ''] })}>
+          + {t('inspector.addAddress')}
+        </button>
+        <button type="button" className="danger-link" data-testid={`iface-${iface.id}-remove`} onClick={() => apply((d) => ({ ...d, topology: removeInterface(d.topology, iface.id) }))}>
+          {t('inspector.removeInterface')}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+function SegmentEditor({ segment }: { segment: Segment }) {
+  const { t } = useTranslation();
+  const apply = useApp((s) => s.apply);
+  const hosts = useApp((s) => s.design.topology.hosts);
+  const edit = (patch: Parameters<typeof updateSegment>[2]) => apply((d) => ({ ...d, topology: updateSegment(d.topology, segment.id, patch) }));
+  const members = hosts.filter((h) => h.interfaces.some((f) => f.segment === segment.id));
+  return (
+    <div className="inspector" data-testid="inspector-segment">
+      <h3 className="inspector-title">
+        <RoleIcon role="segment" /> {segment.name}
+      </h3>
+      <TextField label={t('inspector.name')} testId="segment-name" value={segment.name} check={checkName(128)} onCommit={(v) => edit({ name: v })} />
+      <TextField label={t('inspector.cidr')} testId="segment-cidr" mono value={segment.cidr} check={checkSubnet} onCommit={(v) => edit({ cidr: v.trim() })} />
+      <NumberField label={t('inspector.mtu')} testId="segment-mtu" value={segment.mtu} min={68} max={65535} optional hint={t('inspector.mtuHint')} onCommit={(v) => edit({ mtu: v })} />
+      <h4>{t('inspector.members', { count: members.length })}</h4>
+      <ul className="plain-list">
+        {members.map((h) => (
+          <li key={h.id}>
+            <RoleIcon role={h.role} size={14} /> {h.name}{' '}
+            <span className="mono muted">
+              {h.interfaces
+                .filter((f) => f.segment === segment.id)
+                .flatMap((f) => f.addresses)
+                .join(', ')}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <div className="button-row end">
+        <button type="button" className="danger" onClick={deleteSelection} data-testid="inspector-delete">
+          {t('action.deleteSegment')}
+        </button>
+      </div>
+    </div>
+  );
+}

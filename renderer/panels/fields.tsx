@@ -1,0 +1,152 @@
+/**
+ * Inspector fields. Text fields keep a draft while focused, show their check live (red border and
+ * message), and commit on blur or Enter — one undo step per commit; Escape reverts. Number fields
+ * refuse anything that is not an integer in range: the model never gets structural garbage.
+ */
+import type { ReactNode } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FieldCheck } from '../model/validators.ts';
+
+interface Labelled {
+  label: string;
+  testId: string;
+  hint?: string;
+}
+
+function FieldShell({ label, id, error, hint, children }: { label: string; id: string; error: string | null; hint?: string | undefined; children: ReactNode }) {
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {error ? (
+        <div className="field-error" role="alert" id={`${id}-err`}>
+          {error}
+        </div>
+      ) : hint ? (
+        <div className="field-hint">{hint}</div>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField({ label, testId, hint, value, onCommit, check, placeholder, mono }: Labelled & { value: string; onCommit: (v: string) => void; check?: FieldCheck; placeholder?: string; mono?: boolean }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [draft, setDraft] = useState(value);
+  const [focused, setFocused] = useState(false);
+  useEffect(() => {
+    if (!focused) setDraft(value);
+  }, [value, focused]);
+  const errKey = check ? check(draft) : null;
+  const commit = () => {
+    if (draft !== value) onCommit(draft);
+  };
+  return (
+    <FieldShell label={label} id={id} error={errKey ? t(errKey as 'field.required') : null} hint={hint}>
+      <input
+        id={id}
+        data-testid={testId}
+        className={mono ? 'mono' : undefined}
+        value={draft}
+        placeholder={placeholder}
+        aria-invalid={errKey ? true : undefined}
+        aria-describedby={errKey ? `${id}-err` : undefined}
+        spellCheck={false}
+        onFocus={() => setFocused(true)}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => {
+          setFocused(false);
+          commit();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            commit();
+            (e.target as HTMLInputElement).blur();
+          } else if (e.key === 'Escape') {
+            setDraft(value);
+            setFocused(false);
+            (e.target as HTMLInputElement).blur();
+          }
+        }}
+      />
+    </FieldShell>
+  );
+}
+
+export function NumberField({ label, testId, hint, value, onCommit, min, max, optional }: Labelled & { value: number | undefined; onCommit: (v: number | undefined) => void; min: number; max: number; optional?: boolean }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const shown = value === undefined ? '' : String(value);
+  const [draft, setDraft] = useState(shown);
+  const [focused, setFocused] = useState(false);
+  useEffect(() => {
+    if (!focused) setDraft(shown);
+  }, [shown, focused]);
+  const parse = (text: string): { ok: true; v: number | undefined } | { ok: false; key: string } => {
+    const s = text.trim();
+    if (s === '') return optional ? { ok: true, v: undefined } : { ok: false, key: 'field.required' };
+    if (!/^\d+$/.test(s)) return { ok: false, key: 'field.notNumber' };
+    const n = Number(s);
+    if (n < min || n > max) return { ok: false, key: 'field.range' };
+    return { ok: true, v: n };
+  };
+  const p = parse(draft);
+  const error = p.ok ? null : t(p.key as 'field.range', { min, max });
+  const commit = () => {
+    if (p.ok && p.v !== value) onCommit(p.v);
+    if (!p.ok) setDraft(shown);
+  };
+  return (
+    <FieldShell label={label} id={id} error={error} hint={hint}>
+      <input
+        id={id}
+        data-testid={testId}
+        inputMode="numeric"
+        value={draft}
+        aria-invalid={error ? true : undefined}
+        onFocus={() => setFocused(true)}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => {
+          setFocused(false);
+          commit();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && p.ok) {
+            commit();
+            (e.target as HTMLInputElement).blur();
+          } else if (e.key === 'Escape') {
+            setDraft(shown);
+            (e.target as HTMLInputElement).blur();
+          }
+        }}
+      />
+    </FieldShell>
+  );
+}
+
+export function SelectField<V extends string>({ label, testId, hint, value, options, onChange }: Labelled & { value: V; options: readonly { value: V; label: string }[]; onChange: (v: V) => void }) {
+  const id = useId();
+  return (
+    <FieldShell label={label} id={id} error={null} hint={hint}>
+      <select id={id} data-testid={testId} value={value} onChange={(e) => onChange(e.target.value as V)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function CheckField({ label, testId, hint, checked, onChange }: Labelled & { checked: boolean; onChange: (v: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="field field-check">
+      <input id={id} type="checkbox" data-testid={testId} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <label htmlFor={id}>{label}</label>
+      {hint && <div className="field-hint">{hint}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * Document slice: the design (topology + layout), undo/redo history, file handle and dirty state.
+ * Every edit is a pure command from shared/model/commands.ts passed to `apply`; each `apply` is one
+ * undo step. A drag records one step at its start and then moves positions without history.
+ */
+import type { StateCreator } from 'zustand';
+import type { Design } from '../../shared/model/commands.ts';
+import { emptyDesign } from '../../shared/model/commands.ts';
+import type { Id, Position } from '../../shared/model/types.ts';
+import type { AppState } from './index.ts';
+
+/** Undo depth; older steps are dropped. */
+const HISTORY_LIMIT = 200;
+
+export interface DocumentSlice {
+  design: Design;
+  past: readonly Design[];
+  future: readonly Design[];
+  /** Increments on every change of the design (edit, undo, redo, load). */
+  revision: number;
+  /** Revision last written to a file. */
+  savedRevision: number;
+  /** Opaque file handle from the bridge, null for a never-saved design. */
+  handle: string | null;
+  displayName: string | null;
+  dragging: boolean;
+  /** Applies one edit as one undo step; a no-op edit (same object back) records nothing. */
+  apply: (edit: (d: Design) => Design) => void;
+  undo: () => void;
+  redo: () => void;
+  /** Replaces the design (new, open, template, recovery) and clears the history. */
+  load: (design: Design, handle: string | null, displayName: string | null, dirty?: boolean) => void;
+  /** Moves nodes during a drag: the first move of a drag records the undo step. */
+  dragMove: (moves: Readonly<Record<Id, Position>>) => void;
+  dragEnd: () => void;
+  markSaved: (revision: number, handle: string, displayName: string) => void;
+}
+
+export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> = (set, get) => ({
+  design: emptyDesign(),
+  past: [],
+  future: [],
+  revision: 0,
+  savedRevision: 0,
+  handle: null,
+  displayName: null,
+  dragging: false,
+  apply: (edit) => {
+    const { design, past, revision } = get();
+    const next = edit(design);
+    if (next === design) return;
+    set({ design: next, past: [...past.slice(-HISTORY_LIMIT + 1), design], future: [], revision: revision + 1 });
+  },
+  undo: () => {
+    const { design, past, future, revision } = get();
+    const prev = past[past.length - 1];
+    if (!prev) return;
+    set({ design: prev, past: past.slice(0, -1), future: [design, ...future], revision: revision + 1, dragging: false });
+  },
+  redo: () => {
+    const { design, past, future, revision } = get();
+    const next = future[0];
+    if (!next) return;
+    set({ design: next, past: [...past, design], future: future.slice(1), revision: revision + 1 });
+  },
+  load: (design, handle, displayName, dirty = false) => {
+    const revision = get().revision + 1;
+    set({ design, past: [], future: [], revision, savedRevision: dirty ? -1 : revision, handle, displayName, dragging: false });
+  },
+  dragMove: (moves) => {
+    const { design, past, revision, dragging } = get();
+    const positions = { ...design.layout.positions, ...moves };
+    const next: Design = { topology: design.topology, layout: { positions } };
+    if (dragging) set({ design: next, revision: revision + 1 });
+    else set({ design: next, past: [...past.slice(-HISTORY_LIMIT + 1), design], future: [], revision: revision + 1, dragging: true });
+  },
+  dragEnd: () => set({ dragging: false }),
+  markSaved: (revision, handle, displayName) => set({ savedRevision: revision, handle, displayName }),
+});

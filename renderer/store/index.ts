@@ -1,0 +1,26 @@
+/**
+ * The app store: one zustand store combined from slices (document, canvas, selection, ui).
+ * Derived data (React Flow nodes/edges, diagnostics, generated files) is never stored; it comes
+ * from the memoised selectors in ./selectors.ts.
+ */
+import { create } from 'zustand';
+import type { CanvasSlice } from './canvas.ts';
+import { createCanvasSlice } from './canvas.ts';
+import type { DocumentSlice } from './document.ts';
+import { createDocumentSlice } from './document.ts';
+import type { SelectionSlice } from './selection.ts';
+import { createSelectionSlice } from './selection.ts';
+import type { UiSlice } from './ui.ts';
+import { createUiSlice } from './ui.ts';
+
+export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice;
+
+export const useApp = create<AppState>()((...a) => ({
+  ...createDocumentSlice(...a),
+  ...createCanvasSlice(...a),
+  ...createSelectionSlice(...a),
+  ...createUiSlice(...a),
+}));
+
+/** True when the design changed since it was last saved. */
+export const selectDirty = (s: AppState): boolean => s.revision !== s.savedRevision;

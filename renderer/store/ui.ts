@@ -1,0 +1,47 @@
+/**
+ * UI slice: the open right-panel tab, the app mode, open dialogs, notices and the autosave status.
+ */
+import type { StateCreator } from 'zustand';
+import type { AppState } from './index.ts';
+
+export type DialogKind = 'open' | 'import' | 'templates' | 'recover' | 'shortcuts' | null;
+
+export interface Notice {
+  readonly id: number;
+  readonly kind: 'info' | 'error';
+  readonly text: string;
+}
+
+export interface UiSlice {
+  rightTab: string;
+  mode: string;
+  dialog: DialogKind;
+  notices: readonly Notice[];
+  autosavedAt: string | null;
+  problemsOpen: boolean;
+  setRightTab: (tab: string) => void;
+  setMode: (mode: string) => void;
+  openDialog: (d: DialogKind) => void;
+  notify: (kind: Notice['kind'], text: string) => void;
+  dismiss: (id: number) => void;
+  setAutosavedAt: (at: string | null) => void;
+  toggleProblems: (open?: boolean) => void;
+}
+
+let noticeSeq = 0;
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
+  rightTab: 'inspector',
+  mode: 'design',
+  dialog: null,
+  notices: [],
+  autosavedAt: null,
+  problemsOpen: true,
+  setRightTab: (rightTab) => set({ rightTab }),
+  setMode: (mode) => set({ mode }),
+  openDialog: (dialog) => set({ dialog }),
+  notify: (kind, text) => set({ notices: [...get().notices.slice(-3), { id: ++noticeSeq, kind, text }] }),
+  dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+  setAutosavedAt: (autosavedAt) => set({ autosavedAt }),
+  toggleProblems: (open) => set({ problemsOpen: open ?? !get().problemsOpen }),
+});

@@ -1,0 +1,351 @@
+/**
+ * Pure edit commands on a topology and its layout. Every edit the designer makes goes through one
+ * of these: each takes the current readonly design and returns a new one (structural sharing, so
+ * untouched hosts keep their identity and memoised views of them stay valid). Nothing here throws
+ * on a bad value: addresses are stored as typed, and the rule checker reports what is wrong.
+ */
+import type {
+  ForwardingMethod,
+  Host,
+  HostId,
+  HostRole,
+  Id,
+  Interface,
+  Layout,
+  Position,
+  RealServer,
+  Segment,
+  SegmentId,
+  Topology,
+  VirtualService,
+} from './types.ts';
+import { ID_PATTERN } from './schema.ts';
+import { nextFreeAddress, parseCidr } from '../addressing/ipv4.ts';
+
+/** A topology with its canvas layout: the unit the designer edits and undoes. */
+export interface Design {
+  readonly topology: Topology;
+  readonly layout: Layout;
+}
+
+/** An empty design named `name`. */
+export const emptyDesign = (name = 'Untitled design'): Design => ({
+  topology: { name, segments: [], hosts: [], services: [] },
+  layout: { positions: {} },
+});
+
+/** Every id used anywhere in the topology (hosts, segments, interfaces, services, real servers). */
+export function usedIds(t: Topology): Set<Id> {
+  const ids = new Set<Id>();
+  for (const h of t.hosts) {
+    ids.add(h.id);
+    for (const f of h.interfaces) ids.add(f.id);
+  }
+  for (const s of t.segments) ids.add(s.id);
+  for (const v of t.services) {
+    ids.add(v.id);
+    for (const r of v.realServers) ids.add(r.id);
+  }
+  return ids;
+}
+
+/**
+ * A fresh id `base`, `base-2`, `base-3`, ... not in `taken`; the chosen id is added to `taken` so
+ * several calls in a row never collide. `base` is cleaned to the id alphabet.
+ */
+export function freshId(base: string, taken: Set<Id>): Id {
+  let clean = base.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 56) || 'item';
+  if (!ID_PATTERN.test(clean)) clean = `x-${clean}`;
+  let id = clean;
+  for (let n = 2; taken.has(id); n++) id = `${clean}-${n}`;
+  taken.add(id);
+  return id;
+}
+
+/** Name prefix of a new host of each role. */
+const ROLE_BASE: Record<HostRole, string> = { client: 'client', director: 'director', 'real-server': 'rs', router: 'router' };
+
+/** A fresh display name `base1`, `base2`, ... not used by another host. */
+function freshHostName(t: Topology, role: HostRole): string {
+  const names = new Set(t.hosts.map((h) => h.name));
+  const base = ROLE_BASE[role];
+  for (let n = 1; ; n++) if (!names.has(`${base}${n}`)) return `${base}${n}`;
+}
+
+const withPosition = (layout: Layout, id: Id, pos: Position): Layout => ({ positions: { ...layout.positions, [id]: pos } });
+
+/** Adds a host of `role` at `pos` with a loopback interface; returns the design and the new id. */
+export function addHost(d: Design, role: HostRole, pos: Position): { design: Design; id: HostId } {
+  const taken = usedIds(d.topology);
+  const name = freshHostName(d.topology, role);
+  const id = freshId(name, taken);
+  const host: Host = {
+    id,
+    name,
+    role,
+    interfaces: [{ id: freshId(`${id}-lo`, taken), name: 'lo', kind: 'loopback', segment: null, addresses: [] }],
+    ...(role === 'router' || role === 'director' ? { sysctl: { ipForward: role === 'router' } } : {}),
+  };
+  return { design: { topology: { ...d.topology, hosts: [...d.topology.hosts, host] }, layout: withPosition(d.layout, id, pos) }, id };
+}
+
+/** A /24 in 192.168.0.0/16 (then 10.x) that no segment uses yet. */
+function freshSubnet(t: Topology): string {
+  const used = new Set(t.segments.map((s) => parseCidr(s.cidr)?.network));
+  for (let third = 1; third < 256; third++) {
+    const cidr = `192.168.${third}.0/24`;
+    if (!used.has(parseCidr(cidr)!.network)) return cidr;
+  }
+  for (let second = 0; second < 256; second++) {
+    const cidr = `10.${second}.0.0/24`;
+    if (!used.has(parseCidr(cidr)!.network)) return cidr;
+  }
+  return '10.255.255.0/24';
+}
+
+/** Adds a segment (switch) with an unused /24; returns the design and the new id. */
+export function addSegment(d: Design, pos: Position): { design: Design; id: SegmentId } {
+  const taken = usedIds(d.topology);
+  const names = new Set(d.topology.segments.map((s) => s.name));
+  let n = 1;
+  while (names.has(`net${n}`)) n++;
+  const id = freshId(`net${n}`, taken);
+  const seg: Segment = { id, name: `net${n}`, cidr: freshSubnet(d.topology) };
+  return { design: { topology: { ...d.topology, segments: [...d.topology.segments, seg] }, layout: withPosition(d.layout, id, pos) }, id };
+}
+
+/** Every address (CIDR text) configured on an interface plugged into `segment`. */
+export function addressesOnSegment(t: Topology, segment: SegmentId): string[] {
+  const out: string[] = [];
+  for (const h of t.hosts) for (const f of h.interfaces) if (f.segment === segment) out.push(...f.addresses);
+  return out;
+}
+
+/** The next `ethN` name free on a host. */
+function nextEthName(host: Host): string {
+  const names = new Set(host.interfaces.map((f) => f.name));
+  for (let n = 0; ; n++) if (!names.has(`eth${n}`)) return `eth${n}`;
+}
+
+const mapHost = (t: Topology, id: HostId, fn: (h: Host) => Host): Topology => ({
+  ...t,
+  hosts: t.hosts.map((h) => (h.id === id ? fn(h) : h)),
+});
+
+/**
+ * Plugs `host` into `segment` with a new ethernet interface holding the next free address of the
+ * segment (none when the segment's CIDR is malformed or full). Returns the new interface id, or
+ * null when the host or segment does not exist.
+ */
+export function connect(t: Topology, hostId: HostId, segmentId: SegmentId): { topology: Topology; interfaceId: Id } | null {
+  const host = t.hosts.find((h) => h.id === hostId);
+  const seg = t.segments.find((s) => s.id === segmentId);
+  if (!host || !seg) return null;
+  const taken = usedIds(t);
+  const name = nextEthName(host);
+  const id = freshId(`${host.id}-${name}`, taken);
+  const addr = nextFreeAddress(seg.cidr, addressesOnSegment(t, segmentId));
+  const iface: Interface = { id, name, kind: 'ethernet', segment: segmentId, addresses: addr ? [addr] : [] };
+  return { topology: mapHost(t, hostId, (h) => ({ ...h, interfaces: [...h.interfaces, iface] })), interfaceId: id };
+}
+
+/** Updates fields of a host (not its interfaces). */
+export function updateHost(t: Topology, id: HostId, patch: Partial<Omit<Host, 'id' | 'interfaces'>>): Topology {
+  return mapHost(t, id, (h) => dropUndefined({ ...h, ...patch }));
+}
+
+/** Updates fields of one interface of a host. */
+export function updateInterface(t: Topology, hostId: HostId, ifaceId: Id, patch: Partial<Omit<Interface, 'id'>>): Topology {
+  return mapHost(t, hostId, (h) => ({ ...h, interfaces: h.interfaces.map((f) => (f.id === ifaceId ? dropUndefined({ ...f, ...patch }) : f)) }));
+}
+
+/** Adds an interface of `kind` (loopback `lo`, `tunl0`, or an unplugged ethernet) to a host. */
+export function addInterface(t: Topology, hostId: HostId, kind: Interface['kind']): Topology {
+  const host = t.hosts.find((h) => h.id === hostId);
+  if (!host) return t;
+  const taken = usedIds(t);
+  const name = kind === 'ethernet' ? nextEthName(host) : kind === 'ipip' ? 'tunl0' : 'lo';
+  const iface: Interface = { id: freshId(`${hostId}-${name}`, taken), name, kind, segment: null, addresses: [] };
+  return mapHost(t, hostId, (h) => ({ ...h, interfaces: [...h.interfaces, iface] }));
+}
+
+/** Removes one interface from whichever host has it. */
+export function removeInterface(t: Topology, ifaceId: Id): Topology {
+  return { ...t, hosts: t.hosts.map((h) => (h.interfaces.some((f) => f.id === ifaceId) ? { ...h, interfaces: h.interfaces.filter((f) => f.id !== ifaceId) } : h)) };
+}
+
+/** Updates fields of a segment. */
+export function updateSegment(t: Topology, id: SegmentId, patch: Partial<Omit<Segment, 'id'>>): Topology {
+  return { ...t, segments: t.segments.map((s) => (s.id === id ? dropUndefined({ ...s, ...patch }) : s)) };
+}
+
+/**
+ * Removes hosts, segments, interfaces (edges), services and real servers by id. Interfaces plugged
+ * into a removed segment become unplugged (their addresses are kept); real servers on a removed
+ * host and services of a removed director go with them.
+ */
+export function removeItems(d: Design, ids: Iterable<Id>): Design {
+  const gone = new Set(ids);
+  if (gone.size === 0) return d;
+  const t = d.topology;
+  const hosts = t.hosts
+    .filter((h) => !gone.has(h.id))
+    .map((h) => {
+      const touched = h.interfaces.some((f) => gone.has(f.id) || (f.segment !== null && gone.has(f.segment)));
+      if (!touched) return h;
+      return {
+        ...h,
+        interfaces: h.interfaces.filter((f) => !gone.has(f.id)).map((f) => (f.segment !== null && gone.has(f.segment) ? { ...f, segment: null } : f)),
+      };
+    });
+  const services = t.services
+    .filter((v) => !gone.has(v.id) && !gone.has(v.director))
+    .map((v) => (v.realServers.some((r) => gone.has(r.id) || gone.has(r.host)) ? { ...v, realServers: v.realServers.filter((r) => !gone.has(r.id) && !gone.has(r.host)) } : v));
+  const positions: Record<Id, Position> = {};
+  for (const [k, p] of Object.entries(d.layout.positions)) if (!gone.has(k)) positions[k] = p;
+  return { topology: { ...t, hosts, segments: t.segments.filter((s) => !gone.has(s.id)), services }, layout: { positions } };
+}
+
+/** A piece of a design copied to the clipboard: hosts and segments with their positions. */
+export interface Fragment {
+  readonly hosts: readonly Host[];
+  readonly segments: readonly Segment[];
+  readonly positions: Readonly<Record<Id, Position>>;
+}
+
+/** The hosts and segments among `ids`, with their positions, ready to paste. */
+export function copyFragment(d: Design, ids: Iterable<Id>): Fragment {
+  const want = new Set(ids);
+  const hosts = d.topology.hosts.filter((h) => want.has(h.id));
+  const segments = d.topology.segments.filter((s) => want.has(s.id));
+  const positions: Record<Id, Position> = {};
+  for (const x of [...hosts, ...segments]) {
+    const p = d.layout.positions[x.id];
+    if (p) positions[x.id] = p;
+  }
+  return { hosts, segments, positions };
+}
+
+/**
+ * Pastes a fragment with fresh ids, shifted by `offset`. A pasted host keeps the link to a segment
+ * pasted with it (same addresses: they are unique in the new segment); a link to a segment of the
+ * design gets the segment's next free address so the copy does not clash with the original.
+ * Links to segments that no longer exist are unplugged. Returns the ids of the new items.
+ */
+export function pasteFragment(d: Design, frag: Fragment, offset: Position): { design: Design; ids: Id[] } {
+  let t = d.topology;
+  const taken = usedIds(t);
+  const segMap = new Map<SegmentId, SegmentId>();
+  const newIds: Id[] = [];
+  const positions: Record<Id, Position> = { ...d.layout.positions };
+  const place = (oldId: Id, newId: Id) => {
+    const p = frag.positions[oldId];
+    if (p) positions[newId] = { x: p.x + offset.x, y: p.y + offset.y };
+  };
+  const segNames = new Set(t.segments.map((s) => s.name));
+  const segments: Segment[] = [];
+  for (const s of frag.segments) {
+    const id = freshId(s.id, taken);
+    segMap.set(s.id, id);
+    let name = s.name;
+    for (let n = 2; segNames.has(name); n++) name = `${s.name}-${n}`;
+    segNames.add(name);
+    segments.push({ ...s, id, name });
+    newIds.push(id);
+    place(s.id, id);
+  }
+  t = { ...t, segments: [...t.segments, ...segments] };
+  const hostNames = new Set(t.hosts.map((h) => h.name));
+  const usedOn = new Map<SegmentId, string[]>();
+  const onSegment = (seg: SegmentId) => {
+    let list = usedOn.get(seg);
+    if (!list) usedOn.set(seg, (list = addressesOnSegment(t, seg)));
+    return list;
+  };
+  const hosts: Host[] = [];
+  for (const h of frag.hosts) {
+    let name = h.name;
+    for (let n = 2; hostNames.has(name); n++) name = `${h.name}-${n}`;
+    hostNames.add(name);
+    const id = freshId(name, taken);
+    const interfaces = h.interfaces.map((f): Interface => {
+      const fid = freshId(`${id}-${f.name}`, taken);
+      if (f.segment === null) return { ...f, id: fid };
+      const mapped = segMap.get(f.segment);
+      if (mapped) return { ...f, id: fid, segment: mapped };
+      const seg = t.segments.find((s) => s.id === f.segment);
+      if (!seg) return { ...f, id: fid, segment: null };
+      const used = onSegment(seg.id);
+      const addr = nextFreeAddress(seg.cidr, used);
+      const addresses = addr ? [addr] : [];
+      used.push(...addresses);
+      return { ...f, id: fid, addresses };
+    });
+    const { ssh: _ssh, ...rest } = h;
+    hosts.push({ ...rest, id, name, interfaces });
+    newIds.push(id);
+    place(h.id, id);
+  }
+  return { design: { topology: { ...t, hosts: [...t.hosts, ...hosts] }, layout: { positions } }, ids: newIds };
+}
+
+/** Moves items on the canvas (layout only; the topology is untouched). */
+export function moveItems(layout: Layout, moves: Readonly<Record<Id, Position>>): Layout {
+  return { positions: { ...layout.positions, ...moves } };
+}
+
+/**
+ * Adds a virtual service on `director`. The VIP defaults to the director's first ethernet address
+ * (the NAT/DR labs put the VIP there) and the port to 80.
+ */
+export function addService(t: Topology, director: HostId): { topology: Topology; id: Id } {
+  const taken = usedIds(t);
+  const host = t.hosts.find((h) => h.id === director);
+  const firstAddr = host?.interfaces.find((f) => f.kind === 'ethernet' && f.addresses.length > 0)?.addresses[0]?.split('/')[0] ?? '';
+  const n = t.services.length + 1;
+  const id = freshId(`svc${n}`, taken);
+  const svc: VirtualService = { id, name: `svc${n}`, director, protocol: 'tcp', vip: firstAddr, port: 80, scheduler: 'wrr', realServers: [] };
+  return { topology: { ...t, services: [...t.services, svc] }, id };
+}
+
+const mapService = (t: Topology, id: Id, fn: (v: VirtualService) => VirtualService): Topology => ({
+  ...t,
+  services: t.services.map((v) => (v.id === id ? fn(v) : v)),
+});
+
+/** Updates fields of a service (not its real servers). */
+export function updateService(t: Topology, id: Id, patch: Partial<Omit<VirtualService, 'id' | 'realServers'>>): Topology {
+  return mapService(t, id, (v) => dropUndefined({ ...v, ...patch }));
+}
+
+/**
+ * Adds `host` as a real server of a service. The RIP is the host's address on a segment the
+ * director is also on (NAT/DR), else its first ethernet address (TUN); the port is the service port.
+ */
+export function addRealServer(t: Topology, serviceId: Id, hostId: HostId, method: ForwardingMethod = 'nat'): { topology: Topology; id: Id } | null {
+  const svc = t.services.find((v) => v.id === serviceId);
+  const host = t.hosts.find((h) => h.id === hostId);
+  if (!svc || !host) return null;
+  const director = t.hosts.find((h) => h.id === svc.director);
+  const dirSegs = new Set(director?.interfaces.map((f) => f.segment).filter((s): s is string => s !== null) ?? []);
+  const eth = host.interfaces.filter((f) => f.kind === 'ethernet' && f.addresses.length > 0);
+  const shared = eth.find((f) => f.segment !== null && dirSegs.has(f.segment)) ?? eth[0];
+  const rip = shared?.addresses[0]?.split('/')[0] ?? '';
+  const taken = usedIds(t);
+  const id = freshId(`${serviceId}-${host.id}`, taken);
+  const prev = svc.realServers[svc.realServers.length - 1];
+  const rs: RealServer = { id, host: hostId, rip, port: svc.port, method: prev?.method ?? method, weight: 1 };
+  return { topology: mapService(t, serviceId, (v) => ({ ...v, realServers: [...v.realServers, rs] })), id };
+}
+
+/** Updates fields of a real server of a service. */
+export function updateRealServer(t: Topology, serviceId: Id, rsId: Id, patch: Partial<Omit<RealServer, 'id'>>): Topology {
+  return mapService(t, serviceId, (v) => ({ ...v, realServers: v.realServers.map((r) => (r.id === rsId ? dropUndefined({ ...r, ...patch }) : r)) }));
+}
+
+/** Removes `undefined` values so optional fields are absent rather than `undefined` (JSON-safe). */
+function dropUndefined<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
