@@ -1,0 +1,60 @@
+// `lvsd serve` argument handling: refusals with clear messages, and a start on a random port.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServe } from '../../../electron/cli/commands/serve.ts';
+import { EXIT } from '../../../electron/cli/io.ts';
+
+let dir: string;
+const capture = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) }, out, err };
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lvsd-serve-cmd-'));
+  await mkdir(join(dir, 'static'));
+  await writeFile(join(dir, 'static', 'index.html'), '<!doctype html>');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('lvsd serve arguments', () => {
+  it('refuses any host but 127.0.0.1', async () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'localhost']) {
+      const c = capture();
+      expect(await startServe(['--host', host, '--static-dir', join(dir, 'static')], c.io)).toBe(EXIT.unusable);
+      expect(c.err.join('')).toMatch(/refusing --host/);
+    }
+  });
+
+  it('says to build when the renderer is missing', async () => {
+    const c = capture();
+    expect(await startServe(['--static-dir', join(dir, 'nothing-here')], c.io)).toBe(EXIT.unusable);
+    expect(c.err.join('')).toContain('run npm run build');
+  });
+
+  it('refuses a bad port or token and unknown options', async () => {
+    for (const args of [['--port', '70000'], ['--port', 'abc'], ['--token', 'short'], ['--token', 'has space in it'], ['--bogus']]) {
+      const c = capture();
+      expect(await startServe([...args, '--static-dir', join(dir, 'static')], c.io), args.join(' ')).toBe(EXIT.unusable);
+    }
+  });
+
+  it('starts on a random port with a fresh 64-hex-digit token and prints the address', async () => {
+    const c = capture();
+    const started = await startServe(['--port', '0', '--static-dir', join(dir, 'static'), '--data-dir', join(dir, 'data')], c.io);
+    if (typeof started === 'number') throw new Error(c.err.join(''));
+    try {
+      expect(started.server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}$/);
+      expect(c.out.join('')).toContain(started.server.url);
+      const res = await fetch(started.server.origin);
+      expect(res.status).toBe(200);
+    } finally {
+      await started.server.close();
+    }
+  });
+});
