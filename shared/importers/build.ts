@@ -1,0 +1,237 @@
+/**
+ * Turns parsed services into a loadable design: a director per distinct VIP, a real-server host per
+ * RIP, a client, and /24 segments guessed from the addresses, laid out in columns
+ * client → director → real servers.
+ */
+import { formatIPv4, nextFreeAddress, parseIPv4, prefixMask } from '../addressing/ipv4.ts';
+import type { Host, Interface, Layout, Position, RealServer, Segment, Topology, VirtualService } from '../model/types.ts';
+import { topologySchema } from '../model/schema.ts';
+import type { ImportResult, ParsedService, Problems } from './types.ts';
+
+const GUESS_PREFIX = 24;
+
+function subnetOf(address: string): string {
+  const v = parseIPv4(address)!;
+  return `${formatIPv4((v & prefixMask(GUESS_PREFIX)) >>> 0)}/${GUESS_PREFIX}`;
+}
+
+const idFrom = (text: string) => text.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 64);
+
+/** Options for the built design. */
+export interface BuildOptions {
+  readonly name: string;
+  /** What was imported, for the description (`ipvsadm -S -n output`). */
+  readonly source: string;
+}
+
+/** Builds the design from the services a parser found. */
+export function buildDesign(services: readonly ParsedService[], p: Problems, options: BuildOptions): ImportResult {
+  const segments: Segment[] = [];
+  const segmentOf = new Map<string, string>();
+  const used = new Map<string, string[]>();
+  const ensureSegment = (address: string): string => {
+    const cidr = subnetOf(address);
+    let id = segmentOf.get(cidr);
+    if (id === undefined) {
+      id = `net-${idFrom(cidr.replace('/', '-'))}`;
+      segmentOf.set(cidr, id);
+      segments.push({ id, name: cidr, cidr });
+      used.set(cidr, []);
+    }
+    used.get(cidr)!.push(`${address}/32`);
+    return id;
+  };
+  const cidrOfSegment = (id: string) => segments.find((s) => s.id === id)!.cidr;
+
+  // Register every address first, so picked free addresses never collide with imported ones.
+  const vips: string[] = [];
+  for (const s of services) {
+    if (s.vip !== '' && !vips.includes(s.vip)) vips.push(s.vip);
+    if (s.vip !== '') ensureSegment(s.vip);
+    for (const r of s.realServers) ensureSegment(r.rip);
+  }
+  if (services.some((s) => s.protocol === 'fwmark')) {
+    p.warning(0, '', 'firewall-mark services: the VIP the mark is set for is not in the rules; set the service VIP in the design');
+  }
+  if (segments.length > 0) {
+    p.warning(0, '', `segments were guessed as /${GUESS_PREFIX} networks around the addresses (${segments.map((s) => s.cidr).join(', ')}); check the prefixes`);
+  }
+
+  const hosts: Host[] = [];
+  const positions: Record<string, Position> = {};
+  const rsHosts = new Map<string, Host & { interfaces: Interface[] }>();
+  const directorOfVip = new Map<string, string>();
+  const topologyServices: VirtualService[] = [];
+
+  // Directors: one per distinct VIP (services sharing a VIP share a director); fwmark-only → the first.
+  const directorIds: string[] = [];
+  const directorFor = (vip: string): string => {
+    const key = vip === '' ? (vips[0] ?? '') : vip;
+    let id = directorOfVip.get(key);
+    if (id === undefined) {
+      id = directorIds.length === 0 ? 'director' : `director${directorIds.length + 1}`;
+      directorIds.push(id);
+      directorOfVip.set(key, id);
+    }
+    return id;
+  };
+
+  const takeFree = (segId: string): string | null => {
+    const cidr = cidrOfSegment(segId);
+    const a = nextFreeAddress(cidr, used.get(cidr)!);
+    if (a !== null) used.get(cidr)!.push(a.replace(/\/\d+$/, '/32'));
+    return a === null ? null : a.replace(/\/\d+$/, `/${GUESS_PREFIX}`);
+  };
+
+  services.forEach((s, si) => {
+    const director = directorFor(s.vip);
+    const id = idFrom(s.protocol === 'fwmark' ? `fwmark-${s.fwmark}` : `${s.protocol}-${s.vip}-${s.port}`) || `service${si + 1}`;
+    const realServers: RealServer[] = [];
+    for (const r of s.realServers) {
+      let host = rsHosts.get(r.rip);
+      if (!host) {
+        const hid = `rs${rsHosts.size + 1}`;
+        host = { id: hid, name: hid, role: 'real-server', interfaces: [{ id: `${hid}-eth0`, name: 'eth0', kind: 'ethernet', segment: ensureSegmentNoUse(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] }] };
+        rsHosts.set(r.rip, host);
+      }
+      realServers.push({
+        id: idFrom(`${id}-${host.id}-${r.port}`),
+        host: host.id,
+        rip: r.rip,
+        port: r.port,
+        method: r.method,
+        weight: r.weight,
+        ...(r.upperThreshold ? { upperThreshold: r.upperThreshold } : {}),
+        ...(r.lowerThreshold ? { lowerThreshold: r.lowerThreshold } : {}),
+      });
+    }
+    topologyServices.push({
+      id,
+      director,
+      protocol: s.protocol,
+      vip: s.vip,
+      port: s.port,
+      ...(s.fwmark !== undefined ? { fwmark: s.fwmark } : {}),
+      scheduler: s.scheduler as VirtualService['scheduler'],
+      ...(s.schedulerFlags && s.schedulerFlags.length > 0 ? { schedulerFlags: s.schedulerFlags } : {}),
+      ...(s.persistence ? { persistence: s.persistence } : {}),
+      ...(s.healthCheck ? { healthCheck: s.healthCheck } : {}),
+      realServers,
+    });
+  });
+
+  function ensureSegmentNoUse(address: string): string {
+    return segmentOf.get(subnetOf(address))!;
+  }
+
+  // Director hosts: VIPs on eth0, one more interface per real-server segment (the DIP).
+  const dipOf = new Map<string, Map<string, string>>();
+  for (const did of directorIds) {
+    const own = topologyServices.filter((s) => s.director === did);
+    const ownVips = [...new Set(own.map((s) => s.vip).filter((v) => v !== ''))];
+    const interfaces: Interface[] = [{ id: `${did}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: [] }];
+    const front = ownVips[0] === undefined ? undefined : ensureSegmentNoUse(ownVips[0]);
+    const byName = new Map<string, Interface & { addresses: string[] }>();
+    const dips = new Map<string, string>();
+    const ifaceFor = (segId: string): Interface & { addresses: string[] } => {
+      let f = byName.get(segId);
+      if (!f) {
+        const n = byName.size;
+        f = { id: `${did}-eth${n}`, name: `eth${n}`, kind: 'ethernet', segment: segId, addresses: [] };
+        byName.set(segId, f);
+        interfaces.push(f);
+      }
+      return f;
+    };
+    for (const v of ownVips) ifaceFor(ensureSegmentNoUse(v)).addresses.push(`${v}/${GUESS_PREFIX}`);
+    const needsForward = own.some((s) => s.realServers.some((r) => r.method === 'nat'));
+    for (const s of own) {
+      for (const r of s.realServers) {
+        const seg = ensureSegmentNoUse(r.rip);
+        const f = ifaceFor(seg);
+        if (!dips.has(seg)) {
+          // The director's own address on the real-server network (DIP): the VIP if it is there, else a free one.
+          const dip = seg === front && f.addresses.length > 0 ? f.addresses[0]! : takeFree(seg);
+          if (dip === null) {
+            p.warning(0, '', `no free address left in ${cidrOfSegment(seg)} for the director; add one by hand`);
+            dips.set(seg, '');
+          } else {
+            if (!f.addresses.includes(dip)) f.addresses.push(dip);
+            dips.set(seg, dip.split('/')[0]!);
+          }
+        }
+      }
+    }
+    dipOf.set(did, dips);
+    hosts.push({ id: did, name: did, role: 'director', interfaces, ...(needsForward ? { sysctl: { ipForward: true } } : {}) });
+  }
+
+  // Real servers: the VIP on lo (DR) or tunl0 (TUN) with the ARP/rp_filter settings; NAT servers route through the director.
+  for (const host of rsHosts.values()) {
+    const mine = topologyServices.flatMap((s) => s.realServers.filter((r) => r.host === host.id).map((r) => ({ s, r })));
+    const drVips = [...new Set(mine.filter(({ r }) => r.method === 'dr').map(({ s }) => s.vip).filter((v) => v !== ''))];
+    const tunVips = [...new Set(mine.filter(({ r }) => r.method === 'tun').map(({ s }) => s.vip).filter((v) => v !== ''))];
+    const interfaces: Interface[] = [{ id: `${host.id}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: drVips.map((v) => `${v}/32`), ...(drVips.length > 0 ? { sysctl: { arpIgnore: 1, arpAnnounce: 2 } } : {}) }];
+    if (tunVips.length > 0) {
+      interfaces.push({ id: `${host.id}-tunl0`, name: 'tunl0', kind: 'ipip', segment: null, addresses: tunVips.map((v) => `${v}/32`), sysctl: { rpFilter: 0 } });
+    }
+    const eth0 = host.interfaces[0]!;
+    const arp = drVips.length > 0 || tunVips.length > 0;
+    interfaces.push(arp ? { ...eth0, sysctl: { arpIgnore: 1, arpAnnounce: 2, ...(tunVips.length > 0 ? { rpFilter: 0 } : {}) } } : eth0);
+    const nat = mine.find(({ r }) => r.method === 'nat');
+    let gateway: string | undefined;
+    if (nat) {
+      const dip = dipOf.get(nat.s.director)?.get(eth0.segment!);
+      if (dip) gateway = dip;
+    }
+    hosts.push({
+      ...host,
+      interfaces,
+      ...(gateway ? { gateway } : {}),
+      ...(arp ? { sysctl: { arpIgnore: 1, arpAnnounce: 2, ...(tunVips.length > 0 ? { rpFilter: 0 } : {}) } } : {}),
+    });
+  }
+
+  // A client on the first VIP's network.
+  if (vips.length > 0) {
+    const seg = ensureSegmentNoUse(vips[0]!);
+    const addr = takeFree(seg);
+    if (addr !== null) {
+      hosts.unshift({
+        id: 'client',
+        name: 'client',
+        role: 'client',
+        interfaces: [
+          { id: 'client-lo', name: 'lo', kind: 'loopback', segment: null, addresses: [] },
+          { id: 'client-eth0', name: 'eth0', kind: 'ethernet', segment: seg, addresses: [addr] },
+        ],
+      });
+    }
+  }
+
+  // Layout: columns client | front segments | directors | back segments | real servers.
+  const column = (ids: string[], x: number, step: number) => ids.forEach((id, i) => (positions[id] = { x, y: i * step }));
+  const frontSegs = [...new Set(vips.map((v) => ensureSegmentNoUse(v)))];
+  const backSegs = segments.map((s) => s.id).filter((id) => !frontSegs.includes(id));
+  column(hosts.filter((h) => h.role === 'client').map((h) => h.id), 0, 160);
+  column(frontSegs, 220, 160);
+  column(directorIds, 440, 200);
+  column(backSegs, 660, 160);
+  column([...rsHosts.values()].map((h) => h.id), 880, 120);
+
+  const topology: Topology = {
+    name: options.name,
+    description: `Imported from ${options.source}. Addresses of the director's real-server side, the client and the /24 prefixes are guesses; check them.`,
+    segments,
+    hosts,
+    services: topologyServices,
+  };
+  const layout: Layout = { positions };
+  const check = topologySchema.safeParse(topology);
+  if (!check.success) {
+    // Should not happen: every value above was parsed strictly. Say so instead of returning a broken design.
+    const first = check.error.issues[0];
+    p.error(0, '', `internal: the imported design does not pass the file schema (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown'})`);
+  }
+  return { topology, layout, problems: p.list };
+}

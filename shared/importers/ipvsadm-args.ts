@@ -1,0 +1,392 @@
+/**
+ * The ipvsadm command grammar, shared by the `-S` importer (strict lines) and the pasted-commands
+ * importer (lenient: glued or split flags are read the way the author meant them, and reported).
+ */
+import { netmaskToPrefix, parseIPv4, prefixToNetmask } from '../addressing/ipv4.ts';
+import type { ForwardingMethod, SchedulerFlag, ServiceProtocol } from '../model/types.ts';
+import { SCHEDULER_FLAGS, SCHEDULERS } from '../model/types.ts';
+import type { ParsedService, Problems } from './types.ts';
+
+type Op = 'A' | 'E' | 'D' | 'a' | 'e' | 'd' | 'C' | 'readonly';
+type Arg = 'none' | 'value' | 'optional-number';
+
+const OPTIONS: Record<string, { key: string; arg: Arg }> = {};
+function opt(names: string[], key: string, arg: Arg): void {
+  for (const n of names) OPTIONS[n] = { key, arg };
+}
+opt(['-A', '--add-service'], 'op:A', 'none');
+opt(['-E', '--edit-service'], 'op:E', 'none');
+opt(['-D', '--delete-service'], 'op:D', 'none');
+opt(['-a', '--add-server'], 'op:a', 'none');
+opt(['-e', '--edit-server'], 'op:e', 'none');
+opt(['-d', '--delete-server'], 'op:d', 'none');
+opt(['-C', '--clear'], 'op:C', 'none');
+for (const n of ['-L', '-l', '--list', '-S', '--save', '-R', '--restore', '-Z', '--zero', '-h', '--help', '-v', '--version', '--set', '--start-daemon', '--stop-daemon']) {
+  OPTIONS[n] = { key: 'op:readonly', arg: 'none' };
+}
+opt(['-t', '--tcp-service'], 'svc:tcp', 'value');
+opt(['-u', '--udp-service'], 'svc:udp', 'value');
+opt(['--sctp-service'], 'svc:sctp', 'value');
+opt(['-f', '--fwmark-service'], 'svc:fwmark', 'value');
+opt(['-s', '--scheduler'], 'scheduler', 'value');
+opt(['-p', '--persistent'], 'persistent', 'optional-number');
+opt(['-M', '--netmask'], 'netmask', 'value');
+opt(['-b', '--sched-flags'], 'flags', 'value');
+opt(['-r', '--real-server'], 'server', 'value');
+opt(['-w', '--weight'], 'weight', 'value');
+opt(['-x', '--u-threshold'], 'upper', 'value');
+opt(['-y', '--l-threshold'], 'lower', 'value');
+opt(['-g', '--gatewaying'], 'method:dr', 'none');
+opt(['-i', '--ipip'], 'method:tun', 'none');
+opt(['-m', '--masquerading'], 'method:nat', 'none');
+opt(['-n', '--numeric', '-o', '--ops', '--exact', '-c', '--connection', '--stats', '--rate', '--thresholds', '--persistent-conn', '--nosort', '--sort', '--timeout', '--daemon', '--tun-info'], 'ignore', 'none');
+opt(['-6'], 'ipv6', 'none');
+opt(['--pe', '--tun-type', '--tun-port', '--mcast-interface', '--syncid', '--mcast-group', '--mcast-port', '--mcast-ttl', '--sync-maxlen'], 'extra', 'value');
+opt(['--tun-nocsum', '--tun-csum', '--tun-remcsum'], 'extra-flag', 'none');
+
+/** One parsed ipvsadm invocation. */
+export interface IpvsadmCommand {
+  op: Op;
+  protocol?: ServiceProtocol;
+  vip?: string;
+  port?: number;
+  fwmark?: number;
+  scheduler?: string;
+  persistent?: number;
+  netmask?: string;
+  flags?: SchedulerFlag[];
+  rip?: string;
+  rport?: number;
+  method?: ForwardingMethod;
+  weight?: number;
+  upper?: number;
+  lower?: number;
+  /** Tokens after the command that are not part of it (prose in a pasted text). */
+  rest: string[];
+}
+
+/**
+ * Splits tokens the way a sloppy paste meant them: `-m-w` → `-m -w`, `- r` → `-r`,
+ * `10.0.0.1:80-m` → `10.0.0.1:80 -m`. Each repair is reported as an error (ipvsadm would reject
+ * the text as written).
+ */
+export function repairTokens(tokens: readonly string[], line: number, text: string, p: Problems): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    // Valid popt syntax, expanded silently: bundled flags (`-Ln`) and attached values (`-w1`).
+    if (/^-[A-Za-z]{2,}$/.test(tok) && [...tok.slice(1)].every((c) => OPTIONS[`-${c}`]?.arg === 'none')) {
+      out.push(...[...tok.slice(1)].map((c) => `-${c}`));
+      continue;
+    }
+    const attached = /^-([wxyps])(\d+)$/.exec(tok);
+    if (attached) {
+      out.push(`-${attached[1]}`, attached[2]!);
+      continue;
+    }
+    const glued = /^(-[A-Za-z])(-[A-Za-z].*)$/.exec(tok);
+    if (glued) {
+      p.error(line, text, `flags glued together: "${tok}" (needs a space); read as "${glued[1]} ${glued[2]}"`);
+      out.push(...repairTokens([glued[1]!, glued[2]!], line, text, p));
+      continue;
+    }
+    if (tok === '-' && i + 1 < tokens.length && /^[A-Za-z]$/.test(tokens[i + 1]!)) {
+      p.error(line, text, `flag split by a space: "- ${tokens[i + 1]}"; read as "-${tokens[i + 1]}"`);
+      out.push(`-${tokens[i + 1]}`);
+      i++;
+      continue;
+    }
+    const tail = /^([0-9.]+:[0-9]+)(-[A-Za-z])$/.exec(tok);
+    if (tail) {
+      p.error(line, text, `address and flag glued together: "${tok}"; read as "${tail[1]} ${tail[2]}"`);
+      out.push(tail[1]!, tail[2]!);
+      continue;
+    }
+    out.push(tok);
+  }
+  return out;
+}
+
+function parseAddress(value: string, what: string, line: number, text: string, p: Problems): { address: string; port?: number } | null {
+  if (value.startsWith('[')) {
+    p.error(line, text, `${what} ${value}: IPv6 is not supported by LVS Designer`);
+    return null;
+  }
+  const m = /^([^:]+)(?::([^:]*))?$/.exec(value);
+  if (!m) {
+    p.error(line, text, `${what} "${value}" is not ADDRESS[:PORT]`);
+    return null;
+  }
+  const address = m[1]!;
+  if (parseIPv4(address) === null) {
+    const hint = /^\d+\.\d+\.\d+\.\d+$/.test(address) ? ' (each of the four numbers must be 0-255)' : /[a-z]/i.test(address) ? ' (use numeric addresses: ipvsadm -n)' : '';
+    p.error(line, text, `${what} "${address}" is not a valid IPv4 address${hint}`);
+    return null;
+  }
+  if (m[2] === undefined) return { address };
+  if (!/^\d{1,5}$/.test(m[2]) || Number(m[2]) > 65535) {
+    p.error(line, text, `${what} port "${m[2]}" is not a port number 0-65535`);
+    return null;
+  }
+  return { address, port: Number(m[2]) };
+}
+
+function parseU16(value: string, what: string, line: number, text: string, p: Problems): number | undefined {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    p.error(line, text, `${what} "${value}" is not an integer 0-65535`);
+    return undefined;
+  }
+  return Number(value);
+}
+
+/**
+ * Parses the arguments of one ipvsadm call (without the word `ipvsadm`). Returns null when the
+ * call is unusable (the problem is reported). Unknown tokens end the command; they are returned in
+ * `rest` for the caller to judge.
+ */
+export function parseIpvsadmArgs(tokens: readonly string[], line: number, text: string, p: Problems): IpvsadmCommand | null {
+  let op: Op | undefined;
+  const cmd: IpvsadmCommand = { op: 'readonly', rest: [] };
+  let bad = false;
+  let i = 0;
+  for (; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    const spec = OPTIONS[tok];
+    if (!spec) {
+      if (tok.startsWith('-') && tok.length > 1 && !/^-\d/.test(tok)) {
+        p.error(line, text, `unknown ipvsadm option "${tok}"`);
+        bad = true;
+        continue;
+      }
+      break;
+    }
+    let value: string | undefined;
+    if (spec.arg === 'value') {
+      value = tokens[i + 1];
+      if (value === undefined || (OPTIONS[value] !== undefined && value.startsWith('-'))) {
+        p.error(line, text, `option ${tok} needs a value`);
+        bad = true;
+        continue;
+      }
+      i++;
+    } else if (spec.arg === 'optional-number' && /^\d+$/.test(tokens[i + 1] ?? '')) {
+      value = tokens[++i];
+    }
+    const [kind, sub] = spec.key.split(':') as [string, string | undefined];
+    switch (kind) {
+      case 'op':
+        if (op !== undefined && op !== sub) {
+          p.error(line, text, `two commands in one call (-${op} and ${tok})`);
+          bad = true;
+        }
+        op = sub as Op;
+        break;
+      case 'svc': {
+        cmd.protocol = sub as ServiceProtocol;
+        if (sub === 'fwmark') {
+          const n = /^\d{1,10}$/.test(value!) ? Number(value) : NaN;
+          if (!(n >= 1 && n <= 0xffffffff)) {
+            p.error(line, text, `firewall mark "${value}" is not an integer 1-4294967295`);
+            bad = true;
+          } else {
+            cmd.fwmark = n;
+            cmd.vip = '';
+            cmd.port = 0;
+          }
+        } else {
+          const a = parseAddress(value!, 'virtual service address', line, text, p);
+          if (a === null) bad = true;
+          else {
+            cmd.vip = a.address;
+            cmd.port = a.port ?? 0;
+          }
+        }
+        break;
+      }
+      case 'scheduler':
+        if (!(SCHEDULERS as readonly string[]).includes(value!)) {
+          p.error(line, text, `unknown scheduler "${value}" (known: ${SCHEDULERS.join(', ')})`);
+          if (!/^[a-z0-9]{1,16}$/.test(value!)) bad = true;
+        }
+        cmd.scheduler = value;
+        break;
+      case 'persistent':
+        cmd.persistent = value === undefined ? 300 : Number(value);
+        if (cmd.persistent < 1 || cmd.persistent > 31536000) {
+          p.error(line, text, `persistence timeout ${value} is out of range 1-31536000`);
+          bad = true;
+        }
+        break;
+      case 'netmask': {
+        const prefix = /^\d{1,2}$/.test(value!) && Number(value) <= 32 ? Number(value) : netmaskToPrefix(value!);
+        if (prefix === null) {
+          p.error(line, text, `netmask "${value}" is not a contiguous netmask or prefix length`);
+          bad = true;
+        } else cmd.netmask = prefixToNetmask(prefix);
+        break;
+      }
+      case 'flags': {
+        const flags: SchedulerFlag[] = [];
+        for (const f of value!.split(',')) {
+          if ((SCHEDULER_FLAGS as readonly string[]).includes(f)) flags.push(f as SchedulerFlag);
+          else p.error(line, text, `unknown scheduler flag "${f}" (known: ${SCHEDULER_FLAGS.join(', ')})`);
+        }
+        cmd.flags = flags;
+        break;
+      }
+      case 'server': {
+        const a = parseAddress(value!, 'real server address', line, text, p);
+        if (a === null) bad = true;
+        else {
+          cmd.rip = a.address;
+          if (a.port !== undefined) cmd.rport = a.port;
+        }
+        break;
+      }
+      case 'weight':
+      case 'upper':
+      case 'lower': {
+        const n = parseU16(value!, kind === 'weight' ? 'weight' : kind === 'upper' ? 'upper threshold (-x)' : 'lower threshold (-y)', line, text, p);
+        if (n === undefined) bad = true;
+        else cmd[kind] = n;
+        break;
+      }
+      case 'method':
+        if (cmd.method !== undefined && cmd.method !== sub) p.error(line, text, `two forwarding methods in one command; the last (${tok}) is used`);
+        cmd.method = sub as ForwardingMethod;
+        break;
+      case 'ipv6':
+        p.error(line, text, 'IPv6 services (-6) are not supported by LVS Designer');
+        bad = true;
+        break;
+      case 'extra':
+        if (tok === '--tun-type' && value === 'ipip') break;
+        p.warning(line, text, `${tok} ${value ?? ''} is not part of the design model; ignored`);
+        break;
+      case 'extra-flag':
+        p.warning(line, text, `${tok} is not part of the design model; ignored`);
+        break;
+      default:
+        break;
+    }
+  }
+  cmd.rest = tokens.slice(i);
+  if (op === undefined) {
+    p.error(line, text, 'no ipvsadm command (-A, -a, -E, -e, -D, -d or -C) in this call');
+    return null;
+  }
+  cmd.op = op;
+  return bad ? null : cmd;
+}
+
+/** The identity of a service: `tcp 10.0.0.1:80` or `fwmark 7`. */
+export const serviceKey = (c: { protocol?: ServiceProtocol; vip?: string; port?: number; fwmark?: number }): string =>
+  c.protocol === 'fwmark' ? `fwmark ${c.fwmark}` : `${c.protocol} ${c.vip}:${c.port}`;
+
+/**
+ * An IPVS table built by applying commands in order, with ipvsadm's semantics (add fails on an
+ * existing entry, edit and delete on a missing one), so the result is what the kernel would hold.
+ */
+export class IpvsTable {
+  readonly services: ParsedService[] = [];
+
+  find(key: string): ParsedService | undefined {
+    return this.services.find((s) => s.key === key);
+  }
+
+  apply(c: IpvsadmCommand, line: number, text: string, p: Problems): void {
+    let op = c.op;
+    if (op === 'readonly') return;
+    if (op === 'C') {
+      this.services.length = 0;
+      return;
+    }
+    if (c.protocol === undefined) {
+      p.error(line, text, `-${op} needs a virtual service (-t, -u, --sctp-service or -f)`);
+      return;
+    }
+    if (op === 'a' && c.rip === undefined && (c.scheduler !== undefined || c.persistent !== undefined)) {
+      p.error(line, text, '-a adds a real server and needs -r; with -s this looks like -A (add a virtual service) was meant: read as -A');
+      op = 'A';
+    }
+    const key = serviceKey(c);
+    const existing = this.find(key);
+    if (op === 'A' || op === 'E') {
+      if (op === 'A' && existing) {
+        p.error(line, text, `virtual service ${key} already exists (ipvsadm: "Service already exists"); this line is ignored`);
+        return;
+      }
+      if (op === 'E' && !existing) {
+        p.error(line, text, `no virtual service ${key} to edit`);
+        return;
+      }
+      if (c.port === 0 && c.protocol !== 'fwmark' && c.persistent === undefined) {
+        p.warning(line, text, `port 0 ("all ports") is only allowed for a persistent service (-p)`);
+      }
+      if (c.netmask !== undefined && c.persistent === undefined) p.warning(line, text, '-M (persistence netmask) has no effect without -p');
+      const s: ParsedService = existing ?? { key, protocol: c.protocol, vip: c.vip ?? '', port: c.port ?? 0, scheduler: 'wlc', realServers: [], line };
+      if (c.fwmark !== undefined) s.fwmark = c.fwmark;
+      if (c.scheduler !== undefined) s.scheduler = c.scheduler;
+      if (c.flags !== undefined) s.schedulerFlags = c.flags;
+      if (c.persistent !== undefined) {
+        s.persistence = { timeout: c.persistent, ...(c.netmask !== undefined && c.netmask !== '255.255.255.255' ? { netmask: c.netmask } : {}) };
+      }
+      if (!existing) this.services.push(s);
+      return;
+    }
+    if (op === 'D') {
+      if (!existing) p.error(line, text, `no virtual service ${key} to delete`);
+      else this.services.splice(this.services.indexOf(existing), 1);
+      return;
+    }
+    // Real-server commands.
+    if (c.rip === undefined) {
+      p.error(line, text, `-${op} needs a real server (-r ADDRESS[:PORT])`);
+      return;
+    }
+    let s = existing;
+    if (!s) {
+      p.error(line, text, `real server added to ${key}, which was not created with -A (ipvsadm: "No such service"); the service is created with the default scheduler wlc`);
+      s = { key, protocol: c.protocol, vip: c.vip ?? '', port: c.port ?? 0, scheduler: 'wlc', realServers: [], line };
+      if (c.fwmark !== undefined) s.fwmark = c.fwmark;
+      this.services.push(s);
+    }
+    const service = s;
+    const method = c.method ?? 'dr';
+    let rport = c.rport ?? service.port;
+    if (method !== 'nat' && service.protocol !== 'fwmark' && c.rport !== undefined && c.rport !== service.port) {
+      p.warning(line, text, `real server port ${c.rport} differs from the service port ${service.port}; ${method.toUpperCase()} cannot map ports, the kernel uses ${service.port}`);
+      rport = service.port;
+    }
+    const at = service.realServers.findIndex((r) => r.rip === c.rip && r.port === rport);
+    if (op === 'a') {
+      if (at >= 0) {
+        p.error(line, text, `real server ${c.rip}:${rport} is already in ${key} (ipvsadm: "Destination already exists"); ignored`);
+        return;
+      }
+      service.realServers.push({
+        rip: c.rip,
+        port: rport,
+        method,
+        weight: c.weight ?? 1,
+        ...(c.upper ? { upperThreshold: c.upper } : {}),
+        ...(c.lower ? { lowerThreshold: c.lower } : {}),
+        line,
+      });
+      return;
+    }
+    if (at < 0) {
+      p.error(line, text, `no real server ${c.rip}:${rport} in ${key} to ${op === 'e' ? 'edit' : 'delete'}`);
+      return;
+    }
+    if (op === 'd') {
+      service.realServers.splice(at, 1);
+      return;
+    }
+    const r = service.realServers[at]!;
+    r.method = method;
+    r.weight = c.weight ?? 1;
+    if (c.upper !== undefined) r.upperThreshold = c.upper;
+    if (c.lower !== undefined) r.lowerThreshold = c.lower;
+  }
+}

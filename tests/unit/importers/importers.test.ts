@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderIpvsadmRules, renderKeepalived } from '../../../shared/generators/index.ts';
+import type { ImportResult } from '../../../shared/importers/index.ts';
+import { importConfig, importIpvsadmCommands, importIpvsadmList, importIpvsadmSave, importKeepalived } from '../../../shared/importers/index.ts';
+import { designFileSchema } from '../../../shared/model/schema.ts';
+import { makeDesignFile } from '../../../shared/model/file.ts';
+import type { Topology, VirtualService } from '../../../shared/model/types.ts';
+import { loadExamples } from '../generators/helpers.ts';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/import');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+
+/** What a round trip must keep: the IPVS-relevant part of each service. */
+function essence(services: readonly VirtualService[]) {
+  return services.map((s) => ({
+    protocol: s.protocol,
+    vip: s.protocol === 'fwmark' ? '' : s.vip,
+    port: s.protocol === 'fwmark' ? 0 : s.port,
+    fwmark: s.fwmark,
+    scheduler: s.scheduler,
+    flags: [...(s.schedulerFlags ?? [])].sort(),
+    persistence: s.persistence ? { timeout: s.persistence.timeout, netmask: s.persistence.netmask === '255.255.255.255' ? undefined : s.persistence.netmask } : undefined,
+    realServers: s.realServers.map((r) => ({ rip: r.rip, port: r.port, method: r.method, weight: r.weight })),
+  }));
+}
+
+function expectLoadable(r: ImportResult): void {
+  const parsed = designFileSchema.safeParse(makeDesignFile(r.topology, r.layout));
+  expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
+  for (const h of r.topology.hosts) expect(r.layout.positions[h.id], h.id).toBeDefined();
+}
+
+const errors = (r: ImportResult) => r.problems.filter((p) => p.severity === 'error');
+
+describe('round trip: import(generate(t)) keeps every service', () => {
+  for (const { name, topology } of loadExamples()) {
+    const directors = [...new Set(topology.services.map((s) => s.director))];
+    for (const d of directors) {
+      const own = topology.services.filter((s) => s.director === d);
+      it(`${name}/${d} via ipvsadm -S`, () => {
+        const r = importIpvsadmSave(renderIpvsadmRules(topology, d));
+        expect(errors(r)).toEqual([]);
+        expect(essence(r.topology.services)).toEqual(essence(own));
+        expectLoadable(r);
+      });
+      it(`${name}/${d} via keepalived.conf`, () => {
+        const r = importKeepalived(renderKeepalived(topology, d));
+        expect(errors(r)).toEqual([]);
+        expect(essence(r.topology.services)).toEqual(essence(own));
+        for (const [i, s] of r.topology.services.entries()) expect(s.healthCheck?.kind).toBe(own[i]!.healthCheck?.kind);
+        expectLoadable(r);
+      });
+      it(`${name}/${d}: the imported design renders the same rules again`, () => {
+        const r = importIpvsadmSave(renderIpvsadmRules(topology, d));
+        const again = r.topology.services.map((s) => s.director);
+        expect(new Set(again).size).toBeGreaterThan(0);
+        const text = [...new Set(again)].map((x) => renderIpvsadmRules(r.topology, x)).join('');
+        expect(text.split('\n').sort()).toEqual(renderIpvsadmRules(topology, d).split('\n').sort());
+      });
+    }
+  }
+});
+
+describe('the seed article', () => {
+  it('NAT part: commands imported, the bad gateway and the misspelt sysctl reported', () => {
+    const r = importIpvsadmCommands(fixture('seed-nat.txt'));
+    expect(essence(r.topology.services)).toEqual([
+      {
+        protocol: 'tcp',
+        vip: '172.16.111.123',
+        port: 80,
+        fwmark: undefined,
+        scheduler: 'wrr',
+        flags: [],
+        persistence: undefined,
+        realServers: [
+          { rip: '192.168.111.101', port: 80, method: 'nat', weight: 1 },
+          { rip: '192.168.111.102', port: 80, method: 'nat', weight: 1 },
+        ],
+      },
+    ]);
+    const messages = r.problems.map((p) => `${p.line}: ${p.message}`);
+    expect(messages).toContainEqual(expect.stringMatching(/^2: "192\.168\.111\.2000" .*not a valid IPv4/));
+    expect(messages).toContainEqual(expect.stringMatching(/^2: "netipv4\.ip\.forward" is not a sysctl key/));
+    // The NAT director forwards and the real servers route through it.
+    const director = r.topology.hosts.find((h) => h.role === 'director')!;
+    expect(director.sysctl?.ipForward).toBe(true);
+    expectLoadable(r);
+  });
+
+  it('DR part: every mistake is reported on its line, nothing is accepted silently', () => {
+    const r = importIpvsadmCommands(fixture('seed-dr.txt'));
+    const at15 = r.problems.filter((p) => p.line === 15).map((p) => `${p.severity}: ${p.message}`);
+    expect(at15).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^error: -a adds a real server and needs -r; .*read as -A/),
+        expect.stringMatching(/^error: flags glued together: "-m-w"/),
+        expect.stringMatching(/^error: virtual service address "1172\.17\.253\.100" is not a valid IPv4 address/),
+        expect.stringMatching(/^error: flag split by a space: "- r"/),
+        expect.stringMatching(/^error: address and flag glued together: "192\.168\.163\.103:80-m"/),
+        expect.stringMatching(/^warning: -m \(NAT\) in a DR setup/),
+        expect.stringMatching(/^warning: "aRp_ignore" is spelled with capitals/),
+        expect.stringMatching(/^warning: .*a space breaks the \/proc\/sys path/),
+      ]),
+    );
+    // The service the author meant, with the one real server whose line is readable.
+    expect(essence(r.topology.services)).toEqual([
+      expect.objectContaining({ vip: '172.17.253.100', port: 80, scheduler: 'wrr', realServers: [{ rip: '192.168.163.103', port: 80, method: 'nat', weight: 1 }] }),
+    ]);
+    expect(errors(r).length).toBeGreaterThanOrEqual(5);
+    expectLoadable(r);
+  });
+});
+
+describe('ipvsadm -L -n', () => {
+  it('reads services, flags, persistence, mask, thresholds, Masq/Route/Tunnel/Local and trailing pad spaces', () => {
+    const r = importIpvsadmList(fixture('list-thresholds.txt'));
+    expect(errors(r)).toEqual([]);
+    const [web, dns, tls, mark] = r.topology.services;
+    expect(web).toMatchObject({ protocol: 'tcp', vip: '10.0.0.80', port: 80, scheduler: 'wlc', persistence: { timeout: 600, netmask: '255.255.255.0' } });
+    expect(web!.realServers).toMatchObject([
+      { rip: '10.1.0.11', port: 80, method: 'dr', weight: 2, upperThreshold: 100, lowerThreshold: 50 },
+      { rip: '10.1.0.12', port: 80, method: 'dr', weight: 0 },
+    ]);
+    expect(dns).toMatchObject({ protocol: 'udp', port: 53, scheduler: 'rr', realServers: [{ rip: '10.2.0.11', port: 5353, method: 'nat' }] });
+    expect(tls).toMatchObject({ scheduler: 'sh', schedulerFlags: ['sh-fallback', 'sh-port'], realServers: [{ method: 'tun' }, { method: 'dr', rip: '10.0.0.81' }] });
+    expect(mark).toMatchObject({ protocol: 'fwmark', fwmark: 7, scheduler: 'wrr' });
+    expect(r.problems.some((p) => p.line === 11 && /Local/.test(p.message))).toBe(true);
+    expectLoadable(r);
+  });
+  it('reports non-numeric output and garbage lines', () => {
+    const r = importIpvsadmList('TCP  www.example.com:http wlc\n  -> web1:http Route 1 0 0\nhello\n');
+    expect(errors(r).map((p) => p.line)).toEqual([1, 2, 3]);
+    expectLoadable(r);
+  });
+});
+
+describe('keepalived.conf', () => {
+  it('reads old and new keywords, nested blocks, comments and per-server methods; reports the rest', () => {
+    const r = importKeepalived(fixture('keepalived-messy.conf'));
+    const [web, mark] = r.topology.services;
+    expect(web).toMatchObject({ vip: '10.0.0.80', port: 80, scheduler: 'wrr', persistence: { timeout: 360 }, healthCheck: { kind: 'http', path: '/health?full=1', status: 200, timeout: 4, interval: 10 } });
+    expect(web!.realServers).toMatchObject([
+      { rip: '10.1.0.11', method: 'dr', weight: 3, upperThreshold: 200 },
+      { rip: '10.1.0.12', method: 'tun', weight: 1 },
+    ]);
+    expect(mark).toMatchObject({ protocol: 'fwmark', fwmark: 7, scheduler: 'sh', schedulerFlags: ['sh-port'], realServers: [{ rip: '10.2.0.11', port: 8080, method: 'nat', weight: 2 }] });
+    expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringContaining('"sorry_server" is not part of the design model') }));
+    expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'error', line: 48, message: expect.stringContaining('"300.1.1.1" is not a valid IPv4') }));
+    expectLoadable(r);
+  });
+  it('reports unbalanced braces', () => {
+    expect(errors(importKeepalived('virtual_server 10.0.0.1 80 {\n lvs_sched rr\n')).map((p) => p.message)).toContainEqual(expect.stringContaining('not closed'));
+    expect(errors(importKeepalived('}\n')).map((p) => p.message)).toContainEqual(expect.stringContaining('unbalanced'));
+  });
+});
+
+describe('pasted commands', () => {
+  it('handles prompts, sudo, continuations, bundled flags, edits and deletes with ipvsadm semantics', () => {
+    const text = [
+      '$ sudo ipvsadm -C',
+      'ipvsadm -A -t 10.0.0.1:80 -s rr -p',
+      'ipvsadm -a -t 10.0.0.1:80 \\',
+      '   -r 10.0.1.1 -g -w 2',
+      'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2:80 -m -w1',
+      'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3:80 -m',
+      'ipvsadm -d -t 10.0.0.1:80 -r 10.0.1.3:80',
+      'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.2:80 -m -w 5',
+      'ipvsadm -Ln',
+      'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2:80 -m   # duplicate',
+      '-A -u 10.0.0.1:53 -s wlc',
+    ].join('\n');
+    const r = importIpvsadmCommands(text);
+    expect(essence(r.topology.services)).toEqual([
+      expect.objectContaining({ vip: '10.0.0.1', port: 80, scheduler: 'rr', persistence: { timeout: 300, netmask: undefined }, realServers: [{ rip: '10.0.1.1', port: 80, method: 'dr', weight: 2 }, { rip: '10.0.1.2', port: 80, method: 'nat', weight: 5 }] }),
+      expect.objectContaining({ protocol: 'udp', port: 53, scheduler: 'wlc', realServers: [] }),
+    ]);
+    expect(errors(r).map((p) => [p.line, p.message.slice(0, 30)])).toEqual([[10, 'real server 10.0.1.2:80 is alr']]);
+  });
+  it('unknown options, schedulers, and no commands at all are errors', () => {
+    expect(errors(importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80 -s fastest')).map((p) => p.message)).toContainEqual(expect.stringContaining('unknown scheduler "fastest"'));
+    expect(errors(importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80 --frobnicate')).map((p) => p.message)).toContainEqual(expect.stringContaining('unknown ipvsadm option'));
+    expect(errors(importIpvsadmCommands('just some prose')).map((p) => p.message)).toEqual(['no ipvsadm commands found in the text']);
+  });
+});
+
+describe('hostile or random input never crashes and always gives a loadable design', () => {
+  const samples = [
+    '',
+    '\u0000\u0001\u0002',
+    '{'.repeat(5000),
+    '}'.repeat(100),
+    '-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r $(reboot):80 -g\n',
+    '-A -t 10.0.0.1:99999 -s rr',
+    'virtual_server 10.0.0.1 80 { real_server 10.0.1.1 80 { HTTP_GET { url { path "/x y" } } } }',
+    'ipvsadm -a -t "10.0.0.1:80;reboot" -r 1.1.1.1',
+    'TCP  10.0.0.1:80 rr\n  -> 10.0.1.1:80 Route 99999999 0 0\n',
+  ];
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 1000) / 1000;
+  const alphabet = ['ipvsadm', '-A', '-a', '-t', '-r', '-s', 'rr', '10.0.0.1:80', '10.0.1.', '{', '}', 'virtual_server', 'real_server', '->', 'TCP', '\n', ' ', '#', 'weight', '-p', '-m-w'];
+  for (let i = 0; i < 40; i++) samples.push(Array.from({ length: 60 }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(' '));
+  for (const kind of ['ipvsadm', 'ipvsadm-list', 'commands', 'keepalived'] as const) {
+    it(kind, () => {
+      for (const text of samples) {
+        const r = importConfig(kind, text);
+        expectLoadable(r);
+        for (const s of r.topology.services as VirtualService[]) expect((r.topology as Topology).hosts.some((h) => h.id === s.director)).toBe(true);
+      }
+    });
+  }
+});
