@@ -47,6 +47,8 @@ export interface DeployDeps {
   readonly secrets: SecretStore;
   /** Asks the user for a secret; `null` declines. Calls are serialised (one prompt at a time). */
   readonly askSecret: (request: { kind: SecretKind; hostId: string; text: string }) => Promise<string | null>;
+  /** Asked after the plan of an apply when something would change; `false` stops before any change. */
+  readonly confirmApply?: (plan: DeployPlan) => Promise<boolean>;
   /** `LVSD_*` environment for the host's scripts (`LVSD_STATE_DIR`, `LVSD_IPVSADM`, …). */
   readonly remoteEnv?: (host: Host) => Readonly<Record<string, string>>;
   /** Private key used for every host with `auth: 'key'` (overrides the design's keyPath). */
@@ -646,6 +648,10 @@ class Run implements DeployRun {
     }
 
     // apply
+    if (!plan.noChanges && this.#deps.confirmApply && !(await this.#deps.confirmApply(plan))) {
+      for (const c of ready) c.outcome = { hostId: c.host.id, status: 'not-started', message: 'not applied' };
+      return this.#finish('cancelled', ctxs, plan, undefined, 'not applied: the plan was declined');
+    }
     let failed = false;
     for (const stage of stages) {
       const results: boolean[] = [];

@@ -1,0 +1,272 @@
+/**
+ * `lvsd deploy FILE`: plan and push a design to its hosts over SSH (same engine as the app).
+ * `lvsd rollback FILE` (./rollback.ts) shares the option handling below.
+ *
+ * On a terminal, unknown host keys, passwords and the "apply?" question are asked with readline
+ * (passwords without echo). Without a terminal nothing is asked: an unknown host key fails unless
+ * `--yes` (trust on first use), a needed password fails with a clear message.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { parseDesignFile } from '../../../shared/model/file.ts';
+import type { Topology } from '../../../shared/model/types.ts';
+import { renderHost } from '../../../shared/generators/index.ts';
+import { validate } from '../../../shared/validation/index.ts';
+import type { DeployEvent, DeployPlan, DeployResult } from '../../../shared/ipc/deploy.ts';
+import type { DeployDeps, DeployMode, SecretKind } from '../../services/deploy/engine.ts';
+import { newDeployId, startDeploy } from '../../services/deploy/engine.ts';
+import { formatEvent, formatPlan } from '../../services/deploy/log.ts';
+import { KnownHosts } from '../../services/ssh/hostkeys.ts';
+import { MemorySecretStore } from '../../services/secrets/store.ts';
+import type { CliCommand, CliIO } from '../io.ts';
+import { EXIT } from '../io.ts';
+
+/** Talking to a person: injectable so tests can answer. `null` when there is no terminal. */
+export interface Prompter {
+  question(text: string): Promise<string>;
+  secret(text: string): Promise<string>;
+}
+
+function terminalPrompter(): Prompter | null {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return null;
+  const ask = (text: string, hidden: boolean) =>
+    new Promise<string>((resolveAnswer) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+      process.stderr.write(text);
+      if (hidden) {
+        // readline echoes through _writeToOutput; muting it hides what is typed.
+        (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => undefined;
+      }
+      rl.question('', (answer) => {
+        rl.close();
+        if (hidden) process.stderr.write('\n');
+        resolveAnswer(answer);
+      });
+    });
+  return { question: (t) => ask(t, false), secret: (t) => ask(t, true) };
+}
+
+const USAGE_DEPLOY =
+  'usage: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--no-rollback] [--json] [--log FILE] [--state-dir DIR] [--e2e N] [--force]\n';
+export const USAGE_ROLLBACK = 'usage: lvsd rollback FILE [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--json] [--log FILE] [--state-dir DIR]\n';
+
+/** The app's own known_hosts for the CLI: `$XDG_CONFIG_HOME/lvs-designer/known_hosts`. */
+export function defaultKnownHosts(): string {
+  const base = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(base, 'lvs-designer', 'known_hosts');
+}
+
+interface Options {
+  file: string;
+  dryRun: boolean;
+  hosts: string[];
+  yes: boolean;
+  knownHosts: string;
+  identity?: string;
+  noRollback: boolean;
+  json: boolean;
+  log?: string;
+  stateDir?: string;
+  e2e: number;
+  force: boolean;
+}
+
+function parse(argv: readonly string[], mode: DeployMode | 'deploy'): Options | string {
+  const deploy = mode !== 'rollback';
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        host: { type: 'string', multiple: true, default: [] },
+        yes: { type: 'boolean', short: 'y', default: false },
+        'known-hosts': { type: 'string' },
+        identity: { type: 'string', short: 'i' },
+        'no-rollback': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        log: { type: 'string' },
+        'state-dir': { type: 'string' },
+        e2e: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const v = parsed.values;
+  if (v.help) return '';
+  if (parsed.positionals.length !== 1) return 'expected exactly one design FILE';
+  if (!deploy && (v['dry-run'] || v['no-rollback'] || v.e2e !== undefined || v.force)) return '--dry-run, --no-rollback, --e2e and --force belong to lvsd deploy';
+  const e2e = v.e2e === undefined ? 20 : Number(v.e2e);
+  if (!Number.isInteger(e2e) || e2e < 0 || e2e > 10000) return '--e2e takes a number of requests 0..10000';
+  const stateDir = v['state-dir'];
+  if (stateDir !== undefined && (!stateDir.startsWith('/') || !/^[A-Za-z0-9_./-]+$/.test(stateDir) || stateDir.split('/').includes('..'))) {
+    return '--state-dir must be an absolute path of A-Z a-z 0-9 _ . - /';
+  }
+  const hosts = (v.host ?? []).flatMap((h) => h.split(',')).filter((h) => h !== '');
+  return {
+    file: parsed.positionals[0]!,
+    dryRun: v['dry-run'] ?? false,
+    hosts,
+    yes: v.yes ?? false,
+    knownHosts: resolve(v['known-hosts'] ?? defaultKnownHosts()),
+    ...(v.identity ? { identity: resolve(v.identity) } : {}),
+    noRollback: v['no-rollback'] ?? false,
+    json: v.json ?? false,
+    ...(v.log ? { log: resolve(v.log) } : {}),
+    ...(stateDir ? { stateDir } : {}),
+    e2e,
+    force: v.force ?? false,
+  };
+}
+
+async function loadTopology(file: string, io: CliIO): Promise<Topology | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    io.stderr(`lvsd: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return null;
+  }
+  const parsed = parseDesignFile(text);
+  if (!parsed.ok) {
+    io.stderr(`lvsd: ${file}: ${parsed.error.message}\n`);
+    return null;
+  }
+  return parsed.value.topology;
+}
+
+const SECRET_WORD: Record<SecretKind, string> = { password: 'password', passphrase: 'key passphrase', sudo: 'sudo password' };
+
+/** Runs a deploy/dry-run/rollback from the command line. `prompter` is the terminal unless a test passes one. */
+export async function runDeployCommand(argv: readonly string[], io: CliIO, mode: 'deploy' | 'rollback', prompter: Prompter | null = terminalPrompter()): Promise<number> {
+  const usage = mode === 'deploy' ? USAGE_DEPLOY : USAGE_ROLLBACK;
+  const opts = parse(argv, mode);
+  if (typeof opts === 'string') {
+    if (opts === '') {
+      io.stdout(usage);
+      return EXIT.ok;
+    }
+    io.stderr(`lvsd ${mode}: ${opts}\n${usage}`);
+    return EXIT.unusable;
+  }
+  const topology = await loadTopology(opts.file, io);
+  if (!topology) return EXIT.unusable;
+  const engineMode: DeployMode = mode === 'rollback' ? 'rollback' : opts.dryRun ? 'dry-run' : 'apply';
+
+  if (engineMode !== 'rollback') {
+    const errors = validate(topology).filter((p) => p.severity === 'error');
+    if (errors.length) {
+      const list = errors.map((p) => `  error ${p.rule}: ${p.message}`).join('\n');
+      if (engineMode === 'apply' && !opts.force) {
+        io.stderr(`lvsd deploy: the design has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them (lvsd validate) or pass --force:\n${list}\n`);
+        return EXIT.problems;
+      }
+      if (!opts.json) io.stderr(`warning: the design has errors:\n${list}\n`);
+    }
+  }
+
+  const human = !opts.json;
+  const deps: DeployDeps = {
+    render: renderHost,
+    knownHosts: new KnownHosts(opts.knownHosts, [join(homedir(), '.ssh', 'known_hosts')]),
+    secrets: new MemorySecretStore(),
+    ...(opts.identity ? { identity: opts.identity } : {}),
+    ...(opts.stateDir ? { remoteEnv: () => ({ LVSD_STATE_DIR: opts.stateDir! }) } : {}),
+    confirmHostKey: async (host, fingerprint, keyType) => {
+      if (opts.yes) {
+        io.stderr(`Trusting ${host.endpoint} (${host.hostId}) on first use: ${keyType} ${fingerprint} (--yes)\n`);
+        return true;
+      }
+      if (!prompter) {
+        io.stderr(
+          `lvsd: ${host.hostId}: unknown host key for ${host.endpoint}: ${keyType} ${fingerprint}\n` +
+            `      not on a terminal, so it cannot be confirmed; check the fingerprint and pass --yes to trust it on first use.\n`,
+        );
+        return false;
+      }
+      const answer = await prompter.question(
+        `The authenticity of host ${host.endpoint} (${host.hostId}) can't be established.\n${keyType} key fingerprint is ${fingerprint}.\nTrust it and continue connecting (yes/no)? `,
+      );
+      return /^y(es)?$/i.test(answer.trim());
+    },
+    askSecret: async (r) => {
+      if (!prompter) {
+        io.stderr(`lvsd: ${r.hostId}: a ${SECRET_WORD[r.kind]} is needed (${r.text}) but there is no terminal to ask on; use an SSH agent or a key without passphrase, or run on a terminal.\n`);
+        return null;
+      }
+      const answer = await prompter.secret(`${r.text}: `);
+      return answer === '' ? null : answer;
+    },
+    ...(engineMode === 'apply' && !opts.yes && prompter
+      ? {
+          confirmApply: async (_plan: DeployPlan) => {
+            // Let the event loop print the plan (a `plan` event) before the question.
+            await new Promise((r) => setImmediate(r));
+            const answer = await prompter.question('Apply these changes (yes/no)? ');
+            return /^y(es)?$/i.test(answer.trim());
+          },
+        }
+      : {}),
+  };
+
+  const run = startDeploy(engineMode, { deployId: newDeployId(), topology, hosts: opts.hosts, noRollback: opts.noRollback, e2eRequests: opts.e2e }, deps);
+  let interrupted = 0;
+  const onSigint = () => {
+    interrupted++;
+    if (interrupted === 1) {
+      io.stderr('\ninterrupt: cancelling (hosts already changed are rolled back); press Ctrl-C again to quit at once\n');
+      run.cancel();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  let result: DeployResult;
+  try {
+    for await (const e of run.events()) if (human) printEvent(e, io, engineMode);
+    result = await run.result;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (opts.log) {
+    try {
+      await run.log.save(opts.log);
+      if (human) io.stderr(`log saved to ${opts.log}\n`);
+    } catch (e) {
+      io.stderr(`lvsd: cannot save the log to ${opts.log}: ${(e as Error).message}\n`);
+    }
+  }
+  if (opts.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  return result.outcome === 'success' || result.outcome === 'no-changes' ? EXIT.ok : EXIT.problems;
+}
+
+function printEvent(e: DeployEvent, io: CliIO, mode: DeployMode): void {
+  if (e.type === 'plan') {
+    io.stdout(`${formatPlan(e.plan)}\n`);
+    return;
+  }
+  if (e.type === 'done') {
+    const r = e.result;
+    const words: Record<DeployResult['outcome'], string> = {
+      success: mode === 'dry-run' ? 'dry run done: the plan above would be applied' : mode === 'rollback' ? 'rolled back' : 'deployed and verified',
+      'no-changes': mode === 'rollback' ? 'nothing to roll back' : 'no changes: every host is already as designed',
+      failed: 'FAILED',
+      'rolled-back': 'FAILED: changed hosts were rolled back to their snapshot',
+      cancelled: 'cancelled',
+    };
+    io.stdout(`${formatEvent(e).split('\n').slice(1).join('\n')}\n${words[r.outcome]}\n`);
+    return;
+  }
+  if (e.type === 'e2e') {
+    io.stdout(`${formatEvent(e)}\n`);
+    return;
+  }
+  io.stderr(`${formatEvent(e)}\n`);
+}
+
+export const run: CliCommand = (argv, io) => runDeployCommand(argv, io, 'deploy');
