@@ -6,7 +6,7 @@
  */
 import type { Host, Interface, RealServer, Segment, Topology, VirtualService } from '../model/types.ts';
 import type { Cidr } from '../addressing/ipv4.ts';
-import { formatIPv4, parseCidr, parseIPv4, prefixMask } from '../addressing/ipv4.ts';
+import { formatIPv4, prefixMask } from '../addressing/ipv4.ts';
 
 /** Default link MTU in bytes when neither the interface nor the segment sets one. */
 export const DEFAULT_MTU = 1500;
@@ -106,6 +106,67 @@ export interface CheckContext {
   /** The interfaces of `host` on `segment`. */
   ifacesOn(host: HostInfo, segment: SegmentInfo): IfaceInfo[];
 }
+
+/**
+ * Parses the dotted quad in `text[start, end)` into a u32, or -1. Same language as
+ * `parseIPv4` in shared/addressing (four decimal octets 0..255, no leading zeros), hand-rolled
+ * because the index parses every address of the design on each run and the regex + ipaddr.js
+ * path costs more than all the rules together on large designs.
+ */
+function scanIPv4(text: string, start: number, end: number): number {
+  let value = 0;
+  let octets = 0;
+  let i = start;
+  for (;;) {
+    if (i >= end) return -1;
+    let c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    let n = c - 48;
+    let digits = 1;
+    i++;
+    while (i < end) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      if (n === 0 || ++digits > 3) return -1;
+      n = n * 10 + (c - 48);
+      i++;
+    }
+    if (n > 255) return -1;
+    value = value * 256 + n;
+    if (++octets === 4) return i === end ? value : -1;
+    if (text.charCodeAt(i) !== 46) return -1;
+    i++;
+  }
+}
+
+/** Fast equivalent of `parseIPv4` (see {@link scanIPv4}). */
+export function parseIPv4Fast(text: string): number | null {
+  const v = scanIPv4(text, 0, text.length);
+  return v < 0 ? null : v;
+}
+
+/** Fast equivalent of `parseCidr(text)` without a default prefix (see {@link scanIPv4}). */
+export function parseCidrFast(text: string): Cidr | null {
+  const slash = text.indexOf('/');
+  if (slash < 0) return null;
+  const plen = text.length - slash - 1;
+  if (plen < 1 || plen > 2) return null;
+  let prefix = 0;
+  for (let i = slash + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+    prefix = prefix * 10 + (c - 48);
+  }
+  if (prefix > 32) return null;
+  const value = scanIPv4(text, 0, slash);
+  if (value < 0) return null;
+  const mask = prefixMask(prefix);
+  const network = (value & mask) >>> 0;
+  return { address: text.slice(0, slash), value, prefix, network, broadcast: (network | (~mask >>> 0)) >>> 0 };
+}
+
+const parseCidr = parseCidrFast;
+const parseIPv4 = parseIPv4Fast;
 
 /** Formats a u32 address. */
 export const ip = formatIPv4;
