@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { utils as sshUtils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type {
   DeployEvent,
   DeployHostPhase,
@@ -266,13 +266,13 @@ class Run implements DeployRun {
     } catch (e) {
       throw new StepError(`cannot read the key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const parsed = sshUtils.parseKey(privateKey);
+    const parsed = ssh2.utils.parseKey(privateKey);
     if (!(parsed instanceof Error)) return { auth: { kind: 'key', privateKey } };
     if (!/passphrase/i.test(parsed.message)) throw new StepError(`${file} is not a usable private key: ${parsed.message}`);
     const key = `passphrase:${file}`;
     const passphrase = await this.#secret('passphrase', key, ctx.host.id, `Passphrase for ${file}`);
     if (passphrase === null) throw new StepError(`no passphrase given for ${file}`);
-    if (sshUtils.parseKey(privateKey, passphrase) instanceof Error) {
+    if (ssh2.utils.parseKey(privateKey, passphrase) instanceof Error) {
       await this.#deps.secrets.delete(key);
       throw new StepError(`wrong passphrase for ${file}`);
     }
@@ -626,12 +626,13 @@ class Run implements DeployRun {
       createdAt: new Date().toISOString(),
       hosts: planHosts,
       stages: stages.map((s) => s.map((c) => c.host.id)),
-      noChanges: ready.every((c) => c.plan.changes.length === 0),
+      noChanges: ready.length > 0 && ready.every((c) => c.plan.changes.length === 0),
     };
     this.#emit({ type: 'plan', deployId: this.id, plan });
     const failedPlans = ctxs.filter((c) => c.plan.status === 'failed');
     if (this.#abort.signal.aborted) return this.#finish('cancelled', ctxs, plan);
 
+    if (ctxs.length === 0) return this.#finish('failed', ctxs, plan, undefined, 'no host of this design has an SSH endpoint (host.ssh); add one in the host panel');
     if (this.mode === 'dry-run') {
       for (const c of ready) c.outcome = { hostId: c.host.id, status: c.plan.changes.length ? 'not-started' : 'unchanged', message: c.plan.changes.length ? `${c.plan.changes.length} changes planned (dry run)` : 'no changes' };
       return this.#finish(failedPlans.length ? 'failed' : plan.noChanges ? 'no-changes' : 'success', ctxs, plan);
@@ -639,7 +640,6 @@ class Run implements DeployRun {
     if (failedPlans.length) {
       return this.#finish('failed', ctxs, plan, undefined, `${failedPlans.map((c) => c.host.id).join(', ')} could not be planned; nothing was changed. Fix the host or leave it out with --host.`);
     }
-    if (ctxs.length === 0) return this.#finish('failed', ctxs, plan, undefined, 'no host of this design has an SSH endpoint');
 
     if (this.mode === 'rollback') {
       const ok = await this.#rollbackHosts(ctxs, 'current');

@@ -3,8 +3,9 @@
  * with data on stdin, a per-command timeout and cancellation, and classify failures into reasons a
  * user understands.
  */
-import { Client } from 'ssh2';
-import type { ConnectConfig, ClientChannel } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader (tsx, the CLI) only offers its default export.
+import ssh2 from 'ssh2';
+import type { Client, ConnectConfig, ClientChannel } from 'ssh2';
 
 /** How to authenticate. Secrets live only in this object for the duration of the connect. */
 export type SshAuth =
@@ -175,7 +176,7 @@ export function connect(options: ConnectOptions): Promise<SshSession> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(new SshError('cancelled', 'cancelled'));
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new ssh2.Client();
     let settled = false;
     let hostKeyRejected = false;
     const finish = (fn: () => void) => {
