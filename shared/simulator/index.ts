@@ -13,3 +13,5 @@ export { createRng, rngInt } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { hsiphashU32, sipHashBytes, sipKey } from './siphash.ts';
 export type { SipKey } from './siphash.ts';
+export { simulateConnections } from './connections.ts';
+export type { Workload, WorkloadEvent, ConnectionsResult, ServerTotal, TimelineSample } from './connections.ts';

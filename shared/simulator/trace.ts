@@ -647,7 +647,7 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
     }
   }
   if (repliers.length === 0) {
-    return drop(ctx, { ...st, arp }, 'arp-unanswered', host.id, null, work.phase, { kind: 'link', segment: f.segment, from: { host: host.id, iface: f.id }, to: null }, n(`Nobody on ${segName} answers ARP for ${ip(work.nextHop)} (after 3 tries the kernel gives up: "No route to host"); the packet is dropped on ${H}.`, `${segName} 上没有主机应答 ${ip(work.nextHop)} 的 ARP（内核重试 3 次后放弃：“No route to host”），包在 ${H} 上被丢弃。`));
+    return drop(ctx, { ...st, arp }, 'arp-unanswered', host.id, pkt, work.phase, { kind: 'link', segment: f.segment, from: { host: host.id, iface: f.id }, to: null }, n(`Nobody on ${segName} answers ARP for ${ip(work.nextHop)} (after 3 tries the kernel gives up: "No route to host"); the packet is dropped on ${H}.`, `${segName} 上没有主机应答 ${ip(work.nextHop)} 的 ARP（内核重试 3 次后放弃：“No route to host”），包在 ${H} 上被丢弃。`));
   }
   // Several answers race; the seeded RNG decides which arrives first. The first one is kept
   // (neighbour locktime ignores a different answer within a second).

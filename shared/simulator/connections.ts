@@ -1,0 +1,301 @@
+/**
+ * Scheduler simulation over time: many connections arriving at a virtual service, each bound to the
+ * real server the kernel's scheduler picks, living through the IPVS states (new → ESTABLISHED →
+ * FIN/TIME_WAIT → expired), with weight changes or drains during the run. Deterministic (seeded).
+ */
+import type { RealServerId, ServiceId, Topology } from '../model/types.ts';
+import { parseIPv4 } from '../addressing/ipv4.ts';
+import { createRng } from './rng.ts';
+import type { DestView } from './schedulers.ts';
+import { IpvsScheduler } from './schedulers.ts';
+import { resolveService } from './trace.ts';
+
+/** A change during the run, applied at time `at` (seconds). */
+export interface WorkloadEvent {
+  readonly at: number;
+  readonly realServer: RealServerId;
+  /** New weight; 0 drains (quiesces) the server. */
+  readonly weight?: number;
+  readonly upperThreshold?: number;
+  readonly lowerThreshold?: number;
+}
+
+/** What traffic to simulate. */
+export interface Workload {
+  /** Number of connections (1 .. 10,000,000). */
+  readonly connections: number;
+  /** Client addresses, or how many distinct clients (generated from 10.0.0.1 up). 100 when absent. */
+  readonly clients?: readonly string[] | number;
+  /** How clients are chosen for each connection: in turn, or at random (seeded). `cycle` by default. */
+  readonly clientOrder?: 'cycle' | 'random';
+  /** Destination addresses for dh/lblc/lblcr (cache clusters); the VIP when absent. */
+  readonly destinations?: readonly string[];
+  /** New connections per second. 100 by default. */
+  readonly ratePerSecond?: number;
+  /** `uniform` spacing or `poisson` arrivals. `uniform` by default. */
+  readonly arrival?: 'uniform' | 'poisson';
+  /** Seconds a TCP connection stays ESTABLISHED (active): a number, or a seeded uniform range. 10 by default. */
+  readonly activeSeconds?: number | { readonly min: number; readonly max: number };
+  /** Seconds a closed TCP connection lingers in InActConn (IPVS `tcpfin` timeout). 120 by default. */
+  readonly finSeconds?: number;
+  /** Seconds a UDP connection lives after its last packet (IPVS `udp` timeout). 300 by default. */
+  readonly udpSeconds?: number;
+  /** Overrides the service protocol: UDP connections never become active. */
+  readonly protocol?: 'tcp' | 'udp';
+  /** Number of timeline samples. 50 by default. */
+  readonly samples?: number;
+  /** How many assignments to return in order. 100 by default. */
+  readonly recordAssignments?: number;
+  readonly seed?: number;
+  readonly events?: readonly WorkloadEvent[];
+}
+
+/** Per-real-server totals of a run. */
+export interface ServerTotal {
+  readonly realServer: RealServerId;
+  readonly rip: string;
+  /** Connections scheduled to it. */
+  readonly connections: number;
+  /** Share of all scheduled connections, 0..100. */
+  readonly percent: number;
+  /** Most simultaneous active connections seen at a sample. */
+  readonly peakActive: number;
+}
+
+/** One sample of the counters, per real server in **design order**. */
+export interface TimelineSample {
+  readonly t: number;
+  readonly active: readonly number[];
+  readonly inactive: readonly number[];
+}
+
+/** Result of {@link simulateConnections}. */
+export interface ConnectionsResult {
+  readonly service: ServiceId;
+  readonly scheduler: string;
+  /** Real-server ids in design order (the order of the timeline arrays). */
+  readonly realServers: readonly RealServerId[];
+  /** Real-server ids in the kernel's list order (newest first). */
+  readonly kernelOrder: readonly RealServerId[];
+  readonly totals: readonly ServerTotal[];
+  /** Connections the kernel refused ("no destination available"). */
+  readonly unscheduled: number;
+  /** The first assignments (real-server id, or null when refused). */
+  readonly assignments: readonly (RealServerId | null)[];
+  readonly timeline: readonly TimelineSample[];
+  /** Simulated time span in seconds. */
+  readonly duration: number;
+}
+
+/** A binary min-heap of (time, payload) in typed arrays: no allocation per event. */
+class EventHeap {
+  private t: Float64Array;
+  private p: Int32Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.t = new Float64Array(Math.max(16, capacity));
+    this.p = new Int32Array(Math.max(16, capacity));
+  }
+  push(time: number, payload: number): void {
+    if (this.size === this.t.length) {
+      const t = new Float64Array(this.size * 2);
+      t.set(this.t);
+      const p = new Int32Array(this.size * 2);
+      p.set(this.p);
+      this.t = t;
+      this.p = p;
+    }
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.t[parent]! <= time) break;
+      this.t[i] = this.t[parent]!;
+      this.p[i] = this.p[parent]!;
+      i = parent;
+    }
+    this.t[i] = time;
+    this.p[i] = payload;
+  }
+  peekTime(): number {
+    return this.size > 0 ? this.t[0]! : Infinity;
+  }
+  /** Removes the minimum; returns its payload. */
+  pop(): number {
+    const top = this.p[0]!;
+    const n = --this.size;
+    if (n > 0) {
+      const lt = this.t[n]!;
+      const lp = this.p[n]!;
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && this.t[c + 1]! < this.t[c]!) c++;
+        if (this.t[c]! >= lt) break;
+        this.t[i] = this.t[c]!;
+        this.p[i] = this.p[c]!;
+        i = c;
+      }
+      this.t[i] = lt;
+      this.p[i] = lp;
+    }
+    return top;
+  }
+}
+
+const END_ACTIVE = 0;
+const EXPIRE = 1;
+
+/**
+ * Runs `workload` against the scheduler of `serviceId` (an id or `VIP:PORT`) and reports how the
+ * kernel would spread the connections. Throws on an unknown service or a nonsensical workload.
+ * @example simulateConnections(t, 'web', { connections: 1000, activeSeconds: { min: 1, max: 60 } })
+ */
+export function simulateConnections(topology: Topology, serviceId: ServiceId, workload: Workload): ConnectionsResult {
+  const svc = resolveService(topology, serviceId);
+  if (!svc) throw new Error(`no virtual service "${serviceId}"`);
+  const N = Math.trunc(workload.connections);
+  if (!Number.isFinite(N) || N < 0 || N > 10_000_000) throw new Error('connections must be between 0 and 10,000,000');
+  const rate = workload.ratePerSecond ?? 100;
+  if (!(rate > 0)) throw new Error('ratePerSecond must be positive');
+  const rng = createRng(workload.seed ?? 1);
+  const sched = IpvsScheduler.forService(svc, { rng });
+  const udp = (workload.protocol ?? (svc.protocol === 'udp' ? 'udp' : 'tcp')) === 'udp';
+  const fin = Math.max(0, workload.finSeconds ?? 120);
+  const udpT = Math.max(0, workload.udpSeconds ?? 300);
+  const act = workload.activeSeconds ?? 10;
+  const actMin = typeof act === 'number' ? act : act.min;
+  const actSpan = typeof act === 'number' ? 0 : Math.max(0, act.max - act.min);
+
+  let clients: Uint32Array;
+  if (Array.isArray(workload.clients)) {
+    const list = workload.clients as readonly string[];
+    clients = new Uint32Array(list.length);
+    list.forEach((c, i) => {
+      const v = parseIPv4(c);
+      if (v === null) throw new Error(`client "${c}" is not an IPv4 address`);
+      clients[i] = v;
+    });
+  } else {
+    const count = Math.max(1, Math.trunc((workload.clients as number | undefined) ?? 100));
+    clients = new Uint32Array(count);
+    for (let i = 0; i < count; i++) clients[i] = (0x0a000001 + i) >>> 0;
+  }
+  if (clients.length === 0) throw new Error('at least one client is needed');
+  const dests = new Uint32Array((workload.destinations ?? [svc.vip]).map((d) => parseIPv4(d) ?? 0));
+  const vport = svc.port;
+  const random = workload.clientOrder === 'random';
+
+  const byDesign = svc.realServers.map((r) => r.id);
+  const connDest: (DestView | null)[] = new Array<DestView | null>(N).fill(null);
+  const connTemplate = new Float64Array(N).fill(-1);
+  const connActive = new Uint8Array(N);
+  const heap = new EventHeap(Math.min(N, 1 << 20) * 2);
+  const events = [...(workload.events ?? [])].sort((a, b) => a.at - b.at);
+  let nextEvent = 0;
+  const recordN = Math.max(0, workload.recordAssignments ?? 100);
+  const assignments: (RealServerId | null)[] = [];
+  const counts = new Map<RealServerId, number>();
+  const peak = new Map<RealServerId, number>();
+  let unscheduled = 0;
+
+  const lastArrival = N > 0 ? (N - 1) / rate : 0;
+  const horizon = lastArrival + (udp ? udpT : actMin + actSpan + fin);
+  const sampleCount = Math.max(2, Math.trunc(workload.samples ?? 50));
+  const sampleEvery = horizon > 0 ? horizon / (sampleCount - 1) : 1;
+  let nextSample = 0;
+  const timeline: TimelineSample[] = [];
+  const takeSample = (t: number): void => {
+    const active: number[] = [];
+    const inactive: number[] = [];
+    for (const id of byDesign) {
+      const d = sched.dest(id);
+      active.push(d?.active ?? 0);
+      inactive.push(d?.inactive ?? 0);
+      if (d && d.active > (peak.get(id) ?? 0)) peak.set(id, d.active);
+    }
+    timeline.push({ t: Math.round(t * 1000) / 1000, active, inactive });
+  };
+
+  const advance = (t: number): void => {
+    for (;;) {
+      const te = heap.peekTime();
+      const tv = nextEvent < events.length ? events[nextEvent]!.at : Infinity;
+      const ts = nextSample <= t ? nextSample : Infinity;
+      const m = Math.min(te, tv, ts);
+      if (m > t || m === Infinity) break;
+      if (ts === m) {
+        takeSample(ts);
+        nextSample += sampleEvery;
+        continue;
+      }
+      sched.now = m;
+      if (tv === m) {
+        const e = events[nextEvent++]!;
+        if (sched.dest(e.realServer)) {
+          if (e.weight !== undefined) sched.setWeight(e.realServer, e.weight);
+          if (e.upperThreshold !== undefined || e.lowerThreshold !== undefined) {
+            const d = sched.dest(e.realServer)!;
+            sched.setThresholds(e.realServer, e.upperThreshold ?? d.upperThreshold, e.lowerThreshold ?? d.lowerThreshold);
+          }
+        }
+        continue;
+      }
+      const payload = heap.pop();
+      const i = payload >>> 1;
+      const d = connDest[i]!;
+      if ((payload & 1) === END_ACTIVE) {
+        sched.deactivate(d);
+        connActive[i] = 0;
+        heap.push(m + fin, (i << 1) | EXPIRE);
+      } else {
+        sched.release(d, connActive[i] === 1, connTemplate[i]!);
+        connActive[i] = 0;
+      }
+    }
+  };
+
+  let t = 0;
+  for (let i = 0; i < N; i++) {
+    if (workload.arrival === 'poisson') t += -Math.log(1 - (rng.nextU32() + 0.5) / 4294967296) / rate;
+    else t = i / rate;
+    advance(t);
+    sched.now = t;
+    const caddr = random ? clients[rng.nextU32() % clients.length]! : clients[i % clients.length]!;
+    const cport = 1024 + (rng.nextU32() % 64511);
+    const daddr = dests.length > 0 ? dests[i % dests.length]! : 0;
+    const d = sched.connect(caddr, cport, daddr, vport);
+    if (i < recordN) assignments.push(d ? d.id : null);
+    if (!d) {
+      unscheduled++;
+      continue;
+    }
+    counts.set(d.id, (counts.get(d.id) ?? 0) + 1);
+    connDest[i] = d;
+    connTemplate[i] = sched.lastTemplateKey;
+    if (udp) heap.push(t + udpT, (i << 1) | EXPIRE);
+    else {
+      sched.establish(d);
+      connActive[i] = 1;
+      const life = actMin + (actSpan > 0 ? (rng.nextU32() / 4294967296) * actSpan : 0);
+      heap.push(t + life, (i << 1) | END_ACTIVE);
+    }
+  }
+  advance(Math.max(horizon, t) + 1e-9);
+  const scheduled = N - unscheduled;
+  const totals: ServerTotal[] = svc.realServers.map((r) => {
+    const c = counts.get(r.id) ?? 0;
+    return { realServer: r.id, rip: r.rip, connections: c, percent: scheduled > 0 ? Math.round((c / scheduled) * 10000) / 100 : 0, peakActive: peak.get(r.id) ?? 0 };
+  });
+  return {
+    service: svc.id,
+    scheduler: svc.scheduler,
+    realServers: byDesign,
+    kernelOrder: sched.dests.map((d) => d.id),
+    totals,
+    unscheduled,
+    assignments,
+    timeline,
+    duration: Math.max(horizon, t),
+  };
+}

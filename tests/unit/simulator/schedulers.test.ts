@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import type { Scheduler, VirtualService } from '../../../shared/model/types.ts';
+import { IpvsScheduler, hsiphashU32, kernelOrder, scheduleSequence, simulateConnections, sipHashBytes, sipKey } from '../../../shared/simulator/index.ts';
+
+const LETTERS = 'ABCDEFGH';
+/** A service whose real servers are named A, B, C… in **design** order (A added first). */
+const svc = (scheduler: Scheduler, weights: number[], extra: Partial<VirtualService> = {}): VirtualService => ({
+  id: 's',
+  director: 'd',
+  protocol: 'tcp',
+  vip: '10.0.0.100',
+  port: 80,
+  scheduler,
+  realServers: weights.map((w, i) => ({ id: LETTERS[i]!, host: 'h', rip: `10.0.1.${i + 1}`, port: 80, method: 'dr', weight: w })),
+  ...extra,
+});
+const name = (rip: string | null): string => (rip ? LETTERS[Number(rip.split('.')[3]) - 1]! : '-');
+const seq = (s: VirtualService, n: number, o: Parameters<typeof scheduleSequence>[2] = {}): string => scheduleSequence(s, n, o).map(name).join('');
+const topo = (s: VirtualService) => ({ name: 't', segments: [], hosts: [], services: [s] });
+
+describe('kernel list order', () => {
+  it('is newest first: design order reversed', () => {
+    expect(kernelOrder(['A', 'B', 'C'])).toEqual(['C', 'B', 'A']);
+    expect(new IpvsScheduler('rr', svc('rr', [1, 1, 1]).realServers).dests.map((d) => d.id)).toEqual(['C', 'B', 'A']);
+  });
+  it('a real server added later goes to the head', () => {
+    const s = new IpvsScheduler('rr', svc('rr', [1, 1]).realServers);
+    s.addRealServer({ id: 'C', rip: '10.0.1.3', port: 80, weight: 1 });
+    expect(s.dests.map((d) => d.id)).toEqual(['C', 'B', 'A']);
+  });
+});
+
+describe('selection sequences', () => {
+  it('rr walks the list from the head', () => {
+    expect(seq(svc('rr', [1, 1, 1]), 7)).toBe('CBACBAC');
+    expect(seq(svc('rr', [1, 0, 1]), 4)).toBe('CACA');
+  });
+
+  it('wrr with weights 4,3,2 in kernel order gives AABABCABC (design order 2,3,4)', () => {
+    // Kernel order C(4) B(3) A(2): the fact-sheet sequence A4,B3,C2 → AABABCABC with A=C, C=A.
+    expect(seq(svc('wrr', [2, 3, 4]), 18)).toBe('CCBCBACBA'.repeat(2));
+    // Designed 4,3,2 (A first) the kernel sees A last.
+    expect(seq(svc('wrr', [4, 3, 2]), 9)).toBe('ABACBACBA');
+    expect(seq(svc('wrr', [2, 4]), 6)).toBe('BBABBA');
+    expect(seq(svc('wrr', [1, 1, 5]), 7)).toBe('CCCCCBA');
+    expect(seq(svc('wrr', [0, 0]), 2)).toBe('--');
+  });
+
+  it('lc takes the first minimum of (active<<8)+inactive', () => {
+    expect(seq(svc('lc', [1, 1, 1]), 7)).toBe('CBACBAC');
+    expect(seq(svc('lc', [1, 5, 1]), 6, { lifecycle: 'close' })).toBe('CCCCCC');
+  });
+
+  it('wlc cross-multiplies overhead and weight, first server wins ties', () => {
+    expect(seq(svc('wlc', [1, 2]), 9)).toBe('BABBABBAB');
+    expect(seq(svc('wlc', [1, 1, 1]), 6)).toBe('CBACBA');
+  });
+
+  it('sed uses active+1 and ignores inactive', () => {
+    expect(seq(svc('sed', [1, 2]), 9, { lifecycle: 'establish' })).toBe('BBABBABBA');
+    // Inactive connections do not count: everything goes to the first server.
+    expect(seq(svc('sed', [1, 2]), 4, { lifecycle: 'keep' })).toBe('BBBB');
+  });
+
+  it('nq takes an idle server first, then behaves like sed', () => {
+    expect(seq(svc('nq', [1, 2]), 9, { lifecycle: 'establish' })).toBe('BABBBABBA');
+  });
+
+  it('fo takes the highest weight; ties go to the first in list order', () => {
+    expect(seq(svc('fo', [1, 3, 3]), 3)).toBe('CCC');
+    expect(seq(svc('fo', [5, 3, 3]), 2)).toBe('AA');
+  });
+
+  it('ovf overflows once active exceeds the weight', () => {
+    expect(seq(svc('ovf', [2, 3]), 8, { lifecycle: 'establish' })).toBe('BBBBAAA-');
+  });
+
+  it('sh maps each client address to a fixed bucket (hash_32 of the address)', () => {
+    const clients = ['192.168.0.1', '192.168.0.2', '192.168.0.3', '203.0.113.9'];
+    const kernel = ['C', 'B', 'A'];
+    const bucket = (a: string): number => {
+      const v = a.split('.').reduce((acc, o) => acc * 256n + BigInt(o), 0n);
+      return Number(((v * 0x61c88647n) & 0xffffffffn) >> 24n);
+    };
+    const expected = [...clients, ...clients].map((c) => kernel[bucket(c) % 3]).join('');
+    expect(seq(svc('sh', [1, 1, 1]), 8, { clients })).toBe(expected);
+    // A quiesced server's clients get nothing without sh-fallback, another server with it.
+    const s = new IpvsScheduler('sh', svc('sh', [1, 1, 1]).realServers, {});
+    s.setWeight('A', 0);
+    const table = s.bucketSnapshot();
+    // Weight 0 still takes one bucket per round of the table: the kernel's `++d_count >= weight`.
+    expect(table.filter((x) => x === 'A').length).toBe(85);
+    const victim = clients.find((c) => table[bucket(c)] === 'A')!;
+    expect(victim).toBeDefined();
+    expect(scheduleSequence(svc('sh', [0, 1, 1]), 1, { clients: [victim] })).toEqual([null]);
+    expect(scheduleSequence(svc('sh', [0, 1, 1], { schedulerFlags: ['sh-fallback'] }), 1, { clients: [victim] })[0]).not.toBeNull();
+  });
+
+  it('sh gives each server weight consecutive buckets', () => {
+    const s = new IpvsScheduler('sh', svc('sh', [1, 2]).realServers);
+    expect(s.bucketSnapshot().slice(0, 6)).toEqual(['B', 'B', 'A', 'B', 'B', 'A']);
+  });
+
+  it('dh hashes the destination address', () => {
+    expect(seq(svc('dh', [1, 1, 1]), 4)).toBe('CCCC');
+    const s = new IpvsScheduler('dh', svc('dh', [1, 1, 1]).realServers);
+    expect(s.bucketSnapshot().slice(0, 4)).toEqual(['C', 'B', 'A', 'C']);
+    const ids = [0x0a000001, 0x0a000002, 0x0a000003].map((d) => s.connect(1, 1, d, 80)!.id);
+    const expected = [0x0a000001, 0x0a000002, 0x0a000003].map((d) => ['C', 'B', 'A'][Number((BigInt(d) * 2654435761n) & 255n) % 3]);
+    expect(ids).toEqual(expected);
+  });
+
+  it('mh builds a deterministic Maglev table of 4093 slots', () => {
+    const s = new IpvsScheduler('mh', svc('mh', [1, 1, 1]).realServers);
+    const table = s.mhTableSnapshot();
+    expect(table.length).toBe(4093);
+    const counts: Record<string, number> = {};
+    for (const x of table) counts[x ?? '-'] = (counts[x ?? '-'] ?? 0) + 1;
+    expect(counts).toEqual({ A: 1364, B: 1364, C: 1365 });
+    expect(table.slice(0, 12).join('')).toBe('CBCBACBCCCAA');
+    expect(seq(svc('mh', [1, 1, 1]), 12)).toBe('AAACACCBAABB');
+    // Weights 1:3 give roughly a quarter of the slots to A.
+    const w = new IpvsScheduler('mh', svc('mh', [1, 3]).realServers).mhTableSnapshot();
+    expect(w.filter((x) => x === 'A').length).toBeGreaterThan(900);
+    expect(w.filter((x) => x === 'A').length).toBeLessThan(1150);
+    // Quiescing keeps the table (last_weight) and refuses the quiesced server's clients.
+    const q = new IpvsScheduler('mh', svc('mh', [1, 1, 1]).realServers);
+    q.setWeight('A', 0);
+    expect(q.mhTableSnapshot()).toEqual(table);
+  });
+
+  it('lblc keeps a destination on its server until it is overloaded', () => {
+    expect(seq(svc('lblc', [1, 1]), 6)).toBe('BBBBBB');
+  });
+
+  it('lblcr grows the server set of a destination when its server is overloaded', () => {
+    const s = new IpvsScheduler('lblcr', svc('lblcr', [2, 2]).realServers);
+    const out: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const d = s.connect(i + 1, 1000, 0x0a000064, 80)!;
+      s.establish(d);
+      out.push(d.id);
+    }
+    expect(out.join('')).toBe('BBBAAAAB');
+    expect(s.lblcrSet(0x0a000064)).toEqual(['A', 'B']);
+  });
+
+  it('twos is random but seeded', () => {
+    const a = seq(svc('twos', [1, 1, 1]), 30, { seed: 5 });
+    expect(a).toBe(seq(svc('twos', [1, 1, 1]), 30, { seed: 5 }));
+    expect(new Set(a)).toEqual(new Set(['A', 'B', 'C']));
+  });
+});
+
+describe('persistence, thresholds, changes during a run', () => {
+  it('persistence pins a client (and its /24 with a netmask) until the template expires', () => {
+    const s = new IpvsScheduler('rr', svc('rr', [1, 1, 1]).realServers, { persistence: { timeout: 300, netmask: '255.255.255.0' } });
+    const c1 = 0xc0a80001;
+    const first = s.connect(c1, 1000)!;
+    s.release(first, false, s.lastTemplateKey);
+    const again = s.connect(c1 + 1, 1001)!;
+    expect(again.id).toBe(first.id);
+    expect(s.lastFromTemplate).toBe(true);
+    s.release(again, false, s.lastTemplateKey);
+    expect(s.connect(0xc0a80101, 1)!.id).not.toBe(first.id);
+    s.now = 299;
+    expect(s.connect(c1, 2)!.id).toBe(first.id);
+    s.release(s.dest(first.id)!, false, s.lastTemplateKey);
+    s.now = 299 + 301;
+    s.connect(c1, 3);
+    expect(s.lastFromTemplate).toBe(false);
+  });
+
+  it('a quiesced server keeps its persistent clients (expire_quiescent_template=0)', () => {
+    const s = new IpvsScheduler('rr', svc('rr', [1, 1]).realServers, { persistence: { timeout: 300 } });
+    const d = s.connect(42, 1)!;
+    s.drain(d.id);
+    expect(s.connect(42, 2)!.id).toBe(d.id);
+    expect(s.connect(43, 2)!.id).not.toBe(d.id);
+  });
+
+  it('upper threshold sets OVERLOAD, 3/4 of it clears it', () => {
+    const s = new IpvsScheduler('rr', [{ id: 'A', rip: '10.0.1.1', port: 80, weight: 1, upperThreshold: 4 }, { id: 'B', rip: '10.0.1.2', port: 80, weight: 1 }]);
+    const a = s.dest('A')!;
+    const got: string[] = [];
+    for (let i = 0; i < 10; i++) got.push(s.connect(i, 1)!.id);
+    expect(a.overloaded).toBe(true);
+    expect(got.join('')).toBe('BABABABABB');
+    s.release(a, false);
+    expect(a.overloaded).toBe(true); // 3 connections: 3*4 < 4*3 is false
+    s.release(a, false);
+    expect(a.overloaded).toBe(false);
+  });
+
+  it('the stepwise API changes weights mid-run; the wrr cursor restarts', () => {
+    const s = new IpvsScheduler('wrr', svc('wrr', [1, 1]).realServers);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(s.connect(i, 1)!.id);
+    s.setWeight('A', 3);
+    for (let i = 0; i < 4; i++) ids.push(s.connect(i, 1)!.id);
+    expect(ids.join('')).toBe('BABABAAA');
+    s.removeRealServer('A');
+    expect(s.connect(9, 9)!.id).toBe('B');
+  });
+});
+
+describe('simulateConnections', () => {
+  it('wlc with uneven connection lengths', () => {
+    const r = simulateConnections(topo(svc('wlc', [1, 1])), 's', { connections: 20, ratePerSecond: 1, activeSeconds: { min: 1, max: 8 }, finSeconds: 0, recordAssignments: 20, seed: 9 });
+    expect(r.assignments.join('')).toBe('BABABABBABBAAABBABBB');
+    expect(r.totals.map((t) => t.connections)).toEqual([8, 12]);
+    expect(r.kernelOrder).toEqual(['B', 'A']);
+    const end = r.timeline[r.timeline.length - 1]!;
+    expect(end.active).toEqual([0, 0]);
+    expect(end.inactive).toEqual([0, 0]);
+  });
+
+  it('drains a server mid-run', () => {
+    const r = simulateConnections(topo(svc('wrr', [1, 1])), 's', { connections: 10, ratePerSecond: 1, recordAssignments: 10, events: [{ at: 4.5, realServer: 'B', weight: 0 }] });
+    expect(r.assignments.join('')).toBe('BABABAAAAA');
+  });
+
+  it('weights steer the share of a long run', () => {
+    const r = simulateConnections(topo(svc('wlc', [1, 1, 2])), 's', { connections: 4000, activeSeconds: { min: 1, max: 60 }, seed: 3 });
+    const [a, b, c] = r.totals.map((t) => t.percent);
+    expect(c!).toBeGreaterThan(45);
+    expect(a!).toBeGreaterThan(20);
+    expect(b!).toBeGreaterThan(20);
+    expect(r.unscheduled).toBe(0);
+    expect(() => simulateConnections(topo(svc('rr', [1])), 'nope', { connections: 1 })).toThrow(/no virtual service/);
+  });
+});
+
+describe('SipHash', () => {
+  it('matches the published SipHash-2-4 vectors', () => {
+    const key = { k0h: 0x07060504, k0l: 0x03020100, k1h: 0x0f0e0d0c, k1l: 0x0b0a0908 };
+    const hex = (len: number): string => sipHashBytes(Array.from({ length: len }, (_, i) => i), key, 2, 4).map((x) => x.toString(16).padStart(8, '0')).join('');
+    expect(hex(0)).toBe('726fdb47dd0e0e31');
+    expect(hex(1)).toBe('74f839c593dc67fd');
+    expect(hex(8)).toBe('93f5f5799a932462');
+  });
+  it('hsiphash of a u32 is SipHash-1-3 truncated (BigInt reference)', () => {
+    const M = (1n << 64n) - 1n;
+    const rol = (x: bigint, b: bigint): bigint => ((x << b) | (x >> (64n - b))) & M;
+    const ref = (v: number, k: bigint): number => {
+      let v0 = 0x736f6d6570736575n ^ k;
+      let v1 = 0x646f72616e646f6dn ^ k;
+      let v2 = 0x6c7967656e657261n ^ k;
+      let v3 = 0x7465646279746573n ^ k;
+      const round = (): void => {
+        v0 = (v0 + v1) & M; v1 = rol(v1, 13n); v1 ^= v0; v0 = rol(v0, 32n);
+        v2 = (v2 + v3) & M; v3 = rol(v3, 16n); v3 ^= v2;
+        v0 = (v0 + v3) & M; v3 = rol(v3, 21n); v3 ^= v0;
+        v2 = (v2 + v1) & M; v1 = rol(v1, 17n); v1 ^= v2; v2 = rol(v2, 32n);
+      };
+      const b = (4n << 56n) | BigInt(v >>> 0);
+      v3 ^= b; round(); v0 ^= b; v2 ^= 0xffn; round(); round(); round();
+      return Number((v0 ^ v1 ^ v2 ^ v3) & 0xffffffffn);
+    };
+    const k = sipKey(2654435761, 2654435761);
+    for (const v of [0, 1, 80 + 0xc0a86f65, 0xffffffff]) expect(hsiphashU32(v, k)).toBe(ref(v, 2654435761n));
+  });
+});

@@ -1,0 +1,236 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseDesignFile } from '../../../shared/model/file.ts';
+import type { Host, Interface, Topology } from '../../../shared/model/types.ts';
+import { simulate } from '../../../shared/simulator/index.ts';
+import type { Trace } from '../../../shared/simulator/index.ts';
+
+function lab(name: 'nat' | 'dr' | 'tun'): Topology {
+  const r = parseDesignFile(readFileSync(`examples/${name}-lab.lvs.json`, 'utf8'));
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.topology;
+}
+
+/** Returns a copy of `t` with `fn` applied to host `id`. */
+function editHost(t: Topology, id: string, fn: (h: Host) => Host): Topology {
+  return { ...t, hosts: t.hosts.map((h) => (h.id === id ? fn(h) : h)) };
+}
+function editIface(h: Host, id: string, fn: (f: Interface) => Interface): Host {
+  return { ...h, interfaces: h.interfaces.map((f) => (f.id === id ? fn(f) : f)) };
+}
+
+const letters = (t: Trace): string[] => t.steps.flatMap((s) => (s.articleStep ? [s.articleStep] : []));
+const fault = (t: Trace): string | undefined => (t.outcome.status === 'broken' ? t.outcome.fault : undefined);
+
+describe('seed labs work and show the article steps', () => {
+  it('NAT: (a)–(f), destination rewritten on the way in, source on the way out', () => {
+    const t = simulate(lab('nat'), { client: 'client', service: 'web', sport: 40000 }, { seed: 7 });
+    expect(t.outcome.status).toBe('ok');
+    expect(letters(t)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    const c = t.steps.find((s) => s.articleStep === 'c')!;
+    expect(c.kind).toBe('rewrite');
+    expect(c.changed).toEqual(['ip.dst']);
+    expect(c.packet?.ip?.dst).toBe(t.conn!.dest.address);
+    expect(c.packet?.ip?.src).toBe('172.16.111.13');
+    const f = t.steps.find((s) => s.articleStep === 'f')!;
+    expect(f).toMatchObject({ kind: 'rewrite', hook: 'FORWARD', changed: ['ip.src'] });
+    expect(f.packet?.ip?.src).toBe('172.16.111.123');
+    expect(t.steps.find((s) => s.articleStep === 'a')).toMatchObject({ hook: 'PREROUTING', place: { kind: 'host', host: 'director' } });
+    expect(t.steps.find((s) => s.articleStep === 'b')).toMatchObject({ hook: 'LOCAL_IN' });
+    expect(t.steps.find((s) => s.articleStep === 'e')?.packet?.ip).toMatchObject({ src: t.conn!.dest.address, dst: '172.16.111.13' });
+    // The first wrr connection goes to the head of the kernel list: the real server added last.
+    expect(t.realServer).toBe('web-rs2');
+    expect(t.conn?.ipvsadm).toMatch(/^TCP 15:00 {2}ESTABLISHED 172\.16\.111\.13:40000 +172\.16\.111\.123:80 +192\.168\.111\.102:80$/);
+    // NAT carries the big reply through the director.
+    const dir = t.bytes.find((b) => b.host === 'director')!;
+    expect(dir.forwarded).toBeGreaterThan(10240);
+  });
+
+  it('DR: (a)–(f), only the MACs change at the director, the reply skips it', () => {
+    const t = simulate(lab('dr'), { client: 'client', service: '172.17.253.100:80' }, { seed: 3 });
+    expect(t.outcome.status).toBe('ok');
+    expect(letters(t)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    const out = t.steps.find((s) => s.kind === 'transmit' && s.place.kind === 'link' && s.place.from.host === 'director')!;
+    expect(out.changed).toEqual(['eth.src', 'eth.dst']);
+    expect(out.packet?.ip).toMatchObject({ src: '172.17.253.13', dst: '172.17.253.100' });
+    const e = t.steps.find((s) => s.articleStep === 'e')!;
+    expect(e.packet?.ip?.src).toBe('172.17.253.100');
+    expect(t.steps.filter((s) => s.phase === 'reply' && s.place.kind === 'host' && s.place.host === 'director')).toEqual([]);
+    const dir = t.bytes.find((b) => b.host === 'director')!;
+    expect(dir.forwarded).toBeLessThan(1000);
+  });
+
+  it('TUN: (a)–(c), IPIP outer header from the DIP to the RIP, removed on tunl0', () => {
+    const t = simulate(lab('tun'), { client: 'client', service: 'web' }, { seed: 1 });
+    expect(t.outcome.status).toBe('ok');
+    expect(letters(t)).toEqual(['a', 'b', 'c']);
+    const b = t.steps.find((s) => s.articleStep === 'b')!;
+    expect(b.kind).toBe('encapsulate');
+    expect(b.changed).toContain('outer');
+    expect(b.packet?.outer).toMatchObject({ src: '172.18.0.10', dst: t.conn!.dest.address, protocol: 'ipip' });
+    expect(b.packet?.ip).toMatchObject({ src: '172.18.0.13', dst: '172.18.0.100' });
+    const c = t.steps.find((s) => s.articleStep === 'c')!;
+    expect(c).toMatchObject({ kind: 'decapsulate', changed: ['outer'] });
+    expect(c.packet?.outer).toBeUndefined();
+  });
+
+  it('is deterministic for a seed and JSON-safe', () => {
+    const a = simulate(lab('dr'), { client: 'client', service: 'web' }, { seed: 42 });
+    const b = simulate(lab('dr'), { client: 'client', service: 'web' }, { seed: 42 });
+    expect(a).toEqual(b);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+    expect(a.steps.every((s, i) => s.index === i && s.narration.en.length > 0 && s.narration.zh.length > 0)).toBe(true);
+  });
+});
+
+describe('faults break the flow where a real network breaks it', () => {
+  it('NAT with the real servers\' gateway elsewhere: the reply bypasses the director, the client drops it', () => {
+    let t0 = lab('nat');
+    t0 = {
+      ...t0,
+      hosts: [
+        ...t0.hosts.map((h) => (h.role === 'real-server' ? { ...h, gateway: '192.168.111.1' } : h)),
+        {
+          id: 'router',
+          name: 'router',
+          role: 'router',
+          sysctl: { ipForward: true },
+          interfaces: [
+            { id: 'router-eth0', name: 'eth0', kind: 'ethernet', segment: 'public', addresses: ['172.16.111.1/24'] },
+            { id: 'router-eth1', name: 'eth1', kind: 'ethernet', segment: 'lan', addresses: ['192.168.111.1/24'] },
+          ],
+        },
+      ],
+    };
+    const t = simulate(t0, { client: 'client', service: 'web' }, { seed: 1 });
+    expect(fault(t)).toBe('nat-reply-bypasses-director');
+    const last = t.steps[t.steps.length - 1]!;
+    expect(last).toMatchObject({ kind: 'drop', phase: 'reply', place: { kind: 'host', host: 'client' } });
+    expect(last.packet?.ip?.src).toBe(t.conn!.dest.address);
+    expect(t.outcome.narration.en).toMatch(/gateway/);
+  });
+
+  it('NAT director without ip_forward drops the reply', () => {
+    const t = simulate(editHost(lab('nat'), 'director', (h) => ({ ...h, sysctl: { ipForward: false } })), { client: 'client', service: 'web' });
+    expect(fault(t)).toBe('no-ip-forward');
+    expect(t.steps[t.steps.length - 1]).toMatchObject({ kind: 'drop', phase: 'reply', place: { host: 'director' } });
+  });
+
+  it('DR on one segment without arp_ignore: the real servers answer ARP for the VIP — a race', () => {
+    const rs = (n: number): Host => ({
+      id: `rs${n}`,
+      name: `rs${n}`,
+      role: 'real-server',
+      interfaces: [
+        { id: `rs${n}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: ['10.0.0.100/32'] },
+        { id: `rs${n}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`10.0.0.1${n}/24`] },
+      ],
+    });
+    const flat: Topology = {
+      name: 'flat DR',
+      segments: [{ id: 'lan', name: 'lan', cidr: '10.0.0.0/24' }],
+      hosts: [
+        { id: 'client', name: 'client', role: 'client', interfaces: [{ id: 'c-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.5/24'] }] },
+        { id: 'director', name: 'director', role: 'director', interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.2/24', '10.0.0.100/24'] }] },
+        rs(1),
+        rs(2),
+      ],
+      services: [
+        {
+          id: 'web',
+          director: 'director',
+          protocol: 'tcp',
+          vip: '10.0.0.100',
+          port: 80,
+          scheduler: 'rr',
+          realServers: [
+            { id: 'a', host: 'rs1', rip: '10.0.0.11', port: 80, method: 'dr', weight: 1 },
+            { id: 'b', host: 'rs2', rip: '10.0.0.12', port: 80, method: 'dr', weight: 1 },
+          ],
+        },
+      ],
+    };
+    const outcomes = new Set<string>();
+    for (let seed = 1; seed <= 30; seed++) {
+      const t = simulate(flat, { client: 'client', service: 'web' }, { seed });
+      const firstArp = t.steps.filter((s) => s.kind === 'arp-reply' && s.packet?.arp?.senderIp === '10.0.0.100');
+      expect(firstArp.length).toBe(3);
+      expect(t.warnings.some((w) => w.fault === 'arp-race')).toBe(true);
+      outcomes.add(t.outcome.status === 'ok' ? 'director won' : (fault(t) ?? ''));
+    }
+    expect(outcomes).toEqual(new Set(['director won', 'arp-race']));
+    // With arp_ignore=1 on the real servers only the director answers.
+    const fixed: Topology = { ...flat, hosts: flat.hosts.map((h) => (h.role === 'real-server' ? { ...h, sysctl: { arpIgnore: 1, arpAnnounce: 2 } } : h)) };
+    for (let seed = 1; seed <= 10; seed++) {
+      const t = simulate(fixed, { client: 'client', service: 'web' }, { seed });
+      expect(t.outcome.status).toBe('ok');
+      expect(t.warnings).toEqual([]);
+    }
+  });
+
+  it('DR with the real server off the director\'s segment: ARP for the RIP goes unanswered', () => {
+    const t0 = editHost(lab('dr'), 'director', (h) => ({ ...h, interfaces: h.interfaces.filter((f) => f.id !== 'director-eth1') }));
+    const t = simulate(t0, { client: 'client', service: 'web' });
+    expect(fault(t)).toBe('dr-no-l2-path');
+    const last = t.steps[t.steps.length - 1]!;
+    expect(last.kind).toBe('drop');
+    expect(t.steps.some((s) => s.kind === 'arp-request' && s.packet?.arp?.targetIp === t.conn!.dest.address)).toBe(true);
+  });
+
+  it('TUN with strict rp_filter: the real server drops the decapsulated packet', () => {
+    let t0 = lab('tun');
+    for (const id of ['rs1', 'rs2']) t0 = editHost(t0, id, (h) => ({ ...h, sysctl: { ...h.sysctl, rpFilter: 1 } }));
+    const t = simulate(t0, { client: 'client', service: 'web' });
+    expect(fault(t)).toBe('rp-filter');
+    const i = t.steps.findIndex((s) => s.kind === 'decapsulate');
+    expect(i).toBeGreaterThan(0);
+    expect(t.steps[t.steps.length - 1]).toMatchObject({ kind: 'drop', place: { iface: `${t.realServer === 'web-rs1' ? 'rs1' : 'rs2'}-tunl0` } });
+  });
+
+  it('TUN without tunl0, and with tunl0 but no VIP', () => {
+    let noTun = lab('tun');
+    for (const id of ['rs1', 'rs2']) noTun = editHost(noTun, id, (h) => ({ ...h, interfaces: h.interfaces.filter((f) => f.kind !== 'ipip') }));
+    expect(fault(simulate(noTun, { client: 'client', service: 'web' }))).toBe('no-ipip-tunnel');
+    let noVip = lab('tun');
+    for (const id of ['rs1', 'rs2']) noVip = editHost(noVip, id, (h) => editIface(h, `${id}-tunl0`, (f) => ({ ...f, addresses: [] })));
+    expect(fault(simulate(noVip, { client: 'client', service: 'web' }))).toBe('missing-vip-on-rs');
+  });
+
+  it('DR without the VIP on lo: the real server drops the request', () => {
+    let t0 = lab('dr');
+    for (const id of ['rs1', 'rs2']) t0 = editHost(t0, id, (h) => editIface(h, `${id}-lo`, (f) => ({ ...f, addresses: [] })));
+    const t = simulate(t0, { client: 'client', service: 'web' });
+    expect(fault(t)).toBe('missing-vip-on-rs');
+    expect(t.outcome.status === 'broken' && t.outcome.narration.zh).toMatch(/lo/);
+  });
+
+  it('quiesced and missing real servers: no destination available', () => {
+    const t0 = lab('nat');
+    const quiet = { ...t0, services: t0.services.map((s) => ({ ...s, realServers: s.realServers.map((r) => ({ ...r, weight: 0 })) })) };
+    expect(fault(simulate(quiet, { client: 'client', service: 'web' }))).toBe('all-quiesced');
+    const empty = { ...t0, services: t0.services.map((s) => ({ ...s, realServers: [] })) };
+    expect(fault(simulate(empty, { client: 'client', service: 'web' }))).toBe('no-real-server');
+    // One quiesced server: the scheduler never picks it.
+    const one = { ...t0, services: t0.services.map((s) => ({ ...s, realServers: s.realServers.map((r) => (r.id === 'web-rs2' ? { ...r, weight: 0 } : r)) })) };
+    for (let seed = 1; seed < 5; seed++) expect(simulate(one, { client: 'client', service: 'web' }, { seed }).realServer).toBe('web-rs1');
+  });
+
+  it('client on the director: NAT still answers, DR does not', () => {
+    expect(simulate(lab('nat'), { client: 'director', service: 'web' }).outcome.status).toBe('ok');
+    expect(fault(simulate(lab('dr'), { client: 'director', service: 'web' }))).toBe('client-on-director');
+  });
+
+  it('VIP not on the director: nobody answers ARP for it', () => {
+    const t0 = lab('nat');
+    const t1 = { ...t0, services: t0.services.map((s) => ({ ...s, vip: '172.16.111.124' })) };
+    const t = simulate(t1, { client: 'client', service: 'web' });
+    expect(fault(t)).toBe('vip-not-on-director');
+    expect(t.steps[t.steps.length - 1]).toMatchObject({ kind: 'drop', place: { kind: 'link' } });
+  });
+
+  it('bad input gives a reason, not an exception', () => {
+    expect(fault(simulate(lab('nat'), { client: 'client', service: '1.2.3.4:80' }))).toBe('no-service');
+    expect(fault(simulate(lab('nat'), { client: 'nobody', service: 'web' }))).toBe('no-service');
+    expect(fault(simulate(lab('nat'), { client: 'client', service: 'web' }, { maxSteps: 12 }))).toBe('step-limit');
+  });
+});
