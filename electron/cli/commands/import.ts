@@ -1,0 +1,63 @@
+/**
+ * `lvsd import ipvsadm|ipvsadm-list|commands|keepalived FILE [--name NAME]`: turn an existing
+ * configuration into a design. The design file JSON goes to stdout, the problems to stderr as
+ * `FILE:LINE: severity: message`. Exit 0 = clean, 1 = error-level problems, 2 = unreadable input.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ImportKind } from '../../../shared/importers/index.ts';
+import { IMPORT_KINDS, importConfig } from '../../../shared/importers/index.ts';
+import { makeDesignFile, serializeDesignFile } from '../../../shared/model/file.ts';
+import type { CliCommand } from '../io.ts';
+import { EXIT } from '../io.ts';
+
+const USAGE = `usage: lvsd import ${IMPORT_KINDS.join('|')} FILE|- [--name NAME]\n`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export const run: CliCommand = async (argv, io) => {
+  let args;
+  try {
+    args = parseArgs({ args: [...argv], allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    io.stderr(`lvsd import: ${(e as Error).message}\n${USAGE}`);
+    return EXIT.unusable;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const [kind, file] = positionals;
+  if (positionals.length !== 2 || !IMPORT_KINDS.includes(kind as ImportKind)) {
+    io.stderr(`lvsd import: expected a kind (${IMPORT_KINDS.join(', ')}) and a file (- for stdin)\n${USAGE}`);
+    return EXIT.unusable;
+  }
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file!, 'utf8');
+  } catch (e) {
+    io.stderr(`lvsd import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return EXIT.unusable;
+  }
+  if (text.includes('\u0000')) {
+    io.stderr(`lvsd import: ${file} is a binary file, not ${kind} text\n`);
+    return EXIT.unusable;
+  }
+  const label = file === '-' ? 'stdin' : file!;
+  const name = values.name ?? `Imported from ${file === '-' ? 'stdin' : basename(file!)}`;
+  const result = importConfig(kind as ImportKind, text, name.slice(0, 256));
+  io.stdout(serializeDesignFile(makeDesignFile(result.topology, result.layout)));
+  for (const p of result.problems) {
+    io.stderr(`${label}:${p.line}: ${p.severity}: ${p.message}\n${p.text ? `    ${p.text}\n` : ''}`);
+  }
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  const warnings = result.problems.length - errors;
+  io.stderr(`${label}: ${result.topology.services.length} service(s), ${result.topology.hosts.length} host(s); ${errors} error(s), ${warnings} warning(s)\n`);
+  return errors > 0 ? EXIT.problems : EXIT.ok;
+};
