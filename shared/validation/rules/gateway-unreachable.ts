@@ -14,6 +14,8 @@ export const gatewayUnreachable: Rule = {
   example: { bad: 'rs1\'s gateway is 192.168.111.1, but no host on `lan` has that address.', fix: 'Set the gateway to the director\'s DIP 192.168.111.200, or add the router.' },
   check(ctx) {
     const out: Finding[] = [];
+    // A NAT director without ip_forward is nat/ip-forward-off's (error) finding; repeating it per host is noise.
+    const natDirectors = new Set(ctx.services.filter((s) => s.realServers.some((r) => r.rs.method === 'nat')).map((s) => s.director));
     for (const h of ctx.hosts) {
       for (const hop of nextHopsOf(h)) {
         const f = ctx.onLinkIface(h, hop.address);
@@ -42,7 +44,7 @@ export const gatewayUnreachable: Rule = {
           continue;
         }
         const owner = owners[0]!.host;
-        if (owner.host.sysctl?.ipForward !== true) {
+        if (owner.host.sysctl?.ipForward !== true && !natDirectors.has(owner)) {
           out.push({
             severity: 'warning',
             message: `${h.host.name}'s ${hop.what} belongs to ${owner.host.name}, which does not forward packets (ip_forward is off), so anything ${h.host.name} sends through it is dropped.`,

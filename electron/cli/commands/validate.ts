@@ -1,0 +1,82 @@
+/**
+ * `lvsd validate FILE [--json]` — checks a design with every rule and prints the problems.
+ * Exit 0: no errors (warnings allowed); 1: errors found; 2: bad usage or unreadable file.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { CliCommand } from '../io.ts';
+import { EXIT } from '../io.ts';
+import { MAX_FILE_BYTES, parseDesignFile } from '../../../shared/model/file.ts';
+import type { Problem, Severity } from '../../../shared/validation/index.ts';
+import { countBySeverity, validate } from '../../../shared/validation/index.ts';
+
+const USAGE = 'usage: lvsd validate FILE [--json]\n';
+
+const HEADINGS: Readonly<Record<Severity, string>> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Human-readable report, grouped by severity. */
+export function formatReport(file: string, problems: readonly Problem[]): string {
+  const counts = countBySeverity(problems);
+  const lines: string[] = [];
+  for (const severity of ['error', 'warning', 'info'] as const) {
+    const group = problems.filter((p) => p.severity === severity);
+    if (group.length === 0) continue;
+    lines.push(`${HEADINGS[severity]} (${group.length}):`);
+    for (const p of group) {
+      lines.push(`  ${severity} [${p.rule}] ${p.message}`);
+      lines.push(`    fix: ${p.fix}`);
+      if (p.refs.length > 0) lines.push(`    refs: ${p.refs.join(', ')}`);
+    }
+    lines.push('');
+  }
+  const summary = `${file}: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info`;
+  lines.push(counts.error === 0 ? `${summary} — the design has no errors.` : summary);
+  return `${lines.join('\n')}\n`;
+}
+
+export const run: CliCommand = async (argv, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    io.stderr(`lvsd validate: ${(e as Error).message}\n${USAGE}`);
+    return EXIT.unusable;
+  }
+  if (parsed.values.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (file === undefined || extra.length > 0) {
+    io.stderr(`lvsd validate: ${file === undefined ? 'missing FILE' : `unexpected argument "${extra[0]}"`}\n${USAGE}`);
+    return EXIT.unusable;
+  }
+  let text: string;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new Error('is a directory');
+    if (info.size > MAX_FILE_BYTES) throw new Error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    io.stderr(`lvsd validate: cannot read ${file}: ${reason}\n`);
+    return EXIT.unusable;
+  }
+  const design = parseDesignFile(text);
+  if (!design.ok) {
+    const details = design.error.issues.length > 1 ? design.error.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('') : '';
+    io.stderr(`lvsd validate: ${file} is not a valid design: ${design.error.message}\n${details}`);
+    return EXIT.unusable;
+  }
+  const problems = validate(design.value.topology);
+  if (parsed.values.json) {
+    const out = { problems: problems.map((p) => ({ rule: p.rule, severity: p.severity, message: p.message, fix: p.fix, refs: [...p.refs] })) };
+    io.stdout(`${JSON.stringify(out)}\n`);
+  } else {
+    io.stdout(formatReport(file, problems));
+  }
+  return problems.some((p) => p.severity === 'error') ? EXIT.problems : EXIT.ok;
+};
