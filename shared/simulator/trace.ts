@@ -343,8 +343,8 @@ function explain(ctx: SimContext, s: SimState, fault: FaultId, detail: Narration
       );
     case 'client-on-director':
       return n(
-        `${detail.en} The client runs on the director itself: its request leaves with the VIP as source, so the real server's reply is addressed to a VIP it owns (DR/TUN) and never comes back. Test from a separate client host.`,
-        `${detail.zh} 客户端就运行在调度器上：请求的源地址是 VIP，真实服务器的回复发往它自己拥有的 VIP（DR/TUN），永远回不来。请从单独的客户端主机测试。`,
+        `${detail.en} The client runs on the director itself: its request leaves with the VIP as source, and a DR/TUN real server owns the VIP too — it drops the request as a martian or answers to itself, so nothing comes back. Test from a separate client host.`,
+        `${detail.zh} 客户端就运行在调度器上：请求以 VIP 为源地址发出，而 DR/TUN 真实服务器自己也拥有 VIP——它要么把请求当作火星包丢弃，要么把回复发给自己，客户端什么也收不到。请从单独的客户端主机测试。`,
       );
     case 'arp-race':
       return n(

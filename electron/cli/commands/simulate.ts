@@ -1,0 +1,177 @@
+/**
+ * `lvsd simulate FILE --service VIP:PORT [--client ID] [--sport N] [--seed N] [--real-server ID]
+ * [--reply-bytes N] [--json] [--lang en|zh]` — traces one request and its reply through the design and
+ * prints every step. Exit 0: the exchange works; 1: the flow breaks (the reason is printed);
+ * 2: bad usage or unreadable file.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliIO } from '../io.ts';
+import { EXIT } from '../io.ts';
+import { MAX_FILE_BYTES, parseDesignFile } from '../../../shared/model/file.ts';
+import type { DesignFile } from '../../../shared/model/types.ts';
+import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
+import { resolveService, simulate } from '../../../shared/simulator/index.ts';
+
+const USAGE = 'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--reply-bytes N] [--json] [--lang en|zh]\n';
+
+/** Reads and parses a design file; on failure prints the reason and returns null. Shared by `lvsd schedule`. */
+export async function loadDesign(cmd: string, file: string, io: CliIO): Promise<DesignFile | null> {
+  let text: string;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new Error('is a directory');
+    if (info.size > MAX_FILE_BYTES) throw new Error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    io.stderr(`lvsd ${cmd}: cannot read ${file}: ${reason}\n`);
+    return null;
+  }
+  const design = parseDesignFile(text);
+  if (!design.ok) {
+    const details = design.error.issues.length > 1 ? design.error.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('') : '';
+    io.stderr(`lvsd ${cmd}: ${file} is not a valid design: ${design.error.message}\n${details}`);
+    return null;
+  }
+  return design.value;
+}
+
+/** Parses a non-negative integer option; undefined when absent, NaN when malformed or out of range. */
+export function intOption(v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(v)) return Number.NaN;
+  const n = Number(v);
+  return n < min || n > max ? Number.NaN : n;
+}
+
+/** Interface id → Linux name, so places read `director/eth0`. */
+type Names = ReadonlyMap<string, string>;
+
+function place(p: PacketPlace, names: Names): string {
+  if (p.kind === 'host') return p.iface ? `${p.host}/${names.get(p.iface) ?? p.iface}` : p.host;
+  return `${p.segment}: ${p.from.host} → ${p.to ? p.to.host : '*'}`;
+}
+
+function l2(h: HeaderStack | null): string {
+  return h?.eth ? `${h.eth.src} → ${h.eth.dst}` : '';
+}
+
+function l3(h: HeaderStack | null): string {
+  if (!h) return '';
+  if (h.arp) return h.arp.op === 'request' ? `ARP who-has ${h.arp.targetIp} tell ${h.arp.senderIp}` : `ARP ${h.arp.senderIp} is-at ${h.arp.senderMac}`;
+  if (!h.ip) return '';
+  const inner = `${h.ip.src} → ${h.ip.dst} ttl ${h.ip.ttl}`;
+  return h.outer ? `[IPIP ${h.outer.src} → ${h.outer.dst} ttl ${h.outer.ttl}] ${inner}` : inner;
+}
+
+function l4(h: HeaderStack | null): string {
+  return h?.l4 ? `${h.l4.protocol} ${h.l4.sport} → ${h.l4.dport}` : '';
+}
+
+function what(s: TraceStep): string {
+  return s.hook ? `${s.kind === 'hook' ? '' : `${s.kind} `}${s.hook}` : s.kind;
+}
+
+/** Formats a trace as an aligned text table followed by the outcome. */
+export function formatTrace(t: Trace, lang: Lang, names: Names = new Map()): string {
+  const head = ['#', 'art', 'place', 'L2', 'L3', 'L4', 'change', 'event', lang === 'zh' ? '说明' : 'narration'];
+  const rows = t.steps.map((s) => [
+    String(s.index),
+    s.articleStep ? `(${s.articleStep})` : '',
+    place(s.place, names),
+    l2(s.packet),
+    l3(s.packet),
+    l4(s.packet),
+    s.changed.join(','),
+    what(s),
+    `${s.severity === 'error' ? '✗ ' : s.severity === 'warning' ? '! ' : ''}${s.narration[lang]}`,
+  ]);
+  const widths = head.map((h, i) => (i === head.length - 1 ? 0 : Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const line = (r: readonly string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const out: string[] = [];
+  if (t.service) out.push(`${t.service.protocol.toUpperCase()} ${t.service.vip}:${t.service.port} (${t.service.scheduler}) from ${t.flow.client}, seed ${t.seed}`);
+  out.push(line(head));
+  for (const r of rows) out.push(line(r));
+  out.push('');
+  if (t.conn) out.push(`IPVS connection: ${t.conn.ipvsadm}`);
+  for (const w of t.warnings) out.push(`warning [${w.fault}]: ${w.narration[lang]}`);
+  if (t.bytes.length > 0) out.push(`bytes: ${t.bytes.map((b) => `${b.host} rx ${b.rx} tx ${b.tx}${b.forwarded ? ` fwd ${b.forwarded}` : ''}`).join('; ')}`);
+  out.push(t.outcome.status === 'ok' ? `OK: ${t.outcome.narration[lang]}` : `BROKEN [${t.outcome.fault}]: ${t.outcome.narration[lang]}`);
+  return `${out.join('\n')}\n`;
+}
+
+export const run: CliCommand = async (argv, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        service: { type: 'string' },
+        client: { type: 'string' },
+        sport: { type: 'string' },
+        seed: { type: 'string' },
+        'real-server': { type: 'string' },
+        'reply-bytes': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        lang: { type: 'string', default: 'en' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    io.stderr(`lvsd simulate: ${(e as Error).message}\n${USAGE}`);
+    return EXIT.unusable;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const [file, ...extra] = parsed.positionals;
+  const usageError = (msg: string): number => {
+    io.stderr(`lvsd simulate: ${msg}\n${USAGE}`);
+    return EXIT.unusable;
+  };
+  if (file === undefined) return usageError('missing FILE');
+  if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}"`);
+  if (v.service === undefined) return usageError('missing --service VIP:PORT');
+  if (v.lang !== 'en' && v.lang !== 'zh') return usageError(`--lang must be en or zh, not "${v.lang}"`);
+  const sport = intOption(v.sport, 1, 65535);
+  const seed = intOption(v.seed, 0, 0xffffffff);
+  const replyBytes = intOption(v['reply-bytes'], 40, 1 << 30);
+  if (Number.isNaN(sport)) return usageError('--sport must be a port 1..65535');
+  if (Number.isNaN(seed)) return usageError('--seed must be an integer 0..4294967295');
+  if (Number.isNaN(replyBytes)) return usageError('--reply-bytes must be an integer ≥ 40');
+  const design = await loadDesign('simulate', file, io);
+  if (!design) return EXIT.unusable;
+  const topology = design.topology;
+  const service = resolveService(topology, v.service);
+  if (!service) {
+    const known = topology.services.map((s) => `${s.vip}:${s.port} (${s.id})`).join(', ') || 'none';
+    io.stderr(`lvsd simulate: no virtual service "${v.service}" in ${file}; services: ${known}\n`);
+    return EXIT.unusable;
+  }
+  const clientId = v.client ?? topology.hosts.find((h) => h.role === 'client')?.id;
+  if (clientId === undefined) {
+    io.stderr(`lvsd simulate: ${file} has no host with role "client"; pass --client HOST\n`);
+    return EXIT.unusable;
+  }
+  if (!topology.hosts.some((h) => h.id === clientId)) {
+    io.stderr(`lvsd simulate: no host "${clientId}" in ${file}; hosts: ${topology.hosts.map((h) => h.id).join(', ')}\n`);
+    return EXIT.unusable;
+  }
+  if (v['real-server'] !== undefined && !service.realServers.some((r) => r.id === v['real-server'])) {
+    io.stderr(`lvsd simulate: service ${service.id} has no real server "${v['real-server']}"; real servers: ${service.realServers.map((r) => r.id).join(', ') || 'none'}\n`);
+    return EXIT.unusable;
+  }
+  const trace = simulate(
+    topology,
+    { client: clientId, service: service.id, ...(sport !== undefined ? { sport } : {}), ...(v['real-server'] !== undefined ? { realServer: v['real-server'] } : {}), ...(replyBytes !== undefined ? { replyBytes } : {}) },
+    { seed: seed ?? 1 },
+  );
+  const names = new Map(topology.hosts.flatMap((h) => h.interfaces.map((f) => [f.id, f.name] as const)));
+  io.stdout(v.json ? `${JSON.stringify(trace, null, 2)}\n` : formatTrace(trace, v.lang, names));
+  return trace.outcome.status === 'ok' ? EXIT.ok : EXIT.problems;
+};
