@@ -5,10 +5,11 @@
  */
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserWindow, app, dialog, ipcMain, Menu } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, Menu, safeStorage } from 'electron';
 import { createBridge } from '../services/bridge/index.ts';
 import type { Bridge } from '../services/bridge/index.ts';
 import type { FileDialogs } from '../services/files/fileService.ts';
+import { SafeStorageSecretStore } from '../services/secrets/safe-storage.ts';
 import { APP_URL, denyPermissions, lockDownContents, registerAppScheme, senderIsTrusted, serveRenderer } from './security.ts';
 import { buildMenu } from './menu.ts';
 import { loadWindowState, saveWindowState } from './windowState.ts';
@@ -108,7 +109,9 @@ function createWindow(): BrowserWindow {
 app.whenReady().then(async () => {
   denyPermissions();
   serveRenderer(realpathSync(join(app.getAppPath(), 'dist', 'renderer')));
-  const bridge = await createBridge({ dataDir: app.getPath('userData'), dialogs });
+  // Deploy secrets go to the OS keychain (memory only when the OS has none: see SafeStorageSecretStore).
+  const secrets = new SafeStorageSecretStore(safeStorage, join(app.getPath('userData'), 'deploy-secrets.json'));
+  const bridge = await createBridge({ dataDir: app.getPath('userData'), dialogs, secrets });
   registerIpc(bridge);
   bridge.events.subscribe((name, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(name, payload);

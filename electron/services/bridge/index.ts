@@ -8,6 +8,10 @@ import { EventBus } from './events.ts';
 import { BridgeRegistry } from './registry.ts';
 import { filesDomain } from './domains/files.ts';
 import { deployDomain } from './domains/deploy.ts';
+import { join } from 'node:path';
+import { DeployService } from '../deploy/service.ts';
+import type { SecretStore } from '../secrets/store.ts';
+import { MemorySecretStore } from '../secrets/store.ts';
 
 export { BridgeRegistry } from './registry.ts';
 export type { CallOutcome, PayloadIssue } from './registry.ts';
@@ -18,6 +22,8 @@ export interface BridgeOptions {
   readonly dataDir: string;
   /** Native dialogs (Electron); absent in browser mode. */
   readonly dialogs?: FileDialogs | null;
+  /** Where deploy secrets are kept (Electron: the OS keychain via safeStorage); memory when absent. */
+  readonly secrets?: SecretStore;
 }
 
 export interface Bridge {
@@ -34,6 +40,11 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     onRecentChanged: (recent) => events.emit('files:recent', recent),
   });
   await files.init();
-  const registry = new BridgeRegistry().register('files', filesDomain(files)).register('deploy', deployDomain()).assertComplete();
+  const deploy = new DeployService({
+    emit: (e) => events.emit('deploy:progress', e),
+    knownHostsFile: join(options.dataDir, 'known_hosts'),
+    secrets: options.secrets ?? new MemorySecretStore(),
+  });
+  const registry = new BridgeRegistry().register('files', filesDomain(files)).register('deploy', deployDomain(deploy)).assertComplete();
   return { registry, events, files };
 }

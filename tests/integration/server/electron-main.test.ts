@@ -42,6 +42,8 @@ beforeAll(async () => {
         name: 'fake-electron',
         setup(b) {
           b.onResolve({ filter: /^electron$/ }, () => ({ path: join(here, 'fakeElectron.ts') }));
+          // ssh2 (the deploy engine) has optional native parts: load it from node_modules, as the real build does.
+          b.onResolve({ filter: /^ssh2$/ }, () => ({ path: createRequire(import.meta.url).resolve('ssh2'), external: true }));
         },
       },
     ],

@@ -125,6 +125,14 @@ export const Menu = {
   setApplicationMenu: (menu: unknown) => void fakeState().menus.push(menu),
 };
 
+/** safeStorage without an OS keychain (as on Linux without a secret service): the deploy secret store stays in memory. */
+export const safeStorage = {
+  isEncryptionAvailable: () => false,
+  encryptString: (s: string) => Buffer.from(s),
+  decryptString: (b: Buffer) => b.toString(),
+  getSelectedStorageBackend: () => 'basic_text',
+};
+
 export const dialog = {
   showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
   showSaveDialog: async () => ({ canceled: true }),
