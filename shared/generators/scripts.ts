@@ -56,7 +56,7 @@ const IPVS_QUERIES = [
   'thresholds_now() {',
   '  lvs_ipvsadm -L -n --thresholds | awk \'',
   '    $1 == "TCP" || $1 == "UDP" || $1 == "SCTP" || $1 == "FWM" { svc = $1 " " $2; next }',
-  '    $1 == "->" && svc != "" && $2 != "RemoteAddress:Port" { print svc, $2, $5, $6 }\' | LC_ALL=C sort',
+  '    $1 == "->" && svc != "" && $2 != "RemoteAddress:Port" { print svc, $2, $3, $4 }\' | LC_ALL=C sort',
   '}',
 ];
 

@@ -169,11 +169,11 @@ export interface LabFile {
   readonly mode: number;
 }
 
-/** Copies files into `/run/lvsd/<host>/` (base64 over the SSH stdin: no scp/sftp needed). */
-export async function pushHostFiles(vm: LabVm, hostId: HostId, files: readonly LabFile[]): Promise<void> {
+/** Shell lines that write files into `/run/lvsd/<host>/` (content travels base64-encoded). */
+export function hostFilesScript(hostId: HostId, files: readonly LabFile[]): string {
   checkHostId(hostId);
   const dir = labHostDir(hostId);
-  const lines = ['set -e'];
+  const lines: string[] = [];
   for (const f of files) {
     if (!FILE_PATH.test(f.path)) throw new LabError(`refusing to write ${JSON.stringify(f.path)}: not a plain relative path`);
     const target = `${dir}/${f.path}`;
@@ -184,26 +184,43 @@ export async function pushHostFiles(vm: LabVm, hostId: HostId, files: readonly L
       `chmod ${(f.mode & 0o7777).toString(8)} ${shq(target)}`,
     );
   }
-  await labExec(vm, 'sh -s', { input: lines.join('\n') + '\n', what: `copying files to ${hostId}` });
+  return lines.join('\n') + '\n';
 }
+
+/** Copies files into `/run/lvsd/<host>/` over the SSH stdin (no scp/sftp needed). */
+export async function pushHostFiles(vm: LabVm, hostId: HostId, files: readonly LabFile[]): Promise<void> {
+  await labExec(vm, 'sh -s', { input: 'set -e\n' + hostFilesScript(hostId, files), what: `copying files to ${hostId}` });
+}
+
+/** The VM-side command that runs `command` as design host `hostId` with extra environment. */
+export function inHostCommand(hostId: HostId, command: string, env: Readonly<Record<string, string>> = {}): string {
+  checkHostId(hostId);
+  const envArgs = Object.entries(env).map(([k, v]) => {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) throw new LabError(`bad environment variable name ${k}`);
+    return shq(`${k}=${v}`);
+  });
+  return `/usr/sbin/lvsd-enter ${shq(hostId)} env ${envArgs.join(' ')} /bin/sh -c ${shq(command)}`;
+}
+
+/** A generated script a host can run. */
+export type HostScript = 'apply.sh' | 'verify.sh' | 'rollback.sh';
+
+/**
+ * The VM-side command that runs one of the host's pushed scripts the way the generated scripts
+ * expect: `sh`, as root, state kept in `/run/lvsd/<host>/state`.
+ */
+export const hostScriptCommand = (hostId: HostId, script: HostScript): string =>
+  inHostCommand(hostId, `sh ${shq(`${labHostDir(hostId)}/${script}`)}`, { LVSD_STATE_DIR: `${labHostDir(hostId)}/state` });
 
 /**
  * Runs a shell command as design host `hostId` (its namespace and private /etc), with LVSD_IP set to
  * iproute2 and the given extra environment.
  */
 export function runInHost(vm: LabVm, hostId: HostId, command: string, env: Readonly<Record<string, string>> = {}, timeoutMs?: number): Promise<ExecResult> {
-  checkHostId(hostId);
-  const envArgs = Object.entries(env).map(([k, v]) => {
-    if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) throw new LabError(`bad environment variable name ${k}`);
-    return shq(`${k}=${v}`);
-  });
-  return sshToLab(vm, `/usr/sbin/lvsd-enter ${shq(hostId)} env ${envArgs.join(' ')} /bin/sh -c ${shq(command)}`, { timeoutMs });
+  return sshToLab(vm, inHostCommand(hostId, command, env), { timeoutMs });
 }
 
-/**
- * Runs one of the host's pushed scripts (`apply.sh`, `verify.sh`, `rollback.sh`) the way the brief
- * of the generated scripts expects: `sh`, as root, state kept in `/run/lvsd/<host>/state`.
- */
-export function runHostScript(vm: LabVm, hostId: HostId, script: 'apply.sh' | 'verify.sh' | 'rollback.sh'): Promise<ExecResult> {
-  return runInHost(vm, hostId, `sh ${shq(`${labHostDir(hostId)}/${script}`)}`, { LVSD_STATE_DIR: `${labHostDir(hostId)}/state` });
+/** Runs one of the host's pushed scripts (see {@link hostScriptCommand}). */
+export function runHostScript(vm: LabVm, hostId: HostId, script: HostScript): Promise<ExecResult> {
+  return sshToLab(vm, hostScriptCommand(hostId, script));
 }
