@@ -3,7 +3,7 @@
  * handlers on IPC (the same registry `lvsd serve` uses over HTTP), native file dialogs, the menu,
  * recent files and window state. Bundled by scripts/build-electron.mjs into dist-electron/main.cjs.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserWindow, app, dialog, ipcMain, Menu, safeStorage } from 'electron';
 import { createBridge } from '../services/bridge/index.ts';
@@ -94,6 +94,18 @@ function createWindow(): BrowserWindow {
     },
   });
   if (state.maximized) win.maximize();
+  // The page asks before unload when it has unsaved work; Electron would otherwise just refuse to close.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Discard changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'The design has unsaved changes.',
+      detail: 'Close anyway? A recovery copy is kept until you start a new design.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   win.once('ready-to-show', () => win.show());
   win.on('close', () => {
     const b = win.getNormalBounds();
@@ -108,7 +120,9 @@ function createWindow(): BrowserWindow {
 
 app.whenReady().then(async () => {
   denyPermissions();
-  serveRenderer(realpathSync(join(app.getAppPath(), 'dist', 'renderer')));
+  const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the renderer is not built (${rendererDir} is missing): run npm run build`);
+  serveRenderer(realpathSync(rendererDir));
   // Deploy secrets go to the OS keychain (memory only when the OS has none: see SafeStorageSecretStore).
   const secrets = new SafeStorageSecretStore(safeStorage, join(app.getPath('userData'), 'deploy-secrets.json'));
   const bridge = await createBridge({ dataDir: app.getPath('userData'), dialogs, secrets });

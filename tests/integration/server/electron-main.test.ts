@@ -115,6 +115,17 @@ describe('Electron main process', () => {
     expect(navigate('app://renderer/index.html')).toBe(false);
   });
 
+  it('asks before closing a page that has unsaved work', () => {
+    const unload = (answer: number): boolean => {
+      state.messageBoxAnswer = answer;
+      let closed = false;
+      for (const l of win.webContents.listeners['will-prevent-unload'] ?? []) l({ preventDefault: () => (closed = true) });
+      return closed;
+    };
+    expect(unload(1)).toBe(false);
+    expect(unload(0)).toBe(true);
+  });
+
   it('has a File menu whose commands reach the page as menu:command pushes', () => {
     const menu = state.menus.at(-1) as { template: { label?: string; submenu?: { label?: string; click?: () => void }[] }[] };
     const file = menu.template.find((m) => m.label === '&File');

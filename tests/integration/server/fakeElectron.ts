@@ -14,6 +14,8 @@ export interface FakeState {
   windows: FakeWindow[];
   menus: unknown[];
   sent: { channel: string; payload: unknown }[];
+  /** Index of the button the fake user clicks in message boxes. */
+  messageBoxAnswer: number;
   windowCreated: Promise<FakeWindow>;
   resolveWindow: (w: FakeWindow) => void;
 }
@@ -33,6 +35,7 @@ export function fakeState(): FakeState {
       windows: [],
       menus: [],
       sent: [],
+      messageBoxAnswer: 1,
       windowCreated,
       resolveWindow,
     };
@@ -134,6 +137,7 @@ export const safeStorage = {
 };
 
 export const dialog = {
+  showMessageBoxSync: () => fakeState().messageBoxAnswer,
   showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
   showSaveDialog: async () => ({ canceled: true }),
   showErrorBox: (title: string, body: string) => {
