@@ -27,7 +27,7 @@ export function prefixMask(prefix: number): number {
 /**
  * Parses a dotted-quad IPv4 address into an unsigned 32-bit number, or `null` when it is not
  * exactly four decimal octets 0..255.
- * @example parseIPv4('192.168.111.200') // 3232263112
+ * @example parseIPv4('192.168.111.200') // 3232264136 (0xc0a86fc8)
  */
 export function parseIPv4(text: string): number | null {
   if (typeof text !== 'string' || !/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) return null;

@@ -25,6 +25,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
 }
 
+/** Path of the first own key named `key` anywhere in a JSON value, or null. Iterative, so deep nesting cannot overflow the stack. */
+function findKey(root: unknown, key: string): string | null {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+      continue;
+    }
+    for (const k of Object.keys(value)) {
+      if (k === key) return formatPath(path);
+      stack.push({ value: (value as Record<string, unknown>)[k], path: [...path, k] });
+    }
+  }
+  return null;
+}
+
 /**
  * Parses, migrates and validates the text of a design file.
  * @example parseDesignFile(fs.readFileSync('nat.lvs.json', 'utf8'))
@@ -38,6 +56,11 @@ export function parseDesignFile(text: string): Result<DesignFile, FileError> {
     return fail(`not valid JSON: ${(e as Error).message}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('not an LVS Designer file: expected a JSON object');
+  // JSON.parse keeps "__proto__" as an own key, but copying such an object (migrations, zod records) turns it into a prototype change.
+  if (text.includes('"__proto__"')) {
+    const at = findKey(raw, '__proto__');
+    if (at !== null) return fail(`${at || 'file'}: the key "__proto__" is not allowed`, [{ path: at, message: 'the key "__proto__" is not allowed' }]);
+  }
   const doc = raw as Record<string, unknown>;
   if (doc.format !== 'lvs-designer') return fail('format: not an LVS Designer file (expected "format": "lvs-designer")');
   const migrated = migrate(doc, FORMAT_VERSION);
@@ -47,7 +70,7 @@ export function parseDesignFile(text: string): Result<DesignFile, FileError> {
     const issues = parsed.error.issues.slice(0, 50).map((i) => ({ path: formatPath(i.path), message: i.message }));
     const first = issues[0];
     const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-    return fail(`${first ? `${first.path}: ${first.message}` : 'invalid file'}${more}`, issues);
+    return fail(`${first ? (first.path ? `${first.path}: ${first.message}` : first.message) : 'invalid file'}${more}`, issues);
   }
   return ok(parsed.data as DesignFile);
 }

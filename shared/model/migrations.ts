@@ -61,6 +61,7 @@ export function versionOf(doc: Json): number | undefined {
 export function migrate(doc: Json, target: number): { ok: true; doc: Json; from: number } | { ok: false; error: string } {
   const from = versionOf(doc);
   if (from === undefined) return { ok: false, error: 'formatVersion: missing or not a whole number' };
+  if (from < 1) return { ok: false, error: `formatVersion: ${from} is not a version of this format (versions start at 1)` };
   if (from > target) {
     return { ok: false, error: `formatVersion: file is version ${from}, this LVS Designer reads up to ${target}; update the app` };
   }
