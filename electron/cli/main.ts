@@ -11,7 +11,7 @@ const COMMANDS: Record<string, { summary: string }> = {
   import: { summary: 'import existing config: lvsd import ipvsadm|ipvsadm-list|commands|keepalived FILE' },
   simulate: { summary: 'trace a packet: lvsd simulate FILE --service VIP:PORT [--client ID] [--json]' },
   schedule: { summary: 'simulate a scheduler: lvsd schedule FILE --service VIP:PORT --connections N [--json]' },
-  serve: { summary: 'run the designer in a browser: lvsd serve [--port N] [--no-open]' },
+  serve: { summary: 'run the designer in a browser: lvsd serve [--port N] [--token T] [--data-dir DIR] [--open]' },
   deploy: { summary: 'deploy over SSH: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes]' },
   rollback: { summary: 'undo the last deploy: lvsd rollback FILE' },
   lab: { summary: 'built-in qemu lab: lvsd lab up FILE | lvsd lab down' },
