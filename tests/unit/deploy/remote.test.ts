@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkEnv, checkFilePath, e2eScript, recordScript, runScript, sq, stateScript, uploadScript } from '../../../electron/services/deploy/remote.ts';
+import { parseState } from '../../../electron/services/deploy/state.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lvsd-remote-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sh = (script: string) => spawnSync('sh', ['-s'], { input: script, encoding: 'utf8' });
+
+describe('shell quoting and checks', () => {
+  it('quotes anything for sh', () => {
+    for (const v of ["it's", '$(rm -rf /)', '`id`', 'a\nb', "''"]) expect(spawnSync('sh', ['-c', `printf %s ${sq(v)}`], { encoding: 'utf8' }).stdout).toBe(v);
+  });
+  it('refuses unsafe file names and environment', () => {
+    expect(checkFilePath('apply.sh')).toBeNull();
+    expect(checkFilePath('sysctl.d/90-lvs-designer.conf')).toBeNull();
+    for (const bad of ['../x', '/etc/passwd', 'a/../../b', 'a b', '.hidden', 'x;y']) expect(checkFilePath(bad), bad).not.toBeNull();
+    expect(checkEnv({ LVSD_STATE_DIR: '/var/lib/x', LVSD_IPVSADM: '/usr/sbin/ipvsadm' })).toBeNull();
+    expect(checkEnv({ PATH: '/bin' })).toMatch(/LVSD_/);
+    expect(checkEnv({ LVSD_IP: '$(reboot)' })).toMatch(/not allowed/);
+    expect(checkEnv({ LVSD_STATE_DIR: 'relative' })).toMatch(/absolute/);
+    expect(checkEnv({ LVSD_STATE_DIR: '/a/../etc' })).toMatch(/absolute/);
+    expect(() => uploadScript({}, 'bad id!', [])).toThrow(/deploy id/);
+    expect(() => uploadScript({}, 'ok', [{ path: '../x', content: '', mode: 0o644 }])).toThrow(/unsafe/);
+    expect(() => e2eScript('1.2.3.4; reboot', 80, 1)).toThrow();
+  });
+});
+
+describe('upload, run and record through sh -s', () => {
+  const files = [
+    { path: 'apply.sh', content: "#!/bin/sh\necho \"applied $LVSD_STATE_DIR\"\necho 'it''s' `echo backtick` $HOME\n", mode: 0o755 },
+    { path: 'no-newline.txt', content: 'last line without newline', mode: 0o644 },
+    { path: 'tricky.txt', content: 'LVSD_EOF_rs\nLVSD_EOF_rt\n$(echo not expanded)\n', mode: 0o600 },
+    { path: 'empty.conf', content: '', mode: 0o644 },
+    { path: 'sysctl.d/90-lvs-designer.conf', content: 'net.ipv4.ip_forward = 1\n', mode: 0o644 },
+  ];
+  const env = { LVSD_STATE_DIR: join(dir, 'state') };
+
+  it('writes every file byte for byte with its mode', () => {
+    const r = sh(uploadScript(env, 'd1', files));
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of files) {
+      const p = join(dir, 'state', 'deploy', 'd1', f.path);
+      expect(readFileSync(p, 'utf8'), f.path).toBe(f.content);
+      expect(statSync(p).mode & 0o777, f.path).toBe(f.mode);
+    }
+  });
+
+  it('runs a script with the environment and stdin closed, then records it as current', () => {
+    const r = sh(runScript(env, { deployId: 'd1' }, 'apply.sh'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`applied ${join(dir, 'state')}`);
+    expect(sh(recordScript(env, 'd1')).status).toBe(0);
+    expect(readFileSync(join(dir, 'state', 'current', 'tricky.txt'), 'utf8')).toBe(files[2]!.content);
+    expect(sh(runScript(env, 'current', 'missing.sh')).status).not.toBe(0);
+  });
+
+  it('reads the state back, including the recorded files', () => {
+    const r = sh(stateScript(env));
+    expect(r.status, r.stderr).toBe(0);
+    const s = parseState(r.stdout);
+    expect(s.files.get('apply.sh')).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.files.get('sysctl.d/90-lvs-designer.conf')).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.addresses.get('lo')).toContain('127.0.0.1/8');
+    expect(s.sysctl.get('net.ipv4.ip_forward')).toMatch(/^[01]$/);
+  });
+});
