@@ -91,6 +91,9 @@ class Dest implements DestView {
   }
 }
 
+/** sh/mh `is_unavailable()`: quiesced or over its threshold. */
+const unavailable = (x: Dest): boolean => x.weight <= 0 || x.overloaded;
+
 const clampWeight = (w: number): number => (Number.isFinite(w) ? Math.max(0, Math.min(65535, Math.trunc(w))) : 0);
 
 /** `ip_vs_dest_conn_overhead()`: active connections weigh 256 times an inactive one. */
@@ -166,7 +169,10 @@ export class IpvsScheduler {
   lastTemplateKey = -1;
   private list: Dest[] = [];
   private readonly rng: Rng;
-  private readonly flags: ReadonlySet<SchedulerFlag>;
+  private readonly shFallback: boolean;
+  private readonly shPort: boolean;
+  private readonly mhFallback: boolean;
+  private readonly mhPort: boolean;
   private readonly persistTimeout: number;
   private readonly persistMask: number;
   private readonly templates = new Map<number, Template>();
@@ -192,7 +198,11 @@ export class IpvsScheduler {
   constructor(name: Scheduler, realServers: readonly RealServerSpec[], options: SchedulerOptions = {}) {
     this.name = name;
     this.rng = options.rng ?? createRng(options.seed ?? 1);
-    this.flags = new Set(options.flags ?? []);
+    const flags = new Set<SchedulerFlag>(options.flags ?? []);
+    this.shFallback = flags.has('sh-fallback');
+    this.shPort = flags.has('sh-port');
+    this.mhFallback = flags.has('mh-fallback');
+    this.mhPort = flags.has('mh-port');
     this.persistTimeout = options.persistence ? Math.max(1, options.persistence.timeout) : 0;
     const prefix = options.persistence?.netmask ? netmaskToPrefix(options.persistence.netmask) : 32;
     this.persistMask = prefixMask(prefix ?? 32);
@@ -435,11 +445,11 @@ export class IpvsScheduler {
       case 'ovf':
         return this.ovf();
       case 'sh':
-        return this.sh(caddr, this.flags.has('sh-port') ? cport : 0);
+        return this.sh(caddr, this.shPort ? cport : 0);
       case 'dh':
         return this.dh(daddr);
       case 'mh':
-        return this.mh(caddr, this.flags.has('mh-port') ? cport : 0);
+        return this.mh(caddr, this.mhPort ? cport : 0);
       case 'lblc':
         return this.lblcPick(daddr);
       case 'lblcr':
@@ -533,8 +543,7 @@ export class IpvsScheduler {
     return least;
   }
 
-  /** wlc and sed: the first server with weight > 0, then the strict cross-multiplied minimum. */
-  private weightedLeast(oh: (d: Dest) => number): Dest | null {
+  private wlc(): Dest | null {
     const list = this.list;
     let i = 0;
     let least: Dest | null = null;
@@ -546,11 +555,11 @@ export class IpvsScheduler {
       }
     }
     if (!least) return null;
-    let loh = oh(least);
+    let loh = least.active * 256 + least.inactive;
     for (i++; i < list.length; i++) {
       const d = list[i]!;
       if (d.overloaded) continue;
-      const doh = oh(d);
+      const doh = d.active * 256 + d.inactive;
       if (loh * d.weight > doh * least.weight) {
         least = d;
         loh = doh;
@@ -559,12 +568,30 @@ export class IpvsScheduler {
     return least;
   }
 
-  private wlc(): Dest | null {
-    return this.weightedLeast(overhead);
-  }
-
+  /** sed: like wlc, but the overhead is active+1 and inactive connections are ignored. */
   private sed(): Dest | null {
-    return this.weightedLeast(sedOverhead);
+    const list = this.list;
+    let i = 0;
+    let least: Dest | null = null;
+    for (; i < list.length; i++) {
+      const d = list[i]!;
+      if (!d.overloaded && d.weight > 0) {
+        least = d;
+        break;
+      }
+    }
+    if (!least) return null;
+    let loh = least.active + 1;
+    for (i++; i < list.length; i++) {
+      const d = list[i]!;
+      if (d.overloaded) continue;
+      const doh = d.active + 1;
+      if (loh * d.weight > doh * least.weight) {
+        least = d;
+        loh = doh;
+      }
+    }
+    return least;
   }
 
   private nq(): Dest | null {
@@ -670,8 +697,7 @@ export class IpvsScheduler {
   private sh(addr: number, port: number): Dest | null {
     const ihash = this.shKey(addr, port, 0);
     const d = this.buckets[ihash] ?? null;
-    const unavailable = (x: Dest): boolean => x.weight <= 0 || x.overloaded;
-    if (!this.flags.has('sh-fallback')) return !d || unavailable(d) ? null : d;
+    if (!this.shFallback) return !d || unavailable(d) ? null : d;
     if (!d) return null;
     if (!unavailable(d)) return d;
     for (let offset = 0; offset < SH_TAB_SIZE; offset++) {
@@ -748,10 +774,9 @@ export class IpvsScheduler {
 
   private mh(addr: number, port: number): Dest | null {
     const M = this.mhSize;
-    const unavailable = (x: Dest): boolean => x.weight <= 0 || x.overloaded;
     const ihash = this.mhKey(addr, port, MH_KEY1, 0) % M;
     const d = this.mhTable[ihash] ?? null;
-    if (!this.flags.has('mh-fallback')) return !d || unavailable(d) ? null : d;
+    if (!this.mhFallback) return !d || unavailable(d) ? null : d;
     if (!d) return null;
     if (!unavailable(d)) return d;
     for (let offset = 0; offset < M; offset++) {
@@ -837,8 +862,6 @@ export class IpvsScheduler {
     return this.lblcr.get(daddr)?.set.map((d) => d.id) ?? [];
   }
 }
-
-const sedOverhead = (d: Dest): number => d.active + 1;
 
 function setMin(set: readonly Dest[]): Dest | null {
   let i = 0;

@@ -132,21 +132,63 @@ function finish(bh: number, bl: number, cRounds: number, dRounds: number): [numb
 
 /**
  * The kernel's 64-bit `hsiphash(&v, 4, key)` of one `u32` (little-endian in memory): SipHash-1-3,
- * truncated to the low 32 bits. Allocation-free.
+ * truncated to the low 32 bits. Allocation-free, with every lane in a local so it stays fast.
  */
 export function hsiphashU32(v: number, key: SipKey): number {
-  init(key);
+  let a0h = (0x736f6d65 ^ key.k0h) >>> 0;
+  let a0l = (0x70736575 ^ key.k0l) >>> 0;
+  let a1h = (0x646f7261 ^ key.k1h) >>> 0;
+  let a1l = (0x6e646f6d ^ key.k1l) >>> 0;
+  let a2h = (0x6c796765 ^ key.k0h) >>> 0;
+  let a2l = (0x6e657261 ^ key.k0l) >>> 0;
   // No full 8-byte block: the 4 bytes go into b together with the length in the top byte.
   const bh = (4 << 24) >>> 0;
   const bl = v >>> 0;
-  v3h = (v3h ^ bh) >>> 0;
-  v3l = (v3l ^ bl) >>> 0;
-  sipRound();
-  v0h = (v0h ^ bh) >>> 0;
-  v0l = (v0l ^ bl) >>> 0;
-  v2l = (v2l ^ 0xff) >>> 0;
-  sipRound();
-  sipRound();
-  sipRound();
-  return (v0l ^ v1l ^ v2l ^ v3l) >>> 0;
+  let a3h = (0x74656462 ^ key.k1h ^ bh) >>> 0;
+  let a3l = (0x79746573 ^ key.k1l ^ bl) >>> 0;
+  let s: number;
+  let h: number;
+  let l: number;
+  for (let r = 0; r < 4; r++) {
+    if (r === 1) {
+      a0h = (a0h ^ bh) >>> 0;
+      a0l = (a0l ^ bl) >>> 0;
+      a2l = (a2l ^ 0xff) >>> 0;
+    }
+    s = a0l + a1l;
+    a0h = (a0h + a1h + (s > 0xffffffff ? 1 : 0)) >>> 0;
+    a0l = s >>> 0;
+    h = ((a1h << 13) | (a1l >>> 19)) >>> 0;
+    l = ((a1l << 13) | (a1h >>> 19)) >>> 0;
+    a1h = (h ^ a0h) >>> 0;
+    a1l = (l ^ a0l) >>> 0;
+    h = a0h;
+    a0h = a0l;
+    a0l = h;
+    s = a2l + a3l;
+    a2h = (a2h + a3h + (s > 0xffffffff ? 1 : 0)) >>> 0;
+    a2l = s >>> 0;
+    h = ((a3h << 16) | (a3l >>> 16)) >>> 0;
+    l = ((a3l << 16) | (a3h >>> 16)) >>> 0;
+    a3h = (h ^ a2h) >>> 0;
+    a3l = (l ^ a2l) >>> 0;
+    s = a0l + a3l;
+    a0h = (a0h + a3h + (s > 0xffffffff ? 1 : 0)) >>> 0;
+    a0l = s >>> 0;
+    h = ((a3h << 21) | (a3l >>> 11)) >>> 0;
+    l = ((a3l << 21) | (a3h >>> 11)) >>> 0;
+    a3h = (h ^ a0h) >>> 0;
+    a3l = (l ^ a0l) >>> 0;
+    s = a2l + a1l;
+    a2h = (a2h + a1h + (s > 0xffffffff ? 1 : 0)) >>> 0;
+    a2l = s >>> 0;
+    h = ((a1h << 17) | (a1l >>> 15)) >>> 0;
+    l = ((a1l << 17) | (a1h >>> 15)) >>> 0;
+    a1h = (h ^ a2h) >>> 0;
+    a1l = (l ^ a2l) >>> 0;
+    h = a2h;
+    a2h = a2l;
+    a2l = h;
+  }
+  return (a0l ^ a1l ^ a2l ^ a3l) >>> 0;
 }

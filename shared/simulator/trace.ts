@@ -107,6 +107,8 @@ export interface SimContext {
   readonly client: NetHost;
   readonly cip: number;
   readonly sport: number;
+  /** Destination port of the request: the service port, or 80 for an all-ports (port 0) service. */
+  readonly dport: number;
   readonly seed: number;
   readonly replyBytes: number;
 }
@@ -253,11 +255,11 @@ function mmss(sec: number): string {
 
 function connEntry(ctx: SimContext, c: Conn): ConnEntry {
   const proto = ctx.service.protocol === 'fwmark' ? 'tcp' : ctx.service.protocol;
-  const vport = ctx.service.port === 0 ? c.cport : ctx.service.port;
+  const vport = ctx.dport;
   const expiresIn = TCP_TIMEOUTS[c.state] ?? 60;
   const client = { address: ip(c.cip), port: c.cport };
   const virtual = { address: ctx.service.vip, port: vport };
-  const dest = { address: c.rs.rip, port: c.rs.method === 'nat' ? c.rs.port : vport };
+  const dest = { address: c.rs.rip, port: c.rs.method === 'nat' ? rport(ctx, c.rs) : vport };
   const line = `${proto.toUpperCase()} ${mmss(expiresIn)}  ${c.state.padEnd(11)} ${`${client.address}:${client.port}`.padEnd(21)} ${`${virtual.address}:${virtual.port}`.padEnd(21)} ${dest.address}:${dest.port}`;
   const p = ctx.service.persistence;
   let template: ConnEntry['template'];
@@ -267,6 +269,9 @@ function connEntry(ctx: SimContext, c: Conn): ConnEntry {
   }
   return { protocol: proto, client, virtual, dest, realServer: c.rs.id, method: c.rs.method, state: c.state, expiresIn, ...(template ? { template } : {}), ipvsadm: line };
 }
+
+/** Port of a NAT real server: its own, or the request's for an all-ports (0) entry. */
+const rport = (ctx: SimContext, rs: RealServer): number => (rs.port === 0 ? ctx.dport : rs.port);
 
 function serviceMatches(svc: VirtualService, pkt: Pkt): boolean {
   if (ip(parseIPv4(svc.vip) ?? 0) !== pkt.ip.dst) return false;
@@ -530,8 +535,8 @@ export function step(state: SimState, ctx: SimContext): SimState {
       });
       // ip_vs_out at FORWARD: a VS/NAT reply from the real server gets the VIP back as its source.
       const c = s.conn;
-      if (c && host.id === ctx.service.director && c.rs.method === 'nat' && phase === 'reply' && p2.ip.src === c.rs.rip && p2.l4.sport === c.rs.port && p2.ip.dst === ip(c.cip) && p2.l4.dport === c.cport) {
-        const vport = ctx.service.port === 0 ? c.cport : ctx.service.port;
+      if (c && host.id === ctx.service.director && c.rs.method === 'nat' && phase === 'reply' && p2.ip.src === c.rs.rip && p2.l4.sport === rport(ctx, c.rs) && p2.ip.dst === ip(c.cip) && p2.l4.dport === c.cport) {
+        const vport = ctx.dport;
         p2 = { ...p2, ip: { ...p2.ip, src: ctx.service.vip }, l4: { ...p2.l4, sport: vport } };
         const nc: Conn = { ...c, state: 'ESTABLISHED' };
         s2 = { ...emit(s2, {
@@ -543,8 +548,8 @@ export function step(state: SimState, ctx: SimContext): SimState {
           conn: connEntry(ctx, nc),
           ...(letterFor(ctx, s2, 'nat-reply') ? { letter: letterFor(ctx, s2, 'nat-reply')! } : {}),
           narration: n(
-            `IPVS finds the connection in its table and rewrites the reply's source from ${c.rs.rip}:${c.rs.port} (RIP) to ${ctx.service.vip}:${vport} (VIP) at FORWARD, so the client sees the address it called.`,
-            `IPVS 在连接表中找到该连接，在 FORWARD 链把回复的源地址从 ${c.rs.rip}:${c.rs.port}（RIP）改写为 ${ctx.service.vip}:${vport}（VIP），客户端看到的就是它访问的地址。`,
+            `IPVS finds the connection in its table and rewrites the reply's source from ${c.rs.rip}:${rport(ctx, c.rs)} (RIP) to ${ctx.service.vip}:${vport} (VIP) at FORWARD, so the client sees the address it called.`,
+            `IPVS 在连接表中找到该连接，在 FORWARD 链把回复的源地址从 ${c.rs.rip}:${rport(ctx, c.rs)}（RIP）改写为 ${ctx.service.vip}:${vport}（VIP），客户端看到的就是它访问的地址。`,
           ),
         }), conn: nc };
       }
@@ -787,8 +792,8 @@ function localIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'local-
   }
   // ip_vs_out at LOCAL_IN: a NAT reply addressed to the director itself (client on the director).
   const c = st.conn;
-  if (c && host.id === ctx.service.director && work.phase === 'reply' && c.rs.method === 'nat' && pkt.ip.src === c.rs.rip && pkt.l4.sport === c.rs.port) {
-    const vport = ctx.service.port === 0 ? c.cport : ctx.service.port;
+  if (c && host.id === ctx.service.director && work.phase === 'reply' && c.rs.method === 'nat' && pkt.ip.src === c.rs.rip && pkt.l4.sport === rport(ctx, c.rs)) {
+    const vport = ctx.dport;
     const p2: Pkt = { ...pkt, ip: { ...pkt.ip, src: ctx.service.vip }, l4: { ...pkt.l4, sport: vport } };
     const nc: Conn = { ...c, state: 'ESTABLISHED' };
     st = { ...emit(st, { kind: 'rewrite', phase: work.phase, place: hostPlace(host.id), pkt: p2, hook: 'LOCAL_IN', conn: connEntry(ctx, nc), narration: n(`IPVS rewrites the reply's source back to ${ctx.service.vip}:${vport} at LOCAL_IN (the client is this host).`, `IPVS 在 LOCAL_IN 把回复的源地址改回 ${ctx.service.vip}:${vport}（客户端就是本机）。`) }), conn: nc };
@@ -844,7 +849,7 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
   const letter = letterFor(ctx, st, 'ipvs-rewrite');
   const rip = parseIPv4(rs.rip) ?? 0;
   if (rs.method === 'nat') {
-    const p2: Pkt = { ...pkt, ip: { ...pkt.ip, dst: rs.rip }, l4: { ...pkt.l4, dport: rs.port } };
+    const p2: Pkt = { ...pkt, ip: { ...pkt.ip, dst: rs.rip }, l4: { ...pkt.l4, dport: rport(ctx, rs) } };
     st = emit(st, {
       kind: 'rewrite',
       phase: work.phase,
@@ -853,7 +858,7 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
       hook: work.iface ? 'LOCAL_IN' : 'LOCAL_OUT',
       conn: connEntry(ctx, conn),
       ...(letter ? { letter } : {}),
-      narration: n(`IPVS (NAT) rewrites the destination ${pkt.ip.dst}:${pkt.l4.dport} (VIP) to ${rs.rip}:${rs.port} (RIP); the source stays ${pkt.ip.src} (CIP).`, `IPVS（NAT）把目的地址 ${pkt.ip.dst}:${pkt.l4.dport}（VIP）改写为 ${rs.rip}:${rs.port}（RIP）；源地址仍是 ${pkt.ip.src}（CIP）。`),
+      narration: n(`IPVS (NAT) rewrites the destination ${pkt.ip.dst}:${pkt.l4.dport} (VIP) to ${rs.rip}:${rport(ctx, rs)} (RIP); the source stays ${pkt.ip.src} (CIP).`, `IPVS（NAT）把目的地址 ${pkt.ip.dst}:${pkt.l4.dport}（VIP）改写为 ${rs.rip}:${rport(ctx, rs)}（RIP）；源地址仍是 ${pkt.ip.src}（CIP）。`),
     });
     st = addBytes(st, host.id, 0, 0, pkt.size + ETH_HEADER);
     return push(st, { op: 'route-out', host: host.id, pkt: p2, phase: work.phase, forwarded: false });
@@ -918,7 +923,7 @@ function deliver(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'delive
   const place = hostPlace(host.id, work.iface);
   const svc = ctx.service;
   if (work.phase === 'request') {
-    const serving = svc.realServers.find((r) => r.host === host.id && r.port === pkt.l4.dport);
+    const serving = svc.realServers.find((r) => r.host === host.id && (r.port === pkt.l4.dport || r.port === 0));
     if (!serving) {
       return drop(ctx, s, 'no-listener', host.id, pkt, work.phase, place, n(`${H} accepts ${pkt.ip.dst} as a local address but runs no server on port ${pkt.l4.dport} for this service: it answers with a TCP reset.`, `${H} 把 ${pkt.ip.dst} 当作本机地址接收，但没有为该服务在端口 ${pkt.l4.dport} 上运行服务：回以 TCP RST。`));
     }
@@ -933,7 +938,7 @@ function deliver(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'delive
     const reply: Pkt = { ip: { src: pkt.ip.dst, dst: pkt.ip.src, ttl: 64, protocol: pkt.ip.protocol }, l4: { protocol: pkt.l4.protocol, sport: pkt.l4.dport, dport: pkt.l4.sport, segment: 'response' }, size: ctx.replyBytes };
     return push(st, { op: 'originate', host: host.id, pkt: reply, phase: 'reply' });
   }
-  const vport = svc.port === 0 ? ctx.sport : svc.port;
+  const vport = ctx.dport;
   const expected = host.id === ctx.client.id && pkt.ip.dst === ip(ctx.cip) && pkt.l4.dport === ctx.sport && pkt.ip.src === svc.vip && pkt.l4.sport === vport;
   if (!expected) {
     const why =
@@ -996,8 +1001,8 @@ export function prepare(topology: Topology | Network, flow: Flow, options: Simul
     return { error: broken(flow, seed, 'no-route', n(`${client.name} has no route to ${service.vip}: it needs an address on the VIP's subnet or a default gateway.`, `${client.name} 没有到 ${service.vip} 的路由：它需要 VIP 所在子网的地址或默认网关。`)) };
   }
   const protocol = service.protocol === 'fwmark' ? 'tcp' : service.protocol;
-  const dport = service.port === 0 ? 80 : service.port;
-  const ctx: SimContext = { net, flow, service, vip, client, cip, sport, seed, replyBytes: Math.max(40, Math.trunc(flow.replyBytes ?? 10240)) };
+  const dport = service.port === 0 ? (flow.dport !== undefined && Number.isInteger(flow.dport) && flow.dport >= 1 && flow.dport <= 65535 ? flow.dport : 80) : service.port;
+  const ctx: SimContext = { net, flow, service, vip, client, cip, sport, dport, seed, replyBytes: Math.max(40, Math.trunc(flow.replyBytes ?? 10240)) };
   const req: Pkt = { ip: { src: ip(cip), dst: service.vip, ttl: 64, protocol }, l4: { protocol, sport, dport, segment: 'request' }, size: Math.max(40, Math.trunc(flow.requestBytes ?? 100)) };
   const state: SimState = { queue: [{ op: 'originate', host: client.id, pkt: req, phase: 'request' }], steps: [], arp: {}, conn: null, outcome: null, warnings: [], bytes: {}, rng, last: {}, letters: [], arpRace: false };
   return { ctx, state };
@@ -1006,7 +1011,7 @@ export function prepare(topology: Topology | Network, flow: Flow, options: Simul
 /** Turns a finished state into the public {@link Trace}. */
 export function finish(ctx: SimContext, state: SimState): Trace {
   let outcome = state.outcome;
-  const vport = ctx.service.port === 0 ? ctx.sport : ctx.service.port;
+  const vport = ctx.dport;
   if (!outcome) {
     const last = state.steps[state.steps.length - 1];
     const delivered = last?.kind === 'deliver' && last.phase === 'reply';

@@ -255,6 +255,8 @@ export interface Flow {
   readonly service: ServiceId;
   /** Client source port; a seeded ephemeral port (32768–60999) when absent. */
   readonly sport?: number;
+  /** Destination port for an all-ports (port 0) or fwmark service; 80 when absent. Ignored otherwise. */
+  readonly dport?: number;
   /** Force this real server instead of asking the scheduler (classroom "what if"). */
   readonly realServer?: RealServerId;
   /** Size of the request packet in bytes (IP total length); 100 when absent. */
