@@ -61,7 +61,10 @@ function Workspace() {
   const Main = modes.find((m) => m.id === mode)?.main;
   useEffect(() => {
     const stop = startAutosave();
-    void checkRecovery();
+    // The recovery offer is decided before the app says it is ready (tests and users see a stable UI).
+    void checkRecovery().finally(() => {
+      document.documentElement.dataset.lvsReady = 'true';
+    });
     const off = bridge().events.on('menu:command', (c) => {
       if (c.command === 'save') void save();
       else if (c.command === 'saveAs') void saveAs();

@@ -15,8 +15,16 @@ import { SHORTCUTS } from './shortcuts.ts';
 function Modal({ title, testId, onClose, children, wide }: { title: string; testId: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('button, input, select, textarea')?.focus();
+    ref.current?.querySelector<HTMLElement>('button, input:not([hidden]), select, textarea')?.focus();
   }, []);
+  useEffect(() => {
+    // Escape closes the dialog wherever the focus is (a file picker leaves it on the body).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
@@ -26,12 +34,6 @@ function Modal({ title, testId, onClose, children, wide }: { title: string; test
         aria-label={title}
         data-testid={testId}
         ref={ref}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
       >
         <h2>{title}</h2>
         {children}

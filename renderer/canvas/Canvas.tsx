@@ -37,7 +37,7 @@ export function Canvas() {
     if (!focusRequest || focusRequest.ids.length === 0) return;
     // Wait a frame so freshly loaded nodes are measured before framing them.
     const raf = requestAnimationFrame(() => {
-      void flow.fitView({ nodes: focusRequest.ids.map((id) => ({ id })), padding: focusRequest.whole ? 0.12 : 0.5, maxZoom: focusRequest.whole ? 1.2 : 1.3, duration: focusRequest.whole ? 0 : 250 });
+      void flow.fitView({ nodes: focusRequest.ids.map((id) => ({ id })), padding: focusRequest.whole ? 0.12 : 0.5, maxZoom: focusRequest.whole ? 1.2 : 1, duration: focusRequest.whole ? 0 : 250 });
     });
     return () => cancelAnimationFrame(raf);
   }, [focusRequest, flow]);

@@ -33,6 +33,10 @@ export function Inspector() {
   }
   const count = nodes.length + edges.length;
   if (count === 0) return <DesignEditor />;
+  // A host with one of its own links selected (e.g. from a problem) is still one host.
+  const soleHost = nodes.length === 1 ? topology.hosts.find((h) => h.id === nodes[0]) : undefined;
+  if (soleHost && edges.length === 1 && soleHost.interfaces.some((f) => f.id === edges[0]))
+    return <HostEditor host={soleHost} focusInterface={edges[0]!} segments={topology.segments} />;
   if (count > 1)
     return (
       <div className="inspector" data-testid="inspector-multi">

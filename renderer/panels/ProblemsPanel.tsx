@@ -36,6 +36,7 @@ export function revealProblem(p: Problem): void {
     }
   }
   if (nodes.size > 0 || edges.size > 0) {
+    // A host together with its own link opens the host in the inspector at that interface.
     s.select([...nodes], [...edges]);
     if (s.rightTab !== 'inspector' && s.rightTab !== 'config') s.setRightTab('inspector');
   } else if (service) {

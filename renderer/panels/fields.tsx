@@ -4,7 +4,7 @@
  * refuse anything that is not an integer in range: the model never gets structural garbage.
  */
 import type { ReactNode } from 'react';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldCheck } from '../model/validators.ts';
 
@@ -38,6 +38,7 @@ export function TextField({ label, testId, hint, value, onCommit, check, placeho
   useEffect(() => {
     if (!focused) setDraft(value);
   }, [value, focused]);
+  const skipCommit = useRef(false);
   const errKey = check ? check(draft) : null;
   const commit = () => {
     if (draft !== value) onCommit(draft);
@@ -57,15 +58,16 @@ export function TextField({ label, testId, hint, value, onCommit, check, placeho
         onChange={(e) => setDraft(e.target.value)}
         onBlur={() => {
           setFocused(false);
-          commit();
+          if (skipCommit.current) skipCommit.current = false;
+          else commit();
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') {
-            commit();
-            (e.target as HTMLInputElement).blur();
-          } else if (e.key === 'Escape') {
+          // Enter commits through the blur handler, so one edit is exactly one undo step.
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          else if (e.key === 'Escape') {
             setDraft(value);
             setFocused(false);
+            skipCommit.current = true;
             (e.target as HTMLInputElement).blur();
           }
         }}
@@ -91,6 +93,7 @@ export function NumberField({ label, testId, hint, value, onCommit, min, max, op
     if (n < min || n > max) return { ok: false, key: 'field.range' };
     return { ok: true, v: n };
   };
+  const skipCommit = useRef(false);
   const p = parse(draft);
   const error = p.ok ? null : t(p.key as 'field.range', { min, max });
   const commit = () => {
@@ -109,14 +112,16 @@ export function NumberField({ label, testId, hint, value, onCommit, min, max, op
         onChange={(e) => setDraft(e.target.value)}
         onBlur={() => {
           setFocused(false);
-          commit();
+          if (skipCommit.current) {
+            skipCommit.current = false;
+            setDraft(shown);
+          } else commit();
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && p.ok) {
-            commit();
-            (e.target as HTMLInputElement).blur();
-          } else if (e.key === 'Escape') {
+          if (e.key === 'Enter' && p.ok) (e.target as HTMLInputElement).blur();
+          else if (e.key === 'Escape') {
             setDraft(shown);
+            skipCommit.current = true;
             (e.target as HTMLInputElement).blur();
           }
         }}
