@@ -1,8 +1,9 @@
 /** Files through the real backend: save and reopen, a hostile file, crash recovery. */
+import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
 import { clickNode, loadTemplate, node, openApp, waitNodesVisible, waitReady } from './helpers.ts';
 
-const hostNames = (page: import('@playwright/test').Page) => page.locator('.react-flow__node-host .host-name').allTextContents();
+const hostNames = (page: Page) => page.locator('.react-flow__node-host .host-name').allTextContents();
 
 test('save as, change, reopen: the saved design comes back', async ({ page }) => {
   await openApp(page);

@@ -16,7 +16,9 @@ export const APP_URL = '/#token=e2e-token';
 export async function openApp(page: Page, opts: { keepRecovery?: boolean; language?: 'en' | 'zh-CN' } = {}): Promise<void> {
   const lang = opts.language ?? 'en';
   await page.addInitScript((l) => {
-    if (!globalThis.localStorage.getItem('lvs.language')) globalThis.localStorage.setItem('lvs.language', l);
+    // Runs in the page (this tsconfig has no DOM types).
+    const storage = (globalThis as unknown as { localStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } }).localStorage;
+    if (!storage.getItem('lvs.language')) storage.setItem('lvs.language', l);
   }, lang);
   await page.goto(APP_URL);
   await waitReady(page);
