@@ -5,14 +5,14 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserWindow, app, dialog, ipcMain, Menu, safeStorage } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, Menu, safeStorage, screen } from 'electron';
 import { createBridge } from '../services/bridge/index.ts';
 import type { Bridge } from '../services/bridge/index.ts';
 import type { FileDialogs } from '../services/files/fileService.ts';
 import { SafeStorageSecretStore } from '../services/secrets/safe-storage.ts';
 import { APP_URL, denyPermissions, lockDownContents, registerAppScheme, senderIsTrusted, serveRenderer } from './security.ts';
 import { buildMenu } from './menu.ts';
-import { loadWindowState, saveWindowState } from './windowState.ts';
+import { isOnScreen, loadWindowState, saveWindowState } from './windowState.ts';
 
 // Development only: `LVSD_DEV_SERVER_URL=http://localhost:5173 npm start` loads the Vite dev server.
 const devServerUrl = !app.isPackaged && process.env.LVSD_DEV_SERVER_URL ? process.env.LVSD_DEV_SERVER_URL : null;
@@ -70,8 +70,12 @@ async function refreshMenu(bridge: Bridge): Promise<void> {
 function createWindow(): BrowserWindow {
   const userData = app.getPath('userData');
   const state = loadWindowState(userData);
+  const visible = isOnScreen(
+    state,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow({
-    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    ...(visible ? { x: state.x, y: state.y } : {}),
     width: state.width,
     height: state.height,
     minWidth: 900,

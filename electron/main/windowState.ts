@@ -38,3 +38,21 @@ export async function saveWindowState(userData: string, state: WindowState): Pro
     /* losing the window position is harmless */
   }
 }
+
+/** A rectangle in screen coordinates (a display's work area). */
+export interface Area {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * True when the saved position puts the title bar on one of the displays. A position saved on a
+ * monitor that is gone would put the window off-screen, so it is dropped then.
+ */
+export function isOnScreen(state: WindowState, displays: readonly Area[]): boolean {
+  const { x, y } = state;
+  if (x === undefined || y === undefined) return false;
+  return displays.some((a) => x < a.x + a.width - 50 && x + state.width > a.x + 50 && y >= a.y - 10 && y < a.y + a.height - 50);
+}

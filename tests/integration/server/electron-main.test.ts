@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { allChannels } from '../../../shared/ipc/channels.ts';
 import type { FakeState, FakeWindow } from './fakeElectron.ts';
 import { fakeState } from './fakeElectron.ts';
+import { isOnScreen } from '../../../electron/main/windowState.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..', '..');
@@ -135,5 +136,16 @@ describe('Electron main process', () => {
     expect(state.sent.at(-1)).toEqual({ channel: 'menu:command', payload: { command: 'save' } });
     const view = menu.template.find((m) => m.label === '&View') as { submenu: { role?: string }[] };
     expect(view.submenu.map((i) => i.role)).not.toContain('toggleDevTools');
+  });
+});
+
+describe('window state', () => {
+  const display = { x: 0, y: 0, width: 1920, height: 1080 };
+  it('keeps a position on a present display and drops one on a monitor that is gone', () => {
+    expect(isOnScreen({ x: 100, y: 100, width: 1400, height: 900, maximized: false }, [display])).toBe(true);
+    expect(isOnScreen({ x: 2500, y: 100, width: 1400, height: 900, maximized: false }, [display])).toBe(false);
+    expect(isOnScreen({ x: 2500, y: 100, width: 1400, height: 900, maximized: false }, [display, { x: 1920, y: 0, width: 1920, height: 1080 }])).toBe(true);
+    expect(isOnScreen({ x: 100, y: -500, width: 1400, height: 900, maximized: false }, [display])).toBe(false);
+    expect(isOnScreen({ width: 1400, height: 900, maximized: false }, [display])).toBe(false);
   });
 });

@@ -136,6 +136,10 @@ export const safeStorage = {
   getSelectedStorageBackend: () => 'basic_text',
 };
 
+export const screen = {
+  getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+};
+
 export const dialog = {
   showMessageBoxSync: () => fakeState().messageBoxAnswer,
   showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
