@@ -8,6 +8,7 @@
 import type { LvsBridge } from '../../shared/ipc/contract.ts';
 import { createHttpBridge } from './httpBridge.ts';
 import { takeToken } from './token.ts';
+import { apiPath } from '../../shared/ipc/transport.ts';
 
 export type { LvsBridge } from '../../shared/ipc/contract.ts';
 export { BridgeRequestError, createHttpBridge } from './httpBridge.ts';
@@ -25,4 +26,24 @@ export function getBridge(): LvsBridge | null {
   const token = takeToken();
   cached = token ? createHttpBridge({ token }) : null;
   return cached;
+}
+
+/**
+ * For the "no backend" message when `getBridge()` is `null`: true when this page *was* served by
+ * `lvsd serve` but opened without its token (a bookmark, a new tab) — then the user should open
+ * the address `lvsd serve` printed instead of working without a backend.
+ */
+export async function backendNeedsToken(baseUrl?: string): Promise<boolean> {
+  const base = baseUrl ?? (globalThis as unknown as { location: { origin: string } }).location.origin;
+  try {
+    const res = await fetch(`${base}${apiPath('files', 'list')}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '[]',
+      credentials: 'omit',
+    });
+    return res.status === 401;
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,7 @@ import { startServer } from '../../../electron/services/server/server.ts';
 import type { RunningServer } from '../../../electron/services/server/server.ts';
 import { BridgeRequestError, createHttpBridge } from '../../../renderer/bridge/httpBridge.ts';
 import { TOKEN_STORAGE_KEY, takeToken } from '../../../renderer/bridge/token.ts';
+import { backendNeedsToken } from '../../../renderer/bridge/index.ts';
 import type { LvsBridge, RecentFile } from '../../../shared/ipc/contract.ts';
 import { parseDesignFile } from '../../../shared/model/file.ts';
 import type { DesignFile } from '../../../shared/model/types.ts';
@@ -94,6 +95,14 @@ describe('renderer/bridge HTTP client', () => {
     expect(got[0]?.[0]?.handle).toBe('pushed.lvs.json');
     off();
     expect(() => bridge.events.on('no:such' as 'files:recent', () => undefined)).toThrow(/unknown event/);
+  });
+});
+
+describe('renderer/bridge without a token', () => {
+  it('recognises lvsd serve opened without its token, and no backend at all', async () => {
+    expect(await backendNeedsToken(`http://127.0.0.1:${server.port}`)).toBe(true);
+    // Port 9 (discard) on loopback: nothing listens there.
+    expect(await backendNeedsToken('http://127.0.0.1:9')).toBe(false);
   });
 });
 
