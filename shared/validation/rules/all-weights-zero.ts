@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { serviceLabel, serviceName } from '../describe.ts';
 
 /** At least one real server needs a weight above 0. */
 export const allWeightsZero: Rule = {
@@ -15,7 +15,7 @@ export const allWeightsZero: Rule = {
       if (s.realServers.length === 0 || s.realServers.some((r) => r.rs.weight > 0)) continue;
       out.push({
         message: `Every real server of ${serviceLabel(s)} has weight 0 (quiesced), so no new connection can be scheduled.`,
-        fix: `Give at least one real server of ${serviceLabel(s)} a weight of 1 or more.`,
+        fix: `Give at least one real server of ${serviceName(s)} a weight of 1 or more.`,
         refs: [s.service.id, ...s.realServers.map((r) => r.rs.id)],
       });
     }

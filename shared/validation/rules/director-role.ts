@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { serviceLabel, serviceName } from '../describe.ts';
 
 /** A service's director should have the director role. */
 export const directorRole: Rule = {
@@ -16,7 +16,7 @@ export const directorRole: Rule = {
       if (!d || d.host.role === 'director') continue;
       out.push({
         message: `Service ${serviceLabel(s)} is owned by ${d.host.name}, whose role is ${d.host.role}, not director.`,
-        fix: `Change ${d.host.name}'s role to director, or choose the director host for ${serviceLabel(s)}.`,
+        fix: `Change ${d.host.name}'s role to director, or choose the director host for ${serviceName(s)}.`,
         refs: [s.service.id, d.host.id],
       });
     }

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { serviceLabel, serviceName } from '../describe.ts';
 
 /** A service cannot list the same rip:port twice. */
 export const duplicateRealServer: Rule = {
@@ -22,7 +22,7 @@ export const duplicateRealServer: Rule = {
         }
         out.push({
           message: `Service ${serviceLabel(s)} lists the real server ${r.rs.rip}:${r.rs.port} twice; ipvsadm refuses the second one ("Destination already exists").`,
-          fix: `Remove the second ${r.rs.rip}:${r.rs.port} from ${serviceLabel(s)}; to send it more traffic, raise its weight.`,
+          fix: `Remove the second ${r.rs.rip}:${r.rs.port} from ${serviceName(s)}; to send it more traffic, raise its weight.`,
           refs: [r.rs.id, first, s.service.id],
         });
       }

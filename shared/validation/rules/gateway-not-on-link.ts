@@ -18,20 +18,20 @@ export function suggestGateway(ctx: CheckContext, h: HostInfo, exclude?: HostInf
   for (const s of h.segments) {
     for (const f of s.ifaces) {
       if (f.host === h || f.host === exclude || f.host.host.sysctl?.ipForward !== true) continue;
-      for (const a of f.addresses) if (a.cidr && ctx.onLinkIface(h, a.cidr.value)) return ip(a.cidr.value);
+      for (const a of f.addresses) if (a.cidr && !h.addresses.has(a.cidr.value) && ctx.onLinkIface(h, a.cidr.value)) return ip(a.cidr.value);
     }
   }
   return null;
 }
 
 /** The next hops a host is configured with: its default gateway and the `via` of its routes. */
-export function nextHopsOf(h: HostInfo): { address: number; what: string; fixWhat: string }[] {
-  const out: { address: number; what: string; fixWhat: string }[] = [];
-  if (h.gateway !== null) out.push({ address: h.gateway, what: `default gateway ${ip(h.gateway)}`, fixWhat: `${h.host.name}'s gateway` });
+export function nextHopsOf(h: HostInfo): { address: number; what: string; role: string; fixWhat: string }[] {
+  const out: { address: number; what: string; role: string; fixWhat: string }[] = [];
+  if (h.gateway !== null) out.push({ address: h.gateway, what: `default gateway ${ip(h.gateway)}`, role: 'default gateway', fixWhat: `${h.host.name}'s gateway` });
   for (const r of h.host.routes ?? []) {
     if (r.via === undefined || r.dev !== undefined) continue;
     const via = parseIPv4(r.via);
-    if (via !== null) out.push({ address: via, what: `route to ${r.destination} via ${r.via}`, fixWhat: `the next hop of ${h.host.name}'s route to ${r.destination}` });
+    if (via !== null) out.push({ address: via, what: `route to ${r.destination} via ${r.via}`, role: `next hop to ${r.destination}`, fixWhat: `the next hop of ${h.host.name}'s route to ${r.destination}` });
   }
   return out;
 }

@@ -47,7 +47,7 @@ export const gatewayUnreachable: Rule = {
         if (owner.host.sysctl?.ipForward !== true && !natDirectors.has(owner)) {
           out.push({
             severity: 'warning',
-            message: `${h.host.name}'s ${hop.what} belongs to ${owner.host.name}, which does not forward packets (ip_forward is off), so anything ${h.host.name} sends through it is dropped.`,
+            message: `${h.host.name}'s ${hop.role} ${ip(hop.address)} belongs to ${owner.host.name}, which does not forward packets (ip_forward is off), so anything ${h.host.name} sends through it is dropped.`,
             fix: `Turn on ip_forward on ${owner.host.name} (net.ipv4.ip_forward=1), or use a router as ${h.host.name}'s gateway.`,
             refs: [h.host.id, owner.host.id],
           });

@@ -4,6 +4,7 @@
  */
 import type { Rule } from '../rule.ts';
 import { malformedAddress } from './malformed-address.ts';
+import { notUnicastAddress } from './not-unicast.ts';
 import { outsideSegment } from './outside-segment.ts';
 import { prefixMismatch } from './prefix-mismatch.ts';
 import { networkBroadcast } from './network-broadcast.ts';
@@ -47,6 +48,7 @@ import { unattachedHost } from './unattached-host.ts';
 /** All rules LVS Designer checks, in report order. */
 export const RULES: readonly Rule[] = [
   malformedAddress,
+  notUnicastAddress,
   outsideSegment,
   prefixMismatch,
   networkBroadcast,

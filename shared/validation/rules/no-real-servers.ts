@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { serviceLabel, serviceName } from '../describe.ts';
 
 /** A service needs at least one real server. */
 export const noRealServers: Rule = {
@@ -15,7 +15,7 @@ export const noRealServers: Rule = {
       if (s.realServers.length > 0) continue;
       out.push({
         message: `Service ${serviceLabel(s)} has no real servers, so every connection to it is refused.`,
-        fix: `Add at least one real server to ${serviceLabel(s)} (drag a host onto the service or use "Add real server").`,
+        fix: `Add at least one real server to ${serviceName(s)}.`,
         refs: [s.service.id],
       });
     }

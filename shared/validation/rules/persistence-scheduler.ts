@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { serviceLabel, serviceName } from '../describe.ts';
 
 const HASHING: Readonly<Record<string, string>> = {
   sh: 'source hashing already sends each client address to the same real server',
@@ -23,7 +23,7 @@ export const persistenceScheduler: Rule = {
       if (!why || !s.service.persistence) continue;
       out.push({
         message: `Service ${serviceLabel(s)} uses persistence with the ${s.service.scheduler} scheduler: ${why}, so persistence is redundant.`,
-        fix: `Remove persistence from ${serviceLabel(s)}, or keep persistence and use a load-aware scheduler such as wlc.`,
+        fix: `Remove persistence from ${serviceName(s)}, or keep persistence and use a load-aware scheduler such as wlc.`,
         refs: [s.service.id],
       });
     }

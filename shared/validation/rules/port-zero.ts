@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { serviceLabel, serviceName } from '../describe.ts';
 
 /** Port 0 ("all ports") needs persistence. */
 export const portZero: Rule = {
@@ -15,7 +15,7 @@ export const portZero: Rule = {
       if (s.service.protocol === 'fwmark' || s.service.port !== 0 || s.service.persistence) continue;
       out.push({
         message: `Service ${serviceLabel(s)} listens on port 0 (all ports) without persistence; ipvsadm refuses it ("Zero port specified for non-persistent service").`,
-        fix: `Enable persistence on ${serviceLabel(s)} (e.g. 300 seconds), or set the port the clients use (e.g. 80).`,
+        fix: `Enable persistence on ${serviceName(s)} (e.g. 300 seconds), or set the port the clients use (e.g. 80).`,
         refs: [s.service.id],
       });
     }

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { serviceLabel, serviceName } from '../describe.ts';
 
 /** Scheduler flags only mean something to their scheduler. */
 export const schedulerFlags: Rule = {
@@ -17,7 +17,7 @@ export const schedulerFlags: Rule = {
       if (foreign.length === 0) continue;
       out.push({
         message: `Service ${serviceLabel(s)} uses the ${s.service.scheduler} scheduler with the flag${foreign.length > 1 ? 's' : ''} ${foreign.join(', ')}, which only the ${foreign[0]!.split('-')[0]} scheduler reads; IPVS ignores ${foreign.length > 1 ? 'them' : 'it'}.`,
-        fix: `Remove ${foreign.join(', ')} from ${serviceLabel(s)}, or switch its scheduler to ${foreign[0]!.split('-')[0]}.`,
+        fix: `Remove ${foreign.join(', ')} from ${serviceName(s)}, or switch its scheduler to ${foreign[0]!.split('-')[0]}.`,
         refs: [s.service.id],
       });
     }

@@ -198,3 +198,28 @@ describe('addr/overlapping-segments', () => {
     expect(problemsOf(tunLab(), 'addr/overlapping-segments')).toEqual([]);
   });
 });
+
+describe('addr/not-unicast', () => {
+  it.each([
+    ['0.0.0.0', '"any address"'],
+    ['127.0.0.1', 'loopback'],
+    ['224.0.0.5', 'multicast'],
+    ['255.255.255.255', 'broadcast'],
+    ['240.1.2.3', 'reserved'],
+  ])('fails for the VIP %s', (vip, why) => {
+    const t = edit(natLab(), (d) => {
+      service(d, 'web').vip = vip;
+    });
+    const [p] = problemsOf(t, 'addr/not-unicast');
+    expect(p).toMatchObject({ severity: 'error', refs: ['web'] });
+    expect(p!.message).toContain(why);
+  });
+  it('fails for a loopback gateway and RIP, but accepts 127.0.0.1/8 on lo', () => {
+    const t = edit(natLab(), (d) => {
+      host(d, 'rs1').gateway = '127.0.0.1';
+      realServer(d, 'web', 'rs2').rip = '127.0.0.2';
+      iface(d, 'director', 'lo').addresses = ['127.0.0.1/8'];
+    });
+    expect(problemsOf(t, 'addr/not-unicast').map((p) => p.refs[0])).toEqual(['rs1', 'web-rs2']);
+  });
+});
