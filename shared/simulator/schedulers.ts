@@ -502,6 +502,7 @@ export class IpvsScheduler {
     let pos = last ? last.position : -1;
     let stop: Dest | null = null;
     let lastPass = false;
+    let restarted = false;
     for (;;) {
       for (let i = pos + 1; i < n; i++) {
         const d = list[i]!;
@@ -523,9 +524,11 @@ export class IpvsScheduler {
           this.wrrCl = null;
           return null;
         }
+        restarted = true;
       }
       lastPass = this.wrrCw <= this.wrrDi;
-      if (lastPass && !stop) stop = last;
+      // The first traversal checked w >= 1 only after `last`; now check the ones up to it too.
+      if (lastPass && restarted && last !== null) stop = last;
     }
   }
 
@@ -889,10 +892,17 @@ function setMin(set: readonly Dest[]): Dest | null {
 }
 
 function setMax(set: readonly Dest[]): Dest | null {
-  if (set.length === 0) return null;
-  let most = set[0]!;
+  let i = 0;
+  let most: Dest | null = null;
+  for (; i < set.length; i++) {
+    if (set[i]!.weight > 0) {
+      most = set[i]!;
+      break;
+    }
+  }
+  if (!most) return null;
   let moh = overhead(most);
-  for (let i = 1; i < set.length; i++) {
+  for (i++; i < set.length; i++) {
     const d = set[i]!;
     const doh = overhead(d);
     if (moh * d.weight < doh * most.weight && d.weight > 0) {

@@ -83,6 +83,39 @@ describe('seed labs work and show the article steps', () => {
   });
 });
 
+describe('services and sysctls', () => {
+  it('an all-ports persistent service and a fwmark service still trace', () => {
+    const t0 = lab('nat');
+    const allPorts = { ...t0, services: t0.services.map((s) => ({ ...s, port: 0, persistence: { timeout: 300, netmask: '255.255.255.0' } })) };
+    const t = simulate(allPorts, { client: 'client', service: 'web', dport: 443 });
+    expect(t.outcome.status).toBe('ok');
+    expect(t.conn).toMatchObject({ virtual: { address: '172.16.111.123', port: 443 }, template: { client: '172.16.111.0', expiresIn: 300, reused: false } });
+    const fw = { ...t0, services: t0.services.map((s) => ({ ...s, protocol: 'fwmark' as const, fwmark: 1 })) };
+    expect(simulate(fw, { client: 'client', service: 'web' }).outcome.status).toBe('ok');
+  });
+
+  it('DR real servers with arp_announce=0 announce the VIP when they ARP for the gateway', () => {
+    let t0 = lab('dr');
+    for (const id of ['rs1', 'rs2']) {
+      t0 = editHost(t0, id, (h) => {
+        const { sysctl: _drop, ...rest } = h;
+        return { ...rest, interfaces: h.interfaces.map((f) => ({ ...f, sysctl: {} })) };
+      });
+    }
+    const t = simulate(t0, { client: 'client', service: 'web' });
+    expect(t.outcome.status).toBe('ok');
+    expect(t.warnings.map((w) => w.fault)).toContain('arp-announce');
+    const leak = t.steps.find((s) => s.kind === 'arp-request' && s.phase === 'reply' && s.packet?.arp?.senderIp === '172.17.253.100');
+    expect(leak?.severity).toBe('warning');
+  });
+
+  it('a forced real server is used, and narrated as such', () => {
+    const t = simulate(lab('nat'), { client: 'client', service: 'web', realServer: 'web-rs1' });
+    expect(t.realServer).toBe('web-rs1');
+    expect(t.steps.find((s) => s.kind === 'schedule')?.narration.en).toMatch(/chosen by hand/);
+  });
+});
+
 describe('faults break the flow where a real network breaks it', () => {
   it('NAT with the real servers\' gateway elsewhere: the reply bypasses the director, the client drops it', () => {
     let t0 = lab('nat');
