@@ -63,7 +63,7 @@ type Work =
   | { readonly op: 'arrive'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId }
   | { readonly op: 'pre'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly loopback: boolean }
   | { readonly op: 'route-in'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly loopback: boolean }
-  | { readonly op: 'forward'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly nextHop: number }
+  | { readonly op: 'forward'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly out: InterfaceId; readonly nextHop: number }
   | { readonly op: 'local-in'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId }
   | { readonly op: 'ipvs'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId | null }
   | { readonly op: 'deliver'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId };
@@ -211,9 +211,9 @@ function hostOf(ctx: SimContext, id: HostId): NetHost {
   if (!h) throw new Error(`unknown host ${id}`);
   return h;
 }
-function ifaceOf(ctx: SimContext, id: InterfaceId): NetIface {
-  const f = ctx.net.ifaces.get(id);
-  if (!f) throw new Error(`unknown interface ${id}`);
+function ifaceOf(host: NetHost, id: InterfaceId): NetIface {
+  const f = host.ifaces.find((x) => x.id === id);
+  if (!f) throw new Error(`unknown interface ${id} on ${host.id}`);
   return f;
 }
 const hname = (ctx: SimContext, id: HostId): string => ctx.net.hosts.get(id)?.name ?? id;
@@ -456,14 +456,14 @@ export function step(state: SimState, ctx: SimContext): SimState {
         ...(letter ? { letter } : {}),
         narration: isDirReq
           ? n(`After IPVS, the packet passes POSTROUTING on ${H} on its way to the real server.`, `经过 IPVS 处理后，包经过 ${H} 的 POSTROUTING 链，发往真实服务器。`)
-          : n(`The packet passes POSTROUTING on ${H}, the last hook before it leaves ${ifaceOf(ctx, work.iface).name}.`, `包经过 ${H} 的 POSTROUTING 链，这是离开 ${ifaceOf(ctx, work.iface).name} 之前的最后一个钩子。`),
+          : n(`The packet passes POSTROUTING on ${H}, the last hook before it leaves ${ifaceOf(host, work.iface).name}.`, `包经过 ${H} 的 POSTROUTING 链，这是离开 ${ifaceOf(host, work.iface).name} 之前的最后一个钩子。`),
       });
       return push(s2, { ...work, op: 'neigh' });
     }
     case 'neigh':
       return neighbour(ctx, s, work, host, push);
     case 'xmit': {
-      const f = ifaceOf(ctx, work.iface);
+      const f = ifaceOf(host, work.iface);
       const framed: Pkt = { ...pkt, eth: { src: f.mac, dst: work.dstMac } };
       const members = ctx.net.segments.get(f.segment ?? '') ?? [];
       const to = members.find((m) => m.mac === work.dstMac && m.id !== f.id);
@@ -491,7 +491,7 @@ export function step(state: SimState, ctx: SimContext): SimState {
       return push(s2, { op: 'arrive', host: to.host, pkt: framed, phase, iface: to.id });
     }
     case 'arrive': {
-      const f = ifaceOf(ctx, work.iface);
+      const f = ifaceOf(host, work.iface);
       const wire = pkt.size + ETH_HEADER;
       const s2 = emit(addBytes(s, host.id, wire, 0, 0), {
         kind: 'arrive',
@@ -506,7 +506,7 @@ export function step(state: SimState, ctx: SimContext): SimState {
     case 'pre': {
       const isDirReq = host.id === ctx.service.director && phase === 'request' && !s.conn;
       const letter = isDirReq ? letterFor(ctx, s, 'director-pre') : undefined;
-      const f = ifaceOf(ctx, work.iface);
+      const f = ifaceOf(host, work.iface);
       const s2 = emit(s, {
         kind: 'hook',
         phase,
@@ -553,7 +553,7 @@ export function step(state: SimState, ctx: SimContext): SimState {
           ),
         }), conn: nc };
       }
-      return push(s2, { op: 'post', host: host.id, pkt: p2, phase, iface: ifaceOf(ctx, lookupIface(host, p2)).id, nextHop: work.nextHop, forwarded: true, knownNh: false });
+      return push(s2, { op: 'post', host: host.id, pkt: p2, phase, iface: work.out, nextHop: work.nextHop, forwarded: true, knownNh: false });
     }
     case 'local-in':
       return localIn(ctx, s, work, host, push);
@@ -564,15 +564,10 @@ export function step(state: SimState, ctx: SimContext): SimState {
   }
 }
 
-function lookupIface(host: NetHost, pkt: Pkt): InterfaceId {
-  const r = lookupRoute(host, parseIPv4((pkt.outer ?? pkt.ip).dst) ?? 0);
-  return r.kind === 'unicast' ? r.route.iface.id : host.ifaces[0]!.id;
-}
-
 type Push = (st: SimState, ...w: Work[]) => SimState;
 
 function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neigh' }>, host: NetHost, push: Push): SimState {
-  const f = ifaceOf(ctx, work.iface);
+  const f = ifaceOf(host, work.iface);
   const pkt = work.pkt;
   const H = host.name;
   const key = `${host.id}/${f.id}`;
@@ -643,7 +638,7 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
     if (answers) repliers.push(m);
     else if (holder.kind !== 'ethernet' || holder.id !== m.id) {
       st = emit(st, {
-        kind: 'arp-learn',
+        kind: 'arp-silent',
         phase: work.phase,
         place: hostPlace(m.host, m.id),
         packet: null,
@@ -715,7 +710,7 @@ function routeIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'route-
   const hdr = pkt.outer ?? pkt.ip;
   const src = parseIPv4(hdr.src) ?? 0;
   const dst = parseIPv4(hdr.dst) ?? 0;
-  const f = ifaceOf(ctx, work.iface);
+  const f = ifaceOf(host, work.iface);
   const H = host.name;
   const place = hostPlace(host.id, f.id);
   if (!work.loopback && host.local.has(src)) {
@@ -754,7 +749,7 @@ function routeIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'route-
     route: { result: 'forward', route: r.route.text, iface: r.route.iface.id, nextHop: ip(r.nextHop) },
     narration: n(`Routing on ${H}: ${hdr.dst} is not local; it matches "${r.route.text}", so ${H} will forward it.`, `${H} 查路由：${hdr.dst} 不是本机地址，匹配 "${r.route.text}"，${H} 将转发它。`),
   });
-  return push(s2, { op: 'forward', host: host.id, pkt, phase: work.phase, iface: f.id, nextHop: r.nextHop });
+  return push(s2, { op: 'forward', host: host.id, pkt, phase: work.phase, iface: f.id, out: r.route.iface.id, nextHop: r.nextHop });
 }
 
 function localIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'local-in' }>, host: NetHost, push: Push): SimState {
@@ -1020,7 +1015,7 @@ export function finish(ctx: SimContext, state: SimState): Trace {
     } else if (!state.conn) {
       const fault: FaultId = state.arpRace ? 'arp-race' : 'vip-not-on-director';
       const detail = n(`The client got an answer, but the request never passed through IPVS on the director: a real server took the VIP's traffic directly, so there is no load balancing.`, `客户端得到了回复，但请求从未经过调度器上的 IPVS：真实服务器直接接收了 VIP 的流量，没有负载均衡。`);
-      outcome = { status: 'broken', fault, at: last.place, stepIndex: last.index, narration: explain(ctx, state, fault, detail) };
+      outcome = { status: 'broken', fault, at: last.place, narration: explain(ctx, state, fault, detail) };
     } else {
       const rs = state.conn.rs;
       outcome = {

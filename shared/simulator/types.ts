@@ -20,13 +20,15 @@ export type Lang = keyof Narration;
  * What happened in one step. `hook` is a netfilter hook traversal, `route` a routing decision,
  * `schedule` the IPVS scheduler choosing a real server, `rewrite` a header change (NAT or the DR MAC
  * rewrite), `encapsulate`/`decapsulate` IPIP, `deliver` a hand-over to a local socket, `drop` the end
- * of a broken flow, `originate` an application creating a packet, `arp-learn` a neighbour-cache update.
+ * of a broken flow, `originate` an application creating a packet, `arp-learn` a neighbour-cache update,
+ * `arp-silent` a host that owns the ARP target but does not answer (arp_ignore).
  */
 export type TraceEventKind =
   | 'originate'
   | 'arp-request'
   | 'arp-reply'
   | 'arp-learn'
+  | 'arp-silent'
   | 'transmit'
   | 'arrive'
   | 'hook'

@@ -267,3 +267,40 @@ describe('faults break the flow where a real network breaks it', () => {
     expect(fault(simulate(lab('nat'), { client: 'client', service: 'web' }, { maxSteps: 12 }))).toBe('step-limit');
   });
 });
+
+describe('robustness', () => {
+  it('never throws on mangled designs and always ends with an outcome', () => {
+    // A deterministic mutation generator over the three labs: drop addresses, swap gateways,
+    // flip sysctls, unplug interfaces, change methods.
+    let x = 12345;
+    const rnd = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    const methods = ['nat', 'dr', 'tun'] as const;
+    for (let i = 0; i < 300; i++) {
+      let t = lab(methods[i % 3]!);
+      const hosts = t.hosts.map((h) => {
+        let hh: Host = h;
+        if (rnd(4) === 0) hh = { ...hh, gateway: ['10.9.9.9', '192.168.111.200', '', '172.18.0.1', '192.168.163.1'][rnd(5)]! };
+        if (rnd(4) === 0) hh = { ...hh, sysctl: { ipForward: rnd(2) === 0, rpFilter: rnd(3), arpIgnore: rnd(3), arpAnnounce: rnd(3) } };
+        hh = {
+          ...hh,
+          interfaces: hh.interfaces.map((f) => {
+            let ff: Interface = f;
+            if (rnd(6) === 0) ff = { ...ff, addresses: ff.addresses.slice(1) };
+            if (rnd(8) === 0 && ff.kind === 'ethernet') ff = { ...ff, segment: rnd(2) === 0 ? null : t.segments[rnd(t.segments.length)]!.id };
+            return ff;
+          }),
+        };
+        return hh;
+      });
+      t = { ...t, hosts, services: t.services.map((s) => ({ ...s, scheduler: (['rr', 'wrr', 'wlc', 'sh', 'mh', 'lblcr', 'twos'] as const)[rnd(7)]!, realServers: s.realServers.map((r) => ({ ...r, method: methods[rnd(3)]!, weight: rnd(3) })) })) };
+      const clients = t.hosts.map((h) => h.id);
+      const trace = simulate(t, { client: clients[rnd(clients.length)]!, service: 'web' }, { seed: i });
+      expect(trace.outcome.status === 'ok' || trace.outcome.fault.length > 0).toBe(true);
+      expect(trace.steps.length).toBeLessThanOrEqual(400);
+      if (trace.outcome.status === 'broken' && trace.outcome.stepIndex !== undefined) expect(trace.steps[trace.outcome.stepIndex]?.kind).toBe('drop');
+    }
+  });
+});
