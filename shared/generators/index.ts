@@ -13,7 +13,8 @@ import { hostById } from '../model/topology.ts';
 import { ipvsadmRulesOrThrow } from './ipvsadm.ts';
 import { keepalivedOrThrow } from './keepalived.ts';
 import type { HostPlan } from './plan.ts';
-import { planHostOrThrow } from './plan.ts';
+import type { TopologyIndex } from './plan.ts';
+import { indexTopology, planHostOrThrow } from './plan.ts';
 import { renderApply, renderRollback, renderVerify } from './scripts.ts';
 import { commentText, UnsafeValueError } from './safe.ts';
 
@@ -87,14 +88,19 @@ function filesOf(t: Topology, plan: HostPlan): GeneratedFile[] {
  * @example renderHost(topology, 'rs1') // ok([{ path: 'apply.sh', ... }, ...])
  */
 export function renderHost(topology: Topology, hostId: string): Result<readonly GeneratedFile[], string> {
-  return guard(() => filesOf(topology, planHostOrThrow(topology, hostId)));
+  return renderWithIndex(topology, hostId, undefined);
+}
+
+function renderWithIndex(topology: Topology, hostId: string, idx: TopologyIndex | undefined): Result<readonly GeneratedFile[], string> {
+  return guard(() => filesOf(topology, planHostOrThrow(topology, hostId, idx ?? indexTopology(topology))));
 }
 
 /** Generates the files of every host, keyed by host id (design order). Fails on the first bad host. */
 export function renderAll(topology: Topology): Result<Readonly<Record<string, readonly GeneratedFile[]>>, string> {
   const out: Record<string, readonly GeneratedFile[]> = {};
+  const idx = indexTopology(topology);
   for (const h of topology.hosts) {
-    const r = renderHost(topology, h.id);
+    const r = renderWithIndex(topology, h.id, idx);
     if (!r.ok) return err(`host ${h.id}: ${r.error}`);
     out[h.id] = r.value;
   }

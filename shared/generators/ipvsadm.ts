@@ -63,13 +63,13 @@ export function realServerLine(s: VirtualService, r: RealServer, serviceField: s
  * Renders the rules of one director as `ipvsadm -S -n` prints them: services in design order, each
  * followed by its real servers in design order. Throws UnsafeValueError on a bad value.
  */
-export function ipvsadmRulesOrThrow(t: Topology, directorId: string): string {
+export function ipvsadmRulesOrThrow(t: Topology, directorId: string, owned?: readonly { s: VirtualService; i: number }[]): string {
   const lines: string[] = [];
-  t.services.forEach((s, i) => {
-    if (s.director !== directorId) return;
+  const services = owned ?? t.services.map((s, i) => ({ s, i })).filter(({ s }) => s.director === directorId);
+  for (const { s, i } of services) {
     const field = `services[${i}] (${s.id})`;
     lines.push(serviceLine(s, field));
     s.realServers.forEach((r, j) => lines.push(realServerLine(s, r, field, `${field}.realServers[${j}] (${r.id})`)));
-  });
+  }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

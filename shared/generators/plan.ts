@@ -2,8 +2,7 @@
  * What the generated scripts manage on one host, computed once from the design and pattern-checked:
  * the scripts, the sysctl.d file and the docs all read this plan, so they cannot disagree.
  */
-import type { Host, Topology } from '../model/types.ts';
-import { hostById } from '../model/topology.ts';
+import type { Host, Topology, VirtualService } from '../model/types.ts';
 import { effectiveRealPort, ipvsadmRulesOrThrow, methodFlag, serviceArgs } from './ipvsadm.ts';
 import { safeCidr, safeDestination, safeInt, safeInterfaceName, safeIPv4, UnsafeValueError } from './safe.ts';
 
@@ -68,15 +67,36 @@ function sysctlValue(v: unknown, field: string): number {
 /** The sysctl key of an interface; a dot in the name (VLAN `eth0.100`) becomes `/` as sysctl wants. */
 const confKey = (ifname: string, knob: string) => `net.ipv4.conf.${ifname.replace(/\./g, '/')}.${knob}`;
 
+/** Lookups every host's plan needs; renderAll computes them once, so 20,000 hosts stay linear. */
+export interface TopologyIndex {
+  readonly hostIndex: Map<string, number>;
+  readonly vips: Set<string>;
+  readonly servicesByDirector: Map<string, { s: VirtualService; i: number }[]>;
+}
+/** Builds the lookups of a topology (not cached: the caller decides how long they are valid). */
+export function indexTopology(t: Topology): TopologyIndex {
+  const hostIndex = new Map<string, number>();
+  t.hosts.forEach((h, i) => {
+    if (!hostIndex.has(h.id)) hostIndex.set(h.id, i);
+  });
+  const vips = new Set<string>();
+  const servicesByDirector = new Map<string, { s: VirtualService; i: number }[]>();
+  t.services.forEach((s, i) => {
+    vips.add(s.vip);
+    const list = servicesByDirector.get(s.director) ?? [];
+    list.push({ s, i });
+    servicesByDirector.set(s.director, list);
+  });
+  return { hostIndex, vips, servicesByDirector };
+}
+
 /** Builds the plan of one host; throws UnsafeValueError naming the field on a bad value. */
-export function planHostOrThrow(t: Topology, hostId: string): HostPlan {
-  const index = t.hosts.findIndex((h) => h.id === hostId);
-  const host = hostById(t, hostId);
+export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex = indexTopology(t)): HostPlan {
+  const index = idx.hostIndex.get(hostId) ?? -1;
+  const host = t.hosts[index];
   if (index < 0 || host === undefined) throw new UnsafeValueError(`host "${hostId}" is not in the design`);
   const hf = `hosts[${index}] (${host.id})`;
-
-  const vipSet = new Set<string>();
-  for (const s of t.services) vipSet.add(s.vip);
+  const vipSet = idx.vips;
 
   const tunnels: string[] = [];
   const sysctls: PlannedSysctl[] = [];
@@ -139,9 +159,9 @@ export function planHostOrThrow(t: Topology, hostId: string): HostPlan {
   }
 
   let ipvs: HostPlan['ipvs'];
-  const owned = t.services.map((s, i) => ({ s, i })).filter(({ s }) => s.director === host.id);
+  const owned = idx.servicesByDirector.get(host.id) ?? [];
   if (host.role === 'director' || owned.length > 0) {
-    const rules = ipvsadmRulesOrThrow(t, host.id);
+    const rules = ipvsadmRulesOrThrow(t, host.id, owned);
     const thresholds: PlannedThreshold[] = [];
     let realServers = 0;
     for (const { s, i } of owned) {

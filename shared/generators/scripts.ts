@@ -71,6 +71,18 @@ function header(t: Topology, plan: HostPlan, file: string, what: string[]): stri
   ];
 }
 
+/** Fails early, with a clear message, when a command the script needs is missing. */
+function preflight(plan: HostPlan, script: string): string[] {
+  const need: [string, string][] = [['LVSD_IP', 'ip']];
+  if (plan.sysctls.length > 0) need.push(['LVSD_SYSCTL', 'sysctl']);
+  if (plan.ipvs) need.push(['LVSD_IPVSADM', 'ipvsadm']);
+  if (plan.tunnels.length > 0 && script === 'apply.sh') need.push(['LVSD_MODPROBE', 'modprobe']);
+  return need.map(
+    ([env, cmd]) =>
+      `command -v "\${${env}:-${cmd}}" >/dev/null 2>&1 || { echo "${script}: command not found: \${${env}:-${cmd}} (install it or set ${env})" >&2; exit 2; }`,
+  );
+}
+
 function routeArgs(r: PlannedRoute): string {
   const parts: string[] = [];
   if (r.via !== undefined) parts.push('via', shq(r.via));
@@ -140,6 +152,13 @@ export function renderApply(t: Topology, plan: HostPlan): string {
     '  lvs_ip route replace "$er_dest" "$@"',
     '  changed "route $er_dest $* (was: ${er_now:-none})"',
     '}',
+    '',
+    ...preflight(plan, 'apply.sh'),
+    'on_exit() {',
+    '  rc=$?',
+    '  [ "$rc" -eq 0 ] || printf \'apply.sh: stopped by an error after %s change(s); rollback.sh restores the saved state\\n\' "$changes" >&2',
+    '}',
+    'trap on_exit EXIT',
     '',
     '# 1. Snapshot of everything this script may change, recorded once per item.',
     'mkdir -p "$SNAP"',
@@ -224,7 +243,7 @@ export function renderVerify(t: Topology, plan: HostPlan): string {
     'Reads the state back and compares it with the design: prints OK/DIFF lines, exits 1 on any difference.',
     'Changes nothing.',
   ]);
-  out.push(...PRELUDE, ...QUERIES);
+  out.push(...PRELUDE, ...QUERIES, ...preflight(plan, 'verify.sh'));
   out.push(
     'diffs=0',
     'checks=0',

@@ -9,6 +9,10 @@ import { topologySchema } from '../model/schema.ts';
 import type { ImportResult, ParsedService, Problems } from './types.ts';
 
 const GUESS_PREFIX = 24;
+/** Limits of the file schema (hosts ≤ 20,000 — keep room for directors and the client; ≤ 10,000 real servers per service; ≤ 64 interfaces). */
+const MAX_RS_HOSTS = 19000;
+const MAX_REAL_SERVERS = 10000;
+const MAX_INTERFACES = 64;
 
 function subnetOf(address: string): string {
   const v = parseIPv4(address)!;
@@ -54,7 +58,8 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     p.warning(0, '', 'firewall-mark services: the VIP the mark is set for is not in the rules; set the service VIP in the design');
   }
   if (segments.length > 0) {
-    p.warning(0, '', `segments were guessed as /${GUESS_PREFIX} networks around the addresses (${segments.map((s) => s.cidr).join(', ')}); check the prefixes`);
+    const list = segments.slice(0, 8).map((s) => s.cidr).join(', ') + (segments.length > 8 ? ` and ${segments.length - 8} more` : '');
+    p.warning(0, '', `segments were guessed as /${GUESS_PREFIX} networks around the addresses (${list}); check the prefixes`);
   }
 
   const hosts: Host[] = [];
@@ -62,6 +67,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   const rsHosts = new Map<string, Host & { interfaces: Interface[] }>();
   const directorOfVip = new Map<string, string>();
   const topologyServices: VirtualService[] = [];
+  let hostLimitReported = false;
 
   // Directors: one per distinct VIP (services sharing a VIP share a director); fwmark-only → the first.
   const directorIds: string[] = [];
@@ -87,8 +93,16 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     const director = directorFor(s.vip);
     const id = idFrom(s.protocol === 'fwmark' ? `fwmark-${s.fwmark}` : `${s.protocol}-${s.vip}-${s.port}`) || `service${si + 1}`;
     const realServers: RealServer[] = [];
-    for (const r of s.realServers) {
+    if (s.realServers.length > MAX_REAL_SERVERS) {
+      p.error(s.line, '', `service ${s.key} has ${s.realServers.length} real servers; a design holds at most ${MAX_REAL_SERVERS} per service, the rest are not imported`);
+    }
+    for (const r of s.realServers.slice(0, MAX_REAL_SERVERS)) {
       let host = rsHosts.get(r.rip);
+      if (!host && rsHosts.size >= MAX_RS_HOSTS) {
+        if (!hostLimitReported) p.error(r.line, '', `more than ${MAX_RS_HOSTS} distinct real servers; a design holds at most ${MAX_RS_HOSTS + 1000} hosts, the rest are not imported`);
+        hostLimitReported = true;
+        continue;
+      }
       if (!host) {
         const hid = `rs${rsHosts.size + 1}`;
         host = { id: hid, name: hid, role: 'real-server', interfaces: [{ id: `${hid}-eth0`, name: 'eth0', kind: 'ethernet', segment: ensureSegmentNoUse(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] }] };
@@ -148,6 +162,11 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     for (const s of own) {
       for (const r of s.realServers) {
         const seg = ensureSegmentNoUse(r.rip);
+        if (!byName.has(seg) && interfaces.length >= MAX_INTERFACES) {
+          if (!dips.has(seg)) p.warning(0, '', `director ${did} would need more than ${MAX_INTERFACES} interfaces; ${cidrOfSegment(seg)} is not connected to it`);
+          dips.set(seg, '');
+          continue;
+        }
         const f = ifaceFor(seg);
         if (!dips.has(seg)) {
           // The director's own address on the real-server network (DIP): the VIP if it is there, else a free one.
@@ -167,8 +186,16 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   }
 
   // Real servers: the VIP on lo (DR) or tunl0 (TUN) with the ARP/rp_filter settings; NAT servers route through the director.
+  const byHost = new Map<string, { s: VirtualService; r: RealServer }[]>();
+  for (const s of topologyServices) {
+    for (const r of s.realServers) {
+      const list = byHost.get(r.host) ?? [];
+      list.push({ s, r });
+      byHost.set(r.host, list);
+    }
+  }
   for (const host of rsHosts.values()) {
-    const mine = topologyServices.flatMap((s) => s.realServers.filter((r) => r.host === host.id).map((r) => ({ s, r })));
+    const mine = byHost.get(host.id) ?? [];
     const drVips = [...new Set(mine.filter(({ r }) => r.method === 'dr').map(({ s }) => s.vip).filter((v) => v !== ''))];
     const tunVips = [...new Set(mine.filter(({ r }) => r.method === 'tun').map(({ s }) => s.vip).filter((v) => v !== ''))];
     const interfaces: Interface[] = [{ id: `${host.id}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: drVips.map((v) => `${v}/32`), ...(drVips.length > 0 ? { sysctl: { arpIgnore: 1, arpAnnounce: 2 } } : {}) }];

@@ -290,8 +290,31 @@ export const serviceKey = (c: { protocol?: ServiceProtocol; vip?: string; port?:
 export class IpvsTable {
   readonly services: ParsedService[] = [];
 
+  private readonly byKey = new Map<string, ParsedService>();
+
   find(key: string): ParsedService | undefined {
-    return this.services.find((s) => s.key === key);
+    const s = this.byKey.get(key);
+    return s !== undefined && this.services.includes(s) ? s : undefined;
+  }
+
+  private readonly servers = new WeakMap<ParsedService, Set<string>>();
+
+  private add(s: ParsedService): void {
+    this.services.push(s);
+    this.byKey.set(s.key, s);
+  }
+
+  private serverKeys(s: ParsedService): Set<string> {
+    let set = this.servers.get(s);
+    if (!set) {
+      set = new Set(s.realServers.map((r) => `${r.rip}:${r.port}`));
+      this.servers.set(s, set);
+    }
+    return set;
+  }
+
+  private hasServer(s: ParsedService, rip: string, port: number): boolean {
+    return this.serverKeys(s).has(`${rip}:${port}`);
   }
 
   apply(c: IpvsadmCommand, line: number, text: string, p: Problems): void {
@@ -299,6 +322,7 @@ export class IpvsTable {
     if (op === 'readonly') return;
     if (op === 'C') {
       this.services.length = 0;
+      this.byKey.clear();
       return;
     }
     if (c.protocol === undefined) {
@@ -331,12 +355,15 @@ export class IpvsTable {
       if (c.persistent !== undefined) {
         s.persistence = { timeout: c.persistent, ...(c.netmask !== undefined && c.netmask !== '255.255.255.255' ? { netmask: c.netmask } : {}) };
       }
-      if (!existing) this.services.push(s);
+      if (!existing) this.add(s);
       return;
     }
     if (op === 'D') {
       if (!existing) p.error(line, text, `no virtual service ${key} to delete`);
-      else this.services.splice(this.services.indexOf(existing), 1);
+      else {
+        this.services.splice(this.services.indexOf(existing), 1);
+        this.byKey.delete(key);
+      }
       return;
     }
     // Real-server commands.
@@ -349,7 +376,7 @@ export class IpvsTable {
       p.error(line, text, `real server added to ${key}, which was not created with -A (ipvsadm: "No such service"); the service is created with the default scheduler wlc`);
       s = { key, protocol: c.protocol, vip: c.vip ?? '', port: c.port ?? 0, scheduler: 'wlc', realServers: [], line };
       if (c.fwmark !== undefined) s.fwmark = c.fwmark;
-      this.services.push(s);
+      this.add(s);
     }
     const service = s;
     const method = c.method ?? 'dr';
@@ -358,12 +385,20 @@ export class IpvsTable {
       p.warning(line, text, `real server port ${c.rport} differs from the service port ${service.port}; ${method.toUpperCase()} cannot map ports, the kernel uses ${service.port}`);
       rport = service.port;
     }
-    const at = service.realServers.findIndex((r) => r.rip === c.rip && r.port === rport);
+    // Adds at the end are the common case (a restore file): look there first, then search.
+    const lastRs = service.realServers[service.realServers.length - 1];
+    const at =
+      lastRs !== undefined && lastRs.rip === c.rip && lastRs.port === rport
+        ? service.realServers.length - 1
+        : op === 'a' && !this.hasServer(service, c.rip, rport)
+          ? -1
+          : service.realServers.findIndex((r) => r.rip === c.rip && r.port === rport);
     if (op === 'a') {
       if (at >= 0) {
         p.error(line, text, `real server ${c.rip}:${rport} is already in ${key} (ipvsadm: "Destination already exists"); ignored`);
         return;
       }
+      this.serverKeys(service).add(`${c.rip}:${rport}`);
       service.realServers.push({
         rip: c.rip,
         port: rport,
@@ -381,6 +416,7 @@ export class IpvsTable {
     }
     if (op === 'd') {
       service.realServers.splice(at, 1);
+      this.serverKeys(service).delete(`${c.rip}:${rport}`);
       return;
     }
     const r = service.realServers[at]!;

@@ -37,16 +37,24 @@ const FORWARD: Record<string, ForwardingMethod> = { Masq: 'nat', Route: 'dr', Tu
 export function parseIpvsadmList(text: string, p: Problems = new Problems()): { services: ParsedService[]; problems: Problems } {
   const services: ParsedService[] = [];
   let current: ParsedService | undefined;
-  let thresholds = false;
+  // `--thresholds` replaces the Forward and Weight columns by Uthreshold/Lthreshold; `--stats` and
+  // `--rate` drop the scheduler as well, so they cannot be imported.
+  let mode: 'table' | 'thresholds' | 'counters' = 'table';
+  let noMethodReported = false;
   lines(text).forEach((raw, i) => {
     const line = i + 1;
     const body = raw.trim();
     if (body === '') return;
-    if (/^IP Virtual Server version/.test(body) || /^Prot LocalAddress:Port/.test(body)) return;
-    if (/^->\s+RemoteAddress:Port/.test(body)) {
-      thresholds = /Uthreshold\s+Lthreshold/.test(body);
+    if (/^IP Virtual Server version/.test(body)) return;
+    if (/^Prot LocalAddress:Port/.test(body) || /^->\s+RemoteAddress:Port/.test(body)) {
+      if (/Uthreshold\s+Lthreshold/.test(body)) mode = 'thresholds';
+      else if (/Conns\s+InPkts|CPS\s+InPPS/.test(body)) {
+        mode = 'counters';
+        p.error(line, raw, 'ipvsadm --stats/--rate output has no scheduler, forwarding method or weight; import plain ipvsadm -L -n output');
+      }
       return;
     }
+    if (mode === 'counters') return;
     const f = body.split(/\s+/);
     if (f[0] === '->') {
       if (!current) {
@@ -58,19 +66,35 @@ export function parseIpvsadmList(text: string, p: Problems = new Problems()): { 
         p.error(line, raw, `"${f[1] ?? ''}" is not a numeric ADDRESS:PORT (use ipvsadm -L -n)`);
         return;
       }
-      const method = FORWARD[f[2] ?? ''];
-      if (method === undefined) {
-        p.error(line, raw, `unknown forwarding method "${f[2] ?? ''}" (expected Masq, Route, Tunnel or Local)`);
-        return;
+      let method: ForwardingMethod = 'dr';
+      let weight = 1;
+      let upper = 0;
+      let lower = 0;
+      if (mode === 'thresholds') {
+        if (!/^\d+$/.test(f[2] ?? '') || !/^\d+$/.test(f[3] ?? '') || Number(f[2]) > 65535 || Number(f[3]) > 65535) {
+          p.error(line, raw, `thresholds "${f[2] ?? ''} ${f[3] ?? ''}" are not integers 0-65535`);
+          return;
+        }
+        upper = Number(f[2]);
+        lower = Number(f[3]);
+        if (!noMethodReported) {
+          p.warning(line, raw, '--thresholds output has no forwarding method or weight: real servers are imported as DR with weight 1; import plain ipvsadm -L -n for those');
+          noMethodReported = true;
+        }
+      } else {
+        const m2 = FORWARD[f[2] ?? ''];
+        if (m2 === undefined) {
+          p.error(line, raw, `unknown forwarding method "${f[2] ?? ''}" (expected Masq, Route, Tunnel or Local)`);
+          return;
+        }
+        method = m2;
+        if (f[2] === 'Local') p.warning(line, raw, 'forwarding "Local": the real server is the director itself; imported as DR (-g), as ipvsadm -S saves it');
+        weight = Number(f[3]);
+        if (!/^\d+$/.test(f[3] ?? '') || weight > 65535) {
+          p.error(line, raw, `weight "${f[3] ?? ''}" is not an integer 0-65535`);
+          return;
+        }
       }
-      if (f[2] === 'Local') p.warning(line, raw, 'forwarding "Local": the real server is the director itself; imported as DR (-g), as ipvsadm -S saves it');
-      const weight = Number(f[3]);
-      if (!/^\d+$/.test(f[3] ?? '') || weight > 65535) {
-        p.error(line, raw, `weight "${f[3] ?? ''}" is not an integer 0-65535`);
-        return;
-      }
-      const upper = thresholds ? Number(f[4]) : 0;
-      const lower = thresholds ? Number(f[5]) : 0;
       current.realServers.push({
         rip: m[1]!,
         port: Number(m[2]),

@@ -46,7 +46,8 @@ function run(ns: string, shell: string, script: string, env: Record<string, stri
 }
 
 // A stand-in for ipvsadm that keeps its table in files: -S -n prints it sorted (as ipvsadm does),
-// -C/-R replace it, -e records thresholds, -L -n --thresholds prints them in ipvsadm's layout.
+// -C/-R replace it, -e records thresholds, -L -n --thresholds prints them in ipvsadm 1.31's layout
+// (Uthreshold/Lthreshold replace Forward/Weight; non-zero connection counters, as after traffic).
 const FAKE_IPVSADM = `#!/bin/sh
 set -eu
 d=\${FAKE_IPVS_DIR:?}
@@ -60,12 +61,12 @@ case "$1" in
       grep -v -F -e "$svc $rs " "$d/thr" >"$d/thr.new" || true
       printf '%s %s %s %s\\n' "$svc" "$rs" "$x" "$y" >>"$d/thr.new"; mv "$d/thr.new" "$d/thr" ;;
   -L) echo 'IP Virtual Server version 1.2.1 (size=4096)'
-      echo 'Prot LocalAddress:Port Scheduler Flags'
-      echo '  -> RemoteAddress:Port           Forward Weight Uthreshold Lthreshold ActiveConn InActConn'
-      awk 'NR == FNR { t[$1 " " $2 " " $3] = $4 " " $5; next }
+      echo 'Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn'
+      echo '  -> RemoteAddress:Port'
+      awk 'FILENAME ~ /thr$/ { t[$1 " " $2 " " $3] = $4 " " $5; next }
            $1 == "-A" { printf "%-4s %s %s\\n", ($2 == "-t" ? "TCP" : "UDP"), $3, $5 }
            $1 == "-a" { k = $2 " " $3 " " $5; split((k in t) ? t[k] : "0 0", v, " ")
-                        printf "  -> %-28s %-7s %-6d %-10u %-10u %-10u %-10u\\n", $5, "Masq", $8, v[1], v[2], 0, 0 }' "$d/thr" "$d/rules" ;;
+                        printf "  -> %-28s %-10u %-10u %-10u %-10u\\n", $5, v[1], v[2], 3, 9 }' "$d/thr" "$d/rules" ;;
   *) echo "fake ipvsadm: unsupported $*" >&2; exit 2 ;;
 esac
 `;
@@ -149,6 +150,25 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
       expect(go('rollback.sh').out.trim()).toBe('nothing to roll back');
     });
   }
+
+  it('an apply that fails half-way says so, and rollback undoes what it did', () => {
+    const t = clone(loadExample('dr-lab'));
+    // An interface the namespace does not have: its sysctl fails after the `all` settings changed.
+    (t.hosts.find((h) => h.id === 'rs1')!.interfaces as Topology['hosts'][number]['interfaces'][number][]).push({ id: 'rs1-eth9', name: 'eth9', kind: 'ethernet', segment: null, addresses: [], sysctl: { arpIgnore: 1 } });
+    const dir = join(work, 'rs-fail');
+    writeHost(t, 'rs1', dir);
+    const env = { LVSD_STATE_DIR: join(dir, 'state') };
+    const r = run(NS_RS, 'sh', join(dir, 'apply.sh'), env);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/apply\.sh: stopped by an error after [1-9]\d* change\(s\); rollback\.sh restores the saved state/);
+    expect(sh('ip', 'netns', 'exec', NS_RS, 'sysctl', '-n', 'net.ipv4.conf.all.arp_ignore').trim()).toBe('1');
+    const back = run(NS_RS, 'sh', join(dir, 'rollback.sh'), env);
+    expect(back.code, back.out).toBe(0);
+    expect(sh('ip', 'netns', 'exec', NS_RS, 'sysctl', '-n', 'net.ipv4.conf.all.arp_ignore').trim()).toBe('0');
+    const missing = run(NS_RS, 'sh', join(dir, 'verify.sh'), { ...env, LVSD_SYSCTL: '/nonexistent/sysctl' });
+    expect(missing.code).toBe(2);
+    expect(missing.out).toContain('verify.sh: command not found: /nonexistent/sysctl (install it or set LVSD_SYSCTL)');
+  });
 
   it('NAT director with thresholds: apply, verify, re-apply, drift detected, rollback', () => {
     const t = clone(loadExample('nat-lab')) as { services: { realServers: { upperThreshold?: number; lowerThreshold?: number }[] }[] } & Topology;

@@ -115,13 +115,13 @@ describe('the seed article', () => {
 });
 
 describe('ipvsadm -L -n', () => {
-  it('reads services, flags, persistence, mask, thresholds, Masq/Route/Tunnel/Local and trailing pad spaces', () => {
-    const r = importIpvsadmList(fixture('list-thresholds.txt'));
+  it('reads services, flags, persistence, mask, Masq/Route/Tunnel/Local and trailing pad spaces', () => {
+    const r = importIpvsadmList(fixture('list.txt'));
     expect(errors(r)).toEqual([]);
     const [web, dns, tls, mark] = r.topology.services;
     expect(web).toMatchObject({ protocol: 'tcp', vip: '10.0.0.80', port: 80, scheduler: 'wlc', persistence: { timeout: 600, netmask: '255.255.255.0' } });
     expect(web!.realServers).toMatchObject([
-      { rip: '10.1.0.11', port: 80, method: 'dr', weight: 2, upperThreshold: 100, lowerThreshold: 50 },
+      { rip: '10.1.0.11', port: 80, method: 'dr', weight: 2 },
       { rip: '10.1.0.12', port: 80, method: 'dr', weight: 0 },
     ]);
     expect(dns).toMatchObject({ protocol: 'udp', port: 53, scheduler: 'rr', realServers: [{ rip: '10.2.0.11', port: 5353, method: 'nat' }] });
@@ -130,7 +130,21 @@ describe('ipvsadm -L -n', () => {
     expect(r.problems.some((p) => p.line === 11 && /Local/.test(p.message))).toBe(true);
     expectLoadable(r);
   });
-  it('reports non-numeric output and garbage lines', () => {
+  it('reads --thresholds output (Uthreshold/Lthreshold replace Forward/Weight) and says what it lacks', () => {
+    const r = importIpvsadmList(fixture('list-thresholds.txt'));
+    expect(errors(r)).toEqual([]);
+    expect(r.topology.services[0]!.realServers).toMatchObject([
+      { rip: '192.168.1.180', port: 80 },
+      { rip: '192.168.1.181', port: 80, upperThreshold: 10000 },
+      { rip: '192.168.1.182', port: 80, upperThreshold: 10000, lowerThreshold: 100 },
+    ]);
+    expect(r.topology.services[0]!.realServers[0]!.upperThreshold).toBeUndefined();
+    expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'warning', line: 5, message: expect.stringContaining('no forwarding method or weight') }));
+    expectLoadable(r);
+  });
+  it('refuses --stats output, non-numeric output and garbage lines', () => {
+    const stats = importIpvsadmList('IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n  -> RemoteAddress:Port\nTCP  10.0.0.1:80 5 10 0 600 0\n');
+    expect(errors(stats).map((p) => p.line)).toEqual([2]);
     const r = importIpvsadmList('TCP  www.example.com:http wlc\n  -> web1:http Route 1 0 0\nhello\n');
     expect(errors(r).map((p) => p.line)).toEqual([1, 2, 3]);
     expectLoadable(r);
