@@ -6,6 +6,7 @@ import type { BenchTable } from '../../scripts/bench.ts';
 import { generateTopology } from '../../shared/model/generate.ts';
 import { RULES, validate } from '../../shared/validation/index.ts';
 import { buildContext } from '../../shared/validation/context.ts';
+import type { Host, RealServer, Topology } from '../../shared/model/types.ts';
 
 const TARGET_MS: Readonly<Record<number, number>> = { 1000: 10, 5000: 60 };
 
@@ -23,6 +24,30 @@ function measure(fn: () => void, runs: number): { median: number; min: number; m
 }
 
 const ms = (v: number): string => v.toFixed(2);
+
+/**
+ * Worst case for the checker: every host on one /16 segment, one DR service over all of them, and
+ * every real server misconfigured (no VIP, ARP not suppressed, no gateway, duplicate addresses), so
+ * every rule reports on every host and all the fix suggestions are computed.
+ */
+function flatBroken(n: number): Topology {
+  const hosts: Host[] = [
+    { id: 'client', name: 'client', role: 'client', interfaces: [{ id: 'client-eth0', name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: ['10.0.255.1/16'] }] },
+    { id: 'lb', name: 'lb', role: 'director', interfaces: [{ id: 'lb-eth0', name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: ['10.0.255.2/16', '10.0.255.100/16'] }] },
+  ];
+  const realServers: RealServer[] = [];
+  for (let i = 0; i < n - 2; i++) {
+    const ip = `10.0.${(i >> 8) & 255}.${(i & 255) === 0 ? 1 : i & 255}`;
+    hosts.push({ id: `rs${i}`, name: `rs${i}`, role: 'real-server', interfaces: [{ id: `rs${i}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: [`${ip}/16`] }], gateway: '10.0.255.254' });
+    realServers.push({ id: `web-rs${i}`, host: `rs${i}`, rip: ip, port: 8080, method: 'dr', weight: 1 });
+  }
+  return {
+    name: 'flat, broken',
+    segments: [{ id: 'flat', name: 'flat', cidr: '10.0.0.0/16' }],
+    hosts,
+    services: [{ id: 'web', director: 'lb', protocol: 'tcp', vip: '10.0.255.100', port: 80, scheduler: 'wlc', realServers }],
+  };
+}
 
 export default async function (): Promise<BenchTable[]> {
   const rows: (string | number)[][] = [];
@@ -52,12 +77,25 @@ export default async function (): Promise<BenchTable[]> {
       for (const r of timed.sort((a, b) => b.t - a.t).slice(0, 8)) perRule.push([r.id, ms(r.t)]);
     }
   }
+  const worst: (string | number)[][] = [];
+  for (const hosts of [1000, 5000]) {
+    const t = flatBroken(hosts);
+    const problems = validate(t).length;
+    const m = measure(() => validate(t), hosts >= 5000 ? 11 : 21);
+    worst.push([hosts, problems, ms(m.median), ms(m.min), ms(m.max)]);
+  }
   return [
     {
       title: 'Validation: full rule check of a generated design',
       columns: ['hosts', 'services', 'real servers', 'runs', 'median ms', 'min ms', 'max ms', 'target ms', 'target', 'problems'],
       rows,
-      note: 'Designs from shared/model/generate.ts (valid, so every rule runs to completion). Median of the runs after 5 warm-up runs.',
+      note: 'Designs from shared/model/generate.ts (valid, so every rule runs to completion). Median of the runs after 5 warm-up runs; on a loaded machine compare the min column too.',
+    },
+    {
+      title: 'Validation: worst case — one segment, every real server broken',
+      columns: ['hosts', 'problems', 'median ms', 'min ms', 'max ms'],
+      rows: worst,
+      note: 'No target: shows that time grows linearly with the design even when every rule reports on every host (5x hosts ≈ 5x time).',
     },
     {
       title: 'Validation: slowest rules on 5,000 hosts',

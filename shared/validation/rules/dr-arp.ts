@@ -1,5 +1,6 @@
 import type { Finding, Rule } from '../rule.ts';
 import { serviceLabel } from '../describe.ts';
+import { clientsAndRoutersOn } from '../suggest.ts';
 import { arpSettings, arpSuppressed, eachServerPair, vipCarriers } from '../paths.ts';
 
 /** DR real servers must neither answer nor announce ARP for the VIP. */
@@ -28,7 +29,7 @@ export const drArp: Rule = {
         for (const f of ctx.ifacesOn(h, s)) {
           if (arpSuppressed(h, f)) continue;
           done.add(h.host.id);
-          const others = s.ifaces.filter((g) => g.host !== h && g.host !== d && (g.host.host.role === 'client' || g.host.host.role === 'router')).map((g) => g.host.host.name);
+          const others = clientsAndRoutersOn(s).filter((g) => g.host !== h && g.host !== d).slice(0, 3).map((g) => g.host.host.name);
           out.push({
             message:
               `${h.host.name} (a DR real server of ${serviceLabel(r.service)}) has the VIP ${r.service.service.vip} on ${carriers[0]!.iface.name} but ${arpSettings(h, f)} on ${f.iface.name}: it answers ARP requests for the VIP on segment ${s.segment.name}` +

@@ -1,4 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
+import { clientsAndRoutersOn } from '../suggest.ts';
 import { arpSettings, arpSuppressed, eachServerPair, vipCarriers } from '../paths.ts';
 
 /** A client next to a DR real server that answers ARP for the VIP gets the wrong MAC. */
@@ -25,7 +26,7 @@ export const drClientArp: Rule = {
         done.add(key);
         const f = ctx.ifacesOn(h, s).find((g) => !arpSuppressed(h, g));
         if (!f) continue;
-        const exposed = s.ifaces.find((g) => g.host !== h && (g.host.host.role === 'client' || g.host.host.role === 'router') && ctx.onLinkIface(g.host, vip) !== undefined);
+        const exposed = clientsAndRoutersOn(s).find((g) => g.host !== h && ctx.onLinkIface(g.host, vip) !== undefined);
         if (!exposed) continue;
         out.push({
           message: `${exposed.host.host.name} is on segment ${s.segment.name} with ${h.host.name} and has the VIP ${r.service.service.vip} on-link, so it ARPs for it there; ${h.host.name} (${arpSettings(h, f)} on ${f.iface.name}) answers, and ${exposed.host.host.name}'s requests go straight to ${h.host.name} instead of the director ${d.host.name}.`,

@@ -2,7 +2,7 @@ import type { Finding, Rule } from '../rule.ts';
 import { ip } from '../context.ts';
 import { serviceLabel } from '../describe.ts';
 import { clientTargets, eachServerPair } from '../paths.ts';
-import { suggestGateway } from './gateway-not-on-link.ts';
+import { suggestGateway } from '../suggest.ts';
 
 /** DR replies should not go through the director. */
 export const drReplyViaDirector: Rule = {

@@ -1,7 +1,7 @@
 import type { Finding, Rule } from '../rule.ts';
 import { ip } from '../context.ts';
 import { andList } from '../describe.ts';
-import { suggestAddress } from './outside-segment.ts';
+import { suggestAddress } from '../suggest.ts';
 
 /** Two interfaces on one segment must not carry the same address. */
 export const duplicateAddress: Rule = {

@@ -1,5 +1,6 @@
 import type { Finding, Rule } from '../rule.ts';
-import type { CheckContext, HostInfo } from '../context.ts';
+import type { HostInfo } from '../context.ts';
+import { suggestGateway } from '../suggest.ts';
 import { ip } from '../context.ts';
 import { formatIPv4, parseIPv4 } from '../../addressing/ipv4.ts';
 
@@ -11,17 +12,6 @@ export function hostSubnets(h: HostInfo): string[] {
     for (const a of f.addresses) if (a.cidr && a.cidr.prefix > 0) out.push(`${formatIPv4(a.cidr.network)}/${a.cidr.prefix}`);
   }
   return out;
-}
-
-/** A forwarding host (router or director with ip_forward) on one of `h`'s segments, to suggest as gateway. */
-export function suggestGateway(ctx: CheckContext, h: HostInfo, exclude?: HostInfo): string | null {
-  for (const s of h.segments) {
-    for (const f of s.ifaces) {
-      if (f.host === h || f.host === exclude || f.host.host.sysctl?.ipForward !== true) continue;
-      for (const a of f.addresses) if (a.cidr && !h.addresses.has(a.cidr.value) && ctx.onLinkIface(h, a.cidr.value)) return ip(a.cidr.value);
-    }
-  }
-  return null;
 }
 
 /** The next hops a host is configured with: its default gateway and the `via` of its routes. */

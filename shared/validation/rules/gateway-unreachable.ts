@@ -1,6 +1,7 @@
 import type { Finding, Rule } from '../rule.ts';
 import { ip } from '../context.ts';
-import { nextHopsOf, suggestGateway } from './gateway-not-on-link.ts';
+import { nextHopsOf } from './gateway-not-on-link.ts';
+import { suggestGateway } from '../suggest.ts';
 
 /** Somebody on the segment must own the gateway address, and forward. */
 export const gatewayUnreachable: Rule = {

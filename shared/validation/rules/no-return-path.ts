@@ -2,7 +2,7 @@ import type { Finding, Rule } from '../rule.ts';
 import { ip } from '../context.ts';
 import { serviceLabel } from '../describe.ts';
 import { clientTargets, eachServerPair } from '../paths.ts';
-import { suggestGateway } from './gateway-not-on-link.ts';
+import { suggestGateway } from '../suggest.ts';
 
 /** DR and TUN real servers answer clients directly and need a route to them. */
 export const noReturnPath: Rule = {

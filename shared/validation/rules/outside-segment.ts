@@ -1,13 +1,6 @@
 import type { Finding, Rule } from '../rule.ts';
-import { formatIPv4, nextFreeAddress } from '../../addressing/ipv4.ts';
-import type { SegmentInfo } from '../context.ts';
-
-/** A free address to suggest on a segment (only computed when a problem is reported). */
-export function suggestAddress(s: SegmentInfo): string | null {
-  if (!s.cidr) return null;
-  const used = [...s.owners.keys()].map((v) => `${formatIPv4(v)}/32`);
-  return nextFreeAddress(`${formatIPv4(s.cidr.network)}/${s.cidr.prefix}`, used);
-}
+import { formatIPv4 } from '../../addressing/ipv4.ts';
+import { suggestAddress } from '../suggest.ts';
 
 /** An interface address must lie inside the subnet of the segment the interface is plugged into. */
 export const outsideSegment: Rule = {

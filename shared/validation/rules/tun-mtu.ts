@@ -41,13 +41,15 @@ export const tunMtu: Rule = {
       const inner = outer - IPIP_OVERHEAD;
       const big = tun.filter((r) => ownMtu(r.host!) > inner);
       if (big.length === 0) continue;
-      const names = [...new Set(big.map((r) => r.host!.host.name))];
+      const byName = new Map<string, string>();
+      for (const r of big) if (!byName.has(r.host!.host.name)) byName.set(r.host!.host.name, r.rs.host);
+      const names = [...byName.keys()];
       out.push({
         message:
           `Service ${serviceLabel(s)} uses TUN: each request gets a ${IPIP_OVERHEAD}-byte IPIP header, so a ${outer}-byte packet from a client becomes ${outer + IPIP_OVERHEAD} bytes and does not fit ${d.host.name}'s ${outer}-byte link. ` +
           `The real servers (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}) advertise a TCP MSS based on their ${ownMtu(big[0]!.host!)}-byte MTU, so large requests depend on ICMP "fragmentation needed", which firewalls often block.`,
         fix: `Set the MTU of the real servers' interfaces to ${inner} (or clamp the TCP MSS to ${inner - 40} with iptables -t mangle -A OUTPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss ${inner - 40}).`,
-        refs: [s.service.id, ...names.map((n) => big.find((r) => r.host!.host.name === n)!.rs.host)],
+        refs: [s.service.id, ...byName.values()],
       });
     }
     return out;
