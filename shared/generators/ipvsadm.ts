@@ -42,9 +42,12 @@ export function serviceLine(s: VirtualService, field: string): string {
   }
   const flags = (s.schedulerFlags ?? []).map((f, i) => safeSchedulerFlag(f, `${field}.schedulerFlags[${i}]`));
   if (flags.length > 0) {
-    // ipvsadm prints the flags by bit: fallback (flag-1) before port (flag-2).
-    const rank = (f: string) => (f.endsWith('fallback') ? 0 : 1);
-    parts.push('-b', [...new Set(flags)].sort((a, b) => rank(a) - rank(b)).join(','));
+    // The kernel keeps bits, and ipvsadm names them after the scheduler: `sh-fallback`/`sh-port` for
+    // sh, `mh-…` for mh, `flag-1`/`flag-2` otherwise, fallback (bit 1) before port (bit 2).
+    const bits = new Set(flags.map((f) => (f.endsWith('fallback') ? 1 : 2)));
+    const prefix = s.scheduler === 'sh' || s.scheduler === 'mh' ? s.scheduler : null;
+    const name = (bit: number) => (prefix ? `${prefix}-${bit === 1 ? 'fallback' : 'port'}` : `flag-${bit}`);
+    parts.push('-b', [...bits].sort().map(name).join(','));
   }
   return parts.join(' ');
 }

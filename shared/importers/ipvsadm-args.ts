@@ -229,7 +229,9 @@ export function parseIpvsadmArgs(tokens: readonly string[], line: number, text: 
         const flags: SchedulerFlag[] = [];
         for (const f of value!.split(',')) {
           if ((SCHEDULER_FLAGS as readonly string[]).includes(f)) flags.push(f as SchedulerFlag);
-          else p.error(line, text, `unknown scheduler flag "${f}" (known: ${SCHEDULER_FLAGS.join(', ')})`);
+          // ipvsadm prints the bits as flag-1/flag-2 for schedulers other than sh and mh.
+          else if (f === 'flag-1' || f === 'flag-2') flags.push(f === 'flag-1' ? 'sh-fallback' : 'sh-port');
+          else p.error(line, text, `unknown scheduler flag "${f}" (known: ${SCHEDULER_FLAGS.join(', ')}, flag-1, flag-2)`);
         }
         cmd.flags = flags;
         break;

@@ -46,6 +46,13 @@ describe('ipvsadm -S -n format', () => {
     ]);
     expect(renderIpvsadmRules(t, 'nobody')).toBe('');
   });
+  it('names scheduler flags the way ipvsadm prints them for the scheduler (so verify and re-apply agree)', () => {
+    const t = withServices([
+      { id: 'm', director: 'director', protocol: 'tcp', vip: '10.0.0.1', port: 80, scheduler: 'mh', schedulerFlags: ['sh-port', 'mh-fallback'], realServers: [] },
+      { id: 'w', director: 'director', protocol: 'tcp', vip: '10.0.0.1', port: 81, scheduler: 'wrr', schedulerFlags: ['sh-fallback'], realServers: [] },
+    ]);
+    expect(renderIpvsadmRules(t, 'director')).toBe('-A -t 10.0.0.1:80 -s mh -b mh-fallback,mh-port\n-A -t 10.0.0.1:81 -s wrr -b flag-1\n');
+  });
   it('thresholds go into apply.sh as ipvsadm -e and are verified with -Ln --thresholds', () => {
     const t = withServices([
       { id: 'a', director: 'director', protocol: 'tcp', vip: '172.16.111.123', port: 80, scheduler: 'wlc', realServers: [rs('a1', '192.168.111.101', 8080, 'nat', 2, { upperThreshold: 100, lowerThreshold: 50 })] },
