@@ -54,7 +54,7 @@ export const run: CliCommand = async (argv, io) => {
   const result = importConfig(kind as ImportKind, text, name.slice(0, 256));
   io.stdout(serializeDesignFile(makeDesignFile(result.topology, result.layout)));
   for (const p of result.problems) {
-    io.stderr(`${label}:${p.line}: ${p.severity}: ${p.message}\n${p.text ? `    ${p.text}\n` : ''}`);
+    io.stderr(`${label}${p.line > 0 ? `:${p.line}` : ''}: ${p.severity}: ${p.message}\n${p.text ? `    ${p.text}\n` : ''}`);
   }
   const errors = result.problems.filter((p) => p.severity === 'error').length;
   const warnings = result.problems.length - errors;
