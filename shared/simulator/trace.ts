@@ -291,17 +291,20 @@ function classify(ctx: SimContext, s: SimState, reason: FaultId, hostId: HostId,
   const svc = ctx.service;
   if (ctx.client.id === svc.director && reason !== 'no-real-server' && reason !== 'all-quiesced') return 'client-on-director';
   const rs = s.conn?.rs;
-  if (phase === 'request' && rs && hostId === rs.host && (rs.method === 'dr' || rs.method === 'tun') && reason !== 'no-ipip-tunnel' && reason !== 'rp-filter') {
-    const h = ctx.net.hosts.get(hostId);
-    if (h && !h.local.has(ctx.vip)) return 'missing-vip-on-rs';
-  }
   if (phase === 'request' && rs && rs.method === 'dr' && hostId === svc.director && (reason === 'arp-unanswered' || reason === 'no-route')) return 'dr-no-l2-path';
+  // Once IPVS sent the request on, a DR/TUN real server without the VIP is the root cause of
+  // whatever happens next (dropped there, or forwarded around until the TTL runs out).
+  if (phase === 'request' && rs && (rs.method === 'dr' || rs.method === 'tun') && !['no-ipip-tunnel', 'rp-filter', 'martian-source', 'arp-unanswered'].includes(reason)) {
+    const h = ctx.net.hosts.get(rs.host);
+    if (h && !h.local.has(ctx.vip) && s.steps.some((x) => x.place.kind === 'host' && x.place.host === rs.host)) return 'missing-vip-on-rs';
+  }
   if (phase === 'request' && !s.conn && pkt && pkt.ip.dst === svc.vip) {
     const dir = ctx.net.hosts.get(svc.director);
     if (dir && !dir.local.has(ctx.vip) && (reason === 'arp-unanswered' || reason === 'no-route')) return 'vip-not-on-director';
   }
   if (phase === 'reply' && rs?.method === 'nat' && reason === 'unexpected-reply' && pkt && pkt.ip.src === rs.rip) return 'nat-reply-bypasses-director';
   if (phase === 'reply' && rs?.method === 'nat' && reason === 'not-for-this-host' && hostId === svc.director) return 'no-ip-forward';
+  if (phase === 'reply' && rs && reason === 'no-route' && hostId === rs.host) return 'rs-no-route-back';
   return reason;
 }
 
@@ -350,6 +353,11 @@ function explain(ctx: SimContext, s: SimState, fault: FaultId, detail: Narration
       return n(
         `${detail.en} The client runs on the director itself: its request leaves with the VIP as source, and a DR/TUN real server owns the VIP too — it drops the request as a martian or answers to itself, so nothing comes back. Test from a separate client host.`,
         `${detail.zh} 客户端就运行在调度器上：请求以 VIP 为源地址发出，而 DR/TUN 真实服务器自己也拥有 VIP——它要么把请求当作火星包丢弃，要么把回复发给自己，客户端什么也收不到。请从单独的客户端主机测试。`,
+      );
+    case 'rs-no-route-back':
+      return n(
+        `${detail.en} The real server needs a route back to the client: ${rs?.method === 'nat' ? `in LVS-NAT its default gateway must be the director's DIP` : 'a default gateway towards the clients (not through the director)'}. Fix: set ${rsName}'s gateway.`,
+        `${detail.zh} 真实服务器需要回到客户端的路由：${rs?.method === 'nat' ? 'LVS-NAT 中它的默认网关必须是调度器的 DIP' : '一个通往客户端的默认网关（不经过调度器）'}。修复：设置 ${rsName} 的网关。`,
       );
     case 'arp-race':
       return n(
@@ -794,7 +802,8 @@ function localIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'local-
     st = { ...emit(st, { kind: 'rewrite', phase: work.phase, place: hostPlace(host.id), pkt: p2, hook: 'LOCAL_IN', conn: connEntry(ctx, nc), narration: n(`IPVS rewrites the reply's source back to ${ctx.service.vip}:${vport} at LOCAL_IN (the client is this host).`, `IPVS 在 LOCAL_IN 把回复的源地址改回 ${ctx.service.vip}:${vport}（客户端就是本机）。`) }), conn: nc };
     return push(st, { op: 'deliver', host: host.id, pkt: p2, phase: work.phase, iface: work.iface });
   }
-  if (work.phase === 'request' && !st.conn && findService(ctx, host.id, pkt)) return push(st, { op: 'ipvs', host: host.id, pkt, phase: work.phase, iface: work.iface });
+  const again = st.conn && pkt.ip.src === ip(st.conn.cip) && pkt.l4.sport === st.conn.cport;
+  if (work.phase === 'request' && (!st.conn || again) && findService(ctx, host.id, pkt)) return push(st, { op: 'ipvs', host: host.id, pkt, phase: work.phase, iface: work.iface });
   return push(st, { op: 'deliver', host: host.id, pkt, phase: work.phase, iface: work.iface });
 }
 
@@ -805,6 +814,20 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
   const place = hostPlace(host.id, work.iface ?? undefined);
   let rs: RealServer | undefined;
   let reused = false;
+  const existing = s.conn && pkt.ip.src === ip(s.conn.cip) && pkt.l4.sport === s.conn.cport ? s.conn : null;
+  if (existing) {
+    // ip_vs_in finds the entry and forwards the packet to the same real server again.
+    const st0 = emit(s, {
+      kind: 'schedule',
+      phase: work.phase,
+      place,
+      packet: null,
+      conn: connEntry(ctx, existing),
+      severity: 'warning',
+      narration: n(`The same request reaches IPVS on ${H} again: it finds the existing connection entry and forwards it to ${hname(ctx, existing.rs.host)} once more — the packet is going round in a loop.`, `同一个请求再次到达 ${H} 上的 IPVS：它找到已有的连接表项，再次转发给 ${hname(ctx, existing.rs.host)}——包在环路中打转。`),
+    });
+    return forwardTo(ctx, st0, work, host, existing, push);
+  }
   if (ctx.flow.realServer !== undefined) {
     rs = svc.realServers.find((r) => r.id === ctx.flow.realServer);
   } else {
@@ -841,6 +864,16 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
         ? n(`IPVS matches ${svc.vip}:${svc.port}; the real server ${rsHost} (${rs.rip}) is chosen by hand for this run${warnQuiesced ? ' — its weight is 0, the kernel would never pick it for a new connection' : ''}; a connection entry is created.`, `IPVS 匹配到 ${svc.vip}:${svc.port}；本次手动选择真实服务器 ${rsHost}（${rs.rip}）${warnQuiesced ? '——它的权重为 0，内核不会为新连接选它' : ''}；创建连接表项。`)
         : n(`IPVS matches the virtual service ${svc.vip}:${svc.port}; the ${svc.scheduler} scheduler picks ${rsHost} (${rs.rip}, ${methodName(rs.method)})${reused ? ' from the persistence template' : ''} and records the connection.`, `IPVS 匹配到虚拟服务 ${svc.vip}:${svc.port}；${svc.scheduler} 调度算法选中 ${rsHost}（${rs.rip}，${methodName(rs.method)}）${reused ? '（来自持久化模板）' : ''}，并记录该连接。`),
   });
+  return forwardTo(ctx, st, work, host, conn, push);
+}
+
+/** IPVS transmits the request to the connection's real server by its forwarding method. */
+function forwardTo(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>, host: NetHost, conn: Conn, push: Push): SimState {
+  const pkt = work.pkt;
+  const H = host.name;
+  const place = hostPlace(host.id, work.iface ?? undefined);
+  const rs = conn.rs;
+  let st = s;
   const letter = letterFor(ctx, st, 'ipvs-rewrite');
   const rip = parseIPv4(rs.rip) ?? 0;
   if (rs.method === 'nat') {
@@ -1011,7 +1044,10 @@ export function finish(ctx: SimContext, state: SimState): Trace {
     const last = state.steps[state.steps.length - 1];
     const delivered = last?.kind === 'deliver' && last.phase === 'reply';
     if (!delivered) {
-      outcome = { status: 'broken', fault: 'step-limit', at: last?.place ?? { kind: 'host', host: ctx.client.id }, narration: n(`The simulation stopped after ${state.steps.length} steps without finishing — the packet is probably looping.`, `模拟在 ${state.steps.length} 步后停止仍未结束——包可能在环路中循环。`) };
+      const at = last?.place ?? { kind: 'host' as const, host: ctx.client.id };
+      const detail = n(`The simulation stopped after ${state.steps.length} steps without finishing — the packet is probably looping.`, `模拟在 ${state.steps.length} 步后停止仍未结束——包可能在环路中循环。`);
+      const fault = classify(ctx, state, 'step-limit', at.kind === 'host' ? at.host : at.from.host, null, last?.phase ?? 'request');
+      outcome = { status: 'broken', fault, at, narration: explain(ctx, state, fault, detail) };
     } else if (!state.conn) {
       const fault: FaultId = state.arpRace ? 'arp-race' : 'vip-not-on-director';
       const detail = n(`The client got an answer, but the request never passed through IPVS on the director: a real server took the VIP's traffic directly, so there is no load balancing.`, `客户端得到了回复，但请求从未经过调度器上的 IPVS：真实服务器直接接收了 VIP 的流量，没有负载均衡。`);
@@ -1050,7 +1086,7 @@ export function finish(ctx: SimContext, state: SimState): Trace {
 export function simulate(topology: Topology | Network, flow: Flow, options: SimulateOptions = {}): Trace {
   const p = prepare(topology, flow, options);
   if ('error' in p) return p.error;
-  const maxSteps = Math.max(10, options.maxSteps ?? 400);
+  const maxSteps = Math.max(10, options.maxSteps ?? 1000);
   let state = p.state;
   while (state.queue.length > 0 && !state.outcome && state.steps.length < maxSteps) state = step(state, p.ctx);
   return finish(p.ctx, state);

@@ -205,6 +205,7 @@ export interface TraceStep {
  */
 export type FaultId =
   | 'nat-reply-bypasses-director'
+  | 'rs-no-route-back'
   | 'arp-race'
   | 'arp-announce'
   | 'all-quiesced'
@@ -271,7 +272,7 @@ export interface Flow {
 export interface SimulateOptions {
   /** Seed of the injected RNG (source port, ARP reply races, `twos`). Same seed → same trace. */
   readonly seed?: number;
-  /** Safety limit on the number of steps (routing loops end here). 400 when absent. */
+  /** Safety limit on the number of steps (a routing loop usually ends earlier, when the TTL runs out). 1000 when absent. */
   readonly maxSteps?: number;
 }
 
