@@ -36,6 +36,11 @@ export interface Workload {
   readonly arrival?: 'uniform' | 'poisson';
   /** Seconds a TCP connection stays ESTABLISHED (active): a number, or a seeded uniform range. 10 by default. */
   readonly activeSeconds?: number | { readonly min: number; readonly max: number };
+  /**
+   * Seconds between a TCP connection's first packet and ESTABLISHED (the handshake). Until then the
+   * kernel counts it in InActConn. 0 by default (established at once).
+   */
+  readonly synSeconds?: number;
   /** Seconds a closed TCP connection lingers in InActConn (IPVS `tcpfin` timeout). 120 by default. */
   readonly finSeconds?: number;
   /** Seconds a UDP connection lives after its last packet (IPVS `udp` timeout). 300 by default. */
@@ -145,6 +150,7 @@ class EventHeap {
 
 const END_ACTIVE = 0;
 const EXPIRE = 1;
+const ESTABLISH = 2;
 
 /**
  * Runs `workload` against the scheduler of `serviceId` (an id or `VIP:PORT`) and reports how the
@@ -162,6 +168,7 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
   const sched = IpvsScheduler.forService(svc, { rng });
   const udp = (workload.protocol ?? (svc.protocol === 'udp' ? 'udp' : 'tcp')) === 'udp';
   const fin = Math.max(0, workload.finSeconds ?? 120);
+  const syn = Math.max(0, workload.synSeconds ?? 0);
   const udpT = Math.max(0, workload.udpSeconds ?? 300);
   const act = workload.activeSeconds ?? 10;
   const actMin = typeof act === 'number' ? act : act.min;
@@ -190,6 +197,7 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
   const connDest: (DestView | null)[] = new Array<DestView | null>(N).fill(null);
   const connTemplate = new Float64Array(N).fill(-1);
   const connActive = new Uint8Array(N);
+  const connLife = new Float64Array(syn > 0 ? N : 0);
   const heap = new EventHeap(Math.min(N, 1 << 20) * 2);
   const events = [...(workload.events ?? [])].sort((a, b) => a.at - b.at);
   let nextEvent = 0;
@@ -200,7 +208,7 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
   let unscheduled = 0;
 
   const lastArrival = N > 0 ? (N - 1) / rate : 0;
-  const horizon = lastArrival + (udp ? udpT : actMin + actSpan + fin);
+  const horizon = lastArrival + (udp ? udpT : syn + actMin + actSpan + fin);
   const sampleCount = Math.max(2, Math.trunc(workload.samples ?? 50));
   const sampleEvery = horizon > 0 ? horizon / (sampleCount - 1) : 1;
   let nextSample = 0;
@@ -224,7 +232,8 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
       const ts = nextSample <= t ? nextSample : Infinity;
       const m = Math.min(te, tv, ts);
       if (m > t || m === Infinity) break;
-      if (ts === m) {
+      // Events at the same instant happen before the sample is taken.
+      if (ts === m && te > m && tv > m) {
         takeSample(ts);
         nextSample += sampleEvery;
         continue;
@@ -242,12 +251,17 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
         continue;
       }
       const payload = heap.pop();
-      const i = payload >>> 1;
+      const i = payload >>> 2;
       const d = connDest[i]!;
-      if ((payload & 1) === END_ACTIVE) {
+      const kind = payload & 3;
+      if (kind === ESTABLISH) {
+        sched.establish(d);
+        connActive[i] = 1;
+        heap.push(m + connLife[i]!, (i << 2) | END_ACTIVE);
+      } else if (kind === END_ACTIVE) {
         sched.deactivate(d);
         connActive[i] = 0;
-        heap.push(m + fin, (i << 1) | EXPIRE);
+        heap.push(m + fin, (i << 2) | EXPIRE);
       } else {
         sched.release(d, connActive[i] === 1, connTemplate[i]!);
         connActive[i] = 0;
@@ -273,12 +287,17 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
     counts.set(d.id, (counts.get(d.id) ?? 0) + 1);
     connDest[i] = d;
     connTemplate[i] = sched.lastTemplateKey;
-    if (udp) heap.push(t + udpT, (i << 1) | EXPIRE);
+    if (udp) heap.push(t + udpT, (i << 2) | EXPIRE);
     else {
-      sched.establish(d);
-      connActive[i] = 1;
       const life = actMin + (actSpan > 0 ? (rng.nextU32() / 4294967296) * actSpan : 0);
-      heap.push(t + life, (i << 1) | END_ACTIVE);
+      if (syn > 0) {
+        connLife[i] = life;
+        heap.push(t + syn, (i << 2) | ESTABLISH);
+      } else {
+        sched.establish(d);
+        connActive[i] = 1;
+        heap.push(t + life, (i << 2) | END_ACTIVE);
+      }
     }
   }
   advance(Math.max(horizon, t) + 1e-9);

@@ -215,6 +215,15 @@ describe('simulateConnections', () => {
     expect(end.inactive).toEqual([0, 0]);
   });
 
+  it('a connection counts as inactive until the handshake completes', () => {
+    const r = simulateConnections(topo(svc('rr', [1])), 's', { connections: 1, synSeconds: 10, activeSeconds: 10, finSeconds: 10, samples: 31 });
+    const at = (t: number) => r.timeline.find((x) => x.t >= t)!;
+    expect(at(5)).toMatchObject({ active: [0], inactive: [1] });
+    expect(at(15)).toMatchObject({ active: [1], inactive: [0] });
+    expect(at(25)).toMatchObject({ active: [0], inactive: [1] });
+    expect(r.timeline[r.timeline.length - 1]).toMatchObject({ active: [0], inactive: [0] });
+  });
+
   it('drains a server mid-run', () => {
     const r = simulateConnections(topo(svc('wrr', [1, 1])), 's', { connections: 10, ratePerSecond: 1, recordAssignments: 10, events: [{ at: 4.5, realServer: 'B', weight: 0 }] });
     expect(r.assignments.join('')).toBe('BABABAAAAA');
