@@ -1,7 +1,8 @@
 /**
  * Deterministic generator of large, valid topologies for benchmarks and stress tests.
  *
- * The design is a realistic mix: edge segments with clients and a forwarding edge router; "pods"
+ * The design is a realistic mix: edge segments with clients and a forwarding edge router (edge
+ * routers meet on a `core` segment and route to each other's edges); "pods"
  * of about 40 hosts, each a director with one or two services and its real servers, cycling
  * through NAT (real servers behind the director), DR (real servers on the director's LAN, a pod
  * router for the replies) and TUN (real servers in a remote segment behind the pod router). Every
@@ -24,6 +25,8 @@ export interface GenerateOptions {
 export const MIN_GENERATED_HOSTS = 4;
 
 const PODS_PER_EDGE = 20;
+/** Edge routers carry a route to every other edge; the schema allows 1,024 routes per host. */
+const MAX_EDGES = 1000;
 const CLIENTS_PER_EDGE = 150;
 
 /** mulberry32: tiny, fast, deterministic PRNG returning [0, 1). */
@@ -81,14 +84,26 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
     realServers = hostCount - edgesFor(pods, clients) - pods - routersFor(pods) - clients;
   }
   const edges = edgesFor(pods, clients);
+  if (edges > MAX_EDGES) throw new RangeError(`generateTopology: ${hostCount} hosts need ${edges} edge segments; at most ${MAX_EDGES} are supported`);
 
   const segments: Segment[] = [];
   const hosts: Host[] = [];
   const services: VirtualService[] = [];
 
+  // Edge routers meet on a core segment and route every other edge through its router there, so
+  // every client can reach every VIP (and the replies find their way back).
+  const coreAddr = (e: number): string => `100.64.${(e + 1) >> 8}.${(e + 1) & 255}`;
+  if (edges > 1) segments.push({ id: 'core', name: 'core', cidr: '100.64.0.0/16' });
   for (let e = 0; e < edges; e++) {
     segments.push({ id: `edge-${e}`, name: `edge ${e}`, cidr: `${edgeNet(e)}.0/24` });
-    hosts.push({ id: `gw-${e}`, name: `gw-${e}`, role: 'router', interfaces: [lo(`gw-${e}`), eth(`gw-${e}`, 'eth0', `edge-${e}`, [`${edgeNet(e)}.1/24`])], sysctl: { ipForward: true } });
+    const id = `gw-${e}`;
+    const interfaces = [lo(id), eth(id, 'eth0', `edge-${e}`, [`${edgeNet(e)}.1/24`])];
+    const routes = [];
+    if (edges > 1) {
+      interfaces.push(eth(id, 'eth1', 'core', [`${coreAddr(e)}/16`]));
+      for (let c = 0; c < edges; c++) if (c !== e) routes.push({ destination: `${edgeNet(c)}.0/24`, via: coreAddr(c) });
+    }
+    hosts.push({ id, name: id, role: 'router', interfaces, ...(routes.length ? { routes } : {}), sysctl: { ipForward: true } });
   }
   for (let c = 0; c < clients; c++) {
     const e = c % edges;
@@ -133,6 +148,7 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
         name: rt,
         role: 'router',
         interfaces: [lo(rt), eth(rt, 'eth0', `edge-${e}`, [`${rtEdgeIp}/24`]), eth(rt, 'eth1', kind === 'tun' ? `dc-${i}` : `lan-${i}`, [`${rsNet}.1/24`])],
+        gateway: `${edge}.1`,
         sysctl: { ipForward: true },
       });
     }
@@ -213,6 +229,7 @@ export function generateLayout(t: Topology): Layout {
   let podY = 0;
   const rsCount = new Map<string, number>();
   for (const s of t.segments) {
+    if (s.id === 'core') positions[s.id] = { x: 150, y: -300 };
     if (s.id.startsWith('edge-')) {
       positions[s.id] = { x: 300, y: edgeY };
       edgeY += 400;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateLayout, generateTopology, MIN_GENERATED_HOSTS } from '../../../shared/model/generate.ts';
 import { makeDesignFile, parseDesignFile, serializeDesignFile } from '../../../shared/model/file.ts';
 import { validate } from '../../../shared/validation/index.ts';
+import { simulate } from '../../../shared/simulator/trace.ts';
 
 describe('generateTopology', () => {
   it.each([4, 5, 10, 37, 100, 1000, 5000])('builds exactly %i hosts, schema-valid, with no problem at all', (n) => {
@@ -26,6 +27,18 @@ describe('generateTopology', () => {
     const other = generateTopology(300, { seed: 7 });
     expect(other.hosts.map((h) => h.id)).toEqual(generateTopology(300).hosts.map((h) => h.id));
     expect(other).not.toEqual(generateTopology(300));
+  });
+
+  it('really works: the simulator delivers every service to clients on different edge segments', () => {
+    const t = generateTopology(1000);
+    const clients = t.hosts.filter((h) => h.role === 'client').slice(0, 2);
+    expect(new Set(clients.map((c) => c.interfaces[1]!.segment)).size).toBe(2);
+    for (const c of clients) {
+      for (const s of t.services) {
+        const trace = simulate(t, { client: c.id, service: s.id });
+        expect(trace.outcome.status, `${c.id} → ${s.id}`).toBe('ok');
+      }
+    }
   });
 
   it('refuses impossible sizes', () => {
