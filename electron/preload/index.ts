@@ -10,13 +10,20 @@ import type { DomainName } from '../../shared/ipc/channels.ts';
 import { EVENT_NAMES } from '../../shared/ipc/events.ts';
 import type { LvsEventName } from '../../shared/ipc/events.ts';
 
+// Electron prefixes rejections with "Error invoking remote method 'files:save': Error: "; the UI
+// shows the message to the user, so only the main process's own words are kept.
+const rethrowClean = (e: unknown): never => {
+  const message = String((e as Error)?.message ?? e).replace(/^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/, '');
+  throw new Error(message);
+};
+
 const domains = Object.fromEntries(
   (Object.keys(BRIDGE_VERBS) as DomainName[]).map((domain) => [
     domain,
     Object.fromEntries(
       BRIDGE_VERBS[domain].map((verb) => {
         const channel = channelName(domain, verb);
-        return [verb, (...args: unknown[]) => ipcRenderer.invoke(channel, ...args)];
+        return [verb, (...args: unknown[]) => ipcRenderer.invoke(channel, ...args).catch(rethrowClean)];
       }),
     ),
   ]),

@@ -33,7 +33,11 @@ beforeAll(async () => {
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => (exposed = { [key]: api }) },
     ipcRenderer: {
-      invoke: async (...a: unknown[]) => invoked.push(a),
+      invoke: async (...a: unknown[]) => {
+        invoked.push(a);
+        if (a[0] === 'files:list') throw new Error("Error invoking remote method 'files:list': Error: files:list: refused, not our page");
+        return undefined;
+      },
       on: (name: string, h: Fn) => subscribed.set(name, h),
       removeListener: (name: string) => subscribed.delete(name),
     },
@@ -61,6 +65,7 @@ describe('Electron preload', () => {
     }
     await (lvs.files as Record<string, Fn>).save?.('a.lvs.json', { x: 1 });
     expect(invoked.at(-1)).toEqual(['files:save', 'a.lvs.json', { x: 1 }]);
+    await expect((lvs.files as Record<string, Fn>).list?.()).rejects.toThrow(/^files:list: refused, not our page$/);
   });
 
   it('forwards only known events, without the IPC event object, and unsubscribes', () => {
