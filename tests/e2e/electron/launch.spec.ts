@@ -20,12 +20,14 @@ test('opens the window on app:// with the canvas and a narrow window.lvs bridge'
   expect(existsSync(join(root, 'dist-electron', 'main.cjs')), 'run npm run build first').toBe(true);
   expect(existsSync(join(root, 'dist', 'renderer', 'index.html')), 'run npm run build first').toBe(true);
   const userData = await mkdtemp(join(tmpdir(), 'lvsd-electron-'));
+  // Set at all, ELECTRON_RUN_AS_NODE would start a plain Node process instead of the app.
+  const { ELECTRON_RUN_AS_NODE: _runAsNode, ...env } = process.env;
   const runningAsRoot = process.platform === 'linux' && process.getuid?.() === 0;
   const app = await electron.launch({
     executablePath: binary as string,
     args: [root, ...(runningAsRoot ? ['--no-sandbox'] : [])],
     cwd: root,
-    env: { ...process.env, LVSD_USER_DATA: userData, ELECTRON_RUN_AS_NODE: '' },
+    env: { ...env, LVSD_USER_DATA: userData },
   });
   try {
     const page = await app.firstWindow();
