@@ -15,6 +15,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const binary = findElectronBinary({ root });
 
 test.skip(!binary, 'Electron binary not installed (node_modules/electron/path.txt / dist missing): skipped');
+test.skip(
+  !!binary && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY,
+  'no display for Electron: run the e2e suite under xvfb-run -a',
+);
 
 test('opens the window on app:// with the canvas and a narrow window.lvs bridge', async () => {
   expect(existsSync(join(root, 'dist-electron', 'main.cjs')), 'run npm run build first').toBe(true);
