@@ -8,7 +8,7 @@ export type { SimState, SimContext } from './trace.ts';
 export { compileNetwork, derivedMac, lookupRoute } from './network.ts';
 export type { Network, NetHost, NetIface, NetRoute, RouteLookup } from './network.ts';
 export { IpvsScheduler, kernelOrder, scheduleSequence, designToKernel, MH_PRIMES } from './schedulers.ts';
-export type { DestView, RealServerSpec, SchedulerOptions, SequenceOptions } from './schedulers.ts';
+export type { DestView, DestExplanation, PickExplanation, RealServerSpec, SchedulerOptions, SequenceOptions } from './schedulers.ts';
 export { createRng, rngInt } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { hsiphashU32, sipHashBytes, sipKey } from './siphash.ts';

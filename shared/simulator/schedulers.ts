@@ -144,6 +144,52 @@ interface Template {
   releasedAt: number;
 }
 
+/** How one destination looks to the scheduler right now (see {@link IpvsScheduler.explain}). */
+export interface DestExplanation {
+  readonly id: RealServerId;
+  /** Position in the kernel list (0 = head). */
+  readonly position: number;
+  readonly weight: number;
+  readonly active: number;
+  readonly inactive: number;
+  readonly overloaded: boolean;
+  /** Whether this scheduler may choose it for a new connection now. */
+  readonly eligible: boolean;
+  /** The scheduler's number for it: overhead, overhead/weight, weight, or the hash bucket it owns. */
+  readonly metric?: number;
+}
+
+/** A teaching view of the next decision, without changing any state. */
+export interface PickExplanation {
+  readonly scheduler: Scheduler;
+  /** The rule in one sentence, English and Chinese. */
+  readonly rule: { readonly en: string; readonly zh: string };
+  readonly candidates: readonly DestExplanation[];
+  /** What `connect()` would pick for this client now; `undefined` when it depends on a cursor, cache or the RNG. */
+  readonly wouldPick: RealServerId | null | undefined;
+  /** The bucket/slot the client hashes to (sh, dh, mh). */
+  readonly bucket?: number;
+  /** Scheduler state worth showing: the rr/wrr cursor, wrr's current weight cw, mw and di. */
+  readonly state?: Readonly<Record<string, number | string | null>>;
+}
+
+const RULES: Readonly<Record<Scheduler, { en: string; zh: string }>> = {
+  rr: { en: 'Round robin: the next server after the cursor with weight > 0, in kernel list order.', zh: '轮询：按内核链表顺序，从游标之后取下一个权重大于 0 的服务器。' },
+  wrr: { en: 'Weighted round robin: walk the list taking servers with weight ≥ cw; at the end lower cw by the gcd of the weights, back to the maximum after 1.', zh: '加权轮询：遍历链表，选权重 ≥ cw 的服务器；到表尾把 cw 减去各权重的最大公约数，减到 1 以下再回到最大值。' },
+  lc: { en: 'Least connections: the smallest ActiveConn×256 + InActConn; the first in list order wins a tie.', zh: '最少连接：ActiveConn×256 + InActConn 最小者；相同时链表中靠前者胜出。' },
+  wlc: { en: 'Weighted least connections: the smallest (ActiveConn×256 + InActConn) / weight; the first in list order wins a tie.', zh: '加权最少连接：(ActiveConn×256 + InActConn) / 权重 最小者；相同时链表中靠前者胜出。' },
+  sed: { en: 'Shortest expected delay: the smallest (ActiveConn + 1) / weight; inactive connections do not count.', zh: '最短期望延迟：(ActiveConn + 1) / 权重 最小者；不计非活动连接。' },
+  nq: { en: 'Never queue: the first idle server (no active connection), otherwise like sed.', zh: '永不排队：优先第一个空闲（无活动连接）的服务器，否则同 sed。' },
+  fo: { en: 'Weighted failover: the available server with the highest weight.', zh: '加权故障转移：可用服务器中权重最高者。' },
+  ovf: { en: 'Weighted overflow: the highest weight among servers whose active connections do not exceed their weight.', zh: '加权溢出：活动连接数未超过权重的服务器中权重最高者。' },
+  sh: { en: 'Source hashing: the client address picks one of 256 buckets; each server owns weight consecutive buckets.', zh: '源地址哈希：客户端地址选中 256 个桶之一；每台服务器按权重占连续的桶。' },
+  dh: { en: 'Destination hashing: the destination address picks one of 256 buckets, dealt out round robin.', zh: '目的地址哈希：目的地址选中 256 个桶之一，桶按轮询分配。' },
+  mh: { en: 'Maglev hashing: the client address picks a slot of a 4093-slot table that every server fills by its own permutation.', zh: 'Maglev 哈希：客户端地址选中 4093 槽表中的一个槽，各服务器按自己的排列填表。' },
+  lblc: { en: 'Locality-based least connections: a destination stays on its server unless that server is overloaded; then wlc.', zh: '基于局部性的最少连接：同一目的地址固定到同一服务器，除非它过载，否则按 wlc。' },
+  lblcr: { en: 'lblc with replication: each destination has a set of servers; the least loaded member is used, the set grows when all are overloaded.', zh: '带复制的 lblc：每个目的地址对应一组服务器，用其中负载最小者，都过载时扩充该组。' },
+  twos: { en: 'Power of two choices: two random servers by weight, the less loaded one wins.', zh: '二选一：按权重随机选两台，负载较小者胜出。' },
+};
+
 /**
  * The design order of real servers mapped to the order the kernel walks them: IPVS inserts every new
  * real server at the **head** of the service's list, so after `ipvsadm -a` in design order (as the
@@ -417,6 +463,69 @@ export class IpvsScheduler {
     const out: { client: number; realServer: RealServerId; controlled: number }[] = [];
     for (const [k, t] of this.templates) if (!this.templateExpired(t)) out.push({ client: k, realServer: t.dest.id, controlled: t.controlled });
     return out;
+  }
+
+  /**
+   * Explains the next decision for a client without changing any state: each destination's
+   * eligibility and metric, the rule, and (for the stateless schedulers) what would be picked.
+   */
+  explain(caddr = 0, cport = 0, daddr = 0): PickExplanation {
+    const name = this.name;
+    let bucket: number | undefined;
+    if (name === 'sh') bucket = this.shKey(caddr, this.shPort ? cport : 0, 0);
+    else if (name === 'dh') bucket = multHash(daddr, SH_TAB_SIZE - 1);
+    else if (name === 'mh') bucket = this.mhKey(caddr, this.mhPort ? cport : 0, MH_KEY1, 0) % this.mhSize;
+    const table = name === 'mh' ? this.mhTable : this.buckets;
+    const candidates: DestExplanation[] = this.list.map((d) => {
+      let eligible = !d.overloaded && d.weight > 0;
+      let metric: number | undefined;
+      switch (name) {
+        case 'lc':
+          metric = overhead(d);
+          break;
+        case 'wlc':
+        case 'lblc':
+        case 'lblcr':
+        case 'twos':
+          metric = d.weight > 0 ? overhead(d) / d.weight : undefined;
+          break;
+        case 'sed':
+        case 'nq':
+          metric = d.weight > 0 ? (d.active + 1) / d.weight : undefined;
+          break;
+        case 'fo':
+          metric = d.weight;
+          break;
+        case 'ovf':
+          eligible = eligible && d.active <= d.weight;
+          metric = d.weight;
+          break;
+        case 'sh':
+        case 'dh':
+        case 'mh':
+          metric = table.filter((x) => x === d).length;
+          break;
+        default:
+          break;
+      }
+      return { id: d.id, position: d.position, weight: d.weight, active: d.active, inactive: d.inactive, overloaded: d.overloaded, eligible, ...(metric !== undefined ? { metric } : {}) };
+    });
+    const stateless = name === 'lc' || name === 'wlc' || name === 'sed' || name === 'nq' || name === 'fo' || name === 'ovf' || name === 'sh' || name === 'dh' || name === 'mh';
+    const picked = stateless ? this.pick(caddr, cport, daddr, 0) : undefined;
+    const state: Record<string, number | string | null> | undefined =
+      name === 'rr'
+        ? { cursor: this.rrCursor?.id ?? null }
+        : name === 'wrr'
+          ? { cursor: this.wrrCl?.id ?? null, cw: this.wrrCw, mw: this.wrrMw, di: this.wrrDi }
+          : undefined;
+    return {
+      scheduler: name,
+      rule: RULES[name],
+      candidates,
+      wouldPick: picked === undefined ? undefined : picked ? picked.id : null,
+      ...(bucket !== undefined ? { bucket } : {}),
+      ...(state ? { state } : {}),
+    };
   }
 
   // ---------------------------------------------------------------- the schedulers

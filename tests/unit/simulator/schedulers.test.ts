@@ -204,6 +204,32 @@ describe('persistence, thresholds, changes during a run', () => {
   });
 });
 
+describe('explain', () => {
+  it('shows the wlc metric and the pick without changing state', () => {
+    const s = new IpvsScheduler('wlc', svc('wlc', [1, 2]).realServers);
+    const d = s.connect(1, 1)!;
+    s.establish(d);
+    const e = s.explain(2, 2);
+    expect(e.candidates.map((c) => [c.id, c.metric])).toEqual([
+      ['B', 128],
+      ['A', 0],
+    ]);
+    expect(e.wouldPick).toBe('A');
+    expect(e.rule.zh).toMatch(/权重/);
+    expect(s.dest('A')!.assigned).toBe(0);
+  });
+  it('shows the wrr cursor and the hash bucket of sh', () => {
+    const w = new IpvsScheduler('wrr', svc('wrr', [1, 2]).realServers);
+    expect(w.explain().state).toEqual({ cursor: null, cw: 2, mw: 2, di: 1 });
+    expect(w.explain().wouldPick).toBeUndefined();
+    const sh = new IpvsScheduler('sh', svc('sh', [1, 1]).realServers);
+    const e = sh.explain(0xc0a80001);
+    expect(e.bucket).toBe(Number(((0xc0a80001n * 0x61c88647n) & 0xffffffffn) >> 24n));
+    expect(e.candidates.map((c) => c.metric)).toEqual([128, 128]);
+    expect(e.wouldPick).toBe(sh.connect(0xc0a80001, 5)!.id);
+  });
+});
+
 describe('simulateConnections', () => {
   it('wlc with uneven connection lengths', () => {
     const r = simulateConnections(topo(svc('wlc', [1, 1])), 's', { connections: 20, ratePerSecond: 1, activeSeconds: { min: 1, max: 8 }, finSeconds: 0, recordAssignments: 20, seed: 9 });
