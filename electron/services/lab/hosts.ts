@@ -80,31 +80,33 @@ true
 
 /**
  * The shell script (run in the VM's root namespace) that builds `t`'s hosts from scratch. Pure;
- * throws a LabError when a name or address of the design cannot be used safely.
+ * throws a LabError when a name or address of the design cannot be used safely (every name that
+ * reaches the script is pattern-checked, so nothing in it needs quoting).
+ *
+ * The link work goes through `ip -batch`: under TCG every start of the dynamically linked iproute2
+ * costs ~80 ms, one batch per namespace instead of one process per command saves seconds.
  */
 export function hostsScript(t: Topology): string {
   const vips = vipsOf(t);
-  const lines: string[] = ['set -e', 'ip() { /sbin/ip "$@"; }', `modprobe -a ${LAB_MODULES.join(' ')}`, DESTROY_SCRIPT, 'mkdir -p /run/lvsd'];
+  const root: string[] = [];
+  const perHost: string[] = [];
   const bridges = new Map<string, string>();
   t.segments.forEach((s, i) => {
     const br = `lvsbr${i}`;
     bridges.set(s.id, br);
-    const mtu = s.mtu ?? 1500;
-    lines.push(`ip link add ${br} type bridge forward_delay 0 stp_state 0`, `ip link set ${br} mtu ${mtu} up`);
+    root.push(`link add ${br} type bridge forward_delay 0 stp_state 0`, `link set ${br} mtu ${s.mtu ?? 1500} up`);
   });
   const ports = webPorts(t);
+  const seenHosts = new Set<string>();
   t.hosts.forEach((h, hi) => {
     checkHostId(h.id);
+    if (seenHosts.has(h.id)) throw new LabError(`two hosts have the id ${h.id}`);
+    seenHosts.add(h.id);
     const ns = labNamespace(h.id);
     const dir = labHostDir(h.id);
-    lines.push(
-      `# host ${h.id} (${h.role})`,
-      `ip netns add ${shq(ns)}`,
-      `mkdir -p ${shq(`${dir}/.root/var-lib`)} ${shq(`${dir}/.root/tmp`)} ${shq(`${dir}/state`)} ${shq(`${dir}/www`)}`,
-      `cp -a /etc ${shq(`${dir}/.root/etc`)}`,
-      `chmod 1777 ${shq(`${dir}/.root/tmp`)}`,
-      `ip -n ${shq(ns)} link set lo up`,
-    );
+    root.push(`netns add ${ns}`);
+    const inner: string[] = ['link set lo up'];
+    const up: string[] = [];
     const seen = new Set<string>();
     h.interfaces.forEach((f, fi) => {
       if (!IFNAME.test(f.name)) throw new LabError(`interface name ${JSON.stringify(f.name)} of host ${h.id} is not a Linux interface name`);
@@ -114,7 +116,7 @@ export function hostsScript(t: Topology): string {
       for (const a of f.addresses) {
         const c = parseCidr(a.trim());
         if (!c) throw new LabError(`address ${JSON.stringify(a)} of ${h.id}/${f.name} is not IPv4 CIDR`);
-        if (!vips.has(a.trim().split('/')[0]!)) addrs.push(a.trim());
+        if (!vips.has(c.address)) addrs.push(`${c.address}/${c.prefix}`);
       }
       if (f.kind === 'loopback') {
         if (f.name !== 'lo') throw new LabError(`loopback interface of ${h.id} must be named lo (is ${f.name})`);
@@ -123,32 +125,45 @@ export function hostsScript(t: Topology): string {
       } else {
         if (f.name === 'lo' || f.name === 'tunl0') throw new LabError(`ethernet interface of ${h.id} cannot be named ${f.name}`);
         const outer = `lvv${hi}_${fi}`;
-        const inner = `lvp${hi}_${fi}`;
+        const tmp = `lvp${hi}_${fi}`;
         const mtu = f.mtu ?? (f.segment ? (t.segments.find((s) => s.id === f.segment)?.mtu ?? 1500) : 1500);
-        // created under a unique temporary name and renamed inside: the VM's own eth0 would clash
-        lines.push(
-          `ip link add ${outer} type veth peer name ${inner} netns ${shq(ns)}`,
-          `ip -n ${shq(ns)} link set ${inner} name ${shq(f.name)}`,
-          `ip -n ${shq(ns)} link set ${shq(f.name)} mtu ${mtu}`,
-          `ip link set ${outer} mtu ${mtu}`,
-        );
-        if (f.mac !== undefined) {
-          if (!MAC.test(f.mac)) throw new LabError(`MAC ${JSON.stringify(f.mac)} of ${h.id}/${f.name} is malformed`);
-          lines.push(`ip -n ${shq(ns)} link set ${shq(f.name)} address ${f.mac}`);
-        }
         const br = f.segment ? bridges.get(f.segment) : undefined;
         if (f.segment && !br) throw new LabError(`interface ${h.id}/${f.name} is plugged into unknown segment ${f.segment}`);
-        if (br) lines.push(`ip link set ${outer} master ${br}`);
-        lines.push(`ip link set ${outer} up`);
+        // created under a unique temporary name and renamed inside: the VM's own eth0 would clash
+        root.push(`link add ${outer} mtu ${mtu} type veth peer name ${tmp} mtu ${mtu} netns ${ns}`, `link set ${outer}${br ? ` master ${br}` : ''} up`);
+        inner.push(`link set ${tmp} name ${f.name}`);
+        if (f.mac !== undefined) {
+          if (!MAC.test(f.mac)) throw new LabError(`MAC ${JSON.stringify(f.mac)} of ${h.id}/${f.name} is malformed`);
+          inner.push(`link set ${f.name} address ${f.mac}`);
+        }
+        up.push(`link set ${f.name} up`);
       }
-      for (const a of addrs) lines.push(`ip -n ${shq(ns)} addr add ${a} dev ${shq(f.name)}`);
-      if (f.kind === 'ethernet') lines.push(`ip -n ${shq(ns)} link set ${shq(f.name)} up`);
+      for (const a of addrs) inner.push(`addr add ${a} dev ${f.name}`);
     });
-    for (const port of ports.get(h.id) ?? []) {
-      lines.push(`printf '%s\\n' ${shq(h.id)} > ${shq(`${dir}/www/index.html`)}`, `/usr/sbin/lvsd-enter ${shq(h.id)} httpd -p ${port} -h ${shq(`${dir}/www`)}`);
-    }
+    perHost.push(
+      `# host ${h.id} (${h.role})`,
+      `mkdir -p ${dir}/.root/var-lib ${dir}/.root/tmp ${dir}/state ${dir}/www`,
+      `cp -a /etc ${dir}/.root/etc`,
+      `chmod 1777 ${dir}/.root/tmp`,
+      `/sbin/ip -n ${ns} -batch - <<'LVSD_EOF'`,
+      ...inner,
+      ...up,
+      'LVSD_EOF',
+    );
+    const hostPorts = ports.get(h.id) ?? [];
+    if (hostPorts.length > 0) perHost.push(`printf '%s\\n' ${shq(h.id)} > ${dir}/www/index.html`);
+    for (const port of hostPorts) perHost.push(`/usr/sbin/lvsd-enter ${h.id} httpd -p ${port} -h ${dir}/www`);
   });
-  return lines.join('\n') + '\n';
+  return [
+    'set -e',
+    `modprobe -a ${LAB_MODULES.join(' ')}`,
+    DESTROY_SCRIPT,
+    'mkdir -p /run/lvsd',
+    "/sbin/ip -batch - <<'LVSD_EOF'",
+    ...root,
+    'LVSD_EOF',
+    ...perHost,
+  ].join('\n') + '\n';
 }
 
 /** Creates the design's hosts in the VM (removing whatever a previous call created). */

@@ -216,6 +216,31 @@ export function labSshOptions(keyPath: string, port: number): string[] {
   ];
 }
 
+/**
+ * One shared SSH connection per VM (OpenSSH ControlMaster): the key exchange costs ~0.3 s of
+ * emulated CPU in the guest, a new session on the open connection almost nothing. The master exits
+ * by itself when the VM goes away.
+ */
+function multiplex(vm: LabVm): string[] {
+  return ['-o', 'ControlMaster=no', '-o', `ControlPath=${join(vm.runDir, 'ssh-%C')}`];
+}
+
+/**
+ * Starts the shared connection. Its own process with no stdio: a master forked from a command whose
+ * output we capture would keep the pipes open and make that command look unfinished.
+ */
+function startMaster(vm: LabVm): Promise<unknown> {
+  return new Promise((resolvePromise) => {
+    const c = spawn(
+      'ssh',
+      [...labSshOptions(vm.keyPath, vm.sshPort), '-o', 'ControlMaster=yes', '-o', `ControlPath=${join(vm.runDir, 'ssh-%C')}`, '-o', 'ControlPersist=yes', '-f', '-N', 'root@127.0.0.1'],
+      { stdio: 'ignore' },
+    );
+    c.on('exit', resolvePromise);
+    c.on('error', resolvePromise);
+  });
+}
+
 /** Boots a lab VM and waits until a real SSH command succeeds. */
 export async function bootLab(opts: LabOptions = {}): Promise<LabVm> {
   const image = await ensureLabImage(opts);
@@ -292,6 +317,7 @@ export async function bootLab(opts: LabOptions = {}): Promise<LabVm> {
         await sleep(200);
       }
       const booted: LabVm = { ...vm, bootMs: Date.now() - t0 };
+      await startMaster(booted);
       if (persistent) writeFileSync(join(runDir, 'vm.json'), JSON.stringify(booted, null, 2) + '\n');
       opts.log?.(`lab VM up (pid ${pid}, ssh 127.0.0.1:${sshPort}) after ${(booted.bootMs / 1000).toFixed(1)} s`);
       return booted;
@@ -343,7 +369,7 @@ async function killVm(vm: Pick<LabVm, 'pid' | 'runDir'>): Promise<void> {
 
 /** Runs a shell command in the VM's root namespace (busybox ash), optionally feeding it stdin. */
 export function sshToLab(vm: LabVm, command: string, opts: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<ExecResult> {
-  return run('ssh', [...labSshOptions(vm.keyPath, vm.sshPort), 'root@127.0.0.1', command], {
+  return run('ssh', [...labSshOptions(vm.keyPath, vm.sshPort), ...multiplex(vm), 'root@127.0.0.1', command], {
     input: opts.input,
     timeoutMs: opts.timeoutMs ?? 120_000,
   });
@@ -416,11 +442,12 @@ export async function removePortForward(vm: LabVm, hostPort: number): Promise<vo
 /** Powers the VM off (`poweroff -f`: PID 1 is a shell) and makes sure qemu is gone. */
 export async function shutdownLab(vm: LabVm): Promise<void> {
   if (isLabQemu(vm.pid, vm.runDir)) {
-    await run('ssh', [...labSshOptions(vm.keyPath, vm.sshPort), '-o', 'ConnectTimeout=2', 'root@127.0.0.1', 'poweroff -f'], { timeoutMs: 5_000 }).catch(() => null);
+    await run('ssh', [...labSshOptions(vm.keyPath, vm.sshPort), ...multiplex(vm), '-o', 'ConnectTimeout=2', 'root@127.0.0.1', 'poweroff -f'], { timeoutMs: 5_000 }).catch(() => null);
     for (let i = 0; i < 30 && isLabQemu(vm.pid, vm.runDir); i++) await sleep(100);
   }
   await killVm(vm);
   owned.delete(vm.pid);
+  await run('ssh', [...multiplex(vm), '-O', 'exit', 'lab'], { timeoutMs: 3_000 }).catch(() => null);
   if (!vm.persistent) rmSync(vm.runDir, { recursive: true, force: true });
   else rmSync(join(vm.runDir, 'vm.json'), { force: true });
 }
