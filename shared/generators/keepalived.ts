@@ -87,7 +87,10 @@ export function keepalivedOrThrow(t: Topology, directorId: string, hostLabel: st
   t.services.forEach((s, i) => {
     if (s.director !== directorId) return;
     out.push('');
-    out.push(...serviceBlock(s, `services[${i}] (${s.id})`));
+    const block = serviceBlock(s, `services[${i}] (${s.id})`);
+    // keepalived ignores (and `keepalived -t` complains about) a virtual server without real servers.
+    if (s.realServers.length === 0) out.push('# no real servers yet: keepalived would ignore this virtual_server', ...block.map((l) => (l.startsWith('#') ? l : `# ${l}`)));
+    else out.push(...block);
   });
   return `${out.join('\n')}\n`;
 }
