@@ -869,13 +869,19 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
 
 /** IPVS transmits the request to the connection's real server by its forwarding method. */
 function forwardTo(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>, host: NetHost, conn: Conn, push: Push): SimState {
-  const pkt = work.pkt;
   const H = host.name;
   const place = hostPlace(host.id, work.iface ?? undefined);
   const rs = conn.rs;
   let st = s;
   const letter = letterFor(ctx, st, 'ipvs-rewrite');
   const rip = parseIPv4(rs.rip) ?? 0;
+  // __ip_vs_get_out_rt() decrements the TTL of every packet it sends to a non-local real server
+  // (NAT, DR and TUN alike; TUN before encapsulating, so the outer header inherits it).
+  const toLocal = lookupRoute(host, rip).kind === 'local';
+  if (!toLocal && work.pkt.ip.ttl <= 1) {
+    return drop(ctx, st, 'ttl-exceeded', host.id, work.pkt, work.phase, place, n(`The request reaches IPVS on ${H} with TTL ${work.pkt.ip.ttl}: IPVS would have to lower it to 0, so it drops the packet (ICMP time exceeded).`, `请求到达 ${H} 的 IPVS 时 TTL 为 ${work.pkt.ip.ttl}：IPVS 需要把它减到 0，于是丢弃该包（ICMP 超时）。`));
+  }
+  const pkt: Pkt = toLocal ? work.pkt : { ...work.pkt, ip: { ...work.pkt.ip, ttl: work.pkt.ip.ttl - 1 } };
   if (rs.method === 'nat') {
     const p2: Pkt = { ...pkt, ip: { ...pkt.ip, dst: rs.rip }, l4: { ...pkt.l4, dport: rport(ctx, rs) } };
     st = emit(st, {
@@ -886,7 +892,7 @@ function forwardTo(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs
       hook: work.iface ? 'LOCAL_IN' : 'LOCAL_OUT',
       conn: connEntry(ctx, conn),
       ...(letter ? { letter } : {}),
-      narration: n(`IPVS (NAT) rewrites the destination ${pkt.ip.dst}:${pkt.l4.dport} (VIP) to ${rs.rip}:${rport(ctx, rs)} (RIP); the source stays ${pkt.ip.src} (CIP).`, `IPVS（NAT）把目的地址 ${pkt.ip.dst}:${pkt.l4.dport}（VIP）改写为 ${rs.rip}:${rport(ctx, rs)}（RIP）；源地址仍是 ${pkt.ip.src}（CIP）。`),
+      narration: n(`IPVS (NAT) rewrites the destination ${work.pkt.ip.dst}:${pkt.l4.dport} (VIP) to ${rs.rip}:${rport(ctx, rs)} (RIP); the source stays ${pkt.ip.src} (CIP).`, `IPVS（NAT）把目的地址 ${work.pkt.ip.dst}:${pkt.l4.dport}（VIP）改写为 ${rs.rip}:${rport(ctx, rs)}（RIP）；源地址仍是 ${pkt.ip.src}（CIP）。`),
     });
     st = addBytes(st, host.id, 0, 0, pkt.size + ETH_HEADER);
     return push(st, { op: 'route-out', host: host.id, pkt: p2, phase: work.phase, forwarded: false });
@@ -900,7 +906,7 @@ function forwardTo(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs
       hook: work.iface ? 'LOCAL_IN' : 'LOCAL_OUT',
       conn: connEntry(ctx, conn),
       ...(letter ? { letter } : {}),
-      narration: n(`IPVS (DR) leaves the IP header untouched (${pkt.ip.src} → ${pkt.ip.dst}); it will only re-address the frame: source MAC = the director's, destination MAC = ${rs.rip}'s.`, `IPVS（DR）不改 IP 头（${pkt.ip.src} → ${pkt.ip.dst}）；只重新封装帧：源 MAC 为调度器的，目的 MAC 为 ${rs.rip} 的。`),
+      narration: n(`IPVS (DR) leaves the addresses untouched (${pkt.ip.src} → ${pkt.ip.dst}, only the TTL drops by one); it will re-address the frame: source MAC = the director's, destination MAC = ${rs.rip}'s.`, `IPVS（DR）不改地址（${pkt.ip.src} → ${pkt.ip.dst}，只有 TTL 减一）；只重新封装帧：源 MAC 为调度器的，目的 MAC 为 ${rs.rip} 的。`),
     });
     st = addBytes(st, host.id, 0, 0, pkt.size + ETH_HEADER);
     const r = lookupRoute(host, rip);

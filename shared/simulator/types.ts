@@ -85,7 +85,7 @@ export type IpProtocol = 'tcp' | 'udp' | 'sctp' | 'ipip';
 export interface IpHeader {
   readonly src: string;
   readonly dst: string;
-  /** Time to live; decremented by every router hop (not by the director, which receives the packet locally). */
+  /** Time to live; lowered by every router hop and by IPVS when it sends a packet on to a real server. */
   readonly ttl: number;
   readonly protocol: IpProtocol;
 }

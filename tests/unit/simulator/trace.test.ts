@@ -29,7 +29,9 @@ describe('seed labs work and show the article steps', () => {
     expect(letters(t)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     const c = t.steps.find((s) => s.articleStep === 'c')!;
     expect(c.kind).toBe('rewrite');
-    expect(c.changed).toEqual(['ip.dst']);
+    // IPVS lowers the TTL of what it sends on (__ip_vs_get_out_rt → decrement_ttl).
+    expect(c.changed).toEqual(['ip.dst', 'ip.ttl']);
+    expect(c.packet?.ip?.ttl).toBe(63);
     expect(c.packet?.ip?.dst).toBe(t.conn!.dest.address);
     expect(c.packet?.ip?.src).toBe('172.16.111.13');
     const f = t.steps.find((s) => s.articleStep === 'f')!;
@@ -53,6 +55,7 @@ describe('seed labs work and show the article steps', () => {
     const out = t.steps.find((s) => s.kind === 'transmit' && s.place.kind === 'link' && s.place.from.host === 'director')!;
     expect(out.changed).toEqual(['eth.src', 'eth.dst']);
     expect(out.packet?.ip).toMatchObject({ src: '172.17.253.13', dst: '172.17.253.100' });
+    expect(t.steps.find((s) => s.articleStep === 'c')).toMatchObject({ kind: 'rewrite', changed: ['ip.ttl'] });
     const e = t.steps.find((s) => s.articleStep === 'e')!;
     expect(e.packet?.ip?.src).toBe('172.17.253.100');
     expect(t.steps.filter((s) => s.phase === 'reply' && s.place.kind === 'host' && s.place.host === 'director')).toEqual([]);
@@ -67,7 +70,8 @@ describe('seed labs work and show the article steps', () => {
     const b = t.steps.find((s) => s.articleStep === 'b')!;
     expect(b.kind).toBe('encapsulate');
     expect(b.changed).toContain('outer');
-    expect(b.packet?.outer).toMatchObject({ src: '172.18.0.10', dst: t.conn!.dest.address, protocol: 'ipip' });
+    expect(b.packet?.outer).toMatchObject({ src: '172.18.0.10', dst: t.conn!.dest.address, protocol: 'ipip', ttl: 63 });
+    expect(b.packet?.ip?.ttl).toBe(63);
     expect(b.packet?.ip).toMatchObject({ src: '172.18.0.13', dst: '172.18.0.100' });
     const c = t.steps.find((s) => s.articleStep === 'c')!;
     expect(c).toMatchObject({ kind: 'decapsulate', changed: ['outer'] });
