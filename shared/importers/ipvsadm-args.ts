@@ -79,6 +79,11 @@ export function repairTokens(tokens: readonly string[], line: number, text: stri
       out.push(...[...tok.slice(1)].map((c) => `-${c}`));
       continue;
     }
+    const longValue = /^(--[a-z-]+)=(.*)$/.exec(tok);
+    if (longValue && OPTIONS[longValue[1]!]?.arg !== 'none') {
+      out.push(longValue[1]!, longValue[2]!);
+      continue;
+    }
     const attached = /^-([wxyps])(\d+)$/.exec(tok);
     if (attached) {
       out.push(`-${attached[1]}`, attached[2]!);

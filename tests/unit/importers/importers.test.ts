@@ -185,11 +185,13 @@ describe('pasted commands', () => {
       'ipvsadm -Ln',
       'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2:80 -m   # duplicate',
       '-A -u 10.0.0.1:53 -s wlc',
+      'ipvsadm --add-service --tcp-service=10.0.0.2:443 --scheduler=sh --sched-flags=sh-port',
     ].join('\n');
     const r = importIpvsadmCommands(text);
     expect(essence(r.topology.services)).toEqual([
       expect.objectContaining({ vip: '10.0.0.1', port: 80, scheduler: 'rr', persistence: { timeout: 300, netmask: undefined }, realServers: [{ rip: '10.0.1.1', port: 80, method: 'dr', weight: 2 }, { rip: '10.0.1.2', port: 80, method: 'nat', weight: 5 }] }),
       expect.objectContaining({ protocol: 'udp', port: 53, scheduler: 'wlc', realServers: [] }),
+      expect.objectContaining({ protocol: 'tcp', vip: '10.0.0.2', port: 443, scheduler: 'sh', flags: ['sh-port'] }),
     ]);
     expect(errors(r).map((p) => [p.line, p.message.slice(0, 30)])).toEqual([[10, 'real server 10.0.1.2:80 is alr']]);
   });
