@@ -70,3 +70,34 @@ export function eachServerPair(ctx: CheckContext, method: 'nat' | 'dr' | 'tun', 
     }
   }
 }
+
+const askers = new WeakMap<object, Map<number, IfaceInfo | null>>();
+
+/**
+ * The first interface on segment `s` (other than `self`'s) whose subnet contains `vip` — a host
+ * that would send ARP requests for the VIP on that segment. Cached per segment and VIP.
+ */
+export function vipAskerOn(s: { readonly ifaces: readonly IfaceInfo[] }, vip: number, self: HostInfo): IfaceInfo | null {
+  let byVip = askers.get(s);
+  if (!byVip) {
+    byVip = new Map();
+    askers.set(s, byVip);
+  }
+  let first = byVip.get(vip);
+  if (first === undefined) {
+    first = null;
+    for (const g of s.ifaces) {
+      if (g.addresses.some((a) => a.cidr !== null && a.cidr.prefix > 0 && a.cidr.prefix < 32 && ((vip ^ a.cidr.network) >>> (32 - a.cidr.prefix)) === 0 && a.cidr.value !== vip)) {
+        first = g;
+        break;
+      }
+    }
+    byVip.set(vip, first);
+  }
+  if (first && first.host === self) {
+    // Rare: the cached asker is the host itself; look for another one without caching.
+    for (const g of s.ifaces) if (g.host !== self && g.addresses.some((a) => a.cidr !== null && a.cidr.prefix > 0 && a.cidr.prefix < 32 && ((vip ^ a.cidr.network) >>> (32 - a.cidr.prefix)) === 0)) return g;
+    return null;
+  }
+  return first;
+}

@@ -39,6 +39,8 @@ import { tunVip } from './tun-vip.ts';
 import { tunRpFilter } from './tun-rp-filter.ts';
 import { tunMtu } from './tun-mtu.ts';
 import { tunReachable } from './tun-reachable.ts';
+import { tunArp } from './tun-arp.ts';
+import { clientVipRoute } from './client-vip-route.ts';
 import { noReturnPath } from './no-return-path.ts';
 import { clientOnDirector } from './client-on-director.ts';
 import { mixedMethods } from './mixed-methods.ts';
@@ -83,7 +85,9 @@ export const RULES: readonly Rule[] = [
   tunRpFilter,
   tunMtu,
   tunReachable,
+  tunArp,
   noReturnPath,
+  clientVipRoute,
   clientOnDirector,
   mixedMethods,
   directorRole,

@@ -288,3 +288,49 @@ describe('general rules', () => {
     expect(problemsOf(natLab(), 'general/unattached-host')).toEqual([]);
   });
 });
+
+describe('tun/arp-exposure', () => {
+  it('fails when a TUN real server without ARP settings sits where the VIP is ARPed for', () => {
+    const t = edit(tunLab(), (d) => {
+      host(d, 'rs1').sysctl = { rpFilter: 0 };
+      host(d, 'rs1').interfaces.push(eth('rs1', 'eth1', 'front', ['172.18.0.50/24']));
+    });
+    const [p] = problemsOf(t, 'tun/arp-exposure');
+    expect(p).toMatchObject({ severity: 'error', refs: ['rs1', 'rs1-eth1', 'front', 'web-rs1'] });
+    expect(p!.message).toContain('arp_ignore=0');
+  });
+  it('passes for real servers in a remote network, even without ARP settings', () => {
+    const t = edit(tunLab(), (d) => {
+      host(d, 'rs1').sysctl = { rpFilter: 0 };
+      host(d, 'rs2').sysctl = { rpFilter: 0 };
+    });
+    expect(problemsOf(t, 'tun/arp-exposure')).toEqual([]);
+  });
+});
+
+describe('route/client-cannot-reach-vip', () => {
+  const outside = (gateway?: string) =>
+    edit(drLab(), (d) => {
+      d.segments.push({ id: 'outside', name: 'outside', cidr: '203.0.113.0/24' });
+      host(d, 'router').interfaces.push(eth('router', 'eth2', 'outside', ['203.0.113.1/24']));
+      iface(d, 'client', 'eth0').segment = 'outside';
+      iface(d, 'client', 'eth0').addresses = ['203.0.113.10/24'];
+      host(d, 'client').gateway = gateway;
+    });
+  it('fails when the client has no route to the VIP and suggests the router', () => {
+    const [p] = problemsOf(outside(undefined), 'route/client-cannot-reach-vip');
+    expect(p).toMatchObject({ severity: 'error', refs: ['client', 'web'], fix: "Set client's gateway to 203.0.113.1." });
+  });
+  it('fails when the VIP is on-link but nobody on the segment has it', () => {
+    const t = edit(natLab(), (d) => {
+      iface(d, 'director', 'eth0').addresses = ['172.16.111.12/24'];
+      iface(d, 'director', 'lo').addresses = ['172.16.111.123/32'];
+      host(d, 'client').gateway = '172.16.111.12';
+    });
+    expect(problemsOf(t, 'route/client-cannot-reach-vip')).toMatchObject([{ severity: 'error', refs: ['client', 'client-eth0', 'public', 'web'] }]);
+  });
+  it('passes with a gateway, and for the labs', () => {
+    expect(problemsOf(outside('203.0.113.1'), 'route/client-cannot-reach-vip')).toEqual([]);
+    for (const t of [natLab(), drLab(), tunLab()]) expect(problemsOf(t, 'route/client-cannot-reach-vip')).toEqual([]);
+  });
+});
