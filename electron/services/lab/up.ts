@@ -1,0 +1,115 @@
+/**
+ * `lvsd lab up` / `lab down`: a long-lived lab VM whose design hosts are each reachable over SSH from
+ * this machine, as deploy targets.
+ *
+ * How a connection reaches a host: qemu forwards a free 127.0.0.1 port (added at run time through
+ * QMP `hostfwd_add`) to guest port 10000+i in the VM's root namespace. There busybox `nc -ll -e`
+ * accepts it and starts `lvsd-sshd <host>`: dropbear in inetd mode inside the host's namespace, with
+ * the host's private /etc, /var/lib and /tmp. No management address or route is added to the host,
+ * so the design's own routing (which a deploy changes) cannot cut the management path.
+ */
+import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { DesignFile, HostId, Topology } from '../../../shared/model/types.ts';
+import type { LabVm, LabOptions } from './vm.ts';
+import { addPortForward, bootLab, defaultLabDir, labExec, removePortForward, runningPersistentLab, shutdownLab, sshToLab } from './vm.ts';
+import { createHosts, destroyHosts, labHostDir } from './hosts.ts';
+
+/** Guest ports of the per-host SSH relays start here (host i listens on 10000+i). */
+export const RELAY_BASE_PORT = 10000;
+
+/** How to reach one design host of a running lab. */
+export interface LabEndpoint {
+  readonly host: HostId;
+  /** Port on 127.0.0.1 of this machine. */
+  readonly port: number;
+  /** Port of the relay in the VM's root namespace. */
+  readonly guestPort: number;
+}
+
+/** State of `lab up`, kept next to the VM's pid in `<labDir>/vm/hosts.json`. */
+export interface LabUpState {
+  readonly design: string;
+  readonly endpoints: readonly LabEndpoint[];
+}
+
+function readState(vm: LabVm): LabUpState | null {
+  try {
+    return JSON.parse(readFileSync(join(vm.runDir, 'hosts.json'), 'utf8')) as LabUpState;
+  } catch {
+    return null;
+  }
+}
+
+/** The endpoints of the lab left running by `lab up`, or null when none runs. */
+export function labStatus(labDir = defaultLabDir()): { vm: LabVm; state: LabUpState | null } | null {
+  const vm = runningPersistentLab(labDir);
+  return vm ? { vm, state: readState(vm) } : null;
+}
+
+/**
+ * Boots (or reuses) the persistent lab VM, replaces its hosts by `t`'s and gives each host an SSH
+ * server reachable on 127.0.0.1. Returns the VM and one endpoint per host, in design order.
+ */
+export async function labUp(t: Topology, opts: LabOptions = {}): Promise<{ vm: LabVm; endpoints: LabEndpoint[]; reused: boolean }> {
+  const labDir = opts.labDir ?? defaultLabDir();
+  const running = runningPersistentLab(labDir);
+  const vm = running ?? (await bootLab({ ...opts, labDir, persistent: true }));
+  const old = running ? readState(running) : null;
+  for (const e of old?.endpoints ?? []) await removePortForward(vm, e.port).catch(() => undefined);
+  writeFileSync(join(vm.runDir, 'hosts.json'), JSON.stringify({ design: t.name, endpoints: [] }, null, 2) + '\n');
+  await createHosts(vm, t);
+  const relays = t.hosts.map((h, i) => {
+    const dir = labHostDir(h.id);
+    const port = RELAY_BASE_PORT + i;
+    return [
+      `printf '#!/bin/sh\\nexec /usr/sbin/lvsd-sshd %s\\n' '${h.id}' > ${dir}/sshd && chmod 755 ${dir}/sshd`,
+      // setsid: the relay must outlive this SSH session
+      `setsid nc -ll -p ${port} -e ${dir}/sshd </dev/null >/dev/null 2>&1 &`,
+      `echo $! > ${dir}/relay.pid`,
+    ].join('\n');
+  });
+  await labExec(vm, 'sh -s', { input: 'set -e\n' + relays.join('\n') + '\n', what: 'starting the per-host SSH relays' });
+  const endpoints: LabEndpoint[] = [];
+  for (const [i, h] of t.hosts.entries()) {
+    const guestPort = RELAY_BASE_PORT + i;
+    endpoints.push({ host: h.id, guestPort, port: await addPortForward(vm, guestPort) });
+  }
+  writeFileSync(join(vm.runDir, 'hosts.json'), JSON.stringify({ design: t.name, endpoints } satisfies LabUpState, null, 2) + '\n');
+  return { vm, endpoints, reused: running !== null };
+}
+
+/** Runs a command on a design host through its own SSH server (the path a deploy takes). */
+export function sshToLabHost(vm: LabVm, endpoint: LabEndpoint, command: string, timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  // same key and throw-away host keys as the VM itself; a different port
+  return sshToLab({ ...vm, sshPort: endpoint.port, runDir: join(vm.runDir, 'no-mux') }, command, { timeoutMs });
+}
+
+/** The `ssh` command line a user types to reach a host. */
+export const labSshCommand = (vm: LabVm, e: LabEndpoint): string =>
+  `ssh -i ${vm.keyPath} -p ${e.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1`;
+
+/** Stops the persistent lab VM; false when none was running. */
+export async function labDown(labDir = defaultLabDir()): Promise<boolean> {
+  const vm = runningPersistentLab(labDir);
+  if (!vm) return false;
+  await destroyHosts(vm).catch(() => undefined);
+  await shutdownLab(vm);
+  return true;
+}
+
+/** The design with each host's `ssh` endpoint pointing at its lab relay (key auth, root). */
+export function withLabEndpoints(file: DesignFile, vm: LabVm, endpoints: readonly LabEndpoint[]): DesignFile {
+  const byHost = new Map(endpoints.map((e) => [e.host, e]));
+  return {
+    ...file,
+    topology: {
+      ...file.topology,
+      hosts: file.topology.hosts.map((h) => {
+        const e = byHost.get(h.id);
+        return e ? { ...h, ssh: { host: '127.0.0.1', port: e.port, user: 'root', auth: 'key' as const, keyPath: vm.keyPath } } : h;
+      }),
+    },
+  };
+}
+
