@@ -48,6 +48,8 @@ describe('lvsd simulate', () => {
     expect((await call(simulateCmd, 'examples/nat-lab.lvs.json', '--service', 'web', '--sport', '70000')).code).toBe(2);
     expect((await call(simulateCmd, 'examples/nat-lab.lvs.json', '--service', 'web', '--lang', 'fr')).code).toBe(2);
     expect((await call(simulateCmd, join(tmp, 'missing.json'), '--service', 'web')).err).toMatch(/no such file/);
+    expect((await call(simulateCmd, 'examples/nat-lab.lvs.json', '--service', 'web', '--real-server', 'nope')).err).toMatch(/real servers: web-rs1, web-rs2/);
+    expect((await call(simulateCmd, 'examples', '--service', 'web')).err).toMatch(/is a directory/);
     const bad = join(tmp, 'bad.lvs.json');
     writeFileSync(bad, '{"format":"lvs-designer","formatVersion":2,"topology":{"hosts":7}}');
     expect((await call(simulateCmd, bad, '--service', 'web')).err).toMatch(/not a valid design/);

@@ -315,6 +315,11 @@ describe('robustness', () => {
       const trace = simulate(t, { client: clients[rnd(clients.length)]!, service: 'web' }, { seed: i });
       expect(trace.outcome.status === 'ok' || trace.outcome.fault.length > 0).toBe(true);
       expect(trace.steps.length).toBeLessThanOrEqual(1000);
+      for (const st of trace.steps) {
+        expect(st.narration.en.length).toBeGreaterThan(10);
+        expect(st.narration.zh).toMatch(/[\u4e00-\u9fff]/);
+      }
+      expect(trace.outcome.narration.zh).toMatch(/[\u4e00-\u9fff]/);
       if (trace.outcome.status === 'broken' && trace.outcome.stepIndex !== undefined) expect(trace.steps[trace.outcome.stepIndex]?.kind).toBe('drop');
     }
   });
