@@ -48,6 +48,14 @@ const QUERIES = [
   '}',
 ];
 
+/** Checks for lines read back from the snapshot (a file on disk is input too). */
+const SNAPSHOT_CHECKS = [
+  'is_dev() { case $1 in "" | . | .. | *[!A-Za-z0-9_.-]*) return 1 ;; *) [ ${#1} -le 15 ] ;; esac; }',
+  'is_cidr() { case $1 in *[!0-9./]* | "") return 1 ;; */*) return 0 ;; *) return 1 ;; esac; }',
+  '# plain_route LINE: a saved route line without the state flags `ip route replace` does not take',
+  "plain_route() { printf '%s\\n' \"$1\" | sed -e 's/ linkdown//g' -e 's/ dead//g' -e 's/ offload//g' -e 's/ trap//g' -e 's/[[:space:]]*$//'; }",
+];
+
 const IPVS_QUERIES = [
   '# The kernel lists services and real servers sorted, and ipvsadm 1.31 adds " --tun-type ipip" to',
   '# tunnelled servers where older versions print nothing: compare sorted lines without that suffix.',
@@ -176,8 +184,53 @@ export function renderApply(t: Topology, plan: HostPlan): string {
       'fi',
     );
   }
+  out.push(
+    '',
+    '# 2. Undo what an earlier version of the design applied and this one no longer has, from the',
+    '#    snapshot: a dropped VIP is removed, a dropped route or sysctl gets its original value back.',
+    `WANT_SYSCTLS=${shq(` ${plan.sysctls.map((x) => x.key).join(' ')} `)}`,
+    `WANT_ADDRS=${shq(` ${plan.vips.map((a) => `${a.dev}=${a.cidr}`).join(' ')} `)}`,
+    `WANT_ROUTES=${shq(` ${plan.routes.map((r) => r.destination).join(' ')} `)}`,
+    ...SNAPSHOT_CHECKS,
+    'if [ -f "$SNAP/addresses" ]; then',
+    '  while read -r dev cidr state; do',
+    '    is_dev "$dev" && is_cidr "$cidr" || continue',
+    '    case $WANT_ADDRS in *" $dev=$cidr "*) continue ;; esac',
+    '    if [ "$state" = absent ] && has_addr "$dev" "$cidr"; then',
+    '      lvs_ip addr del "$cidr" dev "$dev"',
+    '      changed "address $cidr removed from $dev (no longer in the design)"',
+    '    fi',
+    '  done <"$SNAP/addresses"',
+    'fi',
+    'if [ -f "$SNAP/routes" ]; then',
+    '  while read -r dest line; do',
+    '    case $dest in default) ;; *) is_cidr "$dest" || continue ;; esac',
+    '    case $WANT_ROUTES in *" $dest "*) continue ;; esac',
+    '    line=$(plain_route "$line")',
+    '    [ "$(plain_route "$(route_now "$dest")")" != "$line" ] || continue',
+    '    if [ -z "$line" ]; then',
+    '      lvs_ip route del "$dest"',
+    '    else',
+    '      set -f',
+    '      # shellcheck disable=SC2086 # the saved route is split back into ip arguments (globbing is off)',
+    '      lvs_ip route replace $line',
+    '      set +f',
+    '    fi',
+    '    changed "route $dest back to ${line:-none} (no longer in the design)"',
+    '  done <"$SNAP/routes"',
+    'fi',
+    'if [ -f "$SNAP/sysctl" ]; then',
+    '  while read -r key value; do',
+    '    case $key in net.*) ;; *) continue ;; esac',
+    '    case $key in *[!A-Za-z0-9_./-]*) continue ;; esac',
+    '    case $WANT_SYSCTLS in *" $key "*) continue ;; esac',
+    '    case $value in "" | *[!0-9]*) continue ;; esac',
+    '    set_sysctl "$key" "$value"',
+    '  done <"$SNAP/sysctl"',
+    'fi',
+  );
   if (plan.tunnels.length > 0) {
-    out.push('', '# 2. IPIP tunnel device: the ipip module creates tunl0, which decapsulates what the director sends.');
+    out.push('', '# 3. IPIP tunnel device: the ipip module creates tunl0, which decapsulates what the director sends.');
     for (const dev of plan.tunnels) {
       out.push(
         `if ! lvs_ip link show dev ${shq(dev)} >/dev/null 2>&1; then`,
@@ -192,22 +245,22 @@ export function renderApply(t: Topology, plan: HostPlan): string {
     }
   }
   if (plan.sysctls.length > 0) {
-    out.push('', '# 3. Kernel settings (before any VIP goes up).');
+    out.push('', '# 4. Kernel settings (before any VIP goes up).');
     for (const s of plan.sysctls) out.push(`set_sysctl ${shq(s.key)} ${shq(s.value)} # ${commentText(s.why)}`);
   }
   if (plan.vips.length > 0) {
-    out.push('', '# 4. Virtual IP addresses.');
+    out.push('', '# 5. Virtual IP addresses.');
     for (const a of plan.vips) out.push(`ensure_addr ${shq(a.dev)} ${shq(a.cidr)} # ${commentText(a.why)}`);
   }
   if (plan.routes.length > 0) {
-    out.push('', '# 5. Default gateway and static routes.');
+    out.push('', '# 6. Default gateway and static routes.');
     for (const r of plan.routes) out.push(`ensure_route ${shq(r.destination)} ${routeArgs(r)}`);
   }
   if (plan.ipvs) {
     const ipvs = plan.ipvs;
     out.push(
       '',
-      `# 6. IPVS table: ${ipvs.services} service(s), ${ipvs.realServers} real server(s). Replaced as a whole when it differs,`,
+      `# 7. IPVS table: ${ipvs.services} service(s), ${ipvs.realServers} real server(s). Replaced as a whole when it differs,`,
       '#    so the end state is exactly the design (ipvsadm -R adds in design order; the kernel list is newest-first).',
       'if [ "$(lvs_ipvsadm -S -n | ipvs_norm)" != "$(rules_wanted | ipvs_norm)" ]; then',
       '  lvs_ipvsadm -C',
@@ -337,8 +390,7 @@ export function renderRollback(t: Topology, plan: HostPlan): string {
     'fi',
     'failed=0',
     'warn() { failed=$((failed + 1)); printf \'rollback: %s\\n\' "$1" >&2; }',
-    'is_dev() { case $1 in "" | . | .. | *[!A-Za-z0-9_.-]*) return 1 ;; *) [ ${#1} -le 15 ] ;; esac; }',
-    'is_cidr() { case $1 in *[!0-9./]* | "") return 1 ;; */*) return 0 ;; *) return 1 ;; esac; }',
+    ...SNAPSHOT_CHECKS,
     'set -f',
     '',
     'if [ -f "$SNAP/ipvsadm.rules" ]; then',
@@ -354,7 +406,7 @@ export function renderRollback(t: Topology, plan: HostPlan): string {
     '    if [ -z "$line" ]; then',
     '      if lvs_ip route del "$dest" 2>/dev/null; then echo "removed: route $dest"; fi',
     '    else',
-    "      line=$(printf '%s\\n' \"$line\" | sed -e 's/ linkdown//g' -e 's/ dead//g' -e 's/ offload//g' -e 's/ trap//g')",
+    "      line=$(plain_route \"$line\")",
     '      # shellcheck disable=SC2086 # the saved route is split back into ip arguments (globbing is off)',
     '      if lvs_ip route replace $line; then echo "restored: route $line"; else warn "could not restore route $line"; fi',
     '    fi',

@@ -151,6 +151,44 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     });
   }
 
+  it('applying a changed design takes back what the old one added and the new one dropped', () => {
+    const a = loadExample('dr-lab');
+    const b = clone(a) as Topology & { hosts: { id: string; gateway?: string; interfaces: { name: string; addresses: string[]; sysctl?: unknown }[] }[]; services: { vip: string }[] };
+    // Version B: another VIP, no default gateway, no ARP settings on lo.
+    b.services[0]!.vip = '172.17.253.111';
+    const rs1 = b.hosts.find((h) => h.id === 'rs1')!;
+    rs1.interfaces.find((f) => f.name === 'lo')!.addresses = ['172.17.253.111/32'];
+    delete rs1.interfaces.find((f) => f.name === 'lo')!.sysctl;
+    delete rs1.gateway;
+    const dirA = join(work, 'rs-version-a');
+    const dirB = join(work, 'rs-version-b');
+    writeHost(a, 'rs1', dirA);
+    writeHost(b as Topology, 'rs1', dirB);
+    const env = { LVSD_STATE_DIR: join(work, 'rs-version-state') };
+    sh('ip', '-n', NS_RS, 'route', 'replace', 'default', 'via', '192.168.163.7');
+
+    expect(run(NS_RS, 'sh', join(dirA, 'apply.sh'), env).code).toBe(0);
+    expect(run(NS_RS, 'sh', join(dirA, 'verify.sh'), env).code).toBe(0);
+
+    const toB = run(NS_RS, 'sh', join(dirB, 'apply.sh'), env);
+    expect(toB.code, toB.out).toBe(0);
+    expect(toB.out).toContain('changed: address 172.17.253.100/32 removed from lo (no longer in the design)');
+    expect(toB.out).toContain('changed: route default back to default via 192.168.163.7 dev eth0 (no longer in the design)');
+    expect(toB.out).toContain('changed: sysctl net.ipv4.conf.lo.arp_ignore=0 (was 1)');
+    expect(toB.out).toContain('changed: address 172.17.253.111/32 on lo');
+    const verifyB = run(NS_RS, 'sh', join(dirB, 'verify.sh'), env);
+    expect(verifyB.code, verifyB.out).toBe(0);
+    expect(sh('ip', '-n', NS_RS, '-o', '-4', 'addr', 'show', 'dev', 'lo')).not.toContain('172.17.253.100');
+    expect(run(NS_RS, 'sh', join(dirB, 'apply.sh'), env).out.trim()).toBe('no change');
+
+    // Rollback (of either version: it reads only the snapshot) restores the state before version A.
+    const back = run(NS_RS, 'sh', join(dirB, 'rollback.sh'), env);
+    expect(back.code, back.out).toBe(0);
+    expect(sh('ip', '-n', NS_RS, '-o', '-4', 'addr', 'show', 'dev', 'lo')).not.toMatch(/172\.17\.253\.1(00|11)/);
+    expect(sh('ip', '-n', NS_RS, 'route', 'show', 'default')).toContain('via 192.168.163.7');
+    expect(sh('ip', 'netns', 'exec', NS_RS, 'sysctl', '-n', 'net.ipv4.conf.all.arp_ignore').trim()).toBe('0');
+  });
+
   it('an apply that fails half-way says so, and rollback undoes what it did', () => {
     const t = clone(loadExample('dr-lab'));
     // An interface the namespace does not have: its sysctl fails after the `all` settings changed.
