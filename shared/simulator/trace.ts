@@ -487,8 +487,8 @@ export function step(state: SimState, ctx: SimContext): SimState {
         framed: true,
         narration: isDr
           ? n(
-              `${H} sends the unchanged IP packet in a new frame: source MAC ${f.mac} (its own), destination MAC ${work.dstMac} (${to ? hname(ctx, to.host) : '?'}); IP source ${pkt.ip.src} and destination ${pkt.ip.dst} stay as they were.`,
-              `${H} 把未改动的 IP 包装进新的帧：源 MAC ${f.mac}（自己的），目的 MAC ${work.dstMac}（${to ? hname(ctx, to.host) : '?'}）；IP 源 ${pkt.ip.src}、目的 ${pkt.ip.dst} 保持不变。`,
+              `${H} sends the IP packet, addresses unchanged, in a new frame: source MAC ${f.mac} (its own), destination MAC ${work.dstMac} (${to ? hname(ctx, to.host) : '?'}); IP source ${pkt.ip.src} and destination ${pkt.ip.dst} stay as they were.`,
+              `${H} 把地址未改动的 IP 包装进新的帧：源 MAC ${f.mac}（自己的），目的 MAC ${work.dstMac}（${to ? hname(ctx, to.host) : '?'}）；IP 源 ${pkt.ip.src}、目的 ${pkt.ip.dst} 保持不变。`,
             )
           : n(
               `${H} transmits the frame on ${ctx.net.topology.segments.find((x) => x.id === f.segment)?.name ?? f.segment}: ${f.mac} → ${work.dstMac}${to ? ` (${hname(ctx, to.host)})` : ''}, ${wire} bytes.`,
@@ -832,7 +832,16 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
     rs = svc.realServers.find((r) => r.id === ctx.flow.realServer);
   } else {
     const sched = IpvsScheduler.forService(svc, { seed: ctx.seed });
-    const d = sched.connect(parseIPv4(pkt.ip.src) ?? 0, pkt.l4.sport, parseIPv4(pkt.ip.dst) ?? 0, pkt.l4.dport);
+    const caddr = parseIPv4(pkt.ip.src) ?? 0;
+    const daddr = parseIPv4(pkt.ip.dst) ?? 0;
+    // Earlier, already finished connections of the same client move the cursors and leave a
+    // persistence template behind, exactly as on a director that has served them.
+    const prior = Math.min(100_000, Math.max(0, Math.trunc(ctx.flow.previousConnections ?? 0)));
+    for (let i = 0; i < prior; i++) {
+      const p = sched.connect(caddr, 1024 + (i % 64000), daddr, pkt.l4.dport);
+      if (p) sched.release(p, false, sched.lastTemplateKey);
+    }
+    const d = sched.connect(caddr, pkt.l4.sport, daddr, pkt.l4.dport);
     reused = sched.lastFromTemplate;
     rs = d ? svc.realServers.find((r) => r.id === d.id) : undefined;
   }

@@ -260,6 +260,12 @@ export interface Flow {
   readonly sport?: number;
   /** Destination port for an all-ports (port 0) or fwmark service; 80 when absent. Ignored otherwise. */
   readonly dport?: number;
+  /**
+   * Connections this client already made (and closed) before this one, on a freshly configured
+   * director: rr/wrr cursors have moved on and a persistent service has a template for the client.
+   * 0 when absent. Lets the classroom send "the next request".
+   */
+  readonly previousConnections?: number;
   /** Force this real server instead of asking the scheduler (classroom "what if"). */
   readonly realServer?: RealServerId;
   /** Size of the request packet in bytes (IP total length); 100 when absent. */

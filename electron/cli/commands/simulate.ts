@@ -1,6 +1,6 @@
 /**
  * `lvsd simulate FILE --service VIP:PORT [--client ID] [--sport N] [--seed N] [--real-server ID]
- * [--reply-bytes N] [--json] [--lang en|zh]` — traces one request and its reply through the design and
+ * [--previous N] [--reply-bytes N] [--json] [--lang en|zh]` — traces one request and its reply through the design and
  * prints every step. Exit 0: the exchange works; 1: the flow breaks (the reason is printed);
  * 2: bad usage or unreadable file.
  */
@@ -13,7 +13,7 @@ import type { DesignFile } from '../../../shared/model/types.ts';
 import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
 import { resolveService, simulate } from '../../../shared/simulator/index.ts';
 
-const USAGE = 'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--reply-bytes N] [--json] [--lang en|zh]\n';
+const USAGE = 'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--previous N] [--reply-bytes N] [--json] [--lang en|zh]\n';
 
 /** Reads and parses a design file; on failure prints the reason and returns null. Shared by `lvsd schedule`. */
 export async function loadDesign(cmd: string, file: string, io: CliIO): Promise<DesignFile | null> {
@@ -115,6 +115,7 @@ export const run: CliCommand = async (argv, io) => {
         seed: { type: 'string' },
         'real-server': { type: 'string' },
         'reply-bytes': { type: 'string' },
+        previous: { type: 'string' },
         json: { type: 'boolean', default: false },
         lang: { type: 'string', default: 'en' },
         help: { type: 'boolean', short: 'h' },
@@ -144,6 +145,8 @@ export const run: CliCommand = async (argv, io) => {
   if (Number.isNaN(sport)) return usageError('--sport must be a port 1..65535');
   if (Number.isNaN(seed)) return usageError('--seed must be an integer 0..4294967295');
   if (Number.isNaN(replyBytes)) return usageError('--reply-bytes must be an integer ≥ 40');
+  const previous = intOption(v.previous, 0, 100_000);
+  if (Number.isNaN(previous)) return usageError('--previous must be an integer 0..100000');
   const design = await loadDesign('simulate', file, io);
   if (!design) return EXIT.unusable;
   const topology = design.topology;
@@ -168,7 +171,7 @@ export const run: CliCommand = async (argv, io) => {
   }
   const trace = simulate(
     topology,
-    { client: clientId, service: service.id, ...(sport !== undefined ? { sport } : {}), ...(v['real-server'] !== undefined ? { realServer: v['real-server'] } : {}), ...(replyBytes !== undefined ? { replyBytes } : {}) },
+    { client: clientId, service: service.id, ...(sport !== undefined ? { sport } : {}), ...(v['real-server'] !== undefined ? { realServer: v['real-server'] } : {}), ...(replyBytes !== undefined ? { replyBytes } : {}), ...(previous !== undefined ? { previousConnections: previous } : {}) },
     { seed: seed ?? 1 },
   );
   const names = new Map(topology.hosts.flatMap((h) => h.interfaces.map((f) => [f.id, f.name] as const)));

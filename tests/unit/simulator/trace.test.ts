@@ -113,6 +113,19 @@ describe('services and sysctls', () => {
     expect(leak?.severity).toBe('warning');
   });
 
+  it('previous connections move the scheduler on, or reuse the persistence template', () => {
+    const order = [0, 1, 2, 3].map((k) => simulate(lab('nat'), { client: 'client', service: 'web', previousConnections: k }).realServer);
+    expect(order).toEqual(['web-rs2', 'web-rs1', 'web-rs2', 'web-rs1']);
+    const t0 = lab('dr');
+    const sticky = { ...t0, services: t0.services.map((s) => ({ ...s, scheduler: 'rr' as const, persistence: { timeout: 300 } })) };
+    const first = simulate(sticky, { client: 'client', service: 'web' });
+    const later = simulate(sticky, { client: 'client', service: 'web', previousConnections: 3 });
+    expect(later.realServer).toBe(first.realServer);
+    expect(first.conn?.template?.reused).toBe(false);
+    expect(later.conn?.template?.reused).toBe(true);
+    expect(later.steps.find((s) => s.kind === 'schedule')?.narration.en).toMatch(/persistence template/);
+  });
+
   it('a forced real server is used, and narrated as such', () => {
     const t = simulate(lab('nat'), { client: 'client', service: 'web', realServer: 'web-rs1' });
     expect(t.realServer).toBe('web-rs1');
