@@ -55,20 +55,42 @@ export function arpSettings(h: HostInfo, f: IfaceInfo): string {
   return `arp_ignore=${effectiveSysctl(h.host, f.iface, 'arpIgnore')}, arp_announce=${effectiveSysctl(h.host, f.iface, 'arpAnnounce')}`;
 }
 
-/** Iterates each (real server host, director) pair of a method once, with one representative real server. */
+type ServerPair = readonly [RealServerInfo, HostInfo, HostInfo];
+const pairCache = new WeakMap<CheckContext, Map<string, ServerPair[]>>();
+
+/**
+ * Iterates each (real server host, director, VIP) combination of a forwarding method once, with
+ * one representative real server. The list is built once per run and shared by the rules.
+ */
 export function eachServerPair(ctx: CheckContext, method: 'nat' | 'dr' | 'tun', visit: (r: RealServerInfo, host: HostInfo, director: HostInfo) => void): void {
-  const seen = new Set<string>();
-  for (const s of ctx.services) {
-    const d = s.director;
-    if (!d) continue;
-    for (const r of s.realServers) {
-      if (r.rs.method !== method || !r.host) continue;
-      const key = `${r.host.host.id}\u0000${d.host.id}\u0000${s.vip ?? s.service.vip}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      visit(r, r.host, d);
-    }
+  let byMethod = pairCache.get(ctx);
+  if (!byMethod) {
+    byMethod = new Map();
+    pairCache.set(ctx, byMethod);
   }
+  let pairs = byMethod.get(method);
+  if (!pairs) {
+    pairs = [];
+    // host → director → VIPs already seen; nested maps avoid building a string key per real server.
+    const seen = new Map<HostInfo, Map<HostInfo, Set<number | string>>>();
+    for (const s of ctx.services) {
+      const d = s.director;
+      if (!d) continue;
+      const vipKey = s.vip ?? s.service.vip;
+      for (const r of s.realServers) {
+        if (r.rs.method !== method || !r.host) continue;
+        let byDirector = seen.get(r.host);
+        if (!byDirector) seen.set(r.host, (byDirector = new Map()));
+        let vips = byDirector.get(d);
+        if (!vips) byDirector.set(d, (vips = new Set()));
+        if (vips.has(vipKey)) continue;
+        vips.add(vipKey);
+        pairs.push([r, r.host, d]);
+      }
+    }
+    byMethod.set(method, pairs);
+  }
+  for (const [r, h, d] of pairs) visit(r, h, d);
 }
 
 const askers = new WeakMap<object, Map<number, IfaceInfo | null>>();

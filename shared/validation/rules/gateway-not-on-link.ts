@@ -1,8 +1,8 @@
 import type { Finding, Rule } from '../rule.ts';
 import type { HostInfo } from '../context.ts';
 import { suggestGateway } from '../suggest.ts';
-import { ip } from '../context.ts';
-import { formatIPv4, parseIPv4 } from '../../addressing/ipv4.ts';
+import { ip, parseIPv4Fast as parseIPv4 } from '../context.ts';
+import { formatIPv4 } from '../../addressing/ipv4.ts';
 
 /** Subnets of the host's ethernet interfaces, as text, for messages. */
 export function hostSubnets(h: HostInfo): string[] {
@@ -14,17 +14,35 @@ export function hostSubnets(h: HostInfo): string[] {
   return out;
 }
 
-/** The next hops a host is configured with: its default gateway and the `via` of its routes. */
-export function nextHopsOf(h: HostInfo): { address: number; what: string; role: string; fixWhat: string }[] {
-  const out: { address: number; what: string; role: string; fixWhat: string }[] = [];
-  if (h.gateway !== null) out.push({ address: h.gateway, what: `default gateway ${ip(h.gateway)}`, role: 'default gateway', fixWhat: `${h.host.name}'s gateway` });
+/** A next hop a host is configured with: its default gateway or the `via` of a static route. */
+export interface ConfiguredHop {
+  readonly address: number;
+  /** The route's destination, or undefined for the default gateway. */
+  readonly destination?: string;
+}
+
+/** The next hops a host is configured with: its default gateway and the `via` of its routes (without `dev`). */
+export function nextHopsOf(h: HostInfo): ConfiguredHop[] {
+  const out: ConfiguredHop[] = [];
+  if (h.gateway !== null) out.push({ address: h.gateway });
   for (const r of h.host.routes ?? []) {
     if (r.via === undefined || r.dev !== undefined) continue;
     const via = parseIPv4(r.via);
-    if (via !== null) out.push({ address: via, what: `route to ${r.destination} via ${r.via}`, role: `next hop to ${r.destination}`, fixWhat: `the next hop of ${h.host.name}'s route to ${r.destination}` });
+    if (via !== null) out.push({ address: via, destination: r.destination });
   }
   return out;
 }
+
+/** `default gateway 192.168.111.1` / `route to 10.0.0.0/8 via 192.168.111.1`. */
+export const hopWhat = (hop: ConfiguredHop): string =>
+  hop.destination === undefined ? `default gateway ${ip(hop.address)}` : `route to ${hop.destination} via ${ip(hop.address)}`;
+
+/** `default gateway` / `next hop to 10.0.0.0/8`. */
+export const hopRole = (hop: ConfiguredHop): string => (hop.destination === undefined ? 'default gateway' : `next hop to ${hop.destination}`);
+
+/** What to change: `rs1's gateway` / `the next hop of rs1's route to 10.0.0.0/8`. */
+export const hopFixWhat = (h: HostInfo, hop: ConfiguredHop): string =>
+  hop.destination === undefined ? `${h.host.name}'s gateway` : `the next hop of ${h.host.name}'s route to ${hop.destination}`;
 
 /** A gateway (or a route's next hop) must be inside the subnet of one of the host's interfaces. */
 export const gatewayNotOnLink: Rule = {
@@ -45,11 +63,11 @@ export const gatewayNotOnLink: Rule = {
         out.push({
           message:
             subnets.length === 0
-              ? `${h.host.name} has the ${hop.what}, but no interface with an address on a segment, so it cannot reach any gateway.`
-              : `${h.host.name}'s ${hop.what} is not in the subnet of any of its interfaces (${subnets.join(', ')}), so ${h.host.name} cannot reach it.`,
+              ? `${h.host.name} has the ${hopWhat(hop)}, but no interface with an address on a segment, so it cannot reach any gateway.`
+              : `${h.host.name}'s ${hopWhat(hop)} is not in the subnet of any of its interfaces (${subnets.join(', ')}), so ${h.host.name} cannot reach it.`,
           fix: suggestion
-            ? `Set ${hop.fixWhat} to ${suggestion} (a forwarding host on its segment).`
-            : `Set ${hop.fixWhat} to the address of a router or director on one of ${h.host.name}'s segments.`,
+            ? `Set ${hopFixWhat(h, hop)} to ${suggestion} (a forwarding host on its segment).`
+            : `Set ${hopFixWhat(h, hop)} to the address of a router or director on one of ${h.host.name}'s segments.`,
           refs: [h.host.id],
         });
       }

@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../rule.ts';
 import { ip } from '../context.ts';
-import { nextHopsOf } from './gateway-not-on-link.ts';
+import { hopFixWhat, hopRole, hopWhat, nextHopsOf } from './gateway-not-on-link.ts';
 import { suggestGateway } from '../suggest.ts';
 
 /** Somebody on the segment must own the gateway address, and forward. */
@@ -25,8 +25,8 @@ export const gatewayUnreachable: Rule = {
         if (h.addresses.has(hop.address)) {
           const suggestion = suggestGateway(ctx, h);
           out.push({
-            message: `${h.host.name}'s ${hop.what} is ${h.host.name}'s own address, so packets for other networks never leave it.`,
-            fix: suggestion ? `Set ${hop.fixWhat} to ${suggestion}.` : `Set ${hop.fixWhat} to the address of a router or director on its segment.`,
+            message: `${h.host.name}'s ${hopWhat(hop)} is ${h.host.name}'s own address, so packets for other networks never leave it.`,
+            fix: suggestion ? `Set ${hopFixWhat(h, hop)} to ${suggestion}.` : `Set ${hopFixWhat(h, hop)} to the address of a router or director on its segment.`,
             refs: [h.host.id],
           });
           continue;
@@ -36,10 +36,10 @@ export const gatewayUnreachable: Rule = {
         if (!owners || owners.length === 0) {
           const suggestion = suggestGateway(ctx, h);
           out.push({
-            message: `${h.host.name}'s ${hop.what} is not the address of any host on segment ${f.segment.segment.name}; its ARP request gets no answer and everything ${h.host.name} sends off its subnet is lost.`,
+            message: `${h.host.name}'s ${hopWhat(hop)} is not the address of any host on segment ${f.segment.segment.name}; its ARP request gets no answer and everything ${h.host.name} sends off its subnet is lost.`,
             fix: suggestion
-              ? `Set ${hop.fixWhat} to ${suggestion}, or give the router on ${f.segment.segment.name} the address ${ip(hop.address)}.`
-              : `Give the router or director on ${f.segment.segment.name} the address ${ip(hop.address)}, or change ${hop.fixWhat}.`,
+              ? `Set ${hopFixWhat(h, hop)} to ${suggestion}, or give the router on ${f.segment.segment.name} the address ${ip(hop.address)}.`
+              : `Give the router or director on ${f.segment.segment.name} the address ${ip(hop.address)}, or change ${hopFixWhat(h, hop)}.`,
             refs: [h.host.id, f.segment.segment.id],
           });
           continue;
@@ -48,7 +48,7 @@ export const gatewayUnreachable: Rule = {
         if (owner.host.sysctl?.ipForward !== true && !natDirectors.has(owner)) {
           out.push({
             severity: 'warning',
-            message: `${h.host.name}'s ${hop.role} ${ip(hop.address)} belongs to ${owner.host.name}, which does not forward packets (ip_forward is off), so anything ${h.host.name} sends through it is dropped.`,
+            message: `${h.host.name}'s ${hopRole(hop)} ${ip(hop.address)} belongs to ${owner.host.name}, which does not forward packets (ip_forward is off), so anything ${h.host.name} sends through it is dropped.`,
             fix: `Turn on ip_forward on ${owner.host.name} (net.ipv4.ip_forward=1), or use a router as ${h.host.name}'s gateway.`,
             refs: [h.host.id, owner.host.id],
           });

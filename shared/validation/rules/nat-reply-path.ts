@@ -25,23 +25,25 @@ export const natReplyPath: Rule = {
       // No shared segment is nat/director-not-on-rs-segment's finding.
       if (dips.length === 0) return;
       const dip = dips[0]!;
-      const svc = serviceLabel(r.service);
+      // Message parts are built only when a problem is found: this runs for every NAT real server.
+      const svc = () => serviceLabel(r.service);
       const base = { refs: [h.host.id, d.host.id, r.rs.id] };
-      const why = `the director must rewrite their source from the RIP ${r.rs.rip} back to the VIP ${r.service.service.vip}, or the client drops them`;
+      const why = () => `the director must rewrite their source from the RIP ${r.rs.rip} back to the VIP ${r.service.service.vip}, or the client drops them`;
       const checkOne = (destination: number, clientName: string | null): Finding | null => {
         const hop = ctx.nextHop(h, destination);
+        if (hop && hop.via !== null && dips.includes(hop.via)) return null;
         const toWhom = clientName ? `the client ${clientName} (${ip(destination)})` : 'the clients';
         if (!hop) {
           return {
             ...base,
-            message: `${h.host.name} (a NAT real server of ${svc}) has no route back to ${toWhom}: it has no default gateway. Replies in NAT mode must go back through the director's DIP ${ip(dip)}.`,
+            message: `${h.host.name} (a NAT real server of ${svc()}) has no route back to ${toWhom}: it has no default gateway. Replies in NAT mode must go back through the director's DIP ${ip(dip)}.`,
             fix: `Set ${h.host.name}'s gateway to ${ip(dip)}.`,
           };
         }
         if (hop.via === null) {
           return {
             ...base,
-            message: `${h.host.name} (a NAT real server of ${svc}) reaches ${toWhom} directly on its own segment, so its replies bypass the director; ${why}.`,
+            message: `${h.host.name} (a NAT real server of ${svc()}) reaches ${toWhom} directly on its own segment, so its replies bypass the director; ${why()}.`,
             fix: `Move ${clientName ?? 'the client'} to a segment the real servers are not on (NAT needs the director between them), or use DR for this service.`,
           };
         }
@@ -49,13 +51,13 @@ export const natReplyPath: Rule = {
         if (hop.source === 'route') {
           return {
             ...base,
-            message: `${h.host.name}'s route to ${hop.route} goes via ${ip(hop.via)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why}.`,
+            message: `${h.host.name}'s route to ${hop.route} goes via ${ip(hop.via)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why()}.`,
             fix: `Change ${h.host.name}'s route to ${hop.route} to go via ${ip(dip)} (or remove it so the gateway ${ip(dip)} is used).`,
           };
         }
         return {
           ...base,
-          message: `${h.host.name}'s default gateway is ${ip(hop.via)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why}.`,
+          message: `${h.host.name}'s default gateway is ${ip(hop.via)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why()}.`,
           fix: `Set ${h.host.name}'s gateway to ${ip(dip)}.`,
         };
       };
@@ -65,13 +67,13 @@ export const natReplyPath: Rule = {
         if (h.gateway === null) {
           out.push({
             ...base,
-            message: `${h.host.name} (a NAT real server of ${svc}) has no default gateway, so it cannot reply to clients on other networks. Replies in NAT mode must go back through the director's DIP ${ip(dip)}.`,
+            message: `${h.host.name} (a NAT real server of ${svc()}) has no default gateway, so it cannot reply to clients on other networks. Replies in NAT mode must go back through the director's DIP ${ip(dip)}.`,
             fix: `Set ${h.host.name}'s gateway to ${ip(dip)}.`,
           });
         } else if (!dips.includes(h.gateway)) {
           out.push({
             ...base,
-            message: `${h.host.name}'s default gateway is ${ip(h.gateway)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why}.`,
+            message: `${h.host.name}'s default gateway is ${ip(h.gateway)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why()}.`,
             fix: `Set ${h.host.name}'s gateway to ${ip(dip)}.`,
           });
         }
