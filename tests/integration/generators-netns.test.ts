@@ -153,17 +153,27 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
 
   it('applying a changed design takes back what the old one added and the new one dropped', () => {
     const a = loadExample('dr-lab');
-    const b = clone(a) as Topology & { hosts: { id: string; gateway?: string; interfaces: { name: string; addresses: string[]; sysctl?: unknown }[] }[]; services: { vip: string }[] };
     // Version B: another VIP, no default gateway, no ARP settings on lo.
-    b.services[0]!.vip = '172.17.253.111';
-    const rs1 = b.hosts.find((h) => h.id === 'rs1')!;
-    rs1.interfaces.find((f) => f.name === 'lo')!.addresses = ['172.17.253.111/32'];
-    delete rs1.interfaces.find((f) => f.name === 'lo')!.sysctl;
-    delete rs1.gateway;
+    const b: Topology = {
+      ...a,
+      services: a.services.map((s) => ({ ...s, vip: '172.17.253.111' })),
+      hosts: a.hosts.map((h) => {
+        if (h.id !== 'rs1') return h;
+        const { gateway: _gateway, ...rest } = h;
+        return {
+          ...rest,
+          interfaces: h.interfaces.map((f) => {
+            if (f.name !== 'lo') return f;
+            const { sysctl: _sysctl, ...plain } = f;
+            return { ...plain, addresses: ['172.17.253.111/32'] };
+          }),
+        };
+      }),
+    };
     const dirA = join(work, 'rs-version-a');
     const dirB = join(work, 'rs-version-b');
     writeHost(a, 'rs1', dirA);
-    writeHost(b as Topology, 'rs1', dirB);
+    writeHost(b, 'rs1', dirB);
     const env = { LVSD_STATE_DIR: join(work, 'rs-version-state') };
     sh('ip', '-n', NS_RS, 'route', 'replace', 'default', 'via', '192.168.163.7');
 
