@@ -372,7 +372,8 @@ export class IpvsScheduler {
    * Schedules a new connection from `caddr:cport` to `daddr:dport` (numbers: unsigned 32-bit address
    * and port), honouring persistence, and binds it to the chosen server as the kernel does: the new
    * connection counts as inactive until {@link establish}. Returns the destination, or `null` when
-   * the kernel would answer "no destination available". Allocation-free.
+   * the kernel would answer "no destination available". Allocation-free, except when it creates a
+   * persistence template or an lblc/lblcr cache entry, as the kernel allocates those too.
    */
   connect(caddr: number, cport: number, daddr = 0, dport = 0): DestView | null {
     this.lastFromTemplate = false;
