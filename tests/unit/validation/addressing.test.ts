@@ -65,6 +65,12 @@ describe('addr/outside-segment', () => {
     expect(p!.fix).toContain('192.168.111.1/24');
   });
   it('passes for the lab', () => expect(problemsOf(natLab(), 'addr/outside-segment')).toEqual([]));
+  it('accepts a routed /32 VIP from another network on the director', () => {
+    const t = edit(natLab(), (d) => {
+      iface(d, 'director', 'eth0').addresses.push('203.0.113.80/32');
+    });
+    expect(problemsOf(t, 'addr/outside-segment')).toEqual([]);
+  });
 });
 
 describe('addr/prefix-mismatch', () => {
