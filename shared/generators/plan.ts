@@ -124,7 +124,11 @@ export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex 
   host.interfaces.forEach((f, i) => {
     const ff = `${hf}.interfaces[${i}] (${f.id})`;
     const dev = safeInterfaceName(f.name, `${ff}.name`);
-    if (f.kind === 'ipip') tunnels.push(dev);
+    if (f.kind === 'ipip') {
+      // `modprobe ipip` creates exactly one device, tunl0, which takes every IPIP packet no other tunnel claims.
+      if (dev !== 'tunl0') throw new UnsafeValueError(`${ff}.name: an IPIP interface must be tunl0 (the device the ipip module creates), not ${JSON.stringify(dev)}`);
+      tunnels.push(dev);
+    }
     for (const [prop, knob] of knobs) {
       const v = f.sysctl?.[prop];
       if (v !== undefined) sysctls.push({ key: confKey(dev, knob), value: sysctlValue(v, `${ff}.sysctl.${prop}`), why: SYSCTL_WHY[knob]! });

@@ -105,6 +105,12 @@ describe('hostile values are refused with the field named', () => {
     });
   }
 
+  it('an IPIP interface other than tunl0', () => {
+    const t = clone(loadExample('tun-lab')) as Mutable<Topology>;
+    t.hosts.find((h) => h.id === 'rs1')!.interfaces[1]!.name = 'tunl1';
+    expectError(t, 'rs1', 'interfaces[1] (rs1-tunl0).name: an IPIP interface must be tunl0');
+  });
+
   it('renderAll names the failing host', () => {
     const t = clone(base) as Mutable<Topology>;
     t.hosts.find((h) => h.id === 'rs2')!.interfaces[1]!.name = 'x;y';
