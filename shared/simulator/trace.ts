@@ -260,7 +260,8 @@ function connEntry(ctx: SimContext, c: Conn): ConnEntry {
   const client = { address: ip(c.cip), port: c.cport };
   const virtual = { address: ctx.service.vip, port: vport };
   const dest = { address: c.rs.rip, port: c.rs.method === 'nat' ? rport(ctx, c.rs) : vport };
-  const line = `${proto.toUpperCase()} ${mmss(expiresIn)}  ${c.state.padEnd(11)} ${`${client.address}:${client.port}`.padEnd(21)} ${`${virtual.address}:${virtual.port}`.padEnd(21)} ${dest.address}:${dest.port}`;
+  // ipvsadm's print_conn(): "%-3s %-6s %-11s %-18s %-18s %s".
+  const line = `${proto.toUpperCase().padEnd(3)} ${mmss(expiresIn).padEnd(6)} ${c.state.padEnd(11)} ${`${client.address}:${client.port}`.padEnd(18)} ${`${virtual.address}:${virtual.port}`.padEnd(18)} ${dest.address}:${dest.port}`;
   const p = ctx.service.persistence;
   let template: ConnEntry['template'];
   if (p) {
