@@ -63,6 +63,37 @@ describe('round trip: import(generate(t)) keeps every service', () => {
   }
 });
 
+/** `ipvsadm -L -n` as ipvsadm 1.31 prints it (print_service_entry's formats), for a director of a design. */
+function asList(t: Topology, director: string): string {
+  const fwd = { nat: 'Masq', dr: 'Route', tun: 'Tunnel' } as const;
+  const out = ['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port Scheduler Flags', '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'];
+  for (const s of t.services.filter((x) => x.director === director)) {
+    let line = s.protocol === 'fwmark' ? `FWM  ${s.fwmark} ${s.scheduler}` : `${s.protocol.toUpperCase().padEnd(4)} ${`${s.vip}:${s.port}`} ${s.scheduler}`;
+    if (s.schedulerFlags?.length) line += ` (${s.schedulerFlags.join(',')})`;
+    if (s.persistence) line += ` persistent ${s.persistence.timeout}`;
+    if (s.persistence?.netmask) line += ` mask ${s.persistence.netmask}`;
+    out.push(line);
+    for (const r of s.realServers) {
+      const port = s.protocol !== 'fwmark' && r.method !== 'nat' ? s.port : r.port;
+      out.push(`  -> ${`${r.rip}:${port}`.padEnd(28)} ${fwd[r.method].padEnd(7)} ${String(r.weight).padEnd(6)} ${'0'.padEnd(10)} ${'0'.padEnd(10)}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+describe('round trip through ipvsadm -L -n', () => {
+  for (const { name, topology } of loadExamples()) {
+    for (const d of [...new Set(topology.services.map((s) => s.director))]) {
+      it(`${name}/${d}`, () => {
+        const r = importIpvsadmList(asList(topology, d));
+        expect(errors(r)).toEqual([]);
+        expect(essence(r.topology.services)).toEqual(essence(topology.services.filter((s) => s.director === d)));
+        expectLoadable(r);
+      });
+    }
+  }
+});
+
 describe('the seed article', () => {
   it('NAT part: commands imported, the bad gateway and the misspelt sysctl reported', () => {
     const r = importIpvsadmCommands(fixture('seed-nat.txt'));
