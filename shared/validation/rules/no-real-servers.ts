@@ -7,7 +7,7 @@ export const noRealServers: Rule = {
   severity: 'error',
   title: 'Service without real servers',
   description:
-    'With no real server, IPVS has nobody to schedule: every new connection to the service is refused (TCP reset or ICMP unreachable).',
+    'With no real server, IPVS has nobody to schedule: every new connection to the service is refused (the director answers with ICMP "port unreachable").',
   example: { bad: 'Service web has no real servers yet.', fix: 'Add rs1 and rs2 as real servers of web.' },
   check(ctx) {
     const out: Finding[] = [];

@@ -14,7 +14,7 @@ export const persistenceScheduler: Rule = {
   title: 'Persistence combined with a hashing scheduler',
   description:
     'Persistence (`-p`) makes IPVS keep a template per client so later connections go to the same real server. The hashing schedulers sh, mh and dh already map a client (or destination) ' +
-    'to a fixed real server, so persistence adds memory and timers without changing the result — and hides the hashing scheduler\'s better failover behaviour.',
+    'to a fixed real server, so persistence only adds connection templates (memory and timers) without changing where clients go.',
   example: { bad: 'Service web uses `sh` with persistence 300 s.', fix: 'Remove persistence, or switch to `wlc` with persistence.' },
   check(ctx) {
     const out: Finding[] = [];

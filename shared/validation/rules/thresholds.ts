@@ -8,7 +8,7 @@ export const thresholds: Rule = {
   title: 'Lower threshold above the upper threshold',
   description:
     'IPVS marks a real server overloaded when its active + inactive connections reach the upper threshold (`-x`) and takes it back when they fall below the lower one (`-y`). ' +
-    'A lower threshold at or above the upper one means the server is taken back immediately and flaps; a lower threshold without an upper one does nothing (warning).',
+    'A lower threshold above the upper one means the server is taken back immediately and flaps (error); an equal one gives no hysteresis, and a lower threshold without an upper one does nothing (warnings).',
   example: { bad: 'rs1 has upper threshold 100 and lower threshold 200.', fix: 'Set the lower threshold below 100 (e.g. 75), or leave it empty for 3/4 of the upper.' },
   check(ctx) {
     const out: Finding[] = [];
@@ -27,7 +27,11 @@ export const thresholds: Rule = {
           });
         } else if (lower >= upper) {
           out.push({
-            message: `Real server ${name} of ${serviceLabel(s)} has lower threshold ${lower} at or above its upper threshold ${upper}; it would be marked overloaded and available again at once.`,
+            ...(lower === upper ? { severity: 'warning' as const } : {}),
+            message:
+              lower === upper
+                ? `Real server ${name} of ${serviceLabel(s)} has equal lower and upper thresholds (${upper}); it is taken back as soon as one connection ends, so it flaps around ${upper} connections.`
+                : `Real server ${name} of ${serviceLabel(s)} has lower threshold ${lower} above its upper threshold ${upper}; it would be marked overloaded and available again at once.`,
             fix: `Set ${name}'s lower threshold below ${upper} (e.g. ${Math.floor((upper * 3) / 4)}), or leave it empty for 3/4 of the upper threshold.`,
             refs: [r.rs.id, r.rs.host, s.service.id],
           });

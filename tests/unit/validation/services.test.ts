@@ -223,6 +223,13 @@ describe('service/thresholds', () => {
     expect(p).toMatchObject({ severity: 'error', refs: ['web-rs1', 'rs1', 'web'] });
     expect(p!.fix).toContain('e.g. 75');
   });
+  it('warns when lower equals upper (no hysteresis)', () => {
+    const t = edit(natLab(), (d) => {
+      realServer(d, 'web', 'rs1').upperThreshold = 100;
+      realServer(d, 'web', 'rs1').lowerThreshold = 100;
+    });
+    expect(problemsOf(t, 'service/thresholds')).toMatchObject([{ severity: 'warning' }]);
+  });
   it('warns for a lower threshold alone, accepts lower < upper', () => {
     const alone = edit(natLab(), (d) => {
       realServer(d, 'web', 'rs1').lowerThreshold = 50;
