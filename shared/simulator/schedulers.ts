@@ -213,6 +213,8 @@ export class IpvsScheduler {
   lastFromTemplate = false;
   /** After {@link connect}: the template key (masked client address) or -1 without persistence. */
   lastTemplateKey = -1;
+  /** A configuration the kernel would refuse (e.g. more real servers than Maglev slots), or null. */
+  problem: string | null = null;
   private list: Dest[] = [];
   private readonly rng: Rng;
   private readonly shFallback: boolean;
@@ -836,7 +838,9 @@ export class IpvsScheduler {
     const table: (Dest | null)[] = new Array<Dest | null>(M).fill(null);
     this.mhTable = table;
     const list = this.list;
-    if (list.length > M) throw new Error(`mh: ${list.length} real servers do not fit a ${M}-slot table`);
+    // The kernel refuses the change (-EINVAL); here the table stays empty and nothing is scheduled.
+    this.problem = list.length > M ? `mh: ${list.length} real servers do not fit a ${M}-slot table` : null;
+    if (this.problem) return;
     let g = 0;
     let maxw = 0;
     for (const d of list) {

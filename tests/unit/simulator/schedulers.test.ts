@@ -129,6 +129,14 @@ describe('selection sequences', () => {
     expect(q.mhTableSnapshot()).toEqual(table);
   });
 
+  it('mh refuses more real servers than table slots, as the kernel does', () => {
+    const many = Array.from({ length: 252 }, (_, i) => ({ id: `r${i}`, rip: `10.9.${i >> 8}.${(i & 255) + 1}`, port: 80, weight: 1 }));
+    const s = new IpvsScheduler('mh', many, { mhTableIndex: 8 });
+    expect(s.problem).toMatch(/252 real servers do not fit a 251-slot table/);
+    expect(s.connect(1, 1)).toBeNull();
+    expect(new IpvsScheduler('mh', many.slice(0, 251), { mhTableIndex: 8 }).problem).toBeNull();
+  });
+
   it('lblc keeps a destination on its server until it is overloaded', () => {
     expect(seq(svc('lblc', [1, 1]), 6)).toBe('BBBBBB');
   });
