@@ -30,7 +30,7 @@ import type { SecretStore } from '../secrets/store.ts';
 import { Redactor } from './redact.ts';
 import { DeployLog } from './log.ts';
 import type { DeployFile } from './remote.ts';
-import { checkEnv, e2eScript, recordScript, rollbackCurrentScript, runScript, stateScript, uploadScript } from './remote.ts';
+import { APPLY_MARKER, checkEnv, e2eScript, probeScript, rollbackCurrentScript, rollbackDeployScript, runScript, stateScript, uploadScript, verifyAndRecordScript } from './remote.ts';
 import type { HostState } from './state.ts';
 import { diffHost, parseState } from './state.ts';
 
@@ -98,6 +98,8 @@ interface HostCtx {
   session?: SshSession;
   priv?: Privilege;
   state?: HostState;
+  /** Output of the first command when it already carried the state read-out (root logins). */
+  probeOut?: string;
   plan: HostPlan;
   /** apply.sh was started: the host may be changed and is rolled back on failure. */
   touched: boolean;
@@ -354,13 +356,13 @@ class Run implements DeployRun {
     const session = ctx.session!;
     const timeoutMs = this.#deps.commandTimeoutMs ?? 120_000;
     const signal = this.#abort.signal;
-    const idOut = await session.exec('id -u', { timeoutMs: 15_000, signal });
-    if (idOut.code === 0 && idOut.stdout.trim() === '0') {
+    const probe = await session.exec('sh -s', { stdin: probeScript(ctx.env), timeoutMs: 60_000, signal });
+    if (probe.code === 0 && !probe.stdout.includes('@@ notroot')) {
+      ctx.probeOut = probe.stdout;
       return { label: 'root', exec: (script, o = {}) => session.exec('sh -s', { stdin: script, timeoutMs, signal, ...o }) };
     }
-    // NOPASSWD for sh? Probe exactly what will run later, so a password line is never fed to sh.
-    const probe = await session.exec("sudo -n sh -c ':'", { timeoutMs: 15_000, signal });
-    if (probe.code === 0) {
+    // NOPASSWD for sh? The probe tried exactly what will run later, so a password line is never fed to sh.
+    if (probe.stdout.includes('@sudo-n')) {
       return { label: 'sudo -n', exec: (script, o = {}) => session.exec('sudo -n sh -s', { stdin: script, timeoutMs, signal, ...o }) };
     }
     const { ssh } = ctx;
@@ -429,9 +431,13 @@ class Run implements DeployRun {
     try {
       await this.#connect(ctx);
       this.#phase(ctx, 'planning', { message: `as ${ctx.priv!.label}` });
-      const out = await ctx.priv!.exec(stateScript(ctx.env), { timeoutMs: 60_000 });
-      if (out.code !== 0) throw new StepError(`reading the current state failed (exit ${out.code})`, tail(out.stderr));
-      const state = parseState(out.stdout);
+      let stateText = ctx.probeOut;
+      if (stateText === undefined) {
+        const out = await ctx.priv!.exec(stateScript(ctx.env), { timeoutMs: 60_000 });
+        if (out.code !== 0) throw new StepError(`reading the current state failed (exit ${out.code})`, tail(out.stderr));
+        stateText = out.stdout;
+      }
+      const state = parseState(stateText);
       ctx.state = state;
       const notes = [`commands run as ${ctx.priv!.label}`];
       if (state.kernel) notes.push(`kernel ${state.kernel}`);
@@ -456,23 +462,6 @@ class Run implements DeployRun {
 
   // ---------------------------------------------------------------- apply
 
-  async #step(ctx: HostCtx, index: number, total: number, label: string, script: string, stream = false): Promise<ExecResult> {
-    this.#phase(ctx, index === 1 ? 'uploading' : 'applying', { step: { index, total, label } });
-    let partial = '';
-    const onStdout = stream
-      ? (chunk: string) => {
-          partial += chunk;
-          const lines = partial.split('\n');
-          partial = lines.pop() ?? '';
-          for (const l of lines) if (l.trim()) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: l });
-        }
-      : undefined;
-    const r = await ctx.priv!.exec(script, onStdout ? { onStdout } : {});
-    if (partial.trim()) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: partial });
-    if (r.code !== 0) throw new StepError(`${label} failed (${r.code === null ? `killed by ${r.signal ?? 'a signal'}` : `exit ${r.code}`})`, tail(r.stderr || r.stdout));
-    return r;
-  }
-
   async #applyHost(ctx: HostCtx): Promise<boolean> {
     if (this.#abort.signal.aborted) return false;
     if (ctx.plan.changes.length === 0) {
@@ -481,10 +470,27 @@ class Run implements DeployRun {
       return true;
     }
     const total = 3;
+    this.#phase(ctx, 'uploading', { step: { index: 1, total, label: `upload ${ctx.files.length} files` } });
+    // Upload and apply.sh run as one SSH command; the marker line says apply.sh has started.
+    let partial = '';
+    const onStdout = (chunk: string) => {
+      partial += chunk;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) {
+        if (l === APPLY_MARKER) {
+          ctx.touched = true;
+          this.#phase(ctx, 'applying', { step: { index: 2, total, label: 'apply.sh (snapshot, then apply)' } });
+        } else if (ctx.touched && l.trim()) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: l });
+      }
+    };
     try {
-      await this.#step(ctx, 1, total, `upload ${ctx.files.length} files`, uploadScript(ctx.env, this.id, ctx.files));
-      ctx.touched = true;
-      await this.#step(ctx, 2, total, 'apply.sh (snapshot, then apply)', runScript(ctx.env, { deployId: this.id }, 'apply.sh'), true);
+      const r = await ctx.priv!.exec(uploadScript(ctx.env, this.id, ctx.files, true), { onStdout });
+      if (ctx.touched && partial.trim()) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: partial });
+      if (r.code !== 0) {
+        const what = ctx.touched ? 'apply.sh' : 'upload';
+        throw new StepError(`${what} failed (${r.code === null ? `killed by ${r.signal ?? 'a signal'}` : `exit ${r.code}`})`, tail(r.stderr || r.stdout));
+      }
       ctx.outcome = { hostId: ctx.host.id, status: 'applied' };
       this.#phase(ctx, 'applied');
       return true;
@@ -499,10 +505,11 @@ class Run implements DeployRun {
 
   async #verifyHost(ctx: HostCtx): Promise<boolean> {
     if (this.#abort.signal.aborted) return false;
-    this.#phase(ctx, 'verifying');
-    const dir = ctx.touched ? { deployId: this.id } : 'current';
+    this.#phase(ctx, 'verifying', ctx.touched ? { step: { index: 3, total: 3, label: 'verify.sh, then record the deploy' } } : {});
     try {
-      const r = await ctx.priv!.exec(runScript(ctx.env, dir, 'verify.sh'));
+      // A changed host records the deploy as its current one once verify.sh passed (same SSH command).
+      const script = ctx.touched ? verifyAndRecordScript(ctx.env, this.id) : runScript(ctx.env, 'current', 'verify.sh');
+      const r = await ctx.priv!.exec(script);
       if (r.code !== 0) throw new StepError(`verify.sh failed (exit ${r.code ?? r.signal})`, tail(r.stderr || r.stdout));
       ctx.outcome = { hostId: ctx.host.id, status: 'verified', ...(ctx.touched ? {} : { message: 'no changes' }) };
       this.#phase(ctx, 'verified');
@@ -524,7 +531,7 @@ class Run implements DeployRun {
         this.#phase(ctx, 'rolling-back');
         try {
           // Cancellation must not stop the rollback itself: these commands get no abort signal.
-          const script = how === 'deploy' ? runScript(ctx.env, { deployId: this.id }, 'rollback.sh') : rollbackCurrentScript(ctx.env);
+          const script = how === 'deploy' ? rollbackDeployScript(ctx.env, this.id) : rollbackCurrentScript(ctx.env);
           const r = await ctx.priv!.exec(script, { signal: undefined });
           if (r.code !== 0) throw new StepError(`rollback.sh failed (exit ${r.code ?? r.signal})`, tail(r.stderr || r.stdout));
           if (how === 'current' && r.stdout.includes('@nothing')) {
@@ -680,13 +687,6 @@ class Run implements DeployRun {
       this.#info(`rolling back ${touched.map((c) => c.host.id).join(', ')}`, 'warn');
       const ok = await this.#rollbackHosts(touched, 'deploy');
       return this.#finish(cancelled ? 'cancelled' : ok ? 'rolled-back' : 'failed', ctxs, plan, undefined, ok ? undefined : 'rollback failed on some hosts: check them by hand');
-    }
-    for (const ctx of touched) {
-      try {
-        await this.#step(ctx, 3, 3, 'record the deployed files', recordScript(ctx.env, this.id));
-      } catch (e) {
-        this.#info(`could not record the deploy (the next plan will show file changes): ${this.#redactor.redact((e as Error).message)}`, 'warn', ctx.host.id);
-      }
     }
     const e2e = await this.#e2e(ready, topology);
     return this.#finish(plan.noChanges ? 'no-changes' : 'success', ctxs, plan, e2e);

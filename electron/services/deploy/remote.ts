@@ -87,8 +87,29 @@ echo '@@ end'
 `;
 }
 
-/** Uploads the files into `$S/deploy/<id>/` (mode 0700 directory). */
-export function uploadScript(env: Readonly<Record<string, string>>, deployId: string, files: readonly DeployFile[]): string {
+/**
+ * The first command on a host: when it is root, the state read-out at once (one SSH command
+ * less); otherwise `@@ notroot` and whether `sudo -n` may run sh.
+ */
+export function probeScript(env: Readonly<Record<string, string>>): string {
+  return `if [ "$(id -u)" = 0 ]; then
+${stateScript(env)}
+else
+echo '@@ notroot'
+if sudo -n sh -c : </dev/null >/dev/null 2>&1; then echo '@sudo-n'; fi
+fi
+`;
+}
+
+/** Line apply-capable scripts print just before apply.sh starts (the host may change from here on). */
+export const APPLY_MARKER = '@@ applying';
+
+/**
+ * Uploads the files into `$S/deploy/<id>/` (mode 0700 directory); with `thenApply`, runs apply.sh in
+ * the same SSH command after printing {@link APPLY_MARKER} (one command instead of two: each SSH
+ * command costs a login-shell start on the host).
+ */
+export function uploadScript(env: Readonly<Record<string, string>>, deployId: string, files: readonly DeployFile[], thenApply = false): string {
   if (!DEPLOY_DIR_ID.test(deployId)) throw new Error(`bad deploy id ${JSON.stringify(deployId)}`);
   const parts = [envPrelude(env), 'set -e', 'umask 077', `D="$S/deploy/${deployId}"`, 'rm -rf "$D"', 'mkdir -p "$D"'];
   files.forEach((f, i) => {
@@ -108,6 +129,7 @@ export function uploadScript(env: Readonly<Record<string, string>>, deployId: st
     parts.push(`chmod ${(f.mode & 0o777).toString(8)} ${target}`);
   });
   parts.push('echo uploaded');
+  if (thenApply) parts.push(`echo '${APPLY_MARKER}'`, 'cd "$D"', 'sh ./apply.sh </dev/null');
   return `${parts.join('\n')}\n`;
 }
 
@@ -120,19 +142,40 @@ export function runScript(env: Readonly<Record<string, string>>, dir: { deployId
   return `${envPrelude(env)}\ncd ${d} || { echo "no deployed files in ${dir === 'current' ? '$S/current' : '$S/deploy'}" >&2; exit 3; }\nsh ./${script} </dev/null\n`;
 }
 
-/** Makes the deploy directory the host's `current/` (what the next plan compares with). */
-export function recordScript(env: Readonly<Record<string, string>>, deployId: string): string {
+const PRUNE = '# Keep the ten newest deploy directories.\n(cd "$S/deploy" && ls -1t | tail -n +11 | while read -r old; do rm -rf "./$old"; done)';
+
+/**
+ * Runs verify.sh of a deploy and, when it passes, makes the deploy the host's `current/` (what the
+ * next plan compares with); the previous one is kept as `current.prev` for {@link rollbackDeployScript}.
+ */
+export function verifyAndRecordScript(env: Readonly<Record<string, string>>, deployId: string): string {
   if (!DEPLOY_DIR_ID.test(deployId)) throw new Error('bad deploy id');
   return `${envPrelude(env)}
+D="$S/deploy/${deployId}"
+cd "$D" || { echo 'no deployed files in $S/deploy' >&2; exit 3; }
+sh ./verify.sh </dev/null || exit $?
 set -e
-rm -rf "$S/current.new"
-cp -Rp "$S/deploy/${deployId}" "$S/current.new"
-rm -rf "$S/current"
+rm -rf "$S/current.prev" "$S/current.new"
+if [ -d "$S/current" ]; then mv "$S/current" "$S/current.prev"; fi
+cp -Rp "$D" "$S/current.new"
 mv "$S/current.new" "$S/current"
-printf '%s\\n' ${sq(deployId)} > "$S/last-deploy"
-# Keep the ten newest deploy directories.
-cd "$S/deploy" && ls -1t | tail -n +11 | while read -r old; do rm -rf "./$old"; done
-echo recorded
+printf '%s\n' ${sq(deployId)} > "$S/last-deploy"
+${PRUNE}
+echo '@@ recorded'
+`;
+}
+
+/** Undo of a deploy that failed: its rollback.sh, and `current/` back to what it was before. */
+export function rollbackDeployScript(env: Readonly<Record<string, string>>, deployId: string): string {
+  if (!DEPLOY_DIR_ID.test(deployId)) throw new Error('bad deploy id');
+  return `${envPrelude(env)}
+cd "$S/deploy/${deployId}" || { echo 'no deployed files in $S/deploy' >&2; exit 3; }
+sh ./rollback.sh </dev/null || exit $?
+if [ "$(cat "$S/last-deploy" 2>/dev/null)" = ${sq(deployId)} ]; then
+  rm -rf "$S/current" "$S/last-deploy"
+  if [ -d "$S/current.prev" ]; then mv "$S/current.prev" "$S/current"; fi
+fi
+echo '@@ rolled-back'
 `;
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkEnv, checkFilePath, e2eScript, recordScript, runScript, sq, stateScript, uploadScript } from '../../../electron/services/deploy/remote.ts';
+import { APPLY_MARKER, checkEnv, checkFilePath, e2eScript, probeScript, rollbackDeployScript, runScript, sq, stateScript, uploadScript, verifyAndRecordScript } from '../../../electron/services/deploy/remote.ts';
 import { parseState } from '../../../electron/services/deploy/state.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-remote-'));
@@ -36,6 +36,8 @@ describe('upload, run and record through sh -s', () => {
     { path: 'no-newline.txt', content: 'last line without newline', mode: 0o644 },
     { path: 'tricky.txt', content: 'LVSD_EOF_rs\nLVSD_EOF_rt\n$(echo not expanded)\n', mode: 0o600 },
     { path: 'empty.conf', content: '', mode: 0o644 },
+    { path: 'verify.sh', content: 'echo verified\n', mode: 0o755 },
+    { path: 'rollback.sh', content: 'echo "rolled back $(pwd)"\n', mode: 0o755 },
     { path: 'sysctl.d/90-lvs-designer.conf', content: 'net.ipv4.ip_forward = 1\n', mode: 0o644 },
   ];
   const env = { LVSD_STATE_DIR: join(dir, 'state') };
@@ -50,13 +52,35 @@ describe('upload, run and record through sh -s', () => {
     }
   });
 
-  it('runs a script with the environment and stdin closed, then records it as current', () => {
+  it('runs a script with the environment and stdin closed, then verifies and records it as current', () => {
     const r = sh(runScript(env, { deployId: 'd1' }, 'apply.sh'));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`applied ${join(dir, 'state')}`);
-    expect(sh(recordScript(env, 'd1')).status).toBe(0);
+    const v = sh(verifyAndRecordScript(env, 'd1'));
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stdout).toContain('verified\n@@ recorded');
     expect(readFileSync(join(dir, 'state', 'current', 'tricky.txt'), 'utf8')).toBe(files[2]!.content);
     expect(sh(runScript(env, 'current', 'missing.sh')).status).not.toBe(0);
+  });
+
+  it('uploads and applies in one command; the rollback of a failed deploy restores the previous current/', () => {
+    const d2 = files.map((f) => (f.path === 'empty.conf' ? { ...f, content: 'second\n' } : f));
+    const r = sh(uploadScript(env, 'd2', d2, true));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`uploaded\n${APPLY_MARKER}\napplied`);
+    expect(sh(verifyAndRecordScript(env, 'd2')).status).toBe(0);
+    expect(readFileSync(join(dir, 'state', 'current', 'empty.conf'), 'utf8')).toBe('second\n');
+    const back = sh(rollbackDeployScript(env, 'd2'));
+    expect(back.status, back.stderr).toBe(0);
+    expect(back.stdout).toContain('rolled back');
+    expect(readFileSync(join(dir, 'state', 'current', 'empty.conf'), 'utf8')).toBe('');
+    expect(readFileSync(join(dir, 'state', 'deploy', 'd2', 'empty.conf'), 'utf8')).toBe('second\n');
+  });
+
+  it('the probe reads the state at once for root, or says it is not root', () => {
+    const r = sh(probeScript(env));
+    if (process.getuid?.() === 0) expect(parseState(r.stdout).uid).toBe(0);
+    else expect(r.stdout).toContain('@@ notroot');
   });
 
   it('reads the state back, including the recorded files', () => {
