@@ -815,6 +815,7 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
   const place = hostPlace(host.id, work.iface ?? undefined);
   let rs: RealServer | undefined;
   let reused = false;
+  let sched: IpvsScheduler | undefined;
   const existing = s.conn && pkt.ip.src === ip(s.conn.cip) && pkt.l4.sport === s.conn.cport ? s.conn : null;
   if (existing) {
     // ip_vs_in finds the entry and forwards the packet to the same real server again.
@@ -832,7 +833,7 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
   if (ctx.flow.realServer !== undefined) {
     rs = svc.realServers.find((r) => r.id === ctx.flow.realServer);
   } else {
-    const sched = IpvsScheduler.forService(svc, { seed: ctx.seed });
+    sched = IpvsScheduler.forService(svc, { seed: ctx.seed });
     const caddr = parseIPv4(pkt.ip.src) ?? 0;
     const daddr = parseIPv4(pkt.ip.dst) ?? 0;
     // Earlier, already finished connections of the same client move the cursors and leave a
@@ -842,14 +843,27 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
       const p = sched.connect(caddr, 1024 + (i % 64000), daddr, pkt.l4.dport);
       if (p) sched.release(p, false, sched.lastTemplateKey);
     }
+    const explained = sched.explain(caddr, pkt.l4.sport, daddr);
     const d = sched.connect(caddr, pkt.l4.sport, daddr, pkt.l4.dport);
     reused = sched.lastFromTemplate;
     rs = d ? svc.realServers.find((r) => r.id === d.id) : undefined;
+    if (!rs && (svc.scheduler === 'sh' || svc.scheduler === 'mh' || svc.scheduler === 'dh') && explained.bucket !== undefined && svc.realServers.some((r) => r.weight > 0) && !sched.problem) {
+      const flag = svc.scheduler === 'mh' ? 'mh-fallback' : 'sh-fallback';
+      const detail = n(
+        `The ${svc.scheduler} scheduler hashes this client to bucket ${explained.bucket}, whose real server is quiesced (weight 0) or overloaded${svc.scheduler === 'dh' ? '' : `, and without ${flag} the kernel does not try another one`}: "no destination available", ICMP port unreachable.`,
+        `${svc.scheduler} 调度算法把该客户端哈希到第 ${explained.bucket} 个桶，而该桶的真实服务器已静默（权重 0）或过载${svc.scheduler === 'dh' ? '' : `，没有 ${flag} 时内核不会改选其他服务器`}：“no destination available”，ICMP 端口不可达。`,
+      );
+      const st = emit(s, { kind: 'drop', phase: work.phase, place, pkt, severity: 'error', narration: detail });
+      return { ...st, queue: [], outcome: { status: 'broken', fault: 'no-real-server', at: place, stepIndex: st.steps.length - 1, narration: detail } };
+    }
   }
   if (!rs) {
     const none = svc.realServers.length === 0;
-    const fault: FaultId = none ? 'no-real-server' : ctx.flow.realServer !== undefined ? 'no-real-server' : 'all-quiesced';
-    const detail = none
+    const problem = sched?.problem ?? null;
+    const fault: FaultId = none || problem || ctx.flow.realServer !== undefined ? 'no-real-server' : 'all-quiesced';
+    const detail = problem
+      ? n(`IPVS on ${H} cannot use this service: ${problem} (ipvsadm would have refused it).`, `${H} 上的 IPVS 无法使用该服务：${problem}（ipvsadm 会拒绝这样的配置）。`)
+      : none
       ? n(`IPVS on ${H} matches the service ${svc.vip}:${svc.port} but it has no real server: "no destination available", the client gets ICMP port unreachable.`, `${H} 上的 IPVS 匹配到服务 ${svc.vip}:${svc.port}，但没有任何真实服务器：“no destination available”，客户端收到 ICMP 端口不可达。`)
       : n(
           `The ${svc.scheduler} scheduler finds no usable real server (every one has weight 0 or is over its connection threshold): "no destination available", the client gets ICMP port unreachable.`,

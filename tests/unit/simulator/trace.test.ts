@@ -276,6 +276,18 @@ describe('faults break the flow where a real network breaks it', () => {
     for (let seed = 1; seed < 5; seed++) expect(simulate(one, { client: 'client', service: 'web' }, { seed }).realServer).toBe('web-rs1');
   });
 
+  it('sh without fallback refuses a client whose bucket belongs to a quiesced server', () => {
+    const t0 = lab('nat');
+    const shOf = (weights: Record<string, number>, flags: ('sh-fallback')[] = []) => ({ ...t0, services: t0.services.map((s) => ({ ...s, scheduler: 'sh' as const, schedulerFlags: flags, realServers: s.realServers.map((r) => ({ ...r, weight: weights[r.id] ?? 1 })) })) });
+    const owner = simulate(shOf({}), { client: 'client', service: 'web' }).realServer!;
+    const t = simulate(shOf({ [owner]: 0 }), { client: 'client', service: 'web' });
+    expect(fault(t)).toBe('no-real-server');
+    expect(t.outcome.narration.en).toMatch(/bucket \d+/);
+    const other = simulate(shOf({ [owner]: 0 }, ['sh-fallback']), { client: 'client', service: 'web' });
+    expect(other.outcome.status).toBe('ok');
+    expect(other.realServer).not.toBe(owner);
+  });
+
   it('client on the director: NAT still answers, DR does not', () => {
     expect(simulate(lab('nat'), { client: 'director', service: 'web' }).outcome.status).toBe('ok');
     expect(fault(simulate(lab('dr'), { client: 'director', service: 'web' }))).toBe('client-on-director');
