@@ -46,6 +46,7 @@ import { clientOnDirector } from './client-on-director.ts';
 import { mixedMethods } from './mixed-methods.ts';
 import { directorRole } from './director-role.ts';
 import { unattachedHost } from './unattached-host.ts';
+import { unknownReference } from './unknown-reference.ts';
 
 /** All rules LVS Designer checks, in report order. */
 export const RULES: readonly Rule[] = [
@@ -90,6 +91,7 @@ export const RULES: readonly Rule[] = [
   clientVipRoute,
   clientOnDirector,
   mixedMethods,
+  unknownReference,
   directorRole,
   unattachedHost,
 ];

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Topology } from '../../../shared/model/types.ts';
 import { generateTopology } from '../../../shared/model/generate.ts';
 import { RULES, validate } from '../../../shared/validation/index.ts';
-import { damage as mutate, drLab, natLab, tunLab } from './builders.ts';
+import { damage as mutate, drLab, edit, iface, natLab, problemsOf, realServer, service, tunLab } from './builders.ts';
 
 function checkComplete(t: Topology) {
   const ids = new Set<string>([...t.segments.map((s) => s.id), ...t.hosts.flatMap((h) => [h.id, ...h.interfaces.map((f) => f.id)])]);
@@ -45,5 +45,21 @@ describe('validate on damaged designs', () => {
     expect(validate({ name: 'empty', segments: [], hosts: [], services: [] })).toEqual([]);
     const bare = { name: 'bare', segments: [], hosts: [{ id: 'h', name: 'h', role: 'director' as const, interfaces: [] }], services: [] };
     expect(checkComplete(bare).map((p) => p.rule)).toEqual(['general/unattached-host']);
+  });
+});
+
+describe('general/unknown-reference', () => {
+  it('reports dangling director, real server host and segment references instead of throwing', () => {
+    const t = edit(natLab(), (d) => {
+      service(d, 'web').director = 'ghost';
+      realServer(d, 'web', 'rs2').host = 'nobody';
+      iface(d, 'rs1', 'eth0').segment = 'nowhere';
+    });
+    const ps = problemsOf(t, 'general/unknown-reference');
+    expect(ps.map((p) => p.refs)).toEqual([['rs1', 'rs1-eth0'], ['web'], ['web-rs2', 'web']]);
+    expect(ps.every((p) => p.severity === 'error')).toBe(true);
+  });
+  it('is silent for consistent designs', () => {
+    for (const t of [natLab(), drLab(), tunLab()]) expect(problemsOf(t, 'general/unknown-reference')).toEqual([]);
   });
 });
