@@ -12,14 +12,17 @@ import type { SelectionSlice } from './selection.ts';
 import { createSelectionSlice } from './selection.ts';
 import type { UiSlice } from './ui.ts';
 import { createUiSlice } from './ui.ts';
+import type { SimulationSlice } from '../classroom/simulationSlice.ts';
+import { createSimulationSlice } from '../classroom/simulationSlice.ts';
 
-export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice;
+export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createDocumentSlice(...a),
   ...createCanvasSlice(...a),
   ...createSelectionSlice(...a),
   ...createUiSlice(...a),
+  ...createSimulationSlice(...a),
 }));
 
 /** True when the design changed since it was last saved. */

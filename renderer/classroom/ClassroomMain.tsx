@@ -1,0 +1,65 @@
+/**
+ * The classroom mode's main area: the sub-view switch (packet walk, NAT/DR/TUN compare, scheduler
+ * playground) and the presenter view, which hides the editing chrome and enlarges everything.
+ */
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApp } from '../store/index.ts';
+import type { ClassroomView } from './simulationSlice.ts';
+import { TraceView } from './TraceView.tsx';
+import { CompareView } from './Compare.tsx';
+import { Playground } from './Playground.tsx';
+
+const VIEWS: readonly ClassroomView[] = ['trace', 'compare', 'scheduler'];
+const PRESENTER_CLASS = 'lvs-presenter';
+
+export function ClassroomMain() {
+  const { t } = useTranslation();
+  const view = useApp((s) => s.simulation.view);
+  const presenter = useApp((s) => s.simulation.presenter);
+  const setView = useApp((s) => s.setSimView);
+
+  useEffect(() => {
+    const root = document.documentElement;
+    root.classList.toggle(PRESENTER_CLASS, presenter);
+    if (presenter && !document.fullscreenElement && root.requestFullscreen) {
+      // Full screen needs a user gesture; when refused the presenter layout still applies.
+      root.requestFullscreen().catch(() => undefined);
+    } else if (!presenter && document.fullscreenElement) {
+      void document.exitFullscreen().catch(() => undefined);
+    }
+  }, [presenter]);
+
+  useEffect(() => {
+    // Entering the classroom shows the packet inspector beside the stage.
+    useApp.getState().setRightTab('packet');
+  }, []);
+
+  useEffect(() => {
+    // Leaving full screen with the browser's own Esc also leaves the presenter view.
+    const onFs = () => {
+      if (!document.fullscreenElement && useApp.getState().simulation.presenter) useApp.getState().setSimPresenter(false);
+    };
+    document.addEventListener('fullscreenchange', onFs);
+    return () => {
+      document.removeEventListener('fullscreenchange', onFs);
+      document.documentElement.classList.remove(PRESENTER_CLASS);
+      const s = useApp.getState();
+      if (s.simulation.presenter) s.setSimPresenter(false);
+      if (s.simulation.playing) s.setSimPlaying(false);
+    };
+  }, []);
+
+  return (
+    <div className={`cls-root view-${view}${presenter ? ' is-presenter' : ''}`} data-testid="classroom">
+      <nav className="cls-views cls-edit-chrome" role="tablist" aria-label={t('classroom.mode')}>
+        {VIEWS.map((v) => (
+          <button key={v} type="button" role="tab" aria-selected={view === v} className={view === v ? 'is-active' : undefined} onClick={() => setView(v)} data-testid={`cls-view-${v}`}>
+            {t(`classroom.views.${v}`)}
+          </button>
+        ))}
+      </nav>
+      <div className="cls-body">{view === 'trace' ? <TraceView /> : view === 'compare' ? <CompareView /> : <Playground />}</div>
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+/**
+ * The packet inspector (right-panel tab of the classroom): the header stack of the current step
+ * layer by layer with the changed fields marked, the netfilter path on the current host, and the
+ * director's IPVS connection table at that moment.
+ */
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
+import { useApp } from '../store/index.ts';
+import { connAt, effectiveCursor, headerLayers, hooksSoFarOnHost, hostName, selectTrace, visibleSteps } from './derive.ts';
+
+/** The trace and the step under the cursor, as the packet walk shows them. */
+export function useCurrentStep(): { trace: Trace | null; cursor: number; step: TraceStep | undefined } {
+  const result = useApp(selectTrace);
+  const sim = useApp((s) => s.simulation);
+  const trace = 'trace' in result ? result.trace : null;
+  const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
+  const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
+  return { trace, cursor, step: trace?.steps[cursor] };
+}
+
+function Headers({ step }: { step: TraceStep }) {
+  const { t } = useTranslation();
+  const layers = headerLayers(step);
+  if (layers.length === 0) return <p className="muted">{t('classroom.packet.none')}</p>;
+  return (
+    <div className="cls-layers">
+      {layers.map((l) => (
+        <section key={l.id} className={`cls-layer layer-${l.id}`} data-testid={`layer-${l.id}`}>
+          <h4>{l.title}</h4>
+          <table>
+            <tbody>
+              {l.rows.map((r) => (
+                <tr key={r.field} className={r.changed ? 'is-changed' : undefined}>
+                  <th>{r.label}</th>
+                  <td className="mono" data-testid={`hdr-${r.field.replace('.', '-')}`} data-changed={r.changed ? 'true' : 'false'}>
+                    {r.value}
+                  </td>
+                  <td className="tag-cell">{r.changed && <span className="changed-tag">{t('classroom.packet.changed')}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+      {step.packet && <p className="muted small">{t('classroom.packet.size', { n: step.packet.size })}</p>}
+    </div>
+  );
+}
+
+const CHAIN: readonly { id: string; label: string; ipvs?: boolean }[] = [
+  { id: 'PREROUTING', label: 'PREROUTING' },
+  { id: 'ROUTE', label: 'routing' },
+  { id: 'LOCAL_IN', label: 'LOCAL_IN', ipvs: true },
+  { id: 'FORWARD', label: 'FORWARD' },
+  { id: 'LOCAL_OUT', label: 'LOCAL_OUT' },
+  { id: 'POSTROUTING', label: 'POSTROUTING' },
+];
+
+function Netfilter({ trace, cursor, step }: { trace: Trace; cursor: number; step: TraceStep }) {
+  const { t } = useTranslation();
+  const topology = useApp((s) => s.design.topology);
+  if (step.place.kind !== 'host') return <p className="muted">{t('classroom.packet.notOnHost')}</p>;
+  const visited = hooksSoFarOnHost(trace, cursor);
+  const current = step.kind === 'route' ? 'ROUTE' : step.hook ?? (step.kind === 'schedule' ? 'LOCAL_IN' : '');
+  const ipvsHere = visited.has('IPVS') || (step.kind === 'rewrite' && step.hook === 'FORWARD');
+  return (
+    <div className="cls-netfilter" data-testid="cls-netfilter">
+      <h4>{t('classroom.packet.netfilter', { host: hostName(topology, step.place.host) })}</h4>
+      <ol className="nf-chain">
+        {CHAIN.map((c) => {
+          const isCur = c.id === current;
+          const was = visited.has(c.id);
+          const ipvs = (c.ipvs && (ipvsHere || isCur) && (step.kind === 'schedule' || visited.has('IPVS'))) || (c.id === 'FORWARD' && step.kind === 'rewrite' && step.hook === 'FORWARD');
+          return (
+            <li key={c.id} className={`nf-hook${isCur ? ' is-current' : ''}${was && !isCur ? ' is-visited' : ''}`} data-testid={`nf-${c.id}`} data-current={isCur ? 'true' : 'false'}>
+              {c.id === 'ROUTE' ? t('classroom.packet.routing') : c.label}
+              {ipvs && <span className="nf-ipvs">IPVS</span>}
+            </li>
+          );
+        })}
+      </ol>
+      {step.route?.route && <p className="mono small">{t('classroom.packet.route', { route: step.route.route })}</p>}
+    </div>
+  );
+}
+
+function ConnTable({ trace, cursor }: { trace: Trace; cursor: number }) {
+  const { t } = useTranslation();
+  const c = connAt(trace, cursor);
+  return (
+    <div className="cls-conntable" data-testid="cls-conntable">
+      <h4>{t('classroom.packet.conntable')}</h4>
+      {!c ? (
+        <p className="muted" data-testid="cls-conn-empty">
+          {t('classroom.packet.connEmpty')}
+        </p>
+      ) : (
+        <>
+          <table className="mono">
+            <thead>
+              <tr>
+                <th>{t('classroom.packet.cols.pro')}</th>
+                <th>{t('classroom.packet.cols.expire')}</th>
+                <th>{t('classroom.packet.cols.state')}</th>
+                <th>{t('classroom.packet.cols.source')}</th>
+                <th>{t('classroom.packet.cols.virtual')}</th>
+                <th>{t('classroom.packet.cols.dest')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr data-testid="cls-conn-row">
+                <td>{c.protocol.toUpperCase()}</td>
+                <td>{`${String(Math.floor(c.expiresIn / 60)).padStart(2, '0')}:${String(c.expiresIn % 60).padStart(2, '0')}`}</td>
+                <td>{c.state}</td>
+                <td>{`${c.client.address}:${c.client.port}`}</td>
+                <td>{`${c.virtual.address}:${c.virtual.port}`}</td>
+                <td>{`${c.dest.address}:${c.dest.port}`}</td>
+              </tr>
+            </tbody>
+          </table>
+          {c.template && (
+            <p className="small">
+              {t('classroom.packet.template', { client: c.template.client, reused: c.template.reused ? t('classroom.packet.reused') : t('classroom.packet.fresh'), s: c.template.expiresIn })}
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The right-panel tab. */
+export function PacketPanel() {
+  const { t } = useTranslation();
+  const { trace, cursor, step } = useCurrentStep();
+  if (!trace || !step) return <p className="muted cls-pad">{t('classroom.noService')}</p>;
+  return (
+    <div className="cls-packet" data-testid="cls-packet">
+      <h3>
+        #{cursor} {step.articleStep && <span className="art-letter">({step.articleStep})</span>} {step.kind}
+        {step.hook ? ` · ${step.hook}` : ''}
+      </h3>
+      <h4>{t('classroom.packet.headers')}</h4>
+      <Headers step={step} />
+      <Netfilter trace={trace} cursor={cursor} step={step} />
+      <ConnTable trace={trace} cursor={cursor} />
+    </div>
+  );
+}
+
+/** Compact header stack for the presenter view (the right panel is hidden there). */
+export function HeaderStrip({ step }: { step: TraceStep }) {
+  const layers = headerLayers(step);
+  return (
+    <div className="cls-headerstrip" data-testid="cls-headerstrip">
+      {layers.map((l) => (
+        <div key={l.id} className={`strip-layer layer-${l.id}`}>
+          <span className="strip-title">{l.title}</span>
+          {l.rows
+            .filter((r) => !r.field.endsWith('.type') && !r.field.endsWith('.protocol') && r.field !== 'l4.segment')
+            .map((r) => (
+              <span key={r.field} className={`strip-field${r.changed ? ' is-changed' : ''}`}>
+                <em>{r.label}</em> {r.value}
+              </span>
+            ))}
+        </div>
+      ))}
+    </div>
+  );
+}

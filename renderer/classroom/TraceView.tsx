@@ -1,0 +1,336 @@
+/**
+ * The packet walk: flow pickers, playback controls, the animated canvas, the narration line and
+ * the step list. Playback runs on a timer here (never in the store); the keyboard drives it too.
+ */
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Lang, Trace } from '../../shared/simulator/index.ts';
+import { useApp } from '../store/index.ts';
+import { SPEEDS } from './simulationSlice.ts';
+import { changedSummary, effectiveCursor, langOf, eventLabel, headerSummary, neighbour, placeLabel, resolveFlow, selectTrace, stepTimes, visibleSteps } from './derive.ts';
+import { Stage } from './Stage.tsx';
+import { ExportMenu } from './exportWalkthrough.tsx';
+import { HeaderStrip } from './PacketPanel.tsx';
+
+/** Milliseconds a step stays on screen at speed 1. */
+export const STEP_MS = 1600;
+
+const typing = (el: EventTarget | null): boolean => {
+  if (!(el instanceof HTMLElement)) return false;
+  if (el instanceof HTMLInputElement) return el.type !== 'checkbox' && el.type !== 'radio' && el.type !== 'range';
+  return el.isContentEditable || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT';
+};
+
+function Icon({ d, stroke }: { d: string; stroke?: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="currentColor" stroke="currentColor" strokeWidth={stroke ? 2 : 1.5} strokeLinejoin="round">
+      <path d={d} />
+    </svg>
+  );
+}
+
+function FlowPicker() {
+  const { t } = useTranslation();
+  const topology = useApp((s) => s.design.topology);
+  const sim = useApp((s) => s.simulation);
+  const setFlow = useApp((s) => s.setSimFlow);
+  const f = resolveFlow(topology, sim);
+  const clients = topology.hosts.filter((h) => h.role === 'client' || h.id === f.client?.id);
+  const others = topology.hosts.filter((h) => h.role !== 'client' && h.id !== f.client?.id);
+  return (
+    <div className="cls-picker cls-edit-chrome">
+      <label>
+        {t('classroom.client')}
+        <select data-testid="cls-client" value={f.client?.id ?? ''} onChange={(e) => setFlow({ client: e.target.value })}>
+          {clients.map((h) => (
+            <option key={h.id} value={h.id}>
+              {h.name}
+            </option>
+          ))}
+          {others.length > 0 && (
+            <optgroup label="—">
+              {others.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.name}
+                </option>
+              ))}
+            </optgroup>
+          )}
+        </select>
+      </label>
+      <label>
+        {t('classroom.service')}
+        <select data-testid="cls-service" value={f.service?.id ?? ''} onChange={(e) => setFlow({ service: e.target.value, realServer: null })}>
+          {topology.services.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.protocol === 'fwmark' ? `fwmark ${v.fwmark ?? '?'}` : `${v.vip}:${v.port}`} ({v.scheduler})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('classroom.realServer')}
+        <select data-testid="cls-rs" value={f.realServer ?? ''} onChange={(e) => setFlow({ realServer: e.target.value || null })}>
+          <option value="">{t('classroom.scheduler')}</option>
+          {f.service?.realServers.map((r) => (
+            <option key={r.id} value={r.id}>
+              {topology.hosts.find((h) => h.id === r.host)?.name ?? r.host} ({r.rip} {r.method})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('classroom.seed')}
+        <input type="number" className="cls-seed" min={1} value={sim.seed} data-testid="cls-seed" onChange={(e) => setFlow({ seed: Math.max(1, Number(e.target.value) || 1) })} />
+      </label>
+    </div>
+  );
+}
+
+function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly number[]; cursor: number }) {
+  const { t } = useTranslation();
+  const sim = useApp((s) => s.simulation);
+  const s = useApp.getState();
+  const pos = visible.indexOf(cursor);
+  const last = visible[visible.length - 1] ?? 0;
+  return (
+    <div className="cls-controls" role="toolbar" aria-label="playback">
+      <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(visible[0] ?? 0))} title={t('classroom.controls.restart')} aria-label={t('classroom.controls.restart')} data-testid="cls-restart">
+        <Icon d="M6 5v14M18 5 8 12l10 7z" />
+      </button>
+      <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(neighbour(visible, cursor, -1)))} disabled={pos <= 0} title={t('classroom.controls.back')} aria-label={t('classroom.controls.back')} data-testid="cls-back">
+        <Icon d="M16 5 6 12l10 7z" />
+      </button>
+      {sim.playing ? (
+        <button type="button" className="primary cls-play" onClick={() => s.setSimPlaying(false)} title={t('classroom.controls.pause')} aria-label={t('classroom.controls.pause')} data-testid="cls-pause">
+          <Icon d="M7 5h3v14H7zM14 5h3v14h-3z" />
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="primary cls-play"
+          onClick={() => {
+            if (cursor >= last) s.setSimCursor(visible[0] ?? 0);
+            s.setSimPlaying(true);
+          }}
+          title={t('classroom.controls.play')}
+          aria-label={t('classroom.controls.play')}
+          data-testid="cls-play"
+        >
+          <Icon d="M8 5l11 7-11 7z" />
+        </button>
+      )}
+      <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(neighbour(visible, cursor, 1)))} disabled={cursor >= last} title={t('classroom.controls.forward')} aria-label={t('classroom.controls.forward')} data-testid="cls-forward">
+        <Icon d="M8 5l10 7-10 7zM18 5v14" stroke />
+      </button>
+      <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(last))} disabled={cursor >= last} title={t('classroom.controls.end')} aria-label={t('classroom.controls.end')} data-testid="cls-end">
+        <Icon d="M18 5v14M6 5l10 7-10 7z" />
+      </button>
+      <label className="cls-jump">
+        {t('classroom.controls.jump')}
+        <input
+          type="number"
+          min={0}
+          max={trace.steps.length - 1}
+          value={cursor}
+          data-testid="cls-jump"
+          onChange={(e) => {
+            const n = Number(e.target.value);
+            if (!Number.isFinite(n)) return;
+            s.setSimPlaying(false);
+            s.setSimCursor(Math.min(n, trace.steps.length - 1));
+          }}
+        />
+      </label>
+      <span className="cls-stepof" data-testid="cls-stepof">
+        {t('classroom.stepOf', { n: pos + 1, total: visible.length })}
+      </span>
+      <label className="cls-speed">
+        {t('classroom.controls.speed')}
+        <select value={sim.speed} onChange={(e) => s.setSimSpeed(Number(e.target.value))} data-testid="cls-speed">
+          {SPEEDS.map((v) => (
+            <option key={v} value={v}>
+              {v}×
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="cls-arp cls-edit-chrome">
+        <input type="checkbox" checked={sim.showArp} onChange={(e) => s.setSimShowArp(e.target.checked)} data-testid="cls-arp" />
+        {t('classroom.controls.arp')}
+      </label>
+      <span className="cls-spacer" />
+      <ExportMenu trace={trace} visible={visible} />
+      <button type="button" onClick={() => s.setSimPresenter(!sim.presenter)} data-testid="cls-presenter" title={sim.presenter ? t('classroom.controls.leavePresenter') : t('classroom.controls.presenter')}>
+        {sim.presenter ? t('classroom.controls.leavePresenter') : t('classroom.controls.presenter')}
+      </button>
+    </div>
+  );
+}
+
+function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: readonly number[]; cursor: number; lang: Lang }) {
+  const { t } = useTranslation();
+  const topology = useApp((s) => s.design.topology);
+  const times = useMemo(() => stepTimes(trace), [trace]);
+  const current = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    current.current?.scrollIntoView({ block: 'nearest' });
+  }, [cursor]);
+  return (
+    <div className="cls-steps" data-testid="cls-steps">
+      <table>
+        <thead>
+          <tr>
+            <th>{t('classroom.list.n')}</th>
+            <th>{t('classroom.list.art')}</th>
+            <th>{t('classroom.list.time')}</th>
+            <th>{t('classroom.list.place')}</th>
+            <th>{t('classroom.list.event')}</th>
+            <th>{t('classroom.list.change')}</th>
+            <th>{t('classroom.list.narration')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {visible.map((i) => {
+            const s = trace.steps[i]!;
+            const isCur = i === cursor;
+            return (
+              <tr
+                key={i}
+                ref={isCur ? current : undefined}
+                className={`sev-${s.severity} phase-${s.phase}${isCur ? ' is-current' : ''}${i < cursor ? ' is-past' : ''}`}
+                onClick={() => (useApp.getState().setSimPlaying(false), useApp.getState().setSimCursor(i))}
+                data-testid={`cls-step-${i}`}
+                data-kind={s.kind}
+                aria-current={isCur ? 'step' : undefined}
+                title={headerSummary(s)}
+              >
+                <td className="num">{i}</td>
+                <td>{s.articleStep && <span className="art-letter">{s.articleStep}</span>}</td>
+                <td className="num">{times[i]!.toFixed(1)}</td>
+                <td className="mono">{placeLabel(topology, s.place)}</td>
+                <td>{eventLabel(s)}</td>
+                <td className="mono changed">{changedSummary(s)}</td>
+                <td className="narr">{s.narration[lang]}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function TraceView() {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  const result = useApp(selectTrace);
+  const sim = useApp((s) => s.simulation);
+  const topology = useApp((s) => s.design.topology);
+  const trace = 'trace' in result ? result.trace : null;
+  const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
+  const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
+  const step = trace?.steps[cursor];
+  const durationMs = STEP_MS / sim.speed;
+  const stageRef = useRef<HTMLDivElement>(null);
+
+  // Playback: one timer per shown step; stops on the last step.
+  useEffect(() => {
+    if (!sim.playing || !trace) return;
+    const next = neighbour(visible, cursor, 1);
+    const timer = window.setTimeout(() => {
+      const s = useApp.getState();
+      if (next === cursor) s.setSimPlaying(false);
+      else s.setSimCursor(next);
+    }, durationMs);
+    return () => window.clearTimeout(timer);
+  }, [sim.playing, cursor, visible, durationMs, trace]);
+
+  const onKey = useCallback(
+    (e: KeyboardEvent) => {
+      const s = useApp.getState();
+      if (s.dialog !== null || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || !trace) return;
+      const stop = () => {
+        e.preventDefault();
+        e.stopPropagation();
+      };
+      if (e.key === ' ') {
+        stop();
+        if (!s.simulation.playing && cursor >= (visible[visible.length - 1] ?? 0)) s.setSimCursor(visible[0] ?? 0);
+        s.setSimPlaying(!s.simulation.playing);
+      } else if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'PageDown') {
+        stop();
+        s.setSimPlaying(false);
+        s.setSimCursor(neighbour(visible, cursor, 1));
+      } else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp' || e.key === 'PageUp') {
+        stop();
+        s.setSimPlaying(false);
+        s.setSimCursor(neighbour(visible, cursor, -1));
+      } else if (e.key === 'Home') {
+        stop();
+        s.setSimPlaying(false);
+        s.setSimCursor(visible[0] ?? 0);
+      } else if (e.key === 'End') {
+        stop();
+        s.setSimPlaying(false);
+        s.setSimCursor(visible[visible.length - 1] ?? 0);
+      } else if (e.key === 'f' || e.key === 'F') {
+        stop();
+        s.setSimPresenter(!s.simulation.presenter);
+      } else if (e.key === 'Escape' && s.simulation.presenter) {
+        stop();
+        s.setSimPresenter(false);
+      }
+    },
+    [trace, cursor, visible],
+  );
+  useEffect(() => {
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [onKey]);
+
+  if (!trace) {
+    return (
+      <div className="cls-empty" data-testid="cls-empty">
+        <FlowPicker />
+        <p>{'missing' in result && result.missing === 'service' ? t('classroom.noService') : t('classroom.noClient')}</p>
+      </div>
+    );
+  }
+  const outcome = trace.outcome;
+  return (
+    <div className="cls-trace">
+      <FlowPicker />
+      <Controls trace={trace} visible={visible} cursor={cursor} />
+      <div className="cls-stage" ref={stageRef} data-testid="cls-stage-frame">
+        <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} />
+        <div className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : 'is-broken'}`} data-testid="cls-outcome" title={outcome.narration[lang]}>
+          {outcome.status === 'ok' ? `✓ ${t('classroom.outcomeOk')}` : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
+        </div>
+        {step && (
+          <div className={`cls-narration sev-${step.severity}`} data-testid="cls-narration" aria-live="polite">
+            <span className="cls-narr-index">#{cursor}</span>
+            {step.articleStep && (
+              <span className="art-letter big" data-testid="cls-article-step" title={t('classroom.articleStep', { letter: step.articleStep })}>
+                ({step.articleStep})
+              </span>
+            )}
+            <span className="cls-narr-text" data-testid="cls-narration-text">
+              {step.narration[lang]}
+            </span>
+            {step.severity === 'error' && outcome.status === 'broken' && (
+              <span className="cls-narr-reason" data-testid="cls-failure-reason">
+                {outcome.narration[lang]}
+              </span>
+            )}
+          </div>
+        )}
+        {sim.presenter && step && <HeaderStrip step={step} />}
+      </div>
+      <StepList trace={trace} visible={visible} cursor={cursor} lang={lang} />
+      <span hidden data-testid="cls-place">
+        {step ? placeLabel(topology, step.place) : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,310 @@
+/**
+ * Pure derivations for the classroom: the memoised trace of the chosen flow, the visible steps
+ * (ARP filter), simulated step times, place labels, header rows with their changed marks, the IPVS
+ * connection table at the cursor, the director's bytes, and the Markdown/HTML handouts.
+ */
+import type { Host, Topology, VirtualService } from '../../shared/model/types.ts';
+import type { ConnEntry, HeaderField, Lang, PacketPlace, Trace, TraceStep } from '../../shared/simulator/index.ts';
+import { simulate } from '../../shared/simulator/index.ts';
+import type { AppState } from '../store/index.ts';
+import type { SimulationState } from './simulationSlice.ts';
+
+/** The narration language of a UI language code (`zh-CN` → `zh`). */
+export const langOf = (code: string): Lang => (code.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+
+/** The flow the classroom plays: explicit choices, else the first client and the first service. */
+export interface ResolvedFlow {
+  readonly client: Host | undefined;
+  readonly service: VirtualService | undefined;
+  readonly realServer: string | null;
+  readonly seed: number;
+}
+
+export function resolveFlow(t: Topology, sim: Pick<SimulationState, 'client' | 'service' | 'realServer' | 'seed'>): ResolvedFlow {
+  const client = t.hosts.find((h) => h.id === sim.client) ?? t.hosts.find((h) => h.role === 'client');
+  const service = t.services.find((v) => v.id === sim.service) ?? t.services[0];
+  const realServer = service && sim.realServer && service.realServers.some((r) => r.id === sim.realServer) ? sim.realServer : null;
+  return { client, service, realServer, seed: sim.seed };
+}
+
+/** Why there is nothing to play, when there is nothing. */
+export type TraceResult = { readonly trace: Trace } | { readonly missing: 'client' | 'service' };
+
+/** Simulates a flow of a topology (the caller memoises). */
+export function traceOf(t: Topology, f: ResolvedFlow): TraceResult {
+  if (!f.client) return { missing: 'client' };
+  if (!f.service) return { missing: 'service' };
+  return {
+    trace: simulate(t, { client: f.client.id, service: f.service.id, ...(f.realServer ? { realServer: f.realServer } : {}) }, { seed: f.seed }),
+  };
+}
+
+/**
+ * Builds the memoised trace selector: recomputed only when the topology or the flow choice
+ * changed (cursor moves and playback never re-simulate).
+ */
+export function makeTraceSelector(): (s: AppState) => TraceResult {
+  let key: readonly unknown[] = [];
+  let last: TraceResult = { missing: 'client' };
+  return (s) => {
+    const sim = s.simulation;
+    const k = [s.design.topology, sim.client, sim.service, sim.realServer, sim.seed];
+    if (k.length === key.length && k.every((x, i) => x === key[i])) return last;
+    key = k;
+    last = traceOf(s.design.topology, resolveFlow(s.design.topology, sim));
+    return last;
+  };
+}
+
+/** One shared instance: every classroom component reads the same cached trace. */
+export const selectTrace = makeTraceSelector();
+
+export const isArp = (s: TraceStep): boolean => s.kind === 'arp-request' || s.kind === 'arp-reply' || s.kind === 'arp-learn';
+
+/** Indices of the steps shown with the ARP filter. */
+export function visibleSteps(trace: Trace, showArp: boolean): number[] {
+  const out: number[] = [];
+  for (const s of trace.steps) if (showArp || !isArp(s) || s.severity === 'error') out.push(s.index);
+  return out;
+}
+
+/** The cursor clamped to the trace and moved onto a visible step (the next one, else the last). */
+export function effectiveCursor(trace: Trace, cursor: number, visible: readonly number[]): number {
+  if (visible.length === 0) return 0;
+  const c = Math.min(Math.max(0, cursor), trace.steps.length - 1);
+  return visible.find((i) => i >= c) ?? visible[visible.length - 1]!;
+}
+
+/** Next/previous visible step from `cursor` (stays put at the ends). */
+export function neighbour(visible: readonly number[], cursor: number, dir: 1 | -1): number {
+  if (dir > 0) return visible.find((i) => i > cursor) ?? cursor;
+  for (let k = visible.length - 1; k >= 0; k--) if (visible[k]! < cursor) return visible[k]!;
+  return cursor;
+}
+
+/** Link speed assumed for the time column: 1 Gbit/s, plus 1 µs per hop on the wire. */
+const LINK_BPS = 1e9;
+const WIRE_DELAY_S = 1e-6;
+
+/**
+ * Simulated time of each step in microseconds: frames on a wire cost their serialisation time at
+ * 1 Gbit/s plus 1 µs; work inside a host is counted as instantaneous.
+ */
+export function stepTimes(trace: Trace): number[] {
+  let t = 0;
+  return trace.steps.map((s) => {
+    if (s.place.kind === 'link' && s.packet) t += (s.packet.size * 8) / LINK_BPS + WIRE_DELAY_S;
+    return Math.round(t * 1e7) / 10;
+  });
+}
+
+export function hostName(t: Topology, id: string): string {
+  return t.hosts.find((h) => h.id === id)?.name ?? id;
+}
+
+function ifaceName(t: Topology, host: string, iface: string | undefined): string {
+  if (!iface) return '';
+  return t.hosts.find((h) => h.id === host)?.interfaces.find((f) => f.id === iface)?.name ?? iface;
+}
+
+/** `director/eth0` or `lan: director → rs2` (`→ *` for a broadcast). */
+export function placeLabel(t: Topology, p: PacketPlace): string {
+  if (p.kind === 'host') {
+    const i = ifaceName(t, p.host, p.iface);
+    return i ? `${hostName(t, p.host)}/${i}` : hostName(t, p.host);
+  }
+  const seg = t.segments.find((s) => s.id === p.segment)?.name ?? p.segment;
+  return `${seg}: ${hostName(t, p.from.host)} → ${p.to ? hostName(t, p.to.host) : '*'}`;
+}
+
+/** The host a step acts on (for a wire step: the receiving host, or the sender of a broadcast). */
+export function actingHosts(p: PacketPlace): string[] {
+  if (p.kind === 'host') return [p.host];
+  return p.to ? [p.from.host, p.to.host] : [p.from.host];
+}
+
+/** Short event label: the hook name for hook steps, else the kind. */
+export function eventLabel(s: TraceStep): string {
+  if (s.kind === 'hook' && s.hook) return s.hook;
+  if (s.kind === 'rewrite' && s.hook) return `rewrite @${s.hook}`;
+  return s.kind;
+}
+
+/** One header layer as label/value rows, with the changed field names. */
+export interface HeaderLayer {
+  readonly id: 'eth' | 'arp' | 'outer' | 'ip' | 'l4';
+  readonly title: string;
+  readonly rows: readonly { readonly field: string; readonly label: string; readonly value: string; readonly changed: boolean }[];
+}
+
+/** The header stack of a step, layer by layer (outermost first), changed fields marked. */
+export function headerLayers(s: TraceStep): HeaderLayer[] {
+  const p = s.packet;
+  if (!p) return [];
+  const ch = new Set<HeaderField | string>(s.changed);
+  const row = (field: string, label: string, value: string | number) => ({ field, label, value: String(value), changed: ch.has(field) });
+  const out: HeaderLayer[] = [];
+  if (p.eth) out.push({ id: 'eth', title: 'Ethernet II', rows: [row('eth.src', 'src MAC', p.eth.src), row('eth.dst', 'dst MAC', p.eth.dst), row('eth.type', 'type', p.eth.type === 'arp' ? 'ARP (0x0806)' : 'IPv4 (0x0800)')] });
+  if (p.arp)
+    out.push({
+      id: 'arp',
+      title: `ARP ${p.arp.op}`,
+      rows: [row('arp.senderMac', 'sender MAC', p.arp.senderMac), row('arp.senderIp', 'sender IP', p.arp.senderIp), row('arp.targetMac', 'target MAC', p.arp.targetMac), row('arp.targetIp', 'target IP', p.arp.targetIp)],
+    });
+  if (p.outer) {
+    const outerNew = ch.has('outer');
+    out.push({
+      id: 'outer',
+      title: 'Outer IPv4 (IPIP, LVS-TUN)',
+      rows: [
+        { ...row('outer.src', 'src', p.outer.src), changed: outerNew },
+        { ...row('outer.dst', 'dst', p.outer.dst), changed: outerNew },
+        { ...row('outer.ttl', 'TTL', p.outer.ttl), changed: outerNew || ch.has('outer.ttl') },
+        row('outer.protocol', 'protocol', `${p.outer.protocol} (4)`),
+      ],
+    });
+  }
+  if (p.ip) out.push({ id: 'ip', title: p.outer ? 'Inner IPv4 (client packet)' : 'IPv4', rows: [row('ip.src', 'src', p.ip.src), row('ip.dst', 'dst', p.ip.dst), row('ip.ttl', 'TTL', p.ip.ttl), row('ip.protocol', 'protocol', p.ip.protocol)] });
+  if (p.l4) out.push({ id: 'l4', title: p.l4.protocol.toUpperCase(), rows: [row('l4.sport', 'src port', p.l4.sport), row('l4.dport', 'dst port', p.l4.dport), row('l4.segment', 'carries', p.l4.segment)] });
+  return out;
+}
+
+/** Compact one-line header summary for lists and handouts. */
+export function headerSummary(s: TraceStep): string {
+  const p = s.packet;
+  if (!p) return '';
+  const parts: string[] = [];
+  if (p.eth) parts.push(`${p.eth.src} → ${p.eth.dst}`);
+  if (p.arp) parts.push(p.arp.op === 'request' ? `ARP who-has ${p.arp.targetIp} tell ${p.arp.senderIp}` : `ARP ${p.arp.senderIp} is-at ${p.arp.senderMac}`);
+  if (p.outer) parts.push(`[IPIP ${p.outer.src} → ${p.outer.dst}]`);
+  if (p.ip) parts.push(`${p.ip.src} → ${p.ip.dst} ttl ${p.ip.ttl}`);
+  if (p.l4) parts.push(`${p.l4.protocol} ${p.l4.sport} → ${p.l4.dport}`);
+  return parts.join(' | ');
+}
+
+/** The value of a changed field at a step, e.g. `ip.dst → 192.168.111.102`. */
+export function changedSummary(s: TraceStep): string {
+  const p = s.packet;
+  if (!p || s.changed.length === 0) return '';
+  return s.changed
+    .map((f) => {
+      switch (f) {
+        case 'eth.src':
+          return `eth.src ${p.eth?.src ?? ''}`;
+        case 'eth.dst':
+          return `eth.dst ${p.eth?.dst ?? ''}`;
+        case 'ip.src':
+          return `ip.src ${p.ip?.src ?? ''}`;
+        case 'ip.dst':
+          return `ip.dst ${p.ip?.dst ?? ''}`;
+        case 'ip.ttl':
+          return `ttl ${p.ip?.ttl ?? ''}`;
+        case 'l4.sport':
+          return `sport ${p.l4?.sport ?? ''}`;
+        case 'l4.dport':
+          return `dport ${p.l4?.dport ?? ''}`;
+        case 'outer':
+          return p.outer ? `+IPIP ${p.outer.src} → ${p.outer.dst}` : '−IPIP';
+        case 'outer.ttl':
+          return `outer ttl ${p.outer?.ttl ?? ''}`;
+      }
+      return f;
+    })
+    .join(', ');
+}
+
+/** The director's IPVS connection table at a step: the newest entry created or used so far. */
+export function connAt(trace: Trace, cursor: number): ConnEntry | null {
+  for (let i = Math.min(cursor, trace.steps.length - 1); i >= 0; i--) {
+    const c = trace.steps[i]!.conn;
+    if (c) return c;
+  }
+  return null;
+}
+
+/** The steps of the same host run around the cursor (the hooks the packet went through here). */
+export function hooksSoFarOnHost(trace: Trace, cursor: number): Set<string> {
+  const cur = trace.steps[cursor];
+  const out = new Set<string>();
+  if (!cur || cur.place.kind !== 'host') return out;
+  const host = cur.place.host;
+  for (let i = cursor; i >= 0; i--) {
+    const s = trace.steps[i]!;
+    if (s.place.kind !== 'host' || s.place.host !== host) break;
+    if (s.hook) out.add(s.hook);
+    if (s.kind === 'route') out.add('ROUTE');
+    if (s.kind === 'schedule' || (s.kind === 'rewrite' && s.hook === 'LOCAL_IN')) out.add('IPVS');
+  }
+  return out;
+}
+
+/** Bytes the director received, by phase (ARP excluded). */
+export function directorBytes(t: Topology, trace: Trace): { director: string | null; request: number; reply: number } {
+  const svc = trace.service ? t.services.find((v) => v.id === trace.service!.id) : undefined;
+  const director = svc?.director ?? null;
+  let request = 0;
+  let reply = 0;
+  if (!director) return { director, request, reply };
+  for (const s of trace.steps) {
+    if (s.kind !== 'transmit' || s.place.kind !== 'link' || !s.packet || isArp(s)) continue;
+    // What the director receives: the request always, the reply only when it routes it (NAT).
+    if (s.place.to?.host !== director) continue;
+    if (s.phase === 'request') request += s.packet.size;
+    else reply += s.packet.size;
+  }
+  return { director, request, reply };
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export interface HandoutText {
+  readonly title: string;
+  readonly flowLine: string;
+  readonly columns: readonly string[];
+  readonly outcome: string;
+}
+
+/** The walkthrough as Markdown: one row per step, headers and changes, the narration. */
+export function handoutMarkdown(t: Topology, trace: Trace, steps: readonly number[], lang: Lang, text: HandoutText): string {
+  const times = stepTimes(trace);
+  const lines = [`# ${text.title}`, '', text.flowLine, '', `| ${text.columns.join(' | ')} |`, `|${text.columns.map(() => '---').join('|')}|`];
+  for (const i of steps) {
+    const s = trace.steps[i]!;
+    lines.push(
+      `| ${i} | ${s.articleStep ? `(${s.articleStep})` : ''} | ${times[i]!.toFixed(1)} | ${mdCell(placeLabel(t, s.place))} | ${mdCell(eventLabel(s))} | ${mdCell(headerSummary(s))} | ${mdCell(changedSummary(s))} | ${mdCell(s.narration[lang])} |`,
+    );
+  }
+  lines.push('', `**${text.outcome}**`, '');
+  if (trace.conn) lines.push('```', trace.conn.ipvsadm, '```', '');
+  return lines.join('\n');
+}
+
+/** The same walkthrough as a standalone printable HTML page. */
+export function handoutHtml(t: Topology, trace: Trace, steps: readonly number[], lang: Lang, text: HandoutText): string {
+  const times = stepTimes(trace);
+  const rows = steps
+    .map((i) => {
+      const s = trace.steps[i]!;
+      const cls = s.severity === 'error' ? ' class="error"' : s.severity === 'warning' ? ' class="warning"' : '';
+      return `<tr${cls}><td>${i}</td><td>${s.articleStep ? `(${s.articleStep})` : ''}</td><td>${times[i]!.toFixed(1)}</td><td>${esc(placeLabel(t, s.place))}</td><td>${esc(eventLabel(s))}</td><td class="mono">${esc(headerSummary(s))}</td><td class="mono changed">${esc(changedSummary(s))}</td><td>${esc(s.narration[lang])}</td></tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${esc(text.title)}</title>
+<style>
+body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:24px;color:#1d2330}
+table{border-collapse:collapse;width:100%;font-size:12px}td,th{border:1px solid #c5cad3;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#eef1f5}.mono{font-family:'DejaVu Sans Mono',monospace;font-size:11px}.changed{color:#b54708;font-weight:600}
+tr.error td{background:#fdecea}tr.warning td{background:#fff6e0}pre{background:#f4f5f7;padding:8px}
+@media print{body{margin:0}tr{page-break-inside:avoid}}
+</style></head><body>
+<h1>${esc(text.title)}</h1><p>${esc(text.flowLine)}</p>
+<table><thead><tr>${text.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>
+${rows}
+</tbody></table>
+<p><strong>${esc(text.outcome)}</strong></p>
+${trace.conn ? `<pre>${esc(trace.conn.ipvsadm)}</pre>` : ''}
+</body></html>
+`;
+}

@@ -1,0 +1,70 @@
+/**
+ * Simulation slice: what the classroom plays (client, service, forced real server, seed) and where
+ * the playback is (cursor, playing, speed, ARP filter, sub-view, presenter). The trace itself is
+ * never stored: it is derived from the topology and these choices by `selectTrace` (./derive.ts).
+ * Playback timers live in the components, never in the store.
+ */
+import type { StateCreator } from 'zustand';
+import type { AppState } from '../store/index.ts';
+
+export type ClassroomView = 'trace' | 'compare' | 'scheduler';
+
+/** Playback speeds offered (1 = one step every 1.6 s, slow enough to talk over). */
+export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
+
+export interface SimulationState {
+  /** Client host id; the first client of the design when null or gone. */
+  readonly client: string | null;
+  /** Virtual service id; the first service when null or gone. */
+  readonly service: string | null;
+  /** Force this real server ("what if rs1 answers?"); the scheduler decides when null. */
+  readonly realServer: string | null;
+  readonly seed: number;
+  /** Index into the trace's steps. Clamped by readers when the trace got shorter. */
+  readonly cursor: number;
+  readonly playing: boolean;
+  readonly speed: number;
+  /** Show ARP steps in the list and while stepping. */
+  readonly showArp: boolean;
+  readonly view: ClassroomView;
+  readonly presenter: boolean;
+}
+
+export interface SimulationSlice {
+  simulation: SimulationState;
+  /** Chooses what to simulate; the playback restarts at step 0. */
+  setSimFlow: (flow: Partial<Pick<SimulationState, 'client' | 'service' | 'realServer' | 'seed'>>) => void;
+  setSimCursor: (cursor: number) => void;
+  setSimPlaying: (playing: boolean) => void;
+  setSimSpeed: (speed: number) => void;
+  setSimShowArp: (show: boolean) => void;
+  setSimView: (view: ClassroomView) => void;
+  setSimPresenter: (on: boolean) => void;
+}
+
+export const initialSimulation: SimulationState = {
+  client: null,
+  service: null,
+  realServer: null,
+  seed: 1,
+  cursor: 0,
+  playing: false,
+  speed: 1,
+  showArp: true,
+  view: 'trace',
+  presenter: false,
+};
+
+export const createSimulationSlice: StateCreator<AppState, [], [], SimulationSlice> = (set, get) => {
+  const patch = (p: Partial<SimulationState>) => set({ simulation: { ...get().simulation, ...p } });
+  return {
+    simulation: initialSimulation,
+    setSimFlow: (flow) => patch({ ...flow, cursor: 0, playing: false }),
+    setSimCursor: (cursor) => patch({ cursor: Math.max(0, Math.trunc(cursor)) }),
+    setSimPlaying: (playing) => patch({ playing }),
+    setSimSpeed: (speed) => patch({ speed: SPEEDS.includes(speed as (typeof SPEEDS)[number]) ? speed : 1 }),
+    setSimShowArp: (showArp) => patch({ showArp }),
+    setSimView: (view) => patch({ view, playing: false }),
+    setSimPresenter: (presenter) => patch({ presenter }),
+  };
+};
