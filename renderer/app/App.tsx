@@ -16,7 +16,8 @@ import { useApp } from '../store/index.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { Dialogs, Notices } from './Dialogs.tsx';
-import { loadPlugins, registerRightPanelTab, useModes, useRightPanelTabs } from './extensions.ts';
+import { registerRightPanelTab, useModes, useRightPanelTabs } from './extensions.ts';
+import './plugins.ts';
 import { useShortcuts } from './shortcuts.ts';
 import { bridge } from './bridge.ts';
 import { checkRecovery, confirmDiscard, openDesign, openRecent, save, saveAs, startAutosave } from './files.ts';
@@ -24,7 +25,6 @@ import { checkRecovery, confirmDiscard, openDesign, openRecent, save, saveAs, st
 registerRightPanelTab({ id: 'inspector', titleKey: 'tabs.inspector', order: 10, component: Inspector });
 registerRightPanelTab({ id: 'services', titleKey: 'tabs.services', order: 20, component: ServicesPanel });
 registerRightPanelTab({ id: 'config', titleKey: 'tabs.config', order: 30, component: ConfigView });
-loadPlugins();
 
 function RightPanel() {
   const { t } = useTranslation();

@@ -2,7 +2,7 @@
  * Extension points for features added beside the designer (classroom mode, deploy panel, ...).
  *
  * A feature lives in its own folder `renderer/<feature>/` and provides `plugin.ts`, which is loaded
- * at start (see `loadPlugins`) and registers what it adds:
+ * at start (by ./plugins.ts, after this module) and registers what it adds:
  * - `registerRightPanelTab({ id, titleKey, order, component })` — a tab of the right panel
  *   (built-in: inspector 10, services 20, config 30);
  * - `registerMode({ id, titleKey, order, main?, rightTabs? })` — an entry of the mode switch in the
@@ -64,8 +64,3 @@ export function registerTranslations(lang: 'en' | 'zh-CN', resources: Record<str
 
 export const useRightPanelTabs = (): readonly RightPanelTab[] => useSyncExternalStore(subscribe, () => tabs);
 export const useModes = (): readonly AppMode[] => useSyncExternalStore(subscribe, () => modes);
-
-/** Loads every `renderer/<feature>/plugin.ts` (each registers its tabs, modes and strings). */
-export function loadPlugins(): void {
-  import.meta.glob('../*/plugin.ts', { eager: true });
-}

@@ -33,6 +33,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'saveAs', keys: ['Ctrl', 'Shift', 'S'] },
   { id: 'layout', keys: ['Ctrl', 'L'] },
   { id: 'fit', keys: ['Shift', '1'] },
+  { id: 'zoomSelection', keys: ['Shift', '2'] },
   { id: 'zoomIn', keys: ['+'] },
   { id: 'zoomOut', keys: ['-'] },
   { id: 'help', keys: ['?'] },
@@ -96,6 +97,9 @@ export function useShortcuts(): void {
         s.clearSelection();
       } else if (!mod && e.key === '!' && e.shiftKey) {
         void flow.fitView({ padding: 0.15, duration: 200 });
+      } else if (!mod && e.key === '@' && e.shiftKey) {
+        const ids = [...s.selectedNodes];
+        if (ids.length) s.focusOn(ids);
       } else if (!mod && (e.key === '+' || e.key === '=')) {
         void flow.zoomIn({ duration: 150 });
       } else if (!mod && e.key === '-') {

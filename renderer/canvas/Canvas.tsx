@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { Connection, EdgeChange, IsValidConnection, NodeChange } from '@xyflow/react';
-import { Background, BackgroundVariant, ControlButton, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
+import { Background, BackgroundVariant, ControlButton, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import type { Id, Position } from '../../shared/model/types.ts';
 import { connect } from '../../shared/model/commands.ts';
@@ -20,6 +20,8 @@ import { placeItem, runAutoLayout } from '../app/actions.ts';
 const FIT_OPTIONS = { padding: 0.15, maxZoom: 1.2 };
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
+/** Above this many nodes only the visible ones are rendered (culling costs more than it saves below). */
+const LARGE_DESIGN = 200;
 
 const minimapColor = (n: FlowNode): string => (n.type === 'segment' ? n.data.color : n.data.severity === 'error' ? '#d92d20' : '#9aa4b2');
 
@@ -33,14 +35,19 @@ export function Canvas() {
   const focusRequest = useApp((s) => s.focusRequest);
   const wrapper = useRef<HTMLDivElement>(null);
 
+  const initialized = useNodesInitialized();
+  const handled = useRef(0);
   useEffect(() => {
-    if (!focusRequest || focusRequest.ids.length === 0) return;
-    // Wait a frame so freshly loaded nodes are measured before framing them.
+    if (!focusRequest || handled.current === focusRequest.seq) return;
+    // Freshly loaded nodes must be measured before they can be framed.
+    if (!initialized) return;
+    handled.current = focusRequest.seq;
+    if (focusRequest.ids.length === 0) return;
     const raf = requestAnimationFrame(() => {
-      void flow.fitView({ nodes: focusRequest.ids.map((id) => ({ id })), padding: focusRequest.whole ? 0.12 : 0.5, maxZoom: focusRequest.whole ? 1.2 : 1, duration: focusRequest.whole ? 0 : 250 });
+      void flow.fitView({ nodes: focusRequest.ids.map((id) => ({ id })), padding: focusRequest.whole ? 0.12 : 0.5, maxZoom: focusRequest.whole ? 1.2 : 1, minZoom: 0.05, duration: focusRequest.whole ? 0 : 250 });
     });
     return () => cancelAnimationFrame(raf);
-  }, [focusRequest, flow]);
+  }, [focusRequest, flow, initialized]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     const s = useApp.getState();
@@ -137,6 +144,8 @@ export function Canvas() {
         proOptions={PRO_OPTIONS}
         connectionRadius={30}
         elevateNodesOnSelect={false}
+        elevateEdgesOnSelect={false}
+        onlyRenderVisibleElements={nodes.length > LARGE_DESIGN}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9ced6" />
         <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(240,242,245,0.7)" ariaLabel={t('canvas.minimap')} />

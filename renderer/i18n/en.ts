@@ -229,6 +229,7 @@ export const en = {
     saveAs: 'Save as',
     layout: 'Auto-layout',
     fit: 'Fit the design in view',
+    zoomSelection: 'Zoom to the selection',
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
     help: 'This help',

@@ -231,6 +231,7 @@ export const zhCN: Strings = {
     saveAs: '另存为',
     layout: '自动布局',
     fit: '使整个设计可见',
+    zoomSelection: '缩放到选中项',
     zoomIn: '放大',
     zoomOut: '缩小',
     help: '本帮助',

@@ -83,7 +83,7 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
                     <NumberField label={t('services.port')} testId={`rs-${r.id}-port`} value={r.port} min={0} max={65535} onCommit={(v) => up({ port: v ?? 0 })} />
                   </td>
                   <td>
-                    <SelectField<ForwardingMethod> label={t('services.method')} testId={`rs-${r.id}-method`} value={r.method} options={FORWARDING_METHODS.map((m) => ({ value: m, label: t(`method.${m}`) }))} onChange={(method) => up({ method })} />
+                    <SelectField<ForwardingMethod> label={t('services.method')} testId={`rs-${r.id}-method`} value={r.method} options={FORWARDING_METHODS.map((m) => ({ value: m, label: m.toUpperCase() }))} onChange={(method) => up({ method })} />
                   </td>
                   <td>
                     <NumberField label={t('services.weight')} testId={`rs-${r.id}-weight`} value={r.weight} min={0} max={65535} onCommit={(v) => up({ weight: v ?? 0 })} />

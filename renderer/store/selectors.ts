@@ -16,7 +16,7 @@ export const SEGMENT_COLORS = ['#2f6fde', '#d9480f', '#2b8a3e', '#9c36b5', '#c22
 
 export const segmentColor = (index: number): string => SEGMENT_COLORS[index % SEGMENT_COLORS.length]!;
 
-export const HOST_WIDTH = 200;
+export const HOST_WIDTH = 210;
 const HOST_DEFAULT_HEIGHT = 96;
 export const SEGMENT_WIDTH = 36;
 const SEGMENT_MIN_HEIGHT = 160;
@@ -134,7 +134,6 @@ export function makeNodesSelector(): (s: AppState) => FlowNode[] {
         type: 'segment',
         position: pos,
         selected: sel,
-        zIndex: 0,
         data: { segment: seg, color, height, severity: sev, highlighted: hl },
         ...(m ? { measured: m } : {}),
       };
@@ -163,7 +162,6 @@ export function makeNodesSelector(): (s: AppState) => FlowNode[] {
         type: 'host',
         position: pos,
         selected: sel,
-        zIndex: 1,
         data: { host: h, vips: v, colors, severity: sev, highlighted: hl },
         ...(m ? { measured: m } : {}),
       };
@@ -232,6 +230,9 @@ export function makeEdgesSelector(): (s: AppState) => LinkEdge[] {
       }
     }
     for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
+    // Dragging a host moves no link most of the time: keep the old array so React Flow skips
+    // rebuilding its edge and connection lookups.
+    if (out.length === lastResult.length && out.every((e, i) => e === lastResult[i])) return lastResult;
     lastResult = out;
     return out;
   };

@@ -1,0 +1,160 @@
+/**
+ * Canvas benchmark: the built designer in Debian chromium against `lvsd serve`, with designs of 500
+ * and 2,000 hosts (generateTopology). Measures the time from picking the file to every node being
+ * on the canvas and measured, and the frame times (requestAnimationFrame deltas in the page) while
+ * a node is dragged with the mouse, one mouse move per frame.
+ */
+import { chromium } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { BenchTable } from '../../scripts/bench.ts';
+import { generateLayout, generateTopology } from '../../shared/model/generate.ts';
+import { makeDesignFile, serializeDesignFile } from '../../shared/model/file.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const PORT = 5299;
+const TOKEN = 'bench-token';
+// LVS_BENCH_SIZES=500 runs one size only.
+const SIZES = (process.env.LVS_BENCH_SIZES ?? '500,2000').split(',').map(Number);
+const DRAG_FRAMES = 120;
+
+async function startServer(dataDir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/lvsd.mjs', 'serve', '--port', String(PORT), '--token', TOKEN, '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('lvsd serve did not start')), 60_000);
+    child.stdout!.on('data', (b: Buffer) => {
+      if (b.toString().includes('running at')) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`lvsd serve exited with ${code}`)));
+  });
+  return child;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))] ?? NaN;
+};
+
+async function measure(page: Page, n: number): Promise<{ firstRender: number; nodes: number; whole: Frames; zoomed: Frames }> {
+  await page.goto(`http://127.0.0.1:${PORT}/#token=${TOKEN}`);
+  await page.locator('html[data-lvs-ready="true"]').waitFor({ state: 'attached' });
+  // The previous size left unsaved work behind: decline the recovery offer.
+  if (await page.getByTestId('recover-dialog').isVisible()) await page.getByTestId('recover-discard').click();
+  const topology = generateTopology(n);
+  const text = serializeDesignFile(makeDesignFile(topology, generateLayout(topology)));
+  const total = topology.hosts.length + topology.segments.length;
+  await page.getByTestId('tb-open').click();
+  // Start the clock in the page, then pick the file; stop when every node is measured (visible).
+  // Page scripts are strings: tsx would add helpers (__name) the page does not have.
+  await page.evaluate(`(() => {
+    window.__lvsBench = { start: performance.now() };
+    const check = () => {
+      const all = document.querySelectorAll('.react-flow__node').length;
+      const hidden = document.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length;
+      if (all >= ${total} && hidden === 0) window.__lvsBench.done = performance.now();
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  })()`);
+  await page.getByTestId('open-upload').setInputFiles({ name: `bench-${n}.lvs.json`, mimeType: 'application/json', buffer: Buffer.from(text) });
+  // The app's CSP forbids eval, so poll with evaluate instead of waitForFunction.
+  const deadline = Date.now() + 120_000;
+  while (!(await page.evaluate('window.__lvsBench.done !== undefined'))) {
+    if (Date.now() > deadline) throw new Error(`the ${n}-host design did not render in 120 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const firstRender = (await page.evaluate('window.__lvsBench.done - window.__lvsBench.start')) as number;
+  const nodes = await page.locator('.react-flow__node').count();
+
+  const target = topology.hosts.find((h) => h.role === 'real-server')!;
+  const el = page.locator(`.react-flow__node[data-id="${target.id}"]`);
+  const whole = await dragFrames(page, el);
+  // Then as a user would work: select the node and zoom to it (Shift+2), and drag again.
+  await el.click();
+  await page.keyboard.press('Shift+@');
+  let last = '';
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = await page.locator('.react-flow__viewport').evaluate((e) => (e as unknown as { style: { transform: string } }).style.transform);
+    if (now === last) break;
+    last = now;
+  }
+  await page.keyboard.press('Escape');
+  const zoomed = await dragFrames(page, el);
+  return { firstRender, nodes, whole, zoomed };
+}
+
+interface Frames {
+  median: number;
+  p95: number;
+  long: number;
+}
+
+/** Drags `el` with one mouse move per frame and returns the requestAnimationFrame deltas. */
+async function dragFrames(page: Page, el: ReturnType<Page['locator']>): Promise<Frames> {
+  const before = await el.evaluate((e) => (e as unknown as { style: { transform: string } }).style.transform);
+  const box = await el.boundingBox();
+  if (!box) throw new Error('node not on screen');
+  const x0 = box.x + box.width / 2;
+  const y0 = box.y + Math.min(8, box.height / 2);
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__stop = false;
+    let last = -1;
+    const tick = (t) => {
+      if (last >= 0) window.__frames.push(t - last);
+      last = t;
+      if (!window.__stop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+  for (let i = 1; i <= DRAG_FRAMES; i++) {
+    await page.mouse.move(x0 + i * 2, y0 + Math.sin(i / 10) * 30);
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
+  }
+  await page.mouse.up();
+  const frames = (await page.evaluate('(window.__stop = true, window.__frames)')) as number[];
+  const after = await el.evaluate((e) => (e as unknown as { style: { transform: string } }).style.transform);
+  if (after === before) throw new Error('the dragged node did not move');
+  return { median: pct(frames, 0.5), p95: pct(frames, 0.95), long: frames.filter((f) => f > 50).length };
+}
+
+export default async function (): Promise<BenchTable> {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'lvs-bench-'));
+  const server = await startServer(dataDir);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const rows: (string | number)[][] = [];
+  try {
+    for (const n of SIZES) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const r = await measure(page, n).catch((e: Error) => {
+        throw new Error(`${n} hosts: ${e.message.split('\n')[0]}`);
+      });
+      for (const [view, f] of [['whole design', r.whole], ['zoomed to node (Shift+2)', r.zoomed]] as const) {
+        rows.push([n, r.nodes, r.firstRender.toFixed(0), view, f.median.toFixed(1), n === 500 ? '< 16.7' : '—', f.p95.toFixed(1), f.long]);
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return {
+    title: 'Canvas: first render and frame times while dragging a node (Debian chromium, lvsd serve)',
+    columns: ['hosts', 'canvas nodes', 'first render ms', 'view while dragging', 'median frame ms', 'target ms', 'p95 ms', 'frames > 50 ms'],
+    rows,
+    note: `First render: from picking the file (upload, validation on the Node side, load) to every node measured. Drag: ${DRAG_FRAMES} frames, first with the whole design fitted in the window, then zoomed to the node (only visible elements render above 200 nodes); one mouse move per frame; frame = requestAnimationFrame delta. Headless chromium with --disable-gpu (software raster) on a shared 2-core machine.`,
+  };
+}
