@@ -2,7 +2,7 @@
  * Renders the rule catalogue (docs/rules.md) from the rule data, so the documentation cannot
  * drift from what the checker does. A unit test compares the committed file with this output.
  */
-import type { Rule } from './rule.ts';
+import type { Problem, Rule } from './rule.ts';
 import { RULES } from './rules/index.ts';
 
 const AREAS: readonly { readonly prefix: string; readonly title: string; readonly intro: string }[] = [
@@ -21,8 +21,11 @@ const SEVERITY_TEXT: Readonly<Record<Rule['severity'], string>> = {
   info: 'info — worth knowing, nothing is broken',
 };
 
-/** The Markdown of docs/rules.md. */
-export function renderRuleCatalogue(rules: readonly Rule[] = RULES): string {
+/**
+ * The Markdown of docs/rules.md. `samples` maps a rule id to a problem the rule reported on its
+ * example design, quoted as "LVS Designer says".
+ */
+export function renderRuleCatalogue(rules: readonly Rule[] = RULES, samples: ReadonlyMap<string, Problem> = new Map()): string {
   const out: string[] = [];
   out.push('# Rule catalogue');
   out.push('');
@@ -64,6 +67,15 @@ export function renderRuleCatalogue(rules: readonly Rule[] = RULES): string {
       out.push('');
       out.push(`- *Fails:* ${r.example.bad}`);
       out.push(`- *Fix:* ${r.example.fix}`);
+      const sample = samples.get(r.id);
+      if (sample) {
+        out.push('');
+        out.push(`  LVS Designer says (${sample.severity}):`);
+        out.push('');
+        out.push(`  > ${sample.message}`);
+        out.push(`  >`);
+        out.push(`  > **Fix:** ${sample.fix}`);
+      }
       out.push('');
     }
   }
