@@ -306,6 +306,7 @@ function classify(ctx: SimContext, s: SimState, reason: FaultId, hostId: HostId,
   if (phase === 'reply' && rs?.method === 'nat' && reason === 'unexpected-reply' && pkt && pkt.ip.src === rs.rip) return 'nat-reply-bypasses-director';
   if (phase === 'reply' && rs?.method === 'nat' && reason === 'not-for-this-host' && hostId === svc.director) return 'no-ip-forward';
   if (phase === 'reply' && rs && reason === 'no-route' && hostId === rs.host) return 'rs-no-route-back';
+  if (phase === 'reply' && rs && rs.method !== 'nat' && hostId === svc.director && (reason === 'martian-source' || reason === 'not-for-this-host')) return 'reply-via-director';
   return reason;
 }
 
@@ -354,6 +355,11 @@ function explain(ctx: SimContext, s: SimState, fault: FaultId, detail: Narration
       return n(
         `${detail.en} The client runs on the director itself: its request leaves with the VIP as source, and a DR/TUN real server owns the VIP too — it drops the request as a martian or answers to itself, so nothing comes back. Test from a separate client host.`,
         `${detail.zh} 客户端就运行在调度器上：请求以 VIP 为源地址发出，而 DR/TUN 真实服务器自己也拥有 VIP——它要么把请求当作火星包丢弃，要么把回复发给自己，客户端什么也收不到。请从单独的客户端主机测试。`,
+      );
+    case 'reply-via-director':
+      return n(
+        `${detail.en} In LVS-${rs ? methodName(rs.method) : 'DR'} the real server answers with the VIP as source and must send the reply to a router, not through the director: the director owns the VIP, so it drops the reply as a martian (or does not forward at all). Fix: make ${rsName}'s default gateway a router towards the clients.`,
+        `${detail.zh} 在 LVS-${rs ? methodName(rs.method) : 'DR'} 中，真实服务器以 VIP 为源地址回复，回复必须交给路由器而不是经过调度器：调度器自己拥有 VIP，会把这个回复当作火星包丢弃（或根本不转发）。修复：把 ${rsName} 的默认网关设为通往客户端的路由器。`,
       );
     case 'rs-no-route-back':
       return n(
@@ -722,9 +728,6 @@ function routeIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'route-
   const f = ifaceOf(host, work.iface);
   const H = host.name;
   const place = hostPlace(host.id, f.id);
-  if (!work.loopback && host.local.has(src)) {
-    return drop(ctx, s, 'martian-source', host.id, pkt, work.phase, place, n(`${H} drops the packet as a martian: its source ${hdr.src} is one of ${H}'s own addresses, which cannot arrive from the network.`, `${H} 把该包当作“火星包”丢弃：源地址 ${hdr.src} 是 ${H} 自己的地址，不可能从网络上收到。`));
-  }
   const r = lookupRoute(host, dst);
   if (r.kind === 'unreachable') {
     return drop(ctx, s, 'no-route', host.id, pkt, work.phase, place, n(`${H} has no route for ${hdr.dst}; the packet is dropped.`, `${H} 没有到 ${hdr.dst} 的路由，包被丢弃。`));
@@ -732,6 +735,10 @@ function routeIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'route-
   if (r.kind === 'unicast' && !host.ipForward) {
     const fault: FaultId = 'not-for-this-host';
     return drop(ctx, s, fault, host.id, pkt, work.phase, place, n(`${hdr.dst} is not an address of ${H}, and ${H} does not forward (net.ipv4.ip_forward=0): the packet is dropped.`, `${hdr.dst} 不是 ${H} 的地址，而 ${H} 不转发（net.ipv4.ip_forward=0）：包被丢弃。`));
+  }
+  // fib_validate_source(): a packet from the network claiming one of our own addresses is a martian.
+  if (!work.loopback && host.local.has(src)) {
+    return drop(ctx, s, 'martian-source', host.id, pkt, work.phase, place, n(`${H} drops the packet as a martian: its source ${hdr.src} is one of ${H}'s own addresses, which cannot arrive from the network.`, `${H} 把该包当作“火星包”丢弃：源地址 ${hdr.src} 是 ${H} 自己的地址，不可能从网络上收到。`));
   }
   if (!work.loopback && rpFilterDrops(host, f, src)) {
     return drop(ctx, s, 'rp-filter', host.id, pkt, work.phase, place, n(`${H} drops the packet: rp_filter=${f.rpFilter} on ${f.name}, and the route back to ${hdr.src} does not leave by ${f.name}.`, `${H} 丢弃该包：${f.name} 上 rp_filter=${f.rpFilter}，而回到 ${hdr.src} 的路由不从 ${f.name} 出去。`));

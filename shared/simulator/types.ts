@@ -206,6 +206,7 @@ export interface TraceStep {
 export type FaultId =
   | 'nat-reply-bypasses-director'
   | 'rs-no-route-back'
+  | 'reply-via-director'
   | 'arp-race'
   | 'arp-announce'
   | 'all-quiesced'

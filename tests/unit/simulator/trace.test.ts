@@ -160,6 +160,16 @@ describe('faults break the flow where a real network breaks it', () => {
     expect(t.outcome.narration.en).toMatch(/gateway/);
   });
 
+  it('DR real servers with the director as gateway: the director drops the VIP-sourced reply as a martian', () => {
+    let t0 = lab('dr');
+    for (const id of ['rs1', 'rs2']) t0 = editHost(t0, id, (h) => ({ ...h, gateway: '192.168.163.101' }));
+    t0 = editHost(t0, 'director', (h) => ({ ...h, sysctl: { ipForward: true } }));
+    const t = simulate(t0, { client: 'client', service: 'web' });
+    expect(fault(t)).toBe('reply-via-director');
+    expect(t.steps[t.steps.length - 1]).toMatchObject({ kind: 'drop', phase: 'reply', place: { host: 'director' } });
+    expect(t.steps[t.steps.length - 1]!.narration.en).toMatch(/martian/);
+  });
+
   it('NAT director without ip_forward drops the reply', () => {
     const t = simulate(editHost(lab('nat'), 'director', (h) => ({ ...h, sysctl: { ipForward: false } })), { client: 'client', service: 'web' });
     expect(fault(t)).toBe('no-ip-forward');
