@@ -18,6 +18,16 @@ export function serviceLabel(s: ServiceInfo): string {
 /** `rs1 (192.168.111.101:80)`. */
 export const realServerLabel = (r: RealServerInfo): string => `${r.host?.host.name ?? r.rs.host} (${r.rs.rip}:${r.rs.port})`;
 
+/**
+ * `the director lb1`, or `the director` when the host is itself called "director" (no
+ * "the director director"). `capital` starts the phrase with a capital letter.
+ */
+export function directorRef(d: HostInfo, capital = false): string {
+  const name = d.host.name;
+  const phrase = name.toLowerCase().includes('director') ? `the ${name}` : `the director ${name}`;
+  return capital ? phrase.charAt(0).toUpperCase() + phrase.slice(1) : phrase;
+}
+
 /** `rs1's eth0`. */
 export const ifaceLabel = (f: IfaceInfo): string => `${f.host.host.name}'s ${f.iface.name}`;
 

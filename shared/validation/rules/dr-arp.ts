@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 import { clientsAndRoutersOn } from '../suggest.ts';
 import { arpSettings, arpSuppressed, eachServerPair, vipCarriers } from '../paths.ts';
 
@@ -33,7 +33,7 @@ export const drArp: Rule = {
           out.push({
             message:
               `${h.host.name} (a DR real server of ${serviceLabel(r.service)}) has the VIP ${r.service.service.vip} on ${carriers[0]!.iface.name} but ${arpSettings(h, f)} on ${f.iface.name}: it answers ARP requests for the VIP on segment ${s.segment.name}` +
-              (others.length ? `, so ${others.slice(0, 3).join(', ')} may send traffic for the VIP straight to ${h.host.name}, bypassing the director ${d.host.name}.` : ` and advertises it, so hosts there may send traffic for the VIP straight to ${h.host.name}, bypassing the director ${d.host.name}.`),
+              (others.length ? `, so ${others.slice(0, 3).join(', ')} may send traffic for the VIP straight to ${h.host.name}, bypassing ${directorRef(d)}.` : ` and advertises it, so hosts there may send traffic for the VIP straight to ${h.host.name}, bypassing ${directorRef(d)}.`),
             fix: `On ${h.host.name} set net.ipv4.conf.all.arp_ignore=1 and net.ipv4.conf.all.arp_announce=2 (or the same on ${f.iface.name}).`,
             refs: [h.host.id, f.iface.id, s.segment.id, r.rs.id],
           });

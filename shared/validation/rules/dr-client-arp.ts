@@ -1,4 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
+import { directorRef } from '../describe.ts';
 import { clientsAndRoutersOn } from '../suggest.ts';
 import { arpSettings, arpSuppressed, eachServerPair, vipCarriers } from '../paths.ts';
 
@@ -29,7 +30,7 @@ export const drClientArp: Rule = {
         const exposed = clientsAndRoutersOn(s).find((g) => g.host !== h && ctx.onLinkIface(g.host, vip) !== undefined);
         if (!exposed) continue;
         out.push({
-          message: `${exposed.host.host.name} is on segment ${s.segment.name} with ${h.host.name} and has the VIP ${r.service.service.vip} on-link, so it ARPs for it there; ${h.host.name} (${arpSettings(h, f)} on ${f.iface.name}) answers, and ${exposed.host.host.name}'s requests go straight to ${h.host.name} instead of the director ${d.host.name}.`,
+          message: `${exposed.host.host.name} is on segment ${s.segment.name} with ${h.host.name} and has the VIP ${r.service.service.vip} on-link, so it ARPs for it there; ${h.host.name} (${arpSettings(h, f)} on ${f.iface.name}) answers, and ${exposed.host.host.name}'s requests go straight to ${h.host.name} instead of ${directorRef(d)}.`,
           fix: `On ${h.host.name} set net.ipv4.conf.all.arp_ignore=1 and net.ipv4.conf.all.arp_announce=2 (or on ${f.iface.name}).`,
           refs: [h.host.id, exposed.host.host.id, s.segment.id, f.iface.id],
         });

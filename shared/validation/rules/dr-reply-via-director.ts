@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../rule.ts';
 import { ip } from '../context.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 import { clientTargets, eachServerPair } from '../paths.ts';
 import { suggestGateway } from '../suggest.ts';
 
@@ -29,7 +29,7 @@ export const drReplyViaDirector: Rule = {
         const router = suggestGateway(ctx, h, d);
         out.push({
           message:
-            `${h.host.name} (a DR real server of ${serviceLabel(r.service)}) sends its replies to ${t.host.host.name} through the director ${d.host.name} (${ip(hop.via)}). ` +
+            `${h.host.name} (a DR real server of ${serviceLabel(r.service)}) sends its replies to ${t.host.host.name} through ${directorRef(d)} (${ip(hop.via)}). ` +
             `Those replies carry the VIP ${r.service.service.vip} as source, an address ${d.host.name} owns, so it drops them as martians — and if it forwarded them it would carry all reply traffic, losing the point of DR.`,
           fix: router ? `Set ${h.host.name}'s gateway to the router ${router}.` : `Give ${h.host.name}'s segment a router to the clients and make it ${h.host.name}'s gateway.`,
           refs: [h.host.id, d.host.id, r.rs.id],

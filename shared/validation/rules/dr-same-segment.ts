@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 import { eachServerPair } from '../paths.ts';
 
 /** DR needs the director and the real server on one L2 segment. */
@@ -18,7 +18,7 @@ export const drSameSegment: Rule = {
       const shared = ctx.sharedSegments(h, d);
       if (shared.length === 0) {
         out.push({
-          message: `${h.host.name}, a DR real server of ${serviceLabel(r.service)}, is not on any segment of the director ${d.host.name}; DR only rewrites the destination MAC, which cannot cross a router.`,
+          message: `${h.host.name}, a DR real server of ${serviceLabel(r.service)}, is not on any segment of ${directorRef(d)}; DR only rewrites the destination MAC, which cannot cross a router.`,
           fix: `Plug ${d.host.name} and ${h.host.name} into one segment, or use TUN (-i) for real servers behind a router.`,
           refs: [h.host.id, d.host.id, r.rs.id],
         });
@@ -27,7 +27,7 @@ export const drSameSegment: Rule = {
       if (r.rip !== null && !ctx.onLinkIface(d, r.rip)) {
         out.push({
           severity: 'warning',
-          message: `${h.host.name} shares segment ${shared[0]!.segment.name} with the director ${d.host.name}, but its RIP ${r.rs.rip} is not in ${d.host.name}'s subnet there, so ${d.host.name} has no on-link route to it and cannot resolve its MAC.`,
+          message: `${h.host.name} shares segment ${shared[0]!.segment.name} with ${directorRef(d)}, but its RIP ${r.rs.rip} is not in ${d.host.name}'s subnet there, so ${d.host.name} has no on-link route to it and cannot resolve its MAC.`,
           fix: `Give ${h.host.name} a RIP in the subnet of ${shared[0]!.segment.name}, or add an address of that subnet to ${d.host.name}.`,
           refs: [h.host.id, d.host.id, r.rs.id],
         });

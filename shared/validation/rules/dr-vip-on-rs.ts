@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 import { eachServerPair, vipCarriers } from '../paths.ts';
 
 /** A DR real server must own the VIP on a non-ARP interface. */
@@ -36,7 +36,7 @@ export const drVipOnRs: Rule = {
       const eth = carriers.find((f) => f.iface.kind === 'ethernet');
       if (eth) {
         out.push({
-          message: `${h.host.name} has the VIP ${vipText} on ${eth.iface.name}, an interface that answers ARP: it competes with the director ${d.host.name} for the VIP and clients' requests may go straight to ${h.host.name}, bypassing the load balancer.`,
+          message: `${h.host.name} has the VIP ${vipText} on ${eth.iface.name}, an interface that answers ARP: it competes with ${directorRef(d)} for the VIP and clients' requests may go straight to ${h.host.name}, bypassing the load balancer.`,
           fix: `Move ${vipText} from ${h.host.name}'s ${eth.iface.name} to ${loName} as ${vipText}/32.`,
           refs: [...refs, eth.iface.id],
         });

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 
 /** A NAT director must forward packets. */
 export const natIpForward: Rule = {
@@ -18,7 +18,7 @@ export const natIpForward: Rule = {
       if (!s.realServers.some((r) => r.rs.method === 'nat')) continue;
       done.add(d.host.id);
       out.push({
-        message: `Director ${d.host.name} has NAT real servers (service ${serviceLabel(s)}) but does not forward packets (ip_forward is off), so the real servers' replies are dropped instead of being rewritten back to the VIP.`,
+        message: `${directorRef(d, true)} has NAT real servers (service ${serviceLabel(s)}) but does not forward packets (ip_forward is off), so the real servers' replies are dropped instead of being rewritten back to the VIP.`,
         fix: `Turn on ip_forward on ${d.host.name} (net.ipv4.ip_forward=1 in /etc/sysctl.conf, then sysctl -p).`,
         refs: [d.host.id, s.service.id],
       });

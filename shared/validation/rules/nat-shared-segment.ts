@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 import { eachServerPair } from '../paths.ts';
 
 /** NAT real servers normally sit on a segment of the director. */
@@ -16,7 +16,7 @@ export const natSharedSegment: Rule = {
     eachServerPair(ctx, 'nat', (r, h, d) => {
       if (h === d || ctx.sharedSegments(h, d).length > 0) return;
       out.push({
-        message: `${h.host.name}, a NAT real server of ${serviceLabel(r.service)}, shares no segment with the director ${d.host.name}; its replies only come back through the director if every router on the way routes the clients' networks to ${d.host.name}.`,
+        message: `${h.host.name}, a NAT real server of ${serviceLabel(r.service)}, shares no segment with ${directorRef(d)}; its replies only come back through the director if every router on the way routes the clients' networks to ${d.host.name}.`,
         fix: `Plug ${d.host.name} into ${h.host.name}'s segment and set ${h.host.name}'s gateway to the director's address there, or use TUN for a remote real server.`,
         refs: [h.host.id, d.host.id, r.rs.id],
       });

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 import { arpSettings, arpSuppressed, eachServerPair, vipAskerOn, vipCarriers } from '../paths.ts';
 
 /** A TUN real server on a segment where the VIP is ARPed for must not answer. */
@@ -27,7 +27,7 @@ export const tunArp: Rule = {
         if (!asker) continue;
         done.add(h.host.id);
         out.push({
-          message: `${h.host.name} (a TUN real server of ${serviceLabel(r.service)}) has the VIP ${r.service.service.vip} on ${carriers[0]!.iface.name} and ${arpSettings(h, f)} on ${f.iface.name}, on segment ${s.segment.name} where ${asker.host.host.name} ARPs for the VIP: ${h.host.name} answers, and traffic for the VIP can go to it instead of the director ${d.host.name}.`,
+          message: `${h.host.name} (a TUN real server of ${serviceLabel(r.service)}) has the VIP ${r.service.service.vip} on ${carriers[0]!.iface.name} and ${arpSettings(h, f)} on ${f.iface.name}, on segment ${s.segment.name} where ${asker.host.host.name} ARPs for the VIP: ${h.host.name} answers, and traffic for the VIP can go to it instead of ${directorRef(d)}.`,
           fix: `On ${h.host.name} set net.ipv4.conf.all.arp_ignore=1 and net.ipv4.conf.all.arp_announce=2 (or on ${f.iface.name}).`,
           refs: [h.host.id, f.iface.id, s.segment.id, r.rs.id],
         });

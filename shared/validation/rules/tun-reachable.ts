@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 import { eachServerPair } from '../paths.ts';
 
 /** The director must be able to route the tunnel packets to the RIP. */
@@ -15,7 +15,7 @@ export const tunReachable: Rule = {
     eachServerPair(ctx, 'tun', (r, h, d) => {
       if (h === d || r.rip === null || ctx.nextHop(d, r.rip)) return;
       out.push({
-        message: `The director ${d.host.name} of ${serviceLabel(r.service)} has no route to the TUN real server ${h.host.name} (${r.rs.rip}): no interface in its subnet, no matching route and no default gateway, so the IPIP packets cannot be sent.`,
+        message: `${directorRef(d, true)} of ${serviceLabel(r.service)} has no route to the TUN real server ${h.host.name} (${r.rs.rip}): no interface in its subnet, no matching route and no default gateway, so the IPIP packets cannot be sent.`,
         fix: `Set ${d.host.name}'s gateway to the router towards ${r.rs.rip}, or add a route to ${h.host.name}'s network via that router.`,
         refs: [d.host.id, h.host.id, r.rs.id],
       });

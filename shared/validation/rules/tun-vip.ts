@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 import { eachServerPair, vipCarriers } from '../paths.ts';
 
 /** A TUN real server needs an IPIP interface and the VIP. */
@@ -27,7 +27,7 @@ export const tunVip: Rule = {
       const carriers = vipCarriers(r);
       if (tunnels.length === 0) {
         out.push({
-          message: `${h.host.name} (a TUN real server of ${serviceLabel(r.service)}) has no IPIP tunnel interface (tunl0), so it cannot unwrap the IPIP packets the director ${d.host.name} sends; it answers them with "protocol unreachable".`,
+          message: `${h.host.name} (a TUN real server of ${serviceLabel(r.service)}) has no IPIP tunnel interface (tunl0), so it cannot unwrap the IPIP packets ${directorRef(d)} sends; it answers them with "protocol unreachable".`,
           fix: `Add a tunl0 interface (kind ipip) with ${vipText}/32 to ${h.host.name} (the ipip module creates it: modprobe ipip).`,
           refs,
         });
@@ -36,7 +36,7 @@ export const tunVip: Rule = {
       const eth = carriers.find((f) => f.iface.kind === 'ethernet');
       if (eth) {
         out.push({
-          message: `${h.host.name} has the VIP ${vipText} on ${eth.iface.name}, an interface that answers ARP: it competes with the director ${d.host.name} for the VIP on segment ${eth.segment?.segment.name ?? '?'}.`,
+          message: `${h.host.name} has the VIP ${vipText} on ${eth.iface.name}, an interface that answers ARP: it competes with ${directorRef(d)} for the VIP on segment ${eth.segment?.segment.name ?? '?'}.`,
           fix: `Move ${vipText} from ${h.host.name}'s ${eth.iface.name} to ${tunnels[0]!.iface.name} as ${vipText}/32.`,
           refs: [...refs, eth.iface.id],
         });

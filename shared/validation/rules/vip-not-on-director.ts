@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../rule.ts';
 import { ip } from '../context.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 
 /** The director must own the VIP exactly once. */
 export const vipNotOnDirector: Rule = {
@@ -23,7 +23,7 @@ export const vipNotOnDirector: Rule = {
         const facing = ctx.onLinkIface(d, vip);
         const prefix = facing?.addresses.find((a) => a.cidr && a.cidr.prefix > 0)?.cidr?.prefix;
         out.push({
-          message: `Director ${d.host.name} does not have the VIP ${ip(vip)} of service ${serviceLabel(s)} on any interface. IPVS only sees packets addressed to the director itself, so requests to ${ip(vip)} are never balanced.`,
+          message: `${directorRef(d, true)} does not have the VIP ${ip(vip)} of service ${serviceLabel(s)} on any interface. IPVS only sees packets addressed to the director itself, so requests to ${ip(vip)} are never balanced.`,
           fix: facing
             ? `Add ${ip(vip)}/${prefix ?? 32} to ${d.host.name}'s ${facing.iface.name}, the interface on the clients' segment.`
             : `Add ${ip(vip)} to the interface of ${d.host.name} that faces the clients (with that segment's prefix).`,
@@ -35,7 +35,7 @@ export const vipNotOnDirector: Rule = {
       if (ethernet.length > 1) {
         out.push({
           severity: 'warning',
-          message: `Director ${d.host.name} has the VIP ${ip(vip)} of ${serviceLabel(s)} on ${ethernet.map((f) => f.iface.name).join(' and ')}; it answers ARP for it on several segments, so clients and real servers may send VIP traffic to the wrong side.`,
+          message: `${directorRef(d, true)} has the VIP ${ip(vip)} of ${serviceLabel(s)} on ${ethernet.map((f) => f.iface.name).join(' and ')}; it answers ARP for it on several segments, so clients and real servers may send VIP traffic to the wrong side.`,
           fix: `Keep ${ip(vip)} only on the interface that faces the clients and remove it from ${ethernet.slice(1).map((f) => f.iface.name).join(', ')}.`,
           refs: [s.service.id, d.host.id, ...ethernet.map((f) => f.iface.id)],
         });
@@ -44,7 +44,7 @@ export const vipNotOnDirector: Rule = {
         if (facing) {
           out.push({
             severity: 'warning',
-            message: `Director ${d.host.name} has the VIP ${ip(vip)} of ${serviceLabel(s)} only on ${carriers[0]!.iface.name}, not on ${facing.iface.name} where clients ARP for it; nobody answers their ARP requests, so requests never arrive.`,
+            message: `${directorRef(d, true)} has the VIP ${ip(vip)} of ${serviceLabel(s)} only on ${carriers[0]!.iface.name}, not on ${facing.iface.name} where clients ARP for it; nobody answers their ARP requests, so requests never arrive.`,
             fix: `Move ${ip(vip)} to ${d.host.name}'s ${facing.iface.name}.`,
             refs: [s.service.id, d.host.id, facing.iface.id],
           });
