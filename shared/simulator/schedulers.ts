@@ -395,7 +395,7 @@ export class IpvsScheduler {
         t.lastUse = this.now;
         this.lastFromTemplate = true;
       } else {
-        d = this.pick(caddr, cport, daddr, dport);
+        d = this.choose(caddr, cport, daddr, dport);
         if (!d) return null;
         t = { dest: d, lastUse: this.now, controlled: 0, releasedAt: this.now };
         this.templates.set(key, t);
@@ -403,7 +403,7 @@ export class IpvsScheduler {
       }
       t.controlled++;
     } else {
-      d = this.pick(caddr, cport, daddr, dport);
+      d = this.choose(caddr, cport, daddr, dport);
       if (!d) return null;
     }
     d.assigned++;
@@ -514,7 +514,7 @@ export class IpvsScheduler {
       return { id: d.id, position: d.position, weight: d.weight, active: d.active, inactive: d.inactive, overloaded: d.overloaded, eligible, ...(metric !== undefined ? { metric } : {}) };
     });
     const stateless = name === 'lc' || name === 'wlc' || name === 'sed' || name === 'nq' || name === 'fo' || name === 'ovf' || name === 'sh' || name === 'dh' || name === 'mh';
-    const picked = stateless ? this.pick(caddr, cport, daddr, 0) : undefined;
+    const picked = stateless ? this.choose(caddr, cport, daddr, 0) : undefined;
     const state: Record<string, number | string | null> | undefined =
       name === 'rr'
         ? { cursor: this.rrCursor?.id ?? null }
@@ -535,9 +535,15 @@ export class IpvsScheduler {
 
   /**
    * The bare scheduler decision (`svc->scheduler->schedule()`), without persistence and without
-   * binding a connection. Returns null for "no destination available".
+   * binding a connection. Returns null for "no destination available". Like the kernel's
+   * `schedule()`, it does advance rr/wrr cursors and fill lblc/lblcr caches; use {@link explain} to
+   * look without touching anything.
    */
-  pick(caddr: number, cport: number, daddr: number, dport: number): Dest | null {
+  pick(caddr: number, cport: number, daddr: number, dport = 0): DestView | null {
+    return this.choose(caddr, cport, daddr, dport);
+  }
+
+  private choose(caddr: number, cport: number, daddr: number, dport: number): Dest | null {
     void dport;
     switch (this.name) {
       case 'rr':
