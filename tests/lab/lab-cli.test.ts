@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Client } from 'ssh2';
 import type { CliIO } from '../../electron/cli/io.ts';
 import { main } from '../../electron/cli/main.ts';
 import { parseDesignFile } from '../../shared/model/file.ts';
@@ -33,6 +34,37 @@ function ssh(keyPath: string, port: number, command: string): { code: number; st
     { encoding: 'utf8', timeout: 60_000 },
   );
   return { code: r.status ?? 255, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** One exec and one SFTP listing through ssh2, the library the deploy engine uses. */
+function viaSsh2(keyPath: string, port: number, command: string): Promise<{ stdout: string; sftpNames: string[] }> {
+  return new Promise((resolvePromise, reject) => {
+    const c = new Client();
+    const fail = (e: Error): void => {
+      c.end();
+      reject(e);
+    };
+    c.on('error', reject);
+    c.on('ready', () => {
+      c.exec(command, (e, stream) => {
+        if (e) return fail(e);
+        let stdout = '';
+        stream.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+        stream.stderr.on('data', () => undefined);
+        stream.on('close', () => {
+          c.sftp((e2, sftp) => {
+            if (e2) return fail(e2);
+            sftp.readdir('/etc', (e3, list) => {
+              c.end();
+              if (e3) reject(e3);
+              else resolvePromise({ stdout, sftpNames: list.map((x) => x.filename) });
+            });
+          });
+        });
+      });
+    });
+    c.connect({ host: '127.0.0.1', port, username: 'root', privateKey: readFileSync(keyPath), readyTimeout: 60_000 });
+  });
 }
 
 describe.skipIf(reason !== null)('lvsd lab up / down', () => {
@@ -85,6 +117,10 @@ describe.skipIf(reason !== null)('lvsd lab up / down', () => {
     expect(director.code, director.stderr).toBe(0);
     expect(director.stdout).toContain('192.168.111.200/24');
     expect(director.stdout).not.toContain('192.168.111.101/24');
+
+    const lib = await viaSsh2(host('client').ssh!.keyPath!, host('client').ssh!.port, '/sbin/ip -o -4 addr show dev eth0');
+    expect(lib.stdout).toContain('172.16.111.13/24');
+    expect(lib.sftpNames).toContain('passwd');
 
     // Each host has its own /etc: what a deploy writes on one host is not on another.
     const w = ssh(host('rs1').ssh!.keyPath!, host('rs1').ssh!.port, 'mkdir -p /etc/sysctl.d && echo rs1 > /etc/sysctl.d/90-lvs-designer.conf && ipvsadm -Ln >/dev/null && echo ok');

@@ -111,7 +111,16 @@ export const run: CliCommand = async (argv, io) => {
     const { vm, endpoints, reused } = await labUp(design.topology, { log: progress });
     if (reused) progress(`reused the running lab VM (pid ${vm.pid})`);
     // One real login per host proves each endpoint before anything is written.
-    const checks = await Promise.all(endpoints.map((e) => sshToLabHost(vm, e, 'true').catch((err: Error) => ({ code: 255, stdout: '', stderr: err.message }))));
+    const probe = async (e: (typeof endpoints)[number]): Promise<{ code: number; stderr: string }> => {
+      let last = { code: 255, stderr: '' };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        last = await sshToLabHost(vm, e, 'true').catch((err: Error) => ({ code: 255, stdout: '', stderr: err.message }));
+        if (last.code === 0) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      return last;
+    };
+    const checks = await Promise.all(endpoints.map(probe));
     const dead = endpoints.filter((_, i) => checks[i]!.code !== 0);
     if (dead.length > 0) {
       io.stderr(`lvsd lab up: SSH to ${dead.map((e) => e.host).join(', ')} does not work: ${checks.find((c) => c.code !== 0)!.stderr.trim()}\n`);

@@ -69,7 +69,15 @@ export async function labUp(t: Topology, opts: LabOptions = {}): Promise<{ vm: L
       `echo $! > ${dir}/relay.pid`,
     ].join('\n');
   });
-  await labExec(vm, 'sh -s', { input: 'set -e\n' + relays.join('\n') + '\n', what: 'starting the per-host SSH relays' });
+  // slirp resets a forwarded connection while nothing listens yet: wait for every relay's LISTEN
+  // socket (state 0A in /proc/net/tcp6 — busybox nc listens on ::, port in hex) before handing out the ports.
+  const ports = t.hosts.map((_, i) => (RELAY_BASE_PORT + i).toString(16).toUpperCase().padStart(4, '0'));
+  const wait = `for p in ${ports.join(' ')}; do n=0
+  until cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q ":$p [0-9A-F]*:0000 0A"; do
+    n=$((n+1)); [ $n -lt 100 ] || { echo "the SSH relay on guest port 0x$p did not start" >&2; exit 1; }; sleep 0.1
+  done
+done`;
+  await labExec(vm, 'sh -s', { input: 'set -e\n' + relays.join('\n') + '\n' + wait + '\n', what: 'starting the per-host SSH relays' });
   const endpoints: LabEndpoint[] = [];
   for (const [i, h] of t.hosts.entries()) {
     const guestPort = RELAY_BASE_PORT + i;
