@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../rule.ts';
-import { serviceLabel } from '../describe.ts';
+import { directorRef, serviceLabel } from '../describe.ts';
 
 /** A director cannot have two services with the same protocol, VIP and port (or the same fwmark). */
 export const duplicateService: Rule = {
@@ -21,7 +21,7 @@ export const duplicateService: Rule = {
         continue;
       }
       out.push({
-        message: `Services ${first} and ${serviceLabel(s)} on director ${s.director?.host.name ?? svc.director} are the same virtual service; ipvsadm refuses the second one ("Service already exists").`,
+        message: `Services ${first} and ${serviceLabel(s)} on ${s.director ? directorRef(s.director) : `director ${svc.director}`} are the same virtual service; ipvsadm refuses the second one ("Service already exists").`,
         fix: `Merge the real servers of ${svc.id} into ${first}, or give ${svc.id} another port or VIP.`,
         refs: [svc.id, first],
       });
