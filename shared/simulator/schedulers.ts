@@ -165,7 +165,7 @@ export interface PickExplanation {
   /** The rule in one sentence, English and Chinese. */
   readonly rule: { readonly en: string; readonly zh: string };
   readonly candidates: readonly DestExplanation[];
-  /** What `connect()` would pick for this client now; `undefined` when it depends on a cursor, cache or the RNG. */
+  /** What the scheduler would pick for this client now (before persistence); `undefined` for `twos`, which is random. */
   readonly wouldPick: RealServerId | null | undefined;
   /** The bucket/slot the client hashes to (sh, dh, mh). */
   readonly bucket?: number;
@@ -223,7 +223,7 @@ export class IpvsScheduler {
   private readonly mhPort: boolean;
   private readonly persistTimeout: number;
   private readonly persistMask: number;
-  private readonly templates = new Map<number, Template>();
+  private templates = new Map<number, Template>();
   // rr
   private rrCursor: Dest | null = null;
   // wrr
@@ -240,8 +240,8 @@ export class IpvsScheduler {
   // lblc / lblcr
   private readonly lblcExpiration: number;
   private readonly lblcrExpiration: number;
-  private readonly lblc = new Map<number, { dest: Dest; lastuse: number }>();
-  private readonly lblcr = new Map<number, { set: Dest[]; lastmod: number; lastuse: number }>();
+  private lblc = new Map<number, { dest: Dest; lastuse: number }>();
+  private lblcr = new Map<number, { set: Dest[]; lastmod: number; lastuse: number }>();
 
   constructor(name: Scheduler, realServers: readonly RealServerSpec[], options: SchedulerOptions = {}) {
     this.name = name;
@@ -271,6 +271,33 @@ export class IpvsScheduler {
       ...(service.schedulerFlags ? { flags: service.schedulerFlags } : {}),
       ...(service.persistence ? { persistence: service.persistence } : {}),
     });
+  }
+
+  /**
+   * An independent copy with the same counters, cursors, tables, caches and templates — for "what
+   * if" previews. The copy shares the RNG stream with the original (only `twos` uses it).
+   */
+  clone(): IpvsScheduler {
+    const map = new Map<Dest, Dest>();
+    const cp = (d: Dest): Dest => {
+      let x = map.get(d);
+      if (!x) {
+        x = Object.assign(Object.create(Dest.prototype) as Dest, d);
+        map.set(d, x);
+      }
+      return x;
+    };
+    const cpn = (d: Dest | null): Dest | null => (d ? cp(d) : null);
+    const c = Object.assign(Object.create(IpvsScheduler.prototype) as IpvsScheduler, this);
+    c.list = this.list.map(cp);
+    c.rrCursor = cpn(this.rrCursor);
+    c.wrrCl = cpn(this.wrrCl);
+    c.buckets = this.buckets.map(cpn);
+    c.mhTable = this.mhTable.map(cpn);
+    c.templates = new Map([...this.templates].map(([k, t]) => [k, { ...t, dest: cp(t.dest) }]));
+    c.lblc = new Map([...this.lblc].map(([k, e]) => [k, { dest: cp(e.dest), lastuse: e.lastuse }]));
+    c.lblcr = new Map([...this.lblcr].map(([k, e]) => [k, { set: e.set.map(cp), lastmod: e.lastmod, lastuse: e.lastuse }]));
+    return c;
   }
 
   /** Destinations in kernel list order (head first = newest). */
@@ -470,7 +497,7 @@ export class IpvsScheduler {
 
   /**
    * Explains the next decision for a client without changing any state: each destination's
-   * eligibility and metric, the rule, and (for the stateless schedulers) what would be picked.
+   * eligibility and metric, the rule, and what would be picked (worked out on a {@link clone}).
    */
   explain(caddr = 0, cport = 0, daddr = 0): PickExplanation {
     const name = this.name;
@@ -513,8 +540,8 @@ export class IpvsScheduler {
       }
       return { id: d.id, position: d.position, weight: d.weight, active: d.active, inactive: d.inactive, overloaded: d.overloaded, eligible, ...(metric !== undefined ? { metric } : {}) };
     });
-    const stateless = name === 'lc' || name === 'wlc' || name === 'sed' || name === 'nq' || name === 'fo' || name === 'ovf' || name === 'sh' || name === 'dh' || name === 'mh';
-    const picked = stateless ? this.choose(caddr, cport, daddr, 0) : undefined;
+    // Everything but twos (random) is previewed on a copy, so cursors and caches stay untouched.
+    const picked = name === 'twos' ? undefined : this.clone().choose(caddr, cport, daddr, 0);
     const state: Record<string, number | string | null> | undefined =
       name === 'rr'
         ? { cursor: this.rrCursor?.id ?? null }

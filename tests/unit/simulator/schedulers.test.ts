@@ -229,7 +229,16 @@ describe('explain', () => {
   it('shows the wrr cursor and the hash bucket of sh', () => {
     const w = new IpvsScheduler('wrr', svc('wrr', [1, 2]).realServers);
     expect(w.explain().state).toEqual({ cursor: null, cw: 2, mw: 2, di: 1 });
-    expect(w.explain().wouldPick).toBeUndefined();
+    expect(w.explain().wouldPick).toBe('B');
+    expect(w.explain().wouldPick).toBe('B');
+    expect(w.connect(1, 1)!.id).toBe('B');
+    expect(w.explain().wouldPick).toBe('B');
+    expect(w.connect(2, 1)!.id).toBe('B');
+    expect(w.explain().wouldPick).toBe('A');
+    const copy = w.clone();
+    copy.setWeight('A', 0);
+    expect(w.dest('A')!.weight).toBe(1);
+    expect(new IpvsScheduler('twos', svc('twos', [1, 1]).realServers).explain().wouldPick).toBeUndefined();
     const sh = new IpvsScheduler('sh', svc('sh', [1, 1]).realServers);
     const e = sh.explain(0xc0a80001);
     expect(e.bucket).toBe(Number(((0xc0a80001n * 0x61c88647n) & 0xffffffffn) >> 24n));
