@@ -1,0 +1,111 @@
+/**
+ * The `deploy:*` bridge channels end to end: BridgeRegistry → deployDomain → DeployService →
+ * engine → a real sshd in a network namespace. Prompts travel as `prompt` events and are answered
+ * through `trustHost`, as the renderer does. Skipped when not root / no sshd / no `ip netns`.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeployEvent, DeployPlan, DeployResult } from '../../../shared/ipc/deploy.ts';
+import type { Result } from '../../../shared/util/result.ts';
+import type { Topology } from '../../../shared/model/types.ts';
+import { BridgeRegistry } from '../../../electron/services/bridge/registry.ts';
+import { deployDomain } from '../../../electron/services/bridge/domains/deploy.ts';
+import { DeployService } from '../../../electron/services/deploy/service.ts';
+import { MemorySecretStore } from '../../../electron/services/secrets/store.ts';
+import type { NsHost } from './netns.ts';
+import { NetnsLab, inNs, netnsUnavailable } from './netns.ts';
+
+const unavailable = netnsUnavailable();
+let lab: NetnsLab;
+let rs: NsHost;
+let topology: Topology;
+
+function bridge(knownHosts: string, answer: (e: DeployEvent, service: DeployService) => void) {
+  const events: DeployEvent[] = [];
+  const service: DeployService = new DeployService({
+    emit: (e) => {
+      events.push(e);
+      // Answer like a renderer would: after the event was delivered, through the service API.
+      setImmediate(() => answer(e, service));
+    },
+    knownHostsFile: knownHosts,
+    readOnlyKnownHosts: [],
+    secrets: new MemorySecretStore(),
+    engine: { remoteEnv: () => ({ LVSD_STATE_DIR: rs.stateDir }) },
+  });
+  const registry = new BridgeRegistry().register('deploy', deployDomain(service));
+  return { registry, events, service };
+}
+
+const trustAll = (e: DeployEvent, s: DeployService) => {
+  if (e.type === 'prompt' && e.prompt.kind === 'host-key') s.trustHost(e.deployId, e.prompt.promptId, true);
+};
+
+describe.skipIf(unavailable !== null)(`deploy bridge channels${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  beforeAll(async () => {
+    // A real server without a service: its ARP sysctls are what changes (apply.sh only raises VIPs).
+    lab = new NetnsLab();
+    [rs] = (await lab.addHosts(1)) as [NsHost];
+    topology = {
+      name: 'bridge deploy',
+      segments: [{ id: 'lan', name: 'lan', cidr: `10.231.${lab.subnet}.0/24` }],
+      hosts: [
+        {
+          id: 'rs1',
+          name: 'rs1',
+          role: 'real-server',
+          sysctl: { arpIgnore: 1, arpAnnounce: 2 },
+          interfaces: [
+            { id: 'rs1-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${rs.ip}/24`] },
+          ],
+          ssh: { host: rs.ip, port: 22, user: 'root', auth: 'key', keyPath: lab.clientKey },
+        },
+      ],
+      services: [],
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await lab?.close();
+  }, 60_000);
+
+  it('refuses bad payloads before the engine sees them', async () => {
+    const { registry } = bridge(join(lab.work, 'kh0'), () => undefined);
+    expect((await registry.call('deploy:plan', [{ deployId: '../etc', topology }])).kind).toBe('invalid');
+    expect((await registry.call('deploy:plan', [{ deployId: 'ok', topology: { ...topology, hosts: 'nope' } }])).kind).toBe('invalid');
+    expect((await registry.call('deploy:apply', [{ deployId: 'ok', topology, extra: 1 }])).kind).toBe('invalid');
+    expect((await registry.call('deploy:provideCredential', ['ok', 'p1', 'x'.repeat(5000)])).kind).toBe('invalid');
+    expect(await registry.call('deploy:available', [])).toEqual({ kind: 'ok', value: true });
+  });
+
+  it('plans with a host-key prompt answered through trustHost, applies, keeps the log', async () => {
+    const { registry, events } = bridge(join(lab.work, 'kh1'), trustAll);
+    const plan = await registry.call('deploy:plan', [{ deployId: 'plan-1', topology }]);
+    expect(plan.kind).toBe('ok');
+    const p = (plan as { value: Result<DeployPlan> }).value;
+    expect(p.ok && p.value.hosts[0]!.changes.length).toBeGreaterThan(0);
+    const prompt = events.find((e) => e.type === 'prompt');
+    expect(prompt && prompt.type === 'prompt' && prompt.prompt.kind === 'host-key' ? prompt.prompt.fingerprint : '').toMatch(/^SHA256:/);
+    expect(events.at(-1)?.type).toBe('done');
+
+    const applied = (await registry.call('deploy:apply', [{ deployId: 'apply-1', topology, e2eRequests: 0 }])) as { kind: 'ok'; value: Result<DeployResult> };
+    expect(applied.value.ok && applied.value.value.outcome, events.map((e) => JSON.stringify(e)).join('\n').slice(-3000)).toBe('success');
+    expect(inNs(rs.ns, 'sysctl', '-n', 'net.ipv4.conf.all.arp_ignore').trim()).toBe('1');
+    const log = (await registry.call('deploy:log', ['apply-1'])) as { kind: 'ok'; value: string };
+    expect(log.value).toContain('rs1: verified');
+    expect(await registry.call('deploy:log', ['unknown-id'])).toEqual({ kind: 'ok', value: null });
+    // A second run with the same id while none is running is fine; a wrong prompt id is refused.
+    expect(await registry.call('deploy:trustHost', ['apply-1', 'p999', true])).toEqual({ kind: 'ok', value: false });
+  });
+
+  it('cancel while a host-key question is open ends the run as cancelled, nothing changed', async () => {
+    const { registry, service } = bridge(join(lab.work, 'kh2'), (e, s) => {
+      if (e.type === 'prompt') s.cancel(e.deployId);
+    });
+    const before = inNs(rs.ns, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'lo');
+    const r = (await registry.call('deploy:apply', [{ deployId: 'cancel-1', topology: { ...topology, name: 'changed' } }])) as { kind: 'ok'; value: Result<DeployResult> };
+    expect(r.value.ok && r.value.value.outcome).toBe('cancelled');
+    expect(inNs(rs.ns, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'lo')).toBe(before);
+    expect(service.cancel('cancel-1')).toBe(false);
+  });
+});
