@@ -321,6 +321,13 @@ describe('route/client-cannot-reach-vip', () => {
     const [p] = problemsOf(outside(undefined), 'route/client-cannot-reach-vip');
     expect(p).toMatchObject({ severity: 'error', refs: ['client', 'web'], fix: "Set client's gateway to 203.0.113.1." });
   });
+  it('reports every client of the same routing shape, each with its own refs', () => {
+    const t = edit(outside(undefined), (d) => {
+      d.hosts.push({ id: 'client2', name: 'client2', role: 'client', interfaces: [eth('client2', 'eth0', 'outside', ['203.0.113.11/24'])] });
+      d.hosts.push({ id: 'client3', name: 'client3', role: 'client', interfaces: [eth('client3', 'eth0', 'outside', ['203.0.113.12/24'])], gateway: '203.0.113.1' });
+    });
+    expect(problemsOf(t, 'route/client-cannot-reach-vip').map((p) => p.refs[0])).toEqual(['client', 'client2']);
+  });
   it('fails when the VIP is on-link but nobody on the segment has it', () => {
     const t = edit(natLab(), (d) => {
       iface(d, 'director', 'eth0').addresses = ['172.16.111.12/24'];
