@@ -52,12 +52,25 @@ const FAKE_IPVSADM = `#!/bin/sh
 set -eu
 d=\${FAKE_IPVS_DIR:?}
 touch "$d/rules" "$d/thr"
-case "$1" in
+echo "$*" >>"$d/calls"
+keep() { awk "$@" "$d/rules" >"$d/rules.new"; mv "$d/rules.new" "$d/rules"; }
+op=$1
+shift
+case "$op" in
   -S) LC_ALL=C sort "$d/rules" ;;
   -C) : >"$d/rules"; : >"$d/thr" ;;
   -R) grep -v '^[[:space:]]*$' >>"$d/rules" || true ;;
-  -e) shift; svc="$1 $2"; rs=$4; x=0; y=0
-      while [ $# -gt 0 ]; do case "$1" in -x) x=$2 ;; -y) y=$2 ;; esac; shift; done
+  -A) printf -- '-A %s\\n' "$*" >>"$d/rules" ;;
+  -a) printf -- '-a %s\\n' "$*" >>"$d/rules" ;;
+  -E) keep -v k="$1 $2" -v l="-A $*" '$1 == "-A" && ($2 " " $3) == k { print l; next } { print }' ;;
+  -D) keep -v k="$1 $2" '($2 " " $3) == k { next } { print }' ;;
+  -d) keep -v k="$1 $2" -v r="$4" '$1 == "-a" && ($2 " " $3) == k && $5 == r { next } { print }' ;;
+  -e) svc="$1 $2"; rs=$4; x=0; y=0; line="-a"
+      while [ $# -gt 0 ]; do
+        case "$1" in -x) x=$2; shift ;; -y) y=$2; shift ;; *) line="$line $1" ;; esac
+        shift
+      done
+      keep -v k="$svc" -v r="$rs" -v l="$line" '$1 == "-a" && ($2 " " $3) == k && $5 == r { print l; next } { print }'
       grep -v -F -e "$svc $rs " "$d/thr" >"$d/thr.new" || true
       printf '%s %s %s %s\\n' "$svc" "$rs" "$x" "$y" >>"$d/thr.new"; mv "$d/thr.new" "$d/thr" ;;
   -L) echo 'IP Virtual Server version 1.2.1 (size=4096)'
@@ -67,7 +80,7 @@ case "$1" in
            $1 == "-A" { printf "%-4s %s %s\\n", ($2 == "-t" ? "TCP" : "UDP"), $3, $5 }
            $1 == "-a" { k = $2 " " $3 " " $5; split((k in t) ? t[k] : "0 0", v, " ")
                         printf "  -> %-28s %-10u %-10u %-10u %-10u\\n", $5, v[1], v[2], 3, 9 }' "$d/thr" "$d/rules" ;;
-  *) echo "fake ipvsadm: unsupported $*" >&2; exit 2 ;;
+  *) echo "fake ipvsadm: unsupported $op $*" >&2; exit 2 ;;
 esac
 `;
 
@@ -235,7 +248,10 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     expect(first.code, first.out).toBe(0);
     expect(first.out).toContain('changed: sysctl net.ipv4.ip_forward=1 (was 0)');
     expect(first.out).toContain('changed: address 172.16.111.123/24 on eth0');
-    expect(first.out).toContain('changed: IPVS table replaced (1 services, 2 real servers)');
+    // The table held another service: it is edited in place (that service deleted, ours added).
+    expect(first.out).toContain('changed: ipvsadm -D -t 10.9.9.9:22');
+    expect(first.out).toContain('changed: ipvsadm -A -t 172.16.111.123:80 -s wrr');
+    expect(first.out).toContain('changed: ipvsadm -a -t 172.16.111.123:80 -r 192.168.111.101:80 -m -w 1');
     expect(first.out).toContain('changed: real server thresholds (-x/-y)');
     expect(readFileSync(join(ipvs, 'thr'), 'utf8')).toContain('-t 172.16.111.123:80 192.168.111.101:80 100 50');
 
@@ -252,8 +268,36 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     expect(drift.code).toBe(1);
     expect(drift.out).toContain('DIFF  IPVS missing: -a -t 172.16.111.123:80 -r 192.168.111.102:80 -m -w 1');
     expect(drift.out).toContain('DIFF  IPVS extra:   -a -t 172.16.111.123:80 -r 192.168.111.102:80 -m -w 5');
-    expect(run(NS_DIR, 'sh', join(dir, 'apply.sh'), env).out).toContain('IPVS table replaced');
+    const fix = run(NS_DIR, 'sh', join(dir, 'apply.sh'), env);
+    expect(fix.out).toContain('changed: ipvsadm -e -t 172.16.111.123:80 -r 192.168.111.102:80 -m -w 1');
+    expect(fix.out).not.toContain('replaced as a whole');
     expect(run(NS_DIR, 'sh', join(dir, 'verify.sh'), env).code).toBe(0);
+
+    // A new version of the design: another scheduler, one server gone, one new, a weight changed.
+    const v2 = clone(t) as Topology;
+    const svc = v2.services[0]!;
+    const changedDesign: Topology = {
+      ...v2,
+      services: [{ ...svc, scheduler: 'rr', realServers: [{ ...svc.realServers[0]!, weight: 3 }, { ...svc.realServers[1]!, id: 'web-rs3', rip: '192.168.111.103' }] }],
+    };
+    const dir2 = join(work, 'director-v2');
+    writeHost(changedDesign, 'director', dir2);
+    const v2apply = run(NS_DIR, 'sh', join(dir2, 'apply.sh'), env);
+    expect(v2apply.code, v2apply.out).toBe(0);
+    for (const edit of [
+      'ipvsadm -d -t 172.16.111.123:80 -r 192.168.111.102:80',
+      'ipvsadm -E -t 172.16.111.123:80 -s rr',
+      'ipvsadm -e -t 172.16.111.123:80 -r 192.168.111.101:80 -m -w 3',
+      'ipvsadm -a -t 172.16.111.123:80 -r 192.168.111.103:80 -m -w 1',
+    ]) {
+      expect(v2apply.out).toContain(`changed: ${edit}`);
+    }
+    expect(v2apply.out).not.toContain('replaced as a whole');
+    expect(v2apply.out).not.toContain('-C');
+    const v2verify = run(NS_DIR, 'sh', join(dir2, 'verify.sh'), env);
+    expect(v2verify.code, v2verify.out).toBe(0);
+    expect(run(NS_DIR, 'sh', join(dir2, 'apply.sh'), env).out.trim()).toBe('no change');
+    expect(readFileSync(join(ipvs, 'calls'), 'utf8')).not.toMatch(/^-C/m);
 
     const back = run(NS_DIR, 'sh', join(dir, 'rollback.sh'), env);
     expect(back.code, back.out).toBe(0);
