@@ -7,9 +7,8 @@ import { useApp } from '../store/index.ts';
 import { bridge, settle } from './bridge.ts';
 import type { TemplateId } from './files.ts';
 import { TEMPLATES, acceptRecovery, discardRecovery, importPickedFile, newFromTemplate, openNamed, recoveryOnOffer } from './files.ts';
-import type { ImportKind } from '../model/importers.ts';
-import { IMPORT_KINDS, importersAvailable, runImporter } from '../model/importers.ts';
-import { autoLayout } from '../model/autoLayout.ts';
+import type { ImportKind, ImportProblem } from '../../shared/importers/index.ts';
+import { IMPORT_KINDS, importConfig } from '../../shared/importers/index.ts';
 import { SHORTCUTS } from './shortcuts.ts';
 
 function Modal({ title, testId, onClose, children, wide }: { title: string; testId: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
@@ -120,19 +119,22 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<ImportKind>('ipvsadm');
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [problems, setProblems] = useState<readonly ImportProblem[] | null>(null);
   const run = () => {
-    const r = runImporter(kind, text);
-    if (!r.ok) {
-      setError(r.error === 'unavailable' ? t('import.unavailable') : r.error);
+    const r = importConfig(kind, text, t('import.designName'));
+    const errors = r.problems.filter((p) => p.severity === 'error');
+    if (r.topology.services.length === 0) {
+      // Nothing usable: keep the dialog open with the reasons, the open design untouched.
+      setProblems(r.problems.length ? r.problems : [{ line: 0, text: '', message: t('import.nothing'), severity: 'error' }]);
       return;
     }
     const s = useApp.getState();
-    const topology = r.value.topology;
-    s.load({ topology, layout: autoLayout(topology, {}) }, null, null, true);
+    s.load({ topology: r.topology, layout: r.layout }, null, null, true);
     s.clearSelection();
     s.openDialog(null);
-    s.notify('info', r.value.notes.length ? `${t('import.done')} ${r.value.notes.join(' · ')}` : t('import.done'));
+    s.notify(errors.length ? 'error' : 'info', r.problems.length ? t('import.doneWithProblems', { count: r.problems.length, first: formatProblem(r.problems[0]!) }) : t('import.done'));
+    const all = [...r.topology.hosts.map((h) => h.id), ...r.topology.segments.map((x) => x.id)];
+    s.focusOn(all, true);
   };
   return (
     <Modal title={t('import.title')} testId="import-dialog" onClose={onClose} wide>
@@ -148,12 +150,25 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
       </div>
       <div className="field">
         <label htmlFor="import-text">{t('import.text')}</label>
-        <textarea id="import-text" className="mono" rows={14} data-testid="import-text" value={text} spellCheck={false} placeholder={kind === 'ipvsadm' ? '-A -t 172.16.111.123:80 -s wrr\n-a -t 172.16.111.123:80 -r 192.168.111.101:80 -m -w 1' : 'virtual_server 172.16.111.123 80 {\n  lb_algo wrr\n  lb_kind NAT\n  ...\n}'} onChange={(e) => setText(e.target.value)} />
+        <textarea
+          id="import-text"
+          className="mono"
+          rows={14}
+          data-testid="import-text"
+          value={text}
+          spellCheck={false}
+          placeholder={kind === 'keepalived' ? 'virtual_server 172.16.111.123 80 {\n  lb_algo wrr\n  lb_kind NAT\n  real_server 192.168.111.101 80 { weight 1 }\n}' : kind === 'ipvsadm-list' ? 'TCP  172.16.111.123:80 wrr\n  -> 192.168.111.101:80  Masq  1  0  0' : '-A -t 172.16.111.123:80 -s wrr\n-a -t 172.16.111.123:80 -r 192.168.111.101:80 -m -w 1'}
+          onChange={(e) => setText(e.target.value)}
+        />
       </div>
-      {!importersAvailable && <p className="muted">{t('import.unavailable')}</p>}
-      {error && (
+      {problems && (
         <div className="config-error" role="alert" data-testid="import-error">
-          {error}
+          <strong>{t('import.failed')}</strong>
+          <ul className="plain-list">
+            {problems.slice(0, 8).map((p, i) => (
+              <li key={i}>{formatProblem(p)}</li>
+            ))}
+          </ul>
         </div>
       )}
       <div className="button-row end">
@@ -167,6 +182,8 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
     </Modal>
   );
 }
+
+const formatProblem = (p: ImportProblem): string => (p.line > 0 ? `${p.line}: ${p.message}` : p.message);
 
 function RecoverDialog() {
   const { t } = useTranslation();

@@ -44,9 +44,14 @@ function names(): { name: string; size: number; modifiedAt: string }[] {
 
 /** Builds the memory bridge. */
 export function createMemoryBridge(): LvsBridge {
-  const write = (name: string, file: DesignFile): OpenedDesign => {
-    store()?.setItem(PREFIX + name, serializeDesignFile(file));
-    return { handle: name, displayName: name, file };
+  // localStorage holds about 5 MB: a design that does not fit is an error, not a silent loss.
+  const write = (name: string, file: DesignFile): Result<OpenedDesign> => {
+    try {
+      store()?.setItem(PREFIX + name, serializeDesignFile(file));
+    } catch (e) {
+      return err(`the browser storage is full: ${(e as Error).message}`);
+    }
+    return ok({ handle: name, displayName: name, file });
   };
   return {
     kind: 'browser',
@@ -58,13 +63,13 @@ export function createMemoryBridge(): LvsBridge {
         return read(handle);
       },
       async save(handle, file) {
-        return ok(write(handle, file));
+        return write(handle, file);
       },
       async saveAs(file, suggestedName, options) {
         const name = designNameFrom(suggestedName);
         if (!name) return err('the name is empty or has no usable characters');
         if (!options?.overwrite && store()?.getItem(PREFIX + name) != null) return err(`exists: ${name}`);
-        return ok(write(name, file));
+        return write(name, file);
       },
       async recent() {
         return names().map((n) => ({ handle: n.name, displayName: n.name }));
@@ -81,10 +86,14 @@ export function createMemoryBridge(): LvsBridge {
         const base = designNameFrom(fileName) ?? 'imported.lvs.json';
         let name = base;
         for (let n = 2; store()?.getItem(PREFIX + name) != null; n++) name = base.replace(/\.lvs\.json$/, `-${n}.lvs.json`);
-        return ok(write(name, parsed.value));
+        return write(name, parsed.value);
       },
       async autosave(file, handle) {
-        store()?.setItem(AUTOSAVE, JSON.stringify({ file, handle, savedAt: new Date().toISOString() }));
+        try {
+          store()?.setItem(AUTOSAVE, JSON.stringify({ file, handle, savedAt: new Date().toISOString() }));
+        } catch (e) {
+          return err(`the browser storage is full: ${(e as Error).message}`);
+        }
         return ok(true);
       },
       async recover() {

@@ -198,11 +198,20 @@ export const en = {
   import: {
     title: 'Import configuration',
     kind: 'Kind of text',
-    kinds: { ipvsadm: 'ipvsadm rules (ipvsadm -S -n / ipvsadm-save)', keepalived: 'keepalived.conf (virtual_server blocks)' },
+    kinds: {
+      ipvsadm: 'ipvsadm -S -n / ipvsadm-save output',
+      'ipvsadm-list': 'ipvsadm -L -n output',
+      commands: 'ipvsadm commands (-A / -a lines)',
+      keepalived: 'keepalived.conf (virtual_server blocks)',
+    },
     text: 'Paste the text',
     run: 'Import',
+    designName: 'Imported design',
     done: 'Imported as a new design.',
-    unavailable: 'The importer is not part of this build.',
+    doneWithProblems_one: 'Imported as a new design, with {{count}} remark — {{first}}',
+    doneWithProblems_other: 'Imported as a new design, with {{count}} remarks — first: {{first}}',
+    failed: 'Nothing could be imported:',
+    nothing: 'No virtual service found in the text.',
   },
   recover: {
     title: 'Recover unsaved work?',

@@ -200,11 +200,20 @@ export const zhCN: Strings = {
   import: {
     title: '导入配置',
     kind: '文本类型',
-    kinds: { ipvsadm: 'ipvsadm 规则（ipvsadm -S -n / ipvsadm-save）', keepalived: 'keepalived.conf（virtual_server 块）' },
+    kinds: {
+      ipvsadm: 'ipvsadm -S -n / ipvsadm-save 的输出',
+      'ipvsadm-list': 'ipvsadm -L -n 的输出',
+      commands: 'ipvsadm 命令（-A / -a 行）',
+      keepalived: 'keepalived.conf（virtual_server 块）',
+    },
     text: '粘贴文本',
     run: '导入',
+    designName: '导入的设计',
     done: '已导入为新设计。',
-    unavailable: '当前版本不包含导入器。',
+    doneWithProblems_one: '已导入为新设计，有 {{count}} 条说明：{{first}}',
+    doneWithProblems_other: '已导入为新设计，有 {{count}} 条说明，第一条：{{first}}',
+    failed: '没有可以导入的内容：',
+    nothing: '文本中没有找到虚拟服务。',
   },
   recover: {
     title: '恢复未保存的工作？',

@@ -72,3 +72,24 @@ test('switching the language to Simplified Chinese relabels the UI at once', asy
   await page.getByTestId('language-select').selectOption('en');
   await expect(page.getByTestId('tb-save')).toHaveText('Save');
 });
+
+test('importing ipvsadm rules builds a design; text without a service is refused and nothing changes', async ({ page }) => {
+  await openApp(page);
+  await loadTemplate(page, 'nat');
+  await page.getByTestId('tb-import').click();
+  await page.getByTestId('import-text').fill('this is not ipvsadm output');
+  await page.getByTestId('import-run').click();
+  await expect(page.getByTestId('import-error')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('doc-title')).toContainText('LVS-NAT lab');
+
+  await page.getByTestId('tb-import').click();
+  await page.getByTestId('import-kind').selectOption('ipvsadm');
+  await page.getByTestId('import-text').fill('-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.11:80 -g -w 1\n-a -t 10.0.0.1:80 -r 10.0.1.12:80 -g -w 2\n');
+  await page.getByTestId('import-run').click();
+  await expect(page.getByTestId('import-dialog')).toBeHidden();
+  await expect(page.getByTestId('status-services')).toHaveText('1 service');
+  await page.getByTestId('tab-services').click();
+  await expect(page.locator('.service-item').first()).toContainText('10.0.0.1:80');
+  await expect(page.locator('.service-item').first()).toContainText('rr · 2 real servers');
+});
