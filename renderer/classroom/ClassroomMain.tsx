@@ -31,8 +31,12 @@ export function ClassroomMain() {
   }, [presenter]);
 
   useEffect(() => {
-    // Entering the classroom shows the packet inspector beside the stage.
+    // Entering the classroom shows the packet inspector beside the stage; leaving gives the
+    // designer its inspector back.
     useApp.getState().setRightTab('packet');
+    return () => {
+      if (useApp.getState().rightTab === 'packet') useApp.getState().setRightTab('inspector');
+    };
   }, []);
 
   useEffect(() => {

@@ -48,13 +48,28 @@ function Headers({ step }: { step: TraceStep }) {
   );
 }
 
-const CHAIN: readonly { id: string; label: string; ipvs?: boolean }[] = [
-  { id: 'PREROUTING', label: 'PREROUTING' },
-  { id: 'ROUTE', label: 'routing' },
-  { id: 'LOCAL_IN', label: 'LOCAL_IN', ipvs: true },
-  { id: 'FORWARD', label: 'FORWARD' },
-  { id: 'LOCAL_OUT', label: 'LOCAL_OUT' },
-  { id: 'POSTROUTING', label: 'POSTROUTING' },
+/**
+ * The IPv4 netfilter path as the classic diagram draws it: incoming packets go PREROUTING →
+ * routing, then either FORWARD → POSTROUTING or LOCAL_IN → local (IPVS hooks here) → LOCAL_OUT →
+ * POSTROUTING. Grid cells: [row, column].
+ */
+const BOXES: readonly { id: string; row: number; col: number; ipvs?: boolean }[] = [
+  { id: 'PREROUTING', row: 1, col: 1 },
+  { id: 'ROUTE', row: 1, col: 3 },
+  { id: 'FORWARD', row: 1, col: 5 },
+  { id: 'POSTROUTING', row: 1, col: 7 },
+  { id: 'LOCAL_IN', row: 3, col: 3, ipvs: true },
+  { id: 'LOCAL', row: 3, col: 5 },
+  { id: 'LOCAL_OUT', row: 3, col: 7 },
+];
+const ARROWS: readonly { row: number; col: number; glyph: string }[] = [
+  { row: 1, col: 2, glyph: '→' },
+  { row: 1, col: 4, glyph: '→' },
+  { row: 1, col: 6, glyph: '→' },
+  { row: 2, col: 3, glyph: '↓' },
+  { row: 2, col: 7, glyph: '↑' },
+  { row: 3, col: 4, glyph: '→' },
+  { row: 3, col: 6, glyph: '→' },
 ];
 
 function Netfilter({ trace, cursor, step }: { trace: Trace; cursor: number; step: TraceStep }) {
@@ -62,24 +77,35 @@ function Netfilter({ trace, cursor, step }: { trace: Trace; cursor: number; step
   const topology = useApp((s) => s.design.topology);
   if (step.place.kind !== 'host') return <p className="muted">{t('classroom.packet.notOnHost')}</p>;
   const visited = hooksSoFarOnHost(trace, cursor);
-  const current = step.kind === 'route' ? 'ROUTE' : step.hook ?? (step.kind === 'schedule' ? 'LOCAL_IN' : '');
-  const ipvsHere = visited.has('IPVS') || (step.kind === 'rewrite' && step.hook === 'FORWARD');
+  const current =
+    step.kind === 'route' ? 'ROUTE' : step.kind === 'originate' || step.kind === 'deliver' ? 'LOCAL' : (step.hook ?? (step.kind === 'schedule' ? 'LOCAL_IN' : ''));
+  const ipvsAt = (id: string) => (id === 'LOCAL_IN' && (step.kind === 'schedule' || visited.has('IPVS'))) || (id === 'FORWARD' && step.kind === 'rewrite' && step.hook === 'FORWARD');
   return (
     <div className="cls-netfilter" data-testid="cls-netfilter">
       <h4>{t('classroom.packet.netfilter', { host: hostName(topology, step.place.host) })}</h4>
-      <ol className="nf-chain">
-        {CHAIN.map((c) => {
-          const isCur = c.id === current;
-          const was = visited.has(c.id);
-          const ipvs = (c.ipvs && (ipvsHere || isCur) && (step.kind === 'schedule' || visited.has('IPVS'))) || (c.id === 'FORWARD' && step.kind === 'rewrite' && step.hook === 'FORWARD');
+      <div className="nf-grid">
+        {BOXES.map((b) => {
+          const isCur = b.id === current;
+          const was = visited.has(b.id);
           return (
-            <li key={c.id} className={`nf-hook${isCur ? ' is-current' : ''}${was && !isCur ? ' is-visited' : ''}`} data-testid={`nf-${c.id}`} data-current={isCur ? 'true' : 'false'}>
-              {c.id === 'ROUTE' ? t('classroom.packet.routing') : c.label}
-              {ipvs && <span className="nf-ipvs">IPVS</span>}
-            </li>
+            <div
+              key={b.id}
+              className={`nf-hook${isCur ? ' is-current' : ''}${was && !isCur ? ' is-visited' : ''}`}
+              style={{ gridRow: b.row, gridColumn: b.col }}
+              data-testid={`nf-${b.id}`}
+              data-current={isCur ? 'true' : 'false'}
+            >
+              {b.id === 'ROUTE' ? t('classroom.packet.routing') : b.id === 'LOCAL' ? t('classroom.packet.localProcess') : b.id}
+              {ipvsAt(b.id) && <span className="nf-ipvs">IPVS</span>}
+            </div>
           );
         })}
-      </ol>
+        {ARROWS.map((a) => (
+          <span key={`${a.row}-${a.col}`} className="nf-arrow" style={{ gridRow: a.row, gridColumn: a.col }} aria-hidden="true">
+            {a.glyph}
+          </span>
+        ))}
+      </div>
       {step.route?.route && <p className="mono small">{t('classroom.packet.route', { route: step.route.route })}</p>}
     </div>
   );
@@ -97,28 +123,19 @@ function ConnTable({ trace, cursor }: { trace: Trace; cursor: number }) {
         </p>
       ) : (
         <>
-          <table className="mono">
-            <thead>
-              <tr>
-                <th>{t('classroom.packet.cols.pro')}</th>
-                <th>{t('classroom.packet.cols.expire')}</th>
-                <th>{t('classroom.packet.cols.state')}</th>
-                <th>{t('classroom.packet.cols.source')}</th>
-                <th>{t('classroom.packet.cols.virtual')}</th>
-                <th>{t('classroom.packet.cols.dest')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr data-testid="cls-conn-row">
-                <td>{c.protocol.toUpperCase()}</td>
-                <td>{`${String(Math.floor(c.expiresIn / 60)).padStart(2, '0')}:${String(c.expiresIn % 60).padStart(2, '0')}`}</td>
-                <td>{c.state}</td>
-                <td>{`${c.client.address}:${c.client.port}`}</td>
-                <td>{`${c.virtual.address}:${c.virtual.port}`}</td>
-                <td>{`${c.dest.address}:${c.dest.port}`}</td>
-              </tr>
-            </tbody>
-          </table>
+          <dl className="conn-entry" data-testid="cls-conn-row">
+            <dt>{t('classroom.packet.cols.pro')}</dt>
+            <dd className="mono">
+              {c.protocol.toUpperCase()} · {c.state} · {t('classroom.packet.cols.expire')} {`${String(Math.floor(c.expiresIn / 60)).padStart(2, '0')}:${String(c.expiresIn % 60).padStart(2, '0')}`} · {c.method.toUpperCase()}
+            </dd>
+            <dt>{t('classroom.packet.cols.source')}</dt>
+            <dd className="mono">{`${c.client.address}:${c.client.port}`}</dd>
+            <dt>{t('classroom.packet.cols.virtual')}</dt>
+            <dd className="mono">{`${c.virtual.address}:${c.virtual.port}`}</dd>
+            <dt>{t('classroom.packet.cols.dest')}</dt>
+            <dd className="mono">{`${c.dest.address}:${c.dest.port}`}</dd>
+          </dl>
+          <pre className="conn-ipvsadm" title="ipvsadm -Lnc">{c.ipvsadm}</pre>
           {c.template && (
             <p className="small">
               {t('classroom.packet.template', { client: c.template.client, reused: c.template.reused ? t('classroom.packet.reused') : t('classroom.packet.fresh'), s: c.template.expiresIn })}

@@ -233,6 +233,7 @@ export function hooksSoFarOnHost(trace: Trace, cursor: number): Set<string> {
     if (s.place.kind !== 'host' || s.place.host !== host) break;
     if (s.hook) out.add(s.hook);
     if (s.kind === 'route') out.add('ROUTE');
+    if (s.kind === 'originate' || s.kind === 'deliver') out.add('LOCAL');
     if (s.kind === 'schedule' || (s.kind === 'rewrite' && s.hook === 'LOCAL_IN')) out.add('IPVS');
   }
   return out;

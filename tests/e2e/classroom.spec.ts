@@ -84,7 +84,7 @@ test('DR lab: only the MACs change at the director; the IPs stay CIP → VIP', a
   await expectField(page, 'ip-src', '172.17.253.13', false);
   await expectField(page, 'ip-dst', '172.17.253.100', false);
   // The frame the director puts on the LAN towards the real server.
-  await page.locator('[data-testid^="cls-step-"][data-kind="transmit"]', { hasText: /: director → rs/ }).first().click();
+  await page.locator('[data-testid^="cls-step-"][data-kind="transmit"]', { hasText: /: lvs-server → rs/ }).first().click();
   await expectField(page, 'eth-dst', /^02:/, true);
   await expectField(page, 'eth-src', /^02:/, true);
   await expectField(page, 'ip-src', '172.17.253.13', false);
@@ -132,6 +132,7 @@ test('a NAT real server without the director as gateway: the reply stops with th
   await shot(page, 'classroom-broken');
   // Back in design mode the fix is one field away; the trace follows the design.
   await page.getByTestId('mode-design').click();
+  await expect(page.getByTestId('tab-inspector')).toHaveAttribute('aria-selected', 'true');
   await clickNode(page, 'rs1');
   await page.getByTestId('host-gateway').fill('192.168.111.200');
   await page.getByTestId('host-gateway').press('Enter');
@@ -229,7 +230,7 @@ test('presenter view hides the editing chrome; Esc brings it back', async ({ pag
   await expect(page.getByTestId('cls-steps')).toBeHidden();
   await expect(page.getByTestId('cls-headerstrip')).toBeVisible();
   await expect(page.getByTestId('cls-narration')).toBeVisible();
-  const size = await page.getByTestId('cls-narration').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const size = await page.getByTestId('cls-narration').evaluate((el) => parseFloat((globalThis as unknown as { getComputedStyle: (e: unknown) => { fontSize: string } }).getComputedStyle(el).fontSize));
   expect(size).toBeGreaterThanOrEqual(24);
   await page.keyboard.press('ArrowRight');
   await shot(page, 'classroom-presenter');
@@ -239,7 +240,7 @@ test('presenter view hides the editing chrome; Esc brings it back', async ({ pag
 });
 
 test('handouts: Markdown and HTML walkthroughs and the PNG frames as a zip', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await openApp(page);
   await loadTemplate(page, 'nat');
   await enterClassroom(page);
@@ -260,7 +261,7 @@ test('handouts: Markdown and HTML walkthroughs and the PNG frames as a zip', asy
   expect(page2).toContain('(f)');
 
   await page.getByTestId('cls-export').click();
-  const [zip] = await Promise.all([page.waitForEvent('download', { timeout: 100_000 }), page.getByTestId('cls-export-frames').click()]);
+  const [zip] = await Promise.all([page.waitForEvent('download', { timeout: 200_000 }), page.getByTestId('cls-export-frames').click()]);
   expect(zip.suggestedFilename()).toMatch(/-frames\.zip$/);
   const bytes = readFileSync((await zip.path())!);
   expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
