@@ -171,15 +171,6 @@ const parseIPv4 = parseIPv4Fast;
 /** Formats a u32 address. */
 export const ip = formatIPv4;
 
-/** The display name of a host, falling back to its id. */
-export const hostName = (h: HostInfo | undefined, fallback = '?'): string => (h ? h.host.name : fallback);
-
-/** The first well-formed address (any prefix) of an interface, if any. */
-export function firstAddress(f: IfaceInfo): Cidr | undefined {
-  for (const a of f.addresses) if (a.cidr) return a.cidr;
-  return undefined;
-}
-
 /** True when the well-formed CIDR `c` (interface address with prefix > 0) contains `address`. */
 const onLink = (c: Cidr, address: number): boolean => c.prefix > 0 && ((address & prefixMask(c.prefix)) >>> 0) === c.network;
 

@@ -2,7 +2,7 @@
  * Wording helpers shared by the rules, so every message names services, real servers and
  * addresses the same way.
  */
-import type { HostInfo, IfaceInfo, RealServerInfo, ServiceInfo } from './context.ts';
+import type { HostInfo, ServiceInfo } from './context.ts';
 import { ip } from './context.ts';
 
 /** `web` — the name of a service, or its id. */
@@ -15,9 +15,6 @@ export function serviceLabel(s: ServiceInfo): string {
   return `${serviceName(s)} (${where})`;
 }
 
-/** `rs1 (192.168.111.101:80)`. */
-export const realServerLabel = (r: RealServerInfo): string => `${r.host?.host.name ?? r.rs.host} (${r.rs.rip}:${r.rs.port})`;
-
 /**
  * `the director lb1`, or `the director` when the host is itself called "director" (no
  * "the director director"). `capital` starts the phrase with a capital letter.
@@ -27,9 +24,6 @@ export function directorRef(d: HostInfo, capital = false): string {
   const phrase = name.toLowerCase().includes('director') ? `the ${name}` : `the director ${name}`;
   return capital ? phrase.charAt(0).toUpperCase() + phrase.slice(1) : phrase;
 }
-
-/** `rs1's eth0`. */
-export const ifaceLabel = (f: IfaceInfo): string => `${f.host.host.name}'s ${f.iface.name}`;
 
 /** The forwarding method as ipvsadm names it. */
 export const methodLabel = (m: 'nat' | 'dr' | 'tun'): string => ({ nat: 'NAT (-m)', dr: 'DR (-g)', tun: 'TUN (-i)' })[m];
