@@ -214,7 +214,7 @@ export function inHostCommand(hostId: HostId, command: string, env: Readonly<Rec
     if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) throw new LabError(`bad environment variable name ${k}`);
     return shq(`${k}=${v}`);
   });
-  return `/usr/sbin/lvsd-enter ${shq(hostId)} env ${envArgs.join(' ')} /bin/sh -c ${shq(command)}`;
+  return ['/usr/sbin/lvsd-enter', shq(hostId), 'env', ...envArgs, '/bin/sh', '-c', shq(command)].join(' ');
 }
 
 /** A generated script a host can run. */
