@@ -73,6 +73,10 @@ class Dest implements DestView {
   overloaded = false;
   assigned = 0;
   position = 0;
+  /** Index in the scheduler's least-load heap, -1 when not in it. */
+  hpos = -1;
+  /** The heap's load figure (overhead or active+1), refreshed by every re-placement. */
+  hkey = 0;
   /** Cleared when the server is deleted (`IP_VS_DEST_F_AVAILABLE`). */
   available = true;
   readonly id: RealServerId;
@@ -113,6 +117,11 @@ export interface SchedulerOptions {
   readonly lblcrExpiration?: number;
   /** `CONFIG_IP_VS_MH_TAB_INDEX` (8..17); 12 by default, which gives a 4093-slot table. */
   readonly mhTableIndex?: number;
+  /**
+   * Use the kernel's linear scan for wlc/sed/lblc/lblcr instead of the equivalent heap (same
+   * choices, O(servers) per connection). For verification.
+   */
+  readonly scan?: boolean;
 }
 
 /** Maglev table sizes by `CONFIG_IP_VS_MH_TAB_INDEX − 8`. */
@@ -241,6 +250,11 @@ export class IpvsScheduler {
   private readonly lblcExpiration: number;
   private readonly lblcrExpiration: number;
   private lblc = new Map<number, { dest: Dest; lastuse: number }>();
+  // wlc/lblc/lblcr (1: overhead) and sed (2: active + 1) keep the eligible servers in a heap ordered
+  // exactly like the kernel's scan: least load by cross-multiplication, earlier list position on a
+  // tie. The scan is O(servers) per connection; the heap makes it O(log servers).
+  private readonly heapKind: number;
+  private heap: Dest[] = [];
   private lblcr = new Map<number, { set: Dest[]; lastmod: number; lastuse: number }>();
 
   constructor(name: Scheduler, realServers: readonly RealServerSpec[], options: SchedulerOptions = {}) {
@@ -259,6 +273,7 @@ export class IpvsScheduler {
     const index = Math.min(17, Math.max(8, options.mhTableIndex ?? 12));
     this.mhSize = MH_PRIMES[index - 8]!;
     this.mhBits = Math.floor(index / 2);
+    this.heapKind = options.scan ? 0 : name === 'wlc' || name === 'lblc' || name === 'lblcr' ? 1 : name === 'sed' ? 2 : 0;
     for (const rs of realServers) this.insertHead(new Dest(rs));
     this.reindex();
     this.initService();
@@ -297,6 +312,8 @@ export class IpvsScheduler {
     c.templates = new Map([...this.templates].map(([k, t]) => [k, { ...t, dest: cp(t.dest) }]));
     c.lblc = new Map([...this.lblc].map(([k, e]) => [k, { dest: cp(e.dest), lastuse: e.lastuse }]));
     c.lblcr = new Map([...this.lblcr].map(([k, e]) => [k, { set: e.set.map(cp), lastmod: e.lastmod, lastuse: e.lastuse }]));
+    c.heap = [];
+    c.heapRebuild();
     return c;
   }
 
@@ -324,6 +341,87 @@ export class IpvsScheduler {
     this.rrCursor = null;
     this.wrrReset(true);
     this.hashReassign();
+    this.heapRebuild();
+  }
+
+  private heapKey(d: Dest): number {
+    return this.heapKind === 1 ? d.active * 256 + d.inactive : d.active + 1;
+  }
+
+  /** `a` is chosen before `b`: lower load/weight (cross-multiplied, exact), then earlier in the list. */
+  private heapBetter(a: Dest, b: Dest): boolean {
+    const x = a.hkey * b.weight;
+    const y = b.hkey * a.weight;
+    return x < y || (x === y && a.position < b.position);
+  }
+
+  private heapRebuild(): void {
+    if (this.heapKind === 0) return;
+    for (const d of this.heap) d.hpos = -1;
+    for (const d of this.list) d.hpos = -1;
+    this.heap = [];
+    for (const d of this.list) this.heapFix(d);
+  }
+
+  /** Re-places `d` after its counters, weight or OVERLOAD flag changed. */
+  private heapFix(d: Dest): void {
+    if (this.heapKind === 0) return;
+    const h = this.heap;
+    d.hkey = this.heapKey(d);
+    const wanted = d.weight > 0 && !d.overloaded && d.available;
+    if (d.hpos < 0) {
+      if (!wanted) return;
+      d.hpos = h.length;
+      h.push(d);
+      this.siftUp(d.hpos);
+      return;
+    }
+    if (!wanted) {
+      const i = d.hpos;
+      const last = h.pop()!;
+      d.hpos = -1;
+      if (last !== d) {
+        h[i] = last;
+        last.hpos = i;
+        this.siftUp(i);
+        this.siftDown(last.hpos);
+      }
+      return;
+    }
+    this.siftUp(d.hpos);
+    this.siftDown(d.hpos);
+  }
+
+  private siftUp(i: number): void {
+    const h = this.heap;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.heapBetter(h[i]!, h[p]!)) break;
+      const t = h[i]!;
+      h[i] = h[p]!;
+      h[p] = t;
+      h[i]!.hpos = i;
+      t.hpos = p;
+      i = p;
+    }
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    const n = h.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      let c = l;
+      if (l + 1 < n && this.heapBetter(h[l + 1]!, h[l]!)) c = l + 1;
+      if (!this.heapBetter(h[c]!, h[i]!)) return;
+      const t = h[i]!;
+      h[i] = h[c]!;
+      h[c] = t;
+      h[i]!.hpos = i;
+      t.hpos = c;
+      i = c;
+    }
   }
 
   /** Adds a real server the way `ipvsadm -a` does: at the head of the list. */
@@ -381,6 +479,7 @@ export class IpvsScheduler {
 
   /** The scheduler's add/del/upd_dest hook. */
   private destChanged(): void {
+    this.heapRebuild();
     switch (this.name) {
       case 'wrr':
         this.wrrReset(false);
@@ -437,6 +536,7 @@ export class IpvsScheduler {
     d.inactive++;
     // ip_vs_bind_dest: OVERLOAD once total connections reach the upper threshold.
     if (d.upperThreshold !== 0 && d.active + d.inactive >= d.upperThreshold) d.overloaded = true;
+    this.heapFix(d);
     return d;
   }
 
@@ -445,6 +545,7 @@ export class IpvsScheduler {
     const d = dest as Dest;
     if (d.inactive > 0) d.inactive--;
     d.active++;
+    this.heapFix(d);
   }
 
   /** A TCP connection left ESTABLISHED (FIN): back to InActConn until it expires. */
@@ -452,6 +553,7 @@ export class IpvsScheduler {
     const d = dest as Dest;
     if (d.active > 0) d.active--;
     d.inactive++;
+    this.heapFix(d);
   }
 
   /**
@@ -470,6 +572,7 @@ export class IpvsScheduler {
     } else if (d.upperThreshold !== 0) {
       if (total * 4 < d.upperThreshold * 3) d.overloaded = false;
     } else d.overloaded = false;
+    this.heapFix(d);
     if (templateKey >= 0) {
       const t = this.templates.get(templateKey);
       if (t && t.controlled > 0 && --t.controlled === 0) t.releasedAt = this.now;
@@ -691,7 +794,13 @@ export class IpvsScheduler {
     return least;
   }
 
+  /**
+   * wlc: the kernel scans the list for the first server with weight > 0, then keeps the one with
+   * strictly smaller `overhead·w(least) < overhead(least)·w` — i.e. the least load per weight, the
+   * earliest in list order on a tie. The heap holds exactly that order.
+   */
   private wlc(): Dest | null {
+    if (this.heapKind === 1) return this.heap[0] ?? null;
     const list = this.list;
     let i = 0;
     let least: Dest | null = null;
@@ -704,13 +813,15 @@ export class IpvsScheduler {
     }
     if (!least) return null;
     let loh = least.active * 256 + least.inactive;
-    for (i++; i < list.length; i++) {
+    let lw = least.weight;
+    const n = list.length;
+    for (i++; i < n; i++) {
       const d = list[i]!;
-      if (d.overloaded) continue;
       const doh = d.active * 256 + d.inactive;
-      if (loh * d.weight > doh * least.weight) {
+      if (loh * d.weight > doh * lw && !d.overloaded) {
         least = d;
         loh = doh;
+        lw = d.weight;
       }
     }
     return least;
@@ -718,6 +829,7 @@ export class IpvsScheduler {
 
   /** sed: like wlc, but the overhead is active+1 and inactive connections are ignored. */
   private sed(): Dest | null {
+    if (this.heapKind === 2) return this.heap[0] ?? null;
     const list = this.list;
     let i = 0;
     let least: Dest | null = null;

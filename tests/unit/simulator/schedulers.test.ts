@@ -212,6 +212,61 @@ describe('persistence, thresholds, changes during a run', () => {
   });
 });
 
+describe('least-load heap', () => {
+  it('chooses exactly what the kernel scan chooses, through connections, weight changes, thresholds and removals', () => {
+    let x = 99;
+    const rnd = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    for (const name of ['wlc', 'sed', 'lblc', 'lblcr'] as const) {
+      for (const size of [3, 40]) {
+        const specs = Array.from({ length: size }, (_, i) => ({ id: `s${i}`, rip: `10.0.${i >> 8}.${(i & 255) + 1}`, port: 80, weight: rnd(4), upperThreshold: rnd(3) === 0 ? 3 + rnd(5) : 0 }));
+        const heap = new IpvsScheduler(name, specs);
+        const scan = new IpvsScheduler(name, specs, { scan: true });
+        const live: [string, boolean][] = [];
+        for (let k = 0; k < 3000; k++) {
+          const op = rnd(10);
+          if (op < 5) {
+            const client = rnd(50);
+            const dst = rnd(4);
+            const a = heap.connect(client, 1, dst, 80);
+            const b = scan.connect(client, 1, dst, 80);
+            expect(a?.id ?? null).toBe(b?.id ?? null);
+            if (a && b) {
+              const est = rnd(2) === 0;
+              if (est) {
+                heap.establish(a);
+                scan.establish(b);
+              }
+              live.push([a.id, est]);
+            }
+          } else if (op < 8 && live.length > 0) {
+            const [id, est] = live.splice(rnd(live.length), 1)[0]!;
+            const a = heap.dest(id);
+            const b = scan.dest(id);
+            if (a && b) {
+              heap.release(a, est);
+              scan.release(b, est);
+            }
+          } else if (op === 8) {
+            const id = `s${rnd(size)}`;
+            const w = rnd(4);
+            if (heap.dest(id)) {
+              heap.setWeight(id, w);
+              scan.setWeight(id, w);
+            }
+          } else if (rnd(20) === 0 && heap.dests.length > 1) {
+            const id = heap.dests[rnd(heap.dests.length)]!.id;
+            heap.removeRealServer(id);
+            scan.removeRealServer(id);
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('explain', () => {
   it('shows the wlc metric and the pick without changing state', () => {
     const s = new IpvsScheduler('wlc', svc('wlc', [1, 2]).realServers);
