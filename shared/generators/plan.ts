@@ -54,11 +54,20 @@ export interface HostPlan {
   readonly ipvs?: { readonly rules: string; readonly thresholds: readonly PlannedThreshold[]; readonly services: number; readonly realServers: number };
 }
 
-const SYSCTL_WHY: Record<string, string> = {
-  arp_ignore: 'answer ARP only for addresses of the receiving interface, so a VIP on lo/tunl0 never answers',
-  arp_announce: 'use the best local address as ARP source, never the VIP',
-  rp_filter: 'reverse-path filter; 0 lets IPIP-decapsulated requests (client source, arriving on tunl0) through',
-};
+/** Why a knob has this value, for the comment next to it. */
+function sysctlWhy(knob: 'arp_ignore' | 'arp_announce' | 'rp_filter', value: number): string {
+  if (knob === 'arp_ignore') {
+    return value >= 1 ? 'answer ARP only for addresses of the receiving interface, so a VIP on lo/tunl0 never answers' : 'answer ARP for any local address (kernel default)';
+  }
+  if (knob === 'arp_announce') {
+    return value >= 2 ? 'use the best local address as ARP source, never the VIP' : value === 1 ? 'prefer an ARP source address in the target subnet' : 'any local address may be the ARP source (kernel default)';
+  }
+  return value === 0
+    ? 'reverse-path filter off: IPIP-decapsulated requests (client source, arriving on tunl0) are accepted'
+    : value === 1
+      ? 'strict reverse-path filter (drops IPIP-decapsulated requests on TUN real servers)'
+      : 'loose reverse-path filter';
+}
 
 function sysctlValue(v: unknown, field: string): number {
   return safeInt(v, field, 0, 8);
@@ -118,7 +127,10 @@ export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex 
   ] as const;
   for (const [prop, knob] of knobs) {
     const v = host.sysctl?.[prop];
-    if (v !== undefined) sysctls.push({ key: `net.ipv4.conf.all.${knob}`, value: sysctlValue(v, `${hf}.sysctl.${prop}`), why: SYSCTL_WHY[knob]! });
+    if (v !== undefined) {
+      const value = sysctlValue(v, `${hf}.sysctl.${prop}`);
+      sysctls.push({ key: `net.ipv4.conf.all.${knob}`, value, why: sysctlWhy(knob, value) });
+    }
   }
 
   host.interfaces.forEach((f, i) => {
@@ -131,7 +143,10 @@ export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex 
     }
     for (const [prop, knob] of knobs) {
       const v = f.sysctl?.[prop];
-      if (v !== undefined) sysctls.push({ key: confKey(dev, knob), value: sysctlValue(v, `${ff}.sysctl.${prop}`), why: SYSCTL_WHY[knob]! });
+      if (v !== undefined) {
+        const value = sysctlValue(v, `${ff}.sysctl.${prop}`);
+        sysctls.push({ key: confKey(dev, knob), value, why: sysctlWhy(knob, value) });
+      }
     }
     f.addresses.forEach((a, j) => {
       const c = safeCidr(a, `${ff}.addresses[${j}]`);
