@@ -91,7 +91,7 @@ export interface CheckContext {
   readonly segments: readonly SegmentInfo[];
   readonly segmentById: ReadonlyMap<string, SegmentInfo>;
   readonly services: readonly ServiceInfo[];
-  /** Address → every interface (any kind, any host) carrying it. */
+  /** Address → every interface (any kind, any host) carrying it (built on first access). */
   readonly owners: ReadonlyMap<number, readonly IfaceInfo[]>;
   /** Real servers by host id (a host can serve several services). */
   readonly realServersByHost: ReadonlyMap<string, readonly RealServerInfo[]>;
@@ -192,7 +192,6 @@ export function buildContext(topology: Topology): CheckContext {
 
   const hosts: HostInfo[] = [];
   const hostById = new Map<string, HostInfo>();
-  const owners = new Map<number, IfaceInfo[]>();
   const clients: HostInfo[] = [];
   const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
     const list = map.get(key);
@@ -212,7 +211,8 @@ export function buildContext(topology: Topology): CheckContext {
     };
     for (const iface of host.interfaces) {
       const segment = iface.kind === 'ethernet' && iface.segment !== null ? (segmentById.get(iface.segment) ?? null) : null;
-      const parsed = iface.addresses.map((text) => ({ text, cidr: parseCidr(text) }));
+      const parsed: AddressInfo[] = [];
+      for (const text of iface.addresses) parsed.push({ text, cidr: parseCidr(text) });
       const info: IfaceInfo = { iface, host: hostInfo, segment, addresses: parsed };
       ifaces.push(info);
       if (segment) {
@@ -222,7 +222,6 @@ export function buildContext(topology: Topology): CheckContext {
       for (const a of parsed) {
         if (!a.cidr) continue;
         addresses.add(a.cidr.value);
-        push(owners, a.cidr.value, info);
         if (segment) {
           const segMap = segOwners.get(segment.segment.id)!;
           const list = segMap.get(a.cidr.value);
@@ -250,6 +249,7 @@ export function buildContext(topology: Topology): CheckContext {
     services.push(info);
   }
 
+  let ownersCache: Map<number, IfaceInfo[]> | undefined;
   const routeTables = new Map<HostInfo, RouteEntry[]>();
   const routesOf = (h: HostInfo): RouteEntry[] => {
     let table = routeTables.get(h);
@@ -278,7 +278,14 @@ export function buildContext(topology: Topology): CheckContext {
     segments,
     segmentById,
     services,
-    owners,
+    get owners() {
+      // Built on first use only: no rule needs a design-wide address map on every run.
+      if (!ownersCache) {
+        ownersCache = new Map();
+        for (const h of hosts) for (const f of h.ifaces) for (const a of f.addresses) if (a.cidr) push(ownersCache, a.cidr.value, f);
+      }
+      return ownersCache;
+    },
     realServersByHost,
     clients,
     nextHop(h, destination) {

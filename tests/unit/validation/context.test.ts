@@ -46,5 +46,7 @@ describe('buildContext', () => {
     const rs1 = ctx.hostById.get('rs1')!;
     expect(ctx.onLinkIface(rs1, parseIPv4('172.17.253.100')!)).toBeUndefined();
     expect(rs1.addresses.has(parseIPv4('172.17.253.100')!)).toBe(true);
+    expect(ctx.owners.get(parseIPv4('172.17.253.100')!)!.map((f) => f.iface.id)).toEqual(['director-eth0', 'rs1-lo', 'rs2-lo']);
+    expect(ctx.owners).toBe(ctx.owners);
   });
 });
