@@ -14,12 +14,12 @@ run_check() { # name cmd...
 run_check typecheck npm run -s typecheck
 run_check lint npm run -s lint
 echo "=== vitest (unit)"
-npx vitest run --dir tests/unit --reporter=default --reporter=json --outputFile.json="$out/vitest-unit.json" || status=1
+npx vitest run tests/unit --reporter=default --reporter=json --outputFile.json="$out/vitest-unit.json" || status=1
 echo "=== vitest (integration and lab, one file at a time)"
-npx vitest run --dir tests --exclude 'tests/unit/**' --exclude 'tests/e2e/**' --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$out/vitest-int.json" --passWithNoTests || status=1
-echo "=== build"
+npx vitest run tests/integration tests/lab --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$out/vitest-int.json" --passWithNoTests || status=1
 run_check build npm run -s build
 echo "=== playwright (e2e)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$out/playwright.json" npx playwright test -c tests/e2e/playwright.config.ts --reporter=list,json || status=1
+LVS_E2E_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})") \
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$out/playwright.json" npx playwright test -c tests/e2e/playwright.config.ts --reporter=list,json || status=1
 node scripts/sum-results.mjs "$out"
 exit $status

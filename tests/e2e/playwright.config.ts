@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const E2E_PORT = 5199;
+// LVS_E2E_PORT lets the test runner pick a free port (scripts/test-all.sh does).
+export const E2E_PORT = Number(process.env.LVS_E2E_PORT ?? 5199);
 export const E2E_TOKEN = 'e2e-token';
 
 // Created once by the runner; workers inherit it through the environment.
