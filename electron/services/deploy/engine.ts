@@ -4,6 +4,7 @@
  * inject the parts that talk to a user (host-key trust, secret prompts) and the secret store.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import ssh2 from 'ssh2';
@@ -144,13 +145,17 @@ class Run implements DeployRun {
   readonly #listeners = new Set<(e: DeployEvent) => void>();
   #promptChain: Promise<unknown> = Promise.resolve();
   readonly #startedAt = new Date();
+  /** Every host of the run, so an unexpected error still closes their connections. */
+  #all: readonly HostCtx[] = [];
 
   constructor(mode: DeployMode, request: DeployRequest, deps: DeployDeps) {
     this.id = request.deployId;
     this.mode = mode;
     this.#deps = deps;
     this.#request = request;
-    this.result = this.#main().catch((e: unknown) => this.#finish('failed', [], undefined, undefined, `internal error: ${(e as Error).message}`));
+    // One abort listener per running command and host: 50 hosts are not a leak.
+    setMaxListeners(0, this.#abort.signal);
+    this.result = this.#main().catch((e: unknown) => this.#finish('failed', this.#all, undefined, undefined, `internal error: ${(e as Error).message}`));
   }
 
   on(listener: (e: DeployEvent) => void): () => void {
@@ -620,6 +625,7 @@ class Run implements DeployRun {
     const sel = this.#select(topology);
     if (sel.error) return this.#finish('failed', [], undefined, undefined, sel.error);
     const { ctxs } = sel;
+    this.#all = ctxs;
     const limit = Math.max(1, this.#deps.concurrency ?? 64);
     this.#info(`${this.mode} ${this.id}: ${ctxs.length} host${ctxs.length === 1 ? '' : 's'} with SSH`);
 

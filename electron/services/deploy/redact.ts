@@ -24,9 +24,15 @@ export class Redactor {
     return out;
   }
 
-  /** Redacts every string inside a JSON-safe value. */
+  /** Redacts every string (values and keys) inside a JSON-safe value. */
   redactDeep<T>(value: T): T {
     if (this.#sorted.length === 0) return value;
-    return JSON.parse(JSON.stringify(value), (_k, v: unknown) => (typeof v === 'string' ? this.redact(v) : v)) as T;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.redact(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.redact(k), walk(x)]));
+      return v;
+    };
+    return walk(value) as T;
   }
 }

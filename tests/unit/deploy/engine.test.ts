@@ -132,7 +132,7 @@ describe('redaction and the log', () => {
     r.add('hunter2-long');
     r.add('');
     expect(r.redact('pw hunter2-long and hunter2.')).toBe(`pw ${REDACTED} and ${REDACTED}.`);
-    expect(r.redactDeep({ a: ['x hunter2'], b: { c: 'hunter2' }, n: 1 })).toEqual({ a: [`x ${REDACTED}`], b: { c: REDACTED }, n: 1 });
+    expect(r.redactDeep({ a: ['x hunter2'], b: { c: 'hunter2', hunter2: 3 }, n: 1, z: null })).toEqual({ a: [`x ${REDACTED}`], b: { c: REDACTED, [REDACTED]: 3 }, n: 1, z: null });
   });
 
   it('formats changes and events and saves the log 0600', async () => {
