@@ -38,11 +38,16 @@ export function clientTargets(ctx: CheckContext): ClientTarget[] {
   return out;
 }
 
-/** Interfaces of the real server's host that carry the service's VIP. */
+const carrierCache = new WeakMap<RealServerInfo, IfaceInfo[]>();
+
+/** Interfaces of the real server's host that carry the service's VIP (cached: several rules ask). */
 export function vipCarriers(r: RealServerInfo): IfaceInfo[] {
+  let list = carrierCache.get(r);
+  if (list) return list;
   const vip = r.service.vip;
-  if (!r.host || vip === null) return [];
-  return r.host.ifaces.filter((f) => f.addresses.some((a) => a.cidr?.value === vip));
+  list = !r.host || vip === null ? [] : r.host.ifaces.filter((f) => f.addresses.some((a) => a.cidr?.value === vip));
+  carrierCache.set(r, list);
+  return list;
 }
 
 /** True when the interface neither answers ARP for other interfaces' addresses nor announces them (arp_ignore>=1, arp_announce=2). */
