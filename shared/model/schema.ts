@@ -14,8 +14,11 @@ import {
   SSH_AUTH_KINDS,
 } from './types.ts';
 
-/** Identifier pattern shared by every entity. */
-export const ID_PATTERN = /^(?!__proto__$|constructor$|prototype$)[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * Identifier pattern shared by every entity. Ids become file and namespace names (generated files
+ * per host, lab namespaces), so `.` and `..` are refused, and so are prototype keys.
+ */
+export const ID_PATTERN = /^(?!__proto__$|constructor$|prototype$|\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
 
 const id = z.string().regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
 /** Free text typed by a user for an address; bounded so a hostile file cannot blow memory up. */
