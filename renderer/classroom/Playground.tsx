@@ -34,6 +34,15 @@ function newLive(svc: VirtualService): Live {
   return { sched: IpvsScheduler.forService(svc, { seed: 1 }), now: 0, sent: 0, refused: 0, ending: [], assigned: new Map(), samples: [{ t: 0, active: svc.realServers.map(() => 0) }], events: [], recent: [] };
 }
 
+/** Records the active counters at `t` when the last sample is older than a tenth of a second. */
+function sample(L: Live, svc: VirtualService, t: number): void {
+  const last = L.samples[L.samples.length - 1];
+  if (last && t - last.t < 0.1) return;
+  L.samples.push({ t, active: svc.realServers.map((r) => L.sched.dest(r.id)?.active ?? 0) });
+  // Long runs keep every other sample: the chart stays light, its shape stays.
+  if (L.samples.length > 400) L.samples = L.samples.filter((_, i) => i % 2 === 0 || i === L.samples.length - 1);
+}
+
 function LineChart({ live, svc, height = 150 }: { live: Live; svc: VirtualService; height?: number }) {
   const w = 520;
   const s = live.samples;
@@ -129,6 +138,7 @@ export function Playground() {
       const nextEnd = L.ending[0]?.at ?? Infinity;
       const next = Math.min(nextSend, nextEnd);
       if (next > until || next === Infinity) break;
+      sample(L, svc, next);
       L.now = next;
       L.sched.now = next;
       if (nextEnd <= nextSend) {
@@ -151,10 +161,7 @@ export function Playground() {
     }
     L.now = Math.max(L.now, until);
     L.sched.now = L.now;
-    const active = svc.realServers.map((r) => L.sched.dest(r.id)?.active ?? 0);
-    const lastSample = L.samples[L.samples.length - 1];
-    if (!lastSample || L.now - lastSample.t >= 0.1 || L.sent >= count) L.samples.push({ t: L.now, active });
-    if (L.samples.length > 400) L.samples = L.samples.filter((_, i) => i % 2 === 0);
+    sample(L, svc, L.now);
   };
 
   useEffect(() => {
@@ -325,13 +332,13 @@ export function Playground() {
       </div>
       <div className="pg-log">
         <h4>{t('classroom.playground.lastAssignments')}</h4>
-        <ol data-testid="pg-recent">
+        <ul className="pg-recent" data-testid="pg-recent">
           {L.recent.map((x) => (
-            <li key={x.n}>
+            <li key={x.n} className={x.rs ? undefined : 'is-refused'} style={x.rs ? { borderColor: segmentColor(svc.realServers.findIndex((r) => r.id === x.rs)) } : undefined}>
               #{x.n} → {x.rs ? (names.get(x.rs) ?? x.rs) : '✕'}
             </li>
           ))}
-        </ol>
+        </ul>
         <ul className="pg-events" data-testid="pg-events">
           {L.events.map((e, i) => (
             <li key={i}>{t('classroom.playground.weightEvent', { t: e.t.toFixed(1), rs: e.rs, from: e.from, to: e.to })}</li>

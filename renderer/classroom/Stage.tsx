@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { NodeChange } from '@xyflow/react';
-import { Background, BackgroundVariant, ReactFlow, ViewportPortal } from '@xyflow/react';
+import { Background, BackgroundVariant, ReactFlow, ViewportPortal, useReactFlow } from '@xyflow/react';
 import type { Topology } from '../../shared/model/types.ts';
 import type { TraceStep } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
@@ -16,7 +16,7 @@ import { actingHosts, changedSummary, isArp } from './derive.ts';
 
 type Pt = readonly [number, number];
 
-const FIT = { padding: 0.12, maxZoom: 1.3 };
+const FIT = { padding: 0.12, maxZoom: 1.8 };
 const PRO = { hideAttribution: true };
 
 interface Geometry {
@@ -102,9 +102,19 @@ export interface StageProps {
   /** How long the current step is shown while playing, in ms. */
   readonly durationMs: number;
   readonly clientId: string | undefined;
+  /** Changes when the stage is resized by the app (presenter view): the design is framed again. */
+  readonly fitKey: string;
 }
 
-export function Stage({ step, playing, durationMs, clientId }: StageProps) {
+export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProps) {
+  const flow = useReactFlow<FlowNode, LinkEdge>();
+  useEffect(() => {
+    // Two frames: the layout change lands first, then React Flow has the new size.
+    let raf = requestAnimationFrame(() => {
+      raf = requestAnimationFrame(() => void flow.fitView(FIT));
+    });
+    return () => cancelAnimationFrame(raf);
+  }, [fitKey, flow]);
   const selectNodes = useMemo(makeNodesSelector, []);
   const selectEdges = useMemo(makeEdgesSelector, []);
   const nodes = useApp(selectNodes);

@@ -298,12 +298,19 @@ export function TraceView() {
     );
   }
   const outcome = trace.outcome;
+  // The fault's explanation, without repeating the drop step's own sentence it starts with.
+  let reason: { fault: string; text: string } | null = null;
+  if (step?.severity === 'error' && outcome.status === 'broken') {
+    const full = outcome.narration[lang];
+    const own = step.narration[lang];
+    reason = { fault: outcome.fault, text: full.startsWith(own) ? full.slice(own.length).trim() : full };
+  }
   return (
     <div className="cls-trace">
       <FlowPicker />
       <Controls trace={trace} visible={visible} cursor={cursor} />
       <div className="cls-stage" ref={stageRef} data-testid="cls-stage-frame">
-        <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} />
+        <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} fitKey={`${sim.presenter}`} />
         <div className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : 'is-broken'}`} data-testid="cls-outcome" title={outcome.narration[lang]}>
           {outcome.status === 'ok' ? `✓ ${t('classroom.outcomeOk')}` : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
         </div>
@@ -318,9 +325,9 @@ export function TraceView() {
             <span className="cls-narr-text" data-testid="cls-narration-text">
               {step.narration[lang]}
             </span>
-            {step.severity === 'error' && outcome.status === 'broken' && (
+            {reason && (
               <span className="cls-narr-reason" data-testid="cls-failure-reason">
-                {outcome.narration[lang]}
+                <span className="cls-fault">✕ {reason.fault}</span> {reason.text}
               </span>
             )}
           </div>
