@@ -148,7 +148,7 @@ export function Canvas() {
         onlyRenderVisibleElements={nodes.length > LARGE_DESIGN}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9ced6" />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(240,242,245,0.7)" ariaLabel={t('canvas.minimap')} />
+        {nodes.length > 0 && <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(240,242,245,0.7)" ariaLabel={t('canvas.minimap')} />}
         <Controls showInteractive={false} aria-label={t('canvas.controls')}>
           <ControlButton onClick={() => runAutoLayout()} title={t('toolbar.autoLayout')} aria-label={t('toolbar.autoLayout')} data-testid="canvas-autolayout">
             <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2">

@@ -82,7 +82,11 @@ function DesignEditor() {
           key={topology.description ?? ''}
           onBlur={(e) => {
             const v = e.target.value;
-            if (v !== (topology.description ?? '')) apply((d) => ({ ...d, topology: { ...d.topology, ...(v ? { description: v } : {}), ...(v ? {} : { description: undefined }) } }));
+            if (v === (topology.description ?? '')) return;
+            apply((d) => {
+              const { description: _old, ...rest } = d.topology;
+              return { ...d, topology: v ? { ...rest, description: v } : rest };
+            });
           }}
         />
       </div>

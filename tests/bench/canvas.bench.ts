@@ -76,6 +76,8 @@ async function measure(page: Page, n: number): Promise<{ firstRender: number; no
   const firstRender = (await page.evaluate('window.__lvsBench.done - window.__lvsBench.start')) as number;
   const nodes = await page.locator('.react-flow__node').count();
 
+  // The load ends with fitting the design in the window: pick the node once the view is final.
+  await viewportSettled(page);
   // A real server React Flow is rendering (above 200 nodes, off-screen nodes are culled).
   const rendered = new Set(await page.locator('.react-flow__node-host').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { id: string } }).dataset.id)));
   const target = topology.hosts.find((h) => h.role === 'real-server' && rendered.has(h.id));
@@ -85,16 +87,21 @@ async function measure(page: Page, n: number): Promise<{ firstRender: number; no
   // Then as a user would work: select the node and zoom to it (Shift+2), and drag again.
   await el.click();
   await page.keyboard.press('Shift+@');
-  let last = '';
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 150));
-    const now = await page.locator('.react-flow__viewport').evaluate((e) => (e as unknown as { style: { transform: string } }).style.transform);
-    if (now === last) break;
-    last = now;
-  }
+  await viewportSettled(page);
   await page.keyboard.press('Escape');
   const zoomed = await dragFrames(page, el);
   return { firstRender, nodes, whole, zoomed };
+}
+
+/** Waits until the canvas viewport stops moving (fit and zoom animations). */
+async function viewportSettled(page: Page): Promise<void> {
+  let last = '';
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await page.locator('.react-flow__viewport').evaluate((e) => (e as unknown as { style: { transform: string } }).style.transform);
+    if (now === last) return;
+    last = now;
+  }
 }
 
 interface Frames {
