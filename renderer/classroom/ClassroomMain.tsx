@@ -34,6 +34,8 @@ export function ClassroomMain() {
     // Entering the classroom shows the packet inspector beside the stage; leaving gives the
     // designer its inspector back.
     useApp.getState().setRightTab('packet');
+    // A selection left over from the designer is invisible here; Delete must not remove it.
+    useApp.getState().clearSelection();
     return () => {
       if (useApp.getState().rightTab === 'packet') useApp.getState().setRightTab('inspector');
     };

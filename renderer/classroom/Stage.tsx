@@ -146,7 +146,7 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
     const cls = step?.severity === 'error' ? 'cls-lit cls-drop' : step?.severity === 'warning' ? 'cls-lit cls-warn' : 'cls-lit';
     return nodes.map((n) => {
       const classes = [acting.has(n.id) ? cls : '', n.id === clientId ? 'cls-client' : ''].filter(Boolean).join(' ');
-      return classes ? { ...n, className: classes, selected: false } : n.selected ? { ...n, selected: false } : n;
+      return classes ? { ...n, className: classes } : n;
     });
   }, [nodes, acting, step?.severity, clientId]);
   const litEdges = useMemo(() => {
@@ -196,6 +196,12 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
+        onNodeClick={(_, n) => {
+          // A click opens the host or segment in the Inspector tab (to break or fix it live).
+          const st = useApp.getState();
+          st.select([n.id], []);
+          st.setRightTab('inspector');
+        }}
         deleteKeyCode={null}
         fitView
         fitViewOptions={FIT}
