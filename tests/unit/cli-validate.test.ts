@@ -110,6 +110,19 @@ describe('lvsd validate', () => {
     }
   });
 
+  it('--rules lists every rule, as text or JSON', async () => {
+    const io = capture();
+    expect(await main(['validate', '--rules'], io)).toBe(0);
+    expect(io.out()).toMatch(/^addr\/malformed +error +Malformed address/m);
+    expect(io.out()).toMatch(/^\d+ rules; details in docs\/rules\.md\n$/m);
+    const json = capture();
+    expect(await main(['validate', '--rules', '--json'], json)).toBe(0);
+    const doc = JSON.parse(json.out()) as { rules: { id: string; severity: string }[] };
+    expect(doc.rules.map((r) => r.id)).toContain('nat/reply-not-via-director');
+    const bad = capture();
+    expect(await main(['validate', '--rules', 'x.lvs.json'], bad)).toBe(2);
+  });
+
   it('reads a version 1 file through the migration', async () => {
     const io = capture();
     expect(await main(['validate', join(__dirname, '../fixtures/model/v1-nat.lvs.json')], io)).toBe(0);

@@ -8,9 +8,9 @@ import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
 import { MAX_FILE_BYTES, parseDesignFile } from '../../../shared/model/file.ts';
 import type { Problem, Severity } from '../../../shared/validation/index.ts';
-import { countBySeverity, validate } from '../../../shared/validation/index.ts';
+import { countBySeverity, RULES, validate } from '../../../shared/validation/index.ts';
 
-const USAGE = 'usage: lvsd validate FILE [--json]\n';
+const USAGE = 'usage: lvsd validate FILE [--json]\n       lvsd validate --rules [--json]   (list the rules)\n';
 
 const HEADINGS: Readonly<Record<Severity, string>> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
 
@@ -39,13 +39,26 @@ export function formatReport(file: string, problems: readonly Problem[]): string
 export const run: CliCommand = async (argv, io) => {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
     io.stderr(`lvsd validate: ${(e as Error).message}\n${USAGE}`);
     return EXIT.unusable;
   }
   if (parsed.values.help) {
     io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  if (parsed.values.rules) {
+    if (parsed.positionals.length > 0) {
+      io.stderr(`lvsd validate: --rules takes no FILE\n${USAGE}`);
+      return EXIT.unusable;
+    }
+    if (parsed.values.json) {
+      io.stdout(`${JSON.stringify({ rules: RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title, description: r.description })) })}\n`);
+    } else {
+      const width = Math.max(...RULES.map((r) => r.id.length));
+      io.stdout(`${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n')}\n${RULES.length} rules; details in docs/rules.md\n`);
+    }
     return EXIT.ok;
   }
   const [file, ...extra] = parsed.positionals;
