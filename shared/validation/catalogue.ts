@@ -38,7 +38,7 @@ export function renderRuleCatalogue(rules: readonly Rule[] = RULES, samples: Rea
       'a concrete fix, and the ids of the hosts, interfaces, segments, services or real servers concerned.',
   );
   out.push('');
-  out.push('Rule ids are stable: they never change meaning once published, so they can be searched for and referred to.');
+  out.push('Rule ids are stable: they never change meaning once published, so they can be searched for and referred to. `lvsd validate --rules` lists them.');
   out.push('Severities:');
   out.push('');
   for (const s of ['error', 'warning', 'info'] as const) out.push(`- **${SEVERITY_TEXT[s].split(' — ')[0]}** — ${SEVERITY_TEXT[s].split(' — ')[1]}`);
