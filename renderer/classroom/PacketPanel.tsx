@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
-import { connAt, effectiveCursor, headerLayers, hooksSoFarOnHost, hostName, selectTrace, visibleSteps } from './derive.ts';
+import { connAt, effectiveCursor, headerLayers, hooksSoFarOnHost, hostName, netfilterBoxAt, selectTrace, visibleSteps } from './derive.ts';
 
 /** The trace and the step under the cursor, as the packet walk shows them. */
 export function useCurrentStep(): { trace: Trace | null; cursor: number; step: TraceStep | undefined } {
@@ -77,8 +77,8 @@ function Netfilter({ trace, cursor, step }: { trace: Trace; cursor: number; step
   const topology = useApp((s) => s.design.topology);
   if (step.place.kind !== 'host') return <p className="muted">{t('classroom.packet.notOnHost')}</p>;
   const visited = hooksSoFarOnHost(trace, cursor);
-  const current =
-    step.kind === 'route' ? 'ROUTE' : step.kind === 'originate' || step.kind === 'deliver' ? 'LOCAL' : (step.hook ?? (step.kind === 'schedule' ? 'LOCAL_IN' : ''));
+  const current = netfilterBoxAt(trace, cursor);
+  const dropped = step.kind === 'drop';
   const ipvsAt = (id: string) => (id === 'LOCAL_IN' && (step.kind === 'schedule' || visited.has('IPVS'))) || (id === 'FORWARD' && step.kind === 'rewrite' && step.hook === 'FORWARD');
   return (
     <div className="cls-netfilter" data-testid="cls-netfilter">
@@ -90,7 +90,7 @@ function Netfilter({ trace, cursor, step }: { trace: Trace; cursor: number; step
           return (
             <div
               key={b.id}
-              className={`nf-hook${isCur ? ' is-current' : ''}${was && !isCur ? ' is-visited' : ''}`}
+              className={`nf-hook${isCur ? ' is-current' : ''}${isCur && dropped ? ' is-drop' : ''}${was && !isCur ? ' is-visited' : ''}`}
               style={{ gridRow: b.row, gridColumn: b.col }}
               data-testid={`nf-${b.id}`}
               data-current={isCur ? 'true' : 'false'}

@@ -230,13 +230,34 @@ export function hooksSoFarOnHost(trace: Trace, cursor: number): Set<string> {
   const host = cur.place.host;
   for (let i = cursor; i >= 0; i--) {
     const s = trace.steps[i]!;
-    if (s.place.kind !== 'host' || s.place.host !== host) break;
+    // Only this packet's pass through the host (a reply does not light the request's hooks).
+    if (s.place.kind !== 'host' || s.place.host !== host || s.phase !== cur.phase) break;
     if (s.hook) out.add(s.hook);
     if (s.kind === 'route') out.add('ROUTE');
     if (s.kind === 'originate' || s.kind === 'deliver') out.add('LOCAL');
     if (s.kind === 'schedule' || (s.kind === 'rewrite' && s.hook === 'LOCAL_IN')) out.add('IPVS');
   }
   return out;
+}
+
+/** The box of the netfilter diagram a step is in: a hook, `ROUTE`, `LOCAL` (a socket) or ''. */
+export function netfilterBox(s: TraceStep): string {
+  if (s.kind === 'route') return 'ROUTE';
+  if (s.kind === 'originate' || s.kind === 'deliver') return 'LOCAL';
+  if (s.hook) return s.hook;
+  if (s.kind === 'schedule') return 'LOCAL_IN';
+  return '';
+}
+
+/** Where on its host a step is; a drop inherits the box of the step before it on the same host. */
+export function netfilterBoxAt(trace: Trace, cursor: number): string {
+  const s = trace.steps[cursor];
+  if (!s) return '';
+  const own = netfilterBox(s);
+  if (own || s.kind !== 'drop' || s.place.kind !== 'host') return own;
+  if (s.route) return 'ROUTE';
+  const prev = trace.steps[cursor - 1];
+  return prev && prev.place.kind === 'host' && prev.place.host === s.place.host ? netfilterBox(prev) : '';
 }
 
 /** Bytes the director received, by phase (ARP excluded). */

@@ -17,6 +17,8 @@ import {
   handoutMarkdown,
   headerLayers,
   langOf,
+  hooksSoFarOnHost,
+  netfilterBoxAt,
   neighbour,
   resolveFlow,
   stepTimes,
@@ -78,6 +80,23 @@ describe('classroom derivations', () => {
     expect(field(tr, f.index, 'ip.src')).toMatchObject({ value: '172.16.111.123', changed: true });
     expect(connAt(tr, 0)).toBeNull();
     expect(connAt(tr, f.index)?.virtual.address).toBe('172.16.111.123');
+  });
+
+  it('netfilter: the drop of a NAT reply without a gateway is placed on its host, hooks of this pass only', () => {
+    const t = lab('nat');
+    const broken: Topology = { ...t, hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, gateway: undefined } : h)) } as Topology;
+    const r = traceOf(broken, resolveFlow(broken, { client: null, service: null, realServer: 'web-rs1', seed: 1 }));
+    if (!('trace' in r)) throw new Error('no trace');
+    const tr = r.trace;
+    expect(tr.outcome.status).toBe('broken');
+    const drop = tr.steps.length - 1;
+    expect(tr.steps[drop]!.kind).toBe('drop');
+    expect(netfilterBoxAt(tr, drop)).not.toBe('');
+    const seen = hooksSoFarOnHost(tr, drop);
+    expect(seen.has('PREROUTING')).toBe(false);
+    expect(seen.has('LOCAL')).toBe(true);
+    const a = atLetter(tr, 'a').index;
+    expect(netfilterBoxAt(tr, a)).toBe('PREROUTING');
   });
 
   it('TUN: the outer header is marked as added at (b)', () => {
