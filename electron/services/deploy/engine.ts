@@ -311,8 +311,10 @@ class Run implements DeployRun {
       unknownKey = key;
       return false;
     };
+    const preferHostKeyTypes = await kh.knownTypes(ssh.host, ssh.port);
     const attempt = () =>
       connect({
+        preferHostKeyTypes,
         host: ssh.host,
         port: ssh.port,
         username: ssh.user,

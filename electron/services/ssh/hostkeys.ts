@@ -137,6 +137,13 @@ export class KnownHosts {
     return checkHostKey(await this.#entries(), knownHostsName(host, port), key);
   }
 
+  /** Key types on record for `host:port` (not revoked), so the connection can ask for a known one first. */
+  async knownTypes(host: string, port: number): Promise<string[]> {
+    const name = knownHostsName(host, port);
+    const types = (await this.#entries()).filter((e) => e.marker === '' && patternsMatch(e.patterns, name)).map((e) => e.keyType);
+    return [...new Set(types)];
+  }
+
   /** Appends a trusted key for `host:port` to the app's file (mode 0600). */
   async trust(host: string, port: number, key: Buffer): Promise<void> {
     const name = knownHostsName(host, port);

@@ -5,7 +5,7 @@
  */
 // ssh2 is CommonJS: Node's ESM loader (tsx, the CLI) only offers its default export.
 import ssh2 from 'ssh2';
-import type { Client, ConnectConfig, ClientChannel } from 'ssh2';
+import type { AlgorithmList, Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 
 /** How to authenticate. Secrets live only in this object for the duration of the connect. */
 export type SshAuth =
@@ -26,7 +26,20 @@ export interface ConnectOptions {
   readonly readyTimeoutMs?: number;
   readonly keepaliveIntervalMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Host-key algorithms to negotiate first: those of keys already on record, as OpenSSH does, so a
+   * host known by its ECDSA key is not shown as "new" because it also has an Ed25519 key.
+   */
+  readonly preferHostKeyTypes?: readonly string[];
 }
+
+const HOST_KEY_ALGORITHMS: Record<string, readonly string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
 
 /** Why a connection or command failed, in a form the UI can branch on. */
 export type SshFailure = 'unreachable' | 'timeout' | 'auth' | 'host-key' | 'protocol' | 'cancelled' | 'command-timeout';
@@ -210,6 +223,11 @@ export function connect(options: ConnectOptions): Promise<SshSession> {
         );
       },
     };
+    const preferred = (options.preferHostKeyTypes ?? []).flatMap((t) => HOST_KEY_ALGORITHMS[t] ?? []);
+    if (preferred.length) {
+      // ssh2 skips a `prepend` of an algorithm already in its list, so remove it first (keys are applied in order).
+      config.algorithms = { serverHostKey: { remove: preferred, prepend: preferred } as unknown as AlgorithmList<ServerHostKeyAlgorithm> };
+    }
     const a = options.auth;
     if (a.kind === 'agent') config.agent = a.socket;
     else if (a.kind === 'key') {

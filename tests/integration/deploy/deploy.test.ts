@@ -287,6 +287,25 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     expect(result.hosts.every((h) => h.status !== 'applied' && h.status !== 'verified')).toBe(true);
   });
 
+  it('a host known by another key type (user known_hosts, read-only) is not asked about again', async () => {
+    const ecdsa = lab.addEcdsaHostKey(rs3);
+    await lab.stopSshd(rs3);
+    await lab.startSshd(rs3);
+    const userFile = join(lab.work, 'user_known_hosts');
+    const [type, b64] = ecdsa.split(' ');
+    writeFileSync(userFile, `${rs3.ip} ${type} ${b64}\n`);
+    const rec: Recorder = { confirms: [], asked: [] };
+    const t = design();
+    const only: Topology = { ...t, hosts: [{ ...t.hosts[0]!, id: 'rs3', name: 'rs3', ssh: { ...t.hosts[0]!.ssh!, host: rs3.ip } }] };
+    const kh = new KnownHosts(join(lab.work, 'known_hosts_fresh'), [userFile]);
+    const { result } = await deploy('dry-run', only, deps({ knownHosts: kh }, rec));
+    expect(result.plan?.hosts[0]?.status, JSON.stringify(result.hosts)).toBe('ready');
+    // sshd offers Ed25519 first (ssh2's default choice), but the ECDSA key on record is negotiated instead.
+    expect(rec.confirms).toEqual([]);
+    expect(existsSync(join(lab.work, 'known_hosts_fresh'))).toBe(false);
+    expect(readFileSync(userFile, 'utf8')).toBe(`${rs3.ip} ${type} ${b64}\n`);
+  });
+
   it('a CHANGED host key is refused with a clear warning and never offered for trust', async () => {
     await lab.stopSshd(client);
     lab.newHostKey(client);

@@ -148,6 +148,13 @@ export class NetnsLab {
     run('ssh-keygen', '-q', '-t', type, '-N', '', '-f', key);
   }
 
+  /** Adds an ECDSA host key next to the Ed25519 one (the next sshd start offers both). */
+  addEcdsaHostKey(host: NsHost): string {
+    const key = join(host.dir, 'host_key_ecdsa');
+    if (!existsSync(key)) run('ssh-keygen', '-q', '-t', 'ecdsa', '-b', '256', '-N', '', '-f', key);
+    return readFileSync(`${key}.pub`, 'utf8').trim();
+  }
+
   async startSshd(host: NsHost): Promise<void> {
     const cfg = join(host.dir, 'sshd_config');
     writeFileSync(
@@ -155,6 +162,7 @@ export class NetnsLab {
       [
         `ListenAddress ${host.ip}:${host.port}`,
         `HostKey ${join(host.dir, 'host_key')}`,
+        ...(existsSync(join(host.dir, 'host_key_ecdsa')) ? [`HostKey ${join(host.dir, 'host_key_ecdsa')}`] : []),
         `PidFile ${join(host.dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${join(host.dir, 'authorized_keys')}`,
         'UsePAM no',

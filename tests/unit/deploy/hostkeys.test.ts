@@ -65,5 +65,7 @@ describe('KnownHosts files', () => {
     expect(statSync(join(dir, 'sub', 'known_hosts')).mode & 0o777).toBe(0o600);
     expect(readFileSync(user, 'utf8')).toBe(`${HASHED}\n`);
     await expect(kh.trust('bad host,x', 22, key2)).rejects.toThrow(/refusing/);
+    expect(await kh.knownTypes('10.0.0.5', 2222)).toEqual(['ssh-ed25519']);
+    expect(await kh.knownTypes('10.0.0.77', 22)).toEqual([]);
   });
 });
