@@ -311,8 +311,19 @@ export function TraceView() {
       <Controls trace={trace} visible={visible} cursor={cursor} />
       <div className="cls-stage" ref={stageRef} data-testid="cls-stage-frame">
         <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} fitKey={`${sim.presenter}`} />
-        <div className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : 'is-broken'}`} data-testid="cls-outcome" title={outcome.narration[lang]}>
-          {outcome.status === 'ok' ? `✓ ${t('classroom.outcomeOk')}` : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
+        <div className="cls-outcome-box">
+          <div className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : 'is-broken'}`} data-testid="cls-outcome" title={outcome.narration[lang]}>
+            {outcome.status === 'ok' ? `✓ ${t('classroom.outcomeOk')}` : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
+          </div>
+          {trace.warnings.length > 0 && (
+            <ul className="cls-warnings cls-edit-chrome" data-testid="cls-warnings">
+              {trace.warnings.map((w, i) => (
+                <li key={i}>
+                  <strong>▲ {w.fault}</strong> {w.narration[lang]}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
         {step && (
           <div className={`cls-narration sev-${step.severity}`} data-testid="cls-narration" aria-live="polite">

@@ -149,6 +149,8 @@ test('keyboard, ARP filter and the Chinese narration', async ({ page }) => {
   await expect(page.locator('[data-testid^="cls-step-"][data-kind="arp-request"]')).toHaveCount(0);
   await page.keyboard.press('Space');
   await expect(page.getByTestId('cls-pause')).toBeVisible();
+  // Playback moves the cursor on by itself.
+  await expect(page.getByTestId('packet-token')).not.toHaveAttribute('data-step', '0');
   await page.keyboard.press('Space');
   await expect(page.getByTestId('cls-play')).toBeVisible();
   await page.keyboard.press('Home');
