@@ -100,11 +100,16 @@ export function eachServerPair(ctx: CheckContext, method: 'nat' | 'dr' | 'tun', 
 
 const askers = new WeakMap<object, Map<number, IfaceInfo | null>>();
 
+/** True when one of the interface's subnets contains `address`. */
+const subnetContains = (f: IfaceInfo, address: number): boolean =>
+  f.addresses.some((a) => a.cidr !== null && a.cidr.prefix > 0 && a.cidr.prefix < 32 && ((address ^ a.cidr.network) >>> (32 - a.cidr.prefix)) === 0);
+
 /**
- * The first interface on segment `s` (other than `self`'s) whose subnet contains `vip` — a host
- * that would send ARP requests for the VIP on that segment. Cached per segment and VIP.
+ * The first interface on segment `s` whose host would send ARP requests there for `vip`: the VIP
+ * is in one of its subnets and the host does not own the VIP itself (the director and the real
+ * servers never ARP for it). Cached per segment and VIP.
  */
-export function vipAskerOn(s: { readonly ifaces: readonly IfaceInfo[] }, vip: number, self: HostInfo): IfaceInfo | null {
+export function vipAskerOn(s: { readonly ifaces: readonly IfaceInfo[] }, vip: number): IfaceInfo | null {
   let byVip = askers.get(s);
   if (!byVip) {
     byVip = new Map();
@@ -112,19 +117,8 @@ export function vipAskerOn(s: { readonly ifaces: readonly IfaceInfo[] }, vip: nu
   }
   let first = byVip.get(vip);
   if (first === undefined) {
-    first = null;
-    for (const g of s.ifaces) {
-      if (g.addresses.some((a) => a.cidr !== null && a.cidr.prefix > 0 && a.cidr.prefix < 32 && ((vip ^ a.cidr.network) >>> (32 - a.cidr.prefix)) === 0 && a.cidr.value !== vip)) {
-        first = g;
-        break;
-      }
-    }
+    first = s.ifaces.find((g) => !g.host.addresses.has(vip) && subnetContains(g, vip)) ?? null;
     byVip.set(vip, first);
-  }
-  if (first && first.host === self) {
-    // Rare: the cached asker is the host itself; look for another one without caching.
-    for (const g of s.ifaces) if (g.host !== self && g.addresses.some((a) => a.cidr !== null && a.cidr.prefix > 0 && a.cidr.prefix < 32 && ((vip ^ a.cidr.network) >>> (32 - a.cidr.prefix)) === 0)) return g;
-    return null;
   }
   return first;
 }

@@ -23,7 +23,7 @@ export const tunArp: Rule = {
       for (const s of h.segments) {
         const f = ctx.ifacesOn(h, s).find((g) => !arpSuppressed(h, g));
         if (!f) continue;
-        const asker = vipAskerOn(s, vip, h);
+        const asker = vipAskerOn(s, vip);
         if (!asker) continue;
         done.add(h.host.id);
         out.push({

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../../shared/validation/index.ts';
-import { drLab, edit, eth, host, iface, natLab, problemsOf, realServer, service, tunLab } from './builders.ts';
+import { drLab, drOneLan, edit, eth, host, iface, natLab, problemsOf, realServer, service, tunLab } from './builders.ts';
 
 describe('the builder labs', () => {
   it('are clean: no problem of any severity', () => {
     expect(validate(natLab())).toEqual([]);
     expect(validate(drLab())).toEqual([]);
     expect(validate(tunLab())).toEqual([]);
+    expect(validate(drOneLan())).toEqual([]);
   });
 });
 

@@ -171,6 +171,19 @@ export function drLab(): Topology {
   };
 }
 
+/** DR on one LAN: client, router, director and real servers all on `public` (the classic single-segment LVS-DR). */
+export function drOneLan(): Topology {
+  return edit(drLab(), (d) => {
+    for (const [id, ip] of [['rs1', '172.17.253.102'], ['rs2', '172.17.253.103']] as const) {
+      const f = iface(d, id, 'eth0');
+      f.segment = 'public';
+      f.addresses = [`${ip}/24`];
+      host(d, id).gateway = '172.17.253.1';
+      realServer(d, 'web', id).rip = ip;
+    }
+  });
+}
+
 /** The seed article's third lab as TUN: real servers in a remote data centre behind a router. */
 export function tunLab(): Topology {
   const realServer = (id: string, ip: string): Host => ({

@@ -3,7 +3,7 @@
  * test checks that every rule has one and that it fires, and prints its message into docs/rules.md.
  */
 import type { Topology } from '../../../shared/model/types.ts';
-import { drLab, edit, eth, host, iface, lo, natLab, realServer, rs, service, setScheduler, tunLab } from './builders.ts';
+import { drLab, drOneLan, edit, eth, host, iface, lo, natLab, realServer, rs, service, setScheduler, tunLab } from './builders.ts';
 
 const router = (d: Parameters<Parameters<typeof edit>[1]>[0], address: string) =>
   d.hosts.push({ id: 'gw', name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', [address])], sysctl: { ipForward: true } });
@@ -66,7 +66,7 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
   'nat/director-not-on-rs-segment': () => edit(tunLab(), (d) => void (realServer(d, 'web', 'rs1').method = 'nat')),
   'dr/same-segment': () => edit(tunLab(), (d) => void (realServer(d, 'web', 'rs1').method = 'dr')),
   'dr/vip-missing-on-rs': () => edit(drLab(), (d) => void (iface(d, 'rs1', 'lo').addresses = [])),
-  'dr/arp-not-configured': () => edit(drLab(), (d) => void (host(d, 'rs1').sysctl = {})),
+  'dr/arp-not-configured': () => edit(drOneLan(), (d) => void (host(d, 'rs1').sysctl = {})),
   'dr/client-arp-exposure': () =>
     edit(drLab(), (d) => {
       d.segments.push({ id: 'lab', name: 'lab', cidr: '172.17.0.0/16' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drLab, edit, eth, host, iface, lo, natLab, problemsOf, realServer, removeHost, service, tunl0, tunLab } from './builders.ts';
+import { drLab, drOneLan, edit, eth, host, iface, lo, natLab, problemsOf, realServer, removeHost, service, tunl0, tunLab } from './builders.ts';
 
 describe('nat/reply-not-via-director', () => {
   it('fails when the gateway is not the DIP, with the student-level message and fix', () => {
@@ -106,15 +106,26 @@ describe('dr/vip-missing-on-rs', () => {
 });
 
 describe('dr/arp-not-configured', () => {
-  it('fails when the real server answers ARP for the VIP', () => {
+  it('fails when the real server answers ARP for the VIP on a segment where it is asked for', () => {
+    expect(problemsOf(drOneLan(), 'dr/arp-not-configured')).toEqual([]);
+    const t = edit(drOneLan(), (d) => {
+      host(d, 'rs2').sysctl = {};
+    });
+    const [p, ...rest] = problemsOf(t, 'dr/arp-not-configured');
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({ severity: 'error', refs: ['rs2', 'rs2-eth0', 'public', 'web-rs2'] });
+    expect(p!.message).toContain('arp_ignore=0, arp_announce=0');
+    expect(p!.message).toMatch(/where (client|router) asks for it/);
+    expect(p!.fix).toContain('arp_ignore=1');
+  });
+  it('only warns when nobody on the shared segment ARPs for the VIP (the seed DR lab)', () => {
     const t = edit(drLab(), (d) => {
       host(d, 'rs2').sysctl = {};
     });
     const [p, ...rest] = problemsOf(t, 'dr/arp-not-configured');
     expect(rest).toEqual([]);
-    expect(p).toMatchObject({ severity: 'error', refs: ['rs2', 'rs2-eth0', 'lan', 'web-rs2'] });
-    expect(p!.message).toContain('arp_ignore=0, arp_announce=0');
-    expect(p!.fix).toContain('arp_ignore=1');
+    expect(p).toMatchObject({ severity: 'warning', refs: ['rs2', 'rs2-eth0', 'lan', 'web-rs2'] });
+    expect(p!.message).toContain('works today');
   });
   it('uses max(all, interface): interface-level settings are enough', () => {
     const t = edit(drLab(), (d) => {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../../shared/validation/index.ts';
-import { drLab, edit, host, natLab, realServer, service } from './builders.ts';
+import type { Draft } from './builders.ts';
+import { drLab, drOneLan, edit, host, natLab, realServer, service } from './builders.ts';
 
 const rules = (t: Parameters<typeof validate>[0]) => validate(t).map((p) => `${p.severity} ${p.rule}`);
 
@@ -62,11 +63,14 @@ describe('mistakes from the seed article', () => {
   });
 
   it('DR: ARP settings only on lo (the article\'s first echo lines) are not enough', () => {
-    const t = edit(drLab(), (d) => {
+    const onlyLo = (d: Draft) => {
       host(d, 'rs1').sysctl = {};
       host(d, 'rs1').interfaces[0] = { ...host(d, 'rs1').interfaces[0]!, sysctl: { arpIgnore: 1, arpAnnounce: 2 } };
-    });
-    expect(rules(t)).toEqual(['error dr/arp-not-configured']);
+    };
+    // In the article's two-network lab nobody ARPs for the VIP on the real servers' network: a warning.
+    expect(rules(edit(drLab(), onlyLo))).toEqual(['warning dr/arp-not-configured']);
+    // With everything on one LAN the router ARPs for the VIP where rs1 answers: an error.
+    expect(rules(edit(drOneLan(), onlyLo))).toEqual(['error dr/arp-not-configured']);
   });
 
   it('"Three, LVS load balanced Dr operation mode" with real servers behind a router is really TUN', () => {
