@@ -129,7 +129,8 @@ export function uploadScript(env: Readonly<Record<string, string>>, deployId: st
     parts.push(`chmod ${(f.mode & 0o777).toString(8)} ${target}`);
   });
   parts.push('echo uploaded');
-  if (thenApply) parts.push(`echo '${APPLY_MARKER}'`, 'cd "$D"', 'sh ./apply.sh </dev/null');
+  // exec: apply.sh takes this shell's place, so a cancel (TERM to the command) reaches it directly.
+  if (thenApply) parts.push(`echo '${APPLY_MARKER}'`, 'cd "$D"', 'exec sh ./apply.sh </dev/null');
   return `${parts.join('\n')}\n`;
 }
 

@@ -128,10 +128,10 @@ export class SshSession {
       };
       const kill = () => {
         if (!stream) return;
-        // OpenSSH ignores signal requests for sessions without a pty on older versions; closing the
-        // channel makes sshd hang up the command (SIGHUP) either way.
+        // TERM rather than KILL: sudo passes TERM on to the command it runs, KILL would orphan it.
+        // Closing the channel afterwards makes sshd hang up whatever is left.
         try {
-          stream.signal('KILL');
+          stream.signal('TERM');
         } catch {
           /* channel may already be gone */
         }

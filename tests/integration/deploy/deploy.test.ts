@@ -253,6 +253,34 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     expect(statusOf(result, 'rs1')).toBe('skipped');
   });
 
+  it('cancel during apply.sh stops it and rolls the host back', async () => {
+    // rs3's `ip route replace 10.98.0.0/16` hangs (then fails): cancel arrives while apply.sh waits on it.
+    const wrapper = join(rs3.dir, 'ip-slow');
+    writeFileSync(wrapper, '#!/bin/sh\ncase "$*" in *"route replace 10.98.0.0/16"*) sleep 8; exit 1 ;; esac\nexec ip "$@"\n', { mode: 0o755 });
+    const t = design();
+    const rs3Host: Host = {
+      ...t.hosts[0]!,
+      id: 'rs3',
+      name: 'rs3',
+      interfaces: t.hosts[0]!.interfaces.map((f) => ({ ...f, id: f.id.replace('rs1', 'rs3'), addresses: f.name === 'eth0' ? [`${rs3.ip}/24`] : f.addresses })),
+      routes: [{ destination: '10.98.0.0/16', via: lab.rootIp }],
+      ssh: { ...t.hosts[0]!.ssh!, host: rs3.ip },
+    };
+    const base = deps();
+    const d = deps({ knownHosts: sharedDeps.knownHosts, remoteEnv: (h) => ({ ...base.remoteEnv!(h), ...(h.id === 'rs3' ? { LVSD_IP: wrapper } : {}) }) });
+    const before = { ignore: sysctl(rs3, 'net.ipv4.conf.all.arp_ignore'), lo: addrs(rs3, 'lo') };
+    const run = startDeploy('apply', { deployId: newDeployId(), topology: { ...t, hosts: [...t.hosts, rs3Host] }, hosts: ['rs3'] }, d);
+    const off = run.on((e) => {
+      if (e.type === 'log' && e.hostId === 'rs3' && e.text.includes('address')) run.cancel();
+    });
+    const result = await run.result;
+    off();
+    expect(result.outcome, run.log.text()).toBe('cancelled');
+    expect(statusOf(result, 'rs3')).toBe('rolled-back');
+    expect(sysctl(rs3, 'net.ipv4.conf.all.arp_ignore')).toBe(before.ignore);
+    expect(addrs(rs3, 'lo')).toBe(before.lo);
+  });
+
   it('lvsd rollback mode restores the state before the last deploy', async () => {
     const { result } = await deploy('rollback', design(), sharedDeps, { hosts: ['rs1'] });
     expect(result.outcome).toBe('success');
