@@ -100,6 +100,9 @@ for lib in $libs; do
     *) echo "library $lib was not found in the unpacked packages; add its package to PKGS" >&2; exit 2 ;;
   esac
 done
+# a regular ld.so cache, so the loader does not probe directory after directory for each library
+printf '/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n' >"$R/etc/ld.so.conf"
+ldconfig -r "$R" 2>/dev/null || log "ldconfig -r failed; the guest runs without an ld.so cache"
 # kernel modules: closure over modules.dep, indexed with busybox depmod (the host needs no kmod)
 MD=$X/lib/modules/$KVER
 [ -f "$MD/modules.dep" ] || "$BB" depmod -b "$X" "$KVER"

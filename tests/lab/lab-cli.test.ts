@@ -75,7 +75,7 @@ describe.skipIf(reason !== null)('lvsd lab up / down', () => {
   afterAll(async () => {
     await labDown();
     rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  }, 120_000);
 
   it('rejects bad usage and unreadable files without booting anything', async () => {
     const a = capture();
@@ -150,5 +150,5 @@ describe.skipIf(reason !== null)('lvsd lab up / down', () => {
     const down2 = capture();
     expect(await main(['lab', 'down'], down2)).toBe(0);
     expect(down2.out()).toMatch(/no lab is running/);
-  }, 240_000);
+  }, 400_000);
 });

@@ -170,7 +170,7 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       expect(gone).toEqual(['FAILED']);
       const after = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [director, ...servers] });
       for (const r of after) expect(r.code, `${r.host} should differ after rollback:\n${r.stdout}`).not.toBe(0);
-    }, 90_000);
+    }, 300_000);
   }
 
   it('the kernel schedules rr and wrr (4,3,2) exactly as the simulator says', async () => {
@@ -215,7 +215,7 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       const rotations = Array.from({ length: cycle }, (_, k) => born.slice(k, k + cycle).join(' '));
       expect(rotations).toContain(kernel.slice(0, cycle).join(' '));
     }
-  }, 90_000);
+  }, 300_000);
 
   it('refuses a design whose host id cannot name a namespace, and cleans up', async () => {
     const t = load('nat-lab.lvs.json');
@@ -224,5 +224,5 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
     await destroyHosts(lab());
     const left = await sshToLab(lab(), '/sbin/ip netns list; /sbin/ip -o link show | grep -c lvv || true');
     expect(left.stdout.trim()).toBe('0');
-  }, 30_000);
+  }, 120_000);
 });

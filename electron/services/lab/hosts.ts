@@ -155,7 +155,8 @@ export function hostsScript(t: Topology): string {
     for (const port of hostPorts) perHost.push(`/usr/sbin/lvsd-enter ${h.id} httpd -p ${port} -h ${dir}/www`);
   });
   return [
-    'set -e',
+    // -x: when a step fails, the tail of the trace (in the error) shows which one
+    'set -ex',
     `modprobe -a ${LAB_MODULES.join(' ')}`,
     DESTROY_SCRIPT,
     'mkdir -p /run/lvsd',

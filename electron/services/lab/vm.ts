@@ -7,7 +7,7 @@
  * also by a tiny watchdog shell that outlives a SIGKILLed parent, so tests never leave qemu behind.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -246,6 +246,7 @@ export async function bootLab(opts: LabOptions = {}): Promise<LabVm> {
   const image = await ensureLabImage(opts);
   const labDir = opts.labDir ?? defaultLabDir();
   const persistent = opts.persistent === true;
+  removeStaleRunDirs(labDir);
   const runDir = persistent ? join(labDir, 'vm') : mkdtempSync(join(labDir, 'run-'));
   if (persistent) {
     rmSync(runDir, { recursive: true, force: true });
@@ -337,6 +338,24 @@ export async function bootLab(opts: LabOptions = {}): Promise<LabVm> {
 
 class BootFailure extends Error {}
 
+/** Removes the run directories of test VMs whose qemu is gone (a killed test run leaves them). */
+function removeStaleRunDirs(labDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(labDir).filter((n) => n.startsWith('run-'));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const dir = join(labDir, n);
+    const pid = Number(readText(join(dir, 'qemu.pid')).trim());
+    // a directory younger than a minute may belong to a VM that is still starting
+    const young = Date.now() - statSync(dir).mtimeMs < 60_000;
+    if ((pid > 0 && isLabQemu(pid, dir)) || (!pid && young)) continue;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -378,7 +397,7 @@ export function sshToLab(vm: LabVm, command: string, opts: { input?: string | Bu
 /** Like {@link sshToLab} but throws a LabError (with stderr) on a non-zero exit; returns stdout. */
 export async function labExec(vm: LabVm, command: string, opts: { input?: string | Buffer; timeoutMs?: number; what?: string } = {}): Promise<string> {
   const r = await sshToLab(vm, command, opts);
-  if (r.code !== 0) throw new LabError(`${opts.what ?? command} failed in the lab VM (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
+  if (r.code !== 0) throw new LabError(`${opts.what ?? command} failed in the lab VM (exit ${r.code}): ${tail(r.stderr || r.stdout) || 'no output'}`);
   return r.stdout;
 }
 
