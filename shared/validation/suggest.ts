@@ -62,15 +62,3 @@ export function suggestGateway(ctx: CheckContext, h: HostInfo, exclude?: HostInf
   }
   return null;
 }
-
-const talkers = new WeakMap<SegmentInfo, IfaceInfo[]>();
-
-/** Interfaces of clients and routers on a segment — the hosts that ARP for a VIP there. */
-export function clientsAndRoutersOn(s: SegmentInfo): IfaceInfo[] {
-  let list = talkers.get(s);
-  if (!list) {
-    list = s.ifaces.filter((f) => f.host.host.role === 'client' || f.host.host.role === 'router');
-    talkers.set(s, list);
-  }
-  return list;
-}

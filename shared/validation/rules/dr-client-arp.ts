@@ -1,7 +1,6 @@
 import type { Finding, Rule } from '../rule.ts';
 import { directorRef } from '../describe.ts';
-import { clientsAndRoutersOn } from '../suggest.ts';
-import { arpSettings, arpSuppressed, eachServerPair, vipCarriers } from '../paths.ts';
+import { arpSettings, arpSuppressed, eachServerPair, vipAskerOn, vipCarriers } from '../paths.ts';
 
 /** A client next to a DR real server that answers ARP for the VIP gets the wrong MAC. */
 export const drClientArp: Rule = {
@@ -27,7 +26,8 @@ export const drClientArp: Rule = {
         done.add(key);
         const f = ctx.ifacesOn(h, s).find((g) => !arpSuppressed(h, g));
         if (!f) continue;
-        const exposed = clientsAndRoutersOn(s).find((g) => g.host !== h && ctx.onLinkIface(g.host, vip) !== undefined);
+        // Only a host whose interface on this segment has the VIP in its subnet ARPs for it here.
+        const exposed = vipAskerOn(s, vip);
         if (!exposed) continue;
         out.push({
           message: `${exposed.host.host.name} is on segment ${s.segment.name} with ${h.host.name} and has the VIP ${r.service.service.vip} on-link, so it ARPs for it there; ${h.host.name} (${arpSettings(h, f)} on ${f.iface.name}) answers, and ${exposed.host.host.name}'s requests go straight to ${h.host.name} instead of ${directorRef(d)}.`,
