@@ -142,6 +142,9 @@ async function loadTopology(file: string, io: CliIO): Promise<Topology | null> {
   return parsed.value.topology;
 }
 
+/** Lets the event loop print pending progress events before a question or message appears. */
+const drain = () => new Promise((r) => setImmediate(r));
+
 const SECRET_WORD: Record<SecretKind, string> = { password: 'password', passphrase: 'key passphrase', sudo: 'sudo password' };
 
 /** Runs a deploy/dry-run/rollback from the command line. `prompter` is the terminal unless a test passes one. */
@@ -180,6 +183,7 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.stateDir ? { remoteEnv: () => ({ LVSD_STATE_DIR: opts.stateDir! }) } : {}),
     confirmHostKey: async (host, fingerprint, keyType) => {
+      await drain();
       if (opts.yes) {
         io.stderr(`Trusting ${host.endpoint} (${host.hostId}) on first use: ${keyType} ${fingerprint} (--yes)\n`);
         return true;
@@ -197,6 +201,7 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
       return /^y(es)?$/i.test(answer.trim());
     },
     askSecret: async (r) => {
+      await drain();
       if (!prompter) {
         io.stderr(`lvsd: ${r.hostId}: a ${SECRET_WORD[r.kind]} is needed (${r.text}) but there is no terminal to ask on; use an SSH agent or a key without passphrase, or run on a terminal.\n`);
         return null;
@@ -207,8 +212,8 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
     ...(engineMode === 'apply' && !opts.yes && prompter
       ? {
           confirmApply: async (_plan: DeployPlan) => {
-            // Let the event loop print the plan (a `plan` event) before the question.
-            await new Promise((r) => setImmediate(r));
+            // The plan (a `plan` event) is printed before the question.
+            await drain();
             const answer = await prompter.question('Apply these changes (yes/no)? ');
             return /^y(es)?$/i.test(answer.trim());
           },
