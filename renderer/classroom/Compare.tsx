@@ -3,13 +3,13 @@
  * design), side by side: what the real server receives, what the client gets back, and how many
  * bytes cross the director — the reason NAT's director carries all the replies.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Topology } from '../../shared/model/types.ts';
+import type { ForwardingMethod, Topology } from '../../shared/model/types.ts';
 import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
 import { confirmDiscard, templateDesign } from '../app/files.ts';
-import { directorBytes, headerSummary, langOf, resolveFlow, traceOf } from './derive.ts';
+import { convertMethod, directorBytes, headerSummary, langOf, resolveFlow, traceOf } from './derive.ts';
 
 interface Column {
   readonly id: string;
@@ -59,11 +59,16 @@ export function CompareView() {
       }),
     [],
   );
+  const [as, setAs] = useState<ForwardingMethod | ''>('');
   const current = useMemo<Column | null>(() => {
-    const r = traceOf(topology, resolveFlow(topology, { client: null, service: null, realServer: null, seed: 1 }));
+    const flow = resolveFlow(topology, { client: null, service: null, realServer: null, seed: 1 });
+    // "What if this service used DR?": every real server of the played service switched over,
+    // nothing else changed — the trace then shows what the design still lacks for that method.
+    const tp = as && flow.service ? convertMethod(topology, flow.service.id, as) : topology;
+    const r = traceOf(tp, resolveFlow(tp, { client: null, service: null, realServer: null, seed: 1 }));
     if (!('trace' in r)) return null;
-    return { id: 'current', lab: null, title: `${t('classroom.compare.current')} · ${topology.name}`, topology, trace: r.trace };
-  }, [topology, t]);
+    return { id: 'current', lab: null, title: `${t('classroom.compare.current')} · ${topology.name}`, topology: tp, trace: r.trace };
+  }, [topology, t, as]);
   const cols = current ? [...labs, current] : labs;
   const stats = cols.map((c) => (c.trace ? directorBytes(c.topology, c.trace) : { director: null, request: 0, reply: 0 }));
   const max = Math.max(1, ...stats.map((s) => Math.max(s.request, s.reply)));
@@ -90,6 +95,17 @@ export function CompareView() {
           return (
             <section key={c.id} className={`cls-compare-col method-${tr?.method ?? 'none'}`} data-testid={`cmp-${c.id}`}>
               <h3>{c.title}</h3>
+              {c.id === 'current' && (
+                <label className="cls-convert">
+                  {t('classroom.compare.convert')}
+                  <select value={as} onChange={(e) => setAs(e.target.value as ForwardingMethod | '')} data-testid="cmp-current-as">
+                    <option value="">{t('classroom.compare.asDesigned')}</option>
+                    <option value="nat">NAT</option>
+                    <option value="dr">DR</option>
+                    <option value="tun">TUN</option>
+                  </select>
+                </label>
+              )}
               {!tr ? (
                 <p className="muted">{t('classroom.noService')}</p>
               ) : (

@@ -3,7 +3,7 @@
  * acting at the current step lit up, the links in use emphasised, and a packet token travelling
  * along the link of a wire step (animated with requestAnimationFrame while playing).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { NodeChange } from '@xyflow/react';
 import { Background, BackgroundVariant, ReactFlow, ViewportPortal, useReactFlow } from '@xyflow/react';
 import type { Topology } from '../../shared/model/types.ts';
@@ -124,13 +124,14 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
 
   const isWire = step?.place.kind === 'link';
   useEffect(() => {
-    if (!playing || !isWire) {
+    if (!playing) {
       setProgress(isWire ? 0.5 : 1);
       return;
     }
     let raf = 0;
     const start = performance.now();
-    const travel = Math.max(150, durationMs * 0.85);
+    // A wire step travels most of its time; a move inside or between hosts is quick.
+    const travel = Math.max(150, durationMs * (isWire ? 0.85 : 0.3));
     const tick = (now: number) => {
       const p = Math.min(1, (now - start) / travel);
       setProgress(p);
@@ -178,8 +179,19 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
   };
 
   const g = useMemo(() => geometry(litNodes), [litNodes]);
-  const path = step && step.packet !== undefined ? tokenPath(g, topology, step) : [];
+  const own = step ? tokenPath(g, topology, step) : [];
+  // While playing, the token glides from where the previous step left it: the end point of the
+  // last shown step, captured once per step change.
+  const lastEnd = useRef<Pt | null>(null);
+  const start = useRef<{ index: number; from: Pt | null }>({ index: -1, from: null });
+  if (step && start.current.index !== step.index) start.current = { index: step.index, from: lastEnd.current };
+  const from = start.current.from;
+  const path = playing && from && own.length > 0 && (own[0]![0] !== from[0] || own[0]![1] !== from[1]) ? [from, ...own] : own;
   const [x, y] = along(path, progress);
+  const end = own.length > 0 ? along(own, 1) : null;
+  useEffect(() => {
+    lastEnd.current = end;
+  });
   const arp = step ? isArp(step) : false;
   const drop = step?.severity === 'error';
   const change = step ? changedSummary(step) : '';

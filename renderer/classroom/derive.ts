@@ -3,7 +3,7 @@
  * (ARP filter), simulated step times, place labels, header rows with their changed marks, the IPVS
  * connection table at the cursor, the director's bytes, and the Markdown/HTML handouts.
  */
-import type { Host, Topology, VirtualService } from '../../shared/model/types.ts';
+import type { ForwardingMethod, Host, Topology, VirtualService } from '../../shared/model/types.ts';
 import type { ConnEntry, HeaderField, Lang, PacketPlace, Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { simulate } from '../../shared/simulator/index.ts';
 import type { AppState } from '../store/index.ts';
@@ -258,6 +258,11 @@ export function netfilterBoxAt(trace: Trace, cursor: number): string {
   if (s.route) return 'ROUTE';
   const prev = trace.steps[cursor - 1];
   return prev && prev.place.kind === 'host' && prev.place.host === s.place.host ? netfilterBox(prev) : '';
+}
+
+/** The topology with every real server of one service forwarding by `method`. */
+export function convertMethod(t: Topology, serviceId: string, method: ForwardingMethod): Topology {
+  return { ...t, services: t.services.map((v) => (v.id === serviceId ? { ...v, realServers: v.realServers.map((r) => ({ ...r, method })) } : v)) };
 }
 
 /** Bytes the director received, by phase (ARP excluded). */

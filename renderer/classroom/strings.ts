@@ -69,6 +69,8 @@ export const classroomEn = {
     open: 'Open this lab in the packet walk',
     current: 'This design',
     ok: 'works',
+    convert: 'Forward as',
+    asDesigned: 'as designed',
   },
   playground: {
     title: 'Scheduler playground',
@@ -171,6 +173,8 @@ export const classroomZh: typeof classroomEn = {
     open: '在数据包之旅中打开此实验',
     current: '当前设计',
     ok: '正常',
+    convert: '转发方式',
+    asDesigned: '按设计',
   },
   playground: {
     title: '调度器演练',

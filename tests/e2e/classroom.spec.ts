@@ -184,6 +184,10 @@ test('compare view: NAT carries the reply through the director, DR and TUN do no
   await expect(page.getByTestId('cmp-nat-atrs')).toContainText('172.16.111.13 → 192.168.111.10');
   await expect(page.getByTestId('cmp-dr-atrs')).toContainText('172.17.253.13 → 172.17.253.100');
   await shot(page, 'classroom-compare');
+  // "What if this NAT design forwarded by DR?": the real servers have no VIP, the walk says so.
+  await page.getByTestId('cmp-current-as').selectOption('dr');
+  await expect(page.getByTestId('cmp-current-method')).toHaveText('DR');
+  await expect(page.getByTestId('cmp-current')).toContainText('✕');
   // Open the TUN lab from here: it becomes the design and the packet walk plays it.
   await page.getByTestId('cmp-tun-open').click();
   await expect(page.getByTestId('doc-title')).toContainText('TUN');

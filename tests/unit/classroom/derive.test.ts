@@ -10,6 +10,7 @@ import type { Topology } from '../../../shared/model/types.ts';
 import type { Trace } from '../../../shared/simulator/index.ts';
 import {
   changedSummary,
+  convertMethod,
   connAt,
   directorBytes,
   effectiveCursor,
@@ -117,6 +118,14 @@ describe('classroom derivations', () => {
     expect(directorBytes(dr, traceFor(dr)).reply).toBe(0);
     expect(directorBytes(tun, traceFor(tun)).reply).toBe(0);
     expect(directorBytes(dr, traceFor(dr)).request).toBeGreaterThan(0);
+  });
+
+  it('converting the NAT lab to DR breaks it: the real servers lack the VIP', () => {
+    const t = convertMethod(lab('nat'), 'web', 'dr');
+    expect(t.services[0]!.realServers.every((r) => r.method === 'dr')).toBe(true);
+    const tr = traceFor(t);
+    expect(tr.method).toBe('dr');
+    expect(tr.outcome.status).toBe('broken');
   });
 
   it('step times grow only on the wire and never go back', () => {
