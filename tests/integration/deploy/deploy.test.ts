@@ -10,7 +10,7 @@
  * Skipped when not root, without sshd, or without `ip netns`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHost } from '../../../shared/generators/index.ts';
@@ -221,6 +221,38 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     for (const h of result.plan!.hosts) expect(h.changes, h.hostId).toEqual([]);
     expect(events.some((e) => e.type === 'host' && e.phase === 'applying')).toBe(false);
     expect(events.filter((e) => e.type === 'host' && e.phase === 'unchanged')).toHaveLength(4);
+  });
+
+  it('uses sudo -n when sudo needs no password, and never asks for one', async () => {
+    writeFileSync(SUDOERS, `${USER} ALL=(root) NOPASSWD: ALL\n`, { mode: 0o440 });
+    try {
+      const rec: Recorder = { confirms: [], asked: [] };
+      const secrets = new MemorySecretStore();
+      await secrets.set(`password:${USER}@${rs2.ip}:22`, PASSWORD);
+      const { result } = await deploy('dry-run', design(), deps({ knownHosts: sharedDeps.knownHosts, secrets }, rec), { hosts: ['rs2'] });
+      expect(result.plan!.hosts.find((h) => h.hostId === 'rs2')?.status, JSON.stringify(result.hosts)).toBe('ready');
+      expect(result.plan!.hosts.find((h) => h.hostId === 'rs2')!.notes).toContain('commands run as sudo -n');
+      expect(rec.asked).toEqual([]);
+    } finally {
+      writeFileSync(SUDOERS, `${USER} ALL=(root) ALL\nDefaults:${USER} !lecture\n`, { mode: 0o440 });
+    }
+  });
+
+  it('a wrong sudo password (key login) fails the host with the reason and is forgotten', async () => {
+    // sshd reads authorized_keys as the user: let the test user reach rs2's copy.
+    chmodSync(lab.work, 0o711);
+    chmodSync(rs2.dir, 0o711);
+    chmodSync(join(rs2.dir, 'authorized_keys'), 0o644);
+    const t = design();
+    const keyLogin: Topology = { ...t, hosts: t.hosts.map((h) => (h.id === 'rs2' ? { ...h, ssh: { host: rs2.ip, port: 22, user: USER, auth: 'key' as const, keyPath: lab.clientKey } } : h)) };
+    const rec: Recorder = { confirms: [], asked: [] };
+    const secrets = new MemorySecretStore();
+    const { result, log } = await deploy('dry-run', keyLogin, deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async (r) => (rec.asked.push(`${r.kind} ${r.hostId}`), 'wrong-sudo-pw') }, rec), { hosts: ['rs2'] });
+    expect(rec.asked, JSON.stringify(result.hosts)).toEqual(['sudo rs2']);
+    expect(result.outcome).toBe('failed');
+    expect(messageOf(result, 'rs2')).toMatch(/sudo refused/);
+    expect(await secrets.get(`sudo:${USER}@${rs2.ip}:22`)).toBeUndefined();
+    expect(log).not.toContain('wrong-sudo-pw');
   });
 
   it('a command failing half-way rolls the host back to its snapshot', async () => {
