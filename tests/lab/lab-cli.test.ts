@@ -3,7 +3,7 @@
  * the endpoints land in the design file, and `down` leaves no qemu behind.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,14 @@ describe.skipIf(reason !== null)('lvsd lab up / down', () => {
     expect(b.err()).toMatch(/cannot read/);
     const c = capture();
     expect(await main(['lab', 'sideways'], c)).toBe(2);
+    // A hostile host id: refused before booting (by the file format; the lab checks again), file untouched.
+    const hostile = join(dir, 'hostile.lvs.json');
+    const text = readFileSync(file, 'utf8').replace('"id": "rs2"', '"id": ".."').replace('"host": "rs2"', '"host": ".."');
+    writeFileSync(hostile, text);
+    const d = capture();
+    expect(await main(['lab', 'up', hostile], d)).not.toBe(0);
+    expect(d.err()).toMatch(/hosts\[3\]\.id|cannot name a lab namespace/);
+    expect(readFileSync(hostile, 'utf8')).toBe(text);
     expect(runningPersistentLab()).toBeNull();
   });
 

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { DesignFile, HostId, Topology } from '../../../shared/model/types.ts';
 import type { LabVm, LabOptions } from './vm.ts';
 import { addPortForward, bootLab, defaultLabDir, labExec, removePortForward, runningPersistentLab, shutdownLab, sshToLab } from './vm.ts';
-import { createHosts, destroyHosts, labHostDir } from './hosts.ts';
+import { createHosts, destroyHosts, hostsScript, labHostDir } from './hosts.ts';
 
 /** Guest ports of the per-host SSH relays start here (host i listens on 10000+i). */
 export const RELAY_BASE_PORT = 10000;
@@ -53,6 +53,8 @@ export function labStatus(labDir = defaultLabDir()): { vm: LabVm; state: LabUpSt
  */
 export async function labUp(t: Topology, opts: LabOptions = {}): Promise<{ vm: LabVm; endpoints: LabEndpoint[]; reused: boolean }> {
   const labDir = opts.labDir ?? defaultLabDir();
+  // a design the lab cannot build is refused before anything boots
+  hostsScript(t);
   const running = runningPersistentLab(labDir);
   const vm = running ?? (await bootLab({ ...opts, labDir, persistent: true }));
   const old = running ? readState(running) : null;
