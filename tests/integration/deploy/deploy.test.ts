@@ -9,7 +9,7 @@
  *
  * Skipped when not root, without sshd, or without `ip netns`.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -322,6 +322,38 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const again = await deploy('rollback', design(), sharedDeps, { hosts: ['rs1'] });
     expect(again.result.outcome).toBe('no-changes');
     expect(messageOf(again.result, 'rs1')).toContain('nothing to roll back');
+  });
+
+  it('authenticates through an SSH agent', async () => {
+    const sock = join(lab.work, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(spawnSync('ssh-add', ['-q', lab.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+      const t = design();
+      const viaAgent: Topology = { ...t, hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, ssh: { host: rs1.ip, port: 22, user: 'root', auth: 'agent' as const } } : h)) };
+      const { result } = await deploy('dry-run', viaAgent, deps({ knownHosts: sharedDeps.knownHosts, agentSocket: sock }), { hosts: ['rs1'] });
+      expect(result.plan?.hosts.find((h) => h.hostId === 'rs1')?.status, JSON.stringify(result.hosts)).toBe('ready');
+    } finally {
+      agent.kill();
+    }
+  });
+
+  it('uses a key with a passphrase (asked, then kept in the store); a wrong passphrase is refused', async () => {
+    const key = join(lab.work, 'pp_key');
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'pp-Secret-1', '-f', key]);
+    writeFileSync(join(rs1.dir, 'authorized_keys'), `${readFileSync(join(rs1.dir, 'authorized_keys'), 'utf8')}${readFileSync(`${key}.pub`, 'utf8')}`);
+    const t = design();
+    const withKey: Topology = { ...t, hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, ssh: { host: rs1.ip, port: 22, user: 'root', auth: 'key' as const, keyPath: key } } : h)) };
+    const rec: Recorder = { confirms: [], asked: [] };
+    const secrets = new MemorySecretStore();
+    const ok = await deploy('dry-run', withKey, deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async (r) => (rec.asked.push(r.kind), 'pp-Secret-1') }, rec), { hosts: ['rs1'] });
+    expect(ok.result.plan?.hosts.find((h) => h.hostId === 'rs1')?.status, JSON.stringify(ok.result.hosts)).toBe('ready');
+    expect(rec.asked).toEqual(['passphrase']);
+    expect(await secrets.get(`passphrase:${key}`)).toBe('pp-Secret-1');
+    expect(ok.log).not.toContain('pp-Secret-1');
+    const bad = await deploy('dry-run', withKey, deps({ knownHosts: sharedDeps.knownHosts, askSecret: async () => 'nope' }), { hosts: ['rs1'] });
+    expect(messageOf(bad.result, 'rs1')).toContain('wrong passphrase');
   });
 
   it('a wrong password fails that host with a reason and forgets the password', async () => {
