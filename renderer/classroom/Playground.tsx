@@ -18,6 +18,8 @@ interface Live {
   /** Simulated seconds since the start. */
   now: number;
   sent: number;
+  /** Simulated time of the next arrival (the rate may change during the run). */
+  nextAt: number;
   refused: number;
   /** Connections to end: time, destination, template key. Sorted by time. */
   ending: { at: number; dest: DestView; key: number }[];
@@ -31,7 +33,7 @@ const CLIENTS = 50;
 const clientAddr = (i: number) => (parseIPv4(`10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`) ?? 0) >>> 0;
 
 function newLive(svc: VirtualService): Live {
-  return { sched: IpvsScheduler.forService(svc, { seed: 1 }), now: 0, sent: 0, refused: 0, ending: [], assigned: new Map(), samples: [{ t: 0, active: svc.realServers.map(() => 0) }], events: [], recent: [] };
+  return { sched: IpvsScheduler.forService(svc, { seed: 1 }), now: 0, sent: 0, nextAt: 0, refused: 0, ending: [], assigned: new Map(), samples: [{ t: 0, active: svc.realServers.map(() => 0) }], events: [], recent: [] };
 }
 
 /** Records the active counters at `t` when the last sample is older than a tenth of a second. */
@@ -134,7 +136,7 @@ export function Playground() {
     const vip = (parseIPv4(svc.vip) ?? 0) >>> 0;
     const interval = 1 / Math.max(0.01, rate);
     while (true) {
-      const nextSend = L.sent < count ? L.sent * interval : Infinity;
+      const nextSend = L.sent < count ? Math.max(L.nextAt, L.now) : Infinity;
       const nextEnd = L.ending[0]?.at ?? Infinity;
       const next = Math.min(nextSend, nextEnd);
       if (next > until || next === Infinity) break;
@@ -146,6 +148,7 @@ export function Playground() {
         L.sched.release(e.dest, true, e.key);
       } else {
         const n = L.sent++;
+        L.nextAt = next + interval;
         const d = L.sched.connect(clientAddr(n % CLIENTS), 40000 + (n % 20000), vip, svc.port);
         if (!d) L.refused++;
         else {
@@ -190,8 +193,8 @@ export function Playground() {
   if (!L) return <p className="muted cls-pad">{t('classroom.playground.noRealServers')}</p>;
 
   const sendAll = () => {
-    const interval = 1 / Math.max(0.01, rate);
-    advance(Math.max(L.now, (count - 1) * interval));
+    // Arrival by arrival: each call reaches the next arrival time exactly (no float drift).
+    while (L.sent < count) advance(Math.max(L.now, L.nextAt));
     rerender();
   };
   const reset = () => {
