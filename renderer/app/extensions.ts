@@ -7,7 +7,9 @@
  *   (built-in: inspector 10, services 20, config 30);
  * - `registerMode({ id, titleKey, order, main?, rightTabs? })` — an entry of the mode switch in the
  *   toolbar; `main` replaces the canvas area, `rightTabs` limits the tabs shown in that mode;
- * - `registerTranslations(lang, resources)` — its UI strings (`en` and `zh-CN`).
+ * - `registerTranslations(lang, resources)` — its UI strings (`en` and `zh-CN`);
+ * - `registerNodeDecoration({ id, component })` — a mark in the header of every host card
+ *   (`component` gets the `hostId` and reads the store itself).
  * Components read and edit the design through `useApp` (renderer/store) and pure commands.
  */
 import type { ComponentType } from 'react';
@@ -32,9 +34,15 @@ export interface AppMode {
   readonly rightTabs?: readonly string[];
 }
 
+export interface NodeDecoration {
+  readonly id: string;
+  readonly component: ComponentType<{ hostId: string }>;
+}
+
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let tabs: readonly RightPanelTab[] = [];
+let decorations: readonly NodeDecoration[] = [];
 let modes: readonly AppMode[] = [{ id: 'design', titleKey: 'mode.design', order: 0 }];
 
 const emit = () => {
@@ -57,6 +65,12 @@ export function registerMode(mode: AppMode): void {
   emit();
 }
 
+/** Adds (or replaces, by id) a decoration of host cards on the canvas. */
+export function registerNodeDecoration(decoration: NodeDecoration): void {
+  decorations = [...decorations.filter((x) => x.id !== decoration.id), decoration];
+  emit();
+}
+
 /** Adds UI strings for a language (`en` or `zh-CN`), merged into the default namespace. */
 export function registerTranslations(lang: 'en' | 'zh-CN', resources: Record<string, unknown>): void {
   i18n.addResourceBundle(lang, 'translation', resources, true, true);
@@ -64,3 +78,4 @@ export function registerTranslations(lang: 'en' | 'zh-CN', resources: Record<str
 
 export const useRightPanelTabs = (): readonly RightPanelTab[] => useSyncExternalStore(subscribe, () => tabs);
 export const useModes = (): readonly AppMode[] => useSyncExternalStore(subscribe, () => modes);
+export const useNodeDecorations = (): readonly NodeDecoration[] => useSyncExternalStore(subscribe, () => decorations);

@@ -8,6 +8,7 @@ import { BaseEdge, Handle, Position } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import type { HostNode as HostNodeT, LinkEdge as LinkEdgeT, SegmentNode as SegmentNodeT } from '../store/selectors.ts';
 import { RoleIcon } from './icons.tsx';
+import { useNodeDecorations } from '../app/extensions.ts';
 
 function sevClass(severity: 'error' | 'warning' | null): string {
   return severity === 'error' ? ' has-error' : severity === 'warning' ? ' has-warning' : '';
@@ -16,6 +17,7 @@ function sevClass(severity: 'error' | 'warning' | null): string {
 function HostNodeView({ data, selected }: NodeProps<HostNodeT>) {
   const { t } = useTranslation();
   const { host, vips, colors, severity, highlighted } = data;
+  const decorations = useNodeDecorations();
   const colorOf = new Map(colors.split(';').filter(Boolean).map((p) => p.split('=') as [string, string]));
   const lines: { key: string; name: string; addr: string; color: string | undefined }[] = [];
   for (const f of host.interfaces) {
@@ -45,6 +47,9 @@ function HostNodeView({ data, selected }: NodeProps<HostNodeT>) {
             {severity === 'error' ? '!' : '▲'}
           </span>
         )}
+        {decorations.map(({ id, component: Decoration }) => (
+          <Decoration key={id} hostId={host.id} />
+        ))}
       </div>
       <div className="host-body">
         {shown.map((l) => (

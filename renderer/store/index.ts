@@ -14,8 +14,10 @@ import type { UiSlice } from './ui.ts';
 import { createUiSlice } from './ui.ts';
 import type { SimulationSlice } from '../classroom/simulationSlice.ts';
 import { createSimulationSlice } from '../classroom/simulationSlice.ts';
+import type { DeploySlice } from '../deploy/deploySlice.ts';
+import { createDeploySlice } from '../deploy/deploySlice.ts';
 
-export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice;
+export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice & DeploySlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createDocumentSlice(...a),
@@ -23,6 +25,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createSelectionSlice(...a),
   ...createUiSlice(...a),
   ...createSimulationSlice(...a),
+  ...createDeploySlice(...a),
 }));
 
 /** True when the design changed since it was last saved. */

@@ -1,0 +1,17 @@
+/**
+ * Registers the Deploy panel: the right-panel tab, the badges on host cards, and the strings in
+ * English and Simplified Chinese.
+ */
+import '../styles/deploy.css';
+import { registerNodeDecoration, registerRightPanelTab, registerTranslations } from '../app/extensions.ts';
+import { DeployPanel } from './DeployPanel.tsx';
+import { DeployNodeBadge } from './NodeBadge.tsx';
+import { deployEn, deployZh } from './strings.ts';
+
+// Same as the classroom plugin: the eager glob evaluates this before extensions.ts's own state.
+queueMicrotask(() => {
+  registerTranslations('en', { deploy: deployEn });
+  registerTranslations('zh-CN', { deploy: deployZh });
+  registerRightPanelTab({ id: 'deploy', titleKey: 'deploy.tab', order: 45, component: DeployPanel });
+  registerNodeDecoration({ id: 'deploy', component: DeployNodeBadge });
+});
