@@ -364,7 +364,10 @@ class Run implements DeployRun {
     const timeoutMs = this.#deps.commandTimeoutMs ?? 120_000;
     const signal = this.#abort.signal;
     const probe = await session.exec('sh -s', { stdin: probeScript(ctx.env), timeoutMs: 60_000, signal });
-    if (probe.code === 0 && !probe.stdout.includes('@@ notroot')) {
+    if (probe.code !== 0 && !probe.stdout.includes('@@ notroot')) {
+      throw new StepError(`the first command on the host failed (${probe.code === null ? `signal ${probe.signal ?? '?'}` : `exit ${probe.code}`}); is sh available to ${ctx.ssh.user}?`, tail(probe.stderr));
+    }
+    if (!probe.stdout.includes('@@ notroot')) {
       ctx.probeOut = probe.stdout;
       return { label: 'root', exec: (script, o = {}) => session.exec('sh -s', { stdin: script, timeoutMs, signal, ...o }) };
     }
