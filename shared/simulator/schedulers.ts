@@ -274,9 +274,13 @@ export class IpvsScheduler {
     this.mhSize = MH_PRIMES[index - 8]!;
     this.mhBits = Math.floor(index / 2);
     this.heapKind = options.scan ? 0 : name === 'wlc' || name === 'lblc' || name === 'lblcr' ? 1 : name === 'sed' ? 2 : 0;
-    for (const rs of realServers) this.insertHead(new Dest(rs));
-    this.reindex();
+    // Built the way a director gets it from `ipvsadm -A` + one `-a` per server (and from
+    // `ipvsadm -R` of generated rules): an empty service, then one add per real server in rule
+    // order. wrr's current weight survives each add (clamped, not reset), so a 4,3,2 service starts
+    // in another phase than one "born" with all its servers; the real kernel confirms this order
+    // (tests/lab/real-kernel.test.ts).
     this.initService();
+    for (const rs of realServers) this.addRealServer(rs);
   }
 
   /** A scheduler for a designed service (its scheduler, flags, persistence and real servers). */
@@ -1189,7 +1193,7 @@ export interface SequenceOptions extends SchedulerOptions {
 /**
  * The real servers (RIPs) the kernel would pick for `n` new connections to `service`, in order —
  * the easiest thing to compare with a real director (`ipvsadm -Lnc` after `n` requests).
- * @example scheduleSequence(wrrService432, 9) // ['…A', '…A', '…B', '…A', '…B', '…C', '…A', '…B', '…C']
+ * @example scheduleSequence(wrrService432, 9) // designed A4,B3,C2 → RIPs of C B A A B A C B A
  */
 export function scheduleSequence(service: VirtualService, n: number, options: SequenceOptions = {}): (string | null)[] {
   const s = new IpvsScheduler(service.scheduler, service.realServers, {
