@@ -6,7 +6,7 @@ import type { CliCommand, CliIO } from './io.ts';
 import { EXIT, processIO } from './io.ts';
 
 const COMMANDS: Record<string, { summary: string }> = {
-  validate: { summary: 'check a design: lvsd validate FILE [--json]' },
+  validate: { summary: 'check a design: lvsd validate FILE [--json] | lvsd validate --rules [--json]' },
   render: { summary: 'generate configuration: lvsd render FILE [--host ID | --all] [--target ipvsadm|script|keepalived] [--out DIR]' },
   import: { summary: 'import existing config: lvsd import ipvsadm|ipvsadm-list|commands|keepalived FILE' },
   simulate: { summary: 'trace a packet: lvsd simulate FILE --service VIP:PORT [--client ID] [--json]' },
