@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { NodeChange } from '@xyflow/react';
-import { Background, BackgroundVariant, ReactFlow, ViewportPortal, useReactFlow } from '@xyflow/react';
+import { Background, BackgroundVariant, Controls, ReactFlow, ViewportPortal, useReactFlow } from '@xyflow/react';
 import type { Topology } from '../../shared/model/types.ts';
 import type { TraceStep } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
@@ -222,6 +222,7 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
         proOptions={PRO}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9ced6" />
+        <Controls showInteractive={false} />
         {step && path.length > 0 && (
           <ViewportPortal>
             <div className={tokenClass} style={{ transform: `translate(${x}px, ${y}px)` }} data-testid="packet-token" data-step={step.index}>

@@ -84,7 +84,7 @@ export function ExportMenu({ trace, visible }: { trace: Trace; visible: readonly
         setBusy(t('classroom.controls.exporting', { n: k + 1, total: visible.length }));
         useApp.getState().setSimCursor(i);
         await frame();
-        const url = await toPng(el, { backgroundColor: '#ffffff', pixelRatio: 1, filter: (n: HTMLElement) => !(n.classList?.contains('react-flow__handle') ?? false) });
+        const url = await toPng(el, { backgroundColor: '#ffffff', pixelRatio: 1, filter: (n: HTMLElement) => !(n.classList?.contains('react-flow__handle') || n.classList?.contains('react-flow__controls')) });
         entries.push({ name: `${base}/step-${String(i).padStart(3, '0')}.png`, data: dataUrlBytes(url) });
       }
       const md = handoutMarkdown(s.design.topology, trace, visible, langOf(i18n.language), text);
