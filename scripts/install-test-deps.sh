@@ -17,6 +17,8 @@ command -v busybox >/dev/null || need+=(busybox)
 command -v shellcheck >/dev/null || need+=(shellcheck)
 command -v keepalived >/dev/null || [ -x /usr/sbin/keepalived ] || need+=(keepalived)
 command -v ipvsadm >/dev/null || [ -x /usr/sbin/ipvsadm ] || need+=(ipvsadm)
+# Deploy tests log in as a non-root user that needs sudo (with and without a password).
+command -v sudo >/dev/null || need+=(sudo)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "missing packages: ${need[*]} (run this script as root)" >&2; exit 1; fi
   echo "installing: ${need[*]}"
