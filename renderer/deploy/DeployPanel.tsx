@@ -20,7 +20,8 @@ function HostRow({ host }: { host: Host }) {
   const [showChanged, setShowChanged] = useState(false);
   const excluded = useApp((s) => s.deploy.excluded.includes(host.id));
   const progress = useApp((s) => s.deploy.hosts[host.id]);
-  const outcome = useApp((s) => s.deploy.result?.hosts.find((h) => h.hostId === host.id));
+  // A dry run's outcome per host is "not started" by design: its phases say more.
+  const outcome = useApp((s) => (s.deploy.result?.mode === 'dry-run' ? undefined : s.deploy.result?.hosts.find((h) => h.hostId === host.id)));
   const key = useApp((s) => s.deploy.hostKeys[host.id]);
   const running = useApp((s) => s.deploy.running !== null);
   const setExcluded = useApp((s) => s.deploySetExcluded);
@@ -30,7 +31,10 @@ function HostRow({ host }: { host: Host }) {
     if (changed) setShowChanged(true);
   }, [changed, key?.fingerprint]);
   const statusText = outcome && !running ? t(`deploy.status.${outcome.status}`) : progress ? t(`deploy.phase.${progress.phase}`) : '';
-  const message = (!running && outcome?.message) || progress?.message;
+  const endpoint = host.ssh ? `${host.ssh.user}@${host.ssh.host}:${host.ssh.port}` : '';
+  const raw = (!running && outcome?.message) || progress?.message;
+  // "connecting" carries the endpoint the row already shows.
+  const message = raw && raw !== endpoint ? raw : undefined;
   return (
     <li className={`deploy-host tone-${tone ?? 'none'}`} data-testid={`deploy-host-${host.id}`}>
       <div className="deploy-host-head">
@@ -41,7 +45,7 @@ function HostRow({ host }: { host: Host }) {
         )}
         <span className="deploy-host-name">{host.name}</span>
         <span className="muted deploy-host-role">{t(`role.${host.role}`)}</span>
-        <span className="mono deploy-endpoint">{host.ssh ? `${host.ssh.user}@${host.ssh.host}:${host.ssh.port}` : t('deploy.noSsh')}</span>
+        <span className="mono deploy-endpoint">{endpoint || t('deploy.noSsh')}</span>
         <span className={`deploy-chip tone-${tone ?? 'none'}`} data-testid={`deploy-status-${host.id}`} data-phase={progress?.phase ?? ''} data-status={(!running && outcome?.status) || ''}>
           {statusText}
         </span>
@@ -132,7 +136,7 @@ function PlanView({ plan }: { plan: DeployPlan }) {
   const name = (id: string) => plan.hosts.find((h) => h.hostId === id)?.hostName ?? id;
   const shown = plan.hosts.filter((h) => h.status !== 'skipped');
   return (
-    <div className="deploy-plan" data-testid="deploy-plan">
+    <div className="deploy-plan" data-testid="plan-view">
       <h3 className="panel-title">{t('deploy.planTitle')}</h3>
       {plan.noChanges && (
         <p className="deploy-ok" data-testid="plan-no-changes">
@@ -215,7 +219,7 @@ export function DeployPanel() {
   const names = chosen.map((id) => hosts.find((h) => h.id === id)?.name ?? id);
   const busy = d.running !== null;
   const errorText = d.error ? (d.error === 'no-hosts' ? t('deploy.errors.no-hosts') : d.error) : null;
-  const outcome = !busy && d.result ? (d.result.mode === 'rollback' && d.result.outcome === 'success' ? t('deploy.rollbackDone') : t(`deploy.outcome.${d.result.outcome}`)) : null;
+  const outcome = !busy && d.result && d.result.mode !== 'dry-run' ? (d.result.mode === 'rollback' && d.result.outcome === 'success' ? t('deploy.rollbackDone') : t(`deploy.outcome.${d.result.outcome}`)) : null;
   return (
     <div className="deploy-panel" data-testid="deploy-panel">
       {available === false && <p className="deploy-message is-error">{t('deploy.unavailable')}</p>}

@@ -11,7 +11,7 @@ const BUSY = new Set(['connecting', 'planning', 'uploading', 'applying', 'verify
 /** Tone of a host after (or during) the current run; null when the run says nothing about it. */
 export function hostTone(s: AppState, hostId: string): Tone | null {
   const d = s.deploy;
-  const outcome = d.running ? undefined : d.result?.hosts.find((h) => h.hostId === hostId);
+  const outcome = d.running || d.result?.mode === 'dry-run' ? undefined : d.result?.hosts.find((h) => h.hostId === hostId);
   if (outcome) {
     switch (outcome.status) {
       case 'verified':
