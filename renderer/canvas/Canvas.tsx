@@ -17,7 +17,6 @@ import { edgeTypes, nodeTypes } from './nodes.tsx';
 import { PALETTE_MIME, draggedPaletteItem } from './Palette.tsx';
 import { placeItem, runAutoLayout } from '../app/actions.ts';
 
-const FIT_OPTIONS = { padding: 0.15, maxZoom: 1.2 };
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
 /** Above this many nodes only the visible ones are rendered (culling costs more than it saves below). */
@@ -137,8 +136,8 @@ export function Canvas() {
         deleteKeyCode={null}
         multiSelectionKeyCode={MULTI_KEYS}
         selectionKeyCode="Shift"
-        fitView
-        fitViewOptions={FIT_OPTIONS}
+        // No fitView prop: it would re-frame the view when the first dropped node is measured,
+        // moving the canvas under the user's next drop. Loads ask for a fit via focusOn.
         minZoom={0.05}
         maxZoom={2.5}
         proOptions={PRO_OPTIONS}

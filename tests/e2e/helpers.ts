@@ -30,7 +30,8 @@ export async function openApp(page: Page, opts: { keepRecovery?: boolean; langua
 
 /** Waits until the app has decided about the recovery offer. */
 export async function waitReady(page: Page): Promise<void> {
-  await expect(page.locator('html[data-lvs-ready="true"]')).toHaveCount(1);
+  // The backend answers the recovery question first; generous under a loaded machine.
+  await expect(page.locator('html[data-lvs-ready="true"]')).toHaveCount(1, { timeout: 30_000 });
 }
 
 /** Starts a new design from a template through the New dialog. */

@@ -18,7 +18,7 @@ process.env.LVS_E2E_DATA ??= mkdtempSync(join(tmpdir(), 'lvs-e2e-'));
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
-  outputDir: '../../test-results/e2e',
+  outputDir: `../../test-results/e2e-${E2E_PORT}`,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

@@ -1,5 +1,6 @@
 /** Templates, services panel, config view, language switch — with the screenshots for the docs. */
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { loadTemplate, openApp, shot } from './helpers.ts';
 
 test('the NAT lab template loads and the config view shows the director ipvsadm rules', async ({ page }) => {
@@ -92,4 +93,21 @@ test('importing ipvsadm rules builds a design; text without a service is refused
   await page.getByTestId('tab-services').click();
   await expect(page.locator('.service-item').first()).toContainText('10.0.0.1:80');
   await expect(page.locator('.service-item').first()).toContainText('rr · 2 real servers');
+});
+
+test('exports the diagram as PNG and SVG downloads', async ({ page }) => {
+  await openApp(page);
+  await loadTemplate(page, 'tun');
+  for (const kind of ['png', 'svg'] as const) {
+    await page.getByTestId('tb-export').click();
+    const download = page.waitForEvent('download');
+    await page.getByTestId(`export-${kind}`).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(new RegExp(`\\.${kind}$`));
+    const path = await file.path();
+    const bytes = readFileSync(path);
+    expect(bytes.length).toBeGreaterThan(2000);
+    if (kind === 'png') expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    else expect(bytes.toString('utf8')).toContain('<svg');
+  }
 });
