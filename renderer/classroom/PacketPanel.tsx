@@ -151,9 +151,21 @@ function ConnTable({ trace, cursor }: { trace: Trace; cursor: number }) {
 export function PacketPanel() {
   const { t } = useTranslation();
   const { trace, cursor, step } = useCurrentStep();
-  if (!trace || !step) return <p className="muted cls-pad">{t('classroom.noService')}</p>;
+  const inClassroom = useApp((s) => s.mode === 'classroom');
+  const open = !inClassroom && (
+    <button type="button" className="primary" onClick={() => useApp.getState().setMode('classroom')} data-testid="cls-open-classroom">
+      {t('classroom.packet.openClassroom')}
+    </button>
+  );
+  if (!trace || !step)
+    return (
+      <div className="cls-packet">
+        <p className="muted">{t('classroom.noService')}</p>
+      </div>
+    );
   return (
     <div className="cls-packet" data-testid="cls-packet">
+      {open}
       <h3>
         #{cursor} {step.articleStep && <span className="art-letter">({step.articleStep})</span>} {step.kind}
         {step.hook ? ` · ${step.hook}` : ''}

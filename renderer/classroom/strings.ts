@@ -53,6 +53,7 @@ export const classroomEn = {
     fresh: 'new',
     cols: { pro: 'pro', expire: 'expire', state: 'state', source: 'source', virtual: 'virtual', dest: 'destination' },
     route: 'Route: {{route}}',
+    openClassroom: 'Play this packet walk in the classroom',
   },
   compare: {
     title: 'The same request in LVS-NAT, LVS-DR and LVS-TUN (the seed labs)',
@@ -157,6 +158,7 @@ export const classroomZh: typeof classroomEn = {
     fresh: '新建',
     cols: { pro: '协议', expire: '过期', state: '状态', source: '源', virtual: '虚拟服务', dest: '目的' },
     route: '路由：{{route}}',
+    openClassroom: '在课堂模式中播放此数据包之旅',
   },
   compare: {
     title: '同一个请求在 LVS-NAT、LVS-DR 和 LVS-TUN 中（原文实验）',

@@ -136,7 +136,9 @@ test('a NAT real server without the director as gateway: the reply stops with th
   await clickNode(page, 'rs1');
   await page.getByTestId('host-gateway').fill('192.168.111.200');
   await page.getByTestId('host-gateway').press('Enter');
-  await page.getByTestId('mode-classroom').click();
+  // The Packet tab in the designer leads back into the classroom.
+  await page.getByTestId('tab-packet').click();
+  await page.getByTestId('cls-open-classroom').click();
   await expect(page.getByTestId('cls-outcome')).toContainText('Works');
 });
 
