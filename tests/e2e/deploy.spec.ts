@@ -8,6 +8,7 @@
  * Skipped (with the reason) when not root, without sshd or without `ip netns`.
  */
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Topology } from '../../shared/model/types.ts';
 import { UiDeployLab, inNs, netnsUnavailable, run } from './deploy-hosts.ts';
@@ -176,6 +177,13 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     await expect(page.getByTestId('plan-host-rs2')).toContainText(/auth|password/i);
     expect(await page.content()).not.toContain(wrong);
     await shot(page, 'deploy-wrong-password');
+    // Save log: the run's log is downloaded, with the failure and without the password.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('deploy-save-log').click()]);
+    expect(download.suggestedFilename()).toMatch(/^deploy-.*\.log$/);
+    const log = readFileSync(await download.path(), 'utf8');
+    expect(log).toContain('rs2');
+    expect(log).toMatch(/authentication failed/);
+    expect(log).not.toContain(wrong);
 
     // Rollback of rs1 and the director: the VIP leaves lo, and a plan shows the changes again.
     await page.getByTestId('deploy-include-rs2').uncheck();
@@ -206,5 +214,11 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     await expect(page.getByTestId('deploy-running')).toBeHidden({ timeout: 60_000 });
     await expect(page.getByTestId('deploy-status-rs1')).toHaveAttribute('data-phase', 'failed');
     await expect(page.getByTestId('deploy-key-changed-rs1')).toBeVisible();
+
+    // The same panel in Simplified Chinese.
+    await page.getByTestId('language-select').selectOption('zh-CN');
+    await expect(page.getByTestId('deploy-plan')).toHaveText('演练 / 计划');
+    await expect(page.getByTestId('deploy-status-rs1')).toHaveText('失败');
+    await shot(page, 'deploy-zh');
   });
 });
