@@ -8,11 +8,7 @@ import { ClassroomMain } from './ClassroomMain.tsx';
 import { PacketPanel } from './PacketPanel.tsx';
 import { classroomEn, classroomZh } from './strings.ts';
 
-// loadPlugins' eager glob makes this module a static import of extensions.ts, evaluated before that
-// module's own state exists (a cycle): register once the module graph has finished evaluating.
-queueMicrotask(() => {
-  registerTranslations('en', { classroom: classroomEn });
-  registerTranslations('zh-CN', { classroom: classroomZh });
-  registerRightPanelTab({ id: 'packet', titleKey: 'classroom.tabPacket', order: 40, component: PacketPanel });
-  registerMode({ id: 'classroom', titleKey: 'classroom.mode', order: 50, main: ClassroomMain, rightTabs: ['packet', 'inspector', 'services'] });
-});
+registerTranslations('en', { classroom: classroomEn });
+registerTranslations('zh-CN', { classroom: classroomZh });
+registerRightPanelTab({ id: 'packet', titleKey: 'classroom.tabPacket', order: 40, component: PacketPanel });
+registerMode({ id: 'classroom', titleKey: 'classroom.mode', order: 50, main: ClassroomMain, rightTabs: ['packet', 'inspector', 'services'] });
