@@ -219,7 +219,17 @@ export function DeployPanel() {
   const names = chosen.map((id) => hosts.find((h) => h.id === id)?.name ?? id);
   const busy = d.running !== null;
   const errorText = d.error ? (d.error === 'no-hosts' ? t('deploy.errors.no-hosts') : d.error) : null;
-  const outcome = !busy && d.result && d.result.mode !== 'dry-run' ? (d.result.mode === 'rollback' && d.result.outcome === 'success' ? t('deploy.rollbackDone') : t(`deploy.outcome.${d.result.outcome}`)) : null;
+  // A dry run's plan speaks for itself; only its cancellation is worth a line.
+  const outcome =
+    busy || !d.result
+      ? null
+      : d.result.mode === 'dry-run'
+        ? d.result.outcome === 'cancelled'
+          ? t('deploy.cancelledPlan')
+          : null
+        : d.result.mode === 'rollback' && d.result.outcome === 'success'
+          ? t('deploy.rollbackDone')
+          : t(`deploy.outcome.${d.result.outcome}`);
   return (
     <div className="deploy-panel" data-testid="deploy-panel">
       {available === false && <p className="deploy-message is-error">{t('deploy.unavailable')}</p>}

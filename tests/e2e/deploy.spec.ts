@@ -9,6 +9,8 @@
  */
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Topology } from '../../shared/model/types.ts';
 import { UiDeployLab, inNs, netnsUnavailable, run } from './deploy-hosts.ts';
@@ -184,6 +186,28 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     expect(log).toContain('rs2');
     expect(log).toMatch(/authentication failed/);
     expect(log).not.toContain(wrong);
+
+    // A host that accepts TCP but never speaks SSH: the plan hangs in "connecting" until Cancel.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, lab.rootIp, done));
+    try {
+      await page.getByTestId('deploy-edit-rs2').click();
+      await page.getByTestId('ssh-host-rs2').fill(lab.rootIp);
+      await page.getByTestId('ssh-host-rs2').press('Enter');
+      await page.getByTestId('ssh-port-rs2').fill(String((silent.address() as AddressInfo).port));
+      await page.getByTestId('ssh-port-rs2').press('Enter');
+      await page.getByTestId('ssh-auth-rs2').selectOption('key');
+      await page.getByTestId('ssh-keypath-rs2').fill(lab.clientKey);
+      await page.getByTestId('ssh-keypath-rs2').press('Enter');
+      await page.getByTestId('deploy-edit-rs2').click();
+      await page.getByTestId('deploy-plan').click();
+      await expect(page.getByTestId('deploy-status-rs2')).toHaveAttribute('data-phase', 'connecting');
+      await page.getByTestId('deploy-cancel').click();
+      await expect(page.getByTestId('deploy-running')).toBeHidden({ timeout: 15_000 });
+      await expect(page.getByTestId('deploy-outcome')).toHaveAttribute('data-outcome', 'cancelled');
+    } finally {
+      silent.close();
+    }
 
     // Rollback of rs1 and the director: the VIP leaves lo, and a plan shows the changes again.
     await page.getByTestId('deploy-include-rs2').uncheck();
