@@ -20,7 +20,12 @@ export function listenForProgress(): void {
   if (unsubscribe) return;
   unsubscribe = bridge().events.on('deploy:progress', (e) => {
     useApp.getState().deployEvent(e);
-    if (e.type === 'prompt') useApp.getState().setRightTab('deploy');
+    if (e.type === 'prompt') {
+      // The question's dialog lives in the panel: bring it to the front (the design mode shows it).
+      const s = useApp.getState();
+      if (s.mode !== 'design') s.setMode('design');
+      s.setRightTab('deploy');
+    }
   });
 }
 
