@@ -198,7 +198,10 @@ export function e2eScript(vip: string, port: number, count: number): string {
   const url = sq(`http://${vip}:${port}/`);
   return `export LC_ALL=C
 if command -v curl >/dev/null 2>&1; then get() { curl -fsS -m 3 ${url} 2>/dev/null; }
-elif command -v wget >/dev/null 2>&1; then get() { wget -q -T 3 -O - ${url} 2>/dev/null; }
+elif command -v wget >/dev/null 2>&1; then
+  # Debian 12's busybox wget crashes (SIGSEGV) on -T: bound it with timeout(1) where there is one.
+  if command -v timeout >/dev/null 2>&1; then get() { timeout 5 wget -q -O - ${url} 2>/dev/null; }
+  else get() { wget -q -T 3 -O - ${url} 2>/dev/null; }; fi
 else echo '@no-client'; exit 0; fi
 i=0
 while [ "$i" -lt ${n} ]; do
