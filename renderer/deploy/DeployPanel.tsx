@@ -131,7 +131,7 @@ function PlanHost({ hp }: { hp: HostPlan }) {
   );
 }
 
-function PlanView({ plan }: { plan: DeployPlan }) {
+export function PlanView({ plan }: { plan: DeployPlan }) {
   const { t } = useTranslation();
   const name = (id: string) => plan.hosts.find((h) => h.hostId === id)?.hostName ?? id;
   const shown = plan.hosts.filter((h) => h.status !== 'skipped');
@@ -159,7 +159,7 @@ function PlanView({ plan }: { plan: DeployPlan }) {
   );
 }
 
-function E2eView({ e2e }: { e2e: E2eResult }) {
+export function E2eView({ e2e }: { e2e: E2eResult }) {
   const { t } = useTranslation();
   const from = useApp((s) => s.design.topology.hosts.find((h) => h.id === e2e.clientHostId)?.name ?? e2e.clientHostId);
   return (
