@@ -111,6 +111,11 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     await expect(page.getByTestId('ssh-keypath-rs1')).toHaveValue('');
     await page.getByTestId('tb-redo').click();
     await expect(page.getByTestId('ssh-keypath-rs1')).toHaveValue(lab.clientKey);
+    // A port that is not a number never reaches the design.
+    await page.getByTestId('ssh-port-rs1').fill('22x');
+    await page.getByTestId('ssh-port-rs1').press('Enter');
+    await expect(page.getByTestId('deploy-host-rs1')).toContainText(`root@${rs1.ip}:22`);
+    await shot(page, 'deploy-settings');
     await page.getByTestId('deploy-edit-rs1').click();
 
     // Plan: both hosts are new, each shows a trust dialog with the fingerprint sshd really has.
