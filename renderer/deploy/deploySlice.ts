@@ -15,6 +15,8 @@ export interface HostProgress {
   readonly message?: string;
   readonly step?: { readonly index: number; readonly total: number; readonly label: string };
   readonly stderr?: string;
+  /** The host failed at some point of this run (it may have been rolled back since). */
+  readonly failedOnce?: boolean;
 }
 
 export interface HostKeyInfo {
@@ -100,7 +102,17 @@ export const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (s
       if (e.deployId !== d.deployId) return;
       switch (e.type) {
         case 'host': {
-          const p: HostProgress = { phase: e.phase, ...(e.message ? { message: e.message } : {}), ...(e.step ? { step: e.step } : {}), ...(e.stderr ? { stderr: e.stderr } : {}) };
+          // The stderr of a failure stays on screen through the rollback that follows it.
+          const prev = d.hosts[e.hostId];
+          const stderr = e.stderr ?? prev?.stderr;
+          const failedOnce = e.phase === 'failed' || prev?.failedOnce === true;
+          const p: HostProgress = {
+            phase: e.phase,
+            ...(e.message ? { message: e.message } : {}),
+            ...(e.step ? { step: e.step } : {}),
+            ...(stderr ? { stderr } : {}),
+            ...(failedOnce ? { failedOnce } : {}),
+          };
           patch({ hosts: { ...d.hosts, [e.hostId]: p } });
           break;
         }

@@ -25,7 +25,8 @@ export function hostTone(s: AppState, hostId: string): Tone | null {
       case 'rollback-failed':
         return 'bad';
       case 'rolled-back':
-        return 'warn';
+        // The host that failed stays red after its rollback; the others rolled back with it are amber.
+        return d.hosts[hostId]?.failedOnce ? 'bad' : 'warn';
       default:
         return null;
     }

@@ -8,7 +8,7 @@
  * Skipped (with the reason) when not root, without sshd or without `ip netns`.
  */
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -227,6 +227,29 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     await expect(page.getByTestId('deploy-running')).toBeHidden({ timeout: 60_000 });
     await expect(page.getByTestId('plan-count-rs1')).toContainText(/\d+ changes?/);
     await expect(page.getByTestId('plan-no-changes')).toHaveCount(0);
+
+    // The director's ipvsadm refuses the new rules: apply.sh fails there, its stderr is shown, and
+    // rs1 (already changed in stage 1) is rolled back — red badge on the director, amber on rs1.
+    const ipvsadm = join(director.dir, 'ipvsadm');
+    renameSync(ipvsadm, `${ipvsadm}.real`);
+    writeFileSync(
+      ipvsadm,
+      `#!/bin/sh\nif [ "$1" = -R ]; then rules=$(cat); case "$rules" in *${vip}*) echo "ipvsadm: Memory allocation problem (simulated)" >&2; exit 3 ;; esac; printf '%s\\n' "$rules" | exec ${ipvsadm}.real -R; fi\nexec ${ipvsadm}.real "$@"\n`,
+      { mode: 0o755 },
+    );
+    try {
+      await page.getByTestId('deploy-apply').click();
+      await page.getByTestId('deploy-confirm-ok').click();
+      await expect(page.getByTestId('deploy-outcome')).toHaveAttribute('data-outcome', 'rolled-back', { timeout: 90_000 });
+      await expect(page.getByTestId('deploy-stderr-director')).toContainText('Memory allocation problem (simulated)');
+      await expect(page.getByTestId('deploy-badge-director')).toHaveAttribute('data-tone', 'bad');
+      await expect(page.getByTestId('deploy-status-rs1')).toHaveAttribute('data-status', 'rolled-back');
+      await expect(page.getByTestId('deploy-badge-rs1')).toHaveAttribute('data-tone', 'warn');
+      expect(loAddrs(rs1)).not.toContain(vip);
+      await shot(page, 'deploy-failed');
+    } finally {
+      renameSync(`${ipvsadm}.real`, ipvsadm);
+    }
 
     // rs1 gets a new host key: refused in red, no way to trust it from the dialog.
     await lab.stopSshd(rs1);

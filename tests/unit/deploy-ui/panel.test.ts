@@ -70,6 +70,13 @@ describe('deploy slice', () => {
     expect(s.getState().deploy.hosts.rs1).toEqual({ phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } });
     expect(s.getState().deploy.running).toBe('apply');
     expect(hostTone(s.getState(), 'rs1')).toBe('busy');
+    ev({ type: 'host', deployId: 'run1', hostId: 'rs1', phase: 'failed', stderr: 'RTNETLINK answers: File exists' });
+    ev({ type: 'host', deployId: 'run1', hostId: 'rs1', phase: 'rolling-back' });
+    ev({ type: 'host', deployId: 'run1', hostId: 'rs1', phase: 'rolled-back' });
+    expect(s.getState().deploy.hosts.rs1).toEqual({ phase: 'rolled-back', stderr: 'RTNETLINK answers: File exists', failedOnce: true });
+    s.getState().deployEnd('run1', { result: result('run1', 'apply', { rs1: 'rolled-back', rs10: 'rolled-back' }) });
+    expect(hostTone(s.getState(), 'rs1')).toBe('bad');
+    expect(hostTone(s.getState(), 'rs10')).toBe('warn');
   });
 
   it('queues prompts once each, drops answered ones, and clears them when the run ends', () => {
