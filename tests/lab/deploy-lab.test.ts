@@ -5,6 +5,7 @@
  * the VIP from the client over SSH; a second deploy has nothing to do; `rollback` undoes it. The CLI
  * (`lvsd deploy --yes --json`) runs once, in-process. Skipped (with the reason) where the lab cannot run.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,14 @@ describe.skipIf(reason !== null)('deploying the seed labs into the built-in lab 
       expect(parsed.ok).toBe(true);
       const original = (parsed as { ok: true; value: DesignFile }).value;
       const up = await labUp(original.topology);
+      if (!vm) {
+        // `labUp` boots a persistent VM (it outlives its process on purpose): should this test
+        // process be killed before afterAll, a watchdog still stops that qemu.
+        spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; grep -q ${up.vm.runDir} /proc/${up.vm.pid}/cmdline 2>/dev/null && kill ${up.vm.pid}`], {
+          detached: true,
+          stdio: 'ignore',
+        }).unref();
+      }
       vm = up.vm;
       const design = withLabEndpoints(original, up.vm, up.endpoints);
       const t = design.topology;
@@ -114,6 +123,10 @@ describe.skipIf(reason !== null)('deploying the seed labs into the built-in lab 
         expect(x.endpoint).toBe(`[127.0.0.1]:${e.port}`);
         expect(x.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
       }
+      // The fingerprint shown is the one OpenSSH sees on that port.
+      const director0 = up.endpoints.find((e) => e.host === svc.director)!;
+      const scan = spawnSync('sh', ['-c', `ssh-keyscan -T 30 -t ed25519 -p ${director0.port} 127.0.0.1 2>/dev/null | ssh-keygen -lf -`], { encoding: 'utf8', timeout: 60_000 });
+      expect(scan.stdout.split(/\s+/)[1], scan.stderr).toBe(trusted.find((x) => x.hostId === svc.director)!.fingerprint);
       const recorded = parseKnownHosts(readFileSync(knownHostsFile, 'utf8'), knownHostsFile);
       for (const e of up.endpoints) expect(recorded.some((r) => r.patterns === `[127.0.0.1]:${e.port}`), e.host).toBe(true);
 
