@@ -89,9 +89,14 @@ export async function nodeTransform(page: Page, id: string): Promise<string> {
   return node(page, id).evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
 }
 
-/** Saves a screenshot into docs/screenshots. */
+/**
+ * Saves a screenshot of the current view. A normal test run writes it under test-results/ (so
+ * running the tests never changes tracked files); `LVS_UPDATE_SCREENSHOTS=1` refreshes the ones in
+ * docs/screenshots that the documentation shows.
+ */
 export async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  const dir = process.env.LVS_UPDATE_SCREENSHOTS === '1' ? SCREENSHOTS : join(SCREENSHOTS, '..', '..', 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
   await page.mouse.move(2, 2);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
 }
