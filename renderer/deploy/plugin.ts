@@ -8,10 +8,7 @@ import { DeployPanel } from './DeployPanel.tsx';
 import { DeployNodeBadge } from './NodeBadge.tsx';
 import { deployEn, deployZh } from './strings.ts';
 
-// Same as the classroom plugin: the eager glob evaluates this before extensions.ts's own state.
-queueMicrotask(() => {
-  registerTranslations('en', { deploy: deployEn });
-  registerTranslations('zh-CN', { deploy: deployZh });
-  registerRightPanelTab({ id: 'deploy', titleKey: 'deploy.tab', order: 45, component: DeployPanel });
-  registerNodeDecoration({ id: 'deploy', component: DeployNodeBadge });
-});
+registerTranslations('en', { deploy: deployEn });
+registerTranslations('zh-CN', { deploy: deployZh });
+registerRightPanelTab({ id: 'deploy', titleKey: 'deploy.tab', order: 45, component: DeployPanel });
+registerNodeDecoration({ id: 'deploy', component: DeployNodeBadge });
