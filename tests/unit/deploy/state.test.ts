@@ -54,6 +54,18 @@ describe('state read-out', () => {
     expect(s.files.size).toBe(2);
     expect(s.tools).toEqual(['/usr/bin/curl']);
   });
+  it("reads busybox ip's output (what a lab host prints: no `proto kernel`, trailing blanks)", () => {
+    const s = parseState(
+      '@@ addr\n1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n' +
+        '3: eth0    inet 172.16.111.13/24 scope global eth0\\       valid_lft forever preferred_lft forever\n' +
+        '@@ route\ndefault via 172.16.111.123 dev eth0 \n172.16.111.0/24 dev eth0 scope link  src 172.16.111.13 \n@@ end\n',
+    );
+    expect(s.addresses.get('eth0')).toEqual(['172.16.111.13/24']);
+    expect(s.routes).toEqual([
+      { destination: 'default', via: '172.16.111.123', dev: 'eth0' },
+      { destination: '172.16.111.0/24', dev: 'eth0' },
+    ]);
+  });
   it('notices absent ipvsadm and a cut-off read-out', () => {
     expect(parseState('@@ ipvsadm\n@absent\n@@ end\n').ipvs).toBeNull();
     expect(parseState('@@ ipvsadm\nCan\'t initialize ipvs: Protocol not available\n@error 2\n@@ end\n').ipvsError).toContain('Protocol not available');
