@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeployPrompt } from '../../shared/ipc/deploy.ts';
 import { useApp } from '../store/index.ts';
-import { answerCredential, answerTrust } from './run.ts';
+import { answerCredential, answerTrust, cancelRun } from './run.ts';
 
 function DeployModal({ title, testId, onClose, danger, children }: { title: string; testId: string; onClose: () => void; danger?: boolean; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -32,6 +32,16 @@ function DeployModal({ title, testId, onClose, danger, children }: { title: stri
   );
 }
 
+/** Stops the whole run from inside a question (the panel's Cancel is behind the dialog). */
+function CancelRunButton() {
+  const { t } = useTranslation();
+  return (
+    <button type="button" className="link-button deploy-cancel-run" data-testid="prompt-cancel-run" onClick={() => void cancelRun()}>
+      {t('deploy.cancelRun')}
+    </button>
+  );
+}
+
 const hostName = (hostId: string): string => useApp.getState().design.topology.hosts.find((h) => h.id === hostId)?.name ?? hostId;
 
 function TrustDialog({ prompt }: { prompt: Extract<DeployPrompt, { kind: 'host-key' }> }) {
@@ -51,6 +61,7 @@ function TrustDialog({ prompt }: { prompt: Extract<DeployPrompt, { kind: 'host-k
         </dd>
       </dl>
       <div className="button-row end">
+        <CancelRunButton />
         <button type="button" data-testid="trust-reject" onClick={() => void answerTrust(prompt.promptId, false)}>
           {t('deploy.dontTrust')}
         </button>
@@ -83,6 +94,7 @@ function CredentialDialog({ prompt }: { prompt: Extract<DeployPrompt, { kind: 'p
           <div className="field-hint">{t('deploy.credHint')}</div>
         </div>
         <div className="button-row end">
+          <CancelRunButton />
           <button type="button" data-testid="cred-decline" onClick={() => send(null)}>
             {t('deploy.credDecline')}
           </button>

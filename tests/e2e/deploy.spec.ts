@@ -83,7 +83,7 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     await lab?.close();
   });
 
-  test('plan, trust, apply, verified on the canvas, no changes, wrong password, rollback, changed key', async ({ page }) => {
+  test('plan, trust, apply, verified on the canvas, no changes, wrong password, cancel, rollback, failed apply, changed key', async ({ page }) => {
     test.setTimeout(240_000);
     const vip = `10.231.${lab.subnet}.100`;
     await openApp(page);
@@ -191,6 +191,14 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     expect(log).toContain('rs2');
     expect(log).toMatch(/authentication failed/);
     expect(log).not.toContain(wrong);
+
+    // The wrong password was forgotten: the next plan asks again; cancelling from the question stops the run.
+    await page.getByTestId('deploy-plan').click();
+    await expect(page.getByTestId('cred-dialog')).toBeVisible({ timeout: 30_000 });
+    await page.getByTestId('prompt-cancel-run').click();
+    await expect(page.getByTestId('deploy-running')).toBeHidden({ timeout: 30_000 });
+    await expect(page.getByTestId('cred-dialog')).toHaveCount(0);
+    await expect(page.getByTestId('deploy-outcome')).toHaveAttribute('data-outcome', 'cancelled');
 
     // A host that accepts TCP but never speaks SSH: the plan hangs in "connecting" until Cancel.
     const silent = createServer(() => undefined);
