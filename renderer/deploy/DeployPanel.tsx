@@ -64,7 +64,7 @@ function HostRow({ host }: { host: Host }) {
         </div>
       )}
       {progress?.stderr && <pre className="deploy-stderr" data-testid={`deploy-stderr-${host.id}`}>{progress.stderr}</pre>}
-      {key && key.status !== 'changed' && <div className="deploy-key-line mono muted">{t('deploy.trusted', { keyType: key.keyType, fingerprint: key.fingerprint })}</div>}
+      {key && key.status !== 'changed' && <div className="deploy-key-line mono muted" data-testid={`deploy-key-${host.id}`}>{t('deploy.trusted', { keyType: key.keyType, fingerprint: key.fingerprint, status: t(`deploy.keyStatus.${key.status}`) })}</div>}
       {changed && (
         <button type="button" className="deploy-key-changed" data-testid={`deploy-key-changed-${host.id}`} onClick={() => setShowChanged(true)}>
           {t('deploy.changedTitle')}

@@ -113,7 +113,8 @@ export const deployEn = {
     user: 'A user name (letters, digits, . _ -).',
     keyPath: 'A path without line breaks.',
   },
-  trusted: 'host key {{keyType}} {{fingerprint}}',
+  trusted: 'host key {{keyType}} {{fingerprint}} ({{status}})',
+  keyStatus: { new: 'new, waiting for your answer', trusted: 'trusted', rejected: 'not trusted', changed: 'CHANGED' },
   notes: 'Notes',
 };
 
@@ -234,6 +235,7 @@ export const deployZh: Widen<DeployStrings> = {
     user: '用户名（字母、数字、. _ -）。',
     keyPath: '不含换行的路径。',
   },
-  trusted: '主机密钥 {{keyType}} {{fingerprint}}',
+  trusted: '主机密钥 {{keyType}} {{fingerprint}}（{{status}}）',
+  keyStatus: { new: '新密钥，等待你的回答', trusted: '已信任', rejected: '未信任', changed: '已改变' },
   notes: '说明',
 };

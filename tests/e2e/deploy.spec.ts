@@ -134,6 +134,7 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     await expect(page.getByTestId('deploy-error')).toBeHidden();
     await expect(page.getByTestId('plan-count-rs1')).toContainText(/\d+ changes?/);
     await expect(page.getByTestId('plan-host-rs1')).toContainText(`lo ${vip}/32`);
+    await expect(page.getByTestId('deploy-key-rs1')).toContainText(`${fingerprint(rs1)} (trusted)`);
     await expect(page.getByTestId('plan-host-director')).toContainText('ipvs');
     await expect(page.getByTestId('plan-stages')).toContainText('rs1');
     await expect(page.getByTestId('plan-host-rs2')).toHaveCount(0);
