@@ -6,13 +6,11 @@
  * (passwords without echo). Without a terminal nothing is asked: an unknown host key fails unless
  * `--yes` (trust on first use), a needed password fails with a clear message.
  */
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { parseDesignFile } from '../../../shared/model/file.ts';
-import type { Topology } from '../../../shared/model/types.ts';
+import { loadDesign } from '../loadDesign.ts';
 import { renderHost } from '../../../shared/generators/index.ts';
 import { validate } from '../../../shared/validation/index.ts';
 import type { DeployEvent, DeployPlan, DeployResult } from '../../../shared/ipc/deploy.ts';
@@ -126,22 +124,6 @@ function parse(argv: readonly string[], mode: DeployMode | 'deploy'): Options | 
   };
 }
 
-async function loadTopology(file: string, io: CliIO): Promise<Topology | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    io.stderr(`lvsd: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-    return null;
-  }
-  const parsed = parseDesignFile(text);
-  if (!parsed.ok) {
-    io.stderr(`lvsd: ${file}: ${parsed.error.message}\n`);
-    return null;
-  }
-  return parsed.value.topology;
-}
-
 /** Lets the event loop print pending progress events before a question or message appears. */
 const drain = () => new Promise((r) => setImmediate(r));
 
@@ -159,7 +141,7 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
     io.stderr(`lvsd ${mode}: ${opts}\n${usage}`);
     return EXIT.unusable;
   }
-  const topology = await loadTopology(opts.file, io);
+  const topology = (await loadDesign(mode === 'rollback' ? 'rollback' : 'deploy', opts.file, io))?.topology ?? null;
   if (!topology) return EXIT.unusable;
   const engineMode: DeployMode = mode === 'rollback' ? 'rollback' : opts.dryRun ? 'dry-run' : 'apply';
 

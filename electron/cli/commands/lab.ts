@@ -5,12 +5,12 @@
  * previous version kept as FILE.bak), in PATH with --out, or nowhere with --no-write.
  * `lvsd lab down` stops the lab; `lvsd lab status` shows it.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
-import { parseDesignFile, serializeDesignFile } from '../../../shared/model/file.ts';
+import { serializeDesignFile } from '../../../shared/model/file.ts';
+import { loadDesign } from '../loadDesign.ts';
 import { writeFileAtomic } from '../../services/files/atomic.ts';
 import { LabError, labUnavailableReason } from '../../services/lab/vm.ts';
 import { labDown, labSshCommand, labStatus, labUp, sshToLabHost, withLabEndpoints } from '../../services/lab/up.ts';
@@ -85,20 +85,9 @@ export const run: CliCommand = async (argv, io) => {
     io.stderr(`lvsd lab: cannot run the lab here: ${unavailable}\n`);
     return EXIT.unusable;
   }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    io.stderr(`lvsd lab up: cannot read ${file}: ${(e as Error).message}\n`);
-    return EXIT.unusable;
-  }
-  const loaded = parseDesignFile(text);
-  if (!loaded.ok) {
-    const issues = loaded.error.issues.slice(0, 10).map((i) => `  ${i.path}: ${i.message}\n`).join('');
-    io.stderr(`lvsd lab up: ${file}: ${loaded.error.message}\n${issues}`);
-    return EXIT.unusable;
-  }
-  const design = loaded.value;
+  const loaded = await loadDesign('lab up', file, io);
+  if (!loaded) return EXIT.unusable;
+  const design = loaded;
   if (design.topology.hosts.length === 0) {
     io.stderr(`lvsd lab up: ${file} has no hosts\n`);
     return EXIT.problems;

@@ -4,12 +4,12 @@
  * raw, so `lvsd render lab.lvs.json --host director --target ipvsadm | ipvsadm -R` works); with
  * --out each host gets DIR/<host id>/<path> with the file's mode.
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GeneratedFile } from '../../../shared/generators/index.ts';
 import { renderHost } from '../../../shared/generators/index.ts';
-import { parseDesignFile } from '../../../shared/model/file.ts';
+import { loadDesign } from '../loadDesign.ts';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
 
@@ -58,19 +58,9 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT.unusable;
   }
   const file = positionals[0]!;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    io.stderr(`lvsd render: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-    return EXIT.unusable;
-  }
-  const design = parseDesignFile(text);
-  if (!design.ok) {
-    io.stderr(`lvsd render: ${file}: ${design.error.message}\n`);
-    return EXIT.unusable;
-  }
-  const topology = design.value.topology;
+  const design = await loadDesign('render', file, io);
+  if (!design) return EXIT.unusable;
+  const topology = design.topology;
   const hostIds = values.host ?? topology.hosts.map((h) => h.id);
   for (const id of hostIds) {
     if (!topology.hosts.some((h) => h.id === id)) {

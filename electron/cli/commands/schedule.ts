@@ -10,7 +10,8 @@ import { EXIT } from '../io.ts';
 import type { ConnectionsResult } from '../../../shared/simulator/index.ts';
 import { resolveService, simulateConnections } from '../../../shared/simulator/index.ts';
 import type { VirtualService } from '../../../shared/model/types.ts';
-import { intOption, loadDesign } from './simulate.ts';
+import { intOption } from './simulate.ts';
+import { loadDesign } from '../loadDesign.ts';
 
 const USAGE = 'usage: lvsd schedule FILE --service VIP:PORT|ID --connections N [--clients N] [--rate N] [--active SECONDS|MIN-MAX] [--seed N] [--first N] [--json]\n';
 

@@ -4,39 +4,14 @@
  * prints every step. Exit 0: the exchange works; 1: the flow breaks (the reason is printed);
  * 2: bad usage or unreadable file.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { CliCommand, CliIO } from '../io.ts';
+import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
-import { MAX_FILE_BYTES, parseDesignFile } from '../../../shared/model/file.ts';
-import type { DesignFile } from '../../../shared/model/types.ts';
+import { loadDesign } from '../loadDesign.ts';
 import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
 import { resolveService, simulate } from '../../../shared/simulator/index.ts';
 
 const USAGE = 'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--previous N] [--reply-bytes N] [--json] [--lang en|zh]\n';
-
-/** Reads and parses a design file; on failure prints the reason and returns null. Shared by `lvsd schedule`. */
-export async function loadDesign(cmd: string, file: string, io: CliIO): Promise<DesignFile | null> {
-  let text: string;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new Error('is a directory');
-    if (info.size > MAX_FILE_BYTES) throw new Error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    io.stderr(`lvsd ${cmd}: cannot read ${file}: ${reason}\n`);
-    return null;
-  }
-  const design = parseDesignFile(text);
-  if (!design.ok) {
-    const details = design.error.issues.length > 1 ? design.error.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('') : '';
-    io.stderr(`lvsd ${cmd}: ${file} is not a valid design: ${design.error.message}\n${details}`);
-    return null;
-  }
-  return design.value;
-}
 
 /** Parses a non-negative integer option; undefined when absent, NaN when malformed or out of range. */
 export function intOption(v: string | undefined, min: number, max: number): number | undefined {

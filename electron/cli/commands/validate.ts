@@ -2,11 +2,10 @@
  * `lvsd validate FILE [--json]` — checks a design with every rule and prints the problems.
  * Exit 0: no errors (warnings allowed); 1: errors found; 2: bad usage or unreadable file.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
-import { MAX_FILE_BYTES, parseDesignFile } from '../../../shared/model/file.ts';
+import { loadDesign } from '../loadDesign.ts';
 import type { Problem, Severity } from '../../../shared/validation/index.ts';
 import { countBySeverity, RULES, validate } from '../../../shared/validation/index.ts';
 
@@ -66,25 +65,9 @@ export const run: CliCommand = async (argv, io) => {
     io.stderr(`lvsd validate: ${file === undefined ? 'missing FILE' : `unexpected argument "${extra[0]}"`}\n${USAGE}`);
     return EXIT.unusable;
   }
-  let text: string;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new Error('is a directory');
-    if (info.size > MAX_FILE_BYTES) throw new Error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    io.stderr(`lvsd validate: cannot read ${file}: ${reason}\n`);
-    return EXIT.unusable;
-  }
-  const design = parseDesignFile(text);
-  if (!design.ok) {
-    const details = design.error.issues.length > 1 ? design.error.issues.map((i) => `  ${i.path}: ${i.message}\n`).join('') : '';
-    io.stderr(`lvsd validate: ${file} is not a valid design: ${design.error.message}\n${details}`);
-    return EXIT.unusable;
-  }
-  const problems = validate(design.value.topology);
+  const design = await loadDesign('validate', file, io);
+  if (!design) return EXIT.unusable;
+  const problems = validate(design.topology);
   if (parsed.values.json) {
     const out = { problems: problems.map((p) => ({ rule: p.rule, severity: p.severity, message: p.message, fix: p.fix, refs: [...p.refs] })) };
     io.stdout(`${JSON.stringify(out)}\n`);

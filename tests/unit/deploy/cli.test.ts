@@ -32,7 +32,7 @@ describe('lvsd deploy / rollback arguments', () => {
   });
 
   it('refuses unreadable and hostile files with a clear message', async () => {
-    expect((await lvsd('deploy', join(dir, 'missing.lvs.json'))).err).toContain('ENOENT');
+    expect((await lvsd('deploy', join(dir, 'missing.lvs.json'))).err).toContain('no such file');
     writeFileSync(join(dir, 'bad.lvs.json'), '{"format":"lvs-designer","formatVersion":2,"topology":{"hosts":"x"}}');
     const r = await lvsd('deploy', join(dir, 'bad.lvs.json'));
     expect(r.code).toBe(2);
