@@ -1,6 +1,5 @@
 /** Modal dialogs: templates (new design), open (browser mode), import, crash recovery, shortcuts. */
 import { useEffect, useRef, useState } from 'react';
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StoredDesign } from '../../shared/ipc/files.ts';
 import { useApp } from '../store/index.ts';
@@ -10,36 +9,7 @@ import { TEMPLATES, acceptRecovery, discardRecovery, importPickedFile, newFromTe
 import type { ImportKind, ImportProblem } from '../../shared/importers/index.ts';
 import { IMPORT_KINDS, importConfig } from '../../shared/importers/index.ts';
 import { SHORTCUTS } from './shortcuts.ts';
-
-function Modal({ title, testId, onClose, children, wide }: { title: string; testId: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('button, input:not([hidden]), select, textarea')?.focus();
-  }, []);
-  useEffect(() => {
-    // Escape closes the dialog wherever the focus is (a file picker leaves it on the body).
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
-  return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        className={`modal${wide ? ' wide' : ''}`}
-        role="dialog"
-        aria-modal="true"
-        aria-label={title}
-        data-testid={testId}
-        ref={ref}
-      >
-        <h2>{title}</h2>
-        {children}
-      </div>
-    </div>
-  );
-}
+import { Modal } from './Modal.tsx';
 
 const TEMPLATE_ICONS: Record<TemplateId, string> = { empty: '＋', nat: 'NAT', dr: 'DR', tun: 'TUN' };
 

@@ -9,18 +9,12 @@ import { deleteSelection, duplicateSelection, runAutoLayout } from './actions.ts
 import { confirmDiscard, openDesign, save, saveAs } from './files.ts';
 import { useModes } from './extensions.ts';
 import { exportDiagram } from './exportImage.ts';
+import { useDismissOnOutsideClick } from './useDismiss.ts';
 
 function Menu({ label, testId, children }: { label: string; testId: string; children: (close: () => void) => ReactNode }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener('mousedown', onDown);
-    return () => window.removeEventListener('mousedown', onDown);
-  }, [open]);
+  useDismissOnOutsideClick(ref, open, () => setOpen(false));
   return (
     <div className="menu" ref={ref}>
       <button type="button" className="tb-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)} data-testid={testId}>

@@ -2,7 +2,7 @@
  * Walkthrough export: the step list with headers and narration as a Markdown or printable HTML
  * handout, and the animation frames as one PNG per step (html-to-image) bundled in a zip.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toPng } from 'html-to-image';
 import type { Trace } from '../../shared/simulator/index.ts';
@@ -10,6 +10,7 @@ import { useApp } from '../store/index.ts';
 import type { HandoutText } from './derive.ts';
 import { handoutHtml, handoutMarkdown, hostName, langOf } from './derive.ts';
 import { dataUrlBytes, zipStore } from './zip.ts';
+import { useDismissOnOutsideClick } from '../app/useDismiss.ts';
 
 /** Offers bytes or text as a download (Electron shows its save dialog for downloads). */
 export function download(name: string, data: string | Uint8Array, type: string): void {
@@ -32,14 +33,7 @@ export function ExportMenu({ trace, visible }: { trace: Trace; visible: readonly
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener('mousedown', onDown);
-    return () => window.removeEventListener('mousedown', onDown);
-  }, [open]);
+  useDismissOnOutsideClick(ref, open, () => setOpen(false));
 
   const texts = (): { base: string; text: HandoutText } => {
     const s = useApp.getState();

@@ -4,31 +4,19 @@
  * apply or a rollback. A secret lives only in the password field while it is typed.
  */
 import type { ReactNode } from 'react';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeployPrompt } from '../../shared/ipc/deploy.ts';
 import { useApp } from '../store/index.ts';
 import { answerCredential, answerTrust, cancelRun } from './run.ts';
+import { Modal } from '../app/Modal.tsx';
 
+/** Deploy questions are never dismissed by a stray click beside them: only Escape or a button. */
 function DeployModal({ title, testId, onClose, danger, children }: { title: string; testId: string; onClose: () => void; danger?: boolean; children: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('input, button.primary, button')?.focus();
-  }, []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
   return (
-    <div className="modal-backdrop">
-      <div className={`modal deploy-modal${danger ? ' deploy-modal-danger' : ''}`} role="dialog" aria-modal="true" aria-label={title} data-testid={testId} ref={ref}>
-        <h2>{title}</h2>
-        {children}
-      </div>
-    </div>
+    <Modal title={title} testId={testId} onClose={onClose} closeOnBackdrop={false} initialFocus="input, button.primary, button" className={`deploy-modal${danger ? ' deploy-modal-danger' : ''}`}>
+      {children}
+    </Modal>
   );
 }
 
