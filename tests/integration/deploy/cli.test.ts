@@ -114,6 +114,6 @@ describe.skipIf(unavailable !== null)(`lvsd deploy / rollback${unavailable ? ` (
     expect(r.err).toContain('usage: lvsd deploy FILE');
     const missing = await lvsd('deploy', join(lab.work, 'missing.lvs.json'));
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain('ENOENT');
+    expect(missing.err).toContain('no such file');
   });
 });
