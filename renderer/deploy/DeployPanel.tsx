@@ -76,13 +76,30 @@ function HostRow({ host }: { host: Host }) {
   );
 }
 
+/** Long names like `net.ipv4.conf.eth0.arp_ignore` wrap after a dot or slash, not mid-word. */
+function Breakable({ text }: { text: string }) {
+  const parts = text.split(/(?<=[./])/);
+  return (
+    <>
+      {parts.map((p, i) => (
+        <span key={i}>
+          {p}
+          {i < parts.length - 1 && <wbr />}
+        </span>
+      ))}
+    </>
+  );
+}
+
 function ChangeRow({ c }: { c: HostChange }) {
   const { t } = useTranslation();
   return (
     <tr className={`change-${c.action}`}>
       <td>{t(`deploy.kinds.${c.kind}`)}</td>
       <td className="deploy-action">{t(`deploy.actions.${c.action}`)}</td>
-      <td className="mono">{c.subject}</td>
+      <td className="mono">
+        <Breakable text={c.subject} />
+      </td>
       <td className="mono">{c.from !== undefined || c.to !== undefined ? `${c.from ?? '—'} → ${c.to ?? '—'}` : ''}</td>
     </tr>
   );

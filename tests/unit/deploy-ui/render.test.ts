@@ -57,7 +57,9 @@ describe('deploy views', () => {
       ],
     };
     const html = renderToStaticMarkup(createElement(PlanView, { plan }));
-    expect(html).toContain('net.ipv4.conf.all.arp_ignore');
+    // The subject is shown whole; it may wrap only after a dot (<wbr>), never inside a word.
+    expect(html.replace(/<[^>]+>/g, '')).toContain('net.ipv4.conf.all.arp_ignore');
+    expect(html).toContain('net.<wbr/></span><span>ipv4.<wbr/>');
     expect(html).toContain('0 → 1');
     expect(html).toContain('1 change');
     expect(html).toContain('no changes');
