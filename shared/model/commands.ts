@@ -11,9 +11,11 @@ import type {
   HostRole,
   Id,
   Interface,
+  InterfaceSysctl,
   Layout,
   Position,
   RealServer,
+  Route,
   Segment,
   SegmentId,
   Topology,
@@ -157,6 +159,63 @@ export function updateHost(t: Topology, id: HostId, patch: Partial<Omit<Host, 'i
 /** Updates fields of one interface of a host. */
 export function updateInterface(t: Topology, hostId: HostId, ifaceId: Id, patch: Partial<Omit<Interface, 'id'>>): Topology {
   return mapHost(t, hostId, (h) => ({ ...h, interfaces: h.interfaces.map((f) => (f.id === ifaceId ? dropUndefined({ ...f, ...patch }) : f)) }));
+}
+
+/** The per-interface sysctls an interface can carry (`net.ipv4.conf.<if>.*`). */
+export type InterfaceSysctlKey = keyof InterfaceSysctl;
+
+/**
+ * Sets (or with `undefined` unsets, back to the system default) one per-interface sysctl. An
+ * interface left with no sysctl at all loses the `sysctl` object, so the file stays minimal.
+ */
+export function setInterfaceSysctl(t: Topology, hostId: HostId, ifaceId: Id, key: InterfaceSysctlKey, value: number | undefined): Topology {
+  return mapHost(t, hostId, (h) => ({
+    ...h,
+    interfaces: h.interfaces.map((f) => {
+      if (f.id !== ifaceId) return f;
+      const { sysctl: old, ...rest } = f;
+      const next: Record<string, number> = {};
+      for (const [k, v] of Object.entries(old ?? {})) if (k !== key && v !== undefined) next[k] = v;
+      if (value !== undefined) next[key] = value;
+      return Object.keys(next).length ? { ...rest, sysctl: next as InterfaceSysctl } : rest;
+    }),
+  }));
+}
+
+/** Appends a static route to a host (an empty destination by default, for the user to fill in). */
+export function addRoute(t: Topology, hostId: HostId, route: Route = { destination: '' }): Topology {
+  return mapHost(t, hostId, (h) => ({ ...h, routes: [...(h.routes ?? []), route] }));
+}
+
+/**
+ * Changes the route at `index` of a host. `via` or `dev` set to `undefined` (or `''`) are removed;
+ * the destination is stored as given so the checker can report a malformed one.
+ */
+export function updateRoute(t: Topology, hostId: HostId, index: number, patch: Partial<Route>): Topology {
+  return mapHost(t, hostId, (h) => {
+    const routes = h.routes ?? [];
+    if (index < 0 || index >= routes.length) return h;
+    return {
+      ...h,
+      routes: routes.map((r, i) => {
+        if (i !== index) return r;
+        const merged: { destination: string; via?: string | undefined; dev?: string | undefined } = { ...r, ...patch };
+        if (merged.via === '') merged.via = undefined;
+        if (merged.dev === '') merged.dev = undefined;
+        return dropUndefined(merged) as Route;
+      }),
+    };
+  });
+}
+
+/** Removes the route at `index` of a host; the `routes` list goes away with its last route. */
+export function removeRoute(t: Topology, hostId: HostId, index: number): Topology {
+  return mapHost(t, hostId, (h) => {
+    const routes = (h.routes ?? []).filter((_, i) => i !== index);
+    if (routes.length === (h.routes ?? []).length) return h;
+    const { routes: _old, ...rest } = h;
+    return routes.length ? { ...rest, routes } : rest;
+  });
 }
 
 /** Adds an interface of `kind` (loopback `lo`, `tunl0`, or an unplugged ethernet) to a host. */
