@@ -3,22 +3,68 @@
  * interface it stands for), a service / real server — or the design itself when nothing is.
  */
 import { useTranslation } from 'react-i18next';
-import type { Host, HostRole, Interface, Segment } from '../../shared/model/types.ts';
+import type { Host, HostRole, Interface, Route, Segment } from '../../shared/model/types.ts';
 import { HOST_ROLES } from '../../shared/model/types.ts';
 import {
   addInterface,
+  addRoute,
   addService,
   removeInterface,
+  removeRoute,
+  setInterfaceSysctl,
   updateHost,
   updateInterface,
+  updateRoute,
   updateSegment,
 } from '../../shared/model/commands.ts';
+import type { InterfaceSysctlKey } from '../../shared/model/commands.ts';
+import { isMac } from '../../shared/addressing/ipv4.ts';
 import { useApp } from '../store/index.ts';
 import { checkAddress, checkIfName, checkInterfaceAddress, checkName, checkSubnet } from '../model/validators.ts';
-import { CheckField, NumberField, SelectField, TextField } from './fields.tsx';
+import type { FieldCheck } from '../model/validators.ts';
+import type { SysctlChoice } from './fields.tsx';
+import { CheckField, NumberField, SelectField, SysctlField, TextField } from './fields.tsx';
 import { ServiceEditor } from './ServiceEditor.tsx';
 import { deleteSelection, duplicateSelection } from '../app/actions.ts';
 import { RoleIcon } from '../canvas/icons.tsx';
+
+/** A MAC address; empty is fine (the simulator derives one). Stored as typed either way. */
+const checkMac: FieldCheck = (text) => (text.trim() === '' || isMac(text.trim()) ? null : 'field.badMac');
+
+type SysctlT = (key: `inspector.sysctlValue.${string}`) => string;
+
+/** The values of each sysctl that mean something, with their meaning. */
+function sysctlChoices(t: SysctlT): Record<InterfaceSysctlKey, SysctlChoice[]> {
+  return {
+    arpIgnore: [0, 1, 2, 8].map((v) => ({ value: v, label: t(`inspector.sysctlValue.arpIgnore${v}`) })),
+    arpAnnounce: [0, 1, 2].map((v) => ({ value: v, label: t(`inspector.sysctlValue.arpAnnounce${v}`) })),
+    rpFilter: [0, 1, 2].map((v) => ({ value: v, label: t(`inspector.sysctlValue.rpFilter${v}`) })),
+  };
+}
+
+const SYSCTL_NAMES: Record<InterfaceSysctlKey, string> = { arpIgnore: 'arp_ignore', arpAnnounce: 'arp_announce', rpFilter: 'rp_filter' };
+const SYSCTL_KEYS: readonly InterfaceSysctlKey[] = ['arpIgnore', 'arpAnnounce', 'rpFilter'];
+
+/** The three ARP / reverse-path selects for `net.ipv4.conf.<scope>.*`. */
+function SysctlSelects({ scope, testIdPrefix, values, onChange }: { scope: string; testIdPrefix: string; values: Partial<Record<InterfaceSysctlKey, number>>; onChange: (key: InterfaceSysctlKey, v: number | undefined) => void }) {
+  const { t } = useTranslation();
+  const choices = sysctlChoices(t as unknown as SysctlT);
+  return (
+    <>
+      {SYSCTL_KEYS.map((k) => (
+        <SysctlField
+          key={k}
+          label={`net.ipv4.conf.${scope}.${SYSCTL_NAMES[k]}`}
+          testId={`${testIdPrefix}${k.toLowerCase()}`}
+          hint={t(`inspector.sysctlHint.${k}`)}
+          value={values[k]}
+          choices={choices[k]}
+          onChange={(v) => onChange(k, v)}
+        />
+      ))}
+    </>
+  );
+}
 
 export function Inspector() {
   const { t } = useTranslation();
@@ -126,10 +172,10 @@ function HostEditor({ host, focusInterface, segments }: { host: Host; focusInter
       <CheckField label={t('inspector.ipForward')} testId="host-ipforward" hint={t('inspector.ipForwardHint')} checked={sys.ipForward === true} onChange={(v) => edit({ sysctl: { ...sys, ipForward: v } })} />
       <details className="subsection">
         <summary>{t('inspector.arpSysctls')}</summary>
-        <NumberField label="net.ipv4.conf.all.arp_ignore" testId="host-arpignore" value={sys.arpIgnore} min={0} max={8} optional onCommit={(v) => setSys('arpIgnore', v)} />
-        <NumberField label="net.ipv4.conf.all.arp_announce" testId="host-arpannounce" value={sys.arpAnnounce} min={0} max={2} optional onCommit={(v) => setSys('arpAnnounce', v)} />
-        <NumberField label="net.ipv4.conf.all.rp_filter" testId="host-rpfilter" value={sys.rpFilter} min={0} max={2} optional onCommit={(v) => setSys('rpFilter', v)} />
+        <p className="muted small">{t('inspector.sysctlMax')}</p>
+        <SysctlSelects scope="all" testIdPrefix="host-" values={sys} onChange={setSys} />
       </details>
+      <RoutesEditor host={host} />
       <h4>{t('inspector.interfaces')}</h4>
       {host.interfaces.map((f) => (
         <InterfaceEditor key={f.id} host={host} iface={f} segments={segments} focused={f.id === focusInterface} />
@@ -203,6 +249,13 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
           onChange={(v) => edit({ segment: v === '' ? null : v })}
         />
       )}
+      {/* lo and tunl0 have their own kernel defaults; their MTU is shown only when the design sets one. */}
+      {(iface.kind === 'ethernet' || iface.mtu !== undefined) && (
+        <NumberField label={t('inspector.mtu')} testId={`iface-${iface.id}-mtu`} value={iface.mtu} min={68} max={65535} optional hint={iface.kind === 'ethernet' ? t('inspector.ifMtuHint') : undefined} onCommit={(v) => edit({ mtu: v })} />
+      )}
+      {iface.kind === 'ethernet' && (
+        <TextField label={t('inspector.mac')} testId={`iface-${iface.id}-mac`} mono value={iface.mac ?? ''} placeholder={t('inspector.macAuto')} check={checkMac} onCommit={(v) => edit({ mac: v.trim() === '' ? undefined : v.trim() })} />
+      )}
       {iface.addresses.map((a, i) => (
         <div className="address-row" key={i}>
           <TextField label={t('inspector.address', { n: i + 1 })} testId={`iface-${iface.id}-addr-${i}`} mono value={a} check={checkInterfaceAddress} onCommit={(v) => setAddress(i, v)} />
@@ -219,7 +272,56 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
           {t('inspector.removeInterface')}
         </button>
       </div>
+      <details className="subsection" data-testid={`iface-${iface.id}-sysctls`}>
+        <summary>{t('inspector.ifSysctls', { name: iface.name })}</summary>
+        <SysctlSelects
+          scope={iface.name}
+          testIdPrefix={`iface-${iface.id}-`}
+          values={iface.sysctl ?? {}}
+          onChange={(k, v) => apply((d) => ({ ...d, topology: setInterfaceSysctl(d.topology, host.id, iface.id, k, v) }))}
+        />
+      </details>
     </fieldset>
+  );
+}
+
+/** The host's static routes: one row per route (destination, next hop, device) with add/remove. */
+function RoutesEditor({ host }: { host: Host }) {
+  const { t } = useTranslation();
+  const apply = useApp((s) => s.apply);
+  const routes = host.routes ?? [];
+  const edit = (i: number, patch: Partial<Route>) => apply((d) => ({ ...d, topology: updateRoute(d.topology, host.id, i, patch) }));
+  const names = host.interfaces.map((f) => f.name);
+  return (
+    <section className="routes" data-testid="host-routes">
+      <h4>{t('inspector.routes')}</h4>
+      {routes.length === 0 && <p className="muted">{t('inspector.noRoutes')}</p>}
+      {routes.map((r, i) => (
+        <div className="route-row" key={i} data-testid={`route-${i}`}>
+          <TextField label={t('inspector.routeDestination')} testId={`route-${i}-destination`} mono value={r.destination} placeholder="10.0.0.0/8" check={checkSubnet} onCommit={(v) => edit(i, { destination: v.trim() })} />
+          <TextField label={t('inspector.routeVia')} testId={`route-${i}-via`} mono value={r.via ?? ''} placeholder={t('inspector.none')} check={checkAddress(true)} onCommit={(v) => edit(i, { via: v.trim() })} />
+          <SelectField<string>
+            label={t('inspector.routeDev')}
+            testId={`route-${i}-dev`}
+            value={r.dev ?? ''}
+            options={[
+              { value: '', label: t('inspector.routeAnyDev') },
+              ...names.map((n) => ({ value: n, label: n })),
+              ...(r.dev !== undefined && !names.includes(r.dev) ? [{ value: r.dev, label: r.dev }] : []),
+            ]}
+            onChange={(v) => edit(i, { dev: v })}
+          />
+          <button type="button" className="icon-button" data-testid={`route-${i}-remove`} title={t('inspector.removeRoute')} aria-label={t('inspector.removeRoute')} onClick={() => apply((d) => ({ ...d, topology: removeRoute(d.topology, host.id, i) }))}>
+            ×
+          </button>
+        </div>
+      ))}
+      <div className="button-row">
+        <button type="button" data-testid="host-add-route" onClick={() => apply((d) => ({ ...d, topology: addRoute(d.topology, host.id) }))}>
+          + {t('inspector.addRoute')}
+        </button>
+      </div>
+    </section>
   );
 }
 

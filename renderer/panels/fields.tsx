@@ -155,3 +155,24 @@ export function CheckField({ label, testId, hint, checked, onChange }: Labelled 
     </div>
   );
 }
+
+/** One meaningful value of a sysctl with its (translated) meaning. */
+export interface SysctlChoice {
+  value: number;
+  label: string;
+}
+
+/**
+ * A sysctl as a select: "unset (system default)" plus the values that mean something. A value the
+ * design holds outside the list (e.g. arp_ignore=3 from a file) is still shown and kept.
+ */
+export function SysctlField({ label, testId, hint, value, choices, onChange }: Labelled & { value: number | undefined; choices: readonly SysctlChoice[]; onChange: (v: number | undefined) => void }) {
+  const { t } = useTranslation();
+  const listed = value === undefined || choices.some((c) => c.value === value);
+  const options = [
+    { value: '', label: t('inspector.sysctlUnset') },
+    ...choices.map((c) => ({ value: String(c.value), label: `${c.value} — ${c.label}` })),
+    ...(listed ? [] : [{ value: String(value), label: String(value) }]),
+  ];
+  return <SelectField<string> label={label} testId={testId} hint={hint} value={value === undefined ? '' : String(value)} options={options} onChange={(v) => onChange(v === '' ? undefined : Number(v))} />;
+}
