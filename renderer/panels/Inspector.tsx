@@ -273,7 +273,18 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
         </button>
       </div>
       <details className="subsection" data-testid={`iface-${iface.id}-sysctls`}>
-        <summary>{t('inspector.ifSysctls', { name: iface.name })}</summary>
+        <summary>
+          {t('inspector.ifSysctls', { name: iface.name })}
+          {/* What is set shows even while the section is closed. */}
+          {iface.sysctl && Object.keys(iface.sysctl).length > 0 && (
+            <span className="mono muted" data-testid={`iface-${iface.id}-sysctl-summary`}>
+              {' '}
+              {SYSCTL_KEYS.filter((k) => iface.sysctl?.[k] !== undefined)
+                .map((k) => `${SYSCTL_NAMES[k]}=${iface.sysctl?.[k]}`)
+                .join(' ')}
+            </span>
+          )}
+        </summary>
         <SysctlSelects
           scope={iface.name}
           testIdPrefix={`iface-${iface.id}-`}

@@ -60,11 +60,13 @@ test('breaking and fixing a DR real server\'s ARP settings and a static route', 
   await expect(rule(page, 'dr/arp-not-configured')).toHaveCount(0);
   await clickNode(page, 'rs1');
 
+  await expect(page.getByTestId('iface-rs1-eth0-sysctl-summary')).toHaveText('arp_ignore=1 arp_announce=2');
   // arp_ignore unset on eth0 alone is still covered by the host-wide value (the kernel takes the max).
   await page.getByTestId('iface-rs1-eth0-sysctls').locator('summary').click();
   const ifIgnore = page.getByTestId('iface-rs1-eth0-arpignore');
   await expect(ifIgnore).toHaveValue('1');
   await ifIgnore.selectOption('');
+  await expect(page.getByTestId('iface-rs1-eth0-sysctl-summary')).toHaveText('arp_announce=2');
   await expect(rule(page, 'dr/arp-not-configured')).toHaveCount(0);
   await page.getByTestId('inspector-host').locator('details.subsection summary').first().click();
   const allIgnore = page.getByTestId('host-arpignore');
