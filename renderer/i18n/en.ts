@@ -111,7 +111,7 @@ export const en = {
     sysctlHint: {
       arpIgnore: 'DR/TUN real servers: 1, so the VIP on lo is not answered on this link.',
       arpAnnounce: 'DR/TUN real servers: 2, so ARP requests never carry the VIP as source.',
-      rpFilter: 'TUN real servers: 0 or 2 on tunl0 and eth0, or decapsulated packets are dropped.',
+      rpFilter: 'TUN real servers: 0 or 2 on tunl0 and on "all" (the kernel uses the larger), or the decapsulated packets are dropped.',
     },
     sysctlValue: {
       arpIgnore0: 'reply for any local address',

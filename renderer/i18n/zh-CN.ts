@@ -113,7 +113,7 @@ export const zhCN: Strings = {
     sysctlHint: {
       arpIgnore: 'DR/TUN 真实服务器：设为 1，这条链路上不应答 lo 上的 VIP。',
       arpAnnounce: 'DR/TUN 真实服务器：设为 2，ARP 请求的源地址永远不用 VIP。',
-      rpFilter: 'TUN 真实服务器：tunl0 和 eth0 上设为 0 或 2，否则解封装后的包会被丢弃。',
+      rpFilter: 'TUN 真实服务器：tunl0 和 all 上设为 0 或 2（内核取两者中较大的值），否则解封装后的包会被丢弃。',
     },
     sysctlValue: {
       arpIgnore0: '对任何本机地址都应答',
