@@ -12,6 +12,7 @@ import type { DestView } from '../../shared/simulator/index.ts';
 import { IpvsScheduler } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
 import { segmentColor } from '../store/selectors.ts';
+import { serviceAddress } from '../../shared/model/topology.ts';
 
 interface Live {
   sched: IpvsScheduler;
@@ -223,7 +224,7 @@ export function Playground() {
           <select value={svc.id} onChange={(e) => setSvcId(e.target.value)} data-testid="pg-service">
             {topology.services.map((v) => (
               <option key={v.id} value={v.id}>
-                {v.protocol === 'fwmark' ? `fwmark ${v.fwmark ?? '?'}` : `${v.vip}:${v.port}`} ({v.scheduler})
+                {serviceAddress(v)} ({v.scheduler})
               </option>
             ))}
           </select>

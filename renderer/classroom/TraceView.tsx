@@ -11,6 +11,7 @@ import { changedSummary, effectiveCursor, langOf, eventLabel, headerSummary, nei
 import { Stage } from './Stage.tsx';
 import { ExportMenu } from './exportWalkthrough.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
+import { serviceAddress } from '../../shared/model/topology.ts';
 
 /** Milliseconds a step stays on screen at speed 1. */
 export const STEP_MS = 1600;
@@ -63,7 +64,7 @@ function FlowPicker() {
         <select data-testid="cls-service" value={f.service?.id ?? ''} onChange={(e) => setFlow({ service: e.target.value, realServer: null })}>
           {topology.services.map((v) => (
             <option key={v.id} value={v.id}>
-              {v.protocol === 'fwmark' ? `fwmark ${v.fwmark ?? '?'}` : `${v.vip}:${v.port}`} ({v.scheduler})
+              {serviceAddress(v)} ({v.scheduler})
             </option>
           ))}
         </select>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { addService } from '../../shared/model/commands.ts';
 import { useApp } from '../store/index.ts';
 import { ServiceEditor } from './ServiceEditor.tsx';
+import { serviceAddress } from '../../shared/model/topology.ts';
 
 export function ServicesPanel() {
   const { t } = useTranslation();
@@ -23,7 +24,7 @@ export function ServicesPanel() {
             <button type="button" className={`service-item${v.id === current?.id ? ' is-active' : ''}`} onClick={() => selectService(v.id)} data-testid={`service-item-${v.id}`}>
               <span className="service-name">{v.name || v.id}</span>
               <span className="mono">
-                {v.protocol === 'fwmark' ? `fwmark ${v.fwmark ?? '?'}` : `${v.protocol.toUpperCase()} ${v.vip}:${v.port}`}
+                {serviceAddress(v, true)}
               </span>
               <span className="muted">
                 {v.scheduler} · {t('services.realServersShort', { count: v.realServers.length })}

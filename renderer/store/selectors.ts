@@ -10,6 +10,7 @@ import type { Diagnostics } from '../model/checker.ts';
 import { diagnose } from '../model/checker.ts';
 import type { Size } from './canvas.ts';
 import type { AppState } from './index.ts';
+import { serviceAddress } from '../../shared/model/topology.ts';
 
 /** Colours of the L2 segments, in order; chosen to stay apart on a projector. */
 export const SEGMENT_COLORS = ['#2f6fde', '#d9480f', '#2b8a3e', '#9c36b5', '#c2255c', '#0c8599', '#e67700', '#5f3dc4', '#5c940d', '#862e9c'];
@@ -61,7 +62,7 @@ function vipsOf(t: Topology): Map<Id, string> {
   const out = new Map<Id, string[]>();
   for (const v of t.services) {
     const list = out.get(v.director) ?? [];
-    list.push(v.protocol === 'fwmark' ? `fwmark ${v.fwmark ?? '?'}` : `${v.vip}:${v.port}`);
+    list.push(serviceAddress(v));
     out.set(v.director, list);
   }
   return new Map([...out].map(([k, l]) => [k, l.join(' ')]));

@@ -59,3 +59,13 @@ export function onLinkInterface(host: Host, address: string): Interface | undefi
   }
   return undefined;
 }
+
+/**
+ * How a service is addressed, as people write it: `VIP:PORT` (with the protocol in upper case first
+ * when `withProtocol`), or `fwmark N` for a firewall-mark service.
+ * @example serviceAddress(web, true) // 'TCP 172.16.111.123:80'
+ */
+export function serviceAddress(service: VirtualService, withProtocol = false): string {
+  if (service.protocol === 'fwmark') return `fwmark ${service.fwmark ?? '?'}`;
+  return `${withProtocol ? `${service.protocol.toUpperCase()} ` : ''}${service.vip}:${service.port}`;
+}

@@ -4,6 +4,7 @@
  */
 import type { HostInfo, ServiceInfo } from './context.ts';
 import { ip } from './context.ts';
+import { serviceAddress } from '../model/topology.ts';
 
 /** `web` — the name of a service, or its id. */
 export const serviceName = (s: ServiceInfo): string => s.service.name ?? s.service.id;
@@ -11,8 +12,7 @@ export const serviceName = (s: ServiceInfo): string => s.service.name ?? s.servi
 /** `web (TCP 172.16.111.123:80)` or `mail (fwmark 1)`. */
 export function serviceLabel(s: ServiceInfo): string {
   const svc = s.service;
-  const where = svc.protocol === 'fwmark' ? `fwmark ${svc.fwmark ?? '?'}` : `${svc.protocol.toUpperCase()} ${svc.vip}:${svc.port}`;
-  return `${serviceName(s)} (${where})`;
+  return `${serviceName(s)} (${serviceAddress(svc, true)})`;
 }
 
 /**
