@@ -7,7 +7,7 @@ import type { Problem, Rule, Severity } from './rule.ts';
 import { buildContext } from './context.ts';
 import { RULES } from './rules/index.ts';
 
-export type { Finding, Problem, Rule, Severity } from './rule.ts';
+export type { Finding, LocalizedFinding, Problem, Rule, Severity } from './rule.ts';
 export { SEVERITIES } from './rule.ts';
 export type { CheckContext } from './context.ts';
 export { buildContext } from './context.ts';
@@ -29,7 +29,7 @@ export function validate(topology: Topology, rules: readonly Rule[] = RULES): Pr
   const out: Problem[] = [];
   for (const rule of rules) {
     for (const f of rule.check(ctx)) {
-      out.push({ rule: rule.id, severity: f.severity ?? rule.severity, message: f.message, fix: f.fix, refs: [...new Set(f.refs)] });
+      out.push({ rule: rule.id, severity: f.severity ?? rule.severity, message: f.message, fix: f.fix, refs: [...new Set(f.refs)], ...(f.zh ? { zh: f.zh } : {}) });
     }
   }
   // Array.prototype.sort is stable, so equal severities keep rule/finding order.
