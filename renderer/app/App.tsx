@@ -19,7 +19,7 @@ import { Dialogs, Notices } from './Dialogs.tsx';
 import { registerRightPanelTab, useModes, useRightPanelTabs } from './extensions.ts';
 import './plugins.ts';
 import { useShortcuts } from './shortcuts.ts';
-import { bridge } from './bridge.ts';
+import { bridge } from '../bridge/index.ts';
 import { checkRecovery, confirmDiscard, openDesign, openRecent, save, saveAs, startAutosave } from './files.ts';
 
 registerRightPanelTab({ id: 'inspector', titleKey: 'tabs.inspector', order: 10, component: Inspector });

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StoredDesign } from '../../shared/ipc/files.ts';
 import { useApp } from '../store/index.ts';
-import { bridge, settle } from './bridge.ts';
+import { bridge, settle } from '../bridge/index.ts';
 import type { TemplateId } from './files.ts';
 import { TEMPLATES, acceptRecovery, discardRecovery, importPickedFile, newFromTemplate, openNamed, recoveryOnOffer } from './files.ts';
 import type { ImportKind, ImportProblem } from '../../shared/importers/index.ts';

@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store/index.ts';
 import { selectDiagnostics } from '../store/selectors.ts';
-import { bridge, usingMemoryBridge } from './bridge.ts';
+import { bridge, usingMemoryBridge } from '../bridge/index.ts';
 
 export function StatusBar() {
   const { t } = useTranslation();

@@ -11,7 +11,7 @@ import type { OpenedDesign, RecoveredDesign } from '../../shared/ipc/files.ts';
 import type { Result } from '../../shared/util/result.ts';
 import i18n from '../i18n/index.ts';
 import { selectDirty, useApp } from '../store/index.ts';
-import { bridge, settle } from './bridge.ts';
+import { bridge, settle } from '../bridge/index.ts';
 import natLab from '../../examples/nat-lab.lvs.json';
 import drLab from '../../examples/dr-lab.lvs.json';
 import tunLab from '../../examples/tun-lab.lvs.json';

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeployPlan, E2eResult, HostChange, HostPlan } from '../../shared/ipc/deploy.ts';
 import type { Host } from '../../shared/model/types.ts';
-import { bridge, settle } from '../app/bridge.ts';
+import { bridge, settle } from '../bridge/index.ts';
 import { NumberField } from '../panels/fields.tsx';
 import { useApp } from '../store/index.ts';
 import { ChangedKeyDialog, ConfirmDialog, PromptDialog } from './DeployDialogs.tsx';

@@ -6,7 +6,7 @@
 import { DEPLOY_ID_PATTERN } from '../../shared/ipc/deploy.ts';
 import type { DeployRequest } from '../../shared/ipc/deploy.ts';
 import type { Topology } from '../../shared/model/types.ts';
-import { bridge, settle } from '../app/bridge.ts';
+import { bridge, settle } from '../bridge/index.ts';
 import { useApp } from '../store/index.ts';
 import type { DeployMode } from './deploySlice.ts';
 

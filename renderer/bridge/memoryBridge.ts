@@ -15,9 +15,18 @@ const PREFIX = 'lvs-memory:file:';
 const AUTOSAVE = 'lvs-memory:autosave';
 const NO_BACKEND = 'no backend: deploying needs the desktop app or lvsd serve';
 
-const store = (): Storage | null => {
+// Structural (not the DOM's Storage) so this folder also type-checks for the Node-side tests.
+interface KeyValueStorage {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+const store = (): KeyValueStorage | null => {
   try {
-    return window.localStorage;
+    return (globalThis as { localStorage?: KeyValueStorage }).localStorage ?? null;
   } catch {
     return null;
   }
