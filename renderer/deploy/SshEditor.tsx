@@ -7,7 +7,7 @@ import { updateHost } from '../../shared/model/commands.ts';
 import type { Host, SshAuthKind, SshEndpoint } from '../../shared/model/types.ts';
 import { SSH_AUTH_KINDS } from '../../shared/model/types.ts';
 import { CheckField, NumberField, SelectField, TextField } from '../panels/fields.tsx';
-import type { FieldCheck } from '../model/validators.ts';
+import type { FieldCheck } from '../panels/fieldChecks.ts';
 import { useApp } from '../store/index.ts';
 
 const checkHost: FieldCheck = (v) => (/^[A-Za-z0-9_.:[\]%-]{1,255}$/.test(v) ? null : 'deploy.check.host');

@@ -5,8 +5,20 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store/index.ts';
-import { generateFor } from '../model/checker.ts';
+import type { Topology } from '../../shared/model/types.ts';
+import type { Result } from '../../shared/util/result.ts';
+import type { GeneratedFile } from '../../shared/generators/index.ts';
+import { renderHost } from '../../shared/generators/index.ts';
 import { Highlighted } from './highlight.tsx';
+
+/** Generated files for one host, or an error text (a generator crash is shown, not thrown). */
+function generateFor(t: Topology, hostId: string): Result<readonly GeneratedFile[]> {
+  try {
+    return renderHost(t, hostId);
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
 
 function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));

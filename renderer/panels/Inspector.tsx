@@ -20,8 +20,8 @@ import {
 import type { InterfaceSysctlKey } from '../../shared/model/commands.ts';
 import { isMac } from '../../shared/addressing/ipv4.ts';
 import { useApp } from '../store/index.ts';
-import { checkAddress, checkIfName, checkInterfaceAddress, checkName, checkSubnet } from '../model/validators.ts';
-import type { FieldCheck } from '../model/validators.ts';
+import { checkAddress, checkIfName, checkInterfaceAddress, checkName, checkSubnet } from './fieldChecks.ts';
+import type { FieldCheck } from './fieldChecks.ts';
 import type { SysctlChoice } from './fields.tsx';
 import { CheckField, NumberField, SelectField, SysctlField, TextField } from './fields.tsx';
 import { ServiceEditor } from './ServiceEditor.tsx';

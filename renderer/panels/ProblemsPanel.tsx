@@ -5,7 +5,7 @@
 import { useDeferredValue, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Id, Topology } from '../../shared/model/types.ts';
-import type { Problem } from '../model/checker.ts';
+import type { Problem } from '../store/diagnostics.ts';
 import { useApp } from '../store/index.ts';
 import { selectDiagnostics } from '../store/selectors.ts';
 

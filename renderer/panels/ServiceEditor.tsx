@@ -8,7 +8,7 @@ import type { ForwardingMethod, Scheduler, ServiceProtocol, VirtualService } fro
 import { FORWARDING_METHODS, SCHEDULERS, SERVICE_PROTOCOLS } from '../../shared/model/types.ts';
 import { addRealServer, removeItems, updateRealServer, updateService } from '../../shared/model/commands.ts';
 import { useApp } from '../store/index.ts';
-import { checkAddress, checkNetmask } from '../model/validators.ts';
+import { checkAddress, checkNetmask } from './fieldChecks.ts';
 import { CheckField, NumberField, SelectField, TextField } from './fields.tsx';
 
 export function ServiceEditor({ service, focusRealServer }: { service: VirtualService; focusRealServer?: string | null }) {

@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FieldCheck } from '../model/validators.ts';
+import type { FieldCheck } from './fieldChecks.ts';
 
 interface Labelled {
   label: string;

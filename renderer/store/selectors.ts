@@ -6,8 +6,8 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import type { Host, Id, Position, Segment, Topology } from '../../shared/model/types.ts';
-import type { Diagnostics } from '../model/checker.ts';
-import { diagnose } from '../model/checker.ts';
+import type { Diagnostics } from './diagnostics.ts';
+import { diagnose } from './diagnostics.ts';
 import type { Size } from './canvas.ts';
 import type { AppState } from './index.ts';
 import { serviceAddress } from '../../shared/model/topology.ts';

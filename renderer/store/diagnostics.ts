@@ -1,19 +1,13 @@
 /**
- * Adapters to the rule checker and the generators of shared/. The diagnostics are a pure function
- * of the topology, memoised on its identity: moving a node changes only the layout, so dragging
- * never re-runs the checker.
+ * The rule checker's findings as the UI uses them (counts, worst severity per canvas item). They are
+ * a pure function of the topology, memoised on its identity: moving a node changes only the
+ * layout, so dragging never re-runs the checker.
  */
 import type { Host, Id, Topology } from '../../shared/model/types.ts';
-import type { Result } from '../../shared/util/result.ts';
-import type { GeneratedFile } from '../../shared/generators/index.ts';
-import { renderHost } from '../../shared/generators/index.ts';
 import type { Problem } from '../../shared/validation/index.ts';
 import { validate } from '../../shared/validation/index.ts';
 
 export type { Problem } from '../../shared/validation/index.ts';
-
-export type { GeneratedFile } from '../../shared/generators/index.ts';
-
 
 /** Diagnostics of a topology plus the per-item severity the canvas paints. */
 export interface Diagnostics {
@@ -70,13 +64,4 @@ export function diagnose(t: Topology): Diagnostics {
   lastTopology = t;
   lastResult = { problems, errors, warnings, severity, owner };
   return lastResult;
-}
-
-/** Generated files for one host, or an error text. */
-export function generateFor(t: Topology, hostId: string): Result<readonly GeneratedFile[]> {
-  try {
-    return renderHost(t, hostId);
-  } catch (e) {
-    return { ok: false, error: (e as Error).message };
-  }
 }
