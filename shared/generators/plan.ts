@@ -42,7 +42,7 @@ export interface PlannedThreshold {
 }
 
 /** Everything the scripts of one host do. */
-export interface HostPlan {
+export interface HostScriptPlan {
   readonly host: Host;
   /** Interface names that must be IPIP tunnel devices (`tunl0`): `modprobe ipip` + link up. */
   readonly tunnels: readonly string[];
@@ -100,7 +100,7 @@ export function indexTopology(t: Topology): TopologyIndex {
 }
 
 /** Builds the plan of one host; throws UnsafeValueError naming the field on a bad value. */
-export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex = indexTopology(t)): HostPlan {
+export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex = indexTopology(t)): HostScriptPlan {
   const index = idx.hostIndex.get(hostId) ?? -1;
   const host = t.hosts[index];
   if (index < 0 || host === undefined) throw new UnsafeValueError(`host "${hostId}" is not in the design`);
@@ -177,7 +177,7 @@ export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex 
     if (!routes.some((r) => r.destination === 'default')) routes.unshift({ destination: 'default', via });
   }
 
-  let ipvs: HostPlan['ipvs'];
+  let ipvs: HostScriptPlan['ipvs'];
   const owned = idx.servicesByDirector.get(host.id) ?? [];
   if (host.role === 'director' || owned.length > 0) {
     const rules = ipvsadmRulesOrThrow(t, host.id, owned);

@@ -8,7 +8,7 @@
  * rollback.sh restores the snapshot and prints `nothing to roll back` when there is none.
  */
 import type { Topology } from '../model/types.ts';
-import type { HostPlan, PlannedRoute } from './plan.ts';
+import type { HostScriptPlan, PlannedRoute } from './plan.ts';
 import { commentText, shq } from './safe.ts';
 
 const PRELUDE = [
@@ -68,7 +68,7 @@ const IPVS_QUERIES = [
   '}',
 ];
 
-function header(t: Topology, plan: HostPlan, file: string, what: string[]): string[] {
+function header(t: Topology, plan: HostScriptPlan, file: string, what: string[]): string[] {
   const h = plan.host;
   return [
     '#!/bin/sh',
@@ -80,7 +80,7 @@ function header(t: Topology, plan: HostPlan, file: string, what: string[]): stri
 }
 
 /** Fails early, with a clear message, when a command the script needs is missing. */
-function preflight(plan: HostPlan, script: string): string[] {
+function preflight(plan: HostScriptPlan, script: string): string[] {
   const need: [string, string][] = [['LVSD_IP', 'ip']];
   if (plan.sysctls.length > 0) need.push(['LVSD_SYSCTL', 'sysctl']);
   if (plan.ipvs) need.push(['LVSD_IPVSADM', 'ipvsadm']);
@@ -102,13 +102,13 @@ function rulesHeredoc(name: string, rules: string): string[] {
   return [`${name}() {`, "  cat <<'LVSD_RULES'", ...rules.split('\n').filter((l) => l !== ''), 'LVSD_RULES', '}'];
 }
 
-function thresholdsHeredoc(plan: HostPlan): string[] {
+function thresholdsHeredoc(plan: HostScriptPlan): string[] {
   const lines = (plan.ipvs?.thresholds ?? []).map((x) => `${x.listService} ${x.server} ${x.upper} ${x.lower}`);
   return ['thresholds_wanted() {', "  cat <<'LVSD_THRESHOLDS' | LC_ALL=C sort", ...lines, 'LVSD_THRESHOLDS', '}'];
 }
 
 /** apply.sh: snapshot (first time), then make the host match the design. */
-export function renderApply(t: Topology, plan: HostPlan): string {
+export function renderApply(t: Topology, plan: HostScriptPlan): string {
   const out = header(t, plan, 'apply.sh', [
     'Makes this host match the design. Idempotent: a second run prints "no change".',
     'Before the first change it saves the previous state to $LVSD_STATE_DIR/snapshot (rollback.sh restores it).',
@@ -327,7 +327,7 @@ export function renderApply(t: Topology, plan: HostPlan): string {
 }
 
 /** verify.sh: read the host state back and compare it with the design. */
-export function renderVerify(t: Topology, plan: HostPlan): string {
+export function renderVerify(t: Topology, plan: HostScriptPlan): string {
   const out = header(t, plan, 'verify.sh', [
     'Reads the state back and compares it with the design: prints OK/DIFF lines, exits 1 on any difference.',
     'Changes nothing.',
@@ -412,7 +412,7 @@ export function renderVerify(t: Topology, plan: HostPlan): string {
 }
 
 /** rollback.sh: restore what apply.sh recorded in the snapshot, then delete the snapshot. */
-export function renderRollback(t: Topology, plan: HostPlan): string {
+export function renderRollback(t: Topology, plan: HostScriptPlan): string {
   const out = header(t, plan, 'rollback.sh', [
     'Restores the state apply.sh saved before its first change: IPVS table, routes, addresses, sysctls',
     '(in reverse order of apply), then deletes the snapshot. Reads only the snapshot, so it also undoes',

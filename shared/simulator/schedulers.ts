@@ -182,7 +182,8 @@ export interface PickExplanation {
   readonly state?: Readonly<Record<string, number | string | null>>;
 }
 
-const RULES: Readonly<Record<Scheduler, { en: string; zh: string }>> = {
+/** The rule each scheduler decides by, as shown in its explanation (not the validation RULES). */
+const SCHEDULING_RULE: Readonly<Record<Scheduler, { en: string; zh: string }>> = {
   rr: { en: 'Round robin: the next server after the cursor with weight > 0, in kernel list order.', zh: '轮询：按内核链表顺序，从游标之后取下一个权重大于 0 的服务器。' },
   wrr: { en: 'Weighted round robin: walk the list taking servers with weight ≥ cw; at the end lower cw by the gcd of the weights, back to the maximum after 1.', zh: '加权轮询：遍历链表，选权重 ≥ cw 的服务器；到表尾把 cw 减去各权重的最大公约数，减到 1 以下再回到最大值。' },
   lc: { en: 'Least connections: the smallest ActiveConn×256 + InActConn; the first in list order wins a tie.', zh: '最少连接：ActiveConn×256 + InActConn 最小者；相同时链表中靠前者胜出。' },
@@ -657,7 +658,7 @@ export class IpvsScheduler {
           : undefined;
     return {
       scheduler: name,
-      rule: RULES[name],
+      rule: SCHEDULING_RULE[name],
       candidates,
       wouldPick: picked === undefined ? undefined : picked ? picked.id : null,
       ...(bucket !== undefined ? { bucket } : {}),
