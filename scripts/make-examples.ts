@@ -1,40 +1,17 @@
 /**
  * Writes the example designs in examples/ (run: `npx tsx scripts/make-examples.ts`).
- * The three seed labs follow the seed article's addresses, with its typos corrected
- * (gateway 192.168.111.200, not .2000; VIP 172.17.253.100, not 1172.17.253.100; `-A` for the
- * service; `-g` for DR real servers; the third lab is TUN, not DR).
+ * The three seed labs (shared/model/labs.ts) follow the seed article's addresses, with its typos
+ * corrected (gateway 192.168.111.200, not .2000; VIP 172.17.253.100, not 1172.17.253.100; `-A` for
+ * the service; `-g` for DR real servers; the third lab is TUN, not DR).
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
-import type { Host, Interface, Layout, RealServer, Segment, Topology, VirtualService } from '../shared/model/types.ts';
+import type { Host, Layout, RealServer, Segment, Topology, VirtualService } from '../shared/model/types.ts';
 import { makeDesignFile, serializeDesignFile, parseDesignFile } from '../shared/model/file.ts';
+import { drLab, ethernet as eth, ipipTunnel, loopback as lo, natLab, realServerEntry as rs, tunLab } from '../shared/model/labs.ts';
 
 type Pos = Record<string, { x: number; y: number }>;
 
-const eth = (host: string, name: string, segment: string, addresses: string[], extra: Partial<Interface> = {}): Interface => ({
-  id: `${host}-${name}`,
-  name,
-  kind: 'ethernet',
-  segment,
-  addresses,
-  ...extra,
-});
-const lo = (host: string, addresses: string[] = []): Interface => ({ id: `${host}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses });
-const tunl0 = (host: string, addresses: string[]): Interface => ({
-  id: `${host}-tunl0`,
-  name: 'tunl0',
-  kind: 'ipip',
-  segment: null,
-  addresses,
-  sysctl: { rpFilter: 0 },
-});
-const rs = (service: string, host: string, rip: string, method: RealServer['method'], weight = 1, port = 80): RealServer => ({
-  id: `${service}-${host}`,
-  host,
-  rip,
-  port,
-  method,
-  weight,
-});
+const tunl0 = (host: string, addresses: string[]) => ipipTunnel(host, addresses, { sysctl: { rpFilter: 0 } });
 
 function write(file: string, topology: Topology, positions: Pos) {
   const layout: Layout = { positions };
@@ -46,172 +23,19 @@ function write(file: string, topology: Topology, positions: Pos) {
 
 mkdirSync('examples', { recursive: true });
 
-// ---- NAT: article section One -------------------------------------------------------------
-{
-  const segments: Segment[] = [
-    { id: 'public', name: 'public (simulated Internet)', cidr: '172.16.111.0/24' },
-    { id: 'lan', name: 'intranet', cidr: '192.168.111.0/24' },
-  ];
-  const realServer = (id: string, ip: string): Host => ({
-    id,
-    name: id,
-    role: 'real-server',
-    interfaces: [lo(id), eth(id, 'eth0', 'lan', [`${ip}/24`])],
-    gateway: '192.168.111.200',
-  });
-  const hosts: Host[] = [
-    { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.16.111.13/24'])], gateway: '172.16.111.123' },
-    {
-      id: 'director',
-      name: 'director',
-      role: 'director',
-      interfaces: [lo('director'), eth('director', 'eth0', 'public', ['172.16.111.123/24']), eth('director', 'eth1', 'lan', ['192.168.111.200/24'])],
-      sysctl: { ipForward: true },
-    },
-    realServer('rs1', '192.168.111.101'),
-    realServer('rs2', '192.168.111.102'),
-  ];
-  const services: VirtualService[] = [
-    {
-      id: 'web',
-      name: 'web',
-      director: 'director',
-      protocol: 'tcp',
-      vip: '172.16.111.123',
-      port: 80,
-      scheduler: 'wrr',
-      healthCheck: { kind: 'http', path: '/', status: 200 },
-      realServers: [rs('web', 'rs1', '192.168.111.101', 'nat'), rs('web', 'rs2', '192.168.111.102', 'nat')],
-    },
-  ];
-  write(
-    'nat-lab.lvs.json',
-    { name: 'LVS-NAT lab (seed article, part one)', description: 'Client 172.16.111.13 reaches VIP 172.16.111.123:80; the director rewrites the destination to a real server and the replies come back through it (gateway = DIP 192.168.111.200).', segments, hosts, services },
-    {
-      client: { x: 0, y: 120 }, public: { x: 220, y: 0 }, director: { x: 420, y: 120 }, lan: { x: 660, y: 0 },
-      rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
-    },
-  );
-}
-
-// ---- DR: article section Two -----------------------------------------------------------------
-{
-  const segments: Segment[] = [
-    { id: 'public', name: 'bridged network', cidr: '172.17.253.0/24' },
-    { id: 'lan', name: 'host-only network', cidr: '192.168.163.0/24' },
-  ];
-  const realServer = (id: string, ip: string): Host => ({
-    id,
-    name: id,
-    role: 'real-server',
-    interfaces: [
-      { ...lo(id, ['172.17.253.100/32']), sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
-      eth(id, 'eth0', 'lan', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } }),
-    ],
-    gateway: '192.168.163.1',
-    sysctl: { arpIgnore: 1, arpAnnounce: 2 },
-  });
-  const hosts: Host[] = [
-    { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.17.253.13/24'])], gateway: '172.17.253.1' },
-    {
-      id: 'router',
-      name: 'router',
-      role: 'router',
-      interfaces: [lo('router'), eth('router', 'eth0', 'public', ['172.17.253.1/24']), eth('router', 'eth1', 'lan', ['192.168.163.1/24'])],
-      sysctl: { ipForward: true },
-    },
-    {
-      id: 'director',
-      name: 'lvs-server',
-      role: 'director',
-      interfaces: [lo('director'), eth('director', 'eth0', 'public', ['172.17.253.100/24']), eth('director', 'eth1', 'lan', ['192.168.163.101/24'])],
-      gateway: '172.17.253.1',
-    },
-    realServer('rs1', '192.168.163.102'),
-    realServer('rs2', '192.168.163.103'),
-  ];
-  const services: VirtualService[] = [
-    {
-      id: 'web',
-      name: 'web',
-      director: 'director',
-      protocol: 'tcp',
-      vip: '172.17.253.100',
-      port: 80,
-      scheduler: 'wrr',
-      healthCheck: { kind: 'http', path: '/', status: 200 },
-      realServers: [rs('web', 'rs1', '192.168.163.102', 'dr'), rs('web', 'rs2', '192.168.163.103', 'dr')],
-    },
-  ];
-  write(
-    'dr-lab.lvs.json',
-    { name: 'LVS-DR lab (seed article, part two)', description: 'The director only rewrites the destination MAC; real servers hold the VIP on lo with arp_ignore=1/arp_announce=2 and reply to the client directly through the router, not through the director.', segments, hosts, services },
-    {
-      client: { x: 0, y: 140 }, public: { x: 220, y: 0 }, router: { x: 420, y: 300 }, director: { x: 420, y: 80 },
-      lan: { x: 660, y: 0 }, rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
-    },
-  );
-}
-
-// ---- TUN: article section Three (titled "Dr" in the article) ---------------------------------
-{
-  const segments: Segment[] = [
-    { id: 'front', name: 'front network', cidr: '172.18.0.0/24' },
-    { id: 'dc2', name: 'remote data centre', cidr: '10.20.0.0/24' },
-  ];
-  const realServer = (id: string, ip: string): Host => ({
-    id,
-    name: id,
-    role: 'real-server',
-    interfaces: [
-      lo(id),
-      tunl0(id, ['172.18.0.100/32']),
-      eth(id, 'eth0', 'dc2', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 } }),
-    ],
-    gateway: '10.20.0.1',
-    sysctl: { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 },
-  });
-  const hosts: Host[] = [
-    { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'front', ['172.18.0.13/24'])], gateway: '172.18.0.1' },
-    {
-      id: 'director',
-      name: 'director',
-      role: 'director',
-      interfaces: [lo('director'), eth('director', 'eth0', 'front', ['172.18.0.10/24', '172.18.0.100/24'])],
-      gateway: '172.18.0.1',
-    },
-    {
-      id: 'router',
-      name: 'router',
-      role: 'router',
-      interfaces: [lo('router'), eth('router', 'eth0', 'front', ['172.18.0.1/24']), eth('router', 'eth1', 'dc2', ['10.20.0.1/24'])],
-      sysctl: { ipForward: true },
-    },
-    realServer('rs1', '10.20.0.11'),
-    realServer('rs2', '10.20.0.12'),
-  ];
-  const services: VirtualService[] = [
-    {
-      id: 'web',
-      name: 'web',
-      director: 'director',
-      protocol: 'tcp',
-      vip: '172.18.0.100',
-      port: 80,
-      scheduler: 'wrr',
-      healthCheck: { kind: 'http', path: '/', status: 200 },
-      realServers: [rs('web', 'rs1', '10.20.0.11', 'tun'), rs('web', 'rs2', '10.20.0.12', 'tun')],
-    },
-  ];
-  write(
-    'tun-lab.lvs.json',
-    { name: 'LVS-TUN lab (seed article, part three)', description: 'The director wraps each request in an IPIP header (outer source DIP, outer destination RIP); the real servers, behind a router, unwrap it on tunl0 where the VIP lives and reply to the client directly.', segments, hosts, services },
-    {
-      client: { x: 0, y: 140 }, front: { x: 220, y: 0 }, director: { x: 420, y: 60 }, router: { x: 420, y: 280 },
-      dc2: { x: 660, y: 0 }, rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
-    },
-  );
-}
+// ---- The seed article's labs: NAT (part one), DR (part two), TUN (part three, titled "Dr") ---
+write('nat-lab.lvs.json', natLab('example'), {
+  client: { x: 0, y: 120 }, public: { x: 220, y: 0 }, director: { x: 420, y: 120 }, lan: { x: 660, y: 0 },
+  rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
+});
+write('dr-lab.lvs.json', drLab('example'), {
+  client: { x: 0, y: 140 }, public: { x: 220, y: 0 }, router: { x: 420, y: 300 }, director: { x: 420, y: 80 },
+  lan: { x: 660, y: 0 }, rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
+});
+write('tun-lab.lvs.json', tunLab('example'), {
+  client: { x: 0, y: 140 }, front: { x: 220, y: 0 }, director: { x: 420, y: 60 }, router: { x: 420, y: 280 },
+  dc2: { x: 660, y: 0 }, rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
+});
 
 // ---- A larger design: 2 directors, 3 services, 20 real servers --------------------------------
 {
@@ -252,18 +76,18 @@ mkdirSync('examples', { recursive: true });
     const ip = `10.1.0.${10 + i}`;
     hosts.push({
       id, name: id, role: 'real-server',
-      interfaces: [{ ...lo(id, ['198.51.100.80/32']), sysctl: { arpIgnore: 1, arpAnnounce: 2 } }, eth(id, 'eth0', 'web-lan', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } })],
+      interfaces: [lo(id, ['198.51.100.80/32'], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } }), eth(id, 'eth0', 'web-lan', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } })],
       gateway: '10.1.0.1',
       sysctl: { arpIgnore: 1, arpAnnounce: 2 },
     });
-    web.push(rs('web', id, ip, 'dr', i <= 5 ? 2 : 1));
+    web.push(rs('web', id, ip, 'dr', { weight: i <= 5 ? 2 : 1 }));
     positions[id] = { x: 900, y: -400 + i * 40 };
   }
   for (let i = 1; i <= 6; i++) {
     const id = `app${i}`;
     const ip = `10.2.0.${10 + i}`;
     hosts.push({ id, name: id, role: 'real-server', interfaces: [lo(id), eth(id, 'eth0', 'app-lan', [`${ip}/24`])], gateway: '10.2.0.1' });
-    api.push(rs('api', id, ip, 'nat', 1, 8080));
+    api.push(rs('api', id, ip, 'nat', { port: 8080 }));
     positions[id] = { x: 900, y: 200 + i * 40 };
   }
   for (let i = 1; i <= 4; i++) {
@@ -275,7 +99,7 @@ mkdirSync('examples', { recursive: true });
       gateway: '10.3.0.1',
       sysctl: { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 },
     });
-    media.push(rs('media', id, ip, 'tun', 1, 443));
+    media.push(rs('media', id, ip, 'tun', { port: 443 }));
     positions[id] = { x: 1300, y: 600 + i * 40 };
   }
   const services: VirtualService[] = [

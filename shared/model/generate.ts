@@ -9,7 +9,8 @@
  * pod is configured the way the rule checker expects, so `validate(generateTopology(n))` reports
  * no error and no warning.
  */
-import type { Host, Interface, Layout, RealServer, Scheduler, Segment, Topology, VirtualService } from './types.ts';
+import type { Host, Layout, RealServer, Scheduler, Segment, Topology, VirtualService } from './types.ts';
+import { ethernet as eth, ipipTunnel, loopback as lo } from './labs.ts';
 
 /** Options of {@link generateTopology}. */
 export interface GenerateOptions {
@@ -44,16 +45,6 @@ function prng(seed: number): () => number {
 const edgeNet = (e: number): string => `172.${16 + (e >> 8)}.${e & 255}`;
 const lanNet = (i: number): string => `10.${(i >> 8) & 127}.${i & 255}`;
 const dcNet = (i: number): string => `10.${128 + ((i >> 8) & 127)}.${i & 255}`;
-
-const eth = (host: string, name: string, segment: string, addresses: string[], extra: Partial<Interface> = {}): Interface => ({
-  id: `${host}-${name}`,
-  name,
-  kind: 'ethernet',
-  segment,
-  addresses,
-  ...extra,
-});
-const lo = (host: string, addresses: string[] = []): Interface => ({ id: `${host}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses });
 
 /**
  * Builds a valid topology of exactly `hostCount` hosts (at least {@link MIN_GENERATED_HOSTS}).
@@ -181,7 +172,7 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
           role: 'real-server',
           interfaces: [
             lo(id),
-            { id: `${id}-tunl0`, name: 'tunl0', kind: 'ipip', segment: null, addresses: [`${vip}/32`], sysctl: { rpFilter: 0 } },
+            ipipTunnel(id, [`${vip}/32`], { sysctl: { rpFilter: 0 } }),
             // 1480 = 1500 - 20 bytes of IPIP header, so the real server's MSS fits after encapsulation.
             eth(id, 'eth0', `dc-${i}`, [`${rip}/24`], { mtu: 1480 }),
           ],

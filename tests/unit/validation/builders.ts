@@ -1,8 +1,9 @@
 /**
- * Tiny fixture builders for rule tests: the three seed labs as code, plus `edit` to derive a
- * broken variant in one line (`edit(natLab(), (d) => { host(d, 'rs1').gateway = '192.168.111.1'; })`).
+ * Tiny fixture builders for rule tests: the three seed labs of shared/model/labs.ts, plus `edit` to
+ * derive a broken variant in one line (`edit(natLab(), (d) => { host(d, 'rs1').gateway = '192.168.111.1'; })`).
  */
 import type { Host, Interface, RealServer, Topology, VirtualService } from '../../../shared/model/types.ts';
+import { drLab, ethernet, ipipTunnel, loopback, natLab, realServerEntry, tunLab } from '../../../shared/model/labs.ts';
 import type { Problem } from '../../../shared/validation/index.ts';
 import { validate } from '../../../shared/validation/index.ts';
 
@@ -49,127 +50,15 @@ export const removeHost = (d: Draft, id: string): void => {
   for (const s of d.services) s.realServers = s.realServers.filter((r) => r.host !== id);
 };
 
-export const eth = (hostId: string, name: string, segment: string | null, addresses: string[], extra: Partial<IfaceDraft> = {}): IfaceDraft => ({
-  id: `${hostId}-${name}`,
-  name,
-  kind: 'ethernet',
-  segment,
-  addresses,
-  ...extra,
-});
-export const lo = (hostId: string, addresses: string[] = [], extra: Partial<IfaceDraft> = {}): IfaceDraft => ({
-  id: `${hostId}-lo`,
-  name: 'lo',
-  kind: 'loopback',
-  segment: null,
-  addresses,
-  ...extra,
-});
-export const tunl0 = (hostId: string, addresses: string[], extra: Partial<IfaceDraft> = {}): IfaceDraft => ({
-  id: `${hostId}-tunl0`,
-  name: 'tunl0',
-  kind: 'ipip',
-  segment: null,
-  addresses,
-  ...extra,
-});
-export const rs = (serviceId: string, hostId: string, rip: string, method: RealServer['method'], extra: Partial<RealServer> = {}): RealServer => ({
-  id: `${serviceId}-${hostId}`,
-  host: hostId,
-  rip,
-  port: 80,
-  method,
-  weight: 1,
-  ...extra,
-});
-const arp = { arpIgnore: 1, arpAnnounce: 2 };
+// The shared building blocks, typed as drafts so tests can push them into an `edit` draft.
+export const eth = (hostId: string, name: string, segment: string | null, addresses: string[], extra: Partial<IfaceDraft> = {}): IfaceDraft =>
+  ethernet(hostId, name, segment, addresses, extra as Partial<Interface>) as IfaceDraft;
+export const lo = (hostId: string, addresses: string[] = [], extra: Partial<IfaceDraft> = {}): IfaceDraft => loopback(hostId, addresses, extra as Partial<Interface>) as IfaceDraft;
+export const tunl0 = (hostId: string, addresses: string[], extra: Partial<IfaceDraft> = {}): IfaceDraft => ipipTunnel(hostId, addresses, extra as Partial<Interface>) as IfaceDraft;
+export const rs = realServerEntry;
 
-
-/** The seed article's NAT lab: client 172.16.111.13 → VIP 172.16.111.123:80, RS gateway = DIP 192.168.111.200. */
-export function natLab(): Topology {
-  const realServer = (id: string, ip: string): Host => ({ id, name: id, role: 'real-server', interfaces: [lo(id), eth(id, 'eth0', 'lan', [`${ip}/24`])], gateway: '192.168.111.200' });
-  return {
-    name: 'nat',
-    segments: [
-      { id: 'public', name: 'public', cidr: '172.16.111.0/24' },
-      { id: 'lan', name: 'lan', cidr: '192.168.111.0/24' },
-    ],
-    hosts: [
-      { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.16.111.13/24'])], gateway: '172.16.111.123' },
-      {
-        id: 'director',
-        name: 'director',
-        role: 'director',
-        interfaces: [lo('director'), eth('director', 'eth0', 'public', ['172.16.111.123/24']), eth('director', 'eth1', 'lan', ['192.168.111.200/24'])],
-        sysctl: { ipForward: true },
-      },
-      realServer('rs1', '192.168.111.101'),
-      realServer('rs2', '192.168.111.102'),
-    ],
-    services: [
-      {
-        id: 'web',
-        name: 'web',
-        director: 'director',
-        protocol: 'tcp',
-        vip: '172.16.111.123',
-        port: 80,
-        scheduler: 'wrr',
-        realServers: [rs('web', 'rs1', '192.168.111.101', 'nat'), rs('web', 'rs2', '192.168.111.102', 'nat')],
-      },
-    ],
-  };
-}
-
-/** The seed article's DR lab (VIP 172.17.253.100, RS on lan behind router 192.168.163.1). */
-export function drLab(): Topology {
-  const realServer = (id: string, ip: string): Host => ({
-    id,
-    name: id,
-    role: 'real-server',
-    interfaces: [lo(id, ['172.17.253.100/32']), eth(id, 'eth0', 'lan', [`${ip}/24`])],
-    gateway: '192.168.163.1',
-    sysctl: arp,
-  });
-  return {
-    name: 'dr',
-    segments: [
-      { id: 'public', name: 'public', cidr: '172.17.253.0/24' },
-      { id: 'lan', name: 'lan', cidr: '192.168.163.0/24' },
-    ],
-    hosts: [
-      { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.17.253.13/24'])], gateway: '172.17.253.1' },
-      {
-        id: 'router',
-        name: 'router',
-        role: 'router',
-        interfaces: [lo('router'), eth('router', 'eth0', 'public', ['172.17.253.1/24']), eth('router', 'eth1', 'lan', ['192.168.163.1/24'])],
-        sysctl: { ipForward: true },
-      },
-      {
-        id: 'director',
-        name: 'director',
-        role: 'director',
-        interfaces: [lo('director'), eth('director', 'eth0', 'public', ['172.17.253.100/24']), eth('director', 'eth1', 'lan', ['192.168.163.101/24'])],
-        gateway: '172.17.253.1',
-      },
-      realServer('rs1', '192.168.163.102'),
-      realServer('rs2', '192.168.163.103'),
-    ],
-    services: [
-      {
-        id: 'web',
-        name: 'web',
-        director: 'director',
-        protocol: 'tcp',
-        vip: '172.17.253.100',
-        port: 80,
-        scheduler: 'wrr',
-        realServers: [rs('web', 'rs1', '192.168.163.102', 'dr'), rs('web', 'rs2', '192.168.163.103', 'dr')],
-      },
-    ],
-  };
-}
+/** The seed labs (minimal edition) of shared/model/labs.ts. */
+export { drLab, natLab, tunLab };
 
 /** DR on one LAN: client, router, director and real servers all on `public` (the classic single-segment LVS-DR). */
 export function drOneLan(): Topology {
@@ -182,50 +71,6 @@ export function drOneLan(): Topology {
       realServer(d, 'web', id).rip = ip;
     }
   });
-}
-
-/** The seed article's third lab as TUN: real servers in a remote data centre behind a router. */
-export function tunLab(): Topology {
-  const realServer = (id: string, ip: string): Host => ({
-    id,
-    name: id,
-    role: 'real-server',
-    interfaces: [lo(id), tunl0(id, ['172.18.0.100/32'], { sysctl: { rpFilter: 0 } }), eth(id, 'eth0', 'dc2', [`${ip}/24`], { mtu: 1480 })],
-    gateway: '10.20.0.1',
-    sysctl: { ...arp, rpFilter: 0 },
-  });
-  return {
-    name: 'tun',
-    segments: [
-      { id: 'front', name: 'front', cidr: '172.18.0.0/24' },
-      { id: 'dc2', name: 'dc2', cidr: '10.20.0.0/24' },
-    ],
-    hosts: [
-      { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'front', ['172.18.0.13/24'])], gateway: '172.18.0.1' },
-      { id: 'director', name: 'director', role: 'director', interfaces: [lo('director'), eth('director', 'eth0', 'front', ['172.18.0.10/24', '172.18.0.100/24'])], gateway: '172.18.0.1' },
-      {
-        id: 'router',
-        name: 'router',
-        role: 'router',
-        interfaces: [lo('router'), eth('router', 'eth0', 'front', ['172.18.0.1/24']), eth('router', 'eth1', 'dc2', ['10.20.0.1/24'])],
-        sysctl: { ipForward: true },
-      },
-      realServer('rs1', '10.20.0.11'),
-      realServer('rs2', '10.20.0.12'),
-    ],
-    services: [
-      {
-        id: 'web',
-        name: 'web',
-        director: 'director',
-        protocol: 'tcp',
-        vip: '172.18.0.100',
-        port: 80,
-        scheduler: 'wrr',
-        realServers: [rs('web', 'rs1', '10.20.0.11', 'tun'), rs('web', 'rs2', '10.20.0.12', 'tun')],
-      },
-    ],
-  };
 }
 
 /** The problems one rule reports for a topology. */
