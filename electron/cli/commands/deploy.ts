@@ -9,7 +9,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { loadDesign } from '../loadDesign.ts';
 import { renderHost } from '../../../shared/generators/index.ts';
 import { validate } from '../../../shared/validation/index.ts';
@@ -21,6 +20,7 @@ import { KnownHosts } from '../../services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../services/secrets/store.ts';
 import type { CliCommand, CliIO } from '../io.ts';
 import { EXIT } from '../io.ts';
+import { parseCommandLine } from '../options.ts';
 
 /** Talking to a person: injectable so tests can answer. `null` when there is no terminal. */
 export interface Prompter {
@@ -72,13 +72,13 @@ interface Options {
   force: boolean;
 }
 
-function parse(argv: readonly string[], mode: DeployMode | 'deploy'): Options | string {
+/** The options of `lvsd deploy` / `lvsd rollback`, or the exit code when there is nothing to run. */
+function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO): Options | number {
   const deploy = mode !== 'rollback';
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
+  const parsed = parseCommandLine(
+    {
+      command: mode,
+      usage: deploy ? USAGE_DEPLOY : USAGE_ROLLBACK,
       options: {
         'dry-run': { type: 'boolean', default: false },
         host: { type: 'string', multiple: true, default: [] },
@@ -91,21 +91,20 @@ function parse(argv: readonly string[], mode: DeployMode | 'deploy'): Options | 
         'state-dir': { type: 'string' },
         e2e: { type: 'string' },
         force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-    });
-  } catch (e) {
-    return (e as Error).message;
-  }
+    },
+    argv,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) return '';
-  if (parsed.positionals.length !== 1) return 'expected exactly one design FILE';
-  if (!deploy && (v['dry-run'] || v['no-rollback'] || v.e2e !== undefined || v.force)) return '--dry-run, --no-rollback, --e2e and --force belong to lvsd deploy';
+  if (parsed.positionals.length !== 1) return parsed.usageError('expected exactly one design FILE');
+  if (!deploy && (v['dry-run'] || v['no-rollback'] || v.e2e !== undefined || v.force)) return parsed.usageError('--dry-run, --no-rollback, --e2e and --force belong to lvsd deploy');
   const e2e = v.e2e === undefined ? 20 : Number(v.e2e);
-  if (!Number.isInteger(e2e) || e2e < 0 || e2e > 10000) return '--e2e takes a number of requests 0..10000';
+  if (!Number.isInteger(e2e) || e2e < 0 || e2e > 10000) return parsed.usageError('--e2e takes a number of requests 0..10000');
   const stateDir = v['state-dir'];
   if (stateDir !== undefined && (!stateDir.startsWith('/') || !/^[A-Za-z0-9_./-]+$/.test(stateDir) || stateDir.split('/').includes('..'))) {
-    return '--state-dir must be an absolute path of A-Z a-z 0-9 _ . - /';
+    return parsed.usageError('--state-dir must be an absolute path of A-Z a-z 0-9 _ . - /');
   }
   const hosts = (v.host ?? []).flatMap((h) => h.split(',')).filter((h) => h !== '');
   return {
@@ -131,16 +130,8 @@ const SECRET_WORD: Record<SecretKind, string> = { password: 'password', passphra
 
 /** Runs a deploy/dry-run/rollback from the command line. `prompter` is the terminal unless a test passes one. */
 export async function runDeployCommand(argv: readonly string[], io: CliIO, mode: 'deploy' | 'rollback', prompter: Prompter | null = terminalPrompter()): Promise<number> {
-  const usage = mode === 'deploy' ? USAGE_DEPLOY : USAGE_ROLLBACK;
-  const opts = parse(argv, mode);
-  if (typeof opts === 'string') {
-    if (opts === '') {
-      io.stdout(usage);
-      return EXIT.ok;
-    }
-    io.stderr(`lvsd ${mode}: ${opts}\n${usage}`);
-    return EXIT.unusable;
-  }
+  const opts = parse(argv, mode, io);
+  if (typeof opts === 'number') return opts;
   const topology = (await loadDesign(mode === 'rollback' ? 'rollback' : 'deploy', opts.file, io))?.topology ?? null;
   if (!topology) return EXIT.unusable;
   const engineMode: DeployMode = mode === 'rollback' ? 'rollback' : opts.dryRun ? 'dry-run' : 'apply';

@@ -5,12 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ImportKind } from '../../../shared/importers/index.ts';
 import { IMPORT_KINDS, importConfig } from '../../../shared/importers/index.ts';
 import { makeDesignFile, serializeDesignFile } from '../../../shared/model/file.ts';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
+import { parseCommandLine } from '../options.ts';
 
 const USAGE = `usage: lvsd import ${IMPORT_KINDS.join('|')} FILE|- [--name NAME]\n`;
 
@@ -21,22 +21,12 @@ async function readStdin(): Promise<string> {
 }
 
 export const run: CliCommand = async (argv, io) => {
-  let args;
-  try {
-    args = parseArgs({ args: [...argv], allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    io.stderr(`lvsd import: ${(e as Error).message}\n${USAGE}`);
-    return EXIT.unusable;
-  }
+  const args = parseCommandLine({ command: 'import', usage: USAGE, options: { name: { type: 'string' } } }, argv, io);
+  if (typeof args === 'number') return args;
   const { values, positionals } = args;
-  if (values.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
   const [kind, file] = positionals;
   if (positionals.length !== 2 || !IMPORT_KINDS.includes(kind as ImportKind)) {
-    io.stderr(`lvsd import: expected a kind (${IMPORT_KINDS.join(', ')}) and a file (- for stdin)\n${USAGE}`);
-    return EXIT.unusable;
+    return args.usageError(`expected a kind (${IMPORT_KINDS.join(', ')}) and a file (- for stdin)`);
   }
   let text: string;
   try {

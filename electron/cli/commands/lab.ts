@@ -6,9 +6,9 @@
  * `lvsd lab down` stops the lab; `lvsd lab status` shows it.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
+import { parseCommandLine } from '../options.ts';
 import { serializeDesignFile } from '../../../shared/model/file.ts';
 import { loadDesign } from '../loadDesign.ts';
 import { writeFileAtomic } from '../../services/files/atomic.ts';
@@ -28,22 +28,9 @@ const USAGE = `usage: lvsd lab up FILE [--out PATH|-] [--no-write] [--json]
 `;
 
 export const run: CliCommand = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { out: { type: 'string' }, 'no-write': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    io.stderr(`lvsd lab: ${(e as Error).message}\n${USAGE}`);
-    return EXIT.unusable;
-  }
+  const parsed = parseCommandLine({ command: 'lab', usage: USAGE, options: { out: { type: 'string' }, 'no-write': { type: 'boolean' }, json: { type: 'boolean' } } }, argv, io);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
   const [sub, file, ...extra] = positionals;
   if (sub === 'down' || sub === 'status') {
     if (file !== undefined) {

@@ -6,12 +6,12 @@
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { GeneratedFile } from '../../../shared/generators/index.ts';
 import { renderHost } from '../../../shared/generators/index.ts';
 import { loadDesign } from '../loadDesign.ts';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
+import { parseCommandLine } from '../options.ts';
 
 const USAGE = 'usage: lvsd render FILE [--host ID ... | --all] [--target ipvsadm|script|keepalived] [--out DIR]\n';
 const TARGETS = ['ipvsadm', 'script', 'keepalived'] as const;
@@ -22,36 +22,19 @@ const selects = (target: Target | undefined, f: GeneratedFile) =>
   target === undefined || f.target === target || (target === 'script' && f.target === 'sysctl');
 
 export const run: CliCommand = async (argv, io) => {
-  let args;
-  try {
-    args = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        host: { type: 'string', multiple: true },
-        all: { type: 'boolean' },
-        target: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    io.stderr(`lvsd render: ${(e as Error).message}\n${USAGE}`);
-    return EXIT.unusable;
-  }
+  const args = parseCommandLine(
+    {
+      command: 'render',
+      usage: USAGE,
+      options: { host: { type: 'string', multiple: true }, all: { type: 'boolean' }, target: { type: 'string' }, out: { type: 'string' } },
+    },
+    argv,
+    io,
+  );
+  if (typeof args === 'number') return args;
   const { values, positionals } = args;
-  if (values.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
-  if (positionals.length !== 1) {
-    io.stderr(`lvsd render: expected one design file\n${USAGE}`);
-    return EXIT.unusable;
-  }
-  if (values.all && values.host) {
-    io.stderr(`lvsd render: use either --host or --all\n${USAGE}`);
-    return EXIT.unusable;
-  }
+  if (positionals.length !== 1) return args.usageError('expected one design file');
+  if (values.all && values.host) return args.usageError('use either --host or --all');
   const target = values.target as Target | undefined;
   if (target !== undefined && !TARGETS.includes(target)) {
     io.stderr(`lvsd render: unknown target "${values.target}" (ipvsadm, script or keepalived)\n`);

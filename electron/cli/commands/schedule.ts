@@ -4,13 +4,12 @@
  * how they spread over the real servers, and the first assignments in order.
  * Exit 0: done (even if some connections found no server — that is reported); 2: bad usage or file.
  */
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
 import type { ConnectionsResult } from '../../../shared/simulator/index.ts';
 import { resolveService, simulateConnections } from '../../../shared/simulator/index.ts';
 import type { VirtualService } from '../../../shared/model/types.ts';
-import { intOption } from './simulate.ts';
+import { intOption, parseCommandLine } from '../options.ts';
 import { loadDesign } from '../loadDesign.ts';
 
 const USAGE = 'usage: lvsd schedule FILE --service VIP:PORT|ID --connections N [--clients N] [--rate N] [--active SECONDS|MIN-MAX] [--seed N] [--first N] [--json]\n';
@@ -36,11 +35,10 @@ export function formatDistribution(svc: VirtualService, r: ConnectionsResult, fi
 }
 
 export const run: CliCommand = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
+  const parsed = parseCommandLine(
+    {
+      command: 'schedule',
+      usage: USAGE,
       options: {
         service: { type: 'string' },
         connections: { type: 'string' },
@@ -50,22 +48,14 @@ export const run: CliCommand = async (argv, io) => {
         seed: { type: 'string' },
         first: { type: 'string' },
         json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (e) {
-    io.stderr(`lvsd schedule: ${(e as Error).message}\n${USAGE}`);
-    return EXIT.unusable;
-  }
+    },
+    argv,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
-  const usageError = (msg: string): number => {
-    io.stderr(`lvsd schedule: ${msg}\n${USAGE}`);
-    return EXIT.unusable;
-  };
+  const usageError = parsed.usageError;
   const [file, ...extra] = parsed.positionals;
   if (file === undefined) return usageError('missing FILE');
   if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}"`);

@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from '../io.ts';
 import { EXIT } from '../io.ts';
+import { parseCommandLine } from '../options.ts';
 import { createBridge } from '../../services/bridge/index.ts';
 import { LOOPBACK, startServer } from '../../services/server/server.ts';
 import type { RunningServer } from '../../services/server/server.ts';
@@ -50,10 +50,11 @@ export interface ServeHandle {
 
 /** Parses the arguments and starts the server; the CLI waits for a signal afterwards. */
 export async function startServe(argv: readonly string[], io: CliIO): Promise<ServeHandle | number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
+  const parsed = parseCommandLine(
+    {
+      command: 'serve',
+      usage: USAGE,
+      positionals: false,
       options: {
         port: { type: 'string', default: '0' },
         host: { type: 'string', default: LOOPBACK },
@@ -62,19 +63,13 @@ export async function startServe(argv: readonly string[], io: CliIO): Promise<Se
         'static-dir': { type: 'string' },
         open: { type: 'boolean', default: false },
         'no-open': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    io.stderr(`lvsd serve: ${(e as Error).message}\n${USAGE}`);
-    return EXIT.unusable;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
+    },
+    argv,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.host !== LOOPBACK) {
     io.stderr(`lvsd serve: refusing --host ${values.host}: the designer is served on ${LOOPBACK} only (it can read and write your designs and deploy over SSH)\n`);
     return EXIT.unusable;

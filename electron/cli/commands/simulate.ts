@@ -4,22 +4,14 @@
  * prints every step. Exit 0: the exchange works; 1: the flow breaks (the reason is printed);
  * 2: bad usage or unreadable file.
  */
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
+import { intOption, parseCommandLine } from '../options.ts';
 import { loadDesign } from '../loadDesign.ts';
 import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
 import { resolveService, simulate } from '../../../shared/simulator/index.ts';
 
 const USAGE = 'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--previous N] [--reply-bytes N] [--json] [--lang en|zh]\n';
-
-/** Parses a non-negative integer option; undefined when absent, NaN when malformed or out of range. */
-export function intOption(v: string | undefined, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d{1,10}$/.test(v)) return Number.NaN;
-  const n = Number(v);
-  return n < min || n > max ? Number.NaN : n;
-}
 
 /** Interface id → Linux name, so places read `director/eth0`. */
 type Names = ReadonlyMap<string, string>;
@@ -78,11 +70,10 @@ export function formatTrace(t: Trace, lang: Lang, names: Names = new Map()): str
 }
 
 export const run: CliCommand = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
+  const parsed = parseCommandLine(
+    {
+      command: 'simulate',
+      usage: USAGE,
       options: {
         service: { type: 'string' },
         client: { type: 'string' },
@@ -93,23 +84,15 @@ export const run: CliCommand = async (argv, io) => {
         previous: { type: 'string' },
         json: { type: 'boolean', default: false },
         lang: { type: 'string', default: 'en' },
-        help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (e) {
-    io.stderr(`lvsd simulate: ${(e as Error).message}\n${USAGE}`);
-    return EXIT.unusable;
-  }
+    },
+    argv,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
   const [file, ...extra] = parsed.positionals;
-  const usageError = (msg: string): number => {
-    io.stderr(`lvsd simulate: ${msg}\n${USAGE}`);
-    return EXIT.unusable;
-  };
+  const usageError = parsed.usageError;
   if (file === undefined) return usageError('missing FILE');
   if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}"`);
   if (v.service === undefined) return usageError('missing --service VIP:PORT');

@@ -2,10 +2,10 @@
  * `lvsd validate FILE [--json]` — checks a design with every rule and prints the problems.
  * Exit 0: no errors (warnings allowed); 1: errors found; 2: bad usage or unreadable file.
  */
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
 import { loadDesign } from '../loadDesign.ts';
+import { parseCommandLine } from '../options.ts';
 import type { Problem, Severity } from '../../../shared/validation/index.ts';
 import { countBySeverity, RULES, validate } from '../../../shared/validation/index.ts';
 
@@ -36,22 +36,10 @@ export function formatReport(file: string, problems: readonly Problem[]): string
 }
 
 export const run: CliCommand = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    io.stderr(`lvsd validate: ${(e as Error).message}\n${USAGE}`);
-    return EXIT.unusable;
-  }
-  if (parsed.values.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseCommandLine({ command: 'validate', usage: USAGE, options: { json: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false } } }, argv, io);
+  if (typeof parsed === 'number') return parsed;
   if (parsed.values.rules) {
-    if (parsed.positionals.length > 0) {
-      io.stderr(`lvsd validate: --rules takes no FILE\n${USAGE}`);
-      return EXIT.unusable;
-    }
+    if (parsed.positionals.length > 0) return parsed.usageError('--rules takes no FILE');
     if (parsed.values.json) {
       io.stdout(`${JSON.stringify({ rules: RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title, description: r.description })) })}\n`);
     } else {
@@ -61,10 +49,7 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT.ok;
   }
   const [file, ...extra] = parsed.positionals;
-  if (file === undefined || extra.length > 0) {
-    io.stderr(`lvsd validate: ${file === undefined ? 'missing FILE' : `unexpected argument "${extra[0]}"`}\n${USAGE}`);
-    return EXIT.unusable;
-  }
+  if (file === undefined || extra.length > 0) return parsed.usageError(file === undefined ? 'missing FILE' : `unexpected argument "${extra[0]}"`);
   const design = await loadDesign('validate', file, io);
   if (!design) return EXIT.unusable;
   const problems = validate(design.topology);
