@@ -12,6 +12,8 @@ import { MAX_IMPORT_BYTES, Problems } from './types.ts';
 export type { ImportProblem, ImportResult, ParsedRealServer, ParsedService } from './types.ts';
 export { parseIpvsadmCommands, parseIpvsadmList, parseIpvsadmSave } from './ipvsadm-text.ts';
 export { parseKeepalived } from './keepalived.ts';
+export { mergeDesign } from './merge.ts';
+export type { MergeResult } from './merge.ts';
 
 /** The input formats `lvsd import` understands. */
 export type ImportKind = 'ipvsadm' | 'ipvsadm-list' | 'commands' | 'keepalived';
