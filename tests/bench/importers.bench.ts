@@ -24,7 +24,7 @@ export default async function bench(): Promise<BenchTable> {
     const word = `${'net.ipv4.'.repeat(Math.floor(n / 9))}ip_forward=1`;
     rows.push([`commands: one line of ${n} characters`, timed(() => importConfig('commands', word)).toFixed(1), '< 100']);
   }
-  const article = readFileSync('/work/shared/seed/000_08faf9d3544280a7.txt', 'utf8');
+  const article = readFileSync('tests/fixtures/import/seed-article.txt', 'utf8');
   rows.push(['commands: the seed article ×100', timed(() => importConfig('commands', article.repeat(100))).toFixed(1), '< 2000']);
   const list = ['TCP  10.0.0.1:80 wrr'];
   for (let i = 0; i < 10000; i++) list.push(`  -> 10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}:80 Route 1 0 0`);

@@ -274,7 +274,7 @@ describe('hostile or random input never crashes and always gives a loadable desi
   }
 });
 
-const SEED_ARTICLE = '/work/shared/seed/000_08faf9d3544280a7.txt';
+const SEED_ARTICLE = join(FIXTURES, 'seed-article.txt');
 const hasCjk = (t: string) => /[\u4e00-\u9fff]/.test(t);
 
 describe('kind detection', () => {
