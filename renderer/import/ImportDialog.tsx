@@ -73,9 +73,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       return;
     }
     acceptImport(empty ? 'new' : target, out.kind, text, r);
-    const s = useApp.getState();
-    const errors = r.problems.filter((p) => p.severity === 'error').length;
-    s.notify(errors > 0 ? 'error' : 'info', t(target === 'merge' && !empty ? 'import.doneMerged' : 'import.doneNew', { count: r.problems.length }));
+    // The remarks are in the Problems panel; the notice only says where, and fades.
+    useApp.getState().notify('info', t(target === 'merge' && !empty ? 'import.doneMerged' : 'import.doneNew', { count: r.problems.length }));
   };
 
   return (

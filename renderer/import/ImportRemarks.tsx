@@ -4,6 +4,7 @@
  * list, scrolled to that line and marked.
  */
 import { useEffect, useRef, useState } from 'react';
+import type React from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportProblem } from '../../shared/importers/index.ts';
 import { useApp } from '../store/index.ts';
@@ -29,16 +30,36 @@ function revealRemark(p: ImportProblem): void {
   }
 }
 
+/** A source line with the remark's text marked (searched by its first 60 characters). */
+function Marked({ line, snippet, markRef }: { line: string; snippet: string; markRef: React.RefObject<HTMLElement | null> }) {
+  const probe = snippet.replace(/\.\.\.$/, '').slice(0, 60);
+  const at = probe === '' ? -1 : line.indexOf(probe);
+  if (at < 0) return <>{line}</>;
+  const end = Math.min(line.length, at + Math.max(probe.length, snippet.replace(/\.\.\.$/, '').length));
+  return (
+    <>
+      {line.slice(0, at)}
+      <mark ref={markRef} data-testid="import-source-mark">
+        {line.slice(at, end)}
+      </mark>
+      {line.slice(end)}
+    </>
+  );
+}
+
 export function ImportRemarks() {
   const { t, i18n } = useTranslation();
   const report = useApp((s) => s.importReport);
   const setReport = useApp((s) => s.setImportReport);
   const [active, setActive] = useState<number | null>(null);
   const lineRef = useRef<HTMLDivElement | null>(null);
+  const markRef = useRef<HTMLElement | null>(null);
   useEffect(() => setActive(null), [report]);
-  useEffect(() => lineRef.current?.scrollIntoView({ block: 'center' }), [active]);
+  // The marked text when the remark names it (a long paragraph holds many commands), else the line.
+  useEffect(() => (markRef.current ?? lineRef.current)?.scrollIntoView({ block: 'center' }), [active]);
   if (!report) return null;
   const activeLine = active === null ? 0 : (report.problems[active]?.line ?? 0);
+  const snippet = active === null ? '' : (report.problems[active]?.text ?? '');
   const lines = activeLine > 0 ? report.text.replace(/\r\n?/g, '\n').split('\n') : [];
   // The source view shows a window around the line: enough context, bounded for huge pastes.
   const from = Math.max(1, activeLine - 6);
@@ -81,7 +102,7 @@ export function ImportRemarks() {
               return (
                 <div key={n} ref={n === activeLine ? lineRef : undefined} className={`import-source-line${n === activeLine ? ' is-active' : ''}`} data-testid={n === activeLine ? 'import-source-active' : undefined}>
                   <span className="import-source-no">{n}</span>
-                  <span className="import-source-text">{l.length > 2000 ? `${l.slice(0, 2000)}…` : l}</span>
+                  <span className="import-source-text">{n === activeLine ? <Marked line={l} snippet={snippet} markRef={markRef} /> : l.length > 2000 ? `${l.slice(0, 2000)}…` : l}</span>
                 </div>
               );
             })}

@@ -271,8 +271,11 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   topology = repairForSchema(topology, p, refsOfLine);
   const layout: Layout = { positions };
   const problems = p.list.map((q) => {
-    const refs = q.line > 0 ? refsOfLine.get(q.line) : undefined;
-    return refs === undefined ? q : { ...q, refs: [...new Set(refs)] };
+    const { aboutRip, ...rest } = q;
+    // A remark about one real server points at its host; otherwise at what its line became.
+    const host = aboutRip === undefined ? undefined : rsHosts.get(aboutRip);
+    const refs = host !== undefined ? [host.id] : q.line > 0 ? refsOfLine.get(q.line) : undefined;
+    return refs === undefined ? rest : { ...rest, refs: [...new Set(refs)] };
   });
   return { topology, layout, problems };
 }

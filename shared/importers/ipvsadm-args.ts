@@ -380,6 +380,7 @@ export class IpvsTable {
         text,
         `"${c.badVip}" read as ${meant.key}, the service this address is closest to: the real server is imported there — check it`,
         `“${c.badVip}” 按最接近的服务 ${meant.key} 读取：真实服务器导入到该服务中——请检查`,
+        c.rip,
       );
       this.applyResolved({ ...c, vip: meant.vip, badVip: undefined }, line, text, p);
       return;

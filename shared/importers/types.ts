@@ -12,8 +12,10 @@ export interface ImportProblem {
   readonly message: string;
   /** The same remark in Simplified Chinese. */
   readonly messageZh: string;
-  /** Ids of the design elements the line became (host, service, real server), when it became one. */
+  /** Ids of the design elements the remark is about (host, service, real server), when the line became one. */
   readonly refs?: readonly string[];
+  /** The real-server address the remark is about, when the line holds several elements (an article's paragraph). */
+  readonly aboutRip?: string;
   /** `error`: the text as written would fail or was not imported; `warning`: imported, but check it. */
   readonly severity: 'error' | 'warning';
 }
@@ -55,17 +57,17 @@ export interface ParsedService {
 /** Collects problems with a bounded text excerpt. */
 export class Problems {
   readonly list: ImportProblem[] = [];
-  add(severity: ImportProblem['severity'], line: number, text: string, message: string, messageZh: string): void {
+  add(severity: ImportProblem['severity'], line: number, text: string, message: string, messageZh: string, aboutRip?: string): void {
     const t = text.trim();
-    this.list.push({ line, text: t.length > 200 ? `${t.slice(0, 197)}...` : t, message, messageZh, severity });
+    this.list.push({ line, text: t.length > 200 ? `${t.slice(0, 197)}...` : t, message, messageZh, severity, ...(aboutRip !== undefined ? { aboutRip } : {}) });
   }
   /** An error: the text as written would fail; `messageZh` says the same in Simplified Chinese. */
-  error(line: number, text: string, message: string, messageZh: string): void {
-    this.add('error', line, text, message, messageZh);
+  error(line: number, text: string, message: string, messageZh: string, aboutRip?: string): void {
+    this.add('error', line, text, message, messageZh, aboutRip);
   }
   /** A warning: imported, but worth checking; `messageZh` says the same in Simplified Chinese. */
-  warning(line: number, text: string, message: string, messageZh: string): void {
-    this.add('warning', line, text, message, messageZh);
+  warning(line: number, text: string, message: string, messageZh: string, aboutRip?: string): void {
+    this.add('warning', line, text, message, messageZh, aboutRip);
   }
 }
 
