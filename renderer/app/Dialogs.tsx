@@ -6,8 +6,7 @@ import { useApp } from '../store/index.ts';
 import { bridge, settle } from '../bridge/index.ts';
 import type { TemplateId } from './files.ts';
 import { TEMPLATES, acceptRecovery, discardRecovery, importPickedFile, newFromTemplate, openNamed, recoveryOnOffer } from './files.ts';
-import type { ImportKind, ImportProblem } from '../../shared/importers/index.ts';
-import { IMPORT_KINDS, importConfig } from '../../shared/importers/index.ts';
+import { ImportDialog } from '../import/ImportDialog.tsx';
 import { SHORTCUTS } from './shortcuts.ts';
 import { Modal } from './Modal.tsx';
 
@@ -84,76 +83,6 @@ function OpenDialog({ onClose }: { onClose: () => void }) {
     </Modal>
   );
 }
-
-function ImportDialog({ onClose }: { onClose: () => void }) {
-  const { t } = useTranslation();
-  const [kind, setKind] = useState<ImportKind>('ipvsadm');
-  const [text, setText] = useState('');
-  const [problems, setProblems] = useState<readonly ImportProblem[] | null>(null);
-  const run = () => {
-    const r = importConfig(kind, text, t('import.designName'));
-    const errors = r.problems.filter((p) => p.severity === 'error');
-    if (r.topology.services.length === 0) {
-      // Nothing usable: keep the dialog open with the reasons, the open design untouched.
-      setProblems(r.problems.length ? r.problems : [{ line: 0, text: '', message: t('import.nothing'), severity: 'error' }]);
-      return;
-    }
-    const s = useApp.getState();
-    s.load({ topology: r.topology, layout: r.layout }, null, null, true);
-    s.clearSelection();
-    s.openDialog(null);
-    s.notify(errors.length ? 'error' : 'info', r.problems.length ? t('import.doneWithProblems', { count: r.problems.length, first: formatProblem(r.problems[0]!) }) : t('import.done'));
-    const all = [...r.topology.hosts.map((h) => h.id), ...r.topology.segments.map((x) => x.id)];
-    s.focusOn(all, true);
-  };
-  return (
-    <Modal title={t('import.title')} testId="import-dialog" onClose={onClose} wide>
-      <div className="field">
-        <label htmlFor="import-kind">{t('import.kind')}</label>
-        <select id="import-kind" data-testid="import-kind" value={kind} onChange={(e) => setKind(e.target.value as ImportKind)}>
-          {IMPORT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`import.kinds.${k}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="import-text">{t('import.text')}</label>
-        <textarea
-          id="import-text"
-          className="mono"
-          rows={14}
-          data-testid="import-text"
-          value={text}
-          spellCheck={false}
-          placeholder={kind === 'keepalived' ? 'virtual_server 172.16.111.123 80 {\n  lb_algo wrr\n  lb_kind NAT\n  real_server 192.168.111.101 80 { weight 1 }\n}' : kind === 'ipvsadm-list' ? 'TCP  172.16.111.123:80 wrr\n  -> 192.168.111.101:80  Masq  1  0  0' : '-A -t 172.16.111.123:80 -s wrr\n-a -t 172.16.111.123:80 -r 192.168.111.101:80 -m -w 1'}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </div>
-      {problems && (
-        <div className="config-error" role="alert" data-testid="import-error">
-          <strong>{t('import.failed')}</strong>
-          <ul className="plain-list">
-            {problems.slice(0, 8).map((p, i) => (
-              <li key={i}>{formatProblem(p)}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      <div className="button-row end">
-        <button type="button" onClick={onClose}>
-          {t('action.cancel')}
-        </button>
-        <button type="button" className="primary" onClick={run} disabled={text.trim() === ''} data-testid="import-run">
-          {t('import.run')}
-        </button>
-      </div>
-    </Modal>
-  );
-}
-
-const formatProblem = (p: ImportProblem): string => (p.line > 0 ? `${p.line}: ${p.message}` : p.message);
 
 function RecoverDialog() {
   const { t } = useTranslation();

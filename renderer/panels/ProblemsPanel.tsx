@@ -8,6 +8,7 @@ import type { Id, Topology } from '../../shared/model/types.ts';
 import type { Problem } from '../store/diagnostics.ts';
 import { useApp } from '../store/index.ts';
 import { selectDiagnostics } from '../store/selectors.ts';
+import { ImportRemarks } from '../import/ImportRemarks.tsx';
 
 type Filter = 'all' | 'error' | 'warning' | 'info';
 
@@ -75,6 +76,7 @@ export function ProblemsPanel() {
       </header>
       {open && (
         <div className="problems-list" role="list">
+          <ImportRemarks />
           {shown.length === 0 && (
             <div className="problems-empty" data-testid="problems-empty">
               {diag.problems.length === 0 ? t('problems.none') : t('problems.noneOfKind')}

@@ -3,6 +3,15 @@
  */
 import type { StateCreator } from 'zustand';
 import type { AppState } from './index.ts';
+import type { ImportKind, ImportProblem } from '../../shared/importers/index.ts';
+
+/** The last import's remarks and the text they are about, listed in the Problems panel. */
+export interface ImportReport {
+  readonly kind: ImportKind;
+  readonly text: string;
+  /** Remarks with refs already mapped to ids of the open design. */
+  readonly problems: readonly ImportProblem[];
+}
 
 export type DialogKind = 'open' | 'import' | 'templates' | 'recover' | 'shortcuts' | null;
 
@@ -19,6 +28,8 @@ export interface UiSlice {
   notices: readonly Notice[];
   autosavedAt: string | null;
   problemsOpen: boolean;
+  importReport: ImportReport | null;
+  setImportReport: (r: ImportReport | null) => void;
   setRightTab: (tab: string) => void;
   setMode: (mode: string) => void;
   openDialog: (d: DialogKind) => void;
@@ -37,6 +48,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   notices: [],
   autosavedAt: null,
   problemsOpen: true,
+  importReport: null,
+  setImportReport: (importReport) => set({ importReport }),
   setRightTab: (rightTab) => set({ rightTab }),
   setMode: (mode) => set({ mode }),
   openDialog: (dialog) => set({ dialog }),

@@ -55,11 +55,11 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     for (const r of s.realServers) ensureSegment(r.rip);
   }
   if (services.some((s) => s.protocol === 'fwmark')) {
-    p.warning(0, '', 'firewall-mark services: the VIP the mark is set for is not in the rules; set the service VIP in the design');
+    p.warning(0, '', 'firewall-mark services: the VIP the mark is set for is not in the rules; set the service VIP in the design', '防火墙标记服务：规则中没有该标记对应的 VIP；请在设计中设置服务的 VIP');
   }
   if (segments.length > 0) {
     const list = segments.slice(0, 8).map((s) => s.cidr).join(', ') + (segments.length > 8 ? ` and ${segments.length - 8} more` : '');
-    p.warning(0, '', `segments were guessed as /${GUESS_PREFIX} networks around the addresses (${list}); check the prefixes`);
+    p.warning(0, '', `segments were guessed as /${GUESS_PREFIX} networks around the addresses (${list}); check the prefixes`, `网段是根据地址猜测的 /${GUESS_PREFIX} 网络（${list}）；请检查前缀长度`);
   }
 
   const hosts: Host[] = [];
@@ -75,7 +75,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     const key = vip === '' ? (vips[0] ?? '') : vip;
     let id = directorOfVip.get(key);
     if (id === undefined) {
-      id = directorIds.length === 0 ? 'director' : `director${directorIds.length + 1}`;
+      id = uniqueId(directorIds.length === 0 ? 'director' : `director${directorIds.length + 1}`);
       directorIds.push(id);
       directorOfVip.set(key, id);
     }
@@ -89,27 +89,42 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     return a === null ? null : a.replace(/\/\d+$/, `/${GUESS_PREFIX}`);
   };
 
+  // Ids are unique across the design (the schema refuses duplicates): a repeat gets -2, -3, …
+  const takenIds = new Set<string>();
+  const uniqueId = (wanted: string): string => {
+    let id = wanted;
+    for (let n = 2; takenIds.has(id); n++) id = `${wanted.slice(0, 58)}-${n}`;
+    takenIds.add(id);
+    return id;
+  };
+  // Which design elements each input line became, so a remark can point at them.
+  const refsOfLine = new Map<number, string[]>();
+  const refLine = (line: number, ...ids: string[]) => refsOfLine.set(line, [...(refsOfLine.get(line) ?? []), ...ids]);
+
   services.forEach((s, si) => {
     const director = directorFor(s.vip);
-    const id = idFrom(s.protocol === 'fwmark' ? `fwmark-${s.fwmark}` : `${s.protocol}-${s.vip}-${s.port}`) || `service${si + 1}`;
+    const id = uniqueId(idFrom(s.protocol === 'fwmark' ? `fwmark-${s.fwmark}` : `${s.protocol}-${s.vip}-${s.port}`) || `service${si + 1}`);
+    refLine(s.line, director, id);
     const realServers: RealServer[] = [];
     if (s.realServers.length > MAX_REAL_SERVERS) {
-      p.error(s.line, '', `service ${s.key} has ${s.realServers.length} real servers; a design holds at most ${MAX_REAL_SERVERS} per service, the rest are not imported`);
+      p.error(s.line, '', `service ${s.key} has ${s.realServers.length} real servers; a design holds at most ${MAX_REAL_SERVERS} per service, the rest are not imported`, `服务 ${s.key} 有 ${s.realServers.length} 台真实服务器；一个设计每个服务最多 ${MAX_REAL_SERVERS} 台，其余未导入`);
     }
     for (const r of s.realServers.slice(0, MAX_REAL_SERVERS)) {
       let host = rsHosts.get(r.rip);
       if (!host && rsHosts.size >= MAX_RS_HOSTS) {
-        if (!hostLimitReported) p.error(r.line, '', `more than ${MAX_RS_HOSTS} distinct real servers; a design holds at most ${MAX_RS_HOSTS + 1000} hosts, the rest are not imported`);
+        if (!hostLimitReported) p.error(r.line, '', `more than ${MAX_RS_HOSTS} distinct real servers; a design holds at most ${MAX_RS_HOSTS + 1000} hosts, the rest are not imported`, `超过 ${MAX_RS_HOSTS} 台不同的真实服务器；一个设计最多 ${MAX_RS_HOSTS + 1000} 台主机，其余未导入`);
         hostLimitReported = true;
         continue;
       }
       if (!host) {
-        const hid = `rs${rsHosts.size + 1}`;
+        const hid = uniqueId(`rs${rsHosts.size + 1}`);
         host = { id: hid, name: hid, role: 'real-server', interfaces: [{ id: `${hid}-eth0`, name: 'eth0', kind: 'ethernet', segment: ensureSegmentNoUse(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] }] };
         rsHosts.set(r.rip, host);
       }
+      const rsId = uniqueId(idFrom(`${id}-${host.id}-${r.port}`));
+      refLine(r.line, host.id, rsId);
       realServers.push({
-        id: idFrom(`${id}-${host.id}-${r.port}`),
+        id: rsId,
         host: host.id,
         rip: r.rip,
         port: r.port,
@@ -163,7 +178,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
       for (const r of s.realServers) {
         const seg = ensureSegmentNoUse(r.rip);
         if (!byName.has(seg) && interfaces.length >= MAX_INTERFACES) {
-          if (!dips.has(seg)) p.warning(0, '', `director ${did} would need more than ${MAX_INTERFACES} interfaces; ${cidrOfSegment(seg)} is not connected to it`);
+          if (!dips.has(seg)) p.warning(0, '', `director ${did} would need more than ${MAX_INTERFACES} interfaces; ${cidrOfSegment(seg)} is not connected to it`, `调度器 ${did} 需要超过 ${MAX_INTERFACES} 个接口；${cidrOfSegment(seg)} 没有连接到它`);
           dips.set(seg, '');
           continue;
         }
@@ -172,7 +187,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
           // The director's own address on the real-server network (DIP): the VIP if it is there, else a free one.
           const dip = seg === front && f.addresses.length > 0 ? f.addresses[0]! : takeFree(seg);
           if (dip === null) {
-            p.warning(0, '', `no free address left in ${cidrOfSegment(seg)} for the director; add one by hand`);
+            p.warning(0, '', `no free address left in ${cidrOfSegment(seg)} for the director; add one by hand`, `${cidrOfSegment(seg)} 中没有空闲地址分配给调度器；请手动添加`);
             dips.set(seg, '');
           } else {
             if (!f.addresses.includes(dip)) f.addresses.push(dip);
@@ -246,19 +261,61 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   column(backSegs, 660, 160);
   column([...rsHosts.values()].map((h) => h.id), 880, 120);
 
-  const topology: Topology = {
+  let topology: Topology = {
     name: options.name,
     description: `Imported from ${options.source}. Addresses of the director's real-server side, the client and the /24 prefixes are guesses; check them.`,
     segments,
     hosts,
     services: topologyServices,
   };
+  topology = repairForSchema(topology, p, refsOfLine);
   const layout: Layout = { positions };
-  const check = topologySchema.safeParse(topology);
-  if (!check.success) {
-    // Should not happen: every value above was parsed strictly. Say so instead of returning a broken design.
-    const first = check.error.issues[0];
-    p.error(0, '', `internal: the imported design does not pass the file schema (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown'})`);
+  const problems = p.list.map((q) => {
+    const { aboutRip, ...rest } = q;
+    // A remark about one real server points at its host; otherwise at what its line became.
+    const host = aboutRip === undefined ? undefined : rsHosts.get(aboutRip);
+    const refs = host !== undefined ? [host.id] : q.line > 0 ? refsOfLine.get(q.line) : undefined;
+    return refs === undefined ? rest : { ...rest, refs: [...new Set(refs)] };
+  });
+  return { topology, layout, problems };
+}
+
+/** Where an element came from, for the remark about it. */
+const lineOf = (refsOfLine: ReadonlyMap<number, string[]>, id: string): number => {
+  for (const [line, ids] of refsOfLine) if (ids.includes(id)) return line;
+  return 0;
+};
+
+/**
+ * The last guard: whatever a parser let through, the design returned passes the file schema.
+ * Each element the schema refuses is removed (a real server, else its service or host) and the
+ * removal reported as an error on its line — never a design that Save would refuse later.
+ */
+function repairForSchema(topology: Topology, p: Problems, refsOfLine: ReadonlyMap<number, string[]>): Topology {
+  let t = topology;
+  for (let round = 0; round < 100; round++) {
+    const check = topologySchema.safeParse(t);
+    if (check.success) return t;
+    const issue = check.error.issues[0]!;
+    const [kind, index, sub, subIndex] = issue.path as [string, number, string | undefined, number | undefined];
+    const why = `${issue.path.join('.')}: ${issue.message}`;
+    if (kind === 'services' && sub === 'realServers' && typeof subIndex === 'number') {
+      const rs = t.services[index]!.realServers[subIndex]!;
+      p.error(lineOf(refsOfLine, rs.id), '', `real server ${rs.rip}:${rs.port} could not be imported as written (${why})`, `真实服务器 ${rs.rip}:${rs.port} 无法按原样导入（${why}）`);
+      t = { ...t, services: t.services.map((s, i) => (i === index ? { ...s, realServers: s.realServers.filter((_, j) => j !== subIndex) } : s)) };
+    } else if (kind === 'services' && typeof index === 'number') {
+      const s = t.services[index]!;
+      p.error(lineOf(refsOfLine, s.id), '', `service ${s.id} could not be imported as written (${why})`, `服务 ${s.id} 无法按原样导入（${why}）`);
+      t = { ...t, services: t.services.filter((_, i) => i !== index) };
+    } else if (kind === 'hosts' && typeof index === 'number') {
+      const h = t.hosts[index]!;
+      p.error(lineOf(refsOfLine, h.id), '', `host ${h.id} could not be imported as written (${why})`, `主机 ${h.id} 无法按原样导入（${why}）`);
+      t = { ...t, hosts: t.hosts.filter((_, i) => i !== index), services: t.services.map((s) => ({ ...s, realServers: s.realServers.filter((r) => r.host !== h.id) })).filter((s) => s.director !== h.id) };
+    } else {
+      p.error(0, '', `the imported design does not pass the file schema (${why}); nothing was imported`, `导入的设计未通过文件格式检查（${why}）；没有导入任何内容`);
+      return { ...topology, segments: [], hosts: [], services: [] };
+    }
   }
-  return { topology, layout, problems: p.list };
+  p.error(0, '', 'the imported design could not be repaired to pass the file schema; nothing was imported', '导入的设计无法修复为符合文件格式；没有导入任何内容');
+  return { ...topology, segments: [], hosts: [], services: [] };
 }

@@ -7,7 +7,7 @@ import { netmaskToPrefix, parseIPv4 } from '../addressing/ipv4.ts';
 import type { ForwardingMethod, HealthCheck, SchedulerFlag, ServiceProtocol } from '../model/types.ts';
 import { SCHEDULER_FLAGS, SCHEDULERS } from '../model/types.ts';
 import type { ParsedRealServer, ParsedService } from './types.ts';
-import { Problems } from './types.ts';
+import { Problems, splitLines } from './types.ts';
 
 /** A keyword with its words on the line and, when followed by `{`, its block. */
 interface Node {
@@ -24,7 +24,7 @@ const MAX_DEPTH = 16;
 function parseTree(text: string, p: Problems): Node[] {
   const root: Node[] = [];
   const stack: Node[][] = [root];
-  const src = text.replace(/\r\n?/g, '\n').split('\n');
+  const src = splitLines(text, p);
   let last: Node | undefined;
   let tooDeep = false;
   src.forEach((raw, i) => {
@@ -43,14 +43,14 @@ function parseTree(text: string, p: Problems): Node[] {
     };
     for (const t of tokens) {
       if (t === '{' && stack.length > MAX_DEPTH) {
-        p.error(line, raw, `blocks nested deeper than ${MAX_DEPTH} levels; the rest of the file is not read`);
+        p.error(line, raw, `blocks nested deeper than ${MAX_DEPTH} levels; the rest of the file is not read`, `块嵌套超过 ${MAX_DEPTH} 层；文件其余部分未读取`);
         tooDeep = true;
         return;
       }
       if (t === '{') {
         flush();
         if (!last || last.children !== null || last.line > line) {
-          p.error(line, raw, '"{" without a keyword before it');
+          p.error(line, raw, '"{" without a keyword before it', '“{” 前面没有关键字');
           const anon: Node = { words: ['?'], line, text: raw, children: [] };
           stack[stack.length - 1]!.push(anon);
           stack.push(anon.children!);
@@ -61,14 +61,14 @@ function parseTree(text: string, p: Problems): Node[] {
         last = undefined;
       } else if (t === '}') {
         flush();
-        if (stack.length === 1) p.error(line, raw, 'unbalanced "}"');
+        if (stack.length === 1) p.error(line, raw, 'unbalanced "}"', '多余的 “}”（括号不配对）');
         else stack.pop();
         last = undefined;
       } else words.push(t);
     }
     flush();
   });
-  if (stack.length > 1 && !tooDeep) p.error(src.length, '', `${stack.length - 1} block(s) not closed with "}" at the end of the file`);
+  if (stack.length > 1 && !tooDeep) p.error(src.length, '', `${stack.length - 1} block(s) not closed with "}" at the end of the file`, `文件结尾有 ${stack.length - 1} 个块没有用 “}” 关闭`);
   return root;
 }
 
@@ -89,18 +89,18 @@ function readChecker(n: Node, p: Problems): HealthCheck | undefined {
   const base = { ...(timeout !== undefined ? { timeout } : {}), ...(loop !== undefined ? { interval: loop } : {}) };
   if (kw === 'TCP_CHECK') return { kind: 'tcp', ...base };
   if (kw === 'HTTP_GET' || kw === 'SSL_GET') {
-    if (kw === 'SSL_GET') p.warning(n.line, n.text, 'SSL_GET is imported as an HTTP check (the design model has no TLS checks)');
+    if (kw === 'SSL_GET') p.warning(n.line, n.text, 'SSL_GET is imported as an HTTP check (the design model has no TLS checks)', 'SSL_GET 按 HTTP 检查导入（设计模型没有 TLS 检查）');
     const url = n.children?.find((c) => c.words[0] === 'url');
     const path = url?.children?.find((c) => c.words[0] === 'path')?.words[1];
     const statusWord = url?.children?.find((c) => c.words[0] === 'status_code')?.words[1];
     const status = int(statusWord?.split('-')[0], 100, 599);
     if (path !== undefined && !/^\/[A-Za-z0-9._~&*+,=:@%/?-]{0,1023}$/.test(path)) {
-      p.error(n.line, n.text, `health-check path "${path}" is not a plain URL path; the check is imported without it`);
+      p.error(n.line, n.text, `health-check path "${path}" is not a plain URL path; the check is imported without it`, `健康检查路径 “${path}” 不是普通的 URL 路径；导入的检查不含该路径`);
     }
     const safePath = path !== undefined && /^\/[A-Za-z0-9._~&*+,=:@%/?-]{0,1023}$/.test(path) ? path : undefined;
     return { kind: 'http', ...(safePath ? { path: safePath } : {}), ...(status !== undefined ? { status } : {}), ...base };
   }
-  p.warning(n.line, n.text, `health check ${kw} is not part of the design model; the real server is imported without it`);
+  p.warning(n.line, n.text, `health check ${kw} is not part of the design model; the real server is imported without it`, `健康检查 ${kw} 不在设计模型中；真实服务器导入时不带它`);
   return undefined;
 }
 
@@ -110,21 +110,21 @@ function readService(vs: Node, p: Problems): ParsedService | null {
   if (a1 === 'fwmark') {
     const mark = int(a2, 1, 0xffffffff);
     if (mark === undefined) {
-      p.error(vs.line, vs.text, `firewall mark "${a2 ?? ''}" is not an integer 1-4294967295`);
+      p.error(vs.line, vs.text, `firewall mark "${a2 ?? ''}" is not an integer 1-4294967295`, `防火墙标记 “${a2 ?? ''}” 不是 1-4294967295 之间的整数`);
       return null;
     }
     s = { key: `fwmark ${mark}`, protocol: 'fwmark', vip: '', port: 0, fwmark: mark, scheduler: 'wlc', realServers: [], line: vs.line };
   } else if (a1 === 'group') {
-    p.error(vs.line, vs.text, 'virtual_server group is not supported; write one virtual_server per address');
+    p.error(vs.line, vs.text, 'virtual_server group is not supported; write one virtual_server per address', '不支持 virtual_server group；请每个地址写一个 virtual_server');
     return null;
   } else {
     if (a1 === undefined || parseIPv4(a1) === null) {
-      p.error(vs.line, vs.text, `virtual_server address "${a1 ?? ''}" is not a valid IPv4 address`);
+      p.error(vs.line, vs.text, `virtual_server address "${a1 ?? ''}" is not a valid IPv4 address`, `virtual_server 地址 “${a1 ?? ''}” 不是有效的 IPv4 地址`);
       return null;
     }
     const port = a2 === undefined ? 0 : int(a2, 0, 65535);
     if (port === undefined) {
-      p.error(vs.line, vs.text, `virtual_server port "${a2}" is not a port number 0-65535`);
+      p.error(vs.line, vs.text, `virtual_server port "${a2}" is not a port number 0-65535`, `virtual_server 端口 “${a2}” 不是 0-65535 之间的端口号`);
       return null;
     }
     s = { key: '', protocol: 'tcp', vip: a1, port, scheduler: 'wlc', realServers: [], line: vs.line };
@@ -140,32 +140,32 @@ function readService(vs: Node, p: Problems): ParsedService | null {
       case 'lvs_sched':
       case 'lb_algo':
         sawScheduler = true;
-        if (v === undefined || !(SCHEDULERS as readonly string[]).includes(v)) p.error(c.line, c.text, `unknown scheduler "${v ?? ''}"`);
+        if (v === undefined || !(SCHEDULERS as readonly string[]).includes(v)) p.error(c.line, c.text, `unknown scheduler "${v ?? ''}"`, `未知的调度算法 “${v ?? ''}”`);
         if (v !== undefined && /^[a-z0-9]{1,16}$/.test(v)) s.scheduler = v;
         break;
       case 'lvs_method':
       case 'lb_kind': {
         const m = METHODS[(v ?? '').toUpperCase()];
-        if (m === undefined) p.error(c.line, c.text, `unknown forwarding method "${v ?? ''}" (NAT, DR or TUN)`);
+        if (m === undefined) p.error(c.line, c.text, `unknown forwarding method "${v ?? ''}" (NAT, DR or TUN)`, `未知的转发方式 “${v ?? ''}”（NAT、DR 或 TUN）`);
         else method = m;
         if (m === 'tun' && c.words[2] !== undefined && c.words[2] !== 'ipip' && !(c.words[2] === 'type' && c.words[3] === 'ipip')) {
-          p.warning(c.line, c.text, 'only IPIP tunnels are part of the design model; imported as TUN (ipip)');
+          p.warning(c.line, c.text, 'only IPIP tunnels are part of the design model; imported as TUN (ipip)', '设计模型只支持 IPIP 隧道；按 TUN（ipip）导入');
         }
         break;
       }
       case 'persistence_timeout': {
         const t = v === undefined ? 360 : int(v, 1, 31536000);
-        if (t === undefined) p.error(c.line, c.text, `persistence_timeout "${v}" is not an integer 1-31536000`);
+        if (t === undefined) p.error(c.line, c.text, `persistence_timeout "${v}" is not an integer 1-31536000`, `persistence_timeout “${v}” 不是 1-31536000 之间的整数`);
         else s.persistence = { ...s.persistence, timeout: t };
         break;
       }
       case 'persistence_granularity':
-        if (v === undefined || parseIPv4(v) === null || netmaskToPrefix(v) === null) p.error(c.line, c.text, `persistence_granularity "${v ?? ''}" is not a netmask`);
+        if (v === undefined || parseIPv4(v) === null || netmaskToPrefix(v) === null) p.error(c.line, c.text, `persistence_granularity "${v ?? ''}" is not a netmask`, `persistence_granularity “${v ?? ''}” 不是子网掩码`);
         else if (v !== '255.255.255.255') s.persistence = { timeout: s.persistence?.timeout ?? 360, netmask: v };
         break;
       case 'protocol': {
         const proto = PROTOCOLS[(v ?? '').toUpperCase()];
-        if (proto === undefined) p.error(c.line, c.text, `unknown protocol "${v ?? ''}" (TCP, UDP or SCTP)`);
+        if (proto === undefined) p.error(c.line, c.text, `unknown protocol "${v ?? ''}" (TCP, UDP or SCTP)`, `未知的协议 “${v ?? ''}”（TCP、UDP 或 SCTP）`);
         else if (s.protocol !== 'fwmark') s.protocol = proto;
         break;
       }
@@ -179,21 +179,21 @@ function readService(vs: Node, p: Problems): ParsedService | null {
         if (kw !== undefined && (SCHEDULER_FLAGS as readonly string[]).includes(kw)) {
           s.schedulerFlags = [...(s.schedulerFlags ?? []), kw as SchedulerFlag];
         } else if (kw !== undefined && !IGNORED_QUIETLY.has(kw)) {
-          p.warning(c.line, c.text, `"${kw}" is not part of the design model; ignored`);
+          p.warning(c.line, c.text, `"${kw}" is not part of the design model; ignored`, `“${kw}” 不在设计模型中；已忽略`);
         }
     }
   }
-  if (!sawScheduler) p.warning(vs.line, vs.text, 'no lvs_sched: keepalived uses wlc');
+  if (!sawScheduler) p.warning(vs.line, vs.text, 'no lvs_sched: keepalived uses wlc', '没有 lvs_sched：keepalived 默认使用 wlc');
   if (s.protocol !== 'fwmark') s.key = `${s.protocol} ${s.vip}:${s.port}`;
   for (const { node, method: own } of servers) {
     const [, rip, rportText] = node.words;
     if (rip === undefined || parseIPv4(rip) === null) {
-      p.error(node.line, node.text, `real_server address "${rip ?? ''}" is not a valid IPv4 address`);
+      p.error(node.line, node.text, `real_server address "${rip ?? ''}" is not a valid IPv4 address`, `real_server 地址 “${rip ?? ''}” 不是有效的 IPv4 地址`);
       continue;
     }
     const rport = rportText === undefined ? s.port : int(rportText, 0, 65535);
     if (rport === undefined) {
-      p.error(node.line, node.text, `real_server port "${rportText}" is not a port number 0-65535`);
+      p.error(node.line, node.text, `real_server port "${rportText}" is not a port number 0-65535`, `real_server 端口 “${rportText}” 不是 0-65535 之间的端口号`);
       continue;
     }
     const r: ParsedRealServer = { rip, port: rport, method: own ?? method, weight: 1, line: node.line };
@@ -201,32 +201,32 @@ function readService(vs: Node, p: Problems): ParsedService | null {
       const [kw, v] = c.words;
       if (kw === 'weight') {
         const w = int(v, 0, 65535);
-        if (w === undefined) p.error(c.line, c.text, `weight "${v ?? ''}" is not an integer 0-65535`);
+        if (w === undefined) p.error(c.line, c.text, `weight "${v ?? ''}" is not an integer 0-65535`, `权重 “${v ?? ''}” 不是 0-65535 之间的整数`);
         else r.weight = w;
       } else if (kw === 'uthreshold' || kw === 'lthreshold') {
         const n = int(v, 0, 65535);
-        if (n === undefined) p.error(c.line, c.text, `${kw} "${v ?? ''}" is not an integer 0-65535`);
+        if (n === undefined) p.error(c.line, c.text, `${kw} "${v ?? ''}" is not an integer 0-65535`, `${kw} “${v ?? ''}” 不是 0-65535 之间的整数`);
         else if (n > 0) r[kw === 'uthreshold' ? 'upperThreshold' : 'lowerThreshold'] = n;
       } else if (kw === 'TCP_CHECK' || kw === 'HTTP_GET' || kw === 'SSL_GET' || (kw !== undefined && /_CHECK$/.test(kw))) {
         const hc = readChecker(c, p);
         if (hc && check === undefined) check = hc;
       } else if (kw !== 'lvs_method' && kw !== 'lb_kind' && kw !== undefined && !IGNORED_QUIETLY.has(kw)) {
-        p.warning(c.line, c.text, `"${kw}" in real_server is not part of the design model; ignored`);
+        p.warning(c.line, c.text, `"${kw}" in real_server is not part of the design model; ignored`, `real_server 中的 “${kw}” 不在设计模型中；已忽略`);
       }
     }
     if (r.method !== 'nat' && s.protocol !== 'fwmark' && r.port !== s.port) {
-      p.warning(node.line, node.text, `real server port ${r.port} differs from the service port ${s.port}; ${r.method.toUpperCase()} cannot map ports, the kernel uses ${s.port}`);
+      p.warning(node.line, node.text, `real server port ${r.port} differs from the service port ${s.port}; ${r.method.toUpperCase()} cannot map ports, the kernel uses ${s.port}`, `真实服务器端口 ${r.port} 与服务端口 ${s.port} 不同；${r.method.toUpperCase()} 不能映射端口，内核使用 ${s.port}`);
       r.port = s.port;
     }
     if (s.realServers.some((o) => o.rip === r.rip && o.port === r.port)) {
-      p.error(node.line, node.text, `real_server ${r.rip}:${r.port} appears twice in this virtual_server`);
+      p.error(node.line, node.text, `real_server ${r.rip}:${r.port} appears twice in this virtual_server`, `real_server ${r.rip}:${r.port} 在这个 virtual_server 中出现了两次`);
       continue;
     }
     s.realServers.push(r);
   }
   if (check || interval !== undefined) {
     s.healthCheck = { ...(check ?? { kind: 'tcp' }), ...(interval !== undefined && check?.interval === undefined ? { interval } : {}) };
-    if (!check) p.warning(vs.line, vs.text, 'delay_loop without a health check: imported as a TCP check');
+    if (!check) p.warning(vs.line, vs.text, 'delay_loop without a health check: imported as a TCP check', '有 delay_loop 但没有健康检查：按 TCP 检查导入');
   }
   return s;
 }
@@ -238,24 +238,24 @@ export function parseKeepalived(text: string, p: Problems = new Problems()): { s
   const walk = (nodes: Node[]) => {
     for (const n of nodes) {
       const kw = n.words[0];
-      if (kw === 'include') p.warning(n.line, n.text, `include ${n.words[1] ?? ''}: included files are not read; import them separately`);
+      if (kw === 'include') p.warning(n.line, n.text, `include ${n.words[1] ?? ''}: included files are not read; import them separately`, `include ${n.words[1] ?? ''}：不读取被包含的文件；请分别导入`);
       if (kw === 'virtual_server') {
         if (n.children === null) {
-          p.error(n.line, n.text, 'virtual_server without a { … } block');
+          p.error(n.line, n.text, 'virtual_server without a { … } block', 'virtual_server 缺少 { … } 块');
           continue;
         }
         const s = readService(n, p);
         if (s === null) continue;
-        if (services.some((o) => o.key === s.key)) p.error(n.line, n.text, `virtual_server ${s.key} appears twice; the second is ignored`);
+        if (services.some((o) => o.key === s.key)) p.error(n.line, n.text, `virtual_server ${s.key} appears twice; the second is ignored`, `virtual_server ${s.key} 出现了两次；第二个被忽略`);
         else services.push(s);
       } else if (kw === 'virtual_server_group') {
-        p.warning(n.line, n.text, 'virtual_server_group is not supported; its members are not imported');
+        p.warning(n.line, n.text, 'virtual_server_group is not supported; its members are not imported', '不支持 virtual_server_group；其成员未导入');
       } else if (n.children && !['global_defs', 'vrrp_instance', 'vrrp_sync_group', 'vrrp_script', 'static_ipaddress', 'static_routes'].includes(kw ?? '')) {
         walk(n.children);
       }
     }
   };
   walk(tree);
-  if (services.length === 0) p.error(0, '', 'no virtual_server blocks found');
+  if (services.length === 0) p.error(0, '', 'no virtual_server blocks found', '没有找到 virtual_server 块');
   return { services, problems: p };
 }

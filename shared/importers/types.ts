@@ -10,6 +10,12 @@ export interface ImportProblem {
   /** The offending text (trimmed, at most 200 characters). */
   readonly text: string;
   readonly message: string;
+  /** The same remark in Simplified Chinese. */
+  readonly messageZh: string;
+  /** Ids of the design elements the remark is about (host, service, real server), when the line became one. */
+  readonly refs?: readonly string[];
+  /** The real-server address the remark is about, when the line holds several elements (an article's paragraph). */
+  readonly aboutRip?: string;
   /** `error`: the text as written would fail or was not imported; `warning`: imported, but check it. */
   readonly severity: 'error' | 'warning';
 }
@@ -51,17 +57,47 @@ export interface ParsedService {
 /** Collects problems with a bounded text excerpt. */
 export class Problems {
   readonly list: ImportProblem[] = [];
-  add(severity: ImportProblem['severity'], line: number, text: string, message: string): void {
+  add(severity: ImportProblem['severity'], line: number, text: string, message: string, messageZh: string, aboutRip?: string): void {
     const t = text.trim();
-    this.list.push({ line, text: t.length > 200 ? `${t.slice(0, 197)}...` : t, message, severity });
+    this.list.push({ line, text: t.length > 200 ? `${t.slice(0, 197)}...` : t, message, messageZh, severity, ...(aboutRip !== undefined ? { aboutRip } : {}) });
   }
-  error(line: number, text: string, message: string): void {
-    this.add('error', line, text, message);
+  /** An error: the text as written would fail; `messageZh` says the same in Simplified Chinese. */
+  error(line: number, text: string, message: string, messageZh: string, aboutRip?: string): void {
+    this.add('error', line, text, message, messageZh, aboutRip);
   }
-  warning(line: number, text: string, message: string): void {
-    this.add('warning', line, text, message);
+  /** A warning: imported, but worth checking; `messageZh` says the same in Simplified Chinese. */
+  warning(line: number, text: string, message: string, messageZh: string, aboutRip?: string): void {
+    this.add('warning', line, text, message, messageZh, aboutRip);
   }
 }
 
 /** Inputs larger than this are refused (a table of 100,000 real servers is ~6 MB of `-S` text). */
 export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Lines longer than this are cut: no configuration line is anywhere near as long (the longest line
+ * of the seed article, a whole section pasted as one paragraph, has 1,587 characters), and every
+ * per-line scan stays bounded.
+ */
+export const MAX_LINE_CHARS = 8192;
+
+/**
+ * Splits the text into lines (`\n`, `\r\n` or `\r`), cutting each line at {@link MAX_LINE_CHARS}
+ * with an error that says so — the cut part is reported, never dropped silently.
+ */
+export function splitLines(text: string, p: Problems): string[] {
+  const out = text.replace(/\r\n?/g, '\n').split('\n');
+  for (let i = 0; i < out.length; i++) {
+    const l = out[i]!;
+    if (l.length > MAX_LINE_CHARS) {
+      p.error(
+        i + 1,
+        l.slice(0, 120),
+        `line ${i + 1} is ${l.length} characters long; only the first ${MAX_LINE_CHARS} are read (split it into lines)`,
+        `第 ${i + 1} 行长 ${l.length} 个字符；只读取前 ${MAX_LINE_CHARS} 个（请把它拆成多行）`,
+      );
+      out[i] = l.slice(0, MAX_LINE_CHARS);
+    }
+  }
+  return out;
+}

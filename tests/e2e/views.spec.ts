@@ -87,7 +87,7 @@ test('importing ipvsadm rules builds a design; text without a service is refused
   await page.getByTestId('tb-import').click();
   await page.getByTestId('import-kind').selectOption('ipvsadm');
   await page.getByTestId('import-text').fill('-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.11:80 -g -w 1\n-a -t 10.0.0.1:80 -r 10.0.1.12:80 -g -w 2\n');
-  await page.getByTestId('import-run').click();
+  await page.getByTestId('import-new').click();
   await expect(page.getByTestId('import-dialog')).toBeHidden();
   await expect(page.getByTestId('status-services')).toHaveText('1 service');
   await page.getByTestId('tab-services').click();

@@ -78,6 +78,13 @@ describe('lvsd import', () => {
     expect(design.ok).toBe(true);
     expect(r.err).toContain(`${f}:15: error: flags glued together: "-m-w"`);
   });
+  it('auto detects the kind: the raw seed article is read as commands, both labs imported', async () => {
+    const r = await cli('import', 'auto', join(ROOT, 'tests/fixtures/import/seed-article.txt'));
+    expect(r.err).toContain('read as commands');
+    const design = parseDesignFile(r.out);
+    if (!design.ok) throw new Error(design.error.message);
+    expect(design.value.topology.services.map((s) => s.vip).sort()).toEqual(['172.16.111.123', '172.17.253.100']);
+  });
   it('a clean ipvsadm -S import exits 0 and round-trips through render', async () => {
     const rules = join(tmp, 'rules.txt');
     writeFileSync(rules, (await cli('render', example('dr-lab'), '--host', 'director', '--target', 'ipvsadm')).out);

@@ -6,13 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ImportKind } from '../../../shared/importers/index.ts';
-import { IMPORT_KINDS, importConfig } from '../../../shared/importers/index.ts';
+import { IMPORT_KINDS, detectImportKind, importConfig } from '../../../shared/importers/index.ts';
 import { makeDesignFile, serializeDesignFile } from '../../../shared/model/file.ts';
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
 import { parseCommandLine } from '../options.ts';
 
-const USAGE = `usage: lvsd import ${IMPORT_KINDS.join('|')} FILE|- [--name NAME]\n`;
+const USAGE = `usage: lvsd import auto|${IMPORT_KINDS.join('|')} FILE|- [--name NAME]\n\n  auto  detect the kind (an article with commands in its prose is read as commands)\n`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,8 +25,8 @@ export const run: CliCommand = async (argv, io) => {
   if (typeof args === 'number') return args;
   const { values, positionals } = args;
   const [kind, file] = positionals;
-  if (positionals.length !== 2 || !IMPORT_KINDS.includes(kind as ImportKind)) {
-    return args.usageError(`expected a kind (${IMPORT_KINDS.join(', ')}) and a file (- for stdin)`);
+  if (positionals.length !== 2 || (kind !== 'auto' && !IMPORT_KINDS.includes(kind as ImportKind))) {
+    return args.usageError(`expected a kind (auto, ${IMPORT_KINDS.join(', ')}) and a file (- for stdin)`);
   }
   let text: string;
   try {
@@ -41,7 +41,9 @@ export const run: CliCommand = async (argv, io) => {
   }
   const label = file === '-' ? 'stdin' : file!;
   const name = values.name ?? `Imported from ${file === '-' ? 'stdin' : basename(file!)}`;
-  const result = importConfig(kind as ImportKind, text, name.slice(0, 256));
+  const used = kind === 'auto' ? detectImportKind(text) : (kind as ImportKind);
+  if (kind === 'auto') io.stderr(`${label}: read as ${used}\n`);
+  const result = importConfig(used, text, name.slice(0, 256));
   io.stdout(serializeDesignFile(makeDesignFile(result.topology, result.layout)));
   for (const p of result.problems) {
     io.stderr(`${label}${p.line > 0 ? `:${p.line}` : ''}: ${p.severity}: ${p.message}\n${p.text ? `    ${p.text}\n` : ''}`);

@@ -3,7 +3,7 @@
  * HTTP/WebSocket on 127.0.0.1, guarded by a random per-run token. Runs until SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +48,29 @@ export interface ServeHandle {
   readonly dataDir: string;
 }
 
-/** Parses the arguments and starts the server; the CLI waits for a signal afterwards. */
-export async function startServe(argv: readonly string[], io: CliIO): Promise<ServeHandle | number> {
+/**
+ * Builds the renderer into dist/renderer with Vite, as `npm start` does on first use (right after
+ * `npm ci` nothing is built yet). Returns null on success, else why it failed.
+ */
+export function buildRendererWithVite(io: CliIO): string | null {
+  const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite)) return `Vite is not installed (${vite} is missing): run npm ci`;
+  io.stderr('lvsd serve: the renderer is not built yet: building it now (vite build, about a minute)…\n');
+  const built = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.error) return built.error.message;
+  return built.status === 0 ? null : `vite build exited with ${built.status ?? built.signal}`;
+}
+
+/**
+ * Parses the arguments and starts the server; the CLI waits for a signal afterwards. When the
+ * default renderer directory is missing it is built first (`build`, replaceable for tests); a
+ * missing `--static-dir` given by the user is refused instead.
+ */
+export async function startServe(
+  argv: readonly string[],
+  io: CliIO,
+  { build = buildRendererWithVite, defaultStaticDir = join(REPO_ROOT, 'dist', 'renderer') }: { build?: (io: CliIO) => string | null; defaultStaticDir?: string } = {},
+): Promise<ServeHandle | number> {
   const parsed = parseCommandLine(
     {
       command: 'serve',
@@ -84,7 +105,14 @@ export async function startServe(argv: readonly string[], io: CliIO): Promise<Se
     io.stderr('lvsd serve: --token must be 8..256 characters of A-Z a-z 0-9 . _ ~ -\n');
     return EXIT.unusable;
   }
-  const staticDir = resolve(values['static-dir'] ?? join(REPO_ROOT, 'dist', 'renderer'));
+  const staticDir = resolve(values['static-dir'] ?? defaultStaticDir);
+  if (values['static-dir'] === undefined && !existsSync(join(staticDir, 'index.html'))) {
+    const failed = build(io);
+    if (failed !== null) {
+      io.stderr(`lvsd serve: could not build the renderer: ${failed}; run npm run build and look at its output\n`);
+      return EXIT.unusable;
+    }
+  }
   if (!existsSync(join(staticDir, 'index.html'))) {
     io.stderr(`lvsd serve: the renderer is not built (${join(staticDir, 'index.html')} is missing): run npm run build\n`);
     return EXIT.unusable;

@@ -1,5 +1,6 @@
 // `lvsd serve` argument handling: refusals with clear messages, and a start on a random port.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,25 @@ describe('lvsd serve arguments', () => {
     const c = capture();
     expect(await startServe(['--static-dir', join(dir, 'nothing-here')], c.io)).toBe(EXIT.unusable);
     expect(c.err.join('')).toContain('run npm run build');
+  });
+
+  it('builds the renderer on first use when the default directory is missing (as npm start does)', async () => {
+    const c = capture();
+    const target = join(dir, 'built-on-demand');
+    let builds = 0;
+    const build = (): null => {
+      builds++;
+      mkdirSync(target, { recursive: true });
+      writeFileSync(join(target, 'index.html'), '<!doctype html>');
+      return null;
+    };
+    const started = await startServe(['--port', '0', '--data-dir', join(dir, 'data')], c.io, { build, defaultStaticDir: target });
+    if (typeof started === 'number') throw new Error(c.err.join(''));
+    await started.server.close();
+    expect(builds).toBe(1);
+    const failing = capture();
+    expect(await startServe(['--port', '0'], failing.io, { build: () => 'vite build exited with 1', defaultStaticDir: join(dir, 'never') })).toBe(EXIT.unusable);
+    expect(failing.err.join('')).toContain('could not build the renderer: vite build exited with 1');
   });
 
   it('refuses a bad port or token and unknown options', async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderIpvsadmRules, renderKeepalived } from '../../../shared/generators/index.ts';
 import type { ImportResult } from '../../../shared/importers/index.ts';
-import { importConfig, importIpvsadmCommands, importIpvsadmList, importIpvsadmSave, importKeepalived } from '../../../shared/importers/index.ts';
+import { detectImportKind, importConfig, importIpvsadmCommands, importIpvsadmList, importIpvsadmSave, importKeepalived } from '../../../shared/importers/index.ts';
+import { MAX_LINE_CHARS } from '../../../shared/importers/types.ts';
 import { designFileSchema } from '../../../shared/model/schema.ts';
 import { makeDesignFile } from '../../../shared/model/file.ts';
 import type { Topology, VirtualService } from '../../../shared/model/types.ts';
@@ -136,10 +137,23 @@ describe('the seed article', () => {
         expect.stringMatching(/^warning: .*a space breaks the \/proc\/sys path/),
       ]),
     );
-    // The service the author meant, with the one real server whose line is readable.
+    // The service the author meant with both real servers: the one on the typo line (1172.17.253.100)
+    // is imported with a problem that points at it, not dropped.
     expect(essence(r.topology.services)).toEqual([
-      expect.objectContaining({ vip: '172.17.253.100', port: 80, scheduler: 'wrr', realServers: [{ rip: '192.168.163.103', port: 80, method: 'nat', weight: 1 }] }),
+      expect.objectContaining({
+        vip: '172.17.253.100',
+        port: 80,
+        scheduler: 'wrr',
+        realServers: [
+          { rip: '192.168.163.102', port: 80, method: 'nat', weight: 1 },
+          { rip: '192.168.163.103', port: 80, method: 'nat', weight: 1 },
+        ],
+      }),
     ]);
+    const typo = r.problems.find((p) => /"1172\.17\.253\.100" read as tcp 172\.17\.253\.100:80/.test(p.message));
+    expect(typo?.line).toBe(15);
+    const rs102 = r.topology.hosts.find((h) => h.interfaces.some((f) => f.addresses.includes('192.168.163.102/24')))!;
+    expect(typo?.refs).toEqual([rs102.id]);
     expect(errors(r).length).toBeGreaterThanOrEqual(5);
     expectLoadable(r);
   });
@@ -258,4 +272,138 @@ describe('hostile or random input never crashes and always gives a loadable desi
       }
     });
   }
+});
+
+const SEED_ARTICLE = join(FIXTURES, 'seed-article.txt');
+const hasCjk = (t: string) => /[\u4e00-\u9fff]/.test(t);
+
+describe('kind detection', () => {
+  it('recognises each format and takes an article or a shell history as commands', () => {
+    expect(detectImportKind(fixture('keepalived-messy.conf'))).toBe('keepalived');
+    expect(detectImportKind(fixture('list.txt'))).toBe('ipvsadm-list');
+    expect(detectImportKind(fixture('list-thresholds.txt'))).toBe('ipvsadm-list');
+    expect(detectImportKind('-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.1:80 -g -w 1\n')).toBe('ipvsadm');
+    expect(detectImportKind('# saved\n-A -t 10.0.0.1:80 -s rr\n')).toBe('ipvsadm');
+    expect(detectImportKind('ipvsadm -A -t 10.0.0.1:80 -s rr\nipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -g\n')).toBe('commands');
+    expect(detectImportKind(fixture('seed-dr.txt'))).toBe('commands');
+    expect(detectImportKind(readFileSync(SEED_ARTICLE, 'utf8'))).toBe('commands');
+  });
+});
+
+describe('the raw seed article, pasted whole', () => {
+  const text = readFileSync(SEED_ARTICLE, 'utf8');
+  const r = importConfig(detectImportKind(text), text);
+
+  it('gives both labs: the NAT service and the DR service with both real servers', () => {
+    const byVip = Object.fromEntries(essence(r.topology.services).map((s) => [s.vip, s.realServers.map((x) => x.rip)]));
+    expect(byVip).toEqual({ '172.16.111.123': ['192.168.111.101', '192.168.111.102'], '172.17.253.100': ['192.168.163.102', '192.168.163.103'] });
+    expectLoadable(r);
+  });
+
+  it('lists every remark with its line, in English and Chinese, pointing at what it is about', () => {
+    expect(r.problems.length).toBeGreaterThanOrEqual(13);
+    for (const p of r.problems) {
+      expect(p.messageZh, p.message).not.toBe('');
+      expect(hasCjk(p.messageZh), p.messageZh).toBe(true);
+    }
+    const lines = new Set(r.problems.map((p) => p.line));
+    expect(lines.has(25) && lines.has(51)).toBe(true);
+    const typo = r.problems.find((p) => p.message.includes('"1172.17.253.100" read as'))!;
+    expect(typo.line).toBe(51);
+    expect(typo.refs?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('every remark has a Chinese text', () => {
+  it('on every fixture and kind', () => {
+    for (const f of ['keepalived-messy.conf', 'list.txt', 'list-thresholds.txt', 'seed-dr.txt', 'seed-nat.txt']) {
+      for (const kind of ['ipvsadm', 'ipvsadm-list', 'commands', 'keepalived'] as const) {
+        for (const p of importConfig(kind, fixture(f)).problems) expect(hasCjk(p.messageZh), `${f}/${kind}: ${p.message}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('ipvsadm -L -n: a duplicated -> line', () => {
+  it('is reported and skipped; the design passes the schema', () => {
+    const text = 'TCP  10.0.0.1:80 rr\n  -> 10.0.1.1:80 Route 1 0 0\n  -> 10.0.1.1:80 Route 1 0 0\n  -> 10.0.1.2:80 Route 1 0 0\n';
+    const r = importIpvsadmList(text);
+    expect(r.problems.map((p) => `${p.line}:${p.severity}:${p.message}`)).toContainEqual(expect.stringMatching(/^3:error:real server 10\.0\.1\.1:80 appears twice/));
+    expect(r.topology.services[0]!.realServers.map((x) => x.rip)).toEqual(['10.0.1.1', '10.0.1.2']);
+    expectLoadable(r);
+  });
+});
+
+describe('line length', () => {
+  it('a line over the cap is cut and reported, the rest of the input still read', () => {
+    for (const kind of ['ipvsadm', 'ipvsadm-list', 'commands', 'keepalived'] as const) {
+      const long = `net.ipv4.${'ipx'.repeat(15000)}ip_forward=1`;
+      const r = importConfig(kind, `${long}\n`);
+      expect(r.problems[0]!.message, kind).toMatch(new RegExp(`^line 1 is ${long.length} characters long; only the first ${MAX_LINE_CHARS} are read`));
+      expect(hasCjk(r.problems[0]!.messageZh)).toBe(true);
+    }
+    const r = importIpvsadmCommands(`${'x'.repeat(MAX_LINE_CHARS + 10)}\nipvsadm -A -t 10.0.0.1:80 -s rr\n`);
+    expect(r.topology.services).toHaveLength(1);
+  });
+});
+
+describe('fuzz: mutated real outputs always give a design that passes the schema', () => {
+  // Bounded to about three seconds; a seeded generator so a failure can be replayed from its seed.
+  it('ipvsadm -S, -L -n, commands and keepalived.conf', () => {
+    const sources: { kind: 'ipvsadm' | 'ipvsadm-list' | 'commands' | 'keepalived'; text: string }[] = [];
+    for (const { topology } of loadExamples()) {
+      for (const d of [...new Set(topology.services.map((x) => x.director))]) {
+        sources.push({ kind: 'ipvsadm', text: renderIpvsadmRules(topology, d) });
+        sources.push({ kind: 'ipvsadm-list', text: asList(topology, d) });
+        sources.push({ kind: 'keepalived', text: renderKeepalived(topology, d) });
+        sources.push({ kind: 'commands', text: renderIpvsadmRules(topology, d).split('\n').map((l) => (l === '' ? l : `ipvsadm ${l}`)).join('\n') });
+      }
+    }
+    sources.push({ kind: 'commands', text: readFileSync(SEED_ARTICLE, 'utf8') });
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const junk = ['-a', '-A', '->', '-r', '10.0.1.1:80', '1172.17.253.100:80', '999.1.1.1', '{', '}', 'Route', 'Masq', '  ', 'real_server 10.0.1.1 80 {', 'x'.repeat(300)];
+    const mutate = (text: string): string => {
+      const lines = text.split('\n');
+      for (let k = 1 + rnd(3); k > 0; k--) {
+        const i = rnd(lines.length);
+        switch (rnd(5)) {
+          case 0:
+            lines.splice(i, 0, lines[rnd(lines.length)]!); // duplicate a line
+            break;
+          case 1:
+            lines.splice(i, 1);
+            break;
+          case 2: {
+            const l = lines[i] ?? '';
+            const at = rnd(l.length + 1);
+            lines[i] = l.slice(0, at) + junk[rnd(junk.length)]! + l.slice(at);
+            break;
+          }
+          case 3: {
+            const l = lines[i] ?? '';
+            const at = rnd(l.length + 1);
+            lines[i] = l.slice(0, at) + l.slice(at + 1 + rnd(4));
+            break;
+          }
+          default:
+            lines.push(lines[i] ?? '');
+        }
+      }
+      return lines.join('\n');
+    };
+    const until = Date.now() + 3000;
+    let cases = 0;
+    while (Date.now() < until) {
+      const src = sources[rnd(sources.length)]!;
+      const caseSeed = seed;
+      const text = mutate(src.text);
+      const r = importConfig(src.kind, text);
+      const parsed = designFileSchema.safeParse(makeDesignFile(r.topology, r.layout));
+      if (!parsed.success) throw new Error(`seed ${caseSeed} (${src.kind}) fails the schema: ${JSON.stringify(parsed.error.issues[0])}\n${text}`);
+      expect(r.problems.every((p) => p.messageZh !== '')).toBe(true);
+      cases++;
+    }
+    expect(cases).toBeGreaterThan(50);
+  });
 });

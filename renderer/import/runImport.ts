@@ -1,0 +1,62 @@
+/**
+ * Runs an import in a Web Worker and resolves with its result; `cancel()` stops the worker. Where
+ * workers are unavailable (an old Electron protocol handler, a test shim) it runs in this thread.
+ */
+import { detectImportKind, importConfig } from '../../shared/importers/index.ts';
+import type { ImportKind, ImportResult } from '../../shared/importers/index.ts';
+import type { ImportRequest } from './importWorker.ts';
+
+export interface ImportOutcome {
+  /** The kind that was used (the detected one for `auto`). */
+  readonly kind: ImportKind;
+  readonly result: ImportResult;
+}
+
+export interface RunningImport {
+  readonly done: Promise<ImportOutcome>;
+  cancel(): void;
+}
+
+const inThread = (req: ImportRequest): ImportOutcome => {
+  const kind = req.kind === 'auto' ? detectImportKind(req.text) : req.kind;
+  return { kind, result: importConfig(kind, req.text, req.name) };
+};
+
+/** Starts the import of `req` off the UI thread. */
+export function runImport(req: ImportRequest): RunningImport {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    return { done: Promise.resolve().then(() => inThread(req)), cancel: () => undefined };
+  }
+  let settle: ((o: ImportOutcome) => void) | undefined;
+  let fail: ((e: Error) => void) | undefined;
+  const done = new Promise<ImportOutcome>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  worker.onmessage = (e: MessageEvent<ImportOutcome>) => {
+    worker.terminate();
+    settle?.(e.data);
+  };
+  worker.onerror = (e) => {
+    worker.terminate();
+    // A worker that cannot start (blocked script) falls back to this thread; a crash inside is an error.
+    if (e.message === '' || /load|script|import/i.test(e.message)) {
+      try {
+        settle?.(inThread(req));
+      } catch (err) {
+        fail?.(err as Error);
+      }
+    } else fail?.(new Error(e.message));
+  };
+  worker.postMessage(req);
+  return {
+    done,
+    cancel: () => {
+      worker.terminate();
+      fail?.(new Error('cancelled'));
+    },
+  };
+}
