@@ -156,7 +156,7 @@ test('keyboard, ARP filter and the Chinese narration', async ({ page }) => {
   await page.keyboard.press('Space');
   await expect(page.getByTestId('cls-play')).toBeVisible();
   await page.keyboard.press('Home');
-  await expect(page.getByTestId('cls-jump')).toHaveValue('0');
+  await expect(page.getByTestId('cls-jump')).toHaveValue('1');
   const en = await page.getByTestId('cls-narration-text').innerText();
   await stepToLetter(page, 'c');
   await page.getByTestId('language-select').selectOption('zh-CN');
