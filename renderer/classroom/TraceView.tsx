@@ -211,7 +211,7 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
                 <td>{s.articleStep && <span className="art-letter">{s.articleStep}</span>}</td>
                 <td className="num">{times[i]!.toFixed(1)}</td>
                 <td className="mono">{placeLabel(topology, s.place)}</td>
-                <td>{eventLabel(s)}</td>
+                <td>{eventLabel(s, lang)}</td>
                 <td className="mono changed">{changedSummary(s)}</td>
                 <td className="narr">{s.narration[lang]}</td>
               </tr>

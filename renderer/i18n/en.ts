@@ -186,6 +186,15 @@ export const en = {
     copied: '{{name}} copied to the clipboard.',
     copyFailed: 'Copying failed.',
     download: 'Download',
+    files: {
+      apply: 'make {{host}} match the design (idempotent, snapshots first)',
+      verify: 'compare {{host}} with the design; exit 1 on any difference',
+      rollback: 'restore {{host}} to the state saved before the first apply',
+      sysctl: 'persistent kernel settings (/etc/sysctl.d)',
+      modules: 'load the ipip module at boot (/etc/modules-load.d)',
+      ipvsadm: 'IPVS table as `ipvsadm -S -n` prints it (load with ipvsadm -R)',
+      keepalived: 'keepalived virtual_server blocks with health checks',
+    },
   },
   status: {
     hosts_one: '{{count}} host',

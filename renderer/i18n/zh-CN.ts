@@ -188,6 +188,15 @@ export const zhCN: Strings = {
     copied: '已将 {{name}} 复制到剪贴板。',
     copyFailed: '复制失败。',
     download: '下载',
+    files: {
+      apply: '让 {{host}} 与设计一致（可重复执行，先做快照）',
+      verify: '把 {{host}} 与设计比较；有任何差异则以 1 退出',
+      rollback: '把 {{host}} 恢复到第一次应用之前保存的状态',
+      sysctl: '持久的内核参数（/etc/sysctl.d）',
+      modules: '开机时加载 ipip 模块（/etc/modules-load.d）',
+      ipvsadm: '与 `ipvsadm -S -n` 输出相同的 IPVS 表（用 ipvsadm -R 载入）',
+      keepalived: '带健康检查的 keepalived virtual_server 配置块',
+    },
   },
   status: {
     hosts_one: '{{count}} 台主机',

@@ -260,7 +260,7 @@ test('handouts: Markdown and HTML walkthroughs and the PNG frames as a zip', asy
   expect(text).toContain('# Walkthrough: LVS-NAT lab');
   expect(text).toMatch(/\| \(c\) \|.*ip\.dst 192\.168\.111\.10[12]/);
   expect(text).toMatch(/\| \(f\) \|.*ip\.src 172\.16\.111\.123/);
-  expect(text).not.toContain('arp-request');
+  expect(text).not.toContain('ARP request');
 
   await page.getByTestId('cls-export').click();
   const [html] = await Promise.all([page.waitForEvent('download'), page.getByTestId('cls-export-html').click()]);
