@@ -31,7 +31,9 @@ export function templateDesign(id: TemplateId): Design {
   if (id === 'empty') return emptyDesign(i18n.t('file.untitled'));
   const parsed = parseDesignFile(JSON.stringify(TEMPLATE_SOURCES[id]));
   if (!parsed.ok) throw new Error(`template ${id}: ${parsed.error.message}`);
-  return toDesign(parsed.value);
+  // Name and description in the language of the UI (the example files carry English).
+  const topology = { ...parsed.value.topology, name: i18n.t(`templates.${id}.name`), description: i18n.t(`templates.${id}.description`) };
+  return toDesign({ ...parsed.value, topology });
 }
 
 const currentFile = (): DesignFile => {
@@ -53,6 +55,8 @@ export function newFromTemplate(id: TemplateId): void {
   s.openDialog(null);
   void settle(bridge().files.clearAutosave());
   requestFit();
+  // The TUN lab keeps the article's MTU 1500, so it opens with one warning; say that it is meant.
+  if (id === 'tun') s.notify('info', i18n.t('templates.tun.warns'));
 }
 
 function requestFit(): void {

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
-import { connAt, effectiveCursor, headerLayers, hooksSoFarOnHost, hostName, netfilterBoxAt, selectTrace, visibleSteps } from './derive.ts';
+import { connAt, effectiveCursor, headerLayers, hooksSoFarOnHost, hostName, langOf, netfilterBoxAt, selectTrace, visibleSteps } from './derive.ts';
 
 /** The trace and the step under the cursor, as the packet walk shows them. */
 export function useCurrentStep(): { trace: Trace | null; cursor: number; step: TraceStep | undefined } {
@@ -20,8 +20,8 @@ export function useCurrentStep(): { trace: Trace | null; cursor: number; step: T
 }
 
 function Headers({ step }: { step: TraceStep }) {
-  const { t } = useTranslation();
-  const layers = headerLayers(step);
+  const { t, i18n } = useTranslation();
+  const layers = headerLayers(step, langOf(i18n.language));
   if (layers.length === 0) return <p className="muted">{t('classroom.packet.none')}</p>;
   return (
     <div className="cls-layers">
@@ -180,7 +180,8 @@ export function PacketPanel() {
 
 /** Compact header stack for the presenter view (the right panel is hidden there). */
 export function HeaderStrip({ step }: { step: TraceStep }) {
-  const layers = headerLayers(step);
+  const { i18n } = useTranslation();
+  const layers = headerLayers(step, langOf(i18n.language));
   return (
     <div className="cls-headerstrip" data-testid="cls-headerstrip">
       {layers.map((l) => (

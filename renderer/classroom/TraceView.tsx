@@ -131,15 +131,16 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
         {t('classroom.controls.jump')}
         <input
           type="number"
-          min={0}
-          max={trace.steps.length - 1}
-          value={cursor}
+          min={1}
+          max={visible.length}
+          value={pos + 1}
           data-testid="cls-jump"
           onChange={(e) => {
-            const n = Number(e.target.value);
-            if (!Number.isFinite(n)) return;
+            // The same numbering as "Step n of N" and the step list: shown steps, from 1.
+            const n = Math.trunc(Number(e.target.value));
+            if (!Number.isFinite(n) || visible.length === 0) return;
             s.setSimPlaying(false);
-            s.setSimCursor(Math.min(n, trace.steps.length - 1));
+            s.setSimCursor(visible[Math.min(Math.max(n, 1), visible.length) - 1]!);
           }}
         />
       </label>
@@ -192,7 +193,7 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
           </tr>
         </thead>
         <tbody>
-          {visible.map((i) => {
+          {visible.map((i, shown) => {
             const s = trace.steps[i]!;
             const isCur = i === cursor;
             return (
@@ -206,11 +207,11 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
                 aria-current={isCur ? 'step' : undefined}
                 title={headerSummary(s)}
               >
-                <td className="num">{i}</td>
+                <td className="num">{shown + 1}</td>
                 <td>{s.articleStep && <span className="art-letter">{s.articleStep}</span>}</td>
                 <td className="num">{times[i]!.toFixed(1)}</td>
                 <td className="mono">{placeLabel(topology, s.place)}</td>
-                <td>{eventLabel(s)}</td>
+                <td>{eventLabel(s, lang)}</td>
                 <td className="mono changed">{changedSummary(s)}</td>
                 <td className="narr">{s.narration[lang]}</td>
               </tr>
@@ -228,6 +229,7 @@ export function TraceView() {
   const result = useApp(selectTrace);
   const sim = useApp((s) => s.simulation);
   const topology = useApp((s) => s.design.topology);
+  const loads = useApp((s) => s.loads);
   const trace = 'trace' in result ? result.trace : null;
   const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
   const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
@@ -311,7 +313,7 @@ export function TraceView() {
       <FlowPicker />
       <Controls trace={trace} visible={visible} cursor={cursor} />
       <div className="cls-stage" ref={stageRef} data-testid="cls-stage-frame">
-        <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} fitKey={`${sim.presenter}`} />
+        <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} fitKey={`${sim.presenter}:${loads}`} />
         <div className="cls-outcome-box">
           <div className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : 'is-broken'}`} data-testid="cls-outcome" title={outcome.narration[lang]}>
             {outcome.status === 'ok' ? `✓ ${t('classroom.outcomeOk')}` : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
@@ -328,7 +330,7 @@ export function TraceView() {
         </div>
         {step && (
           <div className={`cls-narration sev-${step.severity}`} data-testid="cls-narration" aria-live="polite">
-            <span className="cls-narr-index">#{cursor}</span>
+            <span className="cls-narr-index">#{visible.indexOf(cursor) + 1}</span>
             {step.articleStep && (
               <span className="art-letter big" data-testid="cls-article-step" title={t('classroom.articleStep', { letter: step.articleStep })}>
                 ({step.articleStep})

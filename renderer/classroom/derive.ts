@@ -8,6 +8,9 @@ import type { ConnEntry, HeaderField, Lang, PacketPlace, Trace, TraceStep } from
 import { simulate } from '../../shared/simulator/index.ts';
 import type { AppState } from '../store/index.ts';
 import type { SimulationState } from './simulationSlice.ts';
+import { classroomEn, classroomZh } from './strings.ts';
+
+const texts = (lang: Lang) => (lang === 'zh' ? classroomZh : classroomEn);
 
 /** The narration language of a UI language code (`zh-CN` → `zh`). */
 export const langOf = (code: string): Lang => (code.toLowerCase().startsWith('zh') ? 'zh' : 'en');
@@ -123,11 +126,12 @@ export function actingHosts(p: PacketPlace): string[] {
   return p.to ? [p.from.host, p.to.host] : [p.from.host];
 }
 
-/** Short event label: the hook name for hook steps, else the kind. */
-export function eventLabel(s: TraceStep): string {
+/** Short event label: the hook name for hook steps, else the kind, in the UI language. */
+export function eventLabel(s: TraceStep, lang: Lang = 'en'): string {
   if (s.kind === 'hook' && s.hook) return s.hook;
-  if (s.kind === 'rewrite' && s.hook) return `rewrite @${s.hook}`;
-  return s.kind;
+  const ev = texts(lang).events;
+  if (s.kind === 'rewrite' && s.hook) return ev.rewriteAt.replace('{{hook}}', s.hook);
+  return ev[s.kind];
 }
 
 /** One header layer as label/value rows, with the changed field names. */
@@ -137,35 +141,40 @@ export interface HeaderLayer {
   readonly rows: readonly { readonly field: string; readonly label: string; readonly value: string; readonly changed: boolean }[];
 }
 
-/** The header stack of a step, layer by layer (outermost first), changed fields marked. */
-export function headerLayers(s: TraceStep): HeaderLayer[] {
+/** The header stack of a step, layer by layer (outermost first), changed fields marked, labels in `lang`. */
+export function headerLayers(s: TraceStep, lang: Lang = 'en'): HeaderLayer[] {
   const p = s.packet;
   if (!p) return [];
+  const { layers: L, fields: F } = texts(lang);
   const ch = new Set<HeaderField | string>(s.changed);
   const row = (field: string, label: string, value: string | number) => ({ field, label, value: String(value), changed: ch.has(field) });
   const out: HeaderLayer[] = [];
-  if (p.eth) out.push({ id: 'eth', title: 'Ethernet II', rows: [row('eth.src', 'src MAC', p.eth.src), row('eth.dst', 'dst MAC', p.eth.dst), row('eth.type', 'type', p.eth.type === 'arp' ? 'ARP (0x0806)' : 'IPv4 (0x0800)')] });
+  if (p.eth) out.push({ id: 'eth', title: L.eth, rows: [row('eth.src', F.srcMac, p.eth.src), row('eth.dst', F.dstMac, p.eth.dst), row('eth.type', F.type, p.eth.type === 'arp' ? 'ARP (0x0806)' : 'IPv4 (0x0800)')] });
   if (p.arp)
     out.push({
       id: 'arp',
-      title: `ARP ${p.arp.op}`,
-      rows: [row('arp.senderMac', 'sender MAC', p.arp.senderMac), row('arp.senderIp', 'sender IP', p.arp.senderIp), row('arp.targetMac', 'target MAC', p.arp.targetMac), row('arp.targetIp', 'target IP', p.arp.targetIp)],
+      title: L.arp.replace('{{op}}', L.arpOp[p.arp.op]),
+      rows: [row('arp.senderMac', F.senderMac, p.arp.senderMac), row('arp.senderIp', F.senderIp, p.arp.senderIp), row('arp.targetMac', F.targetMac, p.arp.targetMac), row('arp.targetIp', F.targetIp, p.arp.targetIp)],
     });
   if (p.outer) {
     const outerNew = ch.has('outer');
     out.push({
       id: 'outer',
-      title: 'Outer IPv4 (IPIP, LVS-TUN)',
+      title: L.outer,
       rows: [
-        { ...row('outer.src', 'src', p.outer.src), changed: outerNew },
-        { ...row('outer.dst', 'dst', p.outer.dst), changed: outerNew },
+        { ...row('outer.src', F.src, p.outer.src), changed: outerNew },
+        { ...row('outer.dst', F.dst, p.outer.dst), changed: outerNew },
         { ...row('outer.ttl', 'TTL', p.outer.ttl), changed: outerNew || ch.has('outer.ttl') },
-        row('outer.protocol', 'protocol', `${p.outer.protocol} (4)`),
+        row('outer.protocol', F.protocol, `${p.outer.protocol} (4)`),
       ],
     });
   }
-  if (p.ip) out.push({ id: 'ip', title: p.outer ? 'Inner IPv4 (client packet)' : 'IPv4', rows: [row('ip.src', 'src', p.ip.src), row('ip.dst', 'dst', p.ip.dst), row('ip.ttl', 'TTL', p.ip.ttl), row('ip.protocol', 'protocol', p.ip.protocol)] });
-  if (p.l4) out.push({ id: 'l4', title: p.l4.protocol.toUpperCase(), rows: [row('l4.sport', 'src port', p.l4.sport), row('l4.dport', 'dst port', p.l4.dport), row('l4.segment', 'carries', p.l4.segment)] });
+  if (p.ip) out.push({ id: 'ip', title: p.outer ? L.inner : L.ip, rows: [row('ip.src', F.src, p.ip.src), row('ip.dst', F.dst, p.ip.dst), row('ip.ttl', 'TTL', p.ip.ttl), row('ip.protocol', F.protocol, p.ip.protocol)] });
+  if (p.l4) {
+    // What the segment carries: the simulator's words "request"/"response" translated, TCP flags as they are.
+    const carried = p.l4.segment === 'request' ? F.request : p.l4.segment === 'response' ? F.response : p.l4.segment;
+    out.push({ id: 'l4', title: p.l4.protocol.toUpperCase(), rows: [row('l4.sport', F.sport, p.l4.sport), row('l4.dport', F.dport, p.l4.dport), row('l4.segment', F.carries, carried)] });
+  }
   return out;
 }
 
@@ -299,7 +308,7 @@ export function handoutMarkdown(t: Topology, trace: Trace, steps: readonly numbe
   for (const i of steps) {
     const s = trace.steps[i]!;
     lines.push(
-      `| ${i} | ${s.articleStep ? `(${s.articleStep})` : ''} | ${times[i]!.toFixed(1)} | ${mdCell(placeLabel(t, s.place))} | ${mdCell(eventLabel(s))} | ${mdCell(headerSummary(s))} | ${mdCell(changedSummary(s))} | ${mdCell(s.narration[lang])} |`,
+      `| ${i} | ${s.articleStep ? `(${s.articleStep})` : ''} | ${times[i]!.toFixed(1)} | ${mdCell(placeLabel(t, s.place))} | ${mdCell(eventLabel(s, lang))} | ${mdCell(headerSummary(s))} | ${mdCell(changedSummary(s))} | ${mdCell(s.narration[lang])} |`,
     );
   }
   lines.push('', `**${text.outcome}**`, '');
@@ -314,7 +323,7 @@ export function handoutHtml(t: Topology, trace: Trace, steps: readonly number[],
     .map((i) => {
       const s = trace.steps[i]!;
       const cls = s.severity === 'error' ? ' class="error"' : s.severity === 'warning' ? ' class="warning"' : '';
-      return `<tr${cls}><td>${i}</td><td>${s.articleStep ? `(${s.articleStep})` : ''}</td><td>${times[i]!.toFixed(1)}</td><td>${esc(placeLabel(t, s.place))}</td><td>${esc(eventLabel(s))}</td><td class="mono">${esc(headerSummary(s))}</td><td class="mono changed">${esc(changedSummary(s))}</td><td>${esc(s.narration[lang])}</td></tr>`;
+      return `<tr${cls}><td>${i}</td><td>${s.articleStep ? `(${s.articleStep})` : ''}</td><td>${times[i]!.toFixed(1)}</td><td>${esc(placeLabel(t, s.place))}</td><td>${esc(eventLabel(s, lang))}</td><td class="mono">${esc(headerSummary(s))}</td><td class="mono changed">${esc(changedSummary(s))}</td><td>${esc(s.narration[lang])}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html>

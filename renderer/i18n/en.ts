@@ -186,6 +186,15 @@ export const en = {
     copied: '{{name}} copied to the clipboard.',
     copyFailed: 'Copying failed.',
     download: 'Download',
+    files: {
+      apply: 'make {{host}} match the design (idempotent, snapshots first)',
+      verify: 'compare {{host}} with the design; exit 1 on any difference',
+      rollback: 'restore {{host}} to the state saved before the first apply',
+      sysctl: 'persistent kernel settings (/etc/sysctl.d)',
+      modules: 'load the ipip module at boot (/etc/modules-load.d)',
+      ipvsadm: 'IPVS table as `ipvsadm -S -n` prints it (load with ipvsadm -R)',
+      keepalived: 'keepalived virtual_server blocks with health checks',
+    },
   },
   status: {
     hosts_one: '{{count}} host',
@@ -217,9 +226,26 @@ export const en = {
   templates: {
     title: 'New design',
     empty: { title: 'Empty design', text: 'Start from a blank canvas.' },
-    nat: { title: 'LVS-NAT lab', text: 'Client, director with VIP and DIP, two real servers behind NAT (seed article, part one).' },
-    dr: { title: 'LVS-DR lab', text: 'Direct routing: real servers hold the VIP on lo with ARP suppressed; replies go straight out via the router.' },
-    tun: { title: 'LVS-TUN lab', text: 'IP tunnelling: the director encapsulates to real servers in another network; VIP on tunl0.' },
+    nat: {
+      title: 'LVS-NAT lab',
+      text: 'Client, director with VIP and DIP, two real servers behind NAT (seed article, part one).',
+      name: 'LVS-NAT lab (seed article, part one)',
+      description: 'The director rewrites the destination VIP to a real server\'s RIP and, on the way back, the source RIP to the VIP; the real servers use the director\'s DIP as their gateway.',
+    },
+    dr: {
+      title: 'LVS-DR lab',
+      text: 'Direct routing: real servers hold the VIP on lo with ARP suppressed; replies go straight out via the router.',
+      name: 'LVS-DR lab (seed article, part two)',
+      description: 'The director only rewrites the destination MAC; the real servers hold the VIP on lo with ARP suppressed and reply to the client directly through the router.',
+    },
+    tun: {
+      title: 'LVS-TUN lab',
+      text: 'IP tunnelling: the director encapsulates to real servers in another network; VIP on tunl0. Opens with one warning on purpose (tun/mtu): the article keeps MTU 1500.',
+      name: 'LVS-TUN lab (seed article, part three)',
+      description: 'The director wraps each request in an IPIP header (outer source DIP, outer destination RIP); the real servers, behind a router, unwrap it on tunl0 where the VIP lives and reply to the client directly.',
+      warns:
+        'The TUN lab opens with one warning on purpose: like the seed article it keeps MTU 1500, and the Problems panel (tun/mtu) explains why the 20-byte IPIP header then makes full-size requests too big. Its fix (MTU 1480 on the real servers\' eth0) is the lesson.',
+    },
   },
   open: {
     title: 'Open a design',

@@ -188,6 +188,15 @@ export const zhCN: Strings = {
     copied: '已将 {{name}} 复制到剪贴板。',
     copyFailed: '复制失败。',
     download: '下载',
+    files: {
+      apply: '让 {{host}} 与设计一致（可重复执行，先做快照）',
+      verify: '把 {{host}} 与设计比较；有任何差异则以 1 退出',
+      rollback: '把 {{host}} 恢复到第一次应用之前保存的状态',
+      sysctl: '持久的内核参数（/etc/sysctl.d）',
+      modules: '开机时加载 ipip 模块（/etc/modules-load.d）',
+      ipvsadm: '与 `ipvsadm -S -n` 输出相同的 IPVS 表（用 ipvsadm -R 载入）',
+      keepalived: '带健康检查的 keepalived virtual_server 配置块',
+    },
   },
   status: {
     hosts_one: '{{count}} 台主机',
@@ -219,9 +228,25 @@ export const zhCN: Strings = {
   templates: {
     title: '新建设计',
     empty: { title: '空白设计', text: '从空白画布开始。' },
-    nat: { title: 'LVS-NAT 实验', text: '客户端、带 VIP 和 DIP 的调度器，以及 NAT 后面的两台真实服务器（种子文章第一部分）。' },
-    dr: { title: 'LVS-DR 实验', text: '直接路由：真实服务器在 lo 上配置 VIP 并抑制 ARP，响应经路由器直接返回。' },
-    tun: { title: 'LVS-TUN 实验', text: 'IP 隧道：调度器把请求封装后发往其他网络中的真实服务器，VIP 配在 tunl0 上。' },
+    nat: {
+      title: 'LVS-NAT 实验',
+      text: '客户端、带 VIP 和 DIP 的调度器，以及 NAT 后面的两台真实服务器（种子文章第一部分）。',
+      name: 'LVS-NAT 实验（种子文章第一部分）',
+      description: '调度器把目的地址 VIP 改写为某台真实服务器的 RIP，回程时再把源地址 RIP 改回 VIP；真实服务器以调度器的 DIP 作为网关。',
+    },
+    dr: {
+      title: 'LVS-DR 实验',
+      text: '直接路由：真实服务器在 lo 上配置 VIP 并抑制 ARP，响应经路由器直接返回。',
+      name: 'LVS-DR 实验（种子文章第二部分）',
+      description: '调度器只改写目的 MAC；真实服务器在 lo 上配置 VIP 并抑制 ARP，经路由器直接回复客户端。',
+    },
+    tun: {
+      title: 'LVS-TUN 实验',
+      text: 'IP 隧道：调度器把请求封装后发往其他网络中的真实服务器，VIP 配在 tunl0 上。打开后有一条有意保留的警告（tun/mtu）：原文保持 MTU 1500。',
+      name: 'LVS-TUN 实验（种子文章第三部分）',
+      description: '调度器给每个请求加一层 IPIP 头（外层源地址 DIP，外层目的地址 RIP）；位于路由器后面的真实服务器在配有 VIP 的 tunl0 上解封装，并直接回复客户端。',
+      warns: 'TUN 实验打开后有一条有意保留的警告：与种子文章一样保持 MTU 1500，问题面板（tun/mtu）解释了为什么 20 字节的 IPIP 头会让满长的请求装不下。它的修复（把真实服务器 eth0 的 MTU 设为 1480）正是要讲的内容。',
+    },
   },
   open: {
     title: '打开设计',

@@ -20,6 +20,17 @@ function generateFor(t: Topology, hostId: string): Result<readonly GeneratedFile
   }
 }
 
+/** The i18n key (config.files.*) of each file the generators write. */
+const FILE_KEYS: Readonly<Record<string, string>> = {
+  'apply.sh': 'apply',
+  'verify.sh': 'verify',
+  'rollback.sh': 'rollback',
+  'sysctl.d/90-lvs-designer.conf': 'sysctl',
+  'modules-load.d/lvs-designer.conf': 'modules',
+  'ipvsadm.rules': 'ipvsadm',
+  'keepalived.conf': 'keepalived',
+};
+
 function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
   const a = document.createElement('a');
@@ -61,6 +72,11 @@ export function ConfigView() {
   if (!host || !result) return <div className="config-view muted" data-testid="config-view">{t('config.noHosts')}</div>;
   const files = result.ok ? result.value : [];
   const file = files[Math.min(fileIdx, files.length - 1)];
+  // The generator's English description, in the UI language for the files it writes.
+  const describe = (f: GeneratedFile): string => {
+    const key = FILE_KEYS[f.path];
+    return key ? t(`config.files.${key}`, { host: host.id }) : f.description;
+  };
   return (
     <div className="config-view" data-testid="config-view">
       <div className="config-head">
@@ -89,7 +105,7 @@ export function ConfigView() {
         <>
           <div className="file-tabs" role="tablist">
             {files.map((f, i) => (
-              <button key={f.path} type="button" role="tab" aria-selected={f === file} className={`file-tab${f === file ? ' is-active' : ''}`} onClick={() => setFileIdx(i)} data-testid={`config-file-${f.path}`} title={f.description}>
+              <button key={f.path} type="button" role="tab" aria-selected={f === file} className={`file-tab${f === file ? ' is-active' : ''}`} onClick={() => setFileIdx(i)} data-testid={`config-file-${f.path}`} title={describe(f)}>
                 {f.path}
               </button>
             ))}
@@ -97,7 +113,7 @@ export function ConfigView() {
           {file && (
             <>
               <div className="file-bar">
-                <span className="muted file-desc">{file.description}</span>
+                <span className="muted file-desc">{describe(file)}</span>
                 <span className="file-actions">
                   <button type="button" data-testid="config-copy" onClick={() => void copy(file.content).then((ok) => notify(ok ? 'info' : 'error', ok ? t('config.copied', { name: file.path }) : t('config.copyFailed')))}>
                     {t('config.copy')}

@@ -49,7 +49,8 @@ export function revealProblem(p: Problem): void {
 }
 
 export function ProblemsPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language.startsWith('zh');
   const live = useApp(selectDiagnostics);
   // Typing stays fluid on huge designs: the list may lag a frame behind the canvas badges.
   const diag = useDeferredValue(live);
@@ -105,12 +106,12 @@ export function ProblemsPanel() {
                   <span className={`sev-icon sev-${p.severity}`} aria-label={t(`severity.${p.severity}`)}>
                     {p.severity === 'error' ? '●' : p.severity === 'warning' ? '▲' : 'i'}
                   </span>
-                  <span className="problem-message">{p.message}</span>
+                  <span className="problem-message">{zh ? p.zh.message : p.message}</span>
                   <span className="problem-rule">{p.rule}</span>
                 </button>
                 {isActive && p.fix && (
                   <div className="problem-fix" data-testid="problem-fix">
-                    <strong>{t('problems.fix')}</strong> {p.fix}
+                    <strong>{t('problems.fix')}</strong> {zh ? p.zh.fix : p.fix}
                   </div>
                 )}
               </div>

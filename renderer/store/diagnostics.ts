@@ -44,7 +44,16 @@ export function diagnose(t: Topology): Diagnostics {
   try {
     problems = validate(t);
   } catch (e) {
-    problems = [{ rule: 'checker/crash', severity: 'error', message: `The checker failed: ${(e as Error).message}`, fix: 'Report this design as a bug.', refs: [] }];
+    problems = [
+      {
+        rule: 'checker/crash',
+        severity: 'error',
+        message: `The checker failed: ${(e as Error).message}`,
+        fix: 'Report this design as a bug.',
+        refs: [],
+        zh: { message: `检查器出错：${(e as Error).message}`, fix: '请把这个设计作为缺陷报告。' },
+      },
+    ];
   }
   const owner = ownerMap(t);
   const severity = new Map<Id, 'error' | 'warning'>();

@@ -24,6 +24,8 @@ export interface DocumentSlice {
   handle: string | null;
   displayName: string | null;
   dragging: boolean;
+  /** Increments when another design is loaded (template, open, recovery): views re-frame it. */
+  loads: number;
   /** Applies one edit as one undo step; a no-op edit (same object back) records nothing. */
   apply: (edit: (d: Design) => Design) => void;
   undo: () => void;
@@ -45,6 +47,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   handle: null,
   displayName: null,
   dragging: false,
+  loads: 0,
   apply: (edit) => {
     const { design, past, revision } = get();
     const next = edit(design);
@@ -65,7 +68,9 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   },
   load: (design, handle, displayName, dirty = false) => {
     const revision = get().revision + 1;
-    set({ design, past: [], future: [], revision, savedRevision: dirty ? -1 : revision, handle, displayName, dragging: false });
+    // Another design: the classroom starts its walk over (its first client and service, step 1).
+    const simulation = { ...get().simulation, client: null, service: null, realServer: null, cursor: 0, playing: false };
+    set({ design, past: [], future: [], revision, savedRevision: dirty ? -1 : revision, handle, displayName, dragging: false, loads: get().loads + 1, simulation });
   },
   dragMove: (moves) => {
     const { design, past, revision, dragging } = get();

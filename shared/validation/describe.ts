@@ -76,3 +76,43 @@ export function explainBadCidr(text: string): string {
   if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return `the prefix "/${prefix}" is not a number 0-32`;
   return explainBadIPv4(address);
 }
+
+/** {@link directorRef} in Simplified Chinese: `调度器 lb1` (`调度器（director）` for a host named so). */
+export function directorRefZh(d: HostInfo): string {
+  const name = d.host.name;
+  return name.toLowerCase().includes('director') ? `调度器（${name}）` : `调度器 ${name}`;
+}
+
+/** {@link andList} in Simplified Chinese: `a、b 和 c`. */
+export function andListZh(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join('、')} 和 ${items[items.length - 1]}`;
+}
+
+/** {@link orList} in Simplified Chinese: `192.168.111.200 或 192.168.111.201`. */
+export const orListZh = (values: readonly number[]): string => values.map(ip).join(' 或 ');
+
+/** {@link explainBadIPv4} in Simplified Chinese. */
+export function explainBadIPv4Zh(text: string): string {
+  if (text.trim() === '') return '它是空的';
+  if (text !== text.trim()) return '它前后有空格';
+  if (text.includes('/')) return '它带有 /前缀，这里不该有';
+  if (!/^[0-9.]+$/.test(text)) return '它含有数字和点以外的字符';
+  const parts = text.split('.');
+  if (parts.length !== 4) return `它有 ${parts.length} 段，而不是四段`;
+  if (parts.some((p) => p === '')) return '四个数字中缺了一个';
+  const big = parts.find((p) => Number(p) > 255);
+  if (big !== undefined) return `${big} 大于 255（四个数字都必须在 0-255 之间）`;
+  const zero = parts.find((p) => p.length > 1 && p.startsWith('0'));
+  if (zero !== undefined) return `${zero} 有前导零，有些工具会把它当作八进制`;
+  return '它不是用点隔开的四个 0-255 的数字';
+}
+
+/** {@link explainBadCidr} in Simplified Chinese. */
+export function explainBadCidrZh(text: string): string {
+  const slash = text.indexOf('/');
+  if (slash < 0) return '缺少 /前缀（例如 /24）';
+  const prefix = text.slice(slash + 1);
+  if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return `前缀 "/${prefix}" 不是 0-32 的数字`;
+  return explainBadIPv4Zh(text.slice(0, slash));
+}

@@ -29,7 +29,7 @@ export function validate(topology: Topology, rules: readonly Rule[] = RULES): Pr
   const out: Problem[] = [];
   for (const rule of rules) {
     for (const f of rule.check(ctx)) {
-      out.push({ rule: rule.id, severity: f.severity ?? rule.severity, message: f.message, fix: f.fix, refs: [...new Set(f.refs)], ...(f.zh ? { zh: f.zh } : {}) });
+      out.push({ rule: rule.id, severity: f.severity ?? rule.severity, message: f.message, fix: f.fix, refs: [...new Set(f.refs)], zh: f.zh });
     }
   }
   // Array.prototype.sort is stable, so equal severities keep rule/finding order.

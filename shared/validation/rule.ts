@@ -24,7 +24,7 @@ export interface Finding {
   /** Overrides the rule's severity for this finding (e.g. a milder case of the same mistake). */
   readonly severity?: Severity;
   /** The same message and fix in Simplified Chinese (every rule provides it; the UI shows it in the zh-CN locale). */
-  readonly zh?: LocalizedFinding;
+  readonly zh: LocalizedFinding;
 }
 
 /** A finding's message and fix in one other language. */
@@ -42,7 +42,7 @@ export interface Rule {
   /** One-line title for the catalogue. */
   readonly title: string;
   /** The title in Simplified Chinese. */
-  readonly titleZh?: string;
+  readonly titleZh: string;
   /** What the rule checks and the networking reason behind it (Markdown, for docs/rules.md). */
   readonly description: string;
   /** A failing design and its fix, for the catalogue. */
@@ -58,6 +58,6 @@ export interface Problem {
   readonly message: string;
   readonly fix: string;
   readonly refs: readonly string[];
-  /** Message and fix in Simplified Chinese, when the rule provides them. */
-  readonly zh?: LocalizedFinding;
+  /** Message and fix in Simplified Chinese. */
+  readonly zh: LocalizedFinding;
 }

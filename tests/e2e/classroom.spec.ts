@@ -156,7 +156,7 @@ test('keyboard, ARP filter and the Chinese narration', async ({ page }) => {
   await page.keyboard.press('Space');
   await expect(page.getByTestId('cls-play')).toBeVisible();
   await page.keyboard.press('Home');
-  await expect(page.getByTestId('cls-jump')).toHaveValue('0');
+  await expect(page.getByTestId('cls-jump')).toHaveValue('1');
   const en = await page.getByTestId('cls-narration-text').innerText();
   await stepToLetter(page, 'c');
   await page.getByTestId('language-select').selectOption('zh-CN');
@@ -260,7 +260,7 @@ test('handouts: Markdown and HTML walkthroughs and the PNG frames as a zip', asy
   expect(text).toContain('# Walkthrough: LVS-NAT lab');
   expect(text).toMatch(/\| \(c\) \|.*ip\.dst 192\.168\.111\.10[12]/);
   expect(text).toMatch(/\| \(f\) \|.*ip\.src 172\.16\.111\.123/);
-  expect(text).not.toContain('arp-request');
+  expect(text).not.toContain('ARP request');
 
   await page.getByTestId('cls-export').click();
   const [html] = await Promise.all([page.waitForEvent('download'), page.getByTestId('cls-export-html').click()]);

@@ -82,6 +82,29 @@ describe('lvsd validate', () => {
     expect(clean.out()).toBe('{"problems":[]}\n');
   });
 
+  it('--lang zh prints the report, the JSON and the rule list in Simplified Chinese', async () => {
+    const file = variant('broken-zh.lvs.json', (d) => {
+      d.topology.hosts.find((h) => h.id === 'director')!.sysctl = {};
+    });
+    const io = capture();
+    expect(await main(['validate', file, '--lang', 'zh'], io)).toBe(1);
+    expect(io.out()).toContain('错误 (1):');
+    expect(io.out()).toContain('[nat/ip-forward-off] 调度器（director） 有 NAT 真实服务器');
+    expect(io.out()).toContain('修复: 在 director 上打开 ip_forward');
+    expect(io.out()).not.toContain('does not forward');
+    const json = capture();
+    expect(await main(['validate', file, '--json', '--lang', 'zh'], json)).toBe(1);
+    const doc = JSON.parse(json.out());
+    expect(Object.keys(doc.problems[0])).toEqual(['rule', 'severity', 'message', 'fix', 'refs']);
+    expect(doc.problems[0].message).toMatch(/不转发数据包/);
+    const rules = capture();
+    expect(await main(['validate', '--rules', '--lang', 'zh'], rules)).toBe(0);
+    expect(rules.out()).toContain('NAT 调度器不转发数据包');
+    const bad = capture();
+    expect(await main(['validate', file, '--lang', 'fr'], bad)).toBe(2);
+    expect(bad.err()).toContain('--lang must be en or zh');
+  });
+
   it('exits 2 with the field path on stderr when the file does not parse', async () => {
     const file = join(dir, 'bad-ref.lvs.json');
     const doc = JSON.parse(readFileSync(example('nat-lab.lvs.json'), 'utf8'));

@@ -143,10 +143,13 @@ describe('classroom derivations', () => {
     const md = handoutMarkdown(t, tr, visibleSteps(tr, false), 'zh', text);
     expect(md).toMatch(/\| \(c\) \|.*ip\.dst 192\.168\.111\.10[12]/);
     expect(md).toMatch(/[\u4e00-\u9fff]/);
-    expect(md).not.toContain('arp-request');
+    // ARP steps hidden; event names in Chinese.
+    expect(md).not.toContain('ARP 请求');
+    expect(md).toContain('| 发出 |');
+    expect(md).not.toContain('originate');
     const html = handoutHtml(t, tr, visibleSteps(tr, true), 'en', text);
     expect(html).toContain('<title>W &lt;1&gt;</title>');
-    expect(html).toContain('arp-request');
+    expect(html).toContain('<td>ARP request</td>');
     expect(langOf('zh-CN')).toBe('zh');
     expect(langOf('en')).toBe('en');
   });

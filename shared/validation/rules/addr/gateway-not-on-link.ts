@@ -44,11 +44,21 @@ export const hopRole = (hop: ConfiguredHop): string => (hop.destination === unde
 export const hopFixWhat = (h: HostInfo, hop: ConfiguredHop): string =>
   hop.destination === undefined ? `${h.host.name}'s gateway` : `the next hop of ${h.host.name}'s route to ${hop.destination}`;
 
+/** {@link hopWhat} in Simplified Chinese: `默认网关 192.168.111.1` / `经 192.168.111.1 到 10.0.0.0/8 的路由`. */
+export const hopWhatZh = (hop: ConfiguredHop): string =>
+  hop.destination === undefined ? `默认网关 ${ip(hop.address)}` : `经 ${ip(hop.address)} 到 ${hop.destination} 的路由`;
+/** {@link hopRole} in Simplified Chinese. */
+export const hopRoleZh = (hop: ConfiguredHop): string => (hop.destination === undefined ? '默认网关' : `到 ${hop.destination} 的下一跳`);
+/** {@link hopFixWhat} in Simplified Chinese: `rs1 的网关` / `rs1 到 10.0.0.0/8 的路由的下一跳`. */
+export const hopFixWhatZh = (h: HostInfo, hop: ConfiguredHop): string =>
+  hop.destination === undefined ? ` ${h.host.name} 的网关` : ` ${h.host.name} 到 ${hop.destination} 的路由的下一跳`;
+
 /** A gateway (or a route's next hop) must be inside the subnet of one of the host's interfaces. */
 export const gatewayNotOnLink: Rule = {
   id: 'addr/gateway-not-on-link',
   severity: 'error',
   title: 'Gateway not in the subnet of any interface',
+  titleZh: '网关不在任何接口的子网内',
   description:
     'A host reaches its gateway with ARP on one of its own segments, so the gateway must be inside the subnet of one of its interfaces. ' +
     'Otherwise the kernel refuses the route ("Nexthop has invalid gateway") and the host can only talk to its own segments.',
@@ -65,6 +75,15 @@ export const gatewayNotOnLink: Rule = {
             subnets.length === 0
               ? `${h.host.name} has the ${hopWhat(hop)}, but no interface with an address on a segment, so it cannot reach any gateway.`
               : `${h.host.name}'s ${hopWhat(hop)} is not in the subnet of any of its interfaces (${subnets.join(', ')}), so ${h.host.name} cannot reach it.`,
+          zh: {
+            message:
+              subnets.length === 0
+                ? `${h.host.name} 配置了${hopWhatZh(hop)}，但没有任何接口在网段上有地址，因此无法到达任何网关。`
+                : `${h.host.name} 的${hopWhatZh(hop)} 不在它任何接口的子网内（${subnets.join('、')}），所以 ${h.host.name} 无法到达它。`,
+            fix: suggestion
+              ? `把${hopFixWhatZh(h, hop)}设为 ${suggestion}（它所在网段上一台转发数据包的主机）。`
+              : `把${hopFixWhatZh(h, hop)}设为 ${h.host.name} 所在某个网段上的路由器或调度器的地址。`,
+          },
           fix: suggestion
             ? `Set ${hopFixWhat(h, hop)} to ${suggestion} (a forwarding host on its segment).`
             : `Set ${hopFixWhat(h, hop)} to the address of a router or director on one of ${h.host.name}'s segments.`,

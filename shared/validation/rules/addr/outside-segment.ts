@@ -7,6 +7,7 @@ export const outsideSegment: Rule = {
   id: 'addr/outside-segment',
   severity: 'error',
   title: 'Interface address outside its segment\'s subnet',
+  titleZh: '接口地址不在所连网段的子网内',
   description:
     'Hosts on one L2 segment find each other with ARP only when their addresses are in the same subnet. An interface whose address lies outside the segment\'s subnet ' +
     'cannot talk to the other hosts of that segment directly, and they cannot talk to it: its on-link route points at the wrong network. ' +
@@ -26,6 +27,12 @@ export const outsideSegment: Rule = {
           const free = suggestAddress(s);
           out.push({
             message: `${f.host.host.name}'s ${f.iface.name} has ${a.text}, which is outside segment ${s.segment.name} (${subnet}) it is plugged into, so ${f.host.host.name} cannot reach the other hosts of ${s.segment.name} directly.`,
+            zh: {
+              message: `${f.host.host.name} 的 ${f.iface.name} 配置了 ${a.text}，它不在所连网段 ${s.segment.name}（${subnet}）内，所以 ${f.host.host.name} 无法直接到达 ${s.segment.name} 上的其他主机。`,
+              fix: free
+                ? `给 ${f.host.host.name} 的 ${f.iface.name} 一个 ${subnet} 内的地址，例如 ${free}，或者把它接到 ${a.text} 所在的网段。`
+                : `把 ${f.host.host.name} 的 ${f.iface.name} 接到 ${a.text} 所在的网段，或者扩大 ${s.segment.name} 的子网。`,
+            },
             fix: free
               ? `Give ${f.host.host.name}'s ${f.iface.name} an address inside ${subnet}, e.g. ${free}, or plug it into the segment of ${a.text}.`
               : `Plug ${f.host.host.name}'s ${f.iface.name} into the segment of ${a.text}, or enlarge ${s.segment.name}'s subnet.`,

@@ -9,6 +9,7 @@ export const overlappingSegments: Rule = {
   id: 'addr/overlapping-segments',
   severity: 'warning',
   title: 'Overlapping segment subnets',
+  titleZh: '网段子网重叠',
   description:
     'Two segments whose subnets overlap cannot be told apart by routing. A host plugged into both has two on-link routes for the same addresses and sends to the wrong segment (error). ' +
     'Without such a host it still breaks as soon as a router connects them, so it is a warning.',
@@ -42,6 +43,14 @@ export const overlappingSegments: Rule = {
             (both.length > 0
               ? `, and ${bothNames.join(', ')} ${both.length === 1 ? 'is' : 'are'} on both: ${both.length === 1 ? 'it' : 'they'} cannot know which segment an address in ${subnetText(s)} is on.`
               : '; routing between them is impossible because their addresses are ambiguous.'),
+          zh: {
+            message:
+              `网段 ${outer.segment.name}（${subnetText(outer)}）与 ${s.segment.name}（${subnetText(s)}）重叠` +
+              (both.length > 0
+                ? `，而 ${bothNames.join('、')} 同时连在两个网段上：无法判断 ${subnetText(s)} 中的地址在哪个网段。`
+                : '；它们之间无法路由，因为地址有歧义。'),
+            fix: `给 ${s.segment.name} 一个不与 ${subnetText(outer)} 重叠的子网。`,
+          },
           fix: `Give ${s.segment.name} a subnet that does not overlap ${subnetText(outer)}.`,
           refs: [s.segment.id, outer.segment.id, ...both],
         });

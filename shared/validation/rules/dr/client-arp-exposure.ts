@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../../rule.ts';
-import { directorRef } from '../../describe.ts';
+import { directorRef, directorRefZh } from '../../describe.ts';
 import { arpSettings, arpSuppressed, eachServerPair, vipAskerOn, vipCarriers } from '../../paths.ts';
 
 /** A client next to a DR real server that answers ARP for the VIP gets the wrong MAC. */
@@ -7,6 +7,7 @@ export const drClientArp: Rule = {
   id: 'dr/client-arp-exposure',
   severity: 'error',
   title: 'Client on a DR real server\'s segment without ARP handling',
+  titleZh: '客户端与 DR 真实服务器同网段且未处理 ARP',
   description:
     'A client (or router) whose subnet contains the VIP sends an ARP request for it on its own segment. If a DR real server on that segment — away from the director — answers ARP for all its addresses (`arp_ignore=0`), ' +
     'the client learns the real server\'s MAC for the VIP and talks to it directly: no balancing, and the director never sees the connection.',
@@ -31,6 +32,10 @@ export const drClientArp: Rule = {
         if (!exposed) continue;
         out.push({
           message: `${exposed.host.host.name} is on segment ${s.segment.name} with ${h.host.name} and has the VIP ${r.service.service.vip} on-link, so it ARPs for it there; ${h.host.name} (${arpSettings(h, f)} on ${f.iface.name}) answers, and ${exposed.host.host.name}'s requests go straight to ${h.host.name} instead of ${directorRef(d)}.`,
+          zh: {
+            message: `${exposed.host.host.name} 与 ${h.host.name} 同在网段 ${s.segment.name} 上，并且认为 VIP ${r.service.service.vip} 是直连地址，所以会在那里 ARP 询问它；${h.host.name}（${f.iface.name} 上是 ${arpSettings(h, f)}）会应答，于是 ${exposed.host.host.name} 的请求直接发给了 ${h.host.name}，而不是${directorRefZh(d)}。`,
+            fix: `在 ${h.host.name} 上设置 net.ipv4.conf.all.arp_ignore=1 和 net.ipv4.conf.all.arp_announce=2（或在 ${f.iface.name} 上设置）。`,
+          },
           fix: `On ${h.host.name} set net.ipv4.conf.all.arp_ignore=1 and net.ipv4.conf.all.arp_announce=2 (or on ${f.iface.name}).`,
           refs: [h.host.id, exposed.host.host.id, s.segment.id, f.iface.id],
         });

@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../../rule.ts';
 import { ip } from '../../context.ts';
-import { directorRef, serviceLabel } from '../../describe.ts';
+import { directorRef, directorRefZh, serviceLabel } from '../../describe.ts';
 import { clientTargets, eachServerPair } from '../../paths.ts';
 import { suggestGateway } from '../../suggest.ts';
 
@@ -9,6 +9,7 @@ export const drReplyViaDirector: Rule = {
   id: 'dr/reply-via-director',
   severity: 'warning',
   title: 'DR real server replies through the director',
+  titleZh: 'DR 真实服务器经调度器回复',
   description:
     'In DR mode the real server answers the client directly with the VIP as source address. If its route to the client goes through the director, the reply arrives at the director ' +
     'with a source address the director owns itself: Linux treats it as a martian packet and drops it (unless rp_filter and accept_local are relaxed), and even when it is forwarded the director carries all the reply traffic, ' +
@@ -31,6 +32,12 @@ export const drReplyViaDirector: Rule = {
           message:
             `${h.host.name} (a DR real server of ${serviceLabel(r.service)}) sends its replies to ${t.host.host.name} through ${directorRef(d)} (${ip(hop.via)}). ` +
             `Those replies carry the VIP ${r.service.service.vip} as source, an address ${d.host.name} owns, so it drops them as martians — and if it forwarded them it would carry all reply traffic, losing the point of DR.`,
+          zh: {
+            message:
+              `${h.host.name}（${serviceLabel(r.service)} 的 DR 真实服务器）经${directorRefZh(d)}（${ip(hop.via)}）把回复发给 ${t.host.host.name}。` +
+              `这些回复以 VIP ${r.service.service.vip} 作为源地址，而这是 ${d.host.name} 自己拥有的地址，所以它把它们当作火星包（martian）丢弃——即使转发了，所有回复流量也都要经过它，DR 就失去了意义。`,
+            fix: router ? `把 ${h.host.name} 的网关设为路由器 ${router}。` : `给 ${h.host.name} 所在网段加一台通往客户端的路由器，并把它设为 ${h.host.name} 的网关。`,
+          },
           fix: router ? `Set ${h.host.name}'s gateway to the router ${router}.` : `Give ${h.host.name}'s segment a router to the clients and make it ${h.host.name}'s gateway.`,
           refs: [h.host.id, d.host.id, r.rs.id],
         });

@@ -7,6 +7,7 @@ export const clientOnDirector: Rule = {
   id: 'general/client-on-director',
   severity: 'warning',
   title: 'Client located on the director',
+  titleZh: '客户端就在调度器上',
   description:
     'A connection from a host to an address it owns never leaves the host. A client that is the director (shares its addresses) or holds the VIP itself talks to itself: ' +
     'with DR and TUN the real servers\' replies, sourced from the VIP, are addressed to a host that owns the VIP and are dropped. Test from a separate client host.',
@@ -36,6 +37,10 @@ export const clientOnDirector: Rule = {
             reported = true;
             out.push({
               message: `Client ${c.host.name} has the VIP ${s.service.vip} of ${serviceLabel(s)} on ${f.iface.name}; its requests to the VIP are delivered to itself and never reach the load balancer.`,
+              zh: {
+                message: `客户端 ${c.host.name} 的 ${f.iface.name} 上配置了 ${serviceLabel(s)} 的 VIP ${s.service.vip}；它发往 VIP 的请求交给了自己，永远到不了负载均衡器。`,
+                fix: `从 ${c.host.name} 的 ${f.iface.name} 上删除 ${s.service.vip}，并从另一台独立的客户端测试该服务。`,
+              },
               fix: `Remove ${s.service.vip} from ${c.host.name}'s ${f.iface.name}, and test the service from a separate client.`,
               refs: [c.host.id, f.iface.id, s.service.id],
             });
@@ -48,6 +53,10 @@ export const clientOnDirector: Rule = {
         if (!other || other.host === c) continue;
         out.push({
           message: `Client ${c.host.name} has the address of director ${other.host.host.name} (${other.iface.name}), i.e. it is the director; a client on the director cannot reach the VIP through IPVS the way a real client would.`,
+          zh: {
+            message: `客户端 ${c.host.name} 拥有调度器 ${other.host.host.name}（${other.iface.name}）的地址，也就是说它就是调度器；调度器上的客户端无法像真正的客户端那样经 IPVS 访问 VIP。`,
+            fix: `给 ${c.host.name} 它自己的地址，或者从一台独立的客户端主机测试。`,
+          },
           fix: `Give ${c.host.name} its own address, or test from a separate client host.`,
           refs: [c.host.id, other.host.host.id],
         });

@@ -5,6 +5,7 @@ export const unattachedHost: Rule = {
   id: 'general/unattached-host',
   severity: 'info',
   title: 'Host not connected to any segment',
+  titleZh: '主机没有连接到任何网段',
   description: 'A host whose interfaces are all unplugged (or that has only lo/tunl0) cannot send or receive anything; it is probably not finished yet.',
   example: { bad: 'rs3 was added but its eth0 is not connected to a segment.', fix: 'Connect rs3\'s eth0 to `lan`.' },
   check(ctx) {
@@ -14,6 +15,10 @@ export const unattachedHost: Rule = {
       const eth = h.ifaces.find((f) => f.iface.kind === 'ethernet');
       out.push({
         message: `${h.host.name} is not connected to any segment, so it cannot send or receive anything.`,
+        zh: {
+          message: `${h.host.name} 没有连接到任何网段，既不能发送也不能接收任何东西。`,
+          fix: eth ? `把 ${h.host.name} 的 ${eth.iface.name} 连接到一个网段。` : `给 ${h.host.name} 添加一个以太网接口并连接到一个网段。`,
+        },
         fix: eth ? `Connect ${h.host.name}'s ${eth.iface.name} to a segment.` : `Add an ethernet interface to ${h.host.name} and connect it to a segment.`,
         refs: eth ? [h.host.id, eth.iface.id] : [h.host.id],
       });

@@ -6,6 +6,7 @@ export const unknownReference: Rule = {
   id: 'general/unknown-reference',
   severity: 'error',
   title: 'Reference to a host or segment that does not exist',
+  titleZh: '引用了不存在的主机或网段',
   description:
     'A service names its director, a real server names its host, an interface names its segment. A file with a dangling reference is refused on load, ' +
     'but a design being edited (or built by a script) can contain one; the checker reports it instead of guessing, and every other rule skips the broken link.',
@@ -18,6 +19,10 @@ export const unknownReference: Rule = {
         if (seg === null || ctx.segmentById.has(seg)) continue;
         out.push({
           message: `${h.host.name}'s ${f.iface.name} is plugged into the segment "${seg}", which does not exist.`,
+          zh: {
+            message: `${h.host.name} 的 ${f.iface.name} 连接到网段 "${seg}"，而该网段不存在。`,
+            fix: `把 ${h.host.name} 的 ${f.iface.name} 连接到一个已有的网段，或者断开它。`,
+          },
           fix: `Plug ${h.host.name}'s ${f.iface.name} into an existing segment, or unplug it.`,
           refs: [h.host.id, f.iface.id],
         });
@@ -27,6 +32,10 @@ export const unknownReference: Rule = {
       if (!s.director) {
         out.push({
           message: `Service ${serviceName(s)} names the director "${s.service.director}", which does not exist.`,
+          zh: {
+            message: `服务 ${serviceName(s)} 指定的调度器 "${s.service.director}" 不存在。`,
+            fix: `为 ${serviceName(s)} 选择一个已有的调度器，或者删除该服务。`,
+          },
           fix: `Choose an existing director for ${serviceName(s)}, or delete the service.`,
           refs: [s.service.id],
         });
@@ -35,6 +44,10 @@ export const unknownReference: Rule = {
         if (r.host) continue;
         out.push({
           message: `Real server ${r.rs.id} of ${serviceName(s)} names the host "${r.rs.host}", which does not exist.`,
+          zh: {
+            message: `${serviceName(s)} 的真实服务器 ${r.rs.id} 指定的主机 "${r.rs.host}" 不存在。`,
+            fix: `从 ${serviceName(s)} 中删除 ${r.rs.id}，或者让它指向一台已有的主机。`,
+          },
           fix: `Remove ${r.rs.id} from ${serviceName(s)}, or point it at an existing host.`,
           refs: [r.rs.id, s.service.id],
         });

@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../../rule.ts';
 import { ip } from '../../context.ts';
-import { addressesFacing, orList, serviceLabel } from '../../describe.ts';
+import { addressesFacing, orList, orListZh, serviceLabel } from '../../describe.ts';
 import { clientTargets, eachServerPair } from '../../paths.ts';
 
 /** NAT real servers must send replies back through the director. */
@@ -8,6 +8,7 @@ export const natReplyPath: Rule = {
   id: 'nat/reply-not-via-director',
   severity: 'error',
   title: 'NAT real server does not reply through the director',
+  titleZh: 'NAT 真实服务器的回复不经过调度器',
   description:
     'In NAT mode the director rewrites the request\'s destination from the VIP to the RIP. The reply leaves the real server with source RIP and must pass through the director again, ' +
     'which rewrites the source back to the VIP. If the real server\'s route to the client (usually its default gateway) is not the director\'s address on their shared segment (the DIP), ' +
@@ -29,14 +30,20 @@ export const natReplyPath: Rule = {
       const svc = () => serviceLabel(r.service);
       const base = { refs: [h.host.id, d.host.id, r.rs.id] };
       const why = () => `the director must rewrite their source from the RIP ${r.rs.rip} back to the VIP ${r.service.service.vip}, or the client drops them`;
+      const whyZh = () => `调度器必须把它们的源地址从 RIP ${r.rs.rip} 改回 VIP ${r.service.service.vip}，否则客户端会丢弃它们`;
       const checkOne = (destination: number, clientName: string | null): Finding | null => {
         const hop = ctx.nextHop(h, destination);
         if (hop && hop.via !== null && dips.includes(hop.via)) return null;
         const toWhom = clientName ? `the client ${clientName} (${ip(destination)})` : 'the clients';
+        const toWhomZh = clientName ? `客户端 ${clientName}（${ip(destination)}）` : '客户端';
         if (!hop) {
           return {
             ...base,
             message: `${h.host.name} (a NAT real server of ${svc()}) has no route back to ${toWhom}: it has no default gateway. Replies in NAT mode must go back through the director's DIP ${ip(dip)}.`,
+            zh: {
+              message: `${h.host.name}（${svc()} 的 NAT 真实服务器）没有回到${toWhomZh}的路由：它没有默认网关。NAT 模式下回复必须经调度器的 DIP ${ip(dip)} 返回。`,
+              fix: `把 ${h.host.name} 的网关设为 ${ip(dip)}。`,
+            },
             fix: `Set ${h.host.name}'s gateway to ${ip(dip)}.`,
           };
         }
@@ -44,6 +51,10 @@ export const natReplyPath: Rule = {
           return {
             ...base,
             message: `${h.host.name} (a NAT real server of ${svc()}) reaches ${toWhom} directly on its own segment, so its replies bypass the director; ${why()}.`,
+            zh: {
+              message: `${h.host.name}（${svc()} 的 NAT 真实服务器）在自己的网段上直接到达${toWhomZh}，所以它的回复绕过了调度器；${whyZh()}。`,
+              fix: `把${clientName ? ` ${clientName} ` : '客户端'}移到真实服务器不在的网段（NAT 需要调度器位于两者之间），或者该服务改用 DR。`,
+            },
             fix: `Move ${clientName ?? 'the client'} to a segment the real servers are not on (NAT needs the director between them), or use DR for this service.`,
           };
         }
@@ -52,12 +63,20 @@ export const natReplyPath: Rule = {
           return {
             ...base,
             message: `${h.host.name}'s route to ${hop.route} goes via ${ip(hop.via)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why()}.`,
+            zh: {
+              message: `${h.host.name} 到 ${hop.route} 的路由经由 ${ip(hop.via)}，但 NAT 模式下回复必须经调度器的 DIP ${orListZh(dips)} 返回：${whyZh()}。`,
+              fix: `把 ${h.host.name} 到 ${hop.route} 的路由改为经由 ${ip(dip)}（或者删除它，让网关 ${ip(dip)} 生效）。`,
+            },
             fix: `Change ${h.host.name}'s route to ${hop.route} to go via ${ip(dip)} (or remove it so the gateway ${ip(dip)} is used).`,
           };
         }
         return {
           ...base,
           message: `${h.host.name}'s default gateway is ${ip(hop.via)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why()}.`,
+          zh: {
+            message: `${h.host.name} 的默认网关是 ${ip(hop.via)}，但 NAT 模式下回复必须经调度器的 DIP ${orListZh(dips)} 返回：${whyZh()}。`,
+            fix: `把 ${h.host.name} 的网关设为 ${ip(dip)}。`,
+          },
           fix: `Set ${h.host.name}'s gateway to ${ip(dip)}.`,
         };
       };
@@ -68,12 +87,20 @@ export const natReplyPath: Rule = {
           out.push({
             ...base,
             message: `${h.host.name} (a NAT real server of ${svc()}) has no default gateway, so it cannot reply to clients on other networks. Replies in NAT mode must go back through the director's DIP ${ip(dip)}.`,
+            zh: {
+              message: `${h.host.name}（${svc()} 的 NAT 真实服务器）没有默认网关，所以无法回复其他网络中的客户端。NAT 模式下回复必须经调度器的 DIP ${ip(dip)} 返回。`,
+              fix: `把 ${h.host.name} 的网关设为 ${ip(dip)}。`,
+            },
             fix: `Set ${h.host.name}'s gateway to ${ip(dip)}.`,
           });
         } else if (!dips.includes(h.gateway)) {
           out.push({
             ...base,
             message: `${h.host.name}'s default gateway is ${ip(h.gateway)}, but replies in NAT mode must go back through the director's DIP ${orList(dips)}: ${why()}.`,
+            zh: {
+              message: `${h.host.name} 的默认网关是 ${ip(h.gateway)}，但 NAT 模式下回复必须经调度器的 DIP ${orListZh(dips)} 返回：${whyZh()}。`,
+              fix: `把 ${h.host.name} 的网关设为 ${ip(dip)}。`,
+            },
             fix: `Set ${h.host.name}'s gateway to ${ip(dip)}.`,
           });
         }

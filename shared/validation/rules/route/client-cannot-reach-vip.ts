@@ -9,6 +9,7 @@ export const clientVipRoute: Rule = {
   id: 'route/client-cannot-reach-vip',
   severity: 'error',
   title: 'Client has no way to the VIP',
+  titleZh: '客户端无路可达 VIP',
   description:
     'A client reaches a VIP either on-link — the VIP is in the subnet of one of its interfaces, and then the director must answer ARP for it on that same segment — or through a gateway. ' +
     'With neither a route nor a default gateway, or with the VIP "on-link" on a segment where no host has it, the client\'s first packet never leaves. ' +
@@ -70,6 +71,10 @@ export const clientVipRoute: Rule = {
         const seg = f.segment!;
         out.push({
           message: `${c.host.name} sees the VIP ${ip(v.vip)} (${v.services.map(serviceName).join(', ')}) as on-link on segment ${seg.segment.name}, but no host on ${seg.segment.name} has that address, so its ARP requests for it get no answer.`,
+          zh: {
+            message: `${c.host.name} 认为 VIP ${ip(v.vip)}（${v.services.map(serviceName).join('、')}）在网段 ${seg.segment.name} 上直连，但 ${seg.segment.name} 上没有主机拥有这个地址，所以它对该地址的 ARP 请求得不到应答。`,
+            fix: `给调度器在 ${seg.segment.name} 上的接口配置 VIP ${ip(v.vip)}，或者改正 ${c.host.name} 的前缀，让它经网关到达 VIP。`,
+          },
           fix: `Give the director the VIP ${ip(v.vip)} on its interface on ${seg.segment.name}, or correct ${c.host.name}'s prefix so the VIP is reached through its gateway.`,
           refs: [c.host.id, f.iface.id, seg.segment.id, ...v.services.map((x) => x.service.id)],
         });
@@ -79,6 +84,10 @@ export const clientVipRoute: Rule = {
         const names = noRoute.map(serviceName);
         out.push({
           message: `${c.host.name} has no route to the VIP${noRoute.length > 1 ? 's' : ''} of ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} (${ip(noRoute[0]!.vip!)}${noRoute.length > 1 ? ', ...' : ''}): no default gateway and no matching route, so its requests never leave it.`,
+          zh: {
+            message: `${c.host.name} 没有到 ${names.slice(0, 3).join('、')}${names.length > 3 ? ` 等另外 ${names.length - 3} 个服务` : ''} 的 VIP（${ip(noRoute[0]!.vip!)}${noRoute.length > 1 ? ' 等' : ''}）的路由：没有默认网关，也没有匹配的路由，它的请求永远发不出去。`,
+            fix: router ? `把 ${c.host.name} 的网关设为 ${router}。` : `给 ${c.host.name} 配置默认网关：它所在网段上的一台路由器。`,
+          },
           fix: router ? `Set ${c.host.name}'s gateway to ${router}.` : `Give ${c.host.name} a default gateway: a router on its segment.`,
           refs: [c.host.id, ...noRoute.map((x) => x.service.id)],
         });

@@ -6,6 +6,7 @@ export const allWeightsZero: Rule = {
   id: 'service/all-weights-zero',
   severity: 'error',
   title: 'Every real server has weight 0',
+  titleZh: '所有真实服务器的权重都是 0',
   description:
     'Weight 0 "quiesces" a real server: existing connections continue but no scheduler picks it for new ones. When all weights are 0, no new connection can be scheduled and clients get refused.',
   example: { bad: 'rs1 and rs2 of web both have weight 0 (left over from a maintenance).', fix: 'Set the weights back to 1.' },
@@ -15,6 +16,10 @@ export const allWeightsZero: Rule = {
       if (s.realServers.length === 0 || s.realServers.some((r) => r.rs.weight > 0)) continue;
       out.push({
         message: `Every real server of ${serviceLabel(s)} has weight 0 (quiesced), so no new connection can be scheduled.`,
+        zh: {
+          message: `${serviceLabel(s)} 的每台真实服务器权重都是 0（静默），所以无法调度任何新连接。`,
+          fix: `给 ${serviceName(s)} 至少一台真实服务器设置 1 或更大的权重。`,
+        },
         fix: `Give at least one real server of ${serviceName(s)} a weight of 1 or more.`,
         refs: [s.service.id, ...s.realServers.map((r) => r.rs.id)],
       });

@@ -1,11 +1,12 @@
 import type { Finding, Rule } from '../../rule.ts';
-import { directorRef, serviceLabel } from '../../describe.ts';
+import { directorRef, directorRefZh, serviceLabel } from '../../describe.ts';
 
 /** A director cannot have two services with the same protocol, VIP and port (or the same fwmark). */
 export const duplicateService: Rule = {
   id: 'service/duplicate',
   severity: 'error',
   title: 'Two services with the same address on one director',
+  titleZh: '同一调度器上两个服务地址相同',
   description:
     'IPVS identifies a virtual service by protocol, VIP and port (or by firewall mark). Creating the second one fails with "Service already exists", and even if it did not, the director could not know which one a packet belongs to.',
   example: { bad: 'Services web and web2 on lb1 are both TCP 198.51.100.80:80.', fix: 'Merge them, or give web2 another port or VIP.' },
@@ -22,6 +23,10 @@ export const duplicateService: Rule = {
       }
       out.push({
         message: `Services ${first} and ${serviceLabel(s)} on ${s.director ? directorRef(s.director) : `director ${svc.director}`} are the same virtual service; ipvsadm refuses the second one ("Service already exists").`,
+        zh: {
+          message: `${s.director ? directorRefZh(s.director) : `调度器 ${svc.director}`} 上的服务 ${first} 和 ${serviceLabel(s)} 是同一个虚拟服务；ipvsadm 会拒绝第二个（"Service already exists"）。`,
+          fix: `把 ${svc.id} 的真实服务器合并到 ${first} 中，或者给 ${svc.id} 换一个端口或 VIP。`,
+        },
         fix: `Merge the real servers of ${svc.id} into ${first}, or give ${svc.id} another port or VIP.`,
         refs: [svc.id, first],
       });

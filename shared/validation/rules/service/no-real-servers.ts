@@ -6,6 +6,7 @@ export const noRealServers: Rule = {
   id: 'service/no-real-servers',
   severity: 'error',
   title: 'Service without real servers',
+  titleZh: '服务没有真实服务器',
   description:
     'With no real server, IPVS has nobody to schedule: every new connection to the service is refused (the director answers with ICMP "port unreachable").',
   example: { bad: 'Service web has no real servers yet.', fix: 'Add rs1 and rs2 as real servers of web.' },
@@ -15,6 +16,10 @@ export const noRealServers: Rule = {
       if (s.realServers.length > 0) continue;
       out.push({
         message: `Service ${serviceLabel(s)} has no real servers, so every connection to it is refused.`,
+        zh: {
+          message: `服务 ${serviceLabel(s)} 没有真实服务器，所有到它的连接都会被拒绝。`,
+          fix: `给 ${serviceName(s)} 至少添加一台真实服务器。`,
+        },
         fix: `Add at least one real server to ${serviceName(s)}.`,
         refs: [s.service.id],
       });

@@ -7,11 +7,18 @@ const HASHING: Readonly<Record<string, string>> = {
   mh: 'Maglev hashing already sends each client address to the same real server',
 };
 
+const HASHING_ZH: Readonly<Record<string, string>> = {
+  sh: '源地址哈希本来就把每个客户端地址发往同一台真实服务器',
+  dh: '目的地址哈希本来就把每个目的地址发往同一台真实服务器',
+  mh: 'Maglev 哈希本来就把每个客户端地址发往同一台真实服务器',
+};
+
 /** Persistence on top of a hashing scheduler is redundant. */
 export const persistenceScheduler: Rule = {
   id: 'service/persistence-scheduler',
   severity: 'warning',
   title: 'Persistence combined with a hashing scheduler',
+  titleZh: '持久连接与哈希调度算法同时使用',
   description:
     'Persistence (`-p`) makes IPVS keep a template per client so later connections go to the same real server. The hashing schedulers sh, mh and dh already map a client (or destination) ' +
     'to a fixed real server, so persistence only adds connection templates (memory and timers) without changing where clients go.',
@@ -23,6 +30,10 @@ export const persistenceScheduler: Rule = {
       if (!why || !s.service.persistence) continue;
       out.push({
         message: `Service ${serviceLabel(s)} uses persistence with the ${s.service.scheduler} scheduler: ${why}, so persistence is redundant.`,
+        zh: {
+          message: `服务 ${serviceLabel(s)} 在 ${s.service.scheduler} 调度算法上使用了持久连接：${HASHING_ZH[s.service.scheduler]}，所以持久连接是多余的。`,
+          fix: `删除 ${serviceName(s)} 的持久连接，或者保留持久连接并改用 wlc 这类按负载调度的算法。`,
+        },
         fix: `Remove persistence from ${serviceName(s)}, or keep persistence and use a load-aware scheduler such as wlc.`,
         refs: [s.service.id],
       });

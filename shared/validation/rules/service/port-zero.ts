@@ -6,6 +6,7 @@ export const portZero: Rule = {
   id: 'service/port-zero',
   severity: 'error',
   title: 'Port 0 without persistence',
+  titleZh: '端口为 0 却没有持久连接',
   description:
     'A service on port 0 matches every port of the VIP. IPVS accepts that only for persistent services (ipvsadm: "Zero port specified for non-persistent service"), because the ports of one client must land on the same real server (think FTP control and data).',
   example: { bad: 'Service all-ports has port 0 and no persistence.', fix: 'Enable persistence (e.g. 300 s), or give the service its real port.' },
@@ -15,6 +16,10 @@ export const portZero: Rule = {
       if (s.service.protocol === 'fwmark' || s.service.port !== 0 || s.service.persistence) continue;
       out.push({
         message: `Service ${serviceLabel(s)} listens on port 0 (all ports) without persistence; ipvsadm refuses it ("Zero port specified for non-persistent service").`,
+        zh: {
+          message: `服务 ${serviceLabel(s)} 监听端口 0（所有端口）却没有持久连接；ipvsadm 会拒绝它（"Zero port specified for non-persistent service"）。`,
+          fix: `为 ${serviceName(s)} 启用持久连接（例如 300 秒），或者设置客户端使用的端口（例如 80）。`,
+        },
         fix: `Enable persistence on ${serviceName(s)} (e.g. 300 seconds), or set the port the clients use (e.g. 80).`,
         refs: [s.service.id],
       });

@@ -6,6 +6,7 @@ export const ripNotOnHost: Rule = {
   id: 'service/rip-not-on-host',
   severity: 'error',
   title: 'RIP is not an address of its host',
+  titleZh: 'RIP 不是其主机的地址',
   description:
     'The RIP tells the director where the real server is. If the chosen host does not have that address on one of its network interfaces, requests go to some other machine or to nobody.',
   example: { bad: 'rs1 (192.168.111.101) is a real server of web with RIP 192.168.111.110.', fix: 'Set the RIP to 192.168.111.101.' },
@@ -25,6 +26,14 @@ export const ripNotOnHost: Rule = {
           message: onLo
             ? `Real server ${h.host.name} of ${serviceLabel(s)} has RIP ${r.rs.rip}, which ${h.host.name} only has on lo; nobody else can reach an address on lo.`
             : `Real server ${h.host.name} of ${serviceLabel(s)} has RIP ${r.rs.rip}, but ${h.host.name} has no interface with that address${candidates.length ? ` (it has ${candidates.join(', ')})` : ''}.`,
+          zh: {
+            message: onLo
+              ? `${serviceLabel(s)} 的真实服务器 ${h.host.name} 的 RIP 是 ${r.rs.rip}，但 ${h.host.name} 只在 lo 上有这个地址；别的主机到不了 lo 上的地址。`
+              : `${serviceLabel(s)} 的真实服务器 ${h.host.name} 的 RIP 是 ${r.rs.rip}，但 ${h.host.name} 没有任何接口有这个地址${candidates.length ? `（它有 ${candidates.join('、')}）` : ''}。`,
+            fix: candidates.length
+              ? `把 RIP 设为 ${candidates[0]}，或者在 ${h.host.name} 与调度器共享的网段的接口上添加 ${r.rs.rip}。`
+              : `在 ${h.host.name} 连接到网段的某个接口上配置地址 ${r.rs.rip}，或者修改 RIP。`,
+          },
           fix: candidates.length
             ? `Set the RIP to ${candidates[0]}, or add ${r.rs.rip} to ${h.host.name}'s interface on the segment it shares with the director.`
             : `Give ${h.host.name} the address ${r.rs.rip} on an interface plugged into a segment, or change the RIP.`,

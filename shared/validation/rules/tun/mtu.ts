@@ -20,6 +20,7 @@ export const tunMtu: Rule = {
   id: 'tun/mtu',
   severity: 'warning',
   title: 'IPIP overhead: full-size packets do not fit',
+  titleZh: 'IPIP 开销：满长的数据包装不下',
   description:
     'TUN adds a 20-byte IPv4 header to every request. A client packet of the full 1500-byte MTU becomes 1520 bytes and no longer fits the director\'s link: the director answers "fragmentation needed" (ICMP) and relies on the client\'s path-MTU discovery, ' +
     'which firewalls often break (connections hang on large requests). Real servers should advertise a smaller TCP MSS — by lowering their MTU to 1480 or clamping the MSS to 1440.',
@@ -48,6 +49,12 @@ export const tunMtu: Rule = {
         message:
           `Service ${serviceLabel(s)} uses TUN: each request gets a ${IPIP_OVERHEAD}-byte IPIP header, so a ${outer}-byte packet from a client becomes ${outer + IPIP_OVERHEAD} bytes and does not fit ${d.host.name}'s ${outer}-byte link. ` +
           `The real servers (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}) advertise a TCP MSS based on their ${ownMtu(big[0]!.host!)}-byte MTU, so large requests depend on ICMP "fragmentation needed", which firewalls often block.`,
+        zh: {
+          message:
+            `服务 ${serviceLabel(s)} 使用 TUN：每个请求多一个 ${IPIP_OVERHEAD} 字节的 IPIP 头，客户端发来的 ${outer} 字节数据包变成 ${outer + IPIP_OVERHEAD} 字节，装不进 ${d.host.name} 的 ${outer} 字节链路。` +
+            `真实服务器（${names.slice(0, 5).join('、')}${names.length > 5 ? ' 等' : ''}）按它们 ${ownMtu(big[0]!.host!)} 字节的 MTU 通告 TCP MSS，所以大的请求要靠 ICMP “需要分片”（fragmentation needed）报文，而防火墙常常拦截它。`,
+          fix: `把真实服务器接口的 MTU 设为 ${inner}（或者用 iptables -t mangle -A OUTPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss ${inner - 40} 把 TCP MSS 限制为 ${inner - 40}）。`,
+        },
         fix: `Set the MTU of the real servers' interfaces to ${inner} (or clamp the TCP MSS to ${inner - 40} with iptables -t mangle -A OUTPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss ${inner - 40}).`,
         refs: [s.service.id, ...byName.values()],
       });

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../../rule.ts';
-import { directorRef, serviceLabel } from '../../describe.ts';
+import { directorRef, directorRefZh, serviceLabel } from '../../describe.ts';
 import { eachServerPair, vipCarriers } from '../../paths.ts';
 
 /** A TUN real server needs an IPIP interface and the VIP. */
@@ -7,6 +7,7 @@ export const tunVip: Rule = {
   id: 'tun/vip-missing-on-tunnel',
   severity: 'error',
   title: 'TUN real server lacks tunl0 or the VIP',
+  titleZh: 'TUN 真实服务器缺少 tunl0 或 VIP',
   description:
     'In TUN mode the director wraps each request in an extra IPv4 header (protocol 4, IPIP) addressed to the RIP. The real server needs the `ipip` module — the `tunl0` interface — to unwrap it, ' +
     'and must own the VIP (inner destination) on a non-ARP interface, normally `tunl0` as a /32; otherwise it answers with "protocol unreachable" or drops the inner packet. ' +
@@ -28,6 +29,10 @@ export const tunVip: Rule = {
       if (tunnels.length === 0) {
         out.push({
           message: `${h.host.name} (a TUN real server of ${serviceLabel(r.service)}) has no IPIP tunnel interface (tunl0), so it cannot unwrap the IPIP packets ${directorRef(d)} sends; it answers them with "protocol unreachable".`,
+          zh: {
+            message: `${h.host.name}（${serviceLabel(r.service)} 的 TUN 真实服务器）没有 IPIP 隧道接口（tunl0），无法解开${directorRefZh(d)}发来的 IPIP 数据包，会以“协议不可达”（protocol unreachable）回应。`,
+            fix: `给 ${h.host.name} 添加一个 tunl0 接口（类型 ipip）并配置 ${vipText}/32（ipip 模块会创建它：modprobe ipip）。`,
+          },
           fix: `Add a tunl0 interface (kind ipip) with ${vipText}/32 to ${h.host.name} (the ipip module creates it: modprobe ipip).`,
           refs,
         });
@@ -37,6 +42,10 @@ export const tunVip: Rule = {
       if (eth) {
         out.push({
           message: `${h.host.name} has the VIP ${vipText} on ${eth.iface.name}, an interface that answers ARP: it competes with ${directorRef(d)} for the VIP on segment ${eth.segment?.segment.name ?? '?'}.`,
+          zh: {
+            message: `${h.host.name} 在 ${eth.iface.name} 上配置了 VIP ${vipText}，这个接口会应答 ARP：它在网段 ${eth.segment?.segment.name ?? '?'} 上与${directorRefZh(d)}争夺 VIP。`,
+            fix: `把 ${vipText} 从 ${h.host.name} 的 ${eth.iface.name} 移到 ${tunnels[0]!.iface.name} 上，写成 ${vipText}/32。`,
+          },
           fix: `Move ${vipText} from ${h.host.name}'s ${eth.iface.name} to ${tunnels[0]!.iface.name} as ${vipText}/32.`,
           refs: [...refs, eth.iface.id],
         });
@@ -45,6 +54,10 @@ export const tunVip: Rule = {
       if (carriers.length === 0) {
         out.push({
           message: `${h.host.name} (a TUN real server of ${serviceLabel(r.service)}) does not have the VIP ${vipText}. After unwrapping the IPIP header the request is addressed to ${vipText}, so ${h.host.name} drops it.`,
+          zh: {
+            message: `${h.host.name}（${serviceLabel(r.service)} 的 TUN 真实服务器）没有 VIP ${vipText}。解开 IPIP 头后请求的目的地址是 ${vipText}，所以 ${h.host.name} 会丢弃它。`,
+            fix: `在 ${h.host.name} 的 ${tunnels[0]!.iface.name} 上添加 ${vipText}/32。`,
+          },
           fix: `Add ${vipText}/32 to ${h.host.name}'s ${tunnels[0]!.iface.name}.`,
           refs: [...refs, tunnels[0]!.iface.id],
         });
