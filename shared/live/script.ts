@@ -35,7 +35,7 @@ if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then echo '@@none keepalived is no
     [ -r "$f" ] && { echo "@@file $f $(stat -c %Y "$f" 2>/dev/null)"; cat "$f"; echo; }
   done
   s=$(keepalived --signum=JSON 2>/dev/null) || s=
-  case "$s" in ''|*[!0-9]*) kill -USR1 "$p" ;; *) kill -"$s" "$p" ;; esac
+  if [ -n "$s" ] && [ "$s" -gt 0 ] 2>/dev/null; then kill -"$s" "$p"; else kill -USR1 "$p"; fi
 fi`;
 
 /** The director script: IPVS rules, counters, rates, bounded connections, timeouts, sync daemon, addresses, sysctls, keepalived. */
