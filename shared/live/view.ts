@@ -228,11 +228,22 @@ export function hostDrift(t: Topology, host: Host, o: HostObservation): HostDrif
  * exact simulator run for `n` connections from distinct clients.
  */
 export function expectedShares(s: VirtualService, liveWeights: ReadonlyMap<string, number>, n = 1000): Map<string, number> {
-  const service: VirtualService = {
-    ...s,
-    persistence: undefined,
-    realServers: s.realServers.map((r) => ({ ...r, weight: liveWeights.get(`${r.rip}:${r.port}`) ?? r.weight })),
-  } as VirtualService;
+  // Polls repeat the same service and weights every 2 s: remember the last answers (pure: same input, same output).
+  const memoKey = JSON.stringify([s.scheduler, s.schedulerFlags ?? [], s.vip, s.port, s.realServers.map((r) => [r.id, r.rip, r.port, liveWeights.get(`${r.rip}:${r.port}`) ?? r.weight]), n]);
+  const hit = SHARES_MEMO.get(memoKey);
+  if (hit) return new Map(hit);
+  const shares = computeShares(s, liveWeights, n);
+  if (SHARES_MEMO.size >= 512) SHARES_MEMO.delete(SHARES_MEMO.keys().next().value!);
+  SHARES_MEMO.set(memoKey, shares);
+  return new Map(shares);
+}
+
+const SHARES_MEMO = new Map<string, ReadonlyMap<string, number>>();
+
+function computeShares(s: VirtualService, liveWeights: ReadonlyMap<string, number>, n: number): Map<string, number> {
+  const { persistence: _persistence, ...rest } = s;
+  void _persistence;
+  const service: VirtualService = { ...rest, realServers: s.realServers.map((r) => ({ ...r, weight: liveWeights.get(`${r.rip}:${r.port}`) ?? r.weight })) };
   const seq = scheduleSequence(service, n, { lifecycle: 'keep' });
   const counts = new Map<string, number>();
   let total = 0;
