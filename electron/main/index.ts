@@ -136,6 +136,7 @@ app.whenReady().then(async () => {
     if (name === 'files:recent') void refreshMenu(bridge);
   });
   await refreshMenu(bridge);
+  app.on('before-quit', () => bridge.live.close());
   mainWindow = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();

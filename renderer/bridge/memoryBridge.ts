@@ -14,6 +14,7 @@ import { err, ok } from '../../shared/util/result.ts';
 const PREFIX = 'lvs-memory:file:';
 const AUTOSAVE = 'lvs-memory:autosave';
 const NO_BACKEND = 'no backend: deploying needs the desktop app or lvsd serve';
+const NO_LIVE = 'no backend: the live view needs the desktop app or lvsd serve';
 
 // Structural (not the DOM's Storage) so this folder also type-checks for the Node-side tests.
 interface KeyValueStorage {
@@ -130,6 +131,15 @@ export function createMemoryBridge(): LvsBridge {
       provideCredential: async () => false,
       forgetCredentials: async () => undefined,
       log: async () => null,
+    },
+    live: {
+      available: async () => false,
+      start: async () => err(NO_LIVE),
+      stop: async () => false,
+      pause: async () => false,
+      resume: async () => false,
+      connections: async () => err(NO_LIVE),
+      explain: async () => err(NO_LIVE),
     },
     events: {
       on: () => () => undefined,

@@ -8,11 +8,13 @@
  */
 import type { FilesApi } from './files.ts';
 import type { DeployApi } from './deploy.ts';
+import type { LiveApi } from './live.ts';
 
 /** Domain name → API interface. */
 export interface BridgeDomains {
   readonly files: FilesApi;
   readonly deploy: DeployApi;
+  readonly live: LiveApi;
 }
 
 export type DomainName = keyof BridgeDomains;
@@ -23,6 +25,7 @@ type VerbTable = { readonly [D in DomainName]: readonly (keyof BridgeDomains[D] 
 export const BRIDGE_VERBS = {
   files: ['open', 'openRecent', 'save', 'saveAs', 'recent', 'list', 'openNamed', 'importText', 'autosave', 'recover', 'clearAutosave'],
   deploy: ['available', 'plan', 'apply', 'rollback', 'cancel', 'trustHost', 'provideCredential', 'forgetCredentials', 'log'],
+  live: ['available', 'start', 'stop', 'pause', 'resume', 'connections', 'explain'],
 } as const satisfies VerbTable;
 
 // Compile-time completeness: every method of every API must be listed in BRIDGE_VERBS.

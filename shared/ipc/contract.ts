@@ -10,10 +10,12 @@
  */
 import type { FilesApi } from './files.ts';
 import type { DeployApi } from './deploy.ts';
+import type { LiveApi } from './live.ts';
 import type { EventsApi } from './events.ts';
 
 export type { FilesApi, OpenedDesign, RecentFile, StoredDesign, SaveAsOptions, RecoveredDesign } from './files.ts';
 export type { DeployApi } from './deploy.ts';
+export type { LiveApi } from './live.ts';
 export type { EventsApi, LvsEvents, LvsEventName, MenuCommand } from './events.ts';
 
 /** What the renderer finds on `window.lvs`. */
@@ -22,5 +24,6 @@ export interface LvsBridge {
   readonly kind: 'electron' | 'browser';
   readonly files: FilesApi;
   readonly deploy: DeployApi;
+  readonly live: LiveApi;
   readonly events: EventsApi;
 }

@@ -5,6 +5,7 @@
  */
 import type { RecentFile } from './files.ts';
 import type { DeployEvent } from './deploy.ts';
+import type { LiveUpdate } from './live.ts';
 
 /** A command from the native application menu (Electron only). */
 export type MenuCommand =
@@ -19,12 +20,14 @@ export interface LvsEvents {
   'menu:command': MenuCommand;
   /** Progress, prompts and the result of a deploy/dry-run/rollback run. */
   'deploy:progress': DeployEvent;
+  /** A live-view session has a new view (after a host answered or failed). */
+  'live:update': LiveUpdate;
 }
 
 export type LvsEventName = keyof LvsEvents;
 
 /** Every event name, so the preload and the browser client can refuse unknown ones. */
-export const EVENT_NAMES: readonly LvsEventName[] = ['files:recent', 'menu:command', 'deploy:progress'];
+export const EVENT_NAMES: readonly LvsEventName[] = ['files:recent', 'menu:command', 'deploy:progress', 'live:update'];
 
 /** Subscribing to pushes. */
 export interface EventsApi {

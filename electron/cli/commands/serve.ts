@@ -46,6 +46,8 @@ function openBrowser(url: string, io: CliIO): void {
 export interface ServeHandle {
   readonly server: RunningServer;
   readonly dataDir: string;
+  /** Stops every live-view session (their SSH connections). */
+  readonly closeLive: () => void;
 }
 
 /**
@@ -119,8 +121,10 @@ export async function startServe(
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   let server: RunningServer;
+  let closeLive: () => void = () => undefined;
   try {
     const bridge = await createBridge({ dataDir });
+    closeLive = () => bridge.live.close();
     server = await startServer({ port, token, staticDir, registry: bridge.registry, events: bridge.events, log: (l) => io.stderr(`lvsd serve: ${l}\n`) });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -130,7 +134,7 @@ export async function startServe(
   }
   io.stdout(`LVS Designer (browser mode) is running at\n\n  ${server.url}\n\ndesigns: ${join(dataDir, 'designs')}\nThe address carries this run's access token; press Ctrl+C to stop.\n`);
   if (values.open && !values['no-open']) openBrowser(server.url, io);
-  return { server, dataDir };
+  return { server, dataDir, closeLive };
 }
 
 export const run: CliCommand = async (argv, io) => {
@@ -140,6 +144,7 @@ export const run: CliCommand = async (argv, io) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      started.closeLive();
       void started.server.close().then(done);
     };
     process.on('SIGINT', stop);

@@ -8,6 +8,10 @@ import { EventBus } from './events.ts';
 import { BridgeRegistry } from './registry.ts';
 import { filesDomain } from './domains/files.ts';
 import { deployDomain } from './domains/deploy.ts';
+import { liveDomain } from './domains/live.ts';
+import { LiveService } from '../live/service.ts';
+import { KnownHosts } from '../ssh/hostkeys.ts';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DeployService } from '../deploy/service.ts';
 import type { SecretStore } from '../secrets/store.ts';
@@ -30,6 +34,8 @@ export interface Bridge {
   readonly registry: BridgeRegistry;
   readonly events: EventBus;
   readonly files: FileService;
+  /** Live-view sessions; `close()` them when the backend shuts down. */
+  readonly live: LiveService;
 }
 
 export async function createBridge(options: BridgeOptions): Promise<Bridge> {
@@ -40,11 +46,22 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     onRecentChanged: (recent) => events.emit('files:recent', recent),
   });
   await files.init();
+  const secrets = options.secrets ?? new MemorySecretStore();
   const deploy = new DeployService({
     emit: (e) => events.emit('deploy:progress', e),
     knownHostsFile: join(options.dataDir, 'known_hosts'),
-    secrets: options.secrets ?? new MemorySecretStore(),
+    secrets,
   });
-  const registry = new BridgeRegistry().register('files', filesDomain(files)).register('deploy', deployDomain(deploy)).assertComplete();
-  return { registry, events, files };
+  const live = new LiveService({
+    emit: (u) => events.emit('live:update', u),
+    // The deploy's trust store: the live view accepts only host keys a deploy or plan has trusted.
+    knownHosts: new KnownHosts(join(options.dataDir, 'known_hosts'), [join(homedir(), '.ssh', 'known_hosts')]),
+    secrets,
+  });
+  const registry = new BridgeRegistry()
+    .register('files', filesDomain(files))
+    .register('deploy', deployDomain(deploy))
+    .register('live', liveDomain(live))
+    .assertComplete();
+  return { registry, events, files, live };
 }

@@ -59,7 +59,7 @@ describe('Electron preload', () => {
   it('exposes window.lvs with one function per channel and no generic invoke', async () => {
     const lvs = exposed.lvs as Record<string, Record<string, Fn> | string>;
     expect(lvs.kind).toBe('electron');
-    expect(Object.keys(lvs).sort()).toEqual(['deploy', 'events', 'files', 'kind']);
+    expect(Object.keys(lvs).sort()).toEqual(['deploy', 'events', 'files', 'kind', 'live']);
     for (const [domain, verbs] of Object.entries(BRIDGE_VERBS)) {
       expect(Object.keys(lvs[domain] as object).sort()).toEqual([...verbs].sort());
     }
