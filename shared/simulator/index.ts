@@ -3,13 +3,13 @@
  * kernel's IPVS schedulers ({@link IpvsScheduler}, {@link simulateConnections}). Pure and seeded.
  */
 export * from './types.ts';
-export { simulate, step, prepare, finish, resolveService } from './trace.ts';
-export type { SimState, SimContext } from './trace.ts';
+export { simulate, step, prepare, finish, resolveService, say, withDetail } from './trace/index.ts';
+export type { SimState, SimContext, NarrationId, NarrationParams, NarrationTable } from './trace/index.ts';
 export { compileNetwork, derivedMac, lookupRoute } from './network.ts';
 export type { Network, NetHost, NetIface, NetRoute, RouteLookup } from './network.ts';
 export { IpvsScheduler, kernelOrder, scheduleSequence, designToKernel, MH_PRIMES } from './schedulers.ts';
 export type { DestView, DestExplanation, PickExplanation, RealServerSpec, SchedulerOptions, SequenceOptions } from './schedulers.ts';
-export { createRng, rngInt } from './rng.ts';
+export { createRng, rngInt, rngStep } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { hsiphashU32, sipHashBytes, sipKey } from './siphash.ts';
 export type { SipKey } from './siphash.ts';

@@ -18,13 +18,23 @@ export function createRng(seed: number): Rng {
   let s = (Number.isFinite(seed) ? Math.trunc(seed) : 0) >>> 0;
   return {
     nextU32(): number {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (t ^ (t >>> 14)) >>> 0;
+      const r = rngStep(s);
+      s = r.state;
+      return r.value;
     },
   };
+}
+
+/**
+ * One mulberry32 step as a pure function of the 32-bit generator state, for callers that keep the
+ * state in plain data (the packet-flow simulator's {@link SimState}): the next value and the next state.
+ */
+export function rngStep(state: number): { readonly value: number; readonly state: number } {
+  const s = (state + 0x6d2b79f5) >>> 0;
+  let t = s;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return { value: (t ^ (t >>> 14)) >>> 0, state: s };
 }
 
 /** A uniform integer in `[0, n)` from `rng` (n ≥ 1). */
