@@ -10,6 +10,7 @@
 import type { Topology } from '../model/types.ts';
 import type { HostPlan, PlannedRoute } from './plan.ts';
 import { commentText, shq } from './safe.ts';
+import { ORIGIN_VAR, ROLLBACK_BODY, ROUTE_SET, SNAPSHOT_RECORDERS, SNAPSHOT_VARS } from './snapshot.ts';
 
 const PRELUDE = [
   'set -eu',
@@ -19,7 +20,7 @@ const PRELUDE = [
   'lvs_ipvsadm() { "${LVSD_IPVSADM:-ipvsadm}" "$@"; }',
   'lvs_modprobe() { "${LVSD_MODPROBE:-modprobe}" "$@"; }',
 ];
-const STATE = ['STATE_DIR=${LVSD_STATE_DIR:-/var/lib/lvs-designer}', 'SNAP=$STATE_DIR/snapshot'];
+const STATE = ['STATE_DIR=${LVSD_STATE_DIR:-/var/lib/lvs-designer}'];
 
 /** Shell helpers shared by apply.sh and verify.sh (read-only queries). */
 const QUERIES = [
@@ -118,27 +119,11 @@ export function renderApply(t: Topology, plan: HostPlan): string {
   out.push(...PRELUDE, ...STATE, 'changes=0', 'changed() { changes=$((changes + 1)); printf \'changed: %s\\n\' "$1"; }', ...QUERIES);
   if (plan.ipvs) out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
   out.push(
-    '# recorded FILE KEY...: the snapshot file already has a line starting with these fields',
-    'recorded() {',
-    '  rc_file=$SNAP/$1',
-    '  shift',
-    '  [ -f "$rc_file" ] || return 1',
-    '  awk -v k="$*" \'index($0 " ", k " ") == 1 { f = 1 } END { exit f ? 0 : 1 }\' "$rc_file"',
-    '}',
-    'snap_sysctl() {',
-    '  recorded sysctl "$1" && return 0',
-    '  sv=$(lvs_sysctl -n "$1" 2>/dev/null) || sv=\'\'',
-    '  printf \'%s %s\\n\' "$1" "$sv" >>"$SNAP/sysctl"',
-    '}',
-    'snap_addr() {',
-    '  recorded addresses "$1" "$2" && return 0',
-    '  if has_addr "$1" "$2"; then sa=present; else sa=absent; fi',
-    '  printf \'%s %s %s\\n\' "$1" "$2" "$sa" >>"$SNAP/addresses"',
-    '}',
-    'snap_route() {',
-    '  recorded routes "$1" && return 0',
-    '  printf \'%s %s\\n\' "$1" "$(route_now "$1")" >>"$SNAP/routes"',
-    '}',
+    ...ORIGIN_VAR,
+    ...SNAPSHOT_VARS,
+    ...SNAPSHOT_CHECKS,
+    ...SNAPSHOT_RECORDERS,
+    ...ROUTE_SET,
     'set_sysctl() {',
     '  cur=$(lvs_sysctl -n "$1" 2>/dev/null) || cur=\'\'',
     '  if [ "$cur" != "$2" ]; then',
@@ -168,20 +153,28 @@ export function renderApply(t: Topology, plan: HostPlan): string {
     '}',
     'trap on_exit EXIT',
     '',
-    '# 1. Snapshot of everything this script may change, recorded once per item.',
-    'mkdir -p "$SNAP"',
-    '[ -f "$SNAP/created" ] || printf \'%s\\n\' "$(date -u \'+%Y-%m-%dT%H:%M:%SZ\' 2>/dev/null || true)" >"$SNAP/created"',
+    '# 1. Snapshots, before any change: the origin (each item before the design first touched it, kept',
+    '#    once per item) and this deploy\'s own (everything this run may change, as it is right now).',
+    'mkdir -p "$ORIGIN" "$SNAP"',
+    'for snap_dir in "$ORIGIN" "$SNAP"; do',
+    '  [ -f "$snap_dir/created" ] || printf \'%s\\n\' "$(date -u \'+%Y-%m-%dT%H:%M:%SZ\' 2>/dev/null || true)" >"$snap_dir/created"',
+    'done',
+    'for snap_dir in "$ORIGIN" "$SNAP"; do',
   );
-  for (const s of plan.sysctls) out.push(`snap_sysctl ${shq(s.key)}`);
-  for (const a of plan.vips) out.push(`snap_addr ${shq(a.dev)} ${shq(a.cidr)}`);
-  for (const r of plan.routes) out.push(`snap_route ${shq(r.destination)}`);
+  for (const s of plan.sysctls) out.push(`  snap_sysctl "$snap_dir" ${shq(s.key)}`);
+  for (const a of plan.vips) out.push(`  snap_addr "$snap_dir" ${shq(a.dev)} ${shq(a.cidr)}`);
+  for (const r of plan.routes) out.push(`  snap_route "$snap_dir" ${shq(r.destination)}`);
+  for (const dev of plan.tunnels) out.push(`  snap_link "$snap_dir" ${shq(dev)}`);
+  out.push('  :', 'done', 'snap_from_origin');
   if (plan.ipvs) {
     out.push(
       '[ -e /proc/net/ip_vs ] || lvs_modprobe ip_vs 2>/dev/null || true',
-      'if [ ! -f "$SNAP/ipvsadm.rules" ]; then',
-      '  lvs_ipvsadm -S -n >"$SNAP/ipvsadm.rules.tmp"',
-      '  mv "$SNAP/ipvsadm.rules.tmp" "$SNAP/ipvsadm.rules"',
-      'fi',
+      'for snap_dir in "$ORIGIN" "$SNAP"; do',
+      '  if [ ! -f "$snap_dir/ipvsadm.rules" ]; then',
+      '    lvs_ipvsadm -S -n >"$snap_dir/ipvsadm.rules.tmp"',
+      '    mv "$snap_dir/ipvsadm.rules.tmp" "$snap_dir/ipvsadm.rules"',
+      '  fi',
+      'done',
     );
   }
   out.push(
@@ -191,42 +184,35 @@ export function renderApply(t: Topology, plan: HostPlan): string {
     `WANT_SYSCTLS=${shq(` ${plan.sysctls.map((x) => x.key).join(' ')} `)}`,
     `WANT_ADDRS=${shq(` ${plan.vips.map((a) => `${a.dev}=${a.cidr}`).join(' ')} `)}`,
     `WANT_ROUTES=${shq(` ${plan.routes.map((r) => r.destination).join(' ')} `)}`,
-    ...SNAPSHOT_CHECKS,
-    'if [ -f "$SNAP/addresses" ]; then',
+    'if [ -f "$ORIGIN/addresses" ]; then',
     '  while read -r dev cidr state; do',
-    '    is_dev "$dev" && is_cidr "$cidr" || continue',
+    '    if ! is_dev "$dev" || ! is_cidr "$cidr"; then continue; fi',
     '    case $WANT_ADDRS in *" $dev=$cidr "*) continue ;; esac',
     '    if [ "$state" = absent ] && has_addr "$dev" "$cidr"; then',
     '      lvs_ip addr del "$cidr" dev "$dev"',
     '      changed "address $cidr removed from $dev (no longer in the design)"',
     '    fi',
-    '  done <"$SNAP/addresses"',
+    '  done <"$ORIGIN/addresses"',
     'fi',
-    'if [ -f "$SNAP/routes" ]; then',
-    '  while read -r dest line; do',
+    'if [ -f "$ORIGIN/routes" ]; then',
+    '  set -f',
+    '  for dest in $(route_dests "$ORIGIN/routes"); do',
     '    case $dest in default) ;; *) is_cidr "$dest" || continue ;; esac',
     '    case $WANT_ROUTES in *" $dest "*) continue ;; esac',
-    '    line=$(plain_route "$line")',
-    '    [ "$(plain_route "$(route_now "$dest")")" != "$line" ] || continue',
-    '    if [ -z "$line" ]; then',
-    '      lvs_ip route del "$dest"',
-    '    else',
-    '      set -f',
-    '      # shellcheck disable=SC2086 # the saved route is split back into ip arguments (globbing is off)',
-    '      lvs_ip route replace $line',
-    '      set +f',
-    '    fi',
-    '    changed "route $dest back to ${line:-none} (no longer in the design)"',
-    '  done <"$SNAP/routes"',
+    '    [ "$(routes_of "$dest")" != "$(routes_saved "$ORIGIN/routes" "$dest")" ] || continue',
+    '    restore_routes "$ORIGIN/routes" "$dest" >/dev/null',
+    '    changed "routes of $dest back to what they were before the design (no longer in the design)"',
+    '  done',
+    '  set +f',
     'fi',
-    'if [ -f "$SNAP/sysctl" ]; then',
+    'if [ -f "$ORIGIN/sysctl" ]; then',
     '  while read -r key value; do',
     '    case $key in net.*) ;; *) continue ;; esac',
     '    case $key in *[!A-Za-z0-9_./-]*) continue ;; esac',
     '    case $WANT_SYSCTLS in *" $key "*) continue ;; esac',
     '    case $value in "" | *[!0-9]*) continue ;; esac',
     '    set_sysctl "$key" "$value"',
-    '  done <"$SNAP/sysctl"',
+    '  done <"$ORIGIN/sysctl"',
     'fi',
   );
   if (plan.tunnels.length > 0) {
@@ -411,66 +397,13 @@ export function renderVerify(t: Topology, plan: HostPlan): string {
   return `${out.join('\n')}\n`;
 }
 
-/** rollback.sh: restore what apply.sh recorded in the snapshot, then delete the snapshot. */
+/** rollback.sh: restore this deploy's snapshot (the state right before it), then read it back. */
 export function renderRollback(t: Topology, plan: HostPlan): string {
   const out = header(t, plan, 'rollback.sh', [
-    'Restores the state apply.sh saved before its first change: IPVS table, routes, addresses, sysctls',
-    '(in reverse order of apply), then deletes the snapshot. Reads only the snapshot, so it also undoes',
-    'an apply of an older version of the design. The ipip module and tunl0 are left in place.',
+    'Restores the state saved right before this deploy ($LVSD_STATE_DIR/snapshots/$LVSD_DEPLOY_ID): IPVS table,',
+    'routes (exactly: metric, proto and src included), addresses, sysctls, tunnel devices (in reverse order of',
+    'apply), then reads every item back and exits 1 when one still differs. The snapshot is kept.',
   ]);
-  out.push(...PRELUDE, ...STATE);
-  out.push(
-    'if [ ! -d "$SNAP" ]; then',
-    "  echo 'nothing to roll back'",
-    '  exit 0',
-    'fi',
-    'failed=0',
-    'warn() { failed=$((failed + 1)); printf \'rollback: %s\\n\' "$1" >&2; }',
-    ...SNAPSHOT_CHECKS,
-    'set -f',
-    '',
-    'if [ -f "$SNAP/ipvsadm.rules" ]; then',
-    '  if lvs_ipvsadm -C && lvs_ipvsadm -R <"$SNAP/ipvsadm.rules"; then',
-    "    echo 'restored: IPVS table'",
-    '  else',
-    "    warn 'could not restore the IPVS table'",
-    '  fi',
-    'fi',
-    'if [ -f "$SNAP/routes" ]; then',
-    '  while read -r dest line; do',
-    '    case $dest in default) ;; *) is_cidr "$dest" || { warn "bad route line in snapshot: $dest"; continue; } ;; esac',
-    '    if [ -z "$line" ]; then',
-    '      if lvs_ip route del "$dest" 2>/dev/null; then echo "removed: route $dest"; fi',
-    '    else',
-    "      line=$(plain_route \"$line\")",
-    '      # shellcheck disable=SC2086 # the saved route is split back into ip arguments (globbing is off)',
-    '      if lvs_ip route replace $line; then echo "restored: route $line"; else warn "could not restore route $line"; fi',
-    '    fi',
-    '  done <"$SNAP/routes"',
-    'fi',
-    'if [ -f "$SNAP/addresses" ]; then',
-    '  while read -r dev cidr state; do',
-    '    if ! is_dev "$dev" || ! is_cidr "$cidr"; then warn "bad address line in snapshot: $dev $cidr"; continue; fi',
-    '    [ "$state" = absent ] || continue',
-    '    if lvs_ip addr del "$cidr" dev "$dev" 2>/dev/null; then echo "removed: address $cidr on $dev"; fi',
-    '  done <"$SNAP/addresses"',
-    'fi',
-    'if [ -f "$SNAP/sysctl" ]; then',
-    '  while read -r key value; do',
-    '    case $key in net.*) ;; *) warn "bad sysctl line in snapshot: $key"; continue ;; esac',
-    '    case $key in *[!A-Za-z0-9_./-]*) warn "bad sysctl key in snapshot: $key"; continue ;; esac',
-    '    [ -n "$value" ] || continue',
-    '    case $value in *[!0-9]*) warn "bad sysctl value in snapshot: $key $value"; continue ;; esac',
-    '    if lvs_sysctl -w "$key=$value" >/dev/null; then echo "restored: sysctl $key=$value"; else warn "could not restore sysctl $key"; fi',
-    '  done <"$SNAP/sysctl"',
-    'fi',
-    '',
-    'if [ "$failed" -ne 0 ]; then',
-    '  printf \'rollback: %s item(s) failed; the snapshot is kept in %s\\n\' "$failed" "$SNAP" >&2',
-    '  exit 1',
-    'fi',
-    'rm -rf "$SNAP"',
-    "echo 'rollback complete'",
-  );
+  out.push(...PRELUDE, ...STATE, ...SNAPSHOT_VARS, ...QUERIES, ...SNAPSHOT_CHECKS, ...ROUTE_SET, ...ROLLBACK_BODY);
   return `${out.join('\n')}\n`;
 }
