@@ -83,7 +83,7 @@ echo '@@ ipvsadm'
 I="\${LVSD_IPVSADM:-ipvsadm}"
 if command -v "$I" >/dev/null 2>&1; then "$I" -S -n 2>&1 </dev/null || echo "@error $?"; else echo '@absent'; fi
 echo '@@ files'
-if [ -d "$S/current" ]; then (cd "$S/current" && find . -type f -exec sha256sum {} + 2>/dev/null </dev/null); fi
+if [ -d "$S/current" ]; then (cd "$S/current" && find . -path ./.lvsd -prune -o -type f -exec sha256sum {} + 2>/dev/null </dev/null); fi
 echo '@@ tools'
 for t in curl wget sha256sum; do command -v "$t" 2>/dev/null; done
 echo '@@ end'
@@ -138,7 +138,7 @@ export function uploadScript(
     }
     parts.push(`chmod ${(f.mode & 0o777).toString(8)} ${target}`);
   });
-  parts.push(`cat > "$D/${UNDO_FILE}" <<'LVSD_UNDO'\n${undoFileText(deployId)}LVSD_UNDO`);
+  parts.push('mkdir -p "$D/.lvsd"', `cat > "$D/${UNDO_FILE}" <<'LVSD_UNDO'\n${undoFileText(deployId)}LVSD_UNDO`);
   parts.push('echo uploaded');
   if (thenApply) {
     const n = Math.floor(safety.confirmSeconds ?? 0);
@@ -168,7 +168,7 @@ if [ -d "$S/snapshots" ]; then (cd "$S/snapshots" && ls -1t | tail -n +${KEEP_DE
 if [ -f "$S/history" ]; then tail -n ${KEEP_DEPLOYS} "$S/history" > "$S/history.new" && mv "$S/history.new" "$S/history"; fi`;
 
 /** Name of the engine's undo script inside a deploy directory (run by the engine or the timer). */
-export const UNDO_FILE = 'lvsd-undo.sh';
+export const UNDO_FILE = '.lvsd/undo.sh';
 
 /**
  * Shell function \`unrecord ID\`: after deploy ID was rolled back, the host's record goes back to the
@@ -205,25 +205,25 @@ function undoFileText(deployId: string): string {
 S=\${LVSD_STATE_DIR:-${DEFAULT_STATE_DIR}}
 D="$S/deploy/${deployId}"
 ${UNRECORD}
-if ! mkdir "$D/undo.lock" 2>/dev/null; then
-  if [ -f "$D/confirmed" ] && [ "\${1:-}" = engine ]; then
-    rm -f "$D/confirmed"
+if ! mkdir "$D/.lvsd/undo.lock" 2>/dev/null; then
+  if [ -f "$D/.lvsd/confirmed" ] && [ "\${1:-}" = engine ]; then
+    rm -f "$D/.lvsd/confirmed"
   else
     i=0
-    while [ ! -f "$D/undone" ] && [ "$i" -lt 150 ]; do sleep 1; i=$((i + 1)); done
-    if [ -f "$D/undone" ]; then echo "@undone-already $(cat "$D/undone")"; exit 0; fi
-    if [ -f "$D/confirmed" ]; then echo '@confirmed'; exit 0; fi
+    while [ ! -f "$D/.lvsd/undone" ] && [ "$i" -lt 150 ]; do sleep 1; i=$((i + 1)); done
+    if [ -f "$D/.lvsd/undone" ]; then echo "@undone-already $(cat "$D/.lvsd/undone")"; exit "$(cut -d ' ' -f 1 "$D/.lvsd/undone")"; fi
+    if [ -f "$D/.lvsd/confirmed" ]; then echo '@confirmed'; exit 0; fi
     echo 'another rollback of this deploy holds the lock' >&2
     exit 5
   fi
 fi
-rm -f "$D/armed"
+rm -f "$D/.lvsd/armed"
 echo "rollback of deploy ${deployId} started by \${1:-hand} at $(date -u '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)"
 cd "$D" || exit 3
 LVSD_DEPLOY_ID=${sq(deployId)} sh ./rollback.sh </dev/null
 rc=$?
 if [ "$rc" -eq 0 ]; then unrecord ${sq(deployId)}; fi
-printf '%s by %s at %s\\n' "$rc" "\${1:-hand}" "$(date -u '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)" > "$D/undone"
+printf '%s by %s at %s\\n' "$rc" "\${1:-hand}" "$(date -u '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)" > "$D/.lvsd/undone"
 exit "$rc"
 `;
 }
@@ -234,14 +234,14 @@ exit "$rc"
  * It does not depend on the SSH session: when the session dies, the timer still fires.
  */
 function armTimer(seconds: number): string {
-  const body = `sleep "$1"; [ -f "$2/armed" ] || exit 0; echo "commit-confirm: no confirmation within $1 s"; sh "$2/${UNDO_FILE}" timer`;
-  return `: > "$D/armed"
+  const body = `sleep "$1"; [ -f "$2/.lvsd/armed" ] || exit 0; echo "commit-confirm: no confirmation within $1 s"; sh "$2/${UNDO_FILE}" timer`;
+  return `: > "$D/.lvsd/armed"
 if command -v setsid >/dev/null 2>&1; then
-  setsid sh -c '${body}' lvsd-confirm-timer ${seconds} "$D" </dev/null >>"$D/confirm-timer.log" 2>&1 &
+  setsid sh -c '${body}' lvsd-confirm-timer ${seconds} "$D" </dev/null >>"$D/.lvsd/confirm-timer.log" 2>&1 &
 else
-  nohup sh -c '${body}' lvsd-confirm-timer ${seconds} "$D" </dev/null >>"$D/confirm-timer.log" 2>&1 &
+  nohup sh -c '${body}' lvsd-confirm-timer ${seconds} "$D" </dev/null >>"$D/.lvsd/confirm-timer.log" 2>&1 &
 fi
-echo $! > "$D/confirm-timer.pid"
+echo $! > "$D/.lvsd/confirm-timer.pid"
 echo "@@ armed ${seconds} $(date -u '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)"`;
 }
 
@@ -255,13 +255,13 @@ export function confirmScript(env: Readonly<Record<string, string>>, deployId: s
   return `${envPrelude(env)}
 D="$S/deploy/${deployId}"
 [ -d "$D" ] || { echo 'no such deploy on this host' >&2; exit 3; }
-if [ ! -f "$D/armed" ] || ! mkdir "$D/undo.lock" 2>/dev/null; then
-  echo "@too-late $(cat "$D/undone" 2>/dev/null || echo 'rollback running')"
+if [ ! -f "$D/.lvsd/armed" ] || ! mkdir "$D/.lvsd/undo.lock" 2>/dev/null; then
+  echo "@too-late $(cat "$D/.lvsd/undone" 2>/dev/null || echo 'rollback running')"
   exit 4
 fi
-rm -f "$D/armed"
-: > "$D/confirmed"
-p=$(cat "$D/confirm-timer.pid" 2>/dev/null || true)
+rm -f "$D/.lvsd/armed"
+: > "$D/.lvsd/confirmed"
+p=$(cat "$D/.lvsd/confirm-timer.pid" 2>/dev/null || true)
 case $p in "" | *[!0-9]*) ;; *)
   case $(tr '\\000' ' ' < "/proc/$p/cmdline" 2>/dev/null || true) in
     *lvsd-confirm-timer*) kill -s TERM -- "-$p" 2>/dev/null || kill -s TERM "$p" 2>/dev/null || true ;;
@@ -298,8 +298,8 @@ export function undoneScript(env: Readonly<Record<string, string>>, deployId: st
   if (!DEPLOY_DIR_ID.test(deployId)) throw new Error('bad deploy id');
   return `${envPrelude(env)}
 D="$S/deploy/${deployId}"
-if [ -f "$D/undone" ]; then echo "@undone $(cat "$D/undone")"; elif [ -f "$D/confirmed" ]; then echo '@confirmed'; else echo '@pending'; fi
-cat "$D/confirm-timer.log" 2>/dev/null | tail -n 40
+if [ -f "$D/.lvsd/undone" ]; then echo "@undone $(cat "$D/.lvsd/undone")"; elif [ -f "$D/.lvsd/confirmed" ]; then echo '@confirmed'; else echo '@pending'; fi
+cat "$D/.lvsd/confirm-timer.log" 2>/dev/null | tail -n 40
 `;
 }
 

@@ -113,6 +113,12 @@ export function judgeSession(session: SessionPath | null, current: readonly Rout
   const isWanted = chosen !== undefined && wanted.includes(chosen);
   const samePath = chosen !== undefined && (chosen.via ?? '') === (session.via ?? '') && (!chosen.dev || !session.dev || chosen.dev === session.dev);
   if (!isWanted || samePath) return { kind: 'safe', note: `SSH session from ${peer}: its path (${describe(session)}) stays as it is` };
+  if (prefixOf(chosen!.destination)?.prefix === 32) {
+    return {
+      kind: 'cut',
+      reason: `the design routes your SSH session's own address ${peer} ${describe(chosen!)} (now ${describe(session)}); no host route can keep the session on its path, so applying it would cut the session and lock you out. Deploy from another address, or change the route.`,
+    };
+  }
   if (!session.dev) {
     return { kind: 'cut', reason: `the route to your SSH session's address ${peer} changes to ${describe(chosen!)}, and the current path could not be read (ip route get) to keep it; refused` };
   }
