@@ -108,7 +108,13 @@ export function judgeSession(session: SessionPath | null, current: readonly Rout
     };
   }
   if (wanted.length === 0) return { kind: 'safe', note: `SSH session from ${peer}: no route changes` };
-  const after = [...current.filter((r) => !wanted.some((w) => w.destination === r.destination)), ...wanted];
+  // `ip route` prints a host route as "A.B.C.D", apply.sh may name it "A.B.C.D/32": compare networks.
+  const key = (d: string) => {
+    const c = prefixOf(d);
+    return c ? `${c.network}/${c.prefix}` : d;
+  };
+  const replaced = new Set(wanted.map((w) => key(w.destination)));
+  const after = [...current.filter((r) => !replaced.has(key(r.destination))), ...wanted];
   const chosen = bestRoute(after, peer);
   const isWanted = chosen !== undefined && wanted.includes(chosen);
   const samePath = chosen !== undefined && (chosen.via ?? '') === (session.via ?? '') && (!chosen.dev || !session.dev || chosen.dev === session.dev);

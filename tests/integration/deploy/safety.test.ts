@@ -182,7 +182,7 @@ describe.skipIf(unavailable !== null)(`deploy safety in namespaces${unavailable 
     // A route for the admin's own address cannot be pinned around: refused in the plan.
     const cut = server(c, [vip(5)], { routes: [{ destination: `${lab.rootIp}/32`, via: `${net()}.200` }] });
     const refused = await run('apply', cut, c, { overrideErrors: true });
-    expect(refused.result.outcome).toBe('failed');
+    expect(refused.result.outcome, refused.log).toBe('failed');
     expect(planOf(refused.result).error).toMatch(/locked out|lock you out|refused/);
     expect(routes(c, `${lab.rootIp}/32`)).not.toContain('via');
   }, 120_000);

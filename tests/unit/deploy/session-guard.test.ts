@@ -32,6 +32,8 @@ describe('session guard', () => {
     const own = judgeSession(session, [connected], [{ destination: '10.0.2.2/32', via: '10.0.2.9' }], []);
     expect(own.kind).toBe('cut');
     expect(own.kind === 'cut' && own.reason).toMatch(/lock you out/);
+    // Also when a host route for the admin is already there (as `ip route` prints it, without /32).
+    expect(judgeSession(session, [connected, { destination: '10.0.2.2', dev: 'eth0' }], [{ destination: '10.0.2.2/32', via: '10.0.2.9' }], []).kind).toBe('cut');
     const removed = judgeSession(session, [connected], [], [{ kind: 'address', action: 'remove', subject: 'eth0 10.0.2.15/24' }]);
     expect(removed.kind).toBe('cut');
   });
