@@ -27,6 +27,8 @@ await Promise.all([
     ...common,
     entryPoints: [join(root, 'electron/main/index.ts')],
     outfile: join(outdir, 'main.cjs'),
+    // LVSD_DEV_SERVER_URL is honoured only by a development build (LVSD_DEV_BUILD=1 npm run build).
+    define: { __LVSD_DEV_BUILD__: JSON.stringify(process.env.LVSD_DEV_BUILD === '1') },
     // ssh2 has optional native parts and stays in node_modules; electron is provided at run time.
     external: ['electron', 'ssh2', 'cpu-features'],
   }),

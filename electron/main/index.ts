@@ -12,10 +12,12 @@ import type { FileDialogs } from '../services/files/fileService.ts';
 import { SafeStorageSecretStore } from '../services/secrets/safe-storage.ts';
 import { APP_URL, denyPermissions, lockDownContents, registerAppScheme, senderIsTrusted, serveRenderer } from './security.ts';
 import { buildMenu } from './menu.ts';
+import { devServerUrlFrom } from './devServer.ts';
 import { isOnScreen, loadWindowState, saveWindowState } from './windowState.ts';
 
-// Development only: `LVSD_DEV_SERVER_URL=http://localhost:5173 npm start` loads the Vite dev server.
-const devServerUrl = !app.isPackaged && process.env.LVSD_DEV_SERVER_URL ? process.env.LVSD_DEV_SERVER_URL : null;
+// Development builds only (LVSD_DEV_BUILD=1 npm run build): `LVSD_DEV_SERVER_URL=http://localhost:5173 npm start` loads the Vite dev server.
+declare const __LVSD_DEV_BUILD__: boolean | undefined;
+const devServerUrl = devServerUrlFrom(process.env, { packaged: app.isPackaged, devBuild: typeof __LVSD_DEV_BUILD__ !== 'undefined' && __LVSD_DEV_BUILD__ === true });
 const devTools = !app.isPackaged && process.env.LVSD_DEV === '1';
 
 let mainWindow: BrowserWindow | null = null;

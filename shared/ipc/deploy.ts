@@ -23,6 +23,16 @@ export interface DeployRequest {
   readonly noRollback?: boolean;
   /** Requests per virtual service in the end-to-end check from a client host (0 = no check; default 20). */
   readonly e2eRequests?: number;
+  /**
+   * Commit-confirm time in seconds (default 120; 0 = off): each changed host arms a timer before
+   * apply.sh that rolls it back by itself unless the engine confirms over a new SSH connection
+   * after apply and verify.
+   */
+  readonly confirmSeconds?: number;
+  /** Apply even though a change would cut the SSH session (explicit, logged override). */
+  readonly allowSessionCut?: boolean;
+  /** Deploy even though the checker finds errors in the design (explicit, logged override). */
+  readonly overrideErrors?: boolean;
 }
 
 /** One difference between a host's current state and what the generated files set. */
@@ -101,6 +111,8 @@ export interface HostOutcome {
   readonly hostId: HostId;
   readonly status: 'applied' | 'unchanged' | 'verified' | 'rolled-back' | 'rollback-failed' | 'failed' | 'skipped' | 'not-started';
   readonly message?: string;
+  /** The last lines of the failing command's stderr (what the text output shows), already redacted. */
+  readonly stderr?: string;
 }
 
 /** What a run ended with. */

@@ -11,10 +11,10 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadDesign } from '../loadDesign.ts';
 import { renderHost } from '../../../shared/generators/index.ts';
-import { validate } from '../../../shared/validation/index.ts';
 import type { DeployEvent, DeployPlan, DeployResult } from '../../../shared/ipc/deploy.ts';
 import type { DeployDeps, DeployMode, SecretKind } from '../../services/deploy/engine.ts';
-import { newDeployId, startDeploy } from '../../services/deploy/engine.ts';
+import { DEFAULT_CONFIRM_SECONDS, newDeployId, startDeploy } from '../../services/deploy/engine.ts';
+import { deployGate } from '../../services/deploy/gate.ts';
 import { formatEvent, formatPlan } from '../../services/deploy/log.ts';
 import { KnownHosts } from '../../services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../services/secrets/store.ts';
@@ -48,7 +48,7 @@ function terminalPrompter(): Prompter | null {
 }
 
 const USAGE_DEPLOY =
-  'usage: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--no-rollback] [--json] [--log FILE] [--state-dir DIR] [--e2e N] [--force]\n';
+  'usage: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--no-rollback] [--json] [--log FILE] [--state-dir DIR] [--e2e N] [--force] [--confirm-timeout S] [--allow-session-cut]\n';
 export const USAGE_ROLLBACK = 'usage: lvsd rollback FILE [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--json] [--log FILE] [--state-dir DIR]\n';
 
 /** The app's own known_hosts for the CLI: `$XDG_CONFIG_HOME/lvs-designer/known_hosts`. */
@@ -70,6 +70,8 @@ interface Options {
   stateDir?: string;
   e2e: number;
   force: boolean;
+  confirmTimeout: number;
+  allowSessionCut: boolean;
 }
 
 /** The options of `lvsd deploy` / `lvsd rollback`, or the exit code when there is nothing to run. */
@@ -91,6 +93,8 @@ function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO):
         'state-dir': { type: 'string' },
         e2e: { type: 'string' },
         force: { type: 'boolean', default: false },
+        'confirm-timeout': { type: 'string' },
+        'allow-session-cut': { type: 'boolean', default: false },
       },
     },
     argv,
@@ -99,7 +103,11 @@ function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO):
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   if (parsed.positionals.length !== 1) return parsed.usageError('expected exactly one design FILE');
-  if (!deploy && (v['dry-run'] || v['no-rollback'] || v.e2e !== undefined || v.force)) return parsed.usageError('--dry-run, --no-rollback, --e2e and --force belong to lvsd deploy');
+  if (!deploy && (v['dry-run'] || v['no-rollback'] || v.e2e !== undefined || v.force || v['confirm-timeout'] !== undefined || v['allow-session-cut'])) {
+    return parsed.usageError('--dry-run, --no-rollback, --e2e, --force, --confirm-timeout and --allow-session-cut belong to lvsd deploy');
+  }
+  const confirmTimeout = v['confirm-timeout'] === undefined ? DEFAULT_CONFIRM_SECONDS : Number(v['confirm-timeout']);
+  if (!Number.isInteger(confirmTimeout) || (confirmTimeout !== 0 && (confirmTimeout < 5 || confirmTimeout > 3600))) return parsed.usageError('--confirm-timeout takes seconds 5..3600, or 0 for off');
   const e2e = v.e2e === undefined ? 20 : Number(v.e2e);
   if (!Number.isInteger(e2e) || e2e < 0 || e2e > 10000) return parsed.usageError('--e2e takes a number of requests 0..10000');
   const stateDir = v['state-dir'];
@@ -120,6 +128,8 @@ function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO):
     ...(stateDir ? { stateDir } : {}),
     e2e,
     force: v.force ?? false,
+    confirmTimeout,
+    allowSessionCut: v['allow-session-cut'] ?? false,
   };
 }
 
@@ -136,17 +146,13 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
   if (!topology) return EXIT.unusable;
   const engineMode: DeployMode = mode === 'rollback' ? 'rollback' : opts.dryRun ? 'dry-run' : 'apply';
 
-  if (engineMode !== 'rollback') {
-    const errors = validate(topology).filter((p) => p.severity === 'error');
-    if (errors.length) {
-      const list = errors.map((p) => `  error ${p.rule}: ${p.message}`).join('\n');
-      if (engineMode === 'apply' && !opts.force) {
-        io.stderr(`lvsd deploy: the design has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them (lvsd validate) or pass --force:\n${list}\n`);
-        return EXIT.problems;
-      }
-      if (!opts.json) io.stderr(`warning: the design has errors:\n${list}\n`);
-    }
+  // The engine's deploy gate (the same for the app and the CLI); asked here first for the exit code.
+  const gate = deployGate(topology, engineMode, opts.force);
+  if (gate.blocked) {
+    io.stderr(`lvsd ${mode}: ${gate.blocked}\n`);
+    return EXIT.problems;
   }
+  if (gate.overridden && !opts.json) io.stderr(`warning: ${gate.overridden}\n`);
 
   const human = !opts.json;
   const deps: DeployDeps = {
@@ -194,7 +200,7 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
       : {}),
   };
 
-  const run = startDeploy(engineMode, { deployId: newDeployId(), topology, hosts: opts.hosts, noRollback: opts.noRollback, e2eRequests: opts.e2e }, deps);
+  const run = startDeploy(engineMode, { deployId: newDeployId(), topology, hosts: opts.hosts, noRollback: opts.noRollback, e2eRequests: opts.e2e, overrideErrors: opts.force, confirmSeconds: opts.confirmTimeout, allowSessionCut: opts.allowSessionCut }, deps);
   let interrupted = 0;
   const onSigint = () => {
     interrupted++;

@@ -30,10 +30,29 @@ import { SshError, connect } from '../ssh/session.ts';
 import type { SecretStore } from '../secrets/store.ts';
 import { Redactor } from './redact.ts';
 import { DeployLog } from './log.ts';
+import { deployGate } from './gate.ts';
 import type { DeployFile } from './remote.ts';
-import { APPLY_MARKER, checkEnv, e2eScript, probeScript, rollbackCurrentScript, rollbackDeployScript, runScript, stateScript, uploadScript, verifyAndRecordScript } from './remote.ts';
+import {
+  APPLY_MARKER,
+  checkEnv,
+  confirmScript,
+  undoneScript,
+  e2eScript,
+  probeScript,
+  rollbackCurrentScript,
+  rollbackDeployScript,
+  runScript,
+  stateScript,
+  uploadScript,
+  verifyAndRecordScript,
+} from './remote.ts';
 import type { HostState } from './state.ts';
-import { diffHost, parseState } from './state.ts';
+import { diffHost, parseApplyScript, parseState } from './state.ts';
+import type { SessionPath, SessionPin } from './session-guard.ts';
+import { judgeSession, parseSessionPath } from './session-guard.ts';
+
+/** Default commit-confirm time: a host rolls back by itself this long after apply.sh started unless confirmed. */
+export const DEFAULT_CONFIRM_SECONDS = 120;
 
 /** The generators' entry point: files for one host of a topology. */
 export type RenderHost = (topology: Topology, hostId: string) => Result<readonly DeployFile[], string>;
@@ -104,6 +123,12 @@ interface HostCtx {
   plan: HostPlan;
   /** apply.sh was started: the host may be changed and is rolled back on failure. */
   touched: boolean;
+  /** The SSH session's path as the host sees it (from the probe). */
+  sessionPath?: SessionPath | null;
+  /** Host route added before apply.sh so the session survives the design's route changes. */
+  pin?: SessionPin;
+  /** When the commit-confirm timer on the host fires (ms since epoch), once armed. */
+  armedUntil?: number;
   outcome?: HostOutcome;
 }
 
@@ -286,9 +311,9 @@ class Run implements DeployRun {
     return { auth: { kind: 'key', privateKey, passphrase }, secretKey: key };
   }
 
-  async #connect(ctx: HostCtx): Promise<void> {
+  async #connect(ctx: HostCtx, quiet = false): Promise<void> {
     const { ssh } = ctx;
-    this.#phase(ctx, 'connecting', { message: ctx.endpoint });
+    if (!quiet) this.#phase(ctx, 'connecting', { message: ctx.endpoint });
     const { auth, secretKey } = await this.#auth(ctx);
     const kh = this.#deps.knownHosts;
     const name = knownHostsName(ssh.host, ssh.port);
@@ -364,6 +389,7 @@ class Run implements DeployRun {
     const timeoutMs = this.#deps.commandTimeoutMs ?? 120_000;
     const signal = this.#abort.signal;
     const probe = await session.exec('sh -s', { stdin: probeScript(ctx.env), timeoutMs: 60_000, signal });
+    ctx.sessionPath = parseSessionPath(probe.stdout.slice(0, probe.stdout.indexOf('@@ session-end') + 1 || undefined));
     if (probe.code !== 0 && !probe.stdout.includes('@@ notroot')) {
       throw new StepError(`the first command on the host failed (${probe.code === null ? `signal ${probe.signal ?? '?'}` : `exit ${probe.code}`}); is sh available to ${ctx.ssh.user}?`, tail(probe.stderr));
     }
@@ -452,13 +478,35 @@ class Run implements DeployRun {
       const notes = [`commands run as ${ctx.priv!.label}`];
       if (state.kernel) notes.push(`kernel ${state.kernel}`);
       if (state.ipvs === null && ctx.files.some((f) => f.path === 'ipvsadm.rules')) notes.push(state.ipvsError ? `ipvsadm failed: ${state.ipvsError}` : 'ipvsadm is not installed on this host');
-      const changes = this.mode === 'rollback' ? [] : diffHost(ctx.host, ctx.files, state);
+      const changes = this.mode === 'rollback' ? [] : [...diffHost(ctx.host, ctx.files, state)];
+      if (this.mode !== 'rollback' && changes.length > 0) {
+        const wanted = parseApplyScript(ctx.files.find((f) => f.path === 'apply.sh')?.content ?? '')?.routes ?? [];
+        const verdict = judgeSession(ctx.sessionPath ?? null, state.routes, wanted, changes);
+        if (verdict.kind === 'cut') {
+          if (!this.#request.allowSessionCut) throw new StepError(`refused to keep you from being locked out: ${verdict.reason} (override: allowSessionCut / --allow-session-cut)`);
+          notes.push(`OVERRIDE allowSessionCut: ${verdict.reason}`);
+          this.#info(`${ctx.host.id}: session-cut check overridden: ${verdict.reason}`, 'warn', ctx.host.id);
+        } else if (verdict.kind === 'pin') {
+          ctx.pin = verdict.pin;
+          changes.unshift({ kind: 'route', action: 'add', subject: verdict.pin.destination, to: `${verdict.pin.via ? `via ${verdict.pin.via} ` : ''}dev ${verdict.pin.dev} (keeps this SSH session)` });
+          notes.push(verdict.note);
+        } else notes.push(verdict.note);
+        const confirm = this.#confirmSeconds();
+        notes.push(
+          confirm > 0
+            ? `commit-confirm: the host rolls back by itself ${confirm} s after apply.sh starts unless the engine confirms over a new SSH connection after verify`
+            : 'commit-confirm: off (the host does not roll back by itself if the session is lost)',
+        );
+      }
       ctx.plan = { ...ctx.plan, status: 'ready', changes, notes };
       this.#phase(ctx, 'planned', { message: changes.length ? `${changes.length} change${changes.length === 1 ? '' : 's'}` : 'no changes' });
     } catch (e) {
       const err = e as StepError;
       fail(this.#redactor.redact(err.message));
-      if (err.stderr) this.#info(tail(err.stderr), 'error', ctx.host.id);
+      if (err.stderr) {
+        ctx.outcome = { ...ctx.outcome!, stderr: this.#redactor.redact(tail(err.stderr)) };
+        this.#info(tail(err.stderr), 'error', ctx.host.id);
+      }
     }
   }
 
@@ -471,6 +519,11 @@ class Run implements DeployRun {
   }
 
   // ---------------------------------------------------------------- apply
+
+  #confirmSeconds(): number {
+    const n = this.#request.confirmSeconds ?? DEFAULT_CONFIRM_SECONDS;
+    return Number.isFinite(n) && n > 0 ? Math.max(5, Math.min(3600, Math.floor(n))) : 0;
+  }
 
   async #applyHost(ctx: HostCtx): Promise<boolean> {
     if (this.#abort.signal.aborted) return false;
@@ -488,14 +541,18 @@ class Run implements DeployRun {
       const lines = partial.split('\n');
       partial = lines.pop() ?? '';
       for (const l of lines) {
-        if (l === APPLY_MARKER) {
+        const armed = /^@@ armed (\d+)/.exec(l);
+        if (armed) {
+          ctx.armedUntil = Date.now() + Number(armed[1]) * 1000;
+          this.#info(`commit-confirm armed: ${ctx.host.id} rolls back by itself at ${new Date(ctx.armedUntil).toISOString()} unless confirmed`, 'info', ctx.host.id);
+        } else if (l === APPLY_MARKER) {
           ctx.touched = true;
           this.#phase(ctx, 'applying', { step: { index: 2, total, label: 'apply.sh (snapshot, then apply)' } });
         } else if (ctx.touched && l.trim()) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: l });
       }
     };
     try {
-      const r = await ctx.priv!.exec(uploadScript(ctx.env, this.id, ctx.files, true), { onStdout });
+      const r = await ctx.priv!.exec(uploadScript(ctx.env, this.id, ctx.files, true, { confirmSeconds: this.#confirmSeconds(), ...(ctx.pin ? { pin: ctx.pin } : {}) }), { onStdout });
       if (ctx.touched && partial.trim()) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: partial });
       if (r.code !== 0) {
         const what = ctx.touched ? 'apply.sh' : 'upload';
@@ -507,8 +564,9 @@ class Run implements DeployRun {
     } catch (e) {
       const err = e as StepError;
       const message = err instanceof SshError && err.reason === 'cancelled' ? 'cancelled' : this.#redactor.redact(err.message);
-      ctx.outcome = { hostId: ctx.host.id, status: 'failed', message };
-      this.#phase(ctx, 'failed', { message, ...(err.stderr ? { stderr: this.#redactor.redact(err.stderr) } : {}) });
+      const stderr = err.stderr ? { stderr: this.#redactor.redact(err.stderr) } : {};
+      ctx.outcome = { hostId: ctx.host.id, status: 'failed', message, ...stderr };
+      this.#phase(ctx, 'failed', { message, ...stderr });
       return false;
     }
   }
@@ -527,10 +585,71 @@ class Run implements DeployRun {
     } catch (e) {
       const err = e as StepError;
       const message = this.#redactor.redact(err.message);
-      ctx.outcome = { hostId: ctx.host.id, status: 'failed', message };
-      this.#phase(ctx, 'failed', { message, ...(err.stderr ? { stderr: this.#redactor.redact(err.stderr) } : {}) });
+      const stderr = err.stderr ? { stderr: this.#redactor.redact(err.stderr) } : {};
+      ctx.outcome = { hostId: ctx.host.id, status: 'failed', message, ...stderr };
+      this.#phase(ctx, 'failed', { message, ...stderr });
       return false;
     }
+  }
+
+  /** Runs one script over a NEW SSH connection (the deploy's own session may be the one that died). */
+  async #freshExec(ctx: HostCtx, script: string, timeoutMs = 60_000): Promise<ExecResult> {
+    const fresh: HostCtx = { ...ctx, session: undefined, priv: undefined, probeOut: undefined, touched: false };
+    try {
+      await this.#connect(fresh, true);
+      return await fresh.priv!.exec(script, { timeoutMs, signal: undefined });
+    } finally {
+      fresh.session?.close();
+    }
+  }
+
+  /** Confirms a commit-confirm deploy over a new connection, which proves the host is still reachable. */
+  async #confirmHost(ctx: HostCtx): Promise<boolean> {
+    try {
+      const r = await this.#freshExec(ctx, confirmScript(ctx.env, this.id), 30_000);
+      if (r.code === 0 && r.stdout.includes('@confirmed')) {
+        this.#info(`commit-confirm: ${ctx.host.id} confirmed over a new SSH connection; its timer is stopped`, 'info', ctx.host.id);
+        return true;
+      }
+      throw new StepError(r.stdout.includes('@too-late') ? `too late to confirm: the host's commit-confirm timer already rolled it back (${tail(r.stdout, 1)})` : `confirm failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+    } catch (e) {
+      const err = e as StepError;
+      const message = `commit-confirm failed: ${this.#redactor.redact(err.message)}`;
+      const stderr = err.stderr ? { stderr: this.#redactor.redact(err.stderr) } : {};
+      ctx.outcome = { hostId: ctx.host.id, status: 'failed', message, ...stderr };
+      this.#phase(ctx, 'failed', { message, ...stderr });
+      return false;
+    }
+  }
+
+  /**
+   * The deploy's session is gone and a new connection could not roll back: the commit-confirm timer
+   * on the host will. Waits until it has fired, then checks what it did over a new connection.
+   */
+  async #awaitTimer(ctx: HostCtx, why: string): Promise<boolean> {
+    const until = ctx.armedUntil!;
+    this.#info(`${ctx.host.id}: rollback over SSH failed (${why}); the commit-confirm timer on the host rolls it back by itself at ${new Date(until).toISOString()} — waiting for it`, 'warn', ctx.host.id);
+    await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now()) + 3_000));
+    let last = '';
+    for (let attempt = 0; attempt < 6; attempt++) {
+      try {
+        const r = await this.#freshExec(ctx, undoneScript(ctx.env, this.id), 30_000);
+        const m = /^@undone (\d+) (.*)$/m.exec(r.stdout);
+        if (m) {
+          if (m[1] === '0') {
+            this.#info(`${ctx.host.id}: rolled back by its commit-confirm timer (${m[2]}); reachable again`, 'warn', ctx.host.id);
+            return true;
+          }
+          throw new StepError(`the commit-confirm timer's rollback failed (exit ${m[1]})`, r.stdout);
+        }
+        last = r.stdout.includes('@confirmed') ? 'the deploy was confirmed after all' : 'the timer has not fired yet';
+      } catch (e) {
+        if (e instanceof StepError && e.message.startsWith('the commit-confirm')) throw e;
+        last = (e as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 5_000));
+    }
+    throw new StepError(`the host did not come back after its commit-confirm time (${last}); check it on the console`);
   }
 
   async #rollbackHosts(ctxs: readonly HostCtx[], how: 'deploy' | 'current'): Promise<boolean> {
@@ -542,21 +661,52 @@ class Run implements DeployRun {
         try {
           // Cancellation must not stop the rollback itself: these commands get no abort signal.
           const script = how === 'deploy' ? rollbackDeployScript(ctx.env, this.id) : rollbackCurrentScript(ctx.env);
-          const r = await ctx.priv!.exec(script, { signal: undefined });
-          if (r.code !== 0) throw new StepError(`rollback.sh failed (exit ${r.code ?? r.signal})`, tail(r.stderr || r.stdout));
-          if (how === 'current' && r.stdout.includes('@nothing')) {
+          let r: ExecResult | null = null;
+          let byTimer = false;
+          try {
+            r = await ctx.priv!.exec(script, { signal: undefined });
+          } catch (e) {
+            if (how !== 'deploy') throw e;
+            // The session died (a change cut it?): try a new connection, then the host's own timer.
+            try {
+              r = await this.#freshExec(ctx, script, this.#deps.commandTimeoutMs ?? 120_000);
+            } catch (e2) {
+              if (!ctx.armedUntil) throw e2;
+              byTimer = await this.#awaitTimer(ctx, (e2 as Error).message);
+            }
+          }
+          if (r && r.code !== 0) throw new StepError(`rollback.sh failed (exit ${r.code ?? r.signal})`, tail(r.stderr || r.stdout));
+          if (r && /^@undone-already \d+ by timer/m.test(r.stdout)) byTimer = true;
+          for (const line of (r?.stdout ?? '').split('\n')) {
+            if (/^(rollback|restored|removed|@current|@rolled-back|@undone)/.test(line)) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: line });
+          }
+          if (byTimer) {
+            ctx.outcome = {
+              hostId: ctx.host.id,
+              status: 'rolled-back',
+              message: `${ctx.outcome?.message ? `${ctx.outcome.message}; ` : ''}rolled back by the host's commit-confirm timer`,
+              ...(ctx.outcome?.stderr ? { stderr: ctx.outcome.stderr } : {}),
+            };
+            this.#phase(ctx, 'rolled-back', { message: 'by the commit-confirm timer' });
+          } else if (how === 'current' && r!.stdout.includes('@nothing')) {
             ctx.outcome = { hostId: ctx.host.id, status: 'unchanged', message: 'nothing to roll back (no deploy recorded on this host)' };
             this.#phase(ctx, 'unchanged', { message: 'nothing to roll back' });
           } else {
-            ctx.outcome = { hostId: ctx.host.id, status: 'rolled-back', ...(how === 'deploy' && ctx.outcome?.message ? { message: ctx.outcome.message } : {}) };
+            ctx.outcome = {
+              hostId: ctx.host.id,
+              status: 'rolled-back',
+              ...(how === 'deploy' && ctx.outcome?.message ? { message: ctx.outcome.message } : {}),
+              ...(how === 'deploy' && ctx.outcome?.stderr ? { stderr: ctx.outcome.stderr } : {}),
+            };
             this.#phase(ctx, 'rolled-back');
           }
         } catch (e) {
           allOk = false;
           const err = e as StepError;
           const message = this.#redactor.redact(err.message);
-          ctx.outcome = { hostId: ctx.host.id, status: 'rollback-failed', message };
-          this.#phase(ctx, 'failed', { message, ...(err.stderr ? { stderr: this.#redactor.redact(err.stderr) } : {}) });
+          const stderr = err.stderr ? { stderr: this.#redactor.redact(err.stderr) } : {};
+          ctx.outcome = { hostId: ctx.host.id, status: 'rollback-failed', message, ...stderr };
+          this.#phase(ctx, 'failed', { message, ...stderr });
         }
       });
     }
@@ -629,6 +779,9 @@ class Run implements DeployRun {
     const topology = this.#request.topology;
     const sel = this.#select(topology);
     if (sel.error) return this.#finish('failed', [], undefined, undefined, sel.error);
+    const gate = deployGate(topology, this.mode, this.#request.overrideErrors === true);
+    if (gate.blocked) return this.#finish('failed', [], undefined, undefined, gate.blocked);
+    if (gate.overridden) this.#info(gate.overridden, 'warn');
     const { ctxs } = sel;
     this.#all = ctxs;
     const limit = Math.max(1, this.#deps.concurrency ?? 64);
@@ -687,6 +840,14 @@ class Run implements DeployRun {
         results.push(await this.#verifyHost(ctx));
       });
       failed = results.includes(false) || this.#abort.signal.aborted;
+    }
+    if (!failed) {
+      const armed = ctxs.filter((c) => c.touched && c.armedUntil !== undefined);
+      const results: boolean[] = [];
+      await pool(armed, limit, async (ctx) => {
+        results.push(await this.#confirmHost(ctx));
+      });
+      failed = results.includes(false);
     }
     const cancelled = this.#abort.signal.aborted;
     const touched = ctxs.filter((c) => c.touched);

@@ -51,6 +51,9 @@ function envPrelude(env: Readonly<Record<string, string>>): string {
   return lines.join('\n');
 }
 
+import type { SessionPin } from './session-guard.ts';
+import { SESSION_PROBE, pinScript } from './session-guard.ts';
+
 /** A heredoc delimiter that no line of `content` equals. */
 function delimiter(content: string, salt: number): string {
   const lines = new Set(content.split('\n'));
@@ -80,7 +83,7 @@ echo '@@ ipvsadm'
 I="\${LVSD_IPVSADM:-ipvsadm}"
 if command -v "$I" >/dev/null 2>&1; then "$I" -S -n 2>&1 </dev/null || echo "@error $?"; else echo '@absent'; fi
 echo '@@ files'
-if [ -d "$S/current" ]; then (cd "$S/current" && find . -type f -exec sha256sum {} + 2>/dev/null </dev/null); fi
+if [ -d "$S/current" ]; then (cd "$S/current" && find . -path ./.lvsd -prune -o -type f -exec sha256sum {} + 2>/dev/null </dev/null); fi
 echo '@@ tools'
 for t in curl wget sha256sum; do command -v "$t" 2>/dev/null; done
 echo '@@ end'
@@ -88,11 +91,12 @@ echo '@@ end'
 }
 
 /**
- * The first command on a host: when it is root, the state read-out at once (one SSH command
+ * The first command on a host: the SSH session's path (as the login user: sudo resets
+ * `$SSH_CONNECTION`); then, when it is root, the state read-out at once (one SSH command
  * less); otherwise `@@ notroot` and whether `sudo -n` may run sh.
  */
 export function probeScript(env: Readonly<Record<string, string>>): string {
-  return `if [ "$(id -u)" = 0 ]; then
+  return `${SESSION_PROBE}if [ "$(id -u)" = 0 ]; then
 ${stateScript(env)}
 else
 echo '@@ notroot'
@@ -109,9 +113,15 @@ export const APPLY_MARKER = '@@ applying';
  * the same SSH command after printing {@link APPLY_MARKER} (one command instead of two: each SSH
  * command costs a login-shell start on the host).
  */
-export function uploadScript(env: Readonly<Record<string, string>>, deployId: string, files: readonly DeployFile[], thenApply = false): string {
+export function uploadScript(
+  env: Readonly<Record<string, string>>,
+  deployId: string,
+  files: readonly DeployFile[],
+  thenApply = false,
+  safety: { confirmSeconds?: number; pin?: SessionPin } = {},
+): string {
   if (!DEPLOY_DIR_ID.test(deployId)) throw new Error(`bad deploy id ${JSON.stringify(deployId)}`);
-  const parts = [envPrelude(env), 'set -e', 'umask 077', `D="$S/deploy/${deployId}"`, 'rm -rf "$D"', 'mkdir -p "$D"'];
+  const parts = [envPrelude(env), `LVSD_DEPLOY_ID=${sq(deployId)}; export LVSD_DEPLOY_ID`, 'set -e', 'umask 077', `D="$S/deploy/${deployId}"`, 'rm -rf "$D"', 'mkdir -p "$D"'];
   files.forEach((f, i) => {
     const bad = checkFilePath(f.path);
     if (bad) throw new Error(bad);
@@ -128,9 +138,15 @@ export function uploadScript(env: Readonly<Record<string, string>>, deployId: st
     }
     parts.push(`chmod ${(f.mode & 0o777).toString(8)} ${target}`);
   });
+  parts.push('mkdir -p "$D/.lvsd"', `cat > "$D/${UNDO_FILE}" <<'LVSD_UNDO'\n${undoFileText(deployId)}LVSD_UNDO`);
   parts.push('echo uploaded');
-  // exec: apply.sh takes this shell's place, so a cancel (TERM to the command) reaches it directly.
-  if (thenApply) parts.push(`echo '${APPLY_MARKER}'`, 'cd "$D"', 'exec sh ./apply.sh </dev/null');
+  if (thenApply) {
+    const n = Math.floor(safety.confirmSeconds ?? 0);
+    if (n > 0) parts.push(armTimer(n));
+    if (safety.pin) parts.push(pinScript(safety.pin));
+    // exec: apply.sh takes this shell's place, so a cancel (TERM to the command) reaches it directly.
+    parts.push(`echo '${APPLY_MARKER}'`, 'cd "$D"', 'exec sh ./apply.sh </dev/null');
+  }
   return `${parts.join('\n')}\n`;
 }
 
@@ -143,7 +159,117 @@ export function runScript(env: Readonly<Record<string, string>>, dir: { deployId
   return `${envPrelude(env)}\ncd ${d} || { echo "no deployed files in ${dir === 'current' ? '$S/current' : '$S/deploy'}" >&2; exit 3; }\nsh ./${script} </dev/null\n`;
 }
 
-const PRUNE = '# Keep the ten newest deploy directories.\n(cd "$S/deploy" && ls -1t | tail -n +11 | while read -r old; do rm -rf "./$old"; done)';
+/** Deploys kept on a host (directories, snapshots and history lines): the bound of the snapshot chain. */
+export const KEEP_DEPLOYS = 10;
+
+const PRUNE = `# Keep the ${KEEP_DEPLOYS} newest deploy directories, their snapshots and history lines.
+(cd "$S/deploy" && ls -1t | tail -n +${KEEP_DEPLOYS + 1} | while read -r old; do rm -rf "./$old"; done)
+if [ -d "$S/snapshots" ]; then (cd "$S/snapshots" && ls -1t | tail -n +${KEEP_DEPLOYS + 1} | while read -r old; do rm -rf "./$old"; done); fi
+if [ -f "$S/history" ]; then tail -n ${KEEP_DEPLOYS} "$S/history" > "$S/history.new" && mv "$S/history.new" "$S/history"; fi`;
+
+/** Name of the engine's undo script inside a deploy directory (run by the engine or the timer). */
+export const UNDO_FILE = '.lvsd/undo.sh';
+
+/**
+ * Shell function \`unrecord ID\`: after deploy ID was rolled back, the host's record goes back to the
+ * deploy before it (\`history\`, \`current/\`); with none left, the origin snapshot goes too.
+ */
+const UNRECORD = `unrecord() {
+  ur_last=$(tail -n 1 "$S/history" 2>/dev/null || true)
+  if [ "$ur_last" != "$1" ]; then
+    # The deploy was never recorded: the record stands; with nothing deployed, the origin goes.
+    [ -n "$ur_last" ] || [ -d "$S/current" ] || rm -rf "$S/snapshot"
+    return 0
+  fi
+  sed '$d' "$S/history" > "$S/history.new" && mv "$S/history.new" "$S/history"
+  ur_prev=$(tail -n 1 "$S/history" 2>/dev/null || true)
+  rm -rf "$S/current.new"
+  if [ -n "$ur_prev" ] && [ -d "$S/deploy/$ur_prev" ]; then
+    cp -Rp "$S/deploy/$ur_prev" "$S/current.new" && rm -rf "$S/current" && mv "$S/current.new" "$S/current"
+    printf '%s\\n' "$ur_prev" > "$S/last-deploy"
+    echo "@current $ur_prev"
+  else
+    rm -rf "$S/current" "$S/last-deploy" "$S/current.prev"
+    [ -n "$ur_prev" ] || rm -rf "$S/snapshot"
+    echo '@current none'
+  fi
+}`;
+
+/**
+ * The undo of one deploy, as a file in its directory: rollback.sh of that deploy, then the record.
+ * The engine (after a failure) and the commit-confirm timer (when no confirmation came) both run
+ * it; a lock directory makes sure only the first one does the work. \`$1\` says who runs it.
+ */
+function undoFileText(deployId: string): string {
+  return `# Undo of deploy ${deployId}: its rollback.sh, then the host's record. Written by LVS Designer.
+S=\${LVSD_STATE_DIR:-${DEFAULT_STATE_DIR}}
+D="$S/deploy/${deployId}"
+${UNRECORD}
+if ! mkdir "$D/.lvsd/undo.lock" 2>/dev/null; then
+  if [ -f "$D/.lvsd/confirmed" ] && [ "\${1:-}" = engine ]; then
+    rm -f "$D/.lvsd/confirmed"
+  else
+    i=0
+    while [ ! -f "$D/.lvsd/undone" ] && [ "$i" -lt 150 ]; do sleep 1; i=$((i + 1)); done
+    if [ -f "$D/.lvsd/undone" ]; then echo "@undone-already $(cat "$D/.lvsd/undone")"; exit "$(cut -d ' ' -f 1 "$D/.lvsd/undone")"; fi
+    if [ -f "$D/.lvsd/confirmed" ]; then echo '@confirmed'; exit 0; fi
+    echo 'another rollback of this deploy holds the lock' >&2
+    exit 5
+  fi
+fi
+rm -f "$D/.lvsd/armed"
+echo "rollback of deploy ${deployId} started by \${1:-hand} at $(date -u '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)"
+cd "$D" || exit 3
+LVSD_DEPLOY_ID=${sq(deployId)} sh ./rollback.sh </dev/null
+rc=$?
+if [ "$rc" -eq 0 ]; then unrecord ${sq(deployId)}; fi
+printf '%s by %s at %s\\n' "$rc" "\${1:-hand}" "$(date -u '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)" > "$D/.lvsd/undone"
+exit "$rc"
+`;
+}
+
+/**
+ * Arms the commit-confirm timer: a detached \`sleep N\` (its own session via setsid, which util-linux
+ * and busybox both have; nohup otherwise) that runs the undo unless {@link confirmScript} came first.
+ * It does not depend on the SSH session: when the session dies, the timer still fires.
+ */
+function armTimer(seconds: number): string {
+  const body = `sleep "$1"; [ -f "$2/.lvsd/armed" ] || exit 0; echo "commit-confirm: no confirmation within $1 s"; sh "$2/${UNDO_FILE}" timer`;
+  return `: > "$D/.lvsd/armed"
+if command -v setsid >/dev/null 2>&1; then
+  setsid sh -c '${body}' lvsd-confirm-timer ${seconds} "$D" </dev/null >>"$D/.lvsd/confirm-timer.log" 2>&1 &
+else
+  nohup sh -c '${body}' lvsd-confirm-timer ${seconds} "$D" </dev/null >>"$D/.lvsd/confirm-timer.log" 2>&1 &
+fi
+echo $! > "$D/.lvsd/confirm-timer.pid"
+echo "@@ armed ${seconds} $(date -u '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)"`;
+}
+
+/**
+ * The confirmation of a commit-confirm deploy, sent over a new SSH connection after apply and
+ * verify: takes the undo lock (so the timer can no longer fire) and stops the timer.
+ * Prints `@confirmed`, or `@too-late` (exit 4) when the timer already rolled back.
+ */
+export function confirmScript(env: Readonly<Record<string, string>>, deployId: string): string {
+  if (!DEPLOY_DIR_ID.test(deployId)) throw new Error('bad deploy id');
+  return `${envPrelude(env)}
+D="$S/deploy/${deployId}"
+[ -d "$D" ] || { echo 'no such deploy on this host' >&2; exit 3; }
+if [ ! -f "$D/.lvsd/armed" ] || ! mkdir "$D/.lvsd/undo.lock" 2>/dev/null; then
+  echo "@too-late $(cat "$D/.lvsd/undone" 2>/dev/null || echo 'rollback running')"
+  exit 4
+fi
+rm -f "$D/.lvsd/armed"
+: > "$D/.lvsd/confirmed"
+p=$(cat "$D/.lvsd/confirm-timer.pid" 2>/dev/null || true)
+case $p in "" | *[!0-9]*) ;; *)
+  case $(tr '\\000' ' ' < "/proc/$p/cmdline" 2>/dev/null || true) in
+    *lvsd-confirm-timer*) kill -s TERM -- "-$p" 2>/dev/null || kill -s TERM "$p" 2>/dev/null || true ;;
+  esac ;;
+esac
+echo '@confirmed'
+`;
+}
 
 /**
  * Runs verify.sh of a deploy and, when it passes, makes the deploy the host's `current/` (what the
@@ -161,33 +287,60 @@ if [ -d "$S/current" ]; then mv "$S/current" "$S/current.prev"; fi
 cp -Rp "$D" "$S/current.new"
 mv "$S/current.new" "$S/current"
 printf '%s\n' ${sq(deployId)} > "$S/last-deploy"
+if [ "$(tail -n 1 "$S/history" 2>/dev/null || true)" != ${sq(deployId)} ]; then printf '%s\n' ${sq(deployId)} >> "$S/history"; fi
 ${PRUNE}
 echo '@@ recorded'
 `;
 }
 
-/** Undo of a deploy that failed: its rollback.sh, and `current/` back to what it was before. */
+/** What the commit-confirm timer did: `@undone RC by WHO at TIME`, `@confirmed`, or `@pending`. */
+export function undoneScript(env: Readonly<Record<string, string>>, deployId: string): string {
+  if (!DEPLOY_DIR_ID.test(deployId)) throw new Error('bad deploy id');
+  return `${envPrelude(env)}
+D="$S/deploy/${deployId}"
+if [ -f "$D/.lvsd/undone" ]; then echo "@undone $(cat "$D/.lvsd/undone")"; elif [ -f "$D/.lvsd/confirmed" ]; then echo '@confirmed'; else echo '@pending'; fi
+cat "$D/.lvsd/confirm-timer.log" 2>/dev/null | tail -n 40
+`;
+}
+
+/** Undo of a deploy that failed: its undo file (rollback.sh, then the record goes back to the deploy before). */
 export function rollbackDeployScript(env: Readonly<Record<string, string>>, deployId: string): string {
   if (!DEPLOY_DIR_ID.test(deployId)) throw new Error('bad deploy id');
   return `${envPrelude(env)}
-cd "$S/deploy/${deployId}" || { echo 'no deployed files in $S/deploy' >&2; exit 3; }
-sh ./rollback.sh </dev/null || exit $?
-if [ "$(cat "$S/last-deploy" 2>/dev/null)" = ${sq(deployId)} ]; then
-  rm -rf "$S/current" "$S/last-deploy"
-  if [ -d "$S/current.prev" ]; then mv "$S/current.prev" "$S/current"; fi
-fi
+D="$S/deploy/${deployId}"
+[ -f "$D/${UNDO_FILE}" ] || { echo 'no deployed files in $S/deploy' >&2; exit 3; }
+sh "$D/${UNDO_FILE}" engine || exit $?
 echo '@@ rolled-back'
 `;
 }
 
-/** Undo of the last deploy for `lvsd rollback`: run current/rollback.sh, then retire current/. */
+/**
+ * Undo of the last deploy for \`lvsd rollback\`: rollback.sh of the newest deploy in the host's
+ * history (restoring the state right before it), then the deploy before it becomes current.
+ * Prints \`@rolled-back ID\` and \`@current ID|none\`, or \`@nothing\`.
+ */
 export function rollbackCurrentScript(env: Readonly<Record<string, string>>): string {
   return `${envPrelude(env)}
-if [ ! -f "$S/current/rollback.sh" ]; then echo '@nothing'; exit 0; fi
-(cd "$S/current" && sh ./rollback.sh </dev/null) || exit $?
-rm -rf "$S/rolled-back"
-mv "$S/current" "$S/rolled-back"
-echo '@rolled-back'
+${UNRECORD}
+last=$(tail -n 1 "$S/history" 2>/dev/null || true)
+case $last in *[!A-Za-z0-9_-]*) echo "bad line in $S/history" >&2; exit 3 ;; esac
+if [ -z "$last" ]; then
+  # A deploy recorded before the snapshot chain existed: its rollback.sh restores $S/snapshot.
+  if [ -f "$S/current/rollback.sh" ]; then
+    (cd "$S/current" && sh ./rollback.sh </dev/null) || exit $?
+    rm -rf "$S/rolled-back"
+    mv "$S/current" "$S/rolled-back"
+    echo '@rolled-back (recorded before the snapshot chain)'
+    exit 0
+  fi
+  echo '@nothing'
+  exit 0
+fi
+dir="$S/deploy/$last"
+[ -f "$dir/rollback.sh" ] || dir="$S/current"
+(cd "$dir" && LVSD_DEPLOY_ID="$last" sh ./rollback.sh </dev/null) || exit $?
+echo "@rolled-back $last"
+unrecord "$last"
 `;
 }
 

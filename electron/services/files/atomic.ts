@@ -4,7 +4,7 @@
  * file, never half of one.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, open, rename, rm } from 'node:fs/promises';
+import { copyFile, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -23,9 +23,43 @@ async function fsyncPath(path: string, flags: string): Promise<void> {
   }
 }
 
+/** Temp files of a write that never finished are removed once they are this old. */
+export const STALE_TEMP_MS = 10 * 60_000;
+
+/**
+ * Removes the temp files of `target` that an interrupted write (a crash, `kill -9`) left behind.
+ * Only `.<name>.<12 hex>.tmp` siblings older than {@link STALE_TEMP_MS} go: a write in progress is
+ * younger. Best effort; returns how many were removed.
+ */
+export async function cleanStaleTemps(target: string, now = Date.now()): Promise<number> {
+  const dir = dirname(target);
+  const prefix = `.${basename(target)}.`;
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length))) continue;
+    try {
+      const st = await stat(join(dir, name));
+      if (st.isFile() && now - st.mtimeMs > STALE_TEMP_MS) {
+        await rm(join(dir, name), { force: true });
+        removed++;
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return removed;
+}
+
 /** Writes `data` to `target` atomically (temp file, fsync, rename, fsync of the directory). */
 export async function writeFileAtomic(target: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(target);
+  await cleanStaleTemps(target);
   // A leading dot keeps half-written temp files out of directory listings.
   const tmp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', options.mode ?? 0o644);

@@ -274,7 +274,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const base = deps();
     const d = deps({ knownHosts: sharedDeps.knownHosts, remoteEnv: (h) => ({ ...base.remoteEnv!(h), ...(h.id === 'rs3' ? { LVSD_IP: wrapper } : {}) }) });
     const before = { ignore: sysctl(rs3, 'net.ipv4.conf.all.arp_ignore'), lo: addrs(rs3, 'lo') };
-    const { result, events } = await deploy('apply', topology, d, { hosts: ['rs3'] });
+    const { result, events } = await deploy('apply', topology, d, { hosts: ['rs3'], overrideErrors: true });
     expect(result.outcome).toBe('rolled-back');
     expect(statusOf(result, 'rs3')).toBe('rolled-back');
     const failed = events.find((e) => e.type === 'host' && e.hostId === 'rs3' && e.phase === 'failed');
@@ -302,7 +302,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const base = deps();
     const d = deps({ knownHosts: sharedDeps.knownHosts, remoteEnv: (h) => ({ ...base.remoteEnv!(h), ...(h.id === 'rs3' ? { LVSD_IP: wrapper } : {}) }) });
     const before = { ignore: sysctl(rs3, 'net.ipv4.conf.all.arp_ignore'), lo: addrs(rs3, 'lo') };
-    const run = startDeploy('apply', { deployId: newDeployId(), topology: { ...t, hosts: [...t.hosts, rs3Host] }, hosts: ['rs3'] }, d);
+    const run = startDeploy('apply', { deployId: newDeployId(), topology: { ...t, hosts: [...t.hosts, rs3Host] }, hosts: ['rs3'], overrideErrors: true }, d);
     const off = run.on((e) => {
       if (e.type === 'log' && e.hostId === 'rs3' && e.text.includes('address')) run.cancel();
     });
@@ -391,7 +391,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const t = design();
     const only: Topology = { ...t, hosts: [{ ...t.hosts[0]!, id: 'rs3', name: 'rs3', ssh: { ...t.hosts[0]!.ssh!, host: rs3.ip } }] };
     const kh = new KnownHosts(join(lab.work, 'known_hosts_fresh'), [userFile]);
-    const { result } = await deploy('dry-run', only, deps({ knownHosts: kh }, rec));
+    const { result } = await deploy('dry-run', only, deps({ knownHosts: kh }, rec), { overrideErrors: true });
     expect(result.plan?.hosts[0]?.status, JSON.stringify(result.hosts)).toBe('ready');
     // sshd offers Ed25519 first (ssh2's default choice), but the ECDSA key on record is negotiated instead.
     expect(rec.confirms).toEqual([]);

@@ -108,4 +108,23 @@ describe.skipIf(unavailable !== null)(`deploy bridge channels${unavailable ? ` (
     expect(inNs(rs.ns, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'lo')).toBe(before);
     expect(service.cancel('cancel-1')).toBe(false);
   });
+
+  it('the deploy gate: checker errors block plan and apply through the bridge; the explicit override is logged', async () => {
+    const { registry, events } = bridge(join(lab.work, 'kh3'), trustAll);
+    // A route via a gateway no host owns: addr/gateway-unreachable is an error.
+    const bad: Topology = { ...topology, hosts: topology.hosts.map((h) => ({ ...h, routes: [{ destination: '10.97.0.0/16', via: `10.231.${lab.subnet}.250` }] })) };
+    const before = inNs(rs.ns, 'ip', '-4', 'route', 'show');
+    const plan = (await registry.call('deploy:plan', [{ deployId: 'gate-1', topology: bad }])) as { kind: 'ok'; value: Result<DeployPlan> };
+    expect(plan.value.ok).toBe(false);
+    const applied = (await registry.call('deploy:apply', [{ deployId: 'gate-2', topology: bad, e2eRequests: 0 }])) as { kind: 'ok'; value: Result<DeployResult> };
+    expect(applied.value.ok && applied.value.value.outcome).toBe('failed');
+    const log2 = (await registry.call('deploy:log', ['gate-2'])) as { kind: 'ok'; value: string };
+    expect(log2.value).toMatch(/checker error.*\n.*addr\/gateway-unreachable/);
+    expect(events.some((e) => e.type === 'prompt' && e.deployId === 'gate-2'), 'blocked before connecting').toBe(false);
+    expect(inNs(rs.ns, 'ip', '-4', 'route', 'show')).toBe(before);
+    const forced = (await registry.call('deploy:plan', [{ deployId: 'gate-3', topology: bad, overrideErrors: true }])) as { kind: 'ok'; value: Result<DeployPlan> };
+    expect(forced.value.ok).toBe(true);
+    const log3 = (await registry.call('deploy:log', ['gate-3'])) as { kind: 'ok'; value: string };
+    expect(log3.value).toMatch(/OVERRIDE: going on despite 1 checker error/);
+  });
 });

@@ -39,7 +39,7 @@ describe('lvsd deploy / rollback arguments', () => {
     expect(r.err).toMatch(/topology/);
   });
 
-  it('refuses to apply a design with errors unless --force; a dry run only warns', async () => {
+  it('the deploy gate: a design with errors is neither planned nor applied unless --force, which is logged', async () => {
     const file = join(dir, 'errors.lvs.json');
     writeFileSync(
       file,
@@ -54,12 +54,19 @@ describe('lvsd deploy / rollback arguments', () => {
     );
     const apply = await lvsd('deploy', file);
     expect(apply.code).toBe(1);
-    expect(apply.err).toContain('pass --force');
+    expect(apply.err).toMatch(/the design has 2 checker errors.*--force/);
     const dry = await lvsd('deploy', file, '--dry-run');
-    expect(dry.err).toContain('warning: the design has errors');
-    // ... and then fails because no host has SSH, after having said so.
-    expect(dry.err).toContain('no host of this design has an SSH endpoint');
     expect(dry.code).toBe(1);
+    expect(dry.err).toMatch(/checker errors/);
+    expect(dry.err).not.toContain('no host of this design has an SSH endpoint');
+    // The override goes through the same gate, says so, and the run goes on (to fail on no SSH host).
+    const forced = await lvsd('deploy', file, '--dry-run', '--force');
+    expect(forced.err).toContain('warning: OVERRIDE: going on despite 2 checker errors');
+    expect(forced.err).toContain('no host of this design has an SSH endpoint');
+    expect(forced.code).toBe(1);
+    // Rollback is never gated.
+    const rb = await lvsd('rollback', file);
+    expect(rb.err).not.toMatch(/checker error/);
   });
 
   it('is reachable through the lvsd dispatcher', async () => {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APPLY_MARKER, checkEnv, checkFilePath, e2eScript, probeScript, rollbackDeployScript, runScript, sq, stateScript, uploadScript, verifyAndRecordScript } from '../../../electron/services/deploy/remote.ts';
+import { APPLY_MARKER, checkEnv, checkFilePath, confirmScript, e2eScript, probeScript, rollbackDeployScript, runScript, sq, stateScript, uploadScript, verifyAndRecordScript } from '../../../electron/services/deploy/remote.ts';
 import { parseState } from '../../../electron/services/deploy/state.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-remote-'));
@@ -108,4 +108,53 @@ describe('end-to-end fetch script', () => {
     rmSync(join(bin, 'timeout'));
     expect(run(e2eScript('10.0.0.1', 80, 2)).stdout).toBe('fail\nfail\n');
   });
+});
+
+describe('commit-confirm timer (dash and busybox ash)', () => {
+  const files = [
+    { path: 'apply.sh', content: 'echo applied\n', mode: 0o755 },
+    { path: 'verify.sh', content: 'echo verified\n', mode: 0o755 },
+    { path: 'rollback.sh', content: 'echo "rolled back $LVSD_DEPLOY_ID" >> "$LVSD_STATE_DIR/rollbacks"\n', mode: 0o755 },
+  ];
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  for (const shell of [['sh'], ['busybox', 'sh']] as const) {
+    const run = (script: string) => spawnSync(shell[0], [...shell.slice(1), '-s'], { input: script, encoding: 'utf8' });
+    const name = shell.join(' ');
+    it(`${name}: an unconfirmed deploy rolls back by itself when the timer fires, even with the command gone`, async () => {
+      const env = { LVSD_STATE_DIR: join(dir, `timer-${shell.length}`) };
+      const up = run(uploadScript(env, 't1', files, true, { confirmSeconds: 1 }));
+      expect(up.status, up.stderr).toBe(0);
+      expect(up.stdout).toMatch(/^@@ armed 1 /m);
+      expect(sh(verifyAndRecordScript(env, 't1')).status).toBe(0);
+      await sleep(2500);
+      expect(readFileSync(join(env.LVSD_STATE_DIR, 'deploy', 't1', '.lvsd', 'undone'), 'utf8')).toMatch(/^0 by timer at /);
+      expect(readFileSync(join(env.LVSD_STATE_DIR, 'rollbacks'), 'utf8')).toBe('rolled back t1\n');
+      // The record went back with it, and a late confirmation is refused.
+      expect(existsSync(join(env.LVSD_STATE_DIR, 'current'))).toBe(false);
+      const late = run(confirmScript(env, 't1'));
+      expect(late.status).toBe(4);
+      expect(late.stdout).toMatch(/@too-late 0 by timer/);
+      // The engine's own rollback afterwards does not run rollback.sh twice and reports the timer's.
+      const again = run(rollbackDeployScript(env, 't1'));
+      expect(again.status).toBe(0);
+      expect(again.stdout).toMatch(/@undone-already 0 by timer/);
+      expect(readFileSync(join(env.LVSD_STATE_DIR, 'rollbacks'), 'utf8')).toBe('rolled back t1\n');
+    });
+    it(`${name}: a confirmed deploy stays; the timer process is stopped`, async () => {
+      const env = { LVSD_STATE_DIR: join(dir, `confirm-${shell.length}`) };
+      expect(run(uploadScript(env, 'c1', files, true, { confirmSeconds: 2 })).status).toBe(0);
+      const pid = readFileSync(join(env.LVSD_STATE_DIR, 'deploy', 'c1', '.lvsd', 'confirm-timer.pid'), 'utf8').trim();
+      const ok = run(confirmScript(env, 'c1'));
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('@confirmed');
+      await sleep(2600);
+      expect(existsSync(join(env.LVSD_STATE_DIR, 'deploy', 'c1', '.lvsd', 'undone'))).toBe(false);
+      expect(existsSync(join(env.LVSD_STATE_DIR, 'rollbacks'))).toBe(false);
+      expect(existsSync(`/proc/${pid}`)).toBe(false);
+      // A failure found after the confirmation (another host) still lets the engine roll it back.
+      const back = run(rollbackDeployScript(env, 'c1'));
+      expect(back.status, back.stderr).toBe(0);
+      expect(readFileSync(join(env.LVSD_STATE_DIR, 'rollbacks'), 'utf8')).toBe('rolled back c1\n');
+    });
+  }
 });

@@ -111,7 +111,7 @@ describe('host scripts', () => {
     const r = renderHost(loadExample('dr-lab'), 'rs1');
     if (!r.ok) throw new Error(r.error);
     const apply = r.value.find((f) => f.path === 'apply.sh')!.content;
-    const snap = apply.indexOf("snap_addr 'lo' '172.17.253.100/32'");
+    const snap = apply.indexOf("snap_addr \"$snap_dir\" 'lo' '172.17.253.100/32'");
     const arp = apply.indexOf("set_sysctl 'net.ipv4.conf.lo.arp_ignore' '1'");
     const vip = apply.indexOf("ensure_addr 'lo' '172.17.253.100/32'");
     expect(snap).toBeGreaterThan(0);

@@ -17,6 +17,9 @@ const request = z.strictObject({
   topology: topologySchema,
   hosts: z.array(z.string().regex(ID_PATTERN)).max(20000).optional(),
   noRollback: z.boolean().optional(),
+  confirmSeconds: z.number().int().min(0).max(3600).optional(),
+  allowSessionCut: z.boolean().optional(),
+  overrideErrors: z.boolean().optional(),
   e2eRequests: z.number().int().min(0).max(10000).optional(),
 });
 
