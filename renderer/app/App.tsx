@@ -3,14 +3,13 @@
  * tabbed right panel, the status bar. The built-in right-panel tabs are registered here; other
  * features add theirs through ./extensions.ts.
  */
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { Palette } from '../canvas/Palette.tsx';
 import { Inspector } from '../panels/Inspector.tsx';
 import { ServicesPanel } from '../panels/ServicesPanel.tsx';
-import { ConfigView } from '../panels/ConfigView.tsx';
 import { ProblemsPanel } from '../panels/ProblemsPanel.tsx';
 import { useApp } from '../store/index.ts';
 import { Toolbar } from './Toolbar.tsx';
@@ -24,7 +23,19 @@ import { checkRecovery, confirmDiscard, openDesign, openRecent, save, saveAs, st
 
 registerRightPanelTab({ id: 'inspector', titleKey: 'tabs.inspector', order: 10, component: Inspector });
 registerRightPanelTab({ id: 'services', titleKey: 'tabs.services', order: 20, component: ServicesPanel });
+// The generators load with the Config tab, not with the first paint.
+const ConfigView = lazy(() => import('../panels/ConfigView.tsx').then((m) => ({ default: m.ConfigView })));
 registerRightPanelTab({ id: 'config', titleKey: 'tabs.config', order: 30, component: ConfigView });
+
+/** Shown for the moment a tab or mode loaded on demand takes to arrive. */
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p className="muted" data-testid="loading">
+      {t('tabs.loading')}
+    </p>
+  );
+}
 
 function RightPanel() {
   const { t } = useTranslation();
@@ -48,7 +59,9 @@ function RightPanel() {
         ))}
       </div>
       <div className="tab-body" role="tabpanel">
-        <Body />
+        <Suspense fallback={<Loading />}>
+          <Body />
+        </Suspense>
       </div>
     </aside>
   );
@@ -91,7 +104,9 @@ function Workspace() {
       <div className="workspace">
         {Main ? (
           <main className="main-area">
-            <Main />
+            <Suspense fallback={<Loading />}>
+              <Main />
+            </Suspense>
           </main>
         ) : (
           <>

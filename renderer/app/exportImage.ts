@@ -1,11 +1,11 @@
 /**
  * Exports the diagram as PNG or SVG with html-to-image 1.11.11 (the version React Flow's own
  * example pins), framing all nodes like the "download image" example. In the browser the file is
- * downloaded; Electron shows its save dialog for downloads.
+ * downloaded; Electron shows its save dialog for downloads. html-to-image loads on the first
+ * export, not with the app (it is not needed for the first paint).
  */
 import { getNodesBounds, getViewportForBounds } from '@xyflow/react';
 import type { Node } from '@xyflow/react';
-import { toPng, toSvg } from 'html-to-image';
 
 const PADDING = 40;
 
@@ -23,6 +23,7 @@ export async function exportDiagram(kind: 'png' | 'svg', nodes: readonly Node[],
     style: { width: `${width}px`, height: `${height}px`, transform: `translate(${vp.x}px, ${vp.y}px) scale(${vp.zoom})` },
     filter: (el: HTMLElement) => !(el.classList?.contains('react-flow__handle') ?? false),
   };
+  const { toPng, toSvg } = await import('html-to-image');
   const url = kind === 'png' ? await toPng(viewportEl, { ...options, pixelRatio: 2 }) : await toSvg(viewportEl, options);
   const a = document.createElement('a');
   a.href = url;

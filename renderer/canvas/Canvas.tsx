@@ -91,10 +91,7 @@ export function Canvas() {
     const t0 = s.design.topology;
     const hostId = t0.hosts.some((h) => h.id === c.source) ? c.source : c.target;
     const segId = hostId === c.source ? c.target : c.source;
-    s.apply((d) => {
-      const r = connect(d.topology, hostId, segId);
-      return r ? { ...d, topology: r.topology } : d;
-    });
+    s.applyTopologyCommand((topo) => connect(topo, hostId, segId));
   }, []);
 
   const isValidConnection = useCallback<IsValidConnection<LinkEdge>>((c) => {

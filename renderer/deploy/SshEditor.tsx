@@ -22,9 +22,9 @@ function defaultEndpoint(host: Host): SshEndpoint {
 
 export function SshEditor({ host }: { host: Host }) {
   const { t } = useTranslation();
-  const apply = useApp((s) => s.apply);
+  const applyTopology = useApp((s) => s.applyTopology);
   const id = host.id;
-  const set = (ssh: SshEndpoint | undefined) => apply((d) => ({ ...d, topology: updateHost(d.topology, id, { ssh }) }));
+  const set = (ssh: SshEndpoint | undefined) => applyTopology((topo) => updateHost(topo, id, { ssh }));
   const edit = (patch: Partial<SshEndpoint>) => {
     if (!host.ssh) return;
     const next: SshEndpoint = { ...host.ssh, ...patch };

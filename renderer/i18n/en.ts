@@ -42,7 +42,7 @@ export const en = {
     unsaved: 'Unsaved changes',
   },
   mode: { design: 'Design' },
-  tabs: { label: 'Details', inspector: 'Inspector', services: 'Services', config: 'Config' },
+  tabs: { label: 'Details', inspector: 'Inspector', services: 'Services', config: 'Config', loading: 'Loading…' },
   palette: {
     title: 'Palette',
     segment: 'Segment',

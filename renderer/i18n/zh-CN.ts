@@ -44,7 +44,7 @@ export const zhCN: Strings = {
     unsaved: '有未保存的修改',
   },
   mode: { design: '设计' },
-  tabs: { label: '详细信息', inspector: '属性', services: '虚拟服务', config: '配置' },
+  tabs: { label: '详细信息', inspector: '属性', services: '虚拟服务', config: '配置', loading: '加载中…' },
   palette: {
     title: '组件',
     segment: '网段',

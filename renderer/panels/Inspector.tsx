@@ -9,8 +9,10 @@ import {
   addInterface,
   addRoute,
   addService,
+  describeDesign,
   removeInterface,
   removeRoute,
+  renameDesign,
   setInterfaceSysctl,
   updateHost,
   updateInterface,
@@ -113,11 +115,11 @@ export function Inspector() {
 function DesignEditor() {
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
-  const apply = useApp((s) => s.apply);
+  const applyTopology = useApp((s) => s.applyTopology);
   return (
     <div className="inspector" data-testid="inspector-design">
       <h3>{t('inspector.design')}</h3>
-      <TextField label={t('inspector.designName')} testId="design-name" value={topology.name} check={checkName(128)} onCommit={(v) => apply((d) => ({ ...d, topology: { ...d.topology, name: v } }))} />
+      <TextField label={t('inspector.designName')} testId="design-name" value={topology.name} check={checkName(128)} onCommit={(v) => applyTopology((topo) => renameDesign(topo, v))} />
       <div className="field">
         <label htmlFor="design-desc">{t('inspector.description')}</label>
         <textarea
@@ -129,10 +131,7 @@ function DesignEditor() {
           onBlur={(e) => {
             const v = e.target.value;
             if (v === (topology.description ?? '')) return;
-            apply((d) => {
-              const { description: _old, ...rest } = d.topology;
-              return { ...d, topology: v ? { ...rest, description: v } : rest };
-            });
+            applyTopology((topo) => describeDesign(topo, v));
           }}
         />
       </div>
@@ -143,11 +142,12 @@ function DesignEditor() {
 
 function HostEditor({ host, focusInterface, segments }: { host: Host; focusInterface: string | null; segments: readonly Segment[] }) {
   const { t } = useTranslation();
-  const apply = useApp((s) => s.apply);
+  const applyTopology = useApp((s) => s.applyTopology);
+  const applyTopologyCommand = useApp((s) => s.applyTopologyCommand);
   const services = useApp((s) => s.design.topology.services);
   const selectService = useApp((s) => s.selectService);
   const setTab = useApp((s) => s.setRightTab);
-  const edit = (patch: Parameters<typeof updateHost>[2]) => apply((d) => ({ ...d, topology: updateHost(d.topology, host.id, patch) }));
+  const edit = (patch: Parameters<typeof updateHost>[2]) => applyTopology((topo) => updateHost(topo, host.id, patch));
   const sys = host.sysctl ?? {};
   const setSys = (key: 'arpIgnore' | 'arpAnnounce' | 'rpFilter', v: number | undefined) => {
     const next = { ...sys, [key]: v };
@@ -181,13 +181,13 @@ function HostEditor({ host, focusInterface, segments }: { host: Host; focusInter
         <InterfaceEditor key={f.id} host={host} iface={f} segments={segments} focused={f.id === focusInterface} />
       ))}
       <div className="button-row">
-        <button type="button" onClick={() => apply((d) => ({ ...d, topology: addInterface(d.topology, host.id, 'ethernet') }))} data-testid="add-ethernet">
+        <button type="button" onClick={() => applyTopology((topo) => addInterface(topo, host.id, 'ethernet'))} data-testid="add-ethernet">
           + {t('inspector.addEthernet')}
         </button>
-        <button type="button" onClick={() => apply((d) => ({ ...d, topology: addInterface(d.topology, host.id, 'loopback') }))} data-testid="add-loopback">
+        <button type="button" onClick={() => applyTopology((topo) => addInterface(topo, host.id, 'loopback'))} data-testid="add-loopback">
           + lo
         </button>
-        <button type="button" onClick={() => apply((d) => ({ ...d, topology: addInterface(d.topology, host.id, 'ipip') }))} data-testid="add-tunl">
+        <button type="button" onClick={() => applyTopology((topo) => addInterface(topo, host.id, 'ipip'))} data-testid="add-tunl">
           + tunl0
         </button>
       </div>
@@ -205,14 +205,9 @@ function HostEditor({ host, focusInterface, segments }: { host: Host; focusInter
               type="button"
               data-testid="host-add-service"
               onClick={() => {
-                let id = '';
-                apply((d) => {
-                  const r = addService(d.topology, host.id);
-                  id = r.id;
-                  return { ...d, topology: r.topology };
-                });
+                const made = applyTopologyCommand((topo) => addService(topo, host.id));
                 setTab('services');
-                selectService(id);
+                if (made) selectService(made.id);
               }}
             >
               + {t('services.add')}
@@ -231,8 +226,8 @@ function HostEditor({ host, focusInterface, segments }: { host: Host; focusInter
 
 function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface: Interface; segments: readonly Segment[]; focused: boolean }) {
   const { t } = useTranslation();
-  const apply = useApp((s) => s.apply);
-  const edit = (patch: Parameters<typeof updateInterface>[3]) => apply((d) => ({ ...d, topology: updateInterface(d.topology, host.id, iface.id, patch) }));
+  const applyTopology = useApp((s) => s.applyTopology);
+  const edit = (patch: Parameters<typeof updateInterface>[3]) => applyTopology((topo) => updateInterface(topo, host.id, iface.id, patch));
   const setAddress = (i: number, v: string) => edit({ addresses: iface.addresses.map((a, j) => (j === i ? v.trim() : a)) });
   return (
     <fieldset className={`iface${focused ? ' is-focused' : ''}`} data-testid={`iface-${iface.id}`}>
@@ -268,7 +263,7 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
         <button type="button" data-testid={`iface-${iface.id}-add-address`} onClick={() => edit({ addresses: [...iface.addresses, ''] })}>
           + {t('inspector.addAddress')}
         </button>
-        <button type="button" className="danger-link" data-testid={`iface-${iface.id}-remove`} onClick={() => apply((d) => ({ ...d, topology: removeInterface(d.topology, iface.id) }))}>
+        <button type="button" className="danger-link" data-testid={`iface-${iface.id}-remove`} onClick={() => applyTopology((topo) => removeInterface(topo, iface.id))}>
           {t('inspector.removeInterface')}
         </button>
       </div>
@@ -289,7 +284,7 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
           scope={iface.name}
           testIdPrefix={`iface-${iface.id}-`}
           values={iface.sysctl ?? {}}
-          onChange={(k, v) => apply((d) => ({ ...d, topology: setInterfaceSysctl(d.topology, host.id, iface.id, k, v) }))}
+          onChange={(k, v) => applyTopology((topo) => setInterfaceSysctl(topo, host.id, iface.id, k, v))}
         />
       </details>
     </fieldset>
@@ -299,9 +294,9 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
 /** The host's static routes: one row per route (destination, next hop, device) with add/remove. */
 function RoutesEditor({ host }: { host: Host }) {
   const { t } = useTranslation();
-  const apply = useApp((s) => s.apply);
+  const applyTopology = useApp((s) => s.applyTopology);
   const routes = host.routes ?? [];
-  const edit = (i: number, patch: Partial<Route>) => apply((d) => ({ ...d, topology: updateRoute(d.topology, host.id, i, patch) }));
+  const edit = (i: number, patch: Partial<Route>) => applyTopology((topo) => updateRoute(topo, host.id, i, patch));
   const names = host.interfaces.map((f) => f.name);
   return (
     <section className="routes" data-testid="host-routes">
@@ -322,13 +317,13 @@ function RoutesEditor({ host }: { host: Host }) {
             ]}
             onChange={(v) => edit(i, { dev: v })}
           />
-          <button type="button" className="icon-button" data-testid={`route-${i}-remove`} title={t('inspector.removeRoute')} aria-label={t('inspector.removeRoute')} onClick={() => apply((d) => ({ ...d, topology: removeRoute(d.topology, host.id, i) }))}>
+          <button type="button" className="icon-button" data-testid={`route-${i}-remove`} title={t('inspector.removeRoute')} aria-label={t('inspector.removeRoute')} onClick={() => applyTopology((topo) => removeRoute(topo, host.id, i))}>
             ×
           </button>
         </div>
       ))}
       <div className="button-row">
-        <button type="button" data-testid="host-add-route" onClick={() => apply((d) => ({ ...d, topology: addRoute(d.topology, host.id) }))}>
+        <button type="button" data-testid="host-add-route" onClick={() => applyTopology((topo) => addRoute(topo, host.id))}>
           + {t('inspector.addRoute')}
         </button>
       </div>
@@ -338,9 +333,9 @@ function RoutesEditor({ host }: { host: Host }) {
 
 function SegmentEditor({ segment }: { segment: Segment }) {
   const { t } = useTranslation();
-  const apply = useApp((s) => s.apply);
+  const applyTopology = useApp((s) => s.applyTopology);
   const hosts = useApp((s) => s.design.topology.hosts);
-  const edit = (patch: Parameters<typeof updateSegment>[2]) => apply((d) => ({ ...d, topology: updateSegment(d.topology, segment.id, patch) }));
+  const edit = (patch: Parameters<typeof updateSegment>[2]) => applyTopology((topo) => updateSegment(topo, segment.id, patch));
   const members = hosts.filter((h) => h.interfaces.some((f) => f.segment === segment.id));
   return (
     <div className="inspector" data-testid="inspector-segment">

@@ -14,10 +14,12 @@ import { CheckField, NumberField, SelectField, TextField } from './fields.tsx';
 export function ServiceEditor({ service, focusRealServer }: { service: VirtualService; focusRealServer?: string | null }) {
   const { t } = useTranslation();
   const apply = useApp((s) => s.apply);
+  const applyTopology = useApp((s) => s.applyTopology);
+  const applyTopologyCommand = useApp((s) => s.applyTopologyCommand);
   const hosts = useApp((s) => s.design.topology.hosts);
   const clearSelection = useApp((s) => s.clearSelection);
   const [pick, setPick] = useState('');
-  const edit = (patch: Parameters<typeof updateService>[2]) => apply((d) => ({ ...d, topology: updateService(d.topology, service.id, patch) }));
+  const edit = (patch: Parameters<typeof updateService>[2]) => applyTopology((topo) => updateService(topo, service.id, patch));
   const directors = hosts.filter((h) => h.role === 'director' || h.id === service.director);
   const candidates = hosts.filter((h) => h.id !== service.director && !service.realServers.some((r) => r.host === h.id) && (h.role === 'real-server' || h.role === 'router' || h.role === 'director'));
   const sorted = [...candidates].sort((a, b) => (a.role === 'real-server' ? 0 : 1) - (b.role === 'real-server' ? 0 : 1));
@@ -72,7 +74,7 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
           </thead>
           <tbody>
             {service.realServers.map((r) => {
-              const up = (patch: Parameters<typeof updateRealServer>[3]) => apply((d) => ({ ...d, topology: updateRealServer(d.topology, service.id, r.id, patch) }));
+              const up = (patch: Parameters<typeof updateRealServer>[3]) => applyTopology((topo) => updateRealServer(topo, service.id, r.id, patch));
               return (
                 <tr key={r.id} className={r.id === focusRealServer ? 'is-focused' : undefined} data-testid={`rs-${r.id}`}>
                   <td className="rs-host">{hostName(r.host)}</td>
@@ -113,10 +115,7 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
             data-testid="svc-add-rs"
             onClick={() => {
               if (!chosen) return;
-              apply((d) => {
-                const r = addRealServer(d.topology, service.id, chosen);
-                return r ? { ...d, topology: r.topology } : d;
-              });
+              applyTopologyCommand((topo) => addRealServer(topo, service.id, chosen));
               setPick('');
             }}
           >

@@ -9,7 +9,7 @@ import { serviceAddress } from '../../shared/model/topology.ts';
 export function ServicesPanel() {
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
-  const apply = useApp((s) => s.apply);
+  const applyTopologyCommand = useApp((s) => s.applyTopologyCommand);
   const selected = useApp((s) => s.selectedService);
   const selectService = useApp((s) => s.selectService);
   const [director, setDirector] = useState('');
@@ -48,13 +48,8 @@ export function ServicesPanel() {
             className="primary"
             data-testid="services-add"
             onClick={() => {
-              let id = '';
-              apply((d) => {
-                const r = addService(d.topology, chosen);
-                id = r.id;
-                return { ...d, topology: r.topology };
-              });
-              selectService(id);
+              const made = applyTopologyCommand((topo) => addService(topo, chosen));
+              if (made) selectService(made.id);
             }}
           >
             + {t('services.add')}

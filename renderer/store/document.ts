@@ -1,12 +1,14 @@
 /**
  * Document slice: the design (topology + layout), undo/redo history, file handle and dirty state.
- * Every edit is a pure command from shared/model/commands.ts passed to `apply`; each `apply` is one
- * undo step. A drag records one step at its start and then moves positions without history.
+ * Every edit is a pure command from shared/model/commands.ts: a design command passed to `apply`,
+ * or a topology command passed to `applyTopology` (or `applyTopologyCommand` when the caller needs
+ * what the command made, e.g. a new id). Each call is one undo step; a command that changes nothing
+ * records none. A drag records one step at its start and then moves positions without history.
  */
 import type { StateCreator } from 'zustand';
-import type { Design } from '../../shared/model/commands.ts';
-import { emptyDesign } from '../../shared/model/commands.ts';
-import type { Id, Position } from '../../shared/model/types.ts';
+import type { Design, DesignCommand, TopologyCommand } from '../../shared/model/commands.ts';
+import { emptyDesign, onTopology } from '../../shared/model/commands.ts';
+import type { Id, Position, Topology } from '../../shared/model/types.ts';
 import type { AppState } from './index.ts';
 
 /** Undo depth; older steps are dropped. */
@@ -27,7 +29,14 @@ export interface DocumentSlice {
   /** Increments when another design is loaded (template, open, recovery): views re-frame it. */
   loads: number;
   /** Applies one edit as one undo step; a no-op edit (same object back) records nothing. */
-  apply: (edit: (d: Design) => Design) => void;
+  apply: (edit: DesignCommand) => void;
+  /** Applies a topology command (layout unchanged) as one undo step. */
+  applyTopology: (edit: TopologyCommand) => void;
+  /**
+   * Applies a topology command that also reports what it made (`{ topology, id }`) and returns that
+   * report; a command answering null (nothing to do) changes nothing and returns null.
+   */
+  applyTopologyCommand: <R extends { readonly topology: Topology }>(command: (t: Topology) => R | null) => R | null;
   undo: () => void;
   redo: () => void;
   /** Replaces the design (new, open, template, recovery) and clears the history. */
@@ -53,6 +62,17 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     const next = edit(design);
     if (next === design) return;
     set({ design: next, past: [...past.slice(-HISTORY_LIMIT + 1), design], future: [], revision: revision + 1 });
+  },
+  applyTopology: (edit) => get().apply(onTopology(edit)),
+  applyTopologyCommand: (command) => {
+    let result: ReturnType<typeof command> = null;
+    get().apply(
+      onTopology((t) => {
+        result = command(t);
+        return result ? result.topology : t;
+      }),
+    );
+    return result;
   },
   undo: () => {
     const { design, past, future, revision } = get();

@@ -1,8 +1,11 @@
 /**
- * Pure edit commands on a topology and its layout. Every edit the designer makes goes through one
- * of these: each takes the current readonly design and returns a new one (structural sharing, so
- * untouched hosts keep their identity and memoised views of them stay valid). Nothing here throws
- * on a bad value: addresses are stored as typed, and the rule checker reports what is wrong.
+ * Pure edit commands on a topology and its layout — the single home of every edit the designer
+ * makes. Each takes the current readonly value and returns a new one (structural sharing, so
+ * untouched hosts keep their identity and memoised views of them stay valid), or the same object
+ * when nothing changes. Two levels: design commands (`Design` → `Design`: add, remove, paste, move,
+ * anything touching the layout) and topology commands (`Topology` → `Topology`), which
+ * {@link onTopology} lifts to design commands. Nothing here throws on a bad value: addresses are
+ * stored as typed, and the rule checker reports what is wrong.
  */
 import type {
   ForwardingMethod,
@@ -35,6 +38,34 @@ export const emptyDesign = (name = 'Untitled design'): Design => ({
   topology: { name, segments: [], hosts: [], services: [] },
   layout: { positions: {} },
 });
+
+/** A design command (one undo step in the designer). */
+export type DesignCommand = (d: Design) => Design;
+/** A topology command: changes the topology, leaves the layout alone. */
+export type TopologyCommand = (t: Topology) => Topology;
+
+/**
+ * Lifts a topology command to a design command. When the command returns the topology it was
+ * given, the design itself comes back unchanged, so the designer records no undo step.
+ */
+export function onTopology(command: TopologyCommand): DesignCommand {
+  return (d) => {
+    const topology = command(d.topology);
+    return topology === d.topology ? d : { ...d, topology };
+  };
+}
+
+/** Renames the design (the topology's `name`). */
+export function renameDesign(t: Topology, name: string): Topology {
+  return t.name === name ? t : { ...t, name };
+}
+
+/** Sets the design's free-text description; an empty text removes it. */
+export function describeDesign(t: Topology, description: string): Topology {
+  if ((t.description ?? '') === description) return t;
+  const { description: _old, ...rest } = t;
+  return description ? { ...rest, description } : rest;
+}
 
 /** Every id used anywhere in the topology (hosts, segments, interfaces, services, real servers). */
 export function usedIds(t: Topology): Set<Id> {

@@ -15,12 +15,15 @@ import { backendNeedsToken } from '../../../renderer/bridge/index.ts';
 import type { LvsBridge, RecentFile } from '../../../shared/ipc/contract.ts';
 import { parseDesignFile } from '../../../shared/model/file.ts';
 import type { DesignFile } from '../../../shared/model/types.ts';
+import { withDeadline } from '../../support/deadline.ts';
 
 const TOKEN = 'client-test-token';
 let dir: string;
 let server: RunningServer;
 let bridge: LvsBridge;
 let example: DesignFile;
+/** Resolved when the client's push socket is open (a push sent before that would be lost). */
+let socketOpen: Promise<void>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lvsd-client-'));
@@ -31,11 +34,19 @@ beforeAll(async () => {
   example = parsed.value;
   const backend = await createBridge({ dataDir: join(dir, 'data') });
   server = await startServer({ port: 0, token: TOKEN, staticDir: join(dir, 'static'), registry: backend.registry, events: backend.events });
+  let opened: () => void = () => undefined;
+  socketOpen = new Promise<void>((r) => (opened = r));
+  // Node 20 has no global WebSocket; `ws` speaks the same protocol. This one also says when it opens.
+  class ObservedWebSocket extends NodeWebSocket {
+    constructor(...args: ConstructorParameters<typeof NodeWebSocket>) {
+      super(...args);
+      this.once('open', () => opened());
+    }
+  }
   bridge = createHttpBridge({
     token: TOKEN,
     baseUrl: `http://127.0.0.1:${server.port}`,
-    // Node 20 has no global WebSocket; `ws` speaks the same protocol.
-    WebSocket: NodeWebSocket as unknown as typeof WebSocket,
+    WebSocket: ObservedWebSocket as unknown as typeof WebSocket,
   });
 });
 
@@ -87,11 +98,10 @@ describe('renderer/bridge HTTP client', () => {
       got.push(recent);
       resolveFirst();
     });
-    // The socket opens asynchronously; keep saving until the first push arrives.
-    for (let i = 0; got.length === 0 && i < 50; i++) {
-      await bridge.files.saveAs(example, 'pushed', { overwrite: true });
-      await Promise.race([first, new Promise((r) => setTimeout(r, 100))]);
-    }
+    // The first listener opens the socket; once it is open, one save is pushed.
+    await withDeadline(socketOpen, 10_000, 'the push socket to open');
+    await bridge.files.saveAs(example, 'pushed', { overwrite: true });
+    await withDeadline(first, 10_000, 'the files:recent push after a save');
     expect(got[0]?.[0]?.handle).toBe('pushed.lvs.json');
     off();
     expect(() => bridge.events.on('no:such' as 'files:recent', () => undefined)).toThrow(/unknown event/);

@@ -1,23 +1,16 @@
 /**
  * The plan and end-to-end views of the Deploy panel rendered to HTML (react-dom/server): what a
- * person reads for a given plan or check result.
+ * person reads for a given plan or check result. A `*.ui.test.ts` file is type-checked with the
+ * renderer's tsconfig (DOM, JSX), so the components it loads are checked as it uses them.
  */
+import '../../support/minimalDocument.ts';
 import { describe, expect, it } from 'vitest';
 import { createElement } from 'react';
-import type { FunctionComponent } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { deployEn } from '../../../renderer/deploy/strings.ts';
+import i18n from '../../../renderer/i18n/index.ts';
+import { E2eView, PlanView } from '../../../renderer/deploy/DeployPanel.tsx';
 import type { DeployPlan, E2eResult } from '../../../shared/ipc/deploy.ts';
-
-// The i18n module sets <html lang> at load; this environment has no DOM, only that much of one.
-(globalThis as { document?: unknown }).document ??= { documentElement: {} };
-// Loaded by a computed path: the Node tsconfig that checks tests has no DOM or JSX for these files.
-const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
-const { default: i18n } = (await load('../../../renderer/i18n/index.ts')) as { default: { addResourceBundle(...a: unknown[]): void; changeLanguage(l: string): Promise<unknown> } };
-const { E2eView, PlanView } = (await load('../../../renderer/deploy/DeployPanel.tsx')) as {
-  E2eView: FunctionComponent<{ e2e: E2eResult }>;
-  PlanView: FunctionComponent<{ plan: DeployPlan }>;
-};
 
 i18n.addResourceBundle('en', 'translation', { deploy: deployEn }, true, true);
 void i18n.changeLanguage('en');
