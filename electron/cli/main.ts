@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string }> = {
   deploy: { summary: 'deploy over SSH: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes]' },
   rollback: { summary: 'undo the last deploy: lvsd rollback FILE' },
   lab: { summary: 'built-in qemu lab: lvsd lab up FILE | lvsd lab down' },
+  status: { summary: 'live state of a running cluster: lvsd status FILE [--watch] [--json] [--interval S]' },
 };
 
 function usage(): string {

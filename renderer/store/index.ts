@@ -16,8 +16,10 @@ import type { SimulationSlice } from '../classroom/simulationSlice.ts';
 import { createSimulationSlice } from '../classroom/simulationSlice.ts';
 import type { DeploySlice } from '../deploy/deploySlice.ts';
 import { createDeploySlice } from '../deploy/deploySlice.ts';
+import type { LiveSlice } from '../live/liveSlice.ts';
+import { createLiveSlice } from '../live/liveSlice.ts';
 
-export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice & DeploySlice;
+export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice & DeploySlice & LiveSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createDocumentSlice(...a),
@@ -26,6 +28,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createSimulationSlice(...a),
   ...createDeploySlice(...a),
+  ...createLiveSlice(...a),
 }));
 
 /** True when the design changed since it was last saved. */

@@ -10,7 +10,7 @@ import { connectionDigestAwk } from './ipvsadm.ts';
 export const LIVE_SCRIPT_VERSION = 1;
 
 /** How many connection entries and templates each poll brings back at most. */
-export const LIVE_CONNECTION_LIMIT = 200;
+export const LIVE_CONNECTION_LIMIT = 100;
 
 /** Where keepalived writes its dumps (keepalived's `KA_TMP_DIR`, /tmp by default). */
 export const KEEPALIVED_FILES = { json: '/tmp/keepalived.json', data: '/tmp/keepalived.data', check: '/tmp/keepalived_check.data' } as const;

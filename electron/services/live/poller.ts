@@ -77,6 +77,7 @@ export class LivePoller {
   readonly #latest = new Map<HostId, HostObservation>();
   #running = false;
   #stopped = false;
+  #polls = 0;
 
   constructor(topology: Topology, options: LivePollerOptions) {
     this.#o = options;
@@ -86,6 +87,11 @@ export class LivePoller {
 
   get intervalMs(): number {
     return Math.max(250, this.#o.intervalMs ?? DEFAULT_INTERVAL_MS);
+  }
+
+  /** Polls finished so far (answered or failed). */
+  get pollCount(): number {
+    return this.#polls;
   }
 
   /** Hosts of the design that cannot be polled (no SSH endpoint). */
@@ -169,6 +175,7 @@ export class LivePoller {
       h.busy = false;
     }
     if (this.#stopped) return;
+    this.#polls++;
     this.#latest.set(h.host.id, obs);
     this.#o.onObservation?.(obs);
     if (this.#o.onView) this.#o.onView(this.view(), this.observations());

@@ -133,6 +133,11 @@ export class LiveService {
     return typeof r === 'string' ? err(r) : ok(r);
   }
 
+  /** Polls answered or failed so far in a session (benchmarks, tests). */
+  pollCount(sessionId: string): number {
+    return this.#sessions.get(sessionId)?.poller.pollCount ?? 0;
+  }
+
   /** Stops every session (backend shutting down). */
   close(): void {
     for (const id of [...this.#sessions.keys()]) this.stop(id);

@@ -5,6 +5,8 @@
  * nothing on any host changes. Skipped when not root / no sshd / no `ip netns`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { makeDesignFile } from '../../../shared/model/file.ts';
+import { main } from '../../../electron/cli/main.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Topology } from '../../../shared/model/types.ts';
@@ -147,4 +149,27 @@ describe.skipIf(unavailable !== null)(`live view on namespace hosts${unavailable
     expect(await registry.call('live:stop', ['s1'])).toEqual({ kind: 'ok', value: true });
     service.close();
   }, 20_000);
+
+  it('lvsd status: a table and --json; a director whose ipvsadm cannot read IPVS says so and the rest still shows', async () => {
+    // The CLI runs with the hosts' own PATH: this kernel has no IPVS, so the director's real ipvsadm fails.
+    const file = join(L.lab.work, 'live.lvs.json');
+    writeFileSync(file, JSON.stringify(makeDesignFile(L.topology)));
+    let out = '';
+    let errText = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (errText += t) };
+    const code = await main(['status', file, '--known-hosts', L.knownHosts.appFile], io);
+    expect(errText).toBe('');
+    expect(out).toMatch(/^LVS live status of "LVS-DR lab/);
+    expect(out).toMatch(/\n {2}director +director +ok\n/);
+    expect(out).toMatch(/\n {2}client +client +not polled \(no SSH endpoint\)\n/);
+    expect(out).toMatch(/172\.17\.253\.100 +held by director +ok/);
+    expect(out).toMatch(/COULD NOT READ\n {2}director list: command failed/);
+    expect(code).toBe(1);
+    out = '';
+    await main(['status', file, '--json', '--known-hosts', L.knownHosts.appFile], io);
+    const j = JSON.parse(out) as { view: { vips: { status: string }[] }; hosts: { hostId: string; status: string }[] };
+    expect(j.view.vips[0]!.status).toBe('ok');
+    expect(j.hosts.map((h) => h.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(await main(['status'], io)).toBe(2);
+  }, 30_000);
 });

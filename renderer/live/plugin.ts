@@ -1,0 +1,14 @@
+/**
+ * Registers the live view: the Live tab of the right panel, the marks on host cards, and the
+ * strings in English and Simplified Chinese.
+ */
+import '../styles/live.css';
+import { registerNodeDecoration, registerRightPanelTab, registerTranslations } from '../app/extensions.ts';
+import { LivePanel } from './LivePanel.tsx';
+import { LiveNodeBadge } from './NodeBadge.tsx';
+import { liveEn, liveZh } from './strings.ts';
+
+registerTranslations('en', { live: liveEn });
+registerTranslations('zh-CN', { live: liveZh });
+registerRightPanelTab({ id: 'live', titleKey: 'live.tab', order: 50, component: LivePanel });
+registerNodeDecoration({ id: 'live', component: LiveNodeBadge });
