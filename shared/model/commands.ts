@@ -9,6 +9,7 @@ import type {
   Host,
   HostId,
   HostRole,
+  HostSysctl,
   Id,
   Interface,
   InterfaceSysctl,
@@ -407,4 +408,30 @@ function dropUndefined<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as T;
+}
+
+/** Merges host-wide sysctls into a host (`net.ipv4.ip_forward`, `net.ipv4.conf.all.*`). */
+export function setHostSysctl(t: Topology, hostId: HostId, patch: Partial<HostSysctl>): Topology {
+  return mapHost(t, hostId, (h) => ({ ...h, sysctl: dropUndefined({ ...(h.sysctl ?? {}), ...patch }) }));
+}
+
+/**
+ * Makes `address` (a bare IPv4, e.g. the VIP) a /32 on the host's first interface of `kind`
+ * (`loopback` → lo, `ipip` → tunl0, created when missing) and removes it from every other
+ * interface of the host — "move the VIP to lo" as one edit.
+ */
+export function moveAddressTo(t: Topology, hostId: HostId, address: string, kind: 'loopback' | 'ipip'): Topology {
+  let next = t;
+  if (!next.hosts.find((h) => h.id === hostId)?.interfaces.some((f) => f.kind === kind)) next = addInterface(next, hostId, kind);
+  const ip = (a: string) => a.split('/')[0];
+  return mapHost(next, hostId, (h) => {
+    const target = h.interfaces.find((f) => f.kind === kind)!;
+    return {
+      ...h,
+      interfaces: h.interfaces.map((f) => {
+        const kept = f.addresses.filter((a) => ip(a) !== address);
+        return f.id === target.id ? { ...f, addresses: [...kept, `${address}/32`] } : kept.length === f.addresses.length ? f : { ...f, addresses: kept };
+      }),
+    };
+  });
 }
