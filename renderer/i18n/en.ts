@@ -177,6 +177,7 @@ export const en = {
     none: 'No problems found. The design is consistent.',
     noneOfKind: 'Nothing of this kind.',
     fix: 'Fix:',
+    quickFixHint: 'Apply this fix to the design (one undo step)',
   },
   config: {
     host: 'Host',

@@ -179,6 +179,7 @@ export const zhCN: Strings = {
     none: '没有发现问题，设计是一致的。',
     noneOfKind: '没有这一类问题。',
     fix: '修复方法：',
+    quickFixHint: '把这个修复应用到设计中（可一步撤销）',
   },
   config: {
     host: '主机',

@@ -93,6 +93,12 @@ export const QUICK_FIXES: Readonly<Record<string, QuickFixFactory>> = {
   'nat/ip-forward-off': (t, p) => {
     const d = hostOf(t, p.refs[0]);
     if (!d) return null;
+    // Real servers that all hold the VIP on lo were set up for DR (nat/vip-on-lo offers the switch):
+    // turning on forwarding would cement the -m slip instead of fixing it.
+    const nat = t.services.filter((v) => v.director === d.id).flatMap((v) => v.realServers.filter((r) => r.method === 'nat').map((r) => ({ v, r })));
+    const drShaped = ({ v, r }: (typeof nat)[number]) =>
+      hostOf(t, r.host)?.interfaces.some((f) => f.kind === 'loopback' && f.addresses.some((a) => a.split('/')[0] === v.vip)) === true;
+    if (nat.length > 0 && nat.every(drShaped)) return null;
     return {
       label: `Turn on ip_forward on ${d.name}`,
       labelZh: `在 ${d.name} 上打开 ip_forward`,
