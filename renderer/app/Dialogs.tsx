@@ -7,6 +7,7 @@ import { bridge, settle } from '../bridge/index.ts';
 import type { TemplateId } from './files.ts';
 import { TEMPLATES, acceptRecovery, discardRecovery, importPickedFile, newFromTemplate, openNamed, recoveryOnOffer } from './files.ts';
 import { ImportDialog } from '../import/ImportDialog.tsx';
+import { WizardDialog } from '../wizard/WizardDialog.tsx';
 import { SHORTCUTS } from './shortcuts.ts';
 import { Modal } from './Modal.tsx';
 
@@ -141,6 +142,8 @@ export function Dialogs() {
       return <OpenDialog onClose={close} />;
     case 'import':
       return <ImportDialog onClose={close} />;
+    case 'wizard':
+      return <WizardDialog onClose={close} />;
     case 'recover':
       return <RecoverDialog />;
     case 'shortcuts':

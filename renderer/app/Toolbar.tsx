@@ -80,6 +80,7 @@ export function Toolbar() {
       </div>
       <div className="tb-group">
         <Tb onClick={() => confirmDiscard() && openDialog('templates')} label={t('toolbar.new')} title={`${t('toolbar.new')} (Ctrl+N)`} testId="tb-new" />
+        <Tb onClick={() => openDialog('wizard')} label={t('toolbar.wizard')} title={t('toolbar.wizardHint')} testId="tb-wizard" />
         <Tb onClick={() => void openDesign()} label={t('toolbar.open')} title={`${t('toolbar.open')} (Ctrl+O)`} testId="tb-open" />
         <Tb onClick={() => void save()} label={t('toolbar.save')} title={`${t('toolbar.save')} (Ctrl+S)`} testId="tb-save" />
         <Tb onClick={() => void saveAs()} label={t('toolbar.saveAs')} title={`${t('toolbar.saveAs')} (Ctrl+Shift+S)`} testId="tb-saveas" />

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { bridge, settle } from '../app/bridge.ts';
+import { bridge, settle } from '../bridge/index.ts';
 import { useApp } from '../store/index.ts';
 import type { IpvsConnection, IpvsConnectionSummary } from '../../shared/live/ipvsadm.ts';
 import type { LandingExplanation } from '../../shared/live/why.ts';

@@ -2,7 +2,7 @@
  * Starting and stopping the live view of the open design, and pausing it while the window is
  * hidden (no polling nobody sees). Talks to the Node side only through the bridge.
  */
-import { bridge, settle } from '../app/bridge.ts';
+import { bridge, settle } from '../bridge/index.ts';
 import { useApp } from '../store/index.ts';
 
 let unsubscribe: (() => void) | null = null;

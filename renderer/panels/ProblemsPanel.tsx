@@ -2,13 +2,14 @@
  * Problems panel, fed live by the rule checker. Clicking a problem selects and highlights the items
  * it refers to, brings them into view and shows the fix.
  */
-import { useDeferredValue, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Id, Topology } from '../../shared/model/types.ts';
 import type { Problem } from '../store/diagnostics.ts';
 import { useApp } from '../store/index.ts';
 import { selectDiagnostics } from '../store/selectors.ts';
 import { ImportRemarks } from '../import/ImportRemarks.tsx';
+import { quickFixFor } from '../../shared/validation/quickfixes.ts';
 
 type Filter = 'all' | 'error' | 'warning' | 'info';
 
@@ -36,21 +37,35 @@ export function revealProblem(p: Problem): void {
       }
     }
   }
-  if (nodes.size > 0 || edges.size > 0) {
-    // A host together with its own link opens the host in the inspector at that interface.
-    s.select([...nodes], [...edges]);
-    if (s.rightTab !== 'inspector' && s.rightTab !== 'config') s.setRightTab('inspector');
+  // Select the one item the problem is about (its first ref that is on the canvas, plus that host's
+  // own link, which opens the inspector at the interface); the other refs are only highlighted.
+  const main = [...nodes][0];
+  const own = main === undefined ? [] : [...edges].filter((e) => t.hosts.find((h) => h.id === main)?.interfaces.some((f) => f.id === e));
+  if (main !== undefined) {
+    s.select([main], own);
+    s.setRightTab('inspector');
   } else if (service) {
     s.selectService(service.service, service.realServer);
     s.setRightTab('inspector');
   }
   useApp.getState().highlight([...p.refs, ...nodes]);
-  if (nodes.size > 0) s.focusOn([...nodes]);
+  if (main !== undefined) s.focusOn([main]);
+}
+
+/** How many listed problems get a quick-fix button computed (each may index the design once). */
+const QUICK_FIX_LIMIT = 100;
+
+/** Applies a problem's quick-fix to the current design as one undo step, then shows what it fixed. */
+function applyQuickFix(p: Problem): void {
+  const s = useApp.getState();
+  const fix = quickFixFor(s.design.topology, p);
+  if (!fix) return;
+  s.apply((d) => ({ ...d, topology: fix.apply(d.topology) }));
 }
 
 export function ProblemsPanel() {
   const { t, i18n } = useTranslation();
-  const zh = i18n.language.startsWith('zh');
+  const topology = useApp((s) => s.design.topology);
   const live = useApp(selectDiagnostics);
   // Typing stays fluid on huge designs: the list may lag a frame behind the canvas badges.
   const diag = useDeferredValue(live);
@@ -61,6 +76,8 @@ export function ProblemsPanel() {
   const infos = diag.problems.length - diag.errors - diag.warnings;
   const shown = diag.problems.filter((p) => filter === 'all' || p.severity === filter);
   const keyOf = (p: Problem, i: number) => `${p.rule}:${p.refs.join(',')}:${i}`;
+  const fixes = useMemo(() => new Map(shown.slice(0, QUICK_FIX_LIMIT).map((p) => [p, quickFixFor(topology, p)] as const)), [shown, topology]);
+  const zh = i18n.language.toLowerCase().startsWith('zh');
   return (
     <section className={`problems${open ? '' : ' collapsed'}`} data-testid="problems-panel" aria-label={t('problems.title')}>
       <header className="problems-header">
@@ -109,6 +126,11 @@ export function ProblemsPanel() {
                   <span className="problem-message">{zh ? p.zh.message : p.message}</span>
                   <span className="problem-rule">{p.rule}</span>
                 </button>
+                {fixes.get(p) && (
+                  <button type="button" className="quickfix" data-testid="quickfix" title={t('problems.quickFixHint')} onClick={() => applyQuickFix(p)}>
+                    ⚡ {zh ? fixes.get(p)!.labelZh : fixes.get(p)!.label}
+                  </button>
+                )}
                 {isActive && p.fix && (
                   <div className="problem-fix" data-testid="problem-fix">
                     <strong>{t('problems.fix')}</strong> {zh ? p.zh.fix : p.fix}

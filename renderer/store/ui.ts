@@ -13,7 +13,7 @@ export interface ImportReport {
   readonly problems: readonly ImportProblem[];
 }
 
-export type DialogKind = 'open' | 'import' | 'templates' | 'recover' | 'shortcuts' | null;
+export type DialogKind = 'open' | 'import' | 'templates' | 'recover' | 'shortcuts' | 'wizard' | null;
 
 export interface Notice {
   readonly id: number;

@@ -12,6 +12,7 @@ import type {
   Host,
   HostId,
   HostRole,
+  HostSysctl,
   Id,
   Interface,
   InterfaceSysctl,
@@ -409,10 +410,31 @@ export function updateService(t: Topology, id: Id, patch: Partial<Omit<VirtualSe
 }
 
 /**
+ * The forwarding method a real server most likely needs, read from the design: the VIP on the
+ * host's loopback → DR, on its tunnel → TUN; otherwise what the service's other real servers use;
+ * otherwise NAT when the host shares a segment with the director (its replies can come back
+ * through it), TUN when it does not (only a tunnel reaches it).
+ */
+export function suggestMethod(t: Topology, serviceId: Id, hostId: HostId): ForwardingMethod {
+  const svc = t.services.find((v) => v.id === serviceId);
+  const host = t.hosts.find((h) => h.id === hostId);
+  if (!svc || !host) return 'nat';
+  const holds = (kind: Interface['kind']) => svc.vip !== '' && host.interfaces.some((f) => f.kind === kind && f.addresses.some((a) => a.split('/')[0] === svc.vip));
+  if (holds('loopback')) return 'dr';
+  if (holds('ipip')) return 'tun';
+  const others = svc.realServers.filter((r) => r.host !== hostId);
+  if (others.length > 0) return others[others.length - 1]!.method;
+  const director = t.hosts.find((h) => h.id === svc.director);
+  const dirSegs = new Set(director?.interfaces.map((f) => f.segment).filter((x): x is string => x !== null) ?? []);
+  const shares = host.interfaces.some((f) => f.segment !== null && dirSegs.has(f.segment));
+  return shares || !director ? 'nat' : 'tun';
+}
+
+/**
  * Adds `host` as a real server of a service. The RIP is the host's address on a segment the
  * director is also on (NAT/DR), else its first ethernet address (TUN); the port is the service port.
  */
-export function addRealServer(t: Topology, serviceId: Id, hostId: HostId, method: ForwardingMethod = 'nat'): { topology: Topology; id: Id } | null {
+export function addRealServer(t: Topology, serviceId: Id, hostId: HostId, method?: ForwardingMethod): { topology: Topology; id: Id } | null {
   const svc = t.services.find((v) => v.id === serviceId);
   const host = t.hosts.find((h) => h.id === hostId);
   if (!svc || !host) return null;
@@ -423,8 +445,7 @@ export function addRealServer(t: Topology, serviceId: Id, hostId: HostId, method
   const rip = shared?.addresses[0]?.split('/')[0] ?? '';
   const taken = usedIds(t);
   const id = freshId(`${serviceId}-${host.id}`, taken);
-  const prev = svc.realServers[svc.realServers.length - 1];
-  const rs: RealServer = { id, host: hostId, rip, port: svc.port, method: prev?.method ?? method, weight: 1 };
+  const rs: RealServer = { id, host: hostId, rip, port: svc.port, method: method ?? suggestMethod(t, serviceId, hostId), weight: 1 };
   return { topology: mapService(t, serviceId, (v) => ({ ...v, realServers: [...v.realServers, rs] })), id };
 }
 
@@ -438,4 +459,30 @@ function dropUndefined<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as T;
+}
+
+/** Merges host-wide sysctls into a host (`net.ipv4.ip_forward`, `net.ipv4.conf.all.*`). */
+export function setHostSysctl(t: Topology, hostId: HostId, patch: Partial<HostSysctl>): Topology {
+  return mapHost(t, hostId, (h) => ({ ...h, sysctl: dropUndefined({ ...(h.sysctl ?? {}), ...patch }) }));
+}
+
+/**
+ * Makes `address` (a bare IPv4, e.g. the VIP) a /32 on the host's first interface of `kind`
+ * (`loopback` → lo, `ipip` → tunl0, created when missing) and removes it from every other
+ * interface of the host — "move the VIP to lo" as one edit.
+ */
+export function moveAddressTo(t: Topology, hostId: HostId, address: string, kind: 'loopback' | 'ipip'): Topology {
+  let next = t;
+  if (!next.hosts.find((h) => h.id === hostId)?.interfaces.some((f) => f.kind === kind)) next = addInterface(next, hostId, kind);
+  const ip = (a: string) => a.split('/')[0];
+  return mapHost(next, hostId, (h) => {
+    const target = h.interfaces.find((f) => f.kind === kind)!;
+    return {
+      ...h,
+      interfaces: h.interfaces.map((f) => {
+        const kept = f.addresses.filter((a) => ip(a) !== address);
+        return f.id === target.id ? { ...f, addresses: [...kept, `${address}/32`] } : kept.length === f.addresses.length ? f : { ...f, addresses: kept };
+      }),
+    };
+  });
 }

@@ -30,6 +30,7 @@ import { fwmark } from './service/fwmark.ts';
 import { natReplyPath } from './nat/reply-not-via-director.ts';
 import { natIpForward } from './nat/ip-forward-off.ts';
 import { natSharedSegment } from './nat/director-not-on-rs-segment.ts';
+import { natVipOnLo } from './nat/vip-on-lo.ts';
 import { drSameSegment } from './dr/same-segment.ts';
 import { drVipOnRs } from './dr/vip-missing-on-rs.ts';
 import { drArp } from './dr/arp-not-configured.ts';
@@ -77,6 +78,7 @@ export const RULES: readonly Rule[] = [
   natReplyPath,
   natIpForward,
   natSharedSegment,
+  natVipOnLo,
   drSameSegment,
   drVipOnRs,
   drArp,

@@ -63,6 +63,7 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
       host(d, 'rs1').gateway = '192.168.111.1';
     }),
   'nat/ip-forward-off': () => edit(natLab(), (d) => void (host(d, 'director').sysctl = {})),
+  'nat/vip-on-lo': () => edit(drLab(), (d) => void (realServer(d, 'web', 'rs1').method = 'nat')),
   'nat/director-not-on-rs-segment': () => edit(tunLab(), (d) => void (realServer(d, 'web', 'rs1').method = 'nat')),
   'dr/same-segment': () => edit(tunLab(), (d) => void (realServer(d, 'web', 'rs1').method = 'dr')),
   'dr/vip-missing-on-rs': () => edit(drLab(), (d) => void (iface(d, 'rs1', 'lo').addresses = [])),

@@ -1,0 +1,69 @@
+// The wizard's designs are complete and checked: no error or warning for any method and size.
+import { describe, expect, it } from 'vitest';
+import { addRealServer, addService, suggestMethod } from '../../../shared/model/commands.ts';
+import { makeDesignFile } from '../../../shared/model/file.ts';
+import { designFileSchema } from '../../../shared/model/schema.ts';
+import { WIZARD_DEFAULTS, addServiceWithServers, wizardDesign } from '../../../shared/model/wizard.ts';
+import { validate } from '../../../shared/validation/index.ts';
+import { loadExample } from '../generators/helpers.ts';
+
+const loud = (t: Parameters<typeof validate>[0]) => validate(t).filter((p) => p.severity !== 'info').map((p) => `${p.rule}: ${p.message}`);
+
+describe('wizardDesign', () => {
+  for (const method of ['nat', 'dr', 'tun'] as const) {
+    it(`${method}: 1 to 16 real servers, no error or warning, loadable, every host placed`, () => {
+      for (const n of [1, 2, 5, 9, 16]) {
+        const d = wizardDesign({ ...WIZARD_DEFAULTS[method], realServers: n }, 'lab');
+        expect(loud(d.topology), `${method} ×${n}`).toEqual([]);
+        expect(designFileSchema.safeParse(makeDesignFile(d.topology, d.layout)).success).toBe(true);
+        for (const x of [...d.topology.hosts, ...d.topology.segments]) expect(d.layout.positions[x.id], x.id).toBeDefined();
+        expect(d.topology.services[0]!.realServers).toHaveLength(n);
+      }
+    });
+  }
+
+  it('the defaults are the seed article’s labs (same VIP, RIPs, scheduler as the examples)', () => {
+    for (const [method, example] of [['nat', 'nat-lab'], ['dr', 'dr-lab'], ['tun', 'tun-lab']] as const) {
+      const ex = loadExample(example).services[0]!;
+      const got = wizardDesign(WIZARD_DEFAULTS[method], 'lab').topology.services[0]!;
+      expect({ vip: got.vip, scheduler: got.scheduler, rs: got.realServers.map((r) => [r.rip, r.method]) }).toEqual({ vip: ex.vip, scheduler: ex.scheduler, rs: ex.realServers.map((r) => [r.rip, r.method]) });
+    }
+  });
+
+  it('a bad address is kept as typed and reported by the checker', () => {
+    const d = wizardDesign({ ...WIZARD_DEFAULTS.dr, firstRip: '192.168.163.1000' }, 'lab');
+    expect(validate(d.topology).some((p) => p.rule === 'addr/malformed')).toBe(true);
+  });
+});
+
+describe('addServiceWithServers', () => {
+  it('adds a DR service on port 443 to the DR lab, set up and checked', () => {
+    const t = loadExample('dr-lab');
+    const { topology } = addServiceWithServers(t, { director: 'director', hosts: ['rs1', 'rs2'], method: 'dr', vip: '172.17.253.100', port: 443, scheduler: 'rr' });
+    expect(topology.services).toHaveLength(2);
+    expect(loud(topology)).toEqual([]);
+  });
+  it('adds a NAT service to the NAT lab without problems', () => {
+    const t = loadExample('nat-lab');
+    const { topology } = addServiceWithServers(t, { director: 'director', hosts: ['rs1'], method: 'nat', vip: '172.16.111.123', port: 8080, scheduler: 'wlc' });
+    expect(loud(topology)).toEqual([]);
+  });
+});
+
+describe('suggestMethod: the method follows the design', () => {
+  it('DR when the host holds the VIP on lo, TUN on tunl0, NAT on the director’s segment, TUN elsewhere', () => {
+    const dr = loadExample('dr-lab');
+    const { topology: withSvc, id } = addService(dr, 'director');
+    const vipSvc = { ...withSvc, services: withSvc.services.map((s) => (s.id === id ? { ...s, vip: '172.17.253.100', realServers: [] } : s)) };
+    expect(suggestMethod(vipSvc, id, 'rs1')).toBe('dr');
+    expect(addRealServer(vipSvc, id, 'rs1')!.topology.services.find((s) => s.id === id)!.realServers[0]!.method).toBe('dr');
+    const tun = loadExample('tun-lab');
+    const t2 = addService(tun, 'director');
+    const tunSvc = { ...t2.topology, services: t2.topology.services.map((s) => (s.id === t2.id ? { ...s, vip: '172.18.0.100', realServers: [] } : s)) };
+    expect(suggestMethod(tunSvc, t2.id, 'rs1')).toBe('tun');
+    const nat = loadExample('nat-lab');
+    const t3 = addService(nat, 'director');
+    const natSvc = { ...t3.topology, services: t3.topology.services.map((s) => (s.id === t3.id ? { ...s, realServers: [] } : s)) };
+    expect(suggestMethod(natSvc, t3.id, 'rs1')).toBe('nat');
+  });
+});
