@@ -36,11 +36,37 @@ function RightPanel() {
   const allowed = modes.find((m) => m.id === mode)?.rightTabs;
   const visible = allowed ? tabs.filter((x) => allowed.includes(x.id)) : tabs;
   const active = visible.find((x) => x.id === current) ?? visible[0];
+  const collapsed = useApp((s) => s.rightCollapsed);
+  const setCollapsed = useApp((s) => s.setRightCollapsed);
   if (!active) return null;
+  if (collapsed) {
+    return (
+      <aside className="right-panel is-collapsed" aria-label={t('tabs.label')}>
+        <button type="button" className="panel-toggle" onClick={() => setCollapsed(false)} title={t('tabs.expand')} aria-label={t('tabs.expand')} aria-expanded={false} data-testid="right-expand">
+          ‹
+        </button>
+        {visible.map((x) => (
+          <button
+            key={x.id}
+            type="button"
+            className="strip-tab"
+            onClick={() => (setTab(x.id), setCollapsed(false))}
+            title={t(x.titleKey as 'tabs.inspector')}
+            data-testid={`strip-tab-${x.id}`}
+          >
+            {t(x.titleKey as 'tabs.inspector')}
+          </button>
+        ))}
+      </aside>
+    );
+  }
   const Body = active.component;
   return (
     <aside className="right-panel" aria-label={t('tabs.label')}>
       <div className="tabs" role="tablist">
+        <button type="button" className="panel-toggle" onClick={() => setCollapsed(true)} title={t('tabs.collapse')} aria-label={t('tabs.collapse')} aria-expanded={true} data-testid="right-collapse">
+          ›
+        </button>
         {visible.map((x) => (
           <button key={x.id} type="button" role="tab" aria-selected={x === active} className={`tab${x === active ? ' is-active' : ''}`} onClick={() => setTab(x.id)} data-testid={`tab-${x.id}`}>
             {t(x.titleKey as 'tabs.inspector')}
@@ -51,6 +77,28 @@ function RightPanel() {
         <Body />
       </div>
     </aside>
+  );
+}
+
+function SidePalette() {
+  const { t } = useTranslation();
+  const collapsed = useApp((s) => s.paletteCollapsed);
+  const setCollapsed = useApp((s) => s.setPaletteCollapsed);
+  return (
+    <div className={`palette-wrap${collapsed ? ' is-collapsed' : ''}`}>
+      <button
+        type="button"
+        className="panel-toggle"
+        onClick={() => setCollapsed(!collapsed)}
+        title={collapsed ? t('palette.expand') : t('palette.collapse')}
+        aria-label={collapsed ? t('palette.expand') : t('palette.collapse')}
+        aria-expanded={!collapsed}
+        data-testid="palette-toggle"
+      >
+        {collapsed ? '›' : '‹'}
+      </button>
+      {!collapsed && <Palette />}
+    </div>
   );
 }
 
@@ -85,17 +133,19 @@ function Workspace() {
       window.removeEventListener('beforeunload', beforeUnload);
     };
   }, []);
+  const paletteCollapsed = useApp((s) => s.paletteCollapsed);
+  const rightCollapsed = useApp((s) => s.rightCollapsed);
   return (
     <div className="app">
       <Toolbar />
-      <div className="workspace">
+      <div className={`workspace${paletteCollapsed ? ' no-palette' : ''}${rightCollapsed ? ' no-right' : ''}`}>
         {Main ? (
           <main className="main-area">
             <Main />
           </main>
         ) : (
           <>
-            <Palette />
+            <SidePalette />
             <main className="main-area">
               <Canvas />
               <ProblemsPanel />

@@ -23,6 +23,7 @@ export const en = {
   action: { cancel: 'Cancel', close: 'Close', delete: 'Delete', deleteHost: 'Delete host', deleteSegment: 'Delete segment', duplicate: 'Duplicate', remove: 'Remove' },
   toolbar: {
     label: 'Main toolbar',
+    more: 'More',
     new: 'New',
     open: 'Open',
     save: 'Save',
@@ -42,8 +43,10 @@ export const en = {
     unsaved: 'Unsaved changes',
   },
   mode: { design: 'Design' },
-  tabs: { label: 'Details', inspector: 'Inspector', services: 'Services', config: 'Config' },
+  tabs: { label: 'Details', inspector: 'Inspector', services: 'Services', config: 'Config', expand: 'Show the side panel', collapse: 'Hide the side panel' },
   palette: {
+    expand: 'Show the palette',
+    collapse: 'Hide the palette',
     title: 'Palette',
     segment: 'Segment',
     help: 'Drag onto the canvas. Connect a host to a segment by dragging from the dot on its side to the segment bar.',

@@ -25,6 +25,7 @@ export const zhCN: Strings = {
   action: { cancel: '取消', close: '关闭', delete: '删除', deleteHost: '删除主机', deleteSegment: '删除网段', duplicate: '复制一份', remove: '移除' },
   toolbar: {
     label: '主工具栏',
+    more: '更多',
     new: '新建',
     open: '打开',
     save: '保存',
@@ -44,8 +45,10 @@ export const zhCN: Strings = {
     unsaved: '有未保存的修改',
   },
   mode: { design: '设计' },
-  tabs: { label: '详细信息', inspector: '属性', services: '虚拟服务', config: '配置' },
+  tabs: { label: '详细信息', inspector: '属性', services: '虚拟服务', config: '配置', expand: '显示侧边面板', collapse: '隐藏侧边面板' },
   palette: {
+    expand: '显示组件面板',
+    collapse: '隐藏组件面板',
     title: '组件',
     segment: '网段',
     help: '拖到画布上。从主机侧边的圆点拖到网段竖条，即可把主机接入该网段。',

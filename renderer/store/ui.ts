@@ -19,6 +19,9 @@ export interface UiSlice {
   notices: readonly Notice[];
   autosavedAt: string | null;
   problemsOpen: boolean;
+  /** Side panels folded to a thin strip (more room for the canvas or the classroom stage). */
+  paletteCollapsed: boolean;
+  rightCollapsed: boolean;
   setRightTab: (tab: string) => void;
   setMode: (mode: string) => void;
   openDialog: (d: DialogKind) => void;
@@ -26,6 +29,8 @@ export interface UiSlice {
   dismiss: (id: number) => void;
   setAutosavedAt: (at: string | null) => void;
   toggleProblems: (open?: boolean) => void;
+  setPaletteCollapsed: (collapsed: boolean) => void;
+  setRightCollapsed: (collapsed: boolean) => void;
 }
 
 let noticeSeq = 0;
@@ -37,6 +42,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   notices: [],
   autosavedAt: null,
   problemsOpen: true,
+  paletteCollapsed: false,
+  rightCollapsed: false,
   setRightTab: (rightTab) => set({ rightTab }),
   setMode: (mode) => set({ mode }),
   openDialog: (dialog) => set({ dialog }),
@@ -44,4 +51,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
   setAutosavedAt: (autosavedAt) => set({ autosavedAt }),
   toggleProblems: (open) => set({ problemsOpen: open ?? !get().problemsOpen }),
+  setPaletteCollapsed: (paletteCollapsed) => set({ paletteCollapsed }),
+  setRightCollapsed: (rightCollapsed) => set({ rightCollapsed }),
 });
