@@ -6,6 +6,8 @@
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
+import i18n from '../i18n/index.ts';
+import { emptyDesign } from '../../shared/model/commands.ts';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { Palette } from '../canvas/Palette.tsx';
 import { Inspector } from '../panels/Inspector.tsx';
@@ -108,6 +110,9 @@ function Workspace() {
   const mode = useApp((s) => s.mode);
   const Main = modes.find((m) => m.id === mode)?.main;
   useEffect(() => {
+    // The first, untouched design is named in the UI language (the store starts before i18n).
+    const first = useApp.getState();
+    if (first.revision === 0) first.load(emptyDesign(i18n.t('file.untitled')), null, null);
     const stop = startAutosave();
     // The recovery offer is decided before the app says it is ready (tests and users see a stable UI).
     void checkRecovery().finally(() => {

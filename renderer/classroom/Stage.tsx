@@ -12,6 +12,8 @@ import { useApp } from '../store/index.ts';
 import type { FlowNode, LinkEdge } from '../store/selectors.ts';
 import { HOST_WIDTH, SEGMENT_WIDTH, makeEdgesSelector, makeNodesSelector } from '../store/selectors.ts';
 import { edgeTypes, nodeTypes } from '../canvas/nodes.tsx';
+import { flowAriaLabels } from '../canvas/aria.ts';
+import { useTranslation } from 'react-i18next';
 import { actingHosts, changedSummary, isArp } from './derive.ts';
 
 type Pt = readonly [number, number];
@@ -108,6 +110,8 @@ export interface StageProps {
 }
 
 export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProps) {
+  const { t, i18n } = useTranslation();
+  const ariaLabels = useMemo(() => flowAriaLabels(t), [t, i18n.language]);
   const flow = useReactFlow<FlowNode, LinkEdge>();
   useEffect(() => {
     // Two frames: the layout change lands first, then React Flow has the new size.
@@ -208,6 +212,7 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
   return (
     <div className="cls-stage-canvas" data-testid="cls-stage" ref={frame}>
       <ReactFlow<FlowNode, LinkEdge>
+        ariaLabelConfig={ariaLabels}
         nodes={litNodes}
         edges={litEdges}
         nodeTypes={nodeTypes}
