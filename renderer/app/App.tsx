@@ -6,6 +6,8 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
+import i18n from '../i18n/index.ts';
+import { emptyDesign } from '../../shared/model/commands.ts';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { Palette } from '../canvas/Palette.tsx';
 import { Inspector } from '../panels/Inspector.tsx';
@@ -47,11 +49,37 @@ function RightPanel() {
   const allowed = modes.find((m) => m.id === mode)?.rightTabs;
   const visible = allowed ? tabs.filter((x) => allowed.includes(x.id)) : tabs;
   const active = visible.find((x) => x.id === current) ?? visible[0];
+  const collapsed = useApp((s) => s.rightCollapsed);
+  const setCollapsed = useApp((s) => s.setRightCollapsed);
   if (!active) return null;
+  if (collapsed) {
+    return (
+      <aside className="right-panel is-collapsed" aria-label={t('tabs.label')}>
+        <button type="button" className="panel-toggle" onClick={() => setCollapsed(false)} title={t('tabs.expand')} aria-label={t('tabs.expand')} aria-expanded={false} data-testid="right-expand">
+          ‹
+        </button>
+        {visible.map((x) => (
+          <button
+            key={x.id}
+            type="button"
+            className="strip-tab"
+            onClick={() => (setTab(x.id), setCollapsed(false))}
+            title={t(x.titleKey as 'tabs.inspector')}
+            data-testid={`strip-tab-${x.id}`}
+          >
+            {t(x.titleKey as 'tabs.inspector')}
+          </button>
+        ))}
+      </aside>
+    );
+  }
   const Body = active.component;
   return (
     <aside className="right-panel" aria-label={t('tabs.label')}>
       <div className="tabs" role="tablist">
+        <button type="button" className="panel-toggle" onClick={() => setCollapsed(true)} title={t('tabs.collapse')} aria-label={t('tabs.collapse')} aria-expanded={true} data-testid="right-collapse">
+          ›
+        </button>
         {visible.map((x) => (
           <button key={x.id} type="button" role="tab" aria-selected={x === active} className={`tab${x === active ? ' is-active' : ''}`} onClick={() => setTab(x.id)} data-testid={`tab-${x.id}`}>
             {t(x.titleKey as 'tabs.inspector')}
@@ -67,12 +95,37 @@ function RightPanel() {
   );
 }
 
+function SidePalette() {
+  const { t } = useTranslation();
+  const collapsed = useApp((s) => s.paletteCollapsed);
+  const setCollapsed = useApp((s) => s.setPaletteCollapsed);
+  return (
+    <div className={`palette-wrap${collapsed ? ' is-collapsed' : ''}`}>
+      <button
+        type="button"
+        className="panel-toggle"
+        onClick={() => setCollapsed(!collapsed)}
+        title={collapsed ? t('palette.expand') : t('palette.collapse')}
+        aria-label={collapsed ? t('palette.expand') : t('palette.collapse')}
+        aria-expanded={!collapsed}
+        data-testid="palette-toggle"
+      >
+        {collapsed ? '›' : '‹'}
+      </button>
+      {!collapsed && <Palette />}
+    </div>
+  );
+}
+
 function Workspace() {
   useShortcuts();
   const modes = useModes();
   const mode = useApp((s) => s.mode);
   const Main = modes.find((m) => m.id === mode)?.main;
   useEffect(() => {
+    // The first, untouched design is named in the UI language (the store starts before i18n).
+    const first = useApp.getState();
+    if (first.revision === 0) first.load(emptyDesign(i18n.t('file.untitled')), null, null);
     const stop = startAutosave();
     // The recovery offer is decided before the app says it is ready (tests and users see a stable UI).
     void checkRecovery().finally(() => {
@@ -98,10 +151,12 @@ function Workspace() {
       window.removeEventListener('beforeunload', beforeUnload);
     };
   }, []);
+  const paletteCollapsed = useApp((s) => s.paletteCollapsed);
+  const rightCollapsed = useApp((s) => s.rightCollapsed);
   return (
     <div className="app">
       <Toolbar />
-      <div className="workspace">
+      <div className={`workspace${paletteCollapsed ? ' no-palette' : ''}${rightCollapsed ? ' no-right' : ''}`}>
         {Main ? (
           <main className="main-area">
             <Suspense fallback={<Loading />}>
@@ -110,7 +165,7 @@ function Workspace() {
           </main>
         ) : (
           <>
-            <Palette />
+            <SidePalette />
             <main className="main-area">
               <Canvas />
               <ProblemsPanel />

@@ -114,7 +114,7 @@ function ShortcutsDialog({ onClose }: { onClose: () => void }) {
             <tr key={s.id}>
               <td>
                 {s.keys.map((k) => (
-                  <kbd key={k}>{k}</kbd>
+                  <kbd key={k}>{k === 'Click' ? t('shortcuts.keyClick') : k === 'Drag' ? t('shortcuts.keyDrag') : k}</kbd>
                 ))}
               </td>
               <td>{t(`shortcuts.${s.id}`)}</td>

@@ -1,5 +1,5 @@
 /** The toolbar: file actions, edit actions, view actions, the mode switch and the language menu. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useReactFlow } from '@xyflow/react';
@@ -37,6 +37,62 @@ function Tb({ onClick, label, title, testId, disabled }: { onClick: () => void; 
   );
 }
 
+/** One toolbar command: on the bar when it fits, else in the overflow menu. */
+interface Command {
+  readonly id: string;
+  readonly label: string;
+  readonly title: string;
+  readonly run: () => void;
+  readonly disabled?: boolean;
+  /** Shown as a short glyph on the bar (undo/redo), its title in the menu. */
+  readonly glyph?: string;
+}
+
+interface Group {
+  readonly id: 'file' | 'edit' | 'view';
+  readonly commands: readonly Command[];
+}
+
+/** Pixels kept free for the document title when deciding what folds. */
+const TITLE_MIN = 150;
+
+/**
+ * Decides which groups stay on the bar: groups fold from the last (view, edit, file) until the
+ * bar fits its width; a projector at 1024 px gets a "More" menu instead of a wrapped toolbar.
+ */
+function useFolding(groups: readonly Group[]) {
+  const bar = useRef<HTMLElement>(null);
+  const measure = useRef<HTMLDivElement>(null);
+  const fixed = useRef<HTMLDivElement>(null);
+  const [shown, setShown] = useState(groups.length);
+  const key = groups.map((g) => g.commands.map((c) => c.glyph ?? c.label).join('|')).join('/');
+  useLayoutEffect(() => {
+    const el = bar.current;
+    if (!el) return;
+    const decide = () => {
+      const widths = [...(measure.current?.children ?? [])].map((c) => (c as HTMLElement).offsetWidth);
+      const style = getComputedStyle(el);
+      const inner = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const brand = el.querySelector<HTMLElement>('.brand-mark')?.offsetWidth ?? 0;
+      // The fixed right side (mode switch, language, help) and room for the More button.
+      let free = inner - brand - TITLE_MIN - (fixed.current?.offsetWidth ?? 0) - 60;
+      let n = 0;
+      for (const w of widths) {
+        if (w + 12 > free) break;
+        free -= w + 12;
+        n++;
+      }
+      setShown(n);
+    };
+    decide();
+    const ro = new ResizeObserver(decide);
+    ro.observe(el);
+    if (fixed.current) ro.observe(fixed.current);
+    return () => ro.disconnect();
+  }, [key]);
+  return { bar, measure, fixed, shown };
+}
+
 export function Toolbar() {
   const { t, i18n } = useTranslation();
   const dirty = useApp(selectDirty);
@@ -63,8 +119,45 @@ export function Toolbar() {
     );
   };
 
+  const exportCommands: Command[] = [
+    { id: 'export-png', label: t('export.png'), title: t('export.png'), run: () => doExport('png') },
+    { id: 'export-svg', label: t('export.svg'), title: t('export.svg'), run: () => doExport('svg') },
+  ];
+  const groups: Group[] = [
+    {
+      id: 'file',
+      commands: [
+        { id: 'tb-new', label: t('toolbar.new'), title: `${t('toolbar.new')} (Ctrl+N)`, run: () => confirmDiscard() && openDialog('templates') },
+        { id: 'tb-wizard', label: t('toolbar.wizard'), title: t('toolbar.wizardHint'), run: () => openDialog('wizard') },
+        { id: 'tb-open', label: t('toolbar.open'), title: `${t('toolbar.open')} (Ctrl+O)`, run: () => void openDesign() },
+        { id: 'tb-save', label: t('toolbar.save'), title: `${t('toolbar.save')} (Ctrl+S)`, run: () => void save() },
+        { id: 'tb-saveas', label: t('toolbar.saveAs'), title: `${t('toolbar.saveAs')} (Ctrl+Shift+S)`, run: () => void saveAs() },
+        { id: 'tb-import', label: t('toolbar.import'), title: t('toolbar.importHint'), run: () => openDialog('import') },
+      ],
+    },
+    {
+      id: 'edit',
+      commands: [
+        { id: 'tb-undo', glyph: '↶', label: t('toolbar.undo'), title: `${t('toolbar.undo')} (Ctrl+Z)`, run: () => useApp.getState().undo(), disabled: !canUndo },
+        { id: 'tb-redo', glyph: '↷', label: t('toolbar.redo'), title: `${t('toolbar.redo')} (Ctrl+Shift+Z)`, run: () => useApp.getState().redo(), disabled: !canRedo },
+        { id: 'tb-duplicate', label: t('toolbar.duplicate'), title: `${t('toolbar.duplicate')} (Ctrl+D)`, run: duplicateSelection, disabled: !hasSelection },
+        { id: 'tb-delete', label: t('toolbar.delete'), title: `${t('toolbar.delete')} (Del)`, run: deleteSelection, disabled: !hasSelection },
+      ],
+    },
+    {
+      id: 'view',
+      commands: [
+        { id: 'tb-layout', label: t('toolbar.autoLayout'), title: `${t('toolbar.autoLayout')} (Ctrl+L)`, run: runAutoLayout },
+        { id: 'tb-fit', label: t('toolbar.fit'), title: `${t('toolbar.fit')} (Shift+1)`, run: () => void flow.fitView({ padding: 0.15, duration: 200 }) },
+      ],
+    },
+  ];
+  const { bar, measure, fixed, shown } = useFolding(groups);
+  const onBar = groups.slice(0, shown);
+  const folded = groups.slice(shown);
+
   return (
-    <header className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
+    <header className="toolbar" role="toolbar" aria-label={t('toolbar.label')} ref={bar} data-folded={folded.length}>
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
           LVS
@@ -78,56 +171,77 @@ export function Toolbar() {
           )}
         </span>
       </div>
-      <div className="tb-group">
-        <Tb onClick={() => confirmDiscard() && openDialog('templates')} label={t('toolbar.new')} title={`${t('toolbar.new')} (Ctrl+N)`} testId="tb-new" />
-        <Tb onClick={() => openDialog('wizard')} label={t('toolbar.wizard')} title={t('toolbar.wizardHint')} testId="tb-wizard" />
-        <Tb onClick={() => void openDesign()} label={t('toolbar.open')} title={`${t('toolbar.open')} (Ctrl+O)`} testId="tb-open" />
-        <Tb onClick={() => void save()} label={t('toolbar.save')} title={`${t('toolbar.save')} (Ctrl+S)`} testId="tb-save" />
-        <Tb onClick={() => void saveAs()} label={t('toolbar.saveAs')} title={`${t('toolbar.saveAs')} (Ctrl+Shift+S)`} testId="tb-saveas" />
-        <Tb onClick={() => openDialog('import')} label={t('toolbar.import')} title={t('toolbar.importHint')} testId="tb-import" />
-        <Menu label={t('toolbar.export')} testId="tb-export">
-          {(close) => (
-            <>
-              <button type="button" role="menuitem" data-testid="export-png" onClick={() => (close(), doExport('png'))}>
-                {t('export.png')}
-              </button>
-              <button type="button" role="menuitem" data-testid="export-svg" onClick={() => (close(), doExport('svg'))}>
-                {t('export.svg')}
-              </button>
-            </>
-          )}
-        </Menu>
-      </div>
-      <div className="tb-sep" />
-      <div className="tb-group">
-        <Tb onClick={() => useApp.getState().undo()} label="↶" title={`${t('toolbar.undo')} (Ctrl+Z)`} testId="tb-undo" disabled={!canUndo} />
-        <Tb onClick={() => useApp.getState().redo()} label="↷" title={`${t('toolbar.redo')} (Ctrl+Shift+Z)`} testId="tb-redo" disabled={!canRedo} />
-        <Tb onClick={duplicateSelection} label={t('toolbar.duplicate')} title={`${t('toolbar.duplicate')} (Ctrl+D)`} testId="tb-duplicate" disabled={!hasSelection} />
-        <Tb onClick={deleteSelection} label={t('toolbar.delete')} title={`${t('toolbar.delete')} (Del)`} testId="tb-delete" disabled={!hasSelection} />
-      </div>
-      <div className="tb-sep" />
-      <div className="tb-group">
-        <Tb onClick={runAutoLayout} label={t('toolbar.autoLayout')} title={`${t('toolbar.autoLayout')} (Ctrl+L)`} testId="tb-layout" />
-        <Tb onClick={() => void flow.fitView({ padding: 0.15, duration: 200 })} label={t('toolbar.fit')} title={`${t('toolbar.fit')} (Shift+1)`} testId="tb-fit" />
-      </div>
-      <div className="tb-spacer" />
-      {modes.length > 1 && (
-        <div className="mode-switch" role="tablist" aria-label={t('toolbar.mode')}>
-          {modes.map((m) => (
-            <button key={m.id} type="button" role="tab" aria-selected={mode === m.id} className={mode === m.id ? 'is-active' : undefined} onClick={() => setMode(m.id)} data-testid={`mode-${m.id}`}>
-              {t(m.titleKey as 'mode.design')}
-            </button>
+      {onBar.map((g, i) => (
+        <div key={g.id} className="tb-group" data-group={g.id}>
+          {i > 0 && <div className="tb-sep" />}
+          {g.commands.map((c) => (
+            <Tb key={c.id} onClick={c.run} label={c.glyph ?? c.label} title={c.title} testId={c.id} disabled={c.disabled} />
           ))}
+          {g.id === 'file' && (
+            <Menu label={t('toolbar.export')} testId="tb-export">
+              {(close) =>
+                exportCommands.map((c) => (
+                  <button key={c.id} type="button" role="menuitem" data-testid={c.id} onClick={() => (close(), c.run())}>
+                    {c.label}
+                  </button>
+                ))
+              }
+            </Menu>
+          )}
         </div>
+      ))}
+      {folded.length > 0 && (
+        <Menu label={t('toolbar.more')} testId="tb-more">
+          {(close) =>
+            folded.map((g) => (
+              <div key={g.id} className="menu-group" role="group">
+                {[...g.commands, ...(g.id === 'file' ? exportCommands : [])].map((c) => (
+                  <button key={c.id} type="button" role="menuitem" data-testid={c.id} disabled={c.disabled} title={c.title} onClick={() => (close(), c.run())}>
+                    {c.label}
+                  </button>
+                ))}
+              </div>
+            ))
+          }
+        </Menu>
       )}
-      <select className="lang-select" aria-label={t('toolbar.language')} data-testid="language-select" value={i18n.language} onChange={(e) => setLanguage(e.target.value)}>
-        {LANGUAGES.map((l) => (
-          <option key={l.code} value={l.code}>
-            {l.label}
-          </option>
+      <div className="tb-spacer" />
+      <div className="tb-fixed" ref={fixed}>
+        {modes.length > 1 && (
+          <div className="mode-switch" role="tablist" aria-label={t('toolbar.mode')}>
+            {modes.map((m) => (
+              <button key={m.id} type="button" role="tab" aria-selected={mode === m.id} className={mode === m.id ? 'is-active' : undefined} onClick={() => setMode(m.id)} data-testid={`mode-${m.id}`}>
+                {t(m.titleKey as 'mode.design')}
+              </button>
+            ))}
+          </div>
+        )}
+        <select className="lang-select" aria-label={t('toolbar.language')} data-testid="language-select" value={i18n.language} onChange={(e) => setLanguage(e.target.value)}>
+          {LANGUAGES.map((l) => (
+            <option key={l.code} value={l.code}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+        <Tb onClick={() => openDialog('shortcuts')} label="?" title={t('toolbar.shortcuts')} testId="tb-shortcuts" />
+      </div>
+      {/* Natural widths of the groups (labels only, never interactive), for the folding decision. */}
+      <div className="tb-measure" ref={measure} aria-hidden="true">
+        {groups.map((g) => (
+          <div key={g.id} className="tb-group">
+            {g.commands.map((c) => (
+              <span key={c.id} className="tb-button">
+                {c.glyph ?? c.label}
+              </span>
+            ))}
+            {g.id === 'file' && (
+              <span className="tb-button">
+                {t('toolbar.export')} <span className="caret">▾</span>
+              </span>
+            )}
+          </div>
         ))}
-      </select>
-      <Tb onClick={() => openDialog('shortcuts')} label="?" title={t('toolbar.shortcuts')} testId="tb-shortcuts" />
+      </div>
     </header>
   );
 }

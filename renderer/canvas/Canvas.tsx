@@ -14,6 +14,7 @@ import { useApp } from '../store/index.ts';
 import type { FlowNode, LinkEdge } from '../store/selectors.ts';
 import { makeEdgesSelector, makeNodesSelector } from '../store/selectors.ts';
 import { edgeTypes, nodeTypes } from './nodes.tsx';
+import { flowAriaLabels } from './aria.ts';
 import { PALETTE_MIME, draggedPaletteItem } from './Palette.tsx';
 import { placeItem, runAutoLayout } from '../app/actions.ts';
 
@@ -25,7 +26,8 @@ const LARGE_DESIGN = 200;
 const minimapColor = (n: FlowNode): string => (n.type === 'segment' ? n.data.color : n.data.severity === 'error' ? '#d92d20' : '#9aa4b2');
 
 export function Canvas() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const ariaLabels = useMemo(() => flowAriaLabels(t), [t, i18n.language]);
   const selectNodes = useMemo(makeNodesSelector, []);
   const selectEdges = useMemo(makeEdgesSelector, []);
   const nodes = useApp(selectNodes);
@@ -122,6 +124,7 @@ export function Canvas() {
   return (
     <div className="canvas" ref={wrapper} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<FlowNode, LinkEdge>
+        ariaLabelConfig={ariaLabels}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

@@ -34,10 +34,14 @@ export function ClassroomMain() {
     // Entering the classroom shows the packet inspector beside the stage; leaving gives the
     // designer its inspector back.
     useApp.getState().setRightTab('packet');
+    // A projector-sized window gives the stage the whole width; the packet panel is one click away.
+    const folded = window.innerWidth < 1280 && !useApp.getState().rightCollapsed;
+    if (folded) useApp.getState().setRightCollapsed(true);
     // A selection left over from the designer is invisible here; Delete must not remove it.
     useApp.getState().clearSelection();
     return () => {
       if (useApp.getState().rightTab === 'packet') useApp.getState().setRightTab('inspector');
+      if (folded) useApp.getState().setRightCollapsed(false);
     };
   }, []);
 

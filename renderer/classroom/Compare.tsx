@@ -30,10 +30,11 @@ function keyPackets(trace: Trace): { atRs: TraceStep | undefined; atClient: Trac
 }
 
 function Bars({ request, reply, max }: { request: number; reply: number; max: number }) {
+  const { t } = useTranslation();
   const w = 260;
   const scale = (n: number) => (max > 0 ? Math.max(n > 0 ? 2 : 0, (n / max) * w) : 0);
   return (
-    <svg className="cls-bars" width={w + 90} height={50} role="img" aria-label={`request ${request} bytes, reply ${reply} bytes`}>
+    <svg className="cls-bars" width={w + 90} height={50} role="img" aria-label={t('classroom.compare.bars', { request, reply })}>
       <rect x={0} y={4} width={scale(request)} height={18} className="bar-request" />
       <text x={scale(request) + 6} y={18}>
         {request} B

@@ -7,16 +7,17 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
-import { connAt, effectiveCursor, headerLayers, hooksSoFarOnHost, hostName, langOf, netfilterBoxAt, selectTrace, visibleSteps } from './derive.ts';
+import { connAt, effectiveCursor, eventLabel, headerLayers, hooksSoFarOnHost, hostName, langOf, netfilterBoxAt, selectTrace, visibleSteps } from './derive.ts';
 
 /** The trace and the step under the cursor, as the packet walk shows them. */
-export function useCurrentStep(): { trace: Trace | null; cursor: number; step: TraceStep | undefined } {
+export function useCurrentStep(): { trace: Trace | null; cursor: number; step: TraceStep | undefined; shown: number } {
   const result = useApp(selectTrace);
   const sim = useApp((s) => s.simulation);
   const trace = 'trace' in result ? result.trace : null;
   const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
   const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
-  return { trace, cursor, step: trace?.steps[cursor] };
+  // `shown`: the step's number as the controls count it (shown steps, from 1).
+  return { trace, cursor, step: trace?.steps[cursor], shown: visible.indexOf(cursor) + 1 };
 }
 
 function Headers({ step }: { step: TraceStep }) {
@@ -149,8 +150,8 @@ function ConnTable({ trace, cursor }: { trace: Trace; cursor: number }) {
 
 /** The right-panel tab. */
 export function PacketPanel() {
-  const { t } = useTranslation();
-  const { trace, cursor, step } = useCurrentStep();
+  const { t, i18n } = useTranslation();
+  const { trace, cursor, step, shown } = useCurrentStep();
   const inClassroom = useApp((s) => s.mode === 'classroom');
   const open = !inClassroom && (
     <button type="button" className="primary" onClick={() => useApp.getState().setMode('classroom')} data-testid="cls-open-classroom">
@@ -167,8 +168,8 @@ export function PacketPanel() {
     <div className="cls-packet" data-testid="cls-packet">
       {open}
       <h3>
-        #{cursor} {step.articleStep && <span className="art-letter">({step.articleStep})</span>} {step.kind}
-        {step.hook ? ` · ${step.hook}` : ''}
+        #{shown} {step.articleStep && <span className="art-letter">({step.articleStep})</span>} {eventLabel(step, langOf(i18n.language))}
+        {step.hook && step.kind !== 'hook' && step.kind !== 'rewrite' ? ` · ${step.hook}` : ''}
       </h3>
       <h4>{t('classroom.packet.headers')}</h4>
       <Headers step={step} />

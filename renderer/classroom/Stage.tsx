@@ -12,11 +12,14 @@ import { useApp } from '../store/index.ts';
 import type { FlowNode, LinkEdge } from '../store/selectors.ts';
 import { HOST_WIDTH, SEGMENT_WIDTH, makeEdgesSelector, makeNodesSelector } from '../store/selectors.ts';
 import { edgeTypes, nodeTypes } from '../canvas/nodes.tsx';
+import { flowAriaLabels } from '../canvas/aria.ts';
+import { useTranslation } from 'react-i18next';
 import { actingHosts, changedSummary, isArp } from './derive.ts';
 
 type Pt = readonly [number, number];
 
-const FIT = { padding: 0.12, maxZoom: 1.8 };
+// Little padding: on a projector every pixel goes to the design (the cards' text must stay ≥ 14 px).
+const FIT = { padding: 0.04, maxZoom: 1.8 };
 const PRO = { hideAttribution: true };
 
 interface Geometry {
@@ -107,6 +110,8 @@ export interface StageProps {
 }
 
 export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProps) {
+  const { t, i18n } = useTranslation();
+  const ariaLabels = useMemo(() => flowAriaLabels(t), [t, i18n.language]);
   const flow = useReactFlow<FlowNode, LinkEdge>();
   useEffect(() => {
     // Two frames: the layout change lands first, then React Flow has the new size.
@@ -195,11 +200,19 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
   const arp = step ? isArp(step) : false;
   const drop = step?.severity === 'error';
   const change = step ? changedSummary(step) : '';
-  const tokenClass = `packet-token${drop ? ' is-drop' : ''}${arp ? ' is-arp' : step?.phase === 'reply' ? ' is-reply' : ''}${step?.place.kind === 'link' && !step.place.to ? ' is-broadcast' : ''}`;
+  // Keep the changed-field label inside the stage: flip it left near the right edge, below near the top.
+  const frame = useRef<HTMLDivElement>(null);
+  const vp = flow.getViewport();
+  const sx = x * vp.zoom + vp.x;
+  const sy = y * vp.zoom + vp.y;
+  const width = frame.current?.clientWidth ?? Infinity;
+  const flip = `${sx + 18 + change.length * 7.5 > width ? ' flip-x' : ''}${sy < 64 ? ' flip-y' : ''}`;
+  const tokenClass = `packet-token${flip}${drop ? ' is-drop' : ''}${arp ? ' is-arp' : step?.phase === 'reply' ? ' is-reply' : ''}${step?.place.kind === 'link' && !step.place.to ? ' is-broadcast' : ''}`;
 
   return (
-    <div className="cls-stage-canvas" data-testid="cls-stage">
+    <div className="cls-stage-canvas" data-testid="cls-stage" ref={frame}>
       <ReactFlow<FlowNode, LinkEdge>
+        ariaLabelConfig={ariaLabels}
         nodes={litNodes}
         edges={litEdges}
         nodeTypes={nodeTypes}

@@ -95,7 +95,7 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
   const pos = visible.indexOf(cursor);
   const last = visible[visible.length - 1] ?? 0;
   return (
-    <div className="cls-controls" role="toolbar" aria-label="playback">
+    <div className="cls-controls" role="toolbar" aria-label={t('classroom.controls.label')}>
       <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(visible[0] ?? 0))} title={t('classroom.controls.restart')} aria-label={t('classroom.controls.restart')} data-testid="cls-restart">
         <Icon d="M6 5v14M18 5 8 12l10 7z" />
       </button>

@@ -215,7 +215,7 @@ export function changedSummary(s: TraceStep): string {
         case 'outer':
           return p.outer ? `+IPIP ${p.outer.src} → ${p.outer.dst}` : '−IPIP';
         case 'outer.ttl':
-          return `outer ttl ${p.outer?.ttl ?? ''}`;
+          return `outer.ttl ${p.outer?.ttl ?? ''}`;
       }
       return f;
     })

@@ -12,6 +12,7 @@ export const classroomEn = {
   noClient: 'This design has no client host. Add a host with the role “client” (or load a lab from New) to play a request.',
   noService: 'This design has no virtual service yet. Add one in the Services tab, or load the NAT, DR or TUN lab from New.',
   controls: {
+    label: 'Playback',
     restart: 'Restart (Home)',
     back: 'Step back (←)',
     play: 'Play (Space)',
@@ -108,6 +109,7 @@ export const classroomEn = {
     ok: 'works',
     convert: 'Forward as',
     asDesigned: 'as designed',
+    bars: 'request {{request}} bytes, reply {{reply}} bytes',
   },
   playground: {
     title: 'Scheduler playground',
@@ -153,6 +155,7 @@ export const classroomZh: typeof classroomEn = {
   noClient: '此设计没有客户端主机。请添加角色为“客户端”的主机（或从“新建”载入实验）以播放请求。',
   noService: '此设计还没有虚拟服务。请在“服务”标签页添加，或从“新建”载入 NAT、DR 或 TUN 实验。',
   controls: {
+    label: '播放控制',
     restart: '从头开始 (Home)',
     back: '后退一步 (←)',
     play: '播放 (空格)',
@@ -249,6 +252,7 @@ export const classroomZh: typeof classroomEn = {
     ok: '正常',
     convert: '转发方式',
     asDesigned: '按设计',
+    bars: '请求 {{request}} 字节，回复 {{reply}} 字节',
   },
   playground: {
     title: '调度器演练',

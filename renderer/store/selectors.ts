@@ -209,7 +209,9 @@ export function makeEdgesSelector(): (s: AppState) => LinkEdge[] {
         const bottom = sp.y + heights.get(f.segment)!;
         const sev = diag.severity.get(f.id) ?? null;
         const sel = selected.has(f.id);
-        const key = [h.id, f.segment, right, color, top, bottom, sev, sel];
+        // Named by the design's own names (no English words for screen readers in the Chinese UI).
+        const label = `${h.name} ${f.name} → ${t.segments[segIndex.get(f.segment)!]!.name}`;
+        const key = [h.id, f.segment, right, color, top, bottom, sev, sel, label];
         const prev = cache.get(f.id);
         seen.add(f.id);
         if (prev && sameKey(prev.key, key)) {
@@ -224,6 +226,7 @@ export function makeEdgesSelector(): (s: AppState) => LinkEdge[] {
           sourceHandle: right ? 'r' : 'l',
           targetHandle: right ? 'l' : 'r',
           selected: sel,
+          ariaLabel: label,
           data: { color, top, bottom, severity: sev },
         };
         cache.set(f.id, { edge, key });

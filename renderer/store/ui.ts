@@ -30,6 +30,9 @@ export interface UiSlice {
   problemsOpen: boolean;
   importReport: ImportReport | null;
   setImportReport: (r: ImportReport | null) => void;
+  /** Side panels folded to a thin strip (more room for the canvas or the classroom stage). */
+  paletteCollapsed: boolean;
+  rightCollapsed: boolean;
   setRightTab: (tab: string) => void;
   setMode: (mode: string) => void;
   openDialog: (d: DialogKind) => void;
@@ -37,6 +40,8 @@ export interface UiSlice {
   dismiss: (id: number) => void;
   setAutosavedAt: (at: string | null) => void;
   toggleProblems: (open?: boolean) => void;
+  setPaletteCollapsed: (collapsed: boolean) => void;
+  setRightCollapsed: (collapsed: boolean) => void;
 }
 
 let noticeSeq = 0;
@@ -50,6 +55,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   problemsOpen: true,
   importReport: null,
   setImportReport: (importReport) => set({ importReport }),
+  paletteCollapsed: false,
+  rightCollapsed: false,
   setRightTab: (rightTab) => set({ rightTab }),
   setMode: (mode) => set({ mode }),
   openDialog: (dialog) => set({ dialog }),
@@ -57,4 +64,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
   setAutosavedAt: (autosavedAt) => set({ autosavedAt }),
   toggleProblems: (open) => set({ problemsOpen: open ?? !get().problemsOpen }),
+  setPaletteCollapsed: (paletteCollapsed) => set({ paletteCollapsed }),
+  setRightCollapsed: (rightCollapsed) => set({ rightCollapsed }),
 });

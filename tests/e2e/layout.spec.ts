@@ -1,0 +1,143 @@
+/**
+ * Projector sizes: at 1024×768 and 1366×768 every control is on screen and clear of the others,
+ * in the designer and in each classroom view, in English and Chinese; the stage's host cards are
+ * readable from the back of a classroom (≥ 14 px text for the seed labs at 1024×768).
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { loadTemplate, openApp, shot } from './helpers.ts';
+
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1366, height: 768 },
+] as const;
+
+interface Box {
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/**
+ * The controls a person can reach in the current view: visible buttons, selects, inputs and tabs,
+ * with their boxes. Controls inside a scroll container (the step list, a panel body) are judged
+ * by the container, which must itself be on screen.
+ */
+async function controls(page: Page): Promise<Box[]> {
+  // Runs in the page (this tsconfig has no DOM types, so the function is passed as text).
+  return page.evaluate(`(() => {
+    const out = [];
+    const scrolls = (el) => {
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const s = getComputedStyle(p);
+        if ((/(auto|scroll)/.test(s.overflowY) && p.scrollHeight > p.clientHeight + 1) || (/(auto|scroll)/.test(s.overflowX) && p.scrollWidth > p.clientWidth + 1)) return true;
+      }
+      return false;
+    };
+    for (const el of document.querySelectorAll('button, select, input, [role="tab"], a[href]')) {
+      const r = el.getBoundingClientRect();
+      const st = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || st.visibility === 'hidden' || st.display === 'none') continue;
+      if (el.closest('.react-flow__panel, .react-flow__controls, .react-flow__renderer, .menu-pop, .tb-measure')) continue;
+      if (scrolls(el)) continue;
+      const name = el.getAttribute('data-testid') || el.getAttribute('aria-label') || (el.textContent || '').trim().slice(0, 30);
+      out.push({ name, x: r.x, y: r.y, w: r.width, h: r.height });
+    }
+    return out;
+  })()`);
+}
+
+/** The smallest rendered font size (px, after the stage's zoom) of any text in a host card on the stage. */
+async function smallestStageText(page: Page): Promise<{ px: number; text: string }> {
+  return page.evaluate(`(() => {
+    const zoomOf = (el) => {
+      const vp = el.closest('.react-flow__viewport');
+      const m = vp ? new DOMMatrix(getComputedStyle(vp).transform) : null;
+      return m ? m.a : 1;
+    };
+    let best = { px: Infinity, text: '' };
+    for (const card of document.querySelectorAll('[data-testid="cls-stage"] .host-node')) {
+      const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || !n.textContent.trim()) continue;
+        const st = getComputedStyle(el);
+        if (st.display === 'none' || st.visibility === 'hidden' || el.getBoundingClientRect().width === 0) continue;
+        const px = parseFloat(st.fontSize) * zoomOf(el);
+        if (px < best.px) best = { px, text: n.textContent.trim() };
+      }
+    }
+    return best;
+  })()`);
+}
+
+async function expectAllReachable(page: Page, where: string): Promise<void> {
+  const vp = page.viewportSize()!;
+  const boxes = await controls(page);
+  expect(boxes.length, where).toBeGreaterThan(5);
+  const off = boxes.filter((b) => b.x < -0.5 || b.y < -0.5 || b.x + b.w > vp.width + 0.5 || b.y + b.h > vp.height + 0.5).map((b) => `${b.name} @${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.w)}×${Math.round(b.h)}`);
+  expect(off, `${where}: controls off screen`).toEqual([]);
+  const overlaps: string[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+      const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+      // Nested controls (a checkbox in its label) are not an overlap; two siblings sharing 2+ px are.
+      const nested = (ix >= a.w - 1 && iy >= a.h - 1) || (ix >= b.w - 1 && iy >= b.h - 1);
+      if (ix > 2 && iy > 2 && !nested) overlaps.push(`${a.name} × ${b.name}`);
+    }
+  }
+  expect(overlaps, `${where}: controls overlap`).toEqual([]);
+}
+
+for (const size of SIZES) {
+  test.describe(`${size.width}×${size.height}`, () => {
+    test.use({ viewport: size });
+
+    test('designer and classroom: every control on screen, not overlapped', async ({ page }) => {
+      await openApp(page);
+      await loadTemplate(page, 'nat');
+      await expectAllReachable(page, 'designer');
+      await shot(page, `layout-${size.width}-designer`);
+      for (const tab of ['services', 'config', 'inspector']) {
+        await page.getByTestId(`tab-${tab}`).click();
+        await expectAllReachable(page, `designer ${tab}`);
+      }
+      await page.getByTestId('mode-classroom').click();
+      await expect(page.getByTestId('packet-token')).toBeVisible();
+      await expectAllReachable(page, 'classroom walk');
+      if (size.width === 1024) {
+        // Every seed lab, fitted into the stage, has host-card text of at least 14 px.
+        for (const lab of ['nat', 'dr', 'tun'] as const) {
+          if (lab !== 'nat') {
+            await page.getByTestId('mode-design').click();
+            await loadTemplate(page, lab);
+            await page.getByTestId('mode-classroom').click();
+            await expect(page.getByTestId('packet-token')).toBeVisible();
+          }
+          await expect
+            .poll(async () => {
+              const r = await smallestStageText(page);
+              return r.px >= 14 ? 'readable' : `${r.px.toFixed(1)} px: "${r.text}"`;
+            }, { message: `${lab}: smallest host-card text on the stage` })
+            .toBe('readable');
+        }
+      }
+      await shot(page, `layout-${size.width}-classroom`);
+      for (const v of ['compare', 'scheduler', 'trace']) {
+        await page.getByTestId(`cls-view-${v}`).click();
+        await expectAllReachable(page, `classroom ${v}`);
+      }
+      await page.getByTestId('language-select').selectOption('zh-CN');
+      await expectAllReachable(page, 'classroom walk zh-CN');
+      await shot(page, `layout-${size.width}-classroom-zh`);
+      await page.getByTestId('mode-design').click();
+      await expectAllReachable(page, 'designer zh-CN');
+      await shot(page, `layout-${size.width}-designer-zh`);
+    });
+  });
+}
