@@ -5,6 +5,7 @@
 import type { ForwardingMethod, Topology, VirtualService } from '../model/types.ts';
 import { commentText, safeInt, safeIPv4, safeNetmask, safePort, safeScheduler, safeSchedulerFlag, safeUrlPath } from './safe.ts';
 import { effectiveRealPort } from './ipvsadm.ts';
+import { effectiveHealthCheck } from '../model/health.ts';
 
 const METHOD: Record<ForwardingMethod, string> = { nat: 'NAT', dr: 'DR', tun: 'TUN' };
 
@@ -24,7 +25,8 @@ function serviceBlock(s: VirtualService, field: string): string[] {
     out.push(`virtual_server ${safeIPv4(s.vip, `${field}.vip`)} ${safePort(s.port, `${field}.port`)} {`);
   }
   const hc = s.healthCheck;
-  const interval = hc?.interval === undefined ? 6 : safeInt(hc.interval, `${field}.healthCheck.interval`, 1, 86400);
+  const eff = effectiveHealthCheck(s);
+  const interval = eff === undefined ? 6 : safeInt(eff.delayLoop, `${field}.healthCheck.delayLoop`, 1, 86400);
   out.push(`    delay_loop ${interval}`);
   out.push(`    lvs_sched ${safeScheduler(s.scheduler, `${field}.scheduler`)}`);
   for (const [i, f] of (s.schedulerFlags ?? []).entries()) out.push(`    ${safeSchedulerFlag(f, `${field}.schedulerFlags[${i}]`)}`);
@@ -46,8 +48,10 @@ function serviceBlock(s: VirtualService, field: string): string[] {
     if (r.method !== serviceMethod) out.push(`        lvs_method ${methodName(r.method, `${rf}.method`)}`);
     if (r.upperThreshold) out.push(`        uthreshold ${safeInt(r.upperThreshold, `${rf}.upperThreshold`, 0, 65535)}`);
     if (r.lowerThreshold) out.push(`        lthreshold ${safeInt(r.lowerThreshold, `${rf}.lowerThreshold`, 0, 65535)}`);
-    if (hc) {
-      const timeout = hc.timeout === undefined ? 3 : safeInt(hc.timeout, `${field}.healthCheck.timeout`, 1, 3600);
+    if (hc && eff) {
+      const timeout = safeInt(eff.connectTimeout, `${field}.healthCheck.connectTimeout`, 1, 3600);
+      const retry = safeInt(eff.retry, `${field}.healthCheck.retry`, 0, 1000);
+      const delayBeforeRetry = safeInt(eff.delayBeforeRetry, `${field}.healthCheck.delayBeforeRetry`, 1, 86400);
       if (hc.kind === 'http') {
         const path = hc.path === undefined ? '/' : safeUrlPath(hc.path, `${field}.healthCheck.path`);
         const status = hc.status === undefined ? 200 : safeInt(hc.status, `${field}.healthCheck.status`, 100, 599);
@@ -57,14 +61,14 @@ function serviceBlock(s: VirtualService, field: string): string[] {
         out.push(`                status_code ${status}`);
         out.push('            }');
         out.push(`            connect_timeout ${timeout}`);
-        out.push('            retry 3');
-        out.push('            delay_before_retry 3');
+        out.push(`            retry ${retry}`);
+        out.push(`            delay_before_retry ${delayBeforeRetry}`);
         out.push('        }');
       } else if (hc.kind === 'tcp') {
         out.push('        TCP_CHECK {');
         out.push(`            connect_timeout ${timeout}`);
-        out.push('            retry 3');
-        out.push('            delay_before_retry 3');
+        out.push(`            retry ${retry}`);
+        out.push(`            delay_before_retry ${delayBeforeRetry}`);
         out.push('        }');
       } else {
         throw new Error(`${field}.healthCheck.kind: unknown health check ${JSON.stringify(hc.kind)}`);

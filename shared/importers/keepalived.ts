@@ -86,7 +86,7 @@ function readChecker(n: Node, p: Problems): HealthCheck | undefined {
   const kw = n.words[0]!;
   const timeout = int(n.children?.find((c) => c.words[0] === 'connect_timeout')?.words[1], 1, 3600);
   const loop = int(n.children?.find((c) => c.words[0] === 'delay_loop')?.words[1], 1, 86400);
-  const base = { ...(timeout !== undefined ? { timeout } : {}), ...(loop !== undefined ? { interval: loop } : {}) };
+  const base = { ...(timeout !== undefined ? { connectTimeout: timeout } : {}), ...(loop !== undefined ? { delayLoop: loop } : {}) };
   if (kw === 'TCP_CHECK') return { kind: 'tcp', ...base };
   if (kw === 'HTTP_GET' || kw === 'SSL_GET') {
     if (kw === 'SSL_GET') p.warning(n.line, n.text, 'SSL_GET is imported as an HTTP check (the design model has no TLS checks)');
@@ -225,7 +225,7 @@ function readService(vs: Node, p: Problems): ParsedService | null {
     s.realServers.push(r);
   }
   if (check || interval !== undefined) {
-    s.healthCheck = { ...(check ?? { kind: 'tcp' }), ...(interval !== undefined && check?.interval === undefined ? { interval } : {}) };
+    s.healthCheck = { ...(check ?? { kind: 'tcp' }), ...(interval !== undefined && check?.delayLoop === undefined ? { delayLoop: interval } : {}) };
     if (!check) p.warning(vs.line, vs.text, 'delay_loop without a health check: imported as a TCP check');
   }
   return s;

@@ -80,10 +80,10 @@ describe('keepalived.conf', () => {
         port: 80,
         scheduler: 'wrr',
         persistence: { timeout: 300, netmask: '255.255.255.0' },
-        healthCheck: { kind: 'http', path: '/healthz?x=1', status: 204, interval: 10, timeout: 2 },
+        healthCheck: { kind: 'http', path: '/healthz?x=1', status: 204, delayLoop: 10, connectTimeout: 2, retry: 3, delayBeforeRetry: 3 },
         realServers: [rs('w1', '10.1.0.1', 80, 'dr', 5, { upperThreshold: 9, lowerThreshold: 4 }), rs('w2', '10.1.0.2', 80, 'tun')],
       },
-      { id: 'dns', director: 'director', protocol: 'udp', vip: '10.0.0.1', port: 53, scheduler: 'rr', healthCheck: { kind: 'tcp' }, realServers: [rs('d1', '10.1.0.3', 5353, 'nat')] },
+      { id: 'dns', director: 'director', protocol: 'udp', vip: '10.0.0.1', port: 53, scheduler: 'rr', healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: [rs('d1', '10.1.0.3', 5353, 'nat')] },
     ]);
     const conf = renderKeepalived(t, 'director');
     expect(conf).toContain('virtual_server 10.0.0.1 80 {\n    delay_loop 10\n    lvs_sched wrr\n    lvs_method DR\n    persistence_timeout 300\n    persistence_granularity 255.255.255.0\n    protocol TCP\n');
