@@ -87,3 +87,23 @@ export function ipvsOwnerOf(t: Topology, director: Host): IpvsOwner {
   if (director.ipvsOwner) return director.ipvsOwner;
   return t.services.some((s) => s.director === director.id && s.healthCheck !== undefined) ? 'keepalived' : 'ipvsadm';
 }
+
+/**
+ * A command keepalived may run (MISC_CHECK `misc_path`, `quorum_up`, `quorum_down`): an absolute
+ * path and plain arguments, nothing a shell or keepalived's own `$NAME` expansion would interpret.
+ */
+export const COMMAND_PATTERN = /^\/[A-Za-z0-9._+/-]{1,255}( [A-Za-z0-9._+=:,/@%-]{1,255}){0,32}$/;
+
+/** Characters that would make a command line do something else than run one program. */
+const SHELL_META = /[;&|`$<>()[\]{}*?~!#"'\\\n\r\t]/;
+
+/**
+ * What is wrong with a command text, or null: `relative` when it does not start with `/`,
+ * `metacharacters` when it contains shell or keepalived syntax, `invalid` for anything else the
+ * pattern refuses (double spaces, non-ASCII, too long).
+ */
+export function commandProblem(text: string): 'relative' | 'metacharacters' | 'invalid' | null {
+  if (SHELL_META.test(text)) return 'metacharacters';
+  if (!text.startsWith('/')) return 'relative';
+  return COMMAND_PATTERN.test(text) ? null : 'invalid';
+}
