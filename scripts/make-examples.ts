@@ -80,7 +80,6 @@ mkdirSync('examples', { recursive: true });
       vip: '172.16.111.123',
       port: 80,
       scheduler: 'wrr',
-      healthCheck: { kind: 'http', path: '/', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
       realServers: [rs('web', 'rs1', '192.168.111.101', 'nat'), rs('web', 'rs2', '192.168.111.102', 'nat')],
     },
   ];
@@ -139,7 +138,6 @@ mkdirSync('examples', { recursive: true });
       vip: '172.17.253.100',
       port: 80,
       scheduler: 'wrr',
-      healthCheck: { kind: 'http', path: '/', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
       realServers: [rs('web', 'rs1', '192.168.163.102', 'dr'), rs('web', 'rs2', '192.168.163.103', 'dr')],
     },
   ];
@@ -199,7 +197,6 @@ mkdirSync('examples', { recursive: true });
       vip: '172.18.0.100',
       port: 80,
       scheduler: 'wrr',
-      healthCheck: { kind: 'http', path: '/', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
       realServers: [rs('web', 'rs1', '10.20.0.11', 'tun'), rs('web', 'rs2', '10.20.0.12', 'tun')],
     },
   ];

@@ -39,7 +39,8 @@ export const invalidCheck: Rule = {
       const found: { en: string; zh: string; rsId?: string }[] = [...mistakes(hc.kind, hc)];
       for (const r of svc.realServers) {
         if (!r.healthCheck) continue;
-        const merged = { ...hc, ...r.healthCheck };
+        // An override that changes the kind brings its own fields; the service's other-kind fields are not used.
+        const merged = r.healthCheck.kind !== undefined && r.healthCheck.kind !== hc.kind ? { ...r.healthCheck, kind: r.healthCheck.kind } : { ...hc, ...r.healthCheck };
         // Report an override only for what it adds, not the service's own mistakes again.
         for (const m of mistakes(merged.kind, merged)) if (!found.some((f) => f.en === m.en)) found.push({ ...m, rsId: r.id });
       }
