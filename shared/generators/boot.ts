@@ -121,8 +121,9 @@ export function renderBootScript(t: Topology, plan: HostPlan, hostField: string)
   return `${out.join('\n')}\n`;
 }
 
-/** The systemd unit: a oneshot after the network is configured and before keepalived. */
-export function renderBootUnit(plan: HostPlan): string {
+/** The systemd unit: a oneshot after the network is configured (and before keepalived where it owns the table). */
+export function renderBootUnit(t: Topology, plan: HostPlan): string {
+  const beforeKeepalived = ownerOf(t, plan) === 'keepalived';
   return [
     '[Unit]',
     // Only the id (a checked word) goes here: systemd expands % specifiers in the description.
@@ -130,7 +131,7 @@ export function renderBootUnit(plan: HostPlan): string {
     'Documentation=https://github.com/lvs-designer/lvs-designer/blob/main/docs/health-checks.md',
     'After=network-online.target systemd-sysctl.service systemd-modules-load.service',
     'Wants=network-online.target',
-    'Before=keepalived.service',
+    ...(beforeKeepalived ? ['Before=keepalived.service'] : []),
     '',
     '[Service]',
     'Type=oneshot',

@@ -90,7 +90,7 @@ function filesOf(t: Topology, plan: HostPlan): GeneratedFile[] {
     const field = `hosts (${h.id})`;
     files.push(
       { path: 'boot/lvs-designer-boot.sh', content: renderBootScript(t, plan, field), mode: 0o755, target: 'sysctl', description: 'restores VIPs, routes, kernel settings (and an ipvsadm-owned IPVS table) at boot' },
-      { path: `boot/${BOOT_UNIT_NAME}`, content: renderBootUnit(plan), mode: 0o644, target: 'sysctl', description: 'systemd oneshot unit that runs the boot script (Debian, Ubuntu, RHEL)' },
+      { path: `boot/${BOOT_UNIT_NAME}`, content: renderBootUnit(t, plan), mode: 0o644, target: 'sysctl', description: 'systemd oneshot unit that runs the boot script (Debian, Ubuntu, RHEL)' },
       { path: 'boot/install.sh', content: renderBootInstall(), mode: 0o755, target: 'sysctl', description: 'install and enable the boot unit' },
       { path: 'boot/remove.sh', content: renderBootRemove(), mode: 0o755, target: 'sysctl', description: 'disable and delete the boot unit (rollback)' },
     );

@@ -36,10 +36,11 @@ describe('boot unit', () => {
     expect(file(nat, 'director', 'apply.sh')).toContain('lvs_ipvsadm -R');
   });
 
-  it('unit: a oneshot before keepalived, wanted by multi-user.target', () => {
+  it('unit: a oneshot wanted by multi-user.target, before keepalived where keepalived owns the table', () => {
     const u = file(nat, 'rs1', 'boot/lvs-designer-boot.service')!;
     expect(u).toContain('Type=oneshot\nRemainAfterExit=yes\nExecStart=/usr/local/sbin/lvs-designer-boot\n');
-    expect(u).toContain('Before=keepalived.service');
+    expect(u).not.toContain('keepalived');
+    expect(file(loadExample('large-cluster'), 'lb1', 'boot/lvs-designer-boot.service')).toContain('Before=keepalived.service');
     expect(u).toContain('WantedBy=multi-user.target');
   });
 
