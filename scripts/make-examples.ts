@@ -103,9 +103,9 @@ write('tun-lab.lvs.json', tunLab('example'), {
     positions[id] = { x: 1300, y: 600 + i * 40 };
   }
   const services: VirtualService[] = [
-    { id: 'web', name: 'web', director: 'lb1', protocol: 'tcp', vip: '198.51.100.80', port: 80, scheduler: 'wlc', healthCheck: { kind: 'http', path: '/healthz', status: 200 }, realServers: web },
-    { id: 'api', name: 'api', director: 'lb2', protocol: 'tcp', vip: '198.51.100.81', port: 80, scheduler: 'wrr', persistence: { timeout: 300 }, healthCheck: { kind: 'tcp' }, realServers: api },
-    { id: 'media', name: 'media', director: 'lb2', protocol: 'tcp', vip: '198.51.100.81', port: 443, scheduler: 'sh', schedulerFlags: ['sh-fallback'], healthCheck: { kind: 'tcp' }, realServers: media },
+    { id: 'web', name: 'web', director: 'lb1', protocol: 'tcp', vip: '198.51.100.80', port: 80, scheduler: 'wlc', healthCheck: { kind: 'http', path: '/healthz', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: web },
+    { id: 'api', name: 'api', director: 'lb2', protocol: 'tcp', vip: '198.51.100.81', port: 80, scheduler: 'wrr', persistence: { timeout: 300 }, healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: api },
+    { id: 'media', name: 'media', director: 'lb2', protocol: 'tcp', vip: '198.51.100.81', port: 443, scheduler: 'sh', schedulerFlags: ['sh-fallback'], healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: media },
   ];
   // lb2 needs a route to the media data centre through gw for the IPIP tunnel.
   hosts[4] = { ...hosts[4]!, routes: [{ destination: '10.3.0.0/24', via: '198.51.100.1' }] };

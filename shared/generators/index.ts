@@ -12,6 +12,8 @@ import { err, ok } from '../util/result.ts';
 import { hostById } from '../model/topology.ts';
 import { ipvsadmRulesOrThrow } from './ipvsadm.ts';
 import { keepalivedOrThrow } from './keepalived.ts';
+import { BOOT_UNIT_NAME, needsBootUnit, renderBootInstall, renderBootRemove, renderBootScript, renderBootUnit } from './boot.ts';
+import { ipvsOwnerOf } from '../model/health.ts';
 import type { HostScriptPlan } from './plan.ts';
 import type { TopologyIndex } from './plan.ts';
 import { indexTopology, planHostOrThrow } from './plan.ts';
@@ -21,6 +23,7 @@ import { commentText, UnsafeValueError } from './safe.ts';
 export type { HostScriptPlan, PlannedAddress, PlannedRoute, PlannedSysctl, PlannedThreshold } from './plan.ts';
 export { planHostOrThrow } from './plan.ts';
 export { INTERFACE_NAME_PATTERN, URL_PATH_PATTERN, shq, UnsafeValueError } from './safe.ts';
+export { BOOT_SCRIPT_PATH, BOOT_UNIT_NAME, BOOT_UNIT_PATH } from './boot.ts';
 
 /** One generated file, relative to the host's output directory. */
 export interface GeneratedFile {
@@ -77,8 +80,20 @@ function filesOf(t: Topology, plan: HostScriptPlan): GeneratedFile[] {
     });
   }
   if (plan.ipvs) {
-    files.push({ path: 'ipvsadm.rules', content: plan.ipvs.rules, mode: 0o644, target: 'ipvsadm', description: 'IPVS table as `ipvsadm -S -n` prints it (load with ipvsadm -R)' });
-    files.push({ path: 'keepalived.conf', content: keepalivedOrThrow(t, h.id, h.name), mode: 0o644, target: 'keepalived', description: 'keepalived virtual_server blocks with health checks' });
+    const byKeepalived = ipvsOwnerOf(t, h) === 'keepalived';
+    const rulesUse = byKeepalived ? 'not in use: keepalived owns this table' : 'in use: loaded by apply.sh and at boot';
+    const confUse = byKeepalived ? 'in use: keepalived owns this table' : 'not in use: ipvsadm owns this table';
+    files.push({ path: 'ipvsadm.rules', content: plan.ipvs.rules, mode: 0o644, target: 'ipvsadm', description: `IPVS table as \`ipvsadm -S -n\` prints it (load with ipvsadm -R; ${rulesUse})` });
+    files.push({ path: 'keepalived.conf', content: keepalivedOrThrow(t, h.id, h.name), mode: 0o644, target: 'keepalived', description: `keepalived.conf with health checks (${confUse})` });
+  }
+  if (needsBootUnit(t, plan)) {
+    const field = `hosts (${h.id})`;
+    files.push(
+      { path: 'boot/lvs-designer-boot.sh', content: renderBootScript(t, plan, field), mode: 0o755, target: 'sysctl', description: 'restores VIPs, routes, kernel settings (and an ipvsadm-owned IPVS table) at boot' },
+      { path: `boot/${BOOT_UNIT_NAME}`, content: renderBootUnit(t, plan), mode: 0o644, target: 'sysctl', description: 'systemd oneshot unit that runs the boot script (Debian, Ubuntu, RHEL)' },
+      { path: 'boot/install.sh', content: renderBootInstall(), mode: 0o755, target: 'sysctl', description: 'install and enable the boot unit' },
+      { path: 'boot/remove.sh', content: renderBootRemove(), mode: 0o755, target: 'sysctl', description: 'disable and delete the boot unit (rollback)' },
+    );
   }
   return files;
 }

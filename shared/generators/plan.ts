@@ -2,7 +2,8 @@
  * What the generated scripts manage on one host, computed once from the design and pattern-checked:
  * the scripts, the sysctl.d file and the docs all read this plan, so they cannot disagree.
  */
-import type { Host, Topology, VirtualService } from '../model/types.ts';
+import type { Host, IpvsOwner, Topology, VirtualService } from '../model/types.ts';
+import { ipvsOwnerOf } from '../model/health.ts';
 import { effectiveRealPort, ipvsadmRulesOrThrow, methodFlag, serviceArgs } from './ipvsadm.ts';
 import { safeCidr, safeDestination, safeInt, safeInterfaceName, safeIPv4, UnsafeValueError } from './safe.ts';
 
@@ -51,7 +52,14 @@ export interface HostScriptPlan {
   readonly infrastructure: readonly PlannedAddress[];
   readonly routes: readonly PlannedRoute[];
   /** Set on hosts that run IPVS (role director, or owner of a service). */
-  readonly ipvs?: { readonly rules: string; readonly thresholds: readonly PlannedThreshold[]; readonly services: number; readonly realServers: number };
+  readonly ipvs?: {
+    readonly rules: string;
+    readonly thresholds: readonly PlannedThreshold[];
+    readonly services: number;
+    readonly realServers: number;
+    /** Who programs the table: apply.sh/verify.sh load and compare it only when `ipvsadm` owns it. */
+    readonly owner: IpvsOwner;
+  };
 }
 
 /** Why a knob has this value, for the comment next to it. */
@@ -201,7 +209,7 @@ export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex 
         });
       });
     }
-    ipvs = { rules, thresholds, services: owned.length, realServers };
+    ipvs = { rules, thresholds, services: owned.length, realServers, owner: ipvsOwnerOf(t, host) };
   }
   return { host, tunnels, sysctls, vips, infrastructure, routes, ...(ipvs ? { ipvs } : {}) };
 }

@@ -8,6 +8,7 @@
 import { netmaskToPrefix, parseCidr, parseIPv4 } from '../addressing/ipv4.ts';
 import type { Scheduler, SchedulerFlag } from '../model/types.ts';
 import { SCHEDULER_FLAGS, SCHEDULERS } from '../model/types.ts';
+import { commandProblem } from '../model/health.ts';
 
 /** Thrown inside the generator and turned into an error Result at the public boundary. */
 export class UnsafeValueError extends Error {}
@@ -109,4 +110,16 @@ export function commentText(value: string, max = 120): string {
 /** Single-quotes a word for POSIX sh. Values are already pattern-checked; this is the second wall. */
 export function shq(value: string | number): string {
   return `'${String(value).replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A command keepalived runs (MISC_CHECK script, quorum_up/down): an absolute path and plain
+ * arguments. It is written inside double quotes, so no quote, `$` or shell syntax may appear.
+ */
+export function safeCommand(value: unknown, field: string): string {
+  const problem = typeof value === 'string' ? commandProblem(value) : 'invalid';
+  if (problem === 'relative') fail(field, value, 'is not an absolute path (keepalived runs it without a shell and without your PATH)');
+  if (problem === 'metacharacters') fail(field, value, 'contains shell metacharacters (; | & $ ` quotes < > ( ) ...); put the logic inside the script');
+  if (problem !== null) fail(field, value, 'is not an absolute path followed by plain arguments (A-Z a-z 0-9 . _ + - / = : , @ %)');
+  return value as string;
 }

@@ -117,7 +117,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan): string {
     'answer ARP for the VIP and steal traffic from the director.',
   ]);
   out.push(...PRELUDE, ...STATE, 'changes=0', 'changed() { changes=$((changes + 1)); printf \'changed: %s\\n\' "$1"; }', ...QUERIES);
-  if (plan.ipvs) out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
+  if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
   out.push(
     ...ORIGIN_VAR,
     ...SNAPSHOT_VARS,
@@ -242,7 +242,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan): string {
     out.push('', '# 6. Default gateway and static routes.');
     for (const r of plan.routes) out.push(`ensure_route ${shq(r.destination)} ${routeArgs(r)}`);
   }
-  if (plan.ipvs) {
+  if (plan.ipvs && plan.ipvs.owner === 'ipvsadm') {
     const ipvs = plan.ipvs;
     out.push(
       '',
@@ -347,7 +347,7 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
     '    awk \'$0 == "--LVSD--" { part = 2; next } part != 2 { have[$0] = 1; next } $0 != "" && !($0 in have)\'',
     '}',
   );
-  if (plan.ipvs) out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
+  if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
   out.push('');
   for (const dev of plan.tunnels) {
     out.push(`if link_up ${shq(dev)}; then pass ${shq(`${dev} is up`)}; else differ ${shq(`${dev} is missing or down (modprobe ipip)`)}; fi`);
@@ -356,7 +356,7 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
   for (const a of plan.vips) out.push(`check_addr ${shq(a.dev)} ${shq(a.cidr)} VIP`);
   for (const a of plan.infrastructure) out.push(`check_addr ${shq(a.dev)} ${shq(a.cidr)} 'infrastructure address'`);
   for (const r of plan.routes) out.push(`check_route ${shq(r.destination)} ${routeArgs(r)}`);
-  if (plan.ipvs) {
+  if (plan.ipvs && plan.ipvs.owner === 'ipvsadm') {
     out.push(
       'if ! ipvs_now=$(lvs_ipvsadm -S -n 2>&1); then',
       '  differ "cannot read the IPVS table: $ipvs_now"',

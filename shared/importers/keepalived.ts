@@ -86,7 +86,7 @@ function readChecker(n: Node, p: Problems): HealthCheck | undefined {
   const kw = n.words[0]!;
   const timeout = int(n.children?.find((c) => c.words[0] === 'connect_timeout')?.words[1], 1, 3600);
   const loop = int(n.children?.find((c) => c.words[0] === 'delay_loop')?.words[1], 1, 86400);
-  const base = { ...(timeout !== undefined ? { timeout } : {}), ...(loop !== undefined ? { interval: loop } : {}) };
+  const base = { ...(timeout !== undefined ? { connectTimeout: timeout } : {}), ...(loop !== undefined ? { delayLoop: loop } : {}) };
   if (kw === 'TCP_CHECK') return { kind: 'tcp', ...base };
   if (kw === 'HTTP_GET' || kw === 'SSL_GET') {
     if (kw === 'SSL_GET') p.warning(n.line, n.text, 'SSL_GET is imported as an HTTP check (the design model has no TLS checks)', 'SSL_GET 按 HTTP 检查导入（设计模型没有 TLS 检查）');
@@ -224,10 +224,8 @@ function readService(vs: Node, p: Problems): ParsedService | null {
     }
     s.realServers.push(r);
   }
-  if (check || interval !== undefined) {
-    s.healthCheck = { ...(check ?? { kind: 'tcp' }), ...(interval !== undefined && check?.interval === undefined ? { interval } : {}) };
-    if (!check) p.warning(vs.line, vs.text, 'delay_loop without a health check: imported as a TCP check', '有 delay_loop 但没有健康检查：按 TCP 检查导入');
-  }
+  // delay_loop alone checks nothing (keepalived keeps every real server up), so it makes no health check.
+  if (check) s.healthCheck = { ...check, ...(interval !== undefined && check.delayLoop === undefined ? { delayLoop: interval } : {}) };
   return s;
 }
 

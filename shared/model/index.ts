@@ -3,3 +3,4 @@ export * from './schema.ts';
 export * from './file.ts';
 export * from './migrations.ts';
 export * from './topology.ts';
+export * from './health.ts';

@@ -4,7 +4,7 @@
  * large designs. Ids follow one scheme: interface `<host>-<name>`, real-server entry
  * `<service>-<host>`.
  */
-import type { Host, HealthCheck, Interface, RealServer, Segment, Topology, VirtualService } from './types.ts';
+import type { Host, Interface, RealServer, Segment, Topology, VirtualService } from './types.ts';
 
 /** An Ethernet interface `name` of host `hostId` on `segment` (null = not cabled). */
 export const ethernet = (hostId: string, name: string, segment: string | null, addresses: string[], extra: Partial<Interface> = {}): Interface => ({
@@ -52,14 +52,12 @@ const ARP_QUIET = { arpIgnore: 1, arpAnnounce: 2 } as const;
 
 /**
  * How much of a seed lab to build. `minimal` (the default) is what rule tests start from: only what
- * the lab needs to work. `example` is the edition shipped in examples/: descriptive names, an HTTP
- * health check, and the ARP sysctls also set per interface as the article does.
+ * the lab needs to work. `example` is the edition shipped in examples/: descriptive names (no health
+ * check, so the seed labs keep a plain ipvsadm-owned table), and the ARP sysctls also set per interface as the article does.
  */
 export type LabEdition = 'minimal' | 'example';
 
-const HTTP_CHECK: HealthCheck = { kind: 'http', path: '/', status: 200 };
-
-function webService(vip: string, realServers: RealServer[], edition: LabEdition): VirtualService {
+function webService(vip: string, realServers: RealServer[]): VirtualService {
   return {
     id: 'web',
     name: 'web',
@@ -68,7 +66,6 @@ function webService(vip: string, realServers: RealServer[], edition: LabEdition)
     vip,
     port: 80,
     scheduler: 'wrr',
-    ...(edition === 'example' ? { healthCheck: HTTP_CHECK } : {}),
     realServers,
   };
 }
@@ -103,7 +100,7 @@ export function natLab(edition: LabEdition = 'minimal'): Topology {
       realServer('rs1', '192.168.111.101'),
       realServer('rs2', '192.168.111.102'),
     ],
-    [webService('172.16.111.123', [realServerEntry('web', 'rs1', '192.168.111.101', 'nat'), realServerEntry('web', 'rs2', '192.168.111.102', 'nat')], edition)],
+    [webService('172.16.111.123', [realServerEntry('web', 'rs1', '192.168.111.101', 'nat'), realServerEntry('web', 'rs2', '192.168.111.102', 'nat')])],
   );
 }
 
@@ -149,7 +146,7 @@ export function drLab(edition: LabEdition = 'minimal'): Topology {
       realServer('rs1', '192.168.163.102'),
       realServer('rs2', '192.168.163.103'),
     ],
-    [webService('172.17.253.100', [realServerEntry('web', 'rs1', '192.168.163.102', 'dr'), realServerEntry('web', 'rs2', '192.168.163.103', 'dr')], edition)],
+    [webService('172.17.253.100', [realServerEntry('web', 'rs1', '192.168.163.102', 'dr'), realServerEntry('web', 'rs2', '192.168.163.103', 'dr')])],
   );
 }
 
@@ -196,6 +193,6 @@ export function tunLab(edition: LabEdition = 'minimal'): Topology {
       realServer('rs1', '10.20.0.11'),
       realServer('rs2', '10.20.0.12'),
     ],
-    [webService('172.18.0.100', [realServerEntry('web', 'rs1', '10.20.0.11', 'tun'), realServerEntry('web', 'rs2', '10.20.0.12', 'tun')], edition)],
+    [webService('172.18.0.100', [realServerEntry('web', 'rs1', '10.20.0.11', 'tun'), realServerEntry('web', 'rs2', '10.20.0.12', 'tun')])],
   );
 }

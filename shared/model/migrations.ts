@@ -45,8 +45,45 @@ function v1ToV2(doc: Json): Json {
   };
 }
 
+/**
+ * Version 2 had a small health check (`kind` tcp|http, `path`, `status`, `interval`, `timeout`) and
+ * the generator filled in the rest (`delay_loop 6`, `connect_timeout 3`, `retry 3`,
+ * `delay_before_retry 3`). Version 3 has keepalived's own fields with keepalived's defaults, so the
+ * step writes the values version 2 generated: an old design keeps the same timing.
+ */
+function v2ToV3(doc: Json): Json {
+  // A broken topology stays as it is, so the schema reports it at its own path.
+  if (!isObject(doc.topology)) return { ...doc, formatVersion: 3 };
+  const topology = doc.topology;
+  const services = topology.services;
+  return {
+    ...doc,
+    formatVersion: 3,
+    topology: {
+      ...topology,
+      services: Array.isArray(services)
+        ? services.map((service: unknown) => {
+            if (!isObject(service) || !isObject(service.healthCheck)) return service;
+            const { interval, timeout, ...check } = service.healthCheck;
+            return {
+              ...service,
+              healthCheck: {
+                ...check,
+                ...(check.kind === 'http' && check.path === undefined ? { path: '/' } : {}),
+                delayLoop: interval ?? 6,
+                connectTimeout: timeout ?? 3,
+                retry: 3,
+                delayBeforeRetry: 3,
+              },
+            };
+          })
+        : services,
+    },
+  };
+}
+
 /** Migration steps keyed by the version they upgrade *from*. */
-const STEPS: Readonly<Record<number, (doc: Json) => Json>> = { 1: v1ToV2 };
+const STEPS: Readonly<Record<number, (doc: Json) => Json>> = { 1: v1ToV2, 2: v2ToV3 };
 
 /** Reads the version of a document: `formatVersion` (v2+) or `version` (v1). */
 export function versionOf(doc: Json): number | undefined {

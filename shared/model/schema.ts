@@ -7,7 +7,9 @@ import * as z from 'zod';
 import {
   FORMAT_VERSION,
   FORWARDING_METHODS,
+  HEALTH_CHECK_KINDS,
   HOST_ROLES,
+  IPVS_OWNERS,
   INTERFACE_KINDS,
   SCHEDULER_FLAGS,
   SERVICE_PROTOCOLS,
@@ -75,6 +77,8 @@ const host = z.strictObject({
     })
     .optional(),
   ssh: sshEndpoint.optional(),
+  ipvsOwner: z.enum(IPVS_OWNERS as [string, ...string[]]).optional(),
+  manualIpvsadmRules: z.array(z.string().max(512)).max(10000).optional(),
 });
 
 const segment = z.strictObject({
@@ -83,6 +87,52 @@ const segment = z.strictObject({
   cidr: addressText,
   mtu: z.number().int().min(68).max(65535).optional(),
 });
+
+/** Whole seconds; keepalived takes fractions too, but the designer keeps timings readable. */
+const seconds = (max: number) => z.number().int().min(1).max(max);
+/**
+ * A command keepalived runs (MISC_CHECK script, quorum_up/down). Any text loads; the rule
+ * `health/script-path` and the generator's strict pattern say what is wrong with it.
+ */
+const commandText = z.string().min(1).max(1024);
+
+const healthCheckProbe = {
+  kind: z.enum(HEALTH_CHECK_KINDS as [string, ...string[]]),
+  path: z
+    .string()
+    .max(1024)
+    .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/, 'must be a URL path starting with /')
+    .optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  digest: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be an MD5 digest (32 hex digits)').optional(),
+  script: commandText.optional(),
+  scriptTimeout: seconds(86400).optional(),
+  connectPort: z.number().int().min(1).max(65535).optional(),
+  delayLoop: seconds(86400).optional(),
+  connectTimeout: seconds(3600).optional(),
+  retry: z.number().int().min(0).max(1000).optional(),
+  delayBeforeRetry: seconds(86400).optional(),
+  inhibitOnFailure: z.boolean().optional(),
+  alpha: z.boolean().optional(),
+};
+
+const healthCheck = z.strictObject({
+  ...healthCheckProbe,
+  sorryServer: z
+    .strictObject({
+      ip: addressText,
+      port,
+      method: z.enum(FORWARDING_METHODS as [string, ...string[]]).optional(),
+      inhibit: z.boolean().optional(),
+    })
+    .optional(),
+  quorum: z.number().int().min(1).max(0xffffffff).optional(),
+  hysteresis: z.number().int().min(0).max(0xffffffff).optional(),
+  quorumUp: commandText.optional(),
+  quorumDown: commandText.optional(),
+});
+
+const healthCheckOverride = z.strictObject({ ...healthCheckProbe, kind: healthCheckProbe.kind.optional() });
 
 const realServer = z.strictObject({
   id,
@@ -93,6 +143,7 @@ const realServer = z.strictObject({
   weight: u16,
   upperThreshold: u16.optional(),
   lowerThreshold: u16.optional(),
+  healthCheck: healthCheckOverride.optional(),
 });
 
 const service = z.strictObject({
@@ -109,19 +160,7 @@ const service = z.strictObject({
   persistence: z
     .strictObject({ timeout: z.number().int().min(1).max(31536000), netmask: addressText.optional() })
     .optional(),
-  healthCheck: z
-    .strictObject({
-      kind: z.enum(['tcp', 'http']),
-      path: z
-        .string()
-        .max(1024)
-        .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/, 'must be a URL path starting with /')
-        .optional(),
-      status: z.number().int().min(100).max(599).optional(),
-      interval: z.number().int().min(1).max(86400).optional(),
-      timeout: z.number().int().min(1).max(3600).optional(),
-    })
-    .optional(),
+  healthCheck: healthCheck.optional(),
   realServers: z.array(realServer).max(10000),
 });
 

@@ -103,6 +103,17 @@ export interface Host {
   readonly routes?: readonly Route[];
   readonly sysctl?: HostSysctl;
   readonly ssh?: SshEndpoint;
+  /**
+   * Directors only: who programs the IPVS table. When absent: `keepalived` if any service of this
+   * director has a health check, otherwise `ipvsadm` (see `ipvsOwnerOf`).
+   */
+  readonly ipvsOwner?: IpvsOwner;
+  /**
+   * Directors only: hand-written rules in `ipvsadm -S -n` syntax (`-A -t 10.0.0.1:25 -s rr`,
+   * `-a -t 10.0.0.1:25 -r 10.0.1.5:25 -m -w 1`) kept next to the designed services, e.g. taken
+   * over from a running host. They are loaded with the saved table at boot.
+   */
+  readonly manualIpvsadmRules?: readonly string[];
 }
 
 /** An L2 broadcast domain (a switch or bridge on the canvas) with its IPv4 subnet. */
@@ -168,18 +179,86 @@ export interface Persistence {
   readonly netmask?: string;
 }
 
-/** Health check keepalived runs against each real server. */
-export interface HealthCheck {
-  readonly kind: 'tcp' | 'http';
-  /** URL path for `http` checks. */
-  readonly path?: string;
-  /** Expected HTTP status for `http` checks (200 when absent). */
-  readonly status?: number;
-  /** Seconds between checks (keepalived `delay_loop`); 6 when absent. */
-  readonly interval?: number;
-  /** Connect timeout in seconds; 3 when absent. */
-  readonly timeout?: number;
+/**
+ * Kind of keepalived checker: `tcp` = `TCP_CHECK` (connect), `http` = `HTTP_GET`, `ssl` = `SSL_GET`
+ * (HTTP over TLS), `misc` = `MISC_CHECK` (a script on the director; exit 0 = up).
+ */
+export type HealthCheckKind = 'tcp' | 'http' | 'ssl' | 'misc';
+export const HEALTH_CHECK_KINDS: readonly HealthCheckKind[] = ['tcp', 'http', 'ssl', 'misc'];
+
+/**
+ * Who programs a director's IPVS table: `keepalived` (its checkers add and remove real servers) or
+ * `ipvsadm` (the saved rules are loaded as they are, nothing reacts to a dead real server).
+ */
+export type IpvsOwner = 'keepalived' | 'ipvsadm';
+export const IPVS_OWNERS: readonly IpvsOwner[] = ['keepalived', 'ipvsadm'];
+
+/**
+ * Where keepalived sends new connections while the service has lost its quorum (`sorry_server`):
+ * typically a static "back soon" page. It is added to the IPVS table only then.
+ */
+export interface SorryServer {
+  /** IPv4 address (no prefix). */
+  readonly ip: string;
+  readonly port: number;
+  /** `sorry_server_lvs_method`; the service's method when absent. */
+  readonly method?: ForwardingMethod;
+  /** `sorry_server_inhibit`: keep it in the table with weight 0 while quorum holds. */
+  readonly inhibit?: boolean;
 }
+
+/**
+ * The checker part of a health check, as keepalived's `*_CHECK` blocks have it. Times are whole
+ * seconds. Absent values take keepalived's own defaults (see {@link HEALTH_CHECK_DEFAULTS} and
+ * `effectiveHealthCheck`), so a file states only what differs.
+ */
+export interface HealthCheckProbe {
+  readonly kind: HealthCheckKind;
+  /** `http`/`ssl`: URL path requested (`url { path }`); `/` when absent. */
+  readonly path?: string;
+  /** `http`/`ssl`: expected status (`status_code`); when absent keepalived accepts any 2xx. */
+  readonly status?: number;
+  /** `http`/`ssl`: MD5 of the expected body (32 hex digits, `genhash` prints it). */
+  readonly digest?: string;
+  /** `misc`: absolute path of the script, optionally followed by plain arguments (`misc_path`). */
+  readonly script?: string;
+  /** `misc`: seconds before the script is killed and counted as failed (`misc_timeout`); `delayLoop` when absent. */
+  readonly scriptTimeout?: number;
+  /** Port the checker connects to (`connect_port`); the real server's port when absent. */
+  readonly connectPort?: number;
+  /** Seconds between checks of a healthy server (`delay_loop`); keepalived's default is 60. */
+  readonly delayLoop?: number;
+  /** Seconds a connect (and, for HTTP, the whole request) may take (`connect_timeout`); default 5. */
+  readonly connectTimeout?: number;
+  /** Failed attempts retried before the server is declared down (`retry`); default 1 (MISC_CHECK 0). */
+  readonly retry?: number;
+  /** Seconds between those retries (`delay_before_retry`); default 1 (HTTP_GET/SSL_GET 3). */
+  readonly delayBeforeRetry?: number;
+  /** `inhibit_on_failure`: a failed server stays in the table with weight 0 instead of being removed. */
+  readonly inhibitOnFailure?: boolean;
+  /** `alpha`: servers start as down and enter the table only after their first successful check. */
+  readonly alpha?: boolean;
+}
+
+/**
+ * Health checking of one virtual service: the probe keepalived runs against every real server, and
+ * what the service does when servers fail (sorry server, quorum). Only a keepalived-owned director
+ * acts on it.
+ */
+export interface HealthCheck extends HealthCheckProbe {
+  readonly sorryServer?: SorryServer;
+  /** Minimum sum of the weights of live real servers (`quorum`); default 1. Below it the sorry server takes over. */
+  readonly quorum?: number;
+  /** Tolerance around the quorum before its state flips (`hysteresis`); default 0. */
+  readonly hysteresis?: number;
+  /** Command run when quorum is gained (`quorum_up`): absolute path plus plain arguments. */
+  readonly quorumUp?: string;
+  /** Command run when quorum is lost (`quorum_down`): absolute path plus plain arguments. */
+  readonly quorumDown?: string;
+}
+
+/** Per-real-server changes to the service's probe (keepalived lets a `real_server` override them). */
+export type HealthCheckOverride = Partial<HealthCheckProbe>;
 
 /** A real server of a virtual service (`ipvsadm -a`). */
 export interface RealServer {
@@ -197,6 +276,8 @@ export interface RealServer {
   readonly upperThreshold?: number;
   /** `-y`: accept again below it; 0/absent = 3/4 of the upper threshold. */
   readonly lowerThreshold?: number;
+  /** Overrides of the service's health check for this server only (other port, path, timing, ...). */
+  readonly healthCheck?: HealthCheckOverride;
 }
 
 /** An IPVS virtual service owned by one director. */
@@ -241,7 +322,7 @@ export interface Layout {
 }
 
 /** The current file format version of `*.lvs.json`. */
-export const FORMAT_VERSION = 2 as const;
+export const FORMAT_VERSION = 3 as const;
 
 /** Contents of a `*.lvs.json` file (current version). */
 export interface DesignFile {

@@ -11,6 +11,7 @@ const AREAS: readonly { readonly prefix: string; readonly title: string; readonl
   { prefix: 'nat', title: 'NAT (masquerading, `-m`)', intro: 'The director rewrites addresses both ways, so every reply must come back through it.' },
   { prefix: 'dr', title: 'DR (direct routing, `-g`)', intro: 'The director only rewrites the destination MAC; real servers own the VIP silently and answer clients directly.' },
   { prefix: 'tun', title: 'TUN (IP-in-IP tunnelling, `-i`)', intro: 'The director wraps requests in an IPIP header; real servers anywhere unwrap them and answer clients directly.' },
+  { prefix: 'health', title: 'Health checks (keepalived)', intro: 'What keepalived checks on each real server, and what the service does when servers fail.' },
   { prefix: 'route', title: 'Return routing', intro: 'Replies that do not go back through the director need their own way to the clients.' },
   { prefix: 'general', title: 'General', intro: 'Design-level sanity checks.' },
 ];

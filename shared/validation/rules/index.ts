@@ -1,5 +1,5 @@
 /**
- * Every design rule, in catalogue order (addressing, services, NAT, DR, TUN, routing, general).
+ * Every design rule, in catalogue order (addressing, services, NAT, DR, TUN, health checks, routing, general).
  * Problems of equal severity are reported in this order.
  */
 import type { Rule } from '../rule.ts';
@@ -48,6 +48,15 @@ import { mixedMethods } from './general/mixed-methods.ts';
 import { directorRole } from './general/director-role.ts';
 import { unattachedHost } from './general/unattached-host.ts';
 import { unknownReference } from './general/unknown-reference.ts';
+import { noCheck } from './health/no-check.ts';
+import { invalidCheck } from './health/invalid-check.ts';
+import { httpPort } from './health/http-port.ts';
+import { connectTimeout } from './health/connect-timeout.ts';
+import { scriptPath } from './health/script-path.ts';
+import { sorryIsRealServer } from './health/sorry-is-real-server.ts';
+import { quorumAboveWeights } from './health/quorum-above-weights.ts';
+import { inhibitPersistence } from './health/inhibit-persistence.ts';
+import { manualRulesConflict } from './health/manual-rules-conflict.ts';
 
 /** All rules LVS Designer checks, in report order. */
 export const RULES: readonly Rule[] = [
@@ -89,6 +98,15 @@ export const RULES: readonly Rule[] = [
   tunMtu,
   tunReachable,
   tunArp,
+  invalidCheck,
+  scriptPath,
+  sorryIsRealServer,
+  quorumAboveWeights,
+  manualRulesConflict,
+  httpPort,
+  connectTimeout,
+  inhibitPersistence,
+  noCheck,
   noReturnPath,
   clientVipRoute,
   clientOnDirector,

@@ -200,7 +200,7 @@ describe('keepalived.conf', () => {
   it('reads old and new keywords, nested blocks, comments and per-server methods; reports the rest', () => {
     const r = importKeepalived(fixture('keepalived-messy.conf'));
     const [web, mark] = r.topology.services;
-    expect(web).toMatchObject({ vip: '10.0.0.80', port: 80, scheduler: 'wrr', persistence: { timeout: 360 }, healthCheck: { kind: 'http', path: '/health?full=1', status: 200, timeout: 4, interval: 10 } });
+    expect(web).toMatchObject({ vip: '10.0.0.80', port: 80, scheduler: 'wrr', persistence: { timeout: 360 }, healthCheck: { kind: 'http', path: '/health?full=1', status: 200, connectTimeout: 4, delayLoop: 10 } });
     expect(web!.realServers).toMatchObject([
       { rip: '10.1.0.11', method: 'dr', weight: 3, upperThreshold: 200 },
       { rip: '10.1.0.12', method: 'tun', weight: 1 },

@@ -89,6 +89,29 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
       host(d, 'rs1').sysctl = { rpFilter: 0 };
       host(d, 'rs1').interfaces.push(eth('rs1', 'eth1', 'front', ['172.18.0.50/24']));
     }),
+  'health/invalid-check': () => edit(natLab(), (d) => void (service(d, 'web').healthCheck = { kind: 'misc' })),
+  'health/script-path': () => edit(natLab(), (d) => void (service(d, 'web').healthCheck = { kind: 'misc', script: 'check_app.sh --port 80' })),
+  'health/sorry-is-real-server': () =>
+    edit(natLab(), (d) => void (service(d, 'web').healthCheck = { kind: 'http', path: '/', sorryServer: { ip: '192.168.111.101', port: 80 } })),
+  'health/quorum-above-weights': () => edit(natLab(), (d) => void (service(d, 'web').healthCheck = { kind: 'tcp', quorum: 5 })),
+  'health/manual-rules-conflict': () =>
+    edit(natLab(), (d) => {
+      service(d, 'web').healthCheck = { kind: 'http', path: '/' };
+      host(d, 'director').manualIpvsadmRules = ['-A -t 172.16.111.123:80 -s rr', '-a -t 172.16.111.123:80 -r 192.168.111.101:80 -m -w 1'];
+    }),
+  'health/http-port': () =>
+    edit(natLab(), (d) => {
+      service(d, 'web').port = 3306;
+      service(d, 'web').realServers.forEach((r) => (r.port = 3306));
+      service(d, 'web').healthCheck = { kind: 'http', path: '/health' };
+    }),
+  'health/connect-timeout': () => edit(natLab(), (d) => void (service(d, 'web').healthCheck = { kind: 'tcp', delayLoop: 3, connectTimeout: 5 })),
+  'health/inhibit-persistence': () =>
+    edit(natLab(), (d) => {
+      service(d, 'web').persistence = { timeout: 300 };
+      service(d, 'web').healthCheck = { kind: 'http', path: '/', inhibitOnFailure: true };
+    }),
+  'health/no-check': () => edit(natLab(), (d) => void (host(d, 'director').ssh = { host: '192.0.2.10', port: 22, user: 'root', auth: 'agent' })),
   'route/no-return-path': () => edit(drLab(), (d) => void (host(d, 'rs1').gateway = undefined)),
   'route/client-cannot-reach-vip': () =>
     edit(drLab(), (d) => {
