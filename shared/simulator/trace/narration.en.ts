@@ -154,6 +154,8 @@ export const en: NarrationTable = {
     `The simulation stopped after ${p.steps} steps without finishing — the packet is probably looping.`,
   'finish.bypassed-ipvs': (_p) =>
     `The client got an answer, but the request never passed through IPVS on the director: a real server took the VIP's traffic directly, so there is no load balancing.`,
+  'finish.arp-race-won': (p) =>
+    `${p.winner} answered ARP for ${p.vip} first in this run, so this request happened to pass IPVS. On a real switch the answers race: the asker keeps whichever arrives first and ignores the others for a while (neighbour locktime), so some clients reach a real server directly and bypass the director.`,
   'finish.ok': (p) =>
     `LVS-${p.method} works: ${p.client} talked to ${p.vip}:${p.vport} and ${p.rsHost} (${p.rip}) answered${p.isNat ? ' through the director' : ' directly, without passing the director'}.`,
 };

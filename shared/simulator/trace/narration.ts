@@ -92,6 +92,7 @@ export interface NarrationParams {
   readonly 'prepare.client-no-route': { readonly client: string; readonly vip: string };
   readonly 'finish.step-limit': { readonly steps: number };
   readonly 'finish.bypassed-ipvs': NoParams;
+  readonly 'finish.arp-race-won': { readonly winner: string; readonly vip: string };
   readonly 'finish.ok': { readonly method: string; readonly client: string; readonly vip: string; readonly vport: number; readonly rsHost: string; readonly rip: string; readonly isNat: boolean };
 }
 

@@ -154,6 +154,8 @@ export const zhCN: NarrationTable = {
     `模拟在 ${p.steps} 步后停止仍未结束——包可能在环路中循环。`,
   'finish.bypassed-ipvs': (_p) =>
     `客户端得到了回复，但请求从未经过调度器上的 IPVS：真实服务器直接接收了 VIP 的流量，没有负载均衡。`,
+  'finish.arp-race-won': (p) =>
+    `本次运行中 ${p.winner} 最先应答了 ${p.vip} 的 ARP，所以这个请求碰巧经过了 IPVS。在真实交换机上这些应答是竞争关系：请求方采用最先到达的应答，并在一段时间内（邻居表 locktime）忽略其他应答，所以一部分客户端会直接到达真实服务器而绕过调度器。`,
   'finish.ok': (p) =>
     `LVS-${p.method} 工作正常：${p.client} 访问 ${p.vip}:${p.vport}，由 ${p.rsHost}（${p.rip}）${p.isNat ? '经调度器' : '直接（不经过调度器）'}回复。`,
 };

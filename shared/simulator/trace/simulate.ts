@@ -76,6 +76,14 @@ export function finish(ctx: SimContext, state: SimState): Trace {
       const fault: FaultId = state.arpRace ? 'arp-race' : 'vip-not-on-director';
       const detail = say('finish.bypassed-ipvs', {});
       outcome = { status: 'broken', fault, at: last.place, narration: explain(ctx, state, fault, detail) };
+    } else if (state.arpRace) {
+      // The director won this run's ARP race, but on a real switch the first answer wins (the
+      // neighbour entry then ignores other answers for `locktime`, net/ipv4/arp.c arp_process) and
+      // which host answers first is timing: the same design sends a share of clients straight to a
+      // real server. A race is never a working design.
+      const race = state.steps.find((s) => s.kind === 'arp-reply' && s.severity === 'warning');
+      const detail = say('finish.arp-race-won', { winner: hname(ctx, ctx.service.director), vip: ctx.service.vip });
+      outcome = { status: 'broken', fault: 'arp-race', at: race?.place ?? last.place, narration: explain(ctx, state, 'arp-race', detail) };
     } else {
       const rs = state.conn.rs;
       outcome = {

@@ -158,12 +158,12 @@ describe('dr/client-arp-exposure', () => {
 });
 
 describe('dr/reply-via-director', () => {
-  it('warns when the DR real server uses the director as gateway (the seed article\'s DR design)', () => {
+  it('is an error when the DR real server uses the director as gateway (the seed article\'s DR design)', () => {
     const t = edit(drLab(), (d) => {
       host(d, 'rs1').gateway = '192.168.163.101';
     });
     const [p] = problemsOf(t, 'dr/reply-via-director');
-    expect(p).toMatchObject({ severity: 'warning', refs: ['rs1', 'director', 'web-rs1'] });
+    expect(p).toMatchObject({ severity: 'error', refs: ['rs1', 'director', 'web-rs1'] });
     expect(p!.message).toContain('martian');
     expect(p!.fix).toBe("Set rs1's gateway to the router 192.168.163.1.");
   });

@@ -59,7 +59,7 @@ describe('mistakes from the seed article', () => {
     const t = edit(drLab(), (d) => {
       host(d, 'rs1').gateway = '192.168.163.101';
     });
-    expect(rules(t)).toEqual(['warning addr/gateway-unreachable', 'warning dr/reply-via-director']);
+    expect(rules(t)).toEqual(['error dr/reply-via-director', 'warning addr/gateway-unreachable']);
   });
 
   it('DR: ARP settings only on lo (the article\'s first echo lines) are not enough', () => {

@@ -7,7 +7,9 @@ import { suggestGateway } from '../../suggest.ts';
 /** DR replies should not go through the director. */
 export const drReplyViaDirector: Rule = {
   id: 'dr/reply-via-director',
-  severity: 'warning',
+  // An error, not a warning: the kernel drops the VIP-sourced reply at the director as a martian
+  // (fib_validate_source refuses a local source address unless accept_local=1), as the walk shows.
+  severity: 'error',
   title: 'DR real server replies through the director',
   titleZh: 'DR 真实服务器经调度器回复',
   description:
