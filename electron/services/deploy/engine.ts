@@ -63,7 +63,13 @@ export interface DeployDeps {
   readonly render: RenderHost;
   readonly knownHosts: KnownHosts;
   /** Asked on first contact with a host; a changed key never gets here (it is refused). */
-  readonly confirmHostKey: (host: { hostId: string; endpoint: string }, fingerprint: string, keyType: string) => Promise<boolean>;
+  readonly confirmHostKey: (
+    host: { hostId: string; endpoint: string },
+    fingerprint: string,
+    keyType: string,
+    /** Key types already known for this host (non-empty: warn, never trust automatically). */
+    knownTypes: readonly string[],
+  ) => Promise<boolean>;
   readonly secrets: SecretStore;
   /** Asks the user for a secret; `null` declines. Calls are serialised (one prompt at a time). */
   readonly askSecret: (request: { kind: SecretKind; hostId: string; text: string }) => Promise<string | null>;
@@ -97,6 +103,8 @@ export interface DeployRun {
   /** Stops the run; hosts already changed are rolled back unless `noRollback`. */
   cancel(): void;
   readonly log: DeployLog;
+  /** Secrets the run still holds in plaintext (for redaction and sudo): 0 once it is over. */
+  secretsHeld(): number;
 }
 
 /** A fresh deploy id: time plus randomness, valid as a directory name. */
@@ -219,6 +227,10 @@ class Run implements DeployRun {
         };
       },
     };
+  }
+
+  secretsHeld(): number {
+    return this.#redactor.size + this.#all.filter((c) => c.priv !== undefined).length;
   }
 
   cancel(): void {
@@ -363,8 +375,12 @@ class Run implements DeployRun {
       if (!key) return fail(e);
       const fp = fingerprintOf(key);
       const type = keyTypeOf(key);
-      this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'new', message: `first contact: ${type} key ${fp}` });
-      const trusted = await this.#serial(() => this.#deps.confirmHostKey({ hostId: ctx.host.id, endpoint: name }, fp, type));
+      const otherTypes = preferHostKeyTypes.filter((t) => t !== type);
+      const message = otherTypes.length
+        ? `WARNING: ${name} is known by its ${otherTypes.join(', ')} key, but offered a ${type} key ${fp} of a type not on record. The host may have been reinstalled — or someone may be intercepting the connection. Check the fingerprint on the host before trusting it.`
+        : `first contact: ${type} key ${fp}`;
+      this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'new', message });
+      const trusted = await this.#serial(() => this.#deps.confirmHostKey({ hostId: ctx.host.id, endpoint: name }, fp, type, otherTypes));
       if (!trusted) {
         this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'rejected', message: 'not trusted by the user' });
         throw new StepError(`host key ${fp} of ${name} was not trusted`);
@@ -771,6 +787,11 @@ class Run implements DeployRun {
     };
     const safe = this.#redactor.redactDeep(result);
     this.#emit({ type: 'done', deployId: this.id, result: safe });
+    // The run is over and everything it emitted is redacted: no plaintext secret outlives it
+    // (the sudo password sits in the privilege closures, the redactor holds every secret).
+    for (const c of ctxs) c.priv = undefined;
+    for (const c of this.#all) c.priv = undefined;
+    this.#redactor.clear();
     return safe;
   }
 
