@@ -51,6 +51,9 @@ import { diffHost, parseApplyScript, parseState } from './state.ts';
 import type { SessionPath, SessionPin } from './session-guard.ts';
 import { judgeSession, parseSessionPath } from './session-guard.ts';
 
+/** sudo's prompt (-p) while the engine feeds a password: seeing it proves sudo, not a shell, read the line. */
+const SUDO_PROMPT_MARK = '@lvsd-sudo-password@';
+
 /** Default commit-confirm time: a host rolls back by itself this long after apply.sh started unless confirmed. */
 export const DEFAULT_CONFIRM_SECONDS = 120;
 
@@ -425,14 +428,28 @@ class Run implements DeployRun {
         : await this.#secret('sudo', `sudo:${who}`, ctx.host.id, `sudo password for ${who}`);
     if (password === null) throw new StepError(`${ssh.user} is not root and sudo needs a password that was not given`);
     if (password.includes('\n')) throw new StepError('the sudo password contains a line break');
-    // -k: always ask, so sudo always consumes the password line (a cached ticket would leave it for sh).
-    const cmd = "sudo -k -S -p '' sh -s";
-    const check = await session.exec(cmd, { stdin: `${password}\nexit 0\n`, timeoutMs: 30_000, signal });
-    if (check.code !== 0) {
-      if (ssh.auth !== 'password') await this.#deps.secrets.delete(`sudo:${who}`);
-      throw new StepError(`sudo refused (${tail(this.#redactor.redact(check.stderr), 3) || `exit ${check.code}`}); is ${ssh.user} allowed to use sudo, and is the password right?`);
+    // First find out whether sudo really reads a password here, with a command that never reads
+    // stdin itself: a password line is only ever sent to sudo, never to a shell.
+    const check = await session.exec(`sudo -k -S -p ${SUDO_PROMPT_MARK} sh -c 'echo @sudo-ok' </dev/null`, { timeoutMs: 30_000, signal });
+    if (check.code === 0 && check.stdout.includes('@sudo-ok') && !check.stderr.includes(SUDO_PROMPT_MARK)) {
+      // sudo needs no password for sh (although -n refused, e.g. a `requiretty`-free rule with lecture): no -S at all.
+      return { label: 'sudo (no password needed)', exec: (script, o = {}) => session.exec('sudo -k sh -s', { stdin: script, timeoutMs, signal, ...o }) };
     }
-    return { label: 'sudo -S', exec: (script, o = {}) => session.exec(cmd, { stdin: `${password}\n${script}`, timeoutMs, signal, ...o }) };
+    // -k: always ask, so sudo always consumes the password line (a cached ticket would leave it for sh).
+    const cmd = `sudo -k -S -p ${SUDO_PROMPT_MARK} sh -s`;
+    const auth = await session.exec(`sudo -k -S -p ${SUDO_PROMPT_MARK} sh -c 'echo @sudo-ok'`, { stdin: `${password}\n`, timeoutMs: 30_000, signal });
+    if (auth.code !== 0 || !auth.stdout.includes('@sudo-ok')) {
+      if (ssh.auth !== 'password') await this.#deps.secrets.delete(`sudo:${who}`);
+      const why = tail(this.#redactor.redact(auth.stderr.split(SUDO_PROMPT_MARK).join('')), 3);
+      throw new StepError(`sudo refused (${why || `exit ${auth.code}`}); is ${ssh.user} allowed to use sudo, and is the password right?`);
+    }
+    return {
+      label: 'sudo -S',
+      exec: async (script, o = {}) => {
+        const r = await session.exec(cmd, { stdin: `${password}\n${script}`, timeoutMs, signal, ...o });
+        return { ...r, stderr: r.stderr.split(SUDO_PROMPT_MARK).join('') };
+      },
+    };
   }
 
   // ---------------------------------------------------------------- plan
