@@ -18,6 +18,8 @@ export interface UiSlice {
   dialog: DialogKind;
   notices: readonly Notice[];
   autosavedAt: string | null;
+  /** Why the last autosave failed (the previous recovery copy is kept), or null. */
+  autosaveError: string | null;
   problemsOpen: boolean;
   setRightTab: (tab: string) => void;
   setMode: (mode: string) => void;
@@ -25,6 +27,7 @@ export interface UiSlice {
   notify: (kind: Notice['kind'], text: string) => void;
   dismiss: (id: number) => void;
   setAutosavedAt: (at: string | null) => void;
+  setAutosaveError: (reason: string | null) => void;
   toggleProblems: (open?: boolean) => void;
 }
 
@@ -36,6 +39,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   dialog: null,
   notices: [],
   autosavedAt: null,
+  autosaveError: null,
   problemsOpen: true,
   setRightTab: (rightTab) => set({ rightTab }),
   setMode: (mode) => set({ mode }),
@@ -43,5 +47,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   notify: (kind, text) => set({ notices: [...get().notices.slice(-3), { id: ++noticeSeq, kind, text }] }),
   dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
   setAutosavedAt: (autosavedAt) => set({ autosavedAt }),
+  setAutosaveError: (autosaveError) => set({ autosaveError }),
   toggleProblems: (open) => set({ problemsOpen: open ?? !get().problemsOpen }),
 });
