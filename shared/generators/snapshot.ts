@@ -212,6 +212,7 @@ export const ROLLBACK_BODY = [
   '  printf \'rollback: %s item(s) failed or still differ; the snapshot is kept in %s\\n\' "$failed" "$SNAP" >&2',
   '  exit 1',
   'fi',
-  'date -u \'+%Y-%m-%dT%H:%M:%SZ\' >"$SNAP/restored" 2>/dev/null || true',
+  '# Restored and checked: this snapshot has done its job (a new apply of this deploy id takes a fresh one).',
+  'rm -rf "$SNAP"',
   'echo "rollback complete: the state before deploy $DEPLOY_ID is back (checked)"',
 ];
