@@ -12,6 +12,7 @@ export function StatusBar() {
   const diag = useApp(selectDiagnostics);
   const toggle = useApp((s) => s.toggleProblems);
   const autosavedAt = useApp((s) => s.autosavedAt);
+  const autosaveError = useApp((s) => s.autosaveError);
   const backend = usingMemoryBridge() ? t('status.noBackend') : bridge().kind === 'electron' ? t('status.desktop') : t('status.browser');
   return (
     <footer className="statusbar" data-testid="statusbar">
@@ -23,7 +24,12 @@ export function StatusBar() {
         <span className="sev-icon sev-warning">▲</span> <span data-testid="status-warnings">{t('status.warnings', { count: diag.warnings })}</span>
       </button>
       <span className="status-spacer" />
-      {autosavedAt && (
+      {autosaveError && (
+        <span className="status-autosave-failed" role="alert" title={autosaveError} data-testid="autosave-error">
+          {t('status.autosaveFailed')}
+        </span>
+      )}
+      {autosavedAt && !autosaveError && (
         <span className="muted" data-testid="autosave-status">
           {t('status.autosaved', { time: autosavedAt })}
         </span>

@@ -167,6 +167,11 @@ export async function autosaveTick(): Promise<void> {
     if (r.ok && r.value.ok) {
       lastAutosaved = revision;
       useApp.getState().setAutosavedAt(new Date().toLocaleTimeString());
+      useApp.getState().setAutosaveError(null);
+    } else {
+      // Never silent: the status bar says so (the previous recovery copy stays on disk untouched),
+      // and the next tick tries again.
+      useApp.getState().setAutosaveError(r.ok ? (r.value.ok ? 'unknown error' : r.value.error) : r.error);
     }
   } finally {
     autosaving = false;

@@ -213,6 +213,7 @@ export const en = {
     errors_other: '{{count}} errors',
     warnings_one: '{{count}} warning',
     warnings_other: '{{count}} warnings',
+    autosaveFailed: 'Autosave failed: the last recovery copy is kept (hover for why)',
     autosaved: 'Autosaved {{time}}',
     noBackend: 'No backend: designs stay in this browser',
     desktop: 'Desktop',

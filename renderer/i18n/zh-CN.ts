@@ -215,6 +215,7 @@ export const zhCN: Strings = {
     errors_other: '{{count}} 个错误',
     warnings_one: '{{count}} 个警告',
     warnings_other: '{{count}} 个警告',
+    autosaveFailed: '自动保存失败：上一份恢复副本仍保留（悬停查看原因）',
     autosaved: '已自动保存 {{time}}',
     noBackend: '无后端：设计只保存在本浏览器中',
     desktop: '桌面版',

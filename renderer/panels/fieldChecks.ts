@@ -4,8 +4,14 @@
  */
 import { isIPv4, parseCidr } from '../../shared/addressing/ipv4.ts';
 
-/** i18n key of the problem with a field value, or null when it looks right. */
-export type FieldCheck = (text: string) => string | null;
+/**
+ * i18n key of the problem with a field value, or null when it looks right. A check marked
+ * `blocking` flags values the file schema refuses (a 129-character name): the field never commits
+ * them, since the design could then no longer be saved or autosaved.
+ */
+export type FieldCheck = ((text: string) => string | null) & { readonly blocking?: boolean };
+
+const blocking = (check: (text: string) => string | null): FieldCheck => Object.assign(check, { blocking: true as const });
 
 /** An interface address `a.b.c.d/n`. */
 export const checkInterfaceAddress: FieldCheck = (text) => {
@@ -30,13 +36,10 @@ export const checkSubnet: FieldCheck = (text) => {
 };
 
 /** A non-empty name of at most `max` characters. */
-export const checkName =
-  (max: number): FieldCheck =>
-  (text) =>
-    text.trim() === '' ? 'field.required' : text.length > max ? 'field.tooLong' : null;
+export const checkName = (max: number): FieldCheck => blocking((text) => (text.trim() === '' ? 'field.required' : text.length > max ? 'field.tooLong' : null));
 
 /** A Linux interface name (1..15 characters, no spaces or slashes). */
-export const checkIfName: FieldCheck = (text) => (/^[A-Za-z0-9_.:-]{1,15}$/.test(text) ? null : 'field.badIfName');
+export const checkIfName: FieldCheck = blocking((text) => (/^[A-Za-z0-9_.:-]{1,15}$/.test(text) ? null : 'field.badIfName'));
 
 /** A dotted netmask (persistence granularity). */
 export const checkNetmask: FieldCheck = (text) => {

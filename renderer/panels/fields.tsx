@@ -1,6 +1,7 @@
 /**
  * Inspector fields. Text fields keep a draft while focused, show their check live (red border and
- * message), and commit on blur or Enter — one undo step per commit; Escape reverts. Number fields
+ * message), and commit on blur or Enter — one undo step per commit; Escape reverts. A value a
+ * blocking check refuses (one the file schema would reject) is never committed: it stays in the field. Number fields
  * refuse anything that is not an integer in range: the model never gets structural garbage.
  */
 import type { ReactNode } from 'react';
@@ -35,12 +36,19 @@ export function TextField({ label, testId, hint, value, onCommit, check, placeho
   const id = useId();
   const [draft, setDraft] = useState(value);
   const [focused, setFocused] = useState(false);
+  // A draft its own (blocking) check refuses is held in the field, red, instead of being committed.
+  const [held, setHeld] = useState(false);
   useEffect(() => {
-    if (!focused) setDraft(value);
-  }, [value, focused]);
+    if (!focused && !held) setDraft(value);
+  }, [value, focused, held]);
   const skipCommit = useRef(false);
   const errKey = check ? check(draft) : null;
   const commit = () => {
+    if (errKey && check?.blocking) {
+      setHeld(draft !== value);
+      return;
+    }
+    setHeld(false);
     if (draft !== value) onCommit(draft);
   };
   return (
@@ -66,6 +74,7 @@ export function TextField({ label, testId, hint, value, onCommit, check, placeho
           if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
           else if (e.key === 'Escape') {
             setDraft(value);
+            setHeld(false);
             setFocused(false);
             skipCommit.current = true;
             (e.target as HTMLInputElement).blur();

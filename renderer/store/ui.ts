@@ -27,6 +27,8 @@ export interface UiSlice {
   dialog: DialogKind;
   notices: readonly Notice[];
   autosavedAt: string | null;
+  /** Why the last autosave failed (the previous recovery copy is kept), or null. */
+  autosaveError: string | null;
   problemsOpen: boolean;
   importReport: ImportReport | null;
   setImportReport: (r: ImportReport | null) => void;
@@ -39,6 +41,7 @@ export interface UiSlice {
   notify: (kind: Notice['kind'], text: string) => void;
   dismiss: (id: number) => void;
   setAutosavedAt: (at: string | null) => void;
+  setAutosaveError: (reason: string | null) => void;
   toggleProblems: (open?: boolean) => void;
   setPaletteCollapsed: (collapsed: boolean) => void;
   setRightCollapsed: (collapsed: boolean) => void;
@@ -52,6 +55,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   dialog: null,
   notices: [],
   autosavedAt: null,
+  autosaveError: null,
   problemsOpen: true,
   importReport: null,
   setImportReport: (importReport) => set({ importReport }),
@@ -63,6 +67,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   notify: (kind, text) => set({ notices: [...get().notices.slice(-3), { id: ++noticeSeq, kind, text }] }),
   dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
   setAutosavedAt: (autosavedAt) => set({ autosavedAt }),
+  setAutosaveError: (autosaveError) => set({ autosaveError }),
   toggleProblems: (open) => set({ problemsOpen: open ?? !get().problemsOpen }),
   setPaletteCollapsed: (paletteCollapsed) => set({ paletteCollapsed }),
   setRightCollapsed: (rightCollapsed) => set({ rightCollapsed }),

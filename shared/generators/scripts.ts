@@ -201,7 +201,8 @@ export function renderApply(t: Topology, plan: HostScriptPlan): string {
     '    case $WANT_ROUTES in *" $dest "*) continue ;; esac',
     '    [ "$(routes_of "$dest")" != "$(routes_saved "$ORIGIN/routes" "$dest")" ] || continue',
     '    restore_routes "$ORIGIN/routes" "$dest" >/dev/null',
-    '    changed "routes of $dest back to what they were before the design (no longer in the design)"',
+    '    rt_was=$(routes_saved "$ORIGIN/routes" "$dest" | awk \'NR > 1 { printf "; " } { printf "%s", $0 }\')',
+    '    changed "route $dest back to ${rt_was:-none} (no longer in the design)"',
     '  done',
     '  set +f',
     'fi',
@@ -402,7 +403,7 @@ export function renderRollback(t: Topology, plan: HostScriptPlan): string {
   const out = header(t, plan, 'rollback.sh', [
     'Restores the state saved right before this deploy ($LVSD_STATE_DIR/snapshots/$LVSD_DEPLOY_ID): IPVS table,',
     'routes (exactly: metric, proto and src included), addresses, sysctls, tunnel devices (in reverse order of',
-    'apply), then reads every item back and exits 1 when one still differs. The snapshot is kept.',
+    'apply), then reads every item back; exits 1 and keeps the snapshot when one still differs, else deletes it.',
   ]);
   out.push(...PRELUDE, ...STATE, ...SNAPSHOT_VARS, ...QUERIES, ...SNAPSHOT_CHECKS, ...ROUTE_SET, ...ROLLBACK_BODY);
   return `${out.join('\n')}\n`;

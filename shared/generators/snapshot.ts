@@ -172,8 +172,7 @@ export const ROLLBACK_BODY = [
   '    case $state in absent | down) ;; *) continue ;; esac',
   '    link_up "$dev" || continue',
   '    if lvs_ip link set dev "$dev" down; then echo "restored: $dev down (it was $state)"; else warn "could not set $dev down"; fi',
-  '    # The ipip module created the device; unloading it removes tunl0 when nothing else uses it.',
-  '    if [ "$state" = absent ] && [ "$dev" = tunl0 ]; then "${LVSD_MODPROBE:-modprobe}" -r ipip 2>/dev/null || true; fi',
+  '    # A device that was absent (ipip not loaded) is set down, not unloaded: other tunnels may use ipip.',
   '  done <"$SNAP/links"',
   'fi',
   '',
@@ -213,6 +212,7 @@ export const ROLLBACK_BODY = [
   '  printf \'rollback: %s item(s) failed or still differ; the snapshot is kept in %s\\n\' "$failed" "$SNAP" >&2',
   '  exit 1',
   'fi',
-  'date -u \'+%Y-%m-%dT%H:%M:%SZ\' >"$SNAP/restored" 2>/dev/null || true',
+  '# Restored and checked: this snapshot has done its job (a new apply of this deploy id takes a fresh one).',
+  'rm -rf "$SNAP"',
   'echo "rollback complete: the state before deploy $DEPLOY_ID is back (checked)"',
 ];

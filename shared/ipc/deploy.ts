@@ -139,6 +139,11 @@ export type DeployPrompt =
       /** OpenSSH-style `SHA256:…`. */
       readonly fingerprint: string;
       readonly keyType: string;
+      /**
+       * Key types already on record for this host (another type than the offered one): the new
+       * type may mean a reinstalled host or an attacker, so it is never trusted automatically.
+       */
+      readonly knownTypes?: readonly string[];
     }
   | {
       readonly kind: 'password' | 'passphrase' | 'sudo';

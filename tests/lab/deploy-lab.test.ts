@@ -163,6 +163,14 @@ describe.skipIf(reason !== null)('deploying the seed labs into the built-in lab 
       expect(back.outcome, JSON.stringify(back.hosts)).toBe('success');
       for (const h of back.hosts) expect(h.status, h.hostId).toBe('rolled-back');
       expect(await fetchOnce(up.endpoints, svc.vip, svc.port)).toBe('FAILED');
+      if (method === 'TUN') {
+        // apply.sh brought tunl0 up; the rollback puts it back down as it was before.
+        for (const rs of t.hosts.filter((h) => h.role === 'real-server')) {
+          const ep = up.endpoints.find((e) => e.host === rs.id)!;
+          const link = await sshToLabHost(vm!, ep, 'ip -o link show tunl0 2>/dev/null || echo absent');
+          expect(link.stdout, rs.id).not.toMatch(/[<,]UP[,>]/);
+        }
+      }
       const dry = await deploy('dry-run', t, again);
       expect(dry.outcome).toBe('success');
       expect(dry.plan!.noChanges).toBe(false);

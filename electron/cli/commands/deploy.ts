@@ -161,8 +161,20 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
     secrets: new MemorySecretStore(),
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.stateDir ? { remoteEnv: () => ({ LVSD_STATE_DIR: opts.stateDir! }) } : {}),
-    confirmHostKey: async (host, fingerprint, keyType) => {
+    confirmHostKey: async (host, fingerprint, keyType, knownTypes) => {
       await drain();
+      if (knownTypes.length) {
+        // Like OpenSSH: a host known by another key type is not "first use"; --yes never trusts it.
+        const warning =
+          `WARNING: ${host.endpoint} (${host.hostId}) is known by its ${knownTypes.join(', ')} key but offered a ${keyType} key (${fingerprint}).\n` +
+          `         The host may have been reinstalled, or someone may be intercepting the connection.\n`;
+        if (!prompter) {
+          io.stderr(`${warning}lvsd: not trusted${opts.yes ? ' (--yes does not trust a new key type of a known host)' : ''}; check the fingerprint on the host and add the key to ${opts.knownHosts} by hand.\n`);
+          return false;
+        }
+        const answer = await prompter.question(`${warning}Trust this ${keyType} key and continue connecting (yes/no)? `);
+        return /^yes$/i.test(answer.trim());
+      }
       if (opts.yes) {
         io.stderr(`Trusting ${host.endpoint} (${host.hostId}) on first use: ${keyType} ${fingerprint} (--yes)\n`);
         return true;

@@ -4,9 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CliCommand, CliIO } from '../io.ts';
 import { EXIT } from '../io.ts';
 import { parseCommandLine } from '../options.ts';
@@ -18,29 +19,65 @@ import { defaultDataDir } from '../../services/server/dataDir.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-const USAGE = `usage: lvsd serve [--port N] [--host 127.0.0.1] [--token T] [--data-dir DIR] [--static-dir DIR] [--open]
+const USAGE = `usage: lvsd serve [--port N] [--host 127.0.0.1] [--token-file FILE|-] [--data-dir DIR] [--static-dir DIR] [--open]
 
   --port N         TCP port (default 0: a free one)
   --host ADDR      only 127.0.0.1 is accepted: the server is for this machine only
-  --token T        the access token (default: 32 random bytes, new every run)
+  --token-file F   read the access token from F (mode 0600 or stricter) or from stdin (-);
+                   default: 32 random bytes, new every run
+  --token T        the same on the command line (other local users can read it in /proc: avoid)
   --data-dir DIR   designs, recent files and the recovery copy (default ${defaultDataDir()})
   --static-dir DIR the built renderer (default dist/renderer)
   --open           open the address in the default browser (best effort)
 `;
 
-/** Opens `url` with the desktop's opener if one is installed; never fails the command. */
+/**
+ * Opens `url` with the desktop's opener if one is installed; never fails the command. The address
+ * carries the access token, and an opener's command line is readable by every local user
+ * (/proc/PID/cmdline): so the opener gets a file:// page in a private temp directory (0700, file
+ * 0600) that redirects to the address, and the page is deleted a minute later.
+ */
 function openBrowser(url: string, io: CliIO): void {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? null : 'xdg-open';
-  if (process.platform === 'win32') {
-    spawn('cmd', ['/c', 'start', '', url], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
-    return;
-  }
   const onPath = (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, opener ?? '')));
-  if (!opener || !onPath) {
+  if (process.platform !== 'win32' && (!opener || !onPath)) {
     io.stdout(`(no ${opener ?? 'browser opener'} found: open the address above yourself)\n`);
     return;
   }
-  spawn(opener, [url], { detached: true, stdio: 'ignore' }).on('error', () => io.stdout('(could not open a browser: open the address above yourself)\n')).unref();
+  const page = writeRedirectPage(url);
+  const target = pathToFileURL(page.file).href;
+  const child =
+    process.platform === 'win32'
+      ? spawn('cmd', ['/c', 'start', '', target], { detached: true, stdio: 'ignore' })
+      : spawn(opener!, [target], { detached: true, stdio: 'ignore' });
+  child.on('error', () => io.stdout('(could not open a browser: open the address above yourself)\n')).unref();
+  setTimeout(page.remove, 60_000).unref();
+  process.once('exit', page.remove);
+}
+
+/** A private page that sends the browser on to `url` (the token never appears on a command line). */
+export function writeRedirectPage(url: string): { file: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'lvsd-open-'));
+  const file = join(dir, 'open.html');
+  const attr = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  writeFileSync(
+    file,
+    `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${attr}"><title>LVS Designer</title><script>location.replace(${JSON.stringify(url).replace(/</g, '\\u003c')})</script><a href="${attr}">LVS Designer</a>\n`,
+    { mode: 0o600 },
+  );
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Reads the token from a private file, or stdin for `-`; a string explains a refusal. */
+function readTokenFile(path: string): { token: string } | string {
+  try {
+    if (path === '-') return { token: readFileSync(0, 'utf8').trim() };
+    const st = statSync(path);
+    if ((st.mode & 0o077) !== 0) return `--token-file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}): chmod 600 it`;
+    return { token: readFileSync(path, 'utf8').trim() };
+  } catch (e) {
+    return `cannot read --token-file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  }
 }
 
 export interface ServeHandle {
@@ -82,6 +119,7 @@ export async function startServe(
         port: { type: 'string', default: '0' },
         host: { type: 'string', default: LOOPBACK },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'data-dir': { type: 'string' },
         'static-dir': { type: 'string' },
         open: { type: 'boolean', default: false },
@@ -102,9 +140,23 @@ export async function startServe(
     io.stderr(`lvsd serve: --port must be 0..65535, got "${values.port}"\n`);
     return EXIT.unusable;
   }
-  const token = values.token ?? randomBytes(32).toString('hex');
+  if (values.token !== undefined && values['token-file'] !== undefined) {
+    io.stderr('lvsd serve: give --token-file or --token, not both\n');
+    return EXIT.unusable;
+  }
+  let fromFile: string | undefined;
+  if (values['token-file'] !== undefined) {
+    const r = readTokenFile(values['token-file']);
+    if (typeof r === 'string') {
+      io.stderr(`lvsd serve: ${r}\n`);
+      return EXIT.unusable;
+    }
+    fromFile = r.token;
+  }
+  if (values.token !== undefined) io.stderr('lvsd serve: warning: --token puts the token on the command line, where other local users can read it (/proc/PID/cmdline); use --token-file FILE or --token-file - (stdin)\n');
+  const token = fromFile ?? values.token ?? randomBytes(32).toString('hex');
   if (!TOKEN_PATTERN.test(token)) {
-    io.stderr('lvsd serve: --token must be 8..256 characters of A-Z a-z 0-9 . _ ~ -\n');
+    io.stderr('lvsd serve: the token (--token / --token-file) must be 8..256 characters of A-Z a-z 0-9 . _ ~ -\n');
     return EXIT.unusable;
   }
   const staticDir = resolve(values['static-dir'] ?? defaultStaticDir);

@@ -51,6 +51,9 @@ import { diffHost, parseApplyScript, parseState } from './state.ts';
 import type { SessionPath, SessionPin } from './session-guard.ts';
 import { judgeSession, parseSessionPath } from './session-guard.ts';
 
+/** sudo's prompt (-p) while the engine feeds a password: seeing it proves sudo, not a shell, read the line. */
+const SUDO_PROMPT_MARK = '@lvsd-sudo-password@';
+
 /** Default commit-confirm time: a host rolls back by itself this long after apply.sh started unless confirmed. */
 export const DEFAULT_CONFIRM_SECONDS = 120;
 
@@ -63,7 +66,13 @@ export interface DeployDeps {
   readonly render: RenderHost;
   readonly knownHosts: KnownHosts;
   /** Asked on first contact with a host; a changed key never gets here (it is refused). */
-  readonly confirmHostKey: (host: { hostId: string; endpoint: string }, fingerprint: string, keyType: string) => Promise<boolean>;
+  readonly confirmHostKey: (
+    host: { hostId: string; endpoint: string },
+    fingerprint: string,
+    keyType: string,
+    /** Key types already known for this host (non-empty: warn, never trust automatically). */
+    knownTypes: readonly string[],
+  ) => Promise<boolean>;
   readonly secrets: SecretStore;
   /** Asks the user for a secret; `null` declines. Calls are serialised (one prompt at a time). */
   readonly askSecret: (request: { kind: SecretKind; hostId: string; text: string }) => Promise<string | null>;
@@ -97,6 +106,8 @@ export interface DeployRun {
   /** Stops the run; hosts already changed are rolled back unless `noRollback`. */
   cancel(): void;
   readonly log: DeployLog;
+  /** Secrets the run still holds in plaintext (for redaction and sudo): 0 once it is over. */
+  secretsHeld(): number;
 }
 
 /** A fresh deploy id: time plus randomness, valid as a directory name. */
@@ -219,6 +230,10 @@ class Run implements DeployRun {
         };
       },
     };
+  }
+
+  secretsHeld(): number {
+    return this.#redactor.size + this.#all.filter((c) => c.priv !== undefined).length;
   }
 
   cancel(): void {
@@ -363,8 +378,12 @@ class Run implements DeployRun {
       if (!key) return fail(e);
       const fp = fingerprintOf(key);
       const type = keyTypeOf(key);
-      this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'new', message: `first contact: ${type} key ${fp}` });
-      const trusted = await this.#serial(() => this.#deps.confirmHostKey({ hostId: ctx.host.id, endpoint: name }, fp, type));
+      const otherTypes = preferHostKeyTypes.filter((t) => t !== type);
+      const message = otherTypes.length
+        ? `WARNING: ${name} is known by its ${otherTypes.join(', ')} key, but offered a ${type} key ${fp} of a type not on record. The host may have been reinstalled — or someone may be intercepting the connection. Check the fingerprint on the host before trusting it.`
+        : `first contact: ${type} key ${fp}`;
+      this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'new', message });
+      const trusted = await this.#serial(() => this.#deps.confirmHostKey({ hostId: ctx.host.id, endpoint: name }, fp, type, otherTypes));
       if (!trusted) {
         this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'rejected', message: 'not trusted by the user' });
         throw new StepError(`host key ${fp} of ${name} was not trusted`);
@@ -409,14 +428,28 @@ class Run implements DeployRun {
         : await this.#secret('sudo', `sudo:${who}`, ctx.host.id, `sudo password for ${who}`);
     if (password === null) throw new StepError(`${ssh.user} is not root and sudo needs a password that was not given`);
     if (password.includes('\n')) throw new StepError('the sudo password contains a line break');
-    // -k: always ask, so sudo always consumes the password line (a cached ticket would leave it for sh).
-    const cmd = "sudo -k -S -p '' sh -s";
-    const check = await session.exec(cmd, { stdin: `${password}\nexit 0\n`, timeoutMs: 30_000, signal });
-    if (check.code !== 0) {
-      if (ssh.auth !== 'password') await this.#deps.secrets.delete(`sudo:${who}`);
-      throw new StepError(`sudo refused (${tail(this.#redactor.redact(check.stderr), 3) || `exit ${check.code}`}); is ${ssh.user} allowed to use sudo, and is the password right?`);
+    // First find out whether sudo really reads a password here, with a command that never reads
+    // stdin itself: a password line is only ever sent to sudo, never to a shell.
+    const check = await session.exec(`sudo -k -S -p ${SUDO_PROMPT_MARK} sh -c 'echo @sudo-ok' </dev/null`, { timeoutMs: 30_000, signal });
+    if (check.code === 0 && check.stdout.includes('@sudo-ok') && !check.stderr.includes(SUDO_PROMPT_MARK)) {
+      // sudo needs no password for sh (although -n refused, e.g. a `requiretty`-free rule with lecture): no -S at all.
+      return { label: 'sudo (no password needed)', exec: (script, o = {}) => session.exec('sudo -k sh -s', { stdin: script, timeoutMs, signal, ...o }) };
     }
-    return { label: 'sudo -S', exec: (script, o = {}) => session.exec(cmd, { stdin: `${password}\n${script}`, timeoutMs, signal, ...o }) };
+    // -k: always ask, so sudo always consumes the password line (a cached ticket would leave it for sh).
+    const cmd = `sudo -k -S -p ${SUDO_PROMPT_MARK} sh -s`;
+    const auth = await session.exec(`sudo -k -S -p ${SUDO_PROMPT_MARK} sh -c 'echo @sudo-ok'`, { stdin: `${password}\n`, timeoutMs: 30_000, signal });
+    if (auth.code !== 0 || !auth.stdout.includes('@sudo-ok')) {
+      if (ssh.auth !== 'password') await this.#deps.secrets.delete(`sudo:${who}`);
+      const why = tail(this.#redactor.redact(auth.stderr.split(SUDO_PROMPT_MARK).join('')), 3);
+      throw new StepError(`sudo refused (${why || `exit ${auth.code}`}); is ${ssh.user} allowed to use sudo, and is the password right?`);
+    }
+    return {
+      label: 'sudo -S',
+      exec: async (script, o = {}) => {
+        const r = await session.exec(cmd, { stdin: `${password}\n${script}`, timeoutMs, signal, ...o });
+        return { ...r, stderr: r.stderr.split(SUDO_PROMPT_MARK).join('') };
+      },
+    };
   }
 
   // ---------------------------------------------------------------- plan
@@ -771,6 +804,11 @@ class Run implements DeployRun {
     };
     const safe = this.#redactor.redactDeep(result);
     this.#emit({ type: 'done', deployId: this.id, result: safe });
+    // The run is over and everything it emitted is redacted: no plaintext secret outlives it
+    // (the sudo password sits in the privilege closures, the redactor holds every secret).
+    for (const c of ctxs) c.priv = undefined;
+    for (const c of this.#all) c.priv = undefined;
+    this.#redactor.clear();
     return safe;
   }
 

@@ -35,4 +35,15 @@ export class Redactor {
     };
     return walk(value) as T;
   }
+
+  /** How many secrets are held (0 once {@link clear} ran). */
+  get size(): number {
+    return this.#secrets.size;
+  }
+
+  /** Drops every secret: called when a run is over (its log is already redacted). */
+  clear(): void {
+    this.#secrets.clear();
+    this.#sorted = [];
+  }
 }

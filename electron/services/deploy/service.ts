@@ -76,8 +76,16 @@ export class DeployService {
       knownHosts: this.#knownHosts,
       secrets: this.#options.secrets,
       ...this.#options.engine,
-      confirmHostKey: async (host, fingerprint, keyType) =>
-        (await this.#ask(deployId, { kind: 'host-key', promptId: promptId(), hostId: host.hostId, endpoint: host.endpoint, fingerprint, keyType })) === true,
+      confirmHostKey: async (host, fingerprint, keyType, knownTypes) =>
+        (await this.#ask(deployId, {
+          kind: 'host-key',
+          promptId: promptId(),
+          hostId: host.hostId,
+          endpoint: host.endpoint,
+          fingerprint,
+          keyType,
+          ...(knownTypes.length ? { knownTypes } : {}),
+        })) === true,
       askSecret: async (r) => {
         const a = await this.#ask(deployId, { kind: r.kind, promptId: promptId(), hostId: r.hostId, text: r.text });
         return typeof a === 'string' && a !== '' ? a : null;
@@ -90,7 +98,9 @@ export class DeployService {
     if (this.#runs.has(request.deployId)) return err(`a run with id ${request.deployId} is already going on`);
     const run = startDeploy(mode, request, this.#deps(request.deployId));
     this.#runs.set(run.id, run);
-    this.#logs.set(run.id, () => run.log.text());
+    // Only the (redacted) log is kept for later: not the run, whose secrets die with it.
+    const log = run.log;
+    this.#logs.set(run.id, () => log.text());
     while (this.#logs.size > KEEP_LOGS) this.#logs.delete(this.#logs.keys().next().value!);
     // events() replays from the start of the run (its first lines are emitted before we could subscribe).
     const forwarding = (async () => {

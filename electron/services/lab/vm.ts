@@ -11,6 +11,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, cl
 import { createServer, connect } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFromInitrd } from './initrd.ts';
 
 /** Error raised by the lab harness, with a message meant for the user. */
 export class LabError extends Error {
@@ -148,14 +149,39 @@ export async function ensureLabImage(opts: LabOptions = {}): Promise<LabImage> {
   const r = await run('bash', [BUILD_SCRIPT], { env: { ...process.env, LVSD_LAB_DIR: labDir }, timeoutMs: 15 * 60_000 });
   if (r.code !== 0) throw new LabError(`building the lab image failed (scripts/lab/build.sh, exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
   for (const line of r.stderr.split('\n')) if (line.trim()) opts.log?.(line);
-  const buildDir = r.stdout.trim().split('\n').pop() ?? join(labDir, 'build');
+  let buildDir = r.stdout.trim().split('\n').pop() ?? join(labDir, 'build');
+  // A cached image built for another lab key (the key was regenerated or replaced since) would
+  // boot and then refuse every login: check the key it carries, and rebuild when it differs.
+  const keyPath = join(labDir, 'id_ed25519');
+  const carried = readFromInitrd(join(buildDir, 'initrd.img'), 'root/.ssh/authorized_keys');
+  const pub = existsSync(`${keyPath}.pub`) ? readFileSync(`${keyPath}.pub`, 'utf8').trim() : null;
+  // (An archive this reader cannot parse says nothing: the SSH check at boot then fails fast instead.)
+  if (carried !== null && pub !== null && !keyMatches(carried, pub)) {
+    opts.log?.('the cached lab image does not accept the lab key (id_ed25519 changed since the build): rebuilding it');
+    const again = await run('bash', [BUILD_SCRIPT, '--force'], { env: { ...process.env, LVSD_LAB_DIR: labDir }, timeoutMs: 15 * 60_000 });
+    if (again.code !== 0) throw new LabError(`rebuilding the lab image failed (scripts/lab/build.sh --force, exit ${again.code}):\n${again.stderr.trim().split('\n').slice(-15).join('\n')}`);
+    buildDir = again.stdout.trim().split('\n').pop() ?? buildDir;
+    if (!keyMatches(readFromInitrd(join(buildDir, 'initrd.img'), 'root/.ssh/authorized_keys'), pub)) {
+      throw new LabError(`the rebuilt lab image still does not carry ${keyPath}.pub; remove ${labDir} and try again`);
+    }
+  }
   const vmlinux = join(buildDir, 'vmlinux');
   return {
     buildDir,
     kernel: existsSync(vmlinux) ? vmlinux : join(buildDir, 'vmlinuz'),
     initrd: join(buildDir, 'initrd.img'),
-    keyPath: join(labDir, 'id_ed25519'),
+    keyPath,
   };
+}
+
+/** The image's authorized_keys holds the lab's public key (same type and base64; comments may differ). */
+export function keyMatches(authorizedKeys: string | null, publicKey: string | null): boolean {
+  if (authorizedKeys === null || publicKey === null) return false;
+  const [type, b64] = publicKey.split(/\s+/);
+  return authorizedKeys.split('\n').some((l) => {
+    const f = l.trim().split(/\s+/);
+    return f[0] === type && f[1] === b64;
+  });
 }
 
 /** A free TCP port on 127.0.0.1 (there is a small race until qemu binds it; callers retry). */
@@ -313,6 +339,10 @@ export async function bootLab(opts: LabOptions = {}): Promise<LabVm> {
       for (;;) {
         const r = await run('ssh', [...labSshOptions(vm.keyPath, sshPort), 'root@127.0.0.1', 'true'], { timeoutMs: 10_000 }).catch(() => null);
         if (r && r.code === 0) break;
+        // The server answered and refused the key: waiting longer cannot help.
+        if (r && /Permission denied \(publickey/.test(r.stderr)) {
+          throw new LabError(`the lab VM refuses the lab key (${vm.keyPath}): Permission denied (publickey). The image was built for another key; run scripts/lab/build.sh --force (lab up does it when it notices)`);
+        }
         if (exited) throw new BootFailure(readText(qemuLog));
         if (Date.now() - t0 > timeoutMs) throw new LabError(`SSH to the lab VM never worked within ${timeoutMs / 1000} s: ${r?.stderr.trim() ?? 'timeout'}`);
         await sleep(200);

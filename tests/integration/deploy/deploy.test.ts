@@ -408,6 +408,25 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     expect(readFileSync(userFile, 'utf8')).toBe(`${rs3.ip} ${type} ${b64}\n`);
   });
 
+  it('a NEW key type for a host known by another type is not first contact: warned about, passed to the question', async () => {
+    // rs1 offers only Ed25519; the user's file knows it by an ECDSA key (another type).
+    const other = join(lab.work, 'other_ecdsa');
+    spawnSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-b', '256', '-N', '', '-f', other]);
+    const [type, b64] = readFileSync(`${other}.pub`, 'utf8').trim().split(' ');
+    const userFile = join(lab.work, 'user_known_hosts_other');
+    writeFileSync(userFile, `${rs1.ip} ${type} ${b64}\n`);
+    const asked: string[][] = [];
+    const t = design();
+    const only: Topology = { ...t, hosts: [t.hosts[0]!] };
+    const kh = new KnownHosts(join(lab.work, 'known_hosts_other'), [userFile]);
+    const { result, events } = await deploy('dry-run', only, deps({ knownHosts: kh, confirmHostKey: async (_h, _fp, _t, known) => (asked.push([...known]), false) }), { overrideErrors: true });
+    expect(asked).toEqual([['ecdsa-sha2-nistp256']]);
+    const warn = events.find((e) => e.type === 'host-key' && e.status === 'new');
+    expect(warn && warn.type === 'host-key' ? warn.message : '').toMatch(/WARNING: .* known by its ecdsa-sha2-nistp256 key/);
+    expect(result.outcome).toBe('failed');
+    expect(existsSync(join(lab.work, 'known_hosts_other'))).toBe(false);
+  });
+
   it('a CHANGED host key is refused with a clear warning and never offered for trust', async () => {
     await lab.stopSshd(client);
     lab.newHostKey(client);

@@ -1,10 +1,10 @@
 // `lvsd serve` argument handling: refusals with clear messages, and a start on a random port.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServe } from '../../../electron/cli/commands/serve.ts';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startServe, writeRedirectPage } from '../../../electron/cli/commands/serve.ts';
 import { EXIT } from '../../../electron/cli/io.ts';
 
 let dir: string;
@@ -76,5 +76,42 @@ describe('lvsd serve arguments', () => {
     } finally {
       await started.server.close();
     }
+  });
+
+  it('--token-file: a private file is read, one readable by others is refused; --token warns', async () => {
+    const good = join(dir, 'token-good');
+    writeFileSync(good, 'file-token-1234\n', { mode: 0o600 });
+    const c = capture();
+    const started = await startServe(['--token-file', good, '--static-dir', join(dir, 'static'), '--data-dir', join(dir, 'data')], c.io);
+    if (typeof started === 'number') throw new Error(c.err.join(''));
+    try {
+      expect(started.server.url).toMatch(/#token=file-token-1234$/);
+    } finally {
+      await started.server.close();
+    }
+    const open = join(dir, 'token-open');
+    writeFileSync(open, 'file-token-1234\n', { mode: 0o644 });
+    const c2 = capture();
+    expect(await startServe(['--token-file', open, '--static-dir', join(dir, 'static')], c2.io)).toBe(EXIT.unusable);
+    expect(c2.err.join('')).toMatch(/readable by others.*chmod 600/);
+    const c3 = capture();
+    const s3 = await startServe(['--token', 'cmdline-token-1', '--static-dir', join(dir, 'static'), '--data-dir', join(dir, 'data')], c3.io);
+    if (typeof s3 === 'number') throw new Error(c3.err.join(''));
+    await s3.server.close();
+    expect(c3.err.join('')).toMatch(/warning: --token puts the token on the command line/);
+  });
+
+  it('--open hands the opener a private page, never the address with the token', () => {
+    const url = 'http://127.0.0.1:1234/#token=secret-token-xyz';
+    const page = writeRedirectPage(url);
+    try {
+      expect(statSync(page.file).mode & 0o777).toBe(0o600);
+      expect(statSync(dirname(page.file)).mode & 0o777).toBe(0o700);
+      expect(readFileSync(page.file, 'utf8')).toContain('url=http://127.0.0.1:1234/#token=secret-token-xyz');
+      expect(page.file).not.toContain('secret-token');
+    } finally {
+      page.remove();
+    }
+    expect(existsSync(page.file)).toBe(false);
   });
 });

@@ -118,6 +118,20 @@ describe('requests the engine refuses before connecting', () => {
     expect(phases).toEqual(['connecting', 'failed']);
   });
 
+  it('a finished run holds no plaintext secret (its log stays, redacted)', async () => {
+    const port = await closedPort();
+    const secret = `pw-${process.pid}-forget-me`;
+    const run = startDeploy('dry-run', { deployId: newDeployId(), topology: topo(host('a', { host: '127.0.0.1', port, user: 'root', auth: 'password' })) }, deps({ askSecret: async () => secret }));
+    let heldWhileRunning = 0;
+    run.on((e) => {
+      if (e.type === 'host' && e.phase === 'failed') heldWhileRunning = run.secretsHeld();
+    });
+    await run.result;
+    expect(heldWhileRunning, 'the password was registered for redaction during the run').toBeGreaterThan(0);
+    expect(run.secretsHeld()).toBe(0);
+    expect(run.log.text()).not.toContain(secret);
+  });
+
   it('apply stops before any change when a host cannot be planned', async () => {
     const r = await go('apply', { topology: topo(host('a', { host: '127.0.0.1', port: await closedPort(), user: 'root', auth: 'agent' })) }, deps({ agentSocket: '/nonexistent' }));
     expect(r.result.outcome).toBe('failed');
