@@ -9,6 +9,7 @@ import { deleteSelection, duplicateSelection, runAutoLayout } from './actions.ts
 import { confirmDiscard, openDesign, save, saveAs } from './files.ts';
 import { useModes } from './extensions.ts';
 import { exportDiagram } from './exportImage.ts';
+import { downloadExport } from './exportText.ts';
 import { useDismissOnOutsideClick } from './useDismiss.ts';
 
 function Menu({ label, testId, children }: { label: string; testId: string; children: (close: () => void) => ReactNode }) {
@@ -94,6 +95,11 @@ export function Toolbar() {
               <button type="button" role="menuitem" data-testid="export-svg" onClick={() => (close(), doExport('svg'))}>
                 {t('export.svg')}
               </button>
+              {(['drawio', 'mermaid', 'report'] as const).map((k) => (
+                <button key={k} type="button" role="menuitem" data-testid={`export-${k}`} onClick={() => (close(), downloadExport(k, useApp.getState().design, displayName?.replace(/\.lvs\.json$/, '') ?? name, i18n.language))}>
+                  {t(`export.${k}`)}
+                </button>
+              ))}
             </>
           )}
         </Menu>

@@ -216,7 +216,7 @@ export const en = {
     saveAsPrompt: 'Save the design as (file name):',
     overwrite: '{{name}} exists. Replace it? (The previous version is kept as a backup.)',
   },
-  export: { png: 'Diagram as PNG', svg: 'Diagram as SVG', done: '{{kind}} exported.', failed: 'Export failed' },
+  export: { png: 'Diagram as PNG', svg: 'Diagram as SVG', drawio: 'Diagram for draw.io (.drawio)', mermaid: 'Diagram as Mermaid (.mmd)', report: 'Design report (HTML, print to PDF)', done: '{{kind}} exported.', failed: 'Export failed' },
   templates: {
     title: 'New design',
     empty: { title: 'Empty design', text: 'Start from a blank canvas.' },

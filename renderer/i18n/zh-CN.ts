@@ -218,7 +218,7 @@ export const zhCN: Strings = {
     saveAsPrompt: '将设计另存为（文件名）：',
     overwrite: '{{name}} 已存在，要替换吗？（旧版本会保留为备份。）',
   },
-  export: { png: '导出为 PNG 图片', svg: '导出为 SVG 图片', done: '已导出 {{kind}}。', failed: '导出失败' },
+  export: { png: '导出为 PNG 图片', svg: '导出为 SVG 图片', drawio: '导出为 draw.io 图（.drawio）', mermaid: '导出为 Mermaid 图（.mmd）', report: '设计报告（HTML，可打印为 PDF）', done: '已导出 {{kind}}。', failed: '导出失败' },
   templates: {
     title: '新建设计',
     empty: { title: '空白设计', text: '从空白画布开始。' },
