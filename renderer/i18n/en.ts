@@ -78,6 +78,8 @@ export const en = {
     badMac: 'Not a MAC address: six hex pairs separated by colons, e.g. 52:54:00:12:34:56.',
   },
   inspector: {
+    renumberAsk_one: 'Renumber {{count}} address from {{from}} to {{to}} (hosts, gateways, VIP, real servers)? Cancel changes only the CIDR.',
+    renumberAsk_other: 'Renumber {{count}} addresses from {{from}} to {{to}} (hosts, gateways, VIP, real servers)? Cancel changes only the CIDR.',
     design: 'Design',
     designName: 'Design name',
     description: 'Description',

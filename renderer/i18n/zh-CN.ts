@@ -80,6 +80,8 @@ export const zhCN: Strings = {
     badMac: '不是 MAC 地址：应为以冒号分隔的六组十六进制数，例如 52:54:00:12:34:56。',
   },
   inspector: {
+    renumberAsk_one: '把 {{count}} 个地址从 {{from}} 重新编号到 {{to}}（主机、网关、VIP、真实服务器）？取消则只修改 CIDR。',
+    renumberAsk_other: '把 {{count}} 个地址从 {{from}} 重新编号到 {{to}}（主机、网关、VIP、真实服务器）？取消则只修改 CIDR。',
     design: '设计',
     designName: '设计名称',
     description: '说明',
