@@ -9,6 +9,7 @@ import { deleteSelection, duplicateSelection, runAutoLayout } from './actions.ts
 import { confirmDiscard, openDesign, save, saveAs } from './files.ts';
 import { useModes } from './extensions.ts';
 import { exportDiagram } from './exportImage.ts';
+import { downloadExport } from './exportText.ts';
 import { useDismissOnOutsideClick } from './useDismiss.ts';
 
 function Menu({ label, testId, children }: { label: string; testId: string; children: (close: () => void) => ReactNode }) {
@@ -122,6 +123,12 @@ export function Toolbar() {
   const exportCommands: Command[] = [
     { id: 'export-png', label: t('export.png'), title: t('export.png'), run: () => doExport('png') },
     { id: 'export-svg', label: t('export.svg'), title: t('export.svg'), run: () => doExport('svg') },
+    ...(['drawio', 'mermaid', 'report'] as const).map((k) => ({
+      id: `export-${k}`,
+      label: t(`export.${k}`),
+      title: t(`export.${k}`),
+      run: () => downloadExport(k, useApp.getState().design, displayName?.replace(/\.lvs\.json$/, '') ?? name, i18n.language),
+    })),
   ];
   const groups: Group[] = [
     {

@@ -6,7 +6,7 @@ import type { Fragment } from '../../shared/model/commands.ts';
 import { addHost, addSegment, copyFragment, pasteFragment, removeItems } from '../../shared/model/commands.ts';
 import type { HostRole, Id, Position } from '../../shared/model/types.ts';
 import { useApp } from '../store/index.ts';
-import { autoLayout } from '../model/autoLayout.ts';
+import { autoLayout } from '../canvas/autoLayout.ts';
 
 const ROLES: readonly HostRole[] = ['client', 'director', 'real-server', 'router'];
 

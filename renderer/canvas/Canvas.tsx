@@ -4,7 +4,7 @@
  * selection into the selection slice, measured sizes into the canvas slice, new connections into
  * the `connect` command.
  */
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Connection, EdgeChange, IsValidConnection, NodeChange } from '@xyflow/react';
 import { Background, BackgroundVariant, ControlButton, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +20,8 @@ import { placeItem, runAutoLayout } from '../app/actions.ts';
 
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
+/** The smallest canvas (px) that shows the minimap. */
+const MINIMAP_MIN_CANVAS = { width: 620, height: 480 } as const;
 /** Above this many nodes only the visible ones are rendered (culling costs more than it saves below). */
 const LARGE_DESIGN = 200;
 
@@ -121,6 +123,17 @@ export function Canvas() {
     [flow],
   );
 
+  // The minimap only shows while the canvas has room for it: when the Problems panel or the
+  // window shrinks the canvas, it would cover the cards the user wants to click.
+  const [roomy, setRoomy] = useState(true);
+  useEffect(() => {
+    const el = wrapper.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setRoomy(el.clientHeight >= MINIMAP_MIN_CANVAS.height && el.clientWidth >= MINIMAP_MIN_CANVAS.width));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
   return (
     <div className="canvas" ref={wrapper} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<FlowNode, LinkEdge>
@@ -147,7 +160,7 @@ export function Canvas() {
         onlyRenderVisibleElements={nodes.length > LARGE_DESIGN}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9ced6" />
-        {nodes.length > 0 && <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(240,242,245,0.7)" ariaLabel={t('canvas.minimap')} />}
+        {nodes.length > 0 && roomy && <MiniMap position="top-right" style={{ width: 160, height: 110 }} pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(240,242,245,0.7)" ariaLabel={t('canvas.minimap')} />}
         <Controls showInteractive={false} aria-label={t('canvas.controls')}>
           <ControlButton onClick={() => runAutoLayout()} title={t('toolbar.autoLayout')} aria-label={t('toolbar.autoLayout')} data-testid="canvas-autolayout">
             <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2">

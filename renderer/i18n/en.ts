@@ -81,6 +81,8 @@ export const en = {
     badMac: 'Not a MAC address: six hex pairs separated by colons, e.g. 52:54:00:12:34:56.',
   },
   inspector: {
+    renumberAsk_one: 'Renumber {{count}} address from {{from}} to {{to}} (hosts, gateways, VIP, real servers)? Cancel changes only the CIDR.',
+    renumberAsk_other: 'Renumber {{count}} addresses from {{from}} to {{to}} (hosts, gateways, VIP, real servers)? Cancel changes only the CIDR.',
     design: 'Design',
     designName: 'Design name',
     description: 'Description',
@@ -229,7 +231,7 @@ export const en = {
     saveAsPrompt: 'Save the design as (file name):',
     overwrite: '{{name}} exists. Replace it? (The previous version is kept as a backup.)',
   },
-  export: { png: 'Diagram as PNG', svg: 'Diagram as SVG', done: '{{kind}} exported.', failed: 'Export failed' },
+  export: { png: 'Diagram as PNG', svg: 'Diagram as SVG', drawio: 'Diagram for draw.io (.drawio)', mermaid: 'Diagram as Mermaid (.mmd)', report: 'Design report (HTML, print to PDF)', done: '{{kind}} exported.', failed: 'Export failed' },
   templates: {
     title: 'New design',
     empty: { title: 'Empty design', text: 'Start from a blank canvas.' },

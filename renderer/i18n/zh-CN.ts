@@ -83,6 +83,8 @@ export const zhCN: Strings = {
     badMac: '不是 MAC 地址：应为以冒号分隔的六组十六进制数，例如 52:54:00:12:34:56。',
   },
   inspector: {
+    renumberAsk_one: '把 {{count}} 个地址从 {{from}} 重新编号到 {{to}}（主机、网关、VIP、真实服务器）？取消则只修改 CIDR。',
+    renumberAsk_other: '把 {{count}} 个地址从 {{from}} 重新编号到 {{to}}（主机、网关、VIP、真实服务器）？取消则只修改 CIDR。',
     design: '设计',
     designName: '设计名称',
     description: '说明',
@@ -231,7 +233,7 @@ export const zhCN: Strings = {
     saveAsPrompt: '将设计另存为（文件名）：',
     overwrite: '{{name}} 已存在，要替换吗？（旧版本会保留为备份。）',
   },
-  export: { png: '导出为 PNG 图片', svg: '导出为 SVG 图片', done: '已导出 {{kind}}。', failed: '导出失败' },
+  export: { png: '导出为 PNG 图片', svg: '导出为 SVG 图片', drawio: '导出为 draw.io 图（.drawio）', mermaid: '导出为 Mermaid 图（.mmd）', report: '设计报告（HTML，可打印为 PDF）', done: '已导出 {{kind}}。', failed: '导出失败' },
   templates: {
     title: '新建设计',
     empty: { title: '空白设计', text: '从空白画布开始。' },

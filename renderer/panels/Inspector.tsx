@@ -20,6 +20,8 @@ import {
   updateSegment,
 } from '../../shared/model/commands.ts';
 import type { InterfaceSysctlKey } from '../../shared/model/commands.ts';
+import { renumberSegment } from '../../shared/model/commands.ts';
+import i18n from '../i18n/index.ts';
 import { isMac } from '../../shared/addressing/ipv4.ts';
 import { useApp } from '../store/index.ts';
 import { checkAddress, checkIfName, checkInterfaceAddress, checkName, checkSubnet } from './fieldChecks.ts';
@@ -170,7 +172,8 @@ function HostEditor({ host, focusInterface, segments }: { host: Host; focusInter
       />
       <TextField label={t('inspector.gateway')} testId="host-gateway" mono value={host.gateway ?? ''} placeholder={t('inspector.none')} check={checkAddress(true)} onCommit={(v) => edit({ gateway: v.trim() === '' ? undefined : v.trim() })} />
       <CheckField label={t('inspector.ipForward')} testId="host-ipforward" hint={t('inspector.ipForwardHint')} checked={sys.ipForward === true} onChange={(v) => edit({ sysctl: { ...sys, ipForward: v } })} />
-      <details className="subsection">
+      {/* Open for a DR/TUN real server: its ARP and rp_filter settings are what makes it work. */}
+      <details className="subsection" key={host.id} open={services.some((v) => v.realServers.some((r) => r.host === host.id && r.method !== 'nat'))} data-testid="host-arp-section">
         <summary>{t('inspector.arpSysctls')}</summary>
         <p className="muted small">{t('inspector.sysctlMax')}</p>
         <SysctlSelects scope="all" testIdPrefix="host-" values={sys} onChange={setSys} />
@@ -331,6 +334,19 @@ function RoutesEditor({ host }: { host: Host }) {
   );
 }
 
+/**
+ * Commits a segment's new CIDR; when hosts have addresses in the old subnet, offers to renumber
+ * them (addresses, gateways, VIP, RIPs) in the same undo step.
+ */
+function changeCidr(segmentId: string, cidr: string): void {
+  const s = useApp.getState();
+  const old = s.design.topology.segments.find((x) => x.id === segmentId)?.cidr ?? '';
+  if (cidr === old) return;
+  const { changed } = renumberSegment(s.design.topology, segmentId, cidr);
+  const renumber = changed > 0 && window.confirm(i18n.t('inspector.renumberAsk', { count: changed, from: old, to: cidr }));
+  s.apply((d) => ({ ...d, topology: renumber ? renumberSegment(d.topology, segmentId, cidr).topology : updateSegment(d.topology, segmentId, { cidr }) }));
+}
+
 function SegmentEditor({ segment }: { segment: Segment }) {
   const { t } = useTranslation();
   const applyTopology = useApp((s) => s.applyTopology);
@@ -343,7 +359,7 @@ function SegmentEditor({ segment }: { segment: Segment }) {
         <RoleIcon role="segment" /> {segment.name}
       </h3>
       <TextField label={t('inspector.name')} testId="segment-name" value={segment.name} check={checkName(128)} onCommit={(v) => edit({ name: v })} />
-      <TextField label={t('inspector.cidr')} testId="segment-cidr" mono value={segment.cidr} check={checkSubnet} onCommit={(v) => edit({ cidr: v.trim() })} />
+      <TextField label={t('inspector.cidr')} testId="segment-cidr" mono value={segment.cidr} check={checkSubnet} onCommit={(v) => changeCidr(segment.id, v.trim())} />
       <NumberField label={t('inspector.mtu')} testId="segment-mtu" value={segment.mtu} min={68} max={65535} optional hint={t('inspector.mtuHint')} onCommit={(v) => edit({ mtu: v })} />
       <h4>{t('inspector.members', { count: members.length })}</h4>
       <ul className="plain-list">

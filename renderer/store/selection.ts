@@ -32,6 +32,8 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
     const s = get();
     if (same(s.selectedNodes, nodes) && same(s.selectedEdges, edges) && s.selectedService === null) return;
     set({ selectedNodes: nodes, selectedEdges: edges, selectedService: null, highlighted: [] });
+    // The right panel follows the selection: the Services list says nothing about a node.
+    if (nodes.length > 0 && s.rightTab === 'services') s.setRightTab('inspector');
   },
   selectService: (service, realServer = null) =>
     set({ selectedService: service === null ? null : { service, realServer }, selectedNodes: [], selectedEdges: [] }),

@@ -486,3 +486,50 @@ export function moveAddressTo(t: Topology, hostId: HostId, address: string, kind
     };
   });
 }
+
+/**
+ * Changes a segment's CIDR and moves every address of the old subnet to the same host number in
+ * the new one — interface addresses (the VIP on real servers' lo too), gateways, route next hops,
+ * service VIPs and RIPs — as one edit. Addresses whose host number does not fit the new prefix,
+ * and everything when either CIDR is malformed, are left as they are (the checker reports them).
+ * Returns the new topology and how many values were renumbered.
+ */
+export function renumberSegment(t: Topology, segmentId: SegmentId, cidr: string): { topology: Topology; changed: number } {
+  const seg = t.segments.find((s) => s.id === segmentId);
+  const from = seg ? parseCidr(seg.cidr) : null;
+  const to = parseCidr(cidr);
+  const withCidr = updateSegment(t, segmentId, { cidr });
+  if (!from || !to) return { topology: withCidr, changed: 0 };
+  const maskOf = (p: number) => (p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0);
+  const fromMask = maskOf(from.prefix);
+  const toMask = maskOf(to.prefix);
+  const fromNet = (from.value & fromMask) >>> 0;
+  const toNet = (to.value & toMask) >>> 0;
+  let changed = 0;
+  const move = (address: string): string => {
+    const [ipText, prefix] = address.split('/');
+    const v = parseCidr(`${ipText}/32`)?.value;
+    if (v === undefined || ((v & fromMask) >>> 0) !== fromNet) return address;
+    const host = (v & ~fromMask) >>> 0;
+    if ((host & toMask) !== 0) return address;
+    const next = (toNet | host) >>> 0;
+    const text = `${next >>> 24}.${(next >>> 16) & 255}.${(next >>> 8) & 255}.${next & 255}`;
+    if (text === ipText) return address;
+    changed++;
+    // An address with the old segment's prefix takes the new one; a /32 (the VIP on lo) stays /32.
+    return prefix === undefined ? text : `${text}/${prefix === String(from.prefix) ? to.prefix : prefix}`;
+  };
+  const topology: Topology = {
+    ...withCidr,
+    hosts: withCidr.hosts.map((h) =>
+      dropUndefined({
+        ...h,
+        interfaces: h.interfaces.map((f) => ({ ...f, addresses: f.addresses.map(move) })),
+        gateway: h.gateway === undefined ? undefined : move(h.gateway),
+        routes: h.routes?.map((r) => (r.via === undefined ? r : { ...r, via: move(r.via) })),
+      }),
+    ),
+    services: withCidr.services.map((v) => ({ ...v, vip: v.vip === '' ? v.vip : move(v.vip), realServers: v.realServers.map((r) => ({ ...r, rip: move(r.rip) })) })),
+  };
+  return { topology: changed === 0 ? withCidr : topology, changed };
+}

@@ -161,13 +161,16 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
   const rsTop = 20;
   const middle = rsTop + ((n - 1) * c.step) / 2;
   const positions: Record<string, Position> = {
-    front: { x: c.front, y: 0 },
-    back: { x: c.back, y: 0 },
     client: { x: c.client, y: middle },
     director: { x: c.director, y: hasRouter ? middle - 90 : middle },
   };
   if (hasRouter) positions.router = { x: c.director, y: middle + 110 };
   rsIds.forEach((id, i) => (positions[id] = { x: c.realServers, y: rsTop + i * c.step }));
+  // A bar starts a little above its highest card, so every link meets it straight (the links
+  // leave the cards 24 px below their top).
+  const top = (ids: string[]) => Math.min(...ids.map((id) => positions[id]!.y)) - 20;
+  positions.front = { x: c.front, y: top(['client', 'director', ...(hasRouter ? ['router'] : [])]) };
+  positions.back = { x: c.back, y: top(['director', ...(hasRouter ? ['router'] : []), ...rsIds]) };
   const layout: Layout = { positions };
   return { topology, layout };
 }

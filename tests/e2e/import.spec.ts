@@ -20,8 +20,12 @@ test('the raw seed article, pasted whole into an empty canvas: both labs, every 
   await page.getByTestId('tb-import').click();
   await page.getByTestId('import-text').fill(ARTICLE);
   await expect(page.getByTestId('import-kind').locator('option').first()).toHaveText(/looks like: ipvsadm commands/);
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
   await page.getByTestId('import-run').click();
   await expect(page.getByTestId('import-dialog')).toBeHidden();
+  // The importer ran off the UI thread.
+  expect(workers.some((u) => /importWorker/.test(u))).toBe(true);
   await waitNodesVisible(page);
   await expect(page.getByTestId('status-services')).toHaveText('2 services');
   // Every remark is in the Problems panel, not just the first in a toast.

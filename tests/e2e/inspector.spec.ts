@@ -68,7 +68,8 @@ test('breaking and fixing a DR real server\'s ARP settings and a static route', 
   await ifIgnore.selectOption('');
   await expect(page.getByTestId('iface-rs1-eth0-sysctl-summary')).toHaveText('arp_announce=2');
   await expect(rule(page, 'dr/arp-not-configured')).toHaveCount(0);
-  await page.getByTestId('inspector-host').locator('details.subsection summary').first().click();
+  // A DR real server's host-wide ARP / rp_filter section is open without a click.
+  await expect(page.getByTestId('host-arp-section')).toHaveAttribute('open', '');
   const allIgnore = page.getByTestId('host-arpignore');
   await expect(allIgnore).toHaveValue('1');
   await allIgnore.selectOption('');
