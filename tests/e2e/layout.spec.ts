@@ -141,3 +141,62 @@ for (const size of SIZES) {
     });
   });
 }
+
+test.describe('1024×768 classroom', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('another lab starts the walk over at step 1 and is framed on the stage', async ({ page }) => {
+    await openApp(page);
+    await loadTemplate(page, 'nat');
+    await page.getByTestId('mode-classroom').click();
+    await expect(page.getByTestId('packet-token')).toBeVisible();
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('cls-stepof')).toContainText('Step 13 of');
+    await expect(page.getByTestId('cls-jump')).toHaveValue('13');
+    await page.getByTestId('mode-design').click();
+    await loadTemplate(page, 'tun');
+    await page.getByTestId('mode-classroom').click();
+    await expect(page.getByTestId('cls-stepof')).toContainText('Step 1 of');
+    await expect(page.getByTestId('cls-jump')).toHaveValue('1');
+    // Framed: every host card of the new lab lies inside the stage.
+    const stage = (await page.getByTestId('cls-stage').boundingBox())!;
+    for (const id of ['client', 'director', 'router', 'rs1', 'rs2']) {
+      await expect
+        .poll(async () => {
+          const b = await page.locator(`[data-testid="cls-stage"] .react-flow__node[data-id="${id}"]`).boundingBox();
+          return !!b && b.x >= stage.x && b.y >= stage.y && b.x + b.width <= stage.x + stage.width && b.y + b.height <= stage.y + stage.height;
+        }, { message: `${id} inside the stage` })
+        .toBe(true);
+    }
+  });
+
+  test('keyboard only: Tab reaches every playback control with a visible focus ring', async ({ page }) => {
+    await openApp(page);
+    await loadTemplate(page, 'nat');
+    await page.getByTestId('mode-classroom').click();
+    await expect(page.getByTestId('packet-token')).toBeVisible();
+    await page.getByTestId('cls-view-trace').focus();
+    const reached = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      const focus = await page.evaluate(`(() => {
+        const el = document.activeElement;
+        const st = el ? getComputedStyle(el) : null;
+        return { id: el?.getAttribute('data-testid') ?? '', ring: !!st && st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 1 };
+      })()`);
+      const f = focus as { id: string; ring: boolean };
+      if (f.id) {
+        expect(f.ring, `${f.id} shows where the focus is`).toBe(true);
+        reached.add(f.id);
+      }
+    }
+    for (const id of ['cls-client', 'cls-service', 'cls-restart', 'cls-play', 'cls-end', 'cls-jump', 'cls-speed', 'cls-arp', 'cls-presenter']) expect([...reached], id).toContain(id);
+    // The shortcuts work from the keyboard alone: Space plays, Home goes back to step 1.
+    await page.getByTestId('cls-presenter').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('cls-jump')).toHaveValue('3');
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('cls-jump')).toHaveValue('1');
+  });
+});
