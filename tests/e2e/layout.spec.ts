@@ -199,4 +199,35 @@ test.describe('1024×768 classroom', () => {
     await page.keyboard.press('Home');
     await expect(page.getByTestId('cls-jump')).toHaveValue('1');
   });
+
+  test('compare as animation: NAT, DR and TUN step together and the director counters grow', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page);
+    await loadTemplate(page, 'nat');
+    await page.getByTestId('mode-classroom').click();
+    await page.getByTestId('cls-view-compare').click();
+    await expect(page.getByTestId('cmp-player')).toBeVisible();
+    const bytes = async (id: string) => Number(await page.getByTestId(`cmp-play-${id}-bytes`).getAttribute('data-bytes'));
+    await expect(page.getByTestId('cmp-stepof')).toContainText('Step 1 of');
+    for (const id of ['nat', 'dr', 'tun']) expect(await bytes(id)).toBe(0);
+    // One shared control moves all three dots.
+    const dots = async () => Promise.all(['nat', 'dr', 'tun'].map(async (id) => `${await page.getByTestId(`cmp-play-${id}-dot`).getAttribute('cx')},${await page.getByTestId(`cmp-play-${id}-dot`).getAttribute('cy')}`));
+    const before = await dots();
+    for (let i = 0; i < 8; i++) await page.getByTestId('cmp-forward').click();
+    await expect(page.getByTestId('cmp-stepof')).toContainText('Step 9 of');
+    const after = await dots();
+    for (let i = 0; i < 3; i++) expect(after[i], 'dot moved').not.toBe(before[i]);
+    // The request has reached every director: the counters have started to grow.
+    for (const id of ['nat', 'dr', 'tun']) expect(await bytes(id)).toBeGreaterThan(0);
+    const midNat = await bytes('nat');
+    await shot(page, 'classroom-compare-animation');
+    // Played to the end: NAT's director carried the 10 KB reply, DR's and TUN's only the request.
+    await page.getByTestId('cmp-play').click();
+    await expect(page.getByTestId('cmp-play')).toHaveAttribute('aria-label', 'Play all three', { timeout: 90_000 });
+    await expect(page.getByTestId('cmp-forward')).toBeDisabled();
+    expect(await bytes('nat')).toBeGreaterThan(midNat + 10_000);
+    expect(await bytes('dr')).toBeLessThan(1000);
+    expect(await bytes('tun')).toBeLessThan(1000);
+    await shot(page, 'classroom-compare-animation-end');
+  });
 });
