@@ -156,7 +156,7 @@ function Workspace() {
   return (
     <div className="app">
       <Toolbar />
-      <div className={`workspace${paletteCollapsed ? ' no-palette' : ''}${rightCollapsed ? ' no-right' : ''}`}>
+      <div className={`workspace${Main ? ' has-main' : ''}${paletteCollapsed ? ' no-palette' : ''}${rightCollapsed ? ' no-right' : ''}`}>
         {Main ? (
           <main className="main-area">
             <Suspense fallback={<Loading />}>

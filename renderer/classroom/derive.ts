@@ -275,13 +275,15 @@ export function convertMethod(t: Topology, serviceId: string, method: Forwarding
 }
 
 /** Bytes the director received, by phase (ARP excluded). */
-export function directorBytes(t: Topology, trace: Trace): { director: string | null; request: number; reply: number } {
+/** Bytes the director receives in the trace (only up to step index `upTo` when given). */
+export function directorBytes(t: Topology, trace: Trace, upTo = Infinity): { director: string | null; request: number; reply: number } {
   const svc = trace.service ? t.services.find((v) => v.id === trace.service!.id) : undefined;
   const director = svc?.director ?? null;
   let request = 0;
   let reply = 0;
   if (!director) return { director, request, reply };
   for (const s of trace.steps) {
+    if (s.index > upTo) break;
     if (s.kind !== 'transmit' || s.place.kind !== 'link' || !s.packet || isArp(s)) continue;
     // What the director receives: the request always, the reply only when it routes it (NAT).
     if (s.place.to?.host !== director) continue;

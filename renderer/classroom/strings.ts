@@ -110,6 +110,9 @@ export const classroomEn = {
     convert: 'Forward as',
     asDesigned: 'as designed',
     bars: 'request {{request}} bytes, reply {{reply}} bytes',
+    counter: 'Through the director: request {{request}} B, reply {{reply}} B',
+    play: 'Play all three',
+    pause: 'Pause',
   },
   playground: {
     title: 'Scheduler playground',
@@ -253,6 +256,9 @@ export const classroomZh: typeof classroomEn = {
     convert: '转发方式',
     asDesigned: '按设计',
     bars: '请求 {{request}} 字节，回复 {{reply}} 字节',
+    counter: '经过调度器：请求 {{request}} B，回复 {{reply}} B',
+    play: '三个一起播放',
+    pause: '暂停',
   },
   playground: {
     title: '调度器演练',

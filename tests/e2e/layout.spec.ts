@@ -141,3 +141,93 @@ for (const size of SIZES) {
     });
   });
 }
+
+test.describe('1024×768 classroom', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('another lab starts the walk over at step 1 and is framed on the stage', async ({ page }) => {
+    await openApp(page);
+    await loadTemplate(page, 'nat');
+    await page.getByTestId('mode-classroom').click();
+    await expect(page.getByTestId('packet-token')).toBeVisible();
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('cls-stepof')).toContainText('Step 13 of');
+    await expect(page.getByTestId('cls-jump')).toHaveValue('13');
+    await page.getByTestId('mode-design').click();
+    await loadTemplate(page, 'tun');
+    await page.getByTestId('mode-classroom').click();
+    await expect(page.getByTestId('cls-stepof')).toContainText('Step 1 of');
+    await expect(page.getByTestId('cls-jump')).toHaveValue('1');
+    // Framed: every host card of the new lab lies inside the stage.
+    const stage = (await page.getByTestId('cls-stage').boundingBox())!;
+    for (const id of ['client', 'director', 'router', 'rs1', 'rs2']) {
+      await expect
+        .poll(async () => {
+          const b = await page.locator(`[data-testid="cls-stage"] .react-flow__node[data-id="${id}"]`).boundingBox();
+          return !!b && b.x >= stage.x && b.y >= stage.y && b.x + b.width <= stage.x + stage.width && b.y + b.height <= stage.y + stage.height;
+        }, { message: `${id} inside the stage` })
+        .toBe(true);
+    }
+  });
+
+  test('keyboard only: Tab reaches every playback control with a visible focus ring', async ({ page }) => {
+    await openApp(page);
+    await loadTemplate(page, 'nat');
+    await page.getByTestId('mode-classroom').click();
+    await expect(page.getByTestId('packet-token')).toBeVisible();
+    await page.getByTestId('cls-view-trace').focus();
+    const reached = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      const focus = await page.evaluate(`(() => {
+        const el = document.activeElement;
+        const st = el ? getComputedStyle(el) : null;
+        return { id: el?.getAttribute('data-testid') ?? '', ring: !!st && st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 1 };
+      })()`);
+      const f = focus as { id: string; ring: boolean };
+      if (f.id) {
+        expect(f.ring, `${f.id} shows where the focus is`).toBe(true);
+        reached.add(f.id);
+      }
+    }
+    for (const id of ['cls-client', 'cls-service', 'cls-restart', 'cls-play', 'cls-end', 'cls-jump', 'cls-speed', 'cls-arp', 'cls-presenter']) expect([...reached], id).toContain(id);
+    // The shortcuts work from the keyboard alone: Space plays, Home goes back to step 1.
+    await page.getByTestId('cls-presenter').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('cls-jump')).toHaveValue('3');
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('cls-jump')).toHaveValue('1');
+  });
+
+  test('compare as animation: NAT, DR and TUN step together and the director counters grow', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page);
+    await loadTemplate(page, 'nat');
+    await page.getByTestId('mode-classroom').click();
+    await page.getByTestId('cls-view-compare').click();
+    await expect(page.getByTestId('cmp-player')).toBeVisible();
+    const bytes = async (id: string) => Number(await page.getByTestId(`cmp-play-${id}-bytes`).getAttribute('data-bytes'));
+    await expect(page.getByTestId('cmp-stepof')).toContainText('Step 1 of');
+    for (const id of ['nat', 'dr', 'tun']) expect(await bytes(id)).toBe(0);
+    // One shared control moves all three dots.
+    const dots = async () => Promise.all(['nat', 'dr', 'tun'].map(async (id) => `${await page.getByTestId(`cmp-play-${id}-dot`).getAttribute('cx')},${await page.getByTestId(`cmp-play-${id}-dot`).getAttribute('cy')}`));
+    const before = await dots();
+    for (let i = 0; i < 8; i++) await page.getByTestId('cmp-forward').click();
+    await expect(page.getByTestId('cmp-stepof')).toContainText('Step 9 of');
+    const after = await dots();
+    for (let i = 0; i < 3; i++) expect(after[i], 'dot moved').not.toBe(before[i]);
+    // The request has reached every director: the counters have started to grow.
+    for (const id of ['nat', 'dr', 'tun']) expect(await bytes(id)).toBeGreaterThan(0);
+    const midNat = await bytes('nat');
+    await shot(page, 'classroom-compare-animation');
+    // Played to the end: NAT's director carried the 10 KB reply, DR's and TUN's only the request.
+    await page.getByTestId('cmp-play').click();
+    await expect(page.getByTestId('cmp-play')).toHaveAttribute('aria-label', 'Play all three', { timeout: 90_000 });
+    await expect(page.getByTestId('cmp-forward')).toBeDisabled();
+    expect(await bytes('nat')).toBeGreaterThan(midNat + 10_000);
+    expect(await bytes('dr')).toBeLessThan(1000);
+    expect(await bytes('tun')).toBeLessThan(1000);
+    await shot(page, 'classroom-compare-animation-end');
+  });
+});

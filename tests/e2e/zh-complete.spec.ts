@@ -88,7 +88,8 @@ test('every view of the Chinese UI is in Chinese', async ({ page }) => {
   test.setTimeout(120_000);
   await openApp(page, { language: 'zh-CN' });
   const found = new Map<string, string>();
-  const names = new Set([...designNames('nat-lab.lvs.json'), ...designNames('tun-lab.lvs.json')]);
+  // The compare view shows all three seed labs.
+  const names = new Set(['nat-lab', 'dr-lab', 'tun-lab'].flatMap((l) => [...designNames(`${l}.lvs.json`)]));
   const collect = async (view: string) => {
     for (const text of await visibleTexts(page)) for (const w of englishWords(text, names)) if (!found.has(w)) found.set(w, `${view}: ${text.slice(0, 120)}`);
   };
