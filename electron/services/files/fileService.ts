@@ -38,6 +38,19 @@ export const MAX_RECENT = 10;
 
 const RECENT_FILE = 'recent.json';
 const AUTOSAVE_FILE = 'autosave.json';
+
+/** Designs that are designFileSchema's own output, fresh from the transport's check (see below). */
+const schemaChecked = new WeakSet<DesignFile>();
+
+/**
+ * Marks `file` as the object designFileSchema has just produced (the bridge transport parses every
+ * design argument with it), so the service does not check it again before writing. Only for that
+ * output: zod builds a new object nobody else holds, so it cannot have changed since.
+ */
+export function schemaCheckedDesign(file: DesignFile): DesignFile {
+  schemaChecked.add(file);
+  return file;
+}
 const DESIGNS_DIR = 'designs';
 
 const message = (e: unknown): string => {
@@ -118,6 +131,7 @@ export class FileService {
    */
   /** The design as the schema accepts it, or why not. Serializing is left to the caller that writes. */
   private static checked(file: DesignFile): Result<DesignFile> {
+    if (schemaChecked.has(file)) return ok(file);
     const parsed = designFileSchema.safeParse(file);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
