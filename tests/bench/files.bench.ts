@@ -14,6 +14,7 @@ import { makeDesignFile, serializeDesignFile } from '../../shared/model/file.ts'
 import { designFileSchema } from '../../shared/model/schema.ts';
 import type { DesignFile } from '../../shared/model/types.ts';
 import { writeFileAtomic } from '../../electron/services/files/atomic.ts';
+import { schemaCheckedDesign } from '../../electron/services/files/fileService.ts';
 
 const SIZES = [1000, 5000, 20000];
 const RUNS = 5;
@@ -47,18 +48,20 @@ async function timedCpu(fn: () => unknown): Promise<{ wall: number; cpu: number 
 }
 
 /** Where an autosave of `file` spends its time, stage by stage, as the HTTP path runs them. */
-async function autosaveStages(file: DesignFile, dir: string): Promise<(string | number)[][]> {
+async function autosaveStages(file: DesignFile, dir: string, files: { autosave(f: DesignFile, h: string | null): Promise<unknown> }): Promise<(string | number)[][]> {
   const args = [file, null];
   const body = JSON.stringify(args);
   const parsedBody = JSON.parse(body) as [DesignFile, null];
   const doc = JSON.stringify({ savedAt: new Date().toISOString(), handle: null, file });
+  const checkedByTransport = schemaCheckedDesign(designFileSchema.parse(parsedBody[0]) as DesignFile);
   const stages: [string, () => unknown][] = [
     ['browser: JSON.stringify of the request', () => JSON.stringify(args)],
     ['server: JSON.parse of the body', () => JSON.parse(body)],
     ['server: zod check of the design (transport)', () => designFileSchema.safeParse(parsedBody[0])],
-    ['files: zod check again before writing', () => designFileSchema.safeParse(parsedBody[0])],
     ['files: JSON.stringify of the recovery copy', () => JSON.stringify({ savedAt: '', handle: null, file })],
     ['files: atomic write (temp, fsync, rename)', () => writeFileAtomic(join(dir, 'stage-autosave.json'), doc, { mode: 0o600 })],
+    ['files: FileService.autosave of the transport-checked design (the two above)', () => files.autosave(checkedByTransport, null)],
+    ['(no longer run) a second zod check in the FileService', () => designFileSchema.safeParse(parsedBody[0])],
   ];
   const rows: (string | number)[][] = [];
   for (const [stage, fn] of stages) {
@@ -97,7 +100,7 @@ export default async function (): Promise<BenchTable[]> {
       const autosaveHttp = await timed(() => post('autosave', [file, name]));
       const openHttp = await timed(() => post('openNamed', [name]));
       rows.push([topology.hosts.length, mb, save.toFixed(0), open.toFixed(0), autosaveHttp.toFixed(0), openHttp.toFixed(0), n === 20000 ? '≤ 1000' : '—']);
-      if (n === 20000) stages = await autosaveStages(file, dir);
+      if (n === 20000) stages = await autosaveStages(file, dir, bridge.files);
     }
   } finally {
     await server.close();
