@@ -38,6 +38,19 @@ export const MAX_RECENT = 10;
 
 const RECENT_FILE = 'recent.json';
 const AUTOSAVE_FILE = 'autosave.json';
+
+/** Designs that are designFileSchema's own output, fresh from the transport's check (see below). */
+const schemaChecked = new WeakSet<DesignFile>();
+
+/**
+ * Marks `file` as the object designFileSchema has just produced (the bridge transport parses every
+ * design argument with it), so the service does not check it again before writing. Only for that
+ * output: zod builds a new object nobody else holds, so it cannot have changed since.
+ */
+export function schemaCheckedDesign(file: DesignFile): DesignFile {
+  schemaChecked.add(file);
+  return file;
+}
 const DESIGNS_DIR = 'designs';
 
 const message = (e: unknown): string => {
@@ -116,29 +129,29 @@ export class FileService {
    * Checking the object is equivalent to checking its JSON text here: the schema refuses NaN,
    * Infinity and non-JSON values, and it saves a second JSON parse of up to 20 MB.
    */
-  private static checked(file: DesignFile): Result<{ file: DesignFile; text: string }> {
+  /** The design as the schema accepts it, or why not. Serializing is left to the caller that writes. */
+  private static checked(file: DesignFile): Result<DesignFile> {
+    if (schemaChecked.has(file)) return ok(file);
     const parsed = designFileSchema.safeParse(file);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
       return err(`not saved, the design is invalid: ${first ? `${formatPath(first.path)}: ${first.message}` : 'invalid design'}${more}`);
     }
-    const valid = parsed.data as DesignFile;
-    return ok({ file: valid, text: serializeDesignFile(valid) });
+    return ok(parsed.data as DesignFile);
   }
 
+  /** Writes a design that {@link FileService.checked} accepted. */
   private async writeDesign(path: string, file: DesignFile): Promise<Result<OpenedDesign>> {
     const name = basename(path);
-    const checked = FileService.checked(file);
-    if (!checked.ok) return checked;
     try {
-      await writeFileAtomic(path, checked.value.text, { backup: true });
+      await writeFileAtomic(path, serializeDesignFile(file), { backup: true });
     } catch (e) {
       return err(`could not save ${name}: ${message(e)}`);
     }
     const handle = this.handleFor(path);
     await this.touchRecent(handle, name);
-    return ok({ handle, displayName: name, file: checked.value.file });
+    return ok({ handle, displayName: name, file });
   }
 
   private async exists(path: string): Promise<boolean> {
@@ -170,7 +183,9 @@ export class FileService {
   async save(handle: string, file: DesignFile): Promise<Result<OpenedDesign>> {
     const path = this.resolve(handle);
     if (path === null) return this.unknownHandle(handle);
-    return this.writeDesign(path, file);
+    const checked = FileService.checked(file);
+    if (!checked.ok) return checked;
+    return this.writeDesign(path, checked.value);
   }
 
   async saveAs(file: DesignFile, suggestedName: string, options: SaveAsOptions = {}): Promise<Result<OpenedDesign | null>> {
@@ -180,13 +195,13 @@ export class FileService {
       let path = await this.dialogs.showSave(designNameFrom(suggestedName) ?? 'design.lvs.json');
       if (path === null) return ok(null);
       if (!/\.json$/i.test(path)) path = `${path}.lvs.json`;
-      return this.writeDesign(path, file);
+      return this.writeDesign(path, checked.value);
     }
     const name = designNameFrom(suggestedName);
     if (name === null) return err(`"${suggestedName}" is not a usable file name: use letters, digits, spaces, "-", "_" or "."`);
     const path = join(this.designsDir, name);
     if (!options.overwrite && (await this.exists(path))) return err(`exists: "${name}" already exists in the designs folder`);
-    return this.writeDesign(path, file);
+    return this.writeDesign(path, checked.value);
   }
 
   async list(): Promise<readonly StoredDesign[]> {
@@ -289,7 +304,7 @@ export class FileService {
     if (handle !== null && this.resolve(handle) === null) return this.unknownHandle(handle);
     const checked = FileService.checked(file);
     if (!checked.ok) return checked;
-    const doc = { savedAt: new Date().toISOString(), handle, file: checked.value.file };
+    const doc = { savedAt: new Date().toISOString(), handle, file: checked.value };
     try {
       await writeFileAtomic(join(this.dataDir, AUTOSAVE_FILE), JSON.stringify(doc), { mode: 0o600 });
       return ok(true);

@@ -4,12 +4,15 @@ import { designFileSchema } from '../../../../shared/model/schema.ts';
 import { MAX_FILE_BYTES } from '../../../../shared/model/file.ts';
 import type { DesignFile } from '../../../../shared/model/types.ts';
 import type { FileService } from '../../files/fileService.ts';
+import { schemaCheckedDesign } from '../../files/fileService.ts';
 import type { DomainHandlers } from '../registry.ts';
 
 const handle = z.string().min(1).max(4096);
 const name = z.string().min(1).max(255);
-// The schema's output type is structurally a DesignFile; the cast names it so.
-const design = designFileSchema as unknown as z.ZodType<DesignFile>;
+// The schema's output type is structurally a DesignFile; the cast names it so. Its output object is
+// new (zod copies what it parses) and reaches the FileService untouched, which is told so and does
+// not run the same 20,000-host check a second time.
+const design = designFileSchema.transform((file) => schemaCheckedDesign(file as DesignFile)) as unknown as z.ZodType<DesignFile>;
 const none = z.tuple([]);
 
 export function filesDomain(files: FileService): DomainHandlers<'files'> {
