@@ -4,7 +4,8 @@
  * that prints output recorded from the real kernel in the qemu lab. A person opens the design,
  * starts the live view and reads the numbers ipvsadm printed, on the panel and on the host cards;
  * then someone quiesces rs2 by hand: the drift, its diff and the greyed card show. "Why here?"
- * explains a connection; the same in Simplified Chinese. Screenshots at 1024x768.
+ * explains a connection; hiding the window pauses polling; the same in Simplified Chinese. Screenshots
+ * at 1024x768.
  *
  * Skipped (with the reason) when not root, without sshd or without `ip netns`.
  */
@@ -32,7 +33,7 @@ test.describe('Live view against real OpenSSH in network namespaces', () => {
     await L?.lab.close();
   });
 
-  test('live numbers equal what ipvsadm printed; a manual change shows as drift; why here; Chinese', async ({ page }) => {
+  test('live numbers equal what ipvsadm printed; a manual change shows as drift; why here; paused when hidden; Chinese', async ({ page }) => {
     test.setTimeout(180_000);
     await page.setViewportSize({ width: 1024, height: 768 });
     await openApp(page);
@@ -85,6 +86,24 @@ test.describe('Live view against real OpenSSH in network namespaces', () => {
     await expect(page.getByTestId('live-why')).toContainText('rotation order not visible');
     await page.getByTestId('live-why').scrollIntoViewIfNeeded();
     await shot(page, 'live-why');
+
+    // Window hidden: polling pauses (the stand-in is not called any more); shown again: it resumes.
+    const calls = () => readFileSync(join(L.ipvsData.get('director')!, 'calls.log'), 'utf8').split('\n').length;
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((v) => {
+        const doc = (globalThis as unknown as { document: { dispatchEvent(e: unknown): void } }).document;
+        Object.defineProperty(doc, 'visibilityState', { value: v, configurable: true });
+        doc.dispatchEvent(new (globalThis as unknown as { Event: new (n: string) => unknown }).Event('visibilitychange'));
+      }, state);
+    await setVisibility('hidden');
+    await expect(page.getByText('Paused while the window is hidden.')).toBeVisible();
+    await page.waitForTimeout(1500); // a poll already running may still finish
+    const before = calls();
+    await page.waitForTimeout(5000);
+    expect(calls()).toBe(before);
+    await setVisibility('visible');
+    await expect(page.getByText('Paused while the window is hidden.')).toBeHidden();
+    await expect.poll(calls, { timeout: 10_000 }).toBeGreaterThan(before);
 
     await page.getByTestId('language-select').selectOption('zh-CN');
     await expect(page.getByTestId('live-why')).toContainText('加权轮询');
