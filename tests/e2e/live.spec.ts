@@ -60,6 +60,10 @@ test.describe('Live view against real OpenSSH in network namespaces', () => {
     // on the canvas: ActiveConn/InActConn · conn/s per real server
     await expect(node(page, 'rs1').getByTestId('live-conns-rs1')).toHaveText('0/10 · 1/s');
     await expect(node(page, 'rs1').getByTestId('live-conns-rs1')).toHaveAttribute('data-live-state', 'up');
+    // on the links: conn/s and bytes/s in (rs1: 1 c/s, 414 B/s; the director's VIP interface: the service's 2 c/s, 833 B/s)
+    await expect(page.getByTestId('live-edge-rs1-eth0')).toHaveText('1 c/s · 414 B/s');
+    await expect(page.getByTestId('live-edge-rs2-eth0')).toHaveText('1 c/s · 419 B/s');
+    await expect(page.getByTestId('live-edge-director-eth0')).toHaveText('2 c/s · 833 B/s');
     // the chart needs two samples
     await expect(page.getByTestId('live-chart-web')).toBeVisible({ timeout: 20_000 });
     await shot(page, 'live-overview');
