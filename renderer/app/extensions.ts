@@ -9,7 +9,9 @@
  *   toolbar; `main` replaces the canvas area, `rightTabs` limits the tabs shown in that mode;
  * - `registerTranslations(lang, resources)` — its UI strings (`en` and `zh-CN`);
  * - `registerNodeDecoration({ id, component })` — a mark in the header of every host card
- *   (`component` gets the `hostId` and reads the store itself).
+ *   (`component` gets the `hostId` and reads the store itself);
+ * - `registerEdgeDecoration({ id, component })` — a label on every host–segment link (`component`
+ *   gets the `hostId` and the `interfaceId` of the link and reads the store itself).
  * Components read and edit the design through `useApp` (renderer/store) and pure commands.
  */
 import type { ComponentType } from 'react';
@@ -39,10 +41,16 @@ export interface NodeDecoration {
   readonly component: ComponentType<{ hostId: string }>;
 }
 
+export interface EdgeDecoration {
+  readonly id: string;
+  readonly component: ComponentType<{ hostId: string; interfaceId: string }>;
+}
+
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let tabs: readonly RightPanelTab[] = [];
 let decorations: readonly NodeDecoration[] = [];
+let edgeDecorations: readonly EdgeDecoration[] = [];
 let modes: readonly AppMode[] = [{ id: 'design', titleKey: 'mode.design', order: 0 }];
 
 const emit = () => {
@@ -71,6 +79,12 @@ export function registerNodeDecoration(decoration: NodeDecoration): void {
   emit();
 }
 
+/** Adds (or replaces, by id) a label of host–segment links on the canvas. */
+export function registerEdgeDecoration(decoration: EdgeDecoration): void {
+  edgeDecorations = [...edgeDecorations.filter((x) => x.id !== decoration.id), decoration];
+  emit();
+}
+
 /** Adds UI strings for a language (`en` or `zh-CN`), merged into the default namespace. */
 export function registerTranslations(lang: 'en' | 'zh-CN', resources: Record<string, unknown>): void {
   i18n.addResourceBundle(lang, 'translation', resources, true, true);
@@ -79,3 +93,4 @@ export function registerTranslations(lang: 'en' | 'zh-CN', resources: Record<str
 export const useRightPanelTabs = (): readonly RightPanelTab[] => useSyncExternalStore(subscribe, () => tabs);
 export const useModes = (): readonly AppMode[] => useSyncExternalStore(subscribe, () => modes);
 export const useNodeDecorations = (): readonly NodeDecoration[] => useSyncExternalStore(subscribe, () => decorations);
+export const useEdgeDecorations = (): readonly EdgeDecoration[] => useSyncExternalStore(subscribe, () => edgeDecorations);

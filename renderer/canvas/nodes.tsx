@@ -4,11 +4,11 @@
  */
 import { memo } from 'react';
 import type { EdgeProps, NodeProps } from '@xyflow/react';
-import { BaseEdge, Handle, Position } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, Handle, Position } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import type { HostNode as HostNodeT, LinkEdge as LinkEdgeT, SegmentNode as SegmentNodeT } from '../store/selectors.ts';
 import { RoleIcon } from './icons.tsx';
-import { useNodeDecorations } from '../app/extensions.ts';
+import { useEdgeDecorations, useNodeDecorations } from '../app/extensions.ts';
 
 function sevClass(severity: 'error' | 'warning' | null): string {
   return severity === 'error' ? ' has-error' : severity === 'warning' ? ' has-warning' : '';
@@ -92,7 +92,8 @@ function SegmentNodeView({ data, selected }: NodeProps<SegmentNodeT>) {
   );
 }
 
-function LinkEdgeView({ id, sourceX, sourceY, targetX, data, selected }: EdgeProps<LinkEdgeT>) {
+function LinkEdgeView({ id, source, sourceX, sourceY, targetX, data, selected }: EdgeProps<LinkEdgeT>) {
+  const decorations = useEdgeDecorations();
   const color = data?.color ?? '#888';
   const top = (data?.top ?? sourceY) + 28;
   const bottom = (data?.bottom ?? sourceY) - 8;
@@ -109,6 +110,15 @@ function LinkEdgeView({ id, sourceX, sourceY, targetX, data, selected }: EdgePro
         style={{ stroke: sev === 'error' ? 'var(--error)' : color, strokeWidth: selected ? 4 : 2.5, strokeDasharray: sev === 'error' ? '6 4' : undefined }}
       />
       <circle cx={targetX} cy={y} r={4} fill={color} />
+      {decorations.length > 0 && (
+        <EdgeLabelRenderer>
+          <div className="edge-decorations nodrag nopan" style={{ transform: `translate(-50%, -100%) translate(${midX}px, ${sourceY - 3}px)` }}>
+            {decorations.map(({ id: key, component: Decoration }) => (
+              <Decoration key={key} hostId={source} interfaceId={id} />
+            ))}
+          </div>
+        </EdgeLabelRenderer>
+      )}
     </>
   );
 }

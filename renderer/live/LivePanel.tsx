@@ -34,7 +34,8 @@ function Chart({ history, serviceId }: { history: readonly LiveSample[]; service
       <figcaption>
         {t('live.chart', { minutes: LIVE_HISTORY_MINUTES })} · max {max}
       </figcaption>
-      <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} role="img" aria-label={t('live.chart', { minutes: LIVE_HISTORY_MINUTES })}>
+      <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} preserveAspectRatio="none" role="img" aria-label={t('live.chart', { minutes: LIVE_HISTORY_MINUTES })}>
+        <line x1="0" y1={h - 1} x2={w} y2={h - 1} stroke="var(--border)" />
         <polyline points={line} fill="none" stroke="var(--accent)" strokeWidth="1.5" />
       </svg>
     </figure>
@@ -56,17 +57,16 @@ function ServiceBlock({ s }: { s: LiveService }) {
           <b>{s.rate.conns}</b> {t('live.cps')} · {t('live.inBps')} <b>{formatRate(s.rate.inBytes)}</b> · {t('live.outBps')} <b>{formatRate(s.rate.outBytes)}</b>
         </p>
       )}
+      <div className="live-table-wrap">
       <table className="live-table">
         <thead>
           <tr>
             <th>{t('live.col.rs')}</th>
-            <th>{t('live.col.weight')}</th>
-            <th>{t('live.col.active')}</th>
-            <th>{t('live.col.inactive')}</th>
-            <th>{t('live.col.cps')}</th>
-            <th>{t('live.col.share')}</th>
-            <th>{t('live.col.expected')}</th>
-            <th>{t('live.col.dev')}</th>
+            {(['weight', 'active', 'inactive', 'cps', 'share', 'expected', 'dev'] as const).map((c) => (
+              <th key={c} title={t(`live.colTitle.${c}`)}>
+                {t(`live.col.${c}`)}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -90,6 +90,7 @@ function ServiceBlock({ s }: { s: LiveService }) {
           })}
         </tbody>
       </table>
+      </div>
       <p className="live-note">
         {t('live.distribution')}
         {s.maxDeviation > 0 ? ` · ${t('live.deviation', { value: s.maxDeviation.toFixed(1) })}` : ''}

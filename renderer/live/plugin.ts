@@ -1,9 +1,10 @@
 /**
- * Registers the live view: the Live tab of the right panel, the marks on host cards, and the
- * strings in English and Simplified Chinese.
+ * Registers the live view: the Live tab of the right panel, the marks on host cards, the rates on
+ * host–segment links, and the strings in English and Simplified Chinese.
  */
 import '../styles/live.css';
-import { registerNodeDecoration, registerRightPanelTab, registerTranslations } from '../app/extensions.ts';
+import { registerEdgeDecoration, registerNodeDecoration, registerRightPanelTab, registerTranslations } from '../app/extensions.ts';
+import { LiveEdgeLabel } from './EdgeLabel.tsx';
 import { LivePanel } from './LivePanel.tsx';
 import { LiveNodeBadge } from './NodeBadge.tsx';
 import { liveEn, liveZh } from './strings.ts';
@@ -12,3 +13,4 @@ registerTranslations('en', { live: liveEn });
 registerTranslations('zh-CN', { live: liveZh });
 registerRightPanelTab({ id: 'live', titleKey: 'live.tab', order: 50, component: LivePanel });
 registerNodeDecoration({ id: 'live', component: LiveNodeBadge });
+registerEdgeDecoration({ id: 'live', component: LiveEdgeLabel });

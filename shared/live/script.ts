@@ -16,7 +16,7 @@ export const LIVE_CONNECTION_LIMIT = 100;
 export const KEEPALIVED_FILES = { json: '/tmp/keepalived.json', data: '/tmp/keepalived.data', check: '/tmp/keepalived_check.data' } as const;
 
 /** The program names the live scripts use; nothing else may appear (all of them only read). */
-export const LIVE_READ_ONLY_COMMANDS = ['ipvsadm -L', 'ip -j addr', 'grep -H', 'cat', 'awk', 'date +%s', 'stat -c %Y', 'keepalived --signum=', 'kill -0', 'kill -'] as const;
+export const LIVE_READ_ONLY_COMMANDS = ['ipvsadm -L', 'printf', 'ip -j addr', 'grep -H', 'cat', 'awk', 'date +%s', 'stat -c %Y', 'keepalived --signum=', 'kill -0', 'kill -'] as const;
 
 const section = (name: string, command: string): string => `echo '@@begin ${name}'\n{ ${command} ; } 2>&1\necho "@@end ${name} $?"\n`;
 
@@ -38,9 +38,15 @@ if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then echo '@@none keepalived is no
   if [ -n "$s" ] && [ "$s" -gt 0 ] 2>/dev/null; then kill -"$s" "$p"; else kill -USR1 "$p"; fi
 fi`;
 
+/**
+ * Collects the whole answer and prints it in one write: every `echo` of the sections would
+ * otherwise become its own SSH data packet, and per-packet work dominates the poll's CPU cost.
+ */
+const buffered = (body: string): string => `o=$(\n${body}); printf '%s\\n' "$o"\n`;
+
 /** The director script: IPVS rules, counters, rates, bounded connections, timeouts, sync daemon, addresses, sysctls, keepalived. */
 export function directorScript(limit = LIVE_CONNECTION_LIMIT): string {
-  return (
+  return buffered(
     `echo '@@lvsd-live ${LIVE_SCRIPT_VERSION} director'\n` +
     'IP=${LVSD_IP:-ip}\n' +
     section('list', 'ipvsadm -Ln') +
@@ -51,13 +57,13 @@ export function directorScript(limit = LIVE_CONNECTION_LIMIT): string {
     section('daemon', 'ipvsadm -L --daemon') +
     section('addr', '"$IP" -j addr') +
     section('sysctl', SYSCTLS) +
-    section('keepalived', KEEPALIVED)
+    section('keepalived', KEEPALIVED),
   );
 }
 
 /** The script for every other host (real servers, routers): addresses and ARP/rp_filter sysctls. */
 export function hostScript(): string {
-  return `echo '@@lvsd-live ${LIVE_SCRIPT_VERSION} host'\n` + 'IP=${LVSD_IP:-ip}\n' + section('addr', '"$IP" -j addr') + section('sysctl', SYSCTLS);
+  return buffered(`echo '@@lvsd-live ${LIVE_SCRIPT_VERSION} host'\n` + 'IP=${LVSD_IP:-ip}\n' + section('addr', '"$IP" -j addr') + section('sysctl', SYSCTLS));
 }
 
 /** A section of the script output: its text and the exit status of its command. */

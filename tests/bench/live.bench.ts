@@ -30,19 +30,24 @@ function bigConnectionTable(n: number): string {
 function parseBench(): BenchTable {
   const text = bigConnectionTable(100_000);
   const times: number[] = [];
+  const cpu: number[] = [];
   let total = 0;
   for (let k = 0; k < 7; k++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     total = parseConnections(text).total;
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   const median = times[3]!;
   return {
     title: 'Live view: parse ipvsadm -Lnc with 100,000 entries',
-    columns: ['entries', 'median of 7', 'best', 'target', ''],
-    rows: [[total, `${median.toFixed(1)} ms`, `${times[0]!.toFixed(1)} ms`, '< 200 ms', median < 200 ? 'met' : 'NOT met']],
-    note: `${(text.length / 1e6).toFixed(1)} MB of text; keeps 200 entries + 200 templates, counts every entry per (virtual, destination, state).`,
+    columns: ['entries', 'median of 7', 'best', 'CPU time (median)', 'target', ''],
+    rows: [[total, `${median.toFixed(1)} ms`, `${times[0]!.toFixed(1)} ms`, `${cpu[3]!.toFixed(1)} ms`, '< 200 ms', median < 200 ? 'met' : 'NOT met']],
+    note: `${(text.length / 1e6).toFixed(1)} MB of text; keeps 200 entries + 200 templates, counts every entry per (virtual, destination, state). Load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores: wall time includes waiting for a core, CPU time is the parser's own work.`,
   };
 }
 
