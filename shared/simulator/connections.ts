@@ -8,7 +8,7 @@ import { parseIPv4 } from '../addressing/ipv4.ts';
 import { createRng } from './rng.ts';
 import type { DestView } from './schedulers.ts';
 import { IpvsScheduler } from './schedulers.ts';
-import { resolveService } from './trace.ts';
+import { resolveService } from './service.ts';
 
 /** A change during the run, applied at time `at` (seconds). */
 export interface WorkloadEvent {
@@ -152,6 +152,175 @@ const END_ACTIVE = 0;
 const EXPIRE = 1;
 const ESTABLISH = 2;
 
+/** Kernel timeouts of a {@link ConnectionTable} (seconds; `ipvsadm --set tcp tcpfin udp`, `synSeconds` = handshake time). */
+export interface ConnectionTimeouts {
+  /** UDP: a connection lives `udpSeconds` after its (only) packet and never becomes active. */
+  readonly udp?: boolean;
+  /** Handshake time: until then a TCP connection counts in InActConn (SYN_RECV). 0 by default. */
+  readonly synSeconds?: number;
+  /** How long a closed TCP connection stays in InActConn (FIN_WAIT/TIME_WAIT, IPVS `tcpfin`). 120 by default. */
+  readonly finSeconds?: number;
+  /** UDP connection lifetime (IPVS `udp` timeout). 300 by default. */
+  readonly udpSeconds?: number;
+}
+
+/** One connection of a {@link ConnectionTable} as the playground shows it. */
+export interface ConnectionView {
+  readonly index: number;
+  readonly realServer: RealServerId;
+  readonly client: number;
+  /** `SYN_RECV` (handshake), `ESTABLISHED` (ActiveConn), `FIN_WAIT` (closed, in InActConn until it expires), `UDP`. */
+  readonly state: 'SYN_RECV' | 'ESTABLISHED' | 'FIN_WAIT' | 'UDP';
+  /** When the connection's current state ends (seconds of simulated time). */
+  readonly until: number;
+}
+
+/**
+ * The IPVS connection table over simulated time, stepwise: connections are {@link open}ed on the
+ * scheduler, move SYN_RECV → ESTABLISHED (ActiveConn) → closed (InActConn for `finSeconds`) → gone,
+ * exactly as the kernel's counters move, and {@link advance} runs every timer that is due. The
+ * scheduler itself is reachable ({@link sched}) for weight changes, drains and thresholds.
+ * {@link simulateConnections}, `lvsd simulate --previous` and the classroom playground all use it,
+ * so the three give the same answer.
+ */
+export class ConnectionTable {
+  readonly sched: IpvsScheduler;
+  private readonly udp: boolean;
+  private readonly fin: number;
+  private readonly syn: number;
+  private readonly udpT: number;
+  private dest: (DestView | null)[] = [];
+  private template: number[] = [];
+  /** 0 SYN_RECV, 1 ESTABLISHED, 2 closed (FIN_WAIT/TIME_WAIT), 3 UDP. */
+  private state: number[] = [];
+  private life: number[] = [];
+  private client: number[] = [];
+  private until: number[] = [];
+  private readonly heap: EventHeap;
+  private live = 0;
+
+  constructor(sched: IpvsScheduler, timeouts: ConnectionTimeouts = {}, capacity = 16) {
+    this.sched = sched;
+    this.udp = timeouts.udp ?? false;
+    this.fin = Math.max(0, timeouts.finSeconds ?? 120);
+    this.syn = Math.max(0, timeouts.synSeconds ?? 0);
+    this.udpT = Math.max(0, timeouts.udpSeconds ?? 300);
+    this.heap = new EventHeap(capacity);
+  }
+
+  /** Simulated time of the next due timer (Infinity when none). */
+  nextTimer(): number {
+    return this.heap.peekTime();
+  }
+
+  /** Runs the next timer (sets the scheduler's clock to its time). */
+  fireNext(): void {
+    const m = this.heap.peekTime();
+    if (m === Infinity) return;
+    this.sched.now = m;
+    const payload = this.heap.pop();
+    const i = payload >>> 2;
+    const d = this.dest[i]!;
+    const kind = payload & 3;
+    if (kind === ESTABLISH) {
+      this.sched.establish(d);
+      this.state[i] = 1;
+      this.until[i] = m + this.life[i]!;
+      this.heap.push(this.until[i]!, (i << 2) | END_ACTIVE);
+    } else if (kind === END_ACTIVE) {
+      this.sched.deactivate(d);
+      this.state[i] = 2;
+      this.until[i] = m + this.fin;
+      this.heap.push(this.until[i]!, (i << 2) | EXPIRE);
+    } else {
+      this.sched.release(d, this.state[i] === 1, this.template[i]!);
+      this.state[i] = 2;
+      this.dest[i] = null;
+      this.live--;
+    }
+  }
+
+  /** Runs every timer due at or before `t` and sets the clock to `t`. */
+  advance(t: number): void {
+    while (this.heap.peekTime() <= t) this.fireNext();
+    this.sched.now = t;
+  }
+
+  /**
+   * A new connection at time `t` (the clock must already be there): the scheduler picks a real server;
+   * `lifeSeconds` (asked only when one was picked) is how long it stays ESTABLISHED. Returns the real
+   * server, or null when the kernel would answer "no destination available".
+   */
+  open(t: number, caddr: number, cport: number, daddr: number, dport: number, lifeSeconds: () => number): DestView | null {
+    const d = this.sched.connect(caddr, cport, daddr, dport);
+    if (!d) return null;
+    const i = this.dest.length;
+    this.dest.push(d);
+    this.template.push(this.sched.lastTemplateKey);
+    this.client.push(caddr);
+    this.state.push(this.udp ? 3 : 0);
+    this.live++;
+    if (this.udp) {
+      this.life.push(0);
+      this.until.push(t + this.udpT);
+      this.heap.push(t + this.udpT, (i << 2) | EXPIRE);
+      return d;
+    }
+    const life = lifeSeconds();
+    this.life.push(life);
+    if (this.syn > 0) {
+      this.until.push(t + this.syn);
+      this.heap.push(t + this.syn, (i << 2) | ESTABLISH);
+    } else {
+      this.sched.establish(d);
+      this.state[i] = 1;
+      this.until.push(t + life);
+      this.heap.push(t + life, (i << 2) | END_ACTIVE);
+    }
+    return d;
+  }
+
+  /** Connections still in the table (any state). */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Every connection still in the table, oldest first. */
+  connections(): ConnectionView[] {
+    const out: ConnectionView[] = [];
+    for (let i = 0; i < this.dest.length; i++) {
+      const d = this.dest[i];
+      if (!d) continue;
+      const state = STATE_NAMES[this.state[i]!]!;
+      out.push({ index: i, realServer: d.id, client: this.client[i]!, state, until: this.until[i]! });
+    }
+    return out;
+  }
+}
+
+const STATE_NAMES: readonly ConnectionView['state'][] = ['SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'UDP'];
+
+/** New connections per second when none is given (`lvsd schedule --rate`, `lvsd simulate --previous`). */
+export const DEFAULT_RATE_PER_SECOND = 100;
+
+/**
+ * Replays `count` earlier connections of one client on `table`: they arrive `1/ratePerSecond` apart
+ * and close at once — what `lvsd schedule --active 0` models — and the clock is left at the moment
+ * the next connection arrives. As in the kernel, the closed ones still count in InActConn until their
+ * `finSeconds` (TCP) or `udpSeconds` run out, so lc/wlc/sed/nq see them; rr/wrr cursors have moved
+ * on and a persistence template is alive. `lvsd simulate --previous N` uses it.
+ */
+export function replayClosedConnections(table: ConnectionTable, client: { readonly caddr: number; readonly daddr: number; readonly dport: number }, count: number, ratePerSecond = DEFAULT_RATE_PER_SECOND): number {
+  for (let i = 0; i < count; i++) {
+    const t = i / ratePerSecond;
+    table.advance(t);
+    table.open(t, client.caddr, 1024 + (i % 64000), client.daddr, client.dport, () => 0);
+  }
+  const next = count / ratePerSecond;
+  table.advance(next);
+  return next;
+}
+
 /**
  * Runs `workload` against the scheduler of `serviceId` (an id or `VIP:PORT`) and reports how the
  * kernel would spread the connections. Throws on an unknown service or a nonsensical workload.
@@ -162,7 +331,7 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
   if (!svc) throw new Error(`no virtual service "${serviceId}"`);
   const N = Math.trunc(workload.connections);
   if (!Number.isFinite(N) || N < 0 || N > 10_000_000) throw new Error('connections must be between 0 and 10,000,000');
-  const rate = workload.ratePerSecond ?? 100;
+  const rate = workload.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
   if (!(rate > 0)) throw new Error('ratePerSecond must be positive');
   const rng = createRng(workload.seed ?? 1);
   const sched = IpvsScheduler.forService(svc, { rng });
@@ -194,11 +363,7 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
   const random = workload.clientOrder === 'random';
 
   const byDesign = svc.realServers.map((r) => r.id);
-  const connDest: (DestView | null)[] = new Array<DestView | null>(N).fill(null);
-  const connTemplate = new Float64Array(N).fill(-1);
-  const connActive = new Uint8Array(N);
-  const connLife = new Float64Array(syn > 0 ? N : 0);
-  const heap = new EventHeap(Math.min(N, 1 << 20) * 2);
+  const table = new ConnectionTable(sched, { udp, synSeconds: syn, finSeconds: fin, udpSeconds: udpT }, Math.min(N, 1 << 20) * 2);
   const events = [...(workload.events ?? [])].sort((a, b) => a.at - b.at);
   let nextEvent = 0;
   const recordN = Math.max(0, workload.recordAssignments ?? 100);
@@ -227,7 +392,7 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
 
   const advance = (t: number): void => {
     for (;;) {
-      const te = heap.peekTime();
+      const te = table.nextTimer();
       const tv = nextEvent < events.length ? events[nextEvent]!.at : Infinity;
       const ts = nextSample <= t ? nextSample : Infinity;
       const m = Math.min(te, tv, ts);
@@ -250,25 +415,11 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
         }
         continue;
       }
-      const payload = heap.pop();
-      const i = payload >>> 2;
-      const d = connDest[i]!;
-      const kind = payload & 3;
-      if (kind === ESTABLISH) {
-        sched.establish(d);
-        connActive[i] = 1;
-        heap.push(m + connLife[i]!, (i << 2) | END_ACTIVE);
-      } else if (kind === END_ACTIVE) {
-        sched.deactivate(d);
-        connActive[i] = 0;
-        heap.push(m + fin, (i << 2) | EXPIRE);
-      } else {
-        sched.release(d, connActive[i] === 1, connTemplate[i]!);
-        connActive[i] = 0;
-      }
+      table.fireNext();
     }
   };
 
+  const lifeSeconds = (): number => actMin + (actSpan > 0 ? (rng.nextU32() / 4294967296) * actSpan : 0);
   let t = 0;
   for (let i = 0; i < N; i++) {
     if (workload.arrival === 'poisson') t += -Math.log(1 - (rng.nextU32() + 0.5) / 4294967296) / rate;
@@ -278,27 +429,13 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
     const caddr = random ? clients[rng.nextU32() % clients.length]! : clients[i % clients.length]!;
     const cport = 1024 + (rng.nextU32() % 64511);
     const daddr = dests.length > 0 ? dests[i % dests.length]! : 0;
-    const d = sched.connect(caddr, cport, daddr, vport);
+    const d = table.open(t, caddr, cport, daddr, vport, lifeSeconds);
     if (i < recordN) assignments.push(d ? d.id : null);
     if (!d) {
       unscheduled++;
       continue;
     }
     counts.set(d.id, (counts.get(d.id) ?? 0) + 1);
-    connDest[i] = d;
-    connTemplate[i] = sched.lastTemplateKey;
-    if (udp) heap.push(t + udpT, (i << 2) | EXPIRE);
-    else {
-      const life = actMin + (actSpan > 0 ? (rng.nextU32() / 4294967296) * actSpan : 0);
-      if (syn > 0) {
-        connLife[i] = life;
-        heap.push(t + syn, (i << 2) | ESTABLISH);
-      } else {
-        sched.establish(d);
-        connActive[i] = 1;
-        heap.push(t + life, (i << 2) | END_ACTIVE);
-      }
-    }
   }
   advance(Math.max(horizon, t) + 1e-9);
   const scheduled = N - unscheduled;

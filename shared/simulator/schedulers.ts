@@ -131,8 +131,6 @@ const SH_TAB_SIZE = 256;
 const GOLDEN_RATIO_32 = 0x61c88647;
 /** `hash_32(v, 8)` of `include/linux/hash.h`. */
 const hash32x8 = (v: number): number => Math.imul(v >>> 0, GOLDEN_RATIO_32) >>> 24;
-/** The multiplicative hash of dh/lblc/lblcr keyed by destination address (low bits only matter). */
-const multHash = (addr: number, mask: number): number => Math.imul(addr >>> 0, 2654435761 | 0) & mask;
 
 const MH_KEY1: SipKey = sipKey(2654435761, 2654435761);
 const MH_KEY2: SipKey = sipKey(2654446892, 2654446892);
@@ -610,7 +608,7 @@ export class IpvsScheduler {
     const name = this.name;
     let bucket: number | undefined;
     if (name === 'sh') bucket = this.shKey(caddr, this.shPort ? cport : 0, 0);
-    else if (name === 'dh') bucket = multHash(daddr, SH_TAB_SIZE - 1);
+    else if (name === 'dh') bucket = hash32x8(daddr);
     else if (name === 'mh') bucket = this.mhKey(caddr, this.mhPort ? cport : 0, MH_KEY1, 0) % this.mhSize;
     const table = name === 'mh' ? this.mhTable : this.buckets;
     const candidates: DestExplanation[] = this.list.map((d) => {
@@ -973,7 +971,9 @@ export class IpvsScheduler {
   }
 
   private dh(daddr: number): Dest | null {
-    const d = this.buckets[multHash(daddr, SH_TAB_SIZE - 1)] ?? null;
+    // ip_vs_dh_hashkey(): hash_32(ntohl(daddr), IP_VS_DH_TAB_BITS) — the high 8 bits of a Fibonacci
+    // product (older kernels used (addr * 2654435761) & 255, the low bits; Debian 12's 6.1 does not).
+    const d = this.buckets[hash32x8(daddr)] ?? null;
     if (!d || !d.available || d.weight <= 0 || d.overloaded) return null;
     return d;
   }
