@@ -6,8 +6,8 @@
 import type { RealServerId, ServiceId, Topology } from '../model/types.ts';
 import { parseIPv4 } from '../addressing/ipv4.ts';
 import { createRng } from './rng.ts';
-import type { DestView } from './schedulers.ts';
-import { IpvsScheduler } from './schedulers.ts';
+import type { DestView } from './schedulers/index.ts';
+import { IpvsScheduler } from './schedulers/index.ts';
 import { resolveService } from './service.ts';
 
 /** A change during the run, applied at time `at` (seconds). */

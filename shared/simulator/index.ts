@@ -7,8 +7,8 @@ export { simulate, step, prepare, finish, resolveService, say, withDetail } from
 export type { SimState, SimContext, NarrationId, NarrationParams, NarrationTable } from './trace/index.ts';
 export { compileNetwork, derivedMac, lookupRoute } from './network.ts';
 export type { Network, NetHost, NetIface, NetRoute, RouteLookup } from './network.ts';
-export { IpvsScheduler, kernelOrder, scheduleSequence, designToKernel, MH_PRIMES } from './schedulers.ts';
-export type { DestView, DestExplanation, PickExplanation, RealServerSpec, SchedulerOptions, SequenceOptions } from './schedulers.ts';
+export { IpvsScheduler, kernelOrder, scheduleSequence, designToKernel, MH_PRIMES, SCHEDULERS } from './schedulers/index.ts';
+export type { DestView, DestExplanation, PickExplanation, RealServerSpec, SchedulerOptions, SequenceOptions, SchedulerModule } from './schedulers/index.ts';
 export { createRng, rngInt, rngStep } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { hsiphashU32, sipHashBytes, sipKey } from './siphash.ts';

@@ -8,7 +8,7 @@ import { parseIPv4, prefixMask } from '../../addressing/ipv4.ts';
 import type { FaultId, HeaderStack, PacketPlace, RouteDecision } from '../types.ts';
 import type { NetHost, NetIface } from '../network.ts';
 import { ifaceCovers, lookupRoute } from '../network.ts';
-import { IpvsScheduler } from '../schedulers.ts';
+import { IpvsScheduler } from '../schedulers/index.ts';
 import { ConnectionTable, replayClosedConnections } from '../connections.ts';
 import { rngStep } from '../rng.ts';
 import type { Conn, Pkt, SimContext, SimState, Work } from './state.ts';
