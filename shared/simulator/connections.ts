@@ -3,7 +3,7 @@
  * real server the kernel's scheduler picks, living through the IPVS states (new → ESTABLISHED →
  * FIN/TIME_WAIT → expired), with weight changes or drains during the run. Deterministic (seeded).
  */
-import type { RealServerId, ServiceId, Topology } from '../model/types.ts';
+import type { Persistence, RealServerId, Scheduler, ServiceId, Topology, VirtualService } from '../model/types.ts';
 import { parseIPv4 } from '../addressing/ipv4.ts';
 import { createRng } from './rng.ts';
 import type { DestView } from './schedulers/index.ts';
@@ -299,6 +299,163 @@ export class ConnectionTable {
 }
 
 const STATE_NAMES: readonly ConnectionView['state'][] = ['SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'UDP'];
+
+/** Options of a {@link ServiceRun}. */
+export interface ServiceRunOptions {
+  /** New connections per second. */
+  readonly ratePerSecond: number;
+  /** Seconds each TCP connection stays ESTABLISHED. */
+  readonly activeSeconds: number;
+  /** IPVS `tcpfin` timeout: seconds a closed connection stays in InActConn. 120 (the kernel's) by default. */
+  readonly finSeconds?: number;
+  /** Distinct clients, used in turn from 10.0.0.1. 50 by default. */
+  readonly clients?: number;
+  /** Overrides the service's persistence (`null` = none). */
+  readonly persistence?: Persistence | null;
+  readonly seed?: number;
+}
+
+/** One change during a {@link ServiceRun}, for the event list. */
+export type RunEvent =
+  | { readonly t: number; readonly kind: 'weight'; readonly realServer: RealServerId; readonly from: number; readonly to: number }
+  | { readonly t: number; readonly kind: 'scheduler'; readonly from: Scheduler; readonly to: Scheduler };
+
+/** Counters of every real server (design order) at one moment of a {@link ServiceRun}. */
+export interface RunSample {
+  readonly t: number;
+  readonly active: readonly number[];
+  readonly inactive: readonly number[];
+}
+
+/**
+ * A virtual service under live traffic, stepwise — the classroom's scheduler playground: arrivals at
+ * a rate, each connection ESTABLISHED for `activeSeconds`, then in InActConn for the FIN timeout,
+ * then gone; weight changes, drains and a scheduler switch (`ipvsadm -E -s`) at any moment. Time
+ * only moves when the caller {@link advance}s it, so a UI can run it on animation frames and a test
+ * can run it exactly.
+ */
+export class ServiceRun {
+  readonly service: VirtualService;
+  readonly table: ConnectionTable;
+  now = 0;
+  sent = 0;
+  refused = 0;
+  private nextAt = 0;
+  private rate: number;
+  private life: number;
+  private readonly clients: number;
+  private readonly vip: number;
+  readonly assigned = new Map<RealServerId, number>();
+  /** The latest assignments, newest first (at most 12): connection number and real server (null = refused). */
+  recent: { readonly n: number; readonly realServer: RealServerId | null }[] = [];
+  readonly events: RunEvent[] = [];
+  samples: RunSample[] = [];
+
+  constructor(service: VirtualService, options: ServiceRunOptions) {
+    const persistence = options.persistence === undefined ? service.persistence : (options.persistence ?? undefined);
+    const { persistence: _ignored, ...rest } = service;
+    void _ignored;
+    this.service = persistence ? { ...rest, persistence } : rest;
+    const sched = IpvsScheduler.forService(this.service, { seed: options.seed ?? 1 });
+    this.table = new ConnectionTable(sched, { udp: service.protocol === 'udp', finSeconds: options.finSeconds ?? 120 });
+    this.rate = Math.max(0.01, options.ratePerSecond);
+    this.life = Math.max(0, options.activeSeconds);
+    this.clients = Math.max(1, Math.trunc(options.clients ?? 50));
+    this.vip = (parseIPv4(service.vip) ?? 0) >>> 0;
+    this.sample();
+  }
+
+  /** The scheduler (its destinations carry ActiveConn/InActConn/PersistConn). */
+  get sched(): IpvsScheduler {
+    return this.table.sched;
+  }
+
+  setRate(perSecond: number): void {
+    this.rate = Math.max(0.01, perSecond);
+  }
+
+  setActiveSeconds(seconds: number): void {
+    this.life = Math.max(0, seconds);
+  }
+
+  /** Client `i` of the run (10.0.0.1, 10.0.0.2, …). */
+  static clientAddress(i: number): number {
+    return (0x0a000001 + i) >>> 0;
+  }
+
+  /**
+   * Moves the clock to `until`: sends the arrivals due (while fewer than `limit` were sent) and runs
+   * the connection timers, all in time order.
+   */
+  advance(until: number, limit = Infinity): void {
+    for (;;) {
+      const nextSend = this.sent < limit ? Math.max(this.nextAt, this.now) : Infinity;
+      const nextTimer = this.table.nextTimer();
+      const next = Math.min(nextSend, nextTimer);
+      if (next > until || next === Infinity) break;
+      if (nextTimer <= nextSend) {
+        this.table.fireNext();
+        this.now = nextTimer;
+      } else this.arrive(next);
+      this.sample();
+    }
+    this.now = Math.max(this.now, until);
+    this.table.advance(this.now);
+    this.sample();
+  }
+
+  /** Sends arrivals until `limit` were sent, moving the clock to each one exactly. */
+  sendUpTo(limit: number): void {
+    while (this.sent < limit) this.advance(Math.max(this.now, this.nextAt), limit);
+  }
+
+  private arrive(t: number): void {
+    this.now = t;
+    this.table.advance(t);
+    const n = this.sent++;
+    this.nextAt = t + 1 / this.rate;
+    const d = this.table.open(t, ServiceRun.clientAddress(n % this.clients), 40000 + (n % 20000), this.vip, this.service.port, () => this.life);
+    if (!d) this.refused++;
+    else this.assigned.set(d.id, (this.assigned.get(d.id) ?? 0) + 1);
+    this.recent = [{ n: n + 1, realServer: d?.id ?? null }, ...this.recent].slice(0, 12);
+  }
+
+  /** `ipvsadm -e -w`: 0 drains (quiesces) the server; its connections continue. */
+  setWeight(id: RealServerId, weight: number): void {
+    const d = this.sched.dest(id);
+    if (!d || !Number.isFinite(weight)) return;
+    const to = Math.max(0, Math.min(65535, Math.trunc(weight)));
+    if (to === d.weight) return;
+    this.events.push({ t: this.now, kind: 'weight', realServer: id, from: d.weight, to });
+    this.sched.setWeight(id, to);
+  }
+
+  drain(id: RealServerId): void {
+    this.setWeight(id, 0);
+  }
+
+  /** `ipvsadm -E -s NAME`: another algorithm from now on; connections, counters and templates stay. */
+  setScheduler(name: Scheduler): void {
+    const from = this.sched.name;
+    if (from === name) return;
+    this.events.push({ t: this.now, kind: 'scheduler', from, to: name });
+    this.sched.setScheduler(name);
+  }
+
+  /** No connection left in the table. */
+  get idle(): boolean {
+    return this.table.size === 0;
+  }
+
+  private sample(): void {
+    const last = this.samples[this.samples.length - 1];
+    if (last && this.now - last.t < 0.1) return;
+    const ds = this.service.realServers.map((r) => this.sched.dest(r.id));
+    this.samples.push({ t: this.now, active: ds.map((d) => d?.active ?? 0), inactive: ds.map((d) => d?.inactive ?? 0) });
+    // Long runs keep every other sample: the chart stays light, its shape stays.
+    if (this.samples.length > 400) this.samples = this.samples.filter((_, i) => i % 2 === 0 || i === this.samples.length - 1);
+  }
+}
 
 /** New connections per second when none is given (`lvsd schedule --rate`, `lvsd simulate --previous`). */
 export const DEFAULT_RATE_PER_SECOND = 100;

@@ -13,5 +13,5 @@ export { createRng, rngInt, rngStep } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { hsiphashU32, sipHashBytes, sipKey } from './siphash.ts';
 export type { SipKey } from './siphash.ts';
-export { simulateConnections, ConnectionTable, replayClosedConnections, DEFAULT_RATE_PER_SECOND } from './connections.ts';
-export type { Workload, WorkloadEvent, ConnectionsResult, ServerTotal, TimelineSample, ConnectionTimeouts, ConnectionView } from './connections.ts';
+export { simulateConnections, ConnectionTable, ServiceRun, replayClosedConnections, DEFAULT_RATE_PER_SECOND } from './connections.ts';
+export type { Workload, WorkloadEvent, ConnectionsResult, ServerTotal, TimelineSample, ConnectionTimeouts, ConnectionView, ServiceRunOptions, RunEvent, RunSample } from './connections.ts';

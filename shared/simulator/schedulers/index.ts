@@ -57,7 +57,7 @@ export function kernelOrder<T>(realServers: readonly T[]): T[] {
  * Construct with the real servers in **design order** (the order `ipvsadm -a` adds them).
  */
 export class IpvsScheduler {
-  readonly name: Scheduler;
+  private schedName: Scheduler;
   /** Current time in seconds, used by persistence and the lblc/lblcr caches. Set it as time passes. */
   now = 0;
   /** After {@link connect}: whether a persistence template decided the server. */
@@ -79,7 +79,7 @@ export class IpvsScheduler {
   private algo: SchedulerInstance;
 
   constructor(name: Scheduler, realServers: readonly RealServerSpec[], options: SchedulerOptions = {}) {
-    this.name = name;
+    this.schedName = name;
     this.options = options;
     this.rng = options.rng ?? createRng(options.seed ?? 1);
     this.flags = new Set<SchedulerFlag>(options.flags ?? []);
@@ -124,6 +124,26 @@ export class IpvsScheduler {
         self.problem = p;
       },
     };
+  }
+
+  /** The scheduler's kernel name (`ipvsadm -s`). */
+  get name(): Scheduler {
+    return this.schedName;
+  }
+
+  /**
+   * Switches the algorithm as `ipvsadm -E -s NAME` does (ip_vs_edit_service): the old scheduler's
+   * state goes, the new one is initialised over the same destinations; connections, counters and
+   * persistence templates stay.
+   */
+  setScheduler(name: Scheduler): void {
+    if (name === this.schedName) return;
+    this.schedName = name;
+    const module = SCHEDULERS[name];
+    this.heap = module.heapLoad && !this.options.scan ? new LeastLoadHeap(module.heapLoad) : null;
+    this.problem = null;
+    this.algo = module.init(this.view);
+    this.heap?.rebuild(this.list);
   }
 
   /** A scheduler for a designed service (its scheduler, flags, persistence and real servers). */
