@@ -7,7 +7,7 @@ export { simulate, step, prepare, finish, resolveService, say, withDetail } from
 export type { SimState, SimContext, NarrationId, NarrationParams, NarrationTable } from './trace/index.ts';
 export { compileNetwork, derivedMac, lookupRoute } from './network.ts';
 export type { Network, NetHost, NetIface, NetRoute, RouteLookup } from './network.ts';
-export { IpvsScheduler, kernelOrder, scheduleSequence, designToKernel, MH_PRIMES, SCHEDULERS } from './schedulers/index.ts';
+export { IpvsScheduler, kernelOrder, scheduleSequence, designToKernel, MH_PRIMES, SCHEDULER_MODULES } from './schedulers/index.ts';
 export type { DestView, DestExplanation, PickExplanation, RealServerSpec, SchedulerOptions, SequenceOptions, SchedulerModule } from './schedulers/index.ts';
 export { createRng, rngInt, rngStep } from './rng.ts';
 export type { Rng } from './rng.ts';

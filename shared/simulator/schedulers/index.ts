@@ -23,11 +23,11 @@ import type { Rng } from '../rng.ts';
 import { createRng } from '../rng.ts';
 import type { DestExplanation, DestView, PickExplanation, RealServerSpec, SchedulerInstance, SchedulerOptions, ServiceView } from './core.ts';
 import { Dest, LeastLoadHeap, clampWeight } from './core.ts';
-import { SCHEDULERS } from './registry.ts';
+import { SCHEDULER_MODULES } from './registry.ts';
 
 export type { DestExplanation, DestView, PickExplanation, RealServerSpec, SchedulerModule, SchedulerInstance, SchedulerOptions, ServiceView } from './core.ts';
 export { LeastLoadHeap, leastLoaded, overhead, hash32x8 } from './core.ts';
-export { SCHEDULERS } from './registry.ts';
+export { SCHEDULER_MODULES } from './registry.ts';
 export { MH_PRIMES } from './mh.ts';
 
 /** A persistence template (`ip_vs_conn` with IP_VS_CONN_F_TEMPLATE). */
@@ -86,7 +86,7 @@ export class IpvsScheduler {
     this.persistTimeout = options.persistence ? Math.max(1, options.persistence.timeout) : 0;
     const prefix = options.persistence?.netmask ? netmaskToPrefix(options.persistence.netmask) : 32;
     this.persistMask = prefixMask(prefix ?? 32);
-    const module = SCHEDULERS[name];
+    const module = SCHEDULER_MODULES[name];
     this.heap = module.heapLoad && !options.scan ? new LeastLoadHeap(module.heapLoad) : null;
     this.view = this.makeView();
     // Built the way a director gets it from `ipvsadm -A` + one `-a` per server (and from
@@ -139,7 +139,7 @@ export class IpvsScheduler {
   setScheduler(name: Scheduler): void {
     if (name === this.schedName) return;
     this.schedName = name;
-    const module = SCHEDULERS[name];
+    const module = SCHEDULER_MODULES[name];
     this.heap = module.heapLoad && !this.options.scan ? new LeastLoadHeap(module.heapLoad) : null;
     this.problem = null;
     this.algo = module.init(this.view);
@@ -172,7 +172,7 @@ export class IpvsScheduler {
     const c = Object.assign(Object.create(IpvsScheduler.prototype) as IpvsScheduler, this);
     c.list = this.list.map(cp);
     c.templates = new Map([...this.templates].map(([k, t]) => [k, { ...t, dest: cp(t.dest) }]));
-    const module = SCHEDULERS[this.name];
+    const module = SCHEDULER_MODULES[this.name];
     c.heap = this.heap && module.heapLoad ? new LeastLoadHeap(module.heapLoad) : null;
     Object.assign(c, { view: c.makeView() });
     c.algo = this.algo.clone(c.view, cp);
@@ -379,7 +379,7 @@ export class IpvsScheduler {
     const state = algo.state?.();
     return {
       scheduler: this.name,
-      rule: SCHEDULERS[this.name].rule,
+      rule: SCHEDULER_MODULES[this.name].rule,
       candidates,
       wouldPick: picked === undefined ? undefined : picked ? picked.id : null,
       ...(bucket !== undefined ? { bucket } : {}),

@@ -21,4 +21,4 @@ import { mh } from './mh.ts';
 import { twos } from './twos.ts';
 
 /** The scheduler modules by name (`ipvsadm -s NAME`). */
-export const SCHEDULERS: Readonly<Record<Scheduler, SchedulerModule>> = { rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos };
+export const SCHEDULER_MODULES: Readonly<Record<Scheduler, SchedulerModule>> = { rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos };
