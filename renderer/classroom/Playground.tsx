@@ -1,56 +1,30 @@
 /**
- * Scheduler playground: N connections arrive at a virtual service at a chosen rate; the kernel's
- * scheduler (the simulator's stepwise IpvsScheduler) assigns each to a real server, live, with
- * per-server counters, an assignment bar chart and active connections over time. Weights can be
- * changed and servers drained during the run. The clock runs on requestAnimationFrame here.
+ * Scheduler playground: connections arrive at a virtual service at a chosen rate and the kernel's
+ * scheduler assigns each to a real server, live — driven by the simulator's stepwise `ServiceRun`
+ * (shared/simulator/connections.ts): each connection is ESTABLISHED for a while, then counts in
+ * InActConn for the FIN timeout, then expires; weights can be changed, servers drained and the
+ * scheduler switched (`ipvsadm -E -s`) during the run; persistence templates are listed. Only the
+ * clock (requestAnimationFrame) lives here.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { VirtualService } from '../../shared/model/types.ts';
-import { parseIPv4 } from '../../shared/addressing/ipv4.ts';
-import type { DestView } from '../../shared/simulator/index.ts';
-import { IpvsScheduler } from '../../shared/simulator/index.ts';
+import type { Scheduler, VirtualService } from '../../shared/model/types.ts';
+import { SCHEDULERS } from '../../shared/model/types.ts';
+import { formatIPv4 } from '../../shared/addressing/ipv4.ts';
+import { SCHEDULER_MODULES, ServiceRun } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
 import { segmentColor } from '../store/selectors.ts';
 import { serviceAddress } from '../../shared/model/topology.ts';
+import { langOf } from './derive.ts';
 
-interface Live {
-  sched: IpvsScheduler;
-  /** Simulated seconds since the start. */
-  now: number;
-  sent: number;
-  /** Simulated time of the next arrival (the rate may change during the run). */
-  nextAt: number;
-  refused: number;
-  /** Connections to end: time, destination, template key. Sorted by time. */
-  ending: { at: number; dest: DestView; key: number }[];
-  assigned: Map<string, number>;
-  samples: { t: number; active: number[] }[];
-  events: { t: number; rs: string; from: number; to: number }[];
-  recent: { n: number; rs: string | null }[];
-}
+/** The kernel's default `tcpfin` timeout (`ipvsadm --set`), seconds. */
+const KERNEL_FIN_SECONDS = 120;
 
-const CLIENTS = 50;
-const clientAddr = (i: number) => (parseIPv4(`10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`) ?? 0) >>> 0;
-
-function newLive(svc: VirtualService): Live {
-  return { sched: IpvsScheduler.forService(svc, { seed: 1 }), now: 0, sent: 0, nextAt: 0, refused: 0, ending: [], assigned: new Map(), samples: [{ t: 0, active: svc.realServers.map(() => 0) }], events: [], recent: [] };
-}
-
-/** Records the active counters at `t` when the last sample is older than a tenth of a second. */
-function sample(L: Live, svc: VirtualService, t: number): void {
-  const last = L.samples[L.samples.length - 1];
-  if (last && t - last.t < 0.1) return;
-  L.samples.push({ t, active: svc.realServers.map((r) => L.sched.dest(r.id)?.active ?? 0) });
-  // Long runs keep every other sample: the chart stays light, its shape stays.
-  if (L.samples.length > 400) L.samples = L.samples.filter((_, i) => i % 2 === 0 || i === L.samples.length - 1);
-}
-
-function LineChart({ live, svc, height = 150 }: { live: Live; svc: VirtualService; height?: number }) {
+function LineChart({ run, svc, names, height = 150 }: { run: ServiceRun; svc: VirtualService; names: Map<string, string>; height?: number }) {
   const w = 520;
-  const s = live.samples;
+  const s = run.samples;
   const tMax = Math.max(1, s[s.length - 1]?.t ?? 1);
-  const yMax = Math.max(1, ...s.flatMap((x) => x.active));
+  const yMax = Math.max(1, ...s.flatMap((x) => [...x.active, ...x.inactive]));
   const X = (t: number) => 36 + (t / tMax) * (w - 46);
   const Y = (v: number) => height - 20 - (v / yMax) * (height - 34);
   return (
@@ -66,29 +40,32 @@ function LineChart({ live, svc, height = 150 }: { live: Live; svc: VirtualServic
       <text x={w - 10} y={height - 4} textAnchor="end" className="tick">
         {tMax.toFixed(1)} s
       </text>
-      {live.events.map((e, i) => (
+      {run.events.map((e, i) => (
         <g key={i}>
           <line x1={X(e.t)} x2={X(e.t)} y1={10} y2={height - 20} className="event-line" />
           <text x={X(e.t) + 3} y={20} className="tick">
-            {e.rs} w{e.to}
+            {e.kind === 'weight' ? `${names.get(e.realServer) ?? e.realServer} w${e.to}` : e.to}
           </text>
         </g>
       ))}
       {svc.realServers.map((r, k) => (
-        <polyline key={r.id} fill="none" stroke={segmentColor(k)} strokeWidth={2} points={s.map((x) => `${X(x.t).toFixed(1)},${Y(x.active[k] ?? 0).toFixed(1)}`).join(' ')} />
+        <g key={r.id}>
+          <polyline fill="none" stroke={segmentColor(k)} strokeWidth={2} points={s.map((x) => `${X(x.t).toFixed(1)},${Y(x.active[k] ?? 0).toFixed(1)}`).join(' ')} />
+          <polyline fill="none" stroke={segmentColor(k)} strokeWidth={1.5} strokeDasharray="4 3" points={s.map((x) => `${X(x.t).toFixed(1)},${Y(x.inactive[k] ?? 0).toFixed(1)}`).join(' ')} />
+        </g>
       ))}
     </svg>
   );
 }
 
-function BarChart({ live, svc, names }: { live: Live; svc: VirtualService; names: Map<string, string> }) {
+function BarChart({ run, svc, names }: { run: ServiceRun; svc: VirtualService; names: Map<string, string> }) {
   const rowH = 26;
   const w = 520;
-  const max = Math.max(1, ...svc.realServers.map((r) => live.assigned.get(r.id) ?? 0));
+  const max = Math.max(1, ...svc.realServers.map((r) => run.assigned.get(r.id) ?? 0));
   return (
     <svg className="cls-assigned" width={w} height={svc.realServers.length * rowH + 6} role="img" data-testid="pg-bars">
       {svc.realServers.map((r, k) => {
-        const n = live.assigned.get(r.id) ?? 0;
+        const n = run.assigned.get(r.id) ?? 0;
         const bw = (n / max) * (w - 190);
         return (
           <g key={r.id} transform={`translate(0, ${k * rowH + 3})`}>
@@ -107,79 +84,58 @@ function BarChart({ live, svc, names }: { live: Live; svc: VirtualService; names
 }
 
 export function Playground() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
   const topology = useApp((s) => s.design.topology);
   const [svcId, setSvcId] = useState<string | null>(null);
   const svc = topology.services.find((v) => v.id === svcId) ?? topology.services.find((v) => v.realServers.length > 0) ?? topology.services[0];
   const [count, setCount] = useState(100);
   const [rate, setRate] = useState(10);
   const [duration, setDuration] = useState(4);
+  const [fin, setFin] = useState(KERNEL_FIN_SECONDS);
+  const [persist, setPersist] = useState<number | null>(null);
+  /** The scheduler chosen in the playground (null = the service's own); it survives a reset. */
+  const [chosen, setChosen] = useState<Scheduler | null>(null);
   const [speed, setSpeed] = useState(1);
   const [running, setRunning] = useState(false);
   const [, setTick] = useState(0);
-  const live = useRef<Live | null>(null);
+  const live = useRef<ServiceRun | null>(null);
   const rerender = () => setTick((n) => n + 1);
+  const persistSeconds = persist ?? svc?.persistence?.timeout ?? 0;
 
-  // A new scheduler whenever the service (or its real servers in the design) changes.
-  const svcKey = svc ? JSON.stringify([svc.id, svc.scheduler, svc.realServers.map((r) => [r.id, r.rip, r.port])]) : '';
+  const newRun = (): ServiceRun | null =>
+    svc && svc.realServers.length > 0
+      ? new ServiceRun({ ...svc, scheduler: chosen ?? svc.scheduler }, { ratePerSecond: rate, activeSeconds: duration, finSeconds: fin, persistence: persistSeconds > 0 ? { ...svc.persistence, timeout: persistSeconds } : null })
+      : null;
+
+  // A new run whenever the service (or its real servers in the design), the FIN timeout or the
+  // persistence changes: those are fixed for a run, as on a director.
+  const svcKey = svc ? JSON.stringify([svc.id, svc.scheduler, svc.realServers.map((r) => [r.id, r.rip, r.port]), fin, persistSeconds]) : '';
   useEffect(() => {
-    live.current = svc && svc.realServers.length > 0 ? newLive(svc) : null;
+    live.current = newRun();
     setRunning(false);
     rerender();
   }, [svcKey]);
 
   const names = useMemo(() => new Map((svc?.realServers ?? []).map((r) => [r.id, topology.hosts.find((h) => h.id === r.host)?.name ?? r.id])), [svc, topology]);
 
-  /** Advances the simulated clock to `until`, sending the connections due and ending the finished ones. */
-  const advance = (until: number) => {
-    const L = live.current;
-    if (!L || !svc) return;
-    const vip = (parseIPv4(svc.vip) ?? 0) >>> 0;
-    const interval = 1 / Math.max(0.01, rate);
-    while (true) {
-      const nextSend = L.sent < count ? Math.max(L.nextAt, L.now) : Infinity;
-      const nextEnd = L.ending[0]?.at ?? Infinity;
-      const next = Math.min(nextSend, nextEnd);
-      if (next > until || next === Infinity) break;
-      sample(L, svc, next);
-      L.now = next;
-      L.sched.now = next;
-      if (nextEnd <= nextSend) {
-        const e = L.ending.shift()!;
-        L.sched.release(e.dest, true, e.key);
-      } else {
-        const n = L.sent++;
-        L.nextAt = next + interval;
-        const d = L.sched.connect(clientAddr(n % CLIENTS), 40000 + (n % 20000), vip, svc.port);
-        if (!d) L.refused++;
-        else {
-          L.sched.establish(d);
-          L.assigned.set(d.id, (L.assigned.get(d.id) ?? 0) + 1);
-          const end = { at: next + duration, dest: d, key: L.sched.lastTemplateKey };
-          const pos = L.ending.findIndex((x) => x.at > end.at);
-          if (pos < 0) L.ending.push(end);
-          else L.ending.splice(pos, 0, end);
-        }
-        L.recent = [{ n: n + 1, rs: d?.id ?? null }, ...L.recent].slice(0, 12);
-      }
-    }
-    L.now = Math.max(L.now, until);
-    L.sched.now = L.now;
-    sample(L, svc, L.now);
-  };
+  useEffect(() => {
+    live.current?.setRate(rate);
+    live.current?.setActiveSeconds(duration);
+  }, [rate, duration]);
 
   useEffect(() => {
     if (!running) return;
     let raf = 0;
     let last = performance.now();
     const tick = (now: number) => {
-      const L = live.current;
-      if (!L) return;
+      const R = live.current;
+      if (!R) return;
       const dt = Math.min(0.25, (now - last) / 1000) * speed;
       last = now;
-      advance(L.now + dt);
+      R.advance(R.now + dt, count);
       rerender();
-      if (L.sent >= count && L.ending.length === 0) {
+      if (R.sent >= count && R.idle) {
         setRunning(false);
         return;
       }
@@ -187,44 +143,55 @@ export function Playground() {
     };
     raf = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(raf);
-  }, [running, speed, rate, count, duration]);
+  }, [running, speed, count]);
 
   if (!svc) return <p className="muted cls-pad">{t('classroom.playground.noService')}</p>;
-  const L = live.current;
-  if (!L) return <p className="muted cls-pad">{t('classroom.playground.noRealServers')}</p>;
+  const R = live.current;
+  if (!R) return <p className="muted cls-pad">{t('classroom.playground.noRealServers')}</p>;
 
   const sendAll = () => {
-    // Arrival by arrival: each call reaches the next arrival time exactly (no float drift).
-    while (L.sent < count) advance(Math.max(L.now, L.nextAt));
+    R.sendUpTo(count);
     rerender();
   };
   const reset = () => {
-    live.current = newLive(svc);
+    live.current = newRun();
     setRunning(false);
     rerender();
   };
   const setWeight = (id: string, w: number) => {
-    const d = L.sched.dest(id);
-    if (!d || !Number.isFinite(w)) return;
-    const to = Math.max(0, Math.min(65535, Math.trunc(w)));
-    if (to === d.weight) return;
-    L.events.push({ t: L.now, rs: names.get(id) ?? id, from: d.weight, to });
-    L.sched.setWeight(id, to);
+    R.setWeight(id, w);
     rerender();
   };
-  const totalAssigned = [...L.assigned.values()].reduce((a, b) => a + b, 0);
-  const weightSum = L.sched.dests.reduce((a, d) => a + d.weight, 0);
-  const done = L.sent >= count;
+  const switchScheduler = (name: Scheduler) => {
+    setChosen(name);
+    R.setScheduler(name);
+    rerender();
+  };
+  const scheduler = R.sched.name;
+  const totalAssigned = [...R.assigned.values()].reduce((a, b) => a + b, 0);
+  const weightSum = R.sched.dests.reduce((a, d) => a + d.weight, 0);
+  const done = R.sent >= count;
+  const templates = R.sched.templatesSnapshot();
 
   return (
     <div className="cls-playground" data-testid="cls-playground">
       <div className="pg-controls">
         <label>
           {t('classroom.playground.service')}
-          <select value={svc.id} onChange={(e) => setSvcId(e.target.value)} data-testid="pg-service">
+          <select value={svc.id} onChange={(e) => { setSvcId(e.target.value); setChosen(null); setPersist(null); }} data-testid="pg-service">
             {topology.services.map((v) => (
               <option key={v.id} value={v.id}>
                 {serviceAddress(v)} ({v.scheduler})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('classroom.playground.scheduler')}
+          <select value={scheduler} onChange={(e) => switchScheduler(e.target.value as Scheduler)} data-testid="pg-scheduler">
+            {SCHEDULERS.map((name) => (
+              <option key={name} value={name}>
+                {name}
               </option>
             ))}
           </select>
@@ -241,10 +208,18 @@ export function Playground() {
           {t('classroom.playground.duration')}
           <input type="number" min={0} max={3600} step={0.5} value={duration} onChange={(e) => setDuration(Math.max(0, Number(e.target.value) || 0))} data-testid="pg-duration" />
         </label>
+        <label title={t('classroom.playground.finHint')}>
+          {t('classroom.playground.fin')}
+          <input type="number" min={0} max={3600} step={1} value={fin} onChange={(e) => setFin(Math.max(0, Math.min(3600, Number(e.target.value) || 0)))} data-testid="pg-fin" />
+        </label>
+        <label title={t('classroom.playground.persistenceHint')}>
+          {t('classroom.playground.persistence')}
+          <input type="number" min={0} max={86400} step={1} value={persistSeconds} onChange={(e) => setPersist(Math.max(0, Math.min(86400, Math.trunc(Number(e.target.value) || 0))))} data-testid="pg-persistence" />
+        </label>
         <label>
           {t('classroom.playground.speed')}
           <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))} data-testid="pg-speed">
-            {[0.5, 1, 2, 5, 10].map((v) => (
+            {[0.5, 1, 2, 5, 10, 30].map((v) => (
               <option key={v} value={v}>
                 {v}×
               </option>
@@ -256,8 +231,8 @@ export function Playground() {
             {t('classroom.playground.pause')}
           </button>
         ) : (
-          <button type="button" className="primary" onClick={() => setRunning(true)} disabled={done && L.ending.length === 0} data-testid="pg-start">
-            {L.sent > 0 ? t('classroom.playground.resume') : t('classroom.playground.start')}
+          <button type="button" className="primary" onClick={() => setRunning(true)} disabled={done && R.idle} data-testid="pg-start">
+            {R.sent > 0 ? t('classroom.playground.resume') : t('classroom.playground.start')}
           </button>
         )}
         <button type="button" onClick={sendAll} disabled={done} data-testid="pg-sendall">
@@ -268,8 +243,11 @@ export function Playground() {
         </button>
       </div>
       <p className="pg-status" data-testid="pg-status">
-        {t('classroom.playground.sent', { sent: L.sent, total: count, t: L.now.toFixed(1) })} · {svc.scheduler}
-        {L.refused > 0 && <span className="pg-refused"> · {t('classroom.playground.refused', { n: L.refused })}</span>}
+        {t('classroom.playground.sent', { sent: R.sent, total: count, t: R.now.toFixed(1) })} · {scheduler} · {t('classroom.playground.inTable', { n: R.table.size })}
+        {R.refused > 0 && <span className="pg-refused"> · {t('classroom.playground.refused', { n: R.refused })}</span>}
+      </p>
+      <p className="pg-rule muted" data-testid="pg-rule">
+        {SCHEDULER_MODULES[scheduler].rule[lang]}
       </p>
       <table className="pg-table">
         <thead>
@@ -283,12 +261,13 @@ export function Playground() {
             <th>{t('classroom.playground.expected')}</th>
             <th>{t('classroom.playground.active')}</th>
             <th>{t('classroom.playground.inactive')}</th>
+            <th>{t('classroom.playground.persistent')}</th>
           </tr>
         </thead>
         <tbody>
           {svc.realServers.map((r, k) => {
-            const d = L.sched.dest(r.id);
-            const n = L.assigned.get(r.id) ?? 0;
+            const d = R.sched.dest(r.id);
+            const n = R.assigned.get(r.id) ?? 0;
             const name = names.get(r.id) ?? r.id;
             return (
               <tr key={r.id} data-testid={`pg-row-${r.id}`}>
@@ -318,7 +297,12 @@ export function Playground() {
                 <td className="num" data-testid={`pg-active-${r.id}`}>
                   {d?.active ?? 0}
                 </td>
-                <td className="num">{d?.inactive ?? 0}</td>
+                <td className="num" data-testid={`pg-inactive-${r.id}`}>
+                  {d?.inactive ?? 0}
+                </td>
+                <td className="num" data-testid={`pg-persistent-${r.id}`}>
+                  {d?.persistent ?? 0}
+                </td>
               </tr>
             );
           })}
@@ -327,25 +311,44 @@ export function Playground() {
       <div className="pg-charts">
         <section>
           <h4>{t('classroom.playground.chartAssigned')}</h4>
-          <BarChart live={L} svc={svc} names={names} />
+          <BarChart run={R} svc={svc} names={names} />
         </section>
         <section>
           <h4>{t('classroom.playground.chartActive')}</h4>
-          <LineChart live={L} svc={svc} />
+          <LineChart run={R} svc={svc} names={names} />
         </section>
       </div>
       <div className="pg-log">
         <h4>{t('classroom.playground.lastAssignments')}</h4>
         <ul className="pg-recent" data-testid="pg-recent">
-          {L.recent.map((x) => (
-            <li key={x.n} className={x.rs ? undefined : 'is-refused'} style={x.rs ? { borderColor: segmentColor(svc.realServers.findIndex((r) => r.id === x.rs)) } : undefined}>
-              #{x.n} → {x.rs ? (names.get(x.rs) ?? x.rs) : '✕'}
+          {R.recent.map((x) => (
+            <li key={x.n} className={x.realServer ? undefined : 'is-refused'} style={x.realServer ? { borderColor: segmentColor(svc.realServers.findIndex((r) => r.id === x.realServer)) } : undefined}>
+              #{x.n} → {x.realServer ? (names.get(x.realServer) ?? x.realServer) : '✕'}
             </li>
           ))}
         </ul>
+        <h4>{t('classroom.playground.templates')}</h4>
+        <ul className="pg-templates" data-testid="pg-templates">
+          {persistSeconds <= 0 ? (
+            <li className="muted">{t('classroom.playground.templatesOff')}</li>
+          ) : templates.length === 0 ? (
+            <li className="muted">{t('classroom.playground.templatesNone')}</li>
+          ) : (
+            templates.slice(0, 12).map((tp) => (
+              <li key={tp.client} data-testid="pg-template">
+                {t('classroom.playground.template', { client: formatIPv4(tp.client), rs: names.get(tp.realServer) ?? tp.realServer, n: tp.controlled })}
+              </li>
+            ))
+          )}
+          {templates.length > 12 && <li className="muted">{t('classroom.playground.templatesMore', { n: templates.length - 12 })}</li>}
+        </ul>
         <ul className="pg-events" data-testid="pg-events">
-          {L.events.map((e, i) => (
-            <li key={i}>{t('classroom.playground.weightEvent', { t: e.t.toFixed(1), rs: e.rs, from: e.from, to: e.to })}</li>
+          {R.events.map((e, i) => (
+            <li key={i}>
+              {e.kind === 'weight'
+                ? t('classroom.playground.weightEvent', { t: e.t.toFixed(1), rs: names.get(e.realServer) ?? e.realServer, from: e.from, to: e.to })
+                : t('classroom.playground.schedulerEvent', { t: e.t.toFixed(1), from: e.from, to: e.to })}
+            </li>
           ))}
         </ul>
       </div>

@@ -7,11 +7,11 @@ export { simulate, step, prepare, finish, resolveService, say, withDetail } from
 export type { SimState, SimContext, NarrationId, NarrationParams, NarrationTable } from './trace/index.ts';
 export { compileNetwork, derivedMac, lookupRoute } from './network.ts';
 export type { Network, NetHost, NetIface, NetRoute, RouteLookup } from './network.ts';
-export { IpvsScheduler, kernelOrder, scheduleSequence, designToKernel, MH_PRIMES } from './schedulers.ts';
-export type { DestView, DestExplanation, PickExplanation, RealServerSpec, SchedulerOptions, SequenceOptions } from './schedulers.ts';
+export { IpvsScheduler, kernelOrder, scheduleSequence, designToKernel, MH_PRIMES, SCHEDULER_MODULES } from './schedulers/index.ts';
+export type { DestView, DestExplanation, PickExplanation, RealServerSpec, SchedulerOptions, SequenceOptions, SchedulerModule } from './schedulers/index.ts';
 export { createRng, rngInt, rngStep } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { hsiphashU32, sipHashBytes, sipKey } from './siphash.ts';
 export type { SipKey } from './siphash.ts';
-export { simulateConnections } from './connections.ts';
-export type { Workload, WorkloadEvent, ConnectionsResult, ServerTotal, TimelineSample } from './connections.ts';
+export { simulateConnections, ConnectionTable, ServiceRun, replayClosedConnections, DEFAULT_RATE_PER_SECOND } from './connections.ts';
+export type { Workload, WorkloadEvent, ConnectionsResult, ServerTotal, TimelineSample, ConnectionTimeouts, ConnectionView, ServiceRunOptions, RunEvent, RunSample } from './connections.ts';

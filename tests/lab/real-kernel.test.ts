@@ -208,6 +208,47 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
     }
   }, 300_000);
 
+  it('the kernel schedules dh (destination hashing) for 5 VIPs exactly as the simulator says', async () => {
+    // dh hashes the destination address (the VIP) into 256 buckets dealt round robin over the kernel's
+    // list: five services on five VIPs with the same three real servers land where hash_32(VIP, 8)
+    // says. The VIPs are picked so that the old multiplicative hash ((addr * 2654435761) & 255) would
+    // predict a different real server for every one of them.
+    const base = load('nat-lab.lvs.json');
+    const rs2 = base.hosts.find((h) => h.id === 'rs2')!;
+    const rs3 = {
+      ...rs2,
+      id: 'rs3',
+      name: 'rs3',
+      interfaces: rs2.interfaces.map((f) => ({ ...f, id: f.id.replace('rs2', 'rs3'), addresses: f.addresses.map((a) => a.replace('192.168.111.102', '192.168.111.103')) })),
+    };
+    const web = base.services[0]!;
+    const rsEntries = [...web.realServers, { ...web.realServers[1]!, id: 'web-rs3', host: 'rs3', rip: '192.168.111.103' }].map((r) => ({ ...r, weight: 1 }));
+    const vips = ['172.16.111.123', '172.16.111.124', '172.16.111.125', '172.16.111.126', '172.16.111.129'];
+    expect(vips[0]).toBe(web.vip);
+    const hosts = [...base.hosts, rs3].map((h) =>
+      h.id !== web.director
+        ? h
+        : { ...h, interfaces: h.interfaces.map((f) => (f.addresses.includes(`${web.vip}/24`) ? { ...f, addresses: [...f.addresses, ...vips.slice(1).map((v) => `${v}/24`)] } : f)) },
+    );
+    const services = vips.map((vip, i) => ({ ...web, id: `dh${i}`, name: `dh${i}`, vip, scheduler: 'dh' as const, realServers: rsEntries.map((r) => ({ ...r, id: `dh${i}-${r.host}` })) }));
+    const t: Topology = { ...base, hosts, services };
+    const hostOfRip = new Map(rsEntries.map((r) => [r.rip, r.host]));
+
+    await createHosts(lab(), t);
+    await applyDesign(lab(), t);
+    const kernel: string[] = [];
+    const simulated: string[] = [];
+    for (const svc of services) {
+      // Every fetch of one VIP goes to the same real server (dh ignores the client).
+      const answers = await fetchMany('client', svc.vip, svc.port, 2);
+      expect(new Set(answers).size, `${svc.vip}: ${answers.join(' ')}`).toBe(1);
+      kernel.push(`${svc.vip}→${answers[0]!}`);
+      const rip = scheduleSequence(svc, 1, { lifecycle: 'close' })[0] ?? null;
+      simulated.push(`${svc.vip}→${rip === null ? 'FAILED' : hostOfRip.get(rip)!}`);
+    }
+    expect(kernel, `kernel ${kernel.join(' ')} vs simulated ${simulated.join(' ')}`).toEqual(simulated);
+  }, 300_000);
+
   it('refuses a design whose host id cannot name a namespace, and cleans up', async () => {
     const t = load('nat-lab.lvs.json');
     const bad: Topology = { ...t, hosts: t.hosts.map((h, i) => (i === 0 ? { ...h, id: 'a b' } : h)) };

@@ -2,7 +2,7 @@
  * Entry points of the packet-flow simulator: {@link prepare} the context and initial state,
  * run the pure {@link step} function until the flow ends, {@link finish} into a public {@link Trace}.
  */
-import type { Topology, VirtualService } from '../../model/types.ts';
+import type { Topology } from '../../model/types.ts';
 import { parseIPv4 } from '../../addressing/ipv4.ts';
 import type { FaultId, Flow, HostBytes, Narration, SimulateOptions, Trace } from '../types.ts';
 import type { Network } from '../network.ts';
@@ -13,15 +13,10 @@ import { connEntry, hname, ip, methodName } from './state.ts';
 import { classify, explain } from './faults.ts';
 import { say } from './narration.ts';
 import { step } from './step.ts';
+import { resolveService } from '../service.ts';
 
-/** Resolves `flow.service` (an id or `VIP:PORT`) in the topology. */
-export function resolveService(topology: Topology, ref: string): VirtualService | undefined {
-  const byId = topology.services.find((s) => s.id === ref);
-  if (byId) return byId;
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(ref.trim());
-  if (!m) return undefined;
-  return topology.services.find((s) => s.vip === m[1] && s.port === Number(m[2]) && s.protocol !== 'fwmark') ?? topology.services.find((s) => s.vip === m[1] && s.port === Number(m[2]));
-}
+export { resolveService };
+
 
 function broken(flow: Flow, seed: number, fault: FaultId, narration: Narration): Trace {
   return { flow, seed, steps: [], outcome: { status: 'broken', fault, at: { kind: 'host', host: flow.client }, narration }, warnings: [], bytes: [] };

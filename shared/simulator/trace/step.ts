@@ -8,7 +8,8 @@ import { parseIPv4, prefixMask } from '../../addressing/ipv4.ts';
 import type { FaultId, HeaderStack, PacketPlace, RouteDecision } from '../types.ts';
 import type { NetHost, NetIface } from '../network.ts';
 import { ifaceCovers, lookupRoute } from '../network.ts';
-import { IpvsScheduler } from '../schedulers.ts';
+import { IpvsScheduler } from '../schedulers/index.ts';
+import { ConnectionTable, replayClosedConnections } from '../connections.ts';
 import { rngStep } from '../rng.ts';
 import type { Conn, Pkt, SimContext, SimState, Work } from './state.ts';
 import { ARP_FRAME, BROADCAST, ETH_HEADER, IPIP_HEADER, ZERO_MAC, addBytes, connEntry, emit, findService, hname, hostOf, hostPlace, ifaceOf, ip, letterFor, methodName, rport } from './state.ts';
@@ -451,13 +452,11 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
     sched = IpvsScheduler.forService(svc, { seed: ctx.seed });
     const caddr = parseIPv4(pkt.ip.src) ?? 0;
     const daddr = parseIPv4(pkt.ip.dst) ?? 0;
-    // Earlier, already finished connections of the same client move the cursors and leave a
-    // persistence template behind, exactly as on a director that has served them.
+    // Earlier connections of the same client, already closed, as on a director that has served them:
+    // the cursors moved on, a persistence template is alive, and the closed connections still count
+    // in InActConn for the TCP FIN timeout (2 min) — the model `lvsd schedule --active 0` uses.
     const prior = Math.min(100_000, Math.max(0, Math.trunc(ctx.flow.previousConnections ?? 0)));
-    for (let i = 0; i < prior; i++) {
-      const p = sched.connect(caddr, 1024 + (i % 64000), daddr, pkt.l4.dport);
-      if (p) sched.release(p, false, sched.lastTemplateKey);
-    }
+    if (prior > 0) replayClosedConnections(new ConnectionTable(sched, { udp: svc.protocol === 'udp' }), { caddr, daddr, dport: pkt.l4.dport }, prior);
     const explained = sched.explain(caddr, pkt.l4.sport, daddr);
     const d = sched.connect(caddr, pkt.l4.sport, daddr, pkt.l4.dport);
     reused = sched.lastFromTemplate;

@@ -103,13 +103,19 @@ describe('selection sequences', () => {
     expect(s.bucketSnapshot().slice(0, 6)).toEqual(['B', 'B', 'A', 'B', 'B', 'A']);
   });
 
-  it('dh hashes the destination address', () => {
-    expect(seq(svc('dh', [1, 1, 1]), 4)).toBe('CCCC');
+  it('dh hashes the destination address with hash_32(ntohl(daddr), 8), as ip_vs_dh.c in 6.1', () => {
+    // Buckets are dealt round robin over the kernel list C, B, A; bucket b holds ['C','B','A'][b % 3].
+    // hash_32(v, 8) = (v * 0x61C88647 mod 2^32) >> 24, by hand:
+    //   10.0.0.1   0x0a000001 * 0x61C88647 = 0x27C88647 → 0x27 = 39  → 39 % 3 = 0 → C
+    //   10.0.0.2   0x0a000002 → 0x89910C8E → 0x89 = 137 → 137 % 3 = 2 → A
+    //   10.0.0.3   0x0a000003 → 0xEB5992D5 → 0xEB = 235 → 235 % 3 = 1 → B
+    //   10.0.0.100 0x0a000064 → 0xF84530B4 → 0xF8 = 248 → 248 % 3 = 2 → A  (the service VIP)
+    // The old multiplicative hash ((addr * 2654435761) & 255, the low bits) gave C, B, A, C.
+    expect(seq(svc('dh', [1, 1, 1]), 4)).toBe('AAAA');
     const s = new IpvsScheduler('dh', svc('dh', [1, 1, 1]).realServers);
     expect(s.bucketSnapshot().slice(0, 4)).toEqual(['C', 'B', 'A', 'C']);
-    const ids = [0x0a000001, 0x0a000002, 0x0a000003].map((d) => s.connect(1, 1, d, 80)!.id);
-    const expected = [0x0a000001, 0x0a000002, 0x0a000003].map((d) => ['C', 'B', 'A'][Number((BigInt(d) * 2654435761n) & 255n) % 3]);
-    expect(ids).toEqual(expected);
+    expect([0x0a000001, 0x0a000002, 0x0a000003].map((d) => s.connect(1, 1, d, 80)!.id)).toEqual(['C', 'A', 'B']);
+    expect(s.explain(1, 1, 0x0a000064).bucket).toBe(248);
   });
 
   it('mh builds a deterministic Maglev table of 4093 slots', () => {
