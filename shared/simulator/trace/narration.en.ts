@@ -132,6 +132,8 @@ export const en: NarrationTable = {
     `IPVS routes to ${p.rip} by "${p.rRouteText}", but DR needs the RIP itself as next hop: it asks for ${p.rip}'s MAC on ${p.outIface}, where ${p.rip} is not.`,
   'ipvs.tun-encapsulate': (p) =>
     `IPVS (TUN) wraps the request in a new IP header (IPIP, protocol 4): outer source ${p.outerSrc} (DIP), outer destination ${p.rip} (RIP); inside, ${p.src} → ${p.dst} is unchanged.`,
+  'ipvs.unknown-scheduler': (p) =>
+    `${p.host} has no IPVS service for ${p.dst}:${p.dport}: ipvsadm refused to create it because the kernel has no scheduler "${p.scheduler}". The packet reaches ${p.host}'s own stack, where nothing listens, and is refused.`,
   'deliver.no-listener': (p) =>
     `${p.host} accepts ${p.dst} as a local address but runs no server on port ${p.dport} for this service: it answers with a TCP reset.`,
   'deliver.request': (p) =>

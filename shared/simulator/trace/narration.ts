@@ -81,6 +81,7 @@ export interface NarrationParams {
   readonly 'ipvs.dr-route-on-link': { readonly rip: string; readonly rRouteText: string };
   readonly 'ipvs.dr-route-via-gateway': { readonly rip: string; readonly rRouteText: string; readonly outIface: string };
   readonly 'ipvs.tun-encapsulate': { readonly outerSrc: string; readonly rip: string; readonly src: string; readonly dst: string };
+  readonly 'ipvs.unknown-scheduler': { readonly host: string; readonly scheduler: string; readonly dst: string; readonly dport: number };
   readonly 'deliver.no-listener': { readonly host: string; readonly dst: string; readonly dport: number };
   readonly 'deliver.request': { readonly host: string; readonly dport: number; readonly dst: string; readonly hasWhere: boolean; readonly whereIface?: string };
   readonly 'deliver.reply-not-client': { readonly host: string; readonly dst: string };

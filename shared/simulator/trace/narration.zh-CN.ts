@@ -132,6 +132,8 @@ export const zhCN: NarrationTable = {
     `IPVS 通过 "${p.rRouteText}" 路由到 ${p.rip}，但 DR 要求下一跳就是 RIP 本身：它在 ${p.outIface} 上询问 ${p.rip} 的 MAC，而 ${p.rip} 不在那里。`,
   'ipvs.tun-encapsulate': (p) =>
     `IPVS（TUN）给请求再加一层 IP 头（IPIP，协议号 4）：外层源 ${p.outerSrc}（DIP），外层目的 ${p.rip}（RIP）；内层 ${p.src} → ${p.dst} 不变。`,
+  'ipvs.unknown-scheduler': (p) =>
+    `${p.host} 上没有 ${p.dst}:${p.dport} 的 IPVS 服务：内核没有调度算法“${p.scheduler}”，ipvsadm 拒绝创建该服务。数据包交给 ${p.host} 自己的协议栈，那里没有程序监听，连接被拒绝。`,
   'deliver.no-listener': (p) =>
     `${p.host} 把 ${p.dst} 当作本机地址接收，但没有为该服务在端口 ${p.dport} 上运行服务：回以 TCP RST。`,
   'deliver.request': (p) =>

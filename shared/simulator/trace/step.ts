@@ -9,6 +9,7 @@ import type { FaultId, HeaderStack, PacketPlace, RouteDecision } from '../types.
 import type { NetHost, NetIface } from '../network.ts';
 import { ifaceCovers, lookupRoute } from '../network.ts';
 import { IpvsScheduler } from '../schedulers/index.ts';
+import { SCHEDULER_MODULES } from '../schedulers/registry.ts';
 import { ConnectionTable, replayClosedConnections } from '../connections.ts';
 import { rngStep } from '../rng.ts';
 import type { Conn, Pkt, SimContext, SimState, Work } from './state.ts';
@@ -449,6 +450,11 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
   if (ctx.flow.realServer !== undefined) {
     rs = svc.realServers.find((r) => r.id === ctx.flow.realServer);
   } else {
+    // `ipvsadm -A -s NAME` fails for a scheduler the kernel lacks, so no virtual service exists and
+    // the director's own stack answers the VIP:port (the checker's service/unknown-scheduler error).
+    if (!Object.hasOwn(SCHEDULER_MODULES, svc.scheduler)) {
+      return drop(ctx, s, 'no-listener', host.id, pkt, work.phase, place, say('ipvs.unknown-scheduler', { host: H, scheduler: String(svc.scheduler), dst: pkt.ip.dst, dport: pkt.l4.dport }));
+    }
     sched = IpvsScheduler.forService(svc, { seed: ctx.seed });
     const caddr = parseIPv4(pkt.ip.src) ?? 0;
     const daddr = parseIPv4(pkt.ip.dst) ?? 0;
