@@ -15,3 +15,5 @@ export { hsiphashU32, sipHashBytes, sipKey } from './siphash.ts';
 export type { SipKey } from './siphash.ts';
 export { simulateConnections } from './connections.ts';
 export type { Workload, WorkloadEvent, ConnectionsResult, ServerTotal, TimelineSample } from './connections.ts';
+export { detectionWindow, failedAttemptSeconds, failureEffects, recoveryWindow, runChecker, simulateServiceHealth } from './health.ts';
+export type { CheckerRunOptions, CheckerTransition, DetectionWindow, FailureEffects, FailureMode, HealthEvent, KernelFailurePolicy, ServerStateChange, ServiceHealthOptions, ServiceHealthResult, TableEntry } from './health.ts';
