@@ -3,8 +3,9 @@
  * configuration into a design. The design file JSON goes to stdout, the problems to stderr as
  * `FILE:LINE: severity: message`. Exit 0 = clean, 1 = error-level problems, 2 = unreadable input.
  */
+import { readFileSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ImportKind } from '../../../shared/importers/index.ts';
 import { IMPORT_KINDS, importConfig } from '../../../shared/importers/index.ts';
@@ -12,7 +13,25 @@ import { makeDesignFile, serializeDesignFile } from '../../../shared/model/file.
 import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
 
-const USAGE = `usage: lvsd import ${IMPORT_KINDS.join('|')} FILE|- [--name NAME]\n`;
+const USAGE = `usage: lvsd import ${IMPORT_KINDS.join('|')} FILE|- [--name NAME] [--config-id ID]\n`;
+
+/**
+ * Reads keepalived `include`s relative to the imported file's directory; anything whose real path
+ * (symbolic links followed) leaves that directory is refused.
+ */
+function includeReader(file: string): (rel: string) => string | null {
+  const base = realpathSync(dirname(file));
+  return (rel) => {
+    try {
+      const real = realpathSync(join(base, rel));
+      if (!real.startsWith(base + sep)) return null;
+      const text = readFileSync(real, 'utf8');
+      return text.includes('\u0000') ? null : text;
+    } catch {
+      return null;
+    }
+  };
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -23,7 +42,7 @@ async function readStdin(): Promise<string> {
 export const run: CliCommand = async (argv, io) => {
   let args;
   try {
-    args = parseArgs({ args: [...argv], allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    args = parseArgs({ args: [...argv], allowPositionals: true, options: { name: { type: 'string' }, 'config-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
     io.stderr(`lvsd import: ${(e as Error).message}\n${USAGE}`);
     return EXIT.unusable;
@@ -51,7 +70,11 @@ export const run: CliCommand = async (argv, io) => {
   }
   const label = file === '-' ? 'stdin' : file!;
   const name = values.name ?? `Imported from ${file === '-' ? 'stdin' : basename(file!)}`;
-  const result = importConfig(kind as ImportKind, text, name.slice(0, 256));
+  const configId = values['config-id'];
+  const result = importConfig(kind as ImportKind, text, name.slice(0, 256), {
+    ...(configId !== undefined ? { configId } : {}),
+    ...(file !== '-' ? { include: includeReader(file!) } : {}),
+  });
   io.stdout(serializeDesignFile(makeDesignFile(result.topology, result.layout)));
   for (const p of result.problems) {
     io.stderr(`${label}${p.line > 0 ? `:${p.line}` : ''}: ${p.severity}: ${p.message}\n${p.text ? `    ${p.text}\n` : ''}`);
