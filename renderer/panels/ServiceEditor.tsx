@@ -10,6 +10,7 @@ import { addRealServer, removeItems, updateRealServer, updateService } from '../
 import { useApp } from '../store/index.ts';
 import { checkAddress, checkNetmask } from './fieldChecks.ts';
 import { CheckField, NumberField, SelectField, TextField } from './fields.tsx';
+import { HealthCheckEditor } from './HealthCheckEditor.tsx';
 
 export function ServiceEditor({ service, focusRealServer }: { service: VirtualService; focusRealServer?: string | null }) {
   const { t } = useTranslation();
@@ -59,6 +60,7 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
           />
         </div>
       )}
+      <HealthCheckEditor service={service} onChange={(healthCheck) => edit({ healthCheck })} />
       <h4>{t('services.realServers', { count: service.realServers.length })}</h4>
       {service.realServers.length > 0 && (
         <table className="rs-table">

@@ -132,6 +132,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
         weight: r.weight,
         ...(r.upperThreshold ? { upperThreshold: r.upperThreshold } : {}),
         ...(r.lowerThreshold ? { lowerThreshold: r.lowerThreshold } : {}),
+        ...(r.healthCheck ? { healthCheck: r.healthCheck } : {}),
       });
     }
     topologyServices.push({

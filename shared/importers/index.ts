@@ -6,6 +6,7 @@
 import { buildDesign } from './build.ts';
 import { parseIpvsadmCommands, parseIpvsadmList, parseIpvsadmSave } from './ipvsadm-text.ts';
 import { parseKeepalived } from './keepalived.ts';
+import type { KeepalivedImportOptions } from './keepalived.ts';
 import type { ImportResult, ParsedService } from './types.ts';
 import { MAX_IMPORT_BYTES, Problems } from './types.ts';
 
@@ -14,6 +15,7 @@ export { parseIpvsadmCommands, parseIpvsadmList, parseIpvsadmSave } from './ipvs
 export { parseKeepalived } from './keepalived.ts';
 export { mergeDesign } from './merge.ts';
 export type { MergeResult } from './merge.ts';
+export type { KeepalivedImportOptions } from './keepalived.ts';
 
 /** The input formats `lvsd import` understands. */
 export type ImportKind = 'ipvsadm' | 'ipvsadm-list' | 'commands' | 'keepalived';
@@ -53,13 +55,13 @@ export function detectImportKind(text: string): ImportKind {
  * Imports text of the given kind into a design.
  * @example importConfig('ipvsadm', '-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.1:80 -g -w 1\n')
  */
-export function importConfig(kind: ImportKind, text: string, name = 'Imported design'): ImportResult {
+export function importConfig(kind: ImportKind, text: string, name = 'Imported design', keepalived: KeepalivedImportOptions = {}): ImportResult {
   const p = new Problems();
   if (text.length > MAX_IMPORT_BYTES) {
     p.error(0, '', `input is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`, `输入超过 ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`);
     return buildDesign([], p, { name, source: SOURCES[kind] });
   }
-  const { services } = PARSERS[kind](text, p);
+  const { services } = kind === 'keepalived' ? parseKeepalived(text, p, keepalived) : PARSERS[kind](text, p);
   return buildDesign(services, p, { name, source: SOURCES[kind] });
 }
 

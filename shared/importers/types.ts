@@ -2,7 +2,7 @@
  * Shared types of the importers: what a parser extracts (services and real servers, with the line
  * they came from) and the problems it reports.
  */
-import type { ForwardingMethod, HealthCheck, Layout, Persistence, SchedulerFlag, ServiceProtocol, Topology } from '../model/types.ts';
+import type { ForwardingMethod, HealthCheck, HealthCheckOverride, Layout, Persistence, SchedulerFlag, ServiceProtocol, Topology } from '../model/types.ts';
 
 /** Something wrong or doubtful in the imported text. `line` is 1-based (0 = the whole input). */
 export interface ImportProblem {
@@ -35,6 +35,8 @@ export interface ParsedRealServer {
   weight: number;
   upperThreshold?: number;
   lowerThreshold?: number;
+  /** keepalived: what this server's checker does differently from the service's. */
+  healthCheck?: HealthCheckOverride;
   line: number;
 }
 

@@ -206,7 +206,7 @@ describe('keepalived.conf', () => {
       { rip: '10.1.0.12', method: 'tun', weight: 1 },
     ]);
     expect(mark).toMatchObject({ protocol: 'fwmark', fwmark: 7, scheduler: 'sh', schedulerFlags: ['sh-port'], realServers: [{ rip: '10.2.0.11', port: 8080, method: 'nat', weight: 2 }] });
-    expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringContaining('"sorry_server" is not part of the design model') }));
+    expect(web!.healthCheck!.sorryServer).toEqual({ ip: '10.9.9.9', port: 80 });
     expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'error', line: 48, message: expect.stringContaining('"300.1.1.1" is not a valid IPv4') }));
     expectLoadable(r);
   });
