@@ -29,7 +29,7 @@ export function renderRuleCatalogue(rules: readonly Rule[] = RULES, samples: Rea
   const out: string[] = [];
   out.push('# Rule catalogue');
   out.push('');
-  out.push('<!-- Generated from shared/validation/rules/*.ts by shared/validation/catalogue.ts. Do not edit by hand: change the rule, then run');
+  out.push('<!-- Generated from shared/validation/rules/<area>/<slug>.ts by shared/validation/catalogue.ts. Do not edit by hand: change the rule, then run');
   out.push('     UPDATE_RULES_DOC=1 npx vitest run tests/unit/validation/catalogue.test.ts -->');
   out.push('');
   out.push(

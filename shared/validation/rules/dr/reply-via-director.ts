@@ -1,0 +1,42 @@
+import type { Finding, Rule } from '../../rule.ts';
+import { ip } from '../../context.ts';
+import { directorRef, serviceLabel } from '../../describe.ts';
+import { clientTargets, eachServerPair } from '../../paths.ts';
+import { suggestGateway } from '../../suggest.ts';
+
+/** DR replies should not go through the director. */
+export const drReplyViaDirector: Rule = {
+  id: 'dr/reply-via-director',
+  severity: 'warning',
+  title: 'DR real server replies through the director',
+  description:
+    'In DR mode the real server answers the client directly with the VIP as source address. If its route to the client goes through the director, the reply arrives at the director ' +
+    'with a source address the director owns itself: Linux treats it as a martian packet and drops it (unless rp_filter and accept_local are relaxed), and even when it is forwarded the director carries all the reply traffic, ' +
+    'which is exactly what DR is meant to avoid. The real server\'s gateway should be a router.',
+  example: {
+    bad: 'rs1 (DR) has the director\'s DIP 192.168.163.101 as its default gateway (the seed article\'s DR setup).',
+    fix: 'Set rs1\'s gateway to the router 192.168.163.1.',
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    const targets = clientTargets(ctx);
+    eachServerPair(ctx, 'dr', (r, h, d) => {
+      if (h === d) return;
+      for (const t of targets) {
+        if (t.host === h || t.host === d) continue;
+        const hop = ctx.nextHop(h, t.address);
+        if (!hop || hop.via === null || !d.addresses.has(hop.via)) continue;
+        const router = suggestGateway(ctx, h, d);
+        out.push({
+          message:
+            `${h.host.name} (a DR real server of ${serviceLabel(r.service)}) sends its replies to ${t.host.host.name} through ${directorRef(d)} (${ip(hop.via)}). ` +
+            `Those replies carry the VIP ${r.service.service.vip} as source, an address ${d.host.name} owns, so it drops them as martians — and if it forwarded them it would carry all reply traffic, losing the point of DR.`,
+          fix: router ? `Set ${h.host.name}'s gateway to the router ${router}.` : `Give ${h.host.name}'s segment a router to the clients and make it ${h.host.name}'s gateway.`,
+          refs: [h.host.id, d.host.id, r.rs.id],
+        });
+        return;
+      }
+    });
+    return out;
+  },
+};

@@ -1,0 +1,57 @@
+import type { Finding, Rule } from '../../rule.ts';
+import { directorRef, serviceLabel } from '../../describe.ts';
+import { eachServerPair, vipCarriers } from '../../paths.ts';
+
+/** A DR real server must own the VIP on a non-ARP interface. */
+export const drVipOnRs: Rule = {
+  id: 'dr/vip-missing-on-rs',
+  severity: 'error',
+  title: 'DR real server lacks the VIP on lo',
+  description:
+    'A DR request still has the VIP as destination when it reaches the real server, so the real server must own the VIP or it drops the packet. It must hold it on `lo` (or another interface that does not answer ARP) as a /32: ' +
+    'on its ethernet interface it would answer ARP for the VIP and steal the traffic from the director, and with a wider prefix on `lo` the whole subnet would become local to it.',
+  example: { bad: 'rs1 of a DR service has only 192.168.163.102/24 on eth0.', fix: 'Add 172.17.253.100/32 to rs1\'s lo.' },
+  check(ctx) {
+    const out: Finding[] = [];
+    const done = new Set<string>();
+    eachServerPair(ctx, 'dr', (r, h, d) => {
+      const vip = r.service.vip;
+      if (h === d || vip === null) return;
+      const key = `${h.host.id}\u0000${vip}`;
+      if (done.has(key)) return;
+      done.add(key);
+      const carriers = vipCarriers(r);
+      const lo = h.ifaces.find((f) => f.iface.kind === 'loopback');
+      const loName = lo?.iface.name ?? 'lo';
+      const refs = [h.host.id, r.rs.id, r.service.service.id];
+      const vipText = r.service.service.vip;
+      if (carriers.length === 0) {
+        out.push({
+          message: `${h.host.name} (a DR real server of ${serviceLabel(r.service)}) does not have the VIP ${vipText}. In DR the director forwards the packet unchanged — its destination is still ${vipText} — so ${h.host.name} drops it.`,
+          fix: `Add ${vipText}/32 to ${h.host.name}'s ${loName}.`,
+          refs: lo ? [...refs, lo.iface.id] : refs,
+        });
+        return;
+      }
+      const eth = carriers.find((f) => f.iface.kind === 'ethernet');
+      if (eth) {
+        out.push({
+          message: `${h.host.name} has the VIP ${vipText} on ${eth.iface.name}, an interface that answers ARP: it competes with ${directorRef(d)} for the VIP and clients' requests may go straight to ${h.host.name}, bypassing the load balancer.`,
+          fix: `Move ${vipText} from ${h.host.name}'s ${eth.iface.name} to ${loName} as ${vipText}/32.`,
+          refs: [...refs, eth.iface.id],
+        });
+        return;
+      }
+      const wide = carriers.flatMap((f) => f.addresses.filter((a) => a.cidr?.value === vip && a.cidr.prefix < 32).map((a) => ({ f, a })))[0];
+      if (wide && wide.f.iface.kind === 'loopback') {
+        out.push({
+          severity: 'warning',
+          message: `${h.host.name} has the VIP as ${wide.a.text} on ${wide.f.iface.name}; every address of that /${wide.a.cidr!.prefix} becomes local to ${h.host.name}, which can then no longer reach the other hosts of that network.`,
+          fix: `Use ${vipText}/32 on ${h.host.name}'s ${wide.f.iface.name}.`,
+          refs: [...refs, wide.f.iface.id],
+        });
+      }
+    });
+    return out;
+  },
+};

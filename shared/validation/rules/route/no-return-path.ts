@@ -1,0 +1,38 @@
+import type { Finding, Rule } from '../../rule.ts';
+import { ip } from '../../context.ts';
+import { serviceLabel } from '../../describe.ts';
+import { clientTargets, eachServerPair } from '../../paths.ts';
+import { suggestGateway } from '../../suggest.ts';
+
+/** DR and TUN real servers answer clients directly and need a route to them. */
+export const noReturnPath: Rule = {
+  id: 'route/no-return-path',
+  severity: 'error',
+  title: 'DR/TUN real server has no route back to a client',
+  description:
+    'DR and TUN real servers send their replies straight to the client, not back through the director. If a real server has neither a default gateway nor a route to a client\'s network, the reply cannot leave it and the client waits forever.',
+  example: { bad: 'rs1 of a DR service has no default gateway; the client is on another network.', fix: 'Set rs1\'s gateway to the router on its segment.' },
+  check(ctx) {
+    const out: Finding[] = [];
+    const targets = clientTargets(ctx);
+    const done = new Set<string>();
+    const visit = (method: 'dr' | 'tun') =>
+      eachServerPair(ctx, method, (r, h, d) => {
+        if (h === d || done.has(h.host.id)) return;
+        for (const t of targets) {
+          if (t.host === h || ctx.nextHop(h, t.address)) continue;
+          done.add(h.host.id);
+          const router = suggestGateway(ctx, h);
+          out.push({
+            message: `${h.host.name} (a ${method.toUpperCase()} real server of ${serviceLabel(r.service)}) has no route to the client ${t.host.host.name} (${ip(t.address)}) — no default gateway and no matching route — so its replies cannot leave it.`,
+            fix: router ? `Set ${h.host.name}'s gateway to the router ${router}.` : `Give ${h.host.name} a default gateway: a router on its segment that reaches the clients.`,
+            refs: [h.host.id, r.rs.id],
+          });
+          return;
+        }
+      });
+    visit('dr');
+    visit('tun');
+    return out;
+  },
+};
