@@ -13,6 +13,11 @@ const AREAS: readonly { readonly prefix: string; readonly title: string; readonl
   { prefix: 'tun', title: 'TUN (IP-in-IP tunnelling, `-i`)', intro: 'The director wraps requests in an IPIP header; real servers anywhere unwrap them and answer clients directly.' },
   { prefix: 'route', title: 'Return routing', intro: 'Replies that do not go back through the director need their own way to the clients.' },
   { prefix: 'general', title: 'General', intro: 'Design-level sanity checks.' },
+  {
+    prefix: 'ha',
+    title: 'HA director pairs (keepalived VRRP)',
+    intro: 'Two or more directors share the VIPs through a VRRP instance; these rules catch split brain, failovers that never happen and connections lost at failover (see docs/ha.md).',
+  },
 ];
 
 const SEVERITY_TEXT: Readonly<Record<Rule['severity'], string>> = {

@@ -47,6 +47,20 @@ import { mixedMethods } from './general/mixed-methods.ts';
 import { directorRole } from './general/director-role.ts';
 import { unattachedHost } from './general/unattached-host.ts';
 import { unknownReference } from './general/unknown-reference.ts';
+import { membersDisagree } from './ha/members-disagree.ts';
+import { virtualServersDiffer } from './ha/virtual-servers-differ.ts';
+import { sharedVrid } from './ha/shared-vrid.ts';
+import { priorityGap } from './ha/priority-gap.ts';
+import { nopreemptState } from './ha/nopreempt-state.ts';
+import { equalPriorities } from './ha/equal-priorities.ts';
+import { unicastPeers } from './ha/unicast-peers.ts';
+import { peersOffSegment } from './ha/peers-off-segment.ts';
+import { syncDaemon } from './ha/sync-daemon.ts';
+import { vipStaticOnMember } from './ha/vip-static-on-member.ts';
+import { directorIsRealServer } from './ha/director-is-real-server.ts';
+import { drBackupPath } from './ha/dr-backup-path.ts';
+import { natGatewayMemberAddress } from './ha/nat-gateway-member-address.ts';
+import { unknownName } from './ha/unknown-name.ts';
 
 /** All rules LVS Designer checks, in report order. */
 export const RULES: readonly Rule[] = [
@@ -94,4 +108,18 @@ export const RULES: readonly Rule[] = [
   unknownReference,
   directorRole,
   unattachedHost,
+  membersDisagree,
+  virtualServersDiffer,
+  sharedVrid,
+  priorityGap,
+  nopreemptState,
+  equalPriorities,
+  unicastPeers,
+  peersOffSegment,
+  syncDaemon,
+  vipStaticOnMember,
+  directorIsRealServer,
+  drBackupPath,
+  natGatewayMemberAddress,
+  unknownName,
 ];
