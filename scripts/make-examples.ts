@@ -417,7 +417,7 @@ console.log('examples written');
       virtualAddresses: [{ address: '172.17.253.100/24', dev: 'eth0' }],
       nopreempt: true,
       garpMasterDelay: 1,
-      scripts: [{ name: 'chk_uplink', script: '/usr/bin/ping -c1 -W1 172.17.253.1', interval: 2, weight: -60, fall: 2, rise: 2 }],
+      scripts: [{ name: 'chk_uplink', script: '/usr/bin/ping -c1 -W1 172.17.253.1', interval: 2, fall: 2, rise: 2 }],
       sync: { mode: 'keepalived', interface: 'eth1', syncId: 61 },
       members: [
         { host: 'lvs1', priority: 150, state: 'BACKUP', interface: 'eth0', trackScripts: [{ name: 'chk_uplink' }] },
@@ -442,7 +442,7 @@ console.log('examples written');
     'dr-ha-lab.lvs.json',
     {
       name: 'LVS-DR HA pair (seed article, part two, two directors)',
-      description: 'The DR lab with a keepalived VRRP pair over multicast: both start as BACKUP with nopreempt, so a returning lvs-server-1 does not take the VIP 172.17.253.100 back and break connections a second time. A failing uplink ping costs 60 priority points, more than the 50-point gap, so the pair fails over when the router is unreachable.',
+      description: 'The DR lab with a keepalived VRRP pair over multicast: both start as BACKUP with nopreempt, so a returning lvs-server-1 does not take the VIP 172.17.253.100 back and break connections a second time. A failing uplink ping (weight 0) puts the member into FAULT: it leaves MASTER with a priority-0 advert and the other member takes over after its skew time. (A weight would not work here: nopreempt backups accept a master whose priority dropped.)',
       segments,
       hosts,
       services,

@@ -184,7 +184,8 @@ export function steadyMaster(t: Topology, g: DirectorGroup): VrrpMember | undefi
  * group's virtual addresses are added to its holder's interface (`dev`, else the VRRP interface)
  * and each group service's `director` becomes that holder. `holders` maps a group id to the host
  * that is master; groups not in it take their steady-state master. With no holder (`null`) the
- * services keep the group id as director and no host carries the addresses.
+ * services keep the group id as director and no host carries the addresses. The result has no
+ * groups: it is the plain single-director design of that moment.
  */
 export function withVrrpHolders(t: Topology, holders: ReadonlyMap<string, HostId | null> = new Map()): Topology {
   const groups = t.directorGroups ?? [];
@@ -215,5 +216,6 @@ export function withVrrpHolders(t: Topology, holders: ReadonlyMap<string, HostId
     const holder = holderOf.get(s.director);
     return holder ? { ...s, director: holder } : s;
   });
-  return { ...t, hosts, services };
+  const { directorGroups: _groups, ...plain } = t;
+  return { ...plain, hosts, services };
 }

@@ -72,7 +72,8 @@ describe('keepalived VRRP timers', () => {
 });
 
 describe('effective priority', () => {
-  const g = loadExample('dr-ha-lab').directorGroups![0]!;
+  const dr = loadExample('dr-ha-lab').directorGroups![0]!;
+  const g: DirectorGroup = { ...dr, scripts: dr.scripts!.map((s) => ({ ...s, weight: -60 })) };
   const lvs1 = g.members[0]!;
   it('subtracts a negative script weight while the script fails', () => {
     expect(effectivePriority(g, lvs1).priority).toBe(150);
