@@ -417,7 +417,7 @@ console.log('examples written');
       virtualAddresses: [{ address: '172.17.253.100/24', dev: 'eth0' }],
       nopreempt: true,
       garpMasterDelay: 1,
-      scripts: [{ name: 'chk_uplink', script: '/usr/bin/ping -c1 -W1 172.17.253.1', interval: 2, fall: 2, rise: 2 }],
+      scripts: [{ name: 'chk_uplink', script: '/bin/busybox ping -c1 -W1 172.17.253.1', interval: 2, fall: 2, rise: 2 }],
       sync: { mode: 'keepalived', interface: 'eth1', syncId: 61 },
       members: [
         { host: 'lvs1', priority: 150, state: 'BACKUP', interface: 'eth0', trackScripts: [{ name: 'chk_uplink' }] },

@@ -41,7 +41,7 @@ export function generateHaTopology(groups: number, members: number): Topology {
         { address: `${pub}.100/24`, dev: 'eth0' },
         { address: `${lan}.1/24`, dev: 'eth1' },
       ],
-      scripts: [{ name: 'chk_lvs', script: '/usr/local/bin/chk_lvs', weight: -60 }],
+      scripts: [{ name: 'chk_lvs', script: '/bin/busybox true', weight: -60 }],
       sync: { mode: 'keepalived', interface: 'eth1', syncId: g + 1 },
       members: ids.map((id, m) => ({
         host: id,
