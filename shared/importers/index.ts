@@ -12,6 +12,8 @@ import { MAX_IMPORT_BYTES, Problems } from './types.ts';
 export type { ImportProblem, ImportResult, ParsedRealServer, ParsedService } from './types.ts';
 export { parseIpvsadmCommands, parseIpvsadmList, parseIpvsadmSave } from './ipvsadm-text.ts';
 export { parseKeepalived } from './keepalived.ts';
+export { importKeepalivedPair } from './keepalived-pair.ts';
+export type { PairMemberText } from './keepalived-pair.ts';
 
 /** The input formats `lvsd import` understands. */
 export type ImportKind = 'ipvsadm' | 'ipvsadm-list' | 'commands' | 'keepalived';
