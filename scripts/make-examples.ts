@@ -5,7 +5,7 @@
  * the service; `-g` for DR real servers; the third lab is TUN, not DR).
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
-import type { Host, Layout, RealServer, Segment, Topology, VirtualService } from '../shared/model/types.ts';
+import type { DirectorGroup, Host, Layout, RealServer, Segment, Topology, VirtualService } from '../shared/model/types.ts';
 import { makeDesignFile, serializeDesignFile, parseDesignFile } from '../shared/model/file.ts';
 import { drLab, ethernet as eth, ipipTunnel, loopback as lo, natLab, realServerEntry as rs, tunLab } from '../shared/model/labs.ts';
 import { autoLayout } from '../renderer/canvas/autoLayout.ts';
@@ -116,3 +116,165 @@ write('tun-lab.lvs.json', tunLab('example'), {
   write('large-cluster.lvs.json', large, autoLayout(large).positions);
 }
 console.log('examples written');
+
+// ---- HA pairs: the NAT and DR labs with a second director and keepalived VRRP ------------------
+{
+  const segments: Segment[] = [
+    { id: 'public', name: 'public (simulated Internet)', cidr: '172.16.111.0/24' },
+    { id: 'lan', name: 'intranet', cidr: '192.168.111.0/24' },
+  ];
+  const realServer = (id: string, ip: string): Host => ({
+    id,
+    name: id,
+    role: 'real-server',
+    interfaces: [lo(id), eth(id, 'eth0', 'lan', [`${ip}/24`])],
+    // The DIP 192.168.111.200 is held by the VRRP master, so replies follow whichever director is master.
+    gateway: '192.168.111.200',
+  });
+  const director = (id: string, pub: string, lan: string): Host => ({
+    id,
+    name: id,
+    role: 'director',
+    interfaces: [lo(id), eth(id, 'eth0', 'public', [`${pub}/24`]), eth(id, 'eth1', 'lan', [`${lan}/24`])],
+    sysctl: { ipForward: true },
+  });
+  const hosts: Host[] = [
+    { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.16.111.13/24'])], gateway: '172.16.111.123' },
+    director('lvs1', '172.16.111.121', '192.168.111.201'),
+    director('lvs2', '172.16.111.122', '192.168.111.202'),
+    realServer('rs1', '192.168.111.101'),
+    realServer('rs2', '192.168.111.102'),
+  ];
+  const directorGroups: DirectorGroup[] = [
+    {
+      id: 'pair',
+      name: 'VI_NAT',
+      vrid: 51,
+      advertInt: 1,
+      authentication: { type: 'PASS', pass: 'lvsnat51' },
+      virtualAddresses: [
+        { address: '172.16.111.123/24', dev: 'eth0' },
+        { address: '192.168.111.200/24', dev: 'eth1' },
+      ],
+      garpMasterDelay: 1,
+      sync: { mode: 'keepalived', interface: 'eth1', syncId: 51 },
+      members: [
+        { host: 'lvs1', priority: 150, state: 'MASTER', interface: 'eth0', unicastSrcIp: '172.16.111.121', unicastPeers: ['172.16.111.122'], trackInterfaces: [{ name: 'eth1', weight: -60 }] },
+        { host: 'lvs2', priority: 100, state: 'BACKUP', interface: 'eth0', unicastSrcIp: '172.16.111.122', unicastPeers: ['172.16.111.121'], trackInterfaces: [{ name: 'eth1', weight: -60 }] },
+      ],
+    },
+  ];
+  const services: VirtualService[] = [
+    {
+      id: 'web',
+      name: 'web',
+      director: 'pair',
+      protocol: 'tcp',
+      vip: '172.16.111.123',
+      port: 80,
+      scheduler: 'wrr',
+      healthCheck: { kind: 'http', path: '/', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
+      realServers: [rs('web', 'rs1', '192.168.111.101', 'nat'), rs('web', 'rs2', '192.168.111.102', 'nat')],
+    },
+  ];
+  write(
+    'nat-ha-lab.lvs.json',
+    {
+      name: 'LVS-NAT HA pair (seed article, part one, two directors)',
+      description: 'The NAT lab with a keepalived VRRP pair: lvs1 (priority 150) holds the VIP 172.16.111.123 and the DIP 192.168.111.200 that the real servers route through; lvs2 (100) takes both over within 3 × advert_int + skew. Connection sync on eth1 keeps established connections across a failover.',
+      segments,
+      hosts,
+      services,
+      directorGroups,
+    },
+    {
+      client: { x: 0, y: 160 }, public: { x: 220, y: 0 }, lvs1: { x: 420, y: 60 }, lvs2: { x: 420, y: 260 }, lan: { x: 660, y: 0 },
+      rs1: { x: 860, y: 60 }, rs2: { x: 860, y: 260 },
+    },
+  );
+}
+
+{
+  const segments: Segment[] = [
+    { id: 'public', name: 'bridged network', cidr: '172.17.253.0/24' },
+    { id: 'lan', name: 'host-only network', cidr: '192.168.163.0/24' },
+  ];
+  const realServer = (id: string, ip: string): Host => ({
+    id,
+    name: id,
+    role: 'real-server',
+    interfaces: [
+      { ...lo(id, ['172.17.253.100/32']), sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
+      eth(id, 'eth0', 'lan', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } }),
+    ],
+    gateway: '192.168.163.1',
+    sysctl: { arpIgnore: 1, arpAnnounce: 2 },
+  });
+  const director = (id: string, name: string, pub: string, lan: string): Host => ({
+    id,
+    name,
+    role: 'director',
+    interfaces: [lo(id), eth(id, 'eth0', 'public', [`${pub}/24`]), eth(id, 'eth1', 'lan', [`${lan}/24`])],
+    gateway: '172.17.253.1',
+  });
+  const hosts: Host[] = [
+    { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.17.253.13/24'])], gateway: '172.17.253.1' },
+    {
+      id: 'router',
+      name: 'router',
+      role: 'router',
+      interfaces: [lo('router'), eth('router', 'eth0', 'public', ['172.17.253.1/24']), eth('router', 'eth1', 'lan', ['192.168.163.1/24'])],
+      sysctl: { ipForward: true },
+    },
+    director('lvs1', 'lvs-server-1', '172.17.253.101', '192.168.163.101'),
+    director('lvs2', 'lvs-server-2', '172.17.253.102', '192.168.163.104'),
+    realServer('rs1', '192.168.163.102'),
+    realServer('rs2', '192.168.163.103'),
+  ];
+  const directorGroups: DirectorGroup[] = [
+    {
+      id: 'pair',
+      name: 'VI_DR',
+      vrid: 61,
+      advertInt: 1,
+      authentication: { type: 'PASS', pass: 'lvsdr61' },
+      virtualAddresses: [{ address: '172.17.253.100/24', dev: 'eth0' }],
+      nopreempt: true,
+      garpMasterDelay: 1,
+      scripts: [{ name: 'chk_uplink', script: '/bin/busybox ping -c1 -W1 172.17.253.1', interval: 2, fall: 2, rise: 2 }],
+      sync: { mode: 'keepalived', interface: 'eth1', syncId: 61 },
+      members: [
+        { host: 'lvs1', priority: 150, state: 'BACKUP', interface: 'eth0', trackScripts: [{ name: 'chk_uplink' }] },
+        { host: 'lvs2', priority: 100, state: 'BACKUP', interface: 'eth0', trackScripts: [{ name: 'chk_uplink' }] },
+      ],
+    },
+  ];
+  const services: VirtualService[] = [
+    {
+      id: 'web',
+      name: 'web',
+      director: 'pair',
+      protocol: 'tcp',
+      vip: '172.17.253.100',
+      port: 80,
+      scheduler: 'wrr',
+      healthCheck: { kind: 'http', path: '/', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
+      realServers: [rs('web', 'rs1', '192.168.163.102', 'dr'), rs('web', 'rs2', '192.168.163.103', 'dr')],
+    },
+  ];
+  write(
+    'dr-ha-lab.lvs.json',
+    {
+      name: 'LVS-DR HA pair (seed article, part two, two directors)',
+      description: 'The DR lab with a keepalived VRRP pair over multicast: both start as BACKUP with nopreempt, so a returning lvs-server-1 does not take the VIP 172.17.253.100 back and break connections a second time. A failing uplink ping (weight 0) puts the member into FAULT: it leaves MASTER with a priority-0 advert and the other member takes over after its skew time. (A weight would not work here: nopreempt backups accept a master whose priority dropped.)',
+      segments,
+      hosts,
+      services,
+      directorGroups,
+    },
+    {
+      client: { x: 0, y: 160 }, public: { x: 220, y: 0 }, router: { x: 420, y: 420 }, lvs1: { x: 420, y: 40 }, lvs2: { x: 420, y: 220 },
+      lan: { x: 660, y: 0 }, rs1: { x: 860, y: 60 }, rs2: { x: 860, y: 260 },
+    },
+  );
+}

@@ -6,6 +6,7 @@
 import type { ForwardingMethod, Host, Topology, VirtualService } from '../../shared/model/types.ts';
 import type { ConnEntry, HeaderField, Lang, PacketPlace, Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { simulate } from '../../shared/simulator/index.ts';
+import { withVrrpHolders } from '../../shared/model/ha.ts';
 import type { AppState } from '../store/index.ts';
 import type { SimulationState } from './simulationSlice.ts';
 import { classroomEn, classroomZh } from './strings.ts';
@@ -38,7 +39,8 @@ export function traceOf(t: Topology, f: ResolvedFlow): TraceResult {
   if (!f.client) return { missing: 'client' };
   if (!f.service) return { missing: 'service' };
   return {
-    trace: simulate(t, { client: f.client.id, service: f.service.id, ...(f.realServer ? { realServer: f.realServer } : {}) }, { seed: f.seed }),
+    // HA groups: the steady-state master holds the group's addresses.
+    trace: simulate(withVrrpHolders(t), { client: f.client.id, service: f.service.id, ...(f.realServer ? { realServer: f.realServer } : {}) }, { seed: f.seed }),
   };
 }
 

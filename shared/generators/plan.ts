@@ -100,9 +100,13 @@ export function indexTopology(t: Topology): TopologyIndex {
   const servicesByDirector = new Map<string, { s: VirtualService; i: number }[]>();
   t.services.forEach((s, i) => {
     vips.add(s.vip);
-    const list = servicesByDirector.get(s.director) ?? [];
-    list.push({ s, i });
-    servicesByDirector.set(s.director, list);
+    // A group's service runs on every member.
+    const group = (t.directorGroups ?? []).find((g) => g.id === s.director);
+    for (const d of group ? group.members.map((m) => m.host) : [s.director]) {
+      const list = servicesByDirector.get(d) ?? [];
+      list.push({ s, i });
+      servicesByDirector.set(d, list);
+    }
   });
   return { hostIndex, vips, servicesByDirector };
 }

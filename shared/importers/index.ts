@@ -16,6 +16,8 @@ export { parseKeepalived } from './keepalived.ts';
 export { mergeDesign } from './merge.ts';
 export type { MergeResult } from './merge.ts';
 export type { KeepalivedImportOptions } from './keepalived.ts';
+export { importKeepalivedPair } from './keepalived-pair.ts';
+export type { PairMemberText } from './keepalived-pair.ts';
 
 /** The input formats `lvsd import` understands. */
 export type ImportKind = 'ipvsadm' | 'ipvsadm-list' | 'commands' | 'keepalived';

@@ -10,19 +10,21 @@ import { SCHEDULER_FLAGS, SCHEDULERS } from '../model/types.ts';
 import type { ParsedRealServer, ParsedService } from './types.ts';
 import { Problems, splitLines } from './types.ts';
 
-/** A keyword with its words on the line and, when followed by `{`, its block. */
-interface Node {
+/** A keyword with its words on the line and, when followed by `{`, its block (exported for the VRRP pair importer). */
+export interface KeepalivedNode {
   readonly words: string[];
   readonly line: number;
   readonly text: string;
   readonly children: Node[] | null;
 }
 
+type Node = KeepalivedNode;
+
 /** keepalived's own blocks nest at most 4 deep; anything far deeper is not a keepalived.conf. */
 const MAX_DEPTH = 16;
 
 /** Splits the text into nodes; braces may sit on the keyword's line or stand alone. */
-function parseTree(text: string, p: Problems): Node[] {
+export function parseTree(text: string, p: Problems): Node[] {
   const root: Node[] = [];
   const stack: Node[][] = [root];
   const src = splitLines(text, p);

@@ -8,6 +8,8 @@
  * stored as typed, and the rule checker reports what is wrong.
  */
 import type {
+  DirectorGroup,
+  VrrpMember,
   ForwardingMethod,
   Host,
   HostId,
@@ -80,6 +82,7 @@ export function usedIds(t: Topology): Set<Id> {
     ids.add(v.id);
     for (const r of v.realServers) ids.add(r.id);
   }
+  for (const g of t.directorGroups ?? []) ids.add(g.id);
   return ids;
 }
 
@@ -289,12 +292,19 @@ export function removeItems(d: Design, ids: Iterable<Id>): Design {
         interfaces: h.interfaces.filter((f) => !gone.has(f.id)).map((f) => (f.segment !== null && gone.has(f.segment) ? { ...f, segment: null } : f)),
       };
     });
+  // A group loses removed members; a group left without members goes, and its services with it.
+  const groups = (t.directorGroups ?? [])
+    .filter((g) => !gone.has(g.id))
+    .map((g) => (g.members.some((m) => gone.has(m.host)) ? { ...g, members: g.members.filter((m) => !gone.has(m.host)) } : g));
+  for (const g of groups) if (g.members.length === 0) gone.add(g.id);
   const services = t.services
     .filter((v) => !gone.has(v.id) && !gone.has(v.director))
     .map((v) => (v.realServers.some((r) => gone.has(r.id) || gone.has(r.host)) ? { ...v, realServers: v.realServers.filter((r) => !gone.has(r.id) && !gone.has(r.host)) } : v));
   const positions: Record<Id, Position> = {};
   for (const [k, p] of Object.entries(d.layout.positions)) if (!gone.has(k)) positions[k] = p;
-  return { topology: { ...t, hosts, segments: t.segments.filter((s) => !gone.has(s.id)), services }, layout: { positions } };
+  const directorGroups = groups.filter((g) => g.members.length > 0);
+  const topology: Topology = { ...t, hosts, segments: t.segments.filter((s) => !gone.has(s.id)), services };
+  return { topology: t.directorGroups === undefined ? topology : { ...topology, directorGroups }, layout: { positions } };
 }
 
 /** A piece of a design copied to the clipboard: hosts and segments with their positions. */
@@ -532,4 +542,116 @@ export function renumberSegment(t: Topology, segmentId: SegmentId, cidr: string)
     services: withCidr.services.map((v) => ({ ...v, vip: v.vip === '' ? v.vip : move(v.vip), realServers: v.realServers.map((r) => ({ ...r, rip: move(r.rip) })) })),
   };
   return { topology: changed === 0 ? withCidr : topology, changed };
+}
+
+// ---- HA director groups -----------------------------------------------------------------------
+
+const mapGroup = (t: Topology, id: Id, fn: (g: DirectorGroup) => DirectorGroup): Topology => ({
+  ...t,
+  directorGroups: (t.directorGroups ?? []).map((g) => (g.id === id ? fn(g) : g)),
+});
+
+/** The lowest virtual_router_id 1..255 no group of the design uses yet (51 first, keepalived's example value). */
+export function freeVrid(t: Topology): number {
+  const used = new Set((t.directorGroups ?? []).map((g) => g.vrid));
+  for (let i = 0; i < 255; i++) {
+    const v = ((50 + i) % 255) + 1;
+    if (!used.has(v)) return v;
+  }
+  return 51;
+}
+
+/**
+ * Makes an HA director group of `hosts` (directors): the first starts as MASTER with priority 150,
+ * the others as BACKUP 50 lower each, all advertising on their first ethernet interface. The
+ * services of those hosts move to the group, and their VIPs become the group's virtual addresses
+ * (taken off the members' interfaces, where VRRP must add and remove them).
+ */
+export function addDirectorGroup(t: Topology, hosts: readonly HostId[]): { topology: Topology; id: Id } | null {
+  const members: VrrpMember[] = [];
+  hosts.forEach((hid, i) => {
+    const h = t.hosts.find((x) => x.id === hid);
+    if (!h || members.some((m) => m.host === hid)) return;
+    const iface = h.interfaces.find((f) => f.kind === 'ethernet')?.name ?? 'eth0';
+    members.push({ host: hid, priority: Math.max(1, 150 - 50 * i), state: i === 0 ? 'MASTER' : 'BACKUP', interface: iface });
+  });
+  if (members.length === 0) return null;
+  const id = freshId('pair', usedIds(t));
+  const moved = new Set(members.map((m) => m.host));
+  const vips = new Set(t.services.filter((s) => moved.has(s.director)).map((s) => s.vip));
+  const virtualAddresses: { address: string; dev: string }[] = [];
+  const hostsOut = t.hosts.map((h) => {
+    if (!moved.has(h.id)) return h;
+    return {
+      ...h,
+      interfaces: h.interfaces.map((f) => {
+        const keep = f.addresses.filter((a) => {
+          const vip = vips.has(a.split('/')[0]!);
+          if (vip && f.kind === 'ethernet' && !virtualAddresses.some((v) => v.address.split('/')[0] === a.split('/')[0])) virtualAddresses.push({ address: a, dev: f.name });
+          return !vip || f.kind !== 'ethernet';
+        });
+        return keep.length === f.addresses.length ? f : { ...f, addresses: keep };
+      }),
+    };
+  });
+  const group: DirectorGroup = { id, name: `VI_${freeVrid(t)}`, vrid: freeVrid(t), advertInt: 1, virtualAddresses, members };
+  const services = t.services.map((s) => (moved.has(s.director) ? { ...s, director: id } : s));
+  return { topology: { ...t, hosts: hostsOut, services, directorGroups: [...(t.directorGroups ?? []), group] }, id };
+}
+
+/** Updates fields of a group (not its members). */
+export function updateDirectorGroup(t: Topology, id: Id, patch: Partial<Omit<DirectorGroup, 'id' | 'members'>>): Topology {
+  return mapGroup(t, id, (g) => dropUndefined({ ...g, ...patch }));
+}
+
+/** Adds `host` to a group as a BACKUP 10 below the lowest member's priority (no-op if already a member). */
+export function addGroupMember(t: Topology, groupId: Id, host: HostId): Topology {
+  const h = t.hosts.find((x) => x.id === host);
+  if (!h) return t;
+  return mapGroup(t, groupId, (g) => {
+    if (g.members.some((m) => m.host === host)) return g;
+    const lowest = Math.min(...g.members.map((m) => m.priority), 160);
+    const iface = g.members[0]?.interface ?? h.interfaces.find((f) => f.kind === 'ethernet')?.name ?? 'eth0';
+    return { ...g, members: [...g.members, { host, priority: Math.max(1, lowest - 10), state: 'BACKUP', interface: iface }] };
+  });
+}
+
+/** Updates one member of a group. */
+export function updateGroupMember(t: Topology, groupId: Id, host: HostId, patch: Partial<Omit<VrrpMember, 'host'>>): Topology {
+  return mapGroup(t, groupId, (g) => ({ ...g, members: g.members.map((m) => (m.host === host ? dropUndefined({ ...m, ...patch }) : m)) }));
+}
+
+/** Removes `host` from a group (the group stays, even empty: removeItems deletes groups). */
+export function removeGroupMember(t: Topology, groupId: Id, host: HostId): Topology {
+  return mapGroup(t, groupId, (g) => ({ ...g, members: g.members.filter((m) => m.host !== host) }));
+}
+
+/**
+ * Unicast mode for every member: each sends to the others' address on its VRRP interface
+ * (`unicast_src_ip` = its own). Members whose interface has no address keep what they had.
+ */
+export function useUnicastPeers(t: Topology, groupId: Id): Topology {
+  return mapGroup(t, groupId, (g) => {
+    const src = new Map<HostId, string>();
+    for (const m of g.members) {
+      const a = t.hosts.find((h) => h.id === m.host)?.interfaces.find((f) => f.name === m.interface)?.addresses[0]?.split('/')[0];
+      if (a) src.set(m.host, a);
+    }
+    return {
+      ...g,
+      members: g.members.map((m) => {
+        const own = src.get(m.host);
+        if (!own) return m;
+        return { ...m, unicastSrcIp: own, unicastPeers: g.members.filter((o) => o.host !== m.host && src.has(o.host)).map((o) => src.get(o.host)!) };
+      }),
+    };
+  });
+}
+
+/** Multicast mode (224.0.0.18) for every member: unicast source and peers dropped. */
+export function useMulticast(t: Topology, groupId: Id): Topology {
+  return mapGroup(t, groupId, (g) => ({
+    ...g,
+    members: g.members.map(({ unicastSrcIp: _s, unicastPeers: _p, ...m }) => m),
+  }));
 }

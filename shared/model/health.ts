@@ -8,6 +8,7 @@
  * `check_misc.c` (MISC_CHECK: `retry` 0, `misc_timeout` = `delay_loop`).
  */
 import type { HealthCheck, HealthCheckKind, Host, IpvsOwner, RealServer, Topology, VirtualService } from './types.ts';
+import { servicesOf } from './topology.ts';
 
 /** keepalived's value for each timing field left out, per checker kind (seconds / counts). */
 export const HEALTH_CHECK_DEFAULTS: Readonly<
@@ -85,7 +86,7 @@ export function effectiveQuorum(check: HealthCheck | undefined): { quorum: numbe
  */
 export function ipvsOwnerOf(t: Topology, director: Host): IpvsOwner {
   if (director.ipvsOwner) return director.ipvsOwner;
-  return t.services.some((s) => s.director === director.id && s.healthCheck !== undefined) ? 'keepalived' : 'ipvsadm';
+  return servicesOf(t, director.id).some((s) => s.healthCheck !== undefined) ? 'keepalived' : 'ipvsadm';
 }
 
 /**

@@ -82,8 +82,16 @@ function v2ToV3(doc: Json): Json {
   };
 }
 
+/**
+ * Version 4 adds HA director groups (`topology.directorGroups`, keepalived VRRP instances) and lets
+ * a service name a group as its director. A version-3 design has no groups, so nothing moves.
+ */
+function v3ToV4(doc: Json): Json {
+  return { ...doc, formatVersion: 4 };
+}
+
 /** Migration steps keyed by the version they upgrade *from*. */
-const STEPS: Readonly<Record<number, (doc: Json) => Json>> = { 1: v1ToV2, 2: v2ToV3 };
+const STEPS: Readonly<Record<number, (doc: Json) => Json>> = { 1: v1ToV2, 2: v2ToV3, 3: v3ToV4 };
 
 /** Reads the version of a document: `formatVersion` (v2+) or `version` (v1). */
 export function versionOf(doc: Json): number | undefined {

@@ -15,6 +15,7 @@ import {
   SERVICE_PROTOCOLS,
   SSH_AUTH_KINDS,
 } from './types.ts';
+import { VRRP_STATES } from './vrrp.ts';
 
 /**
  * Identifier pattern shared by every entity. Ids become file and namespace names (generated files
@@ -164,6 +165,68 @@ const service = z.strictObject({
   realServers: z.array(realServer).max(10000),
 });
 
+/** keepalived names (instance, vrrp_script): no spaces or quotes, so they go into the config as they are. */
+const keepalivedName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
+const ifName = z.string().min(1).max(15);
+const trackWeight = z.number().int().min(-253).max(253);
+const vrrpAuthentication = z.strictObject({ type: z.literal('PASS'), pass: z.string().min(1).max(64) });
+const vrrpAddress = z.strictObject({ address: addressText, dev: ifName.optional() });
+const vrid = z.number().int().min(1).max(255);
+const advertInt = z.number().int().min(1).max(255);
+
+const vrrpMember = z.strictObject({
+  host: id,
+  priority: z.number().int().min(1).max(255),
+  state: z.enum(VRRP_STATES as [string, ...string[]]),
+  interface: ifName,
+  unicastSrcIp: addressText.optional(),
+  unicastPeers: z.array(addressText).max(64).optional(),
+  trackInterfaces: z.array(z.strictObject({ name: ifName, weight: trackWeight.optional() })).max(64).optional(),
+  trackScripts: z.array(z.strictObject({ name: keepalivedName, weight: trackWeight.optional() })).max(64).optional(),
+  notify: z
+    .strictObject({ master: commandText.optional(), backup: commandText.optional(), fault: commandText.optional(), stop: commandText.optional() })
+    .optional(),
+  differs: z
+    .strictObject({
+      vrid: vrid.optional(),
+      advertInt: advertInt.optional(),
+      authentication: vrrpAuthentication.nullable().optional(),
+      virtualAddresses: z.array(vrrpAddress).max(256).optional(),
+    })
+    .optional(),
+});
+
+const directorGroup = z.strictObject({
+  id,
+  name: keepalivedName,
+  vrid,
+  advertInt: advertInt.optional(),
+  version: z.union([z.literal(2), z.literal(3)]).optional(),
+  authentication: vrrpAuthentication.optional(),
+  virtualAddresses: z.array(vrrpAddress).max(256),
+  nopreempt: z.boolean().optional(),
+  preemptDelay: z.number().int().min(0).max(1000).optional(),
+  garpMasterDelay: z.number().int().min(0).max(255).optional(),
+  garpMasterRefresh: z.number().int().min(0).max(86400).optional(),
+  scripts: z
+    .array(
+      z.strictObject({
+        name: keepalivedName,
+        script: commandText,
+        interval: seconds(86400).optional(),
+        weight: trackWeight.optional(),
+        fall: z.number().int().min(1).max(1000).optional(),
+        rise: z.number().int().min(1).max(1000).optional(),
+      }),
+    )
+    .max(64)
+    .optional(),
+  sync: z
+    .strictObject({ mode: z.enum(['keepalived', 'ipvsadm']), interface: ifName, syncId: z.number().int().min(0).max(255).optional() })
+    .optional(),
+  members: z.array(vrrpMember).min(1).max(16),
+});
+
 const position = z.strictObject({ x: z.number().finite(), y: z.number().finite() });
 
 const topology = z
@@ -173,6 +236,7 @@ const topology = z
     segments: z.array(segment).max(20000),
     hosts: z.array(host).max(20000),
     services: z.array(service).max(10000),
+    directorGroups: z.array(directorGroup).max(1000).optional(),
   })
   .superRefine((t, ctx) => {
     // Ids are unique across every kind of entity, so a problem's refs are unambiguous.
@@ -207,10 +271,25 @@ const topology = z
         }
       }),
     );
+    const groupIds = new Set<string>();
+    (t.directorGroups ?? []).forEach((g, i) => {
+      claim(g.id, ['directorGroups', i, 'id']);
+      groupIds.add(g.id);
+      const members = new Set<string>();
+      g.members.forEach((m, j) => {
+        if (!hostIds.has(m.host)) {
+          ctx.addIssue({ code: 'custom', path: ['directorGroups', i, 'members', j, 'host'], message: `unknown host "${m.host}"` });
+        }
+        if (members.has(m.host)) {
+          ctx.addIssue({ code: 'custom', path: ['directorGroups', i, 'members', j, 'host'], message: `host "${m.host}" is a member of group "${g.id}" twice` });
+        }
+        members.add(m.host);
+      });
+    });
     t.services.forEach((s, i) => {
       claim(s.id, ['services', i, 'id']);
-      if (!hostIds.has(s.director)) {
-        ctx.addIssue({ code: 'custom', path: ['services', i, 'director'], message: `unknown host "${s.director}"` });
+      if (!hostIds.has(s.director) && !groupIds.has(s.director)) {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'director'], message: `unknown host or director group "${s.director}"` });
       }
       s.realServers.forEach((r, j) => {
         claim(r.id, ['services', i, 'realServers', j, 'id']);

@@ -10,8 +10,11 @@ export const hostById = (t: Topology, id: HostId): Host | undefined => t.hosts.f
 /** Finds a segment by id. */
 export const segmentById = (t: Topology, id: SegmentId): Segment | undefined => t.segments.find((s) => s.id === id);
 
-/** Services a director owns. */
-export const servicesOf = (t: Topology, director: HostId): VirtualService[] => t.services.filter((s) => s.director === director);
+/** Services a director runs: its own, and those of every director group it is a member of. */
+export function servicesOf(t: Topology, director: HostId): VirtualService[] {
+  const groups = new Set((t.directorGroups ?? []).filter((g) => g.members.some((m) => m.host === director)).map((g) => g.id));
+  return t.services.filter((s) => s.director === director || groups.has(s.director));
+}
 
 /** Every IPv4 address (without prefix) configured on a host, on any interface. */
 export function hostAddresses(host: Host): string[] {

@@ -9,6 +9,9 @@
  * Addresses are kept as the strings the user typed (`"192.168.111.101/24"`): a half-typed or wrong
  * address is a *design problem* the checker reports, not a file-format error.
  */
+import type { DirectorGroup } from './vrrp.ts';
+
+export type * from './vrrp.ts';
 
 /** Stable identifier of a host, segment, interface, service or real server (`[A-Za-z0-9_.-]`, 1..64). */
 export type Id = string;
@@ -285,7 +288,7 @@ export interface VirtualService {
   readonly id: ServiceId;
   /** Optional human name, e.g. `web`. */
   readonly name?: string;
-  /** The director host that owns the VIP and runs the rules. */
+  /** The director host that owns the VIP and runs the rules, or a director group (HA pair) whose master does. */
   readonly director: HostId;
   readonly protocol: ServiceProtocol;
   /** Virtual IP (no prefix). For fwmark services, the address the mark is set for. */
@@ -308,6 +311,8 @@ export interface Topology {
   readonly segments: readonly Segment[];
   readonly hosts: readonly Host[];
   readonly services: readonly VirtualService[];
+  /** HA director groups (keepalived VRRP instances); a service whose `director` names a group belongs to all its members. */
+  readonly directorGroups?: readonly DirectorGroup[];
 }
 
 /** Canvas position of a host or segment, in flow coordinates. */
@@ -322,7 +327,7 @@ export interface Layout {
 }
 
 /** The current file format version of `*.lvs.json`. */
-export const FORMAT_VERSION = 3 as const;
+export const FORMAT_VERSION = 4 as const;
 
 /** Contents of a `*.lvs.json` file (current version). */
 export interface DesignFile {

@@ -14,6 +14,11 @@ const AREAS: readonly { readonly prefix: string; readonly title: string; readonl
   { prefix: 'health', title: 'Health checks (keepalived)', intro: 'What keepalived checks on each real server, and what the service does when servers fail.' },
   { prefix: 'route', title: 'Return routing', intro: 'Replies that do not go back through the director need their own way to the clients.' },
   { prefix: 'general', title: 'General', intro: 'Design-level sanity checks.' },
+  {
+    prefix: 'ha',
+    title: 'HA director pairs (keepalived VRRP)',
+    intro: 'Two or more directors share the VIPs through a VRRP instance; these rules catch split brain, failovers that never happen and connections lost at failover (see docs/ha.md).',
+  },
 ];
 
 const SEVERITY_TEXT: Readonly<Record<Rule['severity'], string>> = {

@@ -4,7 +4,8 @@
  * need to answer "who owns this address on that segment?" or "where does this host send a packet
  * for that address?" without scanning all hosts. Building it is O(size of the design).
  */
-import type { Host, Interface, RealServer, Segment, Topology, VirtualService } from '../model/types.ts';
+import type { DirectorGroup, Host, Interface, RealServer, Segment, Topology, VirtualService } from '../model/types.ts';
+import { withVrrpHolders } from '../model/ha.ts';
 import type { Cidr } from '../addressing/ipv4.ts';
 import { formatIPv4, prefixMask } from '../addressing/ipv4.ts';
 
@@ -60,7 +61,13 @@ export interface RealServerInfo {
 /** A virtual service with its parsed VIP, resolved director and real servers. */
 export interface ServiceInfo {
   readonly service: VirtualService;
+  /**
+   * The host that runs it: its director, or for a service of an HA group the group's steady-state
+   * master (every member up), which the index shows holding the group's virtual addresses.
+   */
   readonly director: HostInfo | undefined;
+  /** The HA director group the service belongs to, if any. */
+  readonly group?: DirectorGroup;
   readonly vip: number | null;
   readonly realServers: readonly RealServerInfo[];
 }
@@ -183,6 +190,8 @@ const onLink = (c: Cidr, address: number): boolean => c.prefix > 0 && ((address 
 
 /** Builds the index for one validation run. */
 export function buildContext(topology: Topology): CheckContext {
+  // Group addresses are indexed on the steady-state master, so the forwarding rules check the pair as it normally runs.
+  const view = withVrrpHolders(topology);
   const segments: SegmentInfo[] = [];
   const segmentById = new Map<string, SegmentInfo>();
   const segIfaces = new Map<string, IfaceInfo[]>();
@@ -205,7 +214,7 @@ export function buildContext(topology: Topology): CheckContext {
     if (list) list.push(value);
     else map.set(key, [value]);
   };
-  for (const host of topology.hosts) {
+  for (const host of view.hosts) {
     const ifaces: IfaceInfo[] = [];
     const addresses = new Set<number>();
     const hostSegments: SegmentInfo[] = [];
@@ -245,16 +254,19 @@ export function buildContext(topology: Topology): CheckContext {
 
   const services: ServiceInfo[] = [];
   const realServersByHost = new Map<string, RealServerInfo[]>();
-  for (const service of topology.services) {
+  const groupById = new Map((topology.directorGroups ?? []).map((g) => [g.id, g]));
+  view.services.forEach((viewed, i) => {
+    const service = topology.services[i]!;
     const realServers: RealServerInfo[] = [];
-    const info: ServiceInfo = { service, director: hostById.get(service.director), vip: parseIPv4(service.vip), realServers };
+    const group = groupById.get(service.director);
+    const info: ServiceInfo = { service, director: hostById.get(viewed.director), ...(group ? { group } : {}), vip: parseIPv4(service.vip), realServers };
     for (const rs of service.realServers) {
       const rsInfo: RealServerInfo = { rs, service: info, host: hostById.get(rs.host), rip: parseIPv4(rs.rip) };
       realServers.push(rsInfo);
       push(realServersByHost, rs.host, rsInfo);
     }
     services.push(info);
-  }
+  });
 
   let ownersCache: Map<number, IfaceInfo[]> | undefined;
   const routeTables = new Map<HostInfo, RouteEntry[]>();

@@ -8,6 +8,7 @@ import type { CliCommand } from '../io.ts';
 import { EXIT } from '../io.ts';
 import { intOption, parseCommandLine } from '../options.ts';
 import { loadDesign } from '../loadDesign.ts';
+import { withVrrpHolders } from '../../../shared/model/ha.ts';
 import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
 import { resolveService, simulate } from '../../../shared/simulator/index.ts';
 
@@ -107,7 +108,8 @@ export const run: CliCommand = async (argv, io) => {
   if (Number.isNaN(previous)) return usageError('--previous must be an integer 0..100000');
   const design = await loadDesign('simulate', file, io);
   if (!design) return EXIT.unusable;
-  const topology = design.topology;
+  // HA groups: simulate the steady state, the master holding the group's addresses.
+  const topology = withVrrpHolders(design.topology);
   const service = resolveService(topology, v.service);
   if (!service) {
     const known = topology.services.map((s) => `${s.vip}:${s.port} (${s.id})`).join(', ') || 'none';

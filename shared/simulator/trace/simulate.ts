@@ -4,6 +4,7 @@
  */
 import type { Topology } from '../../model/types.ts';
 import { parseIPv4 } from '../../addressing/ipv4.ts';
+import { withVrrpHolders } from '../../model/ha.ts';
 import type { FaultId, Flow, HostBytes, Narration, SimulateOptions, Trace } from '../types.ts';
 import type { Network } from '../network.ts';
 import { compileNetwork, lookupRoute } from '../network.ts';
@@ -27,7 +28,8 @@ function broken(flow: Flow, seed: number, fault: FaultId, narration: Narration):
  * (unknown client or service, client without an address). Exposed for step-by-step playback.
  */
 export function prepare(topology: Topology | Network, flow: Flow, options: SimulateOptions = {}): { ctx: SimContext; state: SimState } | { error: Trace } {
-  const net = 'hosts' in topology && topology.hosts instanceof Map ? (topology as Network) : compileNetwork(topology as Topology);
+  // An HA design is walked in its steady state: each group's master holds the VIPs and runs the services (as the checker sees it).
+  const net = 'hosts' in topology && topology.hosts instanceof Map ? (topology as Network) : compileNetwork(withVrrpHolders(topology as Topology));
   const seed = (options.seed ?? 1) >>> 0;
   const service = resolveService(net.topology, flow.service);
   if (!service) return { error: broken(flow, seed, 'no-service', say('prepare.no-service', { service: flow.service })) };

@@ -57,6 +57,20 @@ import { sorryIsRealServer } from './health/sorry-is-real-server.ts';
 import { quorumAboveWeights } from './health/quorum-above-weights.ts';
 import { inhibitPersistence } from './health/inhibit-persistence.ts';
 import { manualRulesConflict } from './health/manual-rules-conflict.ts';
+import { membersDisagree } from './ha/members-disagree.ts';
+import { virtualServersDiffer } from './ha/virtual-servers-differ.ts';
+import { sharedVrid } from './ha/shared-vrid.ts';
+import { priorityGap } from './ha/priority-gap.ts';
+import { nopreemptState } from './ha/nopreempt-state.ts';
+import { equalPriorities } from './ha/equal-priorities.ts';
+import { unicastPeers } from './ha/unicast-peers.ts';
+import { peersOffSegment } from './ha/peers-off-segment.ts';
+import { syncDaemon } from './ha/sync-daemon.ts';
+import { vipStaticOnMember } from './ha/vip-static-on-member.ts';
+import { directorIsRealServer } from './ha/director-is-real-server.ts';
+import { drBackupPath } from './ha/dr-backup-path.ts';
+import { natGatewayMemberAddress } from './ha/nat-gateway-member-address.ts';
+import { unknownName } from './ha/unknown-name.ts';
 
 /** All rules LVS Designer checks, in report order. */
 export const RULES: readonly Rule[] = [
@@ -114,4 +128,18 @@ export const RULES: readonly Rule[] = [
   unknownReference,
   directorRole,
   unattachedHost,
+  membersDisagree,
+  virtualServersDiffer,
+  sharedVrid,
+  priorityGap,
+  nopreemptState,
+  equalPriorities,
+  unicastPeers,
+  peersOffSegment,
+  syncDaemon,
+  vipStaticOnMember,
+  directorIsRealServer,
+  drBackupPath,
+  natGatewayMemberAddress,
+  unknownName,
 ];

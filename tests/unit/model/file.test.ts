@@ -132,7 +132,7 @@ describe('formatPath', () => {
 describe('makeDesignFile / serializeDesignFile', () => {
   it('writes the current version with 2-space indent and a trailing newline', () => {
     const text = serializeDesignFile(makeDesignFile({ name: 'empty', segments: [], hosts: [], services: [] }));
-    expect(text).toBe('{\n  "format": "lvs-designer",\n  "formatVersion": 3,\n  "topology": {\n    "name": "empty",\n    "segments": [],\n    "hosts": [],\n    "services": []\n  },\n  "layout": {\n    "positions": {}\n  }\n}\n');
+    expect(text).toBe('{\n  "format": "lvs-designer",\n  "formatVersion": 4,\n  "topology": {\n    "name": "empty",\n    "segments": [],\n    "hosts": [],\n    "services": []\n  },\n  "layout": {\n    "positions": {}\n  }\n}\n');
     expect(parseDesignFile(text).ok).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ describe('v2 → v3 migration', () => {
   it('turns interval/timeout into keepalived fields with the values version 2 generated', () => {
     const r = parseDesignFile(v2Text);
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.formatVersion).toBe(3);
+    expect(r.value.formatVersion).toBe(4);
     expect(r.value.topology.services[0]!.healthCheck).toEqual({ kind: 'http', path: '/', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 });
   });
 

@@ -11,7 +11,7 @@ describe('v1 → v2 migration', () => {
     const r = parseDesignFile(v1Text);
     if (!r.ok) throw new Error(r.error.message);
     const file = r.value;
-    expect(file.formatVersion).toBe(3);
+    expect(file.formatVersion).toBe(4);
     expect(file.topology.services[0]!.realServers.map((x) => x.method)).toEqual(['nat', 'nat']);
     expect('method' in file.topology.services[0]!).toBe(false);
     expect(file.layout.positions).toEqual({

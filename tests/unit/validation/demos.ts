@@ -3,6 +3,7 @@
  * test checks that every rule has one and that it fires, and prints its message into docs/rules.md.
  */
 import type { Topology } from '../../../shared/model/types.ts';
+import { HA_CASES } from '../ha/designs.ts';
 import { drLab, drOneLan, edit, eth, host, iface, lo, natLab, realServer, rs, service, setScheduler, tunLab } from './builders.ts';
 
 const router = (d: Parameters<Parameters<typeof edit>[1]>[0], address: string) =>
@@ -127,4 +128,5 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
   'general/director-role': () => edit(natLab(), (d) => void (host(d, 'director').role = 'router')),
   'general/unattached-host': () =>
     edit(natLab(), (d) => void d.hosts.push({ id: 'rs3', name: 'rs3', role: 'real-server', interfaces: [lo('rs3'), eth('rs3', 'eth0', null, [])] })),
+  ...Object.fromEntries(Object.entries(HA_CASES).map(([id, c]) => [id, c.bad])),
 };

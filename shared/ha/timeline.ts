@@ -1,0 +1,196 @@
+/**
+ * The failover timeline of an HA director group, step by step, as keepalived and the kernel play
+ * it: the master's adverts every advert_int, the event (crash, clean stop, link cut, the old master
+ * returning), the backup's master-down timer (3 × advert_int + skew) or the skew after a priority-0
+ * advert, the new master adding the VIPs and sending gratuitous ARPs, the router's ARP cache
+ * following them, and a long-lived TCP connection through it all — kept when the connection table
+ * was synchronised, reset when the new master does not know it (IPVS schedules only a SYN; any other
+ * packet for the VIP goes to the local TCP stack, which answers with RST).
+ *
+ * Pure and deterministic: the steps carry both directors' connection tables and the ARP caches, so
+ * a viewer can step forward and back.
+ */
+import type { DirectorGroup, HostId, Topology } from '../model/types.ts';
+import { advertIntOf, masterDownMicros, skewMicros, steadyMaster, vrrpVersionOf } from '../model/ha.ts';
+
+/** What happens to the group. */
+export type FailoverEvent = 'crash' | 'stop' | 'link-cut' | 'return';
+export const FAILOVER_EVENTS: readonly FailoverEvent[] = ['crash', 'stop', 'link-cut', 'return'];
+
+/** One IPVS connection entry as `ipvsadm -Lnc` shows it. */
+export interface ConnEntry {
+  readonly client: string;
+  readonly vip: string;
+  readonly realServer: string;
+  readonly state: 'ESTABLISHED';
+}
+
+/** One step of the timeline. */
+export interface TimelineStep {
+  /** Seconds since the event (negative: before it). */
+  readonly at: number;
+  readonly kind: 'advert' | 'event' | 'priority-0' | 'timer' | 'become-master' | 'garp' | 'arp-update' | 'packet' | 'step-down' | 'sync';
+  readonly text: { readonly en: string; readonly zh: string };
+  /** Members holding the VIPs after this step. */
+  readonly holders: readonly HostId[];
+  /** Each member's IPVS connection table after this step. */
+  readonly tables: Readonly<Record<HostId, readonly ConnEntry[]>>;
+  /** Which member the router's ARP cache maps the VIP to after this step. */
+  readonly routerArp: HostId | null;
+  /** Whether the long-lived connection is still alive after this step. */
+  readonly flowAlive: boolean;
+}
+
+/** Options of {@link failoverTimeline}. */
+export interface TimelineOptions {
+  /** Connection sync on (default: whether the group has `sync`). */
+  readonly sync?: boolean;
+  /** Client address of the long-lived connection (default: the first client host's address, or 198.51.100.7). */
+  readonly client?: string;
+}
+
+const round = (s: number): number => Math.round(s * 1000) / 1000;
+
+/**
+ * Builds the timeline of `event` on group `groupId` between its steady master and the next member
+ * by priority. Returns null when the group does not exist or has fewer than two members.
+ */
+export function failoverTimeline(t: Topology, groupId: string, event: FailoverEvent, options: TimelineOptions = {}): TimelineStep[] | null {
+  const g = (t.directorGroups ?? []).find((x) => x.id === groupId);
+  if (!g || g.members.length < 2) return null;
+  const master = steadyMaster(t, g)!;
+  const backup = [...g.members].filter((m) => m !== master).sort((a, b) => b.priority - a.priority)[0]!;
+  const name = (h: HostId) => t.hosts.find((x) => x.id === h)?.name ?? h;
+  const M = master.host;
+  const B = backup.host;
+  const sync = options.sync ?? g.sync !== undefined;
+  const vip = g.virtualAddresses[0]?.address.split('/')[0] ?? '?';
+  const svc = t.services.find((s) => s.director === g.id);
+  const rs = svc?.realServers[0];
+  const client = options.client ?? firstClientAddress(t) ?? '198.51.100.7';
+  const entry: ConnEntry = { client: `${client}:40000`, vip: `${vip}:${svc?.port ?? 80}`, realServer: rs ? `${rs.rip}:${rs.port}` : '?', state: 'ESTABLISHED' };
+  const adv = advertIntOf(g);
+  const version = vrrpVersionOf(g);
+  const downB = masterDownMicros(version, adv, backup.priority) / 1e6;
+  const skewB = skewMicros(version, adv, backup.priority) / 1e6;
+  const garpDelay = g.garpMasterDelay ?? 5;
+
+  const steps: TimelineStep[] = [];
+  let holders: HostId[] = [M];
+  let tables: Record<HostId, ConnEntry[]> = { [M]: [entry], [B]: sync ? [entry] : [] };
+  let routerArp: HostId | null = M;
+  let flowAlive = true;
+  const push = (at: number, kind: TimelineStep['kind'], en: string, zh: string) =>
+    steps.push({ at: round(at), kind, text: { en, zh }, holders: [...holders], tables: { ...tables }, routerArp, flowAlive });
+
+  push(
+    -2 * adv,
+    'sync',
+    sync
+      ? `${name(M)} is MASTER and holds ${vip}. The client's TCP connection goes through it to ${entry.realServer}; the sync daemon has copied the entry to ${name(B)}.`
+      : `${name(M)} is MASTER and holds ${vip}. The client's TCP connection goes through it to ${entry.realServer}; there is no connection sync, so ${name(B)}'s table is empty.`,
+    sync
+      ? `${name(M)} 是 MASTER，持有 ${vip}。客户端的 TCP 连接经它到达 ${entry.realServer}；同步进程已把这条连接复制到 ${name(B)}。`
+      : `${name(M)} 是 MASTER，持有 ${vip}。客户端的 TCP 连接经它到达 ${entry.realServer}；没有连接同步，${name(B)} 的连接表是空的。`,
+  );
+  for (const at of [-adv, 0]) {
+    push(at, 'advert', `${name(M)} sends a VRRP advert (vrid ${g.vrid}, priority ${master.priority}); ${name(B)} restarts its master-down timer (${round(downB)} s).`, `${name(M)} 发送 VRRP 通告（vrid ${g.vrid}，优先级 ${master.priority}）；${name(B)} 重置其 MASTER 失效计时器（${round(downB)} 秒）。`);
+  }
+
+  const takeOver = (at: number, why: { en: string; zh: string }) => {
+    holders = event === 'link-cut' ? [M, B] : [B];
+    push(at, 'timer', why.en, why.zh);
+    push(at, 'become-master', `${name(B)} becomes MASTER and adds ${g.virtualAddresses.map((a) => a.address).join(', ')}.`, `${name(B)} 成为 MASTER，添加 ${g.virtualAddresses.map((a) => a.address).join('、')}。`);
+    push(at, 'garp', `${name(B)} sends gratuitous ARPs: "${vip} is at ${name(B)}'s MAC".`, `${name(B)} 发送免费 ARP：“${vip} 在 ${name(B)} 的 MAC 上”。`);
+    routerArp = B;
+    push(at + 0.001, 'arp-update', `The router and the clients on the segment update their ARP caches: ${vip} → ${name(B)}.`, `路由器和同网段客户端更新 ARP 缓存：${vip} → ${name(B)}。`);
+    push(at + garpDelay, 'garp', `garp_master_delay (${garpDelay} s): ${name(B)} repeats the gratuitous ARPs in case the first were lost.`, `garp_master_delay（${garpDelay} 秒）：${name(B)} 再次发送免费 ARP，以防第一批丢失。`);
+  };
+  const nextPacket = (at: number) => {
+    if (tables[B]!.length > 0) {
+      push(at, 'packet', `The client's next segment of the established connection reaches ${name(B)}: the entry is in its table, so it goes on to ${entry.realServer} — the connection survives.`, `客户端在已建立连接上的下一个报文到达 ${name(B)}：连接表中有这条记录，继续发往 ${entry.realServer}——连接保持。`);
+    } else {
+      flowAlive = false;
+      push(
+        at,
+        'packet',
+        `The client's next segment (ACK, no SYN) reaches ${name(B)}, which has no entry: IPVS schedules only a SYN, so the packet goes to ${name(B)}'s own TCP stack, which answers RST — the client sees "connection reset".`,
+        `客户端的下一个报文（ACK，不是 SYN）到达 ${name(B)}，它没有这条记录：IPVS 只为 SYN 调度新连接，报文交给 ${name(B)} 自己的 TCP 协议栈，它回复 RST——客户端看到“连接被重置”。`,
+      );
+    }
+  };
+
+  switch (event) {
+    case 'crash': {
+      push(0.001, 'event', `${name(M)} crashes: no more adverts.`, `${name(M)} 崩溃：不再发送通告。`);
+      tables = { ...tables, [M]: [] };
+      takeOver(downB, { en: `${name(B)}'s master-down timer expires after 3 × ${adv} s + skew ${round(skewB)} s = ${round(downB)} s without an advert.`, zh: `${name(B)} 在 3 × ${adv} 秒 + skew ${round(skewB)} 秒 = ${round(downB)} 秒内没有收到通告，MASTER 失效计时器到期。` });
+      nextPacket(downB + 0.2);
+      break;
+    }
+    case 'stop': {
+      push(0.001, 'priority-0', `keepalived stops on ${name(M)}: it sends a priority-0 advert and removes the VIPs.`, `${name(M)} 上的 keepalived 停止：发送优先级 0 的通告并删除 VIP。`);
+      holders = [];
+      tables = { ...tables, [M]: [] };
+      takeOver(skewB, { en: `A priority-0 advert sets ${name(B)}'s timer to the skew time only: (256 − ${backup.priority}) / 256 ≈ ${round(skewB)} s.`, zh: `优先级 0 的通告把 ${name(B)} 的计时器设为 skew 时间：(256 − ${backup.priority}) / 256 ≈ ${round(skewB)} 秒。` });
+      nextPacket(skewB + 0.2);
+      break;
+    }
+    case 'link-cut': {
+      push(0.001, 'event', `The link between ${name(M)} and ${name(B)} is cut; both still reach the router.`, `${name(M)} 与 ${name(B)} 之间的链路断开；两者都仍能到达路由器。`);
+      takeOver(downB, { en: `${name(B)} hears no advert for ${round(downB)} s and declares ${name(M)} dead — but ${name(M)} is alive and still MASTER.`, zh: `${name(B)} 在 ${round(downB)} 秒内收不到通告，认为 ${name(M)} 已失效——但 ${name(M)} 仍然存活并且仍是 MASTER。` });
+      push(downB + 0.01, 'event', `Split brain: ${name(M)} and ${name(B)} both hold ${vip}. The router sends to whichever announced last; ${name(M)}'s own ARP replies or garp_master_refresh pull it back.`, `脑裂：${name(M)} 和 ${name(B)} 同时持有 ${vip}。路由器发往最后宣告的那台；${name(M)} 的 ARP 应答或 garp_master_refresh 又会把它拉回去。`);
+      nextPacket(downB + 0.2);
+      break;
+    }
+    case 'return': {
+      push(0.001, 'event', `${name(M)} crashes.`, `${name(M)} 崩溃。`);
+      tables = { ...tables, [M]: [] };
+      takeOver(downB, { en: `${name(B)} takes over after ${round(downB)} s.`, zh: `${name(B)} 在 ${round(downB)} 秒后接管。` });
+      nextPacket(downB + 0.2);
+      const back = downB + garpDelay + 10;
+      if (g.nopreempt || master.state === 'BACKUP') {
+        push(back, 'event', `${name(M)} boots; keepalived starts it as BACKUP. It hears ${name(B)}'s adverts${g.nopreempt ? ' and, with nopreempt, does not take over despite its higher priority' : ''}.`, `${name(M)} 重启；keepalived 以 BACKUP 启动。它收到 ${name(B)} 的通告${g.nopreempt ? '，由于 nopreempt，尽管优先级更高也不抢占' : ''}。`);
+        if (!g.nopreempt) {
+          const at = back + masterDownMicros(version, adv, master.priority) / 1e6;
+          returnTakesOver(at);
+        } else if (sync) {
+          tables = { ...tables, [M]: [...tables[B]!] };
+          push(back + adv, 'sync', `${name(M)}'s backup sync daemon fills its table from ${name(B)}.`, `${name(M)} 的 BACKUP 同步进程从 ${name(B)} 填充连接表。`);
+        }
+      } else {
+        returnTakesOver(back);
+      }
+      break;
+    }
+  }
+  return steps;
+
+  function returnTakesOver(at: number) {
+    holders = [M];
+    push(
+      at,
+      'become-master',
+      `${name(M)} returns as MASTER (higher priority ${master.priority}, preemption) and takes ${vip} back with an empty connection table.`,
+      `${name(M)} 以 MASTER 身份返回（优先级 ${master.priority} 更高，抢占），带着空的连接表收回 ${vip}。`,
+    );
+    routerArp = M;
+    push(at + 0.001, 'arp-update', `Gratuitous ARPs move the router's cache back: ${vip} → ${name(M)}.`, `免费 ARP 让路由器缓存改回：${vip} → ${name(M)}。`);
+    push(at, 'step-down', `${name(B)} sees the higher priority, becomes BACKUP and removes the VIPs.`, `${name(B)} 看到更高的优先级，成为 BACKUP 并删除 VIP。`);
+    if (flowAlive) {
+      flowAlive = false;
+      push(at + 0.2, 'packet', `The connection that survived the first failover now reaches ${name(M)}, which has no entry: RST. A returning master breaks established connections again unless it waits (nopreempt or preempt_delay) until its table is synchronised.`, `在第一次切换中幸存的连接现在到达 ${name(M)}，它没有这条记录：RST。除非返回的 MASTER 等待（nopreempt 或 preempt_delay）直到连接表同步完成，否则已建立的连接会再次中断。`);
+    }
+  }
+}
+
+function firstClientAddress(t: Topology): string | undefined {
+  const c = t.hosts.find((h) => h.role === 'client');
+  return c?.interfaces.flatMap((f) => f.addresses).find((a) => !a.startsWith('127.'))?.split('/')[0];
+}
+
+/** Convenience for viewers: the group's members in timeline order (steady master first). */
+export function timelineMembers(t: Topology, g: DirectorGroup): HostId[] {
+  const m = steadyMaster(t, g);
+  return m ? [m.host, ...g.members.filter((x) => x !== m).map((x) => x.host)] : g.members.map((x) => x.host);
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { failoverTimeline } from '../../../shared/ha/timeline.ts';
+import { masterDownMicros } from '../../../shared/model/ha.ts';
+import { change, drHa, natHa } from './designs.ts';
+
+const at = (steps: ReturnType<typeof failoverTimeline>, kind: string) => steps!.filter((s) => s.kind === kind).map((s) => s.at);
+
+describe('failover timeline', () => {
+  it('crash: the backup takes over at 3 × advert_int + skew and the synced connection survives', () => {
+    const steps = failoverTimeline(natHa(), 'pair', 'crash')!;
+    expect(at(steps, 'become-master')).toEqual([3.609]);
+    const last = steps[steps.length - 1]!;
+    expect(last.kind).toBe('packet');
+    expect(last.flowAlive).toBe(true);
+    expect(last.tables.lvs2).toHaveLength(1);
+    expect(last.routerArp).toBe('lvs2');
+    expect(last.holders).toEqual(['lvs2']);
+    expect(steps.every((s) => /[\u4e00-\u9fff]/.test(s.text.zh))).toBe(true);
+  });
+  it('crash without sync: the next ACK reaches a director with an empty table and the client gets a reset', () => {
+    const steps = failoverTimeline(natHa(), 'pair', 'crash', { sync: false })!;
+    const last = steps[steps.length - 1]!;
+    expect(last.flowAlive).toBe(false);
+    expect(last.text.en).toContain('RST');
+    expect(steps[0]!.tables.lvs2).toEqual([]);
+  });
+  it('clean stop: priority-0 advert, takeover after the skew time only', () => {
+    const steps = failoverTimeline(natHa(), 'pair', 'stop')!;
+    expect(at(steps, 'priority-0')).toEqual([0.001]);
+    expect(at(steps, 'become-master')).toEqual([0.609]);
+  });
+  it('the timer follows advert_int and the backup priority (VRRPv2 skew independent of advert_int)', () => {
+    const t = change(natHa(), (d) => {
+      d.directorGroups![0]!.advertInt = 2;
+      d.directorGroups![0]!.members[1]!.priority = 120;
+    });
+    // v2: 3 × 2 s + (256 − 120) / 256 s = 6.53125 s
+    expect(masterDownMicros(2, 2, 120)).toBe(6_531_250);
+    expect(at(failoverTimeline(t, 'pair', 'crash')!, 'become-master')).toEqual([6.531]);
+    // v3: 3 × 2 s + (256 − 120) × 2 s / 256 = 7.0625 s
+    const v3 = change(t, (d) => void (d.directorGroups![0]!.version = 3));
+    expect(masterDownMicros(3, 2, 120)).toBe(7_062_500);
+    expect(at(failoverTimeline(v3, 'pair', 'crash')!, 'become-master')).toEqual([7.063]);
+  });
+  it('link cut: split brain, both hold the VIP', () => {
+    const steps = failoverTimeline(natHa(), 'pair', 'link-cut')!;
+    expect(steps.find((s) => s.kind === 'become-master')!.holders).toEqual(['lvs1', 'lvs2']);
+    expect(steps.some((s) => s.text.en.startsWith('Split brain'))).toBe(true);
+  });
+  it('return with preemption: the old master takes the VIP back with an empty table and breaks the connection', () => {
+    const steps = failoverTimeline(natHa(), 'pair', 'return')!;
+    const last = steps[steps.length - 1]!;
+    expect(last.holders).toEqual(['lvs1']);
+    expect(last.flowAlive).toBe(false);
+    expect(last.tables.lvs1).toEqual([]);
+  });
+  it('return with nopreempt: the old master stays backup and resyncs', () => {
+    const steps = failoverTimeline(drHa(), 'pair', 'return')!;
+    const last = steps[steps.length - 1]!;
+    expect(last.holders).toEqual(['lvs2']);
+    expect(last.flowAlive).toBe(true);
+    expect(last.tables.lvs1).toHaveLength(1);
+  });
+  it('no timeline for an unknown group', () => {
+    expect(failoverTimeline(natHa(), 'nope', 'crash')).toBeNull();
+  });
+});
