@@ -43,6 +43,8 @@ import { tunReachable } from './tun/rs-unreachable.ts';
 import { tunArp } from './tun/arp-exposure.ts';
 import { clientVipRoute } from './route/client-cannot-reach-vip.ts';
 import { noReturnPath } from './route/no-return-path.ts';
+import { gatewayNotForwarding } from './route/gateway-not-forwarding.ts';
+import { strictRpFilter } from './route/strict-rp-filter.ts';
 import { clientOnDirector } from './general/client-on-director.ts';
 import { mixedMethods } from './general/mixed-methods.ts';
 import { directorRole } from './general/director-role.ts';
@@ -122,6 +124,8 @@ export const RULES: readonly Rule[] = [
   inhibitPersistence,
   noCheck,
   noReturnPath,
+  gatewayNotForwarding,
+  strictRpFilter,
   clientVipRoute,
   clientOnDirector,
   mixedMethods,

@@ -54,14 +54,14 @@ describe('lvsd deploy / rollback arguments', () => {
     );
     const apply = await lvsd('deploy', file);
     expect(apply.code).toBe(1);
-    expect(apply.err).toMatch(/the design has 2 checker errors.*--force/);
+    expect(apply.err).toMatch(/the design has 3 checker errors.*--force/);
     const dry = await lvsd('deploy', file, '--dry-run');
     expect(dry.code).toBe(1);
     expect(dry.err).toMatch(/checker errors/);
     expect(dry.err).not.toContain('no host of this design has an SSH endpoint');
     // The override goes through the same gate, says so, and the run goes on (to fail on no SSH host).
     const forced = await lvsd('deploy', file, '--dry-run', '--force');
-    expect(forced.err).toContain('warning: OVERRIDE: going on despite 2 checker errors');
+    expect(forced.err).toContain('warning: OVERRIDE: going on despite 3 checker errors');
     expect(forced.err).toContain('no host of this design has an SSH endpoint');
     expect(forced.code).toBe(1);
     // Rollback is never gated.

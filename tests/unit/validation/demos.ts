@@ -113,6 +113,8 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
       service(d, 'web').healthCheck = { kind: 'http', path: '/', inhibitOnFailure: true };
     }),
   'health/no-check': () => edit(natLab(), (d) => void (host(d, 'director').ssh = { host: '192.0.2.10', port: 22, user: 'root', auth: 'agent' })),
+  'route/gateway-not-forwarding': () => edit(tunLab(), (d) => void (host(d, 'router').sysctl = { ipForward: false })),
+  'route/strict-rp-filter': () => edit(tunLab(), (d) => void (iface(d, 'router', 'eth1').sysctl = { rpFilter: 1 })),
   'route/no-return-path': () => edit(drLab(), (d) => void (host(d, 'rs1').gateway = undefined)),
   'route/client-cannot-reach-vip': () =>
     edit(drLab(), (d) => {

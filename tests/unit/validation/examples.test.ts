@@ -39,7 +39,7 @@ describe('the rule set', () => {
       ...t,
       hosts: [
         ...t.hosts.map((h) => (h.id === 'rs1' ? { ...h, gateway: '192.168.111.2000' } : h)),
-        { id: 'spare', name: 'spare', role: 'client' as const, interfaces: [] },
+        { id: 'spare', name: 'spare', role: 'router' as const, interfaces: [] },
       ],
       services: t.services.map((s) => ({ ...s, scheduler: 'sh' as const, persistence: { timeout: 300 } })),
     };

@@ -265,16 +265,20 @@ describe('tun/rs-unreachable', () => {
 });
 
 describe('general rules', () => {
-  it('general/client-on-director: warns for a client holding the VIP or the director\'s address', () => {
+  it('general/client-on-director: an error for a client holding the VIP, a warning for a client on a NAT director', () => {
     const vip = edit(natLab(), (d) => {
       iface(d, 'client', 'lo').addresses = ['172.16.111.123/32'];
     });
-    expect(problemsOf(vip, 'general/client-on-director')).toMatchObject([{ severity: 'warning', refs: ['client', 'client-lo', 'web'] }]);
+    expect(problemsOf(vip, 'general/client-on-director')).toMatchObject([{ severity: 'error', refs: ['client', 'client-lo', 'web'] }]);
     const same = edit(natLab(), (d) => {
       iface(d, 'client', 'eth0').addresses = ['172.16.111.123/24'];
     });
     expect(problemsOf(same, 'general/client-on-director').length).toBeGreaterThan(0);
     expect(problemsOf(natLab(), 'general/client-on-director')).toEqual([]);
+    // The client on a DR director: the VIP-sourced replies are dropped there, so the walk breaks.
+    const onDr = edit(drLab(), (d) => void (host(d, 'client').role = 'client'));
+    const drDirector = { ...onDr, hosts: onDr.hosts.map((h) => (h.id === 'director' ? { ...h, role: 'client' as const } : h)) };
+    expect(problemsOf(drDirector, 'general/client-on-director').some((p) => p.severity === 'error')).toBe(true);
   });
   it('general/mixed-methods: warns when a service mixes NAT and DR', () => {
     const t = edit(drLab(), (d) => {
@@ -350,5 +354,38 @@ describe('route/client-cannot-reach-vip', () => {
   it('passes with a gateway, and for the labs', () => {
     expect(problemsOf(outside('203.0.113.1'), 'route/client-cannot-reach-vip')).toEqual([]);
     for (const t of [natLab(), drLab(), tunLab()]) expect(problemsOf(t, 'route/client-cannot-reach-vip')).toEqual([]);
+  });
+});
+
+describe('route/gateway-not-forwarding', () => {
+  it('is an error when a router the real servers route through does not forward', () => {
+    const t = edit(tunLab(), (d) => void (host(d, 'router').sysctl = { ipForward: false }));
+    const ps = problemsOf(t, 'route/gateway-not-forwarding');
+    expect(ps).toHaveLength(1);
+    expect(ps[0]).toMatchObject({ severity: 'error' });
+    expect(ps[0]!.refs[0]).toBe('router');
+    expect(ps[0]!.zh?.message).toContain('ip_forward');
+  });
+  it('passes on the seed labs and leaves directors to the NAT and DR rules', () => {
+    for (const t of [natLab(), drLab(), tunLab()]) expect(problemsOf(t, 'route/gateway-not-forwarding')).toEqual([]);
+    const natOff = edit(natLab(), (d) => void (host(d, 'director').sysctl = { ipForward: false }));
+    expect(problemsOf(natOff, 'route/gateway-not-forwarding')).toEqual([]);
+    expect(problemsOf(natOff, 'nat/ip-forward-off')).toHaveLength(1);
+  });
+});
+
+describe('route/strict-rp-filter', () => {
+  it('is an error when the router the TUN replies cross has strict rp_filter where they arrive', () => {
+    const t = edit(tunLab(), (d) => void (iface(d, 'router', 'eth1').sysctl = { rpFilter: 1 }));
+    const ps = problemsOf(t, 'route/strict-rp-filter');
+    expect(ps.length).toBeGreaterThan(0);
+    expect(ps[0]!.severity).toBe('error');
+    expect(ps[0]!.refs.slice(0, 2)).toEqual(['router', 'router-eth1']);
+    expect(ps[0]!.message).toContain('leaves by eth0');
+  });
+  it('passes with loose mode, on the interface the VIP is routed by, and on the seed labs', () => {
+    expect(problemsOf(edit(tunLab(), (d) => void (iface(d, 'router', 'eth1').sysctl = { rpFilter: 2 })), 'route/strict-rp-filter')).toEqual([]);
+    expect(problemsOf(edit(tunLab(), (d) => void (iface(d, 'router', 'eth0').sysctl = { rpFilter: 1 })), 'route/strict-rp-filter')).toEqual([]);
+    for (const t of [natLab(), drLab(), tunLab()]) expect(problemsOf(t, 'route/strict-rp-filter')).toEqual([]);
   });
 });
