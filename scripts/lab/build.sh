@@ -19,7 +19,12 @@ KPKG=${LVSD_LAB_KERNEL_PKG:-}
 PKGS="busybox-static ipvsadm iproute2 dropbear-bin openssh-sftp-server
       libc6 libnl-3-200 libnl-genl-3-200 libpopt0
       libbpf1 libelf1 libmnl0 libbsd0 libmd0 libcap2 zlib1g
-      libcrypt1 libtomcrypt1 libtommath1 libgmp10"
+      libcrypt1 libtomcrypt1 libtommath1 libgmp10
+      keepalived libssl3 libnftnl11 libpcre2-8-0 libsnmp40 libglib2.0-0 libsystemd0
+      libblkid1 libcom-err2 libffi8 libgcrypt20 libgpg-error0 libgssapi-krb5-2 libk5crypto3
+      libkeyutils1 libkrb5-3 libkrb5support0 liblz4-1 liblzma5 libmount1 libnsl2 libpci3
+      libperl5.36 libselinux1 libsensors5 libtirpc3 libudev1 libwrap0 libzstd1"
+# (keepalived and its libraries: the health checkers own the IPVS table in tests/lab/health-lab)
 # modules the guest may load (their dependencies are added from modules.dep)
 MODS="virtio_pci virtio_net virtio_rng veth bridge crc32c_generic
       ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh
@@ -85,13 +90,14 @@ for a in $("$BB" --list-full); do [ -e "$R/$a" ] || ln -s /bin/busybox "$R/$a"; 
 # dynamic binaries, with their libraries resolved inside the unpacked tree only
 rm -f "$R/bin/ip" "$R/sbin/ip" "$R/sbin/ipvsadm" "$R/usr/sbin/dropbear"
 cp "$X/sbin/ipvsadm" "$R/sbin/"
+cp "$X/usr/sbin/keepalived" "$R/usr/sbin/"
 cp "$X/bin/ip" "$R/sbin/ip"; ln -s /sbin/ip "$R/bin/ip"
 cp "$X/usr/sbin/dropbear" "$R/usr/sbin/"
 cp "$X/usr/lib/openssh/sftp-server" "$R/usr/lib/openssh/"
 # dropbear runs /usr/lib/sftp-server for the sftp subsystem (ssh2-based deploys may use sftp)
 ln -s /usr/lib/openssh/sftp-server "$R/usr/lib/sftp-server"
 LP=$X/lib/x86_64-linux-gnu:$X/usr/lib/x86_64-linux-gnu
-libs=$(for b in "$X/sbin/ipvsadm" "$X/bin/ip" "$X/usr/sbin/dropbear" "$X/usr/lib/openssh/sftp-server"; do
+libs=$(for b in "$X/sbin/ipvsadm" "$X/usr/sbin/keepalived" "$X/bin/ip" "$X/usr/sbin/dropbear" "$X/usr/lib/openssh/sftp-server"; do
   LD_LIBRARY_PATH=$LP ldd "$b" | awk '/=>/{print $3} /^\t\/lib64/{print $1}'; done | sort -u)
 for lib in $libs; do
   case $lib in
