@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { openApp, shot, waitNodesVisible } from './helpers.ts';
+import { openApp, shot, waitNodesVisible, toolbarClick } from './helpers.ts';
 
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
 
@@ -15,10 +15,10 @@ test.use({ viewport: { width: 1024, height: 768 } });
 for (const name of ['large-cluster', 'dr-lab', 'nat-lab', 'tun-lab']) {
   test(`${name}: after Auto-layout no two cards overlap on screen`, async ({ page }) => {
     await openApp(page);
-    await page.getByTestId('tb-open').click();
+    await toolbarClick(page, 'tb-open');
     await page.getByTestId('open-upload').setInputFiles({ name: `${name}.lvs.json`, mimeType: 'application/json', buffer: readFileSync(join(EXAMPLES, `${name}.lvs.json`)) });
     await waitNodesVisible(page);
-    await page.getByTestId('tb-layout').click();
+    await toolbarClick(page, 'tb-layout');
     // Let the fit animation end, then measure every card where the browser drew it.
     await page.waitForTimeout(400);
     const boxes = await page.locator('.react-flow__node').evaluateAll((els) =>

@@ -3,7 +3,7 @@
  * panel follows the selection, connection dots are big and stay put, the minimap gives way.
  */
 import { expect, test } from '@playwright/test';
-import { clickNode, loadTemplate, node, openApp } from './helpers.ts';
+import { clickNode, loadTemplate, node, openApp, toolbarClick } from './helpers.ts';
 
 test.use({ viewport: { width: 1024, height: 768 } });
 
@@ -24,7 +24,7 @@ test('changing a segment CIDR offers to renumber its hosts; one undo step brings
   await expect(node(page, 'director')).toContainText('10.0.5.101/24');
   await expect(page.getByTestId('status-errors')).toHaveText('0 errors');
   await expect(page.getByTestId('status-warnings')).toHaveText('0 warnings');
-  await page.getByTestId('tb-undo').click();
+  await toolbarClick(page, 'tb-undo');
   await expect(node(page, 'rs1')).toContainText('192.168.163.102/24');
   await expect(node(page, 'director')).toContainText('192.168.163.101/24');
 });
@@ -56,10 +56,13 @@ test('the right panel follows the selection; connection dots are at least 16 px 
 
 test('the minimap gives way when the canvas gets small', async ({ page }) => {
   await openApp(page);
+  // A desktop window has room for it; a 1024×600 canvas (or the 1024×768 projector layout with the
+  // Problems panel open) does not, and the minimap would cover cards.
+  await page.setViewportSize({ width: 1440, height: 900 });
   await loadTemplate(page, 'dr');
   await expect(page.locator('.react-flow__minimap')).toBeVisible();
   await page.setViewportSize({ width: 1024, height: 600 });
   await expect(page.locator('.react-flow__minimap')).toHaveCount(0);
-  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.setViewportSize({ width: 1440, height: 900 });
   await expect(page.locator('.react-flow__minimap')).toBeVisible();
 });

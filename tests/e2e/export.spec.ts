@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { loadTemplate, openApp, shot } from './helpers.ts';
+import { exportClick, loadTemplate, openApp, shot } from './helpers.ts';
 
 test.use({ viewport: { width: 1024, height: 768 } });
 
@@ -13,9 +13,8 @@ test('draw.io, Mermaid and the design report download from the Export menu', asy
   await loadTemplate(page, 'dr');
   const texts: Record<string, string> = {};
   for (const kind of ['drawio', 'mermaid', 'report'] as const) {
-    await page.getByTestId('tb-export').click();
     const download = page.waitForEvent('download');
-    await page.getByTestId(`export-${kind}`).click();
+    await exportClick(page, `export-${kind}`);
     const file = await download;
     expect(file.suggestedFilename()).toMatch({ drawio: /\.drawio$/, mermaid: /\.mmd$/, report: /-report\.html$/ }[kind]);
     texts[kind] = readFileSync((await file.path())!, 'utf8');

@@ -100,3 +100,29 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.mouse.move(2, 2);
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
+
+/**
+ * Clicks a toolbar command the way a person would at any window width: on the bar when it is
+ * there, else through the "More" menu the toolbar folds narrow groups into (1024×768 projectors).
+ */
+export async function toolbarClick(page: Page, testId: string): Promise<void> {
+  const onBar = page.getByTestId(testId);
+  if (await onBar.isVisible()) {
+    await onBar.click();
+    return;
+  }
+  await page.getByTestId('tb-more').click();
+  await page.getByTestId(testId).click();
+}
+
+/** Opens an export format: from the Export menu on the bar, or from "More" when the file group is folded. */
+export async function exportClick(page: Page, testId: string): Promise<void> {
+  const menu = page.getByTestId('tb-export');
+  if (await menu.isVisible()) {
+    await menu.click();
+    await page.getByTestId(testId).click();
+    return;
+  }
+  await page.getByTestId('tb-more').click();
+  await page.getByTestId(testId).click();
+}

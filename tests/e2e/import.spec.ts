@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { loadTemplate, openApp, shot, waitNodesVisible } from './helpers.ts';
+import { loadTemplate, openApp, shot, waitNodesVisible, toolbarClick } from './helpers.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'import');
 const ARTICLE = readFileSync(join(FIXTURES, 'seed-article.txt'), 'utf8');
@@ -17,7 +17,7 @@ test.use({ viewport: { width: 1024, height: 768 } });
 test('the raw seed article, pasted whole into an empty canvas: both labs, every remark listed with its line and source', async ({ page }) => {
   await openApp(page);
   await loadTemplate(page, 'empty');
-  await page.getByTestId('tb-import').click();
+  await toolbarClick(page, 'tb-import');
   await page.getByTestId('import-text').fill(ARTICLE);
   await expect(page.getByTestId('import-kind').locator('option').first()).toHaveText(/looks like: ipvsadm commands/);
   const workers: string[] = [];
@@ -50,18 +50,18 @@ test('adding to the open design is one undo step; opening as new asks first when
   await openApp(page);
   await loadTemplate(page, 'dr');
   await expect(page.getByTestId('status-services')).toHaveText('1 service');
-  await page.getByTestId('tb-import').click();
+  await toolbarClick(page, 'tb-import');
   await page.getByTestId('import-text').fill('ipvsadm -A -t 172.16.111.123:80 -s wrr\nipvsadm -a -t 172.16.111.123:80 -r 192.168.111.101 -m -w 1\n');
   await page.getByTestId('import-run').click();
   await expect(page.getByTestId('status-services')).toHaveText('2 services');
   await expect(page.getByTestId('doc-title')).toContainText('LVS-DR lab');
-  await page.getByTestId('tb-undo').click();
+  await toolbarClick(page, 'tb-undo');
   await expect(page.getByTestId('status-services')).toHaveText('1 service');
-  await page.getByTestId('tb-redo').click();
+  await toolbarClick(page, 'tb-redo');
   await expect(page.getByTestId('status-services')).toHaveText('2 services');
 
   // Unsaved now: "Open as a new design" asks; saying no keeps everything.
-  await page.getByTestId('tb-import').click();
+  await toolbarClick(page, 'tb-import');
   await page.getByTestId('import-text').fill('-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.11:80 -g -w 1\n');
   let asked = '';
   page.once('dialog', (d) => {
@@ -82,13 +82,13 @@ test('adding to the open design is one undo step; opening as new asks first when
 test('ipvsadm -L -n with a duplicated -> line: the remark says so and the design saves', async ({ page }) => {
   await openApp(page);
   await loadTemplate(page, 'empty');
-  await page.getByTestId('tb-import').click();
+  await toolbarClick(page, 'tb-import');
   await page.getByTestId('import-text').fill('TCP  10.0.0.1:80 rr\n  -> 10.0.1.1:80 Route 1 0 0\n  -> 10.0.1.1:80 Route 1 0 0\n');
   await expect(page.getByTestId('import-kind').locator('option').first()).toHaveText(/ipvsadm -L -n/);
   await page.getByTestId('import-run').click();
   await expect(page.getByTestId('import-remark').filter({ hasText: 'appears twice' })).toHaveAttribute('data-line', '3');
   page.once('dialog', (d) => void d.accept('dup-import'));
-  await page.getByTestId('tb-saveas').click();
+  await toolbarClick(page, 'tb-saveas');
   await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
   await expect(page.getByTestId('doc-title')).toContainText('dup-import');
 });
@@ -96,7 +96,7 @@ test('ipvsadm -L -n with a duplicated -> line: the remark says so and the design
 test('remarks in Simplified Chinese; an over-long line is cut with a clear remark', async ({ page }) => {
   await openApp(page, { language: 'zh-CN' });
   await loadTemplate(page, 'empty');
-  await page.getByTestId('tb-import').click();
+  await toolbarClick(page, 'tb-import');
   await page.getByTestId('import-text').fill(`${'x'.repeat(9000)}\nipvsadm -A -t 10.0.0.1:80 -s rr\nipvsadm -a -t 10.0.0.1:80 -r 10.0.1.5 -g\n`);
   await page.getByTestId('import-run').click();
   await expect(page.getByTestId('import-dialog')).toBeHidden();

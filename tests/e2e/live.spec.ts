@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { DesignFile } from '../../shared/model/types.ts';
 import type { LiveHosts } from './live-hosts.ts';
 import { UiLiveLab, netnsUnavailable, startLiveHosts } from './live-hosts.ts';
-import { node, openApp, shot, waitNodesVisible } from './helpers.ts';
+import { node, openApp, shot, waitNodesVisible, toolbarClick } from './helpers.ts';
 
 const unavailable = netnsUnavailable();
 let L: LiveHosts;
@@ -39,7 +39,7 @@ test.describe('Live view against real OpenSSH in network namespaces', () => {
     await openApp(page);
     const example = JSON.parse(readFileSync(new URL('../../examples/dr-lab.lvs.json', import.meta.url), 'utf8')) as DesignFile;
     const file = JSON.stringify({ ...example, topology: L.topology });
-    await page.getByTestId('tb-open').click();
+    await toolbarClick(page, 'tb-open');
     await page.getByTestId('open-upload').setInputFiles({ name: 'live-e2e.lvs.json', mimeType: 'application/json', buffer: Buffer.from(file) });
     await waitNodesVisible(page);
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { node, openApp, shot, waitNodesVisible } from './helpers.ts';
+import { node, openApp, shot, waitNodesVisible, toolbarClick } from './helpers.ts';
 
 const FILE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'model', 'dr-article-mistakes.lvs.json'));
 
@@ -15,7 +15,7 @@ test.use({ viewport: { width: 1024, height: 768 } });
 
 test('the article’s three DR mistakes fixed only with quick-fix buttons', async ({ page }) => {
   await openApp(page);
-  await page.getByTestId('tb-open').click();
+  await toolbarClick(page, 'tb-open');
   await page.getByTestId('open-upload').setInputFiles({ name: 'dr-article-mistakes.lvs.json', mimeType: 'application/json', buffer: FILE });
   await waitNodesVisible(page);
   const problems = page.getByTestId('problem');
@@ -36,13 +36,13 @@ test('the article’s three DR mistakes fixed only with quick-fix buttons', asyn
   await expect(page.getByTestId('status-warnings')).toHaveText('0 warnings');
   await shot(page, 'quickfix-after');
   // Each press was one undo step: undo brings the last problem back.
-  await page.getByTestId('tb-undo').click();
+  await toolbarClick(page, 'tb-undo');
   await expect(fix(/Set arp_ignore=1, arp_announce=2 on rs2/)).toBeVisible();
 });
 
 test('clicking a problem selects the one host it is about and opens the Inspector; quick-fix labels in Chinese', async ({ page }) => {
   await openApp(page, { language: 'zh-CN' });
-  await page.getByTestId('tb-open').click();
+  await toolbarClick(page, 'tb-open');
   await page.getByTestId('open-upload').setInputFiles({ name: 'dr-article-mistakes.lvs.json', mimeType: 'application/json', buffer: FILE });
   await waitNodesVisible(page);
   await page.getByTestId('tab-services').click();

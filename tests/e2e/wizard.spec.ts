@@ -4,7 +4,7 @@
  * suggests.
  */
 import { expect, test } from '@playwright/test';
-import { loadTemplate, node, openApp, shot, waitNodesVisible } from './helpers.ts';
+import { loadTemplate, node, openApp, shot, waitNodesVisible, toolbarClick } from './helpers.ts';
 
 test.use({ viewport: { width: 1024, height: 768 } });
 
@@ -39,7 +39,7 @@ test('the seed DR lab from an empty canvas through the wizard in at most 12 acti
 test('a TUN lab with 9 real servers, then a second service added with the method the design suggests', async ({ page }) => {
   await openApp(page);
   await loadTemplate(page, 'empty');
-  await page.getByTestId('tb-wizard').click();
+  await toolbarClick(page, 'tb-wizard');
   await page.getByTestId('wizard-method-tun').click();
   await expect(page.getByTestId('wizard-vip')).toHaveValue('172.18.0.100');
   await page.getByTestId('wizard-count').fill('9');
@@ -51,21 +51,21 @@ test('a TUN lab with 9 real servers, then a second service added with the method
   await expect(page.getByTestId('status-errors')).toHaveText('0 errors');
   await expect(page.getByTestId('status-warnings')).toHaveText('0 warnings');
 
-  await page.getByTestId('tb-wizard').click();
+  await toolbarClick(page, 'tb-wizard');
   await expect(page.getByTestId('wizard-suggested')).toHaveText('Suggested by the design: TUN');
   await page.getByTestId('wizard-vip').fill('172.18.0.100');
   await page.getByTestId('wizard-port').fill('443');
   await page.getByTestId('wizard-add').click();
   await expect(page.getByTestId('status-services')).toHaveText('2 services');
   await expect(page.getByTestId('status-errors')).toHaveText('0 errors');
-  await page.getByTestId('tb-undo').click();
+  await toolbarClick(page, 'tb-undo');
   await expect(page.getByTestId('status-services')).toHaveText('1 service');
 });
 
 test('the wizard in Simplified Chinese', async ({ page }) => {
   await openApp(page, { language: 'zh-CN' });
   await loadTemplate(page, 'empty');
-  await page.getByTestId('tb-wizard').click();
+  await toolbarClick(page, 'tb-wizard');
   await expect(page.getByTestId('wizard-dialog')).toContainText('用向导新建实验');
   await expect(page.getByTestId('wizard-create')).toHaveText('创建实验');
 });
