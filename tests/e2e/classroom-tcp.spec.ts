@@ -45,3 +45,17 @@ test('DR and TUN: the director sees only the client side; TUN needs fragmentatio
   await expect(page.getByTestId('cls-tcp-frag').first()).toContainText('1520 bytes on this 1500-byte link');
   await shot(page, 'classroom-tcp-tun');
 });
+
+test('the TCP view in Chinese', async ({ page }) => {
+  await openApp(page);
+  await loadTemplate(page, 'dr');
+  await page.getByTestId('mode-classroom').click();
+  await page.getByTestId('language-select').selectOption('zh-CN');
+  const tcp = page.getByTestId('cls-tcp');
+  await expect(tcp).toContainText('TCP 连接：MSS 1460 字节，应答分 8 个报文段');
+  await tcp.locator('summary').click();
+  await expect(tcp).toContainText('INPUT_ONLY 状态表');
+  await expect(tcp.locator('tbody')).toContainText('调度器看不到');
+  await expect(page.getByTestId('cls-tcp-group')).toContainText('8 个数据报文段，4 个 ACK（10240 字节）');
+  await shot(page, 'classroom-tcp-zh');
+});
