@@ -4,6 +4,8 @@
  * OUTPUT / INPUT_ONLY offsets and `tcp_timeouts`), the MSS of a path, and the packets of one
  * complete exchange (handshake, request, reply in MSS-sized segments with their ACKs, FIN exchange).
  *
+ * Checked cell by cell against torvalds/linux net/netfilter/ipvs/ip_vs_proto_tcp.c (commit 0134e89c);
+ * the DR/TUN INPUT_ONLY offset comes from `set_tcp_state()` and `IP_VS_CONN_F_NOOUTPUT`.
  * Pure data and functions: no I/O, deterministic.
  */
 import type { ForwardingMethod } from '../model/types.ts';
