@@ -59,3 +59,15 @@ test('the TCP view in Chinese', async ({ page }) => {
   await expect(page.getByTestId('cls-tcp-group')).toContainText('8 个数据报文段，4 个 ACK（10240 字节）');
   await shot(page, 'classroom-tcp-zh');
 });
+
+test('at 1024×768 the folded TCP line is on screen below the event list', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await openApp(page);
+  await loadTemplate(page, 'nat');
+  await page.getByTestId('mode-classroom').click();
+  const box = await page.getByTestId('cls-tcp').locator('summary').boundingBox();
+  expect(box).not.toBeNull();
+  expect(box!.y + box!.height).toBeLessThanOrEqual(768);
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  await shot(page, 'classroom-tcp-1024');
+});
