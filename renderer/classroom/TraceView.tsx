@@ -11,6 +11,7 @@ import { changedSummary, effectiveCursor, langOf, eventLabel, headerSummary, nei
 import { Stage } from './Stage.tsx';
 import { ExportMenu } from './exportWalkthrough.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
+import { TcpPanel } from './TcpPanel.tsx';
 import { serviceAddress } from '../../shared/model/topology.ts';
 
 /** Milliseconds a step stays on screen at speed 1. */
@@ -349,6 +350,7 @@ export function TraceView() {
         {sim.presenter && step && <HeaderStrip step={step} />}
       </div>
       <StepList trace={trace} visible={visible} cursor={cursor} lang={lang} />
+      <TcpPanel trace={trace} topology={topology} />
       <span hidden data-testid="cls-place">
         {step ? placeLabel(topology, step.place) : ''}
       </span>

@@ -5,6 +5,7 @@
  */
 import type { ForwardingMethod, Host, Topology, VirtualService } from '../../shared/model/types.ts';
 import type { ConnEntry, HeaderField, Lang, PacketPlace, Trace, TraceStep } from '../../shared/simulator/index.ts';
+import type { TcpSegment } from '../../shared/simulator/tcp.ts';
 import { simulate } from '../../shared/simulator/index.ts';
 import { withVrrpHolders } from '../../shared/model/ha.ts';
 import type { AppState } from '../store/index.ts';
@@ -347,4 +348,31 @@ ${rows}
 ${trace.conn ? `<pre>${esc(trace.conn.ipvsadm)}</pre>` : ''}
 </body></html>
 `;
+}
+
+/** A row of the TCP table: one segment, or the reply's data segments and their ACKs as one group. */
+export type TcpRow =
+  | { readonly kind: 'single'; readonly segment: TcpSegment }
+  | { readonly kind: 'group'; readonly segments: readonly TcpSegment[]; readonly data: number; readonly acks: number; readonly bytes: number };
+
+/** Collapses each run of reply data segments and their ACKs into one group (a class sees the story, not 20 segments). */
+export function tcpRows(segments: readonly TcpSegment[]): TcpRow[] {
+  const out: TcpRow[] = [];
+  let run: TcpSegment[] = [];
+  const flush = (): void => {
+    if (run.length > 0) {
+      const data = run.filter((s) => s.kind === 'data');
+      out.push({ kind: 'group', segments: run, data: data.length, acks: run.length - data.length, bytes: data.reduce((a, s) => a + s.payload, 0) });
+    }
+    run = [];
+  };
+  for (const s of segments) {
+    if (s.kind === 'data' || s.kind === 'data-ack') run.push(s);
+    else {
+      flush();
+      out.push({ kind: 'single', segment: s });
+    }
+  }
+  flush();
+  return out;
 }

@@ -6,6 +6,7 @@
  * the designed network: ARP, the request client → director → real server and the reply back.
  */
 import type { ForwardingMethod, HostId, InterfaceId, RealServerId, SegmentId, ServiceId } from '../model/types.ts';
+import type { TcpSummary } from './trace/tcp-summary.ts';
 
 /** A sentence in both UI languages (English and Simplified Chinese). */
 export interface Narration {
@@ -301,4 +302,9 @@ export interface Trace {
   readonly conn?: ConnEntry;
   /** Per-host byte counters, hosts that saw no traffic omitted. */
   readonly bytes: readonly HostBytes[];
+  /**
+   * The TCP connection behind a working TCP walk: path MTUs, MSS, where a full-sized segment needs
+   * fragmenting, and handshake / segments / ACKs / FIN with the IPVS entry's states and timeouts.
+   */
+  readonly tcp?: TcpSummary;
 }

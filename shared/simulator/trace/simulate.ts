@@ -14,6 +14,7 @@ import { connEntry, hname, ip, methodName } from './state.ts';
 import { classify, explain } from './faults.ts';
 import { say } from './narration.ts';
 import { step } from './step.ts';
+import { tcpSummary } from './tcp-summary.ts';
 import { resolveService } from '../service.ts';
 
 export { resolveService };
@@ -91,6 +92,15 @@ export function finish(ctx: SimContext, state: SimState): Trace {
   }
   const bytes: HostBytes[] = Object.entries(state.bytes).map(([host, b]) => ({ host, ...b }));
   const conn = state.conn ? connEntry(ctx, state.conn) : undefined;
+  const tcp = outcome.status === 'ok' && state.conn
+    ? tcpSummary(ctx.net.topology, state.steps, {
+        method: state.conn.rs.method,
+        protocol: ctx.service.protocol,
+        requestBytes: Math.max(40, Math.trunc(ctx.flow.requestBytes ?? 100)),
+        replyBytes: ctx.replyBytes,
+        seed: ctx.seed,
+      })
+    : null;
   return {
     flow: ctx.flow,
     seed: ctx.seed,
@@ -101,6 +111,7 @@ export function finish(ctx: SimContext, state: SimState): Trace {
     warnings: state.warnings,
     ...(conn ? { conn } : {}),
     bytes,
+    ...(tcp ? { tcp } : {}),
   };
 }
 
