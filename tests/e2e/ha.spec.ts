@@ -8,7 +8,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { node, openApp, shot, waitNodesVisible } from './helpers.ts';
+import { dragNode, node, openApp, shot, waitNodesVisible } from './helpers.ts';
 
 const example = readFileSync(new URL('../../examples/nat-ha-lab.lvs.json', import.meta.url), 'utf8');
 
@@ -26,7 +26,30 @@ test('director group on the canvas, failover table, priority gap, timeline, Chin
   await expect(m1).toHaveText('VI_NAT · MASTER 150');
   await expect(m1).toHaveAttribute('data-role', 'MASTER');
   await expect(m2).toHaveText('VI_NAT · BACKUP 100');
+  await shot(page, 'ha-canvas');
   await expect(node(page, 'rs1').locator('.ha-badge')).toHaveCount(0);
+  // ... and one labelled frame around both cards
+  const frame = page.getByTestId('ha-frame-pair');
+  await expect(frame).toContainText('HA group VI_NAT · vrid 51');
+  const inside = async () => {
+    const f = (await frame.boundingBox())!;
+    for (const id of ['lvs1', 'lvs2']) {
+      const b = (await node(page, id).boundingBox())!;
+      expect(b.x).toBeGreaterThan(f.x);
+      expect(b.y).toBeGreaterThan(f.y);
+      expect(b.x + b.width).toBeLessThan(f.x + f.width);
+      expect(b.y + b.height).toBeLessThan(f.y + f.height);
+    }
+    const rs = (await node(page, 'rs1').boundingBox())!;
+    expect(rs.x > f.x + f.width || rs.x + rs.width < f.x).toBe(true);
+  };
+  await inside();
+  // the frame follows a dragged member
+  const frameBefore = (await frame.boundingBox())!;
+  await dragNode(page, 'lvs2', -40, 60);
+  await expect.poll(async () => (await frame.boundingBox())!.height).toBeGreaterThan(frameBefore.height + 20);
+  await inside();
+  await page.keyboard.press('Control+z');
 
   await page.getByTestId('tab-ha').click();
   const panel = page.getByTestId('ha-panel');
