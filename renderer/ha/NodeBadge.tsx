@@ -1,6 +1,7 @@
 /**
- * The HA mark on a director card (registered as a node decoration): the group's name and the role
- * the member has when everything works — MASTER or BACKUP — with its priority. Members of one
+ * The HA mark on a director card (registered as a node decoration): the role
+ * the member has when everything works — MASTER or BACKUP — with its priority (the group's name is
+ * in the title and on the frame around the group). Members of one
  * group share the group's colour, so the pair reads as one unit on the canvas.
  */
 import { useTranslation } from 'react-i18next';
@@ -26,7 +27,7 @@ export function HaNodeBadge({ hostId }: { hostId: string }) {
             data-role={role}
             title={t('ha.badgeTitle', { name, role: roleText, priority })}
           >
-            {name} · {roleText} {priority}
+            {roleText} {priority}
           </span>
         );
       })}
