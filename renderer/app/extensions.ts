@@ -11,7 +11,9 @@
  * - `registerNodeDecoration({ id, component })` — a mark in the header of every host card
  *   (`component` gets the `hostId` and reads the store itself);
  * - `registerEdgeDecoration({ id, component })` — a label on every host–segment link (`component`
- *   gets the `hostId` and the `interfaceId` of the link and reads the store itself).
+ *   gets the `hostId` and the `interfaceId` of the link and reads the store itself);
+ * - `registerCanvasLayer({ id, component })` — drawn inside React Flow (e.g. in a `ViewportPortal`,
+ *   in flow coordinates), for marks that span several cards.
  * Components read and edit the design through `useApp` (renderer/store) and pure commands.
  */
 import type { ComponentType } from 'react';
@@ -46,11 +48,17 @@ export interface EdgeDecoration {
   readonly component: ComponentType<{ hostId: string; interfaceId: string }>;
 }
 
+export interface CanvasLayer {
+  readonly id: string;
+  readonly component: ComponentType;
+}
+
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let tabs: readonly RightPanelTab[] = [];
 let decorations: readonly NodeDecoration[] = [];
 let edgeDecorations: readonly EdgeDecoration[] = [];
+let canvasLayers: readonly CanvasLayer[] = [];
 let modes: readonly AppMode[] = [{ id: 'design', titleKey: 'mode.design', order: 0 }];
 
 const emit = () => {
@@ -85,6 +93,12 @@ export function registerEdgeDecoration(decoration: EdgeDecoration): void {
   emit();
 }
 
+/** Adds (or replaces, by id) a layer drawn inside the canvas. */
+export function registerCanvasLayer(layer: CanvasLayer): void {
+  canvasLayers = [...canvasLayers.filter((x) => x.id !== layer.id), layer];
+  emit();
+}
+
 /** Adds UI strings for a language (`en` or `zh-CN`), merged into the default namespace. */
 export function registerTranslations(lang: 'en' | 'zh-CN', resources: Record<string, unknown>): void {
   i18n.addResourceBundle(lang, 'translation', resources, true, true);
@@ -94,3 +108,4 @@ export const useRightPanelTabs = (): readonly RightPanelTab[] => useSyncExternal
 export const useModes = (): readonly AppMode[] => useSyncExternalStore(subscribe, () => modes);
 export const useNodeDecorations = (): readonly NodeDecoration[] => useSyncExternalStore(subscribe, () => decorations);
 export const useEdgeDecorations = (): readonly EdgeDecoration[] => useSyncExternalStore(subscribe, () => edgeDecorations);
+export const useCanvasLayers = (): readonly CanvasLayer[] => useSyncExternalStore(subscribe, () => canvasLayers);

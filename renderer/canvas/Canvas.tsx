@@ -17,6 +17,7 @@ import { edgeTypes, nodeTypes } from './nodes.tsx';
 import { flowAriaLabels } from './aria.ts';
 import { PALETTE_MIME, draggedPaletteItem } from './Palette.tsx';
 import { placeItem, runAutoLayout } from '../app/actions.ts';
+import { useCanvasLayers } from '../app/extensions.ts';
 
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
@@ -35,6 +36,7 @@ export function Canvas() {
   const nodes = useApp(selectNodes);
   const edges = useApp(selectEdges);
   const flow = useReactFlow<FlowNode, LinkEdge>();
+  const layers = useCanvasLayers();
   const focusRequest = useApp((s) => s.focusRequest);
   const wrapper = useRef<HTMLDivElement>(null);
 
@@ -159,6 +161,9 @@ export function Canvas() {
         elevateEdgesOnSelect={false}
         onlyRenderVisibleElements={nodes.length > LARGE_DESIGN}
       >
+        {layers.map(({ id, component: Layer }) => (
+          <Layer key={id} />
+        ))}
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9ced6" />
         {nodes.length > 0 && roomy && <MiniMap position="top-right" style={{ width: 160, height: 110 }} pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(240,242,245,0.7)" ariaLabel={t('canvas.minimap')} />}
         <Controls showInteractive={false} aria-label={t('canvas.controls')}>

@@ -172,6 +172,7 @@ export const en = {
     service: 'Service',
     name: 'Name',
     director: 'Director',
+    directorGroup: 'HA group {{name}} ({{members}})',
     vip: 'Virtual IP (VIP)',
     port: 'Port',
     portHint: '0 = all ports (needs persistence).',

@@ -174,6 +174,7 @@ export const zhCN: Strings = {
     service: '服务',
     name: '名称',
     director: '调度器',
+    directorGroup: '高可用组 {{name}}（{{members}}）',
     vip: '虚拟 IP（VIP）',
     port: '端口',
     portHint: '0 表示所有端口（需要开启持久连接）。',

@@ -18,6 +18,7 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
   const applyTopology = useApp((s) => s.applyTopology);
   const applyTopologyCommand = useApp((s) => s.applyTopologyCommand);
   const hosts = useApp((s) => s.design.topology.hosts);
+  const groups = useApp((s) => s.design.topology.directorGroups);
   const clearSelection = useApp((s) => s.clearSelection);
   const [pick, setPick] = useState('');
   const edit = (patch: Parameters<typeof updateService>[2]) => applyTopology((topo) => updateService(topo, service.id, patch));
@@ -33,7 +34,7 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
       </h3>
       <div className="grid-2">
         <TextField label={t('services.name')} testId="svc-name" value={service.name ?? ''} onCommit={(v) => edit({ name: v.trim() === '' ? undefined : v })} />
-        <SelectField label={t('services.director')} testId="svc-director" value={service.director} options={directors.map((h) => ({ value: h.id, label: h.name }))} onChange={(director) => edit({ director })} />
+        <SelectField label={t('services.director')} testId="svc-director" value={service.director} options={[...directors.map((h) => ({ value: h.id, label: h.name })), ...(groups ?? []).map((g) => ({ value: g.id, label: t('services.directorGroup', { name: g.name, members: g.members.map((m) => hostName(m.host)).join(' + ') }) }))]} onChange={(director) => edit({ director })} />
         <TextField label={t('services.vip')} testId="svc-vip" mono value={service.vip} check={checkAddress(false)} onCommit={(v) => edit({ vip: v.trim() })} />
         <NumberField label={t('services.port')} testId="svc-port" value={service.port} min={0} max={65535} hint={t('services.portHint')} onCommit={(v) => edit({ port: v ?? 0 })} />
         <SelectField<ServiceProtocol> label={t('services.protocol')} testId="svc-protocol" value={service.protocol} options={SERVICE_PROTOCOLS.map((p) => ({ value: p, label: p.toUpperCase() }))} onChange={(protocol) => edit({ protocol })} />

@@ -65,7 +65,8 @@ interface MemberView {
   readonly segments: ReadonlySet<string>;
 }
 
-const describeFailure = (f: Failure, name: (h: HostId) => string): { en: string; zh: string } => {
+/** A failure in words, in English and Simplified Chinese (`name` turns a host id into its name). */
+export const describeFailure = (f: Failure, name: (h: HostId) => string): { en: string; zh: string } => {
   switch (f.kind) {
     case 'host-down':
       return { en: `${name(f.host)} down`, zh: `${name(f.host)} 宕机` };
