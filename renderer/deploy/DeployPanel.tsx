@@ -272,7 +272,7 @@ export function DeployPanel() {
   const chosen = selectedHosts(useApp.getState().design.topology, d.excluded);
   const names = chosen.map((id) => hosts.find((h) => h.id === id)?.name ?? id);
   const busy = d.running !== null;
-  const errorText = d.error ? (d.error === 'no-hosts' ? t('deploy.errors.no-hosts') : d.error) : null;
+  const errorText = d.error ? (d.error === 'no-hosts' ? t('deploy.errors.no-hosts') : d.error) : busy ? null : (d.result?.error ?? null);
   // A dry run's plan speaks for itself; only its cancellation is worth a line.
   const outcome =
     busy || !d.result
