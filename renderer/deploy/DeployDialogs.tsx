@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeployPrompt } from '../../shared/ipc/deploy.ts';
 import { useApp } from '../store/index.ts';
+import { selectDiagnostics } from '../store/selectors.ts';
 import { answerCredential, answerTrust, cancelRun } from './run.ts';
 import { Modal } from '../app/Modal.tsx';
 
@@ -37,7 +38,14 @@ function TrustDialog({ prompt }: { prompt: Extract<DeployPrompt, { kind: 'host-k
   const short = prompt.keyType.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa');
   return (
     <DeployModal title={t('deploy.trustTitle')} testId="trust-dialog" onClose={() => void answerTrust(prompt.promptId, false)}>
-      <p>{t('deploy.trustText', { endpoint: prompt.endpoint, host: hostName(prompt.hostId), short })}</p>
+      {prompt.knownTypes && prompt.knownTypes.length > 0 ? (
+        // Like OpenSSH: a new key type for a known host is not a first contact and is never trusted silently.
+        <p className="deploy-message is-error" role="alert" data-testid="trust-new-type">
+          {t('deploy.newKeyType', { endpoint: prompt.endpoint, known: prompt.knownTypes.join(', '), keyType: prompt.keyType })}
+        </p>
+      ) : (
+        <p>{t('deploy.trustText', { endpoint: prompt.endpoint, host: hostName(prompt.hostId), short })}</p>
+      )}
       <dl className="deploy-key">
         <dt>{t('deploy.keyType')}</dt>
         <dd className="mono" data-testid="trust-keytype">
@@ -126,12 +134,33 @@ export function ChangedKeyDialog({ hostId, onClose }: { hostId: string; onClose:
   );
 }
 
+/** What an apply is about to do beyond the plan: the commit-confirm timer and an override of errors. */
+function ApplySafety() {
+  const { t } = useTranslation();
+  const seconds = useApp((s) => s.deploy.confirmSeconds);
+  const override = useApp((s) => s.deploy.overrideErrors);
+  const errors = useApp((s) => selectDiagnostics(s).errors);
+  return (
+    <>
+      <p className={seconds === 0 ? 'deploy-message is-error' : 'muted'} data-testid="deploy-confirm-timer">
+        {seconds === 0 ? t('deploy.confirmOff') : t('deploy.confirmArmed', { seconds })}
+      </p>
+      {override && errors > 0 && (
+        <p className="deploy-message is-error" data-testid="deploy-confirm-override">
+          {t('deploy.overrideOn', { count: errors })}
+        </p>
+      )}
+    </>
+  );
+}
+
 export function ConfirmDialog({ mode, names, onConfirm, onClose }: { mode: 'apply' | 'rollback'; names: readonly string[]; onConfirm: () => void; onClose: () => void }) {
   const { t } = useTranslation();
   const apply = mode === 'apply';
   return (
     <DeployModal title={t(apply ? 'deploy.confirmApplyTitle' : 'deploy.confirmRollbackTitle')} testId="deploy-confirm" onClose={onClose}>
       <p>{t(apply ? 'deploy.confirmApplyText' : 'deploy.confirmRollbackText', { count: names.length, names: names.join(', ') })}</p>
+      {apply && <ApplySafety />}
       <div className="button-row end">
         <button type="button" data-testid="deploy-confirm-cancel" onClick={onClose}>
           {t('deploy.cancel')}

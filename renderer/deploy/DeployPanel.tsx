@@ -9,6 +9,7 @@ import type { Host } from '../../shared/model/types.ts';
 import { bridge, settle } from '../bridge/index.ts';
 import { NumberField } from '../panels/fields.tsx';
 import { useApp } from '../store/index.ts';
+import { selectDiagnostics } from '../store/selectors.ts';
 import { ChangedKeyDialog, ConfirmDialog, PromptDialog } from './DeployDialogs.tsx';
 import { SshEditor } from './SshEditor.tsx';
 import { cancelRun, forgetCredentials, listenForProgress, saveLog, selectedHosts, startRun } from './run.ts';
@@ -217,6 +218,42 @@ export function E2eView({ e2e }: { e2e: E2eResult }) {
   );
 }
 
+/**
+ * The checker's errors block plan and apply (the engine's gate); the user may tick an explicit
+ * "deploy anyway", which is sent as `overrideErrors` and recorded in the log with the list.
+ */
+function BlockingErrors() {
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language.toLowerCase().startsWith('zh');
+  const errors = useApp((s) => selectDiagnostics(s).problems).filter((p) => p.severity === 'error');
+  const override = useApp((s) => s.deploy.overrideErrors);
+  const running = useApp((s) => s.deploy.running !== null);
+  const setOverride = useApp((s) => s.deploySetOverrideErrors);
+  const count = errors.length;
+  // A tick given for other errors does not carry over to a design whose errors are gone or new.
+  useEffect(() => {
+    if (count === 0 && override) setOverride(false);
+  }, [count, override, setOverride]);
+  if (count === 0) return null;
+  return (
+    <div className={`deploy-blocking${override ? ' is-overridden' : ''}`} data-testid="deploy-blocking">
+      <strong>{t('deploy.blockedTitle', { count })}</strong>
+      <ul className="deploy-blocking-list">
+        {errors.slice(0, 8).map((p, i) => (
+          <li key={i}>
+            <span className="mono muted">{p.rule}</span> {zh ? p.zh.message : p.message}
+          </li>
+        ))}
+        {count > 8 && <li className="muted">…</li>}
+      </ul>
+      <label className="deploy-override">
+        <input type="checkbox" data-testid="deploy-override-errors" checked={override} disabled={running} onChange={(e) => setOverride(e.target.checked)} />
+        {t('deploy.overrideErrors')}
+      </label>
+    </div>
+  );
+}
+
 export function DeployPanel() {
   const { t } = useTranslation();
   const hosts = useApp((s) => s.design.topology.hosts);
@@ -235,7 +272,7 @@ export function DeployPanel() {
   const chosen = selectedHosts(useApp.getState().design.topology, d.excluded);
   const names = chosen.map((id) => hosts.find((h) => h.id === id)?.name ?? id);
   const busy = d.running !== null;
-  const errorText = d.error ? (d.error === 'no-hosts' ? t('deploy.errors.no-hosts') : d.error) : null;
+  const errorText = d.error ? (d.error === 'no-hosts' ? t('deploy.errors.no-hosts') : d.error) : busy ? null : (d.result?.error ?? null);
   // A dry run's plan speaks for itself; only its cancellation is worth a line.
   const outcome =
     busy || !d.result
@@ -298,6 +335,7 @@ export function DeployPanel() {
           {outcome}
         </p>
       )}
+      <BlockingErrors />
       <h3 className="panel-title">{t('deploy.hosts')}</h3>
       {hosts.length === 0 ? (
         <p className="muted">{t('deploy.noHosts')}</p>
@@ -309,6 +347,15 @@ export function DeployPanel() {
         </ul>
       )}
       <NumberField label={t('deploy.e2eRequests')} testId="deploy-e2e-requests" value={d.e2eRequests} min={0} max={1000} onCommit={(n) => n !== undefined && useApp.getState().deploySetE2eRequests(n)} />
+      <NumberField
+        label={t('deploy.confirmSeconds')}
+        testId="deploy-confirm-seconds"
+        value={d.confirmSeconds}
+        min={0}
+        max={3600}
+        hint={d.confirmSeconds === 0 ? t('deploy.confirmOff') : t('deploy.confirmSecondsHint')}
+        onCommit={(n) => n !== undefined && useApp.getState().deploySetConfirmSeconds(n)}
+      />
       {d.plan && <PlanView plan={d.plan} />}
       {d.e2e && <E2eView e2e={d.e2e} />}
       <PromptDialog />

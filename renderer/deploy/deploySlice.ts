@@ -46,6 +46,13 @@ export interface DeployState {
   readonly excluded: readonly HostId[];
   /** Requests per virtual service in the end-to-end check (0 = off). */
   readonly e2eRequests: number;
+  /** Commit-confirm time in seconds (0 = off): each host rolls itself back unless confirmed in time. */
+  readonly confirmSeconds: number;
+  /**
+   * The user ticked "deploy anyway" despite the checker's errors (sent as `overrideErrors`, which
+   * the engine logs with the list of errors). Cleared when the design's errors change or an apply starts.
+   */
+  readonly overrideErrors: boolean;
   readonly cancelling: boolean;
 }
 
@@ -60,6 +67,8 @@ export interface DeploySlice {
   deployDropPrompt: (promptId: string) => void;
   deploySetExcluded: (hostId: HostId, excluded: boolean) => void;
   deploySetE2eRequests: (n: number) => void;
+  deploySetConfirmSeconds: (n: number) => void;
+  deploySetOverrideErrors: (on: boolean) => void;
   deploySetCancelling: (on: boolean) => void;
 }
 
@@ -76,6 +85,8 @@ export const initialDeployState: DeployState = {
   error: null,
   excluded: [],
   e2eRequests: 20,
+  confirmSeconds: 120,
+  overrideErrors: false,
   cancelling: false,
 };
 
@@ -154,6 +165,8 @@ export const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (s
       patch({ excluded: excluded ? [...rest, hostId] : rest });
     },
     deploySetE2eRequests: (n) => patch({ e2eRequests: n }),
+    deploySetConfirmSeconds: (n) => patch({ confirmSeconds: n }),
+    deploySetOverrideErrors: (overrideErrors) => patch({ overrideErrors }),
     deploySetCancelling: (cancelling) => patch({ cancelling }),
   };
 };

@@ -54,7 +54,16 @@ export async function startRun(mode: DeployMode): Promise<void> {
     s.deployEnd(deployId, { error: 'no-hosts' });
     return;
   }
-  const request: DeployRequest = { deployId, topology, hosts, e2eRequests: s.deploy.e2eRequests };
+  const request: DeployRequest = {
+    deployId,
+    topology,
+    hosts,
+    e2eRequests: s.deploy.e2eRequests,
+    confirmSeconds: s.deploy.confirmSeconds,
+    ...(s.deploy.overrideErrors && mode !== 'rollback' ? { overrideErrors: true } : {}),
+  };
+  // "Deploy anyway" is a choice for one apply, not a setting that outlives it.
+  if (mode === 'apply' && s.deploy.overrideErrors) s.deploySetOverrideErrors(false);
   const api = bridge().deploy;
   if (mode === 'dry-run') {
     const r = await settle(api.plan(request));

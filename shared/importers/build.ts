@@ -52,7 +52,20 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   for (const s of services) {
     if (s.vip !== '' && !vips.includes(s.vip)) vips.push(s.vip);
     if (s.vip !== '') ensureSegment(s.vip);
-    for (const r of s.realServers) ensureSegment(r.rip);
+    for (const r of s.realServers) if (parseIPv4(r.rip) !== null) ensureSegment(r.rip);
+  }
+  // A real server whose address was mistyped (`192.168.163.1000`) keeps it as typed (the checker
+  // flags it); its host goes on the segment it most likely meant: the one its first three numbers
+  // name, else the one its service's other real servers are on, else none.
+  const segmentOfBadRip = new Map<string, string | null>();
+  for (const s of services) {
+    for (const r of s.realServers) {
+      if (parseIPv4(r.rip) !== null || segmentOfBadRip.has(r.rip)) continue;
+      const head = r.rip.split('.').slice(0, 3).join('.');
+      const byHead = segments.find((seg) => seg.cidr.split('.').slice(0, 3).join('.') === head);
+      const sibling = s.realServers.find((o) => parseIPv4(o.rip) !== null);
+      segmentOfBadRip.set(r.rip, byHead?.id ?? (sibling ? ensureSegmentNoUse(sibling.rip) : null));
+    }
   }
   if (services.some((s) => s.protocol === 'fwmark')) {
     p.warning(0, '', 'firewall-mark services: the VIP the mark is set for is not in the rules; set the service VIP in the design', '防火墙标记服务：规则中没有该标记对应的 VIP；请在设计中设置服务的 VIP');
@@ -118,7 +131,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
       }
       if (!host) {
         const hid = uniqueId(`rs${rsHosts.size + 1}`);
-        host = { id: hid, name: hid, role: 'real-server', interfaces: [{ id: `${hid}-eth0`, name: 'eth0', kind: 'ethernet', segment: ensureSegmentNoUse(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] }] };
+        host = { id: hid, name: hid, role: 'real-server', interfaces: [{ id: `${hid}-eth0`, name: 'eth0', kind: 'ethernet', segment: segmentOfRip(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] }] };
         rsHosts.set(r.rip, host);
       }
       const rsId = uniqueId(idFrom(`${id}-${host.id}-${r.port}`));
@@ -153,6 +166,9 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   function ensureSegmentNoUse(address: string): string {
     return segmentOf.get(subnetOf(address))!;
   }
+  function segmentOfRip(rip: string): string | null {
+    return parseIPv4(rip) === null ? (segmentOfBadRip.get(rip) ?? null) : ensureSegmentNoUse(rip);
+  }
 
   // Director hosts: VIPs on eth0, one more interface per real-server segment (the DIP).
   const dipOf = new Map<string, Map<string, string>>();
@@ -177,7 +193,8 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     const needsForward = own.some((s) => s.realServers.some((r) => r.method === 'nat'));
     for (const s of own) {
       for (const r of s.realServers) {
-        const seg = ensureSegmentNoUse(r.rip);
+        const seg = segmentOfRip(r.rip);
+        if (seg === null) continue;
         if (!byName.has(seg) && interfaces.length >= MAX_INTERFACES) {
           if (!dips.has(seg)) p.warning(0, '', `director ${did} would need more than ${MAX_INTERFACES} interfaces; ${cidrOfSegment(seg)} is not connected to it`, `调度器 ${did} 需要超过 ${MAX_INTERFACES} 个接口；${cidrOfSegment(seg)} 没有连接到它`);
           dips.set(seg, '');

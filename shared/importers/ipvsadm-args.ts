@@ -261,6 +261,21 @@ export function parseIpvsadmArgs(tokens: readonly string[], line: number, text: 
         break;
       }
       case 'server': {
+        const typo = /^(\d{1,5}(?:\.\d{1,5}){1,4})(?::(\d{1,5}))?$/.exec(value!);
+        if (typo !== null && parseIPv4(typo[1]!) === null && Number(typo[2] ?? 0) <= 65535) {
+          // A mistyped dotted quad (`192.168.163.1000`): the real server is imported with the
+          // address as typed, so the design shows it and the checker's addr/malformed flags it.
+          p.error(
+            line,
+            text,
+            `real server address "${typo[1]}" is not a valid IPv4 address (four numbers 0-255): the real server is imported with it as typed — correct it`,
+            `真实服务器地址 “${typo[1]}” 不是有效的 IPv4 地址（四个 0-255 的数）：真实服务器按原样导入——请改正`,
+            typo[1],
+          );
+          cmd.rip = typo[1]!;
+          if (typo[2] !== undefined) cmd.rport = Number(typo[2]);
+          break;
+        }
         const a = parseAddress(value!, 'real server address', line, text, p);
         if (a === null) bad = true;
         else {

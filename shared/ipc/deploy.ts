@@ -124,6 +124,8 @@ export interface DeployResult {
   readonly plan?: DeployPlan;
   readonly hosts: readonly HostOutcome[];
   readonly e2e?: E2eResult;
+  /** Why the run stopped as a whole before reaching any host (e.g. the checker's errors blocked it). */
+  readonly error?: string;
   readonly startedAt: string;
   readonly finishedAt: string;
 }

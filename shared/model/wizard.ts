@@ -5,7 +5,7 @@
  * router; TUN: VIP on tunl0, rp_filter 0, MTU 1480, real servers behind a router), and laid out in
  * columns. The defaults are the seed article's labs. Pure: no I/O, deterministic.
  */
-import { formatIPv4, parseIPv4 } from '../addressing/ipv4.ts';
+import { contains, formatIPv4, parseCidr, parseIPv4 } from '../addressing/ipv4.ts';
 import type { Design } from './commands.ts';
 import { freshId, moveAddressTo, setHostSysctl, usedIds } from './commands.ts';
 import type { ForwardingMethod, Host, Interface, Layout, Position, RealServer, Segment, Topology, VirtualService } from './types.ts';
@@ -175,6 +175,45 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
   return { topology, layout };
 }
 
+/**
+ * The director must hold the VIP: when none of its interfaces has it, it is added to the interface
+ * on the segment whose subnet contains it (with that prefix), as a student expects the wizard to do.
+ */
+function vipOnDirector(t: Topology, directorId: string, vip: string): Topology {
+  const director = t.hosts.find((h) => h.id === directorId);
+  if (!director || parseIPv4(vip) === null) return t;
+  if (director.interfaces.some((f) => f.addresses.some((a) => a.split('/')[0] === vip))) return t;
+  const front = director.interfaces.find((f) => {
+    const seg = t.segments.find((x) => x.id === f.segment);
+    const cidr = seg ? parseCidr(seg.cidr) : null;
+    return f.kind === 'ethernet' && cidr !== null && contains(cidr, vip);
+  });
+  if (!front) return t;
+  const prefix = parseCidr(t.segments.find((x) => x.id === front.segment)!.cidr)!.prefix;
+  return {
+    ...t,
+    hosts: t.hosts.map((h) => (h.id === directorId ? { ...h, interfaces: h.interfaces.map((f) => (f.id === front.id ? { ...f, addresses: [...f.addresses, `${vip}/${prefix}`] } : f)) } : h)),
+  };
+}
+
+/**
+ * A DR or TUN real server answers clients directly, so it needs a way back to them: when it has no
+ * default gateway yet and a router shares one of its segments, that router becomes its gateway.
+ */
+function gatewayViaRouter(t: Topology, hostId: string): Topology {
+  const host = t.hosts.find((h) => h.id === hostId);
+  if (!host || host.gateway !== undefined) return t;
+  for (const f of host.interfaces) {
+    if (f.kind !== 'ethernet' || f.segment === null) continue;
+    for (const r of t.hosts) {
+      if (r.role !== 'router' || r.id === hostId) continue;
+      const via = r.interfaces.find((g) => g.segment === f.segment && g.addresses.length > 0)?.addresses[0]?.split('/')[0];
+      if (via !== undefined && parseIPv4(via) !== null) return { ...t, hosts: t.hosts.map((h) => (h.id === hostId ? { ...h, gateway: via } : h)) };
+    }
+  }
+  return t;
+}
+
 /** What "add a service" asks: the director, the hosts to balance over, and the service itself. */
 export interface AddServiceOptions {
   readonly director: string;
@@ -188,7 +227,9 @@ export interface AddServiceOptions {
 /**
  * Adds a service to an existing design and sets its real servers up for the method (DR: VIP on
  * lo as /32 and the ARP sysctls; TUN: VIP on tunl0, rp_filter 0; NAT: ip_forward on the director,
- * each real server's gateway = the director's address on their shared segment). One edit.
+ * each real server's gateway = the director's address on their shared segment), and the VIP on the
+ * director when it does not hold it yet; DR and TUN real servers without a gateway get the router on
+ * their segment as one. One edit.
  */
 export function addServiceWithServers(t: Topology, o: AddServiceOptions): { topology: Topology; id: string } {
   const taken = usedIds(t);
@@ -211,6 +252,8 @@ export function addServiceWithServers(t: Topology, o: AddServiceOptions): { topo
     else if (shared) next = { ...next, hosts: next.hosts.map((h) => (h.id === hostId ? { ...h, gateway: dirSegs.get(shared.segment!)! } : h)) };
   }
   if (o.method === 'nat' && director) next = setHostSysctl(next, director.id, { ipForward: true });
+  if (o.method !== 'nat') for (const hostId of o.hosts) next = gatewayViaRouter(next, hostId);
+  next = vipOnDirector(next, o.director, o.vip);
   const service: VirtualService = { id, director: o.director, protocol: 'tcp', vip: o.vip, port: o.port, scheduler: o.scheduler as VirtualService['scheduler'], realServers };
   return { topology: { ...next, services: [...next.services, service] }, id };
 }

@@ -93,6 +93,26 @@ test('ipvsadm -L -n with a duplicated -> line: the remark says so and the design
   await expect(page.getByTestId('doc-title')).toContainText('dup-import');
 });
 
+test('a pasted -a line with a mistyped real-server address becomes a host with problems, and the design saves', async ({ page }) => {
+  await openApp(page);
+  await loadTemplate(page, 'empty');
+  await page.getByTestId('tb-import').click();
+  await page
+    .getByTestId('import-text')
+    .fill('ipvsadm -A -t 192.168.163.200:80 -s rr\nipvsadm -a -t 192.168.163.200:80 -r 192.168.163.101:80 -g\nipvsadm -a -t 192.168.163.200:80 -r 192.168.163.1000:80 -g\n');
+  await page.getByTestId('import-run').click();
+  await waitNodesVisible(page);
+  await expect(page.getByTestId('import-remark').filter({ hasText: '"192.168.163.1000"' })).toHaveAttribute('data-line', '3');
+  // Both real servers are on the canvas; the checker flags the typed address.
+  await expect(page.locator('.react-flow__node', { hasText: '192.168.163.1000' })).toHaveCount(1);
+  await expect(page.getByTestId('problem').filter({ hasText: '192.168.163.1000' }).first()).toHaveAttribute('data-rule', 'addr/malformed');
+  await shot(page, 'import-bad-rip');
+  page.once('dialog', (d) => void d.accept('bad-rip-import'));
+  await page.getByTestId('tb-saveas').click();
+  await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
+  await expect(page.getByTestId('doc-title')).toContainText('bad-rip-import');
+});
+
 test('remarks in Simplified Chinese; an over-long line is cut with a clear remark', async ({ page }) => {
   await openApp(page, { language: 'zh-CN' });
   await loadTemplate(page, 'empty');

@@ -799,6 +799,7 @@ class Run implements DeployRun {
       ...(plan ? { plan } : {}),
       hosts,
       ...(e2e ? { e2e } : {}),
+      ...(error ? { error } : {}),
       startedAt: this.#startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
     };

@@ -119,7 +119,7 @@ export class DeployService {
   async plan(request: DeployRequest): Promise<Result<DeployPlan>> {
     const r = await this.start('dry-run', request);
     if (!r.ok) return r;
-    return r.value.plan ? ok(r.value.plan) : err(r.value.hosts.find((h) => h.message)?.message ?? 'the plan could not be made');
+    return r.value.plan ? ok(r.value.plan) : err(r.value.error ?? r.value.hosts.find((h) => h.message)?.message ?? 'the plan could not be made');
   }
 
   cancel(deployId: string): boolean {

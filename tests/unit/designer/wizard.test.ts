@@ -50,6 +50,36 @@ describe('addServiceWithServers', () => {
   });
 });
 
+describe('addServiceWithServers on a hand-built topology', () => {
+  it('DR: the director gets the VIP on its front interface, real servers without a gateway get the router on their segment', () => {
+    const eth = (id: string, segment: string, address: string) => ({ id, name: id.split('-')[1]!, kind: 'ethernet' as const, segment, addresses: [address] });
+    const t = {
+      name: 'palette',
+      segments: [
+        { id: 'net1', name: 'net1', cidr: '172.17.253.0/24' },
+        { id: 'net2', name: 'net2', cidr: '192.168.163.0/24' },
+      ],
+      hosts: [
+        { id: 'client1', name: 'client1', role: 'client' as const, interfaces: [eth('client1-eth0', 'net1', '172.17.253.1/24')] },
+        { id: 'director1', name: 'director1', role: 'director' as const, interfaces: [eth('director1-eth0', 'net1', '172.17.253.2/24'), eth('director1-eth1', 'net2', '192.168.163.1/24')] },
+        { id: 'router1', name: 'router1', role: 'router' as const, interfaces: [eth('router1-eth0', 'net1', '172.17.253.3/24'), eth('router1-eth1', 'net2', '192.168.163.2/24')] },
+        { id: 'rs1', name: 'rs1', role: 'real-server' as const, interfaces: [eth('rs1-eth0', 'net2', '192.168.163.3/24')] },
+        { id: 'rs2', name: 'rs2', role: 'real-server' as const, gateway: '192.168.163.1', interfaces: [eth('rs2-eth0', 'net2', '192.168.163.4/24')] },
+      ],
+      services: [],
+    };
+    const { topology } = addServiceWithServers(t, { director: 'director1', hosts: ['rs1', 'rs2'], method: 'dr', vip: '172.17.253.100', port: 80, scheduler: 'wrr' });
+    const host = (id: string) => topology.hosts.find((h) => h.id === id)!;
+    expect(host('director1').interfaces[0]!.addresses).toEqual(['172.17.253.2/24', '172.17.253.100/24']);
+    expect(host('rs1').gateway).toBe('192.168.163.2');
+    // A gateway the user set is kept.
+    expect(host('rs2').gateway).toBe('192.168.163.1');
+    // NAT leaves gateways to the director (its own rule) and adds no router gateway.
+    const nat = addServiceWithServers(t, { director: 'director1', hosts: ['rs1'], method: 'nat', vip: '172.17.253.100', port: 80, scheduler: 'wrr' }).topology;
+    expect(nat.hosts.find((h) => h.id === 'rs1')!.gateway).toBe('192.168.163.1');
+  });
+});
+
 describe('suggestMethod: the method follows the design', () => {
   it('DR when the host holds the VIP on lo, TUN on tunl0, NAT on the director’s segment, TUN elsewhere', () => {
     const dr = loadExample('dr-lab');

@@ -8,6 +8,7 @@ import { MAX_LINE_CHARS } from '../../../shared/importers/types.ts';
 import { designFileSchema } from '../../../shared/model/schema.ts';
 import { makeDesignFile } from '../../../shared/model/file.ts';
 import type { Topology, VirtualService } from '../../../shared/model/types.ts';
+import { validate } from '../../../shared/validation/index.ts';
 import { loadExamples } from '../generators/helpers.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/import');
@@ -244,6 +245,35 @@ describe('pasted commands', () => {
     expect(errors(importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80 -s fastest')).map((p) => p.message)).toContainEqual(expect.stringContaining('unknown scheduler "fastest"'));
     expect(errors(importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80 --frobnicate')).map((p) => p.message)).toContainEqual(expect.stringContaining('unknown ipvsadm option'));
     expect(errors(importIpvsadmCommands('just some prose')).map((p) => p.message)).toEqual(['no ipvsadm commands found in the text']);
+  });
+});
+
+describe('a mistyped real-server address', () => {
+  it('imports the real server as typed, on the segment it meant, with a problem pointing at it and addr/malformed from the checker', () => {
+    const text = [
+      'ipvsadm -A -t 192.168.163.200:80 -s rr',
+      'ipvsadm -a -t 192.168.163.200:80 -r 192.168.163.101:80 -g',
+      'ipvsadm -a -t 192.168.163.200:80 -r 192.168.163.1000:80 -g -w 3',
+    ].join('\n');
+    const r = importIpvsadmCommands(text);
+    expect(essence(r.topology.services)[0]!.realServers).toEqual([
+      { rip: '192.168.163.101', port: 80, method: 'dr', weight: 1 },
+      { rip: '192.168.163.1000', port: 80, method: 'dr', weight: 3 },
+    ]);
+    const bad = r.topology.hosts.find((h) => h.interfaces.some((f) => f.addresses.includes('192.168.163.1000/24')))!;
+    const good = r.topology.hosts.find((h) => h.interfaces.some((f) => f.addresses.includes('192.168.163.101/24')))!;
+    expect(bad.interfaces.find((f) => f.name === 'eth0')!.segment).toBe(good.interfaces.find((f) => f.name === 'eth0')!.segment);
+    const remark = errors(r).find((p) => p.message.includes('"192.168.163.1000"'))!;
+    expect(remark).toMatchObject({ line: 3, refs: [bad.id] });
+    expect(remark.messageZh).toContain('192.168.163.1000');
+    expectLoadable(r);
+    const malformed = validate(r.topology).filter((p) => p.rule === 'addr/malformed');
+    expect(malformed.some((p) => p.refs.includes(bad.id))).toBe(true);
+  });
+  it('a mistyped address alone (no other real server, no segment to guess) still imports', () => {
+    const r = importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80\nipvsadm -a -t 10.0.0.1:80 -r 10.9.9.999 -m');
+    expect(r.topology.services[0]!.realServers.map((s) => s.rip)).toEqual(['10.9.9.999']);
+    expectLoadable(r);
   });
 });
 
