@@ -11,7 +11,7 @@
  *    new one atomically and reloads keepalived (`systemctl reload`, or `kill -HUP` of its pid without
  *    systemd; started when it was not running) — never restarted, so VRRP state and connections stay.
  *
- * Commands and paths are replaceable for tests: `LVSD_KEEPALIVED`, `LVSD_SYSTEMCTL` (also forces the
+ * The scripts find the uploaded files beside themselves (`HERE`). Commands and paths are replaceable for tests: `LVSD_KEEPALIVED`, `LVSD_SYSTEMCTL` (also forces the
  * systemd path), `LVSD_KEEPALIVED_CONF`, `LVSD_KEEPALIVED_PID`, `LVSD_KEEPALIVED_WAIT` (seconds
  * verify.sh waits for keepalived to build the table) and `LVSD_BOOT_ROOT` (prefix for the boot unit).
  */
@@ -81,9 +81,9 @@ export function keepalivedPreflight(hostName: string): string[] {
     '  fi',
     '  command -v "${LVSD_KEEPALIVED:-keepalived}" >/dev/null 2>&1 || { printf \'apply.sh: host %s: keepalived is still missing after the install; nothing else was changed.\\n\' "$KA_HOST" >&2; exit 2; }',
     'fi',
-    '[ -f ./keepalived.conf ] || { printf \'apply.sh: host %s: keepalived.conf is missing from the deploy directory\\n\' "$KA_HOST" >&2; exit 2; }',
+    '[ -f "$HERE/keepalived.conf" ] || { printf \'apply.sh: host %s: keepalived.conf is missing from the deploy directory\\n\' "$KA_HOST" >&2; exit 2; }',
     '# Validated on the host, by the keepalived that will run it, before the running service is touched.',
-    'if ! ka_check=$(lvs_keepalived -t -f "$(pwd)/keepalived.conf" 2>&1 </dev/null); then',
+    'if ! ka_check=$(lvs_keepalived -t -f "$HERE/keepalived.conf" 2>&1 </dev/null); then',
     '  printf \'apply.sh: host %s: keepalived -t rejects the new keepalived.conf; nothing was changed (the running keepalived, its config and the IPVS table are untouched):\\n%s\\n\' "$KA_HOST" "$ka_check" >&2',
     '  exit 2',
     'fi',
@@ -99,8 +99,8 @@ export const KEEPALIVED_SNAPSHOT = [
 
 /** Shell for apply.sh: install the validated config when it differs, then reload (or start) keepalived. */
 export const KEEPALIVED_APPLY = [
-  'if ! cmp -s ./keepalived.conf "$KA_CONF"; then',
-  '  ka_put ./keepalived.conf',
+  'if ! cmp -s "$HERE/keepalived.conf" "$KA_CONF"; then',
+  '  ka_put "$HERE/keepalived.conf"',
   '  changed "keepalived.conf installed as $KA_CONF (the previous one is in the snapshot)"',
   '  ka_reload start || { printf \'apply.sh: host %s: keepalived did not take the new config (reload failed)\\n\' "$KA_HOST" >&2; exit 1; }',
   'elif ! ka_running; then',
@@ -131,7 +131,7 @@ export function keepalivedVerify(services: number, realServers: number): string[
 
 /** Shell for apply.sh's snapshot loop: the boot files installed before this deploy, or that there were none. */
 export const BOOT_SNAPSHOT = [
-  '  if [ "$snap_dir" = "$SNAP" ] && [ -f ./boot/install.sh ] && [ ! -d "$snap_dir/boot" ] && [ ! -f "$snap_dir/boot.absent" ]; then',
+  '  if [ "$snap_dir" = "$SNAP" ] && [ -f "$HERE/boot/install.sh" ] && [ ! -d "$snap_dir/boot" ] && [ ! -f "$snap_dir/boot.absent" ]; then',
   `    if [ -f "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} ]; then`,
   '      mkdir -p "$snap_dir/boot"',
   `      cp "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} "$snap_dir/boot/lvs-designer-boot.sh"`,
@@ -144,8 +144,8 @@ export const BOOT_SNAPSHOT = [
 
 /** Shell for apply.sh: run boot/install.sh when the installed boot files differ from this deploy's. */
 export const BOOT_APPLY = [
-  `if ! cmp -s ./boot/lvs-designer-boot.sh "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} || ! cmp -s ./boot/${BOOT_UNIT_NAME} "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_UNIT_PATH)}; then`,
-  '  sh ./boot/install.sh',
+  `if ! cmp -s "$HERE/boot/lvs-designer-boot.sh" "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} || ! cmp -s "$HERE/boot/${BOOT_UNIT_NAME}" "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_UNIT_PATH)}; then`,
+  '  sh "$HERE/boot/install.sh"',
   `  changed ${shq(`boot unit ${BOOT_UNIT_NAME} installed and enabled (boot/install.sh)`)}`,
   'fi',
 ];

@@ -121,7 +121,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
     'Order matters: ARP sysctls are set before a VIP goes up on lo/tunl0, or the real server would',
     'answer ARP for the VIP and steal traffic from the director.',
   ]);
-  out.push(...PRELUDE, ...STATE, 'changes=0', 'changed() { changes=$((changes + 1)); printf \'changed: %s\\n\' "$1"; }', ...QUERIES);
+  out.push(...PRELUDE, ...STATE, 'HERE=$(cd "$(dirname "$0")" && pwd)', 'changes=0', 'changed() { changes=$((changes + 1)); printf \'changed: %s\\n\' "$1"; }', ...QUERIES);
   if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
   out.push(
     ...ORIGIN_VAR,

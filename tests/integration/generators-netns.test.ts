@@ -123,7 +123,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     it(`DR real server under ${shell}: apply, verify, re-apply, rollback`, () => {
       const dir = join(work, `rs-${shell.replace(' ', '-')}`);
       writeHost(loadExample('dr-lab'), 'rs1', dir);
-      const env = { LVSD_STATE_DIR: join(dir, 'state') };
+      const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_BOOT_ROOT: join(dir, 'root') };
       const [cmd, ...pre] = shell.split(' ');
       const go = (s: string) => {
         const r = spawnSync('ip', ['netns', 'exec', NS_RS, cmd!, ...pre, join(dir, s)], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -187,7 +187,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     const dirB = join(work, 'rs-version-b');
     writeHost(a, 'rs1', dirA);
     writeHost(b, 'rs1', dirB);
-    const env = { LVSD_STATE_DIR: join(work, 'rs-version-state') };
+    const env = { LVSD_STATE_DIR: join(work, 'rs-version-state'), LVSD_BOOT_ROOT: join(work, 'rs-version-root') };
     sh('ip', '-n', NS_RS, 'route', 'replace', 'default', 'via', '192.168.163.7');
 
     expect(run(NS_RS, 'sh', join(dirA, 'apply.sh'), env).code).toBe(0);
@@ -218,7 +218,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     (t.hosts.find((h) => h.id === 'rs1')!.interfaces as Topology['hosts'][number]['interfaces'][number][]).push({ id: 'rs1-eth9', name: 'eth9', kind: 'ethernet', segment: null, addresses: [], sysctl: { arpIgnore: 1 } });
     const dir = join(work, 'rs-fail');
     writeHost(t, 'rs1', dir);
-    const env = { LVSD_STATE_DIR: join(dir, 'state') };
+    const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_BOOT_ROOT: join(dir, 'root') };
     const r = run(NS_RS, 'sh', join(dir, 'apply.sh'), env);
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/apply\.sh: stopped by an error after [1-9]\d* change\(s\); rollback\.sh restores the saved state/);
@@ -242,7 +242,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     const ipvs = join(dir, 'ipvs');
     mkdirSync(ipvs);
     writeFileSync(join(ipvs, 'rules'), '-A -t 10.9.9.9:22 -s rr\n');
-    const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_IPVSADM: fake, LVSD_MODPROBE: 'true', FAKE_IPVS_DIR: ipvs };
+    const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_BOOT_ROOT: join(dir, 'root'), LVSD_IPVSADM: fake, LVSD_MODPROBE: 'true', FAKE_IPVS_DIR: ipvs };
 
     const first = run(NS_DIR, 'sh', join(dir, 'apply.sh'), env);
     expect(first.code, first.out).toBe(0);
