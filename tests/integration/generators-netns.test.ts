@@ -7,7 +7,7 @@
  * Skipped when not root or when `ip netns` is unavailable.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,7 +139,9 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
       const first = go('apply.sh');
       expect(first.code, first.out).toBe(0);
       expect(first.out).toContain('changed: address 172.17.253.100/32 on lo');
-      expect(first.out).toContain('applied 8 change(s)');
+      expect(first.out).toContain('changed: boot unit lvs-designer-boot.service installed and enabled (boot/install.sh)');
+      expect(first.out).toContain('applied 9 change(s)');
+      expect(existsSync(join(dir, 'root/usr/local/sbin/lvs-designer-boot'))).toBe(true);
       // ARP settings are changed before the VIP goes up.
       expect(first.out.indexOf('arp_ignore')).toBeLessThan(first.out.indexOf('address 172.17.253.100/32'));
 
@@ -156,6 +158,8 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
       const back = go('rollback.sh');
       expect(back.code, back.out).toBe(0);
       expect(back.out).toContain('rollback complete');
+      expect(back.out).toContain('removed lvs-designer-boot.service');
+      expect(existsSync(join(dir, 'root/usr/local/sbin/lvs-designer-boot'))).toBe(false);
       expect(sh('ip', '-n', NS_RS, '-o', '-4', 'addr', 'show', 'dev', 'lo')).not.toContain('172.17.253.100');
       expect(sh('ip', '-n', NS_RS, 'route', 'show', 'default')).toContain('via 192.168.163.7');
       expect(sh('ip', 'netns', 'exec', NS_RS, 'sysctl', '-n', 'net.ipv4.conf.all.arp_ignore').trim()).toBe('0');

@@ -164,15 +164,7 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
     knownHosts: new KnownHosts(opts.knownHosts, [join(homedir(), '.ssh', 'known_hosts')]),
     secrets: new MemorySecretStore(),
     ...(opts.identity ? { identity: opts.identity } : {}),
-    ...(opts.stateDir || opts.installKeepalived
-      ? {
-          remoteEnv: () => ({
-            ...(opts.stateDir ? { LVSD_STATE_DIR: opts.stateDir } : {}),
-            // Read by apply.sh of a keepalived-owned director only: install keepalived when it is missing.
-            ...(opts.installKeepalived ? { LVSD_INSTALL_KEEPALIVED: '1' } : {}),
-          }),
-        }
-      : {}),
+    ...(opts.stateDir ? { remoteEnv: () => ({ LVSD_STATE_DIR: opts.stateDir! }) } : {}),
     confirmHostKey: async (host, fingerprint, keyType, knownTypes) => {
       await drain();
       if (knownTypes.length) {
@@ -224,7 +216,7 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
       : {}),
   };
 
-  const run = startDeploy(engineMode, { deployId: newDeployId(), topology, hosts: opts.hosts, noRollback: opts.noRollback, e2eRequests: opts.e2e, overrideErrors: opts.force, confirmSeconds: opts.confirmTimeout, allowSessionCut: opts.allowSessionCut }, deps);
+  const run = startDeploy(engineMode, { deployId: newDeployId(), topology, hosts: opts.hosts, noRollback: opts.noRollback, e2eRequests: opts.e2e, overrideErrors: opts.force, confirmSeconds: opts.confirmTimeout, allowSessionCut: opts.allowSessionCut, installKeepalived: opts.installKeepalived }, deps);
   let interrupted = 0;
   const onSigint = () => {
     interrupted++;

@@ -158,7 +158,8 @@ describe.skipIf(unavailable !== null)(`keepalived-owned director deploy${unavail
     const p = paths(d);
     const r = await run('apply', design(d, 1), deps(d, renderHost, { LVSD_KEEPALIVED: '/nonexistent/keepalived' }));
     expect(r.result.outcome, r.log).not.toBe('success');
-    expect(r.log).toMatch(/host lb-one: keepalived is not installed.*nothing was changed.*--install-keepalived/);
+    expect(r.result.plan!.hosts.find((h) => h.hostId === 'lb')!.error).toMatch(/keepalived owns the IPVS table of this director but is not installed on the host; nothing will be changed here \(allow the install: --install-keepalived\)/);
+    expect(r.log, 'refused in the plan: nothing uploaded').not.toMatch(/lb: uploading/);
     expect(readFileSync(p.conf, 'utf8')).toBe(previous);
     expect(existsSync(p.calls)).toBe(false);
     expect(existsSync(join(p.bootRoot, 'usr/local/sbin/lvs-designer-boot'))).toBe(false);
@@ -208,6 +209,10 @@ describe.skipIf(unavailable !== null)(`keepalived-owned director deploy${unavail
     expect(existsSync(join(p.bootRoot, 'usr/local/sbin/lvs-designer-boot'))).toBe(true);
     expect(existsSync(join(p.bootRoot, 'etc/systemd/system/lvs-designer-boot.service'))).toBe(true);
     expect(r.log).toMatch(/boot unit lvs-designer-boot.service installed/);
+    // The plan said what apply would do about keepalived and the boot unit.
+    const notes = r.result.plan!.hosts.find((h) => h.hostId === 'lb')!.notes.join('\n');
+    expect(notes).toMatch(/keepalived: apply checks the new keepalived.conf with keepalived -t on the host before any change/);
+    expect(notes).toMatch(/boot unit lvs-designer-boot.service: apply runs boot\/install.sh/);
 
     const back = await run('rollback', design(d, 3), deps(d));
     expect(back.result.outcome, back.log).toBe('success');
