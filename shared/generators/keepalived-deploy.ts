@@ -164,7 +164,7 @@ export const KEEPALIVED_BOOT_ROLLBACK = [
   '  if rm -f "$KA_CONF"; then echo "removed: $KA_CONF (there was none before)"; ka_reload keep || warn \'could not reload keepalived\'; else warn "could not remove $KA_CONF"; fi',
   'fi',
   'if [ -d "$SNAP/boot" ]; then',
-  `  if install -m 0755 "$SNAP/boot/lvs-designer-boot.sh" "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} && { [ ! -f "$SNAP/boot/${BOOT_UNIT_NAME}" ] || install -m 0644 "$SNAP/boot/${BOOT_UNIT_NAME}" "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_UNIT_PATH)}; }; then`,
+  `  if cp "$SNAP/boot/lvs-designer-boot.sh" "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} && chmod 0755 "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} && { [ ! -f "$SNAP/boot/${BOOT_UNIT_NAME}" ] || { cp "$SNAP/boot/${BOOT_UNIT_NAME}" "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_UNIT_PATH)} && chmod 0644 "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_UNIT_PATH)}; }; }; then`,
   "    echo 'restored: the previous boot unit'",
   '  else',
   "    warn 'could not restore the previous boot unit'",
