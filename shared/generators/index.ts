@@ -63,7 +63,7 @@ function renderSysctlConf(t: Topology, plan: HostScriptPlan): string {
 function filesOf(t: Topology, plan: HostScriptPlan): GeneratedFile[] {
   const h = plan.host;
   const files: GeneratedFile[] = [
-    { path: 'apply.sh', content: renderApply(t, plan), mode: 0o755, target: 'script', description: `make ${h.id} match the design (idempotent, snapshots first)` },
+    { path: 'apply.sh', content: renderApply(t, plan, needsBootUnit(t, plan)), mode: 0o755, target: 'script', description: `make ${h.id} match the design (idempotent, snapshots first)` },
     { path: 'verify.sh', content: renderVerify(t, plan), mode: 0o755, target: 'script', description: `compare ${h.id} with the design; exit 1 on any difference` },
     { path: 'rollback.sh', content: renderRollback(t, plan), mode: 0o755, target: 'script', description: `restore ${h.id} to the state saved before the first apply` },
   ];

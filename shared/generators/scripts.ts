@@ -10,6 +10,7 @@
 import type { Topology } from '../model/types.ts';
 import type { HostScriptPlan, PlannedRoute } from './plan.ts';
 import { commentText, shq } from './safe.ts';
+import { BOOT_APPLY, BOOT_SNAPSHOT, KEEPALIVED_APPLY, KEEPALIVED_BOOT_ROLLBACK, KEEPALIVED_HELPERS, KEEPALIVED_SNAPSHOT, keepalivedPreflight, keepalivedVerify } from './keepalived-deploy.ts';
 import { ORIGIN_VAR, ROLLBACK_BODY, ROUTE_SET, SNAPSHOT_RECORDERS, SNAPSHOT_VARS } from './snapshot.ts';
 
 const PRELUDE = [
@@ -92,6 +93,10 @@ function preflight(plan: HostScriptPlan, script: string): string[] {
   );
 }
 
+function byKeepalived(plan: HostScriptPlan): boolean {
+  return plan.ipvs?.owner === 'keepalived';
+}
+
 function routeArgs(r: PlannedRoute): string {
   const parts: string[] = [];
   if (r.via !== undefined) parts.push('via', shq(r.via));
@@ -109,14 +114,14 @@ function thresholdsHeredoc(plan: HostScriptPlan): string[] {
 }
 
 /** apply.sh: snapshot (first time), then make the host match the design. */
-export function renderApply(t: Topology, plan: HostScriptPlan): string {
+export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false): string {
   const out = header(t, plan, 'apply.sh', [
     'Makes this host match the design. Idempotent: a second run prints "no change".',
     'Before the first change it saves the previous state to $LVSD_STATE_DIR/snapshot (rollback.sh restores it).',
     'Order matters: ARP sysctls are set before a VIP goes up on lo/tunl0, or the real server would',
     'answer ARP for the VIP and steal traffic from the director.',
   ]);
-  out.push(...PRELUDE, ...STATE, 'changes=0', 'changed() { changes=$((changes + 1)); printf \'changed: %s\\n\' "$1"; }', ...QUERIES);
+  out.push(...PRELUDE, ...STATE, 'HERE=$(cd "$(dirname "$0")" && pwd)', 'changes=0', 'changed() { changes=$((changes + 1)); printf \'changed: %s\\n\' "$1"; }', ...QUERIES);
   if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
   out.push(
     ...ORIGIN_VAR,
@@ -145,8 +150,10 @@ export function renderApply(t: Topology, plan: HostScriptPlan): string {
     '  lvs_ip route replace "$er_dest" "$@"',
     '  changed "route $er_dest $* (was: ${er_now:-none})"',
     '}',
+    ...(byKeepalived(plan) ? KEEPALIVED_HELPERS : []),
     '',
     ...preflight(plan, 'apply.sh'),
+    ...(byKeepalived(plan) ? keepalivedPreflight(plan.host.name) : []),
     'on_exit() {',
     '  rc=$?',
     '  [ "$rc" -eq 0 ] || printf \'apply.sh: stopped by an error after %s change(s); rollback.sh restores the saved state\\n\' "$changes" >&2',
@@ -165,6 +172,8 @@ export function renderApply(t: Topology, plan: HostScriptPlan): string {
   for (const a of plan.vips) out.push(`  snap_addr "$snap_dir" ${shq(a.dev)} ${shq(a.cidr)}`);
   for (const r of plan.routes) out.push(`  snap_route "$snap_dir" ${shq(r.destination)}`);
   for (const dev of plan.tunnels) out.push(`  snap_link "$snap_dir" ${shq(dev)}`);
+  if (byKeepalived(plan)) out.push(...KEEPALIVED_SNAPSHOT);
+  if (hasBoot) out.push(...BOOT_SNAPSHOT);
   out.push('  :', 'done', 'snap_from_origin');
   if (plan.ipvs) {
     out.push(
@@ -302,6 +311,15 @@ export function renderApply(t: Topology, plan: HostScriptPlan): string {
       out.push("  changed 'real server thresholds (-x/-y)'", 'fi');
     }
   }
+  if (byKeepalived(plan)) {
+    out.push(
+      '',
+      '# 7. keepalived owns the IPVS table: the config (checked with keepalived -t above) is installed and',
+      '#    keepalived reloaded, never restarted, so it rebuilds the table and VRRP state and connections stay.',
+      ...KEEPALIVED_APPLY,
+    );
+  }
+  if (hasBoot) out.push('', '# 8. Boot persistence: the oneshot unit that restores this state at boot.', ...BOOT_APPLY);
   out.push(
     '',
     'if [ "$changes" -eq 0 ]; then',
@@ -349,6 +367,7 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
     '}',
   );
   if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
+  if (plan.ipvs?.owner === 'keepalived') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...KEEPALIVED_HELPERS);
   out.push('');
   for (const dev of plan.tunnels) {
     out.push(`if link_up ${shq(dev)}; then pass ${shq(`${dev} is up`)}; else differ ${shq(`${dev} is missing or down (modprobe ipip)`)}; fi`);
@@ -386,6 +405,7 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
     }
     out.push('fi');
   }
+  if (plan.ipvs?.owner === 'keepalived') out.push(...keepalivedVerify(plan.ipvs.services, plan.ipvs.realServers));
   out.push(
     '',
     'if [ "$diffs" -eq 0 ]; then',
@@ -405,6 +425,10 @@ export function renderRollback(t: Topology, plan: HostScriptPlan): string {
     'routes (exactly: metric, proto and src included), addresses, sysctls, tunnel devices (in reverse order of',
     'apply), then reads every item back; exits 1 and keeps the snapshot when one still differs, else deletes it.',
   ]);
-  out.push(...PRELUDE, ...STATE, ...SNAPSHOT_VARS, ...QUERIES, ...SNAPSHOT_CHECKS, ...ROUTE_SET, ...ROLLBACK_BODY);
+  // keepalived.conf and the boot unit go back first, so a reloaded keepalived rebuilds the old table
+  // before the saved IPVS table is restored and read back.
+  const at = ROLLBACK_BODY.indexOf('if [ -f "$SNAP/ipvsadm.rules" ]; then');
+  const body = [...ROLLBACK_BODY.slice(0, at), ...KEEPALIVED_BOOT_ROLLBACK, ...ROLLBACK_BODY.slice(at)];
+  out.push(...PRELUDE, ...STATE, 'HERE=$(cd "$(dirname "$0")" && pwd)', ...SNAPSHOT_VARS, ...QUERIES, ...SNAPSHOT_CHECKS, ...ROUTE_SET, ...KEEPALIVED_HELPERS, ...body);
   return `${out.join('\n')}\n`;
 }

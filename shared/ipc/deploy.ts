@@ -31,6 +31,11 @@ export interface DeployRequest {
   readonly confirmSeconds?: number;
   /** Apply even though a change would cut the SSH session (explicit, logged override). */
   readonly allowSessionCut?: boolean;
+  /**
+   * Lets apply.sh install keepalived on a keepalived-owned director that lacks it (CLI
+   * `--install-keepalived`); off: such a host is refused in the plan and nothing is changed on it.
+   */
+  readonly installKeepalived?: boolean;
   /** Deploy even though the checker finds errors in the design (explicit, logged override). */
   readonly overrideErrors?: boolean;
 }

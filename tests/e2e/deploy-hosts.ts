@@ -42,7 +42,8 @@ export class UiDeployLab extends NetnsLab {
   }
 
   override async startSshd(host: NsHost): Promise<void> {
-    const env = [`LVSD_STATE_DIR=${host.stateDir}`];
+    // The file system is shared: apply.sh installs the boot unit under LVSD_BOOT_ROOT, not in /etc.
+    const env = [`LVSD_STATE_DIR=${host.stateDir}`, `LVSD_BOOT_ROOT=${join(host.dir, 'root')}`];
     if (this.directors.has(host.index)) {
       const fake = join(host.dir, 'ipvsadm');
       if (!existsSync(fake)) writeFakeIpvsadm(fake, join(host.dir, 'ipvs'));

@@ -7,7 +7,7 @@
  * Skipped when not root or when `ip netns` is unavailable.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,7 +123,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     it(`DR real server under ${shell}: apply, verify, re-apply, rollback`, () => {
       const dir = join(work, `rs-${shell.replace(' ', '-')}`);
       writeHost(loadExample('dr-lab'), 'rs1', dir);
-      const env = { LVSD_STATE_DIR: join(dir, 'state') };
+      const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_BOOT_ROOT: join(dir, 'root') };
       const [cmd, ...pre] = shell.split(' ');
       const go = (s: string) => {
         const r = spawnSync('ip', ['netns', 'exec', NS_RS, cmd!, ...pre, join(dir, s)], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -139,7 +139,9 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
       const first = go('apply.sh');
       expect(first.code, first.out).toBe(0);
       expect(first.out).toContain('changed: address 172.17.253.100/32 on lo');
-      expect(first.out).toContain('applied 8 change(s)');
+      expect(first.out).toContain('changed: boot unit lvs-designer-boot.service installed and enabled (boot/install.sh)');
+      expect(first.out).toContain('applied 9 change(s)');
+      expect(existsSync(join(dir, 'root/usr/local/sbin/lvs-designer-boot'))).toBe(true);
       // ARP settings are changed before the VIP goes up.
       expect(first.out.indexOf('arp_ignore')).toBeLessThan(first.out.indexOf('address 172.17.253.100/32'));
 
@@ -156,6 +158,8 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
       const back = go('rollback.sh');
       expect(back.code, back.out).toBe(0);
       expect(back.out).toContain('rollback complete');
+      expect(back.out).toContain('removed lvs-designer-boot.service');
+      expect(existsSync(join(dir, 'root/usr/local/sbin/lvs-designer-boot'))).toBe(false);
       expect(sh('ip', '-n', NS_RS, '-o', '-4', 'addr', 'show', 'dev', 'lo')).not.toContain('172.17.253.100');
       expect(sh('ip', '-n', NS_RS, 'route', 'show', 'default')).toContain('via 192.168.163.7');
       expect(sh('ip', 'netns', 'exec', NS_RS, 'sysctl', '-n', 'net.ipv4.conf.all.arp_ignore').trim()).toBe('0');
@@ -187,7 +191,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     const dirB = join(work, 'rs-version-b');
     writeHost(a, 'rs1', dirA);
     writeHost(b, 'rs1', dirB);
-    const env = { LVSD_STATE_DIR: join(work, 'rs-version-state') };
+    const env = { LVSD_STATE_DIR: join(work, 'rs-version-state'), LVSD_BOOT_ROOT: join(work, 'rs-version-root') };
     sh('ip', '-n', NS_RS, 'route', 'replace', 'default', 'via', '192.168.163.7');
 
     expect(run(NS_RS, 'sh', join(dirA, 'apply.sh'), env).code).toBe(0);
@@ -218,7 +222,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     (t.hosts.find((h) => h.id === 'rs1')!.interfaces as Topology['hosts'][number]['interfaces'][number][]).push({ id: 'rs1-eth9', name: 'eth9', kind: 'ethernet', segment: null, addresses: [], sysctl: { arpIgnore: 1 } });
     const dir = join(work, 'rs-fail');
     writeHost(t, 'rs1', dir);
-    const env = { LVSD_STATE_DIR: join(dir, 'state') };
+    const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_BOOT_ROOT: join(dir, 'root') };
     const r = run(NS_RS, 'sh', join(dir, 'apply.sh'), env);
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/apply\.sh: stopped by an error after [1-9]\d* change\(s\); rollback\.sh restores the saved state/);
@@ -242,7 +246,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     const ipvs = join(dir, 'ipvs');
     mkdirSync(ipvs);
     writeFileSync(join(ipvs, 'rules'), '-A -t 10.9.9.9:22 -s rr\n');
-    const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_IPVSADM: fake, LVSD_MODPROBE: 'true', FAKE_IPVS_DIR: ipvs };
+    const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_BOOT_ROOT: join(dir, 'root'), LVSD_IPVSADM: fake, LVSD_MODPROBE: 'true', FAKE_IPVS_DIR: ipvs };
 
     const first = run(NS_DIR, 'sh', join(dir, 'apply.sh'), env);
     expect(first.code, first.out).toBe(0);

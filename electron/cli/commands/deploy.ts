@@ -48,7 +48,7 @@ function terminalPrompter(): Prompter | null {
 }
 
 const USAGE_DEPLOY =
-  'usage: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--no-rollback] [--json] [--log FILE] [--state-dir DIR] [--e2e N] [--force] [--confirm-timeout S] [--allow-session-cut]\n';
+  'usage: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--no-rollback] [--json] [--log FILE] [--state-dir DIR] [--e2e N] [--force] [--confirm-timeout S] [--allow-session-cut] [--install-keepalived]\n';
 export const USAGE_ROLLBACK = 'usage: lvsd rollback FILE [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--json] [--log FILE] [--state-dir DIR]\n';
 
 /** The app's own known_hosts for the CLI: `$XDG_CONFIG_HOME/lvs-designer/known_hosts`. */
@@ -72,6 +72,8 @@ interface Options {
   force: boolean;
   confirmTimeout: number;
   allowSessionCut: boolean;
+  /** Lets apply.sh install keepalived on a keepalived-owned director that lacks it (else the host is refused). */
+  installKeepalived: boolean;
 }
 
 /** The options of `lvsd deploy` / `lvsd rollback`, or the exit code when there is nothing to run. */
@@ -95,6 +97,7 @@ function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO):
         force: { type: 'boolean', default: false },
         'confirm-timeout': { type: 'string' },
         'allow-session-cut': { type: 'boolean', default: false },
+        'install-keepalived': { type: 'boolean', default: false },
       },
     },
     argv,
@@ -103,8 +106,8 @@ function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO):
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   if (parsed.positionals.length !== 1) return parsed.usageError('expected exactly one design FILE');
-  if (!deploy && (v['dry-run'] || v['no-rollback'] || v.e2e !== undefined || v.force || v['confirm-timeout'] !== undefined || v['allow-session-cut'])) {
-    return parsed.usageError('--dry-run, --no-rollback, --e2e, --force, --confirm-timeout and --allow-session-cut belong to lvsd deploy');
+  if (!deploy && (v['dry-run'] || v['no-rollback'] || v.e2e !== undefined || v.force || v['confirm-timeout'] !== undefined || v['allow-session-cut'] || v['install-keepalived'])) {
+    return parsed.usageError('--dry-run, --no-rollback, --e2e, --force, --confirm-timeout, --allow-session-cut and --install-keepalived belong to lvsd deploy');
   }
   const confirmTimeout = v['confirm-timeout'] === undefined ? DEFAULT_CONFIRM_SECONDS : Number(v['confirm-timeout']);
   if (!Number.isInteger(confirmTimeout) || (confirmTimeout !== 0 && (confirmTimeout < 5 || confirmTimeout > 3600))) return parsed.usageError('--confirm-timeout takes seconds 5..3600, or 0 for off');
@@ -130,6 +133,7 @@ function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO):
     force: v.force ?? false,
     confirmTimeout,
     allowSessionCut: v['allow-session-cut'] ?? false,
+    installKeepalived: v['install-keepalived'] ?? false,
   };
 }
 
@@ -212,7 +216,7 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
       : {}),
   };
 
-  const run = startDeploy(engineMode, { deployId: newDeployId(), topology, hosts: opts.hosts, noRollback: opts.noRollback, e2eRequests: opts.e2e, overrideErrors: opts.force, confirmSeconds: opts.confirmTimeout, allowSessionCut: opts.allowSessionCut }, deps);
+  const run = startDeploy(engineMode, { deployId: newDeployId(), topology, hosts: opts.hosts, noRollback: opts.noRollback, e2eRequests: opts.e2e, overrideErrors: opts.force, confirmSeconds: opts.confirmTimeout, allowSessionCut: opts.allowSessionCut, installKeepalived: opts.installKeepalived }, deps);
   let interrupted = 0;
   const onSigint = () => {
     interrupted++;

@@ -47,7 +47,7 @@ import {
   verifyAndRecordScript,
 } from './remote.ts';
 import type { HostState } from './state.ts';
-import { diffHost, parseApplyScript, parseState } from './state.ts';
+import { diffHost, keepalivedPlan, parseApplyScript, parseState } from './state.ts';
 import type { SessionPath, SessionPin } from './session-guard.ts';
 import { judgeSession, parseSessionPath } from './session-guard.ts';
 
@@ -475,7 +475,7 @@ class Run implements DeployRun {
       }
       const ssh = host.ssh;
       const endpoint = `${ssh.user}@${ssh.host}:${ssh.port}`;
-      const env = this.#deps.remoteEnv?.(host) ?? {};
+      const env = { ...(this.#deps.remoteEnv?.(host) ?? {}), ...(this.#request.installKeepalived ? { LVSD_INSTALL_KEEPALIVED: '1' } : {}) };
       ctxs.push({ host, ssh, endpoint, env, files: [], plan: { ...base, endpoint, status: 'ready' }, touched: false });
     }
     return { ctxs, skipped };
@@ -511,6 +511,11 @@ class Run implements DeployRun {
       const notes = [`commands run as ${ctx.priv!.label}`];
       if (state.kernel) notes.push(`kernel ${state.kernel}`);
       if (state.ipvs === null && ctx.files.some((f) => f.path === 'ipvsadm.rules')) notes.push(state.ipvsError ? `ipvsadm failed: ${state.ipvsError}` : 'ipvsadm is not installed on this host');
+      if (this.mode !== 'rollback') {
+        const ka = keepalivedPlan(ctx.files, state, ctx.env.LVSD_INSTALL_KEEPALIVED === '1');
+        if (ka.refuse) throw new StepError(ka.refuse);
+        notes.push(...ka.notes);
+      }
       const changes = this.mode === 'rollback' ? [] : [...diffHost(ctx.host, ctx.files, state)];
       if (this.mode !== 'rollback' && changes.length > 0) {
         const wanted = parseApplyScript(ctx.files.find((f) => f.path === 'apply.sh')?.content ?? '')?.routes ?? [];

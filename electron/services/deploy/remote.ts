@@ -86,6 +86,7 @@ echo '@@ files'
 if [ -d "$S/current" ]; then (cd "$S/current" && find . -path ./.lvsd -prune -o -type f -exec sha256sum {} + 2>/dev/null </dev/null); fi
 echo '@@ tools'
 for t in curl wget sha256sum; do command -v "$t" 2>/dev/null; done
+if command -v "\${LVSD_KEEPALIVED:-keepalived}" >/dev/null 2>&1; then echo keepalived; fi
 echo '@@ end'
 `;
 }

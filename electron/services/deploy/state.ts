@@ -232,3 +232,26 @@ export function diffHost(host: Host, files: readonly DeployFile[], state: HostSt
   for (const p of state.files.keys()) if (!seen.has(p)) changes.push({ kind: 'file', action: 'remove', subject: p });
   return changes;
 }
+
+/**
+ * What the plan says about the keepalived and boot-unit steps of apply.sh, and the reason to refuse
+ * the host when keepalived owns its IPVS table, is missing and may not be installed.
+ */
+export function keepalivedPlan(files: readonly DeployFile[], state: HostState, installAllowed: boolean): { notes: string[]; refuse?: string } {
+  const apply = files.find((f) => f.path === 'apply.sh')?.content ?? '';
+  const notes: string[] = [];
+  let refuse: string | undefined;
+  if (/^KA_HOST=/m.test(apply)) {
+    if (!state.tools.includes('keepalived')) {
+      if (installAllowed) notes.push('keepalived is not installed on this host: apply installs it first (--install-keepalived)');
+      else refuse = 'keepalived owns the IPVS table of this director but is not installed on the host; nothing will be changed here (allow the install: --install-keepalived)';
+    }
+    notes.push(
+      'keepalived: apply checks the new keepalived.conf with keepalived -t on the host before any change, installs it (the previous one goes into the snapshot) and reloads keepalived (never a restart); verify reads back the IPVS table keepalived builds; rollback restores the previous keepalived.conf and reloads',
+    );
+  }
+  if (/^\s*sh "\$HERE\/boot\/install\.sh"$/m.test(apply)) {
+    notes.push('boot unit lvs-designer-boot.service: apply runs boot/install.sh (enabled at boot); rollback restores the previous unit, or runs boot/remove.sh when there was none');
+  }
+  return refuse === undefined ? { notes } : { notes, refuse };
+}

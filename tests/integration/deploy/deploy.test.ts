@@ -112,7 +112,7 @@ function deps(over: Partial<DeployDeps> = {}, rec: Recorder = { confirms: [], as
     },
     remoteEnv: (host) => {
       const h = nsOf(host.id);
-      const env: Record<string, string> = { LVSD_STATE_DIR: h.stateDir };
+      const env: Record<string, string> = { LVSD_STATE_DIR: h.stateDir, LVSD_BOOT_ROOT: join(h.dir, 'root') };
       if (host.role === 'director') {
         env.LVSD_IPVSADM = join(h.dir, 'ipvsadm');
         env.LVSD_MODPROBE = '/bin/true';

@@ -165,6 +165,8 @@ export class NetnsLab {
         ...(existsSync(join(host.dir, 'host_key_ecdsa')) ? [`HostKey ${join(host.dir, 'host_key_ecdsa')}`] : []),
         `PidFile ${join(host.dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${join(host.dir, 'authorized_keys')}`,
+        // The file system is shared: apply.sh installs the boot unit under this prefix, not in /etc.
+        `SetEnv LVSD_BOOT_ROOT=${join(host.dir, 'root')}`,
         'UsePAM no',
         'StrictModes no',
         'PermitRootLogin yes',

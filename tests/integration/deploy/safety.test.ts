@@ -77,7 +77,7 @@ function deps(h: NsHost): DeployDeps {
     confirmHostKey: async () => true,
     secrets: new MemorySecretStore(),
     askSecret: async () => null,
-    remoteEnv: () => ({ LVSD_STATE_DIR: h.stateDir }),
+    remoteEnv: () => ({ LVSD_STATE_DIR: h.stateDir, LVSD_BOOT_ROOT: join(h.dir, 'root') }),
     readyTimeoutMs: 4_000,
     keepaliveIntervalMs: 1_000,
   };

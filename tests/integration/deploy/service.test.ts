@@ -31,7 +31,7 @@ function bridge(knownHosts: string, answer: (e: DeployEvent, service: DeployServ
     knownHostsFile: knownHosts,
     readOnlyKnownHosts: [],
     secrets: new MemorySecretStore(),
-    engine: { remoteEnv: () => ({ LVSD_STATE_DIR: rs.stateDir }) },
+    engine: { remoteEnv: () => ({ LVSD_STATE_DIR: rs.stateDir, LVSD_BOOT_ROOT: join(rs.dir, 'root') }) },
   });
   const registry = new BridgeRegistry().register('deploy', deployDomain(service));
   return { registry, events, service };

@@ -19,6 +19,7 @@ const request = z.strictObject({
   noRollback: z.boolean().optional(),
   confirmSeconds: z.number().int().min(0).max(3600).optional(),
   allowSessionCut: z.boolean().optional(),
+  installKeepalived: z.boolean().optional(),
   overrideErrors: z.boolean().optional(),
   e2eRequests: z.number().int().min(0).max(10000).optional(),
 });
