@@ -42,6 +42,9 @@ async function controls(page: Page): Promise<Box[]> {
       if (r.width === 0 || r.height === 0 || st.visibility === 'hidden' || st.display === 'none') continue;
       if (el.closest('.react-flow__panel, .react-flow__controls, .react-flow__renderer, .menu-pop, .tb-measure')) continue;
       if (scrolls(el)) continue;
+      // The body of a closed <details> is not shown (Chromium still gives it a box).
+      const folded = el.closest('details');
+      if (folded && !folded.open && !el.closest('summary')) continue;
       const name = el.getAttribute('data-testid') || el.getAttribute('aria-label') || (el.textContent || '').trim().slice(0, 30);
       out.push({ name, x: r.x, y: r.y, w: r.width, h: r.height });
     }

@@ -22,7 +22,9 @@ const ALLOWED = new Set(
     'eth lo tunl ipip tcp udp fwmark ipvsadm keepalived sysctl iptables nftables modprobe conntrack ip rp arp ttl mss mtu vip rip dip cip ' +
     'rr wrr lc wlc sed nq fo ovf sh dh mh lblc lblcr twos nat dr tun gcd ms µs kb png svg zip html markdown json ' +
     'dev proto kernel scope link src via default local all who-has is-at tell ' +
-    'ActiveConn InActConn Netfilter Maglev Linux English ' +
+    'ActiveConn InActConn PersistConn Netfilter Maglev Linux English ' +
+    // TCP header fields and the kernel's wrr variable (current weight), quoted as the kernel names them.
+    'seq ack cw ' +
     'Ctrl Shift Alt Del Delete Esc Home End Enter Space Tab PageUp PageDown'
   ).split(' '),
 );

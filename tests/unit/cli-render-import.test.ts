@@ -27,7 +27,8 @@ describe('lvsd render', () => {
     const r = await cli('render', example('dr-lab'), '--host', 'rs1', '--target', 'script');
     expect(r.code).toBe(0);
     for (const p of ['apply.sh', 'verify.sh', 'rollback.sh', 'sysctl.d/90-lvs-designer.conf']) expect(r.out).toContain(`### rs1/${p} (`);
-    expect(r.out).not.toContain('keepalived');
+    // A real server gets no keepalived.conf (its rollback.sh can still put back a keepalived.conf an earlier deploy replaced).
+    expect(r.out).not.toContain('### rs1/keepalived.conf');
   });
   it('writes DIR/<host>/<path> with modes for --all', async () => {
     const out = join(tmp, 'tun');
