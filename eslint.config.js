@@ -83,7 +83,11 @@ export default tseslint.config(
             'react',
             'react-dom',
             'zustand',
-            { name: 'electron', message: 'electron/services and electron/cli are plain Node (the CLI and lvsd serve use them): only electron/main and electron/preload import electron.' },
+            {
+              name: 'electron',
+              message:
+                'electron/services and electron/cli are plain Node (the CLI and lvsd serve use them): only electron/main and electron/preload import electron.',
+            },
           ],
           patterns: [
             { group: ['**/renderer/**', '@xyflow/*'], message: 'electron/ never imports the UI.' },
@@ -94,8 +98,11 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "ImportExpression[source.value='electron']", message: 'electron/services and electron/cli are plain Node: no import(\'electron\').' },
-        { selector: "CallExpression[callee.name='require'][arguments.0.value='electron']", message: 'electron/services and electron/cli are plain Node: no require(\'electron\').' },
+        { selector: "ImportExpression[source.value='electron']", message: "electron/services and electron/cli are plain Node: no import('electron')." },
+        {
+          selector: "CallExpression[callee.name='require'][arguments.0.value='electron']",
+          message: "electron/services and electron/cli are plain Node: no require('electron').",
+        },
       ],
     },
   },

@@ -26,16 +26,30 @@ mkdirSync('examples', { recursive: true });
 
 // ---- The seed article's labs: NAT (part one), DR (part two), TUN (part three, titled "Dr") ---
 write('nat-lab.lvs.json', natLab('example'), {
-  client: { x: 0, y: 120 }, public: { x: 220, y: 0 }, director: { x: 420, y: 120 }, lan: { x: 660, y: 0 },
-  rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
+  client: { x: 0, y: 120 },
+  public: { x: 220, y: 0 },
+  director: { x: 420, y: 120 },
+  lan: { x: 660, y: 0 },
+  rs1: { x: 860, y: 40 },
+  rs2: { x: 860, y: 220 },
 });
 write('dr-lab.lvs.json', drLab('example'), {
-  client: { x: 0, y: 140 }, public: { x: 220, y: 0 }, router: { x: 420, y: 300 }, director: { x: 420, y: 80 },
-  lan: { x: 660, y: 0 }, rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
+  client: { x: 0, y: 140 },
+  public: { x: 220, y: 0 },
+  router: { x: 420, y: 300 },
+  director: { x: 420, y: 80 },
+  lan: { x: 660, y: 0 },
+  rs1: { x: 860, y: 40 },
+  rs2: { x: 860, y: 220 },
 });
 write('tun-lab.lvs.json', tunLab('example'), {
-  client: { x: 0, y: 140 }, front: { x: 220, y: 0 }, director: { x: 420, y: 60 }, router: { x: 420, y: 280 },
-  dc2: { x: 660, y: 0 }, rs1: { x: 860, y: 40 }, rs2: { x: 860, y: 220 },
+  client: { x: 0, y: 140 },
+  front: { x: 220, y: 0 },
+  director: { x: 420, y: 60 },
+  router: { x: 420, y: 280 },
+  dc2: { x: 660, y: 0 },
+  rs1: { x: 860, y: 40 },
+  rs2: { x: 860, y: 220 },
 });
 
 // ---- A larger design: 2 directors, 3 services, 20 real servers --------------------------------
@@ -48,21 +62,44 @@ write('tun-lab.lvs.json', tunLab('example'), {
   ];
   const positions: Pos = { edge: { x: 300, y: 0 }, 'web-lan': { x: 700, y: -200 }, 'app-lan': { x: 700, y: 300 }, 'media-dc': { x: 1100, y: 700 } };
   const hosts: Host[] = [
-    { id: 'client1', name: 'client1', role: 'client', interfaces: [lo('client1'), eth('client1', 'eth0', 'edge', ['198.51.100.10/24'])], gateway: '198.51.100.1' },
-    { id: 'client2', name: 'client2', role: 'client', interfaces: [lo('client2'), eth('client2', 'eth0', 'edge', ['198.51.100.11/24'])], gateway: '198.51.100.1' },
     {
-      id: 'gw', name: 'gw', role: 'router',
-      interfaces: [lo('gw'), eth('gw', 'eth0', 'edge', ['198.51.100.1/24']), eth('gw', 'eth1', 'web-lan', ['10.1.0.1/24']), eth('gw', 'eth2', 'media-dc', ['10.3.0.1/24'])],
+      id: 'client1',
+      name: 'client1',
+      role: 'client',
+      interfaces: [lo('client1'), eth('client1', 'eth0', 'edge', ['198.51.100.10/24'])],
+      gateway: '198.51.100.1',
+    },
+    {
+      id: 'client2',
+      name: 'client2',
+      role: 'client',
+      interfaces: [lo('client2'), eth('client2', 'eth0', 'edge', ['198.51.100.11/24'])],
+      gateway: '198.51.100.1',
+    },
+    {
+      id: 'gw',
+      name: 'gw',
+      role: 'router',
+      interfaces: [
+        lo('gw'),
+        eth('gw', 'eth0', 'edge', ['198.51.100.1/24']),
+        eth('gw', 'eth1', 'web-lan', ['10.1.0.1/24']),
+        eth('gw', 'eth2', 'media-dc', ['10.3.0.1/24']),
+      ],
       sysctl: { ipForward: true },
     },
     {
-      id: 'lb1', name: 'lb1', role: 'director',
+      id: 'lb1',
+      name: 'lb1',
+      role: 'director',
       interfaces: [lo('lb1'), eth('lb1', 'eth0', 'edge', ['198.51.100.2/24', '198.51.100.80/24']), eth('lb1', 'eth1', 'web-lan', ['10.1.0.2/24'])],
       gateway: '198.51.100.1',
       routes: [{ destination: '10.3.0.0/24', via: '198.51.100.1' }],
     },
     {
-      id: 'lb2', name: 'lb2', role: 'director',
+      id: 'lb2',
+      name: 'lb2',
+      role: 'director',
       interfaces: [lo('lb2'), eth('lb2', 'eth0', 'edge', ['198.51.100.3/24', '198.51.100.81/24']), eth('lb2', 'eth1', 'app-lan', ['10.2.0.1/24'])],
       gateway: '198.51.100.1',
       sysctl: { ipForward: true },
@@ -76,8 +113,13 @@ write('tun-lab.lvs.json', tunLab('example'), {
     const id = `web${i}`;
     const ip = `10.1.0.${10 + i}`;
     hosts.push({
-      id, name: id, role: 'real-server',
-      interfaces: [lo(id, ['198.51.100.80/32'], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } }), eth(id, 'eth0', 'web-lan', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } })],
+      id,
+      name: id,
+      role: 'real-server',
+      interfaces: [
+        lo(id, ['198.51.100.80/32'], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } }),
+        eth(id, 'eth0', 'web-lan', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2 } }),
+      ],
       gateway: '10.1.0.1',
       sysctl: { arpIgnore: 1, arpAnnounce: 2 },
     });
@@ -95,8 +137,14 @@ write('tun-lab.lvs.json', tunLab('example'), {
     const id = `media${i}`;
     const ip = `10.3.0.${10 + i}`;
     hosts.push({
-      id, name: id, role: 'real-server',
-      interfaces: [lo(id), tunl0(id, ['198.51.100.81/32']), eth(id, 'eth0', 'media-dc', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 } })],
+      id,
+      name: id,
+      role: 'real-server',
+      interfaces: [
+        lo(id),
+        tunl0(id, ['198.51.100.81/32']),
+        eth(id, 'eth0', 'media-dc', [`${ip}/24`], { sysctl: { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 } }),
+      ],
       gateway: '10.3.0.1',
       sysctl: { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 },
     });
@@ -104,13 +152,52 @@ write('tun-lab.lvs.json', tunLab('example'), {
     positions[id] = { x: 1300, y: 600 + i * 40 };
   }
   const services: VirtualService[] = [
-    { id: 'web', name: 'web', director: 'lb1', protocol: 'tcp', vip: '198.51.100.80', port: 80, scheduler: 'wlc', healthCheck: { kind: 'http', path: '/healthz', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: web },
-    { id: 'api', name: 'api', director: 'lb2', protocol: 'tcp', vip: '198.51.100.81', port: 80, scheduler: 'wrr', persistence: { timeout: 300 }, healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: api },
-    { id: 'media', name: 'media', director: 'lb2', protocol: 'tcp', vip: '198.51.100.81', port: 443, scheduler: 'sh', schedulerFlags: ['sh-fallback'], healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: media },
+    {
+      id: 'web',
+      name: 'web',
+      director: 'lb1',
+      protocol: 'tcp',
+      vip: '198.51.100.80',
+      port: 80,
+      scheduler: 'wlc',
+      healthCheck: { kind: 'http', path: '/healthz', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
+      realServers: web,
+    },
+    {
+      id: 'api',
+      name: 'api',
+      director: 'lb2',
+      protocol: 'tcp',
+      vip: '198.51.100.81',
+      port: 80,
+      scheduler: 'wrr',
+      persistence: { timeout: 300 },
+      healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
+      realServers: api,
+    },
+    {
+      id: 'media',
+      name: 'media',
+      director: 'lb2',
+      protocol: 'tcp',
+      vip: '198.51.100.81',
+      port: 443,
+      scheduler: 'sh',
+      schedulerFlags: ['sh-fallback'],
+      healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
+      realServers: media,
+    },
   ];
   // lb2 needs a route to the media data centre through gw for the IPIP tunnel.
   hosts[4] = { ...hosts[4]!, routes: [{ destination: '10.3.0.0/24', via: '198.51.100.1' }] };
-  const large: Topology = { name: 'Two directors, three services, twenty real servers', description: 'lb1 balances web (DR, wlc, 10 servers); lb2 balances api (NAT, wrr, persistent, 6 servers, port 80 to 8080) and media (TUN, sh, 4 servers in a remote data centre).', segments, hosts, services };
+  const large: Topology = {
+    name: 'Two directors, three services, twenty real servers',
+    description:
+      'lb1 balances web (DR, wlc, 10 servers); lb2 balances api (NAT, wrr, persistent, 6 servers, port 80 to 8080) and media (TUN, sh, 4 servers in a remote data centre).',
+    segments,
+    hosts,
+    services,
+  };
   // Twenty real servers by hand-placed steps overlapped (web1–web9 hid their addresses): use the auto-layout.
   void positions;
   write('large-cluster.lvs.json', large, autoLayout(large).positions);
@@ -139,7 +226,13 @@ console.log('examples written');
     sysctl: { ipForward: true },
   });
   const hosts: Host[] = [
-    { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.16.111.13/24'])], gateway: '172.16.111.123' },
+    {
+      id: 'client',
+      name: 'client',
+      role: 'client',
+      interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.16.111.13/24'])],
+      gateway: '172.16.111.123',
+    },
     director('lvs1', '172.16.111.121', '192.168.111.201'),
     director('lvs2', '172.16.111.122', '192.168.111.202'),
     realServer('rs1', '192.168.111.101'),
@@ -159,8 +252,24 @@ console.log('examples written');
       garpMasterDelay: 1,
       sync: { mode: 'keepalived', interface: 'eth1', syncId: 51 },
       members: [
-        { host: 'lvs1', priority: 150, state: 'MASTER', interface: 'eth0', unicastSrcIp: '172.16.111.121', unicastPeers: ['172.16.111.122'], trackInterfaces: [{ name: 'eth1', weight: -60 }] },
-        { host: 'lvs2', priority: 100, state: 'BACKUP', interface: 'eth0', unicastSrcIp: '172.16.111.122', unicastPeers: ['172.16.111.121'], trackInterfaces: [{ name: 'eth1', weight: -60 }] },
+        {
+          host: 'lvs1',
+          priority: 150,
+          state: 'MASTER',
+          interface: 'eth0',
+          unicastSrcIp: '172.16.111.121',
+          unicastPeers: ['172.16.111.122'],
+          trackInterfaces: [{ name: 'eth1', weight: -60 }],
+        },
+        {
+          host: 'lvs2',
+          priority: 100,
+          state: 'BACKUP',
+          interface: 'eth0',
+          unicastSrcIp: '172.16.111.122',
+          unicastPeers: ['172.16.111.121'],
+          trackInterfaces: [{ name: 'eth1', weight: -60 }],
+        },
       ],
     },
   ];
@@ -181,15 +290,21 @@ console.log('examples written');
     'nat-ha-lab.lvs.json',
     {
       name: 'LVS-NAT HA pair (seed article, part one, two directors)',
-      description: 'The NAT lab with a keepalived VRRP pair: lvs1 (priority 150) holds the VIP 172.16.111.123 and the DIP 192.168.111.200 that the real servers route through; lvs2 (100) takes both over within 3 × advert_int + skew. Connection sync on eth1 keeps established connections across a failover.',
+      description:
+        'The NAT lab with a keepalived VRRP pair: lvs1 (priority 150) holds the VIP 172.16.111.123 and the DIP 192.168.111.200 that the real servers route through; lvs2 (100) takes both over within 3 × advert_int + skew. Connection sync on eth1 keeps established connections across a failover.',
       segments,
       hosts,
       services,
       directorGroups,
     },
     {
-      client: { x: 0, y: 160 }, public: { x: 220, y: 0 }, lvs1: { x: 420, y: 60 }, lvs2: { x: 420, y: 260 }, lan: { x: 660, y: 0 },
-      rs1: { x: 860, y: 60 }, rs2: { x: 860, y: 260 },
+      client: { x: 0, y: 160 },
+      public: { x: 220, y: 0 },
+      lvs1: { x: 420, y: 60 },
+      lvs2: { x: 420, y: 260 },
+      lan: { x: 660, y: 0 },
+      rs1: { x: 860, y: 60 },
+      rs2: { x: 860, y: 260 },
     },
   );
 }
@@ -218,7 +333,13 @@ console.log('examples written');
     gateway: '172.17.253.1',
   });
   const hosts: Host[] = [
-    { id: 'client', name: 'client', role: 'client', interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.17.253.13/24'])], gateway: '172.17.253.1' },
+    {
+      id: 'client',
+      name: 'client',
+      role: 'client',
+      interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.17.253.13/24'])],
+      gateway: '172.17.253.1',
+    },
     {
       id: 'router',
       name: 'router',
@@ -266,15 +387,22 @@ console.log('examples written');
     'dr-ha-lab.lvs.json',
     {
       name: 'LVS-DR HA pair (seed article, part two, two directors)',
-      description: 'The DR lab with a keepalived VRRP pair over multicast: both start as BACKUP with nopreempt, so a returning lvs-server-1 does not take the VIP 172.17.253.100 back and break connections a second time. A failing uplink ping (weight 0) puts the member into FAULT: it leaves MASTER with a priority-0 advert and the other member takes over after its skew time. (A weight would not work here: nopreempt backups accept a master whose priority dropped.)',
+      description:
+        'The DR lab with a keepalived VRRP pair over multicast: both start as BACKUP with nopreempt, so a returning lvs-server-1 does not take the VIP 172.17.253.100 back and break connections a second time. A failing uplink ping (weight 0) puts the member into FAULT: it leaves MASTER with a priority-0 advert and the other member takes over after its skew time. (A weight would not work here: nopreempt backups accept a master whose priority dropped.)',
       segments,
       hosts,
       services,
       directorGroups,
     },
     {
-      client: { x: 0, y: 160 }, public: { x: 220, y: 0 }, router: { x: 420, y: 420 }, lvs1: { x: 420, y: 40 }, lvs2: { x: 420, y: 220 },
-      lan: { x: 660, y: 0 }, rs1: { x: 860, y: 60 }, rs2: { x: 860, y: 260 },
+      client: { x: 0, y: 160 },
+      public: { x: 220, y: 0 },
+      router: { x: 420, y: 420 },
+      lvs1: { x: 420, y: 40 },
+      lvs2: { x: 420, y: 220 },
+      lan: { x: 660, y: 0 },
+      rs1: { x: 860, y: 60 },
+      rs2: { x: 860, y: 260 },
     },
   );
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test runner, then prints one line "N passed, N failed, N skipped" summing them.
-#   typecheck and lint count as one check each; Vitest (unit, then integration + lab serially);
+#   typecheck, lint and the Prettier format check count as one check each; Vitest (unit, then integration + lab serially);
 #   Playwright e2e against the built renderer in Debian chromium.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ run_check() { # name cmd...
 }
 run_check typecheck npm run -s typecheck
 run_check lint npm run -s lint
+run_check format npm run -s format:check
 echo "=== vitest (unit)"
 npx vitest run tests/unit --reporter=default --reporter=json --outputFile.json="$out/vitest-unit.json" || status=1
 echo "=== vitest (integration and lab, one file at a time)"

@@ -25,7 +25,9 @@ export interface CommandSpec<O extends ParseArgsOptionsConfig> {
   readonly positionals?: boolean;
 }
 
-type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof HELP; allowPositionals: boolean; strict: true }>>;
+type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O & typeof HELP; allowPositionals: boolean; strict: true }>
+>;
 
 /** A parsed command line, with the command's way of refusing it. */
 export interface CommandLine<O extends ParseArgsOptionsConfig> {

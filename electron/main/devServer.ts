@@ -4,7 +4,10 @@
  * `__LVSD_DEV_BUILD__`) that is not packaged, and only an http(s) URL on this machine. Any other
  * install ignores the variable, so nobody can point an installed app at their own page.
  */
-export function devServerUrlFrom(env: Readonly<Record<string, string | undefined>>, build: { readonly packaged: boolean; readonly devBuild: boolean }): string | null {
+export function devServerUrlFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  build: { readonly packaged: boolean; readonly devBuild: boolean },
+): string | null {
   const url = env.LVSD_DEV_SERVER_URL;
   if (!url || build.packaged || !build.devBuild) return null;
   try {

@@ -17,7 +17,10 @@ import { isOnScreen, loadWindowState, saveWindowState } from './windowState.ts';
 
 // Development builds only (LVSD_DEV_BUILD=1 npm run build): `LVSD_DEV_SERVER_URL=http://localhost:5173 npm start` loads the Vite dev server.
 declare const __LVSD_DEV_BUILD__: boolean | undefined;
-const devServerUrl = devServerUrlFrom(process.env, { packaged: app.isPackaged, devBuild: typeof __LVSD_DEV_BUILD__ !== 'undefined' && __LVSD_DEV_BUILD__ === true });
+const devServerUrl = devServerUrlFrom(process.env, {
+  packaged: app.isPackaged,
+  devBuild: typeof __LVSD_DEV_BUILD__ !== 'undefined' && __LVSD_DEV_BUILD__ === true,
+});
 const devTools = !app.isPackaged && process.env.LVSD_DEV === '1';
 
 let mainWindow: BrowserWindow | null = null;
@@ -124,29 +127,32 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-app.whenReady().then(async () => {
-  denyPermissions();
-  const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the renderer is not built (${rendererDir} is missing): run npm run build`);
-  serveRenderer(realpathSync(rendererDir));
-  // Deploy secrets go to the OS keychain (memory only when the OS has none: see SafeStorageSecretStore).
-  const secrets = new SafeStorageSecretStore(safeStorage, join(app.getPath('userData'), 'deploy-secrets.json'));
-  const bridge = await createBridge({ dataDir: app.getPath('userData'), dialogs, secrets });
-  registerIpc(bridge);
-  bridge.events.subscribe((name, payload) => {
-    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(name, payload);
-    if (name === 'files:recent') void refreshMenu(bridge);
+app
+  .whenReady()
+  .then(async () => {
+    denyPermissions();
+    const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
+    if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the renderer is not built (${rendererDir} is missing): run npm run build`);
+    serveRenderer(realpathSync(rendererDir));
+    // Deploy secrets go to the OS keychain (memory only when the OS has none: see SafeStorageSecretStore).
+    const secrets = new SafeStorageSecretStore(safeStorage, join(app.getPath('userData'), 'deploy-secrets.json'));
+    const bridge = await createBridge({ dataDir: app.getPath('userData'), dialogs, secrets });
+    registerIpc(bridge);
+    bridge.events.subscribe((name, payload) => {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(name, payload);
+      if (name === 'files:recent') void refreshMenu(bridge);
+    });
+    await refreshMenu(bridge);
+    app.on('before-quit', () => bridge.live.close());
+    mainWindow = createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    });
+  })
+  .catch((e: unknown) => {
+    dialog.showErrorBox('LVS Designer could not start', (e as Error).stack ?? String(e));
+    app.exit(1);
   });
-  await refreshMenu(bridge);
-  app.on('before-quit', () => bridge.live.close());
-  mainWindow = createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
-  });
-}).catch((e: unknown) => {
-  dialog.showErrorBox('LVS Designer could not start', (e as Error).stack ?? String(e));
-  app.exit(1);
-});
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

@@ -55,7 +55,15 @@ function RightPanel() {
   if (collapsed) {
     return (
       <aside className="right-panel is-collapsed" aria-label={t('tabs.label')}>
-        <button type="button" className="panel-toggle" onClick={() => setCollapsed(false)} title={t('tabs.expand')} aria-label={t('tabs.expand')} aria-expanded={false} data-testid="right-expand">
+        <button
+          type="button"
+          className="panel-toggle"
+          onClick={() => setCollapsed(false)}
+          title={t('tabs.expand')}
+          aria-label={t('tabs.expand')}
+          aria-expanded={false}
+          data-testid="right-expand"
+        >
           ‹
         </button>
         {visible.map((x) => (
@@ -77,11 +85,27 @@ function RightPanel() {
   return (
     <aside className="right-panel" aria-label={t('tabs.label')}>
       <div className="tabs" role="tablist">
-        <button type="button" className="panel-toggle" onClick={() => setCollapsed(true)} title={t('tabs.collapse')} aria-label={t('tabs.collapse')} aria-expanded={true} data-testid="right-collapse">
+        <button
+          type="button"
+          className="panel-toggle"
+          onClick={() => setCollapsed(true)}
+          title={t('tabs.collapse')}
+          aria-label={t('tabs.collapse')}
+          aria-expanded={true}
+          data-testid="right-collapse"
+        >
           ›
         </button>
         {visible.map((x) => (
-          <button key={x.id} type="button" role="tab" aria-selected={x === active} className={`tab${x === active ? ' is-active' : ''}`} onClick={() => setTab(x.id)} data-testid={`tab-${x.id}`}>
+          <button
+            key={x.id}
+            type="button"
+            role="tab"
+            aria-selected={x === active}
+            className={`tab${x === active ? ' is-active' : ''}`}
+            onClick={() => setTab(x.id)}
+            data-testid={`tab-${x.id}`}
+          >
             {t(x.titleKey as 'tabs.inspector')}
           </button>
         ))}

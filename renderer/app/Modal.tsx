@@ -16,7 +16,16 @@ export interface ModalProps {
   readonly initialFocus?: string;
 }
 
-export function Modal({ title, testId, onClose, children, wide, className, closeOnBackdrop = true, initialFocus = 'button, input:not([hidden]), select, textarea' }: ModalProps) {
+export function Modal({
+  title,
+  testId,
+  onClose,
+  children,
+  wide,
+  className,
+  closeOnBackdrop = true,
+  initialFocus = 'button, input:not([hidden]), select, textarea',
+}: ModalProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>(initialFocus)?.focus();

@@ -145,8 +145,22 @@ export function Toolbar() {
     {
       id: 'edit',
       commands: [
-        { id: 'tb-undo', glyph: '↶', label: t('toolbar.undo'), title: `${t('toolbar.undo')} (Ctrl+Z)`, run: () => useApp.getState().undo(), disabled: !canUndo },
-        { id: 'tb-redo', glyph: '↷', label: t('toolbar.redo'), title: `${t('toolbar.redo')} (Ctrl+Shift+Z)`, run: () => useApp.getState().redo(), disabled: !canRedo },
+        {
+          id: 'tb-undo',
+          glyph: '↶',
+          label: t('toolbar.undo'),
+          title: `${t('toolbar.undo')} (Ctrl+Z)`,
+          run: () => useApp.getState().undo(),
+          disabled: !canUndo,
+        },
+        {
+          id: 'tb-redo',
+          glyph: '↷',
+          label: t('toolbar.redo'),
+          title: `${t('toolbar.redo')} (Ctrl+Shift+Z)`,
+          run: () => useApp.getState().redo(),
+          disabled: !canRedo,
+        },
         { id: 'tb-duplicate', label: t('toolbar.duplicate'), title: `${t('toolbar.duplicate')} (Ctrl+D)`, run: duplicateSelection, disabled: !hasSelection },
         { id: 'tb-delete', label: t('toolbar.delete'), title: `${t('toolbar.delete')} (Del)`, run: deleteSelection, disabled: !hasSelection },
       ],
@@ -217,13 +231,27 @@ export function Toolbar() {
         {modes.length > 1 && (
           <div className="mode-switch" role="tablist" aria-label={t('toolbar.mode')}>
             {modes.map((m) => (
-              <button key={m.id} type="button" role="tab" aria-selected={mode === m.id} className={mode === m.id ? 'is-active' : undefined} onClick={() => setMode(m.id)} data-testid={`mode-${m.id}`}>
+              <button
+                key={m.id}
+                type="button"
+                role="tab"
+                aria-selected={mode === m.id}
+                className={mode === m.id ? 'is-active' : undefined}
+                onClick={() => setMode(m.id)}
+                data-testid={`mode-${m.id}`}
+              >
                 {t(m.titleKey as 'mode.design')}
               </button>
             ))}
           </div>
         )}
-        <select className="lang-select" aria-label={t('toolbar.language')} data-testid="language-select" value={i18n.language} onChange={(e) => setLanguage(e.target.value)}>
+        <select
+          className="lang-select"
+          aria-label={t('toolbar.language')}
+          data-testid="language-select"
+          value={i18n.language}
+          onChange={(e) => setLanguage(e.target.value)}
+        >
           {LANGUAGES.map((l) => (
             <option key={l.code} value={l.code}>
               {l.label}

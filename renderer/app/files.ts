@@ -80,8 +80,8 @@ function failed(prefix: string, error: string): void {
 
 async function handleOpen(p: Promise<Result<OpenedDesign | null>>): Promise<boolean> {
   const r = await settle(p);
-  if (!r.ok) return failed('file.openFailed', r.error), false;
-  if (!r.value.ok) return failed('file.openFailed', r.value.error), false;
+  if (!r.ok) return (failed('file.openFailed', r.error), false);
+  if (!r.value.ok) return (failed('file.openFailed', r.value.error), false);
   if (r.value.value) loaded(r.value.value);
   return r.value.value !== null;
 }
@@ -117,8 +117,8 @@ export async function save(): Promise<boolean> {
   if (!s.handle) return saveAs();
   const revision = s.revision;
   const r = await settle(bridge().files.save(s.handle, currentFile()));
-  if (!r.ok) return failed('file.saveFailed', r.error), false;
-  if (!r.value.ok) return failed('file.saveFailed', r.value.error), false;
+  if (!r.ok) return (failed('file.saveFailed', r.error), false);
+  if (!r.value.ok) return (failed('file.saveFailed', r.value.error), false);
   saved(revision, r.value.value);
   return true;
 }
@@ -147,8 +147,8 @@ export async function saveAs(): Promise<boolean> {
     if (!window.confirm(i18n.t('file.overwrite', { name }))) return false;
     r = await settle(bridge().files.saveAs(currentFile(), name, { overwrite: true }));
   }
-  if (!r.ok) return failed('file.saveFailed', r.error), false;
-  if (!r.value.ok) return failed('file.saveFailed', r.value.error), false;
+  if (!r.ok) return (failed('file.saveFailed', r.error), false);
+  if (!r.value.ok) return (failed('file.saveFailed', r.value.error), false);
   if (r.value.value) saved(revision, r.value.value);
   return r.value.value !== null;
 }

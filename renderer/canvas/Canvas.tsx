@@ -49,7 +49,13 @@ export function Canvas() {
     handled.current = focusRequest.seq;
     if (focusRequest.ids.length === 0) return;
     const raf = requestAnimationFrame(() => {
-      void flow.fitView({ nodes: focusRequest.ids.map((id) => ({ id })), padding: focusRequest.whole ? 0.12 : 0.5, maxZoom: focusRequest.whole ? 1.2 : 1, minZoom: 0.05, duration: focusRequest.whole ? 0 : 250 });
+      void flow.fitView({
+        nodes: focusRequest.ids.map((id) => ({ id })),
+        padding: focusRequest.whole ? 0.12 : 0.5,
+        maxZoom: focusRequest.whole ? 1.2 : 1,
+        minZoom: 0.05,
+        duration: focusRequest.whole ? 0 : 250,
+      });
     });
     return () => cancelAnimationFrame(raf);
   }, [focusRequest, flow, initialized]);
@@ -165,7 +171,18 @@ export function Canvas() {
           <Layer key={id} />
         ))}
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9ced6" />
-        {nodes.length > 0 && roomy && <MiniMap position="top-right" style={{ width: 160, height: 110 }} pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(240,242,245,0.7)" ariaLabel={t('canvas.minimap')} />}
+        {nodes.length > 0 && roomy && (
+          <MiniMap
+            position="top-right"
+            style={{ width: 160, height: 110 }}
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            maskColor="rgba(240,242,245,0.7)"
+            ariaLabel={t('canvas.minimap')}
+          />
+        )}
         <Controls showInteractive={false} aria-label={t('canvas.controls')}>
           <ControlButton onClick={() => runAutoLayout()} title={t('toolbar.autoLayout')} aria-label={t('toolbar.autoLayout')} data-testid="canvas-autolayout">
             <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2">
@@ -191,8 +208,12 @@ function applySelection(nodeChanges: readonly { id: string; selected: boolean }[
   const s = useApp.getState();
   const nodes = new Set(s.selectedNodes);
   const edges = new Set(s.selectedEdges);
-  for (const c of nodeChanges) if (c.selected) nodes.add(c.id); else nodes.delete(c.id);
-  for (const c of edgeChanges) if (c.selected) edges.add(c.id); else edges.delete(c.id);
+  for (const c of nodeChanges)
+    if (c.selected) nodes.add(c.id);
+    else nodes.delete(c.id);
+  for (const c of edgeChanges)
+    if (c.selected) edges.add(c.id);
+    else edges.delete(c.id);
   if (nodes.size === 0 && edges.size === 0 && s.selectedService) return;
   s.select([...nodes], [...edges]);
 }

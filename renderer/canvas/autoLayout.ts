@@ -50,7 +50,12 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
   const size = (id: Id): Size => {
     if (segIds.has(id)) return { width: SEGMENT_BAR_WIDTH, height: SEGMENT_MIN_HEIGHT };
     const m = measured[id];
-    return m && m.height > 0 ? { width: Math.max(m.width, HOST_CARD_WIDTH), height: m.height } : estimateHostSize(t, t.hosts.find((h) => h.id === id)!);
+    return m && m.height > 0
+      ? { width: Math.max(m.width, HOST_CARD_WIDTH), height: m.height }
+      : estimateHostSize(
+          t,
+          t.hosts.find((h) => h.id === id)!,
+        );
   };
 
   // Columns: hosts on even depths, segments on odd ones, starting at the clients.
@@ -77,7 +82,13 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
     if (depth.has(start)) continue;
     // A component without a client starts at its director or router, one host column in.
     const host = t.hosts.find((h) => h.id === start);
-    const first = segIds.has(start) ? 1 : host && host.role !== 'client' && host.role !== 'real-server' && adj.has(start) ? 2 : host?.role === 'real-server' && adj.has(start) ? 4 : 0;
+    const first = segIds.has(start)
+      ? 1
+      : host && host.role !== 'client' && host.role !== 'real-server' && adj.has(start)
+        ? 2
+        : host?.role === 'real-server' && adj.has(start)
+          ? 4
+          : 0;
     depth.set(start, first);
     walk([start]);
   }
@@ -101,7 +112,11 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
   // Hosts: stacked per column, every column centred on the tallest.
   const positions: Record<Id, Position> = {};
   const hostColumns = order.filter((d) => columns.get(d)!.some((id) => !segIds.has(id)));
-  const heightOf = (d: number) => columns.get(d)!.filter((id) => !segIds.has(id)).reduce((h, id, i) => h + (i > 0 ? CARD_GAP : 0) + size(id).height, 0);
+  const heightOf = (d: number) =>
+    columns
+      .get(d)!
+      .filter((id) => !segIds.has(id))
+      .reduce((h, id, i) => h + (i > 0 ? CARD_GAP : 0) + size(id).height, 0);
   const tallest = Math.max(0, ...hostColumns.map(heightOf));
   const x = new Map<number, number>();
   let cursor = 0;
@@ -139,7 +154,14 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
   for (const d of order) {
     x.set(d, cursor);
     const hasHosts = columns.get(d)!.some((id) => !segIds.has(id));
-    const width = hasHosts ? Math.max(...columns.get(d)!.filter((id) => !segIds.has(id)).map((id) => size(id).width)) : segmentLanes.get(d)! * SEGMENT_BAR_WIDTH + (segmentLanes.get(d)! - 1) * LANE_GAP;
+    const width = hasHosts
+      ? Math.max(
+          ...columns
+            .get(d)!
+            .filter((id) => !segIds.has(id))
+            .map((id) => size(id).width),
+        )
+      : segmentLanes.get(d)! * SEGMENT_BAR_WIDTH + (segmentLanes.get(d)! - 1) * LANE_GAP;
     cursor += width + COLUMN_GAP;
   }
   for (const d of order) {

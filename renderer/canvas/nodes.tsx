@@ -18,7 +18,12 @@ function HostNodeView({ data, selected }: NodeProps<HostNodeT>) {
   const { t } = useTranslation();
   const { host, vips, colors, severity, highlighted } = data;
   const decorations = useNodeDecorations();
-  const colorOf = new Map(colors.split(';').filter(Boolean).map((p) => p.split('=') as [string, string]));
+  const colorOf = new Map(
+    colors
+      .split(';')
+      .filter(Boolean)
+      .map((p) => p.split('=') as [string, string]),
+  );
   const lines: { key: string; name: string; addr: string; color: string | undefined }[] = [];
   for (const f of host.interfaces) {
     if (f.addresses.length === 0 && f.kind !== 'ethernet') continue;

@@ -64,7 +64,15 @@ export function ClassroomMain() {
     <div className={`cls-root view-${view}${presenter ? ' is-presenter' : ''}`} data-testid="classroom">
       <nav className="cls-views cls-edit-chrome" role="tablist" aria-label={t('classroom.mode')}>
         {VIEWS.map((v) => (
-          <button key={v} type="button" role="tab" aria-selected={view === v} className={view === v ? 'is-active' : undefined} onClick={() => setView(v)} data-testid={`cls-view-${v}`}>
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={view === v}
+            className={view === v ? 'is-active' : undefined}
+            onClick={() => setView(v)}
+            data-testid={`cls-view-${v}`}
+          >
             {t(`classroom.views.${v}`)}
           </button>
         ))}

@@ -49,7 +49,6 @@ function Bars({ request, reply, max }: { request: number; reply: number; max: nu
   );
 }
 
-
 interface Lane {
   readonly id: 'nat' | 'dr' | 'tun';
   readonly topology: Topology;
@@ -93,7 +92,15 @@ function MiniStage({ lane, step }: { lane: Lane; step: TraceStep | undefined }) 
   }
   const colour = step?.severity === 'error' ? '#d92d20' : step?.phase === 'reply' ? '#2b8a3e' : '#2f6fde';
   return (
-    <svg className="cmp-mini" viewBox={`${minX} ${minY} ${w} ${h}`} width={MINI_W} height={MINI_H} role="img" aria-label={t.name} data-testid={`cmp-play-${lane.id}-stage`}>
+    <svg
+      className="cmp-mini"
+      viewBox={`${minX} ${minY} ${w} ${h}`}
+      width={MINI_W}
+      height={MINI_H}
+      role="img"
+      aria-label={t.name}
+      data-testid={`cmp-play-${lane.id}-stage`}
+    >
       {t.hosts.flatMap((host) =>
         host.interfaces
           .filter((f) => f.segment)
@@ -143,10 +150,23 @@ function ComparePlayer({ lanes }: { lanes: readonly Lane[] }) {
   return (
     <section className="cmp-player" data-testid="cmp-player">
       <div className="cmp-controls" role="toolbar" aria-label={t('classroom.controls.label')}>
-        <button type="button" onClick={() => go(0)} title={t('classroom.controls.restart')} aria-label={t('classroom.controls.restart')} data-testid="cmp-restart">
+        <button
+          type="button"
+          onClick={() => go(0)}
+          title={t('classroom.controls.restart')}
+          aria-label={t('classroom.controls.restart')}
+          data-testid="cmp-restart"
+        >
           «
         </button>
-        <button type="button" onClick={() => go(k - 1)} disabled={k === 0} title={t('classroom.controls.back')} aria-label={t('classroom.controls.back')} data-testid="cmp-back">
+        <button
+          type="button"
+          onClick={() => go(k - 1)}
+          disabled={k === 0}
+          title={t('classroom.controls.back')}
+          aria-label={t('classroom.controls.back')}
+          data-testid="cmp-back"
+        >
           ◀
         </button>
         <button
@@ -159,10 +179,24 @@ function ComparePlayer({ lanes }: { lanes: readonly Lane[] }) {
         >
           {playing ? '❚❚' : '▶'}
         </button>
-        <button type="button" onClick={() => go(k + 1)} disabled={k >= total - 1} title={t('classroom.controls.forward')} aria-label={t('classroom.controls.forward')} data-testid="cmp-forward">
+        <button
+          type="button"
+          onClick={() => go(k + 1)}
+          disabled={k >= total - 1}
+          title={t('classroom.controls.forward')}
+          aria-label={t('classroom.controls.forward')}
+          data-testid="cmp-forward"
+        >
           ▶|
         </button>
-        <button type="button" onClick={() => go(total - 1)} disabled={k >= total - 1} title={t('classroom.controls.end')} aria-label={t('classroom.controls.end')} data-testid="cmp-end">
+        <button
+          type="button"
+          onClick={() => go(total - 1)}
+          disabled={k >= total - 1}
+          title={t('classroom.controls.end')}
+          aria-label={t('classroom.controls.end')}
+          data-testid="cmp-end"
+        >
           »
         </button>
         <span className="cls-stepof" data-testid="cmp-stepof">
@@ -284,7 +318,8 @@ export function CompareView() {
                   </p>
                   <h4>{t('classroom.compare.viaDirector')}</h4>
                   <div className="cls-bar-legend">
-                    <span className="swatch bar-request" /> {t('classroom.compare.request')} <span className="swatch bar-reply" /> {t('classroom.compare.reply')}
+                    <span className="swatch bar-request" /> {t('classroom.compare.request')} <span className="swatch bar-reply" />{' '}
+                    {t('classroom.compare.reply')}
                   </div>
                   <Bars request={st.request} reply={st.reply} max={max} />
                   <p className="cls-share" data-testid={`cmp-${c.id}-share`} data-reply-bytes={st.reply} data-request-bytes={st.request}>

@@ -80,7 +80,8 @@ function Netfilter({ trace, cursor, step }: { trace: Trace; cursor: number; step
   const visited = hooksSoFarOnHost(trace, cursor);
   const current = netfilterBoxAt(trace, cursor);
   const dropped = step.kind === 'drop';
-  const ipvsAt = (id: string) => (id === 'LOCAL_IN' && (step.kind === 'schedule' || visited.has('IPVS'))) || (id === 'FORWARD' && step.kind === 'rewrite' && step.hook === 'FORWARD');
+  const ipvsAt = (id: string) =>
+    (id === 'LOCAL_IN' && (step.kind === 'schedule' || visited.has('IPVS'))) || (id === 'FORWARD' && step.kind === 'rewrite' && step.hook === 'FORWARD');
   return (
     <div className="cls-netfilter" data-testid="cls-netfilter">
       <h4>{t('classroom.packet.netfilter', { host: hostName(topology, step.place.host) })}</h4>
@@ -127,7 +128,8 @@ function ConnTable({ trace, cursor }: { trace: Trace; cursor: number }) {
           <dl className="conn-entry" data-testid="cls-conn-row">
             <dt>{t('classroom.packet.cols.pro')}</dt>
             <dd className="mono">
-              {c.protocol.toUpperCase()} · {c.state} · {t('classroom.packet.cols.expire')} {`${String(Math.floor(c.expiresIn / 60)).padStart(2, '0')}:${String(c.expiresIn % 60).padStart(2, '0')}`} · {c.method.toUpperCase()}
+              {c.protocol.toUpperCase()} · {c.state} · {t('classroom.packet.cols.expire')}{' '}
+              {`${String(Math.floor(c.expiresIn / 60)).padStart(2, '0')}:${String(c.expiresIn % 60).padStart(2, '0')}`} · {c.method.toUpperCase()}
             </dd>
             <dt>{t('classroom.packet.cols.source')}</dt>
             <dd className="mono">{`${c.client.address}:${c.client.port}`}</dd>
@@ -136,10 +138,16 @@ function ConnTable({ trace, cursor }: { trace: Trace; cursor: number }) {
             <dt>{t('classroom.packet.cols.dest')}</dt>
             <dd className="mono">{`${c.dest.address}:${c.dest.port}`}</dd>
           </dl>
-          <pre className="conn-ipvsadm" title="ipvsadm -Lnc">{c.ipvsadm}</pre>
+          <pre className="conn-ipvsadm" title="ipvsadm -Lnc">
+            {c.ipvsadm}
+          </pre>
           {c.template && (
             <p className="small">
-              {t('classroom.packet.template', { client: c.template.client, reused: c.template.reused ? t('classroom.packet.reused') : t('classroom.packet.fresh'), s: c.template.expiresIn })}
+              {t('classroom.packet.template', {
+                client: c.template.client,
+                reused: c.template.reused ? t('classroom.packet.reused') : t('classroom.packet.fresh'),
+                s: c.template.expiresIn,
+              })}
             </p>
           )}
         </>

@@ -50,8 +50,19 @@ function LineChart({ run, svc, names, height = 150 }: { run: ServiceRun; svc: Vi
       ))}
       {svc.realServers.map((r, k) => (
         <g key={r.id}>
-          <polyline fill="none" stroke={segmentColor(k)} strokeWidth={2} points={s.map((x) => `${X(x.t).toFixed(1)},${Y(x.active[k] ?? 0).toFixed(1)}`).join(' ')} />
-          <polyline fill="none" stroke={segmentColor(k)} strokeWidth={1.5} strokeDasharray="4 3" points={s.map((x) => `${X(x.t).toFixed(1)},${Y(x.inactive[k] ?? 0).toFixed(1)}`).join(' ')} />
+          <polyline
+            fill="none"
+            stroke={segmentColor(k)}
+            strokeWidth={2}
+            points={s.map((x) => `${X(x.t).toFixed(1)},${Y(x.active[k] ?? 0).toFixed(1)}`).join(' ')}
+          />
+          <polyline
+            fill="none"
+            stroke={segmentColor(k)}
+            strokeWidth={1.5}
+            strokeDasharray="4 3"
+            points={s.map((x) => `${X(x.t).toFixed(1)},${Y(x.inactive[k] ?? 0).toFixed(1)}`).join(' ')}
+          />
         </g>
       ))}
     </svg>
@@ -105,7 +116,15 @@ export function Playground() {
 
   const newRun = (): ServiceRun | null =>
     svc && svc.realServers.length > 0
-      ? new ServiceRun({ ...svc, scheduler: chosen ?? svc.scheduler }, { ratePerSecond: rate, activeSeconds: duration, finSeconds: fin, persistence: persistSeconds > 0 ? { ...svc.persistence, timeout: persistSeconds } : null })
+      ? new ServiceRun(
+          { ...svc, scheduler: chosen ?? svc.scheduler },
+          {
+            ratePerSecond: rate,
+            activeSeconds: duration,
+            finSeconds: fin,
+            persistence: persistSeconds > 0 ? { ...svc.persistence, timeout: persistSeconds } : null,
+          },
+        )
       : null;
 
   // A new run whenever the service (or its real servers in the design), the FIN timeout or the
@@ -178,7 +197,15 @@ export function Playground() {
       <div className="pg-controls">
         <label>
           {t('classroom.playground.service')}
-          <select value={svc.id} onChange={(e) => { setSvcId(e.target.value); setChosen(null); setPersist(null); }} data-testid="pg-service">
+          <select
+            value={svc.id}
+            onChange={(e) => {
+              setSvcId(e.target.value);
+              setChosen(null);
+              setPersist(null);
+            }}
+            data-testid="pg-service"
+          >
             {topology.services.map((v) => (
               <option key={v.id} value={v.id}>
                 {serviceAddress(v)} ({v.scheduler})
@@ -198,23 +225,62 @@ export function Playground() {
         </label>
         <label>
           {t('classroom.playground.connections')}
-          <input type="number" min={1} max={100000} value={count} onChange={(e) => setCount(Math.max(1, Math.min(100000, Math.trunc(Number(e.target.value) || 1))))} data-testid="pg-count" />
+          <input
+            type="number"
+            min={1}
+            max={100000}
+            value={count}
+            onChange={(e) => setCount(Math.max(1, Math.min(100000, Math.trunc(Number(e.target.value) || 1))))}
+            data-testid="pg-count"
+          />
         </label>
         <label>
           {t('classroom.playground.rate')}
-          <input type="number" min={0.1} max={10000} step={0.1} value={rate} onChange={(e) => setRate(Math.max(0.1, Number(e.target.value) || 1))} data-testid="pg-rate" />
+          <input
+            type="number"
+            min={0.1}
+            max={10000}
+            step={0.1}
+            value={rate}
+            onChange={(e) => setRate(Math.max(0.1, Number(e.target.value) || 1))}
+            data-testid="pg-rate"
+          />
         </label>
         <label>
           {t('classroom.playground.duration')}
-          <input type="number" min={0} max={3600} step={0.5} value={duration} onChange={(e) => setDuration(Math.max(0, Number(e.target.value) || 0))} data-testid="pg-duration" />
+          <input
+            type="number"
+            min={0}
+            max={3600}
+            step={0.5}
+            value={duration}
+            onChange={(e) => setDuration(Math.max(0, Number(e.target.value) || 0))}
+            data-testid="pg-duration"
+          />
         </label>
         <label title={t('classroom.playground.finHint')}>
           {t('classroom.playground.fin')}
-          <input type="number" min={0} max={3600} step={1} value={fin} onChange={(e) => setFin(Math.max(0, Math.min(3600, Number(e.target.value) || 0)))} data-testid="pg-fin" />
+          <input
+            type="number"
+            min={0}
+            max={3600}
+            step={1}
+            value={fin}
+            onChange={(e) => setFin(Math.max(0, Math.min(3600, Number(e.target.value) || 0)))}
+            data-testid="pg-fin"
+          />
         </label>
         <label title={t('classroom.playground.persistenceHint')}>
           {t('classroom.playground.persistence')}
-          <input type="number" min={0} max={86400} step={1} value={persistSeconds} onChange={(e) => setPersist(Math.max(0, Math.min(86400, Math.trunc(Number(e.target.value) || 0))))} data-testid="pg-persistence" />
+          <input
+            type="number"
+            min={0}
+            max={86400}
+            step={1}
+            value={persistSeconds}
+            onChange={(e) => setPersist(Math.max(0, Math.min(86400, Math.trunc(Number(e.target.value) || 0))))}
+            data-testid="pg-persistence"
+          />
         </label>
         <label>
           {t('classroom.playground.speed')}
@@ -243,7 +309,8 @@ export function Playground() {
         </button>
       </div>
       <p className="pg-status" data-testid="pg-status">
-        {t('classroom.playground.sent', { sent: R.sent, total: count, t: R.now.toFixed(1) })} · {scheduler} · {t('classroom.playground.inTable', { n: R.table.size })}
+        {t('classroom.playground.sent', { sent: R.sent, total: count, t: R.now.toFixed(1) })} · {scheduler} ·{' '}
+        {t('classroom.playground.inTable', { n: R.table.size })}
         {R.refused > 0 && <span className="pg-refused"> · {t('classroom.playground.refused', { n: R.refused })}</span>}
       </p>
       <p className="pg-rule muted" data-testid="pg-rule">
@@ -276,7 +343,18 @@ export function Playground() {
                 </td>
                 <td className="mono">{r.rip}</td>
                 <td>
-                  <input key={`${r.id}-${d?.weight ?? 0}`} type="number" min={0} max={65535} className="pg-weight" defaultValue={d?.weight ?? 0} data-testid={`pg-weight-${r.id}`} aria-label={`${t('classroom.playground.weight')} ${name}`} onBlur={(e) => setWeight(r.id, Number(e.target.value))} onKeyDown={(e) => e.key === 'Enter' && setWeight(r.id, Number((e.target as HTMLInputElement).value))} />
+                  <input
+                    key={`${r.id}-${d?.weight ?? 0}`}
+                    type="number"
+                    min={0}
+                    max={65535}
+                    className="pg-weight"
+                    defaultValue={d?.weight ?? 0}
+                    data-testid={`pg-weight-${r.id}`}
+                    aria-label={`${t('classroom.playground.weight')} ${name}`}
+                    onBlur={(e) => setWeight(r.id, Number(e.target.value))}
+                    onKeyDown={(e) => e.key === 'Enter' && setWeight(r.id, Number((e.target as HTMLInputElement).value))}
+                  />
                 </td>
                 <td>
                   {d && d.weight === 0 ? (
@@ -322,7 +400,11 @@ export function Playground() {
         <h4>{t('classroom.playground.lastAssignments')}</h4>
         <ul className="pg-recent" data-testid="pg-recent">
           {R.recent.map((x) => (
-            <li key={x.n} className={x.realServer ? undefined : 'is-refused'} style={x.realServer ? { borderColor: segmentColor(svc.realServers.findIndex((r) => r.id === x.realServer)) } : undefined}>
+            <li
+              key={x.n}
+              className={x.realServer ? undefined : 'is-refused'}
+              style={x.realServer ? { borderColor: segmentColor(svc.realServers.findIndex((r) => r.id === x.realServer)) } : undefined}
+            >
               #{x.n} → {x.realServer ? (names.get(x.realServer) ?? x.realServer) : '✕'}
             </li>
           ))}

@@ -54,7 +54,12 @@ function attach(g: Geometry, host: string, seg: string): Pt[] {
   const y = h.y + h.h / 2;
   const ey = Math.min(Math.max(y, s.y + 28), Math.max(s.y + 28, s.y + s.h - 8));
   const mid = (hx + segX) / 2;
-  return [[hx, y], [mid, y], [mid, ey], [segX, ey]];
+  return [
+    [hx, y],
+    [mid, y],
+    [mid, ey],
+    [segX, ey],
+  ];
 }
 
 function along(points: readonly Pt[], p: number): Pt {
@@ -240,7 +245,11 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
           <ViewportPortal>
             <div className={tokenClass} style={{ transform: `translate(${x}px, ${y}px)` }} data-testid="packet-token" data-step={step.index}>
               <span className="packet-dot">{drop ? '✕' : arp ? 'ARP' : step.articleStep ? step.articleStep : ''}</span>
-              {change && !drop && <span className="packet-change" data-testid="packet-token-change">{change}</span>}
+              {change && !drop && (
+                <span className="packet-change" data-testid="packet-token-change">
+                  {change}
+                </span>
+              )}
             </div>
           </ViewportPortal>
         )}

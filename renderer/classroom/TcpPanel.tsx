@@ -31,9 +31,7 @@ export function TcpPanel({ trace, topology }: { trace: Trace; topology: Topology
   );
   return (
     <details className="cls-tcp" data-testid="cls-tcp">
-      <summary>
-        {t('classroom.tcp.summary', { mss: tcp.pathMss, count: dataCount, state: tcp.finalState, seconds: tcp.expiresIn })}
-      </summary>
+      <summary>{t('classroom.tcp.summary', { mss: tcp.pathMss, count: dataCount, state: tcp.finalState, seconds: tcp.expiresIn })}</summary>
       {tcp.fragmentation.map((f, i) => (
         <p key={i} className="cls-tcp-frag sev-warning" data-testid="cls-tcp-frag">
           ▲ {t('classroom.tcp.fragNeeded', { from: name(f.link.from), to: name(f.link.to), needed: f.needed, mtu: f.mtu, mss: tcp.pathMss })}
@@ -63,7 +61,14 @@ export function TcpPanel({ trace, topology }: { trace: Trace; topology: Topology
                       type="button"
                       aria-expanded={open.has(i)}
                       data-testid="cls-tcp-group-toggle"
-                      onClick={() => setOpen((o) => { const n = new Set(o); if (n.has(i)) n.delete(i); else n.add(i); return n; })}
+                      onClick={() =>
+                        setOpen((o) => {
+                          const n = new Set(o);
+                          if (n.has(i)) n.delete(i);
+                          else n.add(i);
+                          return n;
+                        })
+                      }
                     >
                       {open.has(i) ? '▾' : '▸'} {t('classroom.tcp.group', { data: r.data, acks: r.acks, bytes: r.bytes })}
                     </button>

@@ -7,7 +7,19 @@ import { useTranslation } from 'react-i18next';
 import type { Lang, Trace } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
 import { SPEEDS } from './simulationSlice.ts';
-import { changedSummary, effectiveCursor, langOf, eventLabel, headerSummary, neighbour, placeLabel, resolveFlow, selectTrace, stepTimes, visibleSteps } from './derive.ts';
+import {
+  changedSummary,
+  effectiveCursor,
+  langOf,
+  eventLabel,
+  headerSummary,
+  neighbour,
+  placeLabel,
+  resolveFlow,
+  selectTrace,
+  stepTimes,
+  visibleSteps,
+} from './derive.ts';
 import { Stage } from './Stage.tsx';
 import { ExportMenu } from './exportWalkthrough.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
@@ -25,7 +37,16 @@ const typing = (el: EventTarget | null): boolean => {
 
 function Icon({ d, stroke }: { d: string; stroke?: boolean }) {
   return (
-    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="currentColor" stroke="currentColor" strokeWidth={stroke ? 2 : 1.5} strokeLinejoin="round">
+    <svg
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      aria-hidden="true"
+      fill="currentColor"
+      stroke="currentColor"
+      strokeWidth={stroke ? 2 : 1.5}
+      strokeLinejoin="round"
+    >
       <path d={d} />
     </svg>
   );
@@ -83,7 +104,14 @@ function FlowPicker() {
       </label>
       <label>
         {t('classroom.seed')}
-        <input type="number" className="cls-seed" min={1} value={sim.seed} data-testid="cls-seed" onChange={(e) => setFlow({ seed: Math.max(1, Number(e.target.value) || 1) })} />
+        <input
+          type="number"
+          className="cls-seed"
+          min={1}
+          value={sim.seed}
+          data-testid="cls-seed"
+          onChange={(e) => setFlow({ seed: Math.max(1, Number(e.target.value) || 1) })}
+        />
       </label>
     </div>
   );
@@ -97,14 +125,34 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
   const last = visible[visible.length - 1] ?? 0;
   return (
     <div className="cls-controls" role="toolbar" aria-label={t('classroom.controls.label')}>
-      <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(visible[0] ?? 0))} title={t('classroom.controls.restart')} aria-label={t('classroom.controls.restart')} data-testid="cls-restart">
+      <button
+        type="button"
+        onClick={() => (s.setSimPlaying(false), s.setSimCursor(visible[0] ?? 0))}
+        title={t('classroom.controls.restart')}
+        aria-label={t('classroom.controls.restart')}
+        data-testid="cls-restart"
+      >
         <Icon d="M6 5v14M18 5 8 12l10 7z" />
       </button>
-      <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(neighbour(visible, cursor, -1)))} disabled={pos <= 0} title={t('classroom.controls.back')} aria-label={t('classroom.controls.back')} data-testid="cls-back">
+      <button
+        type="button"
+        onClick={() => (s.setSimPlaying(false), s.setSimCursor(neighbour(visible, cursor, -1)))}
+        disabled={pos <= 0}
+        title={t('classroom.controls.back')}
+        aria-label={t('classroom.controls.back')}
+        data-testid="cls-back"
+      >
         <Icon d="M16 5 6 12l10 7z" />
       </button>
       {sim.playing ? (
-        <button type="button" className="primary cls-play" onClick={() => s.setSimPlaying(false)} title={t('classroom.controls.pause')} aria-label={t('classroom.controls.pause')} data-testid="cls-pause">
+        <button
+          type="button"
+          className="primary cls-play"
+          onClick={() => s.setSimPlaying(false)}
+          title={t('classroom.controls.pause')}
+          aria-label={t('classroom.controls.pause')}
+          data-testid="cls-pause"
+        >
           <Icon d="M7 5h3v14H7zM14 5h3v14h-3z" />
         </button>
       ) : (
@@ -122,10 +170,24 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
           <Icon d="M8 5l11 7-11 7z" />
         </button>
       )}
-      <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(neighbour(visible, cursor, 1)))} disabled={cursor >= last} title={t('classroom.controls.forward')} aria-label={t('classroom.controls.forward')} data-testid="cls-forward">
+      <button
+        type="button"
+        onClick={() => (s.setSimPlaying(false), s.setSimCursor(neighbour(visible, cursor, 1)))}
+        disabled={cursor >= last}
+        title={t('classroom.controls.forward')}
+        aria-label={t('classroom.controls.forward')}
+        data-testid="cls-forward"
+      >
         <Icon d="M8 5l10 7-10 7zM18 5v14" stroke />
       </button>
-      <button type="button" onClick={() => (s.setSimPlaying(false), s.setSimCursor(last))} disabled={cursor >= last} title={t('classroom.controls.end')} aria-label={t('classroom.controls.end')} data-testid="cls-end">
+      <button
+        type="button"
+        onClick={() => (s.setSimPlaying(false), s.setSimCursor(last))}
+        disabled={cursor >= last}
+        title={t('classroom.controls.end')}
+        aria-label={t('classroom.controls.end')}
+        data-testid="cls-end"
+      >
         <Icon d="M18 5v14M6 5l10 7-10 7z" />
       </button>
       <label className="cls-jump">
@@ -164,7 +226,12 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
       </label>
       <span className="cls-spacer" />
       <ExportMenu trace={trace} visible={visible} />
-      <button type="button" onClick={() => s.setSimPresenter(!sim.presenter)} data-testid="cls-presenter" title={sim.presenter ? t('classroom.controls.leavePresenter') : t('classroom.controls.presenter')}>
+      <button
+        type="button"
+        onClick={() => s.setSimPresenter(!sim.presenter)}
+        data-testid="cls-presenter"
+        title={sim.presenter ? t('classroom.controls.leavePresenter') : t('classroom.controls.presenter')}
+      >
         {sim.presenter ? t('classroom.controls.leavePresenter') : t('classroom.controls.presenter')}
       </button>
     </div>

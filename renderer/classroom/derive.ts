@@ -41,7 +41,11 @@ export function traceOf(t: Topology, f: ResolvedFlow): TraceResult {
   if (!f.service) return { missing: 'service' };
   return {
     // HA groups: the steady-state master holds the group's addresses.
-    trace: simulate(withVrrpHolders(t), { client: f.client.id, service: f.service.id, ...(f.realServer ? { realServer: f.realServer } : {}) }, { seed: f.seed }),
+    trace: simulate(
+      withVrrpHolders(t),
+      { client: f.client.id, service: f.service.id, ...(f.realServer ? { realServer: f.realServer } : {}) },
+      { seed: f.seed },
+    ),
   };
 }
 
@@ -152,12 +156,26 @@ export function headerLayers(s: TraceStep, lang: Lang = 'en'): HeaderLayer[] {
   const ch = new Set<HeaderField | string>(s.changed);
   const row = (field: string, label: string, value: string | number) => ({ field, label, value: String(value), changed: ch.has(field) });
   const out: HeaderLayer[] = [];
-  if (p.eth) out.push({ id: 'eth', title: L.eth, rows: [row('eth.src', F.srcMac, p.eth.src), row('eth.dst', F.dstMac, p.eth.dst), row('eth.type', F.type, p.eth.type === 'arp' ? 'ARP (0x0806)' : 'IPv4 (0x0800)')] });
+  if (p.eth)
+    out.push({
+      id: 'eth',
+      title: L.eth,
+      rows: [
+        row('eth.src', F.srcMac, p.eth.src),
+        row('eth.dst', F.dstMac, p.eth.dst),
+        row('eth.type', F.type, p.eth.type === 'arp' ? 'ARP (0x0806)' : 'IPv4 (0x0800)'),
+      ],
+    });
   if (p.arp)
     out.push({
       id: 'arp',
       title: L.arp.replace('{{op}}', L.arpOp[p.arp.op]),
-      rows: [row('arp.senderMac', F.senderMac, p.arp.senderMac), row('arp.senderIp', F.senderIp, p.arp.senderIp), row('arp.targetMac', F.targetMac, p.arp.targetMac), row('arp.targetIp', F.targetIp, p.arp.targetIp)],
+      rows: [
+        row('arp.senderMac', F.senderMac, p.arp.senderMac),
+        row('arp.senderIp', F.senderIp, p.arp.senderIp),
+        row('arp.targetMac', F.targetMac, p.arp.targetMac),
+        row('arp.targetIp', F.targetIp, p.arp.targetIp),
+      ],
     });
   if (p.outer) {
     const outerNew = ch.has('outer');
@@ -172,11 +190,20 @@ export function headerLayers(s: TraceStep, lang: Lang = 'en'): HeaderLayer[] {
       ],
     });
   }
-  if (p.ip) out.push({ id: 'ip', title: p.outer ? L.inner : L.ip, rows: [row('ip.src', F.src, p.ip.src), row('ip.dst', F.dst, p.ip.dst), row('ip.ttl', 'TTL', p.ip.ttl), row('ip.protocol', F.protocol, p.ip.protocol)] });
+  if (p.ip)
+    out.push({
+      id: 'ip',
+      title: p.outer ? L.inner : L.ip,
+      rows: [row('ip.src', F.src, p.ip.src), row('ip.dst', F.dst, p.ip.dst), row('ip.ttl', 'TTL', p.ip.ttl), row('ip.protocol', F.protocol, p.ip.protocol)],
+    });
   if (p.l4) {
     // What the segment carries: the simulator's words "request"/"response" translated, TCP flags as they are.
     const carried = p.l4.segment === 'request' ? F.request : p.l4.segment === 'response' ? F.response : p.l4.segment;
-    out.push({ id: 'l4', title: p.l4.protocol.toUpperCase(), rows: [row('l4.sport', F.sport, p.l4.sport), row('l4.dport', F.dport, p.l4.dport), row('l4.segment', F.carries, carried)] });
+    out.push({
+      id: 'l4',
+      title: p.l4.protocol.toUpperCase(),
+      rows: [row('l4.sport', F.sport, p.l4.sport), row('l4.dport', F.dport, p.l4.dport), row('l4.segment', F.carries, carried)],
+    });
   }
   return out;
 }

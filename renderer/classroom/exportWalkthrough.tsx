@@ -45,8 +45,24 @@ export function ExportMenu({ trace, visible }: { trace: Trace; visible: readonly
       base: safe(`${name}-walkthrough`),
       text: {
         title: t('classroom.handout.title', { name }),
-        flowLine: t('classroom.handout.flow', { client: hostName(topology, trace.flow.client), vip: svc?.vip ?? '?', port: svc?.port ?? '?', scheduler: svc?.scheduler ?? '?', rs, seed: trace.seed }),
-        columns: ['#', t('classroom.list.art'), t('classroom.list.time'), t('classroom.list.place'), t('classroom.list.event'), t('classroom.list.headers'), t('classroom.list.change'), t('classroom.list.narration')],
+        flowLine: t('classroom.handout.flow', {
+          client: hostName(topology, trace.flow.client),
+          vip: svc?.vip ?? '?',
+          port: svc?.port ?? '?',
+          scheduler: svc?.scheduler ?? '?',
+          rs,
+          seed: trace.seed,
+        }),
+        columns: [
+          '#',
+          t('classroom.list.art'),
+          t('classroom.list.time'),
+          t('classroom.list.place'),
+          t('classroom.list.event'),
+          t('classroom.list.headers'),
+          t('classroom.list.change'),
+          t('classroom.list.narration'),
+        ],
         outcome: trace.outcome.narration[langOf(i18n.language)],
       },
     };
@@ -78,7 +94,11 @@ export function ExportMenu({ trace, visible }: { trace: Trace; visible: readonly
         setBusy(t('classroom.controls.exporting', { n: k + 1, total: visible.length }));
         useApp.getState().setSimCursor(i);
         await frame();
-        const url = await toPng(el, { backgroundColor: '#ffffff', pixelRatio: 1, filter: (n: HTMLElement) => !(n.classList?.contains('react-flow__handle') || n.classList?.contains('react-flow__controls')) });
+        const url = await toPng(el, {
+          backgroundColor: '#ffffff',
+          pixelRatio: 1,
+          filter: (n: HTMLElement) => !(n.classList?.contains('react-flow__handle') || n.classList?.contains('react-flow__controls')),
+        });
         entries.push({ name: `${base}/step-${String(i).padStart(3, '0')}.png`, data: dataUrlBytes(url) });
       }
       const md = handoutMarkdown(s.design.topology, trace, visible, langOf(i18n.language), text);

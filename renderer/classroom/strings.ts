@@ -50,7 +50,14 @@ export const classroomEn = {
     drop: 'drop',
     rewriteAt: 'rewrite @{{hook}}',
   },
-  layers: { eth: 'Ethernet II', arp: 'ARP {{op}}', arpOp: { request: 'request', reply: 'reply' }, outer: 'Outer IPv4 (IPIP, LVS-TUN)', inner: 'Inner IPv4 (client packet)', ip: 'IPv4' },
+  layers: {
+    eth: 'Ethernet II',
+    arp: 'ARP {{op}}',
+    arpOp: { request: 'request', reply: 'reply' },
+    outer: 'Outer IPv4 (IPIP, LVS-TUN)',
+    inner: 'Inner IPv4 (client packet)',
+    ip: 'IPv4',
+  },
   fields: {
     srcMac: 'src MAC',
     dstMac: 'dst MAC',
@@ -69,15 +76,27 @@ export const classroomEn = {
     response: 'response',
   },
   stepOf: 'Step {{n}} of {{total}}',
-  list: { title: 'Events', n: '#', art: 'Art.', time: 'Time (µs)', place: 'At', event: 'Event', headers: 'Headers', change: 'Changed', narration: 'What happens' },
+  list: {
+    title: 'Events',
+    n: '#',
+    art: 'Art.',
+    time: 'Time (µs)',
+    place: 'At',
+    event: 'Event',
+    headers: 'Headers',
+    change: 'Changed',
+    narration: 'What happens',
+  },
   handout: { title: 'Walkthrough: {{name}}', flow: '{{client}} → {{vip}}:{{port}} ({{scheduler}}), real server {{rs}}, seed {{seed}}' },
   outcomeOk: 'Works',
   outcomeBroken: 'Broken: {{fault}}',
   articleStep: 'Seed article step ({{letter}})',
   tcp: {
     summary: 'TCP connection: MSS {{mss}} bytes, {{count}} reply segments; the IPVS entry ends in {{state}} and expires after {{seconds}} s',
-    fragNeeded: '{{from}} → {{to}}: a full-sized packet needs {{needed}} bytes on this {{mtu}}-byte link (IPIP adds 20). With DF set the sender gets ICMP “fragmentation needed” and drops to MSS {{mss}}; if that ICMP is filtered, large transfers hang.',
-    inputOnly: 'The director sees only the client → server packets (LVS-DR/TUN replies bypass it), so IPVS moves the entry with its INPUT_ONLY table: the server’s SYN-ACK and FIN never reach it, and the entry ends in FIN_WAIT rather than TIME_WAIT.',
+    fragNeeded:
+      '{{from}} → {{to}}: a full-sized packet needs {{needed}} bytes on this {{mtu}}-byte link (IPIP adds 20). With DF set the sender gets ICMP “fragmentation needed” and drops to MSS {{mss}}; if that ICMP is filtered, large transfers hang.',
+    inputOnly:
+      'The director sees only the client → server packets (LVS-DR/TUN replies bypass it), so IPVS moves the entry with its INPUT_ONLY table: the server’s SYN-ACK and FIN never reach it, and the entry ends in FIN_WAIT rather than TIME_WAIT.',
     direction: 'direction',
     flags: 'flags',
     payload: 'payload (B)',
@@ -222,7 +241,14 @@ export const classroomZh: typeof classroomEn = {
     drop: '丢弃',
     rewriteAt: '在 {{hook}} 改写',
   },
-  layers: { eth: '以太网 II', arp: 'ARP {{op}}', arpOp: { request: '请求', reply: '应答' }, outer: '外层 IPv4（IPIP，LVS-TUN）', inner: '内层 IPv4（客户端的包）', ip: 'IPv4' },
+  layers: {
+    eth: '以太网 II',
+    arp: 'ARP {{op}}',
+    arpOp: { request: '请求', reply: '应答' },
+    outer: '外层 IPv4（IPIP，LVS-TUN）',
+    inner: '内层 IPv4（客户端的包）',
+    ip: 'IPv4',
+  },
   fields: {
     srcMac: '源 MAC',
     dstMac: '目的 MAC',
@@ -248,8 +274,10 @@ export const classroomZh: typeof classroomEn = {
   articleStep: '原文步骤 ({{letter}})',
   tcp: {
     summary: 'TCP 连接：MSS {{mss}} 字节，应答分 {{count}} 个报文段；IPVS 连接条目最终为 {{state}}，{{seconds}} 秒后过期',
-    fragNeeded: '{{from}} → {{to}}：满长度的包在这条 MTU {{mtu}} 字节的链路上需要 {{needed}} 字节（IPIP 多 20 字节）。设置了 DF 时发送方收到 ICMP“需要分片”，并把 MSS 降到 {{mss}}；若该 ICMP 被过滤，大数据传输会卡住。',
-    inputOnly: '调度器只看到客户端 → 服务器方向的包（LVS-DR/TUN 的应答绕过它），所以 IPVS 用 INPUT_ONLY 状态表推进连接条目：服务器的 SYN-ACK 和 FIN 不经过它，条目最终停在 FIN_WAIT 而不是 TIME_WAIT。',
+    fragNeeded:
+      '{{from}} → {{to}}：满长度的包在这条 MTU {{mtu}} 字节的链路上需要 {{needed}} 字节（IPIP 多 20 字节）。设置了 DF 时发送方收到 ICMP“需要分片”，并把 MSS 降到 {{mss}}；若该 ICMP 被过滤，大数据传输会卡住。',
+    inputOnly:
+      '调度器只看到客户端 → 服务器方向的包（LVS-DR/TUN 的应答绕过它），所以 IPVS 用 INPUT_ONLY 状态表推进连接条目：服务器的 SYN-ACK 和 FIN 不经过它，条目最终停在 FIN_WAIT 而不是 TIME_WAIT。',
     direction: '方向',
     flags: '标志',
     payload: '载荷（字节）',

@@ -13,9 +13,28 @@ import { answerCredential, answerTrust, cancelRun } from './run.ts';
 import { Modal } from '../app/Modal.tsx';
 
 /** Deploy questions are never dismissed by a stray click beside them: only Escape or a button. */
-function DeployModal({ title, testId, onClose, danger, children }: { title: string; testId: string; onClose: () => void; danger?: boolean; children: ReactNode }) {
+function DeployModal({
+  title,
+  testId,
+  onClose,
+  danger,
+  children,
+}: {
+  title: string;
+  testId: string;
+  onClose: () => void;
+  danger?: boolean;
+  children: ReactNode;
+}) {
   return (
-    <Modal title={title} testId={testId} onClose={onClose} closeOnBackdrop={false} initialFocus="input, button.primary, button" className={`deploy-modal${danger ? ' deploy-modal-danger' : ''}`}>
+    <Modal
+      title={title}
+      testId={testId}
+      onClose={onClose}
+      closeOnBackdrop={false}
+      initialFocus="input, button.primary, button"
+      className={`deploy-modal${danger ? ' deploy-modal-danger' : ''}`}
+    >
       {children}
     </Modal>
   );
@@ -86,7 +105,14 @@ function CredentialDialog({ prompt }: { prompt: Extract<DeployPrompt, { kind: 'p
       >
         <div className="field">
           <label htmlFor="deploy-cred-input">{prompt.text}</label>
-          <input id="deploy-cred-input" type="password" autoComplete="off" data-testid="cred-input" value={secret} onChange={(e) => setSecret(e.target.value)} />
+          <input
+            id="deploy-cred-input"
+            type="password"
+            autoComplete="off"
+            data-testid="cred-input"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+          />
           <div className="field-hint">{t('deploy.credHint')}</div>
         </div>
         <div className="button-row end">
@@ -154,7 +180,17 @@ function ApplySafety() {
   );
 }
 
-export function ConfirmDialog({ mode, names, onConfirm, onClose }: { mode: 'apply' | 'rollback'; names: readonly string[]; onConfirm: () => void; onClose: () => void }) {
+export function ConfirmDialog({
+  mode,
+  names,
+  onConfirm,
+  onClose,
+}: {
+  mode: 'apply' | 'rollback';
+  names: readonly string[];
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const apply = mode === 'apply';
   return (

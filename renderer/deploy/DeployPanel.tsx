@@ -40,14 +40,26 @@ function HostRow({ host }: { host: Host }) {
     <li className={`deploy-host tone-${tone ?? 'none'}`} data-testid={`deploy-host-${host.id}`}>
       <div className="deploy-host-head">
         {host.ssh ? (
-          <input type="checkbox" aria-label={t('deploy.include', { name: host.name })} data-testid={`deploy-include-${host.id}`} checked={!excluded} disabled={running} onChange={(e) => setExcluded(host.id, !e.target.checked)} />
+          <input
+            type="checkbox"
+            aria-label={t('deploy.include', { name: host.name })}
+            data-testid={`deploy-include-${host.id}`}
+            checked={!excluded}
+            disabled={running}
+            onChange={(e) => setExcluded(host.id, !e.target.checked)}
+          />
         ) : (
           <span className="deploy-host-nocheck" />
         )}
         <span className="deploy-host-name">{host.name}</span>
         <span className="muted deploy-host-role">{t(`role.${host.role}`)}</span>
         <span className="mono deploy-endpoint">{endpoint || t('deploy.noSsh')}</span>
-        <span className={`deploy-chip tone-${tone ?? 'none'}`} data-testid={`deploy-status-${host.id}`} data-phase={progress?.phase ?? ''} data-status={(!running && outcome?.status) || ''}>
+        <span
+          className={`deploy-chip tone-${tone ?? 'none'}`}
+          data-testid={`deploy-status-${host.id}`}
+          data-phase={progress?.phase ?? ''}
+          data-status={(!running && outcome?.status) || ''}
+        >
           {statusText}
         </span>
         <button type="button" className="link-button deploy-edit" aria-expanded={open} data-testid={`deploy-edit-${host.id}`} onClick={() => setOpen(!open)}>
@@ -64,8 +76,16 @@ function HostRow({ host }: { host: Host }) {
           {message}
         </div>
       )}
-      {progress?.stderr && <pre className="deploy-stderr" data-testid={`deploy-stderr-${host.id}`}>{progress.stderr}</pre>}
-      {key && key.status !== 'changed' && <div className="deploy-key-line mono muted" data-testid={`deploy-key-${host.id}`}>{t('deploy.trusted', { keyType: key.keyType, fingerprint: key.fingerprint, status: t(`deploy.keyStatus.${key.status}`) })}</div>}
+      {progress?.stderr && (
+        <pre className="deploy-stderr" data-testid={`deploy-stderr-${host.id}`}>
+          {progress.stderr}
+        </pre>
+      )}
+      {key && key.status !== 'changed' && (
+        <div className="deploy-key-line mono muted" data-testid={`deploy-key-${host.id}`}>
+          {t('deploy.trusted', { keyType: key.keyType, fingerprint: key.fingerprint, status: t(`deploy.keyStatus.${key.status}`) })}
+        </div>
+      )}
       {changed && (
         <button type="button" className="deploy-key-changed" data-testid={`deploy-key-changed-${host.id}`} onClick={() => setShowChanged(true)}>
           {t('deploy.changedTitle')}
@@ -291,10 +311,22 @@ export function DeployPanel() {
         <button type="button" data-testid="deploy-plan" disabled={busy || available !== true} onClick={() => void startRun('dry-run')}>
           {t('deploy.plan')}
         </button>
-        <button type="button" className="primary" data-testid="deploy-apply" disabled={busy || available !== true || chosen.length === 0} onClick={() => setConfirm('apply')}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="deploy-apply"
+          disabled={busy || available !== true || chosen.length === 0}
+          onClick={() => setConfirm('apply')}
+        >
           {t('deploy.apply')}
         </button>
-        <button type="button" className="danger" data-testid="deploy-rollback" disabled={busy || available !== true || chosen.length === 0} onClick={() => setConfirm('rollback')}>
+        <button
+          type="button"
+          className="danger"
+          data-testid="deploy-rollback"
+          disabled={busy || available !== true || chosen.length === 0}
+          onClick={() => setConfirm('rollback')}
+        >
           {t('deploy.rollback')}
         </button>
         {busy && (
@@ -316,7 +348,12 @@ export function DeployPanel() {
         >
           {t('deploy.saveLog')}
         </button>
-        <button type="button" data-testid="deploy-forget" disabled={busy || available !== true} onClick={() => void forgetCredentials().then(() => notify('info', t('deploy.forgotten')))}>
+        <button
+          type="button"
+          data-testid="deploy-forget"
+          disabled={busy || available !== true}
+          onClick={() => void forgetCredentials().then(() => notify('info', t('deploy.forgotten')))}
+        >
           {t('deploy.forget')}
         </button>
       </div>
@@ -346,7 +383,14 @@ export function DeployPanel() {
           ))}
         </ul>
       )}
-      <NumberField label={t('deploy.e2eRequests')} testId="deploy-e2e-requests" value={d.e2eRequests} min={0} max={1000} onCommit={(n) => n !== undefined && useApp.getState().deploySetE2eRequests(n)} />
+      <NumberField
+        label={t('deploy.e2eRequests')}
+        testId="deploy-e2e-requests"
+        value={d.e2eRequests}
+        min={0}
+        max={1000}
+        onCommit={(n) => n !== undefined && useApp.getState().deploySetE2eRequests(n)}
+      />
       <NumberField
         label={t('deploy.confirmSeconds')}
         testId="deploy-confirm-seconds"

@@ -16,7 +16,10 @@ const checkKeyPath: FieldCheck = (v) => (v.length <= 4096 && !/[\r\n\0]/.test(v)
 
 /** A first guess for a new endpoint: the host's first address, as root over the agent. */
 function defaultEndpoint(host: Host): SshEndpoint {
-  const addr = host.interfaces.filter((f) => f.kind === 'ethernet').flatMap((f) => f.addresses)[0]?.split('/')[0];
+  const addr = host.interfaces
+    .filter((f) => f.kind === 'ethernet')
+    .flatMap((f) => f.addresses)[0]
+    ?.split('/')[0];
   return { host: addr && checkHost(addr) === null ? addr : host.name, port: 22, user: 'root', auth: 'agent' };
 }
 
@@ -38,11 +41,32 @@ export function SshEditor({ host }: { host: Host }) {
       {ssh && (
         <>
           <div className="deploy-ssh-grid">
-            <TextField label={t('deploy.sshHost')} testId={`ssh-host-${id}`} value={ssh.host} check={checkHost} mono onCommit={(v) => checkHost(v) === null && edit({ host: v })} />
-            <NumberField label={t('deploy.sshPort')} testId={`ssh-port-${id}`} value={ssh.port} min={1} max={65535} onCommit={(v) => v !== undefined && edit({ port: v })} />
+            <TextField
+              label={t('deploy.sshHost')}
+              testId={`ssh-host-${id}`}
+              value={ssh.host}
+              check={checkHost}
+              mono
+              onCommit={(v) => checkHost(v) === null && edit({ host: v })}
+            />
+            <NumberField
+              label={t('deploy.sshPort')}
+              testId={`ssh-port-${id}`}
+              value={ssh.port}
+              min={1}
+              max={65535}
+              onCommit={(v) => v !== undefined && edit({ port: v })}
+            />
           </div>
           <div className="deploy-ssh-grid">
-            <TextField label={t('deploy.sshUser')} testId={`ssh-user-${id}`} value={ssh.user} check={checkUser} mono onCommit={(v) => checkUser(v) === null && edit({ user: v })} />
+            <TextField
+              label={t('deploy.sshUser')}
+              testId={`ssh-user-${id}`}
+              value={ssh.user}
+              check={checkUser}
+              mono
+              onCommit={(v) => checkUser(v) === null && edit({ user: v })}
+            />
             <SelectField<SshAuthKind>
               label={t('deploy.sshAuth')}
               testId={`ssh-auth-${id}`}

@@ -128,7 +128,12 @@ export const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (s
           break;
         }
         case 'host-key':
-          patch({ hostKeys: { ...d.hostKeys, [e.hostId]: { endpoint: e.endpoint, fingerprint: e.fingerprint, keyType: e.keyType, status: e.status, message: e.message } } });
+          patch({
+            hostKeys: {
+              ...d.hostKeys,
+              [e.hostId]: { endpoint: e.endpoint, fingerprint: e.fingerprint, keyType: e.keyType, status: e.status, message: e.message },
+            },
+          });
           break;
         case 'plan':
           patch({ plan: e.plan });

@@ -35,7 +35,12 @@ export function GroupFrames() {
             key={g.id}
             className="ha-frame"
             data-testid={`ha-frame-${g.id}`}
-            style={{ transform: `translate(${left}px, ${top}px)`, width: right - left, height: bottom - top, ['--ha-color' as string]: GROUP_COLORS[i % GROUP_COLORS.length] }}
+            style={{
+              transform: `translate(${left}px, ${top}px)`,
+              width: right - left,
+              height: bottom - top,
+              ['--ha-color' as string]: GROUP_COLORS[i % GROUP_COLORS.length],
+            }}
           >
             <span className="ha-frame-label">{t('ha.frame', { name: g.name, vrid: g.vrid })}</span>
           </div>

@@ -34,13 +34,35 @@ export function HaPanel() {
   return (
     <div className="ha-panel" data-testid="ha-panel">
       {groups.map((g, i) => (
-        <GroupSection key={g.id} topology={topology} group={g} color={GROUP_COLORS[i % GROUP_COLORS.length]!} analysis={analyses.find((a) => a.group === g.id)} doubles={doubles} onDoubles={setDoubles} />
+        <GroupSection
+          key={g.id}
+          topology={topology}
+          group={g}
+          color={GROUP_COLORS[i % GROUP_COLORS.length]!}
+          analysis={analyses.find((a) => a.group === g.id)}
+          doubles={doubles}
+          onDoubles={setDoubles}
+        />
       ))}
     </div>
   );
 }
 
-function GroupSection({ topology, group: g, color, analysis, doubles, onDoubles }: { topology: Topology; group: DirectorGroup; color: string; analysis: GroupAnalysis | undefined; doubles: boolean; onDoubles: (v: boolean) => void }) {
+function GroupSection({
+  topology,
+  group: g,
+  color,
+  analysis,
+  doubles,
+  onDoubles,
+}: {
+  topology: Topology;
+  group: DirectorGroup;
+  color: string;
+  analysis: GroupAnalysis | undefined;
+  doubles: boolean;
+  onDoubles: (v: boolean) => void;
+}) {
   const { t } = useTranslation();
   const applyTopology = useApp((s) => s.applyTopology);
   const name = (h: string) => topology.hosts.find((x) => x.id === h)?.name ?? h;
@@ -92,7 +114,8 @@ function GroupSection({ topology, group: g, color, analysis, doubles, onDoubles 
                     }}
                     onBlur={(e) => {
                       const v = Number(e.currentTarget.value);
-                      if (Number.isInteger(v) && v >= 1 && v <= 254 && v !== m.priority) applyTopology((topo) => updateGroupMember(topo, g.id, m.host, { priority: v }));
+                      if (Number.isInteger(v) && v >= 1 && v <= 254 && v !== m.priority)
+                        applyTopology((topo) => updateGroupMember(topo, g.id, m.host, { priority: v }));
                       else e.currentTarget.value = String(m.priority);
                     }}
                   />
@@ -144,29 +167,34 @@ function AnalysisTable({ topology, scenarios }: { topology: Topology; scenarios:
           </tr>
         </thead>
         {scenarios.map((sc) => {
-            const words = sc.failures.map((f) => describeFailure(f, name));
-            const what = words.length === 0 ? (zh ? '没有故障' : 'nothing fails') : words.map((w) => (zh ? w.zh : w.en)).join(' + ');
-            const full = zh ? sc.text.zh : sc.text.en;
-            const sep = zh ? '：' : ': ';
-            const clients = full.startsWith(what + sep) ? full.slice(what.length + sep.length) : full;
-            // What clients see goes on a full-width line under the facts: the panel is narrow.
-            return (
-              <tbody key={sc.failures.map((f) => JSON.stringify(f)).join('|') || 'none'} className={`ha-outcome-${sc.outcome}`} data-outcome={sc.outcome} data-testid="ha-row">
-                <tr>
-                  <td>{what}</td>
-                  <td>{sc.holders.length ? sc.holders.map(name).join(' + ') : t('ha.nobody')}</td>
-                  <td className="ha-outcome">{t(`ha.outcomes.${sc.outcome}`)}</td>
-                  <td className="ha-num">{sc.takeoverSeconds === null ? '—' : t('ha.seconds', { s: sc.takeoverSeconds.toFixed(3) })}</td>
-                  <td>{sc.connectionsSurvive === null ? '—' : t(sc.connectionsSurvive ? 'ha.kept' : 'ha.lost')}</td>
-                </tr>
-                <tr>
-                  <td className="ha-clients" colSpan={5} title={t('ha.clients')}>
-                    {clients}
-                  </td>
-                </tr>
-              </tbody>
-            );
-          })}
+          const words = sc.failures.map((f) => describeFailure(f, name));
+          const what = words.length === 0 ? (zh ? '没有故障' : 'nothing fails') : words.map((w) => (zh ? w.zh : w.en)).join(' + ');
+          const full = zh ? sc.text.zh : sc.text.en;
+          const sep = zh ? '：' : ': ';
+          const clients = full.startsWith(what + sep) ? full.slice(what.length + sep.length) : full;
+          // What clients see goes on a full-width line under the facts: the panel is narrow.
+          return (
+            <tbody
+              key={sc.failures.map((f) => JSON.stringify(f)).join('|') || 'none'}
+              className={`ha-outcome-${sc.outcome}`}
+              data-outcome={sc.outcome}
+              data-testid="ha-row"
+            >
+              <tr>
+                <td>{what}</td>
+                <td>{sc.holders.length ? sc.holders.map(name).join(' + ') : t('ha.nobody')}</td>
+                <td className="ha-outcome">{t(`ha.outcomes.${sc.outcome}`)}</td>
+                <td className="ha-num">{sc.takeoverSeconds === null ? '—' : t('ha.seconds', { s: sc.takeoverSeconds.toFixed(3) })}</td>
+                <td>{sc.connectionsSurvive === null ? '—' : t(sc.connectionsSurvive ? 'ha.kept' : 'ha.lost')}</td>
+              </tr>
+              <tr>
+                <td className="ha-clients" colSpan={5} title={t('ha.clients')}>
+                  {clients}
+                </td>
+              </tr>
+            </tbody>
+          );
+        })}
       </table>
     </div>
   );
@@ -206,14 +234,25 @@ function Timeline({ topology, group: g }: { topology: Topology; group: DirectorG
       <ol className="ha-steps">
         {steps.map((s, i) => (
           <li key={i}>
-            <button type="button" className={i === index ? 'is-active' : undefined} aria-pressed={i === index} data-testid={`ha-step-${i}`} onClick={() => setPicked(i)}>
-              <span className="ha-at">{s.at >= 0 ? '+' : ''}{s.at.toFixed(3)} s</span> {zh ? s.text.zh : s.text.en}
+            <button
+              type="button"
+              className={i === index ? 'is-active' : undefined}
+              aria-pressed={i === index}
+              data-testid={`ha-step-${i}`}
+              onClick={() => setPicked(i)}
+            >
+              <span className="ha-at">
+                {s.at >= 0 ? '+' : ''}
+                {s.at.toFixed(3)} s
+              </span>{' '}
+              {zh ? s.text.zh : s.text.en}
             </button>
           </li>
         ))}
       </ol>
       <p className="ha-note" data-testid="ha-step-state">
-        {step.routerArp ? t('ha.routerArp', { name: name(step.routerArp) }) : ''} · <span className={step.flowAlive ? 'ha-good' : 'ha-bad'}>{t(step.flowAlive ? 'ha.flowAlive' : 'ha.flowDead')}</span>
+        {step.routerArp ? t('ha.routerArp', { name: name(step.routerArp) }) : ''} ·{' '}
+        <span className={step.flowAlive ? 'ha-good' : 'ha-bad'}>{t(step.flowAlive ? 'ha.flowAlive' : 'ha.flowDead')}</span>
       </p>
       <div className="ha-conn-tables">
         {members.map((h) => {

@@ -258,7 +258,15 @@ export const zhCN: Strings = {
     saveAsPrompt: '将设计另存为（文件名）：',
     overwrite: '{{name}} 已存在，要替换吗？（旧版本会保留为备份。）',
   },
-  export: { png: '导出为 PNG 图片', svg: '导出为 SVG 图片', drawio: '导出为 draw.io 图（.drawio）', mermaid: '导出为 Mermaid 图（.mmd）', report: '设计报告（HTML，可打印为 PDF）', done: '已导出 {{kind}}。', failed: '导出失败' },
+  export: {
+    png: '导出为 PNG 图片',
+    svg: '导出为 SVG 图片',
+    drawio: '导出为 draw.io 图（.drawio）',
+    mermaid: '导出为 Mermaid 图（.mmd）',
+    report: '设计报告（HTML，可打印为 PDF）',
+    done: '已导出 {{kind}}。',
+    failed: '导出失败',
+  },
   templates: {
     title: '新建设计',
     empty: { title: '空白设计', text: '从空白画布开始。' },
@@ -278,8 +286,10 @@ export const zhCN: Strings = {
       title: 'LVS-TUN 实验',
       text: 'IP 隧道：调度器把请求封装后发往其他网络中的真实服务器，VIP 配在 tunl0 上。打开后有一条有意保留的警告（tun/mtu）：原文保持 MTU 1500。',
       name: 'LVS-TUN 实验（种子文章第三部分）',
-      description: '调度器给每个请求加一层 IPIP 头（外层源地址 DIP，外层目的地址 RIP）；位于路由器后面的真实服务器在配有 VIP 的 tunl0 上解封装，并直接回复客户端。',
-      warns: 'TUN 实验打开后有一条有意保留的警告：与种子文章一样保持 MTU 1500，问题面板（tun/mtu）解释了为什么 20 字节的 IPIP 头会让满长的请求装不下。它的修复（把真实服务器 eth0 的 MTU 设为 1480）正是要讲的内容。',
+      description:
+        '调度器给每个请求加一层 IPIP 头（外层源地址 DIP，外层目的地址 RIP）；位于路由器后面的真实服务器在配有 VIP 的 tunl0 上解封装，并直接回复客户端。',
+      warns:
+        'TUN 实验打开后有一条有意保留的警告：与种子文章一样保持 MTU 1500，问题面板（tun/mtu）解释了为什么 20 字节的 IPIP 头会让满长的请求装不下。它的修复（把真实服务器 eth0 的 MTU 设为 1480）正是要讲的内容。',
     },
   },
   open: {

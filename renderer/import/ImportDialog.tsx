@@ -35,7 +35,10 @@ export function acceptImport(target: Target, kind: ImportKind, text: string, res
   s.clearSelection();
   s.openDialog(null);
   const t = useApp.getState().design.topology;
-  s.focusOn(ids.filter((id) => t.hosts.some((h) => h.id === id) || t.segments.some((x) => x.id === id)), true);
+  s.focusOn(
+    ids.filter((id) => t.hosts.some((h) => h.id === id) || t.segments.some((x) => x.id === id)),
+    true,
+  );
 }
 
 export function ImportDialog({ onClose }: { onClose: () => void }) {
@@ -61,7 +64,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     } catch (e) {
       setRunning(null);
       runningRef.current = null;
-      if ((e as Error).message !== 'cancelled') setFailure([{ line: 0, text: '', message: (e as Error).message, messageZh: (e as Error).message, severity: 'error' }]);
+      if ((e as Error).message !== 'cancelled')
+        setFailure([{ line: 0, text: '', message: (e as Error).message, messageZh: (e as Error).message, severity: 'error' }]);
       return;
     }
     setRunning(null);

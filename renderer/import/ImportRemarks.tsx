@@ -100,9 +100,16 @@ export function ImportRemarks() {
             {lines.slice(from - 1, to).map((l, k) => {
               const n = from + k;
               return (
-                <div key={n} ref={n === activeLine ? lineRef : undefined} className={`import-source-line${n === activeLine ? ' is-active' : ''}`} data-testid={n === activeLine ? 'import-source-active' : undefined}>
+                <div
+                  key={n}
+                  ref={n === activeLine ? lineRef : undefined}
+                  className={`import-source-line${n === activeLine ? ' is-active' : ''}`}
+                  data-testid={n === activeLine ? 'import-source-active' : undefined}
+                >
                   <span className="import-source-no">{n}</span>
-                  <span className="import-source-text">{n === activeLine ? <Marked line={l} snippet={snippet} markRef={markRef} /> : l.length > 2000 ? `${l.slice(0, 2000)}…` : l}</span>
+                  <span className="import-source-text">
+                    {n === activeLine ? <Marked line={l} snippet={snippet} markRef={markRef} /> : l.length > 2000 ? `${l.slice(0, 2000)}…` : l}
+                  </span>
                 </div>
               );
             })}

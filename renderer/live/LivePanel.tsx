@@ -34,7 +34,14 @@ function Chart({ history, serviceId }: { history: readonly LiveSample[]; service
       <figcaption>
         {t('live.chart', { minutes: LIVE_HISTORY_MINUTES })} · max {max}
       </figcaption>
-      <svg viewBox={`0 0 ${w} ${h}`} width="100%" height={h} preserveAspectRatio="none" role="img" aria-label={t('live.chart', { minutes: LIVE_HISTORY_MINUTES })}>
+      <svg
+        viewBox={`0 0 ${w} ${h}`}
+        width="100%"
+        height={h}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={t('live.chart', { minutes: LIVE_HISTORY_MINUTES })}
+      >
         <line x1="0" y1={h - 1} x2={w} y2={h - 1} stroke="var(--border)" />
         <polyline points={line} fill="none" stroke="var(--accent)" strokeWidth="1.5" />
       </svg>
@@ -54,42 +61,48 @@ function ServiceBlock({ s }: { s: LiveService }) {
       {!s.present && <p className="is-error">{t('live.serviceMissing', { host: s.director })}</p>}
       {s.rate && (
         <p className="live-rates" data-testid={`live-rate-${s.serviceId}`}>
-          <b>{s.rate.conns}</b> {t('live.cps')} · {t('live.inBps')} <b>{formatRate(s.rate.inBytes)}</b> · {t('live.outBps')} <b>{formatRate(s.rate.outBytes)}</b>
+          <b>{s.rate.conns}</b> {t('live.cps')} · {t('live.inBps')} <b>{formatRate(s.rate.inBytes)}</b> · {t('live.outBps')}{' '}
+          <b>{formatRate(s.rate.outBytes)}</b>
         </p>
       )}
       <div className="live-table-wrap">
-      <table className="live-table">
-        <thead>
-          <tr>
-            <th>{t('live.col.rs')}</th>
-            {(['weight', 'active', 'inactive', 'cps', 'share', 'expected', 'dev'] as const).map((c) => (
-              <th key={c} title={t(`live.colTitle.${c}`)}>
-                {t(`live.col.${c}`)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {s.dests.map((d) => {
-            const x = dist.get(d.address);
-            return (
-              <tr key={d.address} className={`state-${d.state}`} data-testid={`live-dest-${d.realServerId ?? d.address}`} title={`${d.address} · ${t(`live.state.${d.state}`)}`}>
-                <td>{d.realServerId ?? d.address}</td>
-                <td>
-                  {d.weight}
-                  {d.designWeight !== undefined && d.designWeight !== d.weight ? ` (${d.designWeight})` : ''}
-                </td>
-                <td>{d.activeConns}</td>
-                <td>{d.inactiveConns}</td>
-                <td>{d.rate?.conns ?? '-'}</td>
-                <td>{x ? pct(x.observedShare) : '-'}</td>
-                <td>{x ? pct(x.expectedShare) : '-'}</td>
-                <td>{x ? signed(x.deviation) : '-'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+        <table className="live-table">
+          <thead>
+            <tr>
+              <th>{t('live.col.rs')}</th>
+              {(['weight', 'active', 'inactive', 'cps', 'share', 'expected', 'dev'] as const).map((c) => (
+                <th key={c} title={t(`live.colTitle.${c}`)}>
+                  {t(`live.col.${c}`)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {s.dests.map((d) => {
+              const x = dist.get(d.address);
+              return (
+                <tr
+                  key={d.address}
+                  className={`state-${d.state}`}
+                  data-testid={`live-dest-${d.realServerId ?? d.address}`}
+                  title={`${d.address} · ${t(`live.state.${d.state}`)}`}
+                >
+                  <td>{d.realServerId ?? d.address}</td>
+                  <td>
+                    {d.weight}
+                    {d.designWeight !== undefined && d.designWeight !== d.weight ? ` (${d.designWeight})` : ''}
+                  </td>
+                  <td>{d.activeConns}</td>
+                  <td>{d.inactiveConns}</td>
+                  <td>{d.rate?.conns ?? '-'}</td>
+                  <td>{x ? pct(x.observedShare) : '-'}</td>
+                  <td>{x ? pct(x.expectedShare) : '-'}</td>
+                  <td>{x ? signed(x.deviation) : '-'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       </div>
       <p className="live-note">
         {t('live.distribution')}
@@ -176,7 +189,12 @@ export function LivePanel() {
       on = false;
     };
   }, []);
-  if (available === false) return <div className="live-panel"><p className="live-note">{t('live.unavailable')}</p></div>;
+  if (available === false)
+    return (
+      <div className="live-panel">
+        <p className="live-note">{t('live.unavailable')}</p>
+      </div>
+    );
   const view = live.view;
   const detail = new Map(live.hosts.map((h) => [h.hostId, h]));
   return (
@@ -185,7 +203,16 @@ export function LivePanel() {
       <div className="live-actions">
         <label>
           {t('live.interval')}{' '}
-          <input type="number" min={0.5} max={600} step={0.5} value={seconds} onChange={(e) => setSeconds(Number(e.target.value) || 2)} disabled={!!live.sessionId} style={{ width: 60 }} />
+          <input
+            type="number"
+            min={0.5}
+            max={600}
+            step={0.5}
+            value={seconds}
+            onChange={(e) => setSeconds(Number(e.target.value) || 2)}
+            disabled={!!live.sessionId}
+            style={{ width: 60 }}
+          />
         </label>
         {live.sessionId ? (
           <button type="button" onClick={() => void stopLive()}>
@@ -197,7 +224,11 @@ export function LivePanel() {
           </button>
         )}
       </div>
-      {live.error && <p className="is-error" data-testid="live-error">{live.error}</p>}
+      {live.error && (
+        <p className="is-error" data-testid="live-error">
+          {live.error}
+        </p>
+      )}
       {live.paused && <p className="live-note">{t('live.paused')}</p>}
       {live.sessionId && !view && <p className="live-note">{t('live.waiting')}</p>}
       {view && (
@@ -219,7 +250,12 @@ export function LivePanel() {
           <h3>{t('live.vips')}</h3>
           <ul className="live-vips">
             {view.vips.map((v) => (
-              <li key={v.vip} className={v.status === 'ok' ? '' : v.status === 'unknown' ? 'is-warn' : 'is-error'} data-testid={`live-vip-${v.vip}`} data-status={v.status}>
+              <li
+                key={v.vip}
+                className={v.status === 'ok' ? '' : v.status === 'unknown' ? 'is-warn' : 'is-error'}
+                data-testid={`live-vip-${v.vip}`}
+                data-status={v.status}
+              >
                 <code>{v.vip}</code>{' '}
                 {v.status === 'ok'
                   ? t('live.vipOk', { hosts: v.holders.join(', ') })
@@ -250,7 +286,9 @@ export function LivePanel() {
           )}
           <h3>{t('live.drift')}</h3>
           {view.drift.length === 0 ? (
-            <p className="live-note" data-testid="live-no-drift">{t('live.noDrift')}</p>
+            <p className="live-note" data-testid="live-no-drift">
+              {t('live.noDrift')}
+            </p>
           ) : (
             view.drift.map((d) => (
               <div key={d.hostId} data-testid={`live-drift-diff-${d.hostId}`}>
@@ -282,9 +320,7 @@ export function LivePanel() {
             </>
           )}
           {live.sessionId &&
-            topology.hosts
-              .filter((h) => h.role === 'director' && h.ssh)
-              .map((h) => <Connections key={h.id} hostId={h.id} sessionId={live.sessionId!} />)}
+            topology.hosts.filter((h) => h.role === 'director' && h.ssh).map((h) => <Connections key={h.id} hostId={h.id} sessionId={live.sessionId!} />)}
         </>
       )}
     </div>

@@ -50,7 +50,12 @@ export function LiveNodeBadge({ hostId }: { hostId: string }) {
         </span>
       )}
       {state && (
-        <span className={`live-badge live-conns state-${state}`} data-testid={`live-conns-${hostId}`} data-live-state={state} title={`${t('live.badgeConns')} · ${t(`live.state.${state}`)}`}>
+        <span
+          className={`live-badge live-conns state-${state}`}
+          data-testid={`live-conns-${hostId}`}
+          data-live-state={state}
+          title={`${t('live.badgeConns')} · ${t(`live.state.${state}`)}`}
+        >
           {active}/{inactive} · {cps}/s
         </span>
       )}

@@ -69,7 +69,12 @@ export function ConfigView() {
   const hostId = topology.hosts.some((h) => h.id === picked) ? picked : (fromSelection ?? fallback);
   const result = useMemo(() => (hostId ? generateFor(topology, hostId) : null), [topology, hostId]);
   const host = topology.hosts.find((h) => h.id === hostId);
-  if (!host || !result) return <div className="config-view muted" data-testid="config-view">{t('config.noHosts')}</div>;
+  if (!host || !result)
+    return (
+      <div className="config-view muted" data-testid="config-view">
+        {t('config.noHosts')}
+      </div>
+    );
   const files = result.ok ? result.value : [];
   const file = files[Math.min(fileIdx, files.length - 1)];
   // The generator's English description, in the UI language for the files it writes.
@@ -105,7 +110,16 @@ export function ConfigView() {
         <>
           <div className="file-tabs" role="tablist">
             {files.map((f, i) => (
-              <button key={f.path} type="button" role="tab" aria-selected={f === file} className={`file-tab${f === file ? ' is-active' : ''}`} onClick={() => setFileIdx(i)} data-testid={`config-file-${f.path}`} title={describe(f)}>
+              <button
+                key={f.path}
+                type="button"
+                role="tab"
+                aria-selected={f === file}
+                className={`file-tab${f === file ? ' is-active' : ''}`}
+                onClick={() => setFileIdx(i)}
+                data-testid={`config-file-${f.path}`}
+                title={describe(f)}
+              >
                 {f.path}
               </button>
             ))}
@@ -115,7 +129,13 @@ export function ConfigView() {
               <div className="file-bar">
                 <span className="muted file-desc">{describe(file)}</span>
                 <span className="file-actions">
-                  <button type="button" data-testid="config-copy" onClick={() => void copy(file.content).then((ok) => notify(ok ? 'info' : 'error', ok ? t('config.copied', { name: file.path }) : t('config.copyFailed')))}>
+                  <button
+                    type="button"
+                    data-testid="config-copy"
+                    onClick={() =>
+                      void copy(file.content).then((ok) => notify(ok ? 'info' : 'error', ok ? t('config.copied', { name: file.path }) : t('config.copyFailed')))
+                    }
+                  >
                     {t('config.copy')}
                   </button>
                   <button type="button" data-testid="config-download" onClick={() => download(`${host.name}-${file.path.replace(/\//g, '-')}`, file.content)}>

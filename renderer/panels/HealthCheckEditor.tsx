@@ -34,25 +34,120 @@ export function HealthCheckEditor({ service, onChange }: { service: VirtualServi
   return (
     <div className="health-check-editor" data-testid="health-check">
       <h4>{t('health.title')}</h4>
-      <CheckField label={t('health.enable')} testId="hc-enable" hint={t('health.enableHint')} checked={hc !== undefined} onChange={(on) => onChange(on ? { kind: service.port === 443 ? 'ssl' : service.port === 80 || service.port === 8080 ? 'http' : 'tcp', ...(service.port === 80 || service.port === 8080 || service.port === 443 ? { path: '/' } : {}) } : undefined)} />
+      <CheckField
+        label={t('health.enable')}
+        testId="hc-enable"
+        hint={t('health.enableHint')}
+        checked={hc !== undefined}
+        onChange={(on) =>
+          onChange(
+            on
+              ? {
+                  kind: service.port === 443 ? 'ssl' : service.port === 80 || service.port === 8080 ? 'http' : 'tcp',
+                  ...(service.port === 80 || service.port === 8080 || service.port === 443 ? { path: '/' } : {}),
+                }
+              : undefined,
+          )
+        }
+      />
       {hc && d && (
         <>
           <div className="grid-2">
-            <SelectField<HealthCheckKind> label={t('health.kind')} testId="hc-kind" value={hc.kind} options={HEALTH_CHECK_KINDS.map((k) => ({ value: k, label: t(KIND_LABEL[k]) }))} onChange={(kind) => set({ kind })} />
+            <SelectField<HealthCheckKind>
+              label={t('health.kind')}
+              testId="hc-kind"
+              value={hc.kind}
+              options={HEALTH_CHECK_KINDS.map((k) => ({ value: k, label: t(KIND_LABEL[k]) }))}
+              onChange={(kind) => set({ kind })}
+            />
             {(hc.kind === 'http' || hc.kind === 'ssl') && (
               <>
-                <TextField label={t('health.path')} testId="hc-path" mono value={hc.path ?? ''} placeholder="/" onCommit={(v) => set({ path: v.trim() === '' ? undefined : v.trim() })} />
-                <NumberField label={t('health.status')} testId="hc-status" optional value={hc.status} min={100} max={599} hint={t('health.statusHint')} onCommit={(status) => set({ status })} />
+                <TextField
+                  label={t('health.path')}
+                  testId="hc-path"
+                  mono
+                  value={hc.path ?? ''}
+                  placeholder="/"
+                  onCommit={(v) => set({ path: v.trim() === '' ? undefined : v.trim() })}
+                />
+                <NumberField
+                  label={t('health.status')}
+                  testId="hc-status"
+                  optional
+                  value={hc.status}
+                  min={100}
+                  max={599}
+                  hint={t('health.statusHint')}
+                  onCommit={(status) => set({ status })}
+                />
               </>
             )}
-            {hc.kind === 'misc' && <TextField label={t('health.script')} testId="hc-script" mono value={hc.script ?? ''} placeholder="/usr/local/bin/check_web" onCommit={(v) => set({ script: v.trim() === '' ? undefined : v.trim() })} />}
-            <NumberField label={t('health.delayLoop')} testId="hc-delay-loop" optional value={hc.delayLoop} min={1} max={86400} hint={t('health.defaultHint', { value: d.delayLoop })} onCommit={(delayLoop) => set({ delayLoop })} />
-            <NumberField label={t('health.connectTimeout')} testId="hc-connect-timeout" optional value={hc.connectTimeout} min={1} max={3600} hint={t('health.defaultHint', { value: d.connectTimeout })} onCommit={(connectTimeout) => set({ connectTimeout })} />
-            <NumberField label={t('health.retry')} testId="hc-retry" optional value={hc.retry} min={0} max={1000} hint={t('health.defaultHint', { value: d.retry })} onCommit={(retry) => set({ retry })} />
-            <NumberField label={t('health.delayBeforeRetry')} testId="hc-delay-before-retry" optional value={hc.delayBeforeRetry} min={1} max={86400} hint={t('health.defaultHint', { value: d.delayBeforeRetry })} onCommit={(delayBeforeRetry) => set({ delayBeforeRetry })} />
-            <NumberField label={t('health.quorum')} testId="hc-quorum" optional value={hc.quorum} min={1} max={4294967295} onCommit={(quorum) => set({ quorum })} />
+            {hc.kind === 'misc' && (
+              <TextField
+                label={t('health.script')}
+                testId="hc-script"
+                mono
+                value={hc.script ?? ''}
+                placeholder="/usr/local/bin/check_web"
+                onCommit={(v) => set({ script: v.trim() === '' ? undefined : v.trim() })}
+              />
+            )}
+            <NumberField
+              label={t('health.delayLoop')}
+              testId="hc-delay-loop"
+              optional
+              value={hc.delayLoop}
+              min={1}
+              max={86400}
+              hint={t('health.defaultHint', { value: d.delayLoop })}
+              onCommit={(delayLoop) => set({ delayLoop })}
+            />
+            <NumberField
+              label={t('health.connectTimeout')}
+              testId="hc-connect-timeout"
+              optional
+              value={hc.connectTimeout}
+              min={1}
+              max={3600}
+              hint={t('health.defaultHint', { value: d.connectTimeout })}
+              onCommit={(connectTimeout) => set({ connectTimeout })}
+            />
+            <NumberField
+              label={t('health.retry')}
+              testId="hc-retry"
+              optional
+              value={hc.retry}
+              min={0}
+              max={1000}
+              hint={t('health.defaultHint', { value: d.retry })}
+              onCommit={(retry) => set({ retry })}
+            />
+            <NumberField
+              label={t('health.delayBeforeRetry')}
+              testId="hc-delay-before-retry"
+              optional
+              value={hc.delayBeforeRetry}
+              min={1}
+              max={86400}
+              hint={t('health.defaultHint', { value: d.delayBeforeRetry })}
+              onCommit={(delayBeforeRetry) => set({ delayBeforeRetry })}
+            />
+            <NumberField
+              label={t('health.quorum')}
+              testId="hc-quorum"
+              optional
+              value={hc.quorum}
+              min={1}
+              max={4294967295}
+              onCommit={(quorum) => set({ quorum })}
+            />
           </div>
-          <CheckField label={t('health.inhibit')} testId="hc-inhibit" checked={hc.inhibitOnFailure === true} onChange={(on) => set({ inhibitOnFailure: on ? true : undefined })} />
+          <CheckField
+            label={t('health.inhibit')}
+            testId="hc-inhibit"
+            checked={hc.inhibitOnFailure === true}
+            onChange={(on) => set({ inhibitOnFailure: on ? true : undefined })}
+          />
           <div className="grid-2">
             <TextField
               label={t('health.sorryIp')}
@@ -62,7 +157,16 @@ export function HealthCheckEditor({ service, onChange }: { service: VirtualServi
               check={checkAddress(false)}
               onCommit={(v) => set({ sorryServer: v.trim() === '' ? undefined : { ...(hc.sorryServer ?? { port: service.port }), ip: v.trim() } })}
             />
-            {hc.sorryServer && <NumberField label={t('health.sorryPort')} testId="hc-sorry-port" value={hc.sorryServer.port} min={0} max={65535} onCommit={(port) => set({ sorryServer: { ...hc.sorryServer!, port: port ?? service.port } })} />}
+            {hc.sorryServer && (
+              <NumberField
+                label={t('health.sorryPort')}
+                testId="hc-sorry-port"
+                value={hc.sorryServer.port}
+                min={0}
+                max={65535}
+                onCommit={(port) => set({ sorryServer: { ...hc.sorryServer!, port: port ?? service.port } })}
+              />
+            )}
           </div>
           {silent && refused && (
             <p className="field-hint" data-testid="hc-window">

@@ -50,7 +50,17 @@ const SYSCTL_NAMES: Record<InterfaceSysctlKey, string> = { arpIgnore: 'arp_ignor
 const SYSCTL_KEYS: readonly InterfaceSysctlKey[] = ['arpIgnore', 'arpAnnounce', 'rpFilter'];
 
 /** The three ARP / reverse-path selects for `net.ipv4.conf.<scope>.*`. */
-function SysctlSelects({ scope, testIdPrefix, values, onChange }: { scope: string; testIdPrefix: string; values: Partial<Record<InterfaceSysctlKey, number>>; onChange: (key: InterfaceSysctlKey, v: number | undefined) => void }) {
+function SysctlSelects({
+  scope,
+  testIdPrefix,
+  values,
+  onChange,
+}: {
+  scope: string;
+  testIdPrefix: string;
+  values: Partial<Record<InterfaceSysctlKey, number>>;
+  onChange: (key: InterfaceSysctlKey, v: number | undefined) => void;
+}) {
   const { t } = useTranslation();
   const choices = sysctlChoices(t as unknown as SysctlT);
   return (
@@ -121,7 +131,13 @@ function DesignEditor() {
   return (
     <div className="inspector" data-testid="inspector-design">
       <h3>{t('inspector.design')}</h3>
-      <TextField label={t('inspector.designName')} testId="design-name" value={topology.name} check={checkName(128)} onCommit={(v) => applyTopology((topo) => renameDesign(topo, v))} />
+      <TextField
+        label={t('inspector.designName')}
+        testId="design-name"
+        value={topology.name}
+        check={checkName(128)}
+        onCommit={(v) => applyTopology((topo) => renameDesign(topo, v))}
+      />
       <div className="field">
         <label htmlFor="design-desc">{t('inspector.description')}</label>
         <textarea
@@ -170,10 +186,29 @@ function HostEditor({ host, focusInterface, segments }: { host: Host; focusInter
         options={HOST_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
         onChange={(role) => edit({ role })}
       />
-      <TextField label={t('inspector.gateway')} testId="host-gateway" mono value={host.gateway ?? ''} placeholder={t('inspector.none')} check={checkAddress(true)} onCommit={(v) => edit({ gateway: v.trim() === '' ? undefined : v.trim() })} />
-      <CheckField label={t('inspector.ipForward')} testId="host-ipforward" hint={t('inspector.ipForwardHint')} checked={sys.ipForward === true} onChange={(v) => edit({ sysctl: { ...sys, ipForward: v } })} />
+      <TextField
+        label={t('inspector.gateway')}
+        testId="host-gateway"
+        mono
+        value={host.gateway ?? ''}
+        placeholder={t('inspector.none')}
+        check={checkAddress(true)}
+        onCommit={(v) => edit({ gateway: v.trim() === '' ? undefined : v.trim() })}
+      />
+      <CheckField
+        label={t('inspector.ipForward')}
+        testId="host-ipforward"
+        hint={t('inspector.ipForwardHint')}
+        checked={sys.ipForward === true}
+        onChange={(v) => edit({ sysctl: { ...sys, ipForward: v } })}
+      />
       {/* Open for a DR/TUN real server: its ARP and rp_filter settings are what makes it work. */}
-      <details className="subsection" key={host.id} open={services.some((v) => v.realServers.some((r) => r.host === host.id && r.method !== 'nat'))} data-testid="host-arp-section">
+      <details
+        className="subsection"
+        key={host.id}
+        open={services.some((v) => v.realServers.some((r) => r.host === host.id && r.method !== 'nat'))}
+        data-testid="host-arp-section"
+      >
         <summary>{t('inspector.arpSysctls')}</summary>
         <p className="muted small">{t('inspector.sysctlMax')}</p>
         <SysctlSelects scope="all" testIdPrefix="host-" values={sys} onChange={setSys} />
@@ -237,7 +272,14 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
       <legend>
         {iface.name} <span className="muted">· {t(`ifkind.${iface.kind}`)}</span>
       </legend>
-      <TextField label={t('inspector.ifName')} testId={`iface-${iface.id}-name`} mono value={iface.name} check={checkIfName} onCommit={(v) => edit({ name: v })} />
+      <TextField
+        label={t('inspector.ifName')}
+        testId={`iface-${iface.id}-name`}
+        mono
+        value={iface.name}
+        check={checkIfName}
+        onCommit={(v) => edit({ name: v })}
+      />
       {iface.kind === 'ethernet' && (
         <SelectField
           label={t('inspector.segment')}
@@ -249,15 +291,45 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
       )}
       {/* lo and tunl0 have their own kernel defaults; their MTU is shown only when the design sets one. */}
       {(iface.kind === 'ethernet' || iface.mtu !== undefined) && (
-        <NumberField label={t('inspector.mtu')} testId={`iface-${iface.id}-mtu`} value={iface.mtu} min={68} max={65535} optional hint={iface.kind === 'ethernet' ? t('inspector.ifMtuHint') : undefined} onCommit={(v) => edit({ mtu: v })} />
+        <NumberField
+          label={t('inspector.mtu')}
+          testId={`iface-${iface.id}-mtu`}
+          value={iface.mtu}
+          min={68}
+          max={65535}
+          optional
+          hint={iface.kind === 'ethernet' ? t('inspector.ifMtuHint') : undefined}
+          onCommit={(v) => edit({ mtu: v })}
+        />
       )}
       {iface.kind === 'ethernet' && (
-        <TextField label={t('inspector.mac')} testId={`iface-${iface.id}-mac`} mono value={iface.mac ?? ''} placeholder={t('inspector.macAuto')} check={checkMac} onCommit={(v) => edit({ mac: v.trim() === '' ? undefined : v.trim() })} />
+        <TextField
+          label={t('inspector.mac')}
+          testId={`iface-${iface.id}-mac`}
+          mono
+          value={iface.mac ?? ''}
+          placeholder={t('inspector.macAuto')}
+          check={checkMac}
+          onCommit={(v) => edit({ mac: v.trim() === '' ? undefined : v.trim() })}
+        />
       )}
       {iface.addresses.map((a, i) => (
         <div className="address-row" key={i}>
-          <TextField label={t('inspector.address', { n: i + 1 })} testId={`iface-${iface.id}-addr-${i}`} mono value={a} check={checkInterfaceAddress} onCommit={(v) => setAddress(i, v)} />
-          <button type="button" className="icon-button" title={t('action.remove')} aria-label={t('action.remove')} onClick={() => edit({ addresses: iface.addresses.filter((_, j) => j !== i) })}>
+          <TextField
+            label={t('inspector.address', { n: i + 1 })}
+            testId={`iface-${iface.id}-addr-${i}`}
+            mono
+            value={a}
+            check={checkInterfaceAddress}
+            onCommit={(v) => setAddress(i, v)}
+          />
+          <button
+            type="button"
+            className="icon-button"
+            title={t('action.remove')}
+            aria-label={t('action.remove')}
+            onClick={() => edit({ addresses: iface.addresses.filter((_, j) => j !== i) })}
+          >
             ×
           </button>
         </div>
@@ -266,7 +338,12 @@ function InterfaceEditor({ host, iface, segments, focused }: { host: Host; iface
         <button type="button" data-testid={`iface-${iface.id}-add-address`} onClick={() => edit({ addresses: [...iface.addresses, ''] })}>
           + {t('inspector.addAddress')}
         </button>
-        <button type="button" className="danger-link" data-testid={`iface-${iface.id}-remove`} onClick={() => applyTopology((topo) => removeInterface(topo, iface.id))}>
+        <button
+          type="button"
+          className="danger-link"
+          data-testid={`iface-${iface.id}-remove`}
+          onClick={() => applyTopology((topo) => removeInterface(topo, iface.id))}
+        >
           {t('inspector.removeInterface')}
         </button>
       </div>
@@ -307,8 +384,24 @@ function RoutesEditor({ host }: { host: Host }) {
       {routes.length === 0 && <p className="muted">{t('inspector.noRoutes')}</p>}
       {routes.map((r, i) => (
         <div className="route-row" key={i} data-testid={`route-${i}`}>
-          <TextField label={t('inspector.routeDestination')} testId={`route-${i}-destination`} mono value={r.destination} placeholder="10.0.0.0/8" check={checkSubnet} onCommit={(v) => edit(i, { destination: v.trim() })} />
-          <TextField label={t('inspector.routeVia')} testId={`route-${i}-via`} mono value={r.via ?? ''} placeholder={t('inspector.none')} check={checkAddress(true)} onCommit={(v) => edit(i, { via: v.trim() })} />
+          <TextField
+            label={t('inspector.routeDestination')}
+            testId={`route-${i}-destination`}
+            mono
+            value={r.destination}
+            placeholder="10.0.0.0/8"
+            check={checkSubnet}
+            onCommit={(v) => edit(i, { destination: v.trim() })}
+          />
+          <TextField
+            label={t('inspector.routeVia')}
+            testId={`route-${i}-via`}
+            mono
+            value={r.via ?? ''}
+            placeholder={t('inspector.none')}
+            check={checkAddress(true)}
+            onCommit={(v) => edit(i, { via: v.trim() })}
+          />
           <SelectField<string>
             label={t('inspector.routeDev')}
             testId={`route-${i}-dev`}
@@ -320,7 +413,14 @@ function RoutesEditor({ host }: { host: Host }) {
             ]}
             onChange={(v) => edit(i, { dev: v })}
           />
-          <button type="button" className="icon-button" data-testid={`route-${i}-remove`} title={t('inspector.removeRoute')} aria-label={t('inspector.removeRoute')} onClick={() => applyTopology((topo) => removeRoute(topo, host.id, i))}>
+          <button
+            type="button"
+            className="icon-button"
+            data-testid={`route-${i}-remove`}
+            title={t('inspector.removeRoute')}
+            aria-label={t('inspector.removeRoute')}
+            onClick={() => applyTopology((topo) => removeRoute(topo, host.id, i))}
+          >
             ×
           </button>
         </div>
@@ -359,8 +459,24 @@ function SegmentEditor({ segment }: { segment: Segment }) {
         <RoleIcon role="segment" /> {segment.name}
       </h3>
       <TextField label={t('inspector.name')} testId="segment-name" value={segment.name} check={checkName(128)} onCommit={(v) => edit({ name: v })} />
-      <TextField label={t('inspector.cidr')} testId="segment-cidr" mono value={segment.cidr} check={checkSubnet} onCommit={(v) => changeCidr(segment.id, v.trim())} />
-      <NumberField label={t('inspector.mtu')} testId="segment-mtu" value={segment.mtu} min={68} max={65535} optional hint={t('inspector.mtuHint')} onCommit={(v) => edit({ mtu: v })} />
+      <TextField
+        label={t('inspector.cidr')}
+        testId="segment-cidr"
+        mono
+        value={segment.cidr}
+        check={checkSubnet}
+        onCommit={(v) => changeCidr(segment.id, v.trim())}
+      />
+      <NumberField
+        label={t('inspector.mtu')}
+        testId="segment-mtu"
+        value={segment.mtu}
+        min={68}
+        max={65535}
+        optional
+        hint={t('inspector.mtuHint')}
+        onCommit={(v) => edit({ mtu: v })}
+      />
       <h4>{t('inspector.members', { count: members.length })}</h4>
       <ul className="plain-list">
         {members.map((h) => (

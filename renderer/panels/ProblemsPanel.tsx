@@ -86,8 +86,20 @@ export function ProblemsPanel() {
         </button>
         <div className="problems-filters" role="group">
           {(['all', 'error', 'warning', 'info'] as const).map((f) => (
-            <button key={f} type="button" className={`chip chip-${f}${filter === f ? ' is-active' : ''}`} onClick={() => setFilter(f)} data-testid={`problems-filter-${f}`}>
-              {f === 'all' ? t('problems.all', { count: diag.problems.length }) : f === 'error' ? t('problems.errors', { count: diag.errors }) : f === 'warning' ? t('problems.warnings', { count: diag.warnings }) : t('problems.infos', { count: infos })}
+            <button
+              key={f}
+              type="button"
+              className={`chip chip-${f}${filter === f ? ' is-active' : ''}`}
+              onClick={() => setFilter(f)}
+              data-testid={`problems-filter-${f}`}
+            >
+              {f === 'all'
+                ? t('problems.all', { count: diag.problems.length })
+                : f === 'error'
+                  ? t('problems.errors', { count: diag.errors })
+                  : f === 'warning'
+                    ? t('problems.warnings', { count: diag.warnings })
+                    : t('problems.infos', { count: infos })}
             </button>
           ))}
         </div>

@@ -23,7 +23,12 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
   const [pick, setPick] = useState('');
   const edit = (patch: Parameters<typeof updateService>[2]) => applyTopology((topo) => updateService(topo, service.id, patch));
   const directors = hosts.filter((h) => h.role === 'director' || h.id === service.director);
-  const candidates = hosts.filter((h) => h.id !== service.director && !service.realServers.some((r) => r.host === h.id) && (h.role === 'real-server' || h.role === 'router' || h.role === 'director'));
+  const candidates = hosts.filter(
+    (h) =>
+      h.id !== service.director &&
+      !service.realServers.some((r) => r.host === h.id) &&
+      (h.role === 'real-server' || h.role === 'router' || h.role === 'director'),
+  );
   const sorted = [...candidates].sort((a, b) => (a.role === 'real-server' ? 0 : 1) - (b.role === 'real-server' ? 0 : 1));
   const chosen = pick && sorted.some((h) => h.id === pick) ? pick : (sorted[0]?.id ?? '');
   const hostName = (id: string) => hosts.find((h) => h.id === id)?.name ?? id;
@@ -34,19 +39,71 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
       </h3>
       <div className="grid-2">
         <TextField label={t('services.name')} testId="svc-name" value={service.name ?? ''} onCommit={(v) => edit({ name: v.trim() === '' ? undefined : v })} />
-        <SelectField label={t('services.director')} testId="svc-director" value={service.director} options={[...directors.map((h) => ({ value: h.id, label: h.name })), ...(groups ?? []).map((g) => ({ value: g.id, label: t('services.directorGroup', { name: g.name, members: g.members.map((m) => hostName(m.host)).join(' + ') }) }))]} onChange={(director) => edit({ director })} />
+        <SelectField
+          label={t('services.director')}
+          testId="svc-director"
+          value={service.director}
+          options={[
+            ...directors.map((h) => ({ value: h.id, label: h.name })),
+            ...(groups ?? []).map((g) => ({
+              value: g.id,
+              label: t('services.directorGroup', { name: g.name, members: g.members.map((m) => hostName(m.host)).join(' + ') }),
+            })),
+          ]}
+          onChange={(director) => edit({ director })}
+        />
         <TextField label={t('services.vip')} testId="svc-vip" mono value={service.vip} check={checkAddress(false)} onCommit={(v) => edit({ vip: v.trim() })} />
-        <NumberField label={t('services.port')} testId="svc-port" value={service.port} min={0} max={65535} hint={t('services.portHint')} onCommit={(v) => edit({ port: v ?? 0 })} />
-        <SelectField<ServiceProtocol> label={t('services.protocol')} testId="svc-protocol" value={service.protocol} options={SERVICE_PROTOCOLS.map((p) => ({ value: p, label: p.toUpperCase() }))} onChange={(protocol) => edit({ protocol })} />
-        <SelectField<Scheduler> label={t('services.scheduler')} testId="svc-scheduler" value={service.scheduler} options={SCHEDULERS.map((s) => ({ value: s, label: `${s} — ${t(`scheduler.${s}`)}` }))} onChange={(scheduler) => edit({ scheduler })} />
+        <NumberField
+          label={t('services.port')}
+          testId="svc-port"
+          value={service.port}
+          min={0}
+          max={65535}
+          hint={t('services.portHint')}
+          onCommit={(v) => edit({ port: v ?? 0 })}
+        />
+        <SelectField<ServiceProtocol>
+          label={t('services.protocol')}
+          testId="svc-protocol"
+          value={service.protocol}
+          options={SERVICE_PROTOCOLS.map((p) => ({ value: p, label: p.toUpperCase() }))}
+          onChange={(protocol) => edit({ protocol })}
+        />
+        <SelectField<Scheduler>
+          label={t('services.scheduler')}
+          testId="svc-scheduler"
+          value={service.scheduler}
+          options={SCHEDULERS.map((s) => ({ value: s, label: `${s} — ${t(`scheduler.${s}`)}` }))}
+          onChange={(scheduler) => edit({ scheduler })}
+        />
         {service.protocol === 'fwmark' && (
-          <NumberField label={t('services.fwmark')} testId="svc-fwmark" value={service.fwmark} min={1} max={4294967295} onCommit={(fwmark) => edit({ fwmark })} />
+          <NumberField
+            label={t('services.fwmark')}
+            testId="svc-fwmark"
+            value={service.fwmark}
+            min={1}
+            max={4294967295}
+            onCommit={(fwmark) => edit({ fwmark })}
+          />
         )}
       </div>
-      <CheckField label={t('services.persistence')} testId="svc-persistent" hint={t('services.persistenceHint')} checked={service.persistence !== undefined} onChange={(on) => edit({ persistence: on ? { timeout: 300 } : undefined })} />
+      <CheckField
+        label={t('services.persistence')}
+        testId="svc-persistent"
+        hint={t('services.persistenceHint')}
+        checked={service.persistence !== undefined}
+        onChange={(on) => edit({ persistence: on ? { timeout: 300 } : undefined })}
+      />
       {service.persistence && (
         <div className="grid-2">
-          <NumberField label={t('services.timeout')} testId="svc-timeout" value={service.persistence.timeout} min={1} max={2678400} onCommit={(v) => edit({ persistence: { ...service.persistence!, timeout: v ?? 300 } })} />
+          <NumberField
+            label={t('services.timeout')}
+            testId="svc-timeout"
+            value={service.persistence.timeout}
+            min={1}
+            max={2678400}
+            onCommit={(v) => edit({ persistence: { ...service.persistence!, timeout: v ?? 300 } })}
+          />
           <TextField
             label={t('services.netmask')}
             testId="svc-netmask"
@@ -82,19 +139,53 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
                 <tr key={r.id} className={r.id === focusRealServer ? 'is-focused' : undefined} data-testid={`rs-${r.id}`}>
                   <td className="rs-host">{hostName(r.host)}</td>
                   <td>
-                    <TextField label={t('services.rip')} testId={`rs-${r.id}-rip`} mono value={r.rip} check={checkAddress(false)} onCommit={(v) => up({ rip: v.trim() })} />
+                    <TextField
+                      label={t('services.rip')}
+                      testId={`rs-${r.id}-rip`}
+                      mono
+                      value={r.rip}
+                      check={checkAddress(false)}
+                      onCommit={(v) => up({ rip: v.trim() })}
+                    />
                   </td>
                   <td>
-                    <NumberField label={t('services.port')} testId={`rs-${r.id}-port`} value={r.port} min={0} max={65535} onCommit={(v) => up({ port: v ?? 0 })} />
+                    <NumberField
+                      label={t('services.port')}
+                      testId={`rs-${r.id}-port`}
+                      value={r.port}
+                      min={0}
+                      max={65535}
+                      onCommit={(v) => up({ port: v ?? 0 })}
+                    />
                   </td>
                   <td>
-                    <SelectField<ForwardingMethod> label={t('services.method')} testId={`rs-${r.id}-method`} value={r.method} options={FORWARDING_METHODS.map((m) => ({ value: m, label: m.toUpperCase() }))} onChange={(method) => up({ method })} />
+                    <SelectField<ForwardingMethod>
+                      label={t('services.method')}
+                      testId={`rs-${r.id}-method`}
+                      value={r.method}
+                      options={FORWARDING_METHODS.map((m) => ({ value: m, label: m.toUpperCase() }))}
+                      onChange={(method) => up({ method })}
+                    />
                   </td>
                   <td>
-                    <NumberField label={t('services.weight')} testId={`rs-${r.id}-weight`} value={r.weight} min={0} max={65535} onCommit={(v) => up({ weight: v ?? 0 })} />
+                    <NumberField
+                      label={t('services.weight')}
+                      testId={`rs-${r.id}-weight`}
+                      value={r.weight}
+                      min={0}
+                      max={65535}
+                      onCommit={(v) => up({ weight: v ?? 0 })}
+                    />
                   </td>
                   <td>
-                    <button type="button" className="icon-button" title={t('action.remove')} aria-label={t('action.remove')} data-testid={`rs-${r.id}-remove`} onClick={() => apply((d) => removeItems(d, [r.id]))}>
+                    <button
+                      type="button"
+                      className="icon-button"
+                      title={t('action.remove')}
+                      aria-label={t('action.remove')}
+                      data-testid={`rs-${r.id}-remove`}
+                      onClick={() => apply((d) => removeItems(d, [r.id]))}
+                    >
                       ×
                     </button>
                   </td>

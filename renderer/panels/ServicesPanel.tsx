@@ -21,11 +21,14 @@ export function ServicesPanel() {
       <ul className="service-list">
         {topology.services.map((v) => (
           <li key={v.id}>
-            <button type="button" className={`service-item${v.id === current?.id ? ' is-active' : ''}`} onClick={() => selectService(v.id)} data-testid={`service-item-${v.id}`}>
+            <button
+              type="button"
+              className={`service-item${v.id === current?.id ? ' is-active' : ''}`}
+              onClick={() => selectService(v.id)}
+              data-testid={`service-item-${v.id}`}
+            >
               <span className="service-name">{v.name || v.id}</span>
-              <span className="mono">
-                {serviceAddress(v, true)}
-              </span>
+              <span className="mono">{serviceAddress(v, true)}</span>
               <span className="muted">
                 {v.scheduler} · {t('services.realServersShort', { count: v.realServers.length })}
               </span>

@@ -31,7 +31,16 @@ function FieldShell({ label, id, error, hint, children }: { label: string; id: s
   );
 }
 
-export function TextField({ label, testId, hint, value, onCommit, check, placeholder, mono }: Labelled & { value: string; onCommit: (v: string) => void; check?: FieldCheck; placeholder?: string; mono?: boolean }) {
+export function TextField({
+  label,
+  testId,
+  hint,
+  value,
+  onCommit,
+  check,
+  placeholder,
+  mono,
+}: Labelled & { value: string; onCommit: (v: string) => void; check?: FieldCheck; placeholder?: string; mono?: boolean }) {
   const { t } = useTranslation();
   const id = useId();
   const [draft, setDraft] = useState(value);
@@ -85,7 +94,16 @@ export function TextField({ label, testId, hint, value, onCommit, check, placeho
   );
 }
 
-export function NumberField({ label, testId, hint, value, onCommit, min, max, optional }: Labelled & { value: number | undefined; onCommit: (v: number | undefined) => void; min: number; max: number; optional?: boolean }) {
+export function NumberField({
+  label,
+  testId,
+  hint,
+  value,
+  onCommit,
+  min,
+  max,
+  optional,
+}: Labelled & { value: number | undefined; onCommit: (v: number | undefined) => void; min: number; max: number; optional?: boolean }) {
   const { t } = useTranslation();
   const id = useId();
   const shown = value === undefined ? '' : String(value);
@@ -139,7 +157,14 @@ export function NumberField({ label, testId, hint, value, onCommit, min, max, op
   );
 }
 
-export function SelectField<V extends string>({ label, testId, hint, value, options, onChange }: Labelled & { value: V; options: readonly { value: V; label: string }[]; onChange: (v: V) => void }) {
+export function SelectField<V extends string>({
+  label,
+  testId,
+  hint,
+  value,
+  options,
+  onChange,
+}: Labelled & { value: V; options: readonly { value: V; label: string }[]; onChange: (v: V) => void }) {
   const id = useId();
   return (
     <FieldShell label={label} id={id} error={null} hint={hint}>
@@ -175,7 +200,14 @@ export interface SysctlChoice {
  * A sysctl as a select: "unset (system default)" plus the values that mean something. A value the
  * design holds outside the list (e.g. arp_ignore=3 from a file) is still shown and kept.
  */
-export function SysctlField({ label, testId, hint, value, choices, onChange }: Labelled & { value: number | undefined; choices: readonly SysctlChoice[]; onChange: (v: number | undefined) => void }) {
+export function SysctlField({
+  label,
+  testId,
+  hint,
+  value,
+  choices,
+  onChange,
+}: Labelled & { value: number | undefined; choices: readonly SysctlChoice[]; onChange: (v: number | undefined) => void }) {
   const { t } = useTranslation();
   const listed = value === undefined || choices.some((c) => c.value === value);
   const options = [
@@ -183,5 +215,14 @@ export function SysctlField({ label, testId, hint, value, choices, onChange }: L
     ...choices.map((c) => ({ value: String(c.value), label: `${c.value} — ${c.label}` })),
     ...(listed ? [] : [{ value: String(value), label: String(value) }]),
   ];
-  return <SelectField<string> label={label} testId={testId} hint={hint} value={value === undefined ? '' : String(value)} options={options} onChange={(v) => onChange(v === '' ? undefined : Number(v))} />;
+  return (
+    <SelectField<string>
+      label={label}
+      testId={testId}
+      hint={hint}
+      value={value === undefined ? '' : String(value)}
+      options={options}
+      onChange={(v) => onChange(v === '' ? undefined : Number(v))}
+    />
+  );
 }

@@ -5,11 +5,77 @@
  */
 import type { ReactNode } from 'react';
 
-const SHELL_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'in', 'do', 'done', 'case', 'esac', 'while', 'function', 'return', 'exit', 'set', 'local', 'export', 'trap', 'readonly']);
-const COMMANDS = new Set(['ipvsadm', 'ip', 'sysctl', 'modprobe', 'keepalived', 'echo', 'printf', 'cat', 'grep', 'test', 'systemctl', 'mkdir', 'cp', 'mv', 'rm', 'diff', 'awk', 'sed']);
-const KEEPALIVED_WORDS = new Set(['virtual_server', 'real_server', 'virtual_server_group', 'lb_algo', 'lb_kind', 'protocol', 'persistence_timeout', 'persistence_granularity', 'delay_loop', 'weight', 'TCP_CHECK', 'HTTP_GET', 'url', 'path', 'status_code', 'connect_timeout', 'connect_port', 'global_defs', 'router_id', 'fwmark', 'uthreshold', 'lthreshold', 'quorum', 'sorry_server']);
+const SHELL_WORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'for',
+  'in',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'while',
+  'function',
+  'return',
+  'exit',
+  'set',
+  'local',
+  'export',
+  'trap',
+  'readonly',
+]);
+const COMMANDS = new Set([
+  'ipvsadm',
+  'ip',
+  'sysctl',
+  'modprobe',
+  'keepalived',
+  'echo',
+  'printf',
+  'cat',
+  'grep',
+  'test',
+  'systemctl',
+  'mkdir',
+  'cp',
+  'mv',
+  'rm',
+  'diff',
+  'awk',
+  'sed',
+]);
+const KEEPALIVED_WORDS = new Set([
+  'virtual_server',
+  'real_server',
+  'virtual_server_group',
+  'lb_algo',
+  'lb_kind',
+  'protocol',
+  'persistence_timeout',
+  'persistence_granularity',
+  'delay_loop',
+  'weight',
+  'TCP_CHECK',
+  'HTTP_GET',
+  'url',
+  'path',
+  'status_code',
+  'connect_timeout',
+  'connect_port',
+  'global_defs',
+  'router_id',
+  'fwmark',
+  'uthreshold',
+  'lthreshold',
+  'quorum',
+  'sorry_server',
+]);
 
-const TOKEN = /(#.*$)|("(?:[^"\\]|\\.)*"|'[^']*')|(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)|(\s--?[A-Za-z][A-Za-z0-9-]*)|(\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?::\d+)?\b)|(\b\d+\b)|([A-Za-z_][A-Za-z0-9_.]*)|([{}])/g;
+const TOKEN =
+  /(#.*$)|("(?:[^"\\]|\\.)*"|'[^']*')|(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)|(\s--?[A-Za-z][A-Za-z0-9-]*)|(\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?::\d+)?\b)|(\b\d+\b)|([A-Za-z_][A-Za-z0-9_.]*)|([{}])/g;
 
 function line(text: string, key: number): ReactNode {
   const out: ReactNode[] = [];
@@ -28,13 +94,15 @@ function line(text: string, key: number): ReactNode {
     else if (num) cls = 'tk-num';
     else if (brace) cls = 'tk-brace';
     else if (word) cls = SHELL_WORDS.has(word) ? 'tk-keyword' : COMMANDS.has(word) ? 'tk-command' : KEEPALIVED_WORDS.has(word) ? 'tk-keyword' : null;
-    out.push(cls ? (
-      <span key={i++} className={cls}>
-        {tok}
-      </span>
-    ) : (
-      tok
-    ));
+    out.push(
+      cls ? (
+        <span key={i++} className={cls}>
+          {tok}
+        </span>
+      ) : (
+        tok
+      ),
+    );
     last = start + tok.length;
   }
   if (last < text.length) out.push(text.slice(last));

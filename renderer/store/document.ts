@@ -90,7 +90,18 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     const revision = get().revision + 1;
     // Another design: the classroom starts its walk over (its first client and service, step 1).
     const simulation = { ...get().simulation, client: null, service: null, realServer: null, cursor: 0, playing: false };
-    set({ design, past: [], future: [], revision, savedRevision: dirty ? -1 : revision, handle, displayName, dragging: false, loads: get().loads + 1, simulation });
+    set({
+      design,
+      past: [],
+      future: [],
+      revision,
+      savedRevision: dirty ? -1 : revision,
+      handle,
+      displayName,
+      dragging: false,
+      loads: get().loads + 1,
+      simulation,
+    });
   },
   dragMove: (moves) => {
     const { design, past, revision, dragging } = get();

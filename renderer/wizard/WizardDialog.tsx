@@ -27,7 +27,15 @@ function MethodPicker({ value, onChange }: { value: ForwardingMethod; onChange: 
   return (
     <div className="wizard-methods" role="radiogroup" aria-label={t('wizard.method')}>
       {METHODS.map((m) => (
-        <button key={m} type="button" role="radio" aria-checked={value === m} className={`template-card${value === m ? ' is-active' : ''}`} onClick={() => onChange(m)} data-testid={`wizard-method-${m}`}>
+        <button
+          key={m}
+          type="button"
+          role="radio"
+          aria-checked={value === m}
+          className={`template-card${value === m ? ' is-active' : ''}`}
+          onClick={() => onChange(m)}
+          data-testid={`wizard-method-${m}`}
+        >
           <span className="template-icon">{m.toUpperCase()}</span>
           <span className="muted">{t(`wizard.methodText.${m}`)}</span>
         </button>
@@ -55,7 +63,15 @@ function NewLab({ onClose }: { onClose: () => void }) {
       <div className="wizard-grid">
         <div className="field">
           <label htmlFor="wizard-count">{t('wizard.count')}</label>
-          <input id="wizard-count" type="number" min={1} max={WIZARD_MAX_REAL_SERVERS} value={o.realServers} onChange={(e) => set({ realServers: Math.max(1, Math.min(WIZARD_MAX_REAL_SERVERS, Number(e.target.value) || 1)) })} data-testid="wizard-count" />
+          <input
+            id="wizard-count"
+            type="number"
+            min={1}
+            max={WIZARD_MAX_REAL_SERVERS}
+            value={o.realServers}
+            onChange={(e) => set({ realServers: Math.max(1, Math.min(WIZARD_MAX_REAL_SERVERS, Number(e.target.value) || 1)) })}
+            data-testid="wizard-count"
+          />
         </div>
         <div className="field">
           <label htmlFor="wizard-scheduler">{t('wizard.scheduler')}</label>
@@ -69,12 +85,27 @@ function NewLab({ onClose }: { onClose: () => void }) {
         </div>
         <div className="field">
           <label htmlFor="wizard-port">{t('wizard.port')}</label>
-          <input id="wizard-port" type="number" min={0} max={65535} value={o.port} onChange={(e) => set({ port: Math.max(0, Math.min(65535, Number(e.target.value) || 0)) })} data-testid="wizard-port" />
+          <input
+            id="wizard-port"
+            type="number"
+            min={0}
+            max={65535}
+            value={o.port}
+            onChange={(e) => set({ port: Math.max(0, Math.min(65535, Number(e.target.value) || 0)) })}
+            data-testid="wizard-port"
+          />
         </div>
         {ADDRESS_FIELDS[o.method].map((k) => (
           <div className="field" key={k}>
             <label htmlFor={`wizard-${k}`}>{t(`wizard.fields.${k === 'dip' && o.method === 'tun' ? 'dipTun' : k}`)}</label>
-            <input id={`wizard-${k}`} className="mono" value={o[k]} onChange={(e) => set({ [k]: e.target.value.trim() })} data-testid={`wizard-${k}`} spellCheck={false} />
+            <input
+              id={`wizard-${k}`}
+              className="mono"
+              value={o[k]}
+              onChange={(e) => set({ [k]: e.target.value.trim() })}
+              data-testid={`wizard-${k}`}
+              spellCheck={false}
+            />
           </div>
         ))}
       </div>
@@ -105,7 +136,9 @@ function AddService({ onClose, onNewLab }: { onClose: () => void; onNewLab: () =
   const [scheduler, setScheduler] = useState('wrr');
   // The method the design suggests: real servers holding the VIP on lo → DR, on tunl0 → TUN, else NAT.
   const suggested = useMemo<ForwardingMethod>(() => {
-    const holds = (kind: string) => hosts.length > 0 && hosts.every((id) => topology.hosts.find((h) => h.id === id)?.interfaces.some((f) => f.kind === kind && f.addresses.some((a) => a.split('/')[0] === vip)));
+    const holds = (kind: string) =>
+      hosts.length > 0 &&
+      hosts.every((id) => topology.hosts.find((h) => h.id === id)?.interfaces.some((f) => f.kind === kind && f.addresses.some((a) => a.split('/')[0] === vip)));
     if (holds('loopback')) return 'dr';
     if (holds('ipip')) return 'tun';
     const dirSegs = new Set(dirHost?.interfaces.map((f) => f.segment) ?? []);
@@ -129,7 +162,11 @@ function AddService({ onClose, onNewLab }: { onClose: () => void; onNewLab: () =
   return (
     <Modal title={t('wizard.addTitle')} testId="wizard-dialog" onClose={onClose} wide>
       <MethodPicker value={used} onChange={setMethod} />
-      {method === null && <p className="muted" data-testid="wizard-suggested">{t('wizard.suggested', { method: suggested.toUpperCase() })}</p>}
+      {method === null && (
+        <p className="muted" data-testid="wizard-suggested">
+          {t('wizard.suggested', { method: suggested.toUpperCase() })}
+        </p>
+      )}
       <div className="wizard-grid">
         <div className="field">
           <label htmlFor="wizard-director">{t('wizard.director')}</label>
@@ -147,7 +184,15 @@ function AddService({ onClose, onNewLab }: { onClose: () => void; onNewLab: () =
         </div>
         <div className="field">
           <label htmlFor="wizard-port">{t('wizard.port')}</label>
-          <input id="wizard-port" type="number" min={0} max={65535} value={port} onChange={(e) => setPort(Math.max(0, Math.min(65535, Number(e.target.value) || 0)))} data-testid="wizard-port" />
+          <input
+            id="wizard-port"
+            type="number"
+            min={0}
+            max={65535}
+            value={port}
+            onChange={(e) => setPort(Math.max(0, Math.min(65535, Number(e.target.value) || 0)))}
+            data-testid="wizard-port"
+          />
         </div>
         <div className="field">
           <label htmlFor="wizard-scheduler">{t('wizard.scheduler')}</label>
@@ -164,7 +209,13 @@ function AddService({ onClose, onNewLab }: { onClose: () => void; onNewLab: () =
         <legend>{t('wizard.realServers')}</legend>
         {candidates.map((h) => (
           <label key={h.id} className="check">
-            <input type="checkbox" checked={hosts.includes(h.id)} onChange={(e) => setHosts(e.target.checked ? [...hosts, h.id] : hosts.filter((x) => x !== h.id))} data-testid={`wizard-host-${h.id}`} /> {h.name}
+            <input
+              type="checkbox"
+              checked={hosts.includes(h.id)}
+              onChange={(e) => setHosts(e.target.checked ? [...hosts, h.id] : hosts.filter((x) => x !== h.id))}
+              data-testid={`wizard-host-${h.id}`}
+            />{' '}
+            {h.name}
           </label>
         ))}
       </fieldset>

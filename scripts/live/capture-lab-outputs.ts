@@ -28,7 +28,8 @@ const DIRECTOR_COMMANDS: Record<string, string> = {
 };
 const RS_COMMANDS: Record<string, string> = {
   'rs-addr.json': '/sbin/ip -j addr',
-  'rs-sysctl.txt': 'for k in net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce net.ipv4.conf.all.rp_filter net.ipv4.conf.lo.arp_ignore net.ipv4.conf.lo.arp_announce; do echo "$k = $(cat /proc/sys/$(echo $k | tr . /))"; done',
+  'rs-sysctl.txt':
+    'for k in net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce net.ipv4.conf.all.rp_filter net.ipv4.conf.lo.arp_ignore net.ipv4.conf.lo.arp_announce; do echo "$k = $(cat /proc/sys/$(echo $k | tr . /))"; done',
 };
 
 async function main(): Promise<void> {
@@ -43,9 +44,17 @@ async function main(): Promise<void> {
       // A persistent second service on another port, so -Lnc shows persistence templates.
       const rs = svc.realServers;
       const flag = { nat: '-m', dr: '-g', tun: '-i' }[rs[0]!.method];
-      await runInHost(vm, svc.director, `ipvsadm -A -t ${svc.vip}:8080 -s rr -p 300 && ipvsadm -a -t ${svc.vip}:8080 -r ${rs[0]!.rip}:${svc.port} ${flag} -w 2 && ipvsadm -a -t ${svc.vip}:8080 -r ${rs[1]!.rip}:${svc.port} ${flag} -w 0`);
+      await runInHost(
+        vm,
+        svc.director,
+        `ipvsadm -A -t ${svc.vip}:8080 -s rr -p 300 && ipvsadm -a -t ${svc.vip}:8080 -r ${rs[0]!.rip}:${svc.port} ${flag} -w 2 && ipvsadm -a -t ${svc.vip}:8080 -r ${rs[1]!.rip}:${svc.port} ${flag} -w 0`,
+      );
       await runInHost(vm, svc.director, 'ipvsadm --start-daemon master --syncid 7 --mcast-interface lo');
-      const r = await runInHost(vm, client, `i=0; while [ $i -lt 20 ]; do i=$((i+1)); timeout 5 wget -qO- http://${svc.vip}:${svc.port}/ >/dev/null; done; timeout 5 wget -qO- http://${svc.vip}:8080/ >/dev/null; true`);
+      const r = await runInHost(
+        vm,
+        client,
+        `i=0; while [ $i -lt 20 ]; do i=$((i+1)); timeout 5 wget -qO- http://${svc.vip}:${svc.port}/ >/dev/null; done; timeout 5 wget -qO- http://${svc.vip}:8080/ >/dev/null; true`,
+      );
       if (r.code !== 0) throw new Error(r.stderr);
       // the rate estimator runs every 2 s
       await runInHost(vm, svc.director, 'sleep 2.5');

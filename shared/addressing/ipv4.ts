@@ -33,7 +33,7 @@ export function parseIPv4(text: string): number | null {
   if (typeof text !== 'string' || !/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) return null;
   if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return null;
   const bytes = ipaddr.IPv4.parse(text).octets;
-  return (((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0);
+  return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
 }
 
 /** Formats an unsigned 32-bit number as a dotted quad. */
@@ -82,14 +82,14 @@ export function networkOf(cidrText: string): string | null {
 export function contains(subnet: Cidr, address: number | string): boolean {
   const v = typeof address === 'number' ? address : parseIPv4(address);
   if (v === null) return false;
-  return ((v & prefixMask(subnet.prefix)) >>> 0) === subnet.network;
+  return (v & prefixMask(subnet.prefix)) >>> 0 === subnet.network;
 }
 
 /** True when two subnets share at least one address. */
 export function overlaps(a: Cidr, b: Cidr): boolean {
   const p = Math.min(a.prefix, b.prefix);
   const m = prefixMask(p);
-  return ((a.network & m) >>> 0) === ((b.network & m) >>> 0);
+  return (a.network & m) >>> 0 === (b.network & m) >>> 0;
 }
 
 /**

@@ -83,7 +83,10 @@ export function topologySvg(d: Design): string {
     }),
   );
   const xs = [...t.hosts.map((h) => [pos(h.id).x, pos(h.id).x + 210]), ...t.segments.map((s) => [pos(s.id).x - 60, pos(s.id).x + 96])].flat();
-  const ys = [...t.hosts.map((h) => [pos(h.id).y, pos(h.id).y + hh.get(h.id)!]), ...t.segments.map((s) => [pos(s.id).y - 30, pos(s.id).y + segH.get(s.id)!])].flat();
+  const ys = [
+    ...t.hosts.map((h) => [pos(h.id).y, pos(h.id).y + hh.get(h.id)!]),
+    ...t.segments.map((s) => [pos(s.id).y - 30, pos(s.id).y + segH.get(s.id)!]),
+  ].flat();
   if (xs.length === 0) return '';
   const minX = Math.min(...xs) - 10;
   const minY = Math.min(...ys) - 10;
@@ -113,7 +116,9 @@ export function topologySvg(d: Design): string {
     const p = pos(host.id);
     parts.push(`<rect x="${p.x}" y="${p.y}" width="210" height="${hh.get(host.id)}" rx="6" fill="#fff" stroke="#c5cad3"/>`);
     hostLines(t, host).forEach((l, i) =>
-      parts.push(`<text x="${p.x + 8}" y="${p.y + 16 + i * 14}" font-size="${i === 0 ? 12 : 10}" ${i === 0 ? 'font-weight="600"' : 'font-family="monospace"'} fill="#1d2330">${esc(l)}</text>`),
+      parts.push(
+        `<text x="${p.x + 8}" y="${p.y + 16 + i * 14}" font-size="${i === 0 ? 12 : 10}" ${i === 0 ? 'font-weight="600"' : 'font-family="monospace"'} fill="#1d2330">${esc(l)}</text>`,
+      ),
     );
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${minX} ${minY} ${w} ${h}" width="100%" style="max-height:520px" font-family="sans-serif">${parts.join('')}</svg>`;
@@ -129,7 +134,10 @@ export function designReportHtml(d: Design, lang: ReportLanguage = 'en', generat
   const rows = t.hosts.flatMap((h) =>
     h.interfaces
       .filter((f) => f.addresses.length > 0 || f.segment !== null)
-      .map((f, i) => `<tr><td>${i === 0 ? esc(h.name) : ''}</td><td>${i === 0 ? esc(L.roles[h.role] ?? h.role) : ''}</td><td>${esc(f.name)}</td><td>${esc(f.segment === null ? '—' : (segName.get(f.segment) ?? f.segment))}</td><td class="mono">${esc(f.addresses.join(', ') || '—')}</td><td class="mono">${i === 0 ? esc(h.gateway ?? '—') : ''}</td></tr>`),
+      .map(
+        (f, i) =>
+          `<tr><td>${i === 0 ? esc(h.name) : ''}</td><td>${i === 0 ? esc(L.roles[h.role] ?? h.role) : ''}</td><td>${esc(f.name)}</td><td>${esc(f.segment === null ? '—' : (segName.get(f.segment) ?? f.segment))}</td><td class="mono">${esc(f.addresses.join(', ') || '—')}</td><td class="mono">${i === 0 ? esc(h.gateway ?? '—') : ''}</td></tr>`,
+      ),
   );
   const hostName = new Map(t.hosts.map((h) => [h.id, h.name]));
   const services = t.services.map(

@@ -32,18 +32,28 @@ export function manualRulesOrThrow(plan: HostScriptPlan, hostField: string): str
   const lines = rules.map((raw) => raw.trim().replace(/\s+/g, ' '));
   lines.forEach((line, i) => {
     if (line !== '' && !MANUAL_RULE_PATTERN.test(line)) {
-      throw new UnsafeValueError(`${hostField}.manualIpvsadmRules[${i}]: ${JSON.stringify(rules[i])} is not an ipvsadm -S line (-A/-a followed by options, addresses and numbers)`);
+      throw new UnsafeValueError(
+        `${hostField}.manualIpvsadmRules[${i}]: ${JSON.stringify(rules[i])} is not an ipvsadm -S line (-A/-a followed by options, addresses and numbers)`,
+      );
     }
   });
   // Parsed as one table, so "-a" lines find their "-A" service; problem line n is rules[n - 1].
   const problem = parseIpvsadmSave(lines.join('\n'), new Problems()).problems.list.find((x) => x.severity === 'error');
-  if (problem) throw new UnsafeValueError(`${hostField}.manualIpvsadmRules[${problem.line - 1}]: ${JSON.stringify(rules[problem.line - 1] ?? '')}: ${problem.message}`);
+  if (problem)
+    throw new UnsafeValueError(`${hostField}.manualIpvsadmRules[${problem.line - 1}]: ${JSON.stringify(rules[problem.line - 1] ?? '')}: ${problem.message}`);
   return lines.filter((l) => l !== '');
 }
 
 /** True when the host has anything a reboot would lose. */
 export function needsBootUnit(t: Topology, plan: HostScriptPlan): boolean {
-  return plan.tunnels.length > 0 || plan.sysctls.length > 0 || plan.vips.length > 0 || plan.routes.length > 0 || plan.ipvs !== undefined || (plan.host.manualIpvsadmRules?.length ?? 0) > 0;
+  return (
+    plan.tunnels.length > 0 ||
+    plan.sysctls.length > 0 ||
+    plan.vips.length > 0 ||
+    plan.routes.length > 0 ||
+    plan.ipvs !== undefined ||
+    (plan.host.manualIpvsadmRules?.length ?? 0) > 0
+  );
 }
 
 function ownerOf(t: Topology, plan: HostScriptPlan): IpvsOwner | undefined {
@@ -103,7 +113,7 @@ export function renderBootScript(t: Topology, plan: HostScriptPlan, hostField: s
       owner === 'ipvsadm'
         ? '# IPVS table: ipvsadm owns it on this director, so the saved rules are loaded (into an empty table only).'
         : '# Hand-written ipvsadm rules (keepalived builds the designed services itself when it starts).',
-      "if [ -z \"$(lvs_ipvsadm -S -n | sed '/^[[:space:]]*$/d')\" ]; then",
+      'if [ -z "$(lvs_ipvsadm -S -n | sed \'/^[[:space:]]*$/d\')" ]; then',
       "  lvs_ipvsadm -R <<'LVSD_RULES'",
       ...load,
       'LVSD_RULES',
@@ -111,7 +121,9 @@ export function renderBootScript(t: Topology, plan: HostScriptPlan, hostField: s
     );
     if (owner === 'ipvsadm') {
       for (const x of plan.ipvs?.thresholds ?? []) {
-        out.push(`  lvs_ipvsadm -e ${x.serviceArgs.map((a) => (a.startsWith('-') ? a : shq(a))).join(' ')} -r ${shq(x.server)} ${x.method} -w ${shq(x.weight)} -x ${shq(x.upper)} -y ${shq(x.lower)}`);
+        out.push(
+          `  lvs_ipvsadm -e ${x.serviceArgs.map((a) => (a.startsWith('-') ? a : shq(a))).join(' ')} -r ${shq(x.server)} ${x.method} -w ${shq(x.weight)} -x ${shq(x.upper)} -y ${shq(x.lower)}`,
+        );
       }
     }
     out.push('else', "  say 'IPVS table not empty: left as it is'", 'fi');

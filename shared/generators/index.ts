@@ -63,12 +63,36 @@ function renderSysctlConf(t: Topology, plan: HostScriptPlan): string {
 function filesOf(t: Topology, plan: HostScriptPlan): GeneratedFile[] {
   const h = plan.host;
   const files: GeneratedFile[] = [
-    { path: 'apply.sh', content: renderApply(t, plan, needsBootUnit(t, plan)), mode: 0o755, target: 'script', description: `make ${h.id} match the design (idempotent, snapshots first)` },
-    { path: 'verify.sh', content: renderVerify(t, plan), mode: 0o755, target: 'script', description: `compare ${h.id} with the design; exit 1 on any difference` },
-    { path: 'rollback.sh', content: renderRollback(t, plan), mode: 0o755, target: 'script', description: `restore ${h.id} to the state saved before the first apply` },
+    {
+      path: 'apply.sh',
+      content: renderApply(t, plan, needsBootUnit(t, plan)),
+      mode: 0o755,
+      target: 'script',
+      description: `make ${h.id} match the design (idempotent, snapshots first)`,
+    },
+    {
+      path: 'verify.sh',
+      content: renderVerify(t, plan),
+      mode: 0o755,
+      target: 'script',
+      description: `compare ${h.id} with the design; exit 1 on any difference`,
+    },
+    {
+      path: 'rollback.sh',
+      content: renderRollback(t, plan),
+      mode: 0o755,
+      target: 'script',
+      description: `restore ${h.id} to the state saved before the first apply`,
+    },
   ];
   if (plan.sysctls.length > 0) {
-    files.push({ path: 'sysctl.d/90-lvs-designer.conf', content: renderSysctlConf(t, plan), mode: 0o644, target: 'sysctl', description: 'persistent kernel settings (/etc/sysctl.d)' });
+    files.push({
+      path: 'sysctl.d/90-lvs-designer.conf',
+      content: renderSysctlConf(t, plan),
+      mode: 0o644,
+      target: 'sysctl',
+      description: 'persistent kernel settings (/etc/sysctl.d)',
+    });
   }
   if (plan.tunnels.length > 0) {
     files.push({
@@ -83,14 +107,38 @@ function filesOf(t: Topology, plan: HostScriptPlan): GeneratedFile[] {
     const byKeepalived = ipvsOwnerOf(t, h) === 'keepalived';
     const rulesUse = byKeepalived ? 'not in use: keepalived owns this table' : 'in use: loaded by apply.sh and at boot';
     const confUse = byKeepalived ? 'in use: keepalived owns this table' : 'not in use: ipvsadm owns this table';
-    files.push({ path: 'ipvsadm.rules', content: plan.ipvs.rules, mode: 0o644, target: 'ipvsadm', description: `IPVS table as \`ipvsadm -S -n\` prints it (load with ipvsadm -R; ${rulesUse})` });
-    files.push({ path: 'keepalived.conf', content: keepalivedOrThrow(t, h.id, h.name), mode: 0o644, target: 'keepalived', description: `keepalived.conf with health checks (${confUse})` });
+    files.push({
+      path: 'ipvsadm.rules',
+      content: plan.ipvs.rules,
+      mode: 0o644,
+      target: 'ipvsadm',
+      description: `IPVS table as \`ipvsadm -S -n\` prints it (load with ipvsadm -R; ${rulesUse})`,
+    });
+    files.push({
+      path: 'keepalived.conf',
+      content: keepalivedOrThrow(t, h.id, h.name),
+      mode: 0o644,
+      target: 'keepalived',
+      description: `keepalived.conf with health checks (${confUse})`,
+    });
   }
   if (needsBootUnit(t, plan)) {
     const field = `hosts (${h.id})`;
     files.push(
-      { path: 'boot/lvs-designer-boot.sh', content: renderBootScript(t, plan, field), mode: 0o755, target: 'sysctl', description: 'restores VIPs, routes, kernel settings (and an ipvsadm-owned IPVS table) at boot' },
-      { path: `boot/${BOOT_UNIT_NAME}`, content: renderBootUnit(t, plan), mode: 0o644, target: 'sysctl', description: 'systemd oneshot unit that runs the boot script (Debian, Ubuntu, RHEL)' },
+      {
+        path: 'boot/lvs-designer-boot.sh',
+        content: renderBootScript(t, plan, field),
+        mode: 0o755,
+        target: 'sysctl',
+        description: 'restores VIPs, routes, kernel settings (and an ipvsadm-owned IPVS table) at boot',
+      },
+      {
+        path: `boot/${BOOT_UNIT_NAME}`,
+        content: renderBootUnit(t, plan),
+        mode: 0o644,
+        target: 'sysctl',
+        description: 'systemd oneshot unit that runs the boot script (Debian, Ubuntu, RHEL)',
+      },
       { path: 'boot/install.sh', content: renderBootInstall(), mode: 0o755, target: 'sysctl', description: 'install and enable the boot unit' },
       { path: 'boot/remove.sh', content: renderBootRemove(), mode: 0o755, target: 'sysctl', description: 'disable and delete the boot unit (rollback)' },
     );

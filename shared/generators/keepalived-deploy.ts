@@ -113,7 +113,7 @@ export const KEEPALIVED_APPLY = [
 export function keepalivedVerify(services: number, realServers: number): string[] {
   return [
     'sleep "${LVSD_KEEPALIVED_WAIT:-3}"',
-    'if ! ka_running; then differ \'keepalived is not running\'; else pass \'keepalived is running\'; fi',
+    "if ! ka_running; then differ 'keepalived is not running'; else pass 'keepalived is running'; fi",
     'if ! ipvs_now=$(lvs_ipvsadm -S -n 2>&1); then',
     '  differ "cannot read the IPVS table: $ipvs_now"',
     'else',
@@ -122,7 +122,7 @@ export function keepalivedVerify(services: number, realServers: number): string[
     '  if [ -z "$ka_missing" ]; then',
     `    pass ${shq(`IPVS table built by keepalived (${services} services, ${realServers} real servers, weights)`)}`,
     '  else',
-    "    printf '%s\\n' \"$ka_missing\" | while IFS= read -r l; do printf 'DIFF  IPVS missing: %s\\n' \"$l\"; done",
+    '    printf \'%s\\n\' "$ka_missing" | while IFS= read -r l; do printf \'DIFF  IPVS missing: %s\\n\' "$l"; done',
     "    differ 'the IPVS table keepalived built lacks services or real servers of the design (or has other weights; a real server its health check finds down is left out)'",
     '  fi',
     'fi',

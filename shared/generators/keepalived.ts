@@ -43,7 +43,8 @@ function checkerBlock(hc: EffectiveHealthCheck, hcField: string, rsPort: number)
     out.push(`                path ${hc.path === undefined ? '/' : safeUrlPath(hc.path, `${hcField}.path`)}`);
     if (hc.status !== undefined) out.push(`                status_code ${safeInt(hc.status, `${hcField}.status`, 100, 599)}`);
     if (hc.digest !== undefined) {
-      if (!/^[0-9a-fA-F]{32}$/.test(hc.digest)) throw new UnsafeValueError(`${hcField}.digest: ${JSON.stringify(hc.digest)} is not an MD5 digest (32 hex digits)`);
+      if (!/^[0-9a-fA-F]{32}$/.test(hc.digest))
+        throw new UnsafeValueError(`${hcField}.digest: ${JSON.stringify(hc.digest)} is not an MD5 digest (32 hex digits)`);
       out.push(`                digest ${hc.digest.toLowerCase()}`);
     }
     out.push('            }');
@@ -163,7 +164,10 @@ export function keepalivedOrThrow(t: Topology, directorId: string, hostLabel: st
   ];
   const mine = t.services.map((s, i) => ({ s, i })).filter(({ s }) => runsService(t, s, directorId));
   const runsScripts = mine.some(
-    ({ s }) => s.healthCheck?.quorumUp !== undefined || s.healthCheck?.quorumDown !== undefined || s.realServers.some((r) => effectiveHealthCheck(s, r)?.kind === 'misc'),
+    ({ s }) =>
+      s.healthCheck?.quorumUp !== undefined ||
+      s.healthCheck?.quorumDown !== undefined ||
+      s.realServers.some((r) => effectiveHealthCheck(s, r)?.kind === 'misc'),
   );
   const vrrpGlobals = vrrpGlobalDefsOrThrow(t, directorId);
   // Scripts run as root only when asked for explicitly; script security refuses scripts other users can change.
@@ -175,7 +179,8 @@ export function keepalivedOrThrow(t: Topology, directorId: string, hostLabel: st
     out.push('');
     const block = serviceBlock(s, `services[${i}] (${s.id})`);
     // keepalived ignores (and `keepalived -t` complains about) a virtual server without real servers.
-    if (s.realServers.length === 0) out.push('# no real servers yet: keepalived would ignore this virtual_server', ...block.map((l) => (l.startsWith('#') ? l : `# ${l}`)));
+    if (s.realServers.length === 0)
+      out.push('# no real servers yet: keepalived would ignore this virtual_server', ...block.map((l) => (l.startsWith('#') ? l : `# ${l}`)));
     else out.push(...block);
   }
   return `${out.join('\n')}\n`;

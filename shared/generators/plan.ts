@@ -65,10 +65,16 @@ export interface HostScriptPlan {
 /** Why a knob has this value, for the comment next to it. */
 function sysctlWhy(knob: 'arp_ignore' | 'arp_announce' | 'rp_filter', value: number): string {
   if (knob === 'arp_ignore') {
-    return value >= 1 ? 'answer ARP only for addresses of the receiving interface, so a VIP on lo/tunl0 never answers' : 'answer ARP for any local address (kernel default)';
+    return value >= 1
+      ? 'answer ARP only for addresses of the receiving interface, so a VIP on lo/tunl0 never answers'
+      : 'answer ARP for any local address (kernel default)';
   }
   if (knob === 'arp_announce') {
-    return value >= 2 ? 'use the best local address as ARP source, never the VIP' : value === 1 ? 'prefer an ARP source address in the target subnet' : 'any local address may be the ARP source (kernel default)';
+    return value >= 2
+      ? 'use the best local address as ARP source, never the VIP'
+      : value === 1
+        ? 'prefer an ARP source address in the target subnet'
+        : 'any local address may be the ARP source (kernel default)';
   }
   return value === 0
     ? 'reverse-path filter off: IPIP-decapsulated requests (client source, arriving on tunl0) are accepted'
@@ -150,7 +156,8 @@ export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex 
     const dev = safeInterfaceName(f.name, `${ff}.name`);
     if (f.kind === 'ipip') {
       // `modprobe ipip` creates exactly one device, tunl0, which takes every IPIP packet no other tunnel claims.
-      if (dev !== 'tunl0') throw new UnsafeValueError(`${ff}.name: an IPIP interface must be tunl0 (the device the ipip module creates), not ${JSON.stringify(dev)}`);
+      if (dev !== 'tunl0')
+        throw new UnsafeValueError(`${ff}.name: an IPIP interface must be tunl0 (the device the ipip module creates), not ${JSON.stringify(dev)}`);
       tunnels.push(dev);
     }
     for (const [prop, knob] of knobs) {

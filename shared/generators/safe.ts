@@ -103,7 +103,10 @@ export function safeUrlPath(value: unknown, field: string): string {
  * into comments, so a newline in them must never start a new command.
  */
 export function commentText(value: string, max = 120): string {
-  const flat = value.replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = value
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 

@@ -10,7 +10,16 @@
 import type { Topology } from '../model/types.ts';
 import type { HostScriptPlan, PlannedRoute } from './plan.ts';
 import { commentText, shq } from './safe.ts';
-import { BOOT_APPLY, BOOT_SNAPSHOT, KEEPALIVED_APPLY, KEEPALIVED_BOOT_ROLLBACK, KEEPALIVED_HELPERS, KEEPALIVED_SNAPSHOT, keepalivedPreflight, keepalivedVerify } from './keepalived-deploy.ts';
+import {
+  BOOT_APPLY,
+  BOOT_SNAPSHOT,
+  KEEPALIVED_APPLY,
+  KEEPALIVED_BOOT_ROLLBACK,
+  KEEPALIVED_HELPERS,
+  KEEPALIVED_SNAPSHOT,
+  keepalivedPreflight,
+  keepalivedVerify,
+} from './keepalived-deploy.ts';
 import { ORIGIN_VAR, ROLLBACK_BODY, ROUTE_SET, SNAPSHOT_RECORDERS, SNAPSHOT_VARS } from './snapshot.ts';
 
 const PRELUDE = [
@@ -61,10 +70,10 @@ const SNAPSHOT_CHECKS = [
 const IPVS_QUERIES = [
   '# The kernel lists services and real servers sorted, and ipvsadm 1.31 adds " --tun-type ipip" to',
   '# tunnelled servers where older versions print nothing: compare sorted lines without that suffix.',
-  'ipvs_norm() { sed -e \'s/ --tun-type ipip$//\' -e \'/^[[:space:]]*$/d\' | LC_ALL=C sort; }',
+  "ipvs_norm() { sed -e 's/ --tun-type ipip$//' -e '/^[[:space:]]*$/d' | LC_ALL=C sort; }",
   '# Real-server thresholds (-x/-y) as "SERVICE SERVER UPPER LOWER"; `ipvsadm -S` does not save them.',
   'thresholds_now() {',
-  '  lvs_ipvsadm -L -n --thresholds | awk \'',
+  "  lvs_ipvsadm -L -n --thresholds | awk '",
   '    $1 == "TCP" || $1 == "UDP" || $1 == "SCTP" || $1 == "FWM" { svc = $1 " " $2; next }',
   '    $1 == "->" && svc != "" && $2 != "RemoteAddress:Port" { print svc, $2, $3, $4 }\' | LC_ALL=C sort',
   '}',
@@ -121,7 +130,14 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
     'Order matters: ARP sysctls are set before a VIP goes up on lo/tunl0, or the real server would',
     'answer ARP for the VIP and steal traffic from the director.',
   ]);
-  out.push(...PRELUDE, ...STATE, 'HERE=$(cd "$(dirname "$0")" && pwd)', 'changes=0', 'changed() { changes=$((changes + 1)); printf \'changed: %s\\n\' "$1"; }', ...QUERIES);
+  out.push(
+    ...PRELUDE,
+    ...STATE,
+    'HERE=$(cd "$(dirname "$0")" && pwd)',
+    'changes=0',
+    'changed() { changes=$((changes + 1)); printf \'changed: %s\\n\' "$1"; }',
+    ...QUERIES,
+  );
   if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
   out.push(
     ...ORIGIN_VAR,
@@ -161,7 +177,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
     'trap on_exit EXIT',
     '',
     '# 1. Snapshots, before any change: the origin (each item before the design first touched it, kept',
-    '#    once per item) and this deploy\'s own (everything this run may change, as it is right now).',
+    "#    once per item) and this deploy's own (everything this run may change, as it is right now).",
     'mkdir -p "$ORIGIN" "$SNAP"',
     'for snap_dir in "$ORIGIN" "$SNAP"; do',
     '  [ -f "$snap_dir/created" ] || printf \'%s\\n\' "$(date -u \'+%Y-%m-%dT%H:%M:%SZ\' 2>/dev/null || true)" >"$snap_dir/created"',
@@ -260,10 +276,10 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
       '#    ipvsadm -R in design order (the kernel list is newest-first). A table that differs is edited in place',
       '#    (-d/-D what is gone, -E/-e what changed, -A/-a what is new), so live connections keep their real',
       '#    servers; if it still differs after that, it is replaced as a whole. The end state is exactly the design.',
-      'ipvs_plain() { sed -e \'s/ --tun-type ipip$//\' -e \'/^[[:space:]]*$/d\'; }',
+      "ipvs_plain() { sed -e 's/ --tun-type ipip$//' -e '/^[[:space:]]*$/d'; }",
       '# ipvs_edits CURRENT WANTED: the ipvsadm calls that turn the current table into the wanted one',
       'ipvs_edits() {',
-      "  printf '%s\\n--LVSD--\\n%s\\n' \"$1\" \"$2\" | awk '",
+      '  printf \'%s\\n--LVSD--\\n%s\\n\' "$1" "$2" | awk \'',
       '    $0 == "--LVSD--" { part = 2; next }',
       '    $0 == "" { next }',
       '    part != 2 { cur[$0] = 1; if ($1 == "-A") csvc[$2 " " $3] = 1; if ($1 == "-a") crs[$2 " " $3 " " $5] = 1; next }',
@@ -320,14 +336,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
     );
   }
   if (hasBoot) out.push('', '# 8. Boot persistence: the oneshot unit that restores this state at boot.', ...BOOT_APPLY);
-  out.push(
-    '',
-    'if [ "$changes" -eq 0 ]; then',
-    "  echo 'no change'",
-    'else',
-    '  printf \'applied %s change(s)\\n\' "$changes"',
-    'fi',
-  );
+  out.push('', 'if [ "$changes" -eq 0 ]; then', "  echo 'no change'", 'else', '  printf \'applied %s change(s)\\n\' "$changes"', 'fi');
   return `${out.join('\n')}\n`;
 }
 
@@ -362,7 +371,7 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
     '}',
     '# lines_missing A B: lines of B that are not in A',
     'lines_missing() {',
-    "  printf '%s\\n--LVSD--\\n%s\\n' \"$1\" \"$2\" |",
+    '  printf \'%s\\n--LVSD--\\n%s\\n\' "$1" "$2" |',
     '    awk \'$0 == "--LVSD--" { part = 2; next } part != 2 { have[$0] = 1; next } $0 != "" && !($0 in have)\'',
     '}',
   );
@@ -386,8 +395,8 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
       '  if [ "$ipvs_now" = "$ipvs_want" ]; then',
       `    pass ${shq(`IPVS table (${plan.ipvs.services} services, ${plan.ipvs.realServers} real servers)`)}`,
       '  else',
-      "    lines_missing \"$ipvs_now\" \"$ipvs_want\" | while IFS= read -r l; do printf 'DIFF  IPVS missing: %s\\n' \"$l\"; done",
-      "    lines_missing \"$ipvs_want\" \"$ipvs_now\" | while IFS= read -r l; do printf 'DIFF  IPVS extra:   %s\\n' \"$l\"; done",
+      '    lines_missing "$ipvs_now" "$ipvs_want" | while IFS= read -r l; do printf \'DIFF  IPVS missing: %s\\n\' "$l"; done',
+      '    lines_missing "$ipvs_want" "$ipvs_now" | while IFS= read -r l; do printf \'DIFF  IPVS extra:   %s\\n\' "$l"; done',
       "    differ 'IPVS table differs from the design'",
       '  fi',
     );
@@ -398,7 +407,7 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
         '  if [ "$th_now" = "$th_want" ]; then',
         "    pass 'real server thresholds (-x/-y)'",
         '  else',
-        "    lines_missing \"$th_now\" \"$th_want\" | while IFS= read -r l; do printf 'DIFF  thresholds want: %s\\n' \"$l\"; done",
+        '    lines_missing "$th_now" "$th_want" | while IFS= read -r l; do printf \'DIFF  thresholds want: %s\\n\' "$l"; done',
         "    differ 'real server thresholds differ from the design'",
         '  fi',
       );
@@ -429,6 +438,16 @@ export function renderRollback(t: Topology, plan: HostScriptPlan): string {
   // before the saved IPVS table is restored and read back.
   const at = ROLLBACK_BODY.indexOf('if [ -f "$SNAP/ipvsadm.rules" ]; then');
   const body = [...ROLLBACK_BODY.slice(0, at), ...KEEPALIVED_BOOT_ROLLBACK, ...ROLLBACK_BODY.slice(at)];
-  out.push(...PRELUDE, ...STATE, 'HERE=$(cd "$(dirname "$0")" && pwd)', ...SNAPSHOT_VARS, ...QUERIES, ...SNAPSHOT_CHECKS, ...ROUTE_SET, ...KEEPALIVED_HELPERS, ...body);
+  out.push(
+    ...PRELUDE,
+    ...STATE,
+    'HERE=$(cd "$(dirname "$0")" && pwd)',
+    ...SNAPSHOT_VARS,
+    ...QUERIES,
+    ...SNAPSHOT_CHECKS,
+    ...ROUTE_SET,
+    ...KEEPALIVED_HELPERS,
+    ...body,
+  );
   return `${out.join('\n')}\n`;
 }

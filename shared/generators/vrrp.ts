@@ -105,7 +105,9 @@ export function vrrpGlobalDefsOrThrow(t: Topology, host: HostId): string[] {
   if (synced) {
     const gf = `directorGroups[${all.indexOf(synced)}] (${synced.id})`;
     const sync = synced.sync!;
-    out.push(`    lvs_sync_daemon ${safeInterfaceName(sync.interface, `${gf}.sync.interface`)} ${safeName(synced.name, `${gf}.name`)} id ${safeInt(sync.syncId ?? 0, `${gf}.sync.syncId`, 0, 255)}`);
+    out.push(
+      `    lvs_sync_daemon ${safeInterfaceName(sync.interface, `${gf}.sync.interface`)} ${safeName(synced.name, `${gf}.name`)} id ${safeInt(sync.syncId ?? 0, `${gf}.sync.syncId`, 0, 255)}`,
+    );
   }
   // keepalived refuses to run scripts (vrrp_script, notify) as root unless script security is on.
   if (groups.some((g) => g.members.some((m) => m.host === host && ((m.trackScripts ?? []).length > 0 || m.notify !== undefined)))) {
@@ -142,7 +144,10 @@ export function vrrpSectionOrThrow(t: Topology, host: HostId): string[] {
       out.push('}');
     });
     const peers = g.members.filter((x) => x !== m).map((x) => t.hosts.find((y) => y.id === x.host)?.name ?? x.host);
-    out.push('', `# ${g.name}: this host is ${m.state === 'MASTER' ? 'the initial MASTER' : 'a BACKUP'} with priority ${m.priority}; peers: ${peers.join(', ') || 'none'}.`);
+    out.push(
+      '',
+      `# ${g.name}: this host is ${m.state === 'MASTER' ? 'the initial MASTER' : 'a BACKUP'} with priority ${m.priority}; peers: ${peers.join(', ') || 'none'}.`,
+    );
     out.push(...instanceLines(t, g, m, gf, mf));
   }
   return out;

@@ -89,14 +89,19 @@ export function singleFailures(g: DirectorGroup): Failure[] {
     for (const t of m.trackInterfaces ?? []) if (t.name !== m.interface) out.push({ kind: 'interface-down', host: m.host, iface: t.name });
     for (const t of m.trackScripts ?? []) out.push({ kind: 'script-failing', host: m.host, script: t.name });
   }
-  for (let i = 0; i < g.members.length; i++) for (let j = i + 1; j < g.members.length; j++) out.push({ kind: 'link-cut', a: g.members[i]!.host, b: g.members[j]!.host });
+  for (let i = 0; i < g.members.length; i++)
+    for (let j = i + 1; j < g.members.length; j++) out.push({ kind: 'link-cut', a: g.members[i]!.host, b: g.members[j]!.host });
   return out;
 }
 
 /** Elects the masters of `g` under `failures`, starting from `start` (the holder before them). */
 export function electMasters(t: Topology, g: DirectorGroup, failures: readonly Failure[], start: HostId | null): { masters: HostId[]; fault: Set<HostId> } {
   const hosts = new Map(t.hosts.map((h) => [h.id, h]));
-  const views: MemberView[] = g.members.map((m) => ({ m, address: memberPrimaryAddress(t, m), segments: new Set(hosts.get(m.host) ? vrrpSegments(t, m) : []) }));
+  const views: MemberView[] = g.members.map((m) => ({
+    m,
+    address: memberPrimaryAddress(t, m),
+    segments: new Set(hosts.get(m.host) ? vrrpSegments(t, m) : []),
+  }));
   const fault = new Set<HostId>();
   const prio = new Map<HostId, number>();
   const alive = new Set<HostId>();
@@ -114,8 +119,16 @@ export function electMasters(t: Topology, g: DirectorGroup, failures: readonly F
     prio.set(h, p.priority);
   }
   const cut = (a: HostId, b: HostId) => failures.some((f) => f.kind === 'link-cut' && ((f.a === a && f.b === b) || (f.a === b && f.b === a)));
-  const agrees = (v: VrrpMember) => (v.differs?.vrid ?? g.vrid) === g.vrid && (v.differs?.advertInt ?? advertIntOf(g)) === advertIntOf(g) && (v.differs?.authentication === undefined || (v.differs.authentication?.pass ?? null) === (g.authentication?.pass ?? null));
-  const sourceOf = (v: MemberView) => v.m.unicastSrcIp ?? hosts.get(v.m.host)?.interfaces.find((f) => f.name === v.m.interface)?.addresses[0]?.split('/')[0];
+  const agrees = (v: VrrpMember) =>
+    (v.differs?.vrid ?? g.vrid) === g.vrid &&
+    (v.differs?.advertInt ?? advertIntOf(g)) === advertIntOf(g) &&
+    (v.differs?.authentication === undefined || (v.differs.authentication?.pass ?? null) === (g.authentication?.pass ?? null));
+  const sourceOf = (v: MemberView) =>
+    v.m.unicastSrcIp ??
+    hosts
+      .get(v.m.host)
+      ?.interfaces.find((f) => f.name === v.m.interface)
+      ?.addresses[0]?.split('/')[0];
   /** True when `to` receives the adverts `from` sends. */
   const hears = (to: MemberView, from: MemberView): boolean => {
     if (cut(to.m.host, from.m.host)) return false;
@@ -181,11 +194,15 @@ function takeoverSeconds(g: DirectorGroup, failures: readonly Failure[], from: H
   if (!fromMember) return masterDownSeconds(g, p);
   const on = (f: Failure) => f.kind !== 'link-cut' && f.host === fromMember.host;
   const silent = failures.some(
-    (f) => (f.kind === 'host-down' && on(f)) || (f.kind === 'interface-down' && on(f) && f.iface === fromMember.interface) || (f.kind === 'link-cut' && (f.a === fromMember.host || f.b === fromMember.host)),
+    (f) =>
+      (f.kind === 'host-down' && on(f)) ||
+      (f.kind === 'interface-down' && on(f) && f.iface === fromMember.interface) ||
+      (f.kind === 'link-cut' && (f.a === fromMember.host || f.b === fromMember.host)),
   );
   if (silent) return masterDownSeconds(g, p);
   const stopped = failures.some((f) => f.kind === 'keepalived-stopped' && on(f));
-  if (stopped || effectivePriority(g, fromMember, conditionOf(failures, fromMember.host)).fault) return skewMicros(vrrpVersionOf(g), advertIntOf(g), p) / 1_000_000;
+  if (stopped || effectivePriority(g, fromMember, conditionOf(failures, fromMember.host)).fault)
+    return skewMicros(vrrpVersionOf(g), advertIntOf(g), p) / 1_000_000;
   return masterDownSeconds(g, p) + (g.preemptDelay ?? 0);
 }
 
@@ -199,7 +216,10 @@ const conditionOf = (failures: readonly Failure[], host: HostId) => ({
  * holder's failed interfaces unplugged (cached per holder and failed interfaces).
  */
 function holderProblems(t: Topology, g: DirectorGroup, holder: HostId, failures: readonly Failure[], cache: Map<string, number>): number {
-  const down = failures.filter((f) => f.kind === 'interface-down' && f.host === holder).map((f) => (f as { iface: string }).iface).sort();
+  const down = failures
+    .filter((f) => f.kind === 'interface-down' && f.host === holder)
+    .map((f) => (f as { iface: string }).iface)
+    .sort();
   const key = `${g.id}|${holder}|${down.join(',')}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
@@ -212,7 +232,12 @@ function holderProblems(t: Topology, g: DirectorGroup, holder: HostId, failures:
   const unplugged: Topology =
     down.length === 0
       ? t
-      : { ...t, hosts: t.hosts.map((h) => (h.id !== holder ? h : { ...h, interfaces: h.interfaces.map((f) => (down.includes(f.name) ? { ...f, segment: null } : f)) })) };
+      : {
+          ...t,
+          hosts: t.hosts.map((h) =>
+            h.id !== holder ? h : { ...h, interfaces: h.interfaces.map((f) => (down.includes(f.name) ? { ...f, segment: null } : f)) },
+          ),
+        };
   const view = withVrrpHolders(unplugged, new Map([[g.id, holder]]));
   const n = validate(view).filter((p) => p.severity === 'error' && !p.rule.startsWith('ha/') && p.refs.some((r) => services.has(r) || r === holder)).length;
   cache.set(key, n);
@@ -250,12 +275,29 @@ export function analyseFailover(t: Topology, options: AnalysisOptions = {}): Gro
   });
 }
 
-function scenario(t: Topology, g: DirectorGroup, steady: HostId | null, failures: readonly Failure[], name: (h: HostId) => string, cache: Map<string, number>): Scenario {
+function scenario(
+  t: Topology,
+  g: DirectorGroup,
+  steady: HostId | null,
+  failures: readonly Failure[],
+  name: (h: HostId) => string,
+  cache: Map<string, number>,
+): Scenario {
   const { masters } = electMasters(t, g, failures, steady);
-  const what = failures.length === 0 ? { en: 'nothing fails', zh: '没有故障' } : failures.map((f) => describeFailure(f, name)).reduce((a, b) => ({ en: `${a.en} + ${b.en}`, zh: `${a.zh} + ${b.zh}` }));
+  const what =
+    failures.length === 0
+      ? { en: 'nothing fails', zh: '没有故障' }
+      : failures.map((f) => describeFailure(f, name)).reduce((a, b) => ({ en: `${a.en} + ${b.en}`, zh: `${a.zh} + ${b.zh}` }));
   const sync = g.sync !== undefined;
   if (masters.length === 0) {
-    return { failures, holders: [], outcome: 'outage', takeoverSeconds: null, connectionsSurvive: null, text: { en: `${what.en}: nobody holds the VIP — the service is down.`, zh: `${what.zh}：没有成员持有 VIP，服务中断。` } };
+    return {
+      failures,
+      holders: [],
+      outcome: 'outage',
+      takeoverSeconds: null,
+      connectionsSurvive: null,
+      text: { en: `${what.en}: nobody holds the VIP — the service is down.`, zh: `${what.zh}：没有成员持有 VIP，服务中断。` },
+    };
   }
   if (masters.length > 1) {
     const who = masters.map(name).join(' and ');
@@ -289,10 +331,19 @@ function scenario(t: Topology, g: DirectorGroup, steady: HostId | null, failures
         },
       };
     }
-    return { failures, holders: masters, outcome: broken ? 'broken-holder' : 'unchanged', takeoverSeconds: null, connectionsSurvive: null, text: { en: `${what.en}: ${name(holder)} keeps the VIP; clients notice nothing.`, zh: `${what.zh}：${name(holder)} 继续持有 VIP，客户端没有感觉。` } };
+    return {
+      failures,
+      holders: masters,
+      outcome: broken ? 'broken-holder' : 'unchanged',
+      takeoverSeconds: null,
+      connectionsSurvive: null,
+      text: { en: `${what.en}: ${name(holder)} keeps the VIP; clients notice nothing.`, zh: `${what.zh}：${name(holder)} 继续持有 VIP，客户端没有感觉。` },
+    };
   }
   const secs = Math.round(takeoverSeconds(g, failures, steady, member) * 1000) / 1000;
-  const conn = sync ? { en: 'established connections continue (the sync daemon copied them)', zh: '已建立的连接继续（同步进程已复制连接表）' } : { en: 'established connections break: the new master has an empty connection table', zh: '已建立的连接中断：新 MASTER 的连接表是空的' };
+  const conn = sync
+    ? { en: 'established connections continue (the sync daemon copied them)', zh: '已建立的连接继续（同步进程已复制连接表）' }
+    : { en: 'established connections break: the new master has an empty connection table', zh: '已建立的连接中断：新 MASTER 的连接表是空的' };
   return {
     failures,
     holders: masters,

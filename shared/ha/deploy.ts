@@ -16,7 +16,15 @@ export type HaDeployPlan =
   | { readonly ok: false; readonly reason: { readonly en: string; readonly zh: string } };
 
 /** Rules whose errors make the VRRP election itself unsafe. */
-const UNSAFE = new Set(['ha/members-disagree', 'ha/shared-vrid', 'ha/nopreempt-state', 'ha/unicast-peers', 'ha/peers-off-segment', 'ha/vip-static-on-member', 'ha/unknown-name']);
+const UNSAFE = new Set([
+  'ha/members-disagree',
+  'ha/shared-vrid',
+  'ha/nopreempt-state',
+  'ha/unicast-peers',
+  'ha/peers-off-segment',
+  'ha/vip-static-on-member',
+  'ha/unknown-name',
+]);
 
 /**
  * Orders `hosts` for deployment: hosts outside any group first (real servers, routers), then each
@@ -43,12 +51,21 @@ export function haDeployPlan(t: Topology, hosts: readonly HostId[]): HaDeployPla
         ok: false,
         reason:
           masters.length === 0
-            ? { en: `refused: no member of ${g.name} would become MASTER, so nobody would hold the VIP`, zh: `拒绝部署：${g.name} 没有成员会成为 MASTER，没有人持有 VIP` }
-            : { en: `refused: ${who} would all be MASTER of ${g.name} (split brain)`, zh: `拒绝部署：${masters.map(name).join(' 和 ')} 都会成为 ${g.name} 的 MASTER（脑裂）` },
+            ? {
+                en: `refused: no member of ${g.name} would become MASTER, so nobody would hold the VIP`,
+                zh: `拒绝部署：${g.name} 没有成员会成为 MASTER，没有人持有 VIP`,
+              }
+            : {
+                en: `refused: ${who} would all be MASTER of ${g.name} (split brain)`,
+                zh: `拒绝部署：${masters.map(name).join(' 和 ')} 都会成为 ${g.name} 的 MASTER（脑裂）`,
+              },
       };
     }
     const master = steadyMaster(t, g)?.host ?? masters[0]!;
-    const backups = g.members.filter((m) => m.host !== master && hosts.includes(m.host)).sort((a, b) => a.priority - b.priority).map((m) => m.host);
+    const backups = g.members
+      .filter((m) => m.host !== master && hosts.includes(m.host))
+      .sort((a, b) => a.priority - b.priority)
+      .map((m) => m.host);
     for (const h of [...backups, ...(hosts.includes(master) ? [master] : [])]) {
       if (!tail.includes(h)) tail.push(h);
       if (!reload.includes(h)) reload.push(h);

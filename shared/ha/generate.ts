@@ -14,7 +14,13 @@ export function generateHaTopology(groups: number, members: number): Topology {
     const pub = `10.${g}.1`;
     const lan = `10.${g}.2`;
     segments.push({ id: `pub${g}`, name: `public ${g}`, cidr: `${pub}.0/24` }, { id: `lan${g}`, name: `lan ${g}`, cidr: `${lan}.0/24` });
-    hosts.push({ id: `client${g}`, name: `client${g}`, role: 'client', interfaces: [{ id: `client${g}-eth0`, name: 'eth0', kind: 'ethernet', segment: `pub${g}`, addresses: [`${pub}.200/24`] }], gateway: `${pub}.100` });
+    hosts.push({
+      id: `client${g}`,
+      name: `client${g}`,
+      role: 'client',
+      interfaces: [{ id: `client${g}-eth0`, name: 'eth0', kind: 'ethernet', segment: `pub${g}`, addresses: [`${pub}.200/24`] }],
+      gateway: `${pub}.100`,
+    });
     const ids: string[] = [];
     for (let m = 0; m < members; m++) {
       const id = `g${g}d${m}`;
@@ -31,7 +37,13 @@ export function generateHaTopology(groups: number, members: number): Topology {
       });
     }
     for (let r = 0; r < 2; r++) {
-      hosts.push({ id: `g${g}rs${r}`, name: `g${g}rs${r}`, role: 'real-server', interfaces: [{ id: `g${g}rs${r}-eth0`, name: 'eth0', kind: 'ethernet', segment: `lan${g}`, addresses: [`${lan}.${100 + r}/24`] }], gateway: `${lan}.1` });
+      hosts.push({
+        id: `g${g}rs${r}`,
+        name: `g${g}rs${r}`,
+        role: 'real-server',
+        interfaces: [{ id: `g${g}rs${r}-eth0`, name: 'eth0', kind: 'ethernet', segment: `lan${g}`, addresses: [`${lan}.${100 + r}/24`] }],
+        gateway: `${lan}.1`,
+      });
     }
     directorGroups.push({
       id: `grp${g}`,

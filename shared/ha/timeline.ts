@@ -94,21 +94,46 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       : `${name(M)} 是 MASTER，持有 ${vip}。客户端的 TCP 连接经它到达 ${entry.realServer}；没有连接同步，${name(B)} 的连接表是空的。`,
   );
   for (const at of [-adv, 0]) {
-    push(at, 'advert', `${name(M)} sends a VRRP advert (vrid ${g.vrid}, priority ${master.priority}); ${name(B)} restarts its master-down timer (${round(downB)} s).`, `${name(M)} 发送 VRRP 通告（vrid ${g.vrid}，优先级 ${master.priority}）；${name(B)} 重置其 MASTER 失效计时器（${round(downB)} 秒）。`);
+    push(
+      at,
+      'advert',
+      `${name(M)} sends a VRRP advert (vrid ${g.vrid}, priority ${master.priority}); ${name(B)} restarts its master-down timer (${round(downB)} s).`,
+      `${name(M)} 发送 VRRP 通告（vrid ${g.vrid}，优先级 ${master.priority}）；${name(B)} 重置其 MASTER 失效计时器（${round(downB)} 秒）。`,
+    );
   }
 
   const takeOver = (at: number, why: { en: string; zh: string }) => {
     holders = event === 'link-cut' ? [M, B] : [B];
     push(at, 'timer', why.en, why.zh);
-    push(at, 'become-master', `${name(B)} becomes MASTER and adds ${g.virtualAddresses.map((a) => a.address).join(', ')}.`, `${name(B)} 成为 MASTER，添加 ${g.virtualAddresses.map((a) => a.address).join('、')}。`);
+    push(
+      at,
+      'become-master',
+      `${name(B)} becomes MASTER and adds ${g.virtualAddresses.map((a) => a.address).join(', ')}.`,
+      `${name(B)} 成为 MASTER，添加 ${g.virtualAddresses.map((a) => a.address).join('、')}。`,
+    );
     push(at, 'garp', `${name(B)} sends gratuitous ARPs: "${vip} is at ${name(B)}'s MAC".`, `${name(B)} 发送免费 ARP：“${vip} 在 ${name(B)} 的 MAC 上”。`);
     routerArp = B;
-    push(at + 0.001, 'arp-update', `The router and the clients on the segment update their ARP caches: ${vip} → ${name(B)}.`, `路由器和同网段客户端更新 ARP 缓存：${vip} → ${name(B)}。`);
-    push(at + garpDelay, 'garp', `garp_master_delay (${garpDelay} s): ${name(B)} repeats the gratuitous ARPs in case the first were lost.`, `garp_master_delay（${garpDelay} 秒）：${name(B)} 再次发送免费 ARP，以防第一批丢失。`);
+    push(
+      at + 0.001,
+      'arp-update',
+      `The router and the clients on the segment update their ARP caches: ${vip} → ${name(B)}.`,
+      `路由器和同网段客户端更新 ARP 缓存：${vip} → ${name(B)}。`,
+    );
+    push(
+      at + garpDelay,
+      'garp',
+      `garp_master_delay (${garpDelay} s): ${name(B)} repeats the gratuitous ARPs in case the first were lost.`,
+      `garp_master_delay（${garpDelay} 秒）：${name(B)} 再次发送免费 ARP，以防第一批丢失。`,
+    );
   };
   const nextPacket = (at: number) => {
     if (tables[B]!.length > 0) {
-      push(at, 'packet', `The client's next segment of the established connection reaches ${name(B)}: the entry is in its table, so it goes on to ${entry.realServer} — the connection survives.`, `客户端在已建立连接上的下一个报文到达 ${name(B)}：连接表中有这条记录，继续发往 ${entry.realServer}——连接保持。`);
+      push(
+        at,
+        'packet',
+        `The client's next segment of the established connection reaches ${name(B)}: the entry is in its table, so it goes on to ${entry.realServer} — the connection survives.`,
+        `客户端在已建立连接上的下一个报文到达 ${name(B)}：连接表中有这条记录，继续发往 ${entry.realServer}——连接保持。`,
+      );
     } else {
       flowAlive = false;
       push(
@@ -124,22 +149,46 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
     case 'crash': {
       push(0.001, 'event', `${name(M)} crashes: no more adverts.`, `${name(M)} 崩溃：不再发送通告。`);
       tables = { ...tables, [M]: [] };
-      takeOver(downB, { en: `${name(B)}'s master-down timer expires after 3 × ${adv} s + skew ${round(skewB)} s = ${round(downB)} s without an advert.`, zh: `${name(B)} 在 3 × ${adv} 秒 + skew ${round(skewB)} 秒 = ${round(downB)} 秒内没有收到通告，MASTER 失效计时器到期。` });
+      takeOver(downB, {
+        en: `${name(B)}'s master-down timer expires after 3 × ${adv} s + skew ${round(skewB)} s = ${round(downB)} s without an advert.`,
+        zh: `${name(B)} 在 3 × ${adv} 秒 + skew ${round(skewB)} 秒 = ${round(downB)} 秒内没有收到通告，MASTER 失效计时器到期。`,
+      });
       nextPacket(downB + 0.2);
       break;
     }
     case 'stop': {
-      push(0.001, 'priority-0', `keepalived stops on ${name(M)}: it sends a priority-0 advert and removes the VIPs.`, `${name(M)} 上的 keepalived 停止：发送优先级 0 的通告并删除 VIP。`);
+      push(
+        0.001,
+        'priority-0',
+        `keepalived stops on ${name(M)}: it sends a priority-0 advert and removes the VIPs.`,
+        `${name(M)} 上的 keepalived 停止：发送优先级 0 的通告并删除 VIP。`,
+      );
       holders = [];
       tables = { ...tables, [M]: [] };
-      takeOver(skewB, { en: `A priority-0 advert sets ${name(B)}'s timer to the skew time only: (256 − ${backup.priority}) / 256 ≈ ${round(skewB)} s.`, zh: `优先级 0 的通告把 ${name(B)} 的计时器设为 skew 时间：(256 − ${backup.priority}) / 256 ≈ ${round(skewB)} 秒。` });
+      takeOver(skewB, {
+        en: `A priority-0 advert sets ${name(B)}'s timer to the skew time only: (256 − ${backup.priority}) / 256 ≈ ${round(skewB)} s.`,
+        zh: `优先级 0 的通告把 ${name(B)} 的计时器设为 skew 时间：(256 − ${backup.priority}) / 256 ≈ ${round(skewB)} 秒。`,
+      });
       nextPacket(skewB + 0.2);
       break;
     }
     case 'link-cut': {
-      push(0.001, 'event', `The link between ${name(M)} and ${name(B)} is cut; both still reach the router.`, `${name(M)} 与 ${name(B)} 之间的链路断开；两者都仍能到达路由器。`);
-      takeOver(downB, { en: `${name(B)} hears no advert for ${round(downB)} s and declares ${name(M)} dead — but ${name(M)} is alive and still MASTER.`, zh: `${name(B)} 在 ${round(downB)} 秒内收不到通告，认为 ${name(M)} 已失效——但 ${name(M)} 仍然存活并且仍是 MASTER。` });
-      push(downB + 0.01, 'event', `Split brain: ${name(M)} and ${name(B)} both hold ${vip}. The router sends to whichever announced last; ${name(M)}'s own ARP replies or garp_master_refresh pull it back.`, `脑裂：${name(M)} 和 ${name(B)} 同时持有 ${vip}。路由器发往最后宣告的那台；${name(M)} 的 ARP 应答或 garp_master_refresh 又会把它拉回去。`);
+      push(
+        0.001,
+        'event',
+        `The link between ${name(M)} and ${name(B)} is cut; both still reach the router.`,
+        `${name(M)} 与 ${name(B)} 之间的链路断开；两者都仍能到达路由器。`,
+      );
+      takeOver(downB, {
+        en: `${name(B)} hears no advert for ${round(downB)} s and declares ${name(M)} dead — but ${name(M)} is alive and still MASTER.`,
+        zh: `${name(B)} 在 ${round(downB)} 秒内收不到通告，认为 ${name(M)} 已失效——但 ${name(M)} 仍然存活并且仍是 MASTER。`,
+      });
+      push(
+        downB + 0.01,
+        'event',
+        `Split brain: ${name(M)} and ${name(B)} both hold ${vip}. The router sends to whichever announced last; ${name(M)}'s own ARP replies or garp_master_refresh pull it back.`,
+        `脑裂：${name(M)} 和 ${name(B)} 同时持有 ${vip}。路由器发往最后宣告的那台；${name(M)} 的 ARP 应答或 garp_master_refresh 又会把它拉回去。`,
+      );
       nextPacket(downB + 0.2);
       break;
     }
@@ -150,13 +199,23 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       nextPacket(downB + 0.2);
       const back = downB + garpDelay + 10;
       if (g.nopreempt || master.state === 'BACKUP') {
-        push(back, 'event', `${name(M)} boots; keepalived starts it as BACKUP. It hears ${name(B)}'s adverts${g.nopreempt ? ' and, with nopreempt, does not take over despite its higher priority' : ''}.`, `${name(M)} 重启；keepalived 以 BACKUP 启动。它收到 ${name(B)} 的通告${g.nopreempt ? '，由于 nopreempt，尽管优先级更高也不抢占' : ''}。`);
+        push(
+          back,
+          'event',
+          `${name(M)} boots; keepalived starts it as BACKUP. It hears ${name(B)}'s adverts${g.nopreempt ? ' and, with nopreempt, does not take over despite its higher priority' : ''}.`,
+          `${name(M)} 重启；keepalived 以 BACKUP 启动。它收到 ${name(B)} 的通告${g.nopreempt ? '，由于 nopreempt，尽管优先级更高也不抢占' : ''}。`,
+        );
         if (!g.nopreempt) {
           const at = back + masterDownMicros(version, adv, master.priority) / 1e6;
           returnTakesOver(at);
         } else if (sync) {
           tables = { ...tables, [M]: [...tables[B]!] };
-          push(back + adv, 'sync', `${name(M)}'s backup sync daemon fills its table from ${name(B)}.`, `${name(M)} 的 BACKUP 同步进程从 ${name(B)} 填充连接表。`);
+          push(
+            back + adv,
+            'sync',
+            `${name(M)}'s backup sync daemon fills its table from ${name(B)}.`,
+            `${name(M)} 的 BACKUP 同步进程从 ${name(B)} 填充连接表。`,
+          );
         }
       } else {
         returnTakesOver(back);
@@ -179,14 +238,22 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
     push(at, 'step-down', `${name(B)} sees the higher priority, becomes BACKUP and removes the VIPs.`, `${name(B)} 看到更高的优先级，成为 BACKUP 并删除 VIP。`);
     if (flowAlive) {
       flowAlive = false;
-      push(at + 0.2, 'packet', `The connection that survived the first failover now reaches ${name(M)}, which has no entry: RST. A returning master breaks established connections again unless it waits (nopreempt or preempt_delay) until its table is synchronised.`, `在第一次切换中幸存的连接现在到达 ${name(M)}，它没有这条记录：RST。除非返回的 MASTER 等待（nopreempt 或 preempt_delay）直到连接表同步完成，否则已建立的连接会再次中断。`);
+      push(
+        at + 0.2,
+        'packet',
+        `The connection that survived the first failover now reaches ${name(M)}, which has no entry: RST. A returning master breaks established connections again unless it waits (nopreempt or preempt_delay) until its table is synchronised.`,
+        `在第一次切换中幸存的连接现在到达 ${name(M)}，它没有这条记录：RST。除非返回的 MASTER 等待（nopreempt 或 preempt_delay）直到连接表同步完成，否则已建立的连接会再次中断。`,
+      );
     }
   }
 }
 
 function firstClientAddress(t: Topology): string | undefined {
   const c = t.hosts.find((h) => h.role === 'client');
-  return c?.interfaces.flatMap((f) => f.addresses).find((a) => !a.startsWith('127.'))?.split('/')[0];
+  return c?.interfaces
+    .flatMap((f) => f.addresses)
+    .find((a) => !a.startsWith('127.'))
+    ?.split('/')[0];
 }
 
 /** Convenience for viewers: the group's members in timeline order (steady master first). */

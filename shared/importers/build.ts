@@ -68,11 +68,25 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     }
   }
   if (services.some((s) => s.protocol === 'fwmark')) {
-    p.warning(0, '', 'firewall-mark services: the VIP the mark is set for is not in the rules; set the service VIP in the design', '防火墙标记服务：规则中没有该标记对应的 VIP；请在设计中设置服务的 VIP');
+    p.warning(
+      0,
+      '',
+      'firewall-mark services: the VIP the mark is set for is not in the rules; set the service VIP in the design',
+      '防火墙标记服务：规则中没有该标记对应的 VIP；请在设计中设置服务的 VIP',
+    );
   }
   if (segments.length > 0) {
-    const list = segments.slice(0, 8).map((s) => s.cidr).join(', ') + (segments.length > 8 ? ` and ${segments.length - 8} more` : '');
-    p.warning(0, '', `segments were guessed as /${GUESS_PREFIX} networks around the addresses (${list}); check the prefixes`, `网段是根据地址猜测的 /${GUESS_PREFIX} 网络（${list}）；请检查前缀长度`);
+    const list =
+      segments
+        .slice(0, 8)
+        .map((s) => s.cidr)
+        .join(', ') + (segments.length > 8 ? ` and ${segments.length - 8} more` : '');
+    p.warning(
+      0,
+      '',
+      `segments were guessed as /${GUESS_PREFIX} networks around the addresses (${list}); check the prefixes`,
+      `网段是根据地址猜测的 /${GUESS_PREFIX} 网络（${list}）；请检查前缀长度`,
+    );
   }
 
   const hosts: Host[] = [];
@@ -120,18 +134,34 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     refLine(s.line, director, id);
     const realServers: RealServer[] = [];
     if (s.realServers.length > MAX_REAL_SERVERS) {
-      p.error(s.line, '', `service ${s.key} has ${s.realServers.length} real servers; a design holds at most ${MAX_REAL_SERVERS} per service, the rest are not imported`, `服务 ${s.key} 有 ${s.realServers.length} 台真实服务器；一个设计每个服务最多 ${MAX_REAL_SERVERS} 台，其余未导入`);
+      p.error(
+        s.line,
+        '',
+        `service ${s.key} has ${s.realServers.length} real servers; a design holds at most ${MAX_REAL_SERVERS} per service, the rest are not imported`,
+        `服务 ${s.key} 有 ${s.realServers.length} 台真实服务器；一个设计每个服务最多 ${MAX_REAL_SERVERS} 台，其余未导入`,
+      );
     }
     for (const r of s.realServers.slice(0, MAX_REAL_SERVERS)) {
       let host = rsHosts.get(r.rip);
       if (!host && rsHosts.size >= MAX_RS_HOSTS) {
-        if (!hostLimitReported) p.error(r.line, '', `more than ${MAX_RS_HOSTS} distinct real servers; a design holds at most ${MAX_RS_HOSTS + 1000} hosts, the rest are not imported`, `超过 ${MAX_RS_HOSTS} 台不同的真实服务器；一个设计最多 ${MAX_RS_HOSTS + 1000} 台主机，其余未导入`);
+        if (!hostLimitReported)
+          p.error(
+            r.line,
+            '',
+            `more than ${MAX_RS_HOSTS} distinct real servers; a design holds at most ${MAX_RS_HOSTS + 1000} hosts, the rest are not imported`,
+            `超过 ${MAX_RS_HOSTS} 台不同的真实服务器；一个设计最多 ${MAX_RS_HOSTS + 1000} 台主机，其余未导入`,
+          );
         hostLimitReported = true;
         continue;
       }
       if (!host) {
         const hid = uniqueId(`rs${rsHosts.size + 1}`);
-        host = { id: hid, name: hid, role: 'real-server', interfaces: [{ id: `${hid}-eth0`, name: 'eth0', kind: 'ethernet', segment: segmentOfRip(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] }] };
+        host = {
+          id: hid,
+          name: hid,
+          role: 'real-server',
+          interfaces: [{ id: `${hid}-eth0`, name: 'eth0', kind: 'ethernet', segment: segmentOfRip(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] }],
+        };
         rsHosts.set(r.rip, host);
       }
       const rsId = uniqueId(idFrom(`${id}-${host.id}-${r.port}`));
@@ -196,7 +226,13 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
         const seg = segmentOfRip(r.rip);
         if (seg === null) continue;
         if (!byName.has(seg) && interfaces.length >= MAX_INTERFACES) {
-          if (!dips.has(seg)) p.warning(0, '', `director ${did} would need more than ${MAX_INTERFACES} interfaces; ${cidrOfSegment(seg)} is not connected to it`, `调度器 ${did} 需要超过 ${MAX_INTERFACES} 个接口；${cidrOfSegment(seg)} 没有连接到它`);
+          if (!dips.has(seg))
+            p.warning(
+              0,
+              '',
+              `director ${did} would need more than ${MAX_INTERFACES} interfaces; ${cidrOfSegment(seg)} is not connected to it`,
+              `调度器 ${did} 需要超过 ${MAX_INTERFACES} 个接口；${cidrOfSegment(seg)} 没有连接到它`,
+            );
           dips.set(seg, '');
           continue;
         }
@@ -205,7 +241,12 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
           // The director's own address on the real-server network (DIP): the VIP if it is there, else a free one.
           const dip = seg === front && f.addresses.length > 0 ? f.addresses[0]! : takeFree(seg);
           if (dip === null) {
-            p.warning(0, '', `no free address left in ${cidrOfSegment(seg)} for the director; add one by hand`, `${cidrOfSegment(seg)} 中没有空闲地址分配给调度器；请手动添加`);
+            p.warning(
+              0,
+              '',
+              `no free address left in ${cidrOfSegment(seg)} for the director; add one by hand`,
+              `${cidrOfSegment(seg)} 中没有空闲地址分配给调度器；请手动添加`,
+            );
             dips.set(seg, '');
           } else {
             if (!f.addresses.includes(dip)) f.addresses.push(dip);
@@ -229,11 +270,41 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   }
   for (const host of rsHosts.values()) {
     const mine = byHost.get(host.id) ?? [];
-    const drVips = [...new Set(mine.filter(({ r }) => r.method === 'dr').map(({ s }) => s.vip).filter((v) => v !== ''))];
-    const tunVips = [...new Set(mine.filter(({ r }) => r.method === 'tun').map(({ s }) => s.vip).filter((v) => v !== ''))];
-    const interfaces: Interface[] = [{ id: `${host.id}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: drVips.map((v) => `${v}/32`), ...(drVips.length > 0 ? { sysctl: { arpIgnore: 1, arpAnnounce: 2 } } : {}) }];
+    const drVips = [
+      ...new Set(
+        mine
+          .filter(({ r }) => r.method === 'dr')
+          .map(({ s }) => s.vip)
+          .filter((v) => v !== ''),
+      ),
+    ];
+    const tunVips = [
+      ...new Set(
+        mine
+          .filter(({ r }) => r.method === 'tun')
+          .map(({ s }) => s.vip)
+          .filter((v) => v !== ''),
+      ),
+    ];
+    const interfaces: Interface[] = [
+      {
+        id: `${host.id}-lo`,
+        name: 'lo',
+        kind: 'loopback',
+        segment: null,
+        addresses: drVips.map((v) => `${v}/32`),
+        ...(drVips.length > 0 ? { sysctl: { arpIgnore: 1, arpAnnounce: 2 } } : {}),
+      },
+    ];
     if (tunVips.length > 0) {
-      interfaces.push({ id: `${host.id}-tunl0`, name: 'tunl0', kind: 'ipip', segment: null, addresses: tunVips.map((v) => `${v}/32`), sysctl: { rpFilter: 0 } });
+      interfaces.push({
+        id: `${host.id}-tunl0`,
+        name: 'tunl0',
+        kind: 'ipip',
+        segment: null,
+        addresses: tunVips.map((v) => `${v}/32`),
+        sysctl: { rpFilter: 0 },
+      });
     }
     const eth0 = host.interfaces[0]!;
     const arp = drVips.length > 0 || tunVips.length > 0;
@@ -273,11 +344,19 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   const column = (ids: string[], x: number, step: number) => ids.forEach((id, i) => (positions[id] = { x, y: i * step }));
   const frontSegs = [...new Set(vips.map((v) => ensureSegmentNoUse(v)))];
   const backSegs = segments.map((s) => s.id).filter((id) => !frontSegs.includes(id));
-  column(hosts.filter((h) => h.role === 'client').map((h) => h.id), 0, 160);
+  column(
+    hosts.filter((h) => h.role === 'client').map((h) => h.id),
+    0,
+    160,
+  );
   column(frontSegs, 220, 160);
   column(directorIds, 440, 200);
   column(backSegs, 660, 160);
-  column([...rsHosts.values()].map((h) => h.id), 880, 120);
+  column(
+    [...rsHosts.values()].map((h) => h.id),
+    880,
+    120,
+  );
 
   let topology: Topology = {
     name: options.name,
@@ -319,7 +398,12 @@ function repairForSchema(topology: Topology, p: Problems, refsOfLine: ReadonlyMa
     const why = `${issue.path.join('.')}: ${issue.message}`;
     if (kind === 'services' && sub === 'realServers' && typeof subIndex === 'number') {
       const rs = t.services[index]!.realServers[subIndex]!;
-      p.error(lineOf(refsOfLine, rs.id), '', `real server ${rs.rip}:${rs.port} could not be imported as written (${why})`, `真实服务器 ${rs.rip}:${rs.port} 无法按原样导入（${why}）`);
+      p.error(
+        lineOf(refsOfLine, rs.id),
+        '',
+        `real server ${rs.rip}:${rs.port} could not be imported as written (${why})`,
+        `真实服务器 ${rs.rip}:${rs.port} 无法按原样导入（${why}）`,
+      );
       t = { ...t, services: t.services.map((s, i) => (i === index ? { ...s, realServers: s.realServers.filter((_, j) => j !== subIndex) } : s)) };
     } else if (kind === 'services' && typeof index === 'number') {
       const s = t.services[index]!;
@@ -328,12 +412,26 @@ function repairForSchema(topology: Topology, p: Problems, refsOfLine: ReadonlyMa
     } else if (kind === 'hosts' && typeof index === 'number') {
       const h = t.hosts[index]!;
       p.error(lineOf(refsOfLine, h.id), '', `host ${h.id} could not be imported as written (${why})`, `主机 ${h.id} 无法按原样导入（${why}）`);
-      t = { ...t, hosts: t.hosts.filter((_, i) => i !== index), services: t.services.map((s) => ({ ...s, realServers: s.realServers.filter((r) => r.host !== h.id) })).filter((s) => s.director !== h.id) };
+      t = {
+        ...t,
+        hosts: t.hosts.filter((_, i) => i !== index),
+        services: t.services.map((s) => ({ ...s, realServers: s.realServers.filter((r) => r.host !== h.id) })).filter((s) => s.director !== h.id),
+      };
     } else {
-      p.error(0, '', `the imported design does not pass the file schema (${why}); nothing was imported`, `导入的设计未通过文件格式检查（${why}）；没有导入任何内容`);
+      p.error(
+        0,
+        '',
+        `the imported design does not pass the file schema (${why}); nothing was imported`,
+        `导入的设计未通过文件格式检查（${why}）；没有导入任何内容`,
+      );
       return { ...topology, segments: [], hosts: [], services: [] };
     }
   }
-  p.error(0, '', 'the imported design could not be repaired to pass the file schema; nothing was imported', '导入的设计无法修复为符合文件格式；没有导入任何内容');
+  p.error(
+    0,
+    '',
+    'the imported design could not be repaired to pass the file schema; nothing was imported',
+    '导入的设计无法修复为符合文件格式；没有导入任何内容',
+  );
   return { ...topology, segments: [], hosts: [], services: [] };
 }

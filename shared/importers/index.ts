@@ -47,8 +47,16 @@ const PARSERS: Record<ImportKind, (text: string, p: Problems) => { services: Par
 export function detectImportKind(text: string): ImportKind {
   const head = text.slice(0, 65536);
   if (/^[ \t]*virtual_server(?:_group)?[ \t]/m.test(head) || /^[ \t]*real_server[ \t]/m.test(head)) return 'keepalived';
-  if (/^IP Virtual Server version/m.test(head) || /^[ \t]*->[ \t]+\d/m.test(head) || /^(?:TCP|UDP|SCTP)[ \t]+\d{1,3}(?:\.\d{1,3}){3}:\d+[ \t]+[a-z]/m.test(head)) return 'ipvsadm-list';
-  const lines = head.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (
+    /^IP Virtual Server version/m.test(head) ||
+    /^[ \t]*->[ \t]+\d/m.test(head) ||
+    /^(?:TCP|UDP|SCTP)[ \t]+\d{1,3}(?:\.\d{1,3}){3}:\d+[ \t]+[a-z]/m.test(head)
+  )
+    return 'ipvsadm-list';
+  const lines = head
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   if (lines.length > 0 && lines.every((l) => /^-[Aa][ \t]/.test(l))) return 'ipvsadm';
   return 'commands';
 }

@@ -21,7 +21,24 @@ opt(['-a', '--add-server'], 'op:a', 'none');
 opt(['-e', '--edit-server'], 'op:e', 'none');
 opt(['-d', '--delete-server'], 'op:d', 'none');
 opt(['-C', '--clear'], 'op:C', 'none');
-for (const n of ['-L', '-l', '--list', '-S', '--save', '-R', '--restore', '-Z', '--zero', '-h', '--help', '-v', '--version', '--set', '--start-daemon', '--stop-daemon']) {
+for (const n of [
+  '-L',
+  '-l',
+  '--list',
+  '-S',
+  '--save',
+  '-R',
+  '--restore',
+  '-Z',
+  '--zero',
+  '-h',
+  '--help',
+  '-v',
+  '--version',
+  '--set',
+  '--start-daemon',
+  '--stop-daemon',
+]) {
   OPTIONS[n] = { key: 'op:readonly', arg: 'none' };
 }
 opt(['-t', '--tcp-service'], 'svc:tcp', 'value');
@@ -39,7 +56,28 @@ opt(['-y', '--l-threshold'], 'lower', 'value');
 opt(['-g', '--gatewaying'], 'method:dr', 'none');
 opt(['-i', '--ipip'], 'method:tun', 'none');
 opt(['-m', '--masquerading'], 'method:nat', 'none');
-opt(['-n', '--numeric', '-o', '--ops', '--exact', '-c', '--connection', '--stats', '--rate', '--thresholds', '--persistent-conn', '--nosort', '--sort', '--timeout', '--daemon', '--tun-info'], 'ignore', 'none');
+opt(
+  [
+    '-n',
+    '--numeric',
+    '-o',
+    '--ops',
+    '--exact',
+    '-c',
+    '--connection',
+    '--stats',
+    '--rate',
+    '--thresholds',
+    '--persistent-conn',
+    '--nosort',
+    '--sort',
+    '--timeout',
+    '--daemon',
+    '--tun-info',
+  ],
+  'ignore',
+  'none',
+);
 opt(['-6'], 'ipv6', 'none');
 opt(['--pe', '--tun-type', '--tun-port', '--mcast-interface', '--syncid', '--mcast-group', '--mcast-port', '--mcast-ttl', '--sync-maxlen'], 'extra', 'value');
 opt(['--tun-nocsum', '--tun-csum', '--tun-remcsum'], 'extra-flag', 'none');
@@ -93,19 +131,34 @@ export function repairTokens(tokens: readonly string[], line: number, text: stri
     }
     const glued = /^(-[A-Za-z])(-[A-Za-z].*)$/.exec(tok);
     if (glued) {
-      p.error(line, text, `flags glued together: "${tok}" (needs a space); read as "${glued[1]} ${glued[2]}"`, `选项粘在一起：“${tok}”（需要空格）；按 “${glued[1]} ${glued[2]}” 读取`);
+      p.error(
+        line,
+        text,
+        `flags glued together: "${tok}" (needs a space); read as "${glued[1]} ${glued[2]}"`,
+        `选项粘在一起：“${tok}”（需要空格）；按 “${glued[1]} ${glued[2]}” 读取`,
+      );
       out.push(...repairTokens([glued[1]!, glued[2]!], line, text, p));
       continue;
     }
     if (tok === '-' && i + 1 < tokens.length && /^[A-Za-z]$/.test(tokens[i + 1]!)) {
-      p.error(line, text, `flag split by a space: "- ${tokens[i + 1]}"; read as "-${tokens[i + 1]}"`, `选项被空格拆开：“- ${tokens[i + 1]}”；按 “-${tokens[i + 1]}” 读取`);
+      p.error(
+        line,
+        text,
+        `flag split by a space: "- ${tokens[i + 1]}"; read as "-${tokens[i + 1]}"`,
+        `选项被空格拆开：“- ${tokens[i + 1]}”；按 “-${tokens[i + 1]}” 读取`,
+      );
       out.push(`-${tokens[i + 1]}`);
       i++;
       continue;
     }
     const tail = /^([0-9.]+:[0-9]+)(-[A-Za-z])$/.exec(tok);
     if (tail) {
-      p.error(line, text, `address and flag glued together: "${tok}"; read as "${tail[1]} ${tail[2]}"`, `地址和选项粘在一起：“${tok}”；按 “${tail[1]} ${tail[2]}” 读取`);
+      p.error(
+        line,
+        text,
+        `address and flag glued together: "${tok}"; read as "${tail[1]} ${tail[2]}"`,
+        `地址和选项粘在一起：“${tok}”；按 “${tail[1]} ${tail[2]}” 读取`,
+      );
       out.push(tail[1]!, tail[2]!);
       continue;
     }
@@ -136,7 +189,11 @@ function parseAddress(value: string, what: string, line: number, text: string, p
   }
   const address = m[1]!;
   if (parseIPv4(address) === null) {
-    const hint = /^\d+\.\d+\.\d+\.\d+$/.test(address) ? ' (each of the four numbers must be 0-255)' : /[a-z]/i.test(address) ? ' (use numeric addresses: ipvsadm -n)' : '';
+    const hint = /^\d+\.\d+\.\d+\.\d+$/.test(address)
+      ? ' (each of the four numbers must be 0-255)'
+      : /[a-z]/i.test(address)
+        ? ' (use numeric addresses: ipvsadm -n)'
+        : '';
     const hintZh = /^\d+\.\d+\.\d+\.\d+$/.test(address) ? '（四个数都必须在 0-255 之间）' : /[a-z]/i.test(address) ? '（请使用数字地址：ipvsadm -n）' : '';
     p.error(line, text, `${what} "${address}" is not a valid IPv4 address${hint}`, `${whatZh(what)} “${address}” 不是有效的 IPv4 地址${hintZh}`);
     return null;
@@ -255,7 +312,13 @@ export function parseIpvsadmArgs(tokens: readonly string[], line: number, text: 
           if ((SCHEDULER_FLAGS as readonly string[]).includes(f)) flags.push(f as SchedulerFlag);
           // ipvsadm prints the bits as flag-1/flag-2 for schedulers other than sh and mh.
           else if (f === 'flag-1' || f === 'flag-2') flags.push(f === 'flag-1' ? 'sh-fallback' : 'sh-port');
-          else p.error(line, text, `unknown scheduler flag "${f}" (known: ${SCHEDULER_FLAGS.join(', ')}, flag-1, flag-2)`, `未知的调度标志 “${f}”（已知：${SCHEDULER_FLAGS.join(', ')}、flag-1、flag-2）`);
+          else
+            p.error(
+              line,
+              text,
+              `unknown scheduler flag "${f}" (known: ${SCHEDULER_FLAGS.join(', ')}, flag-1, flag-2)`,
+              `未知的调度标志 “${f}”（已知：${SCHEDULER_FLAGS.join(', ')}、flag-1、flag-2）`,
+            );
         }
         cmd.flags = flags;
         break;
@@ -293,7 +356,8 @@ export function parseIpvsadmArgs(tokens: readonly string[], line: number, text: 
         break;
       }
       case 'method':
-        if (cmd.method !== undefined && cmd.method !== sub) p.error(line, text, `two forwarding methods in one command; the last (${tok}) is used`, `一条命令中有两种转发方式；使用最后一个（${tok}）`);
+        if (cmd.method !== undefined && cmd.method !== sub)
+          p.error(line, text, `two forwarding methods in one command; the last (${tok}) is used`, `一条命令中有两种转发方式；使用最后一个（${tok}）`);
         cmd.method = sub as ForwardingMethod;
         break;
       case 'ipv6':
@@ -382,12 +446,7 @@ export class IpvsTable {
     if (c.badVip !== undefined) {
       const meant = (c.op === 'a' || c.op === 'e' || c.op === 'd') && c.rip !== undefined ? this.likelyService(c) : undefined;
       if (meant === undefined) {
-        p.error(
-          line,
-          text,
-          `the line is not imported: no virtual service to read "${c.badVip}" as`,
-          `这一行未导入：没有可以代替 “${c.badVip}” 的虚拟服务`,
-        );
+        p.error(line, text, `the line is not imported: no virtual service to read "${c.badVip}" as`, `这一行未导入：没有可以代替 “${c.badVip}” 的虚拟服务`);
         return;
       }
       p.error(
@@ -416,14 +475,24 @@ export class IpvsTable {
       return;
     }
     if (op === 'a' && c.rip === undefined && (c.scheduler !== undefined || c.persistent !== undefined)) {
-      p.error(line, text, '-a adds a real server and needs -r; with -s this looks like -A (add a virtual service) was meant: read as -A', '-a 用于添加真实服务器，需要 -r；带 -s 看起来本意是 -A（添加虚拟服务）：按 -A 读取');
+      p.error(
+        line,
+        text,
+        '-a adds a real server and needs -r; with -s this looks like -A (add a virtual service) was meant: read as -A',
+        '-a 用于添加真实服务器，需要 -r；带 -s 看起来本意是 -A（添加虚拟服务）：按 -A 读取',
+      );
       op = 'A';
     }
     const key = serviceKey(c);
     const existing = this.find(key);
     if (op === 'A' || op === 'E') {
       if (op === 'A' && existing) {
-        p.error(line, text, `virtual service ${key} already exists (ipvsadm: "Service already exists"); this line is ignored`, `虚拟服务 ${key} 已经存在（ipvsadm：“Service already exists”）；忽略这一行`);
+        p.error(
+          line,
+          text,
+          `virtual service ${key} already exists (ipvsadm: "Service already exists"); this line is ignored`,
+          `虚拟服务 ${key} 已经存在（ipvsadm：“Service already exists”）；忽略这一行`,
+        );
         return;
       }
       if (op === 'E' && !existing) {
@@ -433,7 +502,8 @@ export class IpvsTable {
       if (c.port === 0 && c.protocol !== 'fwmark' && c.persistent === undefined) {
         p.warning(line, text, `port 0 ("all ports") is only allowed for a persistent service (-p)`, '端口 0（“所有端口”）只允许用于持久服务（-p）');
       }
-      if (c.netmask !== undefined && c.persistent === undefined) p.warning(line, text, '-M (persistence netmask) has no effect without -p', '-M（持久连接掩码）没有 -p 时不起作用');
+      if (c.netmask !== undefined && c.persistent === undefined)
+        p.warning(line, text, '-M (persistence netmask) has no effect without -p', '-M（持久连接掩码）没有 -p 时不起作用');
       const s: ParsedService = existing ?? { key, protocol: c.protocol, vip: c.vip ?? '', port: c.port ?? 0, scheduler: 'wlc', realServers: [], line };
       if (c.fwmark !== undefined) s.fwmark = c.fwmark;
       if (c.scheduler !== undefined) s.scheduler = c.scheduler;
@@ -459,7 +529,12 @@ export class IpvsTable {
     }
     let s = existing;
     if (!s) {
-      p.error(line, text, `real server added to ${key}, which was not created with -A (ipvsadm: "No such service"); the service is created with the default scheduler wlc`, `真实服务器被加到 ${key}，但该服务没有用 -A 创建（ipvsadm：“No such service”）；按默认调度算法 wlc 创建该服务`);
+      p.error(
+        line,
+        text,
+        `real server added to ${key}, which was not created with -A (ipvsadm: "No such service"); the service is created with the default scheduler wlc`,
+        `真实服务器被加到 ${key}，但该服务没有用 -A 创建（ipvsadm：“No such service”）；按默认调度算法 wlc 创建该服务`,
+      );
       s = { key, protocol: c.protocol, vip: c.vip ?? '', port: c.port ?? 0, scheduler: 'wlc', realServers: [], line };
       if (c.fwmark !== undefined) s.fwmark = c.fwmark;
       this.add(s);
@@ -468,7 +543,12 @@ export class IpvsTable {
     const method = c.method ?? 'dr';
     let rport = c.rport ?? service.port;
     if (method !== 'nat' && service.protocol !== 'fwmark' && c.rport !== undefined && c.rport !== service.port) {
-      p.warning(line, text, `real server port ${c.rport} differs from the service port ${service.port}; ${method.toUpperCase()} cannot map ports, the kernel uses ${service.port}`, `真实服务器端口 ${c.rport} 与服务端口 ${service.port} 不同；${method.toUpperCase()} 不能映射端口，内核使用 ${service.port}`);
+      p.warning(
+        line,
+        text,
+        `real server port ${c.rport} differs from the service port ${service.port}; ${method.toUpperCase()} cannot map ports, the kernel uses ${service.port}`,
+        `真实服务器端口 ${c.rport} 与服务端口 ${service.port} 不同；${method.toUpperCase()} 不能映射端口，内核使用 ${service.port}`,
+      );
       rport = service.port;
     }
     // Adds at the end are the common case (a restore file): look there first, then search.
@@ -481,7 +561,12 @@ export class IpvsTable {
           : service.realServers.findIndex((r) => r.rip === c.rip && r.port === rport);
     if (op === 'a') {
       if (at >= 0) {
-        p.error(line, text, `real server ${c.rip}:${rport} is already in ${key} (ipvsadm: "Destination already exists"); ignored`, `真实服务器 ${c.rip}:${rport} 已经在 ${key} 中（ipvsadm：“Destination already exists”）；已忽略`);
+        p.error(
+          line,
+          text,
+          `real server ${c.rip}:${rport} is already in ${key} (ipvsadm: "Destination already exists"); ignored`,
+          `真实服务器 ${c.rip}:${rport} 已经在 ${key} 中（ipvsadm：“Destination already exists”）；已忽略`,
+        );
         return;
       }
       this.serverKeys(service).add(`${c.rip}:${rport}`);
@@ -497,7 +582,12 @@ export class IpvsTable {
       return;
     }
     if (at < 0) {
-      p.error(line, text, `no real server ${c.rip}:${rport} in ${key} to ${op === 'e' ? 'edit' : 'delete'}`, `${key} 中没有可${op === 'e' ? '编辑' : '删除'}的真实服务器 ${c.rip}:${rport}`);
+      p.error(
+        line,
+        text,
+        `no real server ${c.rip}:${rport} in ${key} to ${op === 'e' ? 'edit' : 'delete'}`,
+        `${key} 中没有可${op === 'e' ? '编辑' : '删除'}的真实服务器 ${c.rip}:${rport}`,
+      );
       return;
     }
     if (op === 'd') {

@@ -18,7 +18,12 @@ export function parseIpvsadmSave(text: string, p: Problems = new Problems()): { 
     if (body === '') return;
     const tokens = body.split(/\s+/);
     if (tokens[0] !== '-A' && tokens[0] !== '-a') {
-      p.error(line, raw, 'not an ipvsadm -S line (expected "-A …" for a service or "-a …" for a real server)', '不是 ipvsadm -S 的行（服务应为 “-A …”，真实服务器应为 “-a …”）');
+      p.error(
+        line,
+        raw,
+        'not an ipvsadm -S line (expected "-A …" for a service or "-a …" for a real server)',
+        '不是 ipvsadm -S 的行（服务应为 “-A …”，真实服务器应为 “-a …”）',
+      );
       return;
     }
     const cmd = parseIpvsadmArgs(repairTokens(tokens, line, raw, p), line, raw, p);
@@ -49,7 +54,12 @@ export function parseIpvsadmList(text: string, p: Problems = new Problems()): { 
       if (/Uthreshold\s+Lthreshold/.test(body)) mode = 'thresholds';
       else if (/Conns\s+InPkts|CPS\s+InPPS/.test(body)) {
         mode = 'counters';
-        p.error(line, raw, 'ipvsadm --stats/--rate output has no scheduler, forwarding method or weight; import plain ipvsadm -L -n output', 'ipvsadm --stats/--rate 的输出没有调度算法、转发方式和权重；请导入普通的 ipvsadm -L -n 输出');
+        p.error(
+          line,
+          raw,
+          'ipvsadm --stats/--rate output has no scheduler, forwarding method or weight; import plain ipvsadm -L -n output',
+          'ipvsadm --stats/--rate 的输出没有调度算法、转发方式和权重；请导入普通的 ipvsadm -L -n 输出',
+        );
       }
       return;
     }
@@ -62,7 +72,12 @@ export function parseIpvsadmList(text: string, p: Problems = new Problems()): { 
       }
       const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(f[1] ?? '');
       if (!m || parseIPv4(m[1]!) === null || Number(m[2]) > 65535) {
-        p.error(line, raw, `"${f[1] ?? ''}" is not a numeric ADDRESS:PORT (use ipvsadm -L -n)`, `“${f[1] ?? ''}” 不是数字形式的 地址:端口（请用 ipvsadm -L -n）`);
+        p.error(
+          line,
+          raw,
+          `"${f[1] ?? ''}" is not a numeric ADDRESS:PORT (use ipvsadm -L -n)`,
+          `“${f[1] ?? ''}” 不是数字形式的 地址:端口（请用 ipvsadm -L -n）`,
+        );
         return;
       }
       let method: ForwardingMethod = 'dr';
@@ -77,17 +92,33 @@ export function parseIpvsadmList(text: string, p: Problems = new Problems()): { 
         upper = Number(f[2]);
         lower = Number(f[3]);
         if (!noMethodReported) {
-          p.warning(line, raw, '--thresholds output has no forwarding method or weight: real servers are imported as DR with weight 1; import plain ipvsadm -L -n for those', '--thresholds 输出没有转发方式和权重：真实服务器按 DR、权重 1 导入；如需这些请导入普通的 ipvsadm -L -n');
+          p.warning(
+            line,
+            raw,
+            '--thresholds output has no forwarding method or weight: real servers are imported as DR with weight 1; import plain ipvsadm -L -n for those',
+            '--thresholds 输出没有转发方式和权重：真实服务器按 DR、权重 1 导入；如需这些请导入普通的 ipvsadm -L -n',
+          );
           noMethodReported = true;
         }
       } else {
         const m2 = FORWARD[f[2] ?? ''];
         if (m2 === undefined) {
-          p.error(line, raw, `unknown forwarding method "${f[2] ?? ''}" (expected Masq, Route, Tunnel or Local)`, `未知的转发方式 “${f[2] ?? ''}”（应为 Masq、Route、Tunnel 或 Local）`);
+          p.error(
+            line,
+            raw,
+            `unknown forwarding method "${f[2] ?? ''}" (expected Masq, Route, Tunnel or Local)`,
+            `未知的转发方式 “${f[2] ?? ''}”（应为 Masq、Route、Tunnel 或 Local）`,
+          );
           return;
         }
         method = m2;
-        if (f[2] === 'Local') p.warning(line, raw, 'forwarding "Local": the real server is the director itself; imported as DR (-g), as ipvsadm -S saves it', '转发方式 “Local”：真实服务器就是调度器本身；按 DR（-g）导入，与 ipvsadm -S 保存的一致');
+        if (f[2] === 'Local')
+          p.warning(
+            line,
+            raw,
+            'forwarding "Local": the real server is the director itself; imported as DR (-g), as ipvsadm -S saves it',
+            '转发方式 “Local”：真实服务器就是调度器本身；按 DR（-g）导入，与 ipvsadm -S 保存的一致',
+          );
         weight = Number(f[3]);
         if (!/^\d+$/.test(f[3] ?? '') || weight > 65535) {
           p.error(line, raw, `weight "${f[3] ?? ''}" is not an integer 0-65535`, `权重 “${f[3] ?? ''}” 不是 0-65535 之间的整数`);
@@ -99,7 +130,12 @@ export function parseIpvsadmList(text: string, p: Problems = new Problems()): { 
       destinations.set(current, seen);
       if (seen.has(`${m[1]}:${rport}`)) {
         // The kernel holds one destination per address and port: a repeated line is a copy-paste slip.
-        p.error(line, raw, `real server ${m[1]}:${rport} appears twice in ${current.key}; this line is ignored`, `真实服务器 ${m[1]}:${rport} 在 ${current.key} 中出现了两次；忽略这一行`);
+        p.error(
+          line,
+          raw,
+          `real server ${m[1]}:${rport} appears twice in ${current.key}; this line is ignored`,
+          `真实服务器 ${m[1]}:${rport} 在 ${current.key} 中出现了两次；忽略这一行`,
+        );
         return;
       }
       seen.add(`${m[1]}:${rport}`);
@@ -134,7 +170,12 @@ export function parseIpvsadmList(text: string, p: Problems = new Problems()): { 
       } else {
         const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(f[1] ?? '');
         if (!m || parseIPv4(m[1]!) === null || Number(m[2]) > 65535) {
-          p.error(line, raw, `"${f[1] ?? ''}" is not a numeric VIP:PORT (IPv6 is not supported; use ipvsadm -L -n)`, `“${f[1] ?? ''}” 不是数字形式的 VIP:端口（不支持 IPv6；请用 ipvsadm -L -n）`);
+          p.error(
+            line,
+            raw,
+            `"${f[1] ?? ''}" is not a numeric VIP:PORT (IPv6 is not supported; use ipvsadm -L -n)`,
+            `“${f[1] ?? ''}” 不是数字形式的 VIP:端口（不支持 IPv6；请用 ipvsadm -L -n）`,
+          );
           return;
         }
         const protocol = proto.toLowerCase() as 'tcp' | 'udp' | 'sctp';
@@ -153,15 +194,28 @@ export function parseIpvsadmList(text: string, p: Problems = new Problems()): { 
         if (w === 'persistent') s.persistence = { timeout: Number(rest[++k]) || 300 };
         else if (w === 'mask') {
           const mask = rest[++k] ?? '';
-          if (parseIPv4(mask) === null) p.error(line, raw, `persistence mask "${mask}" is not a dotted netmask`, `持久连接掩码 “${mask}” 不是点分十进制的子网掩码`);
+          if (parseIPv4(mask) === null)
+            p.error(line, raw, `persistence mask "${mask}" is not a dotted netmask`, `持久连接掩码 “${mask}” 不是点分十进制的子网掩码`);
           else if (s.persistence && mask !== '255.255.255.255') s.persistence = { ...s.persistence, netmask: mask };
-        } else if (w === 'pe') p.warning(line, raw, `persistence engine "${rest[++k] ?? ''}" is not part of the design model; ignored`, `持久化引擎 “${rest[k] ?? ''}” 不在设计模型中；已忽略`);
-        else if (w === 'ops') p.warning(line, raw, 'one-packet scheduling (ops) is not part of the design model; ignored', '单包调度（ops）不在设计模型中；已忽略');
+        } else if (w === 'pe')
+          p.warning(
+            line,
+            raw,
+            `persistence engine "${rest[++k] ?? ''}" is not part of the design model; ignored`,
+            `持久化引擎 “${rest[k] ?? ''}” 不在设计模型中；已忽略`,
+          );
+        else if (w === 'ops')
+          p.warning(line, raw, 'one-packet scheduling (ops) is not part of the design model; ignored', '单包调度（ops）不在设计模型中；已忽略');
         else {
-          const flags = w.replace(/[()]/g, '').split(',').filter((x) => x !== '');
+          const flags = w
+            .replace(/[()]/g, '')
+            .split(',')
+            .filter((x) => x !== '');
           const known = flags.filter((x): x is SchedulerFlag => (SCHEDULER_FLAGS as readonly string[]).includes(x));
           if (known.length > 0) s.schedulerFlags = [...(s.schedulerFlags ?? []), ...known];
-          for (const x of flags) if (!known.includes(x as SchedulerFlag)) p.warning(line, raw, `"${x}" on the service line is not understood; ignored`, `服务行上的 “${x}” 无法识别；已忽略`);
+          for (const x of flags)
+            if (!known.includes(x as SchedulerFlag))
+              p.warning(line, raw, `"${x}" on the service line is not understood; ignored`, `服务行上的 “${x}” 无法识别；已忽略`);
         }
       }
       if (services.some((o) => o.key === s.key)) {
@@ -197,8 +251,20 @@ function checkSetupText(line: number, raw: string, p: Problems): void {
   for (const m of raw.matchAll(/arp_(?:ignore|announce)\w*/gi)) {
     const word = m[0];
     const base = /^arp_(?:ignore|announce)/i.exec(word)![0];
-    if (base !== base.toLowerCase()) p.warning(line, raw, `"${base}" is spelled with capitals; sysctl names are case-sensitive: ${base.toLowerCase()}`, `“${base}” 用了大写字母；sysctl 名称区分大小写：${base.toLowerCase()}`);
-    if (word.length > base.length) p.warning(line, raw, `"${word}": the sysctl name runs into the next word (missing space or newline after ${base})`, `“${word}”：sysctl 名称和下一个词连在了一起（${base} 后面缺少空格或换行）`);
+    if (base !== base.toLowerCase())
+      p.warning(
+        line,
+        raw,
+        `"${base}" is spelled with capitals; sysctl names are case-sensitive: ${base.toLowerCase()}`,
+        `“${base}” 用了大写字母；sysctl 名称区分大小写：${base.toLowerCase()}`,
+      );
+    if (word.length > base.length)
+      p.warning(
+        line,
+        raw,
+        `"${word}": the sysctl name runs into the next word (missing space or newline after ${base})`,
+        `“${word}”：sysctl 名称和下一个词连在了一起（${base} 后面缺少空格或换行）`,
+      );
   }
   // Bounded repetition: each match looks at most ~300 characters ahead, so the scan stays linear.
   for (const m of raw.matchAll(/\/\s{0,8}proc\/sys\/[\w/ ]{0,200}?\s{1,8}\w[\w/]{0,100}/g)) {
@@ -258,7 +324,13 @@ export function parseIpvsadmCommands(text: string, p: Problems = new Problems())
     for (const m of raw.matchAll(/(?<![\d.])\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}(?![\d.])/g)) {
       if (parseIPv4(m[0]) !== null) continue;
       const inCommand = starts.some((s) => m.index >= s && m.index - s < 120 && !/#|\/\//.test(raw.slice(s, m.index)));
-      if (!inCommand) p.warning(line, raw, `"${m[0]}" in the text is not a valid IPv4 address (each of the four numbers must be 0-255)`, `文本中的 “${m[0]}” 不是有效的 IPv4 地址（四个数都必须在 0-255 之间）`);
+      if (!inCommand)
+        p.warning(
+          line,
+          raw,
+          `"${m[0]}" in the text is not a valid IPv4 address (each of the four numbers must be 0-255)`,
+          `文本中的 “${m[0]}” 不是有效的 IPv4 地址（四个数都必须在 0-255 之间）`,
+        );
     }
     checkSetupText(line, raw, p);
     for (let k = 0; k < starts.length; k++) {
@@ -266,11 +338,19 @@ export function parseIpvsadmCommands(text: string, p: Problems = new Problems())
       const to = k + 1 < starts.length ? starts[k + 1]! : raw.length;
       let segment = raw.slice(from, to);
       // Only the word right before the command matters (`yum install ipvsadm`): look at a bounded window.
-      const before = raw.slice(Math.max(0, from - 48), from).trim().split(/\s+/).pop() ?? '';
+      const before =
+        raw
+          .slice(Math.max(0, from - 48), from)
+          .trim()
+          .split(/\s+/)
+          .pop() ?? '';
       if (/^(install|remove|purge|-y)$/.test(before) || /^(yum|apt|apt-get|dnf|zypper|apk)$/.test(before)) continue;
       const cut = segment.search(/#|\/\/|;|&&|\|\||\|/);
       if (cut >= 0) segment = segment.slice(0, cut);
-      const tokens = segment.trim().split(/\s+/).filter((t) => t !== '');
+      const tokens = segment
+        .trim()
+        .split(/\s+/)
+        .filter((t) => t !== '');
       if (tokens[0] === 'ipvsadm') tokens.shift();
       if (tokens.length === 0 || !tokens[0]!.startsWith('-')) continue;
       // Listing and saving do not change the table.
@@ -281,7 +361,13 @@ export function parseIpvsadmCommands(text: string, p: Problems = new Problems())
       commands++;
       if (cmd.rest.length > 0) {
         const prose = cmd.rest.join(' ');
-        if (!/^[\d,.;:]+$/.test(prose)) p.warning(line, cmdText, `text after the command is not ipvsadm syntax and was ignored: "${prose.length > 60 ? `${prose.slice(0, 57)}...` : prose}"`, `命令后面的文字不是 ipvsadm 语法，已忽略：“${prose.length > 60 ? `${prose.slice(0, 57)}...` : prose}”`);
+        if (!/^[\d,.;:]+$/.test(prose))
+          p.warning(
+            line,
+            cmdText,
+            `text after the command is not ipvsadm syntax and was ignored: "${prose.length > 60 ? `${prose.slice(0, 57)}...` : prose}"`,
+            `命令后面的文字不是 ipvsadm 语法，已忽略：“${prose.length > 60 ? `${prose.slice(0, 57)}...` : prose}”`,
+          );
       }
       table.apply(cmd, line, cmdText, p);
       if ((cmd.op === 'a' || cmd.op === 'e') && cmd.method === 'nat') natCommands.push({ line, text: cmdText });

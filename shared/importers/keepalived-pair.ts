@@ -105,7 +105,10 @@ function readInstance(n: KeepalivedNode, p: Problems): ParsedInstance {
         for (const x of c.children ?? []) {
           const address = x.words[0]!;
           const devAt = x.words.indexOf('dev');
-          inst.addresses.push({ address: address.includes('/') ? address : `${address}/32`, ...(devAt > 0 && x.words[devAt + 1] ? { dev: x.words[devAt + 1]! } : {}) });
+          inst.addresses.push({
+            address: address.includes('/') ? address : `${address}/32`,
+            ...(devAt > 0 && x.words[devAt + 1] ? { dev: x.words[devAt + 1]! } : {}),
+          });
         }
         break;
       case 'track_interface':
@@ -166,10 +169,18 @@ function parseMember(m: PairMemberText): ParsedMember {
       const s = n.children?.find((c) => c.words[0] === 'lvs_sync_daemon');
       if (s && s.words[1]) {
         const idAt = s.words.indexOf('id');
-        sync = { iface: s.words[1], ...(s.words[2] && s.words[2] !== 'id' ? { instance: s.words[2] } : {}), ...(idAt > 0 && int(s.words[idAt + 1]) !== undefined ? { id: int(s.words[idAt + 1])! } : {}) };
+        sync = {
+          iface: s.words[1],
+          ...(s.words[2] && s.words[2] !== 'id' ? { instance: s.words[2] } : {}),
+          ...(idAt > 0 && int(s.words[idAt + 1]) !== undefined ? { id: int(s.words[idAt + 1])! } : {}),
+        };
       }
     } else if (kw === 'vrrp_sync_group') {
-      const members = (n.children ?? []).find((c) => c.words[0] === 'group')?.children?.map((c) => c.words[0]).join(', ') ?? '';
+      const members =
+        (n.children ?? [])
+          .find((c) => c.words[0] === 'group')
+          ?.children?.map((c) => c.words[0])
+          .join(', ') ?? '';
       p.warning(
         n.line,
         n.text,
@@ -182,7 +193,8 @@ function parseMember(m: PairMemberText): ParsedMember {
   return { name: m.name, instances, scripts, ...(sync ? { sync } : {}), services, problems: p };
 }
 
-const prefixed = (name: string, list: readonly ImportProblem[]): ImportProblem[] => list.map((x) => ({ ...x, message: `${name}: ${x.message}`, messageZh: `${name}：${x.messageZh}` }));
+const prefixed = (name: string, list: readonly ImportProblem[]): ImportProblem[] =>
+  list.map((x) => ({ ...x, message: `${name}: ${x.message}`, messageZh: `${name}：${x.messageZh}` }));
 
 /**
  * Merges the members' keepalived.conf files into one design with a director group.
@@ -224,10 +236,25 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
   for (let i = 1; i < parsed.length; i++) {
     const id = memberIds[i]!;
     // keepalived.conf does not say the other member's own addresses: only its unicast source is known (added below).
-    hosts.push({ ...first, id, name: parsed[i]!.name, interfaces: first.interfaces.map((f) => ({ ...f, id: `${id}-${f.name}`, addresses: f.kind === 'ethernet' ? [] : f.addresses })) });
-    note('warning', `${parsed[i]!.name}: its own interface addresses are not in keepalived.conf; add them in the designer`, `${parsed[i]!.name}：它自己的接口地址不在 keepalived.conf 中；请在设计器中添加`);
+    hosts.push({
+      ...first,
+      id,
+      name: parsed[i]!.name,
+      interfaces: first.interfaces.map((f) => ({ ...f, id: `${id}-${f.name}`, addresses: f.kind === 'ethernet' ? [] : f.addresses })),
+    });
+    note(
+      'warning',
+      `${parsed[i]!.name}: its own interface addresses are not in keepalived.conf; add them in the designer`,
+      `${parsed[i]!.name}：它自己的接口地址不在 keepalived.conf 中；请在设计器中添加`,
+    );
   }
-  t = { ...t, hosts, services: t.services.map((s) => (s.director !== first.id && t.hosts.find((h) => h.id === s.director)?.role === 'director' ? { ...s, director: first.id } : s)) };
+  t = {
+    ...t,
+    hosts,
+    services: t.services.map((s) =>
+      s.director !== first.id && t.hosts.find((h) => h.id === s.director)?.role === 'director' ? { ...s, director: first.id } : s,
+    ),
+  };
   const grouped = addDirectorGroup(t, memberIds);
   if (!grouped) {
     note('error', 'could not build the director group', '无法建立调度器组');
@@ -238,8 +265,14 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
 
   // The instance: the first instance of each member (more are reported, not imported).
   const inst = parsed.map((m) => {
-    if (m.instances.length > 1) note('warning', `${m.name}: ${m.instances.length} vrrp_instance blocks; only ${m.instances[0]!.name} is imported`, `${m.name}：有 ${m.instances.length} 个 vrrp_instance 块；只导入 ${m.instances[0]!.name}`);
-    if (m.instances.length === 0) note('error', `${m.name}: no vrrp_instance — this member never takes the VIP`, `${m.name}：没有 vrrp_instance——该成员永远不会接管 VIP`);
+    if (m.instances.length > 1)
+      note(
+        'warning',
+        `${m.name}: ${m.instances.length} vrrp_instance blocks; only ${m.instances[0]!.name} is imported`,
+        `${m.name}：有 ${m.instances.length} 个 vrrp_instance 块；只导入 ${m.instances[0]!.name}`,
+      );
+    if (m.instances.length === 0)
+      note('error', `${m.name}: no vrrp_instance — this member never takes the VIP`, `${m.name}：没有 vrrp_instance——该成员永远不会接管 VIP`);
     return m.instances[0];
   });
   const lead = inst.find((x) => x !== undefined);
@@ -258,7 +291,8 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
     };
     if (!x || !lead || x === lead) return own;
     const differs: Record<string, unknown> = {};
-    const say = (what: string, mine: unknown, theirs: unknown) => note(
+    const say = (what: string, mine: unknown, theirs: unknown) =>
+      note(
         'error',
         `${parsed[i]!.name} disagrees with ${parsed[0]!.name} on ${what}: ${String(mine)} vs ${String(theirs)} (kept as this member's own value; see rule ha/members-disagree)`,
         `${parsed[i]!.name} 与 ${parsed[0]!.name} 的 ${what} 不一致：${String(mine)} 对 ${String(theirs)}（保留为该成员自己的值；见规则 ha/members-disagree）`,
@@ -275,7 +309,11 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
       differs.authentication = x.authPass ? { type: 'PASS', pass: x.authPass } : null;
       say('auth_pass', x.authPass ? 'set' : 'none', lead.authPass ? 'set' : 'none');
     }
-    const key = (l: readonly VrrpAddress[]) => l.map((a) => a.address).sort().join(',');
+    const key = (l: readonly VrrpAddress[]) =>
+      l
+        .map((a) => a.address)
+        .sort()
+        .join(',');
     if (key(x.addresses) !== key(lead.addresses)) {
       differs.virtualAddresses = x.addresses;
       say('virtual_ipaddress', key(x.addresses) || 'none', key(lead.addresses) || 'none');
@@ -303,13 +341,24 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
     ...(syncIface ? { sync: { mode: 'keepalived' as const, interface: syncIface, ...(syncSrc?.id !== undefined ? { syncId: syncSrc.id } : {}) } } : {}),
     members: parsed.map((_, i) => vmember(i)),
   };
-  if (!syncIface) note('warning', 'no lvs_sync_daemon on any member: established connections are lost at failover (rule ha/sync-daemon)', '所有成员都没有 lvs_sync_daemon：切换时已建立的连接会丢失（规则 ha/sync-daemon）');
+  if (!syncIface)
+    note(
+      'warning',
+      'no lvs_sync_daemon on any member: established connections are lost at failover (rule ha/sync-daemon)',
+      '所有成员都没有 lvs_sync_daemon：切换时已建立的连接会丢失（规则 ha/sync-daemon）',
+    );
   // Services only some members have stay on the first of them.
   const services: VirtualService[] = t.services.map((s) => {
-    const key = all.find((x) => (x.protocol === 'fwmark' ? s.protocol === 'fwmark' && s.fwmark === x.fwmark : x.vip === s.vip && x.port === s.port && x.protocol === s.protocol))?.key;
+    const key = all.find((x) =>
+      x.protocol === 'fwmark' ? s.protocol === 'fwmark' && s.fwmark === x.fwmark : x.vip === s.vip && x.port === s.port && x.protocol === s.protocol,
+    )?.key;
     const on = key ? holders.get(key)! : [];
     if (on.length === parsed.length || on.length === 0) return s;
-    note('error', `virtual_server ${key} is only on ${on.map((i) => parsed[i]!.name).join(', ')}; it stays on that member (rule ha/virtual-servers-differ)`, `virtual_server ${key} 只在 ${on.map((i) => parsed[i]!.name).join('、')} 上；它保留在该成员上（规则 ha/virtual-servers-differ）`);
+    note(
+      'error',
+      `virtual_server ${key} is only on ${on.map((i) => parsed[i]!.name).join(', ')}; it stays on that member (rule ha/virtual-servers-differ)`,
+      `virtual_server ${key} 只在 ${on.map((i) => parsed[i]!.name).join('、')} 上；它保留在该成员上（规则 ha/virtual-servers-differ）`,
+    );
     return { ...s, director: memberIds[on[0]!]! };
   });
   // Each member's VRRP interface gets its unicast source address when the file names one.
@@ -320,7 +369,9 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
     return {
       ...h,
       interfaces: h.interfaces.map((f) => {
-        const named = f.name === m.interface || (f.kind === 'ethernet' && !h.interfaces.some((x) => x.name === m.interface) && f === h.interfaces.find((x) => x.kind === 'ethernet'));
+        const named =
+          f.name === m.interface ||
+          (f.kind === 'ethernet' && !h.interfaces.some((x) => x.name === m.interface) && f === h.interfaces.find((x) => x.kind === 'ethernet'));
         if (!named) return f;
         const addresses = i === 0 ? f.addresses : [];
         const src = m.unicastSrcIp;
@@ -332,7 +383,8 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
   // NAT real servers routed through the built director's guessed DIP use the DIP the group holds on that subnet instead
   // (the builder guesses /24 segments, so "same subnet" is the first three octets).
   const own = new Set(first.interfaces.flatMap((f) => f.addresses.map((a) => a.split('/')[0]!)));
-  const heldOn = (gw: string) => group.virtualAddresses.map((a) => a.address.split('/')[0]!).find((a) => a.split('.').slice(0, 3).join('.') === gw.split('.').slice(0, 3).join('.'));
+  const heldOn = (gw: string) =>
+    group.virtualAddresses.map((a) => a.address.split('/')[0]!).find((a) => a.split('.').slice(0, 3).join('.') === gw.split('.').slice(0, 3).join('.'));
   const rerouted = withSources.map((h) => {
     if (h.role !== 'real-server' || h.gateway === undefined || !own.has(h.gateway)) return h;
     const dip = heldOn(h.gateway);

@@ -35,7 +35,11 @@ export function parseTree(text: string, p: Problems): Node[] {
     const line = i + 1;
     const body = raw.replace(/[#!].*$/, '');
     // Braces are separate tokens even when glued (`url{`, `}}`).
-    const tokens = body.replace(/([{}])/g, ' $1 ').trim().split(/\s+/).filter((t) => t !== '');
+    const tokens = body
+      .replace(/([{}])/g, ' $1 ')
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== '');
     let words: string[] = [];
     const flush = () => {
       if (words.length > 0) {
@@ -71,7 +75,8 @@ export function parseTree(text: string, p: Problems): Node[] {
     }
     flush();
   });
-  if (stack.length > 1 && !tooDeep) p.error(src.length, '', `${stack.length - 1} block(s) not closed with "}" at the end of the file`, `文件结尾有 ${stack.length - 1} 个块没有用 “}” 关闭`);
+  if (stack.length > 1 && !tooDeep)
+    p.error(src.length, '', `${stack.length - 1} block(s) not closed with "}" at the end of the file`, `文件结尾有 ${stack.length - 1} 个块没有用 “}” 关闭`);
   return root;
 }
 
@@ -87,7 +92,10 @@ function int(value: string | undefined, min: number, max: number): number | unde
 
 /** A command word as keepalived reads it: one word, or a double-quoted string. */
 function commandOf(n: Node): string | undefined {
-  const rest = n.text.replace(/^\s*\S+\s*/, '').replace(/\s+[#!].*$/, '').trim();
+  const rest = n.text
+    .replace(/^\s*\S+\s*/, '')
+    .replace(/\s+[#!].*$/, '')
+    .trim();
   if (rest === '') return undefined;
   const quoted = /^"([^"]*)"/.exec(rest);
   return quoted ? quoted[1]! : rest.split(/\s+/)[0]!;
@@ -100,7 +108,13 @@ function readTiming(nodes: readonly Node[] | null, p: Problems): Partial<HealthC
     const [kw, v] = c.words;
     const set = <K extends 'delayLoop' | 'connectTimeout' | 'retry' | 'delayBeforeRetry' | 'connectPort'>(key: K, min: number, max: number) => {
       const n = int(v, min, max);
-      if (n === undefined) p.error(c.line, c.text, `${kw} "${v ?? ''}" is not an integer ${min}-${max} (fractions are rounded by nobody: write whole seconds)`, `${kw} “${v ?? ''}” 不是 ${min}-${max} 之间的整数（请写整秒）`);
+      if (n === undefined)
+        p.error(
+          c.line,
+          c.text,
+          `${kw} "${v ?? ''}" is not an integer ${min}-${max} (fractions are rounded by nobody: write whole seconds)`,
+          `${kw} “${v ?? ''}” 不是 ${min}-${max} 之间的整数（请写整秒）`,
+        );
       else out[key] = n;
     };
     if (kw === 'delay_loop') set('delayLoop', 1, 86400);
@@ -120,17 +134,29 @@ function readChecker(n: Node, p: Problems): HealthCheckProbe | undefined {
   if (kw === 'TCP_CHECK') return { kind: 'tcp', ...base };
   if (kw === 'HTTP_GET' || kw === 'SSL_GET') {
     const urls = n.children?.filter((c) => c.words[0] === 'url') ?? [];
-    if (urls.length > 1) p.warning(n.line, n.text, `${kw} checks ${urls.length} URLs; the design keeps the first`, `${kw} 检查了 ${urls.length} 个 URL；设计只保留第一个`);
+    if (urls.length > 1)
+      p.warning(n.line, n.text, `${kw} checks ${urls.length} URLs; the design keeps the first`, `${kw} 检查了 ${urls.length} 个 URL；设计只保留第一个`);
     const url = urls[0];
     const path = url?.children?.find((c) => c.words[0] === 'path')?.words[1];
     const statusWord = url?.children?.find((c) => c.words[0] === 'status_code')?.words[1];
     const status = int(statusWord?.split('-')[0], 100, 599);
     const digest = url?.children?.find((c) => c.words[0] === 'digest')?.words[1];
     if (path !== undefined && !/^\/[A-Za-z0-9._~&*+,=:@%/?-]{0,1023}$/.test(path)) {
-      p.error(n.line, n.text, `health-check path "${path}" is not a plain URL path; the check is imported without it`, `健康检查路径 “${path}” 不是普通的 URL 路径；导入的检查不含该路径`);
+      p.error(
+        n.line,
+        n.text,
+        `health-check path "${path}" is not a plain URL path; the check is imported without it`,
+        `健康检查路径 “${path}” 不是普通的 URL 路径；导入的检查不含该路径`,
+      );
     }
     const safePath = path !== undefined && /^\/[A-Za-z0-9._~&*+,=:@%/?-]{0,1023}$/.test(path) ? path : undefined;
-    if (digest !== undefined && !/^[0-9a-fA-F]{32}$/.test(digest)) p.error(n.line, n.text, `digest "${digest}" is not an MD5 digest (32 hex digits); imported without it`, `digest “${digest}” 不是 MD5 摘要（32 位十六进制）；导入时不含它`);
+    if (digest !== undefined && !/^[0-9a-fA-F]{32}$/.test(digest))
+      p.error(
+        n.line,
+        n.text,
+        `digest "${digest}" is not an MD5 digest (32 hex digits); imported without it`,
+        `digest “${digest}” 不是 MD5 摘要（32 位十六进制）；导入时不含它`,
+      );
     return {
       kind: kw === 'SSL_GET' ? 'ssl' : 'http',
       ...(safePath ? { path: safePath } : {}),
@@ -143,12 +169,29 @@ function readChecker(n: Node, p: Problems): HealthCheckProbe | undefined {
     const pathNode = n.children?.find((c) => c.words[0] === 'misc_path');
     const script = pathNode ? commandOf(pathNode) : undefined;
     const timeout = int(n.children?.find((c) => c.words[0] === 'misc_timeout')?.words[1], 1, 86400);
-    if (n.children?.some((c) => c.words[0] === 'misc_dynamic')) p.warning(n.line, n.text, 'misc_dynamic (weight from the exit code) is not part of the design model; imported as a plain MISC_CHECK', 'misc_dynamic（由退出码决定权重）不在设计模型中；按普通 MISC_CHECK 导入');
+    if (n.children?.some((c) => c.words[0] === 'misc_dynamic'))
+      p.warning(
+        n.line,
+        n.text,
+        'misc_dynamic (weight from the exit code) is not part of the design model; imported as a plain MISC_CHECK',
+        'misc_dynamic（由退出码决定权重）不在设计模型中；按普通 MISC_CHECK 导入',
+      );
     if (script === undefined) p.error(n.line, n.text, 'MISC_CHECK without misc_path', 'MISC_CHECK 缺少 misc_path');
-    else if (commandProblem(script) !== null) p.warning(n.line, n.text, `misc_path "${script}" is not an absolute path with plain arguments; the checker reports it (health/script-path)`, `misc_path “${script}” 不是带普通参数的绝对路径；检查器会报告它（health/script-path）`);
+    else if (commandProblem(script) !== null)
+      p.warning(
+        n.line,
+        n.text,
+        `misc_path "${script}" is not an absolute path with plain arguments; the checker reports it (health/script-path)`,
+        `misc_path “${script}” 不是带普通参数的绝对路径；检查器会报告它（health/script-path）`,
+      );
     return { kind: 'misc', ...(script !== undefined ? { script } : {}), ...(timeout !== undefined ? { scriptTimeout: timeout } : {}), ...base };
   }
-  p.warning(n.line, n.text, `health check ${kw} is not part of the design model; the real server is imported without it`, `健康检查 ${kw} 不在设计模型中；真实服务器导入时不带它`);
+  p.warning(
+    n.line,
+    n.text,
+    `health check ${kw} is not part of the design model; the real server is imported without it`,
+    `健康检查 ${kw} 不在设计模型中；真实服务器导入时不带它`,
+  );
   return undefined;
 }
 
@@ -170,7 +213,12 @@ function readService(vs: Node, p: Problems): ParsedService | null {
     }
     s = { key: `fwmark ${mark}`, protocol: 'fwmark', vip: '', port: 0, fwmark: mark, scheduler: 'wlc', realServers: [], line: vs.line };
   } else if (a1 === 'group') {
-    p.error(vs.line, vs.text, 'virtual_server group is not supported; write one virtual_server per address', '不支持 virtual_server group；请每个地址写一个 virtual_server');
+    p.error(
+      vs.line,
+      vs.text,
+      'virtual_server group is not supported; write one virtual_server per address',
+      '不支持 virtual_server group；请每个地址写一个 virtual_server',
+    );
     return null;
   } else {
     if (a1 === undefined || parseIPv4(a1) === null) {
@@ -198,13 +246,15 @@ function readService(vs: Node, p: Problems): ParsedService | null {
       case 'lvs_sched':
       case 'lb_algo':
         sawScheduler = true;
-        if (v === undefined || !(SCHEDULERS as readonly string[]).includes(v)) p.error(c.line, c.text, `unknown scheduler "${v ?? ''}"`, `未知的调度算法 “${v ?? ''}”`);
+        if (v === undefined || !(SCHEDULERS as readonly string[]).includes(v))
+          p.error(c.line, c.text, `unknown scheduler "${v ?? ''}"`, `未知的调度算法 “${v ?? ''}”`);
         if (v !== undefined && /^[a-z0-9]{1,16}$/.test(v)) s.scheduler = v;
         break;
       case 'lvs_method':
       case 'lb_kind': {
         const m = METHODS[(v ?? '').toUpperCase()];
-        if (m === undefined) p.error(c.line, c.text, `unknown forwarding method "${v ?? ''}" (NAT, DR or TUN)`, `未知的转发方式 “${v ?? ''}”（NAT、DR 或 TUN）`);
+        if (m === undefined)
+          p.error(c.line, c.text, `unknown forwarding method "${v ?? ''}" (NAT, DR or TUN)`, `未知的转发方式 “${v ?? ''}”（NAT、DR 或 TUN）`);
         else method = m;
         if (m === 'tun' && c.words[2] !== undefined && c.words[2] !== 'ipip' && !(c.words[2] === 'type' && c.words[3] === 'ipip')) {
           p.warning(c.line, c.text, 'only IPIP tunnels are part of the design model; imported as TUN (ipip)', '设计模型只支持 IPIP 隧道；按 TUN（ipip）导入');
@@ -213,12 +263,14 @@ function readService(vs: Node, p: Problems): ParsedService | null {
       }
       case 'persistence_timeout': {
         const t = v === undefined ? 360 : int(v, 1, 31536000);
-        if (t === undefined) p.error(c.line, c.text, `persistence_timeout "${v}" is not an integer 1-31536000`, `persistence_timeout “${v}” 不是 1-31536000 之间的整数`);
+        if (t === undefined)
+          p.error(c.line, c.text, `persistence_timeout "${v}" is not an integer 1-31536000`, `persistence_timeout “${v}” 不是 1-31536000 之间的整数`);
         else s.persistence = { ...s.persistence, timeout: t };
         break;
       }
       case 'persistence_granularity':
-        if (v === undefined || parseIPv4(v) === null || netmaskToPrefix(v) === null) p.error(c.line, c.text, `persistence_granularity "${v ?? ''}" is not a netmask`, `persistence_granularity “${v ?? ''}” 不是子网掩码`);
+        if (v === undefined || parseIPv4(v) === null || netmaskToPrefix(v) === null)
+          p.error(c.line, c.text, `persistence_granularity "${v ?? ''}" is not a netmask`, `persistence_granularity “${v ?? ''}” 不是子网掩码`);
         else if (v !== '255.255.255.255') s.persistence = { timeout: s.persistence?.timeout ?? 360, netmask: v };
         break;
       case 'protocol': {
@@ -250,20 +302,25 @@ function readService(vs: Node, p: Problems): ParsedService | null {
       }
       case 'sorry_server': {
         const port = int(c.words[2], 0, 65535);
-        if (v === undefined || parseIPv4(v) === null || port === undefined) p.error(c.line, c.text, 'sorry_server needs an IPv4 address and a port', 'sorry_server 需要一个 IPv4 地址和一个端口');
+        if (v === undefined || parseIPv4(v) === null || port === undefined)
+          p.error(c.line, c.text, 'sorry_server needs an IPv4 address and a port', 'sorry_server 需要一个 IPv4 地址和一个端口');
         else policy.sorryServer = { ip: v, port };
         break;
       }
       case 'sorry_server_lvs_method':
       case 'sorry_server_lb_kind':
         sorryMethod = METHODS[(v ?? '').toUpperCase()];
-        if (sorryMethod === undefined) p.error(c.line, c.text, `unknown forwarding method "${v ?? ''}" (NAT, DR or TUN)`, `未知的转发方式 “${v ?? ''}”（NAT、DR 或 TUN）`);
+        if (sorryMethod === undefined)
+          p.error(c.line, c.text, `unknown forwarding method "${v ?? ''}" (NAT, DR or TUN)`, `未知的转发方式 “${v ?? ''}”（NAT、DR 或 TUN）`);
         break;
       case 'sorry_server_inhibit':
         sorryInhibit = true;
         break;
       case 'real_server':
-        servers.push({ node: c, method: METHODS[(c.children?.find((x) => x.words[0] === 'lvs_method' || x.words[0] === 'lb_kind')?.words[1] ?? '').toUpperCase()] });
+        servers.push({
+          node: c,
+          method: METHODS[(c.children?.find((x) => x.words[0] === 'lvs_method' || x.words[0] === 'lb_kind')?.words[1] ?? '').toUpperCase()],
+        });
         break;
       default:
         if (kw !== undefined && (SCHEDULER_FLAGS as readonly string[]).includes(kw)) {
@@ -283,7 +340,12 @@ function readService(vs: Node, p: Problems): ParsedService | null {
     }
     const rport = rportText === undefined ? s.port : int(rportText, 0, 65535);
     if (rport === undefined) {
-      p.error(node.line, node.text, `real_server port "${rportText}" is not a port number 0-65535`, `real_server 端口 “${rportText}” 不是 0-65535 之间的端口号`);
+      p.error(
+        node.line,
+        node.text,
+        `real_server port "${rportText}" is not a port number 0-65535`,
+        `real_server 端口 “${rportText}” 不是 0-65535 之间的端口号`,
+      );
       continue;
     }
     const r: ParsedRealServer = { rip, port: rport, method: own ?? method, weight: 1, line: node.line };
@@ -299,7 +361,8 @@ function readService(vs: Node, p: Problems): ParsedService | null {
         else if (n > 0) r[kw === 'uthreshold' ? 'upperThreshold' : 'lowerThreshold'] = n;
       } else if (kw === 'TCP_CHECK' || kw === 'HTTP_GET' || kw === 'SSL_GET' || (kw !== undefined && /_CHECK$/.test(kw))) {
         const hc = readChecker(c, p);
-        if (hc && probes.some((x) => x.rs === r)) p.warning(c.line, c.text, 'more than one checker on this real_server; the design keeps the first', '这个 real_server 有多个检查器；设计只保留第一个');
+        if (hc && probes.some((x) => x.rs === r))
+          p.warning(c.line, c.text, 'more than one checker on this real_server; the design keeps the first', '这个 real_server 有多个检查器；设计只保留第一个');
         else if (hc) probes.push({ rs: r, probe: { ...vsTiming, ...readTiming(node.children, p), ...hc } });
       } else if (['delay_loop', 'connect_timeout', 'retry', 'delay_before_retry', 'inhibit_on_failure', 'alpha'].includes(kw ?? '')) {
         // read with the checker (readTiming)
@@ -308,18 +371,29 @@ function readService(vs: Node, p: Problems): ParsedService | null {
       }
     }
     if (r.method !== 'nat' && s.protocol !== 'fwmark' && r.port !== s.port) {
-      p.warning(node.line, node.text, `real server port ${r.port} differs from the service port ${s.port}; ${r.method.toUpperCase()} cannot map ports, the kernel uses ${s.port}`, `真实服务器端口 ${r.port} 与服务端口 ${s.port} 不同；${r.method.toUpperCase()} 不能映射端口，内核使用 ${s.port}`);
+      p.warning(
+        node.line,
+        node.text,
+        `real server port ${r.port} differs from the service port ${s.port}; ${r.method.toUpperCase()} cannot map ports, the kernel uses ${s.port}`,
+        `真实服务器端口 ${r.port} 与服务端口 ${s.port} 不同；${r.method.toUpperCase()} 不能映射端口，内核使用 ${s.port}`,
+      );
       r.port = s.port;
     }
     if (s.realServers.some((o) => o.rip === r.rip && o.port === r.port)) {
-      p.error(node.line, node.text, `real_server ${r.rip}:${r.port} appears twice in this virtual_server`, `real_server ${r.rip}:${r.port} 在这个 virtual_server 中出现了两次`);
+      p.error(
+        node.line,
+        node.text,
+        `real_server ${r.rip}:${r.port} appears twice in this virtual_server`,
+        `real_server ${r.rip}:${r.port} 在这个 virtual_server 中出现了两次`,
+      );
       continue;
     }
     s.realServers.push(r);
   }
   const first = probes[0];
   if (first) {
-    if (policy.sorryServer) policy.sorryServer = { ...policy.sorryServer, ...(sorryMethod ? { method: sorryMethod } : {}), ...(sorryInhibit ? { inhibit: true } : {}) };
+    if (policy.sorryServer)
+      policy.sorryServer = { ...policy.sorryServer, ...(sorryMethod ? { method: sorryMethod } : {}), ...(sorryInhibit ? { inhibit: true } : {}) };
     const check: HealthCheck = { ...first.probe, ...policy };
     s.healthCheck = check;
     for (const { rs, probe } of probes.slice(1)) {
@@ -327,10 +401,21 @@ function readService(vs: Node, p: Problems): ParsedService | null {
       if (own) rs.healthCheck = own;
     }
     for (const rs of s.realServers) {
-      if (!probes.some((x) => x.rs === rs)) p.warning(rs.line, '', `real_server ${rs.rip}:${rs.port} has no checker while others in this virtual_server do; imported with the service's check`, `real_server ${rs.rip}:${rs.port} 没有检查器，而此 virtual_server 中的其他真实服务器有；按服务的检查导入`);
+      if (!probes.some((x) => x.rs === rs))
+        p.warning(
+          rs.line,
+          '',
+          `real_server ${rs.rip}:${rs.port} has no checker while others in this virtual_server do; imported with the service's check`,
+          `real_server ${rs.rip}:${rs.port} 没有检查器，而此 virtual_server 中的其他真实服务器有；按服务的检查导入`,
+        );
     }
   } else if (Object.keys(policy).length > 0) {
-    p.warning(vs.line, vs.text, 'sorry_server/quorum without any checker: keepalived never removes a server here, so they are not imported', 'sorry_server/quorum 没有任何检查器：keepalived 在这里从不移除服务器，因此不导入它们');
+    p.warning(
+      vs.line,
+      vs.text,
+      'sorry_server/quorum without any checker: keepalived never removes a server here, so they are not imported',
+      'sorry_server/quorum 没有任何检查器：keepalived 在这里从不移除服务器，因此不导入它们',
+    );
   }
   return s;
 }
@@ -381,55 +466,78 @@ function expand(text: string, options: KeepalivedImportOptions, p: Problems): { 
   const skippedIds = new Set<string>();
   let files = 0;
   const visit = (src: string, file: string, dir: string, depth: number, topLine: number | null, stack: readonly string[]) => {
-    src.replace(/\r\n?/g, '\n').split('\n').forEach((raw, i) => {
-      const here = topLine ?? i + 1;
-      let line = raw;
-      const cond = /^\s*@(\^?)([A-Za-z0-9_.-]+)\s+(.*)$/.exec(line);
-      if (cond) {
-        const [, not, id, rest] = cond;
-        const matches = options.configId !== undefined && options.configId === id;
-        if ((not === '^') === matches) {
-          if (options.configId === undefined) skippedIds.add(id!);
-          return;
+    src
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .forEach((raw, i) => {
+        const here = topLine ?? i + 1;
+        let line = raw;
+        const cond = /^\s*@(\^?)([A-Za-z0-9_.-]+)\s+(.*)$/.exec(line);
+        if (cond) {
+          const [, not, id, rest] = cond;
+          const matches = options.configId !== undefined && options.configId === id;
+          if ((not === '^') === matches) {
+            if (options.configId === undefined) skippedIds.add(id!);
+            return;
+          }
+          line = rest!;
         }
-        line = rest!;
-      }
-      const inc = /^\s*include\s+(\S+)/.exec(line.replace(/[#!].*$/, ''));
-      if (inc) {
-        const target = inc[1]!.replace(/^"(.*)"$/, '$1');
-        const where = (msg: string, zh: string) => p.warning(here, raw, file === '' ? msg : `${msg} (in ${file} line ${i + 1})`, file === '' ? zh : `${zh}（在 ${file} 第 ${i + 1} 行）`);
-        if (!options.include) where(`include ${target}: included files are not read here; import them separately`, `include ${target}：这里不读取被包含的文件；请分别导入`);
-        else if (target.startsWith('/')) where(`include ${target}: an absolute path is outside the imported file's directory; refused`, `include ${target}：绝对路径在导入文件所在目录之外；已拒绝`);
-        else if (/[*?[\]{}]/.test(target)) where(`include ${target}: wildcards are not read; include each file by name`, `include ${target}：不读取通配符；请逐个按名称包含文件`);
-        else {
-          const rel = normaliseRelative(dir, target);
-          if (rel === null) where(`include ${target}: leaves the imported file's directory; refused`, `include ${target}：离开了导入文件所在目录；已拒绝`);
-          else if (stack.includes(rel)) where(`include ${target}: includes itself (loop); not read again`, `include ${target}：包含了自身（循环）；不再读取`);
-          else if (depth >= MAX_INCLUDE_DEPTH || files >= MAX_INCLUDED_FILES) where(`include ${target}: more than ${MAX_INCLUDE_DEPTH} levels or ${MAX_INCLUDED_FILES} files; not read`, `include ${target}：超过 ${MAX_INCLUDE_DEPTH} 层或 ${MAX_INCLUDED_FILES} 个文件；不读取`);
+        const inc = /^\s*include\s+(\S+)/.exec(line.replace(/[#!].*$/, ''));
+        if (inc) {
+          const target = inc[1]!.replace(/^"(.*)"$/, '$1');
+          const where = (msg: string, zh: string) =>
+            p.warning(here, raw, file === '' ? msg : `${msg} (in ${file} line ${i + 1})`, file === '' ? zh : `${zh}（在 ${file} 第 ${i + 1} 行）`);
+          if (!options.include)
+            where(`include ${target}: included files are not read here; import them separately`, `include ${target}：这里不读取被包含的文件；请分别导入`);
+          else if (target.startsWith('/'))
+            where(
+              `include ${target}: an absolute path is outside the imported file's directory; refused`,
+              `include ${target}：绝对路径在导入文件所在目录之外；已拒绝`,
+            );
+          else if (/[*?[\]{}]/.test(target))
+            where(`include ${target}: wildcards are not read; include each file by name`, `include ${target}：不读取通配符；请逐个按名称包含文件`);
           else {
-            const content = options.include(rel);
-            if (content === null) where(`include ${target}: cannot be read`, `include ${target}：无法读取`);
+            const rel = normaliseRelative(dir, target);
+            if (rel === null) where(`include ${target}: leaves the imported file's directory; refused`, `include ${target}：离开了导入文件所在目录；已拒绝`);
+            else if (stack.includes(rel)) where(`include ${target}: includes itself (loop); not read again`, `include ${target}：包含了自身（循环）；不再读取`);
+            else if (depth >= MAX_INCLUDE_DEPTH || files >= MAX_INCLUDED_FILES)
+              where(
+                `include ${target}: more than ${MAX_INCLUDE_DEPTH} levels or ${MAX_INCLUDED_FILES} files; not read`,
+                `include ${target}：超过 ${MAX_INCLUDE_DEPTH} 层或 ${MAX_INCLUDED_FILES} 个文件；不读取`,
+              );
             else {
-              files++;
-              visit(content, rel, rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '', depth + 1, here, [...stack, rel]);
+              const content = options.include(rel);
+              if (content === null) where(`include ${target}: cannot be read`, `include ${target}：无法读取`);
+              else {
+                files++;
+                visit(content, rel, rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '', depth + 1, here, [...stack, rel]);
+              }
             }
           }
+          return;
         }
-        return;
-      }
-      lines.push(line);
-      origins.push({ file, line: i + 1, topLine: here });
-    });
+        lines.push(line);
+        origins.push({ file, line: i + 1, topLine: here });
+      });
   };
   visit(text, '', '', 0, null, []);
   if (skippedIds.size > 0) {
-    p.warning(0, '', `lines for config id ${[...skippedIds].map((x) => `@${x}`).join(', ')} were skipped (no config id given: keepalived would use the host name)`, `配置 id 为 ${[...skippedIds].map((x) => `@${x}`).join('、')} 的行已跳过（未给出配置 id：keepalived 会使用主机名）`);
+    p.warning(
+      0,
+      '',
+      `lines for config id ${[...skippedIds].map((x) => `@${x}`).join(', ')} were skipped (no config id given: keepalived would use the host name)`,
+      `配置 id 为 ${[...skippedIds].map((x) => `@${x}`).join('、')} 的行已跳过（未给出配置 id：keepalived 会使用主机名）`,
+    );
   }
   return { lines, origins };
 }
 
 /** Parses the virtual_server blocks of a keepalived.conf (other sections are skipped). */
-export function parseKeepalived(text: string, p: Problems = new Problems(), options: KeepalivedImportOptions = {}): { services: ParsedService[]; problems: Problems } {
+export function parseKeepalived(
+  text: string,
+  p: Problems = new Problems(),
+  options: KeepalivedImportOptions = {},
+): { services: ParsedService[]; problems: Problems } {
   const outer = p;
   const { lines, origins } = expand(text, options, outer);
   // Problems of the expanded text are moved back to the line of the top-level file.
@@ -447,7 +555,8 @@ export function parseKeepalived(text: string, p: Problems = new Problems(), opti
         }
         const s = readService(n, p);
         if (s === null) continue;
-        if (services.some((o) => o.key === s.key)) p.error(n.line, n.text, `virtual_server ${s.key} appears twice; the second is ignored`, `virtual_server ${s.key} 出现了两次；第二个被忽略`);
+        if (services.some((o) => o.key === s.key))
+          p.error(n.line, n.text, `virtual_server ${s.key} appears twice; the second is ignored`, `virtual_server ${s.key} 出现了两次；第二个被忽略`);
         else services.push(s);
       } else if (kw === 'virtual_server_group') {
         p.warning(n.line, n.text, 'virtual_server_group is not supported; its members are not imported', '不支持 virtual_server_group；其成员未导入');
@@ -459,8 +568,10 @@ export function parseKeepalived(text: string, p: Problems = new Problems(), opti
   walk(tree);
   if (services.length === 0) p.error(0, '', 'no virtual_server blocks found', '没有找到 virtual_server 块');
   const relocate = (line: number): number => (line >= 1 && line <= origins.length ? origins[line - 1]!.topLine : line);
-  const fromFileZh = (line: number): string => (line >= 1 && line <= origins.length && origins[line - 1]!.file !== '' ? `（在 ${origins[line - 1]!.file} 第 ${origins[line - 1]!.line} 行）` : '');
-  const fromFile = (line: number): string => (line >= 1 && line <= origins.length && origins[line - 1]!.file !== '' ? ` (in ${origins[line - 1]!.file} line ${origins[line - 1]!.line})` : '');
+  const fromFileZh = (line: number): string =>
+    line >= 1 && line <= origins.length && origins[line - 1]!.file !== '' ? `（在 ${origins[line - 1]!.file} 第 ${origins[line - 1]!.line} 行）` : '';
+  const fromFile = (line: number): string =>
+    line >= 1 && line <= origins.length && origins[line - 1]!.file !== '' ? ` (in ${origins[line - 1]!.file} line ${origins[line - 1]!.line})` : '';
   for (const x of p.list) outer.add(x.severity, relocate(x.line), x.text, `${x.message}${fromFile(x.line)}`, `${x.messageZh}${fromFileZh(x.line)}`);
   for (const s of services) {
     s.line = relocate(s.line);

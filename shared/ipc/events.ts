@@ -8,9 +8,7 @@ import type { DeployEvent } from './deploy.ts';
 import type { LiveUpdate } from './live.ts';
 
 /** A command from the native application menu (Electron only). */
-export type MenuCommand =
-  | { readonly command: 'new' | 'open' | 'save' | 'saveAs' }
-  | { readonly command: 'openRecent'; readonly handle: string };
+export type MenuCommand = { readonly command: 'new' | 'open' | 'save' | 'saveAs' } | { readonly command: 'openRecent'; readonly handle: string };
 
 /** Event name → payload. */
 export interface LvsEvents {

@@ -64,7 +64,9 @@ export function parseSysctls(text: string): { byInterface: Record<string, Observ
   const unparsed: Unparsed[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
-    const m = /^\/proc\/sys\/net\/ipv4\/conf\/([^/\s]+)\/(arp_ignore|arp_announce|rp_filter):(\d+)\s*$/.exec(line) ?? /^net\.ipv4\.conf\.([^.\s]+)\.(arp_ignore|arp_announce|rp_filter)\s*=\s*(\d+)\s*$/.exec(line);
+    const m =
+      /^\/proc\/sys\/net\/ipv4\/conf\/([^/\s]+)\/(arp_ignore|arp_announce|rp_filter):(\d+)\s*$/.exec(line) ??
+      /^net\.ipv4\.conf\.([^.\s]+)\.(arp_ignore|arp_announce|rp_filter)\s*=\s*(\d+)\s*$/.exec(line);
     if (!m) {
       unparsed.push({ line: i + 1, text: line.slice(0, 200) });
       return;

@@ -111,7 +111,14 @@ export function parseIpvsList(text: string): IpvsList {
       unparsed.push({ line: i + 1, text: line });
       continue;
     }
-    const svc: IpvsServiceRule & { dests: IpvsDestRule[]; flags: string[] } = { key: serviceKey(proto, f[1]), proto, address: f[1], scheduler: f[2], flags: [], dests: [] };
+    const svc: IpvsServiceRule & { dests: IpvsDestRule[]; flags: string[] } = {
+      key: serviceKey(proto, f[1]),
+      proto,
+      address: f[1],
+      scheduler: f[2],
+      flags: [],
+      dests: [],
+    };
     let bad = false;
     const mutable = svc as { persistent?: number; netmask?: string; ops?: boolean };
     for (let k = 3; k < f.length; k++) {
@@ -156,7 +163,11 @@ export interface IpvsCounterTable {
   readonly kind: 'stats' | 'rate';
   /** False when a rounded value (K/M/G) was seen: the numbers are approximate. */
   readonly exact: boolean;
-  readonly services: readonly { readonly key: ServiceKey; readonly counters: IpvsCounters; readonly dests: readonly { readonly address: string; readonly counters: IpvsCounters }[] }[];
+  readonly services: readonly {
+    readonly key: ServiceKey;
+    readonly counters: IpvsCounters;
+    readonly dests: readonly { readonly address: string; readonly counters: IpvsCounters }[];
+  }[];
   readonly unparsed: readonly Unparsed[];
 }
 

@@ -59,7 +59,8 @@ export function parseKeepalivedJson(text: string): KeepalivedState {
   } catch {
     return { source: 'json', instances, realServers: [], unparsed: [{ line: 1, text: `not keepalived JSON: ${text.trim().slice(0, 200)}` }] };
   }
-  if (!Array.isArray(data)) return { source: 'json', instances, realServers: [], unparsed: [{ line: 1, text: 'keepalived JSON is not an array of instances' }] };
+  if (!Array.isArray(data))
+    return { source: 'json', instances, realServers: [], unparsed: [{ line: 1, text: 'keepalived JSON is not an array of instances' }] };
   data.forEach((entry: unknown, i) => {
     const d = (entry as { data?: Record<string, unknown> } | null)?.data;
     const s = (entry as { stats?: Record<string, unknown> } | null)?.stats;
@@ -104,7 +105,14 @@ export function parseKeepalivedData(text: string): KeepalivedState {
   const flushRs = () => {
     if (rs && vs) {
       if (rs.alive === undefined) unparsed.push({ line: 0, text: `real server ${rs.realServer} of ${vs}: no "alive" line` });
-      else realServers.push({ virtual: vs, realServer: rs.realServer, alive: rs.alive, ...(rs.weight !== undefined ? { weight: rs.weight } : {}), ...(rs.failed !== undefined ? { failedCheckers: rs.failed } : {}) });
+      else
+        realServers.push({
+          virtual: vs,
+          realServer: rs.realServer,
+          alive: rs.alive,
+          ...(rs.weight !== undefined ? { weight: rs.weight } : {}),
+          ...(rs.failed !== undefined ? { failedCheckers: rs.failed } : {}),
+        });
     }
     rs = null;
   };

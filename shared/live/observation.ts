@@ -62,7 +62,12 @@ export function parseLiveOutput(hostId: HostId, output: string, at: number): Hos
   const problems: LiveProblem[] = [];
   const { version, sections, stray } = splitSections(output);
   if (version === null) {
-    return { hostId, at, status: 'ok', problems: [{ section: 'output', message: 'the answer is not the live script output (no @@lvsd-live header)', lines: output.split('\n').slice(0, 5) }] };
+    return {
+      hostId,
+      at,
+      status: 'ok',
+      problems: [{ section: 'output', message: 'the answer is not the live script output (no @@lvsd-live header)', lines: output.split('\n').slice(0, 5) }],
+    };
   }
   if (version !== LIVE_SCRIPT_VERSION) problems.push({ section: 'output', message: `live script format ${version}, expected ${LIVE_SCRIPT_VERSION}` });
   if (stray.length) problems.push({ section: 'output', message: `${stray.length} line(s) outside any section`, lines: stray.slice(0, 5) });
@@ -82,7 +87,8 @@ export function parseLiveOutput(hostId: HostId, output: string, at: number): Hos
   if (sections.has('list')) {
     const timeoutsSection = sections.get('timeout');
     const timeouts = timeoutsSection && timeoutsSection.exit === 0 ? parseTimeouts(timeoutsSection.text) : null;
-    if (timeoutsSection && timeoutsSection.exit === 0 && !timeouts) problems.push({ section: 'timeout', message: 'no "Timeout (tcp tcpfin udp)" line', lines: timeoutsSection.text.split('\n').slice(0, 3) });
+    if (timeoutsSection && timeoutsSection.exit === 0 && !timeouts)
+      problems.push({ section: 'timeout', message: 'no "Timeout (tcp tcpfin udp)" line', lines: timeoutsSection.text.split('\n').slice(0, 3) });
     const list = take('list', parseIpvsList);
     const stats = take('stats', parseIpvsStats);
     const rate = take('rate', parseIpvsRate);
@@ -142,13 +148,19 @@ function parseKeepalivedSection(text: string, problems: LiveProblem[]): Keepaliv
     if (check) state = { ...state, realServers: parseKeepalivedData(check[1].body).realServers };
   } else if (data.length) {
     const parsed = data.map(([, f]) => parseKeepalivedData(f.body));
-    state = { source: 'data', instances: parsed.flatMap((p) => p.instances), realServers: parsed.flatMap((p) => p.realServers), unparsed: parsed.flatMap((p) => p.unparsed) };
+    state = {
+      source: 'data',
+      instances: parsed.flatMap((p) => p.instances),
+      realServers: parsed.flatMap((p) => p.realServers),
+      unparsed: parsed.flatMap((p) => p.unparsed),
+    };
     mtime = Math.max(...data.map(([, f]) => f.mtime));
   } else {
     problems.push({ section: 'keepalived', message: 'keepalived runs but has not written a state dump yet (asked for one; it shows on the next poll)' });
     return { source: 'none', instances: [], realServers: [], unparsed: [] };
   }
-  if (state.unparsed.length) problems.push({ section: 'keepalived', message: `${state.unparsed.length} part(s) not understood`, lines: sample(state.unparsed) });
+  if (state.unparsed.length)
+    problems.push({ section: 'keepalived', message: `${state.unparsed.length} part(s) not understood`, lines: sample(state.unparsed) });
   const ageSeconds = Number.isFinite(now) && Number.isFinite(mtime) ? Math.max(0, now - mtime) : undefined;
   return { ...state, ...(ageSeconds !== undefined ? { ageSeconds } : {}) };
 }

@@ -16,11 +16,23 @@ export const LIVE_CONNECTION_LIMIT = 100;
 export const KEEPALIVED_FILES = { json: '/tmp/keepalived.json', data: '/tmp/keepalived.data', check: '/tmp/keepalived_check.data' } as const;
 
 /** The program names the live scripts use; nothing else may appear (all of them only read). */
-export const LIVE_READ_ONLY_COMMANDS = ['ipvsadm -L', 'printf', 'ip -j addr', 'grep -H', 'cat', 'awk', 'date +%s', 'stat -c %Y', 'keepalived --signum=', 'kill -0', 'kill -'] as const;
+export const LIVE_READ_ONLY_COMMANDS = [
+  'ipvsadm -L',
+  'printf',
+  'ip -j addr',
+  'grep -H',
+  'cat',
+  'awk',
+  'date +%s',
+  'stat -c %Y',
+  'keepalived --signum=',
+  'kill -0',
+  'kill -',
+] as const;
 
 const section = (name: string, command: string): string => `echo '@@begin ${name}'\n{ ${command} ; } 2>&1\necho "@@end ${name} $?"\n`;
 
-const SYSCTLS = "grep -H . /proc/sys/net/ipv4/conf/*/arp_ignore /proc/sys/net/ipv4/conf/*/arp_announce /proc/sys/net/ipv4/conf/*/rp_filter";
+const SYSCTLS = 'grep -H . /proc/sys/net/ipv4/conf/*/arp_ignore /proc/sys/net/ipv4/conf/*/arp_announce /proc/sys/net/ipv4/conf/*/rp_filter';
 
 /**
  * keepalived: read the dumps the previous poll asked for (with their age), then ask for fresh ones
@@ -48,16 +60,16 @@ const buffered = (body: string): string => `o=$(\n${body}); printf '%s\\n' "$o"\
 export function directorScript(limit = LIVE_CONNECTION_LIMIT): string {
   return buffered(
     `echo '@@lvsd-live ${LIVE_SCRIPT_VERSION} director'\n` +
-    'IP=${LVSD_IP:-ip}\n' +
-    section('list', 'ipvsadm -Ln') +
-    section('stats', 'ipvsadm -Ln --stats --exact') +
-    section('rate', 'ipvsadm -Ln --rate --exact') +
-    section('conns', `ipvsadm -Lnc | ${connectionDigestAwk(limit)}`) +
-    section('timeout', 'ipvsadm -L --timeout') +
-    section('daemon', 'ipvsadm -L --daemon') +
-    section('addr', '"$IP" -j addr') +
-    section('sysctl', SYSCTLS) +
-    section('keepalived', KEEPALIVED),
+      'IP=${LVSD_IP:-ip}\n' +
+      section('list', 'ipvsadm -Ln') +
+      section('stats', 'ipvsadm -Ln --stats --exact') +
+      section('rate', 'ipvsadm -Ln --rate --exact') +
+      section('conns', `ipvsadm -Lnc | ${connectionDigestAwk(limit)}`) +
+      section('timeout', 'ipvsadm -L --timeout') +
+      section('daemon', 'ipvsadm -L --daemon') +
+      section('addr', '"$IP" -j addr') +
+      section('sysctl', SYSCTLS) +
+      section('keepalived', KEEPALIVED),
   );
 }
 

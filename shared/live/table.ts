@@ -19,7 +19,18 @@ export function formatRate(bytesPerSecond: number): string {
 
 function table(rows: readonly (readonly string[])[], indent = '  '): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map(
+        (r) =>
+          indent +
+          r
+            .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+            .join('  ')
+            .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** The whole status as text. */
@@ -28,13 +39,31 @@ export function formatLiveStatus(t: Topology, view: LiveView, hosts: readonly Li
   const rows: string[][] = [];
   for (const h of t.hosts) {
     const d = hosts.find((x) => x.hostId === h.id);
-    const state = !h.ssh ? 'not polled (no SSH endpoint)' : !d ? 'waiting' : d.status === 'ok' ? 'ok' : `UNREACHABLE: ${d.error ?? ''}${d.failures ? ` (${d.failures} failed polls)` : ''}`;
+    const state = !h.ssh
+      ? 'not polled (no SSH endpoint)'
+      : !d
+        ? 'waiting'
+        : d.status === 'ok'
+          ? 'ok'
+          : `UNREACHABLE: ${d.error ?? ''}${d.failures ? ` (${d.failures} failed polls)` : ''}`;
     rows.push([h.id, h.role, state]);
   }
   out += table(rows);
   out += '\nVIPS\n';
   out += view.vips.length
-    ? table(view.vips.map((v) => [v.vip, v.holders.length ? `held by ${v.holders.join(', ')}` : 'held by nobody', v.status === 'ok' ? 'ok' : v.status === 'none' ? 'DOWN: no host holds it' : v.status === 'split' ? 'SPLIT: two or more hosts hold it' : `unknown (${v.unknown.join(', ')} not read)`]))
+    ? table(
+        view.vips.map((v) => [
+          v.vip,
+          v.holders.length ? `held by ${v.holders.join(', ')}` : 'held by nobody',
+          v.status === 'ok'
+            ? 'ok'
+            : v.status === 'none'
+              ? 'DOWN: no host holds it'
+              : v.status === 'split'
+                ? 'SPLIT: two or more hosts hold it'
+                : `unknown (${v.unknown.join(', ')} not read)`,
+        ]),
+      )
     : '  (none)\n';
   out += '\nSERVICES\n';
   for (const s of view.services) {
@@ -75,7 +104,9 @@ export function formatLiveStatus(t: Topology, view: LiveView, hosts: readonly Li
   }
   out += '\nDRIFT from the design\n';
   out += view.drift.length ? view.drift.map((d) => `  ${d.hostId}:\n${d.diff.replace(/^/gm, '    ')}\n`).join('') : '  none\n';
-  const problems = hosts.flatMap((h) => h.problems.map((p) => `  ${h.hostId} ${p.section}: ${p.message}${p.lines?.length ? `\n${p.lines.map((l) => `      ${l}`).join('\n')}` : ''}`));
+  const problems = hosts.flatMap((h) =>
+    h.problems.map((p) => `  ${h.hostId} ${p.section}: ${p.message}${p.lines?.length ? `\n${p.lines.map((l) => `      ${l}`).join('\n')}` : ''}`),
+  );
   if (problems.length) out += `\nCOULD NOT READ\n${problems.join('\n')}\n`;
   return out;
 }

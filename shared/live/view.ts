@@ -196,7 +196,8 @@ export function hostDrift(t: Topology, host: Host, o: HostObservation): HostDrif
       }
       for (const h of have) {
         if (h.address.startsWith('127.') || kaVips.has(h.address)) continue;
-        if (!iface.addresses.some((a) => bare(a) === h.address)) items.push({ area: 'address', subject: `${iface.name} ${h.address}/${h.prefix}`, observed: 'present' });
+        if (!iface.addresses.some((a) => bare(a) === h.address))
+          items.push({ area: 'address', subject: `${iface.name} ${h.address}/${h.prefix}`, observed: 'present' });
       }
     }
   }
@@ -218,7 +219,10 @@ export function hostDrift(t: Topology, host: Host, o: HostObservation): HostDrif
     }
   }
   const diff = items
-    .flatMap((i) => [...(i.expected !== undefined ? [`- ${i.area} ${i.subject}: ${i.expected}`] : []), ...(i.observed !== undefined ? [`+ ${i.area} ${i.subject}: ${i.observed}`] : [])])
+    .flatMap((i) => [
+      ...(i.expected !== undefined ? [`- ${i.area} ${i.subject}: ${i.expected}`] : []),
+      ...(i.observed !== undefined ? [`+ ${i.area} ${i.subject}: ${i.observed}`] : []),
+    ])
     .join('\n');
   return { hostId: host.id, items, diff };
 }
@@ -229,7 +233,14 @@ export function hostDrift(t: Topology, host: Host, o: HostObservation): HostDrif
  */
 export function expectedShares(s: VirtualService, liveWeights: ReadonlyMap<string, number>, n = 1000): Map<string, number> {
   // Polls repeat the same service and weights every 2 s: remember the last answers (pure: same input, same output).
-  const memoKey = JSON.stringify([s.scheduler, s.schedulerFlags ?? [], s.vip, s.port, s.realServers.map((r) => [r.id, r.rip, r.port, liveWeights.get(`${r.rip}:${r.port}`) ?? r.weight]), n]);
+  const memoKey = JSON.stringify([
+    s.scheduler,
+    s.schedulerFlags ?? [],
+    s.vip,
+    s.port,
+    s.realServers.map((r) => [r.id, r.rip, r.port, liveWeights.get(`${r.rip}:${r.port}`) ?? r.weight]),
+    n,
+  ]);
   const hit = SHARES_MEMO.get(memoKey);
   if (hit) return new Map(hit);
   const shares = computeShares(s, liveWeights, n);
@@ -265,7 +276,9 @@ function liveService(t: Topology, s: VirtualService, director: HostId, o: HostOb
   const rule: IpvsServiceRule | undefined = o.ipvs?.list?.services.find((x) => x.key === key);
   const stats = o.ipvs?.stats?.services.find((x) => x.key === key);
   const rate = o.ipvs?.rate?.services.find((x) => x.key === key);
-  const checker = new Map((o.keepalived?.realServers ?? []).filter((r) => `${s.protocol} ${r.virtual}` === key || r.virtual === key).map((r) => [r.realServer, r.alive]));
+  const checker = new Map(
+    (o.keepalived?.realServers ?? []).filter((r) => `${s.protocol} ${r.virtual}` === key || r.virtual === key).map((r) => [r.realServer, r.alive]),
+  );
   const byAddr = new Map(s.realServers.map((r) => [`${r.rip}:${r.port}`, r]));
   const dests: LiveDest[] = (rule?.dests ?? []).map((d) => {
     const r = byAddr.get(d.address);
@@ -289,7 +302,14 @@ function liveService(t: Topology, s: VirtualService, director: HostId, o: HostOb
   const distribution: DistributionRow[] = dests.map((d) => {
     const observedShare = total ? (d.stats?.conns ?? 0) / total : 0;
     const expectedShare = expected.get(d.address) ?? 0;
-    return { address: d.address, ...(d.realServerId ? { realServerId: d.realServerId } : {}), observed: d.stats?.conns ?? 0, observedShare, expectedShare, deviation: (observedShare - expectedShare) * 100 };
+    return {
+      address: d.address,
+      ...(d.realServerId ? { realServerId: d.realServerId } : {}),
+      observed: d.stats?.conns ?? 0,
+      observedShare,
+      expectedShare,
+      deviation: (observedShare - expectedShare) * 100,
+    };
   });
   const maxDeviation = total >= MIN_CONNS_FOR_DEVIATION ? Math.max(0, ...distribution.map((d) => Math.abs(d.deviation))) : 0;
   void t;
@@ -323,7 +343,13 @@ export function buildLiveView(t: Topology, observations: readonly HostObservatio
     if (d.items.length) drift.push(d);
   }
   const vrrp: VrrpRow[] = observations.flatMap((o) =>
-    (o.keepalived?.instances ?? []).map((i) => ({ hostId: o.hostId, instance: i.name, state: i.state, vips: i.vips, ...(i.priority !== undefined ? { priority: i.priority } : {}) })),
+    (o.keepalived?.instances ?? []).map((i) => ({
+      hostId: o.hostId,
+      instance: i.name,
+      state: i.state,
+      vips: i.vips,
+      ...(i.priority !== undefined ? { priority: i.priority } : {}),
+    })),
   );
   return {
     at,

@@ -34,7 +34,12 @@ const MAX_REPLAY_CONNS = 200_000;
  * `templates` the persistence templates of the last poll. Returns an error text for an entry that
  * does not belong to `service` or is not IPv4.
  */
-export function explainLanding(service: VirtualService, live: LiveService, entry: IpvsConnection, templates: readonly IpvsConnection[] = []): LandingExplanation | string {
+export function explainLanding(
+  service: VirtualService,
+  live: LiveService,
+  entry: IpvsConnection,
+  templates: readonly IpvsConnection[] = [],
+): LandingExplanation | string {
   const caddr = parseIPv4(entry.client);
   const vip = splitAddressPort(entry.virtual);
   if (caddr === null || !vip) return `only IPv4 entries can be replayed (${entry.client} → ${entry.virtual})`;
@@ -77,8 +82,12 @@ export function explainLanding(service: VirtualService, live: LiveService, entry
   }
   const rsName = (id: RealServerId | null | undefined): string => (id ? id : id === null ? 'none' : '?');
   const land = landedOn ?? entry.destination;
-  const tEn = template ? `A persistence template (${template.client} → ${template.realServer}, ${template.expires} s left) pins this client: the scheduler only chose for its first connection. ` : '';
-  const tZh = template ? `持久化模板（${template.client} → ${template.realServer}，剩余 ${template.expires} 秒）把该客户端固定到此服务器：调度器只为它的第一个连接做了选择。` : '';
+  const tEn = template
+    ? `A persistence template (${template.client} → ${template.realServer}, ${template.expires} s left) pins this client: the scheduler only chose for its first connection. `
+    : '';
+  const tZh = template
+    ? `持久化模板（${template.client} → ${template.realServer}，剩余 ${template.expires} 秒）把该客户端固定到此服务器：调度器只为它的第一个连接做了选择。`
+    : '';
   const agree = replayed === landedOn;
   let en: string;
   let zh: string;
@@ -86,7 +95,10 @@ export function explainLanding(service: VirtualService, live: LiveService, entry
     en = `${pick.rule.en} ${entry.client} falls in bucket ${pick.bucket}, which belongs to ${rsName(replayed)} with the live weights: ${agree ? 'that is where it landed' : `but it landed on ${land} (weights or servers changed since)`}.`;
     zh = `${pick.rule.zh} ${entry.client} 落入桶 ${pick.bucket}，按当前权重属于 ${rsName(replayed)}：${agree ? '正是它所在的服务器' : `但它落在 ${land}（之后权重或服务器有变化）`}。`;
   } else if (certainty === 'counters-now') {
-    const best = pick.candidates.filter((c) => c.eligible).map((c) => `${c.id} ${c.metric !== undefined ? Number(c.metric.toFixed(2)) : '-'}`).join(', ');
+    const best = pick.candidates
+      .filter((c) => c.eligible)
+      .map((c) => `${c.id} ${c.metric !== undefined ? Number(c.metric.toFixed(2)) : '-'}`)
+      .join(', ');
     en = `${pick.rule.en} With the counters now (${best}) the kernel would pick ${rsName(replayed)}; ${agree ? 'the same server it landed on' : `it landed on ${land} — the counters were different when it arrived`}. (The replay uses today's counters, not those of that moment.)`;
     zh = `${pick.rule.zh} 按当前计数（${best}），内核会选 ${rsName(replayed)}；${agree ? '与实际落点相同' : `实际落在 ${land}——它到达时的计数与现在不同`}。（回放使用的是当前计数，而非当时的计数。）`;
   } else if (certainty === 'random') {
@@ -97,5 +109,13 @@ export function explainLanding(service: VirtualService, live: LiveService, entry
     en = `${pick.rule.en} The cursor is inside the kernel (ipvsadm does not show it), so which turn this connection was cannot be told; with the live weights (${w}) ${land} gets its share of every round.`;
     zh = `${pick.rule.zh} 游标在内核中（ipvsadm 不显示），因此无法判断这个连接是第几轮；按当前权重（${w}），${land} 在每一轮中得到它的份额。`;
   }
-  return { ...(landedOn ? { landedOn } : {}), ...(replayed !== undefined ? { replayed } : {}), certainty, ...(template ? { template } : {}), pick, en: tEn + en, zh: tZh + zh };
+  return {
+    ...(landedOn ? { landedOn } : {}),
+    ...(replayed !== undefined ? { replayed } : {}),
+    certainty,
+    ...(template ? { template } : {}),
+    pick,
+    en: tEn + en,
+    zh: tZh + zh,
+  };
 }

@@ -91,7 +91,11 @@ export function usedIds(t: Topology): Set<Id> {
  * several calls in a row never collide. `base` is cleaned to the id alphabet.
  */
 export function freshId(base: string, taken: Set<Id>): Id {
-  let clean = base.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 56) || 'item';
+  let clean =
+    base
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 56) || 'item';
   if (!ID_PATTERN.test(clean)) clean = `x-${clean}`;
   let id = clean;
   for (let n = 2; taken.has(id); n++) id = `${clean}-${n}`;
@@ -265,7 +269,10 @@ export function addInterface(t: Topology, hostId: HostId, kind: Interface['kind'
 
 /** Removes one interface from whichever host has it. */
 export function removeInterface(t: Topology, ifaceId: Id): Topology {
-  return { ...t, hosts: t.hosts.map((h) => (h.interfaces.some((f) => f.id === ifaceId) ? { ...h, interfaces: h.interfaces.filter((f) => f.id !== ifaceId) } : h)) };
+  return {
+    ...t,
+    hosts: t.hosts.map((h) => (h.interfaces.some((f) => f.id === ifaceId) ? { ...h, interfaces: h.interfaces.filter((f) => f.id !== ifaceId) } : h)),
+  };
 }
 
 /** Updates fields of a segment. */
@@ -299,7 +306,11 @@ export function removeItems(d: Design, ids: Iterable<Id>): Design {
   for (const g of groups) if (g.members.length === 0) gone.add(g.id);
   const services = t.services
     .filter((v) => !gone.has(v.id) && !gone.has(v.director))
-    .map((v) => (v.realServers.some((r) => gone.has(r.id) || gone.has(r.host)) ? { ...v, realServers: v.realServers.filter((r) => !gone.has(r.id) && !gone.has(r.host)) } : v));
+    .map((v) =>
+      v.realServers.some((r) => gone.has(r.id) || gone.has(r.host))
+        ? { ...v, realServers: v.realServers.filter((r) => !gone.has(r.id) && !gone.has(r.host)) }
+        : v,
+    );
   const positions: Record<Id, Position> = {};
   for (const [k, p] of Object.entries(d.layout.positions)) if (!gone.has(k)) positions[k] = p;
   const directorGroups = groups.filter((g) => g.members.length > 0);
@@ -429,7 +440,8 @@ export function suggestMethod(t: Topology, serviceId: Id, hostId: HostId): Forwa
   const svc = t.services.find((v) => v.id === serviceId);
   const host = t.hosts.find((h) => h.id === hostId);
   if (!svc || !host) return 'nat';
-  const holds = (kind: Interface['kind']) => svc.vip !== '' && host.interfaces.some((f) => f.kind === kind && f.addresses.some((a) => a.split('/')[0] === svc.vip));
+  const holds = (kind: Interface['kind']) =>
+    svc.vip !== '' && host.interfaces.some((f) => f.kind === kind && f.addresses.some((a) => a.split('/')[0] === svc.vip));
   if (holds('loopback')) return 'dr';
   if (holds('ipip')) return 'tun';
   const others = svc.realServers.filter((r) => r.host !== hostId);
@@ -519,7 +531,7 @@ export function renumberSegment(t: Topology, segmentId: SegmentId, cidr: string)
   const move = (address: string): string => {
     const [ipText, prefix] = address.split('/');
     const v = parseCidr(`${ipText}/32`)?.value;
-    if (v === undefined || ((v & fromMask) >>> 0) !== fromNet) return address;
+    if (v === undefined || (v & fromMask) >>> 0 !== fromNet) return address;
     const host = (v & ~fromMask) >>> 0;
     if ((host & toMask) !== 0) return address;
     const next = (toNet | host) >>> 0;
@@ -539,7 +551,11 @@ export function renumberSegment(t: Topology, segmentId: SegmentId, cidr: string)
         routes: h.routes?.map((r) => (r.via === undefined ? r : { ...r, via: move(r.via) })),
       }),
     ),
-    services: withCidr.services.map((v) => ({ ...v, vip: v.vip === '' ? v.vip : move(v.vip), realServers: v.realServers.map((r) => ({ ...r, rip: move(r.rip) })) })),
+    services: withCidr.services.map((v) => ({
+      ...v,
+      vip: v.vip === '' ? v.vip : move(v.vip),
+      realServers: v.realServers.map((r) => ({ ...r, rip: move(r.rip) })),
+    })),
   };
   return { topology: changed === 0 ? withCidr : topology, changed };
 }
@@ -587,7 +603,8 @@ export function addDirectorGroup(t: Topology, hosts: readonly HostId[]): { topol
       interfaces: h.interfaces.map((f) => {
         const keep = f.addresses.filter((a) => {
           const vip = vips.has(a.split('/')[0]!);
-          if (vip && f.kind === 'ethernet' && !virtualAddresses.some((v) => v.address.split('/')[0] === a.split('/')[0])) virtualAddresses.push({ address: a, dev: f.name });
+          if (vip && f.kind === 'ethernet' && !virtualAddresses.some((v) => v.address.split('/')[0] === a.split('/')[0]))
+            virtualAddresses.push({ address: a, dev: f.name });
           return !vip || f.kind !== 'ethernet';
         });
         return keep.length === f.addresses.length ? f : { ...f, addresses: keep };
@@ -634,7 +651,10 @@ export function useUnicastPeers(t: Topology, groupId: Id): Topology {
   return mapGroup(t, groupId, (g) => {
     const src = new Map<HostId, string>();
     for (const m of g.members) {
-      const a = t.hosts.find((h) => h.id === m.host)?.interfaces.find((f) => f.name === m.interface)?.addresses[0]?.split('/')[0];
+      const a = t.hosts
+        .find((h) => h.id === m.host)
+        ?.interfaces.find((f) => f.name === m.interface)
+        ?.addresses[0]?.split('/')[0];
       if (a) src.set(m.host, a);
     }
     return {

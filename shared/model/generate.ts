@@ -196,7 +196,18 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
       realServers: main,
     });
     if (withTls) {
-      services.push({ id: `tls-${i}`, name: `tls-${i}`, director: lb, protocol: 'tcp', vip, port: 443, scheduler: 'wlc', persistence: { timeout: 300 }, healthCheck: { kind: 'tcp' }, realServers: tls });
+      services.push({
+        id: `tls-${i}`,
+        name: `tls-${i}`,
+        director: lb,
+        protocol: 'tcp',
+        vip,
+        port: 443,
+        scheduler: 'wlc',
+        persistence: { timeout: 300 },
+        healthCheck: { kind: 'tcp' },
+        realServers: tls,
+      });
     }
   }
 

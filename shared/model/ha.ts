@@ -135,11 +135,7 @@ export function maxPriorityDrop(g: DirectorGroup, member: VrrpMember): number {
  * The member that becomes master when every member is healthy and started together: the highest
  * effective priority; keepalived breaks a tie by the higher primary address (`tieBreak` gives it).
  */
-export function electedMaster(
-  g: DirectorGroup,
-  priorityOf: (m: VrrpMember) => number,
-  tieBreak: (m: VrrpMember) => number = () => 0,
-): VrrpMember | undefined {
+export function electedMaster(g: DirectorGroup, priorityOf: (m: VrrpMember) => number, tieBreak: (m: VrrpMember) => number = () => 0): VrrpMember | undefined {
   let best: VrrpMember | undefined;
   for (const m of g.members) {
     if (!best) best = m;
@@ -164,7 +160,12 @@ export function memberHosts(t: Topology, g: DirectorGroup): Host[] {
 
 /** The primary IPv4 address of a member's VRRP interface as a number (keepalived's tie-break), 0 when unknown. */
 export function memberPrimaryAddress(t: Topology, member: VrrpMember): number {
-  const text = member.unicastSrcIp ?? t.hosts.find((h) => h.id === member.host)?.interfaces.find((f) => f.name === member.interface)?.addresses[0]?.split('/')[0];
+  const text =
+    member.unicastSrcIp ??
+    t.hosts
+      .find((h) => h.id === member.host)
+      ?.interfaces.find((f) => f.name === member.interface)
+      ?.addresses[0]?.split('/')[0];
   const m = text === undefined ? null : /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
   if (!m) return 0;
   return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);

@@ -70,31 +70,55 @@ function webService(vip: string, realServers: RealServer[]): VirtualService {
   };
 }
 
-const labTopology = (name: string, edition: LabEdition, example: { name: string; description: string }, segments: Segment[], hosts: Host[], services: VirtualService[]): Topology =>
+const labTopology = (
+  name: string,
+  edition: LabEdition,
+  example: { name: string; description: string },
+  segments: Segment[],
+  hosts: Host[],
+  services: VirtualService[],
+): Topology =>
   edition === 'example' ? { name: example.name, description: example.description, segments, hosts, services } : { name, segments, hosts, services };
 
 /** The seed article's NAT lab: client 172.16.111.13 → VIP 172.16.111.123:80, real-server gateway = DIP 192.168.111.200. */
 export function natLab(edition: LabEdition = 'minimal'): Topology {
   const ex = edition === 'example';
-  const realServer = (id: string, ip: string): Host => ({ id, name: id, role: 'real-server', interfaces: [loopback(id), ethernet(id, 'eth0', 'lan', [`${ip}/24`])], gateway: '192.168.111.200' });
+  const realServer = (id: string, ip: string): Host => ({
+    id,
+    name: id,
+    role: 'real-server',
+    interfaces: [loopback(id), ethernet(id, 'eth0', 'lan', [`${ip}/24`])],
+    gateway: '192.168.111.200',
+  });
   return labTopology(
     'nat',
     edition,
     {
       name: 'LVS-NAT lab (seed article, part one)',
-      description: 'Client 172.16.111.13 reaches VIP 172.16.111.123:80; the director rewrites the destination to a real server and the replies come back through it (gateway = DIP 192.168.111.200).',
+      description:
+        'Client 172.16.111.13 reaches VIP 172.16.111.123:80; the director rewrites the destination to a real server and the replies come back through it (gateway = DIP 192.168.111.200).',
     },
     [
       { id: 'public', name: ex ? 'public (simulated Internet)' : 'public', cidr: '172.16.111.0/24' },
       { id: 'lan', name: ex ? 'intranet' : 'lan', cidr: '192.168.111.0/24' },
     ],
     [
-      { id: 'client', name: 'client', role: 'client', interfaces: [loopback('client'), ethernet('client', 'eth0', 'public', ['172.16.111.13/24'])], gateway: '172.16.111.123' },
+      {
+        id: 'client',
+        name: 'client',
+        role: 'client',
+        interfaces: [loopback('client'), ethernet('client', 'eth0', 'public', ['172.16.111.13/24'])],
+        gateway: '172.16.111.123',
+      },
       {
         id: 'director',
         name: 'director',
         role: 'director',
-        interfaces: [loopback('director'), ethernet('director', 'eth0', 'public', ['172.16.111.123/24']), ethernet('director', 'eth1', 'lan', ['192.168.111.200/24'])],
+        interfaces: [
+          loopback('director'),
+          ethernet('director', 'eth0', 'public', ['172.16.111.123/24']),
+          ethernet('director', 'eth1', 'lan', ['192.168.111.200/24']),
+        ],
         sysctl: { ipForward: true },
       },
       realServer('rs1', '192.168.111.101'),
@@ -121,14 +145,21 @@ export function drLab(edition: LabEdition = 'minimal'): Topology {
     edition,
     {
       name: 'LVS-DR lab (seed article, part two)',
-      description: 'The director only rewrites the destination MAC; real servers hold the VIP on lo with arp_ignore=1/arp_announce=2 and reply to the client directly through the router, not through the director.',
+      description:
+        'The director only rewrites the destination MAC; real servers hold the VIP on lo with arp_ignore=1/arp_announce=2 and reply to the client directly through the router, not through the director.',
     },
     [
       { id: 'public', name: ex ? 'bridged network' : 'public', cidr: '172.17.253.0/24' },
       { id: 'lan', name: ex ? 'host-only network' : 'lan', cidr: '192.168.163.0/24' },
     ],
     [
-      { id: 'client', name: 'client', role: 'client', interfaces: [loopback('client'), ethernet('client', 'eth0', 'public', ['172.17.253.13/24'])], gateway: '172.17.253.1' },
+      {
+        id: 'client',
+        name: 'client',
+        role: 'client',
+        interfaces: [loopback('client'), ethernet('client', 'eth0', 'public', ['172.17.253.13/24'])],
+        gateway: '172.17.253.1',
+      },
       {
         id: 'router',
         name: 'router',
@@ -140,7 +171,11 @@ export function drLab(edition: LabEdition = 'minimal'): Topology {
         id: 'director',
         name: ex ? 'lvs-server' : 'director',
         role: 'director',
-        interfaces: [loopback('director'), ethernet('director', 'eth0', 'public', ['172.17.253.100/24']), ethernet('director', 'eth1', 'lan', ['192.168.163.101/24'])],
+        interfaces: [
+          loopback('director'),
+          ethernet('director', 'eth0', 'public', ['172.17.253.100/24']),
+          ethernet('director', 'eth1', 'lan', ['192.168.163.101/24']),
+        ],
         gateway: '172.17.253.1',
       },
       realServer('rs1', '192.168.163.102'),
@@ -174,15 +209,28 @@ export function tunLab(edition: LabEdition = 'minimal'): Topology {
     edition,
     {
       name: 'LVS-TUN lab (seed article, part three)',
-      description: 'The director wraps each request in an IPIP header (outer source DIP, outer destination RIP); the real servers, behind a router, unwrap it on tunl0 where the VIP lives and reply to the client directly.',
+      description:
+        'The director wraps each request in an IPIP header (outer source DIP, outer destination RIP); the real servers, behind a router, unwrap it on tunl0 where the VIP lives and reply to the client directly.',
     },
     [
       { id: 'front', name: ex ? 'front network' : 'front', cidr: '172.18.0.0/24' },
       { id: 'dc2', name: ex ? 'remote data centre' : 'dc2', cidr: '10.20.0.0/24' },
     ],
     [
-      { id: 'client', name: 'client', role: 'client', interfaces: [loopback('client'), ethernet('client', 'eth0', 'front', ['172.18.0.13/24'])], gateway: '172.18.0.1' },
-      { id: 'director', name: 'director', role: 'director', interfaces: [loopback('director'), ethernet('director', 'eth0', 'front', ['172.18.0.10/24', '172.18.0.100/24'])], gateway: '172.18.0.1' },
+      {
+        id: 'client',
+        name: 'client',
+        role: 'client',
+        interfaces: [loopback('client'), ethernet('client', 'eth0', 'front', ['172.18.0.13/24'])],
+        gateway: '172.18.0.1',
+      },
+      {
+        id: 'director',
+        name: 'director',
+        role: 'director',
+        interfaces: [loopback('director'), ethernet('director', 'eth0', 'front', ['172.18.0.10/24', '172.18.0.100/24'])],
+        gateway: '172.18.0.1',
+      },
       {
         id: 'router',
         name: 'router',

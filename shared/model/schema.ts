@@ -105,7 +105,10 @@ const healthCheckProbe = {
     .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/, 'must be a URL path starting with /')
     .optional(),
   status: z.number().int().min(100).max(599).optional(),
-  digest: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be an MD5 digest (32 hex digits)').optional(),
+  digest: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, 'must be an MD5 digest (32 hex digits)')
+    .optional(),
   script: commandText.optional(),
   scriptTimeout: seconds(86400).optional(),
   connectPort: z.number().int().min(1).max(65535).optional(),
@@ -157,10 +160,11 @@ const service = z.strictObject({
   fwmark: z.number().int().min(1).max(0xffffffff).optional(),
   // Unknown scheduler names are a design problem (rule `service/unknown-scheduler`), not a file error.
   scheduler: z.string().min(1).max(16),
-  schedulerFlags: z.array(z.enum(SCHEDULER_FLAGS as [string, ...string[]])).max(4).optional(),
-  persistence: z
-    .strictObject({ timeout: z.number().int().min(1).max(31536000), netmask: addressText.optional() })
+  schedulerFlags: z
+    .array(z.enum(SCHEDULER_FLAGS as [string, ...string[]]))
+    .max(4)
     .optional(),
+  persistence: z.strictObject({ timeout: z.number().int().min(1).max(31536000), netmask: addressText.optional() }).optional(),
   healthCheck: healthCheck.optional(),
   realServers: z.array(realServer).max(10000),
 });
@@ -181,8 +185,14 @@ const vrrpMember = z.strictObject({
   interface: ifName,
   unicastSrcIp: addressText.optional(),
   unicastPeers: z.array(addressText).max(64).optional(),
-  trackInterfaces: z.array(z.strictObject({ name: ifName, weight: trackWeight.optional() })).max(64).optional(),
-  trackScripts: z.array(z.strictObject({ name: keepalivedName, weight: trackWeight.optional() })).max(64).optional(),
+  trackInterfaces: z
+    .array(z.strictObject({ name: ifName, weight: trackWeight.optional() }))
+    .max(64)
+    .optional(),
+  trackScripts: z
+    .array(z.strictObject({ name: keepalivedName, weight: trackWeight.optional() }))
+    .max(64)
+    .optional(),
   notify: z
     .strictObject({ master: commandText.optional(), backup: commandText.optional(), fault: commandText.optional(), stop: commandText.optional() })
     .optional(),
@@ -221,9 +231,7 @@ const directorGroup = z.strictObject({
     )
     .max(64)
     .optional(),
-  sync: z
-    .strictObject({ mode: z.enum(['keepalived', 'ipvsadm']), interface: ifName, syncId: z.number().int().min(0).max(255).optional() })
-    .optional(),
+  sync: z.strictObject({ mode: z.enum(['keepalived', 'ipvsadm']), interface: ifName, syncId: z.number().int().min(0).max(255).optional() }).optional(),
   members: z.array(vrrpMember).min(1).max(16),
 });
 

@@ -130,37 +130,8 @@ export interface Segment {
 }
 
 /** IPVS scheduler names, as `ipvsadm -s` takes them. */
-export type Scheduler =
-  | 'rr'
-  | 'wrr'
-  | 'lc'
-  | 'wlc'
-  | 'lblc'
-  | 'lblcr'
-  | 'dh'
-  | 'sh'
-  | 'sed'
-  | 'nq'
-  | 'fo'
-  | 'ovf'
-  | 'mh'
-  | 'twos';
-export const SCHEDULERS: readonly Scheduler[] = [
-  'rr',
-  'wrr',
-  'lc',
-  'wlc',
-  'lblc',
-  'lblcr',
-  'dh',
-  'sh',
-  'sed',
-  'nq',
-  'fo',
-  'ovf',
-  'mh',
-  'twos',
-];
+export type Scheduler = 'rr' | 'wrr' | 'lc' | 'wlc' | 'lblc' | 'lblcr' | 'dh' | 'sh' | 'sed' | 'nq' | 'fo' | 'ovf' | 'mh' | 'twos';
+export const SCHEDULERS: readonly Scheduler[] = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos'];
 
 /** Scheduler flags (`ipvsadm -b`). */
 export type SchedulerFlag = 'sh-fallback' | 'sh-port' | 'mh-fallback' | 'mh-port';

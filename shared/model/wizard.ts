@@ -102,11 +102,31 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
     { id: 'front', name: o.method === 'nat' ? 'public' : 'front network', cidr: o.frontCidr },
     { id: 'back', name: o.method === 'tun' ? 'remote network' : 'real-server network', cidr: o.backCidr },
   ];
-  const lo = (id: string, addresses: string[] = [], sysctl?: Interface['sysctl']): Interface => ({ id: `${id}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses, ...(sysctl ? { sysctl } : {}) });
-  const eth = (id: string, name: string, segment: string, addresses: string[], extra: Partial<Interface> = {}): Interface => ({ id: `${id}-${name}`, name, kind: 'ethernet', segment, addresses, ...extra });
+  const lo = (id: string, addresses: string[] = [], sysctl?: Interface['sysctl']): Interface => ({
+    id: `${id}-lo`,
+    name: 'lo',
+    kind: 'loopback',
+    segment: null,
+    addresses,
+    ...(sysctl ? { sysctl } : {}),
+  });
+  const eth = (id: string, name: string, segment: string, addresses: string[], extra: Partial<Interface> = {}): Interface => ({
+    id: `${id}-${name}`,
+    name,
+    kind: 'ethernet',
+    segment,
+    addresses,
+    ...extra,
+  });
   const hasRouter = o.method !== 'nat';
   const hosts: Host[] = [
-    { id: 'client', name: 'client', role: 'client', gateway: hasRouter ? o.routerFront : o.vip, interfaces: [lo('client'), eth('client', 'eth0', 'front', [`${o.client}/${fp}`])] },
+    {
+      id: 'client',
+      name: 'client',
+      role: 'client',
+      gateway: hasRouter ? o.routerFront : o.vip,
+      interfaces: [lo('client'), eth('client', 'eth0', 'front', [`${o.client}/${fp}`])],
+    },
   ];
   if (hasRouter) {
     hosts.push({
@@ -119,10 +139,28 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
   }
   const director: Host =
     o.method === 'nat'
-      ? { id: 'director', name: 'director', role: 'director', sysctl: { ipForward: true }, interfaces: [lo('director'), eth('director', 'eth0', 'front', [`${o.vip}/${fp}`]), eth('director', 'eth1', 'back', [`${o.dip}/${bp}`])] }
+      ? {
+          id: 'director',
+          name: 'director',
+          role: 'director',
+          sysctl: { ipForward: true },
+          interfaces: [lo('director'), eth('director', 'eth0', 'front', [`${o.vip}/${fp}`]), eth('director', 'eth1', 'back', [`${o.dip}/${bp}`])],
+        }
       : o.method === 'dr'
-        ? { id: 'director', name: 'director', role: 'director', gateway: o.routerFront, interfaces: [lo('director'), eth('director', 'eth0', 'front', [`${o.vip}/${fp}`]), eth('director', 'eth1', 'back', [`${o.dip}/${bp}`])] }
-        : { id: 'director', name: 'director', role: 'director', gateway: o.routerFront, interfaces: [lo('director'), eth('director', 'eth0', 'front', [`${o.dip}/${fp}`, `${o.vip}/${fp}`])] };
+        ? {
+            id: 'director',
+            name: 'director',
+            role: 'director',
+            gateway: o.routerFront,
+            interfaces: [lo('director'), eth('director', 'eth0', 'front', [`${o.vip}/${fp}`]), eth('director', 'eth1', 'back', [`${o.dip}/${bp}`])],
+          }
+        : {
+            id: 'director',
+            name: 'director',
+            role: 'director',
+            gateway: o.routerFront,
+            interfaces: [lo('director'), eth('director', 'eth0', 'front', [`${o.dip}/${fp}`, `${o.vip}/${fp}`])],
+          };
   hosts.push(director);
   const realServers: RealServer[] = [];
   const rsIds: string[] = [];
@@ -135,7 +173,14 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
       host = { id, name: id, role: 'real-server', gateway: o.dip, interfaces: [lo(id), eth(id, 'eth0', 'back', [`${rip}/${bp}`])] };
     } else if (o.method === 'dr') {
       const arp = { arpIgnore: 1, arpAnnounce: 2 };
-      host = { id, name: id, role: 'real-server', gateway: o.routerBack, sysctl: arp, interfaces: [lo(id, [`${o.vip}/32`], arp), eth(id, 'eth0', 'back', [`${rip}/${bp}`], { sysctl: arp })] };
+      host = {
+        id,
+        name: id,
+        role: 'real-server',
+        gateway: o.routerBack,
+        sysctl: arp,
+        interfaces: [lo(id, [`${o.vip}/32`], arp), eth(id, 'eth0', 'back', [`${rip}/${bp}`], { sysctl: arp })],
+      };
     } else {
       const sys = { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 };
       host = {
@@ -155,7 +200,16 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
     hosts.push(host);
     realServers.push({ id: `web-${id}`, host: id, rip, port: o.port, method: o.method, weight: 1 });
   }
-  const service: VirtualService = { id: 'web', name: 'web', director: 'director', protocol: 'tcp', vip: o.vip, port: o.port, scheduler: o.scheduler as VirtualService['scheduler'], realServers };
+  const service: VirtualService = {
+    id: 'web',
+    name: 'web',
+    director: 'director',
+    protocol: 'tcp',
+    vip: o.vip,
+    port: o.port,
+    scheduler: o.scheduler as VirtualService['scheduler'],
+    realServers,
+  };
   const topology: Topology = { name, segments, hosts, services: [service] };
   const c = WIZARD_COLUMNS;
   const rsTop = 20;
@@ -192,7 +246,11 @@ function vipOnDirector(t: Topology, directorId: string, vip: string): Topology {
   const prefix = parseCidr(t.segments.find((x) => x.id === front.segment)!.cidr)!.prefix;
   return {
     ...t,
-    hosts: t.hosts.map((h) => (h.id === directorId ? { ...h, interfaces: h.interfaces.map((f) => (f.id === front.id ? { ...f, addresses: [...f.addresses, `${vip}/${prefix}`] } : f)) } : h)),
+    hosts: t.hosts.map((h) =>
+      h.id === directorId
+        ? { ...h, interfaces: h.interfaces.map((f) => (f.id === front.id ? { ...f, addresses: [...f.addresses, `${vip}/${prefix}`] } : f)) }
+        : h,
+    ),
   };
 }
 
@@ -254,6 +312,14 @@ export function addServiceWithServers(t: Topology, o: AddServiceOptions): { topo
   if (o.method === 'nat' && director) next = setHostSysctl(next, director.id, { ipForward: true });
   if (o.method !== 'nat') for (const hostId of o.hosts) next = gatewayViaRouter(next, hostId);
   next = vipOnDirector(next, o.director, o.vip);
-  const service: VirtualService = { id, director: o.director, protocol: 'tcp', vip: o.vip, port: o.port, scheduler: o.scheduler as VirtualService['scheduler'], realServers };
+  const service: VirtualService = {
+    id,
+    director: o.director,
+    protocol: 'tcp',
+    vip: o.vip,
+    port: o.port,
+    scheduler: o.scheduler as VirtualService['scheduler'],
+    realServers,
+  };
   return { topology: { ...next, services: [...next.services, service] }, id };
 }

@@ -467,7 +467,12 @@ export const DEFAULT_RATE_PER_SECOND = 100;
  * `finSeconds` (TCP) or `udpSeconds` run out, so lc/wlc/sed/nq see them; rr/wrr cursors have moved
  * on and a persistence template is alive. `lvsd simulate --previous N` uses it.
  */
-export function replayClosedConnections(table: ConnectionTable, client: { readonly caddr: number; readonly daddr: number; readonly dport: number }, count: number, ratePerSecond = DEFAULT_RATE_PER_SECOND): number {
+export function replayClosedConnections(
+  table: ConnectionTable,
+  client: { readonly caddr: number; readonly daddr: number; readonly dport: number },
+  count: number,
+  ratePerSecond = DEFAULT_RATE_PER_SECOND,
+): number {
   for (let i = 0; i < count; i++) {
     const t = i / ratePerSecond;
     table.advance(t);
@@ -598,7 +603,13 @@ export function simulateConnections(topology: Topology, serviceId: ServiceId, wo
   const scheduled = N - unscheduled;
   const totals: ServerTotal[] = svc.realServers.map((r) => {
     const c = counts.get(r.id) ?? 0;
-    return { realServer: r.id, rip: r.rip, connections: c, percent: scheduled > 0 ? Math.round((c / scheduled) * 10000) / 100 : 0, peakActive: peak.get(r.id) ?? 0 };
+    return {
+      realServer: r.id,
+      rip: r.rip,
+      connections: c,
+      percent: scheduled > 0 ? Math.round((c / scheduled) * 10000) / 100 : 0,
+      peakActive: peak.get(r.id) ?? 0,
+    };
   });
   return {
     service: svc.id,

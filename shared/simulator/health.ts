@@ -259,14 +259,17 @@ export interface ServiceHealthResult {
   connectionAt(server: string, at: number): 'served' | 'syn-to-dead-server' | 'not-in-table';
 }
 
-
 /**
  * Simulates a service's health checking: `changes` says when each real server (by id) really dies
  * and comes back; the result says when keepalived noticed, what it did to the table (and to the
  * sorry server as the quorum comes and goes), and answers "what is in the table at t".
  * Servers without a check (service without `healthCheck`) stay in the table whatever happens.
  */
-export function simulateServiceHealth(service: VirtualService, changes: Readonly<Record<string, readonly ServerStateChange[]>>, options: ServiceHealthOptions): ServiceHealthResult {
+export function simulateServiceHealth(
+  service: VirtualService,
+  changes: Readonly<Record<string, readonly ServerStateChange[]>>,
+  options: ServiceHealthOptions,
+): ServiceHealthResult {
   // One time-ordered list per server and one for the quorum, merged at the end (no global sort).
   const perServer: HealthEvent[][] = [];
   const quorumEvents: HealthEvent[] = [];
@@ -290,10 +293,16 @@ export function simulateServiceHealth(service: VirtualService, changes: Readonly
     believed.set(rs.id, transitions);
     const inhibit = hc.inhibitOnFailure;
     const actions: HealthEvent[] = transitions.map((tr) =>
-      tr.up ? { at: tr.at, kind: inhibit ? 'weight-restored' : 'added', server: rs.id, weight: rs.weight } : { at: tr.at, kind: inhibit ? 'weight-zero' : 'removed', server: rs.id, weight: 0 },
+      tr.up
+        ? { at: tr.at, kind: inhibit ? 'weight-restored' : 'added', server: rs.id, weight: rs.weight }
+        : { at: tr.at, kind: inhibit ? 'weight-zero' : 'removed', server: rs.id, weight: 0 },
     );
     perServer.push(mergeByTime([realEvents, actions]));
-    const effects = failureEffects(hc.inhibitOnFailure, service.persistence !== undefined, options.policy ?? { expireNodestConn: false, expireQuiescentTemplate: false });
+    const effects = failureEffects(
+      hc.inhibitOnFailure,
+      service.persistence !== undefined,
+      options.policy ?? { expireNodestConn: false, expireQuiescentTemplate: false },
+    );
     windows.push(...pairWindows(rs.id, real, transitions).map((w) => (w.detectedAt !== undefined ? { ...w, effects } : w)));
   }
   // Quorum: the sum of the weights of the servers keepalived believes up (keepalived check_ipvswrapper update_quorum_state).

@@ -14,6 +14,29 @@ export type { Rng } from './rng.ts';
 export { hsiphashU32, sipHashBytes, sipKey } from './siphash.ts';
 export type { SipKey } from './siphash.ts';
 export { simulateConnections, ConnectionTable, ServiceRun, replayClosedConnections, DEFAULT_RATE_PER_SECOND } from './connections.ts';
-export type { Workload, WorkloadEvent, ConnectionsResult, ServerTotal, TimelineSample, ConnectionTimeouts, ConnectionView, ServiceRunOptions, RunEvent, RunSample } from './connections.ts';
+export type {
+  Workload,
+  WorkloadEvent,
+  ConnectionsResult,
+  ServerTotal,
+  TimelineSample,
+  ConnectionTimeouts,
+  ConnectionView,
+  ServiceRunOptions,
+  RunEvent,
+  RunSample,
+} from './connections.ts';
 export { detectionWindow, failedAttemptSeconds, failureEffects, recoveryWindow, runChecker, simulateServiceHealth } from './health.ts';
-export type { CheckerRunOptions, CheckerTransition, DetectionWindow, FailureEffects, FailureMode, HealthEvent, KernelFailurePolicy, ServerStateChange, ServiceHealthOptions, ServiceHealthResult, TableEntry } from './health.ts';
+export type {
+  CheckerRunOptions,
+  CheckerTransition,
+  DetectionWindow,
+  FailureEffects,
+  FailureMode,
+  HealthEvent,
+  KernelFailurePolicy,
+  ServerStateChange,
+  ServiceHealthOptions,
+  ServiceHealthResult,
+  TableEntry,
+} from './health.ts';

@@ -117,11 +117,18 @@ function compileHost(host: Host): NetHost {
     for (const a of f.addresses) {
       if (a.prefix >= 32) continue;
       if (routes.some((r) => r.iface === f && r.network === a.network && r.prefix === a.prefix)) continue;
-      routes.push({ network: a.network, prefix: a.prefix, via: null, iface: f, src: a.value, text: `${formatIPv4(a.network)}/${a.prefix} dev ${f.name} proto kernel scope link src ${a.text}` });
+      routes.push({
+        network: a.network,
+        prefix: a.prefix,
+        via: null,
+        iface: f,
+        src: a.value,
+        text: `${formatIPv4(a.network)}/${a.prefix} dev ${f.name} proto kernel scope link src ${a.text}`,
+      });
     }
   }
   const onLink = (addr: number): NetIface | undefined => {
-    for (const r of routes) if (r.via === null && ((addr & prefixMask(r.prefix)) >>> 0) === r.network) return r.iface;
+    for (const r of routes) if (r.via === null && (addr & prefixMask(r.prefix)) >>> 0 === r.network) return r.iface;
     return undefined;
   };
   for (const r of host.routes ?? []) {
@@ -142,14 +149,22 @@ function compileHost(host: Host): NetHost {
       continue;
     }
     const dstText = dest.prefix === 0 ? 'default' : `${formatIPv4(dest.network)}/${dest.prefix}`;
-    routes.push({ network: dest.network, prefix: dest.prefix, via, iface, src: null, text: `${dstText}${via !== null ? ` via ${formatIPv4(via)}` : ''} dev ${iface.name}` });
+    routes.push({
+      network: dest.network,
+      prefix: dest.prefix,
+      via,
+      iface,
+      src: null,
+      text: `${dstText}${via !== null ? ` via ${formatIPv4(via)}` : ''} dev ${iface.name}`,
+    });
   }
   if (host.gateway !== undefined && host.gateway !== '') {
     const gw = parseIPv4(host.gateway);
     const iface = gw !== null ? onLink(gw) : undefined;
     if (gw === null) notes.push(`gateway "${host.gateway}" is not a valid address`);
     else if (!iface) notes.push(`gateway ${host.gateway} is not on any connected subnet (Nexthop has invalid gateway): no default route`);
-    else if (!routes.some((r) => r.prefix === 0)) routes.push({ network: 0, prefix: 0, via: gw, iface, src: null, text: `default via ${host.gateway} dev ${iface.name}` });
+    else if (!routes.some((r) => r.prefix === 0))
+      routes.push({ network: 0, prefix: 0, via: gw, iface, src: null, text: `default via ${host.gateway} dev ${iface.name}` });
   }
   return { id: host.id, name: host.name, role: host.role, ifaces, routes, local, ipForward: forwards(host), notes };
 }
@@ -186,7 +201,7 @@ export function lookupRoute(host: NetHost, dst: number): RouteLookup {
   if (l) return { kind: 'local', iface: l };
   let best: NetRoute | undefined;
   for (const r of host.routes) {
-    if (((dst & prefixMask(r.prefix)) >>> 0) !== r.network) continue;
+    if ((dst & prefixMask(r.prefix)) >>> 0 !== r.network) continue;
     if (!best || r.prefix > best.prefix) best = r;
   }
   if (!best) return { kind: 'unreachable' };
@@ -201,11 +216,11 @@ export function lookupRoute(host: NetHost, dst: number): RouteLookup {
 export function sourceFor(route: NetRoute, nextHop: number): number | null {
   if (route.src !== null) return route.src;
   const f = route.iface;
-  for (const a of f.addresses) if (a.prefix < 32 && ((nextHop & prefixMask(a.prefix)) >>> 0) === a.network) return a.value;
+  for (const a of f.addresses) if (a.prefix < 32 && (nextHop & prefixMask(a.prefix)) >>> 0 === a.network) return a.value;
   return f.addresses[0]?.value ?? null;
 }
 
 /** True when `addr` is inside a subnet configured on `iface`. */
 export function ifaceCovers(iface: NetIface, addr: number): boolean {
-  return iface.addresses.some((a) => ((addr & prefixMask(a.prefix)) >>> 0) === a.network);
+  return iface.addresses.some((a) => (addr & prefixMask(a.prefix)) >>> 0 === a.network);
 }

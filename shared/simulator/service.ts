@@ -7,5 +7,8 @@ export function resolveService(topology: Topology, ref: string): VirtualService 
   if (byId) return byId;
   const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(ref.trim());
   if (!m) return undefined;
-  return topology.services.find((s) => s.vip === m[1] && s.port === Number(m[2]) && s.protocol !== 'fwmark') ?? topology.services.find((s) => s.vip === m[1] && s.port === Number(m[2]));
+  return (
+    topology.services.find((s) => s.vip === m[1] && s.port === Number(m[2]) && s.protocol !== 'fwmark') ??
+    topology.services.find((s) => s.vip === m[1] && s.port === Number(m[2]))
+  );
 }

@@ -68,8 +68,17 @@ type Table = Readonly<Record<IpvsDirection, Readonly<Record<'syn' | 'fin' | 'ack
 // Column order of every row: NONE ES SS SR FW TW CL CW LA LI SA (the kernel's comment header).
 const r = (...names: readonly string[]): Row => names.map((n) => ABBR[n] as IpvsTcpState);
 const ABBR: Readonly<Record<string, IpvsTcpState>> = {
-  NO: 'NONE', ES: 'ESTABLISHED', SS: 'SYN_SENT', SR: 'SYN_RECV', FW: 'FIN_WAIT', TW: 'TIME_WAIT',
-  CL: 'CLOSE', CW: 'CLOSE_WAIT', LA: 'LAST_ACK', LI: 'LISTEN', SA: 'SYNACK',
+  NO: 'NONE',
+  ES: 'ESTABLISHED',
+  SS: 'SYN_SENT',
+  SR: 'SYN_RECV',
+  FW: 'FIN_WAIT',
+  TW: 'TIME_WAIT',
+  CL: 'CLOSE',
+  CW: 'CLOSE_WAIT',
+  LA: 'LAST_ACK',
+  LI: 'LISTEN',
+  SA: 'SYNACK',
 };
 
 /** `tcp_states[]` of ip_vs_proto_tcp.c: the table in use unless `secure_tcp` is on. */
@@ -139,12 +148,7 @@ export function ipvsDirection(method: ForwardingMethod, towardsServer: boolean):
  * `set_tcp_state()`: the next state of an IPVS connection entry for one segment. A segment with no
  * flag the table knows moves the entry to CLOSE, as the kernel does.
  */
-export function nextIpvsTcpState(
-  state: IpvsTcpState,
-  direction: IpvsDirection,
-  flags: TcpFlags,
-  secureTcp = false,
-): IpvsTcpState {
+export function nextIpvsTcpState(state: IpvsTcpState, direction: IpvsDirection, flags: TcpFlags, secureTcp = false): IpvsTcpState {
   const row = tcpFlagRow(flags);
   if (!row) return 'CLOSE';
   const table = secureTcp ? TCP_STATE_TABLE_DOS : TCP_STATE_TABLE;

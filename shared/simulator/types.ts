@@ -121,16 +121,7 @@ export interface HeaderStack {
  * `eth.src`, `eth.dst`, `ip.src`, `ip.dst`, `ip.ttl`, `l4.sport`, `l4.dport`, `outer` (IPIP header
  * added or removed), `outer.ttl`.
  */
-export type HeaderField =
-  | 'eth.src'
-  | 'eth.dst'
-  | 'ip.src'
-  | 'ip.dst'
-  | 'ip.ttl'
-  | 'l4.sport'
-  | 'l4.dport'
-  | 'outer'
-  | 'outer.ttl';
+export type HeaderField = 'eth.src' | 'eth.dst' | 'ip.src' | 'ip.dst' | 'ip.ttl' | 'l4.sport' | 'l4.dport' | 'outer' | 'outer.ttl';
 
 /** An address and port. */
 export interface Endpoint {

@@ -9,15 +9,24 @@ const AREAS: readonly { readonly prefix: string; readonly title: string; readonl
   { prefix: 'addr', title: 'Addressing', intro: 'Addresses, prefixes, gateways and segments — the layer every forwarding method stands on.' },
   { prefix: 'service', title: 'Virtual services', intro: 'What `ipvsadm -A`/`-a` would accept, and what makes a service able to schedule connections.' },
   { prefix: 'nat', title: 'NAT (masquerading, `-m`)', intro: 'The director rewrites addresses both ways, so every reply must come back through it.' },
-  { prefix: 'dr', title: 'DR (direct routing, `-g`)', intro: 'The director only rewrites the destination MAC; real servers own the VIP silently and answer clients directly.' },
-  { prefix: 'tun', title: 'TUN (IP-in-IP tunnelling, `-i`)', intro: 'The director wraps requests in an IPIP header; real servers anywhere unwrap them and answer clients directly.' },
+  {
+    prefix: 'dr',
+    title: 'DR (direct routing, `-g`)',
+    intro: 'The director only rewrites the destination MAC; real servers own the VIP silently and answer clients directly.',
+  },
+  {
+    prefix: 'tun',
+    title: 'TUN (IP-in-IP tunnelling, `-i`)',
+    intro: 'The director wraps requests in an IPIP header; real servers anywhere unwrap them and answer clients directly.',
+  },
   { prefix: 'health', title: 'Health checks (keepalived)', intro: 'What keepalived checks on each real server, and what the service does when servers fail.' },
   { prefix: 'route', title: 'Return routing', intro: 'Replies that do not go back through the director need their own way to the clients.' },
   { prefix: 'general', title: 'General', intro: 'Design-level sanity checks.' },
   {
     prefix: 'ha',
     title: 'HA director pairs (keepalived VRRP)',
-    intro: 'Two or more directors share the VIPs through a VRRP instance; these rules catch split brain, failovers that never happen and connections lost at failover (see docs/ha.md).',
+    intro:
+      'Two or more directors share the VIPs through a VRRP instance; these rules catch split brain, failovers that never happen and connections lost at failover (see docs/ha.md).',
   },
 ];
 
@@ -39,7 +48,7 @@ export function renderRuleCatalogue(rules: readonly Rule[] = RULES, samples: Rea
   out.push('     UPDATE_RULES_DOC=1 npx vitest run tests/unit/validation/catalogue.test.ts -->');
   out.push('');
   out.push(
-    'LVS Designer checks every design against the rules below — live in the designer\'s problem list, and on the command line with `lvsd validate FILE [--json]` ' +
+    "LVS Designer checks every design against the rules below — live in the designer's problem list, and on the command line with `lvsd validate FILE [--json]` " +
       '(exit 0: no errors, 1: errors, 2: the file could not be read). Each problem names the rule id, a message that says what is wrong with which hosts and addresses, ' +
       'a concrete fix, and the ids of the hosts, interfaces, segments, services or real servers concerned.',
   );
@@ -49,7 +58,7 @@ export function renderRuleCatalogue(rules: readonly Rule[] = RULES, samples: Rea
   out.push('');
   for (const s of ['error', 'warning', 'info'] as const) out.push(`- **${SEVERITY_TEXT[s].split(' — ')[0]}** — ${SEVERITY_TEXT[s].split(' — ')[1]}`);
   out.push('');
-  out.push('Some rules report a milder case of the same mistake with a lower severity; the rule\'s text says when.');
+  out.push("Some rules report a milder case of the same mistake with a lower severity; the rule's text says when.");
   out.push('');
   out.push('## Index');
   out.push('');
@@ -93,5 +102,8 @@ export function renderRuleCatalogue(rules: readonly Rule[] = RULES, samples: Rea
 
 /** GitHub-style heading anchor of a rule id heading (`addr/malformed` → `addrmalformed`). */
 function anchor(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return id
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }

@@ -186,7 +186,7 @@ const parseIPv4 = parseIPv4Fast;
 export const ip = formatIPv4;
 
 /** True when the well-formed CIDR `c` (interface address with prefix > 0) contains `address`. */
-const onLink = (c: Cidr, address: number): boolean => c.prefix > 0 && ((address & prefixMask(c.prefix)) >>> 0) === c.network;
+const onLink = (c: Cidr, address: number): boolean => c.prefix > 0 && (address & prefixMask(c.prefix)) >>> 0 === c.network;
 
 /** Builds the index for one validation run. */
 export function buildContext(topology: Topology): CheckContext {
@@ -310,7 +310,7 @@ export function buildContext(topology: Topology): CheckContext {
     nextHop(h, destination) {
       let best: RouteEntry | undefined;
       for (const r of routesOf(h)) {
-        if (((destination & r.mask) >>> 0) !== r.network) continue;
+        if ((destination & r.mask) >>> 0 !== r.network) continue;
         // Longest prefix wins; at equal length a connected route beats a static one, as in the kernel's main table.
         if (!best || r.prefix > best.prefix) best = r;
       }

@@ -102,7 +102,7 @@ const askers = new WeakMap<object, Map<number, IfaceInfo | null>>();
 
 /** True when one of the interface's subnets contains `address`. */
 const subnetContains = (f: IfaceInfo, address: number): boolean =>
-  f.addresses.some((a) => a.cidr !== null && a.cidr.prefix > 0 && a.cidr.prefix < 32 && ((address ^ a.cidr.network) >>> (32 - a.cidr.prefix)) === 0);
+  f.addresses.some((a) => a.cidr !== null && a.cidr.prefix > 0 && a.cidr.prefix < 32 && (address ^ a.cidr.network) >>> (32 - a.cidr.prefix) === 0);
 
 /**
  * The first interface on segment `s` whose host would send ARP requests there for `vip`: the VIP

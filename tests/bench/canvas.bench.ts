@@ -24,7 +24,10 @@ const SIZES = (process.env.LVS_BENCH_SIZES ?? '500,2000').split(',').filter(Bool
 const DRAG_FRAMES = 120;
 
 async function startServer(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/lvsd.mjs', 'serve', '--port', String(PORT), '--token', TOKEN, '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/lvsd.mjs', 'serve', '--port', String(PORT), '--token', TOKEN, '--data-dir', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await new Promise<void>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('lvsd serve did not start')), 60_000);
     child.stdout!.on('data', (b: Buffer) => {
@@ -87,7 +90,9 @@ async function measure(page: Page, n: number): Promise<{ firstRender: number; no
   // A real server React Flow is rendering (above 200 nodes, off-screen nodes are culled), well
   // inside the canvas (clear of the minimap and zoom controls) so the mouse lands on it.
   const pane = (await page.locator('.react-flow__pane').boundingBox())!;
-  const rendered = new Set(await page.locator('.react-flow__node-host').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { id: string } }).dataset.id)));
+  const rendered = new Set(
+    await page.locator('.react-flow__node-host').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { id: string } }).dataset.id)),
+  );
   let target: (typeof topology.hosts)[number] | undefined;
   for (const h of topology.hosts) {
     if (h.role !== 'real-server' || !rendered.has(h.id)) continue;
@@ -182,7 +187,8 @@ async function dragFrames(page: Page, el: ReturnType<Page['locator']>): Promise<
     await page.mouse.move(x0 + 30 * Math.sin(a), y0 + 20 * Math.sin(2 * a));
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
     // Rendering may trail the mouse by a frame or two on a loaded machine: look a few times.
-    if (!moved && i % 15 === 0 && i % 60 !== 0) moved = (await el.evaluate((e) => (e as unknown as { style: { transform: string } }).style.transform)) !== before;
+    if (!moved && i % 15 === 0 && i % 60 !== 0)
+      moved = (await el.evaluate((e) => (e as unknown as { style: { transform: string } }).style.transform)) !== before;
   }
   await page.mouse.up();
   step('drag: read frames');
@@ -210,7 +216,9 @@ async function exampleDrag(page: Page): Promise<{ cold: Frames; selected: Frames
   await page.locator('html[data-lvs-ready="true"]').waitFor({ state: 'attached' });
   if (await page.getByTestId('recover-dialog').isVisible()) await page.getByTestId('recover-discard').click();
   await page.getByTestId('tb-open').click();
-  await page.getByTestId('open-upload').setInputFiles({ name: 'large-cluster.lvs.json', mimeType: 'application/json', buffer: readFileSync(join(ROOT, 'examples/large-cluster.lvs.json')) });
+  await page
+    .getByTestId('open-upload')
+    .setInputFiles({ name: 'large-cluster.lvs.json', mimeType: 'application/json', buffer: readFileSync(join(ROOT, 'examples/large-cluster.lvs.json')) });
   await page.getByTestId('status-hosts').filter({ hasText: '25 hosts' }).waitFor();
   await viewportSettled(page);
   const el = page.locator('.react-flow__node[data-id="app3"]');
@@ -222,7 +230,16 @@ async function exampleDrag(page: Page): Promise<{ cold: Frames; selected: Frames
 }
 
 const frameCells = (f: Frames): string[] =>
-  f.moved ? [f.median.toFixed(1), f.p95.toFixed(1), f.max.toFixed(1), String(f.long), f.first.map((x) => x.toFixed(0)).join(' '), Number.isNaN(f.loafMax) ? 'n/a' : f.loafMax.toFixed(0)] : ['node did not follow the mouse', '', '', '', '', ''];
+  f.moved
+    ? [
+        f.median.toFixed(1),
+        f.p95.toFixed(1),
+        f.max.toFixed(1),
+        String(f.long),
+        f.first.map((x) => x.toFixed(0)).join(' '),
+        Number.isNaN(f.loafMax) ? 'n/a' : f.loafMax.toFixed(0),
+      ]
+    : ['node did not follow the mouse', '', '', '', '', ''];
 
 export default async function (): Promise<BenchTable[]> {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
@@ -249,8 +266,12 @@ export default async function (): Promise<BenchTable[]> {
       const r = await measure(page, n).catch((e: Error) => {
         throw new Error(`${n} hosts, at "${lastStep}": ${e.message.split('\n')[0]}`);
       });
-      for (const [view, f] of [['whole design', r.whole], ['zoomed to node (Shift+2)', r.zoomed]] as const) {
-        if (!f.moved && f.width < 40) rows.push([n, r.nodes, r.firstRender.toFixed(0), view, `n/a: nodes ${f.width.toFixed(0)} px wide`, n === 500 ? '< 16.7' : '—', '—', '—']);
+      for (const [view, f] of [
+        ['whole design', r.whole],
+        ['zoomed to node (Shift+2)', r.zoomed],
+      ] as const) {
+        if (!f.moved && f.width < 40)
+          rows.push([n, r.nodes, r.firstRender.toFixed(0), view, `n/a: nodes ${f.width.toFixed(0)} px wide`, n === 500 ? '< 16.7' : '—', '—', '—']);
         else if (!f.moved) rows.push([n, r.nodes, r.firstRender.toFixed(0), view, 'node did not follow the mouse', n === 500 ? '< 16.7' : '—', '—', '—']);
         else rows.push([n, r.nodes, r.firstRender.toFixed(0), view, f.median.toFixed(1), n === 500 ? '< 16.7' : '—', f.p95.toFixed(1), f.long]);
       }
@@ -269,10 +290,10 @@ export default async function (): Promise<BenchTable[]> {
       note: `${DRAG_FRAMES} frames, one mouse move per frame; frame = requestAnimationFrame delta; LoAF = the browser's long-animation-frame entries (PerformanceObserver) during the drag. Headless chromium with --disable-gpu on a shared 2-core machine: compare against the other rows of the same run.`,
     },
     {
-    title: 'Canvas: first render and frame times while dragging a node (Debian chromium, lvsd serve)',
-    columns: ['hosts', 'canvas nodes', 'first render ms', 'view while dragging', 'median frame ms', 'target ms', 'p95 ms', 'frames > 50 ms'],
-    rows,
-    note: `First render: from picking the file (upload, validation on the Node side, load, checker) to every rendered node measured; canvas nodes = nodes in the DOM with the whole design fitted. Drag: ${DRAG_FRAMES} frames, first with the whole design fitted in the window, then zoomed to the node (only visible elements render above 200 nodes); one mouse move per frame; frame = requestAnimationFrame delta. Headless chromium with --disable-gpu (software raster) on a shared 2-core machine.`,
+      title: 'Canvas: first render and frame times while dragging a node (Debian chromium, lvsd serve)',
+      columns: ['hosts', 'canvas nodes', 'first render ms', 'view while dragging', 'median frame ms', 'target ms', 'p95 ms', 'frames > 50 ms'],
+      rows,
+      note: `First render: from picking the file (upload, validation on the Node side, load, checker) to every rendered node measured; canvas nodes = nodes in the DOM with the whole design fitted. Drag: ${DRAG_FRAMES} frames, first with the whole design fitted in the window, then zoomed to the node (only visible elements render above 200 nodes); one mouse move per frame; frame = requestAnimationFrame delta. Headless chromium with --disable-gpu (software raster) on a shared 2-core machine.`,
     },
   ];
 }

@@ -20,7 +20,10 @@ const STEPS = 40;
 const SWITCHES = 6;
 
 async function startServer(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/lvsd.mjs', 'serve', '--port', String(PORT), '--token', TOKEN, '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/lvsd.mjs', 'serve', '--port', String(PORT), '--token', TOKEN, '--data-dir', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await new Promise<void>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('lvsd serve did not start')), 60_000);
     child.stdout!.on('data', (b: Buffer) => {
@@ -93,8 +96,20 @@ export default async function (): Promise<BenchTable> {
     const toClassroom: number[] = [];
     const toDesign: number[] = [];
     for (let i = 0; i < SWITCHES; i++) {
-      toClassroom.push(await timeInPage(page, `document.querySelector('[data-testid="mode-classroom"]').click()`, `document.querySelector('[data-testid="packet-token"]') && document.querySelectorAll('[data-testid="cls-stage"] .react-flow__node[style*="visibility: hidden"]').length === 0 && document.querySelectorAll('[data-testid="cls-stage"] .react-flow__node').length > 0`));
-      toDesign.push(await timeInPage(page, `document.querySelector('[data-testid="mode-design"]').click()`, `document.querySelector('.canvas .react-flow__node') && !document.querySelector('[data-testid="classroom"]') && document.querySelectorAll('.canvas .react-flow__node[style*="visibility: hidden"]').length === 0`));
+      toClassroom.push(
+        await timeInPage(
+          page,
+          `document.querySelector('[data-testid="mode-classroom"]').click()`,
+          `document.querySelector('[data-testid="packet-token"]') && document.querySelectorAll('[data-testid="cls-stage"] .react-flow__node[style*="visibility: hidden"]').length === 0 && document.querySelectorAll('[data-testid="cls-stage"] .react-flow__node').length > 0`,
+        ),
+      );
+      toDesign.push(
+        await timeInPage(
+          page,
+          `document.querySelector('[data-testid="mode-design"]').click()`,
+          `document.querySelector('.canvas .react-flow__node') && !document.querySelector('[data-testid="classroom"]') && document.querySelectorAll('.canvas .react-flow__node[style*="visibility: hidden"]').length === 0`,
+        ),
+      );
     }
 
     await page.getByTestId('mode-classroom').click();
@@ -110,7 +125,7 @@ export default async function (): Promise<BenchTable> {
           `document.querySelector('[data-testid="packet-token"]')?.getAttribute('data-step') !== ${JSON.stringify(before)}`,
         ),
       );
-      if ((await page.getByTestId('cls-forward').isDisabled())) break;
+      if (await page.getByTestId('cls-forward').isDisabled()) break;
     }
     rows.push(['classroom step (→ to the new step laid out)', steps.length, median(steps).toFixed(1), p95(steps).toFixed(1), '< 16']);
     rows.push(['Design → Classroom', toClassroom.length, median(toClassroom).toFixed(0), p95(toClassroom).toFixed(0), '< 150']);

@@ -56,7 +56,12 @@ function design(lab: NetnsLab, hosts: readonly NsHost[]): Topology {
     name: 'deploy bench',
     segments: [{ id: 'lan', name: 'lan', cidr: `10.231.${x}.0/24` }],
     hosts: [
-      { id: 'director', name: 'director', role: 'director', interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`10.231.${x}.2/24`, `${vip}/24`] }] },
+      {
+        id: 'director',
+        name: 'director',
+        role: 'director',
+        interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`10.231.${x}.2/24`, `${vip}/24`] }],
+      },
       ...rs,
     ],
     services: [
@@ -112,7 +117,13 @@ async function engine(mode: 'apply' | 'rollback', lab: NetnsLab, t: Topology): P
   const r = await run.result;
   const ms = performance.now() - start;
   if (!(r.outcome === 'success' || (mode === 'rollback' && r.outcome === 'no-changes'))) {
-    throw new Error(`${mode} ended ${r.outcome}: ${r.hosts.filter((h) => h.message).map((h) => `${h.hostId}: ${h.message}`).slice(0, 3).join('; ')}`);
+    throw new Error(
+      `${mode} ended ${r.outcome}: ${r.hosts
+        .filter((h) => h.message)
+        .map((h) => `${h.hostId}: ${h.message}`)
+        .slice(0, 3)
+        .join('; ')}`,
+    );
   }
   return ms;
 }
@@ -141,7 +152,6 @@ function runTimed(cmd: string, args: string[], input?: string, env?: NodeJS.Proc
   });
 }
 
-
 /**
  * parallel-ssh runs one command with one stdin on every host, so the stdin carries every host's
  * upload + apply + verify and each host picks its own part by its eth0 address.
@@ -161,7 +171,20 @@ async function pssh(lab: NetnsLab, hosts: readonly NsHost[], t: Topology): Promi
   const hostsFile = join(lab.work, `pssh-hosts-${hosts.length}`);
   writeFileSync(hostsFile, hosts.map((h) => `${USER}@${h.ip}`).join('\n'));
   const o = (v: string) => ['-O', v];
-  const args = ['-h', hostsFile, '-p', String(hosts.length), '-t', '120', '-I', ...o('StrictHostKeyChecking=no'), ...o(`UserKnownHostsFile=${join(lab.work, 'ssh_known_hosts')}`), ...o('BatchMode=yes'), ...o(`IdentityFile=${lab.clientKey}`), 'sh -s'];
+  const args = [
+    '-h',
+    hostsFile,
+    '-p',
+    String(hosts.length),
+    '-t',
+    '120',
+    '-I',
+    ...o('StrictHostKeyChecking=no'),
+    ...o(`UserKnownHostsFile=${join(lab.work, 'ssh_known_hosts')}`),
+    ...o('BatchMode=yes'),
+    ...o(`IdentityFile=${lab.clientKey}`),
+    'sh -s',
+  ];
   const r = await runTimed('parallel-ssh', args, script);
   if (r.code !== 0) throw new Error(`parallel-ssh failed: ${r.out.slice(-500)}`);
   return r.ms;
@@ -252,7 +275,11 @@ export default async function (): Promise<BenchTable> {
     const one = times.engine![1] as number;
     const fifty = times.engine![50] as number;
     const rows = (['engine', 'pssh', 'ansible'] as const).map((tool) => [
-      tool === 'engine' ? 'LVS Designer engine (plan+apply+verify)' : tool === 'pssh' ? 'parallel-ssh (upload+apply+verify)' : 'ansible-playbook (same, forks=N)',
+      tool === 'engine'
+        ? 'LVS Designer engine (plan+apply+verify)'
+        : tool === 'pssh'
+          ? 'parallel-ssh (upload+apply+verify)'
+          : 'ansible-playbook (same, forks=N)',
       ...SIZES.map((n) => {
         const v = times[tool]![n]!;
         return typeof v === 'number' ? fmt(v) : v;

@@ -48,7 +48,11 @@ async function timedCpu(fn: () => unknown): Promise<{ wall: number; cpu: number 
 }
 
 /** Where an autosave of `file` spends its time, stage by stage, as the HTTP path runs them. */
-async function autosaveStages(file: DesignFile, dir: string, files: { autosave(f: DesignFile, h: string | null): Promise<unknown> }): Promise<(string | number)[][]> {
+async function autosaveStages(
+  file: DesignFile,
+  dir: string,
+  files: { autosave(f: DesignFile, h: string | null): Promise<unknown> },
+): Promise<(string | number)[][]> {
   const args = [file, null];
   const body = JSON.stringify(args);
   const parsedBody = JSON.parse(body) as [DesignFile, null];
@@ -108,10 +112,10 @@ export default async function (): Promise<BenchTable[]> {
   }
   return [
     {
-    title: 'Design files: save, open and autosave over lvsd serve (median of 5, ms)',
-    columns: ['hosts', 'MB', 'save (atomic, .bak)', 'open', 'autosave via HTTP', 'open via HTTP', 'target autosave via HTTP'],
-    rows,
-    note: 'Target: the UI autosaves every 3 s while dirty, so an autosave of the largest supported design (20,000 hosts) should finish within 1 s.',
+      title: 'Design files: save, open and autosave over lvsd serve (median of 5, ms)',
+      columns: ['hosts', 'MB', 'save (atomic, .bak)', 'open', 'autosave via HTTP', 'open via HTTP', 'target autosave via HTTP'],
+      rows,
+      note: 'Target: the UI autosaves every 3 s while dirty, so an autosave of the largest supported design (20,000 hosts) should finish within 1 s.',
     },
     {
       title: 'Autosave of 20,000 hosts stage by stage (median of 5, ms)',

@@ -11,7 +11,20 @@ import { loadExamples } from '../unit/generators/helpers.ts';
 /** A director with `services` DR services over `servers` real servers in /24 blocks. */
 function synthetic(servers: number, services: number): Topology {
   const hosts: Host[] = [
-    { id: 'director', name: 'director', role: 'director', interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'front', addresses: ['192.0.2.2/24', ...Array.from({ length: services }, (_, i) => `192.0.2.${100 + i}/24`)] }] },
+    {
+      id: 'director',
+      name: 'director',
+      role: 'director',
+      interfaces: [
+        {
+          id: 'd-eth0',
+          name: 'eth0',
+          kind: 'ethernet',
+          segment: 'front',
+          addresses: ['192.0.2.2/24', ...Array.from({ length: services }, (_, i) => `192.0.2.${100 + i}/24`)],
+        },
+      ],
+    },
   ];
   const segments = [{ id: 'front', name: 'front', cidr: '192.0.2.0/24' }];
   const rs: { host: string; rip: string }[] = [];

@@ -24,5 +24,9 @@ export default async function (): Promise<BenchTable> {
     const median = times[2]!;
     rows.push([`${groups} × ${members}`, scenarios, median.toFixed(1), times[0]!.toFixed(1), `< ${target}`, median < target ? 'ok' : 'SLOW']);
   }
-  return { title: 'HA: failover analysis (single + double failures)', columns: ['groups × members', 'scenarios', 'median ms', 'min ms', 'target ms', ''], rows };
+  return {
+    title: 'HA: failover analysis (single + double failures)',
+    columns: ['groups × members', 'scenarios', 'median ms', 'min ms', 'target ms', ''],
+    rows,
+  };
 }

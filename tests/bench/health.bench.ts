@@ -17,7 +17,14 @@ function service(check: HealthCheck): VirtualService {
     port: 80,
     scheduler: 'wrr',
     healthCheck: check,
-    realServers: Array.from({ length: 100 }, (_, i) => ({ id: `rs${i}`, host: `rs${i}`, rip: `10.1.${i >> 8}.${(i & 255) + 1}`, port: 80, method: 'nat' as const, weight: 1 + (i % 5) })),
+    realServers: Array.from({ length: 100 }, (_, i) => ({
+      id: `rs${i}`,
+      host: `rs${i}`,
+      rip: `10.1.${i >> 8}.${(i & 255) + 1}`,
+      port: 80,
+      method: 'nat' as const,
+      weight: 1 + (i % 5),
+    })),
   };
 }
 
@@ -53,7 +60,15 @@ export default async function (): Promise<BenchTable> {
     const ms = performance.now() - t0;
     const detected = r.windows.filter((w) => w.detectedAt !== undefined);
     const worst = Math.max(...detected.map((w) => w.detectedAt! - w.failedAt));
-    rows.push([check.kind, '100', (100 * failures).toLocaleString('en'), `${detected.length.toLocaleString('en')}`, `${worst.toFixed(1)} s`, '< 2000 ms', `${ms.toFixed(0)} ms`]);
+    rows.push([
+      check.kind,
+      '100',
+      (100 * failures).toLocaleString('en'),
+      `${detected.length.toLocaleString('en')}`,
+      `${worst.toFixed(1)} s`,
+      '< 2000 ms',
+      `${ms.toFixed(0)} ms`,
+    ]);
   }
   return {
     title: 'Health checks: detection windows of 100 real servers × 1,000 failures (silent failures)',

@@ -34,10 +34,18 @@ export default async function (): Promise<BenchTable> {
       rows.push([`${name}: render, push, first apply.sh on every host`, '≤ 5 s', s(Date.now() - t)]);
       const svc = topo.services[0]!;
       t = Date.now();
-      const r = await runInHost(vm, 'client', `i=0; while [ $i -lt 12 ]; do i=$((i+1)); timeout 5 wget -qO- http://${svc.vip}/ >/dev/null || echo FAILED; done`);
+      const r = await runInHost(
+        vm,
+        'client',
+        `i=0; while [ $i -lt 12 ]; do i=$((i+1)); timeout 5 wget -qO- http://${svc.vip}/ >/dev/null || echo FAILED; done`,
+      );
       rows.push([`${name}: 12 HTTP fetches of the VIP`, '≤ 1.5 s', `${s(Date.now() - t)}${r.stdout.includes('FAILED') ? ' (with failures)' : ''}`]);
     }
-    rows.push(['qemu peak RSS on the host', '≤ 450 MiB', `${Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${vm.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)} MiB`]);
+    rows.push([
+      'qemu peak RSS on the host',
+      '≤ 450 MiB',
+      `${Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${vm.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)} MiB`,
+    ]);
   } finally {
     const t = Date.now();
     await shutdownLab(vm);

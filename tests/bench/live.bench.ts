@@ -22,7 +22,9 @@ function bigConnectionTable(n: number): string {
   const states = ['ESTABLISHED', 'FIN_WAIT', 'TIME_WAIT', 'SYN_RECV', 'CLOSE_WAIT'];
   for (let i = 0; i < n; i++) {
     const c = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60000)}`;
-    lines.push(`TCP ${String(i % 15).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}  ${states[i % 5]!.padEnd(11)} ${c.padEnd(18)} 172.17.253.100:80  192.168.163.${102 + (i % 8)}:80`);
+    lines.push(
+      `TCP ${String(i % 15).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}  ${states[i % 5]!.padEnd(11)} ${c.padEnd(18)} 172.17.253.100:80  192.168.163.${102 + (i % 8)}:80`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -47,7 +49,9 @@ function parseBench(): BenchTable {
     title: 'Live view: parse ipvsadm -Lnc with 100,000 entries',
     columns: ['entries', 'median of 7', 'best', 'CPU time (median)', 'target', ''],
     rows: [[total, `${median.toFixed(1)} ms`, `${times[0]!.toFixed(1)} ms`, `${cpu[3]!.toFixed(1)} ms`, '< 200 ms', median < 200 ? 'met' : 'NOT met']],
-    note: `${(text.length / 1e6).toFixed(1)} MB of text; keeps 200 entries + 200 templates, counts every entry per (virtual, destination, state). Load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores: wall time includes waiting for a core, CPU time is the parser's own work.`,
+    note: `${(text.length / 1e6).toFixed(1)} MB of text; keeps 200 entries + 200 templates, counts every entry per (virtual, destination, state). Load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores: wall time includes waiting for a core, CPU time is the parser's own work.`,
   };
 }
 
@@ -106,8 +110,25 @@ async function pollBench(): Promise<BenchTable> {
     return {
       title,
       columns: ['directors', 'window', 'polls', 'app CPU', 'per poll', '% of one core', 'target', '', 'hosts answering', 'pushes/s'],
-      rows: [[DIRECTORS, `${wall.toFixed(1)} s`, polls, `${app.toFixed(2)} s`, `${((1000 * app) / Math.max(1, polls)).toFixed(2)} ms`, `${pct.toFixed(1)} %`, '< 5 %', pct < 5 ? 'met' : 'NOT met', `${ok}/${DIRECTORS}`, ((updates - u0) / wall).toFixed(1)]],
-      note: `App CPU: this process (ssh2 sessions kept open, one exec per director per poll, parsing, view with the simulator's expected distribution, pushes at most every 400 ms). Load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (other work shares the machine and inflates CPU time). A poll takes longer than its command on a loaded machine, so fewer than ${DIRECTORS / 2}/s may happen.`,
+      rows: [
+        [
+          DIRECTORS,
+          `${wall.toFixed(1)} s`,
+          polls,
+          `${app.toFixed(2)} s`,
+          `${((1000 * app) / Math.max(1, polls)).toFixed(2)} ms`,
+          `${pct.toFixed(1)} %`,
+          '< 5 %',
+          pct < 5 ? 'met' : 'NOT met',
+          `${ok}/${DIRECTORS}`,
+          ((updates - u0) / wall).toFixed(1),
+        ],
+      ],
+      note: `App CPU: this process (ssh2 sessions kept open, one exec per director per poll, parsing, view with the simulator's expected distribution, pushes at most every 400 ms). Load average during the run: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(
+          ' ',
+        )} on ${cpus().length} cores (other work shares the machine and inflates CPU time). A poll takes longer than its command on a loaded machine, so fewer than ${DIRECTORS / 2}/s may happen.`,
     };
   } finally {
     service.s?.close();

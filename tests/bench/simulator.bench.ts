@@ -53,7 +53,11 @@ function traceBench(): BenchTable {
     }
     rows.push([`large-cluster (${topo.hosts.length} hosts)`, steps, '< 1 ms', `${median(warm).toFixed(3)} ms`, `${median(cold).toFixed(3)} ms`]);
   }
-  return { title: 'Packet trace (median of 2000 runs; 500 for the large cluster)', columns: ['design', 'steps', 'target', 'trace (compiled network)', 'trace incl. compile'], rows };
+  return {
+    title: 'Packet trace (median of 2000 runs; 500 for the large cluster)',
+    columns: ['design', 'steps', 'target', 'trace (compiled network)', 'trace incl. compile'],
+    rows,
+  };
 }
 
 function service(scheduler: Scheduler, n: number): VirtualService {
@@ -64,7 +68,14 @@ function service(scheduler: Scheduler, n: number): VirtualService {
     vip: '10.0.0.100',
     port: 80,
     scheduler,
-    realServers: Array.from({ length: n }, (_, i) => ({ id: `rs${i}`, host: `h${i}`, rip: `10.1.${i >> 8}.${(i & 255) + 1}`, port: 80, method: 'dr' as const, weight: 1 + (i % 5) })),
+    realServers: Array.from({ length: n }, (_, i) => ({
+      id: `rs${i}`,
+      host: `h${i}`,
+      rip: `10.1.${i >> 8}.${(i & 255) + 1}`,
+      port: 80,
+      method: 'dr' as const,
+      weight: 1 + (i % 5),
+    })),
   };
 }
 
@@ -81,7 +92,7 @@ function schedulerBench(): BenchTable {
       const slot = i & (LIVE - 1);
       const old = ring[slot];
       if (old) s.release(old, true);
-      const d = s.connect((0x0b000000 + (i * 2654435761) % 16777216) >>> 0, 1024 + (i & 0x7fff));
+      const d = s.connect((0x0b000000 + ((i * 2654435761) % 16777216)) >>> 0, 1024 + (i & 0x7fff));
       if (d) s.establish(d);
       ring[slot] = d;
     }
@@ -89,18 +100,34 @@ function schedulerBench(): BenchTable {
     const counts = s.dests.map((d) => d.assigned);
     rows.push([name, '100', N.toLocaleString('en'), '< 1000 ms', `${ms.toFixed(0)} ms`, `${Math.min(...counts)}..${Math.max(...counts)}`]);
   }
-  return { title: 'Scheduler hot path: 1,000,000 connections, 100 real servers (weights 1..5), 2048 live', columns: ['scheduler', 'servers', 'connections', 'target', 'measured', 'per-server range'], rows };
+  return {
+    title: 'Scheduler hot path: 1,000,000 connections, 100 real servers (weights 1..5), 2048 live',
+    columns: ['scheduler', 'servers', 'connections', 'target', 'measured', 'per-server range'],
+    rows,
+  };
 }
 
 function fullRunBench(): BenchTable {
   const rows: (string | number)[][] = [];
   for (const name of ['wrr', 'wlc', 'mh'] as const) {
     const t0 = performance.now();
-    const r = simulateConnections({ name: 'bench', segments: [], hosts: [], services: [service(name, 100)] }, 'bench', { connections: 1_000_000, ratePerSecond: 5000, activeSeconds: { min: 0.1, max: 2 }, finSeconds: 1, clients: 50_000, recordAssignments: 0 });
+    const r = simulateConnections({ name: 'bench', segments: [], hosts: [], services: [service(name, 100)] }, 'bench', {
+      connections: 1_000_000,
+      ratePerSecond: 5000,
+      activeSeconds: { min: 0.1, max: 2 },
+      finSeconds: 1,
+      clients: 50_000,
+      recordAssignments: 0,
+    });
     const ms = performance.now() - t0;
     rows.push([name, '1,000,000', `${ms.toFixed(0)} ms`, r.unscheduled]);
   }
-  return { title: 'simulateConnections (arrivals, ESTABLISHED → FIN → expiry, samples), 100 real servers', columns: ['scheduler', 'connections', 'measured', 'unscheduled'], rows, note: 'Time-based runs add an event heap per connection; no target, shown for comparison.' };
+  return {
+    title: 'simulateConnections (arrivals, ESTABLISHED → FIN → expiry, samples), 100 real servers',
+    columns: ['scheduler', 'connections', 'measured', 'unscheduled'],
+    rows,
+    note: 'Time-based runs add an event heap per connection; no target, shown for comparison.',
+  };
 }
 
 export default async function (): Promise<BenchTable[]> {

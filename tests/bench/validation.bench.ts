@@ -46,13 +46,29 @@ const ms = (v: number): string => v.toFixed(2);
  */
 function flatBroken(n: number): Topology {
   const hosts: Host[] = [
-    { id: 'client', name: 'client', role: 'client', interfaces: [{ id: 'client-eth0', name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: ['10.0.255.1/16'] }] },
-    { id: 'lb', name: 'lb', role: 'director', interfaces: [{ id: 'lb-eth0', name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: ['10.0.255.2/16', '10.0.255.100/16'] }] },
+    {
+      id: 'client',
+      name: 'client',
+      role: 'client',
+      interfaces: [{ id: 'client-eth0', name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: ['10.0.255.1/16'] }],
+    },
+    {
+      id: 'lb',
+      name: 'lb',
+      role: 'director',
+      interfaces: [{ id: 'lb-eth0', name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: ['10.0.255.2/16', '10.0.255.100/16'] }],
+    },
   ];
   const realServers: RealServer[] = [];
   for (let i = 0; i < n - 2; i++) {
     const ip = `10.0.${(i >> 8) & 255}.${(i & 255) === 0 ? 1 : i & 255}`;
-    hosts.push({ id: `rs${i}`, name: `rs${i}`, role: 'real-server', interfaces: [{ id: `rs${i}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: [`${ip}/16`] }], gateway: '10.0.255.254' });
+    hosts.push({
+      id: `rs${i}`,
+      name: `rs${i}`,
+      role: 'real-server',
+      interfaces: [{ id: `rs${i}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: [`${ip}/16`] }],
+      gateway: '10.0.255.254',
+    });
     realServers.push({ id: `web-rs${i}`, host: `rs${i}`, rip: ip, port: 8080, method: 'dr', weight: 1 });
   }
   return {

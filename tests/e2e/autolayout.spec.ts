@@ -16,7 +16,9 @@ for (const name of ['large-cluster', 'dr-lab', 'nat-lab', 'tun-lab']) {
   test(`${name}: after Auto-layout no two cards overlap on screen`, async ({ page }) => {
     await openApp(page);
     await toolbarClick(page, 'tb-open');
-    await page.getByTestId('open-upload').setInputFiles({ name: `${name}.lvs.json`, mimeType: 'application/json', buffer: readFileSync(join(EXAMPLES, `${name}.lvs.json`)) });
+    await page
+      .getByTestId('open-upload')
+      .setInputFiles({ name: `${name}.lvs.json`, mimeType: 'application/json', buffer: readFileSync(join(EXAMPLES, `${name}.lvs.json`)) });
     await waitNodesVisible(page);
     await toolbarClick(page, 'tb-layout');
     // Let the fit animation end, then measure every card where the browser drew it.

@@ -6,7 +6,13 @@ test('a failing autosave is shown in the status bar until it works again', async
   await openApp(page);
   await loadTemplate(page, 'nat');
   // The backend refuses the recovery copy (a full disk, say): the answer the server gives then.
-  await page.route('**/api/files/autosave', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ value: { ok: false, error: 'could not write the recovery copy: ENOSPC (simulated)' } }) }));
+  await page.route('**/api/files/autosave', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ value: { ok: false, error: 'could not write the recovery copy: ENOSPC (simulated)' } }),
+    }),
+  );
   await clickNode(page, 'rs1');
   await page.getByTestId('host-name').fill('rs1-renamed');
   await page.getByTestId('host-name').press('Enter');
@@ -26,7 +32,9 @@ test('a failing autosave is shown in the status bar until it works again', async
 test('the warning in Simplified Chinese', async ({ page }) => {
   await openApp(page, { language: 'zh-CN' });
   await loadTemplate(page, 'nat');
-  await page.route('**/api/files/autosave', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ value: { ok: false, error: 'ENOSPC' } }) }));
+  await page.route('**/api/files/autosave', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ value: { ok: false, error: 'ENOSPC' } }) }),
+  );
   await clickNode(page, 'rs1');
   await page.getByTestId('host-name').fill('rs1-x');
   await page.getByTestId('host-name').press('Enter');

@@ -84,7 +84,10 @@ test('DR lab: only the MACs change at the director; the IPs stay CIP → VIP', a
   await expectField(page, 'ip-src', '172.17.253.13', false);
   await expectField(page, 'ip-dst', '172.17.253.100', false);
   // The frame the director puts on the LAN towards the real server.
-  await page.locator('[data-testid^="cls-step-"][data-kind="transmit"]', { hasText: /: lvs-server → rs/ }).first().click();
+  await page
+    .locator('[data-testid^="cls-step-"][data-kind="transmit"]', { hasText: /: lvs-server → rs/ })
+    .first()
+    .click();
   await expectField(page, 'eth-dst', /^02:/, true);
   await expectField(page, 'eth-src', /^02:/, true);
   await expectField(page, 'ip-src', '172.17.253.13', false);
@@ -238,7 +241,9 @@ test('presenter view hides the editing chrome; Esc brings it back', async ({ pag
   await expect(page.getByTestId('cls-steps')).toBeHidden();
   await expect(page.getByTestId('cls-headerstrip')).toBeVisible();
   await expect(page.getByTestId('cls-narration')).toBeVisible();
-  const size = await page.getByTestId('cls-narration').evaluate((el) => parseFloat((globalThis as unknown as { getComputedStyle: (e: unknown) => { fontSize: string } }).getComputedStyle(el).fontSize));
+  const size = await page
+    .getByTestId('cls-narration')
+    .evaluate((el) => parseFloat((globalThis as unknown as { getComputedStyle: (e: unknown) => { fontSize: string } }).getComputedStyle(el).fontSize));
   expect(size).toBeGreaterThanOrEqual(24);
   await page.keyboard.press('ArrowRight');
   await shot(page, 'classroom-presenter');

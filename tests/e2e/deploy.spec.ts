@@ -88,7 +88,12 @@ test.describe('Deploy panel against real OpenSSH in network namespaces', () => {
     const vip = `10.231.${lab.subnet}.100`;
     await openApp(page);
     await page.getByTestId('tb-open').click();
-    const file = JSON.stringify({ format: 'lvs-designer', formatVersion: 2, topology: design(), layout: { positions: { rs1: { x: 420, y: 20 }, rs2: { x: 420, y: 220 }, director: { x: 0, y: 100 }, lan: { x: 260, y: 0 } } } });
+    const file = JSON.stringify({
+      format: 'lvs-designer',
+      formatVersion: 2,
+      topology: design(),
+      layout: { positions: { rs1: { x: 420, y: 20 }, rs2: { x: 420, y: 220 }, director: { x: 0, y: 100 }, lan: { x: 260, y: 0 } } },
+    });
     await page.getByTestId('open-upload').setInputFiles({ name: 'deploy-e2e.lvs.json', mimeType: 'application/json', buffer: Buffer.from(file) });
     await waitNodesVisible(page);
     await expect(node(page, 'rs1')).toBeVisible();

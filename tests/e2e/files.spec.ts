@@ -50,7 +50,9 @@ test('a hostile file is refused with a clear error and the open design stays int
 
   // Not JSON at all.
   await page.getByTestId('tb-open').click();
-  await page.getByTestId('open-upload').setInputFiles({ name: 'junk.lvs.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "lvs-designer", ') });
+  await page
+    .getByTestId('open-upload')
+    .setInputFiles({ name: 'junk.lvs.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "lvs-designer", ') });
   await expect(page.getByTestId('notice-error').last()).toContainText('not valid JSON');
   await page.keyboard.press('Escape');
   await expect(page.locator('.react-flow__node-host')).toHaveCount(4);

@@ -63,9 +63,17 @@ test('director group on the canvas, failover table, priority gap, timeline, Chin
   await expect(panel.getByTestId('ha-member-lvs1')).toContainText('51');
   await expect(panel.getByTestId('ha-member-lvs2')).toContainText('BACKUP');
   const rows = panel.getByTestId('ha-row');
-  const row = (text: string) => rows.filter({ has: page.locator('tr:first-child td:first-child', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+  const row = (text: string) =>
+    rows.filter({ has: page.locator('tr:first-child td:first-child', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
   await expect(row('lvs1 down')).toHaveAttribute('data-outcome', 'failover');
-  await expect(row('lvs1 down').locator('td')).toHaveText(['lvs1 down', 'lvs2', 'failover', '3.609 s', 'kept', /^lvs2 takes the VIP after 3\.609 s .*established connections continue/]);
+  await expect(row('lvs1 down').locator('td')).toHaveText([
+    'lvs1 down',
+    'lvs2',
+    'failover',
+    '3.609 s',
+    'kept',
+    /^lvs2 takes the VIP after 3\.609 s .*established connections continue/,
+  ]);
   await expect(row('lvs1 eth1 down')).toHaveAttribute('data-outcome', 'failover');
   await expect(row('link lvs1 ↔ lvs2 cut')).toHaveAttribute('data-outcome', 'split-brain');
   await expect(row('link lvs1 ↔ lvs2 cut').locator('td').nth(2)).toHaveText('SPLIT BRAIN');

@@ -41,7 +41,11 @@ test('the raw seed article, pasted whole into an empty canvas: both labs, every 
   await expect(page.getByTestId('import-source-mark')).toBeInViewport();
   await expect(page.locator('.react-flow__node.selected')).toHaveCount(1);
   await expect(page.getByTestId('inspector-host')).toBeVisible();
-  const values = () => page.getByTestId('inspector-host').locator('input').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+  const values = () =>
+    page
+      .getByTestId('inspector-host')
+      .locator('input')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
   await expect.poll(values).toContain('192.168.163.102/24');
   await shot(page, 'import-article');
 });
@@ -99,7 +103,9 @@ test('a pasted -a line with a mistyped real-server address becomes a host with p
   await page.getByTestId('tb-import').click();
   await page
     .getByTestId('import-text')
-    .fill('ipvsadm -A -t 192.168.163.200:80 -s rr\nipvsadm -a -t 192.168.163.200:80 -r 192.168.163.101:80 -g\nipvsadm -a -t 192.168.163.200:80 -r 192.168.163.1000:80 -g\n');
+    .fill(
+      'ipvsadm -A -t 192.168.163.200:80 -s rr\nipvsadm -a -t 192.168.163.200:80 -r 192.168.163.101:80 -g\nipvsadm -a -t 192.168.163.200:80 -r 192.168.163.1000:80 -g\n',
+    );
   await page.getByTestId('import-run').click();
   await waitNodesVisible(page);
   await expect(page.getByTestId('import-remark').filter({ hasText: '"192.168.163.1000"' })).toHaveAttribute('data-line', '3');

@@ -54,7 +54,7 @@ test('the TUN MTU warning goes away when the real servers get MTU 1480, and undo
   await expect(rule(page, 'addr/malformed')).toHaveCount(0);
 });
 
-test('breaking and fixing a DR real server\'s ARP settings and a static route', async ({ page }) => {
+test("breaking and fixing a DR real server's ARP settings and a static route", async ({ page }) => {
   await openApp(page);
   await loadTemplate(page, 'dr');
   await expect(rule(page, 'dr/arp-not-configured')).toHaveCount(0);

@@ -80,7 +80,9 @@ async function expectAllReachable(page: Page, where: string): Promise<void> {
   const vp = page.viewportSize()!;
   const boxes = await controls(page);
   expect(boxes.length, where).toBeGreaterThan(5);
-  const off = boxes.filter((b) => b.x < -0.5 || b.y < -0.5 || b.x + b.w > vp.width + 0.5 || b.y + b.h > vp.height + 0.5).map((b) => `${b.name} @${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.w)}×${Math.round(b.h)}`);
+  const off = boxes
+    .filter((b) => b.x < -0.5 || b.y < -0.5 || b.x + b.w > vp.width + 0.5 || b.y + b.h > vp.height + 0.5)
+    .map((b) => `${b.name} @${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.w)}×${Math.round(b.h)}`);
   expect(off, `${where}: controls off screen`).toEqual([]);
   const overlaps: string[] = [];
   for (let i = 0; i < boxes.length; i++) {
@@ -123,10 +125,13 @@ for (const size of SIZES) {
             await expect(page.getByTestId('packet-token')).toBeVisible();
           }
           await expect
-            .poll(async () => {
-              const r = await smallestStageText(page);
-              return r.px >= 14 ? 'readable' : `${r.px.toFixed(1)} px: "${r.text}"`;
-            }, { message: `${lab}: smallest host-card text on the stage` })
+            .poll(
+              async () => {
+                const r = await smallestStageText(page);
+                return r.px >= 14 ? 'readable' : `${r.px.toFixed(1)} px: "${r.text}"`;
+              },
+              { message: `${lab}: smallest host-card text on the stage` },
+            )
             .toBe('readable');
         }
       }
@@ -165,10 +170,13 @@ test.describe('1024×768 classroom', () => {
     const stage = (await page.getByTestId('cls-stage').boundingBox())!;
     for (const id of ['client', 'director', 'router', 'rs1', 'rs2']) {
       await expect
-        .poll(async () => {
-          const b = await page.locator(`[data-testid="cls-stage"] .react-flow__node[data-id="${id}"]`).boundingBox();
-          return !!b && b.x >= stage.x && b.y >= stage.y && b.x + b.width <= stage.x + stage.width && b.y + b.height <= stage.y + stage.height;
-        }, { message: `${id} inside the stage` })
+        .poll(
+          async () => {
+            const b = await page.locator(`[data-testid="cls-stage"] .react-flow__node[data-id="${id}"]`).boundingBox();
+            return !!b && b.x >= stage.x && b.y >= stage.y && b.x + b.width <= stage.x + stage.width && b.y + b.height <= stage.y + stage.height;
+          },
+          { message: `${id} inside the stage` },
+        )
         .toBe(true);
     }
   });
@@ -193,7 +201,8 @@ test.describe('1024×768 classroom', () => {
         reached.add(f.id);
       }
     }
-    for (const id of ['cls-client', 'cls-service', 'cls-restart', 'cls-play', 'cls-end', 'cls-jump', 'cls-speed', 'cls-arp', 'cls-presenter']) expect([...reached], id).toContain(id);
+    for (const id of ['cls-client', 'cls-service', 'cls-restart', 'cls-play', 'cls-end', 'cls-jump', 'cls-speed', 'cls-arp', 'cls-presenter'])
+      expect([...reached], id).toContain(id);
     // The shortcuts work from the keyboard alone: Space plays, Home goes back to step 1.
     await page.getByTestId('cls-presenter').focus();
     await page.keyboard.press('ArrowRight');
@@ -214,7 +223,12 @@ test.describe('1024×768 classroom', () => {
     await expect(page.getByTestId('cmp-stepof')).toContainText('Step 1 of');
     for (const id of ['nat', 'dr', 'tun']) expect(await bytes(id)).toBe(0);
     // One shared control moves all three dots.
-    const dots = async () => Promise.all(['nat', 'dr', 'tun'].map(async (id) => `${await page.getByTestId(`cmp-play-${id}-dot`).getAttribute('cx')},${await page.getByTestId(`cmp-play-${id}-dot`).getAttribute('cy')}`));
+    const dots = async () =>
+      Promise.all(
+        ['nat', 'dr', 'tun'].map(
+          async (id) => `${await page.getByTestId(`cmp-play-${id}-dot`).getAttribute('cx')},${await page.getByTestId(`cmp-play-${id}-dot`).getAttribute('cy')}`,
+        ),
+      );
     const before = await dots();
     for (let i = 0; i < 8; i++) await page.getByTestId('cmp-forward').click();
     await expect(page.getByTestId('cmp-stepof')).toContainText('Step 9 of');

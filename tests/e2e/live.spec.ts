@@ -72,7 +72,9 @@ test.describe('Live view against real OpenSSH in network namespaces', () => {
     const list = join(L.ipvsData.get('director')!, 'list.txt');
     const original = readFileSync(list, 'utf8');
     writeFileSync(list, original.replace(/(192\.168\.163\.103:80\s+Route\s+)1 /, '$10 '));
-    await expect(page.getByTestId('live-drift-diff-director')).toContainText('- ipvs tcp 172.17.253.100:80 → 192.168.163.103:80: dr weight 1', { timeout: 20_000 });
+    await expect(page.getByTestId('live-drift-diff-director')).toContainText('- ipvs tcp 172.17.253.100:80 → 192.168.163.103:80: dr weight 1', {
+      timeout: 20_000,
+    });
     await expect(page.getByTestId('live-drift-diff-director')).toContainText('+ ipvs tcp 172.17.253.100:80 → 192.168.163.103:80: dr weight 0');
     await expect(node(page, 'director').getByTestId('live-drift-director')).toBeVisible();
     await expect(node(page, 'rs2').getByTestId('live-conns-rs2')).toHaveAttribute('data-live-state', 'weight0');

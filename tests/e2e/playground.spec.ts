@@ -25,7 +25,8 @@ test('playground: switch scheduler live, InActConn moves with the FIN timeout, p
   await expect(page.getByTestId('pg-assigned-web-rs1')).toHaveText('5');
   await expect(page.getByTestId('pg-assigned-web-rs2')).toHaveText('5');
   // At t = 0.9 s the first connections have closed: they moved from ActiveConn to InActConn.
-  const inact = async () => Number(await page.getByTestId('pg-inactive-web-rs1').innerText()) + Number(await page.getByTestId('pg-inactive-web-rs2').innerText());
+  const inact = async () =>
+    Number(await page.getByTestId('pg-inactive-web-rs1').innerText()) + Number(await page.getByTestId('pg-inactive-web-rs2').innerText());
   const act = async () => Number(await page.getByTestId('pg-active-web-rs1').innerText()) + Number(await page.getByTestId('pg-active-web-rs2').innerText());
   expect(await act()).toBe(10);
   await page.getByTestId('pg-start').click();

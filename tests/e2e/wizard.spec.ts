@@ -68,7 +68,8 @@ test('the seed DR lab from an empty canvas through the palette in at most 25 act
   await drop('real-server', 415, 250);
   await waitNodesVisible(page);
   // Each link gets the next free address of the segment.
-  const link = (host: string, side: 'l' | 'r', seg: string) => act(() => dragBetween(page, page.getByTestId(`handle-${host}-${side}`), page.getByTestId(`handle-${seg}-${side === 'r' ? 'l' : 'r'}`)));
+  const link = (host: string, side: 'l' | 'r', seg: string) =>
+    act(() => dragBetween(page, page.getByTestId(`handle-${host}-${side}`), page.getByTestId(`handle-${seg}-${side === 'r' ? 'l' : 'r'}`)));
   await link('client1', 'r', 'net1');
   await link('director1', 'l', 'net1');
   await link('director1', 'r', 'net2');

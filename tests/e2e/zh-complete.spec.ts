@@ -34,8 +34,12 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Latin words in a text that are English left untranslated. */
 export function englishWords(text: string, names: ReadonlySet<string>): string[] {
   // Quoted kernel/tool messages, glosses in full-width brackets after a Chinese term, command lines.
-  let rest = text.replace(/"[^"]*"|“[^”]*”/g, ' ').replace(/（[A-Za-z][A-Za-z -]*）/g, ' ').replace(/\biptables\b[^\u4e00-\u9fff]*/g, ' ');
-  for (const n of [...names].sort((a, b) => b.length - a.length)) if (n.length > 1) rest = rest.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRe(n)}(?![A-Za-z0-9])`, 'g'), ' ');
+  let rest = text
+    .replace(/"[^"]*"|“[^”]*”/g, ' ')
+    .replace(/（[A-Za-z][A-Za-z -]*）/g, ' ')
+    .replace(/\biptables\b[^\u4e00-\u9fff]*/g, ' ');
+  for (const n of [...names].sort((a, b) => b.length - a.length))
+    if (n.length > 1) rest = rest.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRe(n)}(?![A-Za-z0-9])`, 'g'), ' ');
   const out: string[] = [];
   for (const m of rest.matchAll(/(^|[^A-Za-z0-9-])([A-Za-z][A-Za-z0-9_.:/-]*)/g)) {
     const w = m[2]!.replace(/[.:/-]+$/, '');

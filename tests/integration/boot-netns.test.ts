@@ -88,7 +88,10 @@ describe.skipIf(skip !== null)('boot script on a host recreated from scratch', (
   it('NAT director (ipvsadm-owned): the boot script loads the saved IPVS table and ip_forward', () => {
     const dir = join(work, 'director');
     writeHost(loadExample('nat-lab'), 'director', dir);
-    const ns = freshHost('d', [['eth0', null], ['eth1', '192.168.111.200/24']]);
+    const ns = freshHost('d', [
+      ['eth0', null],
+      ['eth1', '192.168.111.200/24'],
+    ]);
     const fake = join(work, 'ipvsadm-fake');
     writeFakeIpvsadm(fake, join(work, 'ipvs-state'));
     sh('chmod', '755', fake);

@@ -18,7 +18,9 @@ import { clone, loadExample } from '../unit/generators/helpers.ts';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const probe = `lvsdprobe${process.pid}`;
 const netnsOk =
-  isRoot && spawnSync('ip', ['netns', 'add', probe], { stdio: 'ignore' }).status === 0 && spawnSync('ip', ['netns', 'del', probe], { stdio: 'ignore' }).status === 0;
+  isRoot &&
+  spawnSync('ip', ['netns', 'add', probe], { stdio: 'ignore' }).status === 0 &&
+  spawnSync('ip', ['netns', 'del', probe], { stdio: 'ignore' }).status === 0;
 
 const tag = String(process.pid % 100000);
 const NS_RS = `lvsdrs${tag}`;
@@ -98,7 +100,10 @@ beforeAll(() => {
   sh('ip', 'link', 'set', `r${tag}b`, 'up');
   // NAT director of the NAT lab: eth0 (public, the VIP goes here) and eth1 192.168.111.200/24.
   sh('ip', 'netns', 'add', NS_DIR);
-  for (const [name, peer] of [['eth0', `d${tag}a`], ['eth1', `d${tag}b`]] as const) {
+  for (const [name, peer] of [
+    ['eth0', `d${tag}a`],
+    ['eth1', `d${tag}b`],
+  ] as const) {
     sh('ip', '-n', NS_DIR, 'link', 'add', name, 'type', 'veth', 'peer', 'name', peer, 'netns', '1');
     sh('ip', 'link', 'set', peer, 'up');
   }
@@ -219,7 +224,14 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
   it('an apply that fails half-way says so, and rollback undoes what it did', () => {
     const t = clone(loadExample('dr-lab'));
     // An interface the namespace does not have: its sysctl fails after the `all` settings changed.
-    (t.hosts.find((h) => h.id === 'rs1')!.interfaces as Topology['hosts'][number]['interfaces'][number][]).push({ id: 'rs1-eth9', name: 'eth9', kind: 'ethernet', segment: null, addresses: [], sysctl: { arpIgnore: 1 } });
+    (t.hosts.find((h) => h.id === 'rs1')!.interfaces as Topology['hosts'][number]['interfaces'][number][]).push({
+      id: 'rs1-eth9',
+      name: 'eth9',
+      kind: 'ethernet',
+      segment: null,
+      addresses: [],
+      sysctl: { arpIgnore: 1 },
+    });
     const dir = join(work, 'rs-fail');
     writeHost(t, 'rs1', dir);
     const env = { LVSD_STATE_DIR: join(dir, 'state'), LVSD_BOOT_ROOT: join(dir, 'root') };
@@ -282,7 +294,16 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     const svc = v2.services[0]!;
     const changedDesign: Topology = {
       ...v2,
-      services: [{ ...svc, scheduler: 'rr', realServers: [{ ...svc.realServers[0]!, weight: 3 }, { ...svc.realServers[1]!, id: 'web-rs3', rip: '192.168.111.103' }] }],
+      services: [
+        {
+          ...svc,
+          scheduler: 'rr',
+          realServers: [
+            { ...svc.realServers[0]!, weight: 3 },
+            { ...svc.realServers[1]!, id: 'web-rs3', rip: '192.168.111.103' },
+          ],
+        },
+      ],
     };
     const dir2 = join(work, 'director-v2');
     writeHost(changedDesign, 'director', dir2);

@@ -101,10 +101,17 @@ describe.skipIf(reason !== null)('deploying the seed labs into the built-in lab 
       if (!vm) {
         // `labUp` boots a persistent VM (it outlives its process on purpose): should this test
         // process be killed before afterAll, a watchdog still stops that qemu.
-        spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; grep -q ${up.vm.runDir} /proc/${up.vm.pid}/cmdline 2>/dev/null && kill ${up.vm.pid}`], {
-          detached: true,
-          stdio: 'ignore',
-        }).unref();
+        spawn(
+          'sh',
+          [
+            '-c',
+            `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; grep -q ${up.vm.runDir} /proc/${up.vm.pid}/cmdline 2>/dev/null && kill ${up.vm.pid}`,
+          ],
+          {
+            detached: true,
+            stdio: 'ignore',
+          },
+        ).unref();
       }
       vm = up.vm;
       const design = withLabEndpoints(original, up.vm, up.endpoints);
@@ -125,15 +132,25 @@ describe.skipIf(reason !== null)('deploying the seed labs into the built-in lab 
       }
       // The fingerprint shown is the one OpenSSH sees on that port.
       const director0 = up.endpoints.find((e) => e.host === svc.director)!;
-      const scan = spawnSync('sh', ['-c', `ssh-keyscan -T 30 -t ed25519 -p ${director0.port} 127.0.0.1 2>/dev/null | ssh-keygen -lf -`], { encoding: 'utf8', timeout: 60_000 });
+      const scan = spawnSync('sh', ['-c', `ssh-keyscan -T 30 -t ed25519 -p ${director0.port} 127.0.0.1 2>/dev/null | ssh-keygen -lf -`], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(scan.stdout.split(/\s+/)[1], scan.stderr).toBe(trusted.find((x) => x.hostId === svc.director)!.fingerprint);
       const recorded = parseKnownHosts(readFileSync(knownHostsFile, 'utf8'), knownHostsFile);
-      for (const e of up.endpoints) expect(recorded.some((r) => r.patterns === `[127.0.0.1]:${e.port}`), e.host).toBe(true);
+      for (const e of up.endpoints)
+        expect(
+          recorded.some((r) => r.patterns === `[127.0.0.1]:${e.port}`),
+          e.host,
+        ).toBe(true);
 
       // The plan listed changes (the director at least gets its IPVS rules), all hosts were verified.
       const plan = first.plan!;
       expect(plan.noChanges).toBe(false);
-      expect(plan.hosts.every((h) => h.status === 'ready'), JSON.stringify(plan.hosts.map((h) => [h.hostId, h.status, h.error]))).toBe(true);
+      expect(
+        plan.hosts.every((h) => h.status === 'ready'),
+        JSON.stringify(plan.hosts.map((h) => [h.hostId, h.status, h.error])),
+      ).toBe(true);
       const director = plan.hosts.find((h) => h.hostId === svc.director)!;
       expect(director.changes.some((c) => c.kind === 'ipvs')).toBe(true);
       expect(director.notes.join(' ')).toMatch(/commands run as root/);

@@ -103,7 +103,10 @@ describe.skipIf(reason !== null)('keepalived health checks on a real IPVS kernel
 
   async function stopKeepalived(): Promise<void> {
     // keepalived removes the services it added when it stops (no --dont-release-ipvs).
-    const r = await sshToLab(lab(), `p=$(cat ${DIR}/keepalived.pid 2>/dev/null) || exit 0; kill $p; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ! kill -0 $p 2>/dev/null`);
+    const r = await sshToLab(
+      lab(),
+      `p=$(cat ${DIR}/keepalived.pid 2>/dev/null) || exit 0; kill $p; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ! kill -0 $p 2>/dev/null`,
+    );
     expect(r.code, r.stderr).toBe(0);
   }
 
@@ -145,35 +148,39 @@ describe.skipIf(reason !== null)('keepalived health checks on a real IPVS kernel
   it.each([
     { method: 'NAT', file: 'nat-lab.lvs.json' },
     { method: 'DR', file: 'dr-lab.lvs.json' },
-  ])('$method ($file), HTTP_GET: keepalived builds the table, removes a stopped server within the detection window and adds it back', async ({ file }) => {
-    const t = withCheck(load(file), CHECK);
-    const svc = t.services[0]!;
-    vipUrl = `http://${svc.vip}:${svc.port}/`;
-    const [rip1, rip2] = svc.realServers.map((r) => `${r.rip}:80`) as [string, string];
-    await createHosts(lab(), t);
-    const applied = await applyDesign(lab(), t);
-    for (const r of applied) expect(r.code, `${r.host}: ${r.stdout}${r.stderr}`).toBe(0);
-    // apply.sh leaves a keepalived-owned table alone: it is empty until keepalived runs.
-    expect(await table()).toEqual({});
-    await startKeepalived(t);
-    const built = await measure('true', svc.realServers[1]!.rip, 1, 30);
-    expect(built.seconds).toBeLessThan(30);
-    expect(await table()).toEqual({ [rip1]: 1, [rip2]: 1 });
-    expect(new Set(await fetchMany(4))).toEqual(new Set(['rs1', 'rs2']));
+  ])(
+    '$method ($file), HTTP_GET: keepalived builds the table, removes a stopped server within the detection window and adds it back',
+    async ({ file }) => {
+      const t = withCheck(load(file), CHECK);
+      const svc = t.services[0]!;
+      vipUrl = `http://${svc.vip}:${svc.port}/`;
+      const [rip1, rip2] = svc.realServers.map((r) => `${r.rip}:80`) as [string, string];
+      await createHosts(lab(), t);
+      const applied = await applyDesign(lab(), t);
+      for (const r of applied) expect(r.code, `${r.host}: ${r.stdout}${r.stderr}`).toBe(0);
+      // apply.sh leaves a keepalived-owned table alone: it is empty until keepalived runs.
+      expect(await table()).toEqual({});
+      await startKeepalived(t);
+      const built = await measure('true', svc.realServers[1]!.rip, 1, 30);
+      expect(built.seconds).toBeLessThan(30);
+      expect(await table()).toEqual({ [rip1]: 1, [rip2]: 1 });
+      expect(new Set(await fetchMany(4))).toEqual(new Set(['rs1', 'rs2']));
 
-    // The service on rs1 stops: its kernel answers the checker's SYN with a RST (failure mode 'refused').
-    const hc = effectiveHealthCheck(svc, svc.realServers[0])!;
-    const down = await measure(httpdStop('rs1'), svc.realServers[0]!.rip, 'absent', 30);
-    expectWithin('rs1 stopped → removed', down, detectionWindow(hc, 'refused'));
-    expect(await table()).toEqual({ [rip2]: 1 });
-    expect(await fetchMany(6)).toEqual(Array(6).fill('rs2'));
+      // The service on rs1 stops: its kernel answers the checker's SYN with a RST (failure mode 'refused').
+      const hc = effectiveHealthCheck(svc, svc.realServers[0])!;
+      const down = await measure(httpdStop('rs1'), svc.realServers[0]!.rip, 'absent', 30);
+      expectWithin('rs1 stopped → removed', down, detectionWindow(hc, 'refused'));
+      expect(await table()).toEqual({ [rip2]: 1 });
+      expect(await fetchMany(6)).toEqual(Array(6).fill('rs2'));
 
-    const up = await measure(httpdStart('rs1'), svc.realServers[0]!.rip, 1, 30);
-    expectWithin('rs1 started → added back', up, recoveryWindow(hc, 'refused'));
-    expect(new Set(await fetchMany(4))).toEqual(new Set(['rs1', 'rs2']));
-    await stopKeepalived();
-    expect(await table()).toEqual({});
-  }, 300_000);
+      const up = await measure(httpdStart('rs1'), svc.realServers[0]!.rip, 1, 30);
+      expectWithin('rs1 started → added back', up, recoveryWindow(hc, 'refused'));
+      expect(new Set(await fetchMany(4))).toEqual(new Set(['rs1', 'rs2']));
+      await stopKeepalived();
+      expect(await table()).toEqual({});
+    },
+    300_000,
+  );
 
   it('NAT, HTTP_GET with inhibit_on_failure: a stopped server stays at weight 0; all down → the sorry server answers', async () => {
     const t = natLabWithCheck({ ...CHECK, inhibitOnFailure: true, sorryServer: { ip: SORRY_IP, port: 80 } });
@@ -182,7 +189,11 @@ describe.skipIf(reason !== null)('keepalived health checks on a real IPVS kernel
     const [rip1, rip2] = svc.realServers.map((r) => `${r.rip}:80`) as [string, string];
     await createHosts(lab(), t);
     for (const r of await applyDesign(lab(), t)) expect(r.code, `${r.host}: ${r.stdout}${r.stderr}`).toBe(0);
-    const sorry = await runInHost(lab(), 'sorry', `mkdir -p /run/lvsd/sorry/www && echo sorry > /run/lvsd/sorry/www/index.html && httpd -p 80 -h /run/lvsd/sorry/www`);
+    const sorry = await runInHost(
+      lab(),
+      'sorry',
+      `mkdir -p /run/lvsd/sorry/www && echo sorry > /run/lvsd/sorry/www/index.html && httpd -p 80 -h /run/lvsd/sorry/www`,
+    );
     expect(sorry.code, sorry.stderr).toBe(0);
     await startKeepalived(t);
     await measure('true', svc.realServers[1]!.rip, 1, 30);
@@ -206,7 +217,12 @@ describe.skipIf(reason !== null)('keepalived health checks on a real IPVS kernel
     expect(await fetchMany(4)).toEqual(Array(4).fill('rs2'));
     const log = await sshToLab(lab(), `cat ${DIR}/keepalived.log`);
     // What the checkers decided about rs1 and the quorum, with keepalived's own (1 s) timestamps.
-    console.log(`keepalived log (rs1, quorum):\n${log.stdout.split('\n').filter((l) => l.includes(`[${svc.realServers[0]!.rip}]`) || /quorum|sorry/i.test(l)).join('\n')}`);
+    console.log(
+      `keepalived log (rs1, quorum):\n${log.stdout
+        .split('\n')
+        .filter((l) => l.includes(`[${svc.realServers[0]!.rip}]`) || /quorum|sorry/i.test(l))
+        .join('\n')}`,
+    );
     await stopKeepalived();
   }, 300_000);
 });

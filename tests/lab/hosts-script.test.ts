@@ -37,7 +37,10 @@ describe('hostsScript', () => {
     ['host id ..', (t: Topology) => ({ ...t, hosts: t.hosts.map((h, i) => (i === 0 ? { ...h, id: '..' } : h)) }), /cannot name a lab namespace/],
     [
       'interface name',
-      (t: Topology) => ({ ...t, hosts: t.hosts.map((h, i) => (i === 0 ? { ...h, interfaces: h.interfaces.map((f) => ({ ...f, name: 'eth0 up; reboot' })) } : h)) }),
+      (t: Topology) => ({
+        ...t,
+        hosts: t.hosts.map((h, i) => (i === 0 ? { ...h, interfaces: h.interfaces.map((f) => ({ ...f, name: 'eth0 up; reboot' })) } : h)),
+      }),
       /not a Linux interface name/,
     ],
     [
@@ -47,7 +50,10 @@ describe('hostsScript', () => {
     ],
     [
       'address',
-      (t: Topology) => ({ ...t, hosts: t.hosts.map((h, i) => (i === 0 ? { ...h, interfaces: h.interfaces.map((f) => ({ ...f, addresses: ['10.0.0.1/24 dev lo; reboot'] })) } : h)) }),
+      (t: Topology) => ({
+        ...t,
+        hosts: t.hosts.map((h, i) => (i === 0 ? { ...h, interfaces: h.interfaces.map((f) => ({ ...f, addresses: ['10.0.0.1/24 dev lo; reboot'] })) } : h)),
+      }),
       /not IPv4 CIDR/,
     ],
   ])('refuses a hostile %s', (_what, mutate, message) => {

@@ -30,7 +30,26 @@ function capture(): CliIO & { out: () => string; err: () => string } {
 function ssh(keyPath: string, port: number, command: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(
     'ssh',
-    ['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-i', keyPath, '-p', String(port), 'root@127.0.0.1', command],
+    [
+      '-F',
+      '/dev/null',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-i',
+      keyPath,
+      '-p',
+      String(port),
+      'root@127.0.0.1',
+      command,
+    ],
     { encoding: 'utf8', timeout: 60_000 },
   );
   return { code: r.status ?? 255, stdout: r.stdout, stderr: r.stderr };
@@ -131,7 +150,11 @@ describe.skipIf(reason !== null)('lvsd lab up / down', () => {
     expect(lib.sftpNames).toContain('passwd');
 
     // Each host has its own /etc: what a deploy writes on one host is not on another.
-    const w = ssh(host('rs1').ssh!.keyPath!, host('rs1').ssh!.port, 'mkdir -p /etc/sysctl.d && echo rs1 > /etc/sysctl.d/90-lvs-designer.conf && ipvsadm -Ln >/dev/null && echo ok');
+    const w = ssh(
+      host('rs1').ssh!.keyPath!,
+      host('rs1').ssh!.port,
+      'mkdir -p /etc/sysctl.d && echo rs1 > /etc/sysctl.d/90-lvs-designer.conf && ipvsadm -Ln >/dev/null && echo ok',
+    );
     expect(w.stdout.trim(), w.stderr).toBe('ok');
     const r = ssh(host('rs2').ssh!.keyPath!, host('rs2').ssh!.port, 'cat /etc/sysctl.d/90-lvs-designer.conf 2>/dev/null || echo none');
     expect(r.stdout.trim()).toBe('none');
@@ -144,7 +167,11 @@ describe.skipIf(reason !== null)('lvsd lab up / down', () => {
     const json = JSON.parse(again.out()) as { pid: number; endpoints: { host: string; port: number }[] };
     expect(json.pid).toBe(vm!.pid);
     expect(json.endpoints).toHaveLength(4);
-    const gone = ssh(host('rs2').ssh!.keyPath!, json.endpoints.find((e) => e.host === 'rs2')!.port, 'cat /etc/sysctl.d/90-lvs-designer.conf 2>/dev/null || echo none; /sbin/ip -o -4 addr show dev eth0');
+    const gone = ssh(
+      host('rs2').ssh!.keyPath!,
+      json.endpoints.find((e) => e.host === 'rs2')!.port,
+      'cat /etc/sysctl.d/90-lvs-designer.conf 2>/dev/null || echo none; /sbin/ip -o -4 addr show dev eth0',
+    );
     expect(gone.stdout).toContain('none');
     expect(gone.stdout).toContain('192.168.111.102/24');
 

@@ -40,15 +40,26 @@ describe.skipIf(reason !== null)('live view on the real IPVS kernel (qemu lab)',
     const runs = await applyDesign(vm, file.topology);
     for (const r of runs) expect(r.code, `${r.host}: ${r.stderr}`).toBe(0);
     const svc = t.services[0]!;
-    const fetched = await runInHost(vm, 'client', `i=0; while [ $i -lt 30 ]; do i=$((i+1)); timeout 5 wget -qO- http://${svc.vip}:${svc.port}/ || echo FAILED; done`);
+    const fetched = await runInHost(
+      vm,
+      'client',
+      `i=0; while [ $i -lt 30 ]; do i=$((i+1)); timeout 5 wget -qO- http://${svc.vip}:${svc.port}/ || echo FAILED; done`,
+    );
     expect(fetched.stdout).not.toContain('FAILED');
     // the dropbear host keys, as a deploy would have trusted them
     const knownHostsFile = join(dir, 'known_hosts');
-    const scans = endpoints.map((e) => execFileSync('ssh-keyscan', ['-p', String(e.port), '-t', 'ed25519,ecdsa,rsa', '127.0.0.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const scans = endpoints.map((e) =>
+      execFileSync('ssh-keyscan', ['-p', String(e.port), '-t', 'ed25519,ecdsa,rsa', '127.0.0.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
     writeFileSync(knownHostsFile, scans.join(''));
     // let the 2 s rate estimator settle so counters stay put between the two reads
     await new Promise((r) => setTimeout(r, 2500));
-    const poller = new LivePoller(t, { knownHosts: new KnownHosts(knownHostsFile), secrets: new MemorySecretStore(), readyTimeoutMs: 60_000, commandTimeoutMs: 60_000 });
+    const poller = new LivePoller(t, {
+      knownHosts: new KnownHosts(knownHostsFile),
+      secrets: new MemorySecretStore(),
+      readyTimeoutMs: 60_000,
+      commandTimeoutMs: 60_000,
+    });
     const view = await poller.pollOnce();
     poller.stop();
     const direct = await runInHost(vm, svc.director, 'ipvsadm -Ln --stats --exact; echo @@; ipvsadm -Ln');
@@ -58,7 +69,10 @@ describe.skipIf(reason !== null)('live view on the real IPVS kernel (qemu lab)',
 
     const problems = poller.observations().flatMap((o) => o.problems.map((p) => `${o.hostId} ${p.section}: ${p.message} ${(p.lines ?? []).join(' | ')}`));
     expect(problems).toEqual([]);
-    expect(view.hosts.every((h) => h.status === 'ok'), JSON.stringify(view.hosts)).toBe(true);
+    expect(
+      view.hosts.every((h) => h.status === 'ok'),
+      JSON.stringify(view.hosts),
+    ).toBe(true);
     const s = view.services[0]!;
     expect(s.stats).toEqual(stats.counters);
     expect(s.stats!.conns).toBeGreaterThanOrEqual(30);

@@ -99,7 +99,10 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       // client and make its next connect fail with EHOSTUNREACH, which is the kernel, not the design.)
       await applyDesign(lab(), t);
       const ones = await fetchMany(client, svc.vip, svc.port, 12);
-      expect(ones.every((a) => servers.includes(a)), ones.join(' ')).toBe(true);
+      expect(
+        ones.every((a) => servers.includes(a)),
+        ones.join(' '),
+      ).toBe(true);
       expect(counts(ones)).toEqual({ rs1: 6, rs2: 6 });
       const fetchedAt = Date.now();
 
@@ -123,7 +126,10 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
         else expect(r.stdout, r.host).toMatch(/no change/);
       }
       const weighted = await fetchMany(client, svc.vip, svc.port, 16);
-      expect(weighted.every((a) => servers.includes(a)), weighted.join(' ')).toBe(true);
+      expect(
+        weighted.every((a) => servers.includes(a)),
+        weighted.join(' '),
+      ).toBe(true);
       expect(counts(weighted)).toEqual({ rs1: 12, rs2: 4 });
       const rules = await runInHost(lab(), director, 'ipvsadm -S -n');
       expect(rules.stdout).toMatch(new RegExp(`-r ${svc.realServers[0]!.rip.replace(/\./g, '\\.')}:80 -[mgi] -w 3`));
@@ -141,7 +147,10 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       if (method === 'DR') {
         const victim = 'rs1';
         const dev = 'lo';
-        const vipCidr = t.hosts.find((h) => h.id === victim)!.interfaces.find((f) => f.name === dev)!.addresses.find((a) => a.startsWith(`${svc.vip}/`))!;
+        const vipCidr = t.hosts
+          .find((h) => h.id === victim)!
+          .interfaces.find((f) => f.name === dev)!
+          .addresses.find((a) => a.startsWith(`${svc.vip}/`))!;
         const del = await runInHost(lab(), victim, `"$LVSD_IP" addr del ${vipCidr} dev ${dev}`);
         expect(del.code, del.stderr).toBe(0);
         const broken = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [victim] });
@@ -186,11 +195,18 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       ...rs2,
       id: 'rs3',
       name: 'rs3',
-      interfaces: rs2.interfaces.map((f) => ({ ...f, id: f.id.replace('rs2', 'rs3'), addresses: f.addresses.map((a) => a.replace('192.168.111.102', '192.168.111.103')) })),
+      interfaces: rs2.interfaces.map((f) => ({
+        ...f,
+        id: f.id.replace('rs2', 'rs3'),
+        addresses: f.addresses.map((a) => a.replace('192.168.111.102', '192.168.111.103')),
+      })),
     };
     const web = base.services[0]!;
     const weights: Record<string, number> = { rs1: 4, rs2: 3, rs3: 2 };
-    const rsEntries = [...web.realServers, { ...web.realServers[1]!, id: 'web-rs3', host: 'rs3', rip: '192.168.111.103' }].map((r) => ({ ...r, weight: weights[r.host]! }));
+    const rsEntries = [...web.realServers, { ...web.realServers[1]!, id: 'web-rs3', host: 'rs3', rip: '192.168.111.103' }].map((r) => ({
+      ...r,
+      weight: weights[r.host]!,
+    }));
     const wrr: Topology = { ...base, hosts: [...base.hosts, rs3], services: [{ ...web, scheduler: 'wrr', realServers: rsEntries }] };
     const rr: Topology = { ...wrr, services: [{ ...wrr.services[0]!, scheduler: 'rr' }] };
     const hostOfRip = new Map(rsEntries.map((r) => [r.rip, r.host]));
@@ -219,7 +235,11 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       ...rs2,
       id: 'rs3',
       name: 'rs3',
-      interfaces: rs2.interfaces.map((f) => ({ ...f, id: f.id.replace('rs2', 'rs3'), addresses: f.addresses.map((a) => a.replace('192.168.111.102', '192.168.111.103')) })),
+      interfaces: rs2.interfaces.map((f) => ({
+        ...f,
+        id: f.id.replace('rs2', 'rs3'),
+        addresses: f.addresses.map((a) => a.replace('192.168.111.102', '192.168.111.103')),
+      })),
     };
     const web = base.services[0]!;
     const rsEntries = [...web.realServers, { ...web.realServers[1]!, id: 'web-rs3', host: 'rs3', rip: '192.168.111.103' }].map((r) => ({ ...r, weight: 1 }));
@@ -228,9 +248,21 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
     const hosts = [...base.hosts, rs3].map((h) =>
       h.id !== web.director
         ? h
-        : { ...h, interfaces: h.interfaces.map((f) => (f.addresses.includes(`${web.vip}/24`) ? { ...f, addresses: [...f.addresses, ...vips.slice(1).map((v) => `${v}/24`)] } : f)) },
+        : {
+            ...h,
+            interfaces: h.interfaces.map((f) =>
+              f.addresses.includes(`${web.vip}/24`) ? { ...f, addresses: [...f.addresses, ...vips.slice(1).map((v) => `${v}/24`)] } : f,
+            ),
+          },
     );
-    const services = vips.map((vip, i) => ({ ...web, id: `dh${i}`, name: `dh${i}`, vip, scheduler: 'dh' as const, realServers: rsEntries.map((r) => ({ ...r, id: `dh${i}-${r.host}` })) }));
+    const services = vips.map((vip, i) => ({
+      ...web,
+      id: `dh${i}`,
+      name: `dh${i}`,
+      vip,
+      scheduler: 'dh' as const,
+      realServers: rsEntries.map((r) => ({ ...r, id: `dh${i}-${r.host}` })),
+    }));
     const t: Topology = { ...base, hosts, services };
     const hostOfRip = new Map(rsEntries.map((r) => [r.rip, r.host]));
 

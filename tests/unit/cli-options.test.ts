@@ -10,7 +10,11 @@ function capture(): CliIO & { out: () => string; err: () => string } {
   return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), out: () => out, err: () => err };
 }
 
-const spec = { command: 'demo', usage: 'usage: lvsd demo FILE [--count N]\n', options: { count: { type: 'string' }, json: { type: 'boolean', default: false } } } as const;
+const spec = {
+  command: 'demo',
+  usage: 'usage: lvsd demo FILE [--count N]\n',
+  options: { count: { type: 'string' }, json: { type: 'boolean', default: false } },
+} as const;
 
 describe('the shared option parser (electron/cli/options.ts)', () => {
   it('returns typed values and positionals', () => {
@@ -58,12 +62,15 @@ describe('the shared option parser (electron/cli/options.ts)', () => {
     expect(intOption('10', 1, 9)).toBeNaN();
   });
 
-  it.each(['validate', 'render', 'import', 'simulate', 'schedule', 'serve', 'deploy', 'rollback', 'lab'])('lvsd %s --help and an unknown option go through it', async (command) => {
-    const help = capture();
-    expect(await main([command, '--help'], help)).toBe(EXIT.ok);
-    expect(help.out()).toMatch(new RegExp(`^usage: lvsd ${command}`));
-    const bad = capture();
-    expect(await main([command, '--no-such-option'], bad)).toBe(EXIT.unusable);
-    expect(bad.err()).toMatch(new RegExp(`^lvsd ${command}: Unknown option '--no-such-option'`));
-  });
+  it.each(['validate', 'render', 'import', 'simulate', 'schedule', 'serve', 'deploy', 'rollback', 'lab'])(
+    'lvsd %s --help and an unknown option go through it',
+    async (command) => {
+      const help = capture();
+      expect(await main([command, '--help'], help)).toBe(EXIT.ok);
+      expect(help.out()).toMatch(new RegExp(`^usage: lvsd ${command}`));
+      const bad = capture();
+      expect(await main([command, '--no-such-option'], bad)).toBe(EXIT.unusable);
+      expect(bad.err()).toMatch(new RegExp(`^lvsd ${command}: Unknown option '--no-such-option'`));
+    },
+  );
 });

@@ -21,7 +21,9 @@ describe('lvsd render', () => {
   it('prints a single file raw (pipe into ipvsadm -R)', async () => {
     const r = await cli('render', example('nat-lab'), '--host', 'director', '--target', 'ipvsadm');
     expect(r.code).toBe(0);
-    expect(r.out).toBe('-A -t 172.16.111.123:80 -s wrr\n-a -t 172.16.111.123:80 -r 192.168.111.101:80 -m -w 1\n-a -t 172.16.111.123:80 -r 192.168.111.102:80 -m -w 1\n');
+    expect(r.out).toBe(
+      '-A -t 172.16.111.123:80 -s wrr\n-a -t 172.16.111.123:80 -r 192.168.111.101:80 -m -w 1\n-a -t 172.16.111.123:80 -r 192.168.111.102:80 -m -w 1\n',
+    );
   });
   it('prints several files with headers; --target script includes sysctl.d', async () => {
     const r = await cli('render', example('dr-lab'), '--host', 'rs1', '--target', 'script');

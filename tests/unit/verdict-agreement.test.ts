@@ -19,7 +19,10 @@ function lab(name: 'nat' | 'dr' | 'tun'): Topology {
   if (!r.ok) throw new Error(r.error.message);
   return r.value.topology;
 }
-const editHosts = (t: Topology, ids: readonly string[], fn: (h: Host) => Host): Topology => ({ ...t, hosts: t.hosts.map((h) => (ids.includes(h.id) ? fn(h) : h)) });
+const editHosts = (t: Topology, ids: readonly string[], fn: (h: Host) => Host): Topology => ({
+  ...t,
+  hosts: t.hosts.map((h) => (ids.includes(h.id) ? fn(h) : h)),
+});
 const RS = ['rs1', 'rs2'];
 
 /** Every walk of a design: each client host × service × real server, a few seeds. */
@@ -36,7 +39,10 @@ function brokenWalks(t: Topology): { fault: FaultId; walk: string }[] {
   return out;
 }
 
-const errorRules = (t: Topology): string[] => validate(t).filter((p) => p.severity === 'error').map((p) => p.rule);
+const errorRules = (t: Topology): string[] =>
+  validate(t)
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.rule);
 
 /** A design the simulator breaks with one fault, and the rules that explain that fault. */
 interface Scenario {
@@ -64,16 +70,31 @@ const natWithRouter = (t: Topology): Topology => ({
 });
 
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'NAT real servers route replies around the director', fault: 'nat-reply-bypasses-director', rules: ['nat/reply-not-via-director'], design: () => natWithRouter(lab('nat')) },
+  {
+    name: 'NAT real servers route replies around the director',
+    fault: 'nat-reply-bypasses-director',
+    rules: ['nat/reply-not-via-director'],
+    design: () => natWithRouter(lab('nat')),
+  },
   {
     name: 'DR real servers use the DIP as gateway (the seed article)',
     fault: 'reply-via-director',
     rules: ['dr/reply-via-director'],
-    design: () => editHosts(editHosts(lab('dr'), RS, (h) => ({ ...h, gateway: '192.168.163.101' })), ['director'], (h) => ({ ...h, sysctl: { ipForward: true } })),
+    design: () =>
+      editHosts(
+        editHosts(lab('dr'), RS, (h) => ({ ...h, gateway: '192.168.163.101' })),
+        ['director'],
+        (h) => ({ ...h, sysctl: { ipForward: true } }),
+      ),
   },
-  { name: 'NAT director without ip_forward', fault: 'no-ip-forward', rules: ['nat/ip-forward-off'], design: () => editHosts(lab('nat'), ['director'], (h) => ({ ...h, sysctl: { ipForward: false } })) },
   {
-    name: 'DR on one LAN without arp_ignore/arp_announce (the VIP asker shares the real servers\' segment)',
+    name: 'NAT director without ip_forward',
+    fault: 'no-ip-forward',
+    rules: ['nat/ip-forward-off'],
+    design: () => editHosts(lab('nat'), ['director'], (h) => ({ ...h, sysctl: { ipForward: false } })),
+  },
+  {
+    name: "DR on one LAN without arp_ignore/arp_announce (the VIP asker shares the real servers' segment)",
     fault: 'arp-race',
     rules: ['dr/arp-not-configured'],
     design: () => DEMOS['dr/arp-not-configured']!(),
@@ -84,8 +105,18 @@ const SCENARIOS: readonly Scenario[] = [
     rules: ['dr/same-segment'],
     design: () => editHosts(lab('dr'), ['director'], (h) => ({ ...h, interfaces: h.interfaces.filter((f) => f.id !== 'director-eth1') })),
   },
-  { name: 'TUN real servers with strict rp_filter', fault: 'rp-filter', rules: ['tun/rp-filter'], design: () => editHosts(lab('tun'), RS, (h) => ({ ...h, sysctl: { ...h.sysctl, rpFilter: 1 } })) },
-  { name: 'TUN real servers without tunl0', fault: 'no-ipip-tunnel', rules: ['tun/vip-missing-on-tunnel'], design: () => editHosts(lab('tun'), RS, (h) => ({ ...h, interfaces: h.interfaces.filter((f) => f.kind !== 'ipip') })) },
+  {
+    name: 'TUN real servers with strict rp_filter',
+    fault: 'rp-filter',
+    rules: ['tun/rp-filter'],
+    design: () => editHosts(lab('tun'), RS, (h) => ({ ...h, sysctl: { ...h.sysctl, rpFilter: 1 } })),
+  },
+  {
+    name: 'TUN real servers without tunl0',
+    fault: 'no-ipip-tunnel',
+    rules: ['tun/vip-missing-on-tunnel'],
+    design: () => editHosts(lab('tun'), RS, (h) => ({ ...h, interfaces: h.interfaces.filter((f) => f.kind !== 'ipip') })),
+  },
   {
     name: 'TUN real servers with tunl0 but no VIP',
     fault: 'missing-vip-on-rs',
@@ -104,7 +135,12 @@ const SCENARIOS: readonly Scenario[] = [
     rules: ['service/all-weights-zero'],
     design: () => ({ ...lab('nat'), services: lab('nat').services.map((s) => ({ ...s, realServers: s.realServers.map((r) => ({ ...r, weight: 0 })) })) }),
   },
-  { name: 'a service without real servers', fault: 'no-real-server', rules: ['service/no-real-servers'], design: () => ({ ...lab('nat'), services: lab('nat').services.map((s) => ({ ...s, realServers: [] })) }) },
+  {
+    name: 'a service without real servers',
+    fault: 'no-real-server',
+    rules: ['service/no-real-servers'],
+    design: () => ({ ...lab('nat'), services: lab('nat').services.map((s) => ({ ...s, realServers: [] })) }),
+  },
   {
     name: 'VIP not on the director',
     fault: 'vip-not-on-director',
@@ -134,7 +170,10 @@ describe('checker and simulator give one verdict', () => {
     const faults = new Set(brokenWalks(t).map((b) => b.fault));
     expect([...faults], 'the walk breaks with the scenario fault').toContain(s.fault);
     const errors = errorRules(t);
-    expect(errors.filter((r) => s.rules.includes(r)), `checker errors: ${errors.join(', ')}`).not.toEqual([]);
+    expect(
+      errors.filter((r) => s.rules.includes(r)),
+      `checker errors: ${errors.join(', ')}`,
+    ).not.toEqual([]);
   });
 
   it('randomly damaged seed labs: a broken walk comes with a checker error (900 designs)', () => {
@@ -143,7 +182,11 @@ describe('checker and simulator give one verdict', () => {
     // that owns the RIP. Anything else is a new disagreement and fails here.
     const KNOWN = new Set(['tun#30', 'tun#145']);
     const disagreements: string[] = [];
-    for (const [name, build] of [['nat', natLab], ['dr', drLab], ['tun', tunLab]] as const) {
+    for (const [name, build] of [
+      ['nat', natLab],
+      ['dr', drLab],
+      ['tun', tunLab],
+    ] as const) {
       for (let seed = 1; seed <= 300; seed++) {
         const t = damage(build(), seed);
         if (errorRules(t).length > 0 || KNOWN.has(`${name}#${seed}`)) continue;
@@ -178,9 +221,29 @@ describe('checker and simulator give one verdict', () => {
     ];
     for (const f of KNOWN_WITHOUT_SCENARIO) covered.add(f);
     const all: FaultId[] = [
-      'nat-reply-bypasses-director', 'rs-no-route-back', 'reply-via-director', 'arp-race', 'arp-announce', 'all-quiesced', 'no-listener', 'dr-no-l2-path',
-      'rp-filter', 'no-real-server', 'client-on-director', 'no-ip-forward', 'missing-vip-on-rs', 'no-ipip-tunnel', 'vip-not-on-director', 'arp-unanswered',
-      'no-route', 'martian-source', 'ttl-exceeded', 'unexpected-reply', 'not-for-this-host', 'no-service', 'step-limit',
+      'nat-reply-bypasses-director',
+      'rs-no-route-back',
+      'reply-via-director',
+      'arp-race',
+      'arp-announce',
+      'all-quiesced',
+      'no-listener',
+      'dr-no-l2-path',
+      'rp-filter',
+      'no-real-server',
+      'client-on-director',
+      'no-ip-forward',
+      'missing-vip-on-rs',
+      'no-ipip-tunnel',
+      'vip-not-on-director',
+      'arp-unanswered',
+      'no-route',
+      'martian-source',
+      'ttl-exceeded',
+      'unexpected-reply',
+      'not-for-this-host',
+      'no-service',
+      'step-limit',
     ];
     expect(all.filter((f) => !covered.has(f))).toEqual([]);
   });

@@ -49,7 +49,8 @@ function terminalPrompter(): Prompter | null {
 
 const USAGE_DEPLOY =
   'usage: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--no-rollback] [--json] [--log FILE] [--state-dir DIR] [--e2e N] [--force] [--confirm-timeout S] [--allow-session-cut] [--install-keepalived]\n';
-export const USAGE_ROLLBACK = 'usage: lvsd rollback FILE [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--json] [--log FILE] [--state-dir DIR]\n';
+export const USAGE_ROLLBACK =
+  'usage: lvsd rollback FILE [--host ID ...] [--yes] [--known-hosts FILE] [--identity FILE] [--json] [--log FILE] [--state-dir DIR]\n';
 
 /** The app's own known_hosts for the CLI: `$XDG_CONFIG_HOME/lvs-designer/known_hosts`. */
 export function defaultKnownHosts(): string {
@@ -106,11 +107,21 @@ function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO):
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   if (parsed.positionals.length !== 1) return parsed.usageError('expected exactly one design FILE');
-  if (!deploy && (v['dry-run'] || v['no-rollback'] || v.e2e !== undefined || v.force || v['confirm-timeout'] !== undefined || v['allow-session-cut'] || v['install-keepalived'])) {
+  if (
+    !deploy &&
+    (v['dry-run'] ||
+      v['no-rollback'] ||
+      v.e2e !== undefined ||
+      v.force ||
+      v['confirm-timeout'] !== undefined ||
+      v['allow-session-cut'] ||
+      v['install-keepalived'])
+  ) {
     return parsed.usageError('--dry-run, --no-rollback, --e2e, --force, --confirm-timeout, --allow-session-cut and --install-keepalived belong to lvsd deploy');
   }
   const confirmTimeout = v['confirm-timeout'] === undefined ? DEFAULT_CONFIRM_SECONDS : Number(v['confirm-timeout']);
-  if (!Number.isInteger(confirmTimeout) || (confirmTimeout !== 0 && (confirmTimeout < 5 || confirmTimeout > 3600))) return parsed.usageError('--confirm-timeout takes seconds 5..3600, or 0 for off');
+  if (!Number.isInteger(confirmTimeout) || (confirmTimeout !== 0 && (confirmTimeout < 5 || confirmTimeout > 3600)))
+    return parsed.usageError('--confirm-timeout takes seconds 5..3600, or 0 for off');
   const e2e = v.e2e === undefined ? 20 : Number(v.e2e);
   if (!Number.isInteger(e2e) || e2e < 0 || e2e > 10000) return parsed.usageError('--e2e takes a number of requests 0..10000');
   const stateDir = v['state-dir'];
@@ -143,7 +154,12 @@ const drain = () => new Promise((r) => setImmediate(r));
 const SECRET_WORD: Record<SecretKind, string> = { password: 'password', passphrase: 'key passphrase', sudo: 'sudo password' };
 
 /** Runs a deploy/dry-run/rollback from the command line. `prompter` is the terminal unless a test passes one. */
-export async function runDeployCommand(argv: readonly string[], io: CliIO, mode: 'deploy' | 'rollback', prompter: Prompter | null = terminalPrompter()): Promise<number> {
+export async function runDeployCommand(
+  argv: readonly string[],
+  io: CliIO,
+  mode: 'deploy' | 'rollback',
+  prompter: Prompter | null = terminalPrompter(),
+): Promise<number> {
   const opts = parse(argv, mode, io);
   if (typeof opts === 'number') return opts;
   const topology = (await loadDesign(mode === 'rollback' ? 'rollback' : 'deploy', opts.file, io))?.topology ?? null;
@@ -173,7 +189,9 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
           `WARNING: ${host.endpoint} (${host.hostId}) is known by its ${knownTypes.join(', ')} key but offered a ${keyType} key (${fingerprint}).\n` +
           `         The host may have been reinstalled, or someone may be intercepting the connection.\n`;
         if (!prompter) {
-          io.stderr(`${warning}lvsd: not trusted${opts.yes ? ' (--yes does not trust a new key type of a known host)' : ''}; check the fingerprint on the host and add the key to ${opts.knownHosts} by hand.\n`);
+          io.stderr(
+            `${warning}lvsd: not trusted${opts.yes ? ' (--yes does not trust a new key type of a known host)' : ''}; check the fingerprint on the host and add the key to ${opts.knownHosts} by hand.\n`,
+          );
           return false;
         }
         const answer = await prompter.question(`${warning}Trust this ${keyType} key and continue connecting (yes/no)? `);
@@ -198,7 +216,9 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
     askSecret: async (r) => {
       await drain();
       if (!prompter) {
-        io.stderr(`lvsd: ${r.hostId}: a ${SECRET_WORD[r.kind]} is needed (${r.text}) but there is no terminal to ask on; use an SSH agent or a key without passphrase, or run on a terminal.\n`);
+        io.stderr(
+          `lvsd: ${r.hostId}: a ${SECRET_WORD[r.kind]} is needed (${r.text}) but there is no terminal to ask on; use an SSH agent or a key without passphrase, or run on a terminal.\n`,
+        );
         return null;
       }
       const answer = await prompter.secret(`${r.text}: `);
@@ -216,7 +236,21 @@ export async function runDeployCommand(argv: readonly string[], io: CliIO, mode:
       : {}),
   };
 
-  const run = startDeploy(engineMode, { deployId: newDeployId(), topology, hosts: opts.hosts, noRollback: opts.noRollback, e2eRequests: opts.e2e, overrideErrors: opts.force, confirmSeconds: opts.confirmTimeout, allowSessionCut: opts.allowSessionCut, installKeepalived: opts.installKeepalived }, deps);
+  const run = startDeploy(
+    engineMode,
+    {
+      deployId: newDeployId(),
+      topology,
+      hosts: opts.hosts,
+      noRollback: opts.noRollback,
+      e2eRequests: opts.e2e,
+      overrideErrors: opts.force,
+      confirmSeconds: opts.confirmTimeout,
+      allowSessionCut: opts.allowSessionCut,
+      installKeepalived: opts.installKeepalived,
+    },
+    deps,
+  );
   let interrupted = 0;
   const onSigint = () => {
     interrupted++;

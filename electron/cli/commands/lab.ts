@@ -28,7 +28,11 @@ const USAGE = `usage: lvsd lab up FILE [--out PATH|-] [--no-write] [--json]
 `;
 
 export const run: CliCommand = async (argv, io) => {
-  const parsed = parseCommandLine({ command: 'lab', usage: USAGE, options: { out: { type: 'string' }, 'no-write': { type: 'boolean' }, json: { type: 'boolean' } } }, argv, io);
+  const parsed = parseCommandLine(
+    { command: 'lab', usage: USAGE, options: { out: { type: 'string' }, 'no-write': { type: 'boolean' }, json: { type: 'boolean' } } },
+    argv,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [sub, file, ...extra] = positionals;
@@ -60,7 +64,9 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT.ok;
   }
   if (sub !== 'up' || file === undefined || extra.length > 0) {
-    io.stderr(`lvsd lab: ${sub === undefined ? 'missing subcommand' : sub !== 'up' ? `unknown subcommand "${sub}"` : extra.length ? 'too many arguments' : 'missing FILE'}\n${USAGE}`);
+    io.stderr(
+      `lvsd lab: ${sub === undefined ? 'missing subcommand' : sub !== 'up' ? `unknown subcommand "${sub}"` : extra.length ? 'too many arguments' : 'missing FILE'}\n${USAGE}`,
+    );
     return EXIT.unusable;
   }
   if (values.out !== undefined && values['no-write']) {
@@ -115,12 +121,16 @@ export const run: CliCommand = async (argv, io) => {
     } else if (values.out !== '-') {
       io.stdout(`lab up: ${endpoints.length} host(s) of "${design.topology.name}"; VIPs, routes and IPVS rules are not set yet (deploy the design)\n`);
       for (const e of endpoints) io.stdout(`  ${e.host.padEnd(16)} ${labSshCommand(vm, e)}\n`);
-      io.stdout(wrote ? `ssh endpoints written to ${wrote}${values.out === undefined ? ' (previous version: .bak)' : ''}\n` : 'design file left unchanged (--no-write)\n');
+      io.stdout(
+        wrote
+          ? `ssh endpoints written to ${wrote}${values.out === undefined ? ' (previous version: .bak)' : ''}\n`
+          : 'design file left unchanged (--no-write)\n',
+      );
       io.stdout('stop it with: lvsd lab down\n');
     }
     return EXIT.ok;
   } catch (e) {
-    io.stderr(`lvsd lab up: ${e instanceof LabError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    io.stderr(`lvsd lab up: ${e instanceof LabError ? e.message : ((e as Error).stack ?? String(e))}\n`);
     return EXIT.problems;
   }
 };

@@ -18,8 +18,7 @@ const TARGETS = ['ipvsadm', 'script', 'keepalived'] as const;
 type Target = (typeof TARGETS)[number];
 
 /** `script` also selects the sysctl.d / modules-load.d files the scripts go with. */
-const selects = (target: Target | undefined, f: GeneratedFile) =>
-  target === undefined || f.target === target || (target === 'script' && f.target === 'sysctl');
+const selects = (target: Target | undefined, f: GeneratedFile) => target === undefined || f.target === target || (target === 'script' && f.target === 'sysctl');
 
 export const run: CliCommand = async (argv, io) => {
   const args = parseCommandLine(

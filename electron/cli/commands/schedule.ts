@@ -12,7 +12,8 @@ import type { VirtualService } from '../../../shared/model/types.ts';
 import { intOption, parseCommandLine } from '../options.ts';
 import { loadDesign } from '../loadDesign.ts';
 
-const USAGE = 'usage: lvsd schedule FILE --service VIP:PORT|ID --connections N [--clients N] [--rate N] [--active SECONDS|MIN-MAX] [--seed N] [--first N] [--json]\n';
+const USAGE =
+  'usage: lvsd schedule FILE --service VIP:PORT|ID --connections N [--clients N] [--rate N] [--active SECONDS|MIN-MAX] [--seed N] [--first N] [--json]\n';
 
 /** Formats a scheduling run as a table per real server plus the first assignments. */
 export function formatDistribution(svc: VirtualService, r: ConnectionsResult, first: number): string {
@@ -21,11 +22,23 @@ export function formatDistribution(svc: VirtualService, r: ConnectionsResult, fi
   out.push(`kernel list order (newest first): ${r.kernelOrder.join(', ')}`);
   const rows = r.totals.map((t) => {
     const rs = svc.realServers.find((x) => x.id === t.realServer)!;
-    return [t.realServer, t.rip, String(rs.weight), String(t.connections), `${t.percent.toFixed(2)}%`, String(t.peakActive), '#'.repeat(Math.round(t.percent / 2))];
+    return [
+      t.realServer,
+      t.rip,
+      String(rs.weight),
+      String(t.connections),
+      `${t.percent.toFixed(2)}%`,
+      String(t.peakActive),
+      '#'.repeat(Math.round(t.percent / 2)),
+    ];
   });
   const head = ['real server', 'RIP', 'weight', 'connections', 'share', 'peak active', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
-  const line = (x: readonly string[]): string => x.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (x: readonly string[]): string =>
+    x
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   out.push(line(head));
   for (const x of rows) out.push(line(x));
   if (r.unscheduled > 0) out.push(`no destination available for ${r.unscheduled} connection(s)`);

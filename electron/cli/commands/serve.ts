@@ -108,7 +108,10 @@ export function buildRendererWithVite(io: CliIO): string | null {
 export async function startServe(
   argv: readonly string[],
   io: CliIO,
-  { build = buildRendererWithVite, defaultStaticDir = join(REPO_ROOT, 'dist', 'renderer') }: { build?: (io: CliIO) => string | null; defaultStaticDir?: string } = {},
+  {
+    build = buildRendererWithVite,
+    defaultStaticDir = join(REPO_ROOT, 'dist', 'renderer'),
+  }: { build?: (io: CliIO) => string | null; defaultStaticDir?: string } = {},
 ): Promise<ServeHandle | number> {
   const parsed = parseCommandLine(
     {
@@ -132,7 +135,9 @@ export async function startServe(
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   if (values.host !== LOOPBACK) {
-    io.stderr(`lvsd serve: refusing --host ${values.host}: the designer is served on ${LOOPBACK} only (it can read and write your designs and deploy over SSH)\n`);
+    io.stderr(
+      `lvsd serve: refusing --host ${values.host}: the designer is served on ${LOOPBACK} only (it can read and write your designs and deploy over SSH)\n`,
+    );
     return EXIT.unusable;
   }
   const port = Number(values.port);
@@ -153,7 +158,10 @@ export async function startServe(
     }
     fromFile = r.token;
   }
-  if (values.token !== undefined) io.stderr('lvsd serve: warning: --token puts the token on the command line, where other local users can read it (/proc/PID/cmdline); use --token-file FILE or --token-file - (stdin)\n');
+  if (values.token !== undefined)
+    io.stderr(
+      'lvsd serve: warning: --token puts the token on the command line, where other local users can read it (/proc/PID/cmdline); use --token-file FILE or --token-file - (stdin)\n',
+    );
   const token = fromFile ?? values.token ?? randomBytes(32).toString('hex');
   if (!TOKEN_PATTERN.test(token)) {
     io.stderr('lvsd serve: the token (--token / --token-file) must be 8..256 characters of A-Z a-z 0-9 . _ ~ -\n');
@@ -184,7 +192,9 @@ export async function startServe(
     io.stderr(`lvsd serve: cannot start: ${why}\n`);
     return EXIT.unusable;
   }
-  io.stdout(`LVS Designer (browser mode) is running at\n\n  ${server.url}\n\ndesigns: ${join(dataDir, 'designs')}\nThe address carries this run's access token; press Ctrl+C to stop.\n`);
+  io.stdout(
+    `LVS Designer (browser mode) is running at\n\n  ${server.url}\n\ndesigns: ${join(dataDir, 'designs')}\nThe address carries this run's access token; press Ctrl+C to stop.\n`,
+  );
   if (values.open && !values['no-open']) openBrowser(server.url, io);
   return { server, dataDir, closeLive };
 }

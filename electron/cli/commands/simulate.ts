@@ -12,7 +12,8 @@ import { withVrrpHolders } from '../../../shared/model/ha.ts';
 import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
 import { resolveService, simulate } from '../../../shared/simulator/index.ts';
 
-const USAGE = 'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--previous N] [--reply-bytes N] [--json] [--lang en|zh]\n';
+const USAGE =
+  'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--previous N] [--reply-bytes N] [--json] [--lang en|zh]\n';
 
 /** Interface id → Linux name, so places read `director/eth0`. */
 type Names = ReadonlyMap<string, string>;
@@ -57,9 +58,14 @@ export function formatTrace(t: Trace, lang: Lang, names: Names = new Map()): str
     `${s.severity === 'error' ? '✗ ' : s.severity === 'warning' ? '! ' : ''}${s.narration[lang]}`,
   ]);
   const widths = head.map((h, i) => (i === head.length - 1 ? 0 : Math.max(h.length, ...rows.map((r) => r[i]!.length))));
-  const line = (r: readonly string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: readonly string[]): string =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
-  if (t.service) out.push(`${t.service.protocol.toUpperCase()} ${t.service.vip}:${t.service.port} (${t.service.scheduler}) from ${t.flow.client}, seed ${t.seed}`);
+  if (t.service)
+    out.push(`${t.service.protocol.toUpperCase()} ${t.service.vip}:${t.service.port} (${t.service.scheduler}) from ${t.flow.client}, seed ${t.seed}`);
   out.push(line(head));
   for (const r of rows) out.push(line(r));
   out.push('');
@@ -126,12 +132,21 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT.unusable;
   }
   if (v['real-server'] !== undefined && !service.realServers.some((r) => r.id === v['real-server'])) {
-    io.stderr(`lvsd simulate: service ${service.id} has no real server "${v['real-server']}"; real servers: ${service.realServers.map((r) => r.id).join(', ') || 'none'}\n`);
+    io.stderr(
+      `lvsd simulate: service ${service.id} has no real server "${v['real-server']}"; real servers: ${service.realServers.map((r) => r.id).join(', ') || 'none'}\n`,
+    );
     return EXIT.unusable;
   }
   const trace = simulate(
     topology,
-    { client: clientId, service: service.id, ...(sport !== undefined ? { sport } : {}), ...(v['real-server'] !== undefined ? { realServer: v['real-server'] } : {}), ...(replyBytes !== undefined ? { replyBytes } : {}), ...(previous !== undefined ? { previousConnections: previous } : {}) },
+    {
+      client: clientId,
+      service: service.id,
+      ...(sport !== undefined ? { sport } : {}),
+      ...(v['real-server'] !== undefined ? { realServer: v['real-server'] } : {}),
+      ...(replyBytes !== undefined ? { replyBytes } : {}),
+      ...(previous !== undefined ? { previousConnections: previous } : {}),
+    },
     { seed: seed ?? 1 },
   );
   const names = new Map(topology.hosts.flatMap((h) => h.interfaces.map((f) => [f.id, f.name] as const)));

@@ -13,7 +13,8 @@ import { countBySeverity, RULES, validate } from '../../../shared/validation/ind
 import type { GroupAnalysis } from '../../../shared/ha/analysis.ts';
 import { analyseFailover } from '../../../shared/ha/analysis.ts';
 
-const USAGE = 'usage: lvsd validate FILE [--json] [--lang en|zh] [--ha]   (--ha: failover analysis of the HA groups)\n       lvsd validate --rules [--json] [--lang en|zh]   (list the rules)\n';
+const USAGE =
+  'usage: lvsd validate FILE [--json] [--lang en|zh] [--ha]   (--ha: failover analysis of the HA groups)\n       lvsd validate --rules [--json] [--lang en|zh]   (list the rules)\n';
 
 type Lang = 'en' | 'zh';
 
@@ -74,7 +75,12 @@ export function formatHaTable(analyses: readonly GroupAnalysis[], hostName: (id:
     });
     const head = ['failure', 'VIP holder', 'outcome', 'takeover', 'connections'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const fmt = (r: readonly string[]) => r.slice(0, 5).map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+    const fmt = (r: readonly string[]) =>
+      r
+        .slice(0, 5)
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
     lines.push(`  ${fmt(head)}`);
     for (const r of rows) lines.push(`  ${fmt(r)}`);
     const bad = a.scenarios.filter((s) => s.outcome !== 'unchanged' && s.outcome !== 'failover');
@@ -94,7 +100,12 @@ export const run: CliCommand = async (argv, io) => {
     {
       command: 'validate',
       usage: USAGE,
-      options: { json: { type: 'boolean', default: false }, ha: { type: 'boolean', default: false }, rules: { type: 'boolean', default: false }, lang: { type: 'string', default: 'en' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        ha: { type: 'boolean', default: false },
+        rules: { type: 'boolean', default: false },
+        lang: { type: 'string', default: 'en' },
+      },
     },
     argv,
     io,
@@ -105,7 +116,9 @@ export const run: CliCommand = async (argv, io) => {
   if (parsed.values.rules) {
     if (parsed.positionals.length > 0) return parsed.usageError('--rules takes no FILE');
     if (parsed.values.json) {
-      io.stdout(`${JSON.stringify({ rules: RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title, titleZh: r.titleZh, description: r.description })) })}\n`);
+      io.stdout(
+        `${JSON.stringify({ rules: RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title, titleZh: r.titleZh, description: r.description })) })}\n`,
+      );
     } else {
       const width = Math.max(...RULES.map((r) => r.id.length));
       const footer = lang === 'zh' ? `共 ${RULES.length} 条规则；详见 docs/rules.md` : `${RULES.length} rules; details in docs/rules.md`;
@@ -122,7 +135,10 @@ export const run: CliCommand = async (argv, io) => {
   if (parsed.values.json) {
     // The same keys in both languages; --lang zh puts the Chinese message and fix in them.
     const text = (p: Problem) => (lang === 'zh' ? p.zh : p);
-    const out = { problems: problems.map((p) => ({ rule: p.rule, severity: p.severity, message: text(p).message, fix: text(p).fix, refs: [...p.refs] })), ...(ha ? { ha } : {}) };
+    const out = {
+      problems: problems.map((p) => ({ rule: p.rule, severity: p.severity, message: text(p).message, fix: text(p).fix, refs: [...p.refs] })),
+      ...(ha ? { ha } : {}),
+    };
     io.stdout(`${JSON.stringify(out)}\n`);
   } else {
     if (ha) {

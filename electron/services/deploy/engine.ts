@@ -256,7 +256,11 @@ class Run implements DeployRun {
     }
   }
 
-  #phase(ctx: HostCtx, phase: DeployHostPhase, extra: { message?: string; step?: { index: number; total: number; label: string }; stderr?: string } = {}): void {
+  #phase(
+    ctx: HostCtx,
+    phase: DeployHostPhase,
+    extra: { message?: string; step?: { index: number; total: number; label: string }; stderr?: string } = {},
+  ): void {
     this.#emit({ type: 'host', deployId: this.id, hostId: ctx.host.id, phase, ...extra });
   }
 
@@ -341,7 +345,16 @@ class Run implements DeployRun {
       const type = keyTypeOf(key);
       if (st.status === 'changed') {
         refusal = `HOST KEY CHANGED for ${name}: it now presents ${type} ${fp}, but ${st.source} has ${st.knownFingerprint}. Someone may be intercepting the connection (man-in-the-middle), or the host was reinstalled. The host is refused; if the change is expected, remove the old line from ${st.source} and deploy again.`;
-        this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'changed', message: refusal });
+        this.#emit({
+          type: 'host-key',
+          deployId: this.id,
+          hostId: ctx.host.id,
+          endpoint: name,
+          fingerprint: fp,
+          keyType: type,
+          status: 'changed',
+          message: refusal,
+        });
         return false;
       }
       if (st.status === 'revoked') {
@@ -385,11 +398,29 @@ class Run implements DeployRun {
       this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'new', message });
       const trusted = await this.#serial(() => this.#deps.confirmHostKey({ hostId: ctx.host.id, endpoint: name }, fp, type, otherTypes));
       if (!trusted) {
-        this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'rejected', message: 'not trusted by the user' });
+        this.#emit({
+          type: 'host-key',
+          deployId: this.id,
+          hostId: ctx.host.id,
+          endpoint: name,
+          fingerprint: fp,
+          keyType: type,
+          status: 'rejected',
+          message: 'not trusted by the user',
+        });
         throw new StepError(`host key ${fp} of ${name} was not trusted`);
       }
       await kh.trust(ssh.host, ssh.port, key);
-      this.#emit({ type: 'host-key', deployId: this.id, hostId: ctx.host.id, endpoint: name, fingerprint: fp, keyType: type, status: 'trusted', message: `added to ${kh.appFile}` });
+      this.#emit({
+        type: 'host-key',
+        deployId: this.id,
+        hostId: ctx.host.id,
+        endpoint: name,
+        fingerprint: fp,
+        keyType: type,
+        status: 'trusted',
+        message: `added to ${kh.appFile}`,
+      });
       unknownKey = null;
       try {
         // The verifier now finds the key in the app's file; any other key is still refused.
@@ -410,7 +441,10 @@ class Run implements DeployRun {
     const probe = await session.exec('sh -s', { stdin: probeScript(ctx.env), timeoutMs: 60_000, signal });
     ctx.sessionPath = parseSessionPath(probe.stdout.slice(0, probe.stdout.indexOf('@@ session-end') + 1 || undefined));
     if (probe.code !== 0 && !probe.stdout.includes('@@ notroot')) {
-      throw new StepError(`the first command on the host failed (${probe.code === null ? `signal ${probe.signal ?? '?'}` : `exit ${probe.code}`}); is sh available to ${ctx.ssh.user}?`, tail(probe.stderr));
+      throw new StepError(
+        `the first command on the host failed (${probe.code === null ? `signal ${probe.signal ?? '?'}` : `exit ${probe.code}`}); is sh available to ${ctx.ssh.user}?`,
+        tail(probe.stderr),
+      );
     }
     if (!probe.stdout.includes('@@ notroot')) {
       ctx.probeOut = probe.stdout;
@@ -510,7 +544,8 @@ class Run implements DeployRun {
       ctx.state = state;
       const notes = [`commands run as ${ctx.priv!.label}`];
       if (state.kernel) notes.push(`kernel ${state.kernel}`);
-      if (state.ipvs === null && ctx.files.some((f) => f.path === 'ipvsadm.rules')) notes.push(state.ipvsError ? `ipvsadm failed: ${state.ipvsError}` : 'ipvsadm is not installed on this host');
+      if (state.ipvs === null && ctx.files.some((f) => f.path === 'ipvsadm.rules'))
+        notes.push(state.ipvsError ? `ipvsadm failed: ${state.ipvsError}` : 'ipvsadm is not installed on this host');
       if (this.mode !== 'rollback') {
         const ka = keepalivedPlan(ctx.files, state, ctx.env.LVSD_INSTALL_KEEPALIVED === '1');
         if (ka.refuse) throw new StepError(ka.refuse);
@@ -521,12 +556,18 @@ class Run implements DeployRun {
         const wanted = parseApplyScript(ctx.files.find((f) => f.path === 'apply.sh')?.content ?? '')?.routes ?? [];
         const verdict = judgeSession(ctx.sessionPath ?? null, state.routes, wanted, changes);
         if (verdict.kind === 'cut') {
-          if (!this.#request.allowSessionCut) throw new StepError(`refused to keep you from being locked out: ${verdict.reason} (override: allowSessionCut / --allow-session-cut)`);
+          if (!this.#request.allowSessionCut)
+            throw new StepError(`refused to keep you from being locked out: ${verdict.reason} (override: allowSessionCut / --allow-session-cut)`);
           notes.push(`OVERRIDE allowSessionCut: ${verdict.reason}`);
           this.#info(`${ctx.host.id}: session-cut check overridden: ${verdict.reason}`, 'warn', ctx.host.id);
         } else if (verdict.kind === 'pin') {
           ctx.pin = verdict.pin;
-          changes.unshift({ kind: 'route', action: 'add', subject: verdict.pin.destination, to: `${verdict.pin.via ? `via ${verdict.pin.via} ` : ''}dev ${verdict.pin.dev} (keeps this SSH session)` });
+          changes.unshift({
+            kind: 'route',
+            action: 'add',
+            subject: verdict.pin.destination,
+            to: `${verdict.pin.via ? `via ${verdict.pin.via} ` : ''}dev ${verdict.pin.dev} (keeps this SSH session)`,
+          });
           notes.push(verdict.note);
         } else notes.push(verdict.note);
         const confirm = this.#confirmSeconds();
@@ -582,7 +623,11 @@ class Run implements DeployRun {
         const armed = /^@@ armed (\d+)/.exec(l);
         if (armed) {
           ctx.armedUntil = Date.now() + Number(armed[1]) * 1000;
-          this.#info(`commit-confirm armed: ${ctx.host.id} rolls back by itself at ${new Date(ctx.armedUntil).toISOString()} unless confirmed`, 'info', ctx.host.id);
+          this.#info(
+            `commit-confirm armed: ${ctx.host.id} rolls back by itself at ${new Date(ctx.armedUntil).toISOString()} unless confirmed`,
+            'info',
+            ctx.host.id,
+          );
         } else if (l === APPLY_MARKER) {
           ctx.touched = true;
           this.#phase(ctx, 'applying', { step: { index: 2, total, label: 'apply.sh (snapshot, then apply)' } });
@@ -590,7 +635,10 @@ class Run implements DeployRun {
       }
     };
     try {
-      const r = await ctx.priv!.exec(uploadScript(ctx.env, this.id, ctx.files, true, { confirmSeconds: this.#confirmSeconds(), ...(ctx.pin ? { pin: ctx.pin } : {}) }), { onStdout });
+      const r = await ctx.priv!.exec(
+        uploadScript(ctx.env, this.id, ctx.files, true, { confirmSeconds: this.#confirmSeconds(), ...(ctx.pin ? { pin: ctx.pin } : {}) }),
+        { onStdout },
+      );
       if (ctx.touched && partial.trim()) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: partial });
       if (r.code !== 0) {
         const what = ctx.touched ? 'apply.sh' : 'upload';
@@ -649,7 +697,12 @@ class Run implements DeployRun {
         this.#info(`commit-confirm: ${ctx.host.id} confirmed over a new SSH connection; its timer is stopped`, 'info', ctx.host.id);
         return true;
       }
-      throw new StepError(r.stdout.includes('@too-late') ? `too late to confirm: the host's commit-confirm timer already rolled it back (${tail(r.stdout, 1)})` : `confirm failed (exit ${r.code ?? r.signal})`, tail(r.stderr));
+      throw new StepError(
+        r.stdout.includes('@too-late')
+          ? `too late to confirm: the host's commit-confirm timer already rolled it back (${tail(r.stdout, 1)})`
+          : `confirm failed (exit ${r.code ?? r.signal})`,
+        tail(r.stderr),
+      );
     } catch (e) {
       const err = e as StepError;
       const message = `commit-confirm failed: ${this.#redactor.redact(err.message)}`;
@@ -666,7 +719,11 @@ class Run implements DeployRun {
    */
   async #awaitTimer(ctx: HostCtx, why: string): Promise<boolean> {
     const until = ctx.armedUntil!;
-    this.#info(`${ctx.host.id}: rollback over SSH failed (${why}); the commit-confirm timer on the host rolls it back by itself at ${new Date(until).toISOString()} — waiting for it`, 'warn', ctx.host.id);
+    this.#info(
+      `${ctx.host.id}: rollback over SSH failed (${why}); the commit-confirm timer on the host rolls it back by itself at ${new Date(until).toISOString()} — waiting for it`,
+      'warn',
+      ctx.host.id,
+    );
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now()) + 3_000));
     let last = '';
     for (let attempt = 0; attempt < 6; attempt++) {
@@ -716,7 +773,8 @@ class Run implements DeployRun {
           if (r && r.code !== 0) throw new StepError(`rollback.sh failed (exit ${r.code ?? r.signal})`, tail(r.stderr || r.stdout));
           if (r && /^@undone-already \d+ by timer/m.test(r.stdout)) byTimer = true;
           for (const line of (r?.stdout ?? '').split('\n')) {
-            if (/^(rollback|restored|removed|@current|@rolled-back|@undone)/.test(line)) this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: line });
+            if (/^(rollback|restored|removed|@current|@rolled-back|@undone)/.test(line))
+              this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: line });
           }
           if (byTimer) {
             ctx.outcome = {
@@ -779,7 +837,13 @@ class Run implements DeployRun {
             distribution[answer] = (distribution[answer] ?? 0) + 1;
           }
         }
-        checks.push({ service, requests: n, succeeded, distribution, ...(succeeded < n ? { error: `${n - succeeded} request${n - succeeded === 1 ? '' : 's'} failed` } : {}) });
+        checks.push({
+          service,
+          requests: n,
+          succeeded,
+          distribution,
+          ...(succeeded < n ? { error: `${n - succeeded} request${n - succeeded === 1 ? '' : 's'} failed` } : {}),
+        });
       } catch (e) {
         checks.push({ service, requests: n, succeeded: 0, distribution: {}, error: (e as Error).message });
       }
@@ -795,7 +859,14 @@ class Run implements DeployRun {
     for (const c of ctxs) c.session?.close();
     if (error) this.#info(error, 'error');
     const hosts: HostOutcome[] = plan
-      ? plan.hosts.map((h) => ctxs.find((c) => c.host.id === h.hostId)?.outcome ?? { hostId: h.hostId, status: h.status === 'skipped' ? 'skipped' : 'not-started', ...(h.error ? { message: h.error } : {}) })
+      ? plan.hosts.map(
+          (h) =>
+            ctxs.find((c) => c.host.id === h.hostId)?.outcome ?? {
+              hostId: h.hostId,
+              status: h.status === 'skipped' ? 'skipped' : 'not-started',
+              ...(h.error ? { message: h.error } : {}),
+            },
+        )
       : ctxs.map((c) => c.outcome ?? { hostId: c.host.id, status: 'not-started' });
     const result: DeployResult = {
       deployId: this.id,
@@ -847,13 +918,25 @@ class Run implements DeployRun {
     const failedPlans = ctxs.filter((c) => c.plan.status === 'failed');
     if (this.#abort.signal.aborted) return this.#finish('cancelled', ctxs, plan);
 
-    if (ctxs.length === 0) return this.#finish('failed', ctxs, plan, undefined, 'no host of this design has an SSH endpoint (host.ssh); add one in the host panel');
+    if (ctxs.length === 0)
+      return this.#finish('failed', ctxs, plan, undefined, 'no host of this design has an SSH endpoint (host.ssh); add one in the host panel');
     if (this.mode === 'dry-run') {
-      for (const c of ready) c.outcome = { hostId: c.host.id, status: c.plan.changes.length ? 'not-started' : 'unchanged', message: c.plan.changes.length ? `${c.plan.changes.length} changes planned (dry run)` : 'no changes' };
+      for (const c of ready)
+        c.outcome = {
+          hostId: c.host.id,
+          status: c.plan.changes.length ? 'not-started' : 'unchanged',
+          message: c.plan.changes.length ? `${c.plan.changes.length} changes planned (dry run)` : 'no changes',
+        };
       return this.#finish(failedPlans.length ? 'failed' : plan.noChanges ? 'no-changes' : 'success', ctxs, plan);
     }
     if (failedPlans.length) {
-      return this.#finish('failed', ctxs, plan, undefined, `${failedPlans.map((c) => c.host.id).join(', ')} could not be planned; nothing was changed. Fix the host or leave it out with --host.`);
+      return this.#finish(
+        'failed',
+        ctxs,
+        plan,
+        undefined,
+        `${failedPlans.map((c) => c.host.id).join(', ')} could not be planned; nothing was changed. Fix the host or leave it out with --host.`,
+      );
     }
 
     if (this.mode === 'rollback') {
@@ -902,7 +985,13 @@ class Run implements DeployRun {
       }
       this.#info(`rolling back ${touched.map((c) => c.host.id).join(', ')}`, 'warn');
       const ok = await this.#rollbackHosts(touched, 'deploy');
-      return this.#finish(cancelled ? 'cancelled' : ok ? 'rolled-back' : 'failed', ctxs, plan, undefined, ok ? undefined : 'rollback failed on some hosts: check them by hand');
+      return this.#finish(
+        cancelled ? 'cancelled' : ok ? 'rolled-back' : 'failed',
+        ctxs,
+        plan,
+        undefined,
+        ok ? undefined : 'rollback failed on some hosts: check them by hand',
+      );
     }
     const e2e = await this.#e2e(ready, topology);
     return this.#finish(plan.noChanges ? 'no-changes' : 'success', ctxs, plan, e2e);

@@ -24,6 +24,11 @@ export function deployGate(topology: Topology, mode: 'dry-run' | 'apply' | 'roll
   if (errors.length === 0) return { blocked: null, overridden: null, errors };
   const n = `${errors.length} checker error${errors.length === 1 ? '' : 's'}`;
   const list = errors.map((e) => `  ${e}`).join('\n');
-  if (!overrideErrors) return { blocked: `the design has ${n}; fix them (lvsd validate, or the Problems panel) or override explicitly (--force):\n${list}`, overridden: null, errors };
+  if (!overrideErrors)
+    return {
+      blocked: `the design has ${n}; fix them (lvsd validate, or the Problems panel) or override explicitly (--force):\n${list}`,
+      overridden: null,
+      errors,
+    };
   return { blocked: null, overridden: `OVERRIDE: going on despite ${n} (overrideErrors / --force):\n${list}`, errors };
 }

@@ -8,7 +8,8 @@ import type { DeployEvent, DeployPlan, HostChange } from '../../../shared/ipc/de
 /** One-line description of a change, e.g. `+ address lo 10.0.0.1/32`. */
 export function formatChange(c: HostChange): string {
   const sign = c.action === 'add' ? '+' : c.action === 'remove' ? '-' : '~';
-  const fromTo = c.action === 'change' && c.from !== undefined ? ` (${c.from} -> ${c.to ?? ''})` : c.to !== undefined && c.kind !== 'address' ? ` = ${c.to}` : '';
+  const fromTo =
+    c.action === 'change' && c.from !== undefined ? ` (${c.from} -> ${c.to ?? ''})` : c.to !== undefined && c.kind !== 'address' ? ` = ${c.to}` : '';
   return `${sign} ${c.kind} ${c.subject}${fromTo}`;
 }
 
@@ -54,7 +55,11 @@ export function formatEvent(e: DeployEvent): string {
         ...e.result.checks.map(
           (c) =>
             `  ${c.service}: ${c.succeeded}/${c.requests} answered${c.error ? ` (${c.error})` : ''}${
-              Object.keys(c.distribution).length ? ` - ${Object.entries(c.distribution).map(([k, v]) => `${k}: ${v}`).join(', ')}` : ''
+              Object.keys(c.distribution).length
+                ? ` - ${Object.entries(c.distribution)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join(', ')}`
+                : ''
             }`,
         ),
       ].join('\n');

@@ -122,7 +122,15 @@ export function uploadScript(
   safety: { confirmSeconds?: number; pin?: SessionPin } = {},
 ): string {
   if (!DEPLOY_DIR_ID.test(deployId)) throw new Error(`bad deploy id ${JSON.stringify(deployId)}`);
-  const parts = [envPrelude(env), `LVSD_DEPLOY_ID=${sq(deployId)}; export LVSD_DEPLOY_ID`, 'set -e', 'umask 077', `D="$S/deploy/${deployId}"`, 'rm -rf "$D"', 'mkdir -p "$D"'];
+  const parts = [
+    envPrelude(env),
+    `LVSD_DEPLOY_ID=${sq(deployId)}; export LVSD_DEPLOY_ID`,
+    'set -e',
+    'umask 077',
+    `D="$S/deploy/${deployId}"`,
+    'rm -rf "$D"',
+    'mkdir -p "$D"',
+  ];
   files.forEach((f, i) => {
     const bad = checkFilePath(f.path);
     if (bad) throw new Error(bad);

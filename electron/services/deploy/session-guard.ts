@@ -126,7 +126,10 @@ export function judgeSession(session: SessionPath | null, current: readonly Rout
     };
   }
   if (!session.dev) {
-    return { kind: 'cut', reason: `the route to your SSH session's address ${peer} changes to ${describe(chosen!)}, and the current path could not be read (ip route get) to keep it; refused` };
+    return {
+      kind: 'cut',
+      reason: `the route to your SSH session's address ${peer} changes to ${describe(chosen!)}, and the current path could not be read (ip route get) to keep it; refused`,
+    };
   }
   const pin: SessionPin = { destination: `${peer}/32`, ...(session.via ? { via: session.via } : {}), dev: session.dev };
   return {

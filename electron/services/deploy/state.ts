@@ -194,7 +194,8 @@ export function diffHost(host: Host, files: readonly DeployFile[], state: HostSt
   if (fromScript) wanted.push(...fromScript.routes);
   else {
     if (host.gateway) wanted.push({ destination: 'default', via: host.gateway });
-    for (const r of host.routes ?? []) wanted.push({ destination: normaliseDestination(r.destination), ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}) });
+    for (const r of host.routes ?? [])
+      wanted.push({ destination: normaliseDestination(r.destination), ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}) });
   }
   for (const w of wanted) {
     const same = state.routes.filter((r) => r.destination === w.destination);
@@ -244,14 +245,18 @@ export function keepalivedPlan(files: readonly DeployFile[], state: HostState, i
   if (/^KA_HOST=/m.test(apply)) {
     if (!state.tools.includes('keepalived')) {
       if (installAllowed) notes.push('keepalived is not installed on this host: apply installs it first (--install-keepalived)');
-      else refuse = 'keepalived owns the IPVS table of this director but is not installed on the host; nothing will be changed here (allow the install: --install-keepalived)';
+      else
+        refuse =
+          'keepalived owns the IPVS table of this director but is not installed on the host; nothing will be changed here (allow the install: --install-keepalived)';
     }
     notes.push(
       'keepalived: apply checks the new keepalived.conf with keepalived -t on the host before any change, installs it (the previous one goes into the snapshot) and reloads keepalived (never a restart); verify reads back the IPVS table keepalived builds; rollback restores the previous keepalived.conf and reloads',
     );
   }
   if (/^\s*sh "\$HERE\/boot\/install\.sh"$/m.test(apply)) {
-    notes.push('boot unit lvs-designer-boot.service: apply runs boot/install.sh (enabled at boot); rollback restores the previous unit, or runs boot/remove.sh when there was none');
+    notes.push(
+      'boot unit lvs-designer-boot.service: apply runs boot/install.sh (enabled at boot); rollback restores the previous unit, or runs boot/remove.sh when there was none',
+    );
   }
   return refuse === undefined ? { notes } : { notes, refuse };
 }

@@ -33,7 +33,12 @@ const MARK = '@@LVSD@@';
  * Runs `script` on the given hosts (default: every host, in apply order — reversed for rollback),
  * in one SSH session. With `stopOnError` the hosts after the first failure are not run.
  */
-export async function runOnAllHosts(vm: LabVm, t: Topology, script: HostScript, opts: { stopOnError?: boolean; hosts?: readonly HostId[] } = {}): Promise<HostRun[]> {
+export async function runOnAllHosts(
+  vm: LabVm,
+  t: Topology,
+  script: HostScript,
+  opts: { stopOnError?: boolean; hosts?: readonly HostId[] } = {},
+): Promise<HostRun[]> {
   const ordered = applyOrder(t).map((h) => h.id);
   const hosts = opts.hosts ?? (script === 'rollback.sh' ? ordered.reverse() : ordered);
   const lines = ['o=$(mktemp) e=$(mktemp)'];

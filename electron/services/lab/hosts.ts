@@ -154,17 +154,19 @@ export function hostsScript(t: Topology): string {
     if (hostPorts.length > 0) perHost.push(`printf '%s\\n' ${shq(h.id)} > ${dir}/www/index.html`);
     for (const port of hostPorts) perHost.push(`/usr/sbin/lvsd-enter ${h.id} httpd -p ${port} -h ${dir}/www`);
   });
-  return [
-    // -x: when a step fails, the tail of the trace (in the error) shows which one
-    'set -ex',
-    `modprobe -a ${LAB_MODULES.join(' ')}`,
-    DESTROY_SCRIPT,
-    'mkdir -p /run/lvsd',
-    "/sbin/ip -batch - <<'LVSD_EOF'",
-    ...root,
-    'LVSD_EOF',
-    ...perHost,
-  ].join('\n') + '\n';
+  return (
+    [
+      // -x: when a step fails, the tail of the trace (in the error) shows which one
+      'set -ex',
+      `modprobe -a ${LAB_MODULES.join(' ')}`,
+      DESTROY_SCRIPT,
+      'mkdir -p /run/lvsd',
+      "/sbin/ip -batch - <<'LVSD_EOF'",
+      ...root,
+      'LVSD_EOF',
+      ...perHost,
+    ].join('\n') + '\n'
+  );
 }
 
 /** Creates the design's hosts in the VM (removing whatever a previous call created). */

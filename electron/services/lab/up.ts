@@ -122,4 +122,3 @@ export function withLabEndpoints(file: DesignFile, vm: LabVm, endpoints: readonl
     },
   };
 }
-

@@ -7,7 +7,20 @@
  * also by a tiny watchdog shell that outlives a SIGKILLed parent, so tests never leave qemu behind.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,7 +160,8 @@ export async function ensureLabImage(opts: LabOptions = {}): Promise<LabImage> {
   const reason = labUnavailableReason(labDir);
   if (reason) throw new LabError(reason);
   const r = await run('bash', [BUILD_SCRIPT], { env: { ...process.env, LVSD_LAB_DIR: labDir }, timeoutMs: 15 * 60_000 });
-  if (r.code !== 0) throw new LabError(`building the lab image failed (scripts/lab/build.sh, exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
+  if (r.code !== 0)
+    throw new LabError(`building the lab image failed (scripts/lab/build.sh, exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
   for (const line of r.stderr.split('\n')) if (line.trim()) opts.log?.(line);
   let buildDir = r.stdout.trim().split('\n').pop() ?? join(labDir, 'build');
   // A cached image built for another lab key (the key was regenerated or replaced since) would
@@ -159,7 +173,10 @@ export async function ensureLabImage(opts: LabOptions = {}): Promise<LabImage> {
   if (carried !== null && pub !== null && !keyMatches(carried, pub)) {
     opts.log?.('the cached lab image does not accept the lab key (id_ed25519 changed since the build): rebuilding it');
     const again = await run('bash', [BUILD_SCRIPT, '--force'], { env: { ...process.env, LVSD_LAB_DIR: labDir }, timeoutMs: 15 * 60_000 });
-    if (again.code !== 0) throw new LabError(`rebuilding the lab image failed (scripts/lab/build.sh --force, exit ${again.code}):\n${again.stderr.trim().split('\n').slice(-15).join('\n')}`);
+    if (again.code !== 0)
+      throw new LabError(
+        `rebuilding the lab image failed (scripts/lab/build.sh --force, exit ${again.code}):\n${again.stderr.trim().split('\n').slice(-15).join('\n')}`,
+      );
     buildDir = again.stdout.trim().split('\n').pop() ?? buildDir;
     if (!keyMatches(readFromInitrd(join(buildDir, 'initrd.img'), 'root/.ssh/authorized_keys'), pub)) {
       throw new LabError(`the rebuilt lab image still does not carry ${keyPath}.pub; remove ${labDir} and try again`);
@@ -230,15 +247,24 @@ function installExitHook(): void {
 /** ssh options for the throw-away lab: its host keys change on every build, so no host key checking. */
 export function labSshOptions(keyPath: string, port: number): string[] {
   return [
-    '-F', '/dev/null',
-    '-o', 'StrictHostKeyChecking=no',
-    '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'LogLevel=ERROR',
-    '-o', 'BatchMode=yes',
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'ConnectTimeout=5',
-    '-i', keyPath,
-    '-p', String(port),
+    '-F',
+    '/dev/null',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'ConnectTimeout=5',
+    '-i',
+    keyPath,
+    '-p',
+    String(port),
   ];
 }
 
@@ -259,7 +285,18 @@ function startMaster(vm: LabVm): Promise<unknown> {
   return new Promise((resolvePromise) => {
     const c = spawn(
       'ssh',
-      [...labSshOptions(vm.keyPath, vm.sshPort), '-o', 'ControlMaster=yes', '-o', `ControlPath=${join(vm.runDir, 'ssh-%C')}`, '-o', 'ControlPersist=yes', '-f', '-N', 'root@127.0.0.1'],
+      [
+        ...labSshOptions(vm.keyPath, vm.sshPort),
+        '-o',
+        'ControlMaster=yes',
+        '-o',
+        `ControlPath=${join(vm.runDir, 'ssh-%C')}`,
+        '-o',
+        'ControlPersist=yes',
+        '-f',
+        '-N',
+        'root@127.0.0.1',
+      ],
       { stdio: 'ignore' },
     );
     c.on('exit', resolvePromise);
@@ -288,24 +325,40 @@ export async function bootLab(opts: LabOptions = {}): Promise<LabVm> {
     rmSync(consolePath, { force: true });
     rmSync(qmpPath, { force: true });
     const args = [
-      '-name', `lvs-designer-lab,process=lvsd-lab`,
-      '-accel', 'tcg,thread=multi,tb-size=128',
-      '-cpu', 'max',
-      '-smp', '2',
-      '-m', String(opts.memoryMiB ?? 256),
-      '-kernel', image.kernel,
-      '-initrd', image.initrd,
-      '-append', 'console=ttyS0 panic=-1 quiet loglevel=4 cryptomgr.notests=1 initcall_blacklist=crypto_kdf108_init',
-      '-display', 'none',
-      '-monitor', 'none',
-      '-serial', `file:${consolePath}`,
-      '-qmp', `unix:${qmpPath},server=on,wait=off`,
+      '-name',
+      `lvs-designer-lab,process=lvsd-lab`,
+      '-accel',
+      'tcg,thread=multi,tb-size=128',
+      '-cpu',
+      'max',
+      '-smp',
+      '2',
+      '-m',
+      String(opts.memoryMiB ?? 256),
+      '-kernel',
+      image.kernel,
+      '-initrd',
+      image.initrd,
+      '-append',
+      'console=ttyS0 panic=-1 quiet loglevel=4 cryptomgr.notests=1 initcall_blacklist=crypto_kdf108_init',
+      '-display',
+      'none',
+      '-monitor',
+      'none',
+      '-serial',
+      `file:${consolePath}`,
+      '-qmp',
+      `unix:${qmpPath},server=on,wait=off`,
       '-no-reboot',
       // restrict=on: the guest reaches nothing outside; only the explicit forwards to 127.0.0.1 work
-      '-netdev', `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${sshPort}-:22`,
-      '-device', 'virtio-net-pci,netdev=n0,romfile=',
-      '-device', 'virtio-rng-pci',
-      '-pidfile', join(runDir, 'qemu.pid'),
+      '-netdev',
+      `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${sshPort}-:22`,
+      '-device',
+      'virtio-net-pci,netdev=n0,romfile=',
+      '-device',
+      'virtio-rng-pci',
+      '-pidfile',
+      join(runDir, 'qemu.pid'),
     ];
     const logFd = openSync(qemuLog, 'w');
     const t0 = Date.now();
@@ -341,7 +394,9 @@ export async function bootLab(opts: LabOptions = {}): Promise<LabVm> {
         if (r && r.code === 0) break;
         // The server answered and refused the key: waiting longer cannot help.
         if (r && /Permission denied \(publickey/.test(r.stderr)) {
-          throw new LabError(`the lab VM refuses the lab key (${vm.keyPath}): Permission denied (publickey). The image was built for another key; run scripts/lab/build.sh --force (lab up does it when it notices)`);
+          throw new LabError(
+            `the lab VM refuses the lab key (${vm.keyPath}): Permission denied (publickey). The image was built for another key; run scripts/lab/build.sh --force (lab up does it when it notices)`,
+          );
         }
         if (exited) throw new BootFailure(readText(qemuLog));
         if (Date.now() - t0 > timeoutMs) throw new LabError(`SSH to the lab VM never worked within ${timeoutMs / 1000} s: ${r?.stderr.trim() ?? 'timeout'}`);
@@ -491,7 +546,9 @@ export async function removePortForward(vm: LabVm, hostPort: number): Promise<vo
 /** Powers the VM off (`poweroff -f`: PID 1 is a shell) and makes sure qemu is gone. */
 export async function shutdownLab(vm: LabVm): Promise<void> {
   if (isLabQemu(vm.pid, vm.runDir)) {
-    await run('ssh', [...labSshOptions(vm.keyPath, vm.sshPort), ...multiplex(vm), '-o', 'ConnectTimeout=2', 'root@127.0.0.1', 'poweroff -f'], { timeoutMs: 5_000 }).catch(() => null);
+    await run('ssh', [...labSshOptions(vm.keyPath, vm.sshPort), ...multiplex(vm), '-o', 'ConnectTimeout=2', 'root@127.0.0.1', 'poweroff -f'], {
+      timeoutMs: 5_000,
+    }).catch(() => null);
     for (let i = 0; i < 30 && isLabQemu(vm.pid, vm.runDir); i++) await sleep(100);
   }
   await killVm(vm);

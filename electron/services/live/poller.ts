@@ -192,7 +192,9 @@ export class LivePoller {
     const r = await h.session.exec(LIVE_COMMAND, { stdin: exports + h.script, timeoutMs, signal: h.abort.signal });
     if (r.code !== 0 && !r.stdout.includes('@@lvsd-live')) {
       const why = r.stderr.trim().split('\n').slice(-2).join(' ') || `exit ${r.code ?? r.signal}`;
-      throw new Error(/password is required|sudo/.test(why) ? `not root and sudo -n refused (${why}); the live view needs root or passwordless sudo for ipvsadm` : why);
+      throw new Error(
+        /password is required|sudo/.test(why) ? `not root and sudo -n refused (${why}); the live view needs root or passwordless sudo for ipvsadm` : why,
+      );
     }
     return r.stdout;
   }

@@ -38,7 +38,15 @@ export function hostDetails(observations: readonly HostObservation[]): LiveHostD
     problems: o.problems,
     ...(o.error ? { error: o.error } : {}),
     ...(o.failures ? { failures: o.failures } : {}),
-    ...(o.keepalived ? { keepalived: { source: o.keepalived.source, ...(o.keepalived.ageSeconds !== undefined ? { ageSeconds: o.keepalived.ageSeconds } : {}), ...(o.keepalived.notRunning ? { notRunning: true } : {}) } } : {}),
+    ...(o.keepalived
+      ? {
+          keepalived: {
+            source: o.keepalived.source,
+            ...(o.keepalived.ageSeconds !== undefined ? { ageSeconds: o.keepalived.ageSeconds } : {}),
+            ...(o.keepalived.notRunning ? { notRunning: true } : {}),
+          },
+        }
+      : {}),
     ...(o.ipvs?.connections ? { connectionsTotal: o.ipvs.connections.total } : {}),
     ...(o.ipvs?.timeouts ? { timeouts: o.ipvs.timeouts } : {}),
     ...(o.ipvs?.syncDaemons ? { syncDaemons: o.ipvs.syncDaemons } : {}),
@@ -128,7 +136,11 @@ export class LiveService {
     const view = s.poller.view();
     const live = view.services.find((x) => x.serviceId === serviceId);
     if (!live) return err(`no live data for ${serviceId} yet (is its director ${service.director} reachable?)`);
-    const templates = s.poller.observations().find((o) => o.hostId === service.director)?.ipvs?.connections?.entries.filter((e) => e.template) ?? [];
+    const templates =
+      s.poller
+        .observations()
+        .find((o) => o.hostId === service.director)
+        ?.ipvs?.connections?.entries.filter((e) => e.template) ?? [];
     const r = explainLanding(service, live, entry, templates);
     return typeof r === 'string' ? err(r) : ok(r);
   }

@@ -137,7 +137,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch {
       return fail(req, res, 400, 'body is not valid JSON');
     }
-    if (!Array.isArray(args)) return fail(req, res, 400, 'body must be a JSON array of arguments', { issues: [{ path: 'args', message: 'expected an array' }] });
+    if (!Array.isArray(args))
+      return fail(req, res, 400, 'body must be a JSON array of arguments', { issues: [{ path: 'args', message: 'expected an array' }] });
     const outcome = await options.registry.call(`${m[1]}:${m[2]}`, args);
     switch (outcome.kind) {
       case 'ok':

@@ -68,7 +68,8 @@ function classify(e: Error & { level?: string; code?: string }, hostKeyRejected:
   const code = e.code ?? '';
   if (SOCKET_REASONS[code]) return new SshError('unreachable', SOCKET_REASONS[code]!);
   if (e.level === 'client-authentication') return new SshError('auth', 'authentication failed (wrong user, password or key?)');
-  if (e.level === 'client-timeout') return new SshError('timeout', e.message.includes('handshake') ? 'no SSH handshake in time (host down or not an SSH server?)' : e.message);
+  if (e.level === 'client-timeout')
+    return new SshError('timeout', e.message.includes('handshake') ? 'no SSH handshake in time (host down or not an SSH server?)' : e.message);
   if (e.level === 'client-dns') return new SshError('unreachable', `host name not found (${e.message})`);
   if (e.level === 'agent') return new SshError('auth', `SSH agent: ${e.message}`);
   return new SshError('protocol', e.message);

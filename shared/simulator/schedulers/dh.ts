@@ -47,7 +47,10 @@ class DestinationHashing implements SchedulerInstance {
 
 export const dh: SchedulerModule = {
   name: 'dh',
-  rule: { en: 'Destination hashing: the destination address picks one of 256 buckets, dealt out round robin.', zh: '目的地址哈希：目的地址选中 256 个桶之一，桶按轮询分配。' },
+  rule: {
+    en: 'Destination hashing: the destination address picks one of 256 buckets, dealt out round robin.',
+    zh: '目的地址哈希：目的地址选中 256 个桶之一，桶按轮询分配。',
+  },
   init: (svc) => {
     const s = new DestinationHashing(svc);
     s.update();

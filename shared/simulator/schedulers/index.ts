@@ -372,7 +372,16 @@ export class IpvsScheduler {
     const candidates: DestExplanation[] = this.list.map((d) => {
       const eligible = !d.overloaded && d.weight > 0 && (algo.eligible?.(d) ?? true);
       const metric = algo.metric?.(d);
-      return { id: d.id, position: d.position, weight: d.weight, active: d.active, inactive: d.inactive, overloaded: d.overloaded, eligible, ...(metric !== undefined ? { metric } : {}) };
+      return {
+        id: d.id,
+        position: d.position,
+        weight: d.weight,
+        active: d.active,
+        inactive: d.inactive,
+        overloaded: d.overloaded,
+        eligible,
+        ...(metric !== undefined ? { metric } : {}),
+      };
     });
     // Everything but twos (random) is previewed on a copy, so cursors and caches stay untouched.
     const picked = this.name === 'twos' ? undefined : this.clone().algo.schedule(caddr, cport, daddr, 0);
@@ -436,7 +445,7 @@ export function scheduleSequence(service: VirtualService, n: number, options: Se
   const s = new IpvsScheduler(service.scheduler, service.realServers, {
     ...options,
     flags: options.flags ?? service.schedulerFlags ?? [],
-    ...(options.persistence ?? service.persistence ? { persistence: options.persistence ?? service.persistence! } : {}),
+    ...((options.persistence ?? service.persistence) ? { persistence: options.persistence ?? service.persistence! } : {}),
   });
   const clients = (options.clients ?? []).map((c) => parseIPv4(c) ?? 0);
   const vip = parseIPv4(service.vip) ?? 0;

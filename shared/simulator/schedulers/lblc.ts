@@ -55,7 +55,10 @@ class LocalityLeastConnection implements SchedulerInstance {
 
 export const lblc: SchedulerModule = {
   name: 'lblc',
-  rule: { en: 'Locality-based least connections: a destination stays on its server unless that server is overloaded; then wlc.', zh: '基于局部性的最少连接：同一目的地址固定到同一服务器，除非它过载，否则按 wlc。' },
+  rule: {
+    en: 'Locality-based least connections: a destination stays on its server unless that server is overloaded; then wlc.',
+    zh: '基于局部性的最少连接：同一目的地址固定到同一服务器，除非它过载，否则按 wlc。',
+  },
   heapLoad: overhead,
   init: (svc) => new LocalityLeastConnection(svc),
 };

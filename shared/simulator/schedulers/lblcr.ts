@@ -113,7 +113,10 @@ class LocalityReplication implements SchedulerInstance {
 
 export const lblcr: SchedulerModule = {
   name: 'lblcr',
-  rule: { en: 'lblc with replication: each destination has a set of servers; the least loaded member is used, the set grows when all are overloaded.', zh: '带复制的 lblc：每个目的地址对应一组服务器，用其中负载最小者，都过载时扩充该组。' },
+  rule: {
+    en: 'lblc with replication: each destination has a set of servers; the least loaded member is used, the set grows when all are overloaded.',
+    zh: '带复制的 lblc：每个目的地址对应一组服务器，用其中负载最小者，都过载时扩充该组。',
+  },
   heapLoad: overhead,
   init: (svc) => new LocalityReplication(svc),
 };

@@ -17,6 +17,9 @@ class LeastConnection implements SchedulerInstance {
 
 export const lc: SchedulerModule = {
   name: 'lc',
-  rule: { en: 'Least connections: the smallest ActiveConn×256 + InActConn; the first in list order wins a tie.', zh: '最少连接：ActiveConn×256 + InActConn 最小者；相同时链表中靠前者胜出。' },
+  rule: {
+    en: 'Least connections: the smallest ActiveConn×256 + InActConn; the first in list order wins a tie.',
+    zh: '最少连接：ActiveConn×256 + InActConn 最小者；相同时链表中靠前者胜出。',
+  },
   init: (svc) => new LeastConnection(svc),
 };

@@ -65,7 +65,7 @@ class Maglev implements SchedulerInstance {
     let filled = 0;
     let dt = 0;
     for (;;) {
-      for (let i = 0; i < n; ) {
+      for (let i = 0; i < n;) {
         if (turns[i]! < 1) {
           i++;
           continue;
@@ -125,7 +125,10 @@ class Maglev implements SchedulerInstance {
 
 export const mh: SchedulerModule = {
   name: 'mh',
-  rule: { en: 'Maglev hashing: the client address picks a slot of a 4093-slot table that every server fills by its own permutation.', zh: 'Maglev 哈希：客户端地址选中 4093 槽表中的一个槽，各服务器按自己的排列填表。' },
+  rule: {
+    en: 'Maglev hashing: the client address picks a slot of a 4093-slot table that every server fills by its own permutation.',
+    zh: 'Maglev 哈希：客户端地址选中 4093 槽表中的一个槽，各服务器按自己的排列填表。',
+  },
   init: (svc) => {
     const s = new Maglev(svc);
     s.update();

@@ -18,6 +18,9 @@ class NeverQueue implements SchedulerInstance {
 
 export const nq: SchedulerModule = {
   name: 'nq',
-  rule: { en: 'Never queue: the first idle server (no active connection), otherwise like sed.', zh: '永不排队：优先第一个空闲（无活动连接）的服务器，否则同 sed。' },
+  rule: {
+    en: 'Never queue: the first idle server (no active connection), otherwise like sed.',
+    zh: '永不排队：优先第一个空闲（无活动连接）的服务器，否则同 sed。',
+  },
   init: (svc) => new NeverQueue(svc),
 };

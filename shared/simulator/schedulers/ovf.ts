@@ -25,6 +25,9 @@ class Overflow implements SchedulerInstance {
 
 export const ovf: SchedulerModule = {
   name: 'ovf',
-  rule: { en: 'Weighted overflow: the highest weight among servers whose active connections do not exceed their weight.', zh: '加权溢出：活动连接数未超过权重的服务器中权重最高者。' },
+  rule: {
+    en: 'Weighted overflow: the highest weight among servers whose active connections do not exceed their weight.',
+    zh: '加权溢出：活动连接数未超过权重的服务器中权重最高者。',
+  },
   init: (svc) => new Overflow(svc),
 };

@@ -43,6 +43,9 @@ class RoundRobin implements SchedulerInstance {
 
 export const rr: SchedulerModule = {
   name: 'rr',
-  rule: { en: 'Round robin: the next server after the cursor with weight > 0, in kernel list order.', zh: '轮询：按内核链表顺序，从游标之后取下一个权重大于 0 的服务器。' },
+  rule: {
+    en: 'Round robin: the next server after the cursor with weight > 0, in kernel list order.',
+    zh: '轮询：按内核链表顺序，从游标之后取下一个权重大于 0 的服务器。',
+  },
   init: (svc) => new RoundRobin(svc),
 };

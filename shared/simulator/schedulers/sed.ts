@@ -20,7 +20,10 @@ class ShortestExpectedDelay implements SchedulerInstance {
 
 export const sed: SchedulerModule = {
   name: 'sed',
-  rule: { en: 'Shortest expected delay: the smallest (ActiveConn + 1) / weight; inactive connections do not count.', zh: '最短期望延迟：(ActiveConn + 1) / 权重 最小者；不计非活动连接。' },
+  rule: {
+    en: 'Shortest expected delay: the smallest (ActiveConn + 1) / weight; inactive connections do not count.',
+    zh: '最短期望延迟：(ActiveConn + 1) / 权重 最小者；不计非活动连接。',
+  },
   heapLoad: activePlusOne,
   init: (svc) => new ShortestExpectedDelay(svc),
 };

@@ -76,7 +76,10 @@ class SourceHashing implements SchedulerInstance {
 
 export const sh: SchedulerModule = {
   name: 'sh',
-  rule: { en: 'Source hashing: the client address picks one of 256 buckets; each server owns weight consecutive buckets.', zh: '源地址哈希：客户端地址选中 256 个桶之一；每台服务器按权重占连续的桶。' },
+  rule: {
+    en: 'Source hashing: the client address picks one of 256 buckets; each server owns weight consecutive buckets.',
+    zh: '源地址哈希：客户端地址选中 256 个桶之一；每台服务器按权重占连续的桶。',
+  },
   init: (svc) => {
     const s = new SourceHashing(svc);
     s.update();

@@ -29,7 +29,10 @@ class WeightedLeastConnection implements SchedulerInstance {
 
 export const wlc: SchedulerModule = {
   name: 'wlc',
-  rule: { en: 'Weighted least connections: the smallest (ActiveConn×256 + InActConn) / weight; the first in list order wins a tie.', zh: '加权最少连接：(ActiveConn×256 + InActConn) / 权重 最小者；相同时链表中靠前者胜出。' },
+  rule: {
+    en: 'Weighted least connections: the smallest (ActiveConn×256 + InActConn) / weight; the first in list order wins a tie.',
+    zh: '加权最少连接：(ActiveConn×256 + InActConn) / 权重 最小者；相同时链表中靠前者胜出。',
+  },
   heapLoad: overhead,
   init: (svc) => new WeightedLeastConnection(svc),
 };

@@ -12,10 +12,16 @@ export function classify(ctx: SimContext, s: SimState, reason: FaultId, hostId: 
   const svc = ctx.service;
   if (ctx.client.id === svc.director && reason !== 'no-real-server' && reason !== 'all-quiesced') return 'client-on-director';
   const rs = s.conn?.rs;
-  if (phase === 'request' && rs && rs.method === 'dr' && hostId === svc.director && (reason === 'arp-unanswered' || reason === 'no-route')) return 'dr-no-l2-path';
+  if (phase === 'request' && rs && rs.method === 'dr' && hostId === svc.director && (reason === 'arp-unanswered' || reason === 'no-route'))
+    return 'dr-no-l2-path';
   // Once IPVS sent the request on, a DR/TUN real server without the VIP is the root cause of
   // whatever happens next (dropped there, or forwarded around until the TTL runs out).
-  if (phase === 'request' && rs && (rs.method === 'dr' || rs.method === 'tun') && !['no-ipip-tunnel', 'rp-filter', 'martian-source', 'arp-unanswered'].includes(reason)) {
+  if (
+    phase === 'request' &&
+    rs &&
+    (rs.method === 'dr' || rs.method === 'tun') &&
+    !['no-ipip-tunnel', 'rp-filter', 'martian-source', 'arp-unanswered'].includes(reason)
+  ) {
     const h = ctx.net.hosts.get(rs.host);
     if (h && !h.local.has(ctx.vip) && s.steps.some((x) => x.place.kind === 'host' && x.place.host === rs.host)) return 'missing-vip-on-rs';
   }
@@ -26,7 +32,8 @@ export function classify(ctx: SimContext, s: SimState, reason: FaultId, hostId: 
   if (phase === 'reply' && rs?.method === 'nat' && reason === 'unexpected-reply' && pkt && pkt.ip.src === rs.rip) return 'nat-reply-bypasses-director';
   if (phase === 'reply' && rs?.method === 'nat' && reason === 'not-for-this-host' && hostId === svc.director) return 'no-ip-forward';
   if (phase === 'reply' && rs && reason === 'no-route' && hostId === rs.host) return 'rs-no-route-back';
-  if (phase === 'reply' && rs && rs.method !== 'nat' && hostId === svc.director && (reason === 'martian-source' || reason === 'not-for-this-host')) return 'reply-via-director';
+  if (phase === 'reply' && rs && rs.method !== 'nat' && hostId === svc.director && (reason === 'martian-source' || reason === 'not-for-this-host'))
+    return 'reply-via-director';
   return reason;
 }
 
@@ -45,7 +52,16 @@ export function explain(ctx: SimContext, s: SimState, fault: FaultId, detail: Na
     case 'rp-filter':
       return withDetail(detail, say('fault.rp-filter', { rsName }));
     case 'missing-vip-on-rs':
-      return withDetail(detail, say('fault.missing-vip-on-rs', { hasRs: rs !== undefined, method: rs ? methodName(rs.method) : undefined, vip: svc.vip, rsName, isTun: rs?.method === 'tun' }));
+      return withDetail(
+        detail,
+        say('fault.missing-vip-on-rs', {
+          hasRs: rs !== undefined,
+          method: rs ? methodName(rs.method) : undefined,
+          vip: svc.vip,
+          rsName,
+          isTun: rs?.method === 'tun',
+        }),
+      );
     case 'no-ipip-tunnel':
       return withDetail(detail, say('fault.no-ipip-tunnel', { rsName }));
     case 'vip-not-on-director':
@@ -63,10 +79,18 @@ export function explain(ctx: SimContext, s: SimState, fault: FaultId, detail: Na
   }
 }
 
-export function drop(ctx: SimContext, s: SimState, reason: FaultId, hostId: HostId, pkt: Pkt | null, phase: TracePhase, place: PacketPlace, detail: Narration): SimState {
+export function drop(
+  ctx: SimContext,
+  s: SimState,
+  reason: FaultId,
+  hostId: HostId,
+  pkt: Pkt | null,
+  phase: TracePhase,
+  place: PacketPlace,
+  detail: Narration,
+): SimState {
   const fault = classify(ctx, s, reason, hostId, pkt, phase);
   const narration = explain(ctx, s, fault, detail);
   const s2 = emit(s, { kind: 'drop', phase, place, ...(pkt ? { pkt } : {}), severity: 'error', narration: detail });
   return { ...s2, queue: [], outcome: { status: 'broken', fault, at: place, stepIndex: s2.steps.length - 1, narration } };
 }
-

@@ -24,90 +24,63 @@ export const en: NarrationTable = {
     `The real server needs a route back to the client: ${p.isNat ? `in LVS-NAT its default gateway must be the director's DIP` : 'a default gateway towards the clients (not through the director)'}. Fix: set ${p.rsName}'s gateway.`,
   'fault.arp-race': (p) =>
     `More than one host answered ARP for ${p.vip}; the client keeps the first answer, so requests can go straight to a real server and skip the director. Fix: arp_ignore=1 and arp_announce=2 on the real servers (all and lo).`,
-  'originate.request': (p) =>
-    `${p.host} sends a ${p.protocol} request from ${p.src}:${p.sport} to the virtual service ${p.dst}:${p.dport} (CIP → VIP).`,
+  'originate.request': (p) => `${p.host} sends a ${p.protocol} request from ${p.src}:${p.sport} to the virtual service ${p.dst}:${p.dport} (CIP → VIP).`,
   'originate.reply': (p) =>
     `${p.host} answers from ${p.src}:${p.sport} to ${p.dst}:${p.dport} (${p.bytes} bytes)${p.fromVip ? ', using the VIP it owns as source' : ''}.`,
-  'local-out.hook': (p) =>
-    `The locally generated packet passes the OUTPUT (LOCAL_OUT) hook of ${p.host}.`,
-  'route-out.unreachable': (p) =>
-    `${p.host} has no route to ${p.dst} (no matching subnet and no default gateway): "Network is unreachable".`,
-  'route-out.local': (p) =>
-    `${p.dst} is an address of ${p.host} itself (${p.localIface}), so the packet loops back inside the host.`,
+  'local-out.hook': (p) => `The locally generated packet passes the OUTPUT (LOCAL_OUT) hook of ${p.host}.`,
+  'route-out.unreachable': (p) => `${p.host} has no route to ${p.dst} (no matching subnet and no default gateway): "Network is unreachable".`,
+  'route-out.local': (p) => `${p.dst} is an address of ${p.host} itself (${p.localIface}), so the packet loops back inside the host.`,
   'route-out.unicast': (p) =>
     `Routing on ${p.host}: ${p.dst} matches "${p.rRouteText}", so the packet leaves by ${p.outIface} towards ${p.viaGateway ? `the gateway ${p.gateway}` : `${p.dst} directly (on-link)`}.`,
-  'post.director': (p) =>
-    `After IPVS, the packet passes POSTROUTING on ${p.host} on its way to the real server.`,
-  'post.hook': (p) =>
-    `The packet passes POSTROUTING on ${p.host}, the last hook before it leaves ${p.iface}.`,
+  'post.director': (p) => `After IPVS, the packet passes POSTROUTING on ${p.host} on its way to the real server.`,
+  'post.hook': (p) => `The packet passes POSTROUTING on ${p.host}, the last hook before it leaves ${p.iface}.`,
   'xmit.dr-frame': (p) =>
     `${p.host} sends the IP packet, addresses unchanged, in a new frame: source MAC ${p.mac} (its own), destination MAC ${p.dstMac} (${p.hasTo ? p.toHost : '?'}); IP source ${p.src} and destination ${p.dst} stay as they were.`,
-  'xmit.frame': (p) =>
-    `${p.host} transmits the frame on ${p.segment}: ${p.mac} → ${p.dstMac}${p.hasTo ? ` (${p.toHost})` : ''}, ${p.bytes} bytes.`,
-  'xmit.no-such-mac': (p) =>
-    `No interface on the segment has MAC ${p.dstMac}; the frame is lost.`,
-  'arrive.frame': (p) =>
-    `The frame arrives at ${p.host} ${p.iface}; the destination MAC is its own, so it accepts the frame.`,
-  'pre.director': (p) =>
-    `The request enters PREROUTING on the director ${p.host}: source ${p.src} (CIP), destination ${p.dst} (VIP).`,
-  'pre.hook': (p) =>
-    `The packet enters PREROUTING on ${p.host} (${p.iface}).`,
-  'forward.hook': (p) =>
-    `${p.host} forwards the packet (ip_forward=1): TTL ${p.ttlBefore} → ${p.ttlAfter}, through the FORWARD hook.`,
+  'xmit.frame': (p) => `${p.host} transmits the frame on ${p.segment}: ${p.mac} → ${p.dstMac}${p.hasTo ? ` (${p.toHost})` : ''}, ${p.bytes} bytes.`,
+  'xmit.no-such-mac': (p) => `No interface on the segment has MAC ${p.dstMac}; the frame is lost.`,
+  'arrive.frame': (p) => `The frame arrives at ${p.host} ${p.iface}; the destination MAC is its own, so it accepts the frame.`,
+  'pre.director': (p) => `The request enters PREROUTING on the director ${p.host}: source ${p.src} (CIP), destination ${p.dst} (VIP).`,
+  'pre.hook': (p) => `The packet enters PREROUTING on ${p.host} (${p.iface}).`,
+  'forward.hook': (p) => `${p.host} forwards the packet (ip_forward=1): TTL ${p.ttlBefore} → ${p.ttlAfter}, through the FORWARD hook.`,
   'forward.nat-reply-rewrite': (p) =>
     `IPVS finds the connection in its table and rewrites the reply's source from ${p.rip}:${p.rport} (RIP) to ${p.vip}:${p.vport} (VIP) at FORWARD, so the client sees the address it called.`,
-  'neigh.unplugged': (p) =>
-    `${p.iface} on ${p.host} is not plugged into any segment; nothing can be sent there.`,
+  'neigh.unplugged': (p) => `${p.iface} on ${p.host} is not plugged into any segment; nothing can be sent there.`,
   'neigh.request-announce-leak': (p) =>
     `${p.host} broadcasts "who has ${p.nextHop}? tell ${p.sender}" on ${p.segName} — with arp_announce=${p.arpAnnounce} it announces ${p.sender}, an address that is not on ${p.iface}, to every host on the segment.`,
   'neigh.request': (p) =>
     `${p.host} does not know the MAC of ${p.nextHop} yet and broadcasts an ARP request on ${p.segName}: "who has ${p.nextHop}? tell ${p.sender}".`,
   'warn.vip-announced': (p) =>
     `${p.host} announced the VIP ${p.vip} in an ARP request (arp_announce=${p.arpAnnounce}); hosts on ${p.segName} that cache the VIP now point it at ${p.host}. Set arp_announce=2.`,
-  'neigh.cache-updated': (p) =>
-    `${p.replier} updates its ARP cache: ${p.sender} is now at ${p.mac} (${p.host}) instead of ${p.oldMac}.`,
-  'warn.vip-redirected': (p) =>
-    `${p.replier} now sends traffic for the VIP to ${p.host}, bypassing the director.`,
+  'neigh.cache-updated': (p) => `${p.replier} updates its ARP cache: ${p.sender} is now at ${p.mac} (${p.host}) instead of ${p.oldMac}.`,
+  'warn.vip-redirected': (p) => `${p.replier} now sends traffic for the VIP to ${p.host}, bypassing the director.`,
   'neigh.silent': (p) =>
     `${p.replier} owns ${p.nextHop} on ${p.holder} but stays silent: arp_ignore=${p.arpIgnore} on ${p.iface} answers only for addresses of the receiving interface.`,
   'neigh.unanswered': (p) =>
     `Nobody on ${p.segName} answers ARP for ${p.nextHop} (after 3 tries the kernel gives up: "No route to host"); the packet is dropped on ${p.host}.`,
-  'neigh.reply-first': (p) =>
-    `${p.replier} answers: "${p.nextHop} is at ${p.mac}"${p.race ? ` — first of ${p.count} answers, so ${p.host} keeps it` : ''}.`,
+  'neigh.reply-first': (p) => `${p.replier} answers: "${p.nextHop} is at ${p.mac}"${p.race ? ` — first of ${p.count} answers, so ${p.host} keeps it` : ''}.`,
   'neigh.reply-later': (p) =>
     `${p.replier} also answers "${p.nextHop} is at ${p.mac}" (arp_ignore=${p.arpIgnore}); ${p.host} ignores the later answer, but which host wins is a race.`,
-  'warn.arp-race': (p) =>
-    `${p.count} hosts answered ARP for ${p.nextHop} (${p.hosts.join(', ')}); ${p.winner} won this time (seed ${p.seed}).`,
-  'route-in.unreachable': (p) =>
-    `${p.host} has no route for ${p.dst}; the packet is dropped.`,
-  'route-in.no-forward': (p) =>
-    `${p.dst} is not an address of ${p.host}, and ${p.host} does not forward (net.ipv4.ip_forward=0): the packet is dropped.`,
+  'warn.arp-race': (p) => `${p.count} hosts answered ARP for ${p.nextHop} (${p.hosts.join(', ')}); ${p.winner} won this time (seed ${p.seed}).`,
+  'route-in.unreachable': (p) => `${p.host} has no route for ${p.dst}; the packet is dropped.`,
+  'route-in.no-forward': (p) => `${p.dst} is not an address of ${p.host}, and ${p.host} does not forward (net.ipv4.ip_forward=0): the packet is dropped.`,
   'route-in.martian': (p) =>
     `${p.host} drops the packet as a martian: its source ${p.src} is one of ${p.host}'s own addresses, which cannot arrive from the network.`,
   'route-in.rp-filter': (p) =>
     `${p.host} drops the packet: rp_filter=${p.rpFilter} on ${p.iface}, and the route back to ${p.src} does not leave by ${p.iface}.`,
-  'route-in.local': (p) =>
-    `Routing on ${p.host}: ${p.dst} is a local address (on ${p.localIface}), so the packet is for this host and goes to INPUT.`,
-  'route-in.ttl-exceeded': (p) =>
-    `TTL reached 0 on ${p.host}: the packet is dropped (ICMP time exceeded) — a routing loop?`,
-  'route-in.forward': (p) =>
-    `Routing on ${p.host}: ${p.dst} is not local; it matches "${p.rRouteText}", so ${p.host} will forward it.`,
-  'local-in.director': (p) =>
-    `The destination ${p.dst} is local, so the request goes to the INPUT chain (LOCAL_IN), where IPVS is hooked.`,
-  'local-in.hook': (p) =>
-    `The packet reaches LOCAL_IN on ${p.host}.`,
-  'local-in.no-tunnel': (p) =>
-    `${p.host} receives an IPIP packet (protocol 4) but has no tunl0 interface: protocol unreachable, dropped.`,
+  'route-in.local': (p) => `Routing on ${p.host}: ${p.dst} is a local address (on ${p.localIface}), so the packet is for this host and goes to INPUT.`,
+  'route-in.ttl-exceeded': (p) => `TTL reached 0 on ${p.host}: the packet is dropped (ICMP time exceeded) — a routing loop?`,
+  'route-in.forward': (p) => `Routing on ${p.host}: ${p.dst} is not local; it matches "${p.rRouteText}", so ${p.host} will forward it.`,
+  'local-in.director': (p) => `The destination ${p.dst} is local, so the request goes to the INPUT chain (LOCAL_IN), where IPVS is hooked.`,
+  'local-in.hook': (p) => `The packet reaches LOCAL_IN on ${p.host}.`,
+  'local-in.no-tunnel': (p) => `${p.host} receives an IPIP packet (protocol 4) but has no tunl0 interface: protocol unreachable, dropped.`,
   'local-in.decapsulate': (p) =>
     `${p.host} removes the outer IPIP header on ${p.tunnel}; the inner packet ${p.src} → ${p.dst} re-enters the stack as if it had arrived on ${p.tunnel}.`,
-  'local-in.nat-reply-rewrite': (p) =>
-    `IPVS rewrites the reply's source back to ${p.vip}:${p.vport} at LOCAL_IN (the client is this host).`,
+  'local-in.nat-reply-rewrite': (p) => `IPVS rewrites the reply's source back to ${p.vip}:${p.vport} at LOCAL_IN (the client is this host).`,
   'ipvs.existing-connection': (p) =>
     `The same request reaches IPVS on ${p.host} again: it finds the existing connection entry and forwards it to ${p.rsHost} once more — the packet is going round in a loop.`,
   'ipvs.hash-bucket-unusable': (p) =>
     `The ${p.scheduler} scheduler hashes this client to bucket ${p.bucket}, whose real server is quiesced (weight 0) or overloaded${p.isDh ? '' : `, and without ${p.flag} the kernel does not try another one`}: "no destination available", ICMP port unreachable.`,
-  'ipvs.service-problem': (p) =>
-    `IPVS on ${p.host} cannot use this service: ${p.problem} (ipvsadm would have refused it).`,
+  'ipvs.service-problem': (p) => `IPVS on ${p.host} cannot use this service: ${p.problem} (ipvsadm would have refused it).`,
   'ipvs.no-real-server': (p) =>
     `IPVS on ${p.host} matches the service ${p.vip}:${p.port} but it has no real server: "no destination available", the client gets ICMP port unreachable.`,
   'ipvs.all-quiesced': (p) =>
@@ -118,16 +91,12 @@ export const en: NarrationTable = {
     `IPVS matches the virtual service ${p.vip}:${p.port}; the ${p.scheduler} scheduler picks ${p.rsHost} (${p.rip}, ${p.method})${p.reused ? ' from the persistence template' : ''} and records the connection.`,
   'ipvs.ttl-exceeded': (p) =>
     `The request reaches IPVS on ${p.host} with TTL ${p.ttl}: IPVS would have to lower it to 0, so it drops the packet (ICMP time exceeded).`,
-  'ipvs.nat-rewrite': (p) =>
-    `IPVS (NAT) rewrites the destination ${p.dst}:${p.dport} (VIP) to ${p.rip}:${p.rport} (RIP); the source stays ${p.src} (CIP).`,
+  'ipvs.nat-rewrite': (p) => `IPVS (NAT) rewrites the destination ${p.dst}:${p.dport} (VIP) to ${p.rip}:${p.rport} (RIP); the source stays ${p.src} (CIP).`,
   'ipvs.dr-rewrite': (p) =>
     `IPVS (DR) leaves the addresses untouched (${p.src} → ${p.dst}, only the TTL drops by one); it will re-address the frame: source MAC = the director's, destination MAC = ${p.rip}'s.`,
-  'ipvs.dr-no-route': (p) =>
-    `${p.host} has no route to the real server ${p.rip}.`,
-  'ipvs.dr-localnode': (p) =>
-    `${p.rip} is the director itself (LOCALNODE): the request is handed to the local service.`,
-  'ipvs.dr-route-on-link': (p) =>
-    `IPVS routes to ${p.rip}: "${p.rRouteText}" — on-link, the frame goes straight to the real server's MAC.`,
+  'ipvs.dr-no-route': (p) => `${p.host} has no route to the real server ${p.rip}.`,
+  'ipvs.dr-localnode': (p) => `${p.rip} is the director itself (LOCALNODE): the request is handed to the local service.`,
+  'ipvs.dr-route-on-link': (p) => `IPVS routes to ${p.rip}: "${p.rRouteText}" — on-link, the frame goes straight to the real server's MAC.`,
   'ipvs.dr-route-via-gateway': (p) =>
     `IPVS routes to ${p.rip} by "${p.rRouteText}", but DR needs the RIP itself as next hop: it asks for ${p.rip}'s MAC on ${p.outIface}, where ${p.rip} is not.`,
   'ipvs.tun-encapsulate': (p) =>
@@ -142,18 +111,12 @@ export const en: NarrationTable = {
     `The reply ends at ${p.host}, which is not the client: it is addressed to ${p.dst}, an address of ${p.host}. ${p.host} has no such connection and drops it.`,
   'deliver.reply-no-socket': (p) =>
     `${p.host} receives a reply from ${p.src}:${p.sport}, but it opened its connection to ${p.vip}:${p.vport}; no socket matches, so the kernel answers with a reset and the request fails.`,
-  'deliver.reply': (p) =>
-    `${p.host} receives the reply from ${p.src}:${p.sport} — exactly the address it called — and the connection completes.`,
-  'prepare.no-service': (p) =>
-    `There is no virtual service "${p.service}" in this design.`,
-  'prepare.no-client': (p) =>
-    `There is no host "${p.client}" in this design.`,
-  'prepare.bad-vip': (p) =>
-    `The service VIP "${p.vip}" is not a valid IPv4 address.`,
-  'prepare.client-no-route': (p) =>
-    `${p.client} has no route to ${p.vip}: it needs an address on the VIP's subnet or a default gateway.`,
-  'finish.step-limit': (p) =>
-    `The simulation stopped after ${p.steps} steps without finishing — the packet is probably looping.`,
+  'deliver.reply': (p) => `${p.host} receives the reply from ${p.src}:${p.sport} — exactly the address it called — and the connection completes.`,
+  'prepare.no-service': (p) => `There is no virtual service "${p.service}" in this design.`,
+  'prepare.no-client': (p) => `There is no host "${p.client}" in this design.`,
+  'prepare.bad-vip': (p) => `The service VIP "${p.vip}" is not a valid IPv4 address.`,
+  'prepare.client-no-route': (p) => `${p.client} has no route to ${p.vip}: it needs an address on the VIP's subnet or a default gateway.`,
+  'finish.step-limit': (p) => `The simulation stopped after ${p.steps} steps without finishing — the packet is probably looping.`,
   'finish.bypassed-ipvs': (_p) =>
     `The client got an answer, but the request never passed through IPVS on the director: a real server took the VIP's traffic directly, so there is no load balancing.`,
   'finish.arp-race-won': (p) =>

@@ -20,23 +20,67 @@ export interface NarrationParams {
   readonly 'fault.no-ip-forward': { readonly director: string };
   readonly 'fault.dr-no-l2-path': { readonly rip?: string; readonly director: string; readonly rsName: string };
   readonly 'fault.rp-filter': { readonly rsName: string };
-  readonly 'fault.missing-vip-on-rs': { readonly hasRs: boolean; readonly method?: string; readonly vip: string; readonly rsName: string; readonly isTun: boolean };
+  readonly 'fault.missing-vip-on-rs': {
+    readonly hasRs: boolean;
+    readonly method?: string;
+    readonly vip: string;
+    readonly rsName: string;
+    readonly isTun: boolean;
+  };
   readonly 'fault.no-ipip-tunnel': { readonly rsName: string };
   readonly 'fault.vip-not-on-director': { readonly vip: string; readonly director: string };
   readonly 'fault.client-on-director': NoParams;
   readonly 'fault.reply-via-director': { readonly hasRs: boolean; readonly method?: string; readonly rsName: string };
   readonly 'fault.rs-no-route-back': { readonly isNat: boolean; readonly rsName: string };
   readonly 'fault.arp-race': { readonly vip: string };
-  readonly 'originate.request': { readonly host: string; readonly protocol: string; readonly src: string; readonly sport: number; readonly dst: string; readonly dport: number };
-  readonly 'originate.reply': { readonly host: string; readonly src: string; readonly sport: number; readonly dst: string; readonly dport: number; readonly bytes: number; readonly fromVip: boolean };
+  readonly 'originate.request': {
+    readonly host: string;
+    readonly protocol: string;
+    readonly src: string;
+    readonly sport: number;
+    readonly dst: string;
+    readonly dport: number;
+  };
+  readonly 'originate.reply': {
+    readonly host: string;
+    readonly src: string;
+    readonly sport: number;
+    readonly dst: string;
+    readonly dport: number;
+    readonly bytes: number;
+    readonly fromVip: boolean;
+  };
   readonly 'local-out.hook': { readonly host: string };
   readonly 'route-out.unreachable': { readonly host: string; readonly dst: string };
   readonly 'route-out.local': { readonly dst: string; readonly host: string; readonly localIface: string };
-  readonly 'route-out.unicast': { readonly host: string; readonly dst: string; readonly rRouteText: string; readonly outIface: string; readonly viaGateway: boolean; readonly gateway: string };
+  readonly 'route-out.unicast': {
+    readonly host: string;
+    readonly dst: string;
+    readonly rRouteText: string;
+    readonly outIface: string;
+    readonly viaGateway: boolean;
+    readonly gateway: string;
+  };
   readonly 'post.director': { readonly host: string };
   readonly 'post.hook': { readonly host: string; readonly iface: string };
-  readonly 'xmit.dr-frame': { readonly host: string; readonly mac: string; readonly dstMac: string; readonly hasTo: boolean; readonly toHost?: string; readonly src: string; readonly dst: string };
-  readonly 'xmit.frame': { readonly host: string; readonly segment: string; readonly mac: string; readonly dstMac: string; readonly hasTo: boolean; readonly toHost?: string; readonly bytes: number };
+  readonly 'xmit.dr-frame': {
+    readonly host: string;
+    readonly mac: string;
+    readonly dstMac: string;
+    readonly hasTo: boolean;
+    readonly toHost?: string;
+    readonly src: string;
+    readonly dst: string;
+  };
+  readonly 'xmit.frame': {
+    readonly host: string;
+    readonly segment: string;
+    readonly mac: string;
+    readonly dstMac: string;
+    readonly hasTo: boolean;
+    readonly toHost?: string;
+    readonly bytes: number;
+  };
   readonly 'xmit.no-such-mac': { readonly dstMac: string };
   readonly 'arrive.frame': { readonly host: string; readonly iface: string };
   readonly 'pre.director': { readonly host: string; readonly src: string; readonly dst: string };
@@ -44,16 +88,36 @@ export interface NarrationParams {
   readonly 'forward.hook': { readonly host: string; readonly ttlBefore: number; readonly ttlAfter: number };
   readonly 'forward.nat-reply-rewrite': { readonly rip: string; readonly rport: number; readonly vip: string; readonly vport: number };
   readonly 'neigh.unplugged': { readonly iface: string; readonly host: string };
-  readonly 'neigh.request-announce-leak': { readonly host: string; readonly nextHop: string; readonly sender: string; readonly segName: string; readonly arpAnnounce: number; readonly iface: string };
+  readonly 'neigh.request-announce-leak': {
+    readonly host: string;
+    readonly nextHop: string;
+    readonly sender: string;
+    readonly segName: string;
+    readonly arpAnnounce: number;
+    readonly iface: string;
+  };
   readonly 'neigh.request': { readonly host: string; readonly nextHop: string; readonly segName: string; readonly sender: string };
   readonly 'warn.vip-announced': { readonly host: string; readonly vip: string; readonly arpAnnounce: number; readonly segName: string };
   readonly 'neigh.cache-updated': { readonly replier: string; readonly sender: string; readonly mac: string; readonly host: string; readonly oldMac: string };
   readonly 'warn.vip-redirected': { readonly replier: string; readonly host: string };
   readonly 'neigh.silent': { readonly replier: string; readonly nextHop: string; readonly holder: string; readonly arpIgnore: number; readonly iface: string };
   readonly 'neigh.unanswered': { readonly segName: string; readonly nextHop: string; readonly host: string };
-  readonly 'neigh.reply-first': { readonly replier: string; readonly nextHop: string; readonly mac: string; readonly race: boolean; readonly count: number; readonly host: string };
+  readonly 'neigh.reply-first': {
+    readonly replier: string;
+    readonly nextHop: string;
+    readonly mac: string;
+    readonly race: boolean;
+    readonly count: number;
+    readonly host: string;
+  };
   readonly 'neigh.reply-later': { readonly replier: string; readonly nextHop: string; readonly mac: string; readonly arpIgnore: number; readonly host: string };
-  readonly 'warn.arp-race': { readonly count: number; readonly nextHop: string; readonly hosts: readonly string[]; readonly winner: string; readonly seed: number };
+  readonly 'warn.arp-race': {
+    readonly count: number;
+    readonly nextHop: string;
+    readonly hosts: readonly string[];
+    readonly winner: string;
+    readonly seed: number;
+  };
   readonly 'route-in.unreachable': { readonly host: string; readonly dst: string };
   readonly 'route-in.no-forward': { readonly dst: string; readonly host: string };
   readonly 'route-in.martian': { readonly host: string; readonly src: string };
@@ -72,7 +136,15 @@ export interface NarrationParams {
   readonly 'ipvs.no-real-server': { readonly host: string; readonly vip: string; readonly port: number };
   readonly 'ipvs.all-quiesced': { readonly scheduler: string };
   readonly 'ipvs.chosen-by-hand': { readonly vip: string; readonly port: number; readonly rsHost: string; readonly rip: string; readonly quiesced: boolean };
-  readonly 'ipvs.scheduled': { readonly vip: string; readonly port: number; readonly scheduler: string; readonly rsHost: string; readonly rip: string; readonly method: string; readonly reused: boolean };
+  readonly 'ipvs.scheduled': {
+    readonly vip: string;
+    readonly port: number;
+    readonly scheduler: string;
+    readonly rsHost: string;
+    readonly rip: string;
+    readonly method: string;
+    readonly reused: boolean;
+  };
   readonly 'ipvs.ttl-exceeded': { readonly host: string; readonly ttl: number };
   readonly 'ipvs.nat-rewrite': { readonly dst: string; readonly dport: number; readonly rip: string; readonly rport: number; readonly src: string };
   readonly 'ipvs.dr-rewrite': { readonly src: string; readonly dst: string; readonly rip: string };
@@ -94,7 +166,15 @@ export interface NarrationParams {
   readonly 'finish.step-limit': { readonly steps: number };
   readonly 'finish.bypassed-ipvs': NoParams;
   readonly 'finish.arp-race-won': { readonly winner: string; readonly vip: string };
-  readonly 'finish.ok': { readonly method: string; readonly client: string; readonly vip: string; readonly vport: number; readonly rsHost: string; readonly rip: string; readonly isNat: boolean };
+  readonly 'finish.ok': {
+    readonly method: string;
+    readonly client: string;
+    readonly vip: string;
+    readonly vport: number;
+    readonly rsHost: string;
+    readonly rip: string;
+    readonly isNat: boolean;
+  };
 }
 
 /** A message id of the simulator. */

@@ -19,7 +19,6 @@ import { resolveService } from '../service.ts';
 
 export { resolveService };
 
-
 function broken(flow: Flow, seed: number, fault: FaultId, narration: Narration): Trace {
   return { flow, seed, steps: [], outcome: { status: 'broken', fault, at: { kind: 'host', host: flow.client }, narration }, warnings: [], bytes: [] };
 }
@@ -51,10 +50,27 @@ export function prepare(topology: Topology | Network, flow: Flow, options: Simul
     return { error: broken(flow, seed, 'no-route', say('prepare.client-no-route', { client: client.name, vip: service.vip })) };
   }
   const protocol = service.protocol === 'fwmark' ? 'tcp' : service.protocol;
-  const dport = service.port === 0 ? (flow.dport !== undefined && Number.isInteger(flow.dport) && flow.dport >= 1 && flow.dport <= 65535 ? flow.dport : 80) : service.port;
+  const dport =
+    service.port === 0 ? (flow.dport !== undefined && Number.isInteger(flow.dport) && flow.dport >= 1 && flow.dport <= 65535 ? flow.dport : 80) : service.port;
   const ctx: SimContext = { net, flow, service, vip, client, cip, sport, dport, seed, replyBytes: Math.max(40, Math.trunc(flow.replyBytes ?? 10240)) };
-  const req: Pkt = { ip: { src: ip(cip), dst: service.vip, ttl: 64, protocol }, l4: { protocol, sport, dport, segment: 'request' }, size: Math.max(40, Math.trunc(flow.requestBytes ?? 100)) };
-  const state: SimState = { queue: [{ op: 'originate', host: client.id, pkt: req, phase: 'request' }], steps: [], arp: {}, conn: null, outcome: null, warnings: [], bytes: {}, rng, last: {}, letters: [], arpRace: false };
+  const req: Pkt = {
+    ip: { src: ip(cip), dst: service.vip, ttl: 64, protocol },
+    l4: { protocol, sport, dport, segment: 'request' },
+    size: Math.max(40, Math.trunc(flow.requestBytes ?? 100)),
+  };
+  const state: SimState = {
+    queue: [{ op: 'originate', host: client.id, pkt: req, phase: 'request' }],
+    steps: [],
+    arp: {},
+    conn: null,
+    outcome: null,
+    warnings: [],
+    bytes: {},
+    rng,
+    last: {},
+    letters: [],
+    arpRace: false,
+  };
   return { ctx, state };
 }
 
@@ -86,21 +102,30 @@ export function finish(ctx: SimContext, state: SimState): Trace {
       const rs = state.conn.rs;
       outcome = {
         status: 'ok',
-        narration: say('finish.ok', { method: methodName(rs.method), client: ctx.client.name, vip: ctx.service.vip, vport, rsHost: hname(ctx, rs.host), rip: rs.rip, isNat: rs.method === 'nat' }),
+        narration: say('finish.ok', {
+          method: methodName(rs.method),
+          client: ctx.client.name,
+          vip: ctx.service.vip,
+          vport,
+          rsHost: hname(ctx, rs.host),
+          rip: rs.rip,
+          isNat: rs.method === 'nat',
+        }),
       };
     }
   }
   const bytes: HostBytes[] = Object.entries(state.bytes).map(([host, b]) => ({ host, ...b }));
   const conn = state.conn ? connEntry(ctx, state.conn) : undefined;
-  const tcp = outcome.status === 'ok' && state.conn
-    ? tcpSummary(ctx.net.topology, state.steps, {
-        method: state.conn.rs.method,
-        protocol: ctx.service.protocol,
-        requestBytes: Math.max(40, Math.trunc(ctx.flow.requestBytes ?? 100)),
-        replyBytes: ctx.replyBytes,
-        seed: ctx.seed,
-      })
-    : null;
+  const tcp =
+    outcome.status === 'ok' && state.conn
+      ? tcpSummary(ctx.net.topology, state.steps, {
+          method: state.conn.rs.method,
+          protocol: ctx.service.protocol,
+          requestBytes: Math.max(40, Math.trunc(ctx.flow.requestBytes ?? 100)),
+          replyBytes: ctx.replyBytes,
+          seed: ctx.seed,
+        })
+      : null;
   return {
     flow: ctx.flow,
     seed: ctx.seed,
@@ -128,4 +153,3 @@ export function simulate(topology: Topology | Network, flow: Flow, options: Simu
   while (state.queue.length > 0 && !state.outcome && state.steps.length < maxSteps) state = step(state, p.ctx);
   return finish(p.ctx, state);
 }
-

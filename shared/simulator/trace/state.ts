@@ -46,13 +46,47 @@ export type Work =
   | { readonly op: 'originate'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase }
   | { readonly op: 'local-out'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase }
   | { readonly op: 'route-out'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly forwarded: boolean }
-  | { readonly op: 'post'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly nextHop: number; readonly forwarded: boolean; readonly knownNh: boolean }
-  | { readonly op: 'neigh'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly nextHop: number; readonly forwarded: boolean; readonly knownNh: boolean }
-  | { readonly op: 'xmit'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly dstMac: string; readonly forwarded: boolean }
+  | {
+      readonly op: 'post';
+      readonly host: HostId;
+      readonly pkt: Pkt;
+      readonly phase: TracePhase;
+      readonly iface: InterfaceId;
+      readonly nextHop: number;
+      readonly forwarded: boolean;
+      readonly knownNh: boolean;
+    }
+  | {
+      readonly op: 'neigh';
+      readonly host: HostId;
+      readonly pkt: Pkt;
+      readonly phase: TracePhase;
+      readonly iface: InterfaceId;
+      readonly nextHop: number;
+      readonly forwarded: boolean;
+      readonly knownNh: boolean;
+    }
+  | {
+      readonly op: 'xmit';
+      readonly host: HostId;
+      readonly pkt: Pkt;
+      readonly phase: TracePhase;
+      readonly iface: InterfaceId;
+      readonly dstMac: string;
+      readonly forwarded: boolean;
+    }
   | { readonly op: 'arrive'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId }
   | { readonly op: 'pre'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly loopback: boolean }
   | { readonly op: 'route-in'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly loopback: boolean }
-  | { readonly op: 'forward'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId; readonly out: InterfaceId; readonly nextHop: number }
+  | {
+      readonly op: 'forward';
+      readonly host: HostId;
+      readonly pkt: Pkt;
+      readonly phase: TracePhase;
+      readonly iface: InterfaceId;
+      readonly out: InterfaceId;
+      readonly nextHop: number;
+    }
   | { readonly op: 'local-in'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId }
   | { readonly op: 'ipvs'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId | null }
   | { readonly op: 'deliver'; readonly host: HostId; readonly pkt: Pkt; readonly phase: TracePhase; readonly iface: InterfaceId };
@@ -200,7 +234,12 @@ export const hname = (ctx: SimContext, id: HostId): string => ctx.net.hosts.get(
 
 export const methodName = (m: ForwardingMethod): string => (m === 'nat' ? 'NAT' : m === 'dr' ? 'DR' : 'TUN');
 
-export function letterFor(ctx: SimContext, s: SimState, event: 'director-pre' | 'director-in' | 'ipvs-rewrite' | 'director-post' | 'rs-reply' | 'nat-reply' | 'client-deliver' | 'client-send' | 'tun-encap' | 'tun-decap'): ArticleStep | undefined {
+export function letterFor(
+  ctx: SimContext,
+  s: SimState,
+  event:
+    'director-pre' | 'director-in' | 'ipvs-rewrite' | 'director-post' | 'rs-reply' | 'nat-reply' | 'client-deliver' | 'client-send' | 'tun-encap' | 'tun-decap',
+): ArticleStep | undefined {
   const m = s.conn?.rs.method ?? dominantMethod(ctx.service);
   if (m === 'tun') return event === 'client-send' ? 'a' : event === 'tun-encap' ? 'b' : event === 'tun-decap' ? 'c' : undefined;
   switch (event) {
@@ -248,7 +287,18 @@ export function connEntry(ctx: SimContext, c: Conn): ConnEntry {
     const prefixMaskValue = p.netmask ? (parseIPv4(p.netmask) ?? 0xffffffff) : 0xffffffff;
     template = { client: ip((c.cip & prefixMaskValue) >>> 0), expiresIn: p.timeout, reused: c.templateReused };
   }
-  return { protocol: proto, client, virtual, dest, realServer: c.rs.id, method: c.rs.method, state: c.state, expiresIn, ...(template ? { template } : {}), ipvsadm: line };
+  return {
+    protocol: proto,
+    client,
+    virtual,
+    dest,
+    realServer: c.rs.id,
+    method: c.rs.method,
+    state: c.state,
+    expiresIn,
+    ...(template ? { template } : {}),
+    ipvsadm: line,
+  };
 }
 
 /** Port of a NAT real server: its own, or the request's for an all-ports (0) entry. */
@@ -264,4 +314,3 @@ export function serviceMatches(svc: VirtualService, pkt: Pkt): boolean {
 export function findService(ctx: SimContext, hostId: HostId, pkt: Pkt): VirtualService | undefined {
   return ctx.net.topology.services.find((s) => s.director === hostId && serviceMatches(s, pkt));
 }
-

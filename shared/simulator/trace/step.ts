@@ -13,7 +13,25 @@ import { SCHEDULER_MODULES } from '../schedulers/registry.ts';
 import { ConnectionTable, replayClosedConnections } from '../connections.ts';
 import { rngStep } from '../rng.ts';
 import type { Conn, Pkt, SimContext, SimState, Work } from './state.ts';
-import { ARP_FRAME, BROADCAST, ETH_HEADER, IPIP_HEADER, ZERO_MAC, addBytes, connEntry, emit, findService, hname, hostOf, hostPlace, ifaceOf, ip, letterFor, methodName, rport } from './state.ts';
+import {
+  ARP_FRAME,
+  BROADCAST,
+  ETH_HEADER,
+  IPIP_HEADER,
+  ZERO_MAC,
+  addBytes,
+  connEntry,
+  emit,
+  findService,
+  hname,
+  hostOf,
+  hostPlace,
+  ifaceOf,
+  ip,
+  letterFor,
+  methodName,
+  rport,
+} from './state.ts';
 import { drop } from './faults.ts';
 import { say } from './narration.ts';
 
@@ -35,8 +53,23 @@ export function step(state: SimState, ctx: SimContext): SimState {
       const isReq = phase === 'request';
       const letter = isReq ? letterFor(ctx, s, 'client-send') : letterFor(ctx, s, 'rs-reply');
       const narration = isReq
-        ? say('originate.request', { host: H, protocol: pkt.l4.protocol.toUpperCase(), src: pkt.ip.src, sport: pkt.l4.sport, dst: pkt.ip.dst, dport: pkt.l4.dport })
-        : say('originate.reply', { host: H, src: pkt.ip.src, sport: pkt.l4.sport, dst: pkt.ip.dst, dport: pkt.l4.dport, bytes: pkt.size, fromVip: pkt.ip.src === ctx.service.vip });
+        ? say('originate.request', {
+            host: H,
+            protocol: pkt.l4.protocol.toUpperCase(),
+            src: pkt.ip.src,
+            sport: pkt.l4.sport,
+            dst: pkt.ip.dst,
+            dport: pkt.l4.dport,
+          })
+        : say('originate.reply', {
+            host: H,
+            src: pkt.ip.src,
+            sport: pkt.l4.sport,
+            dst: pkt.ip.dst,
+            dport: pkt.l4.dport,
+            bytes: pkt.size,
+            fromVip: pkt.ip.src === ctx.service.vip,
+          });
       const s2 = emit(s, { kind: 'originate', phase, place: hostPlace(host.id), pkt, ...(letter ? { letter } : {}), narration });
       return push(s2, { op: 'local-out', host: host.id, pkt, phase });
     }
@@ -70,14 +103,27 @@ export function step(state: SimState, ctx: SimContext): SimState {
         const lo = host.ifaces.find((f) => f.kind === 'loopback') ?? r.iface;
         return push(s2, { op: 'pre', host: host.id, pkt, phase, iface: lo.id, loopback: true });
       }
-      const decision: RouteDecision = { result: work.forwarded ? 'forward' : 'output', route: r.route.text, iface: r.route.iface.id, nextHop: ip(r.nextHop), ...(r.src !== null ? { source: ip(r.src) } : {}) };
+      const decision: RouteDecision = {
+        result: work.forwarded ? 'forward' : 'output',
+        route: r.route.text,
+        iface: r.route.iface.id,
+        nextHop: ip(r.nextHop),
+        ...(r.src !== null ? { source: ip(r.src) } : {}),
+      };
       const s2 = emit(s, {
         kind: 'route',
         phase,
         place: hostPlace(host.id),
         pkt,
         route: decision,
-        narration: say('route-out.unicast', { host: H, dst: ip(dst), rRouteText: r.route.text, outIface: r.route.iface.name, viaGateway: r.route.via !== null, gateway: ip(r.nextHop) }),
+        narration: say('route-out.unicast', {
+          host: H,
+          dst: ip(dst),
+          rRouteText: r.route.text,
+          outIface: r.route.iface.name,
+          viaGateway: r.route.via !== null,
+          gateway: ip(r.nextHop),
+        }),
       });
       return push(s2, { op: 'post', host: host.id, pkt, phase, iface: r.route.iface.id, nextHop: r.nextHop, forwarded: work.forwarded, knownNh: false });
     }
@@ -91,9 +137,7 @@ export function step(state: SimState, ctx: SimContext): SimState {
         pkt,
         hook: 'POSTROUTING',
         ...(letter ? { letter } : {}),
-        narration: isDirReq
-          ? say('post.director', { host: H })
-          : say('post.hook', { host: H, iface: ifaceOf(host, work.iface).name }),
+        narration: isDirReq ? say('post.director', { host: H }) : say('post.hook', { host: H, iface: ifaceOf(host, work.iface).name }),
       });
       return push(s2, { ...work, op: 'neigh' });
     }
@@ -107,7 +151,12 @@ export function step(state: SimState, ctx: SimContext): SimState {
       const wire = framed.size + ETH_HEADER;
       let s2 = addBytes(s, host.id, 0, wire, work.forwarded ? wire : 0);
       const isDr = s.conn?.rs.method === 'dr' && host.id === ctx.service.director && phase === 'request';
-      const place: PacketPlace = { kind: 'link', segment: f.segment ?? '', from: { host: host.id, iface: f.id }, to: to ? { host: to.host, iface: to.id } : null };
+      const place: PacketPlace = {
+        kind: 'link',
+        segment: f.segment ?? '',
+        from: { host: host.id, iface: f.id },
+        to: to ? { host: to.host, iface: to.id } : null,
+      };
       s2 = emit(s2, {
         kind: 'transmit',
         phase,
@@ -115,8 +164,24 @@ export function step(state: SimState, ctx: SimContext): SimState {
         pkt: framed,
         framed: true,
         narration: isDr
-          ? say('xmit.dr-frame', { host: H, mac: f.mac, dstMac: work.dstMac, hasTo: to !== undefined, toHost: to ? hname(ctx, to.host) : undefined, src: pkt.ip.src, dst: pkt.ip.dst })
-          : say('xmit.frame', { host: H, segment: ctx.net.topology.segments.find((x) => x.id === f.segment)?.name ?? String(f.segment), mac: f.mac, dstMac: work.dstMac, hasTo: to !== undefined, toHost: to ? hname(ctx, to.host) : undefined, bytes: wire }),
+          ? say('xmit.dr-frame', {
+              host: H,
+              mac: f.mac,
+              dstMac: work.dstMac,
+              hasTo: to !== undefined,
+              toHost: to ? hname(ctx, to.host) : undefined,
+              src: pkt.ip.src,
+              dst: pkt.ip.dst,
+            })
+          : say('xmit.frame', {
+              host: H,
+              segment: ctx.net.topology.segments.find((x) => x.id === f.segment)?.name ?? String(f.segment),
+              mac: f.mac,
+              dstMac: work.dstMac,
+              hasTo: to !== undefined,
+              toHost: to ? hname(ctx, to.host) : undefined,
+              bytes: wire,
+            }),
       });
       if (!to) return drop(ctx, s2, 'not-for-this-host', host.id, framed, phase, place, say('xmit.no-such-mac', { dstMac: work.dstMac }));
       return push(s2, { op: 'arrive', host: to.host, pkt: framed, phase, iface: to.id });
@@ -145,9 +210,7 @@ export function step(state: SimState, ctx: SimContext): SimState {
         pkt,
         hook: 'PREROUTING',
         ...(letter ? { letter } : {}),
-        narration: isDirReq
-          ? say('pre.director', { host: H, src: pkt.ip.src, dst: pkt.ip.dst })
-          : say('pre.hook', { host: H, iface: f.name }),
+        narration: isDirReq ? say('pre.director', { host: H, src: pkt.ip.src, dst: pkt.ip.dst }) : say('pre.hook', { host: H, iface: f.name }),
       });
       return push(s2, { ...work, op: 'route-in' });
     }
@@ -166,20 +229,32 @@ export function step(state: SimState, ctx: SimContext): SimState {
       });
       // ip_vs_out at FORWARD: a VS/NAT reply from the real server gets the VIP back as its source.
       const c = s.conn;
-      if (c && host.id === ctx.service.director && c.rs.method === 'nat' && phase === 'reply' && p2.ip.src === c.rs.rip && p2.l4.sport === rport(ctx, c.rs) && p2.ip.dst === ip(c.cip) && p2.l4.dport === c.cport) {
+      if (
+        c &&
+        host.id === ctx.service.director &&
+        c.rs.method === 'nat' &&
+        phase === 'reply' &&
+        p2.ip.src === c.rs.rip &&
+        p2.l4.sport === rport(ctx, c.rs) &&
+        p2.ip.dst === ip(c.cip) &&
+        p2.l4.dport === c.cport
+      ) {
         const vport = ctx.dport;
         p2 = { ...p2, ip: { ...p2.ip, src: ctx.service.vip }, l4: { ...p2.l4, sport: vport } };
         const nc: Conn = { ...c, state: 'ESTABLISHED' };
-        s2 = { ...emit(s2, {
-          kind: 'rewrite',
-          phase,
-          place: hostPlace(host.id),
-          pkt: p2,
-          hook: 'FORWARD',
-          conn: connEntry(ctx, nc),
-          ...(letterFor(ctx, s2, 'nat-reply') ? { letter: letterFor(ctx, s2, 'nat-reply')! } : {}),
-          narration: say('forward.nat-reply-rewrite', { rip: c.rs.rip, rport: rport(ctx, c.rs), vip: ctx.service.vip, vport }),
-        }), conn: nc };
+        s2 = {
+          ...emit(s2, {
+            kind: 'rewrite',
+            phase,
+            place: hostPlace(host.id),
+            pkt: p2,
+            hook: 'FORWARD',
+            conn: connEntry(ctx, nc),
+            ...(letterFor(ctx, s2, 'nat-reply') ? { letter: letterFor(ctx, s2, 'nat-reply')! } : {}),
+            narration: say('forward.nat-reply-rewrite', { rip: c.rs.rip, rport: rport(ctx, c.rs), vip: ctx.service.vip, vport }),
+          }),
+          conn: nc,
+        };
       }
       return push(s2, { op: 'post', host: host.id, pkt: p2, phase, iface: work.out, nextHop: work.nextHop, forwarded: true, knownNh: false });
     }
@@ -206,13 +281,17 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
   }
   // arp_announce picks the sender IP of the request.
   const srcIp = parseIPv4((pkt.outer ?? pkt.ip).src) ?? 0;
-  const best = f.addresses.find((a) => ((work.nextHop & prefixMask(a.prefix)) >>> 0) === a.network)?.value ?? f.addresses[0]?.value ?? 0;
+  const best = f.addresses.find((a) => (work.nextHop & prefixMask(a.prefix)) >>> 0 === a.network)?.value ?? f.addresses[0]?.value ?? 0;
   let sender: number;
   if (f.arpAnnounce >= 2) sender = best;
   else if (f.arpAnnounce === 1) sender = ifaceCovers(f, srcIp) && host.local.has(srcIp) ? srcIp : best;
   else sender = host.local.has(srcIp) ? srcIp : best;
   const segName = ctx.net.topology.segments.find((x) => x.id === f.segment)?.name ?? f.segment;
-  const arpPkt: HeaderStack = { eth: { src: f.mac, dst: BROADCAST, type: 'arp' }, arp: { op: 'request', senderMac: f.mac, senderIp: ip(sender), targetMac: ZERO_MAC, targetIp: ip(work.nextHop) }, size: ARP_FRAME };
+  const arpPkt: HeaderStack = {
+    eth: { src: f.mac, dst: BROADCAST, type: 'arp' },
+    arp: { op: 'request', senderMac: f.mac, senderIp: ip(sender), targetMac: ZERO_MAC, targetIp: ip(work.nextHop) },
+    size: ARP_FRAME,
+  };
   const announceLeak = !f.addresses.some((a) => a.value === sender);
   let st = addBytes(s, host.id, 0, ARP_FRAME, 0);
   st = emit(st, {
@@ -226,7 +305,13 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
       : say('neigh.request', { host: H, nextHop: ip(work.nextHop), segName, sender: ip(sender) }),
   });
   if (announceLeak && ip(sender) === ctx.service.vip) {
-    st = { ...st, warnings: [...st.warnings, { fault: 'arp-announce', narration: say('warn.vip-announced', { host: H, vip: ctx.service.vip, arpAnnounce: f.arpAnnounce, segName }) }] };
+    st = {
+      ...st,
+      warnings: [
+        ...st.warnings,
+        { fault: 'arp-announce', narration: say('warn.vip-announced', { host: H, vip: ctx.service.vip, arpAnnounce: f.arpAnnounce, segName }) },
+      ],
+    };
   }
   // Every other interface on the segment hears the broadcast.
   const members = ctx.net.segments.get(f.segment) ?? [];
@@ -243,22 +328,27 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
     const existing = arp[mkey]?.[sender];
     if (existing !== undefined && existing !== f.mac) {
       arp = { ...arp, [mkey]: { ...arp[mkey], [sender]: f.mac } };
-      st = emit({ ...st, arp }, {
-        kind: 'arp-learn',
-        phase: work.phase,
-        place: hostPlace(m.host, m.id),
-        packet: null,
-        severity: 'warning',
-        narration: say('neigh.cache-updated', { replier: rh.name, sender: ip(sender), mac: f.mac, host: H, oldMac: existing }),
-      });
-      if (ip(sender) === ctx.service.vip) st = { ...st, warnings: [...st.warnings, { fault: 'arp-announce', narration: say('warn.vip-redirected', { replier: rh.name, host: H }) }] };
+      st = emit(
+        { ...st, arp },
+        {
+          kind: 'arp-learn',
+          phase: work.phase,
+          place: hostPlace(m.host, m.id),
+          packet: null,
+          severity: 'warning',
+          narration: say('neigh.cache-updated', { replier: rh.name, sender: ip(sender), mac: f.mac, host: H, oldMac: existing }),
+        },
+      );
+      if (ip(sender) === ctx.service.vip)
+        st = { ...st, warnings: [...st.warnings, { fault: 'arp-announce', narration: say('warn.vip-redirected', { replier: rh.name, host: H }) }] };
     }
     if (!owns) continue;
     const holder = rh.local.get(work.nextHop)!;
     let answers: boolean;
     if (m.arpIgnore >= 8) answers = false;
     else if (m.arpIgnore === 1) answers = holder.id === m.id;
-    else if (m.arpIgnore === 2) answers = holder.id === m.id && m.addresses.some((a) => a.value === work.nextHop && ((sender & prefixMask(a.prefix)) >>> 0) === a.network);
+    else if (m.arpIgnore === 2)
+      answers = holder.id === m.id && m.addresses.some((a) => a.value === work.nextHop && (sender & prefixMask(a.prefix)) >>> 0 === a.network);
     else answers = true;
     if (answers) repliers.push(m);
     else if (holder.kind !== 'ethernet' || holder.id !== m.id) {
@@ -272,7 +362,16 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
     }
   }
   if (repliers.length === 0) {
-    return drop(ctx, { ...st, arp }, 'arp-unanswered', host.id, pkt, work.phase, { kind: 'link', segment: f.segment, from: { host: host.id, iface: f.id }, to: null }, say('neigh.unanswered', { segName, nextHop: ip(work.nextHop), host: H }));
+    return drop(
+      ctx,
+      { ...st, arp },
+      'arp-unanswered',
+      host.id,
+      pkt,
+      work.phase,
+      { kind: 'link', segment: f.segment, from: { host: host.id, iface: f.id }, to: null },
+      say('neigh.unanswered', { segName, nextHop: ip(work.nextHop), host: H }),
+    );
   }
   // Several answers race; the seeded RNG decides which arrives first. The first one is kept
   // (neighbour locktime ignores a different answer within a second).
@@ -297,7 +396,11 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
       kind: 'arp-reply',
       phase: work.phase,
       place: { kind: 'link', segment: f.segment!, from: { host: m.host, iface: m.id }, to: { host: host.id, iface: f.id } },
-      packet: { eth: { src: m.mac, dst: f.mac, type: 'arp' }, arp: { op: 'reply', senderMac: m.mac, senderIp: ip(work.nextHop), targetMac: f.mac, targetIp: ip(sender) }, size: ARP_FRAME },
+      packet: {
+        eth: { src: m.mac, dst: f.mac, type: 'arp' },
+        arp: { op: 'reply', senderMac: m.mac, senderIp: ip(work.nextHop), targetMac: f.mac, targetIp: ip(sender) },
+        size: ARP_FRAME,
+      },
       severity: race ? 'warning' : 'info',
       narration:
         i === 0
@@ -315,7 +418,19 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
     st = {
       ...st,
       arpRace: true,
-      warnings: [...st.warnings, { fault: 'arp-race', narration: say('warn.arp-race', { count: order.length, nextHop: ip(work.nextHop), hosts: order.map((m) => ctx.net.hosts.get(m.host)!.name), winner: ctx.net.hosts.get(winner.host)!.name, seed: ctx.seed }) }],
+      warnings: [
+        ...st.warnings,
+        {
+          fault: 'arp-race',
+          narration: say('warn.arp-race', {
+            count: order.length,
+            nextHop: ip(work.nextHop),
+            hosts: order.map((m) => ctx.net.hosts.get(m.host)!.name),
+            winner: ctx.net.hosts.get(winner.host)!.name,
+            seed: ctx.seed,
+          }),
+        },
+      ],
     };
   }
   return push(st, { op: 'xmit', host: host.id, pkt, phase: work.phase, iface: f.id, dstMac: winner.mac, forwarded: work.forwarded });
@@ -351,7 +466,16 @@ function routeIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'route-
     return drop(ctx, s, 'martian-source', host.id, pkt, work.phase, place, say('route-in.martian', { host: H, src: hdr.src }));
   }
   if (!work.loopback && rpFilterDrops(host, f, src)) {
-    return drop(ctx, s, 'rp-filter', host.id, pkt, work.phase, place, say('route-in.rp-filter', { host: H, rpFilter: f.rpFilter, iface: f.name, src: hdr.src }));
+    return drop(
+      ctx,
+      s,
+      'rp-filter',
+      host.id,
+      pkt,
+      work.phase,
+      place,
+      say('route-in.rp-filter', { host: H, rpFilter: f.rpFilter, iface: f.name, src: hdr.src }),
+    );
   }
   if (r.kind === 'local') {
     const s2 = emit(s, {
@@ -390,9 +514,7 @@ function localIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'local-
     pkt,
     hook: 'LOCAL_IN',
     ...(letter ? { letter } : {}),
-    narration: isDirReq
-      ? say('local-in.director', { dst: pkt.ip.dst })
-      : say('local-in.hook', { host: H }),
+    narration: isDirReq ? say('local-in.director', { dst: pkt.ip.dst }) : say('local-in.hook', { host: H }),
   });
   if (pkt.outer) {
     const tun = host.ifaces.find((f) => f.kind === 'ipip');
@@ -413,15 +535,34 @@ function localIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'local-
   }
   // ip_vs_out at LOCAL_IN: a NAT reply addressed to the director itself (client on the director).
   const c = st.conn;
-  if (c && host.id === ctx.service.director && work.phase === 'reply' && c.rs.method === 'nat' && pkt.ip.src === c.rs.rip && pkt.l4.sport === rport(ctx, c.rs)) {
+  if (
+    c &&
+    host.id === ctx.service.director &&
+    work.phase === 'reply' &&
+    c.rs.method === 'nat' &&
+    pkt.ip.src === c.rs.rip &&
+    pkt.l4.sport === rport(ctx, c.rs)
+  ) {
     const vport = ctx.dport;
     const p2: Pkt = { ...pkt, ip: { ...pkt.ip, src: ctx.service.vip }, l4: { ...pkt.l4, sport: vport } };
     const nc: Conn = { ...c, state: 'ESTABLISHED' };
-    st = { ...emit(st, { kind: 'rewrite', phase: work.phase, place: hostPlace(host.id), pkt: p2, hook: 'LOCAL_IN', conn: connEntry(ctx, nc), narration: say('local-in.nat-reply-rewrite', { vip: ctx.service.vip, vport }) }), conn: nc };
+    st = {
+      ...emit(st, {
+        kind: 'rewrite',
+        phase: work.phase,
+        place: hostPlace(host.id),
+        pkt: p2,
+        hook: 'LOCAL_IN',
+        conn: connEntry(ctx, nc),
+        narration: say('local-in.nat-reply-rewrite', { vip: ctx.service.vip, vport }),
+      }),
+      conn: nc,
+    };
     return push(st, { op: 'deliver', host: host.id, pkt: p2, phase: work.phase, iface: work.iface });
   }
   const again = st.conn && pkt.ip.src === ip(st.conn.cip) && pkt.l4.sport === st.conn.cport;
-  if (work.phase === 'request' && (!st.conn || again) && findService(ctx, host.id, pkt)) return push(st, { op: 'ipvs', host: host.id, pkt, phase: work.phase, iface: work.iface });
+  if (work.phase === 'request' && (!st.conn || again) && findService(ctx, host.id, pkt))
+    return push(st, { op: 'ipvs', host: host.id, pkt, phase: work.phase, iface: work.iface });
   return push(st, { op: 'deliver', host: host.id, pkt, phase: work.phase, iface: work.iface });
 }
 
@@ -453,7 +594,16 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
     // `ipvsadm -A -s NAME` fails for a scheduler the kernel lacks, so no virtual service exists and
     // the director's own stack answers the VIP:port (the checker's service/unknown-scheduler error).
     if (!Object.hasOwn(SCHEDULER_MODULES, svc.scheduler)) {
-      return drop(ctx, s, 'no-listener', host.id, pkt, work.phase, place, say('ipvs.unknown-scheduler', { host: H, scheduler: String(svc.scheduler), dst: pkt.ip.dst, dport: pkt.l4.dport }));
+      return drop(
+        ctx,
+        s,
+        'no-listener',
+        host.id,
+        pkt,
+        work.phase,
+        place,
+        say('ipvs.unknown-scheduler', { host: H, scheduler: String(svc.scheduler), dst: pkt.ip.dst, dport: pkt.l4.dport }),
+      );
     }
     sched = IpvsScheduler.forService(svc, { seed: ctx.seed });
     const caddr = parseIPv4(pkt.ip.src) ?? 0;
@@ -467,7 +617,13 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
     const d = sched.connect(caddr, pkt.l4.sport, daddr, pkt.l4.dport);
     reused = sched.lastFromTemplate;
     rs = d ? svc.realServers.find((r) => r.id === d.id) : undefined;
-    if (!rs && (svc.scheduler === 'sh' || svc.scheduler === 'mh' || svc.scheduler === 'dh') && explained.bucket !== undefined && svc.realServers.some((r) => r.weight > 0) && !sched.problem) {
+    if (
+      !rs &&
+      (svc.scheduler === 'sh' || svc.scheduler === 'mh' || svc.scheduler === 'dh') &&
+      explained.bucket !== undefined &&
+      svc.realServers.some((r) => r.weight > 0) &&
+      !sched.problem
+    ) {
       const flag = svc.scheduler === 'mh' ? 'mh-fallback' : 'sh-fallback';
       const detail = say('ipvs.hash-bucket-unusable', { scheduler: svc.scheduler, bucket: explained.bucket, isDh: svc.scheduler === 'dh', flag });
       const st = emit(s, { kind: 'drop', phase: work.phase, place, pkt, severity: 'error', narration: detail });
@@ -481,12 +637,18 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
     const detail = problem
       ? say('ipvs.service-problem', { host: H, problem })
       : none
-      ? say('ipvs.no-real-server', { host: H, vip: svc.vip, port: svc.port })
-      : say('ipvs.all-quiesced', { scheduler: svc.scheduler });
+        ? say('ipvs.no-real-server', { host: H, vip: svc.vip, port: svc.port })
+        : say('ipvs.all-quiesced', { scheduler: svc.scheduler });
     const st = emit(s, { kind: 'drop', phase: work.phase, place, pkt, severity: 'error', narration: detail });
     return { ...st, queue: [], outcome: { status: 'broken', fault, at: place, stepIndex: st.steps.length - 1, narration: detail } };
   }
-  const conn: Conn = { rs, cip: parseIPv4(pkt.ip.src) ?? 0, cport: pkt.l4.sport, state: svc.protocol === 'udp' ? 'UDP' : svc.protocol === 'sctp' ? 'INIT1' : 'SYN_RECV', templateReused: reused };
+  const conn: Conn = {
+    rs,
+    cip: parseIPv4(pkt.ip.src) ?? 0,
+    cport: pkt.l4.sport,
+    state: svc.protocol === 'udp' ? 'UDP' : svc.protocol === 'sctp' ? 'INIT1' : 'SYN_RECV',
+    templateReused: reused,
+  };
   const rsHost = hname(ctx, rs.host);
   const warnQuiesced = rs.weight === 0;
   let st: SimState = { ...s, conn };
@@ -552,7 +714,14 @@ function forwardTo(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs
       return drop(ctx, st, 'no-route', host.id, pkt, work.phase, place, say('ipvs.dr-no-route', { host: H, rip: rs.rip }));
     }
     if (r.kind === 'local') {
-      st = emit(st, { kind: 'route', phase: work.phase, place, pkt, route: { result: 'local', route: `local ${rs.rip}` }, narration: say('ipvs.dr-localnode', { rip: rs.rip }) });
+      st = emit(st, {
+        kind: 'route',
+        phase: work.phase,
+        place,
+        pkt,
+        route: { result: 'local', route: `local ${rs.rip}` },
+        narration: say('ipvs.dr-localnode', { rip: rs.rip }),
+      });
       return push(st, { op: 'deliver', host: host.id, pkt, phase: work.phase, iface: work.iface ?? r.iface.id });
     }
     // IP_VS_RT_MODE_KNOWN_NH: the next hop is the RIP itself, even when the route has a gateway.
@@ -572,7 +741,12 @@ function forwardTo(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs
   }
   // TUN: push an outer IPv4 header, source = the director's route source towards the RIP.
   const r = lookupRoute(host, rip);
-  const outerSrc = r.kind === 'unicast' && r.src !== null ? ip(r.src) : r.kind === 'local' ? rs.rip : ip(host.ifaces.find((f) => f.addresses.length > 0)?.addresses[0]?.value ?? 0);
+  const outerSrc =
+    r.kind === 'unicast' && r.src !== null
+      ? ip(r.src)
+      : r.kind === 'local'
+        ? rs.rip
+        : ip(host.ifaces.find((f) => f.addresses.length > 0)?.addresses[0]?.value ?? 0);
   const p2: Pkt = { ...pkt, outer: { src: outerSrc, dst: rs.rip, ttl: pkt.ip.ttl, protocol: 'ipip' }, size: pkt.size + IPIP_HEADER };
   const letterT = letterFor(ctx, st, 'tun-encap');
   st = emit(st, {
@@ -605,9 +779,19 @@ function deliver(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'delive
       phase: work.phase,
       place,
       pkt,
-      narration: say('deliver.request', { host: H, dport: pkt.l4.dport, dst: pkt.ip.dst, hasWhere: where !== undefined, whereIface: where ? where.name : undefined }),
+      narration: say('deliver.request', {
+        host: H,
+        dport: pkt.l4.dport,
+        dst: pkt.ip.dst,
+        hasWhere: where !== undefined,
+        whereIface: where ? where.name : undefined,
+      }),
     });
-    const reply: Pkt = { ip: { src: pkt.ip.dst, dst: pkt.ip.src, ttl: 64, protocol: pkt.ip.protocol }, l4: { protocol: pkt.l4.protocol, sport: pkt.l4.dport, dport: pkt.l4.sport, segment: 'response' }, size: ctx.replyBytes };
+    const reply: Pkt = {
+      ip: { src: pkt.ip.dst, dst: pkt.ip.src, ttl: 64, protocol: pkt.ip.protocol },
+      l4: { protocol: pkt.l4.protocol, sport: pkt.l4.dport, dport: pkt.l4.sport, segment: 'response' },
+      size: ctx.replyBytes,
+    };
     return push(st, { op: 'originate', host: host.id, pkt: reply, phase: 'reply' });
   }
   const vport = ctx.dport;
@@ -630,4 +814,3 @@ function deliver(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'delive
   });
   return { ...st, queue: [] };
 }
-

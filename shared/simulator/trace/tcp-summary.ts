@@ -63,8 +63,15 @@ export function tcpSummary(
   const announcedMss = Math.min(first.mtu, links.find((l) => l.phase === 'reply')!.mtu, lastReply.mtu) - TCP_IP_HEADERS;
   const mss = pathMss(links);
   const fragmentation = fragmentationPoints(links, announcedMss + TCP_IP_HEADERS).map((p) => ({ link: links[p.link]!, needed: p.needed, mtu: p.mtu }));
-  const isn = (k: number): number => (Math.imul(o.seed ^ k, 2654435761) >>> 0);
-  const segments = tcpExchange({ method: o.method, requestBytes: o.requestBytes, replyBytes: o.replyBytes, mss: Math.max(mss, 1), clientIsn: isn(0x5a17), serverIsn: isn(0x3c6e) });
+  const isn = (k: number): number => Math.imul(o.seed ^ k, 2654435761) >>> 0;
+  const segments = tcpExchange({
+    method: o.method,
+    requestBytes: o.requestBytes,
+    replyBytes: o.replyBytes,
+    mss: Math.max(mss, 1),
+    clientIsn: isn(0x5a17),
+    serverIsn: isn(0x3c6e),
+  });
   const seen = segments.filter((s) => s.directorSees);
   const finalState = seen.at(-1)?.ipvsState ?? 'NONE';
   return { links, announcedMss, pathMss: mss, fragmentation, segments, finalState, expiresIn: IPVS_TCP_TIMEOUTS[finalState] };

@@ -54,7 +54,15 @@ describe.skipIf(unavailable !== null)(`lvsd deploy / rollback${unavailable ? ` (
         },
       ],
       services: [
-        { id: 'web', director: 'director', protocol: 'tcp', vip, port: 80, scheduler: 'rr', realServers: [{ id: 'r1', host: 'rs1', rip: rs.ip, port: 80, method: 'dr', weight: 1 }] },
+        {
+          id: 'web',
+          director: 'director',
+          protocol: 'tcp',
+          vip,
+          port: 80,
+          scheduler: 'rr',
+          realServers: [{ id: 'r1', host: 'rs1', rip: rs.ip, port: 80, method: 'dr', weight: 1 }],
+        },
       ],
     };
     file = join(lab.work, 'design.lvs.json');

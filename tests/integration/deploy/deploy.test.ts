@@ -51,7 +51,14 @@ function addrs(h: NsHost, dev: string): string {
 function design(): Topology {
   const x = lab.subnet;
   const vip = `10.231.${x}.100`;
-  const ssh = (h: NsHost, over: Partial<Host['ssh'] & object> = {}) => ({ host: h.ip, port: 22, user: 'root', auth: 'key' as const, keyPath: lab.clientKey, ...over });
+  const ssh = (h: NsHost, over: Partial<Host['ssh'] & object> = {}) => ({
+    host: h.ip,
+    port: 22,
+    user: 'root',
+    auth: 'key' as const,
+    keyPath: lab.clientKey,
+    ...over,
+  });
   const realServer = (id: string, h: NsHost, over: Partial<Host['ssh'] & object> = {}): Host => ({
     id,
     name: id,
@@ -76,7 +83,13 @@ function design(): Topology {
         interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${director.ip}/24`, `${vip}/24`] }],
         ssh: ssh(director),
       },
-      { id: 'client', name: 'client', role: 'client', interfaces: [{ id: 'c-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${client.ip}/24`] }], ssh: ssh(client) },
+      {
+        id: 'client',
+        name: 'client',
+        role: 'client',
+        interfaces: [{ id: 'c-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${client.ip}/24`] }],
+        ssh: ssh(client),
+      },
     ],
     services: [
       {
@@ -124,7 +137,12 @@ function deps(over: Partial<DeployDeps> = {}, rec: Recorder = { confirms: [], as
   };
 }
 
-async function deploy(mode: DeployMode, topology: Topology, d: DeployDeps, extra: Partial<DeployRequest> = {}): Promise<{ result: DeployResult; events: DeployEvent[]; log: string }> {
+async function deploy(
+  mode: DeployMode,
+  topology: Topology,
+  d: DeployDeps,
+  extra: Partial<DeployRequest> = {},
+): Promise<{ result: DeployResult; events: DeployEvent[]; log: string }> {
   const run = startDeploy(mode, { deployId: newDeployId(), topology, e2eRequests: 6, ...extra }, d);
   const events: DeployEvent[] = [];
   for await (const e of run.events()) events.push(e);
@@ -159,13 +177,18 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
   }, 60_000);
 
   afterAll(async () => {
-    if (director) spawnSync('ip', ['netns', 'pids', director.ns]).stdout?.toString().split('\n').filter(Boolean).forEach((pid) => {
-      try {
-        process.kill(Number(pid));
-      } catch {
-        /* gone */
-      }
-    });
+    if (director)
+      spawnSync('ip', ['netns', 'pids', director.ns])
+        .stdout?.toString()
+        .split('\n')
+        .filter(Boolean)
+        .forEach((pid) => {
+          try {
+            process.kill(Number(pid));
+          } catch {
+            /* gone */
+          }
+        });
     await lab?.close();
     rmSync(SUDOERS, { force: true });
     if (userCreated) spawnSync('userdel', [USER]);
@@ -219,10 +242,13 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     for (const text of [log, JSON.stringify(events), JSON.stringify(result), readFileSync(logFile, 'utf8')]) expect(text).not.toContain(PASSWORD);
   });
 
-  it.skipIf(!hasSudo)(`rs2 (a password login with sudo rights) runs through sudo -S and its password was asked for${hasSudo ? '' : ` (skipped: ${NO_SUDO})`}`, () => {
-    expect(rs2DryRunNotes).toContain('sudo -S');
-    expect(passwordsAskedDuringApply).toBeGreaterThan(0);
-  });
+  it.skipIf(!hasSudo)(
+    `rs2 (a password login with sudo rights) runs through sudo -S and its password was asked for${hasSudo ? '' : ` (skipped: ${NO_SUDO})`}`,
+    () => {
+      expect(rs2DryRunNotes).toContain('sudo -S');
+      expect(passwordsAskedDuringApply).toBeGreaterThan(0);
+    },
+  );
 
   it('a second deploy of the same design changes nothing and says so', async () => {
     const { result, events } = await deploy('apply', design(), sharedDeps);
@@ -248,28 +274,43 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     }
   });
 
-  it.skipIf(!hasSudo)(`a wrong sudo password (key login) fails the host with the reason and is forgotten${hasSudo ? '' : ` (skipped: ${NO_SUDO})`}`, async () => {
-    // sshd reads authorized_keys as the user: let the test user reach rs2's copy.
-    chmodSync(lab.work, 0o711);
-    chmodSync(rs2.dir, 0o711);
-    chmodSync(join(rs2.dir, 'authorized_keys'), 0o644);
-    const t = design();
-    const keyLogin: Topology = { ...t, hosts: t.hosts.map((h) => (h.id === 'rs2' ? { ...h, ssh: { host: rs2.ip, port: 22, user: USER, auth: 'key' as const, keyPath: lab.clientKey } } : h)) };
-    const rec: Recorder = { confirms: [], asked: [] };
-    const secrets = new MemorySecretStore();
-    const { result, log } = await deploy('dry-run', keyLogin, deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async (r) => (rec.asked.push(`${r.kind} ${r.hostId}`), 'wrong-sudo-pw') }, rec), { hosts: ['rs2'] });
-    expect(rec.asked, JSON.stringify(result.hosts)).toEqual(['sudo rs2']);
-    expect(result.outcome).toBe('failed');
-    expect(messageOf(result, 'rs2')).toMatch(/sudo refused/);
-    expect(await secrets.get(`sudo:${USER}@${rs2.ip}:22`)).toBeUndefined();
-    expect(log).not.toContain('wrong-sudo-pw');
-  });
+  it.skipIf(!hasSudo)(
+    `a wrong sudo password (key login) fails the host with the reason and is forgotten${hasSudo ? '' : ` (skipped: ${NO_SUDO})`}`,
+    async () => {
+      // sshd reads authorized_keys as the user: let the test user reach rs2's copy.
+      chmodSync(lab.work, 0o711);
+      chmodSync(rs2.dir, 0o711);
+      chmodSync(join(rs2.dir, 'authorized_keys'), 0o644);
+      const t = design();
+      const keyLogin: Topology = {
+        ...t,
+        hosts: t.hosts.map((h) => (h.id === 'rs2' ? { ...h, ssh: { host: rs2.ip, port: 22, user: USER, auth: 'key' as const, keyPath: lab.clientKey } } : h)),
+      };
+      const rec: Recorder = { confirms: [], asked: [] };
+      const secrets = new MemorySecretStore();
+      const { result, log } = await deploy(
+        'dry-run',
+        keyLogin,
+        deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async (r) => (rec.asked.push(`${r.kind} ${r.hostId}`), 'wrong-sudo-pw') }, rec),
+        { hosts: ['rs2'] },
+      );
+      expect(rec.asked, JSON.stringify(result.hosts)).toEqual(['sudo rs2']);
+      expect(result.outcome).toBe('failed');
+      expect(messageOf(result, 'rs2')).toMatch(/sudo refused/);
+      expect(await secrets.get(`sudo:${USER}@${rs2.ip}:22`)).toBeUndefined();
+      expect(log).not.toContain('wrong-sudo-pw');
+    },
+  );
 
   it('a command failing half-way rolls the host back to its snapshot', async () => {
     // rs3 gets a route whose `ip route replace` fails (a wrapper around ip): by then apply.sh has
     // already set the ARP sysctls and the VIP, which the rollback must undo.
     const wrapper = join(rs3.dir, 'ip-failing');
-    writeFileSync(wrapper, '#!/bin/sh\ncase "$*" in *"route replace 10.99.0.0/16"*) echo "simulated failure: RTNETLINK answers: Network is down" >&2; exit 2 ;; esac\nexec ip "$@"\n', { mode: 0o755 });
+    writeFileSync(
+      wrapper,
+      '#!/bin/sh\ncase "$*" in *"route replace 10.99.0.0/16"*) echo "simulated failure: RTNETLINK answers: Network is down" >&2; exit 2 ;; esac\nexec ip "$@"\n',
+      { mode: 0o755 },
+    );
     const t = design();
     const rs3Host: Host = {
       ...t.hosts[0]!,
@@ -341,7 +382,10 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
       await waitUntil(() => existsSync(sock), `ssh-agent's socket ${sock}`);
       expect(spawnSync('ssh-add', ['-q', lab.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
       const t = design();
-      const viaAgent: Topology = { ...t, hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, ssh: { host: rs1.ip, port: 22, user: 'root', auth: 'agent' as const } } : h)) };
+      const viaAgent: Topology = {
+        ...t,
+        hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, ssh: { host: rs1.ip, port: 22, user: 'root', auth: 'agent' as const } } : h)),
+      };
       const { result } = await deploy('dry-run', viaAgent, deps({ knownHosts: sharedDeps.knownHosts, agentSocket: sock }), { hosts: ['rs1'] });
       expect(result.plan?.hosts.find((h) => h.hostId === 'rs1')?.status, JSON.stringify(result.hosts)).toBe('ready');
     } finally {
@@ -354,10 +398,18 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'pp-Secret-1', '-f', key]);
     writeFileSync(join(rs1.dir, 'authorized_keys'), `${readFileSync(join(rs1.dir, 'authorized_keys'), 'utf8')}${readFileSync(`${key}.pub`, 'utf8')}`);
     const t = design();
-    const withKey: Topology = { ...t, hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, ssh: { host: rs1.ip, port: 22, user: 'root', auth: 'key' as const, keyPath: key } } : h)) };
+    const withKey: Topology = {
+      ...t,
+      hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, ssh: { host: rs1.ip, port: 22, user: 'root', auth: 'key' as const, keyPath: key } } : h)),
+    };
     const rec: Recorder = { confirms: [], asked: [] };
     const secrets = new MemorySecretStore();
-    const ok = await deploy('dry-run', withKey, deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async (r) => (rec.asked.push(r.kind), 'pp-Secret-1') }, rec), { hosts: ['rs1'] });
+    const ok = await deploy(
+      'dry-run',
+      withKey,
+      deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async (r) => (rec.asked.push(r.kind), 'pp-Secret-1') }, rec),
+      { hosts: ['rs1'] },
+    );
     expect(ok.result.plan?.hosts.find((h) => h.hostId === 'rs1')?.status, JSON.stringify(ok.result.hosts)).toBe('ready');
     expect(rec.asked).toEqual(['passphrase']);
     expect(await secrets.get(`passphrase:${key}`)).toBe('pp-Secret-1');
@@ -379,7 +431,9 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const t = design();
     const dead: Topology = {
       ...t,
-      hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, ssh: { ...h.ssh!, host: lab.deadIp } } : h.id === 'client' ? { ...h, ssh: { ...h.ssh!, port: 2222 } } : h)),
+      hosts: t.hosts.map((h) =>
+        h.id === 'rs1' ? { ...h, ssh: { ...h.ssh!, host: lab.deadIp } } : h.id === 'client' ? { ...h, ssh: { ...h.ssh!, port: 2222 } } : h,
+      ),
     };
     const { result } = await deploy('apply', dead, deps({ knownHosts: sharedDeps.knownHosts }), { hosts: ['rs1', 'client'] });
     expect(result.outcome).toBe('failed');
@@ -419,7 +473,12 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const t = design();
     const only: Topology = { ...t, hosts: [t.hosts[0]!] };
     const kh = new KnownHosts(join(lab.work, 'known_hosts_other'), [userFile]);
-    const { result, events } = await deploy('dry-run', only, deps({ knownHosts: kh, confirmHostKey: async (_h, _fp, _t, known) => (asked.push([...known]), false) }), { overrideErrors: true });
+    const { result, events } = await deploy(
+      'dry-run',
+      only,
+      deps({ knownHosts: kh, confirmHostKey: async (_h, _fp, _t, known) => (asked.push([...known]), false) }),
+      { overrideErrors: true },
+    );
     expect(asked).toEqual([['ecdsa-sha2-nistp256']]);
     const warn = events.find((e) => e.type === 'host-key' && e.status === 'new');
     expect(warn && warn.type === 'host-key' ? warn.message : '').toMatch(/WARNING: .* known by its ecdsa-sha2-nistp256 key/);

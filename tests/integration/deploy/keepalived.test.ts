@@ -126,18 +126,25 @@ async function run(mode: DeployMode, topology: Topology, dep: DeployDeps): Promi
 }
 
 /** What the systemctl stand-in was asked to do, without the is-active queries. */
-const actions = (calls: string) => readFileSync(calls, 'utf8').trim().split('\n').filter((l) => !l.startsWith('is-active'));
+const actions = (calls: string) =>
+  readFileSync(calls, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('is-active'));
 
 /** A keepalived.conf keepalived -t rejects (as an older keepalived would a newer keyword). */
 const rejectedRender: RenderHost = (t, id) => {
   const r = renderHost(t, id);
   if (!r.ok) return r;
-  return { ok: true, value: r.value.map((f) => (f.path === 'keepalived.conf' ? { ...f, content: f.content.replace(/lvs_sched \w+/, 'lvs_sched no-such-scheduler') } : f)) };
+  return {
+    ok: true,
+    value: r.value.map((f) => (f.path === 'keepalived.conf' ? { ...f, content: f.content.replace(/lvs_sched \w+/, 'lvs_sched no-such-scheduler') } : f)),
+  };
 };
 
 describe.skipIf(unavailable !== null)(`keepalived-owned director deploy${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let d: NsHost;
-  const previous = '# the admin\'s own keepalived.conf before LVS Designer\nglobal_defs {\n  router_id before\n}\n';
+  const previous = "# the admin's own keepalived.conf before LVS Designer\nglobal_defs {\n  router_id before\n}\n";
 
   beforeAll(async () => {
     lab = new NetnsLab();
@@ -158,7 +165,9 @@ describe.skipIf(unavailable !== null)(`keepalived-owned director deploy${unavail
     const p = paths(d);
     const r = await run('apply', design(d, 1), deps(d, renderHost, { LVSD_KEEPALIVED: '/nonexistent/keepalived' }));
     expect(r.result.outcome, r.log).not.toBe('success');
-    expect(r.result.plan!.hosts.find((h) => h.hostId === 'lb')!.error).toMatch(/keepalived owns the IPVS table of this director but is not installed on the host; nothing will be changed here \(allow the install: --install-keepalived\)/);
+    expect(r.result.plan!.hosts.find((h) => h.hostId === 'lb')!.error).toMatch(
+      /keepalived owns the IPVS table of this director but is not installed on the host; nothing will be changed here \(allow the install: --install-keepalived\)/,
+    );
     expect(r.log, 'refused in the plan: nothing uploaded').not.toMatch(/lb: uploading/);
     expect(readFileSync(p.conf, 'utf8')).toBe(previous);
     expect(existsSync(p.calls)).toBe(false);

@@ -83,7 +83,12 @@ function deps(h: NsHost): DeployDeps {
   };
 }
 
-async function run(mode: DeployMode, topology: Topology, h: NsHost, extra: Partial<DeployRequest> = {}): Promise<{ result: DeployResult; events: DeployEvent[]; log: string }> {
+async function run(
+  mode: DeployMode,
+  topology: Topology,
+  h: NsHost,
+  extra: Partial<DeployRequest> = {},
+): Promise<{ result: DeployResult; events: DeployEvent[]; log: string }> {
   const r = startDeploy(mode, { deployId: newDeployId(), topology, e2eRequests: 0, confirmSeconds: 30, ...extra }, deps(h));
   const events: DeployEvent[] = [];
   for await (const e of r.events()) events.push(e);
@@ -116,7 +121,7 @@ describe.skipIf(unavailable !== null)(`deploy safety in namespaces${unavailable 
     const v2 = await run('apply', v2design, a, { overrideErrors: true });
     expect(v2.result.outcome, v2.log).toBe('rolled-back');
     expect(v2.log).toMatch(/restoring the state saved right before deploy/);
-    expect(host(v2.result).stderr ?? '', 'the failing command\'s stderr is in the result').toMatch(/apply\.sh|Nexthop|gateway|Error/i);
+    expect(host(v2.result).stderr ?? '', "the failing command's stderr is in the result").toMatch(/apply\.sh|Nexthop|gateway|Error/i);
     // v1's configuration is still there; only v2's VIP is gone.
     expect(addrs(a, 'lo')).toContain(`${vip(0)}/32`);
     expect(addrs(a, 'lo')).not.toContain(`${vip(1)}/32`);
@@ -153,7 +158,7 @@ describe.skipIf(unavailable !== null)(`deploy safety in namespaces${unavailable 
     expect(sysctl(a, 'net.ipv4.conf.all.arp_ignore')).toBe('0');
   }, 120_000);
 
-  it('restores a default route with metric and proto exactly; the design\'s metric-0 default is gone', async () => {
+  it("restores a default route with metric and proto exactly; the design's metric-0 default is gone", async () => {
     inNs(b.ns, 'ip', 'route', 'add', 'default', 'via', `${net()}.1`, 'proto', 'dhcp', 'src', b.ip, 'metric', '100');
     const before = routes(b, 'default');
     expect(before).toMatch(/proto dhcp .*metric 100/);
@@ -165,7 +170,7 @@ describe.skipIf(unavailable !== null)(`deploy safety in namespaces${unavailable 
     expect(routes(b, 'default')).toBe(before);
   }, 120_000);
 
-  it('a route change that would take the session\'s path is made safe: the admin\'s address is pinned first', async () => {
+  it("a route change that would take the session's path is made safe: the admin's address is pinned first", async () => {
     // 10.231.X.0/25 via .200 covers the admin (.1 on the bridge) and is more specific than the link route.
     const design = server(c, [vip(5)], { routes: [{ destination: `${net()}.0/25`, via: `${net()}.200` }] });
     const plan = await run('dry-run', design, c, { overrideErrors: true });

@@ -55,9 +55,7 @@ describe.skipIf(unavailable !== null)(`deploy bridge channels${unavailable ? ` (
           name: 'rs1',
           role: 'real-server',
           sysctl: { arpIgnore: 1, arpAnnounce: 2 },
-          interfaces: [
-            { id: 'rs1-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${rs.ip}/24`] },
-          ],
+          interfaces: [{ id: 'rs1-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${rs.ip}/24`] }],
           ssh: { host: rs.ip, port: 22, user: 'root', auth: 'key', keyPath: lab.clientKey },
         },
       ],
@@ -89,7 +87,13 @@ describe.skipIf(unavailable !== null)(`deploy bridge channels${unavailable ? ` (
     expect(events.at(-1)?.type).toBe('done');
 
     const applied = (await registry.call('deploy:apply', [{ deployId: 'apply-1', topology, e2eRequests: 0 }])) as { kind: 'ok'; value: Result<DeployResult> };
-    expect(applied.value.ok && applied.value.value.outcome, events.map((e) => JSON.stringify(e)).join('\n').slice(-3000)).toBe('success');
+    expect(
+      applied.value.ok && applied.value.value.outcome,
+      events
+        .map((e) => JSON.stringify(e))
+        .join('\n')
+        .slice(-3000),
+    ).toBe('success');
     expect(inNs(rs.ns, 'sysctl', '-n', 'net.ipv4.conf.all.arp_ignore').trim()).toBe('1');
     const log = (await registry.call('deploy:log', ['apply-1'])) as { kind: 'ok'; value: string };
     expect(log.value).toContain('rs1: verified');
@@ -103,7 +107,10 @@ describe.skipIf(unavailable !== null)(`deploy bridge channels${unavailable ? ` (
       if (e.type === 'prompt') s.cancel(e.deployId);
     });
     const before = inNs(rs.ns, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'lo');
-    const r = (await registry.call('deploy:apply', [{ deployId: 'cancel-1', topology: { ...topology, name: 'changed' } }])) as { kind: 'ok'; value: Result<DeployResult> };
+    const r = (await registry.call('deploy:apply', [{ deployId: 'cancel-1', topology: { ...topology, name: 'changed' } }])) as {
+      kind: 'ok';
+      value: Result<DeployResult>;
+    };
     expect(r.value.ok && r.value.value.outcome).toBe('cancelled');
     expect(inNs(rs.ns, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'lo')).toBe(before);
     expect(service.cancel('cancel-1')).toBe(false);
@@ -112,17 +119,29 @@ describe.skipIf(unavailable !== null)(`deploy bridge channels${unavailable ? ` (
   it('the deploy gate: checker errors block plan and apply through the bridge; the explicit override is logged', async () => {
     const { registry, events } = bridge(join(lab.work, 'kh3'), trustAll);
     // A route via a gateway no host owns: addr/gateway-unreachable is an error.
-    const bad: Topology = { ...topology, hosts: topology.hosts.map((h) => ({ ...h, routes: [{ destination: '10.97.0.0/16', via: `10.231.${lab.subnet}.250` }] })) };
+    const bad: Topology = {
+      ...topology,
+      hosts: topology.hosts.map((h) => ({ ...h, routes: [{ destination: '10.97.0.0/16', via: `10.231.${lab.subnet}.250` }] })),
+    };
     const before = inNs(rs.ns, 'ip', '-4', 'route', 'show');
     const plan = (await registry.call('deploy:plan', [{ deployId: 'gate-1', topology: bad }])) as { kind: 'ok'; value: Result<DeployPlan> };
     expect(plan.value.ok).toBe(false);
-    const applied = (await registry.call('deploy:apply', [{ deployId: 'gate-2', topology: bad, e2eRequests: 0 }])) as { kind: 'ok'; value: Result<DeployResult> };
+    const applied = (await registry.call('deploy:apply', [{ deployId: 'gate-2', topology: bad, e2eRequests: 0 }])) as {
+      kind: 'ok';
+      value: Result<DeployResult>;
+    };
     expect(applied.value.ok && applied.value.value.outcome).toBe('failed');
     const log2 = (await registry.call('deploy:log', ['gate-2'])) as { kind: 'ok'; value: string };
     expect(log2.value).toMatch(/checker error.*\n.*addr\/gateway-unreachable/);
-    expect(events.some((e) => e.type === 'prompt' && e.deployId === 'gate-2'), 'blocked before connecting').toBe(false);
+    expect(
+      events.some((e) => e.type === 'prompt' && e.deployId === 'gate-2'),
+      'blocked before connecting',
+    ).toBe(false);
     expect(inNs(rs.ns, 'ip', '-4', 'route', 'show')).toBe(before);
-    const forced = (await registry.call('deploy:plan', [{ deployId: 'gate-3', topology: bad, overrideErrors: true }])) as { kind: 'ok'; value: Result<DeployPlan> };
+    const forced = (await registry.call('deploy:plan', [{ deployId: 'gate-3', topology: bad, overrideErrors: true }])) as {
+      kind: 'ok';
+      value: Result<DeployPlan>;
+    };
     expect(forced.value.ok).toBe(true);
     const log3 = (await registry.call('deploy:log', ['gate-3'])) as { kind: 'ok'; value: string };
     expect(log3.value).toMatch(/OVERRIDE: going on despite 1 checker error/);

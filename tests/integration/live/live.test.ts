@@ -25,7 +25,14 @@ const unavailable = netnsUnavailable();
 let L: LiveHosts;
 
 const poller = (t: Topology = L.topology, intervalMs = 1000) =>
-  new LivePoller(t, { knownHosts: L.knownHosts, secrets: new MemorySecretStore(), remoteEnv: L.remoteEnv, intervalMs, commandTimeoutMs: 5000, readyTimeoutMs: 3000 });
+  new LivePoller(t, {
+    knownHosts: L.knownHosts,
+    secrets: new MemorySecretStore(),
+    remoteEnv: L.remoteEnv,
+    intervalMs,
+    commandTimeoutMs: 5000,
+    readyTimeoutMs: 3000,
+  });
 
 describe.skipIf(unavailable !== null)(`live view on namespace hosts${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   beforeAll(async () => {
@@ -54,7 +61,14 @@ describe.skipIf(unavailable !== null)(`live view on namespace hosts${unavailable
     expect(s.rate).toEqual(rate.counters);
     expect(s.stats).toEqual(stats.counters);
     expect(s.dests.map((d) => [d.address, d.weight, d.activeConns, d.inactiveConns, d.stats, d.rate])).toEqual(
-      list.dests.map((d) => [d.address, d.weight, d.activeConns, d.inactiveConns, stats.dests.find((x) => x.address === d.address)!.counters, rate.dests.find((x) => x.address === d.address)!.counters]),
+      list.dests.map((d) => [
+        d.address,
+        d.weight,
+        d.activeConns,
+        d.inactiveConns,
+        stats.dests.find((x) => x.address === d.address)!.counters,
+        rate.dests.find((x) => x.address === d.address)!.counters,
+      ]),
     );
     // hard numbers too, from tests/fixtures/live/dr-lab (the real lab)
     expect(s.rate).toEqual({ conns: 2, inPkts: 13, outPkts: 0, inBytes: 833, outBytes: 0 });
@@ -83,7 +97,9 @@ describe.skipIf(unavailable !== null)(`live view on namespace hosts${unavailable
       const rsDrift = view.drift.find((d) => d.hostId === 'rs1')!;
       expect(rsDrift.diff).toBe('- address lo 172.17.253.100/32: present\n- sysctl net.ipv4.conf.all.arp_ignore: 1\n+ sysctl net.ipv4.conf.all.arp_ignore: 0');
       const dirDrift = view.drift.find((d) => d.hostId === 'director')!;
-      expect(dirDrift.items).toEqual([{ area: 'ipvs', subject: 'tcp 172.17.253.100:80 → 192.168.163.103:80', expected: 'dr weight 1', observed: 'dr weight 0' }]);
+      expect(dirDrift.items).toEqual([
+        { area: 'ipvs', subject: 'tcp 172.17.253.100:80 → 192.168.163.103:80', expected: 'dr weight 1', observed: 'dr weight 0' },
+      ]);
       expect(view.services[0]!.dests[1]!.state).toBe('weight0');
     } finally {
       inNs(rs1.ns, 'ip', 'addr', 'add', '172.17.253.100/32', 'dev', 'lo');
@@ -123,7 +139,11 @@ describe.skipIf(unavailable !== null)(`live view on namespace hosts${unavailable
 
   it('refuses a host whose key was never trusted, with the reason', async () => {
     const { KnownHosts } = await import('../../../electron/services/ssh/hostkeys.ts');
-    const p = new LivePoller(L.topology, { knownHosts: new KnownHosts(join(L.lab.work, 'empty_known_hosts')), secrets: new MemorySecretStore(), remoteEnv: L.remoteEnv });
+    const p = new LivePoller(L.topology, {
+      knownHosts: new KnownHosts(join(L.lab.work, 'empty_known_hosts')),
+      secrets: new MemorySecretStore(),
+      remoteEnv: L.remoteEnv,
+    });
     await p.pollOnce();
     p.stop();
     expect(p.observations()[0]!.error).toMatch(/not trusted yet: run a deploy plan once/);
@@ -131,7 +151,12 @@ describe.skipIf(unavailable !== null)(`live view on namespace hosts${unavailable
 
   it('through the bridge: live:start pushes live:update, explain answers from the last poll', async () => {
     const updates: LiveUpdate[] = [];
-    const service = new LiveService({ emit: (u) => updates.push(u), knownHosts: L.knownHosts, secrets: new MemorySecretStore(), poller: { remoteEnv: L.remoteEnv } });
+    const service = new LiveService({
+      emit: (u) => updates.push(u),
+      knownHosts: L.knownHosts,
+      secrets: new MemorySecretStore(),
+      poller: { remoteEnv: L.remoteEnv },
+    });
     const registry = new BridgeRegistry().register('live', liveDomain(service));
     const started = await registry.call('live:start', [{ sessionId: 's1', topology: L.topology, intervalMs: 1000 }]);
     expect(started).toMatchObject({ kind: 'ok', value: { ok: true, value: { polled: ['director', 'rs1', 'rs2'], skipped: ['client', 'router'] } } });

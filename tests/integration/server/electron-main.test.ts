@@ -64,7 +64,14 @@ afterAll(async () => {
 describe('Electron main process', () => {
   it('creates a sandboxed, isolated window on app:// with the bundled preload', () => {
     const prefs = win.options.webPreferences as Record<string, unknown>;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
     expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
     expect(win.url).toBe('app://renderer/index.html');
     expect(state.paths.userData).toBe(join(dir, 'userData'));

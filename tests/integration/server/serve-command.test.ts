@@ -53,7 +53,9 @@ describe('lvsd serve arguments', () => {
     await started.server.close();
     expect(builds).toBe(1);
     const failing = capture();
-    expect(await startServe(['--port', '0'], failing.io, { build: () => 'vite build exited with 1', defaultStaticDir: join(dir, 'never') })).toBe(EXIT.unusable);
+    expect(await startServe(['--port', '0'], failing.io, { build: () => 'vite build exited with 1', defaultStaticDir: join(dir, 'never') })).toBe(
+      EXIT.unusable,
+    );
     expect(failing.err.join('')).toContain('could not build the renderer: vite build exited with 1');
   });
 

@@ -27,14 +27,11 @@ interface Answer {
 
 function send(method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method, path, headers: { Host: `127.0.0.1:${port}`, ...opts.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { Host: `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
     // The server may answer 413 and close before the whole body is written.
     req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : reject(e)));
     if (opts.body !== undefined) req.write(opts.body);
@@ -58,7 +55,14 @@ beforeAll(async () => {
   if (!parsed.ok) throw new Error(parsed.error.message);
   example = parsed.value;
   const bridge = await createBridge({ dataDir: join(dir, 'data') });
-  server = await startServer({ port: 0, token: TOKEN, staticDir: join(dir, 'static'), registry: bridge.registry, events: bridge.events, maxBodyBytes: 64 * 1024 });
+  server = await startServer({
+    port: 0,
+    token: TOKEN,
+    staticDir: join(dir, 'static'),
+    registry: bridge.registry,
+    events: bridge.events,
+    maxBodyBytes: 64 * 1024,
+  });
   port = server.port;
 });
 
@@ -144,7 +148,9 @@ describe('lvsd serve: who may call the API', () => {
     expect(body.error.issues.map((i) => i.path)).toContain('args[0].topology.hosts[0].id');
     expect((await api('list', { not: 'an array' })).status).toBe(400);
     expect((await api('openNamed', [42])).status).toBe(400);
-    expect((await send('POST', '/api/files/nope', { headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: '[]' })).status).toBe(404);
+    expect(
+      (await send('POST', '/api/files/nope', { headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: '[]' })).status,
+    ).toBe(404);
   });
 });
 

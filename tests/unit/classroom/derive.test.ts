@@ -43,7 +43,10 @@ function traceFor(t: Topology): Trace {
 }
 
 const atLetter = (tr: Trace, l: string) => tr.steps.find((s) => s.articleStep === l)!;
-const field = (tr: Trace, i: number, f: string) => headerLayers(tr.steps[i]!).flatMap((l) => l.rows).find((r) => r.field === f);
+const field = (tr: Trace, i: number, f: string) =>
+  headerLayers(tr.steps[i]!)
+    .flatMap((l) => l.rows)
+    .find((r) => r.field === f);
 
 describe('classroom derivations', () => {
   it('resolves the first client and service, and ignores a forced real server of another service', () => {
@@ -52,7 +55,9 @@ describe('classroom derivations', () => {
     expect(f.client?.id).toBe('client');
     expect(f.service?.id).toBe('web');
     expect(f.realServer).toBeNull();
-    expect(traceOf({ ...t, services: [] }, resolveFlow({ ...t, services: [] }, { client: null, service: null, realServer: null, seed: 1 }))).toEqual({ missing: 'service' });
+    expect(traceOf({ ...t, services: [] }, resolveFlow({ ...t, services: [] }, { client: null, service: null, realServer: null, seed: 1 }))).toEqual({
+      missing: 'service',
+    });
   });
 
   it('hides ARP steps with the filter and steps over them', () => {
@@ -157,7 +162,10 @@ describe('classroom derivations', () => {
   it('zips stored entries that a standard reader accepts', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
     const a = new TextEncoder().encode('hello');
-    const zip = zipStore([{ name: 'd/a.txt', data: a }, { name: 'b.bin', data: new Uint8Array([0, 1, 2]) }]);
+    const zip = zipStore([
+      { name: 'd/a.txt', data: a },
+      { name: 'b.bin', data: new Uint8Array([0, 1, 2]) },
+    ]);
     const v = new DataView(zip.buffer);
     expect(v.getUint32(0, true)).toBe(0x04034b50);
     const end = zip.length - 22;

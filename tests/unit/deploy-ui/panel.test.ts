@@ -39,13 +39,24 @@ const topology: Topology = {
   ],
 } as Topology;
 
-const store = () => create<AppState>()((set, get, api) => ({ ...createDeploySlice(set, get, api), design: { topology, layout: { positions: {} } } }) as unknown as AppState);
+const store = () =>
+  create<AppState>()((set, get, api) => ({ ...createDeploySlice(set, get, api), design: { topology, layout: { positions: {} } } }) as unknown as AppState);
 
 const plan = (id: string, noChanges = false): DeployPlan => ({
   deployId: id,
   designName: 't',
   createdAt: '2026-01-01T00:00:00Z',
-  hosts: [{ hostId: 'rs1', hostName: 'rs1', role: 'real-server', endpoint: 'root@10.0.0.9:22', status: 'ready', changes: noChanges ? [] : [{ kind: 'address', action: 'add', subject: 'lo 10.0.0.100/32' }], notes: [] }],
+  hosts: [
+    {
+      hostId: 'rs1',
+      hostName: 'rs1',
+      role: 'real-server',
+      endpoint: 'root@10.0.0.9:22',
+      status: 'ready',
+      changes: noChanges ? [] : [{ kind: 'address', action: 'add', subject: 'lo 10.0.0.100/32' }],
+      notes: [],
+    },
+  ],
   stages: [['rs1'], ['director']],
   noChanges,
 });
@@ -85,7 +96,11 @@ describe('deploy slice', () => {
     const prompt = { type: 'prompt', deployId: 'r', prompt: { kind: 'password', promptId: 'p1', hostId: 'rs1', text: 'Password for root@x:22' } } as const;
     s.getState().deployEvent(prompt);
     s.getState().deployEvent(prompt);
-    s.getState().deployEvent({ type: 'prompt', deployId: 'r', prompt: { kind: 'host-key', promptId: 'p2', hostId: 'rs10', endpoint: 'x', fingerprint: 'SHA256:abc', keyType: 'ssh-ed25519' } });
+    s.getState().deployEvent({
+      type: 'prompt',
+      deployId: 'r',
+      prompt: { kind: 'host-key', promptId: 'p2', hostId: 'rs10', endpoint: 'x', fingerprint: 'SHA256:abc', keyType: 'ssh-ed25519' },
+    });
     expect(s.getState().deploy.prompts.map((p) => p.promptId)).toEqual(['p1', 'p2']);
     s.getState().deployDropPrompt('p1');
     expect(s.getState().deploy.prompts.map((p) => p.promptId)).toEqual(['p2']);
@@ -157,7 +172,8 @@ describe('deploy strings', () => {
     Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : paths(v as object, `${prefix}${k}.`)));
   it('has the same keys in English and Chinese, none empty', () => {
     expect(paths(deployZh).sort()).toEqual(paths(deployEn).sort());
-    for (const table of [deployEn, deployZh]) for (const p of paths(table)) expect(p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], table)).not.toBe('');
+    for (const table of [deployEn, deployZh])
+      for (const p of paths(table)) expect(p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], table)).not.toBe('');
   });
   it('has every static deploy.* key the panel asks for', () => {
     const known = new Set(paths(deployEn).map((p) => `deploy.${p.replace(/_(one|other)$/, '')}`));

@@ -43,9 +43,26 @@ describe('deploy views', () => {
       noChanges: false,
       stages: [['rs1', 'rs2'], ['director']],
       hosts: [
-        { hostId: 'rs1', hostName: 'rs1', role: 'real-server', endpoint: 'root@a:22', status: 'ready', notes: ['sudo used'], changes: [{ kind: 'sysctl', action: 'change', subject: 'net.ipv4.conf.all.arp_ignore', from: '0', to: '1' }] },
+        {
+          hostId: 'rs1',
+          hostName: 'rs1',
+          role: 'real-server',
+          endpoint: 'root@a:22',
+          status: 'ready',
+          notes: ['sudo used'],
+          changes: [{ kind: 'sysctl', action: 'change', subject: 'net.ipv4.conf.all.arp_ignore', from: '0', to: '1' }],
+        },
         { hostId: 'rs2', hostName: 'rs2', role: 'real-server', endpoint: 'root@b:22', status: 'ready', notes: [], changes: [] },
-        { hostId: 'director', hostName: 'director', role: 'director', endpoint: 'root@c:22', status: 'failed', error: 'connection refused', notes: [], changes: [] },
+        {
+          hostId: 'director',
+          hostName: 'director',
+          role: 'director',
+          endpoint: 'root@c:22',
+          status: 'failed',
+          error: 'connection refused',
+          notes: [],
+          changes: [],
+        },
         { hostId: 'client', hostName: 'client', role: 'client', endpoint: '', status: 'skipped', notes: [], changes: [] },
       ],
     };

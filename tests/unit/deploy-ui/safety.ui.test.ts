@@ -74,7 +74,8 @@ describe('deploy safety controls', () => {
     await i18n.changeLanguage('en');
     withDesign(broken);
     setDeploy({ overrideErrors: true });
-    const dialog = () => text(renderToStaticMarkup(createElement(ConfirmDialog, { mode: 'apply', names: ['director'], onConfirm: () => {}, onClose: () => {} })));
+    const dialog = () =>
+      text(renderToStaticMarkup(createElement(ConfirmDialog, { mode: 'apply', names: ['director'], onConfirm: () => {}, onClose: () => {} })));
     expect(dialog()).toContain('rolls itself back after 120 s');
     expect(dialog()).toContain('Deploying despite 2 checker error(s)');
     setDeploy({ confirmSeconds: 0 });
@@ -82,7 +83,20 @@ describe('deploy safety controls', () => {
   });
 
   it('the trust dialog warns when the host is known by another key type, in en and zh-CN', async () => {
-    setDeploy({ deployId: 'x', prompts: [{ kind: 'host-key', promptId: 'p', hostId: 'director', endpoint: '10.0.0.2', fingerprint: 'SHA256:abc', keyType: 'ssh-rsa', knownTypes: ['ssh-ed25519'] }] });
+    setDeploy({
+      deployId: 'x',
+      prompts: [
+        {
+          kind: 'host-key',
+          promptId: 'p',
+          hostId: 'director',
+          endpoint: '10.0.0.2',
+          fingerprint: 'SHA256:abc',
+          keyType: 'ssh-rsa',
+          knownTypes: ['ssh-ed25519'],
+        },
+      ],
+    });
     await i18n.changeLanguage('en');
     const en = text(renderToStaticMarkup(createElement(PromptDialog)));
     expect(en).toContain('WARNING: 10.0.0.2 is already known by its ssh-ed25519 key but now offers a ssh-rsa key');

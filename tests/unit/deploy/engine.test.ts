@@ -111,7 +111,11 @@ describe('requests the engine refuses before connecting', () => {
 
   it('a closed port fails fast with "connection refused"', async () => {
     const port = await closedPort();
-    const r = await go('dry-run', { topology: topo(host('a', { host: '127.0.0.1', port, user: 'root', auth: 'password' })) }, deps({ askSecret: async () => 'pw' }));
+    const r = await go(
+      'dry-run',
+      { topology: topo(host('a', { host: '127.0.0.1', port, user: 'root', auth: 'password' })) },
+      deps({ askSecret: async () => 'pw' }),
+    );
     expect(r.result.outcome).toBe('failed');
     expect(r.result.hosts[0]?.message).toContain('connection refused');
     const phases = r.events.filter((e) => e.type === 'host').map((e) => (e.type === 'host' ? e.phase : ''));
@@ -121,7 +125,11 @@ describe('requests the engine refuses before connecting', () => {
   it('a finished run holds no plaintext secret (its log stays, redacted)', async () => {
     const port = await closedPort();
     const secret = `pw-${process.pid}-forget-me`;
-    const run = startDeploy('dry-run', { deployId: newDeployId(), topology: topo(host('a', { host: '127.0.0.1', port, user: 'root', auth: 'password' })) }, deps({ askSecret: async () => secret }));
+    const run = startDeploy(
+      'dry-run',
+      { deployId: newDeployId(), topology: topo(host('a', { host: '127.0.0.1', port, user: 'root', auth: 'password' })) },
+      deps({ askSecret: async () => secret }),
+    );
     let heldWhileRunning = 0;
     run.on((e) => {
       if (e.type === 'host' && e.phase === 'failed') heldWhileRunning = run.secretsHeld();
@@ -133,7 +141,11 @@ describe('requests the engine refuses before connecting', () => {
   });
 
   it('apply stops before any change when a host cannot be planned', async () => {
-    const r = await go('apply', { topology: topo(host('a', { host: '127.0.0.1', port: await closedPort(), user: 'root', auth: 'agent' })) }, deps({ agentSocket: '/nonexistent' }));
+    const r = await go(
+      'apply',
+      { topology: topo(host('a', { host: '127.0.0.1', port: await closedPort(), user: 'root', auth: 'agent' })) },
+      deps({ agentSocket: '/nonexistent' }),
+    );
     expect(r.result.outcome).toBe('failed');
     expect(r.log).toContain('could not be planned; nothing was changed');
   });
@@ -146,13 +158,22 @@ describe('redaction and the log', () => {
     r.add('hunter2-long');
     r.add('');
     expect(r.redact('pw hunter2-long and hunter2.')).toBe(`pw ${REDACTED} and ${REDACTED}.`);
-    expect(r.redactDeep({ a: ['x hunter2'], b: { c: 'hunter2', hunter2: 3 }, n: 1, z: null })).toEqual({ a: [`x ${REDACTED}`], b: { c: REDACTED, [REDACTED]: 3 }, n: 1, z: null });
+    expect(r.redactDeep({ a: ['x hunter2'], b: { c: 'hunter2', hunter2: 3 }, n: 1, z: null })).toEqual({
+      a: [`x ${REDACTED}`],
+      b: { c: REDACTED, [REDACTED]: 3 },
+      n: 1,
+      z: null,
+    });
   });
 
   it('formats changes and events and saves the log 0600', async () => {
-    expect(formatChange({ kind: 'sysctl', action: 'change', subject: 'net.ipv4.ip_forward', from: '0', to: '1' })).toBe('~ sysctl net.ipv4.ip_forward (0 -> 1)');
+    expect(formatChange({ kind: 'sysctl', action: 'change', subject: 'net.ipv4.ip_forward', from: '0', to: '1' })).toBe(
+      '~ sysctl net.ipv4.ip_forward (0 -> 1)',
+    );
     expect(formatChange({ kind: 'address', action: 'add', subject: 'lo 10.0.0.1/32', to: '10.0.0.1/32' })).toBe('+ address lo 10.0.0.1/32');
-    expect(formatEvent({ type: 'host', deployId: 'd', hostId: 'rs1', phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } })).toBe('rs1: applying [2/3 apply.sh]');
+    expect(formatEvent({ type: 'host', deployId: 'd', hostId: 'rs1', phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } })).toBe(
+      'rs1: applying [2/3 apply.sh]',
+    );
     const log = new DeployLog();
     log.record({ type: 'log', deployId: 'd', level: 'warn', text: 'careful' }, new Date(0));
     await log.save(join(dir, 'x.log'));

@@ -36,7 +36,10 @@ describe('known_hosts matching', () => {
     expect(patternsMatch('10.0.0.1', '10.0.0.10')).toBe(false);
   });
   it('trusts the same key, refuses a changed one, ignores other key types, honours @revoked', () => {
-    const entries = parseKnownHosts(`# comment\n\n10.0.0.5 ssh-ed25519 ${K1}\nbroken line\n@revoked 10.0.0.6 ssh-ed25519 ${K2}\n10.0.0.6 ssh-ed25519 ${K2}\n10.0.0.7 ssh-rsa ${K1}\n`, 'kh');
+    const entries = parseKnownHosts(
+      `# comment\n\n10.0.0.5 ssh-ed25519 ${K1}\nbroken line\n@revoked 10.0.0.6 ssh-ed25519 ${K2}\n10.0.0.6 ssh-ed25519 ${K2}\n10.0.0.7 ssh-rsa ${K1}\n`,
+      'kh',
+    );
     expect(entries).toHaveLength(4);
     expect(checkHostKey(entries, '10.0.0.5', key1)).toEqual({ status: 'trusted', source: 'kh:3' });
     expect(checkHostKey(entries, '10.0.0.5', key2)).toEqual({ status: 'changed', source: 'kh:3', knownFingerprint: fingerprintOf(key1) });

@@ -3,7 +3,20 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APPLY_MARKER, checkEnv, checkFilePath, confirmScript, e2eScript, probeScript, rollbackDeployScript, runScript, sq, stateScript, uploadScript, verifyAndRecordScript } from '../../../electron/services/deploy/remote.ts';
+import {
+  APPLY_MARKER,
+  checkEnv,
+  checkFilePath,
+  confirmScript,
+  e2eScript,
+  probeScript,
+  rollbackDeployScript,
+  runScript,
+  sq,
+  stateScript,
+  uploadScript,
+  verifyAndRecordScript,
+} from '../../../electron/services/deploy/remote.ts';
 import { parseState } from '../../../electron/services/deploy/state.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-remote-'));
@@ -98,10 +111,12 @@ describe('end-to-end fetch script', () => {
   it('bounds wget with timeout(1) rather than -T (Debian 12 busybox wget crashes on -T)', () => {
     // A PATH with only stand-ins: a wget that dies like busybox 1.35 when given -T, and a timeout.
     const bin = mkdtempSync(join(dir, 'bin-'));
-    const write = (name: string, body: string) => spawnSync('sh', ['-c', `printf '%s\\n' "$1" > "${bin}/${name}" && chmod 755 "${bin}/${name}"`, 'sh', `#!/bin/sh\n${body}`]);
+    const write = (name: string, body: string) =>
+      spawnSync('sh', ['-c', `printf '%s\\n' "$1" > "${bin}/${name}" && chmod 755 "${bin}/${name}"`, 'sh', `#!/bin/sh\n${body}`]);
     write('wget', 'for a in "$@"; do [ "$a" = -T ] && kill -SEGV $$; done\necho rs1');
     write('timeout', 'shift; exec "$@"');
-    for (const tool of ['head', 'sh']) spawnSync('ln', ['-s', spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool)]);
+    for (const tool of ['head', 'sh'])
+      spawnSync('ln', ['-s', spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool)]);
     const run = (script: string) => spawnSync(join(bin, 'sh'), ['-s'], { input: script, encoding: 'utf8', env: { PATH: bin } });
     expect(run(e2eScript('10.0.0.1', 80, 3)).stdout).toBe('ok rs1\nok rs1\nok rs1\n');
     // without timeout(1) the script falls back to -T (fine for GNU wget); this stand-in then fails

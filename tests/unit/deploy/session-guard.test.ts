@@ -12,9 +12,14 @@ describe('session guard', () => {
     expect(parseSessionPath('@@ session\nconn ::1 5 ::1 22\n')).toBeNull();
   });
 
-  it('NAT real server: a new default route via the DIP would take the admin\'s path, so it is pinned first', () => {
+  it("NAT real server: a new default route via the DIP would take the admin's path, so it is pinned first", () => {
     const session = { peer: '192.168.7.5', local: '10.0.2.15', via: '10.0.2.1', dev: 'eth0' };
-    const v = judgeSession(session, [connected, oldDefault], [{ destination: 'default', via: '10.0.2.254' }], [{ kind: 'route', action: 'change', subject: 'default' }]);
+    const v = judgeSession(
+      session,
+      [connected, oldDefault],
+      [{ destination: 'default', via: '10.0.2.254' }],
+      [{ kind: 'route', action: 'change', subject: 'default' }],
+    );
     expect(v.kind).toBe('pin');
     if (v.kind !== 'pin') return;
     expect(v.pin).toEqual({ destination: '192.168.7.5/32', via: '10.0.2.1', dev: 'eth0' });
@@ -27,13 +32,15 @@ describe('session guard', () => {
     expect(judgeSession(session, [connected, oldDefault], [{ destination: 'default', via: '10.0.2.254' }], []).kind).toBe('safe');
   });
 
-  it('a route for the admin\'s own address, or removing the session\'s address, is refused', () => {
+  it("a route for the admin's own address, or removing the session's address, is refused", () => {
     const session = { peer: '10.0.2.2', local: '10.0.2.15', dev: 'eth0' };
     const own = judgeSession(session, [connected], [{ destination: '10.0.2.2/32', via: '10.0.2.9' }], []);
     expect(own.kind).toBe('cut');
     expect(own.kind === 'cut' && own.reason).toMatch(/lock you out/);
     // Also when a host route for the admin is already there (as `ip route` prints it, without /32).
-    expect(judgeSession(session, [connected, { destination: '10.0.2.2', dev: 'eth0' }], [{ destination: '10.0.2.2/32', via: '10.0.2.9' }], []).kind).toBe('cut');
+    expect(judgeSession(session, [connected, { destination: '10.0.2.2', dev: 'eth0' }], [{ destination: '10.0.2.2/32', via: '10.0.2.9' }], []).kind).toBe(
+      'cut',
+    );
     const removed = judgeSession(session, [connected], [], [{ kind: 'address', action: 'remove', subject: 'eth0 10.0.2.15/24' }]);
     expect(removed.kind).toBe('cut');
   });

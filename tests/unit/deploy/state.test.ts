@@ -68,7 +68,7 @@ describe('state read-out', () => {
   });
   it('notices absent ipvsadm and a cut-off read-out', () => {
     expect(parseState('@@ ipvsadm\n@absent\n@@ end\n').ipvs).toBeNull();
-    expect(parseState('@@ ipvsadm\nCan\'t initialize ipvs: Protocol not available\n@error 2\n@@ end\n').ipvsError).toContain('Protocol not available');
+    expect(parseState("@@ ipvsadm\nCan't initialize ipvs: Protocol not available\n@error 2\n@@ end\n").ipvsError).toContain('Protocol not available');
     expect(() => parseState('@@ uid\n0\n')).toThrow(/stopped early/);
   });
   it('parses sysctl.d files, ipvsadm rules and apply.sh calls', () => {
@@ -76,10 +76,19 @@ describe('state read-out', () => {
       ['net.ipv4.ip_forward', '1'],
       ['net.ipv4.conf.all.arp_ignore', '2'],
     ]);
-    expect(parseIpvsRules('# x\n-A  -t 1.2.3.4:80 -s rr\n\n-a -t 1.2.3.4:80 -r 5.6.7.8:80 -m -w 1\n-C\n')).toEqual(['-A -t 1.2.3.4:80 -s rr', '-a -t 1.2.3.4:80 -r 5.6.7.8:80 -m -w 1']);
+    expect(parseIpvsRules('# x\n-A  -t 1.2.3.4:80 -s rr\n\n-a -t 1.2.3.4:80 -r 5.6.7.8:80 -m -w 1\n-C\n')).toEqual([
+      '-A -t 1.2.3.4:80 -s rr',
+      '-a -t 1.2.3.4:80 -r 5.6.7.8:80 -m -w 1',
+    ]);
     const a = parseApplyScript(APPLY)!;
-    expect(a.addresses).toEqual([{ dev: 'lo', cidr: '10.0.0.100/32' }, { dev: 'eth0', cidr: '10.0.0.2/24' }]);
-    expect(a.routes).toEqual([{ destination: 'default', via: '10.0.0.1' }, { destination: '10.9.0.0/16', via: '10.0.0.254', dev: 'eth0' }]);
+    expect(a.addresses).toEqual([
+      { dev: 'lo', cidr: '10.0.0.100/32' },
+      { dev: 'eth0', cidr: '10.0.0.2/24' },
+    ]);
+    expect(a.routes).toEqual([
+      { destination: 'default', via: '10.0.0.1' },
+      { destination: '10.9.0.0/16', via: '10.0.0.254', dev: 'eth0' },
+    ]);
     expect(parseApplyScript('#!/bin/sh\necho hi\n')).toBeNull();
   });
 });
@@ -90,7 +99,9 @@ describe('diff', () => {
       { path: 'apply.sh', content: APPLY, mode: 0o755 },
       { path: 'ipvsadm.rules', content: '-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 10.0.0.3:80 -g -w 1\n', mode: 0o644 },
     ];
-    const changes = diffHost(host, files, parseState(OUTPUT)).map((c) => `${c.action} ${c.kind} ${c.subject}${c.from !== undefined ? ` ${c.from}->${c.to}` : ''}`);
+    const changes = diffHost(host, files, parseState(OUTPUT)).map(
+      (c) => `${c.action} ${c.kind} ${c.subject}${c.from !== undefined ? ` ${c.from}->${c.to}` : ''}`,
+    );
     expect(changes).toEqual([
       'add address lo 10.0.0.100/32',
       'change route default via 10.0.0.254 dev eth0->via 10.0.0.1',
@@ -105,7 +116,10 @@ describe('diff', () => {
   });
   it('is empty when the host already matches', () => {
     const apply = "ensure_addr() { :; }\nensure_addr 'eth0' '10.0.0.2/24'\n";
-    const out = OUTPUT.replace(/^[0-9a-f]{64} {2}\.\/apply\.sh$/m, `${createHash('sha256').update(apply).digest('hex')}  ./apply.sh`).replace(/^0{64} {2}\.\/old\.conf\n/m, '');
+    const out = OUTPUT.replace(/^[0-9a-f]{64} {2}\.\/apply\.sh$/m, `${createHash('sha256').update(apply).digest('hex')}  ./apply.sh`).replace(
+      /^0{64} {2}\.\/old\.conf\n/m,
+      '',
+    );
     expect(diffHost(host, [{ path: 'apply.sh', content: apply, mode: 0o755 }], parseState(out))).toEqual([]);
   });
   it('falls back to the model when apply.sh has no known helpers', () => {

@@ -42,7 +42,9 @@ function overlaps(list: Box[]): string[] {
 
 const designs: [string, Topology][] = [
   ...loadExamples().map((e) => [e.name, e.topology] as [string, Topology]),
-  ...(['nat', 'dr', 'tun'] as const).map((m) => [`wizard ${m} ×16`, wizardDesign({ ...WIZARD_DEFAULTS[m], realServers: 16 }, 'x').topology] as [string, Topology]),
+  ...(['nat', 'dr', 'tun'] as const).map(
+    (m) => [`wizard ${m} ×16`, wizardDesign({ ...WIZARD_DEFAULTS[m], realServers: 16 }, 'x').topology] as [string, Topology],
+  ),
   ['generated 300 hosts', generateTopology(300, { seed: 3 })],
 ];
 

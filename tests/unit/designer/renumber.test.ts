@@ -4,7 +4,10 @@ import { renumberSegment } from '../../../shared/model/commands.ts';
 import { validate } from '../../../shared/validation/index.ts';
 import { loadExample } from '../generators/helpers.ts';
 
-const loud = (t: Parameters<typeof validate>[0]) => validate(t).filter((p) => p.severity !== 'info').map((p) => p.rule);
+const loud = (t: Parameters<typeof validate>[0]) =>
+  validate(t)
+    .filter((p) => p.severity !== 'info')
+    .map((p) => p.rule);
 
 describe('renumberSegment', () => {
   it('the DR lab’s real-server network to 10.0.5.0/24: still checked clean', () => {

@@ -57,7 +57,15 @@ describe('canvas selectors', () => {
 
   it('mark the nodes the checker finds errors on', () => {
     const d = nat();
-    const bad: Design = { ...d, topology: { ...d.topology, hosts: d.topology.hosts.map((h) => (h.id === 'rs1' ? { ...h, interfaces: h.interfaces.map((f) => (f.name === 'eth0' ? { ...f, addresses: ['192.168.111.2000/24'] } : f)) } : h)) } };
+    const bad: Design = {
+      ...d,
+      topology: {
+        ...d.topology,
+        hosts: d.topology.hosts.map((h) =>
+          h.id === 'rs1' ? { ...h, interfaces: h.interfaces.map((f) => (f.name === 'eth0' ? { ...f, addresses: ['192.168.111.2000/24'] } : f)) } : h,
+        ),
+      },
+    };
     const nodes = makeNodesSelector()(state(bad));
     expect((nodes.find((n) => n.id === 'rs1')!.data as { severity: string | null }).severity).toBe('error');
     expect((nodes.find((n) => n.id === 'client')!.data as { severity: string | null }).severity).toBeNull();

@@ -7,7 +7,10 @@ import { WIZARD_DEFAULTS, addServiceWithServers, wizardDesign } from '../../../s
 import { validate } from '../../../shared/validation/index.ts';
 import { loadExample } from '../generators/helpers.ts';
 
-const loud = (t: Parameters<typeof validate>[0]) => validate(t).filter((p) => p.severity !== 'info').map((p) => `${p.rule}: ${p.message}`);
+const loud = (t: Parameters<typeof validate>[0]) =>
+  validate(t)
+    .filter((p) => p.severity !== 'info')
+    .map((p) => `${p.rule}: ${p.message}`);
 
 describe('wizardDesign', () => {
   for (const method of ['nat', 'dr', 'tun'] as const) {
@@ -23,10 +26,18 @@ describe('wizardDesign', () => {
   }
 
   it('the defaults are the seed article’s labs (same VIP, RIPs, scheduler as the examples)', () => {
-    for (const [method, example] of [['nat', 'nat-lab'], ['dr', 'dr-lab'], ['tun', 'tun-lab']] as const) {
+    for (const [method, example] of [
+      ['nat', 'nat-lab'],
+      ['dr', 'dr-lab'],
+      ['tun', 'tun-lab'],
+    ] as const) {
       const ex = loadExample(example).services[0]!;
       const got = wizardDesign(WIZARD_DEFAULTS[method], 'lab').topology.services[0]!;
-      expect({ vip: got.vip, scheduler: got.scheduler, rs: got.realServers.map((r) => [r.rip, r.method]) }).toEqual({ vip: ex.vip, scheduler: ex.scheduler, rs: ex.realServers.map((r) => [r.rip, r.method]) });
+      expect({ vip: got.vip, scheduler: got.scheduler, rs: got.realServers.map((r) => [r.rip, r.method]) }).toEqual({
+        vip: ex.vip,
+        scheduler: ex.scheduler,
+        rs: ex.realServers.map((r) => [r.rip, r.method]),
+      });
     }
   });
 
@@ -39,7 +50,14 @@ describe('wizardDesign', () => {
 describe('addServiceWithServers', () => {
   it('adds a DR service on port 443 to the DR lab, set up and checked', () => {
     const t = loadExample('dr-lab');
-    const { topology } = addServiceWithServers(t, { director: 'director', hosts: ['rs1', 'rs2'], method: 'dr', vip: '172.17.253.100', port: 443, scheduler: 'rr' });
+    const { topology } = addServiceWithServers(t, {
+      director: 'director',
+      hosts: ['rs1', 'rs2'],
+      method: 'dr',
+      vip: '172.17.253.100',
+      port: 443,
+      scheduler: 'rr',
+    });
     expect(topology.services).toHaveLength(2);
     expect(loud(topology)).toEqual([]);
   });
@@ -61,14 +79,31 @@ describe('addServiceWithServers on a hand-built topology', () => {
       ],
       hosts: [
         { id: 'client1', name: 'client1', role: 'client' as const, interfaces: [eth('client1-eth0', 'net1', '172.17.253.1/24')] },
-        { id: 'director1', name: 'director1', role: 'director' as const, interfaces: [eth('director1-eth0', 'net1', '172.17.253.2/24'), eth('director1-eth1', 'net2', '192.168.163.1/24')] },
-        { id: 'router1', name: 'router1', role: 'router' as const, interfaces: [eth('router1-eth0', 'net1', '172.17.253.3/24'), eth('router1-eth1', 'net2', '192.168.163.2/24')] },
+        {
+          id: 'director1',
+          name: 'director1',
+          role: 'director' as const,
+          interfaces: [eth('director1-eth0', 'net1', '172.17.253.2/24'), eth('director1-eth1', 'net2', '192.168.163.1/24')],
+        },
+        {
+          id: 'router1',
+          name: 'router1',
+          role: 'router' as const,
+          interfaces: [eth('router1-eth0', 'net1', '172.17.253.3/24'), eth('router1-eth1', 'net2', '192.168.163.2/24')],
+        },
         { id: 'rs1', name: 'rs1', role: 'real-server' as const, interfaces: [eth('rs1-eth0', 'net2', '192.168.163.3/24')] },
         { id: 'rs2', name: 'rs2', role: 'real-server' as const, gateway: '192.168.163.1', interfaces: [eth('rs2-eth0', 'net2', '192.168.163.4/24')] },
       ],
       services: [],
     };
-    const { topology } = addServiceWithServers(t, { director: 'director1', hosts: ['rs1', 'rs2'], method: 'dr', vip: '172.17.253.100', port: 80, scheduler: 'wrr' });
+    const { topology } = addServiceWithServers(t, {
+      director: 'director1',
+      hosts: ['rs1', 'rs2'],
+      method: 'dr',
+      vip: '172.17.253.100',
+      port: 80,
+      scheduler: 'wrr',
+    });
     const host = (id: string) => topology.hosts.find((h) => h.id === id)!;
     expect(host('director1').interfaces[0]!.addresses).toEqual(['172.17.253.2/24', '172.17.253.100/24']);
     expect(host('rs1').gateway).toBe('192.168.163.2');

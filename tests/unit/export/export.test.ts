@@ -8,7 +8,14 @@ import { WIZARD_DEFAULTS, wizardDesign } from '../../../shared/model/wizard.ts';
 const dr = (): Design => wizardDesign(WIZARD_DEFAULTS.dr, 'DR lab');
 const hostile = (): Design => {
   const d = dr();
-  return { ...d, topology: { ...d.topology, name: '<script>alert(1)</script> "x" & y', hosts: d.topology.hosts.map((h) => (h.id === 'rs1' ? { ...h, name: 'rs1<img src=x onerror=alert(1)>' } : h)) } };
+  return {
+    ...d,
+    topology: {
+      ...d.topology,
+      name: '<script>alert(1)</script> "x" & y',
+      hosts: d.topology.hosts.map((h) => (h.id === 'rs1' ? { ...h, name: 'rs1<img src=x onerror=alert(1)>' } : h)),
+    },
+  };
 };
 
 describe('draw.io', () => {
@@ -52,11 +59,27 @@ describe('Mermaid', () => {
 describe('design report', () => {
   it('has the verdict, topology, address plan, services and generated config', () => {
     const html = designReportHtml(dr(), 'en', '2026-12-02');
-    for (const s of ['Checker verdict', 'No problems: the design is consistent.', '<svg', 'Address plan', '192.168.163.102/24', 'Services', 'TCP 172.17.253.100:80', 'rs1 192.168.163.102:80 DR w1', 'Generated configuration', 'apply.sh', 'ipvsadm']) expect(html).toContain(s);
+    for (const s of [
+      'Checker verdict',
+      'No problems: the design is consistent.',
+      '<svg',
+      'Address plan',
+      '192.168.163.102/24',
+      'Services',
+      'TCP 172.17.253.100:80',
+      'rs1 192.168.163.102:80 DR w1',
+      'Generated configuration',
+      'apply.sh',
+      'ipvsadm',
+    ])
+      expect(html).toContain(s);
   });
   it('lists problems with their fix; Chinese headings in zh-CN; escapes the design’s text', () => {
     const d = hostile();
-    const broken: Design = { ...d, topology: { ...d.topology, hosts: d.topology.hosts.map((h) => (h.id === 'rs2' ? { ...h, gateway: '192.168.163.101' } : h)) } };
+    const broken: Design = {
+      ...d,
+      topology: { ...d.topology, hosts: d.topology.hosts.map((h) => (h.id === 'rs2' ? { ...h, gateway: '192.168.163.101' } : h)) },
+    };
     const html = designReportHtml(broken, 'zh-CN');
     expect(html).toContain('检查结果');
     expect(html).toContain('dr/reply-via-director');

@@ -25,6 +25,8 @@ describe('temp files of interrupted saves', () => {
     await writeFileAtomic(target, '{}\n');
     const left = await readdir(dir);
     expect(left).not.toContain('.lab.lvs.json.0123456789ab.tmp');
-    expect(left).toEqual(expect.arrayContaining(['lab.lvs.json', '.lab.lvs.json.ba9876543210.tmp', '.other.lvs.json.0123456789ab.tmp', '.lab.lvs.json.notatemp.tmp']));
+    expect(left).toEqual(
+      expect.arrayContaining(['lab.lvs.json', '.lab.lvs.json.ba9876543210.tmp', '.other.lvs.json.0123456789ab.tmp', '.lab.lvs.json.notatemp.tmp']),
+    );
   });
 });

@@ -100,7 +100,10 @@ describe('FileService in browser mode (designs folder)', () => {
     const garbage = await s.openNamed('garbage.lvs.json');
     expect(garbage.ok).toBe(false);
     if (!garbage.ok) expect(garbage.error).toMatch(/^garbage\.lvs\.json: not valid JSON/);
-    const hostile = await s.importText('C:\\Users\\x\\evil.lvs.json', JSON.stringify({ ...example, topology: { ...example.topology, segments: [{ id: '__proto__', name: 'x', cidr: '1.2.3.0/24' }] } }));
+    const hostile = await s.importText(
+      'C:\\Users\\x\\evil.lvs.json',
+      JSON.stringify({ ...example, topology: { ...example.topology, segments: [{ id: '__proto__', name: 'x', cidr: '1.2.3.0/24' }] } }),
+    );
     expect(hostile.ok).toBe(false);
     if (!hostile.ok) expect(hostile.error).toMatch(/^evil\.lvs\.json: topology\.segments\[0\]\.id/);
     expect((await s.list()).map((d) => d.name)).toEqual(['garbage.lvs.json']);

@@ -24,7 +24,9 @@ describe('boot unit', () => {
   it('keepalived-owned director: leaves the designed services to keepalived but restores hand-written rules', () => {
     const t: Topology = {
       ...nat,
-      hosts: nat.hosts.map((h) => (h.id === 'director' ? { ...h, manualIpvsadmRules: ['-A -t 172.16.111.123:25 -s rr', '-a -t 172.16.111.123:25 -r 192.168.111.101:25 -m -w 1'] } : h)),
+      hosts: nat.hosts.map((h) =>
+        h.id === 'director' ? { ...h, manualIpvsadmRules: ['-A -t 172.16.111.123:25 -s rr', '-a -t 172.16.111.123:25 -r 192.168.111.101:25 -m -w 1'] } : h,
+      ),
       services: nat.services.map((s) => ({ ...s, healthCheck: { kind: 'http' as const, path: '/' } })),
     };
     const s = file(t, 'director', 'boot/lvs-designer-boot.sh')!;

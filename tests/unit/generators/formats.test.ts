@@ -26,10 +26,38 @@ describe('ipvsadm -S -n format', () => {
   });
   it('prints -p, -M (only when not /32), -b in ipvsadm order; udp, sctp and fwmark services', () => {
     const t = withServices([
-      { id: 'a', director: 'director', protocol: 'tcp', vip: '10.0.0.1', port: 0, scheduler: 'sh', schedulerFlags: ['sh-port', 'sh-fallback'], persistence: { timeout: 600, netmask: '255.255.255.0' }, realServers: [rs('a1', '10.1.0.1', 0, 'nat', 3)] },
-      { id: 'b', director: 'director', protocol: 'udp', vip: '10.0.0.1', port: 53, scheduler: 'rr', persistence: { timeout: 60, netmask: '255.255.255.255' }, realServers: [rs('b1', '10.1.0.2', 5353, 'dr', 0)] },
+      {
+        id: 'a',
+        director: 'director',
+        protocol: 'tcp',
+        vip: '10.0.0.1',
+        port: 0,
+        scheduler: 'sh',
+        schedulerFlags: ['sh-port', 'sh-fallback'],
+        persistence: { timeout: 600, netmask: '255.255.255.0' },
+        realServers: [rs('a1', '10.1.0.1', 0, 'nat', 3)],
+      },
+      {
+        id: 'b',
+        director: 'director',
+        protocol: 'udp',
+        vip: '10.0.0.1',
+        port: 53,
+        scheduler: 'rr',
+        persistence: { timeout: 60, netmask: '255.255.255.255' },
+        realServers: [rs('b1', '10.1.0.2', 5353, 'dr', 0)],
+      },
       { id: 'c', director: 'director', protocol: 'sctp', vip: '10.0.0.1', port: 9, scheduler: 'wlc', realServers: [rs('c1', '10.1.0.3', 9, 'tun', 2)] },
-      { id: 'd', director: 'director', protocol: 'fwmark', vip: '10.0.0.1', port: 0, fwmark: 7, scheduler: 'wrr', realServers: [rs('d1', '10.1.0.4', 80, 'dr')] },
+      {
+        id: 'd',
+        director: 'director',
+        protocol: 'fwmark',
+        vip: '10.0.0.1',
+        port: 0,
+        fwmark: 7,
+        scheduler: 'wrr',
+        realServers: [rs('d1', '10.1.0.4', 80, 'dr')],
+      },
       { id: 'e', director: 'other', protocol: 'tcp', vip: '10.0.0.9', port: 80, scheduler: 'rr', realServers: [] },
     ]);
     expect(renderIpvsadmRules(t, 'director').split('\n')).toEqual([
@@ -48,14 +76,31 @@ describe('ipvsadm -S -n format', () => {
   });
   it('names scheduler flags the way ipvsadm prints them for the scheduler (so verify and re-apply agree)', () => {
     const t = withServices([
-      { id: 'm', director: 'director', protocol: 'tcp', vip: '10.0.0.1', port: 80, scheduler: 'mh', schedulerFlags: ['sh-port', 'mh-fallback'], realServers: [] },
+      {
+        id: 'm',
+        director: 'director',
+        protocol: 'tcp',
+        vip: '10.0.0.1',
+        port: 80,
+        scheduler: 'mh',
+        schedulerFlags: ['sh-port', 'mh-fallback'],
+        realServers: [],
+      },
       { id: 'w', director: 'director', protocol: 'tcp', vip: '10.0.0.1', port: 81, scheduler: 'wrr', schedulerFlags: ['sh-fallback'], realServers: [] },
     ]);
     expect(renderIpvsadmRules(t, 'director')).toBe('-A -t 10.0.0.1:80 -s mh -b mh-fallback,mh-port\n-A -t 10.0.0.1:81 -s wrr -b flag-1\n');
   });
   it('thresholds go into apply.sh as ipvsadm -e and are verified with -Ln --thresholds', () => {
     const t = withServices([
-      { id: 'a', director: 'director', protocol: 'tcp', vip: '172.16.111.123', port: 80, scheduler: 'wlc', realServers: [rs('a1', '192.168.111.101', 8080, 'nat', 2, { upperThreshold: 100, lowerThreshold: 50 })] },
+      {
+        id: 'a',
+        director: 'director',
+        protocol: 'tcp',
+        vip: '172.16.111.123',
+        port: 80,
+        scheduler: 'wlc',
+        realServers: [rs('a1', '192.168.111.101', 8080, 'nat', 2, { upperThreshold: 100, lowerThreshold: 50 })],
+      },
     ]);
     const r = renderHost(t, 'director');
     if (!r.ok) throw new Error(r.error);
@@ -83,11 +128,24 @@ describe('keepalived.conf', () => {
         healthCheck: { kind: 'http', path: '/healthz?x=1', status: 204, delayLoop: 10, connectTimeout: 2, retry: 3, delayBeforeRetry: 3 },
         realServers: [rs('w1', '10.1.0.1', 80, 'dr', 5, { upperThreshold: 9, lowerThreshold: 4 }), rs('w2', '10.1.0.2', 80, 'tun')],
       },
-      { id: 'dns', director: 'director', protocol: 'udp', vip: '10.0.0.1', port: 53, scheduler: 'rr', healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: [rs('d1', '10.1.0.3', 5353, 'nat')] },
+      {
+        id: 'dns',
+        director: 'director',
+        protocol: 'udp',
+        vip: '10.0.0.1',
+        port: 53,
+        scheduler: 'rr',
+        healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
+        realServers: [rs('d1', '10.1.0.3', 5353, 'nat')],
+      },
     ]);
     const conf = renderKeepalived(t, 'director');
-    expect(conf).toContain('virtual_server 10.0.0.1 80 {\n    delay_loop 10\n    lvs_sched wrr\n    lvs_method DR\n    persistence_timeout 300\n    persistence_granularity 255.255.255.0\n    protocol TCP\n');
-    expect(conf).toContain('    real_server 10.1.0.1 80 {\n        weight 5\n        uthreshold 9\n        lthreshold 4\n        HTTP_GET {\n            url {\n                path /healthz?x=1\n                status_code 204\n            }\n            connect_timeout 2\n');
+    expect(conf).toContain(
+      'virtual_server 10.0.0.1 80 {\n    delay_loop 10\n    lvs_sched wrr\n    lvs_method DR\n    persistence_timeout 300\n    persistence_granularity 255.255.255.0\n    protocol TCP\n',
+    );
+    expect(conf).toContain(
+      '    real_server 10.1.0.1 80 {\n        weight 5\n        uthreshold 9\n        lthreshold 4\n        HTTP_GET {\n            url {\n                path /healthz?x=1\n                status_code 204\n            }\n            connect_timeout 2\n',
+    );
     expect(conf).toContain('    real_server 10.1.0.2 80 {\n        weight 1\n        lvs_method TUN\n');
     expect(conf).toContain('virtual_server 10.0.0.1 53 {\n    delay_loop 6\n    lvs_sched rr\n    lvs_method NAT\n    protocol UDP\n');
     expect(conf).toContain('    real_server 10.1.0.3 5353 {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n');
@@ -101,7 +159,12 @@ describe('host scripts', () => {
     const r = renderHost(loadExample('tun-lab'), 'rs1');
     if (!r.ok) throw new Error(r.error);
     const apply = r.value.find((f) => f.path === 'apply.sh')!.content;
-    const order = ['lvs_modprobe ipip', "lvs_ip link set dev 'tunl0' up", "set_sysctl 'net.ipv4.conf.tunl0.rp_filter' '0'", "ensure_addr 'tunl0' '172.18.0.100/32'"];
+    const order = [
+      'lvs_modprobe ipip',
+      "lvs_ip link set dev 'tunl0' up",
+      "set_sysctl 'net.ipv4.conf.tunl0.rp_filter' '0'",
+      "ensure_addr 'tunl0' '172.18.0.100/32'",
+    ];
     const at = order.map((s) => apply.indexOf(s));
     expect(at.every((i) => i > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);

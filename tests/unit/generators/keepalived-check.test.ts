@@ -22,7 +22,15 @@ function keepalivedTest(name: string, conf: string): { code: number | null; out:
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-const rs = (id: string, rip: string, port: number, method: RealServer['method'], extra: Partial<RealServer> = {}): RealServer => ({ id, host: 'h', rip, port, method, weight: 2, ...extra });
+const rs = (id: string, rip: string, port: number, method: RealServer['method'], extra: Partial<RealServer> = {}): RealServer => ({
+  id,
+  host: 'h',
+  rip,
+  port,
+  method,
+  weight: 2,
+  ...extra,
+});
 
 /** Every feature the generator can put into keepalived.conf. */
 const rich: Topology = {
@@ -42,9 +50,38 @@ const rich: Topology = {
       healthCheck: { kind: 'http', path: '/healthz?x=1&y=2', status: 204, delayLoop: 10, connectTimeout: 2, retry: 3, delayBeforeRetry: 3 },
       realServers: [rs('a1', '10.1.0.1', 80, 'dr', { upperThreshold: 100, lowerThreshold: 50 }), rs('a2', '10.1.0.2', 80, 'tun')],
     },
-    { id: 'dns', director: 'd', protocol: 'udp', vip: '10.0.0.1', port: 53, scheduler: 'sh', schedulerFlags: ['sh-fallback', 'sh-port'], healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 }, realServers: [rs('b1', '10.2.0.1', 5353, 'nat')] },
-    { id: 'sctp', director: 'd', protocol: 'sctp', vip: '10.0.0.2', port: 9, scheduler: 'mh', schedulerFlags: ['mh-port'], realServers: [rs('c1', '10.3.0.1', 9, 'dr')] },
-    { id: 'mark', director: 'd', protocol: 'fwmark', vip: '10.0.0.3', port: 0, fwmark: 7, scheduler: 'lblcr', persistence: { timeout: 60 }, realServers: [rs('e1', '10.4.0.1', 0, 'dr')] },
+    {
+      id: 'dns',
+      director: 'd',
+      protocol: 'udp',
+      vip: '10.0.0.1',
+      port: 53,
+      scheduler: 'sh',
+      schedulerFlags: ['sh-fallback', 'sh-port'],
+      healthCheck: { kind: 'tcp', delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 },
+      realServers: [rs('b1', '10.2.0.1', 5353, 'nat')],
+    },
+    {
+      id: 'sctp',
+      director: 'd',
+      protocol: 'sctp',
+      vip: '10.0.0.2',
+      port: 9,
+      scheduler: 'mh',
+      schedulerFlags: ['mh-port'],
+      realServers: [rs('c1', '10.3.0.1', 9, 'dr')],
+    },
+    {
+      id: 'mark',
+      director: 'd',
+      protocol: 'fwmark',
+      vip: '10.0.0.3',
+      port: 0,
+      fwmark: 7,
+      scheduler: 'lblcr',
+      persistence: { timeout: 60 },
+      realServers: [rs('e1', '10.4.0.1', 0, 'dr')],
+    },
     { id: 'empty', director: 'd', protocol: 'tcp', vip: '10.0.0.4', port: 0, scheduler: 'rr', persistence: { timeout: 60 }, realServers: [] },
   ],
 };

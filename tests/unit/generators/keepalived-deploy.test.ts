@@ -56,7 +56,11 @@ describe.skipIf(existsSync('/run/systemd/system'))('ka_reload without systemd', 
       writeFileSync(join(dir, 'reload.sh'), script);
       const env = { ...process.env, LVSD_KEEPALIVED: fake, LVSD_KEEPALIVED_CONF: join(dir, 'k.conf'), LVSD_KEEPALIVED_PID: join(dir, 'k.pid') };
       // A stand-in keepalived parent that records each SIGHUP.
-      const daemon = spawnSync('sh', ['-c', `sh -c 'trap "echo HUP >>${dir}/hups" HUP; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done' >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
+      const daemon = spawnSync(
+        'sh',
+        ['-c', `sh -c 'trap "echo HUP >>${dir}/hups" HUP; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done' >/dev/null 2>&1 & echo $!`],
+        { encoding: 'utf8' },
+      );
       const pid = daemon.stdout.trim();
       writeFileSync(join(dir, 'k.pid'), `${pid}\n`);
       spawnSync('sleep', ['0.3']);

@@ -22,7 +22,15 @@ function keepalivedTest(name: string, conf: string): { code: number | null; out:
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-const rs = (id: string, rip: string, port: number, extra: Partial<RealServer> = {}): RealServer => ({ id, host: 'h', rip, port, method: 'nat', weight: 2, ...extra });
+const rs = (id: string, rip: string, port: number, extra: Partial<RealServer> = {}): RealServer => ({
+  id,
+  host: 'h',
+  rip,
+  port,
+  method: 'nat',
+  weight: 2,
+  ...extra,
+});
 
 const every: Topology = {
   name: 'every health-check option',
@@ -146,11 +154,19 @@ describe('bad health-check values name the field and generate nothing', () => {
     return r.ok ? 'generated' : r.error;
   };
   it.each([
-    ['script with shell syntax', withCheck({ kind: 'misc', script: '/usr/local/bin/check; reboot' }), 'services[0] (db).healthCheck.script: "/usr/local/bin/check; reboot" contains shell metacharacters'],
+    [
+      'script with shell syntax',
+      withCheck({ kind: 'misc', script: '/usr/local/bin/check; reboot' }),
+      'services[0] (db).healthCheck.script: "/usr/local/bin/check; reboot" contains shell metacharacters',
+    ],
     ['relative script', withCheck({ kind: 'misc', script: 'check.sh' }), 'services[0] (db).healthCheck.script: "check.sh" is not an absolute path'],
     ['quote in quorum_down', withCheck({ kind: 'tcp', quorumDown: '/bin/echo "x"' }), 'services[0] (db).healthCheck.quorumDown'],
     ['MISC_CHECK without a script', withCheck({ kind: 'misc' }), 'services[0] (db).healthCheck.script: MISC_CHECK needs a script'],
-    ['override with $ in the script', withCheck({ kind: 'tcp' }, { kind: 'misc', script: '/bin/check $HOME' }), 'services[0] (db).realServers[0] (d1).healthCheck.script'],
+    [
+      'override with $ in the script',
+      withCheck({ kind: 'tcp' }, { kind: 'misc', script: '/bin/check $HOME' }),
+      'services[0] (db).realServers[0] (d1).healthCheck.script',
+    ],
     ['sorry server not an address', withCheck({ kind: 'tcp', sorryServer: { ip: '10.0.2.300', port: 80 } }), 'services[0] (db).healthCheck.sorryServer.ip'],
     ['digest not hex', withCheck({ kind: 'http', digest: 'zz' }), 'services[0] (db).healthCheck.digest'],
   ])('%s', (_name, t, message) => {

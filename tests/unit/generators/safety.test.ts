@@ -45,7 +45,16 @@ describe('hostile values are refused with the field named', () => {
     });
   }
 
-  for (const bad of ['192.168.163.102/24; reboot', '$(reboot)/24', '1172.17.253.100/32', '192.168.163.2000/24', '192.168.163.102', '192.168.163.102/33', '0x7f.0.0.1/8', '192.168.163.102/24\nreboot']) {
+  for (const bad of [
+    '192.168.163.102/24; reboot',
+    '$(reboot)/24',
+    '1172.17.253.100/32',
+    '192.168.163.2000/24',
+    '192.168.163.102',
+    '192.168.163.102/33',
+    '0x7f.0.0.1/8',
+    '192.168.163.102/24\nreboot',
+  ]) {
     it(`interface address ${JSON.stringify(bad)}`, () => {
       const t = clone(base) as Mutable<Topology>;
       t.hosts.find((h) => h.id === 'rs1')!.interfaces[1]!.addresses[0] = bad;
@@ -127,7 +136,7 @@ describe('hostile values are refused with the field named', () => {
 describe('free text only reaches comments, flattened to one line', () => {
   it('names and descriptions with newlines, quotes and substitutions stay inert', () => {
     const t = clone(loadExample('dr-lab')) as Mutable<Topology>;
-    const evil = "x\n reboot\r\n$(reboot) `reboot` 'q' \"d\" \u2028 # ; rm -rf /";
+    const evil = 'x\n reboot\r\n$(reboot) `reboot` \'q\' "d" \u2028 # ; rm -rf /';
     t.name = evil;
     t.description = evil;
     for (const h of t.hosts) h.name = evil;

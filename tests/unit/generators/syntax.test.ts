@@ -54,13 +54,17 @@ describe('generated scripts are valid POSIX sh', () => {
     }
   });
   // shellcheck is slow: check one script of each kind per role and method (they share all helpers).
-  it.skipIf(!hasShellcheck)('pass shellcheck -s sh at warning level', () => {
-    const sample = scripts.filter((p) => /\/(dr-lab|tun-lab)\/(director|rs1|router|client)\//.test(p) || /\/nat-lab\/(director|rs1)\//.test(p));
-    expect(sample.length).toBeGreaterThanOrEqual(18);
-    const r = spawnSync('shellcheck', ['-s', 'sh', '-S', 'warning', ...sample], { encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  }, 120_000);
+  it.skipIf(!hasShellcheck)(
+    'pass shellcheck -s sh at warning level',
+    () => {
+      const sample = scripts.filter((p) => /\/(dr-lab|tun-lab)\/(director|rs1|router|client)\//.test(p) || /\/nat-lab\/(director|rs1)\//.test(p));
+      expect(sample.length).toBeGreaterThanOrEqual(18);
+      const r = spawnSync('shellcheck', ['-s', 'sh', '-S', 'warning', ...sample], { encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    },
+    120_000,
+  );
   it('a syntax error would be caught (the check can fail)', () => {
     const p = join(dir, 'broken.sh');
     writeFileSync(p, '#!/bin/sh\nif true; then\n');

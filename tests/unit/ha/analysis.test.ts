@@ -36,8 +36,18 @@ describe('failover analysis of the NAT pair', () => {
     expect(s.text.zh).toContain('脑裂');
   });
   it('both down: outage; new holder with its own LAN link down: broken', () => {
-    expect(row(a!.scenarios, [{ kind: 'host-down', host: 'lvs1' }, { kind: 'host-down', host: 'lvs2' }]).outcome).toBe('outage');
-    expect(row(a!.scenarios, [{ kind: 'host-down', host: 'lvs1' }, { kind: 'interface-down', host: 'lvs2', iface: 'eth1' }]).outcome).toBe('broken-holder');
+    expect(
+      row(a!.scenarios, [
+        { kind: 'host-down', host: 'lvs1' },
+        { kind: 'host-down', host: 'lvs2' },
+      ]).outcome,
+    ).toBe('outage');
+    expect(
+      row(a!.scenarios, [
+        { kind: 'host-down', host: 'lvs1' },
+        { kind: 'interface-down', host: 'lvs2', iface: 'eth1' },
+      ]).outcome,
+    ).toBe('broken-holder');
   });
   it('without sync the connections are lost', () => {
     const [b] = analyseFailover(HA_CASES['ha/sync-daemon']!.bad());
@@ -81,13 +91,23 @@ describe('what the analysis finds in broken designs', () => {
   it('4 members: the highest remaining priority wins', () => {
     const t = generateHaTopology(1, 4);
     const g = t.directorGroups![0]!;
-    expect(electMasters(t, g, [{ kind: 'host-down', host: 'g0d0' }, { kind: 'host-down', host: 'g0d1' }], 'g0d0').masters).toEqual(['g0d2']);
+    expect(
+      electMasters(
+        t,
+        g,
+        [
+          { kind: 'host-down', host: 'g0d0' },
+          { kind: 'host-down', host: 'g0d1' },
+        ],
+        'g0d0',
+      ).masters,
+    ).toEqual(['g0d2']);
     expect(validate(t)).toEqual([]);
   });
 });
 
 describe('lvsd validate --ha', () => {
-  it('prints the failover table and the clients\' view', async () => {
+  it("prints the failover table and the clients' view", async () => {
     let out = '';
     const code = await main(['validate', '--ha', 'examples/nat-ha-lab.lvs.json'], { stdout: (t) => void (out += t), stderr: () => undefined });
     expect(code).toBe(0);

@@ -56,7 +56,16 @@ function secondPair(d: Draft, vrid: number, syncId: number) {
       { host: 'lvs4', priority: 100, state: 'BACKUP', interface: 'eth0' },
     ],
   });
-  d.services.push({ id: 'mail', name: 'mail', director: 'pair2', protocol: 'tcp', vip: '172.16.111.133', port: 25, scheduler: 'rr', realServers: [{ id: 'mail-rs1', host: 'rs1', rip: '192.168.111.101', port: 25, method: 'dr', weight: 1 }] });
+  d.services.push({
+    id: 'mail',
+    name: 'mail',
+    director: 'pair2',
+    protocol: 'tcp',
+    vip: '172.16.111.133',
+    port: 25,
+    scheduler: 'rr',
+    realServers: [{ id: 'mail-rs1', host: 'rs1', rip: '192.168.111.101', port: 25, method: 'dr', weight: 1 }],
+  });
 }
 
 export const HA_CASES: Readonly<Record<string, { readonly bad: () => Topology; readonly fixed: () => Topology }>> = {
@@ -65,8 +74,16 @@ export const HA_CASES: Readonly<Record<string, { readonly bad: () => Topology; r
     fixed: () => change(natHa(), (d) => void (member(d, 'lvs2').differs = { vrid: 51 })),
   },
   'ha/virtual-servers-differ': {
-    bad: () => change(natHa(), (d) => void d.services.push({ ...structuredClone(d.services[0]!), id: 'smtp', name: 'smtp', director: 'lvs1', port: 25, realServers: [] })),
-    fixed: () => change(natHa(), (d) => void d.services.push({ ...structuredClone(d.services[0]!), id: 'smtp', name: 'smtp', director: 'pair', port: 25, realServers: [] })),
+    bad: () =>
+      change(
+        natHa(),
+        (d) => void d.services.push({ ...structuredClone(d.services[0]!), id: 'smtp', name: 'smtp', director: 'lvs1', port: 25, realServers: [] }),
+      ),
+    fixed: () =>
+      change(
+        natHa(),
+        (d) => void d.services.push({ ...structuredClone(d.services[0]!), id: 'smtp', name: 'smtp', director: 'pair', port: 25, realServers: [] }),
+      ),
   },
   'ha/shared-vrid': {
     bad: () => change(natHa(), (d) => secondPair(d, 51, 52)),
@@ -101,7 +118,11 @@ export const HA_CASES: Readonly<Record<string, { readonly bad: () => Topology; r
     fixed: () => natHa(),
   },
   'ha/director-is-real-server': {
-    bad: () => change(natHa(), (d) => void d.services[0]!.realServers.push({ id: 'web-lvs2', host: 'lvs2', rip: '192.168.111.202', port: 80, method: 'nat', weight: 1 })),
+    bad: () =>
+      change(
+        natHa(),
+        (d) => void d.services[0]!.realServers.push({ id: 'web-lvs2', host: 'lvs2', rip: '192.168.111.202', port: 80, method: 'nat', weight: 1 }),
+      ),
     fixed: () => natHa(),
   },
   'ha/dr-backup-path': {

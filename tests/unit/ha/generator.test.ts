@@ -17,7 +17,8 @@ import { change, drHa, natHa } from './designs.ts';
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-vrrp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const canCheck =
-  spawnSync('keepalived', ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync('unshare', ['-rn', 'ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1'], { stdio: 'ignore' }).status === 0;
+  spawnSync('keepalived', ['--version'], { stdio: 'ignore' }).status === 0 &&
+  spawnSync('unshare', ['-rn', 'ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1'], { stdio: 'ignore' }).status === 0;
 
 function keepalivedTest(name: string, conf: string): { code: number | null; out: string } {
   const f = join(dir, `${name}.conf`);

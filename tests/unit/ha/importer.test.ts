@@ -16,7 +16,13 @@ describe('importing a keepalived.conf pair', () => {
     expect(topologySchema.safeParse(r.topology).success).toBe(true);
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
     const g = r.topology.directorGroups![0]!;
-    expect(g).toMatchObject({ name: 'VI_NAT', vrid: 51, advertInt: 1, authentication: { type: 'PASS', pass: 'lvsnat51' }, sync: { mode: 'keepalived', interface: 'eth1', syncId: 51 } });
+    expect(g).toMatchObject({
+      name: 'VI_NAT',
+      vrid: 51,
+      advertInt: 1,
+      authentication: { type: 'PASS', pass: 'lvsnat51' },
+      sync: { mode: 'keepalived', interface: 'eth1', syncId: 51 },
+    });
     expect(g.virtualAddresses).toEqual([
       { address: '172.16.111.123/24', dev: 'eth0' },
       { address: '192.168.111.200/24', dev: 'eth1' },
@@ -42,10 +48,15 @@ describe('importing a keepalived.conf pair', () => {
     expect(g.members.every((m) => m.unicastPeers === undefined && m.state === 'BACKUP')).toBe(true);
   });
   it('a pair that disagrees is imported with the problems listed and the checker reporting them', () => {
-    const b = golden('nat-ha-lab', 'lvs2').replace('virtual_router_id 51', 'virtual_router_id 52').replace(/virtual_server 172\.16\.111\.123 80 \{[\s\S]*$/, '');
+    const b = golden('nat-ha-lab', 'lvs2')
+      .replace('virtual_router_id 51', 'virtual_router_id 52')
+      .replace(/virtual_server 172\.16\.111\.123 80 \{[\s\S]*$/, '');
     const r = importKeepalivedPair([
       { name: 'lvs1', text: golden('nat-ha-lab', 'lvs1') },
-      { name: 'lvs2', text: `${b}\nvirtual_server 172.16.111.123 443 {\n    lvs_sched rr\n    lvs_method NAT\n    protocol TCP\n    real_server 192.168.111.101 443 {\n        weight 1\n    }\n}\n` },
+      {
+        name: 'lvs2',
+        text: `${b}\nvirtual_server 172.16.111.123 443 {\n    lvs_sched rr\n    lvs_method NAT\n    protocol TCP\n    real_server 192.168.111.101 443 {\n        weight 1\n    }\n}\n`,
+      },
     ]);
     const errors = r.problems.filter((p) => p.severity === 'error').map((p) => p.message);
     expect(errors.some((m) => m.includes('lvs2 disagrees with lvs1 on virtual_router_id: 52 vs 51'))).toBe(true);

@@ -3,15 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseDesignFile, serializeDesignFile } from '../../../shared/model/file.ts';
 import { migrate } from '../../../shared/model/migrations.ts';
 import type { DirectorGroup, Topology } from '../../../shared/model/types.ts';
-import {
-  directorHostsOf,
-  effectivePriority,
-  masterDownMicros,
-  maxPriorityDrop,
-  skewMicros,
-  steadyMaster,
-  withVrrpHolders,
-} from '../../../shared/model/ha.ts';
+import { directorHostsOf, effectivePriority, masterDownMicros, maxPriorityDrop, skewMicros, steadyMaster, withVrrpHolders } from '../../../shared/model/ha.ts';
 import { servicesOf } from '../../../shared/model/topology.ts';
 import { addDirectorGroup, addGroupMember, removeItems, updateGroupMember, useMulticast, useUnicastPeers } from '../../../shared/model/commands.ts';
 

@@ -17,6 +17,7 @@ describe('the packet simulator on an HA design', () => {
     expect(on('lvs1')).toBe(false);
   });
   it('DR pair: delivered with either member holding the VIP', () => {
-    for (const h of ['lvs1', 'lvs2']) expect(simulate(withVrrpHolders(drHa(), new Map([['pair', h]])), { client: 'client', service: 'web' }, { seed: 1 }).outcome.status).toBe('ok');
+    for (const h of ['lvs1', 'lvs2'])
+      expect(simulate(withVrrpHolders(drHa(), new Map([['pair', h]])), { client: 'client', service: 'web' }, { seed: 1 }).outcome.status).toBe('ok');
   });
 });

@@ -32,12 +32,16 @@ describe('what the HA rules say', () => {
     expect(p!.fix).toContain('−51');
   });
   it('members-disagree names the vrid and the missing authentication', () => {
-    const text = messages('ha/members-disagree').map((p) => p.message).join('\n');
+    const text = messages('ha/members-disagree')
+      .map((p) => p.message)
+      .join('\n');
     expect(text).toContain('lvs2 uses virtual_router_id 52');
     expect(text).toContain('lvs2 has no authentication');
   });
   it('unicast peers: the unknown peer and the member not listed', () => {
-    const text = messages('ha/unicast-peers').map((p) => p.message).join('\n');
+    const text = messages('ha/unicast-peers')
+      .map((p) => p.message)
+      .join('\n');
     expect(text).toContain('lvs1 does not list lvs2 (172.16.111.122)');
     expect(text).toContain('unicast_peer 172.16.111.99');
   });

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderIpvsadmRules, renderKeepalived } from '../../../shared/generators/index.ts';
 import type { ImportResult } from '../../../shared/importers/index.ts';
-import { detectImportKind, importConfig, importIpvsadmCommands, importIpvsadmList, importIpvsadmSave, importKeepalived } from '../../../shared/importers/index.ts';
+import {
+  detectImportKind,
+  importConfig,
+  importIpvsadmCommands,
+  importIpvsadmList,
+  importIpvsadmSave,
+  importKeepalived,
+} from '../../../shared/importers/index.ts';
 import { MAX_LINE_CHARS } from '../../../shared/importers/types.ts';
 import { designFileSchema } from '../../../shared/model/schema.ts';
 import { makeDesignFile } from '../../../shared/model/file.ts';
@@ -23,7 +30,9 @@ function essence(services: readonly VirtualService[]) {
     fwmark: s.fwmark,
     scheduler: s.scheduler,
     flags: [...(s.schedulerFlags ?? [])].sort(),
-    persistence: s.persistence ? { timeout: s.persistence.timeout, netmask: s.persistence.netmask === '255.255.255.255' ? undefined : s.persistence.netmask } : undefined,
+    persistence: s.persistence
+      ? { timeout: s.persistence.timeout, netmask: s.persistence.netmask === '255.255.255.255' ? undefined : s.persistence.netmask }
+      : undefined,
     realServers: s.realServers.map((r) => ({ rip: r.rip, port: r.port, method: r.method, weight: r.weight })),
   }));
 }
@@ -68,7 +77,11 @@ describe('round trip: import(generate(t)) keeps every service', () => {
 /** `ipvsadm -L -n` as ipvsadm 1.31 prints it (print_service_entry's formats), for a director of a design. */
 function asList(t: Topology, director: string): string {
   const fwd = { nat: 'Masq', dr: 'Route', tun: 'Tunnel' } as const;
-  const out = ['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port Scheduler Flags', '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'];
+  const out = [
+    'IP Virtual Server version 1.2.1 (size=4096)',
+    'Prot LocalAddress:Port Scheduler Flags',
+    '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+  ];
   for (const s of t.services.filter((x) => x.director === director)) {
     let line = s.protocol === 'fwmark' ? `FWM  ${s.fwmark} ${s.scheduler}` : `${s.protocol.toUpperCase().padEnd(4)} ${`${s.vip}:${s.port}`} ${s.scheduler}`;
     if (s.schedulerFlags?.length) line += ` (${s.schedulerFlags.join(',')})`;
@@ -171,7 +184,11 @@ describe('ipvsadm -L -n', () => {
       { rip: '10.1.0.12', port: 80, method: 'dr', weight: 0 },
     ]);
     expect(dns).toMatchObject({ protocol: 'udp', port: 53, scheduler: 'rr', realServers: [{ rip: '10.2.0.11', port: 5353, method: 'nat' }] });
-    expect(tls).toMatchObject({ scheduler: 'sh', schedulerFlags: ['sh-fallback', 'sh-port'], realServers: [{ method: 'tun' }, { method: 'dr', rip: '10.0.0.81' }] });
+    expect(tls).toMatchObject({
+      scheduler: 'sh',
+      schedulerFlags: ['sh-fallback', 'sh-port'],
+      realServers: [{ method: 'tun' }, { method: 'dr', rip: '10.0.0.81' }],
+    });
     expect(mark).toMatchObject({ protocol: 'fwmark', fwmark: 7, scheduler: 'wrr' });
     expect(r.problems.some((p) => p.line === 11 && /Local/.test(p.message))).toBe(true);
     expectLoadable(r);
@@ -185,11 +202,15 @@ describe('ipvsadm -L -n', () => {
       { rip: '192.168.1.182', port: 80, upperThreshold: 10000, lowerThreshold: 100 },
     ]);
     expect(r.topology.services[0]!.realServers[0]!.upperThreshold).toBeUndefined();
-    expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'warning', line: 5, message: expect.stringContaining('no forwarding method or weight') }));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ severity: 'warning', line: 5, message: expect.stringContaining('no forwarding method or weight') }),
+    );
     expectLoadable(r);
   });
   it('refuses --stats output, non-numeric output and garbage lines', () => {
-    const stats = importIpvsadmList('IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n  -> RemoteAddress:Port\nTCP  10.0.0.1:80 5 10 0 600 0\n');
+    const stats = importIpvsadmList(
+      'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n  -> RemoteAddress:Port\nTCP  10.0.0.1:80 5 10 0 600 0\n',
+    );
     expect(errors(stats).map((p) => p.line)).toEqual([2]);
     const r = importIpvsadmList('TCP  www.example.com:http wlc\n  -> web1:http Route 1 0 0\nhello\n');
     expect(errors(r).map((p) => p.line)).toEqual([1, 2, 3]);
@@ -201,18 +222,34 @@ describe('keepalived.conf', () => {
   it('reads old and new keywords, nested blocks, comments and per-server methods; reports the rest', () => {
     const r = importKeepalived(fixture('keepalived-messy.conf'));
     const [web, mark] = r.topology.services;
-    expect(web).toMatchObject({ vip: '10.0.0.80', port: 80, scheduler: 'wrr', persistence: { timeout: 360 }, healthCheck: { kind: 'http', path: '/health?full=1', status: 200, connectTimeout: 4, delayLoop: 10 } });
+    expect(web).toMatchObject({
+      vip: '10.0.0.80',
+      port: 80,
+      scheduler: 'wrr',
+      persistence: { timeout: 360 },
+      healthCheck: { kind: 'http', path: '/health?full=1', status: 200, connectTimeout: 4, delayLoop: 10 },
+    });
     expect(web!.realServers).toMatchObject([
       { rip: '10.1.0.11', method: 'dr', weight: 3, upperThreshold: 200 },
       { rip: '10.1.0.12', method: 'tun', weight: 1 },
     ]);
-    expect(mark).toMatchObject({ protocol: 'fwmark', fwmark: 7, scheduler: 'sh', schedulerFlags: ['sh-port'], realServers: [{ rip: '10.2.0.11', port: 8080, method: 'nat', weight: 2 }] });
+    expect(mark).toMatchObject({
+      protocol: 'fwmark',
+      fwmark: 7,
+      scheduler: 'sh',
+      schedulerFlags: ['sh-port'],
+      realServers: [{ rip: '10.2.0.11', port: 8080, method: 'nat', weight: 2 }],
+    });
     expect(web!.healthCheck!.sorryServer).toEqual({ ip: '10.9.9.9', port: 80 });
-    expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'error', line: 48, message: expect.stringContaining('"300.1.1.1" is not a valid IPv4') }));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ severity: 'error', line: 48, message: expect.stringContaining('"300.1.1.1" is not a valid IPv4') }),
+    );
     expectLoadable(r);
   });
   it('reports unbalanced braces', () => {
-    expect(errors(importKeepalived('virtual_server 10.0.0.1 80 {\n lvs_sched rr\n')).map((p) => p.message)).toContainEqual(expect.stringContaining('not closed'));
+    expect(errors(importKeepalived('virtual_server 10.0.0.1 80 {\n lvs_sched rr\n')).map((p) => p.message)).toContainEqual(
+      expect.stringContaining('not closed'),
+    );
     expect(errors(importKeepalived('}\n')).map((p) => p.message)).toContainEqual(expect.stringContaining('unbalanced'));
   });
 });
@@ -235,15 +272,28 @@ describe('pasted commands', () => {
     ].join('\n');
     const r = importIpvsadmCommands(text);
     expect(essence(r.topology.services)).toEqual([
-      expect.objectContaining({ vip: '10.0.0.1', port: 80, scheduler: 'rr', persistence: { timeout: 300, netmask: undefined }, realServers: [{ rip: '10.0.1.1', port: 80, method: 'dr', weight: 2 }, { rip: '10.0.1.2', port: 80, method: 'nat', weight: 5 }] }),
+      expect.objectContaining({
+        vip: '10.0.0.1',
+        port: 80,
+        scheduler: 'rr',
+        persistence: { timeout: 300, netmask: undefined },
+        realServers: [
+          { rip: '10.0.1.1', port: 80, method: 'dr', weight: 2 },
+          { rip: '10.0.1.2', port: 80, method: 'nat', weight: 5 },
+        ],
+      }),
       expect.objectContaining({ protocol: 'udp', port: 53, scheduler: 'wlc', realServers: [] }),
       expect.objectContaining({ protocol: 'tcp', vip: '10.0.0.2', port: 443, scheduler: 'sh', flags: ['sh-port'] }),
     ]);
     expect(errors(r).map((p) => [p.line, p.message.slice(0, 30)])).toEqual([[10, 'real server 10.0.1.2:80 is alr']]);
   });
   it('unknown options, schedulers, and no commands at all are errors', () => {
-    expect(errors(importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80 -s fastest')).map((p) => p.message)).toContainEqual(expect.stringContaining('unknown scheduler "fastest"'));
-    expect(errors(importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80 --frobnicate')).map((p) => p.message)).toContainEqual(expect.stringContaining('unknown ipvsadm option'));
+    expect(errors(importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80 -s fastest')).map((p) => p.message)).toContainEqual(
+      expect.stringContaining('unknown scheduler "fastest"'),
+    );
+    expect(errors(importIpvsadmCommands('ipvsadm -A -t 10.0.0.1:80 --frobnicate')).map((p) => p.message)).toContainEqual(
+      expect.stringContaining('unknown ipvsadm option'),
+    );
     expect(errors(importIpvsadmCommands('just some prose')).map((p) => p.message)).toEqual(['no ipvsadm commands found in the text']);
   });
 });
@@ -291,7 +341,29 @@ describe('hostile or random input never crashes and always gives a loadable desi
   ];
   let seed = 42;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 1000) / 1000;
-  const alphabet = ['ipvsadm', '-A', '-a', '-t', '-r', '-s', 'rr', '10.0.0.1:80', '10.0.1.', '{', '}', 'virtual_server', 'real_server', '->', 'TCP', '\n', ' ', '#', 'weight', '-p', '-m-w'];
+  const alphabet = [
+    'ipvsadm',
+    '-A',
+    '-a',
+    '-t',
+    '-r',
+    '-s',
+    'rr',
+    '10.0.0.1:80',
+    '10.0.1.',
+    '{',
+    '}',
+    'virtual_server',
+    'real_server',
+    '->',
+    'TCP',
+    '\n',
+    ' ',
+    '#',
+    'weight',
+    '-p',
+    '-m-w',
+  ];
   for (let i = 0; i < 40; i++) samples.push(Array.from({ length: 60 }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(' '));
   for (const kind of ['ipvsadm', 'ipvsadm-list', 'commands', 'keepalived'] as const) {
     it(kind, () => {
@@ -358,7 +430,9 @@ describe('ipvsadm -L -n: a duplicated -> line', () => {
   it('is reported and skipped; the design passes the schema', () => {
     const text = 'TCP  10.0.0.1:80 rr\n  -> 10.0.1.1:80 Route 1 0 0\n  -> 10.0.1.1:80 Route 1 0 0\n  -> 10.0.1.2:80 Route 1 0 0\n';
     const r = importIpvsadmList(text);
-    expect(r.problems.map((p) => `${p.line}:${p.severity}:${p.message}`)).toContainEqual(expect.stringMatching(/^3:error:real server 10\.0\.1\.1:80 appears twice/));
+    expect(r.problems.map((p) => `${p.line}:${p.severity}:${p.message}`)).toContainEqual(
+      expect.stringMatching(/^3:error:real server 10\.0\.1\.1:80 appears twice/),
+    );
     expect(r.topology.services[0]!.realServers.map((x) => x.rip)).toEqual(['10.0.1.1', '10.0.1.2']);
     expectLoadable(r);
   });
@@ -386,13 +460,34 @@ describe('fuzz: mutated real outputs always give a design that passes the schema
         sources.push({ kind: 'ipvsadm', text: renderIpvsadmRules(topology, d) });
         sources.push({ kind: 'ipvsadm-list', text: asList(topology, d) });
         sources.push({ kind: 'keepalived', text: renderKeepalived(topology, d) });
-        sources.push({ kind: 'commands', text: renderIpvsadmRules(topology, d).split('\n').map((l) => (l === '' ? l : `ipvsadm ${l}`)).join('\n') });
+        sources.push({
+          kind: 'commands',
+          text: renderIpvsadmRules(topology, d)
+            .split('\n')
+            .map((l) => (l === '' ? l : `ipvsadm ${l}`))
+            .join('\n'),
+        });
       }
     }
     sources.push({ kind: 'commands', text: readFileSync(SEED_ARTICLE, 'utf8') });
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
-    const junk = ['-a', '-A', '->', '-r', '10.0.1.1:80', '1172.17.253.100:80', '999.1.1.1', '{', '}', 'Route', 'Masq', '  ', 'real_server 10.0.1.1 80 {', 'x'.repeat(300)];
+    const junk = [
+      '-a',
+      '-A',
+      '->',
+      '-r',
+      '10.0.1.1:80',
+      '1172.17.253.100:80',
+      '999.1.1.1',
+      '{',
+      '}',
+      'Route',
+      'Masq',
+      '  ',
+      'real_server 10.0.1.1 80 {',
+      'x'.repeat(300),
+    ];
     const mutate = (text: string): string => {
       const lines = text.split('\n');
       for (let k = 1 + rnd(3); k > 0; k--) {

@@ -16,7 +16,13 @@ const INCLUDE_DIR = join(import.meta.dirname, '../../fixtures/import/keepalived-
 
 /** The design's services without ids and hosts (the importer names those itself). */
 const essence = (t: Topology) =>
-  t.services.map((s) => ({ ...s, id: undefined, name: undefined, director: undefined, realServers: s.realServers.map((r) => ({ ...r, id: undefined, host: undefined })) }));
+  t.services.map((s) => ({
+    ...s,
+    id: undefined,
+    name: undefined,
+    director: undefined,
+    realServers: s.realServers.map((r) => ({ ...r, id: undefined, host: undefined })),
+  }));
 
 describe('round trip', () => {
   it('every health-check option survives generate → import → generate', () => {
@@ -72,7 +78,12 @@ describe('@ conditional lines and include', () => {
     const r = importConfig('keepalived', readFileSync(join(INCLUDE_DIR, 'keepalived.conf'), 'utf8'), 'x', { configId: 'lb1', include: read });
     const web = r.topology.services[0]!;
     expect(r.topology.services).toHaveLength(1);
-    expect(web.healthCheck).toMatchObject({ kind: 'http', path: '/healthz', inhibitOnFailure: true, sorryServer: { ip: '10.0.2.9', port: 8080, inhibit: true } });
+    expect(web.healthCheck).toMatchObject({
+      kind: 'http',
+      path: '/healthz',
+      inhibitOnFailure: true,
+      sorryServer: { ip: '10.0.2.9', port: 8080, inhibit: true },
+    });
     expect(web.realServers.map((x) => x.rip)).toEqual(['10.0.1.1']);
     const messages = r.problems.map((p) => `${p.line}: ${p.message}`);
     expect(messages).toContainEqual(expect.stringMatching(/^7: include \.\.\/outside\.conf: leaves the imported file's directory; refused/));
@@ -90,7 +101,10 @@ describe('@ conditional lines and include', () => {
   });
 
   it('an include that includes itself is read once', () => {
-    const r = importConfig('keepalived', 'include loop.conf\n', 'x', { include: (rel) => (rel === 'loop.conf' ? 'include loop.conf\nvirtual_server 10.0.0.1 80 {\n real_server 10.0.1.1 80 {\n  TCP_CHECK {\n  }\n }\n}\n' : null) });
+    const r = importConfig('keepalived', 'include loop.conf\n', 'x', {
+      include: (rel) =>
+        rel === 'loop.conf' ? 'include loop.conf\nvirtual_server 10.0.0.1 80 {\n real_server 10.0.1.1 80 {\n  TCP_CHECK {\n  }\n }\n}\n' : null,
+    });
     expect(r.topology.services).toHaveLength(1);
     expect(r.problems.map((p) => p.message)).toContainEqual(expect.stringContaining('includes itself'));
   });
@@ -98,9 +112,12 @@ describe('@ conditional lines and include', () => {
   it('lvsd import reads includes next to the file and refuses the one outside', async () => {
     let out = '';
     let err = '';
-    const code = await importCli([ 'keepalived', join(INCLUDE_DIR, 'keepalived.conf'), '--config-id', 'lb2' ], { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s) } as never);
+    const code = await importCli(['keepalived', join(INCLUDE_DIR, 'keepalived.conf'), '--config-id', 'lb2'], {
+      stdout: (s: string) => (out += s),
+      stderr: (s: string) => (err += s),
+    } as never);
     expect(code).toBe(0);
     expect(JSON.parse(out).topology.services[0].vip).toBe('10.0.0.1');
-    expect(err).toContain('leaves the imported file\'s directory; refused');
+    expect(err).toContain("leaves the imported file's directory; refused");
   });
 });

@@ -101,14 +101,28 @@ describe('-Lnc', () => {
     expect(c.total).toBe(fx('dr-lab/conns.txt').trim().split('\n').length - 2);
     const tpl = c.entries.filter((e) => e.template);
     expect(tpl).toHaveLength(1);
-    expect(tpl[0]).toMatchObject({ proto: 'TCP', state: 'NONE', client: '172.17.253.13', clientPort: 0, virtual: '172.17.253.100:8080', destination: '192.168.163.102:8080', expires: 296 });
+    expect(tpl[0]).toMatchObject({
+      proto: 'TCP',
+      state: 'NONE',
+      client: '172.17.253.13',
+      clientPort: 0,
+      virtual: '172.17.253.100:8080',
+      destination: '192.168.163.102:8080',
+      expires: 296,
+    });
     const fin = c.counts.filter((x) => x.virtual === '172.17.253.100:80' && x.state === 'FIN_WAIT');
     expect(fin.reduce((a, x) => a + x.count, 0)).toBe(20);
   });
 
   it('keeps a bounded sample but counts every entry', () => {
-    const line = (i: number) => `TCP 14:59  ESTABLISHED 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60000)} 10.0.0.1:80 10.0.1.${11 + (i % 3)}:80`;
-    const text = ['IPVS connection entries', 'pro expire state       source             virtual            destination', ...Array.from({ length: 5000 }, (_, i) => line(i)), 'garbage line'].join('\n');
+    const line = (i: number) =>
+      `TCP 14:59  ESTABLISHED 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60000)} 10.0.0.1:80 10.0.1.${11 + (i % 3)}:80`;
+    const text = [
+      'IPVS connection entries',
+      'pro expire state       source             virtual            destination',
+      ...Array.from({ length: 5000 }, (_, i) => line(i)),
+      'garbage line',
+    ].join('\n');
     const c = parseConnections(text, 100);
     expect(c.total).toBe(5000);
     expect(c.entries).toHaveLength(100);
@@ -117,7 +131,9 @@ describe('-Lnc', () => {
   });
 
   it('reads the on-host digest (sample, counts, total) and notices a cut-off', () => {
-    const d = parseConnectionDigest('TCP 01:56  FIN_WAIT    172.17.253.13:39244 172.17.253.100:80  192.168.163.103:80\n@@count 172.17.253.100:80 192.168.163.103:80 FIN_WAIT 9000\n@@total 9000\n');
+    const d = parseConnectionDigest(
+      'TCP 01:56  FIN_WAIT    172.17.253.13:39244 172.17.253.100:80  192.168.163.103:80\n@@count 172.17.253.100:80 192.168.163.103:80 FIN_WAIT 9000\n@@total 9000\n',
+    );
     expect(d.total).toBe(9000);
     expect(d.entries).toHaveLength(1);
     expect(d.counts).toEqual([{ virtual: '172.17.253.100:80', destination: '192.168.163.103:80', state: 'FIN_WAIT', count: 9000 }]);
@@ -135,7 +151,9 @@ describe('timeouts, sync daemon, addresses', () => {
   it('sync daemon (real) and none', () => {
     const d = parseSyncDaemons(fx('dr-lab/daemon.txt'));
     expect(d.unparsed).toEqual([]);
-    expect(d.daemons).toEqual([{ role: 'master', interface: 'lo', syncId: 7, options: { mcast: 'lo', syncid: '7', maxlen: '1472', group: '224.0.0.81', port: '8848', ttl: '1' } }]);
+    expect(d.daemons).toEqual([
+      { role: 'master', interface: 'lo', syncId: 7, options: { mcast: 'lo', syncid: '7', maxlen: '1472', group: '224.0.0.81', port: '8848', ttl: '1' } },
+    ]);
     expect(parseSyncDaemons('')).toEqual({ daemons: [], unparsed: [] });
   });
 

@@ -52,7 +52,13 @@ describe('the live script', () => {
         .replace(/'[^']*'/g, "''")
         .split('\n')
         .flatMap((l) => l.split(/\||;|&&|\|\||\$\(|\bthen\b|\bdo\b|\belse\b|\bif\b|!/))
-        .map((c) => c.trim().replace(/^[{}()]\s*/, '').replace(/^[a-zA-Z]+=/, '').trim())
+        .map((c) =>
+          c
+            .trim()
+            .replace(/^[{}()]\s*/, '')
+            .replace(/^[a-zA-Z]+=/, '')
+            .trim(),
+        )
         .filter((c) => c && !/^(echo|fi|done|esac|for |case |\[ |\*|''\)|\}|\)|2>&1|"\$IP" -j addr|"\$p" 2>\/dev\/null\)|\$\{LVSD_IP)/.test(c));
       for (const c of commands) {
         expect(
@@ -60,7 +66,9 @@ describe('the live script', () => {
           `not on the read-only list: ${c}`,
         ).toBe(true);
       }
-      expect(script).not.toMatch(/ipvsadm -[ACDEaedRSZ]\b|ipvsadm --(add|edit|delete|clear|zero|restore|start-daemon|stop-daemon|set)|\bip (addr|link|route) (add|del|set|flush)|sysctl -w|>\s*\/proc|\brm\b|\bmv\b|\bdd\b/);
+      expect(script).not.toMatch(
+        /ipvsadm -[ACDEaedRSZ]\b|ipvsadm --(add|edit|delete|clear|zero|restore|start-daemon|stop-daemon|set)|\bip (addr|link|route) (add|del|set|flush)|sysctl -w|>\s*\/proc|\brm\b|\bmv\b|\bdd\b/,
+      );
     }
     // the ip section is run as "$IP" -j addr: IP is iproute2 from LVSD_IP or PATH
     expect(directorScript()).toContain('"$IP" -j addr');
@@ -89,7 +97,11 @@ describe('parseLiveOutput', () => {
   it('junk from a hostile host: no throw, says what failed', () => {
     const o = parseLiveOutput('x', 'Welcome to evil\n\u0000\u0007', 1);
     expect(o.problems[0]!.message).toMatch(/not the live script output/);
-    const p = parseLiveOutput('x', '@@lvsd-live 1 director\n@@begin list\nsh: ipvsadm: not found\n@@end list 127\n@@begin addr\n[{"ifname":"eth0","addr_info":[{}]}]\n@@end addr 0\n', 1);
+    const p = parseLiveOutput(
+      'x',
+      '@@lvsd-live 1 director\n@@begin list\nsh: ipvsadm: not found\n@@end list 127\n@@begin addr\n[{"ifname":"eth0","addr_info":[{}]}]\n@@end addr 0\n',
+      1,
+    );
     expect(p.problems.map((x) => `${x.section}: ${x.message}`)).toEqual(['list: command failed (exit 127)', 'addr: 1 line(s) not understood']);
   });
 
@@ -99,7 +111,11 @@ describe('parseLiveOutput', () => {
     expect(o.problems).toEqual([]);
     expect(o.keepalived).toMatchObject({ source: 'json', ageSeconds: 4 });
     expect(o.keepalived!.instances.map((i) => i.state)).toEqual(['MASTER', 'MASTER']);
-    const d = parseLiveOutput('d', `@@lvsd-live 1 director\n@@begin keepalived\n@@now 1000\n@@file /tmp/keepalived.data 999\n${fx('keepalived/keepalived.data')}\n@@end keepalived 0\n`, 1);
+    const d = parseLiveOutput(
+      'd',
+      `@@lvsd-live 1 director\n@@begin keepalived\n@@now 1000\n@@file /tmp/keepalived.data 999\n${fx('keepalived/keepalived.data')}\n@@end keepalived 0\n`,
+      1,
+    );
     expect(d.keepalived).toMatchObject({ source: 'data', ageSeconds: 1 });
     expect(d.keepalived!.instances[0]!.name).toBe('VI_web');
   });
@@ -161,7 +177,13 @@ describe('buildLiveView (DR seed design, real DR lab output)', () => {
 
   it('expected shares follow the live weights through the simulator', () => {
     const s = dr.services[0]!;
-    const shares = expectedShares(s, new Map([['192.168.163.102:80', 3], ['192.168.163.103:80', 1]]));
+    const shares = expectedShares(
+      s,
+      new Map([
+        ['192.168.163.102:80', 3],
+        ['192.168.163.103:80', 1],
+      ]),
+    );
     expect(shares.get('192.168.163.102:80')).toBe(0.75);
     expect(expectedShares(s, new Map([['192.168.163.102:80', 0]])).get('192.168.163.103:80')).toBe(1);
   });

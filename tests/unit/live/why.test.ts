@@ -25,19 +25,42 @@ const live = (d: [number, number, number][]): LiveService => ({
   key: 'tcp 10.0.0.100:80',
   director: 'd',
   present: true,
-  dests: d.map(([w, a, i], k) => ({ address: `10.0.1.${11 + k}:80`, realServerId: `rs${k + 1}`, weight: w, activeConns: a, inactiveConns: i, state: 'up' as const })),
+  dests: d.map(([w, a, i], k) => ({
+    address: `10.0.1.${11 + k}:80`,
+    realServerId: `rs${k + 1}`,
+    weight: w,
+    activeConns: a,
+    inactiveConns: i,
+    state: 'up' as const,
+  })),
   distribution: [],
   maxDeviation: 0,
 });
 
-const entry = (client: string, dest: string, state = 'ESTABLISHED', port = 40000): IpvsConnection => ({ proto: 'TCP', expires: 800, state, client, clientPort: port, virtual: '10.0.0.100:80', destination: dest, template: false });
+const entry = (client: string, dest: string, state = 'ESTABLISHED', port = 40000): IpvsConnection => ({
+  proto: 'TCP',
+  expires: 800,
+  state,
+  client,
+  clientPort: port,
+  virtual: '10.0.0.100:80',
+  destination: dest,
+  template: false,
+});
 
 describe('explainLanding', () => {
   it('sh: exact — the bucket of the client address decides, same as the simulator', () => {
     const s = svc('sh');
     const client = '192.0.2.77';
     const truth = scheduleSequence(s, 1, { clients: [client] })[0]!;
-    const x = explainLanding(s, live([[1, 0, 0], [1, 0, 0]]), entry(client, `${truth}:80`));
+    const x = explainLanding(
+      s,
+      live([
+        [1, 0, 0],
+        [1, 0, 0],
+      ]),
+      entry(client, `${truth}:80`),
+    );
     if (typeof x === 'string') throw new Error(x);
     expect(x.certainty).toBe('exact');
     expect(x.replayed).toBe(x.landedOn);
@@ -47,7 +70,14 @@ describe('explainLanding', () => {
 
   it('wlc: the live counters decide; the connection itself is not counted', () => {
     // rs1 has 5 active, rs2 1 active (this one): without it rs2 was empty, so wlc picked rs2.
-    const x = explainLanding(svc('wlc'), live([[1, 5, 0], [1, 1, 0]]), entry('192.0.2.1', '10.0.1.12:80'));
+    const x = explainLanding(
+      svc('wlc'),
+      live([
+        [1, 5, 0],
+        [1, 1, 0],
+      ]),
+      entry('192.0.2.1', '10.0.1.12:80'),
+    );
     if (typeof x === 'string') throw new Error(x);
     expect(x.certainty).toBe('counters-now');
     expect(x.pick.candidates.find((c) => c.id === 'rs1')!.active).toBe(5);
@@ -55,14 +85,29 @@ describe('explainLanding', () => {
     expect(x.replayed).toBe('rs2');
     expect(x.en).toMatch(/the same server it landed on/);
     // rs1 weight 0 in the live table: only rs2 is eligible
-    const y = explainLanding(svc('wlc'), live([[0, 0, 0], [1, 9, 0]]), entry('192.0.2.1', '10.0.1.12:80'));
+    const y = explainLanding(
+      svc('wlc'),
+      live([
+        [0, 0, 0],
+        [1, 9, 0],
+      ]),
+      entry('192.0.2.1', '10.0.1.12:80'),
+    );
     expect(typeof y !== 'string' && y.replayed).toBe('rs2');
   });
 
   it('rr: says the cursor is not visible; persistence template named', () => {
     const s = svc('rr', { persistence: { timeout: 300 } });
     const tpl: IpvsConnection = { ...entry('192.0.2.5', '10.0.1.11:80', 'NONE', 0), template: true, expires: 120 };
-    const x = explainLanding(s, live([[1, 0, 1], [1, 0, 0]]), entry('192.0.2.5', '10.0.1.11:80'), [tpl]);
+    const x = explainLanding(
+      s,
+      live([
+        [1, 0, 1],
+        [1, 0, 0],
+      ]),
+      entry('192.0.2.5', '10.0.1.11:80'),
+      [tpl],
+    );
     if (typeof x === 'string') throw new Error(x);
     expect(x.certainty).toBe('order-unknown');
     expect(x.template).toEqual({ client: '192.0.2.5', realServer: '10.0.1.11:80', expires: 120 });

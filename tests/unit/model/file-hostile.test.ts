@@ -90,6 +90,8 @@ describe('hostile design files', () => {
       }
     }
     expect(refused + accepted).toBe(cases);
-    console.log(`file loader fuzz: ${cases} cases, ${refused} refused, ${accepted} accepted, 0 crashes; slowest ${slowest.toFixed(1)} ms, total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `file loader fuzz: ${cases} cases, ${refused} refused, ${accepted} accepted, 0 crashes; slowest ${slowest.toFixed(1)} ms, total ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   }, 120_000);
 });

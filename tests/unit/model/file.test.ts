@@ -97,11 +97,14 @@ describe('parseDesignFile', () => {
     });
 
     it('refuses "__proto__" keys anywhere and never pollutes prototypes', () => {
-      const root = '{"format":"lvs-designer","formatVersion":2,"__proto__":{"polluted":1},"topology":{"name":"x","segments":[],"hosts":[],"services":[]},"layout":{"positions":{}}}';
+      const root =
+        '{"format":"lvs-designer","formatVersion":2,"__proto__":{"polluted":1},"topology":{"name":"x","segments":[],"hosts":[],"services":[]},"layout":{"positions":{}}}';
       expect(errorOf(root).message).toBe('file: the key "__proto__" is not allowed');
-      const inLayout = '{"format":"lvs-designer","formatVersion":2,"topology":{"name":"x","segments":[],"hosts":[],"services":[]},"layout":{"positions":{"__proto__":{"x":1,"y":2}}}}';
+      const inLayout =
+        '{"format":"lvs-designer","formatVersion":2,"topology":{"name":"x","segments":[],"hosts":[],"services":[]},"layout":{"positions":{"__proto__":{"x":1,"y":2}}}}';
       expect(errorOf(inLayout).message).toBe('layout.positions: the key "__proto__" is not allowed');
-      const v1 = '{"format":"lvs-designer","version":1,"topology":{"name":"x","segments":[],"hosts":[{"__proto__":{"role":"director"},"id":"a","name":"a","role":"client","interfaces":[]}],"services":[]}}';
+      const v1 =
+        '{"format":"lvs-designer","version":1,"topology":{"name":"x","segments":[],"hosts":[{"__proto__":{"role":"director"},"id":"a","name":"a","role":"client","interfaces":[]}],"services":[]}}';
       expect(errorOf(v1).message).toBe('topology.hosts[0]: the key "__proto__" is not allowed');
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(({} as Record<string, unknown>).role).toBeUndefined();
@@ -132,7 +135,9 @@ describe('formatPath', () => {
 describe('makeDesignFile / serializeDesignFile', () => {
   it('writes the current version with 2-space indent and a trailing newline', () => {
     const text = serializeDesignFile(makeDesignFile({ name: 'empty', segments: [], hosts: [], services: [] }));
-    expect(text).toBe('{\n  "format": "lvs-designer",\n  "formatVersion": 4,\n  "topology": {\n    "name": "empty",\n    "segments": [],\n    "hosts": [],\n    "services": []\n  },\n  "layout": {\n    "positions": {}\n  }\n}\n');
+    expect(text).toBe(
+      '{\n  "format": "lvs-designer",\n  "formatVersion": 4,\n  "topology": {\n    "name": "empty",\n    "segments": [],\n    "hosts": [],\n    "services": []\n  },\n  "layout": {\n    "positions": {}\n  }\n}\n',
+    );
     expect(parseDesignFile(text).ok).toBe(true);
   });
 });

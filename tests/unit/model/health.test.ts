@@ -13,7 +13,15 @@ describe('v2 → v3 migration', () => {
     const r = parseDesignFile(v2Text);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.formatVersion).toBe(4);
-    expect(r.value.topology.services[0]!.healthCheck).toEqual({ kind: 'http', path: '/', status: 200, delayLoop: 6, connectTimeout: 3, retry: 3, delayBeforeRetry: 3 });
+    expect(r.value.topology.services[0]!.healthCheck).toEqual({
+      kind: 'http',
+      path: '/',
+      status: 200,
+      delayLoop: 6,
+      connectTimeout: 3,
+      retry: 3,
+      delayBeforeRetry: 3,
+    });
   });
 
   it('keeps explicit v2 interval and timeout, and gives a path-less HTTP check the "/" v2 requested', () => {
@@ -43,13 +51,34 @@ describe('v2 → v3 migration', () => {
 });
 
 const rs = (id: string, extra: Partial<RealServer> = {}): RealServer => ({ id, host: id, rip: '10.0.0.2', port: 8080, method: 'nat', weight: 1, ...extra });
-const svc = (extra: Partial<VirtualService> = {}): VirtualService => ({ id: 'web', director: 'lb', protocol: 'tcp', vip: '10.0.0.1', port: 80, scheduler: 'rr', realServers: [rs('rs1')], ...extra });
+const svc = (extra: Partial<VirtualService> = {}): VirtualService => ({
+  id: 'web',
+  director: 'lb',
+  protocol: 'tcp',
+  vip: '10.0.0.1',
+  port: 80,
+  scheduler: 'rr',
+  realServers: [rs('rs1')],
+  ...extra,
+});
 
 describe('effectiveHealthCheck', () => {
   it('fills in keepalived 2.2.7 defaults per checker kind', () => {
-    expect(effectiveHealthCheck(svc({ healthCheck: { kind: 'tcp' } }), rs('rs1'))).toMatchObject({ delayLoop: 60, connectTimeout: 5, retry: 1, delayBeforeRetry: 1, port: 8080, inhibitOnFailure: false, alpha: false });
+    expect(effectiveHealthCheck(svc({ healthCheck: { kind: 'tcp' } }), rs('rs1'))).toMatchObject({
+      delayLoop: 60,
+      connectTimeout: 5,
+      retry: 1,
+      delayBeforeRetry: 1,
+      port: 8080,
+      inhibitOnFailure: false,
+      alpha: false,
+    });
     expect(effectiveHealthCheck(svc({ healthCheck: { kind: 'http' } }))).toMatchObject({ retry: 1, delayBeforeRetry: 3, port: 80 });
-    expect(effectiveHealthCheck(svc({ healthCheck: { kind: 'misc', script: '/bin/true', delayLoop: 7 } }))).toMatchObject({ retry: 0, delayBeforeRetry: 1, scriptTimeout: 7 });
+    expect(effectiveHealthCheck(svc({ healthCheck: { kind: 'misc', script: '/bin/true', delayLoop: 7 } }))).toMatchObject({
+      retry: 0,
+      delayBeforeRetry: 1,
+      scriptTimeout: 7,
+    });
   });
 
   it('lets a real server override the service check', () => {
@@ -90,7 +119,24 @@ describe('v3 schema', () => {
   };
   it('accepts every keepalived option', () => {
     const r = withCheck(
-      { kind: 'ssl', path: '/health', status: 200, digest: '0123456789abcdef0123456789abcdef', connectPort: 443, delayLoop: 5, connectTimeout: 2, retry: 2, delayBeforeRetry: 1, inhibitOnFailure: true, alpha: true, sorryServer: { ip: '192.168.111.9', port: 80, method: 'nat', inhibit: true }, quorum: 2, hysteresis: 1, quorumUp: '/usr/local/bin/up', quorumDown: '/usr/local/bin/down web' },
+      {
+        kind: 'ssl',
+        path: '/health',
+        status: 200,
+        digest: '0123456789abcdef0123456789abcdef',
+        connectPort: 443,
+        delayLoop: 5,
+        connectTimeout: 2,
+        retry: 2,
+        delayBeforeRetry: 1,
+        inhibitOnFailure: true,
+        alpha: true,
+        sorryServer: { ip: '192.168.111.9', port: 80, method: 'nat', inhibit: true },
+        quorum: 2,
+        hysteresis: 1,
+        quorumUp: '/usr/local/bin/up',
+        quorumDown: '/usr/local/bin/down web',
+      },
       { retry: 5, kind: 'misc', script: '/usr/local/bin/check rs1', scriptTimeout: 4 },
     );
     expect(r.ok ? 'ok' : r.error.message).toBe('ok');

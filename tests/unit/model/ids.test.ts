@@ -4,9 +4,7 @@ import { parseDesignFile, makeDesignFile, serializeDesignFile } from '../../../s
 
 describe('ids', () => {
   it.each(['rs1', 'web-rs1', 'a.b', '...', 'A_9'])('accepts %s', (id) => expect(ID_PATTERN.test(id)).toBe(true));
-  it.each(['.', '..', '__proto__', 'constructor', '', 'a b', 'a/b', 'x'.repeat(65)])('refuses %j', (id) =>
-    expect(ID_PATTERN.test(id)).toBe(false),
-  );
+  it.each(['.', '..', '__proto__', 'constructor', '', 'a b', 'a/b', 'x'.repeat(65)])('refuses %j', (id) => expect(ID_PATTERN.test(id)).toBe(false));
 
   it('a host id of ".." is a load error naming the field', () => {
     const text = serializeDesignFile(

@@ -26,7 +26,7 @@ describe('v1 → v2 migration', () => {
     expect(validate(file.topology)).toEqual([]);
   });
 
-  it('keeps a real server\'s own method and defaults to DR (ipvsadm -g) when the service had none', () => {
+  it("keeps a real server's own method and defaults to DR (ipvsadm -g) when the service had none", () => {
     const doc = JSON.parse(v1Text);
     doc.topology.services[0].realServers[1].method = 'tun';
     delete doc.topology.services[0].method;

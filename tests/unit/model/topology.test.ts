@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveSysctl, forwards, hostAddresses, hostById, interfaceWithAddress, onLinkInterface, segmentById, segmentsOf, servicesOf } from '../../../shared/model/topology.ts';
+import {
+  effectiveSysctl,
+  forwards,
+  hostAddresses,
+  hostById,
+  interfaceWithAddress,
+  onLinkInterface,
+  segmentById,
+  segmentsOf,
+  servicesOf,
+} from '../../../shared/model/topology.ts';
 import { drLab, natLab } from '../validation/builders.ts';
 
 describe('topology helpers', () => {

@@ -10,7 +10,14 @@ import type { VirtualService } from '../../../shared/model/types.ts';
 import { createRng, detectionWindow, failureEffects, recoveryWindow, runChecker, simulateServiceHealth } from '../../../shared/simulator/index.ts';
 import type { FailureMode } from '../../../shared/simulator/index.ts';
 
-const check = (kind: EffectiveHealthCheck['kind'], delayLoop: number, connectTimeout: number, retry: number, delayBeforeRetry: number, scriptTimeout = delayLoop): EffectiveHealthCheck => ({
+const check = (
+  kind: EffectiveHealthCheck['kind'],
+  delayLoop: number,
+  connectTimeout: number,
+  retry: number,
+  delayBeforeRetry: number,
+  scriptTimeout = delayLoop,
+): EffectiveHealthCheck => ({
   kind,
   delayLoop,
   connectTimeout,
@@ -47,7 +54,16 @@ describe('detection window = keepalived formula', () => {
     expect(detectionWindow(CASES[0]!, 'silent')).toEqual({ min: 21, max: 27 });
     expect(detectionWindow(CASES[0]!, 'refused')).toEqual({ min: 9, max: 15 });
     // keepalived 2.2.7 TCP_CHECK defaults: delay_loop 60, connect_timeout 5, retry 1, delay_before_retry 1.
-    const defaults = effectiveHealthCheck({ id: 's', director: 'd', protocol: 'tcp', vip: '10.0.0.1', port: 80, scheduler: 'rr', healthCheck: { kind: 'tcp' }, realServers: [] })!;
+    const defaults = effectiveHealthCheck({
+      id: 's',
+      director: 'd',
+      protocol: 'tcp',
+      vip: '10.0.0.1',
+      port: 80,
+      scheduler: 'rr',
+      healthCheck: { kind: 'tcp' },
+      realServers: [],
+    })!;
     expect(detectionWindow(defaults, 'silent')).toEqual({ min: 11, max: 71 });
   });
 
@@ -83,7 +99,14 @@ describe('recovery window', () => {
         const span = (hc.retry + 2) * (w.max + 1);
         for (let i = 0; i < 400; i++) {
           const back = 500 + (i / 400) * span;
-          const tr = runChecker(hc, [{ at: 100, up: false }, { at: back, up: true }], { firstCheckAt: 1, until: back + 1000, failure: mode });
+          const tr = runChecker(
+            hc,
+            [
+              { at: 100, up: false },
+              { at: back, up: true },
+            ],
+            { firstCheckAt: 1, until: back + 1000, failure: mode },
+          );
           const up = tr.find((x) => x.up)!;
           expect(up.at - back).toBeGreaterThanOrEqual(w.min - 1e-9);
           expect(up.at - back).toBeLessThanOrEqual(w.max + 1e-9);
@@ -95,13 +118,29 @@ describe('recovery window', () => {
   }
 
   it('HTTP_GET needs two successes delay_loop apart (keepalived 2.2.7 clears the failed URL first)', () => {
-    const tr = runChecker(check('http', 6, 3, 1, 3), [{ at: 100, up: false }, { at: 200, up: true }], { firstCheckAt: 1, until: 400, failure: 'refused' });
+    const tr = runChecker(
+      check('http', 6, 3, 1, 3),
+      [
+        { at: 100, up: false },
+        { at: 200, up: true },
+      ],
+      { firstCheckAt: 1, until: 400, failure: 'refused' },
+    );
     const up = tr.find((x) => x.up)!;
     expect(up.at - 200).toBeGreaterThanOrEqual(6);
   });
 
   it('a failure shorter than the detection window is never noticed', () => {
-    expect(runChecker(check('tcp', 6, 3, 3, 3), [{ at: 100, up: false }, { at: 101, up: true }], { firstCheckAt: 1, until: 300, failure: 'refused' }).filter((x) => !x.up).length).toBeLessThanOrEqual(0);
+    expect(
+      runChecker(
+        check('tcp', 6, 3, 3, 3),
+        [
+          { at: 100, up: false },
+          { at: 101, up: true },
+        ],
+        { firstCheckAt: 1, until: 300, failure: 'refused' },
+      ).filter((x) => !x.up).length,
+    ).toBeLessThanOrEqual(0);
   });
 
   it('alpha: the server enters the table only after its first successful check', () => {
@@ -126,7 +165,16 @@ const web = (extra: Partial<VirtualService> = {}): VirtualService => ({
 
 describe('simulateServiceHealth', () => {
   it('kill rs1, bring it back: SYN to a dead server inside the window, removed after it, back after recovery', () => {
-    const r = simulateServiceHealth(web(), { rs1: [{ at: 100, up: false }, { at: 200, up: true }] }, { until: 300, failure: 'refused', firstCheckAt: { rs1: 1, rs2: 1 } });
+    const r = simulateServiceHealth(
+      web(),
+      {
+        rs1: [
+          { at: 100, up: false },
+          { at: 200, up: true },
+        ],
+      },
+      { until: 300, failure: 'refused', firstCheckAt: { rs1: 1, rs2: 1 } },
+    );
     const w = r.windows[0]!;
     expect(w.failedAt).toBe(100);
     // Checks at 1, 7, ..., 97, 103: failure at 103, retry 1 s later → removed at 104.
@@ -152,7 +200,17 @@ describe('simulateServiceHealth', () => {
   });
 
   it('every server down: quorum lost, the sorry server takes over; one back: quorum regained', () => {
-    const r = simulateServiceHealth(web(), { rs1: [{ at: 100, up: false }, { at: 300, up: true }], rs2: [{ at: 100, up: false }] }, { until: 400, failure: 'silent', firstCheckAt: { rs1: 1, rs2: 4 } });
+    const r = simulateServiceHealth(
+      web(),
+      {
+        rs1: [
+          { at: 100, up: false },
+          { at: 300, up: true },
+        ],
+        rs2: [{ at: 100, up: false }],
+      },
+      { until: 400, failure: 'silent', firstCheckAt: { rs1: 1, rs2: 4 } },
+    );
     const lost = r.events.find((e) => e.kind === 'quorum-lost')!;
     expect(lost).toMatchObject({ aliveWeight: 0, sorryServer: '192.168.111.150:80' });
     expect(r.tableAt(lost.at + 1)).toEqual([{ server: '192.168.111.150:80', weight: 1, alive: true, sorry: true }]);
@@ -179,10 +237,13 @@ describe('failureEffects: what the kernel keeps', () => {
     [true, true, false, true, 'kept', 'expired'],
     [false, true, false, false, 'kept', 'expired'],
     [true, false, true, true, 'kept', 'none'],
-  ] as const)('inhibited %s persistent %s expire_nodest_conn %s expire_quiescent_template %s → connections %s, templates %s', (inhibited, persistent, nodest, quiescent, conns, templates) => {
-    const e = failureEffects(inhibited, persistent, { expireNodestConn: nodest, expireQuiescentTemplate: quiescent });
-    expect(e.connections).toBe(conns);
-    expect(e.templates).toBe(persistent ? templates : 'none');
-    expect(e.explanation.length).toBeGreaterThan(20);
-  });
+  ] as const)(
+    'inhibited %s persistent %s expire_nodest_conn %s expire_quiescent_template %s → connections %s, templates %s',
+    (inhibited, persistent, nodest, quiescent, conns, templates) => {
+      const e = failureEffects(inhibited, persistent, { expireNodestConn: nodest, expireQuiescentTemplate: quiescent });
+      expect(e.connections).toBe(conns);
+      expect(e.templates).toBe(persistent ? templates : 'none');
+      expect(e.explanation.length).toBeGreaterThan(20);
+    },
+  );
 });

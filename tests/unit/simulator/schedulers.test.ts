@@ -196,7 +196,10 @@ describe('persistence, thresholds, changes during a run', () => {
   });
 
   it('upper threshold sets OVERLOAD, 3/4 of it clears it', () => {
-    const s = new IpvsScheduler('rr', [{ id: 'A', rip: '10.0.1.1', port: 80, weight: 1, upperThreshold: 4 }, { id: 'B', rip: '10.0.1.2', port: 80, weight: 1 }]);
+    const s = new IpvsScheduler('rr', [
+      { id: 'A', rip: '10.0.1.1', port: 80, weight: 1, upperThreshold: 4 },
+      { id: 'B', rip: '10.0.1.2', port: 80, weight: 1 },
+    ]);
     const a = s.dest('A')!;
     const got: string[] = [];
     for (let i = 0; i < 10; i++) got.push(s.connect(i, 1)!.id);
@@ -229,7 +232,13 @@ describe('least-load heap', () => {
     };
     for (const name of ['wlc', 'sed', 'lblc', 'lblcr'] as const) {
       for (const size of [3, 40]) {
-        const specs = Array.from({ length: size }, (_, i) => ({ id: `s${i}`, rip: `10.0.${i >> 8}.${(i & 255) + 1}`, port: 80, weight: rnd(4), upperThreshold: rnd(3) === 0 ? 3 + rnd(5) : 0 }));
+        const specs = Array.from({ length: size }, (_, i) => ({
+          id: `s${i}`,
+          rip: `10.0.${i >> 8}.${(i & 255) + 1}`,
+          port: 80,
+          weight: rnd(4),
+          upperThreshold: rnd(3) === 0 ? 3 + rnd(5) : 0,
+        }));
         const heap = new IpvsScheduler(name, specs);
         const scan = new IpvsScheduler(name, specs, { scan: true });
         const live: [string, boolean][] = [];
@@ -313,7 +322,14 @@ describe('explain', () => {
 
 describe('simulateConnections', () => {
   it('wlc with uneven connection lengths', () => {
-    const r = simulateConnections(topo(svc('wlc', [1, 1])), 's', { connections: 20, ratePerSecond: 1, activeSeconds: { min: 1, max: 8 }, finSeconds: 0, recordAssignments: 20, seed: 9 });
+    const r = simulateConnections(topo(svc('wlc', [1, 1])), 's', {
+      connections: 20,
+      ratePerSecond: 1,
+      activeSeconds: { min: 1, max: 8 },
+      finSeconds: 0,
+      recordAssignments: 20,
+      seed: 9,
+    });
     expect(r.assignments.join('')).toBe('BABABABBABBAAABBABBB');
     expect(r.totals.map((t) => t.connections)).toEqual([8, 12]);
     expect(r.kernelOrder).toEqual(['B', 'A']);
@@ -332,7 +348,12 @@ describe('simulateConnections', () => {
   });
 
   it('drains a server mid-run', () => {
-    const r = simulateConnections(topo(svc('wrr', [1, 1])), 's', { connections: 10, ratePerSecond: 1, recordAssignments: 10, events: [{ at: 4.5, realServer: 'B', weight: 0 }] });
+    const r = simulateConnections(topo(svc('wrr', [1, 1])), 's', {
+      connections: 10,
+      ratePerSecond: 1,
+      recordAssignments: 10,
+      events: [{ at: 4.5, realServer: 'B', weight: 0 }],
+    });
     expect(r.assignments.join('')).toBe('BABABAAAAA');
   });
 
@@ -350,7 +371,15 @@ describe('simulateConnections', () => {
 describe('SipHash', () => {
   it('matches the published SipHash-2-4 vectors', () => {
     const key = { k0h: 0x07060504, k0l: 0x03020100, k1h: 0x0f0e0d0c, k1l: 0x0b0a0908 };
-    const hex = (len: number): string => sipHashBytes(Array.from({ length: len }, (_, i) => i), key, 2, 4).map((x) => x.toString(16).padStart(8, '0')).join('');
+    const hex = (len: number): string =>
+      sipHashBytes(
+        Array.from({ length: len }, (_, i) => i),
+        key,
+        2,
+        4,
+      )
+        .map((x) => x.toString(16).padStart(8, '0'))
+        .join('');
     expect(hex(0)).toBe('726fdb47dd0e0e31');
     expect(hex(1)).toBe('74f839c593dc67fd');
     expect(hex(8)).toBe('93f5f5799a932462');
@@ -364,13 +393,29 @@ describe('SipHash', () => {
       let v2 = 0x6c7967656e657261n ^ k;
       let v3 = 0x7465646279746573n ^ k;
       const round = (): void => {
-        v0 = (v0 + v1) & M; v1 = rol(v1, 13n); v1 ^= v0; v0 = rol(v0, 32n);
-        v2 = (v2 + v3) & M; v3 = rol(v3, 16n); v3 ^= v2;
-        v0 = (v0 + v3) & M; v3 = rol(v3, 21n); v3 ^= v0;
-        v2 = (v2 + v1) & M; v1 = rol(v1, 17n); v1 ^= v2; v2 = rol(v2, 32n);
+        v0 = (v0 + v1) & M;
+        v1 = rol(v1, 13n);
+        v1 ^= v0;
+        v0 = rol(v0, 32n);
+        v2 = (v2 + v3) & M;
+        v3 = rol(v3, 16n);
+        v3 ^= v2;
+        v0 = (v0 + v3) & M;
+        v3 = rol(v3, 21n);
+        v3 ^= v0;
+        v2 = (v2 + v1) & M;
+        v1 = rol(v1, 17n);
+        v1 ^= v2;
+        v2 = rol(v2, 32n);
       };
       const b = (4n << 56n) | BigInt(v >>> 0);
-      v3 ^= b; round(); v0 ^= b; v2 ^= 0xffn; round(); round(); round();
+      v3 ^= b;
+      round();
+      v0 ^= b;
+      v2 ^= 0xffn;
+      round();
+      round();
+      round();
       return Number((v0 ^ v1 ^ v2 ^ v3) & 0xffffffffn);
     };
     const k = sipKey(2654435761, 2654435761);

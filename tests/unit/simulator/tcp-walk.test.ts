@@ -18,7 +18,12 @@ describe('the TCP connection behind a walked exchange (trace.tcp)', () => {
     expect(tcp.links.every((l) => l.mtu === 1500)).toBe(true);
     expect(tcp.pathMss).toBe(1460);
     expect(tcp.fragmentation).toEqual([]);
-    expect(tcp.segments.filter((s) => s.kind === 'data').map((s) => s.payload).reduce((a, b) => a + b, 0)).toBe(10240);
+    expect(
+      tcp.segments
+        .filter((s) => s.kind === 'data')
+        .map((s) => s.payload)
+        .reduce((a, b) => a + b, 0),
+    ).toBe(10240);
     expect(tcp.segments.filter((s) => s.kind === 'data')).toHaveLength(8);
     expect(tcp.segments.slice(0, 3).map((s) => s.kind)).toEqual(['syn', 'syn-ack', 'ack']);
     expect(tcp.finalState).toBe('TIME_WAIT');

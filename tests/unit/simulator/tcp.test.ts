@@ -43,28 +43,64 @@ input-only fin CL FW SS TW FW TW CL CW LA LI TW
 input-only ack CL ES SS ES FW TW CL CW CL LI ES
 input-only rst CL CL CL SR CL CL CL CL LA LI CL`;
 const ABBR: Record<string, string> = {
-  NO: 'NONE', ES: 'ESTABLISHED', SS: 'SYN_SENT', SR: 'SYN_RECV', FW: 'FIN_WAIT', TW: 'TIME_WAIT',
-  CL: 'CLOSE', CW: 'CLOSE_WAIT', LA: 'LAST_ACK', LI: 'LISTEN', SA: 'SYNACK',
+  NO: 'NONE',
+  ES: 'ESTABLISHED',
+  SS: 'SYN_SENT',
+  SR: 'SYN_RECV',
+  FW: 'FIN_WAIT',
+  TW: 'TIME_WAIT',
+  CL: 'CLOSE',
+  CW: 'CLOSE_WAIT',
+  LA: 'LAST_ACK',
+  LI: 'LISTEN',
+  SA: 'SYNACK',
 };
 const FLAGS = { syn: { syn: true }, fin: { fin: true }, ack: { ack: true }, rst: { rst: true } } as const;
 
 function rows(text: string) {
-  return text.trim().split('\n').map((line) => {
-    const [dir, flag, ...cells] = line.trim().split(/\s+/);
-    return { dir: dir as 'input' | 'output' | 'input-only', flag: flag as keyof typeof FLAGS, next: cells.map((c) => ABBR[c]) };
-  });
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [dir, flag, ...cells] = line.trim().split(/\s+/);
+      return { dir: dir as 'input' | 'output' | 'input-only', flag: flag as keyof typeof FLAGS, next: cells.map((c) => ABBR[c]) };
+    });
 }
 
 describe('IPVS TCP state table (ip_vs_proto_tcp.c)', () => {
   it('has the kernel state order and timeouts', () => {
-    expect(IPVS_TCP_STATES).toEqual(['NONE', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'SYNACK']);
+    expect(IPVS_TCP_STATES).toEqual([
+      'NONE',
+      'ESTABLISHED',
+      'SYN_SENT',
+      'SYN_RECV',
+      'FIN_WAIT',
+      'TIME_WAIT',
+      'CLOSE',
+      'CLOSE_WAIT',
+      'LAST_ACK',
+      'LISTEN',
+      'SYNACK',
+    ]);
     expect(IPVS_TCP_TIMEOUTS).toEqual({
-      NONE: 2, ESTABLISHED: 900, SYN_SENT: 120, SYN_RECV: 60, FIN_WAIT: 120, TIME_WAIT: 120,
-      CLOSE: 10, CLOSE_WAIT: 60, LAST_ACK: 30, LISTEN: 120, SYNACK: 120,
+      NONE: 2,
+      ESTABLISHED: 900,
+      SYN_SENT: 120,
+      SYN_RECV: 60,
+      FIN_WAIT: 120,
+      TIME_WAIT: 120,
+      CLOSE: 10,
+      CLOSE_WAIT: 60,
+      LAST_ACK: 30,
+      LISTEN: 120,
+      SYNACK: 120,
     });
   });
 
-  for (const [name, text, secure] of [['tcp_states', KERNEL_TCP_STATES, false], ['tcp_states_dos', KERNEL_TCP_STATES_DOS, true]] as const) {
+  for (const [name, text, secure] of [
+    ['tcp_states', KERNEL_TCP_STATES, false],
+    ['tcp_states_dos', KERNEL_TCP_STATES_DOS, true],
+  ] as const) {
     it(`every cell of ${name} moves the entry as the kernel does`, () => {
       let cells = 0;
       for (const row of rows(text)) {

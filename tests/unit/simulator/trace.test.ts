@@ -134,7 +134,7 @@ describe('services and sysctls', () => {
 });
 
 describe('faults break the flow where a real network breaks it', () => {
-  it('NAT with the real servers\' gateway elsewhere: the reply bypasses the director, the client drops it', () => {
+  it("NAT with the real servers' gateway elsewhere: the reply bypasses the director, the client drops it", () => {
     let t0 = lab('nat');
     t0 = {
       ...t0,
@@ -171,7 +171,10 @@ describe('faults break the flow where a real network breaks it', () => {
   });
 
   it('NAT director without ip_forward drops the reply', () => {
-    const t = simulate(editHost(lab('nat'), 'director', (h) => ({ ...h, sysctl: { ipForward: false } })), { client: 'client', service: 'web' });
+    const t = simulate(
+      editHost(lab('nat'), 'director', (h) => ({ ...h, sysctl: { ipForward: false } })),
+      { client: 'client', service: 'web' },
+    );
     expect(fault(t)).toBe('no-ip-forward');
     expect(t.steps[t.steps.length - 1]).toMatchObject({ kind: 'drop', phase: 'reply', place: { host: 'director' } });
   });
@@ -190,8 +193,18 @@ describe('faults break the flow where a real network breaks it', () => {
       name: 'flat DR',
       segments: [{ id: 'lan', name: 'lan', cidr: '10.0.0.0/24' }],
       hosts: [
-        { id: 'client', name: 'client', role: 'client', interfaces: [{ id: 'c-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.5/24'] }] },
-        { id: 'director', name: 'director', role: 'director', interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.2/24', '10.0.0.100/24'] }] },
+        {
+          id: 'client',
+          name: 'client',
+          role: 'client',
+          interfaces: [{ id: 'c-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.5/24'] }],
+        },
+        {
+          id: 'director',
+          name: 'director',
+          role: 'director',
+          interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.2/24', '10.0.0.100/24'] }],
+        },
         rs(1),
         rs(2),
       ],
@@ -230,7 +243,7 @@ describe('faults break the flow where a real network breaks it', () => {
     }
   });
 
-  it('DR with the real server off the director\'s segment: ARP for the RIP goes unanswered', () => {
+  it("DR with the real server off the director's segment: ARP for the RIP goes unanswered", () => {
     const t0 = editHost(lab('dr'), 'director', (h) => ({ ...h, interfaces: h.interfaces.filter((f) => f.id !== 'director-eth1') }));
     const t = simulate(t0, { client: 'client', service: 'web' });
     expect(fault(t)).toBe('dr-no-l2-path');
@@ -268,7 +281,8 @@ describe('faults break the flow where a real network breaks it', () => {
 
   it('DR without the VIP but with ip_forward: the request loops through IPVS until the TTL runs out', () => {
     let t0 = lab('dr');
-    for (const id of ['rs1', 'rs2']) t0 = editHost(t0, id, (h) => ({ ...editIface(h, `${id}-lo`, (f) => ({ ...f, addresses: [] })), sysctl: { ...h.sysctl, ipForward: true } }));
+    for (const id of ['rs1', 'rs2'])
+      t0 = editHost(t0, id, (h) => ({ ...editIface(h, `${id}-lo`, (f) => ({ ...f, addresses: [] })), sysctl: { ...h.sysctl, ipForward: true } }));
     const t = simulate(t0, { client: 'client', service: 'web' });
     expect(fault(t)).toBe('missing-vip-on-rs');
     const last = t.steps[t.steps.length - 1]!;
@@ -290,7 +304,15 @@ describe('faults break the flow where a real network breaks it', () => {
 
   it('sh without fallback refuses a client whose bucket belongs to a quiesced server', () => {
     const t0 = lab('nat');
-    const shOf = (weights: Record<string, number>, flags: ('sh-fallback')[] = []) => ({ ...t0, services: t0.services.map((s) => ({ ...s, scheduler: 'sh' as const, schedulerFlags: flags, realServers: s.realServers.map((r) => ({ ...r, weight: weights[r.id] ?? 1 })) })) });
+    const shOf = (weights: Record<string, number>, flags: 'sh-fallback'[] = []) => ({
+      ...t0,
+      services: t0.services.map((s) => ({
+        ...s,
+        scheduler: 'sh' as const,
+        schedulerFlags: flags,
+        realServers: s.realServers.map((r) => ({ ...r, weight: weights[r.id] ?? 1 })),
+      })),
+    });
     const owner = simulate(shOf({}), { client: 'client', service: 'web' }).realServer!;
     const t = simulate(shOf({ [owner]: 0 }), { client: 'client', service: 'web' });
     expect(fault(t)).toBe('no-real-server');
@@ -347,7 +369,15 @@ describe('robustness', () => {
         };
         return hh;
       });
-      t = { ...t, hosts, services: t.services.map((s) => ({ ...s, scheduler: (['rr', 'wrr', 'wlc', 'sh', 'mh', 'lblcr', 'twos'] as const)[rnd(7)]!, realServers: s.realServers.map((r) => ({ ...r, method: methods[rnd(3)]!, weight: rnd(3) })) })) };
+      t = {
+        ...t,
+        hosts,
+        services: t.services.map((s) => ({
+          ...s,
+          scheduler: (['rr', 'wrr', 'wlc', 'sh', 'mh', 'lblcr', 'twos'] as const)[rnd(7)]!,
+          realServers: s.realServers.map((r) => ({ ...r, method: methods[rnd(3)]!, weight: rnd(3) })),
+        })),
+      };
       const clients = t.hosts.map((h) => h.id);
       const trace = simulate(t, { client: clients[rnd(clients.length)]!, service: 'web' }, { seed: i });
       expect(trace.outcome.status === 'ok' || trace.outcome.fault.length > 0).toBe(true);

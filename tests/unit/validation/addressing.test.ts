@@ -118,7 +118,7 @@ describe('addr/duplicate-on-segment', () => {
     expect(p).toMatchObject({ severity: 'error', refs: ['rs1', 'rs2', 'rs1-eth0', 'rs2-eth0', 'lan'] });
     expect(p!.message).toContain('192.168.111.101');
   });
-  it('does not count the DR VIP on the real servers\' lo', () => expect(problemsOf(drLab(), 'addr/duplicate-on-segment')).toEqual([]));
+  it("does not count the DR VIP on the real servers' lo", () => expect(problemsOf(drLab(), 'addr/duplicate-on-segment')).toEqual([]));
 });
 
 describe('addr/duplicate-mac', () => {
@@ -169,7 +169,7 @@ describe('addr/gateway-unreachable', () => {
     const [p] = problemsOf(t, 'addr/gateway-unreachable');
     expect(p).toMatchObject({ severity: 'error', refs: ['rs1', 'lan'] });
   });
-  it('fails when the gateway is the host\'s own address', () => {
+  it("fails when the gateway is the host's own address", () => {
     const t = edit(natLab(), (d) => {
       host(d, 'rs1').gateway = '192.168.111.101';
     });

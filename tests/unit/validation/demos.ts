@@ -38,9 +38,14 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
     }),
   'service/no-real-servers': () => edit(natLab(), (d) => void (service(d, 'web').realServers = [])),
   'service/all-weights-zero': () => edit(natLab(), (d) => service(d, 'web').realServers.forEach((r) => (r.weight = 0))),
-  'service/duplicate-real-server': () => edit(natLab(), (d) => void service(d, 'web').realServers.push(rs('web', 'rs1', '192.168.111.101', 'nat', { id: 'web-rs1-again' }))),
+  'service/duplicate-real-server': () =>
+    edit(natLab(), (d) => void service(d, 'web').realServers.push(rs('web', 'rs1', '192.168.111.101', 'nat', { id: 'web-rs1-again' }))),
   'service/duplicate': () =>
-    edit(natLab(), (d) => void d.services.push({ ...structuredClone(service(d, 'web')), id: 'web2', name: 'web2', realServers: [rs('web2', 'rs1', '192.168.111.101', 'nat')] })),
+    edit(
+      natLab(),
+      (d) =>
+        void d.services.push({ ...structuredClone(service(d, 'web')), id: 'web2', name: 'web2', realServers: [rs('web2', 'rs1', '192.168.111.101', 'nat')] }),
+    ),
   'service/rip-equals-vip': () => edit(drLab(), (d) => void (realServer(d, 'web', 'rs1').rip = '172.17.253.100')),
   'service/rip-not-on-host': () => edit(natLab(), (d) => void (realServer(d, 'web', 'rs1').rip = '192.168.111.110')),
   'service/unknown-scheduler': () => edit(natLab(), (d) => setScheduler(d, 'web', 'roundrobin')),

@@ -26,7 +26,7 @@ describe('nat/reply-not-via-director', () => {
     });
     expect(problemsOf(t, 'nat/reply-not-via-director')[0]!.message).toContain("rs1's route to 172.16.0.0/16 goes via 192.168.111.1");
   });
-  it('fails when the client sits on the real servers\' segment', () => {
+  it("fails when the client sits on the real servers' segment", () => {
     const t = edit(natLab(), (d) => {
       iface(d, 'client', 'eth0').segment = 'lan';
       iface(d, 'client', 'eth0').addresses = ['192.168.111.13/24'];
@@ -158,7 +158,7 @@ describe('dr/client-arp-exposure', () => {
 });
 
 describe('dr/reply-via-director', () => {
-  it('is an error when the DR real server uses the director as gateway (the seed article\'s DR design)', () => {
+  it("is an error when the DR real server uses the director as gateway (the seed article's DR design)", () => {
     const t = edit(drLab(), (d) => {
       host(d, 'rs1').gateway = '192.168.163.101';
     });
@@ -339,7 +339,13 @@ describe('route/client-cannot-reach-vip', () => {
   it('reports every client of the same routing shape, each with its own refs', () => {
     const t = edit(outside(undefined), (d) => {
       d.hosts.push({ id: 'client2', name: 'client2', role: 'client', interfaces: [eth('client2', 'eth0', 'outside', ['203.0.113.11/24'])] });
-      d.hosts.push({ id: 'client3', name: 'client3', role: 'client', interfaces: [eth('client3', 'eth0', 'outside', ['203.0.113.12/24'])], gateway: '203.0.113.1' });
+      d.hosts.push({
+        id: 'client3',
+        name: 'client3',
+        role: 'client',
+        interfaces: [eth('client3', 'eth0', 'outside', ['203.0.113.12/24'])],
+        gateway: '203.0.113.1',
+      });
     });
     expect(problemsOf(t, 'route/client-cannot-reach-vip').map((p) => p.refs[0])).toEqual(['client', 'client2']);
   });
@@ -384,8 +390,18 @@ describe('route/strict-rp-filter', () => {
     expect(ps[0]!.message).toContain('leaves by eth0');
   });
   it('passes with loose mode, on the interface the VIP is routed by, and on the seed labs', () => {
-    expect(problemsOf(edit(tunLab(), (d) => void (iface(d, 'router', 'eth1').sysctl = { rpFilter: 2 })), 'route/strict-rp-filter')).toEqual([]);
-    expect(problemsOf(edit(tunLab(), (d) => void (iface(d, 'router', 'eth0').sysctl = { rpFilter: 1 })), 'route/strict-rp-filter')).toEqual([]);
+    expect(
+      problemsOf(
+        edit(tunLab(), (d) => void (iface(d, 'router', 'eth1').sysctl = { rpFilter: 2 })),
+        'route/strict-rp-filter',
+      ),
+    ).toEqual([]);
+    expect(
+      problemsOf(
+        edit(tunLab(), (d) => void (iface(d, 'router', 'eth0').sysctl = { rpFilter: 1 })),
+        'route/strict-rp-filter',
+      ),
+    ).toEqual([]);
     for (const t of [natLab(), drLab(), tunLab()]) expect(problemsOf(t, 'route/strict-rp-filter')).toEqual([]);
   });
 });

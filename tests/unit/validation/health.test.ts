@@ -13,13 +13,18 @@ const HEALTH_RULES = RULES.filter((r) => r.id.startsWith('health/')).map((r) => 
 
 /** The demo design with the fix applied. */
 const FIXED: Readonly<Record<string, () => Topology>> = {
-  'health/invalid-check': () => edit(DEMOS['health/invalid-check']!(), (d) => void (service(d, 'web').healthCheck = { kind: 'misc', script: '/usr/local/bin/check_web.sh' })),
-  'health/script-path': () => edit(DEMOS['health/script-path']!(), (d) => void (service(d, 'web').healthCheck = { kind: 'misc', script: '/usr/local/bin/check_app.sh --port 80' })),
+  'health/invalid-check': () =>
+    edit(DEMOS['health/invalid-check']!(), (d) => void (service(d, 'web').healthCheck = { kind: 'misc', script: '/usr/local/bin/check_web.sh' })),
+  'health/script-path': () =>
+    edit(DEMOS['health/script-path']!(), (d) => void (service(d, 'web').healthCheck = { kind: 'misc', script: '/usr/local/bin/check_app.sh --port 80' })),
   'health/sorry-is-real-server': () =>
     edit(DEMOS['health/sorry-is-real-server']!(), (d) => void (service(d, 'web').healthCheck!.sorryServer = { ip: '192.168.111.150', port: 80 })),
   'health/quorum-above-weights': () => edit(DEMOS['health/quorum-above-weights']!(), (d) => void (service(d, 'web').healthCheck!.quorum = 2)),
   'health/manual-rules-conflict': () =>
-    edit(DEMOS['health/manual-rules-conflict']!(), (d) => void (host(d, 'director').manualIpvsadmRules = ['-A -t 172.16.111.123:25 -s rr', '-a -t 172.16.111.123:25 -r 192.168.111.101:25 -m -w 1'])),
+    edit(
+      DEMOS['health/manual-rules-conflict']!(),
+      (d) => void (host(d, 'director').manualIpvsadmRules = ['-A -t 172.16.111.123:25 -s rr', '-a -t 172.16.111.123:25 -r 192.168.111.101:25 -m -w 1']),
+    ),
   'health/http-port': () => edit(DEMOS['health/http-port']!(), (d) => void (service(d, 'web').healthCheck = { kind: 'tcp' })),
   'health/connect-timeout': () => edit(DEMOS['health/connect-timeout']!(), (d) => void (service(d, 'web').healthCheck!.connectTimeout = 1)),
   'health/inhibit-persistence': () => edit(DEMOS['health/inhibit-persistence']!(), (d) => void delete service(d, 'web').healthCheck!.inhibitOnFailure),
@@ -47,7 +52,12 @@ describe('health-check rules', () => {
 
   it('the fixed designs raise no other health problem', () => {
     for (const id of HEALTH_RULES) {
-      expect(validate(FIXED[id]!()).filter((p) => p.rule.startsWith('health/')).map((p) => p.rule), id).toEqual([]);
+      expect(
+        validate(FIXED[id]!())
+          .filter((p) => p.rule.startsWith('health/'))
+          .map((p) => p.rule),
+        id,
+      ).toEqual([]);
     }
   });
 });

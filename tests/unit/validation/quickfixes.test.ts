@@ -30,7 +30,12 @@ describe('quick-fixes', () => {
     const before = validate(t);
     expect(before.map((p) => p.rule)).toContain('nat/vip-on-lo');
     // Turning on ip_forward would make the NAT reading work; the article meant DR: no quick-fix there.
-    expect(quickFixFor(t, before.find((p) => p.rule === 'nat/ip-forward-off')!)).toBeNull();
+    expect(
+      quickFixFor(
+        t,
+        before.find((p) => p.rule === 'nat/ip-forward-off')!,
+      ),
+    ).toBeNull();
     for (let steps = 0; steps < 20; steps++) {
       const fixable = validate(t).find((p) => quickFixFor(t, p) !== null);
       if (!fixable) break;

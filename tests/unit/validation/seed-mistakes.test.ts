@@ -62,7 +62,7 @@ describe('mistakes from the seed article', () => {
     expect(rules(t)).toEqual(['error dr/reply-via-director', 'warning addr/gateway-unreachable']);
   });
 
-  it('DR: ARP settings only on lo (the article\'s first echo lines) are not enough', () => {
+  it("DR: ARP settings only on lo (the article's first echo lines) are not enough", () => {
     const onlyLo = (d: Draft) => {
       host(d, 'rs1').sysctl = {};
       host(d, 'rs1').interfaces[0] = { ...host(d, 'rs1').interfaces[0]!, sysctl: { arpIgnore: 1, arpAnnounce: 2 } };

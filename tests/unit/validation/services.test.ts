@@ -79,7 +79,13 @@ describe('service/duplicate', () => {
   });
   it('accepts the same VIP on another port', () => {
     const t = edit(natLab(), (d) => {
-      d.services.push({ ...structuredClone(service(d, 'web')), id: 'tls', name: 'tls', port: 443, realServers: [rs('tls', 'rs1', '192.168.111.101', 'nat', { port: 443 })] });
+      d.services.push({
+        ...structuredClone(service(d, 'web')),
+        id: 'tls',
+        name: 'tls',
+        port: 443,
+        realServers: [rs('tls', 'rs1', '192.168.111.101', 'nat', { port: 443 })],
+      });
     });
     expect(problemsOf(t, 'service/duplicate')).toEqual([]);
   });

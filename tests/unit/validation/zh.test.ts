@@ -37,7 +37,10 @@ function expectChinese(t: Topology, label: string): number {
   const problems = validate(t);
   const names = namesOf(t);
   for (const p of problems) {
-    for (const [what, text] of [['message', p.zh.message], ['fix', p.zh.fix]] as const) {
+    for (const [what, text] of [
+      ['message', p.zh.message],
+      ['fix', p.zh.fix],
+    ] as const) {
       expect(text, `${label} ${p.rule} zh.${what}`).toMatch(CJK);
       expect(text, `${label} ${p.rule} zh.${what} is the English text`).not.toBe(what === 'message' ? p.message : p.fix);
       expect(englishPhrases(text, names), `${label} ${p.rule} zh.${what}: ${text}`).toEqual([]);

@@ -16,7 +16,10 @@ const request = z.strictObject({
   topology: topologySchema,
   intervalMs: z.number().int().min(LIVE_INTERVAL_MIN_MS).max(LIVE_INTERVAL_MAX_MS).optional(),
 });
-const addrPort = z.string().max(64).regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9.]+):\d{1,5}$/);
+const addrPort = z
+  .string()
+  .max(64)
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9.]+):\d{1,5}$/);
 const entry = z.strictObject({
   proto: z.string().regex(/^[A-Z0-9]{1,8}$/),
   expires: z.number().int().min(0).max(10_000_000),
@@ -37,7 +40,13 @@ export function liveDomain(service: LiveService | null = null): DomainHandlers<'
     stop: { args: z.tuple([sessionId]), handle: async (id) => service?.stop(id) ?? false },
     pause: { args: z.tuple([sessionId]), handle: async (id) => service?.pause(id) ?? false },
     resume: { args: z.tuple([sessionId]), handle: async (id) => service?.resume(id) ?? false },
-    connections: { args: z.tuple([sessionId, z.string().regex(ID_PATTERN)]), handle: async (id, host) => (service ? service.connections(id, host) : err(none)) },
-    explain: { args: z.tuple([sessionId, z.string().regex(ID_PATTERN), entry]), handle: async (id, svc, e) => (service ? service.explain(id, svc, e) : err(none)) },
+    connections: {
+      args: z.tuple([sessionId, z.string().regex(ID_PATTERN)]),
+      handle: async (id, host) => (service ? service.connections(id, host) : err(none)),
+    },
+    explain: {
+      args: z.tuple([sessionId, z.string().regex(ID_PATTERN), entry]),
+      handle: async (id, svc, e) => (service ? service.explain(id, svc, e) : err(none)),
+    },
   };
 }

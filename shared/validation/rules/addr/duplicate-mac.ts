@@ -12,7 +12,10 @@ export const duplicateMac: Rule = {
   description:
     'A switch forwards frames by destination MAC. Two interfaces with the same MAC on one segment make the switch (and DR, which forwards by MAC) deliver frames to the wrong one. ' +
     'On different segments it works but is almost always a cloned-VM mistake, so it is reported as a warning.',
-  example: { bad: 'rs1 and rs2 were cloned from one VM and both have 52:54:00:12:34:56.', fix: 'Give rs2 a new MAC (or remove it to let LVS Designer derive one).' },
+  example: {
+    bad: 'rs1 and rs2 were cloned from one VM and both have 52:54:00:12:34:56.',
+    fix: 'Give rs2 a new MAC (or remove it to let LVS Designer derive one).',
+  },
   check(ctx) {
     const byMac = new Map<string, IfaceInfo[]>();
     for (const h of ctx.hosts) {

@@ -62,7 +62,10 @@ export const gatewayNotOnLink: Rule = {
   description:
     'A host reaches its gateway with ARP on one of its own segments, so the gateway must be inside the subnet of one of its interfaces. ' +
     'Otherwise the kernel refuses the route ("Nexthop has invalid gateway") and the host can only talk to its own segments.',
-  example: { bad: 'rs1 (192.168.111.101/24) has the gateway 192.168.1.1.', fix: 'Set rs1\'s gateway to the router or director on 192.168.111.0/24, e.g. 192.168.111.200.' },
+  example: {
+    bad: 'rs1 (192.168.111.101/24) has the gateway 192.168.1.1.',
+    fix: "Set rs1's gateway to the router or director on 192.168.111.0/24, e.g. 192.168.111.200.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const h of ctx.hosts) {

@@ -11,9 +11,12 @@ export const gatewayUnreachable: Rule = {
   titleZh: '网关地址不属于任何主机',
   description:
     'The gateway must be the address of another host on the same segment, and that host must forward packets (`net.ipv4.ip_forward=1`). ' +
-    'If no host on the segment has the address, ARP for it gets no answer and everything sent off the subnet is lost. A gateway that is the host\'s own address, or a host that does not forward, ' +
+    "If no host on the segment has the address, ARP for it gets no answer and everything sent off the subnet is lost. A gateway that is the host's own address, or a host that does not forward, " +
     'has the same effect (the latter is reported as a warning, because forwarding may be enabled outside the design).',
-  example: { bad: 'rs1\'s gateway is 192.168.111.1, but no host on `lan` has that address.', fix: 'Set the gateway to the director\'s DIP 192.168.111.200, or add the router.' },
+  example: {
+    bad: "rs1's gateway is 192.168.111.1, but no host on `lan` has that address.",
+    fix: "Set the gateway to the director's DIP 192.168.111.200, or add the router.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     // A NAT director without ip_forward is nat/ip-forward-off's (error) finding; repeating it per host is noise.
@@ -31,7 +34,9 @@ export const gatewayUnreachable: Rule = {
               message: `${h.host.name} 的${hopWhatZh(hop)} 是 ${h.host.name} 自己的地址，发往其他网络的数据包永远离不开它。`,
               fix: suggestion ? `把${hopFixWhatZh(h, hop)}设为 ${suggestion}。` : `把${hopFixWhatZh(h, hop)}设为它所在网段上的路由器或调度器的地址。`,
             },
-            fix: suggestion ? `Set ${hopFixWhat(h, hop)} to ${suggestion}.` : `Set ${hopFixWhat(h, hop)} to the address of a router or director on its segment.`,
+            fix: suggestion
+              ? `Set ${hopFixWhat(h, hop)} to ${suggestion}.`
+              : `Set ${hopFixWhat(h, hop)} to the address of a router or director on its segment.`,
             refs: [h.host.id],
           });
           continue;

@@ -12,7 +12,7 @@ export const malformedAddress: Rule = {
     'Every IPv4 address must be four decimal numbers 0-255 separated by dots; interface addresses and subnets also need a prefix `/0`-`/32`; ' +
     'a persistence netmask must be contiguous ones (`255.255.255.0`); a MAC is six hex pairs. `ip`, `ipvsadm` and keepalived reject anything else, ' +
     'so the host or the whole service would fail to come up. A subnet written with host bits set (`192.168.111.5/24`) is accepted but reported as a warning, because the network is really `192.168.111.0/24`.',
-  example: { bad: 'The real servers\' gateway is typed `192.168.111.2000` (the seed article\'s typo).', fix: 'Write `192.168.111.200`.' },
+  example: { bad: "The real servers' gateway is typed `192.168.111.2000` (the seed article's typo).", fix: 'Write `192.168.111.200`.' },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.segments) {

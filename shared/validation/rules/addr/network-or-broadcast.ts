@@ -10,7 +10,7 @@ export const networkBroadcast: Rule = {
   description:
     'In a subnet larger than /31, the first address names the network and the last is the broadcast address: a packet sent to it reaches every host on the segment. ' +
     'A host configured with either one does not get its own traffic reliably, and other hosts refuse to send to it.',
-  example: { bad: 'rs1\'s eth0 has 192.168.111.255/24.', fix: 'Use an address between 192.168.111.1 and 192.168.111.254.' },
+  example: { bad: "rs1's eth0 has 192.168.111.255/24.", fix: 'Use an address between 192.168.111.1 and 192.168.111.254.' },
   check(ctx) {
     const out: Finding[] = [];
     for (const h of ctx.hosts) {
@@ -21,7 +21,7 @@ export const networkBroadcast: Rule = {
           if (!c) continue;
           let which: string | null = null;
           if (isNetworkOrBroadcast(c)) which = c.value === c.network ? 'network' : 'broadcast';
-          else if (seg && seg.prefix < 31 && ((c.value & prefixMask(seg.prefix)) >>> 0) === seg.network) {
+          else if (seg && seg.prefix < 31 && (c.value & prefixMask(seg.prefix)) >>> 0 === seg.network) {
             if (c.value === seg.network) which = 'network';
             else if (c.value === seg.broadcast) which = 'broadcast';
           }

@@ -6,13 +6,13 @@ import { suggestAddress } from '../../suggest.ts';
 export const outsideSegment: Rule = {
   id: 'addr/outside-segment',
   severity: 'error',
-  title: 'Interface address outside its segment\'s subnet',
+  title: "Interface address outside its segment's subnet",
   titleZh: '接口地址不在所连网段的子网内',
   description:
-    'Hosts on one L2 segment find each other with ARP only when their addresses are in the same subnet. An interface whose address lies outside the segment\'s subnet ' +
+    "Hosts on one L2 segment find each other with ARP only when their addresses are in the same subnet. An interface whose address lies outside the segment's subnet " +
     'cannot talk to the other hosts of that segment directly, and they cannot talk to it: its on-link route points at the wrong network. ' +
-    'A /32 address is exempt: it is a routed address (for example a VIP the upstream router sends to the director\'s address), not an on-link one.',
-  example: { bad: 'rs1\'s eth0 is plugged into `lan` (192.168.111.0/24) but has 192.168.112.101/24.', fix: 'Give eth0 192.168.111.101/24.' },
+    "A /32 address is exempt: it is a routed address (for example a VIP the upstream router sends to the director's address), not an on-link one.",
+  example: { bad: "rs1's eth0 is plugged into `lan` (192.168.111.0/24) but has 192.168.112.101/24.", fix: 'Give eth0 192.168.111.101/24.' },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.segments) {
@@ -23,7 +23,7 @@ export const outsideSegment: Rule = {
           // A /32 outside the subnet is a routed address (a VIP the upstream router sends to this host), not a mistake.
           if (!a.cidr || a.cidr.prefix === 32) continue;
           const mask = s.cidr.prefix === 0 ? 0 : (0xffffffff << (32 - s.cidr.prefix)) >>> 0;
-          if (((a.cidr.value & mask) >>> 0) === s.cidr.network) continue;
+          if ((a.cidr.value & mask) >>> 0 === s.cidr.network) continue;
           const free = suggestAddress(s);
           out.push({
             message: `${f.host.host.name}'s ${f.iface.name} has ${a.text}, which is outside segment ${s.segment.name} (${subnet}) it is plugged into, so ${f.host.host.name} cannot reach the other hosts of ${s.segment.name} directly.`,

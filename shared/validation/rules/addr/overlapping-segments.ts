@@ -13,7 +13,10 @@ export const overlappingSegments: Rule = {
   description:
     'Two segments whose subnets overlap cannot be told apart by routing. A host plugged into both has two on-link routes for the same addresses and sends to the wrong segment (error). ' +
     'Without such a host it still breaks as soon as a router connects them, so it is a warning.',
-  example: { bad: '`lan` is 192.168.111.0/24 and `backend` is 192.168.0.0/16, and the director is on both.', fix: 'Give `backend` a disjoint subnet such as 192.168.112.0/24.' },
+  example: {
+    bad: '`lan` is 192.168.111.0/24 and `backend` is 192.168.0.0/16, and the director is on both.',
+    fix: 'Give `backend` a disjoint subnet such as 192.168.112.0/24.',
+  },
   check(ctx) {
     const list = ctx.segments.filter((s) => s.cidr !== null);
     // Subnets either nest or are disjoint, so a sweep over (network, prefix) with a stack of open ranges finds every overlap in O(n log n).

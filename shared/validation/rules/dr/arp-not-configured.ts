@@ -10,8 +10,8 @@ export const drArp: Rule = {
   titleZh: 'DR 真实服务器应答 VIP 的 ARP',
   description:
     'Every DR real server owns the VIP, but only the director may answer ARP for it. By default Linux answers ARP for any local address on any interface (`arp_ignore=0`) and may use the VIP as source of its own ARP requests (`arp_announce=0`). ' +
-    'The real server\'s interface facing the director\'s segment needs `arp_ignore=1` (answer only for addresses on that interface) and `arp_announce=2` (always announce the interface\'s own address). ' +
-    'The kernel uses the larger of `conf.all` and `conf.<interface>`. Without this the router may learn the real server\'s MAC for the VIP and bypass the director. ' +
+    "The real server's interface facing the director's segment needs `arp_ignore=1` (answer only for addresses on that interface) and `arp_announce=2` (always announce the interface's own address). " +
+    "The kernel uses the larger of `conf.all` and `conf.<interface>`. Without this the router may learn the real server's MAC for the VIP and bypass the director. " +
     'It is an error when some host on that segment has the VIP in its subnet (it ARPs for it there), and a warning when nobody does yet.',
   example: {
     bad: 'rs1 has 172.17.253.100/32 on lo but arp_ignore=0, arp_announce=0 on eth0.',

@@ -6,12 +6,15 @@ import { arpSettings, arpSuppressed, eachServerPair, vipAskerOn, vipCarriers } f
 export const drClientArp: Rule = {
   id: 'dr/client-arp-exposure',
   severity: 'error',
-  title: 'Client on a DR real server\'s segment without ARP handling',
+  title: "Client on a DR real server's segment without ARP handling",
   titleZh: '客户端与 DR 真实服务器同网段且未处理 ARP',
   description:
     'A client (or router) whose subnet contains the VIP sends an ARP request for it on its own segment. If a DR real server on that segment — away from the director — answers ARP for all its addresses (`arp_ignore=0`), ' +
-    'the client learns the real server\'s MAC for the VIP and talks to it directly: no balancing, and the director never sees the connection.',
-  example: { bad: 'A client on `lab` (where rs1 also has eth1) has the VIP on-link, and rs1 has arp_ignore=0.', fix: 'Set arp_ignore=1 and arp_announce=2 on rs1 (all or eth1).' },
+    "the client learns the real server's MAC for the VIP and talks to it directly: no balancing, and the director never sees the connection.",
+  example: {
+    bad: 'A client on `lab` (where rs1 also has eth1) has the VIP on-link, and rs1 has arp_ignore=0.',
+    fix: 'Set arp_ignore=1 and arp_announce=2 on rs1 (all or eth1).',
+  },
   check(ctx) {
     const out: Finding[] = [];
     const done = new Set<string>();

@@ -15,10 +15,10 @@ export const drReplyViaDirector: Rule = {
   description:
     'In DR mode the real server answers the client directly with the VIP as source address. If its route to the client goes through the director, the reply arrives at the director ' +
     'with a source address the director owns itself: Linux treats it as a martian packet and drops it (unless rp_filter and accept_local are relaxed), and even when it is forwarded the director carries all the reply traffic, ' +
-    'which is exactly what DR is meant to avoid. The real server\'s gateway should be a router.',
+    "which is exactly what DR is meant to avoid. The real server's gateway should be a router.",
   example: {
-    bad: 'rs1 (DR) has the director\'s DIP 192.168.163.101 as its default gateway (the seed article\'s DR setup).',
-    fix: 'Set rs1\'s gateway to the router 192.168.163.1.',
+    bad: "rs1 (DR) has the director's DIP 192.168.163.101 as its default gateway (the seed article's DR setup).",
+    fix: "Set rs1's gateway to the router 192.168.163.1.",
   },
   check(ctx) {
     const out: Finding[] = [];
@@ -38,9 +38,13 @@ export const drReplyViaDirector: Rule = {
             message:
               `${h.host.name}（${serviceLabel(r.service)} 的 DR 真实服务器）经${directorRefZh(d)}（${ip(hop.via)}）把回复发给 ${t.host.host.name}。` +
               `这些回复以 VIP ${r.service.service.vip} 作为源地址，而这是 ${d.host.name} 自己拥有的地址，所以它把它们当作火星包（martian）丢弃——即使转发了，所有回复流量也都要经过它，DR 就失去了意义。`,
-            fix: router ? `把 ${h.host.name} 的网关设为路由器 ${router}。` : `给 ${h.host.name} 所在网段加一台通往客户端的路由器，并把它设为 ${h.host.name} 的网关。`,
+            fix: router
+              ? `把 ${h.host.name} 的网关设为路由器 ${router}。`
+              : `给 ${h.host.name} 所在网段加一台通往客户端的路由器，并把它设为 ${h.host.name} 的网关。`,
           },
-          fix: router ? `Set ${h.host.name}'s gateway to the router ${router}.` : `Give ${h.host.name}'s segment a router to the clients and make it ${h.host.name}'s gateway.`,
+          fix: router
+            ? `Set ${h.host.name}'s gateway to the router ${router}.`
+            : `Give ${h.host.name}'s segment a router to the clients and make it ${h.host.name}'s gateway.`,
           refs: [h.host.id, d.host.id, r.rs.id],
         });
         return;

@@ -9,9 +9,12 @@ export const drSameSegment: Rule = {
   title: 'DR director and real server not on one L2 segment',
   titleZh: 'DR 调度器与真实服务器不在同一二层网段',
   description:
-    'In DR mode the director leaves the IP header alone and only replaces the destination MAC with the real server\'s MAC. A MAC address only means something on one L2 segment, ' +
+    "In DR mode the director leaves the IP header alone and only replaces the destination MAC with the real server's MAC. A MAC address only means something on one L2 segment, " +
     'so the real server must be plugged into a segment the director is on, with its RIP on-link for the director. A router in between would see a packet for the VIP and send it straight back.',
-  example: { bad: 'rs1 of a DR service is on `dc2`; the director is only on `front`.', fix: 'Plug the director into `dc2` (or rs1 into `front`), or use TUN for remote real servers.' },
+  example: {
+    bad: 'rs1 of a DR service is on `dc2`; the director is only on `front`.',
+    fix: 'Plug the director into `dc2` (or rs1 into `front`), or use TUN for remote real servers.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     eachServerPair(ctx, 'dr', (r, h, d) => {

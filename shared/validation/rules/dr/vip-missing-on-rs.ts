@@ -11,7 +11,7 @@ export const drVipOnRs: Rule = {
   description:
     'A DR request still has the VIP as destination when it reaches the real server, so the real server must own the VIP or it drops the packet. It must hold it on `lo` (or another interface that does not answer ARP) as a /32: ' +
     'on its ethernet interface it would answer ARP for the VIP and steal the traffic from the director, and with a wider prefix on `lo` the whole subnet would become local to it.',
-  example: { bad: 'rs1 of a DR service has only 192.168.163.102/24 on eth0.', fix: 'Add 172.17.253.100/32 to rs1\'s lo.' },
+  example: { bad: 'rs1 of a DR service has only 192.168.163.102/24 on eth0.', fix: "Add 172.17.253.100/32 to rs1's lo." },
   check(ctx) {
     const out: Finding[] = [];
     const done = new Set<string>();

@@ -10,7 +10,7 @@ export const clientOnDirector: Rule = {
   titleZh: '客户端就在调度器上',
   description:
     'A connection from a host to an address it owns never leaves the host. A client that is the director (shares its addresses) or holds the VIP itself talks to itself: ' +
-    'with DR and TUN the real servers\' replies, sourced from the VIP, are addressed to a host that owns the VIP and are dropped. Test from a separate client host. ' +
+    "with DR and TUN the real servers' replies, sourced from the VIP, are addressed to a host that owns the VIP and are dropped. Test from a separate client host. " +
     'An error when the client holds the VIP or sits on a DR/TUN director (the request never works), a warning on a NAT director (it answers, but does not test what real clients see).',
   example: { bad: 'The client host has the VIP 172.16.111.123 on its eth0.', fix: 'Remove the VIP from the client and test from another machine.' },
   check(ctx) {

@@ -9,7 +9,7 @@ export const directorRole: Rule = {
   titleZh: '服务所属的主机不是调度器',
   description:
     'The role decides how LVS Designer draws, simulates and deploys a host: only directors get ipvsadm/keepalived configuration. A service owned by a client, router or real server is usually a wrong pick in the director field.',
-  example: { bad: 'Service web names rs1 (role real-server) as its director.', fix: 'Pick the director host, or change the host\'s role to director.' },
+  example: { bad: 'Service web names rs1 (role real-server) as its director.', fix: "Pick the director host, or change the host's role to director." },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

@@ -9,7 +9,7 @@ export const mixedMethods: Rule = {
   titleZh: '同一服务中混用了转发方式',
   description:
     'IPVS allows a different forwarding method per real server, but NAT, DR and TUN need opposite host settings (NAT: gateway = director; DR/TUN: VIP on lo/tunl0, ARP suppressed, gateway = a router). ' +
-    'Mixing them in one service is nearly always a mistake — like the seed article\'s DR design where the real servers were added with `-m` (NAT).',
+    "Mixing them in one service is nearly always a mistake — like the seed article's DR design where the real servers were added with `-m` (NAT).",
   example: { bad: 'Service web has rs1 with DR (-g) and rs2 with NAT (-m).', fix: 'Use DR for both (and configure rs2 like rs1).' },
   check(ctx) {
     const out: Finding[] = [];
@@ -23,9 +23,15 @@ export const mixedMethods: Rule = {
         message: `Service ${serviceLabel(s)} mixes forwarding methods: ${counts.map((c) => `${c.n} × ${methodLabel(c.m)}`).join(', ')}. Each method needs different real server settings, so some of them are almost certainly misconfigured.`,
         zh: {
           message: `服务 ${serviceLabel(s)} 混用了转发方式：${counts.map((c) => `${c.n} × ${methodLabel(c.m)}`).join('、')}。每种方式要求真实服务器做不同的设置，所以其中一些几乎肯定配置错了。`,
-          fix: `让 ${odd.slice(0, 3).map((r) => r.host?.host.name ?? r.rs.host).join('、')}${odd.length > 3 ? ' 等' : ''} 也使用 ${methodLabel(main)}。`,
+          fix: `让 ${odd
+            .slice(0, 3)
+            .map((r) => r.host?.host.name ?? r.rs.host)
+            .join('、')}${odd.length > 3 ? ' 等' : ''} 也使用 ${methodLabel(main)}。`,
         },
-        fix: `Use ${methodLabel(main)} for ${odd.slice(0, 3).map((r) => r.host?.host.name ?? r.rs.host).join(', ')}${odd.length > 3 ? ' and the others' : ''} too.`,
+        fix: `Use ${methodLabel(main)} for ${odd
+          .slice(0, 3)
+          .map((r) => r.host?.host.name ?? r.rs.host)
+          .join(', ')}${odd.length > 3 ? ' and the others' : ''} too.`,
         refs: [s.service.id, ...odd.map((r) => r.rs.id)],
       });
     }

@@ -9,7 +9,7 @@ export const unattachedHost: Rule = {
   description:
     'A host whose interfaces are all unplugged (or that has only lo/tunl0) cannot send or receive anything; it is probably not finished yet. ' +
     'It is an error for a host the services depend on — a director or real server of a service, or a client when the design has services (its walk to the VIP cannot start) — and a note otherwise.',
-  example: { bad: 'rs3 was added but its eth0 is not connected to a segment.', fix: 'Connect rs3\'s eth0 to `lan`.' },
+  example: { bad: 'rs3 was added but its eth0 is not connected to a segment.', fix: "Connect rs3's eth0 to `lan`." },
   check(ctx) {
     const out: Finding[] = [];
     // Hosts a service depends on: an unplugged one breaks it, which the packet walk shows as a drop.

@@ -6,12 +6,15 @@ import { serviceLabel } from '../../describe.ts';
 export const directorIsRealServer: Rule = {
   id: 'ha/director-is-real-server',
   severity: 'error',
-  title: 'A member of an HA group is also a real server of the group\'s service',
+  title: "A member of an HA group is also a real server of the group's service",
   titleZh: 'HA 组成员同时是该组服务的真实服务器',
   description:
-    'Both members carry the virtual service in their IPVS tables (keepalived programs it on the backup too). When the master forwards a request to the backup as a real server, the backup\'s IPVS catches it again and balances it back — the packet ping-pongs between the directors until the connection times out. ' +
+    "Both members carry the virtual service in their IPVS tables (keepalived programs it on the backup too). When the master forwards a request to the backup as a real server, the backup's IPVS catches it again and balances it back — the packet ping-pongs between the directors until the connection times out. " +
     'Running the real service on the directors needs a firewall mark service that only matches on the master, which this design does not express; the plain fix is separate real servers.',
-  example: { bad: 'Service web of pair VI_1 (lvs1, lvs2) has lvs2 as a real server.', fix: 'Remove lvs2 from the real servers of web, or take it out of the pair.' },
+  example: {
+    bad: 'Service web of pair VI_1 (lvs1, lvs2) has lvs2 as a real server.',
+    fix: 'Remove lvs2 from the real servers of web, or take it out of the pair.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

@@ -12,7 +12,7 @@ export const membersDisagree: Rule = {
   description:
     'A backup only accepts adverts that carry its own virtual_router_id, advert interval and password; anything else is dropped (keepalived logs "received VRID mismatch" or "auth failure"), ' +
     'so the backup hears no master and becomes master too: split brain, the VIP on both directors. Different virtual_ipaddress lists mean the VIPs a client uses depend on which director is master.',
-  example: { bad: 'lvs1\'s keepalived.conf says virtual_router_id 51, lvs2\'s says 52.', fix: 'Use virtual_router_id 51 on both.' },
+  example: { bad: "lvs1's keepalived.conf says virtual_router_id 51, lvs2's says 52.", fix: 'Use virtual_router_id 51 on both.' },
   check(ctx) {
     const out: Finding[] = [];
     for (const g of groupsOf(ctx)) {
@@ -46,11 +46,15 @@ export const membersDisagree: Rule = {
           const mine = d.authentication ? 'a different auth_pass' : 'no authentication';
           out.push({
             message: `${who} has ${mine} in ${groupLabel(g)}; the others ${g.authentication ? 'use auth_pass' : 'use none'}. Adverts fail the check ("auth failure"), each side sees no master and both take the VIP.`,
-            fix: g.authentication ? `Give ${who} the same authentication block (auth_type PASS, the same first 8 characters of auth_pass).` : `Remove the authentication block from ${who}.`,
+            fix: g.authentication
+              ? `Give ${who} the same authentication block (auth_type PASS, the same first 8 characters of auth_pass).`
+              : `Remove the authentication block from ${who}.`,
             refs: [g.id, m.host],
             zh: {
               message: `${who} 在 ${groupLabelZh(g)} 中${d.authentication ? '使用不同的 auth_pass' : '没有配置认证'}，其他成员${g.authentication ? '使用 auth_pass' : '没有认证'}。通告认证失败，双方都看不到 MASTER，都接管 VIP。`,
-              fix: g.authentication ? `给 ${who} 配置相同的 authentication 块（auth_type PASS，auth_pass 前 8 个字符相同）。` : `删除 ${who} 上的 authentication 块。`,
+              fix: g.authentication
+                ? `给 ${who} 配置相同的 authentication 块（auth_type PASS，auth_pass 前 8 个字符相同）。`
+                : `删除 ${who} 上的 authentication 块。`,
             },
           });
         }

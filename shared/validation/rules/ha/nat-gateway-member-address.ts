@@ -7,12 +7,15 @@ import { parseIPv4Fast } from '../../context.ts';
 export const natGatewayMemberAddress: Rule = {
   id: 'ha/nat-gateway-member-address',
   severity: 'error',
-  title: 'NAT real server\'s gateway is one member\'s own address, not a VRRP-held DIP',
+  title: "NAT real server's gateway is one member's own address, not a VRRP-held DIP",
   titleZh: 'NAT 真实服务器的网关是某个成员自己的地址，而不是由 VRRP 持有的 DIP',
   description:
-    'In NAT the replies must go back through the director that holds the connection, which after a failover is the other member. A gateway set to one member\'s own address keeps sending replies to it: when it is down they are lost, when it is backup it has no connection entry and drops or mangles them. ' +
-    'Put the DIP in the group\'s virtual_ipaddress (on the real servers\' side) and make it the real servers\' gateway, so it moves with the VIP.',
-  example: { bad: 'rs1\'s gateway is 192.168.111.201, lvs1\'s own eth1 address.', fix: 'Add 192.168.111.200/24 dev eth1 to the group\'s virtual addresses and set rs1\'s gateway to 192.168.111.200.' },
+    "In NAT the replies must go back through the director that holds the connection, which after a failover is the other member. A gateway set to one member's own address keeps sending replies to it: when it is down they are lost, when it is backup it has no connection entry and drops or mangles them. " +
+    "Put the DIP in the group's virtual_ipaddress (on the real servers' side) and make it the real servers' gateway, so it moves with the VIP.",
+  example: {
+    bad: "rs1's gateway is 192.168.111.201, lvs1's own eth1 address.",
+    fix: "Add 192.168.111.200/24 dev eth1 to the group's virtual addresses and set rs1's gateway to 192.168.111.200.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     const done = new Set<string>();

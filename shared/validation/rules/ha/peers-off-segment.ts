@@ -7,7 +7,7 @@ import { prefixMask } from '../../../addressing/ipv4.ts';
 export const peersOffSegment: Rule = {
   id: 'ha/peers-off-segment',
   severity: 'error',
-  title: 'Members\' VRRP interfaces, or unicast peers, are not on one segment',
+  title: "Members' VRRP interfaces, or unicast peers, are not on one segment",
   titleZh: '成员的 VRRP 接口或单播 peer 不在同一网段',
   description:
     'Multicast adverts go to 224.0.0.18 with TTL 255 and never cross a router, so members whose VRRP interfaces sit on different segments never hear each other. With unicast the adverts can be routed, but the VIP moves with mastership: a member on another segment takes over an address its segment cannot deliver, and gratuitous ARP only reaches its own segment.',
@@ -37,7 +37,7 @@ export const peersOffSegment: Rule = {
         if (!f || !cidr || !m.unicastPeers) continue;
         for (const p of m.unicastPeers) {
           const v = parseIPv4Fast(p);
-          if (v === null || cidr.prefix === 0 || ((v & prefixMask(cidr.prefix)) >>> 0) === cidr.network) continue;
+          if (v === null || cidr.prefix === 0 || (v & prefixMask(cidr.prefix)) >>> 0 === cidr.network) continue;
           out.push({
             severity: 'warning',
             message: `${memberName(ctx, m)}'s unicast_peer ${p} in ${groupLabel(g)} is not on ${m.interface}'s segment ${f.segment!.segment.name} (${f.segment!.segment.cidr}); the adverts are routed, and a member there could take over a VIP its segment cannot deliver.`,

@@ -12,10 +12,13 @@ export const priorityGap: Rule = {
   title: 'Tracked failures cannot lower the master below a backup: failover never happens',
   titleZh: '被跟踪的故障无法让 MASTER 的优先级低于 BACKUP：永远不会切换',
   description:
-    'A track_script or track_interface with a weight changes the member\'s effective priority instead of stopping it: a negative weight is subtracted while the item fails, a positive one is lost. ' +
-    'A backup only takes over when the master\'s effective priority falls strictly below its own. When the priority gap is not smaller than the sum of the weights that can drop, the master keeps the VIP with a dead service — the most reported keepalived mistake. ' +
+    "A track_script or track_interface with a weight changes the member's effective priority instead of stopping it: a negative weight is subtracted while the item fails, a positive one is lost. " +
+    "A backup only takes over when the master's effective priority falls strictly below its own. When the priority gap is not smaller than the sum of the weights that can drop, the master keeps the VIP with a dead service — the most reported keepalived mistake. " +
     'With nopreempt no weight ever moves the VIP (the backups accept a lower-priority master); only FAULT (weight 0) does.',
-  example: { bad: 'lvs1 priority 150, lvs2 priority 100, chk_nginx weight −20: 150 − 20 = 130 ≥ 100.', fix: 'Use weight −60 (150 − 60 = 90 < 100), or priorities 110/100.' },
+  example: {
+    bad: 'lvs1 priority 150, lvs2 priority 100, chk_nginx weight −20: 150 − 20 = 130 ≥ 100.',
+    fix: 'Use weight −60 (150 − 60 = 90 < 100), or priorities 110/100.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const g of groupsOf(ctx)) {

@@ -19,7 +19,7 @@ export const sharedVrid: Rule = {
   title: 'Two HA groups use the same virtual_router_id on one segment',
   titleZh: '两个 HA 组在同一网段使用相同的 virtual_router_id',
   description:
-    'The vrid names the virtual router on the wire (and its virtual MAC 00:00:5e:00:01:vrid). Two groups with the same vrid on one segment receive each other\'s adverts: one pair\'s master silences the other pair, or keepalived drops them as address mismatches and logs errors forever. Each group on a segment needs its own vrid (and with unicast peers it is still the id keepalived matches on).',
+    "The vrid names the virtual router on the wire (and its virtual MAC 00:00:5e:00:01:vrid). Two groups with the same vrid on one segment receive each other's adverts: one pair's master silences the other pair, or keepalived drops them as address mismatches and logs errors forever. Each group on a segment needs its own vrid (and with unicast peers it is still the id keepalived matches on).",
   example: { bad: 'Groups VI_WEB and VI_DB both use virtual_router_id 51 on the public segment.', fix: 'Give VI_DB virtual_router_id 52.' },
   check(ctx) {
     const out: Finding[] = [];

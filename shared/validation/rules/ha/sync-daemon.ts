@@ -9,7 +9,7 @@ export const syncDaemon: Rule = {
   title: 'Connection sync missing, on a missing interface, split across segments, or sharing a sync id',
   titleZh: '连接同步缺失、接口不存在、跨网段或与其他组共用 sync id',
   description:
-    'IPVS keeps a connection table on the master. Without the sync daemon (lvs_sync_daemon, or ipvsadm --start-daemon) the backup\'s table is empty: after a failover the next packet of an established TCP connection finds no entry, is scheduled as new or dropped, and the client sees a reset. ' +
+    "IPVS keeps a connection table on the master. Without the sync daemon (lvs_sync_daemon, or ipvsadm --start-daemon) the backup's table is empty: after a failover the next packet of an established TCP connection finds no entry, is scheduled as new or dropped, and the client sees a reset. " +
     'The sync messages are multicast (224.0.0.81) on the sync interface, so every member needs that interface on one shared segment, and two pairs on one segment need different sync ids.',
   example: { bad: 'VI_1 has no lvs_sync_daemon.', fix: 'Add lvs_sync_daemon eth1 id 51 to the instance.' },
   check(ctx) {

@@ -9,8 +9,11 @@ export const unicastPeers: Rule = {
   titleZh: '单播 peer 缺失、不对称或与组播混用',
   description:
     'With unicast_peer a member sends its adverts only to the listed addresses. A member that is not listed by the master never hears it and becomes master too (split brain); a member left on multicast while the others use unicast hears nobody. ' +
-    'unicast_src_ip must be an address of the VRRP interface, and the peers list the other members\' source addresses.',
-  example: { bad: 'lvs1 lists unicast_peer 10.0.0.2, lvs2 has no unicast_peer (multicast).', fix: 'Give lvs2 unicast_src_ip 10.0.0.2 and unicast_peer 10.0.0.1.' },
+    "unicast_src_ip must be an address of the VRRP interface, and the peers list the other members' source addresses.",
+  example: {
+    bad: 'lvs1 lists unicast_peer 10.0.0.2, lvs2 has no unicast_peer (multicast).',
+    fix: 'Give lvs2 unicast_src_ip 10.0.0.2 and unicast_peer 10.0.0.1.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const g of groupsOf(ctx)) {

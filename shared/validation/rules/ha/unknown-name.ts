@@ -9,7 +9,7 @@ export const unknownName: Rule = {
   titleZh: 'HA 组引用了不存在的接口或 track 脚本',
   description:
     'keepalived refuses to start an instance whose interface does not exist, and drops track_script entries naming no vrrp_script (the member then never loses priority for it). A virtual address on a missing dev is never added. Each name is checked on every member, because interface names differ between hosts.',
-  example: { bad: 'lvs2 advertises on eth2, which lvs2 does not have.', fix: 'Use lvs2\'s interface on the shared segment, e.g. eth0.' },
+  example: { bad: 'lvs2 advertises on eth2, which lvs2 does not have.', fix: "Use lvs2's interface on the shared segment, e.g. eth0." },
   check(ctx) {
     const out: Finding[] = [];
     for (const g of groupsOf(ctx)) {
@@ -22,7 +22,8 @@ export const unknownName: Rule = {
         const missing: { what: string; whatZh: string; name: string }[] = [];
         if (!names.has(m.interface)) missing.push({ what: 'VRRP interface', whatZh: 'VRRP 接口', name: m.interface });
         for (const t of m.trackInterfaces ?? []) if (!names.has(t.name)) missing.push({ what: 'tracked interface', whatZh: '被跟踪接口', name: t.name });
-        for (const a of g.virtualAddresses) if (a.dev !== undefined && !names.has(a.dev)) missing.push({ what: `interface for ${a.address}`, whatZh: `${a.address} 的接口`, name: a.dev });
+        for (const a of g.virtualAddresses)
+          if (a.dev !== undefined && !names.has(a.dev)) missing.push({ what: `interface for ${a.address}`, whatZh: `${a.address} 的接口`, name: a.dev });
         for (const x of missing) {
           out.push({
             message: `${who} has no interface ${x.name}, the ${x.what} of ${groupLabel(g)}.`,

@@ -8,8 +8,11 @@ export const vipStaticOnMember: Rule = {
   title: 'A VRRP address is also configured statically on a member',
   titleZh: 'VRRP 地址同时被静态配置在成员上',
   description:
-    'keepalived adds the virtual_ipaddress on the master and removes it on the backups. An address also configured statically (in /etc/network/interfaces, netplan, apply.sh) stays on the backup, which keeps answering ARP for it: two directors own the VIP, clients\' ARP caches flap between them and connections break at random.',
-  example: { bad: 'lvs2 has 172.16.111.123/24 on eth0 and the pair holds the same VIP.', fix: 'Remove 172.16.111.123 from lvs2\'s eth0; keepalived adds it when lvs2 is master.' },
+    "keepalived adds the virtual_ipaddress on the master and removes it on the backups. An address also configured statically (in /etc/network/interfaces, netplan, apply.sh) stays on the backup, which keeps answering ARP for it: two directors own the VIP, clients' ARP caches flap between them and connections break at random.",
+  example: {
+    bad: 'lvs2 has 172.16.111.123/24 on eth0 and the pair holds the same VIP.',
+    fix: "Remove 172.16.111.123 from lvs2's eth0; keepalived adds it when lvs2 is master.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const g of groupsOf(ctx)) {

@@ -6,11 +6,14 @@ import { serviceLabel } from '../../describe.ts';
 export const virtualServersDiffer: Rule = {
   id: 'ha/virtual-servers-differ',
   severity: 'error',
-  title: 'A virtual server for an HA group\'s VIP exists on one member only',
+  title: "A virtual server for an HA group's VIP exists on one member only",
   titleZh: 'HA 组 VIP 的虚拟服务只存在于一个成员上',
   description:
     'After a failover the new master holds the VIP, but IPVS only balances what is in its own table. A virtual server that only one member has stops working (connection refused or reset) as soon as the other member is master.',
-  example: { bad: 'Service mail on 172.16.111.123:25 is owned by lvs1 only, while the VIP belongs to the pair.', fix: 'Make the pair the director of mail, so both members have it.' },
+  example: {
+    bad: 'Service mail on 172.16.111.123:25 is owned by lvs1 only, while the VIP belongs to the pair.',
+    fix: 'Make the pair the director of mail, so both members have it.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const g of groupsOf(ctx)) {

@@ -24,7 +24,8 @@ export const connectTimeout: Rule = {
         const key = `${hc.connectTimeout}/${hc.delayLoop}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const who = r && r.healthCheck && (r.healthCheck.connectTimeout !== undefined || r.healthCheck.delayLoop !== undefined) ? ` for real server ${r.rip}` : '';
+        const who =
+          r && r.healthCheck && (r.healthCheck.connectTimeout !== undefined || r.healthCheck.delayLoop !== undefined) ? ` for real server ${r.rip}` : '';
         const whoZh = who ? `（真实服务器 ${r!.rip}）` : '';
         out.push({
           message: `Service ${serviceLabel(s)}${who} waits up to connect_timeout ${hc.connectTimeout} s per check attempt but checks every delay_loop ${hc.delayLoop} s: a silent server is found only after ${hc.delayLoop + (hc.retry + 1) * hc.connectTimeout + hc.retry * hc.delayBeforeRetry} s, and a slow healthy one is taken out.`,

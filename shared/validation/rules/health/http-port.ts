@@ -4,8 +4,28 @@ import { effectiveHealthCheck } from '../../../model/health.ts';
 
 /** Well-known ports that never speak HTTP (what an HTTP_GET there would get is not a status line). */
 const NOT_HTTP: Readonly<Record<number, string>> = {
-  21: 'FTP', 22: 'SSH', 23: 'Telnet', 25: 'SMTP', 53: 'DNS', 110: 'POP3', 143: 'IMAP', 389: 'LDAP', 465: 'SMTPS', 587: 'SMTP submission', 636: 'LDAPS', 993: 'IMAPS', 995: 'POP3S',
-  1433: 'SQL Server', 1521: 'Oracle', 3306: 'MySQL', 3389: 'RDP', 5432: 'PostgreSQL', 5672: 'AMQP', 6379: 'Redis', 11211: 'memcached', 27017: 'MongoDB',
+  21: 'FTP',
+  22: 'SSH',
+  23: 'Telnet',
+  25: 'SMTP',
+  53: 'DNS',
+  110: 'POP3',
+  143: 'IMAP',
+  389: 'LDAP',
+  465: 'SMTPS',
+  587: 'SMTP submission',
+  636: 'LDAPS',
+  993: 'IMAPS',
+  995: 'POP3S',
+  1433: 'SQL Server',
+  1521: 'Oracle',
+  3306: 'MySQL',
+  3389: 'RDP',
+  5432: 'PostgreSQL',
+  5672: 'AMQP',
+  6379: 'Redis',
+  11211: 'memcached',
+  27017: 'MongoDB',
 };
 
 /** An HTTP_GET/SSL_GET aimed at something that does not answer HTTP (or not in that flavour). */
@@ -18,7 +38,10 @@ export const httpPort: Rule = {
     '`HTTP_GET` and `SSL_GET` open a TCP connection to the checked port and send a GET for the URL path. On a UDP service, on a well-known non-HTTP port (SSH, SMTP, DNS, MySQL, ...), ' +
     'or with plain HTTP on 443 / TLS on 80, the reply is never the expected status, so keepalived declares every real server down and the service goes dark while the servers are fine. ' +
     'Use `TCP_CHECK` (or `MISC_CHECK` with a protocol-aware script) there, or point the check at the HTTP health port with `connectPort`.',
-  example: { bad: 'Service db (TCP :3306) has an HTTP_GET check on /health.', fix: 'Use a TCP_CHECK for db, or set the check\'s connectPort to the HTTP health port.' },
+  example: {
+    bad: 'Service db (TCP :3306) has an HTTP_GET check on /health.',
+    fix: "Use a TCP_CHECK for db, or set the check's connectPort to the HTTP health port.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

@@ -8,11 +8,14 @@ export const inhibitPersistence: Rule = {
   title: 'inhibit_on_failure with persistence keeps clients on the failed server',
   titleZh: 'inhibit_on_failure 与持久连接同时使用会让客户端留在故障服务器上',
   description:
-    'With `inhibit_on_failure` keepalived does not remove a failed real server, it sets its weight to 0. The scheduler then picks it for no new client — but a persistent service (`-p`) first looks up the client\'s ' +
+    "With `inhibit_on_failure` keepalived does not remove a failed real server, it sets its weight to 0. The scheduler then picks it for no new client — but a persistent service (`-p`) first looks up the client's " +
     'persistence template, and a template pointing at a weight-0 ("quiescent") server is still used until it expires (the persistence timeout, renewed by every new connection). ' +
     'Clients that were on the failed server keep being sent there. The kernel drops such templates at once only with `net.ipv4.vs.expire_quiescent_template = 1`; ' +
     'existing connections to it die only with `net.ipv4.vs.expire_nodest_conn = 1` (for removed servers).',
-  example: { bad: 'web is persistent (300 s) and its health check has inhibit_on_failure.', fix: 'Set net.ipv4.vs.expire_quiescent_template = 1 on the director, or drop inhibit_on_failure so a failed server is removed.' },
+  example: {
+    bad: 'web is persistent (300 s) and its health check has inhibit_on_failure.',
+    fix: 'Set net.ipv4.vs.expire_quiescent_template = 1 on the director, or drop inhibit_on_failure so a failed server is removed.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

@@ -9,12 +9,19 @@ const NAMES = { tcp: 'TCP_CHECK', http: 'HTTP_GET', ssl: 'SSL_GET', misc: 'MISC_
 /** What keepalived would refuse or silently ignore in one check (service level or an override on top of it). */
 function mistakes(kind: keyof typeof NAMES, hc: HealthCheckOverride): { en: string; zh: string }[] {
   const out: { en: string; zh: string }[] = [];
-  if (kind === 'misc' && hc.script === undefined) out.push({ en: 'MISC_CHECK has no script (misc_path); keepalived refuses the checker', zh: 'MISC_CHECK 没有脚本（misc_path），keepalived 会拒绝该检查' });
+  if (kind === 'misc' && hc.script === undefined)
+    out.push({ en: 'MISC_CHECK has no script (misc_path); keepalived refuses the checker', zh: 'MISC_CHECK 没有脚本（misc_path），keepalived 会拒绝该检查' });
   if (kind !== 'misc' && (hc.script !== undefined || hc.scriptTimeout !== undefined)) {
-    out.push({ en: `a script is set but the check is ${NAMES[kind]}, which does not run scripts`, zh: `设置了脚本，但检查类型是 ${NAMES[kind]}，它不运行脚本` });
+    out.push({
+      en: `a script is set but the check is ${NAMES[kind]}, which does not run scripts`,
+      zh: `设置了脚本，但检查类型是 ${NAMES[kind]}，它不运行脚本`,
+    });
   }
   if ((kind === 'tcp' || kind === 'misc') && (hc.path !== undefined || hc.status !== undefined || hc.digest !== undefined)) {
-    out.push({ en: `a URL path, status or digest is set but ${NAMES[kind]} sends no HTTP request`, zh: `设置了 URL 路径、状态码或摘要，但 ${NAMES[kind]} 不发送 HTTP 请求` });
+    out.push({
+      en: `a URL path, status or digest is set but ${NAMES[kind]} sends no HTTP request`,
+      zh: `设置了 URL 路径、状态码或摘要，但 ${NAMES[kind]} 不发送 HTTP 请求`,
+    });
   }
   return out;
 }
@@ -40,12 +47,16 @@ export const invalidCheck: Rule = {
       for (const r of svc.realServers) {
         if (!r.healthCheck) continue;
         // An override that changes the kind brings its own fields; the service's other-kind fields are not used.
-        const merged = r.healthCheck.kind !== undefined && r.healthCheck.kind !== hc.kind ? { ...r.healthCheck, kind: r.healthCheck.kind } : { ...hc, ...r.healthCheck };
+        const merged =
+          r.healthCheck.kind !== undefined && r.healthCheck.kind !== hc.kind ? { ...r.healthCheck, kind: r.healthCheck.kind } : { ...hc, ...r.healthCheck };
         // Report an override only for what it adds, not the service's own mistakes again.
         for (const m of mistakes(merged.kind, merged)) if (!found.some((f) => f.en === m.en)) found.push({ ...m, rsId: r.id });
       }
       if (hc.sorryServer && parseIPv4(hc.sorryServer.ip) === null) {
-        found.push({ en: `the sorry server address "${hc.sorryServer.ip}" is not an IPv4 address`, zh: `sorry server 地址 "${hc.sorryServer.ip}" 不是 IPv4 地址` });
+        found.push({
+          en: `the sorry server address "${hc.sorryServer.ip}" is not an IPv4 address`,
+          zh: `sorry server 地址 "${hc.sorryServer.ip}" 不是 IPv4 地址`,
+        });
       }
       for (const f of found) {
         const where = f.rsId ? ` (real server ${f.rsId})` : '';
@@ -53,7 +64,10 @@ export const invalidCheck: Rule = {
           message: `Service ${serviceLabel(s)}${where}: ${f.en}.`,
           fix: `Correct ${serviceName(s)}'s health check so its fields match its kind.`,
           refs: f.rsId ? [svc.id, f.rsId] : [svc.id],
-          zh: { message: `服务 ${serviceLabel(s)}${f.rsId ? `（真实服务器 ${f.rsId}）` : ''}：${f.zh}。`, fix: `修改 ${serviceName(s)} 的健康检查，使字段与检查类型一致。` },
+          zh: {
+            message: `服务 ${serviceLabel(s)}${f.rsId ? `（真实服务器 ${f.rsId}）` : ''}：${f.zh}。`,
+            fix: `修改 ${serviceName(s)} 的健康检查，使字段与检查类型一致。`,
+          },
         });
       }
       const director = s.director?.host;

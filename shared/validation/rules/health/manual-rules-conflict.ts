@@ -15,7 +15,10 @@ export const manualRulesConflict: Rule = {
     'On a director whose IPVS table keepalived owns, keepalived adds and removes the real servers of its `virtual_server`s as their checks pass and fail. ' +
     'A hand-written `ipvsadm` rule for the same service (loaded at boot or by hand) fights it: a server keepalived removed comes back at the next boot or restore, a rule added by hand is dropped on the next reload, ' +
     'and after a reload keepalived may keep weights it did not set. Either let keepalived own the service (delete the hand-written rules) or make the director `ipvsadm`-owned.',
-  example: { bad: 'Director lb runs keepalived for web (TCP 10.0.0.1:80) and also keeps `-A -t 10.0.0.1:80 -s rr` in its manual ipvsadm rules.', fix: 'Delete the manual rules for 10.0.0.1:80.' },
+  example: {
+    bad: 'Director lb runs keepalived for web (TCP 10.0.0.1:80) and also keeps `-A -t 10.0.0.1:80 -s rr` in its manual ipvsadm rules.',
+    fix: 'Delete the manual rules for 10.0.0.1:80.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const h of ctx.hosts) {
@@ -25,7 +28,11 @@ export const manualRulesConflict: Rule = {
       for (const s of ctx.services) {
         if (s.service.director !== h.host.id) continue;
         const svc = s.service;
-        const hit = manual.find((m) => (svc.protocol === 'fwmark' ? m.protocol === 'fwmark' && m.fwmark === svc.fwmark : m.protocol === svc.protocol && m.vip === svc.vip && m.port === svc.port));
+        const hit = manual.find((m) =>
+          svc.protocol === 'fwmark'
+            ? m.protocol === 'fwmark' && m.fwmark === svc.fwmark
+            : m.protocol === svc.protocol && m.vip === svc.vip && m.port === svc.port,
+        );
         if (!hit) continue;
         out.push({
           message: `${h.host.name}'s IPVS table is owned by keepalived, which programs service ${serviceLabel(s)}, but its hand-written ipvsadm rules also define ${serviceAddress(svc, true)}: the two overwrite each other (a removed dead server comes back at the next restore).`,

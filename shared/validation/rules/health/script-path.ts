@@ -18,7 +18,7 @@ export const scriptPath: Rule = {
     'keepalived runs `MISC_CHECK` scripts and the `quorum_up`/`quorum_down` commands itself, from its own working directory and with its own `PATH`, so a relative name finds a different program or none ' +
     '(and with `script_security` keepalived refuses it). Shell syntax (`;`, `|`, `$`, quotes, redirections) does not belong in the command either: keepalived splits it into words without a shell, ' +
     'and LVS Designer never writes such a line into a configuration. Use an absolute path followed by plain arguments and put any logic in the script.',
-  example: { bad: 'web\'s MISC_CHECK runs `check_app.sh --port 80`.', fix: 'Use `/usr/local/bin/check_app.sh --port 80`.' },
+  example: { bad: "web's MISC_CHECK runs `check_app.sh --port 80`.", fix: 'Use `/usr/local/bin/check_app.sh --port 80`.' },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {
@@ -28,7 +28,8 @@ export const scriptPath: Rule = {
         const v = svc.healthCheck?.[f.key];
         if (v !== undefined) sources.push({ text: v, keyword: f.keyword, field: f.key });
       }
-      for (const r of svc.realServers) if (r.healthCheck?.script !== undefined) sources.push({ text: r.healthCheck.script, keyword: 'MISC_CHECK misc_path', field: 'script', rsId: r.id });
+      for (const r of svc.realServers)
+        if (r.healthCheck?.script !== undefined) sources.push({ text: r.healthCheck.script, keyword: 'MISC_CHECK misc_path', field: 'script', rsId: r.id });
       for (const src of sources) {
         const problem = commandProblem(src.text);
         if (problem === null) continue;

@@ -11,7 +11,10 @@ export const sorryIsRealServer: Rule = {
     'keepalived adds the `sorry_server` to the IPVS table when the live real servers no longer reach the quorum. If it is one of the real servers, keepalived tries to add a destination that is already there ' +
     '(the kernel answers "File exists"); keepalived versions have crashed or removed the real server on reload because of it (keepalived PR #1370, issues #490, #2601). ' +
     'And a server that just failed its check is no place to send everyone. Use a separate host (a static "back soon" page) as the sorry server.',
-  example: { bad: 'web\'s sorry server is 192.168.111.101:80, which is also its real server rs1.', fix: 'Point the sorry server at a separate host, e.g. 192.168.111.150:80.' },
+  example: {
+    bad: "web's sorry server is 192.168.111.101:80, which is also its real server rs1.",
+    fix: 'Point the sorry server at a separate host, e.g. 192.168.111.150:80.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

@@ -9,9 +9,12 @@ export const natSharedSegment: Rule = {
   title: 'NAT real server on a segment the director is not on',
   titleZh: 'NAT 真实服务器所在网段上没有调度器',
   description:
-    'A NAT real server must send every reply back through the director. That is simple when the director is on the real server\'s segment and is its gateway. ' +
-    'When a router sits in between, that router must route the clients\' networks back to the director, which LVS Designer cannot see — usually the replies take the router\'s own default route and are lost.',
-  example: { bad: 'rs1 of a NAT service is on `dc2`, reachable from the director only through a router.', fix: 'Plug the director into `dc2` and make it rs1\'s gateway, or use TUN.' },
+    "A NAT real server must send every reply back through the director. That is simple when the director is on the real server's segment and is its gateway. " +
+    "When a router sits in between, that router must route the clients' networks back to the director, which LVS Designer cannot see — usually the replies take the router's own default route and are lost.",
+  example: {
+    bad: 'rs1 of a NAT service is on `dc2`, reachable from the director only through a router.',
+    fix: "Plug the director into `dc2` and make it rs1's gateway, or use TUN.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     eachServerPair(ctx, 'nat', (r, h, d) => {

@@ -8,7 +8,7 @@ export const natIpForward: Rule = {
   title: 'NAT director does not forward packets',
   titleZh: 'NAT 调度器不转发数据包',
   description:
-    'In NAT mode the real servers\' replies are routed through the director, which rewrites their source to the VIP on the FORWARD path. With `net.ipv4.ip_forward=0` the kernel drops those replies before IPVS sees them.',
+    "In NAT mode the real servers' replies are routed through the director, which rewrites their source to the VIP on the FORWARD path. With `net.ipv4.ip_forward=0` the kernel drops those replies before IPVS sees them.",
   example: { bad: 'The director of a NAT service has ip_forward off.', fix: 'Set net.ipv4.ip_forward=1 on the director.' },
   check(ctx) {
     const out: Finding[] = [];

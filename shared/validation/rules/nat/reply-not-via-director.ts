@@ -10,12 +10,12 @@ export const natReplyPath: Rule = {
   title: 'NAT real server does not reply through the director',
   titleZh: 'NAT 真实服务器的回复不经过调度器',
   description:
-    'In NAT mode the director rewrites the request\'s destination from the VIP to the RIP. The reply leaves the real server with source RIP and must pass through the director again, ' +
-    'which rewrites the source back to the VIP. If the real server\'s route to the client (usually its default gateway) is not the director\'s address on their shared segment (the DIP), ' +
-    'the reply reaches the client with source RIP, the client does not recognise it, and the connection never completes. The same happens when the client sits on the real server\'s own segment.',
+    "In NAT mode the director rewrites the request's destination from the VIP to the RIP. The reply leaves the real server with source RIP and must pass through the director again, " +
+    "which rewrites the source back to the VIP. If the real server's route to the client (usually its default gateway) is not the director's address on their shared segment (the DIP), " +
+    "the reply reaches the client with source RIP, the client does not recognise it, and the connection never completes. The same happens when the client sits on the real server's own segment.",
   example: {
-    bad: 'rs1\'s default gateway is 192.168.111.1 (a router), but the director\'s DIP on `lan` is 192.168.111.200.',
-    fix: 'Set rs1\'s gateway to 192.168.111.200.',
+    bad: "rs1's default gateway is 192.168.111.1 (a router), but the director's DIP on `lan` is 192.168.111.200.",
+    fix: "Set rs1's gateway to 192.168.111.200.",
   },
   check(ctx) {
     const out: Finding[] = [];

@@ -9,8 +9,8 @@ export const natVipOnLo: Rule = {
   title: 'NAT real server carries the VIP on lo (set up for DR?)',
   titleZh: 'NAT 真实服务器在 lo 上配置了 VIP（本意是 DR？）',
   description:
-    'In NAT mode the director rewrites the destination of each request to the real server\'s RIP, so a real server never needs the VIP. A VIP on `lo` is the DR (or TUN) set-up: ' +
-    'usually the service was meant to be DR and the real server was added with `-m` instead of `-g` — the seed article\'s DR lab does exactly this. The design still works as NAT when the director forwards, so this is a hint.',
+    "In NAT mode the director rewrites the destination of each request to the real server's RIP, so a real server never needs the VIP. A VIP on `lo` is the DR (or TUN) set-up: " +
+    "usually the service was meant to be DR and the real server was added with `-m` instead of `-g` — the seed article's DR lab does exactly this. The design still works as NAT when the director forwards, so this is a hint.",
   example: {
     bad: 'rs1 has 172.17.253.100/32 on lo, arp_ignore=1, but is added to the service with -m (NAT).',
     fix: 'Switch rs1 to DR (-g), or remove the VIP from its lo if NAT is meant.',

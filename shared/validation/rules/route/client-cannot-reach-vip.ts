@@ -14,7 +14,10 @@ export const clientVipRoute: Rule = {
     'A client reaches a VIP either on-link — the VIP is in the subnet of one of its interfaces, and then the director must answer ARP for it on that same segment — or through a gateway. ' +
     'With neither a route nor a default gateway, or with the VIP "on-link" on a segment where no host has it, the client\'s first packet never leaves. ' +
     '(What happens after the first hop is traced by the simulator.)',
-  example: { bad: 'The client has no default gateway and the VIP 172.17.253.100 is on another network.', fix: 'Set the client\'s gateway to the router 172.17.253.1.' },
+  example: {
+    bad: 'The client has no default gateway and the VIP 172.17.253.100 is on another network.',
+    fix: "Set the client's gateway to the router 172.17.253.1.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     const vips = new Map<number, ServiceInfo[]>();

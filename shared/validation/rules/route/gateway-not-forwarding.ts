@@ -9,10 +9,10 @@ export const gatewayNotForwarding: Rule = {
   title: 'Gateway does not forward packets',
   titleZh: '网关不转发数据包',
   description:
-    'A host that a client, director or real server uses as its gateway (or as a static route\'s next hop) receives packets addressed to other hosts. ' +
+    "A host that a client, director or real server uses as its gateway (or as a static route's next hop) receives packets addressed to other hosts. " +
     'With `net.ipv4.ip_forward=0` Linux delivers only packets for its own addresses and drops the rest (ip_forward() is never reached: net/ipv4/route.c ' +
     'gives such packets no forwarding route), so every request or reply that has to cross it is lost. Directors are left to the NAT and DR rules.',
-  example: { bad: 'The TUN lab\'s router has ip_forward off.', fix: 'Set net.ipv4.ip_forward=1 on the router.' },
+  example: { bad: "The TUN lab's router has ip_forward off.", fix: 'Set net.ipv4.ip_forward=1 on the router.' },
   check(ctx) {
     const out: Finding[] = [];
     const directors = new Set<string>();

@@ -20,9 +20,9 @@ export const strictRpFilter: Rule = {
   description:
     'DR and TUN real servers answer the client directly with the VIP as source. The router they send those replies through checks the source with reverse-path filtering: ' +
     'with `rp_filter=1` (strict; the kernel uses the larger of `conf.all` and `conf.<interface>`, net/ipv4/fib_frontend.c fib_validate_source) it drops a packet whose source it would not route back out of the interface the packet came in by. ' +
-    'The VIP lives on the director\'s side, so a router whose route to the VIP leaves by another interface drops every reply. Use loose mode (`rp_filter=2`) or 0 on that interface.',
+    "The VIP lives on the director's side, so a router whose route to the VIP leaves by another interface drops every reply. Use loose mode (`rp_filter=2`) or 0 on that interface.",
   example: {
-    bad: 'The TUN lab\'s router has rp_filter=1 on eth1, where the real servers\' replies (source VIP) arrive, while its route to the VIP leaves by eth0.',
+    bad: "The TUN lab's router has rp_filter=1 on eth1, where the real servers' replies (source VIP) arrive, while its route to the VIP leaves by eth0.",
     fix: 'Set net.ipv4.conf.eth1.rp_filter=2 (and conf.all.rp_filter to 0 or 2) on the router.',
   },
   check(ctx) {

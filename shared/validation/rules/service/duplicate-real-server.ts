@@ -9,7 +9,7 @@ export const duplicateRealServer: Rule = {
   titleZh: '同一服务中同一真实服务器出现两次',
   description:
     'IPVS identifies a real server of a service by its address and port. Adding the same RIP:port a second time fails with "Destination already exists", so the configuration stops half-applied.',
-  example: { bad: 'web lists 192.168.111.101:80 twice.', fix: 'Remove the second entry (raise the first one\'s weight instead).' },
+  example: { bad: 'web lists 192.168.111.101:80 twice.', fix: "Remove the second entry (raise the first one's weight instead)." },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

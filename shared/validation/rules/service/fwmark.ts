@@ -9,7 +9,10 @@ export const fwmark: Rule = {
   titleZh: '防火墙标记缺失或无效',
   description:
     'A firewall-mark service (`ipvsadm -f`) matches packets that iptables/nftables marked with that number; without a mark it cannot be created. A mark on a TCP/UDP/SCTP service is ignored (warning).',
-  example: { bad: 'Service bundle has protocol fwmark but no mark.', fix: 'Set the mark (e.g. 1) and mark the packets with `iptables -t mangle ... -j MARK --set-mark 1`.' },
+  example: {
+    bad: 'Service bundle has protocol fwmark but no mark.',
+    fix: 'Set the mark (e.g. 1) and mark the packets with `iptables -t mangle ... -j MARK --set-mark 1`.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

@@ -8,7 +8,7 @@ export const portMismatch: Rule = {
   title: 'DR/TUN real server on another port than the VIP',
   titleZh: 'DR/TUN 真实服务器的端口与 VIP 不同',
   description:
-    'In DR the director only rewrites the destination MAC, and in TUN it wraps the packet in an IPIP header: the TCP/UDP header is never touched, so the real server receives the request on the VIP\'s port. ' +
+    "In DR the director only rewrites the destination MAC, and in TUN it wraps the packet in an IPIP header: the TCP/UDP header is never touched, so the real server receives the request on the VIP's port. " +
     'ipvsadm silently forces the real server port to the service port for `-g` and `-i`, so a different port in the design is not what gets deployed. Only NAT can map ports (80 → 8080). Firewall-mark services are exempt.',
   example: { bad: 'web (VIP port 80) has rs1:8080 with DR.', fix: 'Make rs1 listen on 80 and set its port to 80, or use NAT.' },
   check(ctx) {

@@ -9,7 +9,7 @@ export const ripEqualsVip: Rule = {
   titleZh: '真实服务器地址等于 VIP',
   description:
     'The RIP is where the director sends each request. If it is the VIP, the director sends the packet to itself (or, in DR/TUN, to whichever host answers for the VIP) and the request loops or is dropped.',
-  example: { bad: 'rs1 of web has RIP 172.17.253.100, the VIP (it is on rs1\'s lo).', fix: 'Use rs1\'s own address 192.168.163.102 as RIP.' },
+  example: { bad: "rs1 of web has RIP 172.17.253.100, the VIP (it is on rs1's lo).", fix: "Use rs1's own address 192.168.163.102 as RIP." },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {
@@ -17,7 +17,8 @@ export const ripEqualsVip: Rule = {
       for (const r of s.realServers) {
         if (r.rip !== s.vip) continue;
         const name = r.host?.host.name ?? r.rs.host;
-        const own = r.host?.ifaces.find((f) => f.iface.kind === 'ethernet' && f.addresses.some((a) => a.cidr && a.cidr.value !== s.vip))
+        const own = r.host?.ifaces
+          .find((f) => f.iface.kind === 'ethernet' && f.addresses.some((a) => a.cidr && a.cidr.value !== s.vip))
           ?.addresses.find((a) => a.cidr && a.cidr.value !== s.vip)?.cidr?.address;
         out.push({
           message: `Real server ${name} of ${serviceLabel(s)} has the VIP ${r.rs.rip} as its RIP; the director would send requests back to the VIP instead of to ${name}.`,

@@ -10,7 +10,10 @@ export const thresholds: Rule = {
   description:
     'IPVS marks a real server overloaded when its active + inactive connections reach the upper threshold (`-x`) and takes it back when they fall below the lower one (`-y`). ' +
     'A lower threshold above the upper one means the server is taken back immediately and flaps (error); an equal one gives no hysteresis, and a lower threshold without an upper one does nothing (warnings).',
-  example: { bad: 'rs1 has upper threshold 100 and lower threshold 200.', fix: 'Set the lower threshold below 100 (e.g. 75), or leave it empty for 3/4 of the upper.' },
+  example: {
+    bad: 'rs1 has upper threshold 100 and lower threshold 200.',
+    fix: 'Set the lower threshold below 100 (e.g. 75), or leave it empty for 3/4 of the upper.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

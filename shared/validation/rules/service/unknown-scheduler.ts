@@ -8,8 +8,7 @@ export const unknownScheduler: Rule = {
   severity: 'error',
   title: 'Unknown scheduler',
   titleZh: '未知的调度算法',
-  description:
-    `IPVS loads the scheduler module \`ip_vs_<name>\` when the service is created; an unknown name fails with "Scheduler not found". Known schedulers: ${SCHEDULERS.join(', ')}.`,
+  description: `IPVS loads the scheduler module \`ip_vs_<name>\` when the service is created; an unknown name fails with "Scheduler not found". Known schedulers: ${SCHEDULERS.join(', ')}.`,
   example: { bad: 'Service web uses the scheduler `roundrobin`.', fix: 'Use `rr`.' },
   check(ctx) {
     const out: Finding[] = [];
@@ -18,7 +17,20 @@ export const unknownScheduler: Rule = {
       const name = s.service.scheduler;
       if (known.has(name)) continue;
       const lower = name.toLowerCase();
-      const guess = known.has(lower) ? lower : ({ roundrobin: 'rr', 'round-robin': 'rr', leastconn: 'lc', 'least-connection': 'lc', source: 'sh', hash: 'sh', maglev: 'mh', weighted: 'wrr' } as Record<string, string>)[lower];
+      const guess = known.has(lower)
+        ? lower
+        : (
+            {
+              roundrobin: 'rr',
+              'round-robin': 'rr',
+              leastconn: 'lc',
+              'least-connection': 'lc',
+              source: 'sh',
+              hash: 'sh',
+              maglev: 'mh',
+              weighted: 'wrr',
+            } as Record<string, string>
+          )[lower];
       out.push({
         message: `Service ${serviceLabel(s)} uses the scheduler "${name}", which IPVS does not have; creating the service fails.`,
         zh: {

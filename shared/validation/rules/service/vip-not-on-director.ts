@@ -9,10 +9,13 @@ export const vipNotOnDirector: Rule = {
   title: 'VIP not configured on the director (or configured twice)',
   titleZh: '调度器上没有配置 VIP（或配置了两次）',
   description:
-    'IPVS hooks into the director\'s LOCAL_IN path: it only sees packets addressed to the director itself. If the VIP is not one of the director\'s addresses, ' +
+    "IPVS hooks into the director's LOCAL_IN path: it only sees packets addressed to the director itself. If the VIP is not one of the director's addresses, " +
     'requests to it are routed elsewhere or dropped and never balanced. The VIP belongs on the interface facing the clients, so the director answers ARP for it; ' +
     'on two interfaces, or only on `lo`, the director answers ARP in the wrong places or not at all (warning).',
-  example: { bad: 'Service web has VIP 172.16.111.123, but the director\'s eth0 only has 172.16.111.12/24.', fix: 'Add 172.16.111.123/24 to the director\'s eth0.' },
+  example: {
+    bad: "Service web has VIP 172.16.111.123, but the director's eth0 only has 172.16.111.12/24.",
+    fix: "Add 172.16.111.123/24 to the director's eth0.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {
@@ -45,9 +48,15 @@ export const vipNotOnDirector: Rule = {
           message: `${directorRef(d, true)} has the VIP ${ip(vip)} of ${serviceLabel(s)} on ${ethernet.map((f) => f.iface.name).join(' and ')}; it answers ARP for it on several segments, so clients and real servers may send VIP traffic to the wrong side.`,
           zh: {
             message: `${directorRefZh(d)} 在 ${ethernet.map((f) => f.iface.name).join(' 和 ')} 上都配置了 ${serviceLabel(s)} 的 VIP ${ip(vip)}；它在多个网段上应答该地址的 ARP，客户端和真实服务器可能把 VIP 流量发到错误的一侧。`,
-            fix: `只在面向客户端的接口上保留 ${ip(vip)}，并从 ${ethernet.slice(1).map((f) => f.iface.name).join('、')} 上删除它。`,
+            fix: `只在面向客户端的接口上保留 ${ip(vip)}，并从 ${ethernet
+              .slice(1)
+              .map((f) => f.iface.name)
+              .join('、')} 上删除它。`,
           },
-          fix: `Keep ${ip(vip)} only on the interface that faces the clients and remove it from ${ethernet.slice(1).map((f) => f.iface.name).join(', ')}.`,
+          fix: `Keep ${ip(vip)} only on the interface that faces the clients and remove it from ${ethernet
+            .slice(1)
+            .map((f) => f.iface.name)
+            .join(', ')}.`,
           refs: [s.service.id, d.host.id, ...ethernet.map((f) => f.iface.id)],
         });
       } else if (ethernet.length === 0) {

@@ -10,9 +10,12 @@ export const tunArp: Rule = {
   titleZh: 'TUN 真实服务器应答 VIP 的 ARP',
   description:
     'A TUN real server holds the VIP on `tunl0`, but with the default `arp_ignore=0` Linux answers ARP requests for any local address on any interface. ' +
-    'If the real server sits on a segment where the VIP is on-link — where the director, a router or a client ARPs for it — it may answer and pull the VIP\'s traffic away from the director. ' +
+    "If the real server sits on a segment where the VIP is on-link — where the director, a router or a client ARPs for it — it may answer and pull the VIP's traffic away from the director. " +
     'Real servers in a remote network are safe; real servers next to the director need `arp_ignore=1` and `arp_announce=2` like DR real servers.',
-  example: { bad: 'rs1 (TUN) is on the director\'s front segment 172.18.0.0/24 with arp_ignore=0, and the VIP is 172.18.0.100.', fix: 'Set net.ipv4.conf.all.arp_ignore=1 and arp_announce=2 on rs1.' },
+  example: {
+    bad: "rs1 (TUN) is on the director's front segment 172.18.0.0/24 with arp_ignore=0, and the VIP is 172.18.0.100.",
+    fix: 'Set net.ipv4.conf.all.arp_ignore=1 and arp_announce=2 on rs1.',
+  },
   check(ctx) {
     const out: Finding[] = [];
     const done = new Set<string>();

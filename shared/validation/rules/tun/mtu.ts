@@ -24,7 +24,10 @@ export const tunMtu: Rule = {
   description:
     'TUN adds a 20-byte IPv4 header to every request. A client packet of the full 1500-byte MTU becomes 1520 bytes and no longer fits the director\'s link: the director answers "fragmentation needed" (ICMP) and relies on the client\'s path-MTU discovery, ' +
     'which firewalls often break (connections hang on large requests). Real servers should advertise a smaller TCP MSS — by lowering their MTU to 1480 or clamping the MSS to 1440.',
-  example: { bad: 'A TUN service whose real servers have the default MTU 1500.', fix: 'Set the real servers\' eth0 MTU to 1480, or clamp the MSS to 1440 on them.' },
+  example: {
+    bad: 'A TUN service whose real servers have the default MTU 1500.',
+    fix: "Set the real servers' eth0 MTU to 1480, or clamp the MSS to 1440 on them.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     for (const s of ctx.services) {

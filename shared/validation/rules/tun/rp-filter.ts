@@ -8,7 +8,7 @@ export const tunRpFilter: Rule = {
   title: 'TUN real server with reverse-path filtering',
   titleZh: 'TUN 真实服务器开启了反向路径过滤',
   description:
-    'After unwrapping, a TUN request appears to arrive on `tunl0` from the client\'s address. With strict reverse-path filtering (`rp_filter=1`) the kernel checks that it would route the client back out of `tunl0` — it would not (it uses eth0) — and silently drops the packet. ' +
+    "After unwrapping, a TUN request appears to arrive on `tunl0` from the client's address. With strict reverse-path filtering (`rp_filter=1`) the kernel checks that it would route the client back out of `tunl0` — it would not (it uses eth0) — and silently drops the packet. " +
     'The kernel uses the larger of `conf.all.rp_filter` and `conf.tunl0.rp_filter`, so both must be 0 (or 2, loose). When they are not set in the design, the distribution default applies, and several distributions default to strict (warning).',
   example: { bad: 'rs1 has rp_filter=1 on all.', fix: 'Set net.ipv4.conf.all.rp_filter=0 and net.ipv4.conf.tunl0.rp_filter=0 on rs1.' },
   check(ctx) {

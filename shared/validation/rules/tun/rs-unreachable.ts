@@ -10,7 +10,10 @@ export const tunReachable: Rule = {
   titleZh: '调度器没有到 TUN 真实服务器的路由',
   description:
     'A TUN director sends the wrapped request as an ordinary IP packet to the RIP, so it needs a route to it: on-link, through a static route, or through its default gateway. Without one the tunnel packets cannot leave the director.',
-  example: { bad: 'The director has no gateway and no route to the real servers\' network 10.20.0.0/24.', fix: 'Add a route to 10.20.0.0/24 via the router, or set the director\'s gateway.' },
+  example: {
+    bad: "The director has no gateway and no route to the real servers' network 10.20.0.0/24.",
+    fix: "Add a route to 10.20.0.0/24 via the router, or set the director's gateway.",
+  },
   check(ctx) {
     const out: Finding[] = [];
     eachServerPair(ctx, 'tun', (r, h, d) => {
