@@ -139,7 +139,8 @@ export function renderBootUnit(t: Topology, plan: HostScriptPlan): string {
   return [
     '[Unit]',
     // Only the id (a checked word) goes here: systemd expands % specifiers in the description.
-    `Description=LVS Designer: restore VIPs, routes and kernel settings of host ${plan.host.id}`,
+    // Free text in a unit file: one line (a newline would start a new directive) and no systemd specifiers (%).
+    `Description=LVS Designer: restore VIPs, routes and kernel settings of host ${commentText(plan.host.id).replace(/%/g, '%%')}`,
     'Documentation=https://github.com/lvs-designer/lvs-designer/blob/main/docs/health-checks.md',
     'After=network-online.target systemd-sysctl.service systemd-modules-load.service',
     'Wants=network-online.target',
