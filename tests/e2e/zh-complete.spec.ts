@@ -25,6 +25,8 @@ const ALLOWED = new Set(
     'ActiveConn InActConn PersistConn Netfilter Maglev Linux English ' +
     // TCP header fields and the kernel's wrr variable (current weight), quoted as the kernel names them.
     'seq ack cw ' +
+    // The product's own name (LVS Designer) stays as it is.
+    'Designer ' +
     'Ctrl Shift Alt Del Delete Esc Home End Enter Space Tab PageUp PageDown'
   ).split(' '),
 );

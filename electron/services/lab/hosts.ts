@@ -225,10 +225,15 @@ export type HostScript = 'apply.sh' | 'verify.sh' | 'rollback.sh';
 
 /**
  * The VM-side command that runs one of the host's pushed scripts the way the generated scripts
- * expect: `sh`, as root, state kept in `/run/lvsd/<host>/state`.
+ * expect: `sh`, as root, state kept in `/run/lvsd/<host>/state`, boot unit under `/run/lvsd/<host>/bootroot`.
  */
 export const hostScriptCommand = (hostId: HostId, script: HostScript): string =>
-  inHostCommand(hostId, `sh ${shq(`${labHostDir(hostId)}/${script}`)}`, { LVSD_STATE_DIR: `${labHostDir(hostId)}/state` });
+  // The lab's hosts share one file system outside /etc: each gets its own boot-unit root, or their
+  // boot scripts would overwrite each other and every re-apply would see a change.
+  inHostCommand(hostId, `sh ${shq(`${labHostDir(hostId)}/${script}`)}`, {
+    LVSD_STATE_DIR: `${labHostDir(hostId)}/state`,
+    LVSD_BOOT_ROOT: `${labHostDir(hostId)}/bootroot`,
+  });
 
 /**
  * Runs a shell command as design host `hostId` (its namespace and private /etc), with LVSD_IP set to
