@@ -70,6 +70,9 @@ describe.skipIf(reason !== null)('deploying the seed labs into the built-in lab 
       },
       // TCG is slow and the machine is shared
       readyTimeoutMs: 60_000,
+      // The lab's hosts share one file system outside /etc (docs/lab.md): each keeps its deploy
+      // state and boot unit in its own directory, as separate machines would.
+      remoteEnv: (host) => ({ LVSD_STATE_DIR: `/run/lvsd/${host.id}/state`, LVSD_BOOT_ROOT: `/run/lvsd/${host.id}/bootroot` }),
     };
     const run = startDeploy(mode, { deployId: newDeployId(), topology, e2eRequests }, deps);
     const result = await run.result;
