@@ -16,6 +16,7 @@ import type { DeployDeps, DeployMode } from '../../electron/services/deploy/engi
 import { newDeployId, startDeploy } from '../../electron/services/deploy/engine.ts';
 import { KnownHosts, parseKnownHosts } from '../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../electron/services/secrets/store.ts';
+import { labHostEnv } from '../../electron/services/lab/hosts.ts';
 import type { LabEndpoint } from '../../electron/services/lab/up.ts';
 import { labDown, labUp, sshToLabHost, withLabEndpoints } from '../../electron/services/lab/up.ts';
 import type { LabVm } from '../../electron/services/lab/vm.ts';
@@ -72,7 +73,7 @@ describe.skipIf(reason !== null)('deploying the seed labs into the built-in lab 
       readyTimeoutMs: 60_000,
       // The lab's hosts share one file system outside /etc (docs/lab.md): each keeps its deploy
       // state and boot unit in its own directory, as separate machines would.
-      remoteEnv: (host) => ({ LVSD_STATE_DIR: `/run/lvsd/${host.id}/state`, LVSD_BOOT_ROOT: `/run/lvsd/${host.id}/bootroot` }),
+      remoteEnv: (host) => labHostEnv(host.id),
     };
     const run = startDeploy(mode, { deployId: newDeployId(), topology, e2eRequests }, deps);
     const result = await run.result;

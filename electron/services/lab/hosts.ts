@@ -224,16 +224,21 @@ export function inHostCommand(hostId: HostId, command: string, env: Readonly<Rec
 export type HostScript = 'apply.sh' | 'verify.sh' | 'rollback.sh';
 
 /**
+ * The generated scripts' environment for a lab host: its own deploy state and boot-unit root. The
+ * lab's hosts share one file system outside /etc, so without these their boot scripts would
+ * overwrite each other and every re-apply or rollback would see another host's change.
+ */
+export const labHostEnv = (hostId: HostId): Readonly<Record<string, string>> => ({
+  LVSD_STATE_DIR: `${labHostDir(hostId)}/state`,
+  LVSD_BOOT_ROOT: `${labHostDir(hostId)}/bootroot`,
+});
+
+/**
  * The VM-side command that runs one of the host's pushed scripts the way the generated scripts
- * expect: `sh`, as root, state kept in `/run/lvsd/<host>/state`, boot unit under `/run/lvsd/<host>/bootroot`.
+ * expect: `sh`, as root, with {@link labHostEnv}.
  */
 export const hostScriptCommand = (hostId: HostId, script: HostScript): string =>
-  // The lab's hosts share one file system outside /etc: each gets its own boot-unit root, or their
-  // boot scripts would overwrite each other and every re-apply would see a change.
-  inHostCommand(hostId, `sh ${shq(`${labHostDir(hostId)}/${script}`)}`, {
-    LVSD_STATE_DIR: `${labHostDir(hostId)}/state`,
-    LVSD_BOOT_ROOT: `${labHostDir(hostId)}/bootroot`,
-  });
+  inHostCommand(hostId, `sh ${shq(`${labHostDir(hostId)}/${script}`)}`, labHostEnv(hostId));
 
 /**
  * Runs a shell command as design host `hostId` (its namespace and private /etc), with LVSD_IP set to

@@ -17,11 +17,11 @@ export const gatewayNotForwarding: Rule = {
     const out: Finding[] = [];
     const directors = new Set<string>();
     for (const s of ctx.services) if (s.director) directors.add(s.director.host.id);
-    // Hosts whose traffic matters: the services' directors and real servers, and the clients.
-    const users: HostInfo[] = [...ctx.clients];
+    // Hosts whose traffic matters, each once: the clients and the services' directors and real servers.
+    const users = new Set<HostInfo>(ctx.clients);
     for (const s of ctx.services) {
-      if (s.director) users.push(s.director);
-      for (const r of s.realServers) if (r.host) users.push(r.host);
+      if (s.director) users.add(s.director);
+      for (const r of s.realServers) if (r.host) users.add(r.host);
     }
     const done = new Set<string>();
     for (const u of users) {
