@@ -165,9 +165,15 @@ function ApplySafety() {
   const { t } = useTranslation();
   const seconds = useApp((s) => s.deploy.confirmSeconds);
   const override = useApp((s) => s.deploy.overrideErrors);
+  const installKeepalived = useApp((s) => s.deploy.installKeepalived);
   const errors = useApp((s) => selectDiagnostics(s).errors);
   return (
     <>
+      {installKeepalived && (
+        <p className="muted" data-testid="deploy-confirm-install-keepalived">
+          {t('deploy.planInstallKeepalived')}
+        </p>
+      )}
       <p className={seconds === 0 ? 'deploy-message is-error' : 'muted'} data-testid="deploy-confirm-timer">
         {seconds === 0 ? t('deploy.confirmOff') : t('deploy.confirmArmed', { seconds })}
       </p>

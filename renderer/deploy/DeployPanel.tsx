@@ -173,9 +173,15 @@ export function PlanView({ plan }: { plan: DeployPlan }) {
   const { t } = useTranslation();
   const name = (id: string) => plan.hosts.find((h) => h.hostId === id)?.hostName ?? id;
   const shown = plan.hosts.filter((h) => h.status !== 'skipped');
+  const installKeepalived = useApp((s) => s.deploy.planInstallKeepalived);
   return (
     <div className="deploy-plan" data-testid="plan-view">
       <h3 className="panel-title">{t('deploy.planTitle')}</h3>
+      {installKeepalived && (
+        <p className="muted" data-testid="plan-install-keepalived">
+          {t('deploy.planInstallKeepalived')}
+        </p>
+      )}
       {plan.noChanges && (
         <p className="deploy-ok" data-testid="plan-no-changes">
           {t('deploy.allNoChanges')}
@@ -234,6 +240,28 @@ export function E2eView({ e2e }: { e2e: E2eResult }) {
           </section>
         );
       })}
+    </div>
+  );
+}
+
+/**
+ * "Install keepalived": lets apply run the package manager on a keepalived-owned director that lacks
+ * keepalived (request `installKeepalived`); without it such a director is refused in the plan.
+ */
+function InstallKeepalived() {
+  const { t } = useTranslation();
+  const on = useApp((s) => s.deploy.installKeepalived);
+  const running = useApp((s) => s.deploy.running !== null);
+  const set = useApp((s) => s.deploySetInstallKeepalived);
+  return (
+    <div className="deploy-install-keepalived">
+      <label className="deploy-override">
+        <input type="checkbox" data-testid="deploy-install-keepalived" checked={on} disabled={running} onChange={(e) => set(e.target.checked)} />
+        {t('deploy.installKeepalived')}
+      </label>
+      <p className="muted field-hint" data-testid="deploy-install-keepalived-hint">
+        {t('deploy.installKeepalivedHint')}
+      </p>
     </div>
   );
 }
@@ -400,6 +428,7 @@ export function DeployPanel() {
         hint={d.confirmSeconds === 0 ? t('deploy.confirmOff') : t('deploy.confirmSecondsHint')}
         onCommit={(n) => n !== undefined && useApp.getState().deploySetConfirmSeconds(n)}
       />
+      <InstallKeepalived />
       {d.plan && <PlanView plan={d.plan} />}
       {d.e2e && <E2eView e2e={d.e2e} />}
       <PromptDialog />

@@ -53,6 +53,13 @@ export interface DeployState {
    * the engine logs with the list of errors). Cleared when the design's errors change or an apply starts.
    */
   readonly overrideErrors: boolean;
+  /**
+   * Let apply install keepalived (apt-get, dnf, yum or apk) on a keepalived-owned director that
+   * lacks it (sent as `installKeepalived`, CLI `--install-keepalived`); off, such a director is refused in the plan.
+   */
+  readonly installKeepalived: boolean;
+  /** `installKeepalived` of the run whose plan is on screen (the plan says what that run allowed). */
+  readonly planInstallKeepalived: boolean;
   readonly cancelling: boolean;
 }
 
@@ -69,6 +76,7 @@ export interface DeploySlice {
   deploySetE2eRequests: (n: number) => void;
   deploySetConfirmSeconds: (n: number) => void;
   deploySetOverrideErrors: (on: boolean) => void;
+  deploySetInstallKeepalived: (on: boolean) => void;
   deploySetCancelling: (on: boolean) => void;
 }
 
@@ -87,6 +95,8 @@ export const initialDeployState: DeployState = {
   e2eRequests: 20,
   confirmSeconds: 120,
   overrideErrors: false,
+  installKeepalived: false,
+  planInstallKeepalived: false,
   cancelling: false,
 };
 
@@ -102,6 +112,8 @@ export const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (s
         hostKeys: {},
         // A rollback or apply keeps the last plan on screen until its own plan arrives.
         plan: mode === 'dry-run' ? null : get().deploy.plan,
+        // rollback never installs anything
+        planInstallKeepalived: mode !== 'rollback' && get().deploy.installKeepalived,
         result: null,
         e2e: null,
         prompts: [],
@@ -172,6 +184,7 @@ export const createDeploySlice: StateCreator<AppState, [], [], DeploySlice> = (s
     deploySetE2eRequests: (n) => patch({ e2eRequests: n }),
     deploySetConfirmSeconds: (n) => patch({ confirmSeconds: n }),
     deploySetOverrideErrors: (overrideErrors) => patch({ overrideErrors }),
+    deploySetInstallKeepalived: (installKeepalived) => patch({ installKeepalived }),
     deploySetCancelling: (cancelling) => patch({ cancelling }),
   };
 };

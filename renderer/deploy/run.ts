@@ -61,6 +61,7 @@ export async function startRun(mode: DeployMode): Promise<void> {
     e2eRequests: s.deploy.e2eRequests,
     confirmSeconds: s.deploy.confirmSeconds,
     ...(s.deploy.overrideErrors && mode !== 'rollback' ? { overrideErrors: true } : {}),
+    ...(s.deploy.installKeepalived && mode !== 'rollback' ? { installKeepalived: true } : {}),
   };
   // "Deploy anyway" is a choice for one apply, not a setting that outlives it.
   if (mode === 'apply' && s.deploy.overrideErrors) s.deploySetOverrideErrors(false);

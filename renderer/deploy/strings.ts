@@ -27,6 +27,10 @@ export const deployEn = {
   blockedTitle_other: 'The checker finds {{count}} errors in this design: plan and apply are refused',
   overrideErrors: 'Deploy anyway despite these errors (recorded in the deploy log)',
   overrideOn: 'Deploying despite {{count}} checker error(s): the log records the override and the list.',
+  installKeepalived: 'Install keepalived on directors that lack it',
+  installKeepalivedHint:
+    'On a director whose IPVS table keepalived owns, apply first runs the package manager when keepalived is missing: apt-get install -y keepalived (dnf, yum or apk on other systems). A failed install stops that host before anything is changed. Off: such a director is refused in the plan.',
+  planInstallKeepalived: 'keepalived install allowed: a director that lacks it gets apt-get install -y keepalived (or dnf, yum, apk) before anything else.',
   plan: 'Dry run / Plan',
   apply: 'Apply…',
   rollback: 'Rollback…',
@@ -162,6 +166,10 @@ export const deployZh: Widen<DeployStrings> = {
   blockedTitle_other: '检查器在此设计中发现 {{count}} 个错误：计划和应用被拒绝',
   overrideErrors: '忽略这些错误，仍然部署（记录在部署日志中）',
   overrideOn: '忽略 {{count}} 个检查器错误进行部署：日志会记录这次覆盖及错误列表。',
+  installKeepalived: '在缺少 keepalived 的调度器上安装它',
+  installKeepalivedHint:
+    '对于由 keepalived 管理 IPVS 表的调度器，如果缺少 keepalived，应用时先运行包管理器：“apt-get install -y keepalived”（其他系统用 “dnf”、“yum” 或 “apk”）。安装失败时，该主机在任何更改之前停止。关闭时，这样的调度器在计划中被拒绝。',
+  planInstallKeepalived: '允许安装 keepalived：缺少它的调度器会在其他任何操作之前执行 “apt-get install -y keepalived”（或 “dnf”、“yum”、“apk”）。',
   plan: '演练 / 计划',
   apply: '应用…',
   rollback: '回滚…',

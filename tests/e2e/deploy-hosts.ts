@@ -36,6 +36,8 @@ function waitPort(host: string, port: number, timeoutMs: number): Promise<void> 
 export class UiDeployLab extends NetnsLab {
   /** Host indexes that get the ipvsadm stand-in (directors). */
   readonly directors = new Set<number>();
+  /** More `LVSD_*` settings per host index (e.g. a keepalived path that does not exist). */
+  readonly extraEnv = new Map<number, string[]>();
 
   constructor() {
     super('lvsd-ui');
@@ -49,6 +51,7 @@ export class UiDeployLab extends NetnsLab {
       if (!existsSync(fake)) writeFakeIpvsadm(fake, join(host.dir, 'ipvs'));
       env.push(`LVSD_IPVSADM=${fake}`, 'LVSD_MODPROBE=/bin/true');
     }
+    env.push(...(this.extraEnv.get(host.index) ?? []));
     const cfg = join(host.dir, 'sshd_config');
     writeFileSync(
       cfg,
