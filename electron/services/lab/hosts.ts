@@ -78,6 +78,77 @@ rm -rf /run/lvsd
 true
 `;
 
+/** The network of one host: `ip -batch` lines for the VM's root namespace and for inside the host's namespace. */
+interface HostNetwork {
+  readonly root: string[];
+  readonly inner: string[];
+}
+
+/** Segment id → bridge name, in design order. */
+function bridgesOf(t: Topology): Map<string, string> {
+  return new Map(t.segments.map((s, i) => [s.id, `lvsbr${i}`]));
+}
+
+/**
+ * The namespace, veths and infrastructure addresses of host number `hi` (every name and address
+ * checked; the VIPs are left out, they are apply.sh's).
+ */
+function hostNetwork(t: Topology, h: Host, hi: number, bridges: ReadonlyMap<string, string>, vips: ReadonlySet<string>): HostNetwork {
+  const ns = labNamespace(h.id);
+  const root: string[] = [`netns add ${ns}`];
+  const inner: string[] = ['link set lo up'];
+  const up: string[] = [];
+  const seen = new Set<string>();
+  h.interfaces.forEach((f, fi) => {
+    if (!IFNAME.test(f.name)) throw new LabError(`interface name ${JSON.stringify(f.name)} of host ${h.id} is not a Linux interface name`);
+    if (seen.has(f.name)) throw new LabError(`host ${h.id} has two interfaces named ${f.name}`);
+    seen.add(f.name);
+    const addrs: string[] = [];
+    for (const a of f.addresses) {
+      const c = parseCidr(a.trim());
+      if (!c) throw new LabError(`address ${JSON.stringify(a)} of ${h.id}/${f.name} is not IPv4 CIDR`);
+      if (!vips.has(c.address)) addrs.push(`${c.address}/${c.prefix}`);
+    }
+    if (f.kind === 'loopback') {
+      if (f.name !== 'lo') throw new LabError(`loopback interface of ${h.id} must be named lo (is ${f.name})`);
+    } else if (f.kind === 'ipip') {
+      if (f.name !== 'tunl0') throw new LabError(`IPIP interface of ${h.id} must be tunl0 (is ${f.name})`);
+    } else {
+      if (f.name === 'lo' || f.name === 'tunl0') throw new LabError(`ethernet interface of ${h.id} cannot be named ${f.name}`);
+      const outer = outerVeth(hi, fi);
+      const tmp = `lvp${hi}_${fi}`;
+      const mtu = f.mtu ?? (f.segment ? (t.segments.find((s) => s.id === f.segment)?.mtu ?? 1500) : 1500);
+      const br = f.segment ? bridges.get(f.segment) : undefined;
+      if (f.segment && !br) throw new LabError(`interface ${h.id}/${f.name} is plugged into unknown segment ${f.segment}`);
+      // created under a unique temporary name and renamed inside: the VM's own eth0 would clash
+      root.push(`link add ${outer} mtu ${mtu} type veth peer name ${tmp} mtu ${mtu} netns ${ns}`, `link set ${outer}${br ? ` master ${br}` : ''} up`);
+      inner.push(`link set ${tmp} name ${f.name}`);
+      if (f.mac !== undefined) {
+        if (!MAC.test(f.mac)) throw new LabError(`MAC ${JSON.stringify(f.mac)} of ${h.id}/${f.name} is malformed`);
+        inner.push(`link set ${f.name} address ${f.mac}`);
+      }
+      up.push(`link set ${f.name} up`);
+    }
+    for (const a of addrs) inner.push(`addr add ${a} dev ${f.name}`);
+  });
+  return { root, inner: [...inner, ...up] };
+}
+
+/** Root-namespace end of the veth of interface `fi` of host number `hi`. */
+const outerVeth = (hi: number, fi: number): string => `lvv${hi}_${fi}`;
+
+/** Shell lines that build a host's network inside the VM (root side first, then inside its namespace). */
+function networkLines(h: Host, net: HostNetwork): string[] {
+  return ["/sbin/ip -batch - <<'LVSD_EOF'", ...net.root, 'LVSD_EOF', `/sbin/ip -n ${labNamespace(h.id)} -batch - <<'LVSD_EOF'`, ...net.inner, 'LVSD_EOF'];
+}
+
+/** Shell lines that start the host's busybox httpd on each of its real-server ports. */
+function webLines(h: Host, ports: ReadonlyMap<HostId, number[]>): string[] {
+  const dir = labHostDir(h.id);
+  const hostPorts = ports.get(h.id) ?? [];
+  return hostPorts.map((port) => `/usr/sbin/lvsd-enter ${h.id} httpd -p ${port} -h ${dir}/www`);
+}
+
 /**
  * The shell script (run in the VM's root namespace) that builds `t`'s hosts from scratch. Pure;
  * throws a LabError when a name or address of the design cannot be used safely (every name that
@@ -90,10 +161,9 @@ export function hostsScript(t: Topology): string {
   const vips = vipsOf(t);
   const root: string[] = [];
   const perHost: string[] = [];
-  const bridges = new Map<string, string>();
-  t.segments.forEach((s, i) => {
-    const br = `lvsbr${i}`;
-    bridges.set(s.id, br);
+  const bridges = bridgesOf(t);
+  t.segments.forEach((s) => {
+    const br = bridges.get(s.id)!;
     root.push(`link add ${br} type bridge forward_delay 0 stp_state 0`, `link set ${br} mtu ${s.mtu ?? 1500} up`);
   });
   const ports = webPorts(t);
@@ -102,57 +172,17 @@ export function hostsScript(t: Topology): string {
     checkHostId(h.id);
     if (seenHosts.has(h.id)) throw new LabError(`two hosts have the id ${h.id}`);
     seenHosts.add(h.id);
-    const ns = labNamespace(h.id);
     const dir = labHostDir(h.id);
-    root.push(`netns add ${ns}`);
-    const inner: string[] = ['link set lo up'];
-    const up: string[] = [];
-    const seen = new Set<string>();
-    h.interfaces.forEach((f, fi) => {
-      if (!IFNAME.test(f.name)) throw new LabError(`interface name ${JSON.stringify(f.name)} of host ${h.id} is not a Linux interface name`);
-      if (seen.has(f.name)) throw new LabError(`host ${h.id} has two interfaces named ${f.name}`);
-      seen.add(f.name);
-      const addrs: string[] = [];
-      for (const a of f.addresses) {
-        const c = parseCidr(a.trim());
-        if (!c) throw new LabError(`address ${JSON.stringify(a)} of ${h.id}/${f.name} is not IPv4 CIDR`);
-        if (!vips.has(c.address)) addrs.push(`${c.address}/${c.prefix}`);
-      }
-      if (f.kind === 'loopback') {
-        if (f.name !== 'lo') throw new LabError(`loopback interface of ${h.id} must be named lo (is ${f.name})`);
-      } else if (f.kind === 'ipip') {
-        if (f.name !== 'tunl0') throw new LabError(`IPIP interface of ${h.id} must be tunl0 (is ${f.name})`);
-      } else {
-        if (f.name === 'lo' || f.name === 'tunl0') throw new LabError(`ethernet interface of ${h.id} cannot be named ${f.name}`);
-        const outer = `lvv${hi}_${fi}`;
-        const tmp = `lvp${hi}_${fi}`;
-        const mtu = f.mtu ?? (f.segment ? (t.segments.find((s) => s.id === f.segment)?.mtu ?? 1500) : 1500);
-        const br = f.segment ? bridges.get(f.segment) : undefined;
-        if (f.segment && !br) throw new LabError(`interface ${h.id}/${f.name} is plugged into unknown segment ${f.segment}`);
-        // created under a unique temporary name and renamed inside: the VM's own eth0 would clash
-        root.push(`link add ${outer} mtu ${mtu} type veth peer name ${tmp} mtu ${mtu} netns ${ns}`, `link set ${outer}${br ? ` master ${br}` : ''} up`);
-        inner.push(`link set ${tmp} name ${f.name}`);
-        if (f.mac !== undefined) {
-          if (!MAC.test(f.mac)) throw new LabError(`MAC ${JSON.stringify(f.mac)} of ${h.id}/${f.name} is malformed`);
-          inner.push(`link set ${f.name} address ${f.mac}`);
-        }
-        up.push(`link set ${f.name} up`);
-      }
-      for (const a of addrs) inner.push(`addr add ${a} dev ${f.name}`);
-    });
+    const net = hostNetwork(t, h, hi, bridges, vips);
     perHost.push(
       `# host ${h.id} (${h.role})`,
       `mkdir -p ${dir}/.root/var-lib ${dir}/.root/tmp ${dir}/state ${dir}/www`,
       `cp -a /etc ${dir}/.root/etc`,
       `chmod 1777 ${dir}/.root/tmp`,
-      `/sbin/ip -n ${ns} -batch - <<'LVSD_EOF'`,
-      ...inner,
-      ...up,
-      'LVSD_EOF',
+      ...networkLines(h, net),
     );
-    const hostPorts = ports.get(h.id) ?? [];
-    if (hostPorts.length > 0) perHost.push(`printf '%s\\n' ${shq(h.id)} > ${dir}/www/index.html`);
-    for (const port of hostPorts) perHost.push(`/usr/sbin/lvsd-enter ${h.id} httpd -p ${port} -h ${dir}/www`);
+    if ((ports.get(h.id) ?? []).length > 0) perHost.push(`printf '%s\\n' ${shq(h.id)} > ${dir}/www/index.html`);
+    perHost.push(...webLines(h, ports));
   });
   return (
     [
@@ -167,6 +197,49 @@ export function hostsScript(t: Topology): string {
       ...perHost,
     ].join('\n') + '\n'
   );
+}
+
+/**
+ * The shell script that "reboots" hosts of a running lab at the kernel level: every process in the
+ * host's namespace is killed (and the pid files in /run naming them removed, as a reboot empties
+ * /run), the namespace is deleted — with it everything a network namespace holds: the IPVS table,
+ * the VIPs, routes, `tunl0` and the net.* sysctls — and created again with only the host's
+ * infrastructure addresses and its web server, exactly as {@link hostsScript} first made it. What
+ * survives is what survives a real reboot: the host's files (its private /etc and /var/lib, its
+ * deploy state and boot-unit root under /run/lvsd/<host>/). Nothing of the design's configuration
+ * is restored here; that is the boot unit's job.
+ */
+export function rebootHostsScript(t: Topology, hostIds: readonly HostId[]): string {
+  const vips = vipsOf(t);
+  const bridges = bridgesOf(t);
+  const ports = webPorts(t);
+  const lines = ['set -ex'];
+  for (const id of hostIds) {
+    checkHostId(id);
+    const hi = t.hosts.findIndex((h) => h.id === id);
+    if (hi < 0) throw new LabError(`no host ${id} in the design`);
+    const h = t.hosts[hi]!;
+    const ns = labNamespace(id);
+    const net = hostNetwork(t, h, hi, bridges, vips);
+    lines.push(
+      `# reboot ${id}: every process ends, the kernel state of its namespace goes with the namespace`,
+      `pids=$(/sbin/ip netns pids ${ns})`,
+      'for p in $pids; do for f in /run/*.pid; do if [ -f "$f" ] && [ "$(head -n 1 "$f")" = "$p" ]; then rm -f "$f"; fi; done; done',
+      'if [ -n "$pids" ]; then kill -9 $pids; fi',
+      // (a zombie no longer counts: its namespace reference is gone at exit)
+      `n=0; while [ -n "$(/sbin/ip netns pids ${ns})" ]; do n=$((n+1)); [ $n -lt 50 ]; sleep 0.1; done`,
+      ...h.interfaces.flatMap((f, fi) => (f.kind === 'ethernet' ? [`/sbin/ip link del ${outerVeth(hi, fi)} 2>/dev/null || true`] : [])),
+      `/sbin/ip netns del ${ns}`,
+      ...networkLines(h, net),
+      ...webLines(h, ports),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Reboots the given hosts of the running lab (see {@link rebootHostsScript}). */
+export async function rebootHosts(vm: LabVm, t: Topology, hostIds: readonly HostId[]): Promise<void> {
+  await labExec(vm, 'sh -s', { input: rebootHostsScript(t, hostIds), what: `rebooting lab hosts ${hostIds.join(', ')}` });
 }
 
 /** Creates the design's hosts in the VM (removing whatever a previous call created). */

@@ -50,12 +50,14 @@ export function labStatus(labDir = defaultLabDir()): { vm: LabVm; state: LabUpSt
 /**
  * Boots (or reuses) the persistent lab VM, replaces its hosts by `t`'s and gives each host an SSH
  * server reachable on 127.0.0.1. Returns the VM and one endpoint per host, in design order.
+ * With `vm`, that VM (e.g. a test's own, not persistent) is used instead of the persistent one, so a
+ * test does not share the persistent VM's state with another run.
  */
-export async function labUp(t: Topology, opts: LabOptions = {}): Promise<{ vm: LabVm; endpoints: LabEndpoint[]; reused: boolean }> {
+export async function labUp(t: Topology, opts: LabOptions & { readonly vm?: LabVm } = {}): Promise<{ vm: LabVm; endpoints: LabEndpoint[]; reused: boolean }> {
   const labDir = opts.labDir ?? defaultLabDir();
   // a design the lab cannot build is refused before anything boots
   hostsScript(t);
-  const running = runningPersistentLab(labDir);
+  const running = opts.vm ?? runningPersistentLab(labDir);
   const vm = running ?? (await bootLab({ ...opts, labDir, persistent: true }));
   const old = running ? readState(running) : null;
   for (const e of old?.endpoints ?? []) await removePortForward(vm, e.port).catch(() => undefined);
