@@ -81,6 +81,8 @@ export class NetnsLab {
   readonly hosts: NsHost[] = [];
   /** Client key (ed25519, no passphrase) every host accepts for root. */
   readonly clientKey: string;
+  /** More `NAME=value` settings for every SSH session of a host (by index), e.g. the host's APT_CONFIG. */
+  readonly sessionEnv = new Map<number, string[]>();
   #closed = false;
 
   constructor(prefix = 'lvsd') {
@@ -166,7 +168,7 @@ export class NetnsLab {
         `PidFile ${join(host.dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${join(host.dir, 'authorized_keys')}`,
         // The file system is shared: apply.sh installs the boot unit under this prefix, not in /etc.
-        `SetEnv LVSD_BOOT_ROOT=${join(host.dir, 'root')}`,
+        `SetEnv LVSD_BOOT_ROOT=${join(host.dir, 'root')} ${(this.sessionEnv.get(host.index) ?? []).join(' ')}`.trimEnd(),
         'UsePAM no',
         'StrictModes no',
         'PermitRootLogin yes',
