@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DesignFile, Topology } from '../../shared/model/types.ts';
-import { applyOrder, hostFilesScript, hostsScript, inHostCommand, webPorts } from '../../electron/services/lab/hosts.ts';
+import { applyOrder, hostFilesScript, hostsScript, inHostCommand, rebootHostsScript, webPorts } from '../../electron/services/lab/hosts.ts';
 import { LabError } from '../../electron/services/lab/vm.ts';
 
 const load = (name: string): Topology => (JSON.parse(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as DesignFile).topology;
@@ -21,6 +21,26 @@ describe('hostsScript', () => {
     expect(s).not.toContain('172.17.253.100');
     expect(s).toContain('/usr/sbin/lvsd-enter rs1 httpd -p 80 -h /run/lvsd/rs1/www');
     expect(s).not.toContain('lvsd-enter client httpd');
+  });
+
+  it('reboots hosts: processes killed, namespace deleted and rebuilt with the same veths and infrastructure only; files kept', () => {
+    const t = load('dr-lab.lvs.json');
+    const s = rebootHostsScript(t, ['rs1', 'director']);
+    const create = hostsScript(t);
+    expect(s.match(/^\/sbin\/ip netns del lvsd-/gm)).toEqual(['/sbin/ip netns del lvsd-', '/sbin/ip netns del lvsd-']);
+    expect(s).toContain('/sbin/ip netns pids lvsd-rs1');
+    expect(s).toMatch(/kill -9 \$pids/);
+    // the same lines createHosts used for these hosts' links and addresses, no VIP
+    for (const line of s.split('\n').filter((l) => /^(netns add|link add lvv|addr add|link set)/.test(l))) expect(create).toContain(line);
+    expect(s).toContain('addr add 192.168.163.101/24 dev eth1');
+    expect(s).not.toContain('172.17.253.100');
+    expect(s).toContain('/usr/sbin/lvsd-enter rs1 httpd -p 80 -h /run/lvsd/rs1/www');
+    // the host's files (private /etc, /var/lib, state, boot root) are not touched
+    expect(s).not.toMatch(/cp -a \/etc|rm -rf|mkdir/);
+    // other hosts are left alone
+    expect(s).not.toContain('lvsd-rs2');
+    expect(() => rebootHostsScript(t, ['nope'])).toThrow(/no host nope/);
+    expect(() => rebootHostsScript(t, ['x;y'])).toThrow(LabError);
   });
 
   it('serves the real-server port (NAT port mapping) and orders hosts for apply', () => {

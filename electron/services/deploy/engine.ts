@@ -773,7 +773,8 @@ class Run implements DeployRun {
           if (r && r.code !== 0) throw new StepError(`rollback.sh failed (exit ${r.code ?? r.signal})`, tail(r.stderr || r.stdout));
           if (r && /^@undone-already \d+ by timer/m.test(r.stdout)) byTimer = true;
           for (const line of (r?.stdout ?? '').split('\n')) {
-            if (/^(rollback|restored|removed|@current|@rolled-back|@undone)/.test(line))
+            // `keepalived reloaded (…)`: a rollback of a keepalived-owned director says how keepalived took the old config
+            if (/^(rollback|restored|removed|keepalived |@current|@rolled-back|@undone)/.test(line))
               this.#emit({ type: 'log', deployId: this.id, hostId: ctx.host.id, level: 'output', text: line });
           }
           if (byTimer) {
