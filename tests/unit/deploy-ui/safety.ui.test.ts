@@ -82,6 +82,23 @@ describe('deploy safety controls', () => {
     expect(dialog()).toContain('Commit-confirm is off');
   });
 
+  it('"Install keepalived" is off by default; ticked, the apply confirmation says what it runs, in en and zh-CN', async () => {
+    await i18n.changeLanguage('en');
+    const panel = text(renderToStaticMarkup(createElement(DeployPanel)));
+    expect(panel).toContain('Install keepalived on directors that lack it');
+    expect(panel).toContain('apt-get install -y keepalived');
+    expect(renderToStaticMarkup(createElement(DeployPanel))).not.toMatch(/data-testid="deploy-install-keepalived"[^>]*checked/);
+    const confirm = () =>
+      text(renderToStaticMarkup(createElement(ConfirmDialog, { mode: 'apply', names: ['director'], onConfirm: () => {}, onClose: () => {} })));
+    expect(confirm()).not.toContain('keepalived install allowed');
+    setDeploy({ installKeepalived: true });
+    expect(confirm()).toContain('keepalived install allowed: a director that lacks it gets apt-get install -y keepalived');
+    await i18n.changeLanguage('zh-CN');
+    expect(confirm()).toContain('允许安装 keepalived');
+    expect(text(renderToStaticMarkup(createElement(DeployPanel)))).toContain('在缺少 keepalived 的调度器上安装它');
+    await i18n.changeLanguage('en');
+  });
+
   it('the trust dialog warns when the host is known by another key type, in en and zh-CN', async () => {
     setDeploy({
       deployId: 'x',
