@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DesignFile, HostId, Topology } from '../../../shared/model/types.ts';
 import type { LabVm, LabOptions } from './vm.ts';
+import { pointSshAt } from '../../../shared/model/commands.ts';
 import { addPortForward, bootLab, defaultLabDir, labExec, removePortForward, runningPersistentLab, shutdownLab, sshToLab } from './vm.ts';
 import { createHosts, destroyHosts, hostsScript, labHostDir } from './hosts.ts';
 
@@ -110,15 +111,5 @@ export async function labDown(labDir = defaultLabDir()): Promise<boolean> {
 
 /** The design with each host's `ssh` endpoint pointing at its lab relay (key auth, root). */
 export function withLabEndpoints(file: DesignFile, vm: LabVm, endpoints: readonly LabEndpoint[]): DesignFile {
-  const byHost = new Map(endpoints.map((e) => [e.host, e]));
-  return {
-    ...file,
-    topology: {
-      ...file.topology,
-      hosts: file.topology.hosts.map((h) => {
-        const e = byHost.get(h.id);
-        return e ? { ...h, ssh: { host: '127.0.0.1', port: e.port, user: 'root', auth: 'key' as const, keyPath: vm.keyPath } } : h;
-      }),
-    },
-  };
+  return { ...file, topology: pointSshAt(file.topology, endpoints, vm.keyPath) };
 }
