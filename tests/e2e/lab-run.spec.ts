@@ -3,17 +3,17 @@
  * in the Deploy tab, watch the VM start and the deploy run (no host-key question: the lab's own key
  * is trusted for exactly its endpoints), see every host verified and the end-to-end check answered
  * by both real servers, open the live view (the director holds the VIP, as its kernel reports), and
- * stop the lab (no qemu left). A second backend without qemu on its PATH shows why the lab cannot run.
+ * stop the lab (its VM is gone). A second backend without qemu on its PATH shows why the lab cannot run.
  *
  * The real run is skipped (with the reason) when this machine cannot run the qemu lab.
  */
 import { expect, test } from '@playwright/test';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { labUnavailableReason } from '../../electron/services/lab/vm.ts';
+import { labUnavailableReason, runningPersistentLab } from '../../electron/services/lab/vm.ts';
 import { loadTemplate, openApp, shot, toolbarClick, waitNodesVisible, waitReady } from './helpers.ts';
 import type { Page } from '@playwright/test';
 
@@ -26,14 +26,15 @@ async function openDrLab(page: Page): Promise<void> {
   await waitNodesVisible(page);
 }
 
-const qemuRunning = (): boolean => spawnSync('pgrep', ['-f', 'process=lvsd-lab'], { encoding: 'utf8' }).stdout.trim() !== '';
+// the persistent lab VM of the default lab directory (other lab VMs, e.g. of tests, are not this one)
+const labRunning = (): boolean => runningPersistentLab() !== null;
 
 test.describe('Run in the built-in lab', () => {
   const unavailable = labUnavailableReason();
 
   test('the DR lab runs on a real kernel from one click, shows live, and stops', async ({ page }) => {
     test.skip(unavailable !== null, `skipped: ${unavailable ?? ''}`);
-    test.skip(qemuRunning(), 'skipped: a lab VM of the user is running (lvsd lab up); this test would replace its hosts');
+    test.skip(labRunning(), 'skipped: a lab VM of the user is running (lvsd lab up); this test would replace its hosts');
     test.setTimeout(480_000);
     await page.setViewportSize({ width: 1024, height: 768 });
     await openApp(page);
@@ -70,7 +71,7 @@ test.describe('Run in the built-in lab', () => {
 
     await page.getByTestId('lab-stop-live').click();
     await expect(page.getByTestId('lab-section-live')).toHaveCount(0, { timeout: 60_000 });
-    expect(qemuRunning()).toBe(false);
+    expect(labRunning()).toBe(false);
     await page.getByTestId('tab-deploy').click();
     await expect(page.getByTestId('lab-stop-deploy')).toBeDisabled();
     // one Undo gives the hosts their own SSH settings back
@@ -85,7 +86,7 @@ test.describe('Run in the built-in lab', () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const server: ChildProcess = spawn(
       process.execPath,
-      ['bin/lvsd.mjs', 'serve', '--port', String(port), '--token', 'nolab', '--data-dir', data, '--static-dir', 'dist/renderer'],
+      ['bin/lvsd.mjs', 'serve', '--port', String(port), '--token', 'nolab-token', '--data-dir', data, '--static-dir', 'dist/renderer'],
       { cwd: ROOT, env: { ...process.env, PATH: empty }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
@@ -95,11 +96,12 @@ test.describe('Run in the built-in lab', () => {
           out += b.toString();
           if (out.includes('is running at')) ok();
         });
+        server.stderr!.on('data', (b: Buffer) => (out += b.toString()));
         server.on('exit', (c) => fail(new Error(`lvsd serve exited ${c}: ${out}`)));
         setTimeout(() => fail(new Error(`lvsd serve did not start: ${out}`)), 30_000);
       });
       const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-      await page.goto(`http://127.0.0.1:${port}/#token=nolab`);
+      await page.goto(`http://127.0.0.1:${port}/#token=nolab-token`);
       await waitReady(page);
       if (await page.getByTestId('recover-dialog').isVisible()) await page.getByTestId('recover-discard').click();
       await openDrLab(page);

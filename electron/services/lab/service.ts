@@ -17,7 +17,7 @@ import type { Topology } from '../../../shared/model/types.ts';
 import type { Result } from '../../../shared/util/result.ts';
 import { err, ok } from '../../../shared/util/result.ts';
 import { knownHostsName } from '../ssh/hostkeys.ts';
-import { labDown, labStatus, labUp } from './up.ts';
+import { deadLabEndpoints, labDown, labStatus, labUp } from './up.ts';
 import { defaultLabDir, labUnavailableReason } from './vm.ts';
 
 /** The extra known_hosts file holding the running lab's endpoints (absent when no lab runs). */
@@ -108,6 +108,9 @@ export class LabService {
       this.#progress(`starting the lab for ${topology.hosts.length} host(s)`);
       const { vm, endpoints, reused } = await labUp(topology, { labDir: this.#labDir, log: (l) => this.#progress(l) });
       if (!reused) this.#booted = true;
+      this.#progress('proving each host with an SSH login');
+      const dead = await deadLabEndpoints(vm, endpoints);
+      if (dead.length > 0) return err(`SSH to ${dead.map((d) => d.host).join(', ')} in the lab does not work: ${dead[0]!.error}`);
       const list: LabHostEndpoint[] = endpoints.map((e) => ({ host: e.host, port: e.port }));
       this.#writeKnownHosts(list);
       this.#progress(reused ? 'the running lab VM was reused; hosts rebuilt' : 'lab VM booted; hosts created');

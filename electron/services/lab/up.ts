@@ -96,6 +96,24 @@ export function sshToLabHost(vm: LabVm, endpoint: LabEndpoint, command: string, 
   return sshToLab({ ...vm, sshPort: endpoint.port, runDir: join(vm.runDir, 'no-mux') }, command, { timeoutMs });
 }
 
+/**
+ * Proves every endpoint with a real login (three tries a second apart: a relay's first session
+ * under a loaded TCG guest can be slow). Returns the hosts whose login failed, with the reason.
+ */
+export async function deadLabEndpoints(vm: LabVm, endpoints: readonly LabEndpoint[]): Promise<{ host: HostId; error: string }[]> {
+  const probe = async (e: LabEndpoint): Promise<{ code: number; stderr: string }> => {
+    let last = { code: 255, stderr: '' };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      last = await sshToLabHost(vm, e, 'true').catch((err: Error) => ({ code: 255, stdout: '', stderr: err.message }));
+      if (last.code === 0) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return last;
+  };
+  const checks = await Promise.all(endpoints.map(probe));
+  return endpoints.flatMap((e, i) => (checks[i]!.code === 0 ? [] : [{ host: e.host, error: checks[i]!.stderr.trim() || `exit ${checks[i]!.code}` }]));
+}
+
 /** The `ssh` command line a user types to reach a host. */
 export const labSshCommand = (vm: LabVm, e: LabEndpoint): string =>
   `ssh -i ${vm.keyPath} -p ${e.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1`;
