@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { labUnavailableReason, runningPersistentLab } from '../../electron/services/lab/vm.ts';
+import { labDown } from '../../electron/services/lab/up.ts';
 import { loadTemplate, openApp, shot, toolbarClick, waitNodesVisible, waitReady } from './helpers.ts';
 import type { Page } from '@playwright/test';
 
@@ -31,6 +32,12 @@ const labRunning = (): boolean => runningPersistentLab() !== null;
 
 test.describe('Run in the built-in lab', () => {
   const unavailable = labUnavailableReason();
+  let startedHere = false;
+
+  // A failed run must not leave the VM behind (the backend is killed, not closed, after the suite).
+  test.afterAll(async () => {
+    if (startedHere) await labDown();
+  });
 
   test('the DR lab runs on a real kernel from one click, shows live, and stops', async ({ page }) => {
     test.skip(unavailable !== null, `skipped: ${unavailable ?? ''}`);
@@ -45,6 +52,7 @@ test.describe('Run in the built-in lab', () => {
     await expect(page.getByTestId('lab-run-deploy')).toBeEnabled();
     await shot(page, 'lab-run-before');
 
+    startedHere = true;
     await page.getByTestId('lab-run-deploy').click();
     await expect(page.getByTestId('lab-phase-deploy')).toContainText('Starting the lab VM');
     await expect(section).toHaveAttribute('data-phase', 'deploying', { timeout: 240_000 });
