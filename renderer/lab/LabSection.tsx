@@ -66,7 +66,7 @@ export function LabSection({ where }: { where: 'deploy' | 'live' }) {
           {t(`lab.blocked.${blocked}`)}
         </p>
       )}
-      {lab.running && lab.phase === 'idle' && (
+      {a?.available && lab.running && lab.phase === 'idle' && (
         <p className="deploy-message" data-testid={`lab-running-${where}`}>
           {t('lab.running', { design: lab.design ?? '?', count: lab.endpoints.length })}
         </p>
