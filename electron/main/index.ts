@@ -143,7 +143,14 @@ app
       if (name === 'files:recent') void refreshMenu(bridge);
     });
     await refreshMenu(bridge);
-    app.on('before-quit', () => bridge.live.close());
+    // Closing takes a moment when a lab VM this app booted has to power off: quit once it is done.
+    let closed = false;
+    app.on('before-quit', (event) => {
+      if (closed) return;
+      event.preventDefault();
+      closed = true;
+      void bridge.close().finally(() => app.quit());
+    });
     mainWindow = createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();

@@ -15,6 +15,7 @@ const PREFIX = 'lvs-memory:file:';
 const AUTOSAVE = 'lvs-memory:autosave';
 const NO_BACKEND = 'no backend: deploying needs the desktop app or lvsd serve';
 const NO_LIVE = 'no backend: the live view needs the desktop app or lvsd serve';
+const NO_LAB = 'no backend: the built-in lab needs the desktop app or lvsd serve';
 
 // Structural (not the DOM's Storage) so this folder also type-checks for the Node-side tests.
 interface KeyValueStorage {
@@ -140,6 +141,12 @@ export function createMemoryBridge(): LvsBridge {
       resume: async () => false,
       connections: async () => err(NO_LIVE),
       explain: async () => err(NO_LIVE),
+    },
+    lab: {
+      available: async () => ({ available: false, reason: NO_LAB }),
+      status: async () => ({ running: false, endpoints: [], busy: false }),
+      up: async () => err(NO_LAB),
+      down: async () => err(NO_LAB),
     },
     events: {
       on: () => () => undefined,

@@ -14,6 +14,7 @@ import { ChangedKeyDialog, ConfirmDialog, PromptDialog } from './DeployDialogs.t
 import { SshEditor } from './SshEditor.tsx';
 import { cancelRun, forgetCredentials, listenForProgress, saveLog, selectedHosts, startRun } from './run.ts';
 import { hostTone } from './status.ts';
+import { LabSection } from '../lab/LabSection.tsx';
 
 function HostRow({ host }: { host: Host }) {
   const { t } = useTranslation();
@@ -335,6 +336,7 @@ export function DeployPanel() {
   return (
     <div className="deploy-panel" data-testid="deploy-panel">
       {available === false && <p className="deploy-message is-error">{t('deploy.unavailable')}</p>}
+      <LabSection where="deploy" />
       <div className="deploy-actions">
         <button type="button" data-testid="deploy-plan" disabled={busy || available !== true} onClick={() => void startRun('dry-run')}>
           {t('deploy.plan')}

@@ -15,6 +15,7 @@ import { formatRate } from '../../shared/live/table.ts';
 import { LIVE_HISTORY_MINUTES } from './liveSlice.ts';
 import type { LiveSample } from './liveSlice.ts';
 import { startLive, stopLive } from './session.ts';
+import { LabSection } from '../lab/LabSection.tsx';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
@@ -199,6 +200,7 @@ export function LivePanel() {
   const detail = new Map(live.hosts.map((h) => [h.hostId, h]));
   return (
     <div className="live-panel" data-testid="live-panel">
+      <LabSection where="live" />
       <p className="live-note">{t('live.intro')}</p>
       <div className="live-actions">
         <label>

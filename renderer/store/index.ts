@@ -18,8 +18,10 @@ import type { DeploySlice } from '../deploy/deploySlice.ts';
 import { createDeploySlice } from '../deploy/deploySlice.ts';
 import type { LiveSlice } from '../live/liveSlice.ts';
 import { createLiveSlice } from '../live/liveSlice.ts';
+import type { LabSlice } from '../lab/labSlice.ts';
+import { createLabSlice } from '../lab/labSlice.ts';
 
-export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice & DeploySlice & LiveSlice;
+export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice & DeploySlice & LiveSlice & LabSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createDocumentSlice(...a),
@@ -29,6 +31,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createSimulationSlice(...a),
   ...createDeploySlice(...a),
   ...createLiveSlice(...a),
+  ...createLabSlice(...a),
 }));
 
 /** True when the design changed since it was last saved. */

@@ -9,12 +9,14 @@
 import type { FilesApi } from './files.ts';
 import type { DeployApi } from './deploy.ts';
 import type { LiveApi } from './live.ts';
+import type { LabApi } from './lab.ts';
 
 /** Domain name → API interface. */
 export interface BridgeDomains {
   readonly files: FilesApi;
   readonly deploy: DeployApi;
   readonly live: LiveApi;
+  readonly lab: LabApi;
 }
 
 export type DomainName = keyof BridgeDomains;
@@ -26,6 +28,7 @@ export const BRIDGE_VERBS = {
   files: ['open', 'openRecent', 'save', 'saveAs', 'recent', 'list', 'openNamed', 'importText', 'autosave', 'recover', 'clearAutosave'],
   deploy: ['available', 'plan', 'apply', 'rollback', 'cancel', 'trustHost', 'provideCredential', 'forgetCredentials', 'log'],
   live: ['available', 'start', 'stop', 'pause', 'resume', 'connections', 'explain'],
+  lab: ['available', 'status', 'up', 'down'],
 } as const satisfies VerbTable;
 
 // Compile-time completeness: every method of every API must be listed in BRIDGE_VERBS.

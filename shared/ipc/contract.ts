@@ -11,11 +11,13 @@
 import type { FilesApi } from './files.ts';
 import type { DeployApi } from './deploy.ts';
 import type { LiveApi } from './live.ts';
+import type { LabApi } from './lab.ts';
 import type { EventsApi } from './events.ts';
 
 export type { FilesApi, OpenedDesign, RecentFile, StoredDesign, SaveAsOptions, RecoveredDesign } from './files.ts';
 export type { DeployApi } from './deploy.ts';
 export type { LiveApi } from './live.ts';
+export type { LabApi } from './lab.ts';
 export type { EventsApi, LvsEvents, LvsEventName, MenuCommand } from './events.ts';
 
 /** What the renderer finds on `window.lvs`. */
@@ -25,5 +27,6 @@ export interface LvsBridge {
   readonly files: FilesApi;
   readonly deploy: DeployApi;
   readonly live: LiveApi;
+  readonly lab: LabApi;
   readonly events: EventsApi;
 }

@@ -6,6 +6,7 @@
 import type { RecentFile } from './files.ts';
 import type { DeployEvent } from './deploy.ts';
 import type { LiveUpdate } from './live.ts';
+import type { LabProgress } from './lab.ts';
 
 /** A command from the native application menu (Electron only). */
 export type MenuCommand = { readonly command: 'new' | 'open' | 'save' | 'saveAs' } | { readonly command: 'openRecent'; readonly handle: string };
@@ -20,12 +21,14 @@ export interface LvsEvents {
   'deploy:progress': DeployEvent;
   /** A live-view session has a new view (after a host answered or failed). */
   'live:update': LiveUpdate;
+  /** A line of what the built-in lab is doing (image build, boot, hosts). */
+  'lab:progress': LabProgress;
 }
 
 export type LvsEventName = keyof LvsEvents;
 
 /** Every event name, so the preload and the browser client can refuse unknown ones. */
-export const EVENT_NAMES: readonly LvsEventName[] = ['files:recent', 'menu:command', 'deploy:progress', 'live:update'];
+export const EVENT_NAMES: readonly LvsEventName[] = ['files:recent', 'menu:command', 'deploy:progress', 'live:update', 'lab:progress'];
 
 /** Subscribing to pushes. */
 export interface EventsApi {

@@ -483,6 +483,25 @@ function dropUndefined<T extends object>(o: T): T {
   return out as T;
 }
 
+/**
+ * Points hosts' SSH settings at local port forwards (`127.0.0.1:port`, root, key auth with `keyPath`),
+ * as the built-in lab hands them out; hosts without an endpoint keep theirs. Unchanged endpoints
+ * keep the same topology (no undo step).
+ */
+export function pointSshAt(t: Topology, endpoints: readonly { readonly host: HostId; readonly port: number }[], keyPath: string): Topology {
+  const byHost = new Map(endpoints.map((e) => [e.host, e.port]));
+  let changed = false;
+  const hosts = t.hosts.map((h) => {
+    const port = byHost.get(h.id);
+    if (port === undefined) return h;
+    const s = h.ssh;
+    if (s && s.host === '127.0.0.1' && s.port === port && s.user === 'root' && s.auth === 'key' && s.keyPath === keyPath) return h;
+    changed = true;
+    return { ...h, ssh: { host: '127.0.0.1', port, user: 'root', auth: 'key' as const, keyPath } };
+  });
+  return changed ? { ...t, hosts } : t;
+}
+
 /** Merges host-wide sysctls into a host (`net.ipv4.ip_forward`, `net.ipv4.conf.all.*`). */
 export function setHostSysctl(t: Topology, hostId: HostId, patch: Partial<HostSysctl>): Topology {
   return mapHost(t, hostId, (h) => ({ ...h, sysctl: dropUndefined({ ...(h.sysctl ?? {}), ...patch }) }));

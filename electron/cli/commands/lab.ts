@@ -13,7 +13,7 @@ import { serializeDesignFile } from '../../../shared/model/file.ts';
 import { loadDesign } from '../loadDesign.ts';
 import { writeFileAtomic } from '../../services/files/atomic.ts';
 import { LabError, labUnavailableReason } from '../../services/lab/vm.ts';
-import { labDown, labSshCommand, labStatus, labUp, sshToLabHost, withLabEndpoints } from '../../services/lab/up.ts';
+import { deadLabEndpoints, labDown, labSshCommand, labStatus, labUp, withLabEndpoints } from '../../services/lab/up.ts';
 
 const USAGE = `usage: lvsd lab up FILE [--out PATH|-] [--no-write] [--json]
        lvsd lab down
@@ -93,19 +93,9 @@ export const run: CliCommand = async (argv, io) => {
     const { vm, endpoints, reused } = await labUp(design.topology, { log: progress });
     if (reused) progress(`reused the running lab VM (pid ${vm.pid})`);
     // One real login per host proves each endpoint before anything is written.
-    const probe = async (e: (typeof endpoints)[number]): Promise<{ code: number; stderr: string }> => {
-      let last = { code: 255, stderr: '' };
-      for (let attempt = 0; attempt < 3; attempt++) {
-        last = await sshToLabHost(vm, e, 'true').catch((err: Error) => ({ code: 255, stdout: '', stderr: err.message }));
-        if (last.code === 0) break;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-      return last;
-    };
-    const checks = await Promise.all(endpoints.map(probe));
-    const dead = endpoints.filter((_, i) => checks[i]!.code !== 0);
+    const dead = await deadLabEndpoints(vm, endpoints);
     if (dead.length > 0) {
-      io.stderr(`lvsd lab up: SSH to ${dead.map((e) => e.host).join(', ')} does not work: ${checks.find((c) => c.code !== 0)!.stderr.trim()}\n`);
+      io.stderr(`lvsd lab up: SSH to ${dead.map((d) => d.host).join(', ')} does not work: ${dead[0]!.error}\n`);
       return EXIT.problems;
     }
     const updated = withLabEndpoints(design, vm, endpoints);

@@ -83,8 +83,8 @@ function readTokenFile(path: string): { token: string } | string {
 export interface ServeHandle {
   readonly server: RunningServer;
   readonly dataDir: string;
-  /** Stops every live-view session (their SSH connections). */
-  readonly closeLive: () => void;
+  /** Stops every live-view session (their SSH connections) and powers off a lab VM this server booted. */
+  readonly closeLive: () => Promise<void>;
 }
 
 /**
@@ -181,10 +181,10 @@ export async function startServe(
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   let server: RunningServer;
-  let closeLive: () => void = () => undefined;
+  let closeLive: () => Promise<void> = async () => undefined;
   try {
     const bridge = await createBridge({ dataDir });
-    closeLive = () => bridge.live.close();
+    closeLive = () => bridge.close();
     server = await startServer({ port, token, staticDir, registry: bridge.registry, events: bridge.events, log: (l) => io.stderr(`lvsd serve: ${l}\n`) });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -206,8 +206,10 @@ export const run: CliCommand = async (argv, io) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      started.closeLive();
-      void started.server.close().then(done);
+      void started
+        .closeLive()
+        .then(() => started.server.close())
+        .then(done);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

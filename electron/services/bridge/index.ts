@@ -9,6 +9,8 @@ import { BridgeRegistry } from './registry.ts';
 import { filesDomain } from './domains/files.ts';
 import { deployDomain } from './domains/deploy.ts';
 import { liveDomain } from './domains/live.ts';
+import { labDomain } from './domains/lab.ts';
+import { LabService } from '../lab/service.ts';
 import { LiveService } from '../live/service.ts';
 import { KnownHosts } from '../ssh/hostkeys.ts';
 import { homedir } from 'node:os';
@@ -28,6 +30,8 @@ export interface BridgeOptions {
   readonly dialogs?: FileDialogs | null;
   /** Where deploy secrets are kept (Electron: the OS keychain via safeStorage); memory when absent. */
   readonly secrets?: SecretStore;
+  /** The built-in lab's directory; `$LVSD_LAB_DIR` or `/var/cache/lvs-designer-lab` when absent. */
+  readonly labDir?: string;
 }
 
 export interface Bridge {
@@ -36,6 +40,10 @@ export interface Bridge {
   readonly files: FileService;
   /** Live-view sessions; `close()` them when the backend shuts down. */
   readonly live: LiveService;
+  /** The built-in qemu lab. */
+  readonly lab: LabService;
+  /** Stops every live session and powers off a lab VM this backend booted. */
+  close(): Promise<void>;
 }
 
 export async function createBridge(options: BridgeOptions): Promise<Bridge> {
@@ -47,21 +55,30 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   });
   await files.init();
   const secrets = options.secrets ?? new MemorySecretStore();
+  const lab = new LabService({ emit: (p) => events.emit('lab:progress', p), ...(options.labDir ? { labDir: options.labDir } : {}) });
+  // The running lab's endpoints are trusted through their own file (see LabService), beside the user's.
+  const readOnlyKnownHosts = [join(homedir(), '.ssh', 'known_hosts'), lab.knownHostsFile];
   const deploy = new DeployService({
     emit: (e) => events.emit('deploy:progress', e),
     knownHostsFile: join(options.dataDir, 'known_hosts'),
+    readOnlyKnownHosts,
     secrets,
   });
   const live = new LiveService({
     emit: (u) => events.emit('live:update', u),
     // The deploy's trust store: the live view accepts only host keys a deploy or plan has trusted.
-    knownHosts: new KnownHosts(join(options.dataDir, 'known_hosts'), [join(homedir(), '.ssh', 'known_hosts')]),
+    knownHosts: new KnownHosts(join(options.dataDir, 'known_hosts'), readOnlyKnownHosts),
     secrets,
   });
   const registry = new BridgeRegistry()
     .register('files', filesDomain(files))
     .register('deploy', deployDomain(deploy))
     .register('live', liveDomain(live))
+    .register('lab', labDomain(lab))
     .assertComplete();
-  return { registry, events, files, live };
+  const close = async (): Promise<void> => {
+    live.close();
+    await lab.close();
+  };
+  return { registry, events, files, live, lab, close };
 }

@@ -936,7 +936,7 @@ class Run implements DeployRun {
         ctxs,
         plan,
         undefined,
-        `${failedPlans.map((c) => c.host.id).join(', ')} could not be planned; nothing was changed. Fix the host or leave it out with --host.`,
+        `${failedPlans.map((c) => c.host.id).join(', ')} could not be planned; nothing was changed. Fix the host or leave it out (untick it in the Deploy tab, or --host in lvsd deploy).`,
       );
     }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DesignFile, HostId, Topology } from '../../../shared/model/types.ts';
 import type { LabVm, LabOptions } from './vm.ts';
+import { pointSshAt } from '../../../shared/model/commands.ts';
 import { addPortForward, bootLab, defaultLabDir, labExec, removePortForward, runningPersistentLab, shutdownLab, sshToLab } from './vm.ts';
 import { createHosts, destroyHosts, hostsScript, labHostDir } from './hosts.ts';
 
@@ -97,6 +98,24 @@ export function sshToLabHost(vm: LabVm, endpoint: LabEndpoint, command: string, 
   return sshToLab({ ...vm, sshPort: endpoint.port, runDir: join(vm.runDir, 'no-mux') }, command, { timeoutMs });
 }
 
+/**
+ * Proves every endpoint with a real login (three tries a second apart: a relay's first session
+ * under a loaded TCG guest can be slow). Returns the hosts whose login failed, with the reason.
+ */
+export async function deadLabEndpoints(vm: LabVm, endpoints: readonly LabEndpoint[]): Promise<{ host: HostId; error: string }[]> {
+  const probe = async (e: LabEndpoint): Promise<{ code: number; stderr: string }> => {
+    let last = { code: 255, stderr: '' };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      last = await sshToLabHost(vm, e, 'true').catch((err: Error) => ({ code: 255, stdout: '', stderr: err.message }));
+      if (last.code === 0) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return last;
+  };
+  const checks = await Promise.all(endpoints.map(probe));
+  return endpoints.flatMap((e, i) => (checks[i]!.code === 0 ? [] : [{ host: e.host, error: checks[i]!.stderr.trim() || `exit ${checks[i]!.code}` }]));
+}
+
 /** The `ssh` command line a user types to reach a host. */
 export const labSshCommand = (vm: LabVm, e: LabEndpoint): string =>
   `ssh -i ${vm.keyPath} -p ${e.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1`;
@@ -112,15 +131,5 @@ export async function labDown(labDir = defaultLabDir()): Promise<boolean> {
 
 /** The design with each host's `ssh` endpoint pointing at its lab relay (key auth, root). */
 export function withLabEndpoints(file: DesignFile, vm: LabVm, endpoints: readonly LabEndpoint[]): DesignFile {
-  const byHost = new Map(endpoints.map((e) => [e.host, e]));
-  return {
-    ...file,
-    topology: {
-      ...file.topology,
-      hosts: file.topology.hosts.map((h) => {
-        const e = byHost.get(h.id);
-        return e ? { ...h, ssh: { host: '127.0.0.1', port: e.port, user: 'root', auth: 'key' as const, keyPath: vm.keyPath } } : h;
-      }),
-    },
-  };
+  return { ...file, topology: pointSshAt(file.topology, endpoints, vm.keyPath) };
 }
