@@ -7,7 +7,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store/index.ts';
 import { selectDiagnostics } from '../store/selectors.ts';
-import { labBlockedReason } from './blocked.ts';
+import { labBlockedReason, labWorking } from './blocked.ts';
 import { refreshLab, runInLab, stopLab } from './run.ts';
 
 export function LabSection({ where }: { where: 'deploy' | 'live' }) {
@@ -22,7 +22,7 @@ export function LabSection({ where }: { where: 'deploy' | 'live' }) {
     void refreshLab();
   }, []);
   const a = lab.availability;
-  const working = lab.phase === 'starting' || lab.phase === 'deploying' || lab.phase === 'stopping';
+  const working = labWorking(lab.phase);
   const blocked = labBlockedReason({ hosts: hostCount, busy: working || deployRunning, errors, override });
   // The Live tab shows the section only while a lab is in use; the Deploy tab always offers it.
   if (where === 'live' && !lab.running && lab.phase === 'idle') return null;

@@ -7,3 +7,6 @@ export function labBlockedReason(c: { hosts: number; busy: boolean; errors: numb
   if (c.errors > 0 && !c.override) return 'errors';
   return null;
 }
+
+/** True while a lab run is between its start and its end (VM starting, deploying, stopping). */
+export const labWorking = (phase: string): boolean => phase === 'starting' || phase === 'deploying' || phase === 'stopping';

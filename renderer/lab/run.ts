@@ -10,7 +10,7 @@ import { startRun } from '../deploy/run.ts';
 import { startLive, stopLive } from '../live/session.ts';
 import { useApp } from '../store/index.ts';
 import { selectDiagnostics } from '../store/selectors.ts';
-import { labBlockedReason } from './blocked.ts';
+import { labBlockedReason, labWorking } from './blocked.ts';
 
 let unsubscribe: (() => void) | null = null;
 
@@ -31,7 +31,7 @@ export async function refreshLab(): Promise<void> {
 
 function blockedNow(): ReturnType<typeof labBlockedReason> {
   const s = useApp.getState();
-  const busy = s.deploy.running !== null || ['starting', 'deploying', 'stopping'].includes(s.lab.phase);
+  const busy = s.deploy.running !== null || labWorking(s.lab.phase);
   return labBlockedReason({ hosts: s.design.topology.hosts.length, busy, errors: selectDiagnostics(s).errors, override: s.deploy.overrideErrors });
 }
 
