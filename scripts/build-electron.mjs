@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { importMetaUrlShim } from './electron-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist-electron');
@@ -28,7 +29,8 @@ await Promise.all([
     entryPoints: [join(root, 'electron/main/index.ts')],
     outfile: join(outdir, 'main.cjs'),
     // LVSD_DEV_SERVER_URL is honoured only by a development build (LVSD_DEV_BUILD=1 npm run build).
-    define: { __LVSD_DEV_BUILD__: JSON.stringify(process.env.LVSD_DEV_BUILD === '1') },
+    banner: importMetaUrlShim.banner,
+    define: { ...importMetaUrlShim.define, __LVSD_DEV_BUILD__: JSON.stringify(process.env.LVSD_DEV_BUILD === '1') },
     // ssh2 has optional native parts and stays in node_modules; electron is provided at run time.
     external: ['electron', 'ssh2', 'cpu-features'],
   }),

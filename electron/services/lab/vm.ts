@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFromInitrd } from './initrd.ts';
 
@@ -71,8 +71,19 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const BUILD_SCRIPT = join(REPO_ROOT, 'scripts/lab/build.sh');
+/**
+ * The image build script `scripts/lab/build.sh`, found upwards from this module: it sits three levels up
+ * from the sources (tsx, the CLI) and one level up from the bundled Electron main (`dist-electron/main.cjs`).
+ * Looked up when needed, never at load time, so a bundle that moved does not fail to start.
+ */
+function buildScript(): string {
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start, i = 0; i < 6; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'scripts/lab/build.sh');
+    if (existsSync(candidate)) return candidate;
+  }
+  return resolve(start, '../../../scripts/lab/build.sh');
+}
 
 /** The lab directory in use. */
 export const defaultLabDir = (): string => process.env['LVSD_LAB_DIR'] || '/var/cache/lvs-designer-lab';
@@ -159,7 +170,7 @@ export async function ensureLabImage(opts: LabOptions = {}): Promise<LabImage> {
   const labDir = opts.labDir ?? defaultLabDir();
   const reason = labUnavailableReason(labDir);
   if (reason) throw new LabError(reason);
-  const r = await run('bash', [BUILD_SCRIPT], { env: { ...process.env, LVSD_LAB_DIR: labDir }, timeoutMs: 15 * 60_000 });
+  const r = await run('bash', [buildScript()], { env: { ...process.env, LVSD_LAB_DIR: labDir }, timeoutMs: 15 * 60_000 });
   if (r.code !== 0)
     throw new LabError(`building the lab image failed (scripts/lab/build.sh, exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
   for (const line of r.stderr.split('\n')) if (line.trim()) opts.log?.(line);
@@ -172,7 +183,7 @@ export async function ensureLabImage(opts: LabOptions = {}): Promise<LabImage> {
   // (An archive this reader cannot parse says nothing: the SSH check at boot then fails fast instead.)
   if (carried !== null && pub !== null && !keyMatches(carried, pub)) {
     opts.log?.('the cached lab image does not accept the lab key (id_ed25519 changed since the build): rebuilding it');
-    const again = await run('bash', [BUILD_SCRIPT, '--force'], { env: { ...process.env, LVSD_LAB_DIR: labDir }, timeoutMs: 15 * 60_000 });
+    const again = await run('bash', [buildScript(), '--force'], { env: { ...process.env, LVSD_LAB_DIR: labDir }, timeoutMs: 15 * 60_000 });
     if (again.code !== 0)
       throw new LabError(
         `rebuilding the lab image failed (scripts/lab/build.sh --force, exit ${again.code}):\n${again.stderr.trim().split('\n').slice(-15).join('\n')}`,

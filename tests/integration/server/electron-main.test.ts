@@ -13,6 +13,7 @@ import { allChannels } from '../../../shared/ipc/channels.ts';
 import type { FakeState, FakeWindow } from './fakeElectron.ts';
 import { fakeState } from './fakeElectron.ts';
 import { isOnScreen } from '../../../electron/main/windowState.ts';
+import { importMetaUrlShim } from '../../../scripts/electron-bundle.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..', '..');
@@ -38,6 +39,7 @@ beforeAll(async () => {
     target: 'node20',
     outfile,
     logLevel: 'silent',
+    ...importMetaUrlShim,
     plugins: [
       {
         name: 'fake-electron',

@@ -59,7 +59,8 @@ describe('Electron preload', () => {
   it('exposes window.lvs with one function per channel and no generic invoke', async () => {
     const lvs = exposed.lvs as Record<string, Record<string, Fn> | string>;
     expect(lvs.kind).toBe('electron');
-    expect(Object.keys(lvs).sort()).toEqual(['deploy', 'events', 'files', 'kind', 'live']);
+    // Exactly the contract's domains, plus the event subscription and the bridge kind.
+    expect(Object.keys(lvs).sort()).toEqual([...Object.keys(BRIDGE_VERBS), 'events', 'kind'].sort());
     for (const [domain, verbs] of Object.entries(BRIDGE_VERBS)) {
       expect(Object.keys(lvs[domain] as object).sort()).toEqual([...verbs].sort());
     }
