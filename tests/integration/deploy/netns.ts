@@ -63,12 +63,20 @@ function waitPort(host: string, port: number, timeoutMs: number): Promise<void> 
   });
 }
 
+/**
+ * Subnets this process handed out before: a later lab must not reuse one, because whatever trusted the earlier
+ * lab's host keys (the app's known_hosts in an e2e run) would see the same addresses present new keys.
+ */
+const handedOut = new Set<number>();
+
 function freeSubnet(): number {
   const used = run('ip', '-o', '-4', 'addr', 'show') + run('ip', '-4', 'route', 'show');
   const start = 20 + (process.pid % 200);
   for (let i = 0; i < 230; i++) {
     const x = ((start + i) % 230) + 20;
-    if (!used.includes(`10.231.${x}.`)) return x;
+    if (used.includes(`10.231.${x}.`) || handedOut.has(x)) continue;
+    handedOut.add(x);
+    return x;
   }
   throw new Error('no free 10.231.X.0/24 subnet');
 }
