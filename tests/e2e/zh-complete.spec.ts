@@ -19,7 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  */
 const ALLOWED = new Set(
   (
-    'eth lo tunl ipip tcp udp fwmark ipvsadm keepalived sysctl iptables nftables modprobe conntrack ip rp arp ttl mss mtu vip rip dip cip ' +
+    'eth lo tunl ipip tcp udp fwmark ipvsadm keepalived qemu ssh tcpdump sysctl iptables nftables modprobe conntrack ip rp arp ttl mss mtu vip rip dip cip ' +
     'rr wrr lc wlc sed nq fo ovf sh dh mh lblc lblcr twos nat dr tun gcd ms µs kb png svg zip html markdown json ' +
     'dev proto kernel scope link src via default local all who-has is-at tell ' +
     'ActiveConn InActConn PersistConn Netfilter Maglev Linux English ' +
