@@ -50,6 +50,19 @@ export const KEEPALIVED_HELPERS = [
   "    echo 'keepalived started (it was not running)'",
   '  fi',
   '}',
+  '# ka_stop: stop a running keepalived (it removes the virtual servers it made) and wait up to 10 s for it to go',
+  'ka_stop() {',
+  '  ka_running || return 0',
+  '  if ka_systemd; then',
+  '    lvs_systemctl stop keepalived || return 1',
+  '  else',
+  '    ks_pid=$(ka_pid)',
+  '    kill -TERM "$ks_pid" || return 1',
+  '    ks_i=0',
+  '    while [ -n "$(ka_pid)" ] && [ "$ks_i" -lt 10 ]; do sleep 1; ks_i=$((ks_i + 1)); done',
+  '  fi',
+  '  ! ka_running',
+  '}',
   '# ka_put FILE: install FILE as the keepalived config (written beside it, then renamed: atomic)',
   'ka_put() {',
   '  mkdir -p "$(dirname "$KA_CONF")"',
@@ -97,9 +110,13 @@ export function keepalivedPreflight(hostName: string): string[] {
   ];
 }
 
-/** Shell for apply.sh's snapshot loop (`$snap_dir`): the installed keepalived.conf, or that there was none. */
+/**
+ * Shell for apply.sh's snapshot loop (`$snap_dir`): the installed keepalived.conf, or that there was none,
+ * and `keepalived.owned` when keepalived was running (it owned the IPVS table before this deploy).
+ */
 export const KEEPALIVED_SNAPSHOT = [
   '  if [ "$snap_dir" = "$SNAP" ] && [ ! -f "$snap_dir/keepalived.conf" ] && [ ! -f "$snap_dir/keepalived.absent" ]; then',
+  '    if ka_running; then : >"$snap_dir/keepalived.owned"; fi',
   '    if [ -f "$KA_CONF" ]; then cp "$KA_CONF" "$snap_dir/keepalived.conf"; else : >"$snap_dir/keepalived.absent"; fi',
   '  fi',
 ];
@@ -159,16 +176,32 @@ export const BOOT_APPLY = [
 
 /**
  * Shell for rollback.sh (needs `HERE`, `SNAP`, `warn` and {@link KEEPALIVED_HELPERS}): the previous
- * keepalived.conf back and keepalived reloaded (ours removed when there was none); the previous boot
- * files back, or boot/remove.sh when there were none. Runs before the IPVS table is restored.
+ * keepalived.conf back (ours removed when there was none). When keepalived was running before the deploy
+ * (`keepalived.owned`) it is reloaded and rebuilds its old table itself, and the saved IPVS table is not
+ * pushed behind its back (it would undo the health-check state keepalived keeps); when it was not, the
+ * keepalived the deploy started is stopped and the saved table is restored after this block. Then the
+ * previous boot files back, or boot/remove.sh when there were none.
  */
 export const KEEPALIVED_BOOT_ROLLBACK = [
   'if [ -f "$SNAP/keepalived.conf" ]; then',
   '  if ! cmp -s "$SNAP/keepalived.conf" "$KA_CONF"; then',
-  '    if ka_put "$SNAP/keepalived.conf"; then echo "restored: $KA_CONF"; ka_reload keep || warn \'could not reload keepalived\'; else warn "could not restore $KA_CONF"; fi',
+  '    if ka_put "$SNAP/keepalived.conf"; then',
+  '      echo "restored: $KA_CONF"',
+  '      if [ -f "$SNAP/keepalived.owned" ]; then ka_reload keep || warn \'could not reload keepalived\'; fi',
+  '    else',
+  '      warn "could not restore $KA_CONF"',
+  '    fi',
   '  fi',
   'elif [ -f "$SNAP/keepalived.absent" ] && [ -f "$KA_CONF" ]; then',
-  '  if rm -f "$KA_CONF"; then echo "removed: $KA_CONF (there was none before)"; ka_reload keep || warn \'could not reload keepalived\'; else warn "could not remove $KA_CONF"; fi',
+  '  if rm -f "$KA_CONF"; then echo "removed: $KA_CONF (there was none before)"; else warn "could not remove $KA_CONF"; fi',
+  'fi',
+  'if [ -f "$SNAP/keepalived.conf" ] || [ -f "$SNAP/keepalived.absent" ]; then',
+  '  if [ -f "$SNAP/keepalived.owned" ]; then',
+  "    ka_running || warn 'after rollback keepalived is not running (it was before this deploy)'",
+  "    echo 'keepalived keeps the IPVS table: it owned it before this deploy and rebuilds it from the restored config'",
+  '  elif ka_running; then',
+  "    if ka_stop; then echo 'keepalived stopped (it was not running before this deploy)'; else warn 'could not stop keepalived (it was not running before this deploy)'; fi",
+  '  fi',
   'fi',
   'if [ -d "$SNAP/boot" ]; then',
   `  if cp "$SNAP/boot/lvs-designer-boot.sh" "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} && chmod 0755 "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_SCRIPT_PATH)} && { [ ! -f "$SNAP/boot/${BOOT_UNIT_NAME}" ] || { cp "$SNAP/boot/${BOOT_UNIT_NAME}" "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_UNIT_PATH)} && chmod 0644 "\${LVSD_BOOT_ROOT:-}"${shq(BOOT_UNIT_PATH)}; }; }; then`,

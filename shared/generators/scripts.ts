@@ -20,7 +20,7 @@ import {
   keepalivedPreflight,
   keepalivedVerify,
 } from './keepalived-deploy.ts';
-import { ORIGIN_VAR, ROLLBACK_BODY, ROUTE_SET, SNAPSHOT_RECORDERS, SNAPSHOT_VARS } from './snapshot.ts';
+import { ORIGIN_VAR, ROLLBACK_BODY, ROLLBACK_IPVS_RESTORE, ROUTE_SET, SNAPSHOT_RECORDERS, SNAPSHOT_VARS } from './snapshot.ts';
 
 const PRELUDE = [
   'set -eu',
@@ -436,7 +436,7 @@ export function renderRollback(t: Topology, plan: HostScriptPlan): string {
   ]);
   // keepalived.conf and the boot unit go back first, so a reloaded keepalived rebuilds the old table
   // before the saved IPVS table is restored and read back.
-  const at = ROLLBACK_BODY.indexOf('if [ -f "$SNAP/ipvsadm.rules" ]; then');
+  const at = ROLLBACK_BODY.indexOf(ROLLBACK_IPVS_RESTORE);
   const body = [...ROLLBACK_BODY.slice(0, at), ...KEEPALIVED_BOOT_ROLLBACK, ...ROLLBACK_BODY.slice(at)];
   out.push(
     ...PRELUDE,

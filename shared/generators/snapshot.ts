@@ -119,6 +119,9 @@ export const SNAPSHOT_RECORDERS = [
   '}',
 ];
 
+/** The line of {@link ROLLBACK_BODY} where the IPVS table restore starts (rollback.sh puts the keepalived block before it). */
+export const ROLLBACK_IPVS_RESTORE = '# A table keepalived owned before this deploy is its to rebuild (see the keepalived block above).';
+
 /**
  * Shell for rollback.sh after the prelude and snapshot checks: restore `$SNAP` (this deploy's
  * snapshot) in reverse order of apply, then read every item back and fail when one still differs.
@@ -133,7 +136,8 @@ export const ROLLBACK_BODY = [
   'printf \'rollback: restoring the state saved right before deploy %s (snapshot taken %s)\\n\' "$DEPLOY_ID" "$(cat "$SNAP/created" 2>/dev/null || echo \'?\')"',
   'set -f',
   '',
-  'if [ -f "$SNAP/ipvsadm.rules" ]; then',
+  ROLLBACK_IPVS_RESTORE,
+  'if [ -f "$SNAP/ipvsadm.rules" ] && [ ! -f "$SNAP/keepalived.owned" ]; then',
   '  if lvs_ipvsadm -C && lvs_ipvsadm -R <"$SNAP/ipvsadm.rules"; then',
   "    echo 'restored: IPVS table'",
   '  else',
@@ -202,7 +206,7 @@ export const ROLLBACK_BODY = [
   '    case $state in absent | down) if is_dev "$dev" && link_up "$dev"; then warn "after rollback $dev is still up"; fi ;; esac',
   '  done <"$SNAP/links"',
   'fi',
-  'if [ -f "$SNAP/ipvsadm.rules" ]; then',
+  'if [ -f "$SNAP/ipvsadm.rules" ] && [ ! -f "$SNAP/keepalived.owned" ]; then',
   "  if [ \"$(lvs_ipvsadm -S -n | sed -e 's/ --tun-type ipip$//' -e '/^[[:space:]]*$/d' | LC_ALL=C sort)\" != \"$(sed -e 's/ --tun-type ipip$//' -e '/^[[:space:]]*$/d' \"$SNAP/ipvsadm.rules\" | LC_ALL=C sort)\" ]; then",
   "    warn 'after rollback the IPVS table differs from the snapshot'",
   '  fi',

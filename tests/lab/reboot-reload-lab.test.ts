@@ -327,6 +327,9 @@ describe.skipIf(reason !== null)('reboot persistence and keepalived reload/rollb
     const back = await deploy('rollback', t2, 0, touched);
     expect(back.result.outcome, JSON.stringify(back.result.hosts)).toBe('success');
     expect(back.log).toContain(`keepalived reloaded (kill -HUP ${pid})`);
+    // keepalived owned the table before v2: the rollback leaves the table to it (no ipvsadm -C/-R behind its back).
+    expect(back.log).toContain('keepalived keeps the IPVS table: it owned it before this deploy');
+    expect(back.log).not.toContain('restored: IPVS table');
     expect(await inHost(director, 'cat /etc/keepalived/keepalived.conf')).toBe(conf1);
     expect(await keepalivedProcess(director)).toBe(booted);
     await expect.poll(() => table(director), { timeout: 20_000 }).toEqual({ [rip('rs1')]: 1, [rip('rs2')]: 1 });

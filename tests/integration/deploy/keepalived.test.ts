@@ -90,6 +90,8 @@ build() {
 case "$1" in
   is-active) [ -f ${p.ipvs}/active ] ;;
   start | reload) touch ${p.ipvs}/active; [ -f ${p.ipvs}/broken ] || build ;;
+  # keepalived removes the virtual servers it made when it stops
+  stop) rm -f ${p.ipvs}/active; : >${p.ipvs}/rules ;;
   *) echo "systemctl stand-in: unsupported $*" >&2; exit 2 ;;
 esac
 `,
@@ -238,6 +240,48 @@ describe.skipIf(unavailable !== null)(`keepalived-owned director deploy${unavail
     expect(back.log).toMatch(/restored: the previous boot unit/);
     expect(readFileSync(oldScript, 'utf8')).toBe('#!/bin/sh\n# the earlier boot script\n');
     expect(readFileSync(oldUnit, 'utf8')).toBe('# the earlier unit\n');
+    rmSync(p.calls, { force: true });
+  }, 120_000);
+
+  it('keepalived owned the table before: rollback reloads it with the old config and leaves the table to it (no ipvsadm -C/-R behind its back)', async () => {
+    const p = paths(d);
+    // What keepalived had built before: a server its health check had taken out is missing. A restore of
+    // this snapshot after the reload would pin that state while keepalived believes otherwise.
+    writeFileSync(join(p.ipvs, 'rules'), '-A -t 192.0.2.7:80 -s rr\n');
+    const r = await run('apply', design(d, 4), deps(d));
+    expect(r.result.outcome, r.log).toBe('success');
+    const back = await run('rollback', design(d, 4), deps(d));
+    expect(back.result.outcome, back.log).toBe('success');
+    expect(back.log).toMatch(/keepalived keeps the IPVS table: it owned it before this deploy and rebuilds it from the restored config/);
+    expect(back.log).not.toMatch(/restored: IPVS table/);
+    expect(readFileSync(p.conf, 'utf8')).toBe(previous);
+    expect(actions(p.calls)).toEqual(['reload keepalived', 'reload keepalived']);
+    // The table is what keepalived rebuilt from the restored config (the stand-in: nothing), not the snapshot.
+    expect(readFileSync(join(p.ipvs, 'rules'), 'utf8')).toBe('');
+    rmSync(p.calls, { force: true });
+  }, 120_000);
+
+  it('keepalived was not running and had no config before: rollback removes the config, stops the keepalived the deploy started and restores the hand-written table', async () => {
+    const p = paths(d);
+    rmSync(join(p.ipvs, 'active'));
+    rmSync(p.conf);
+    writeFileSync(join(p.ipvs, 'rules'), '-A -t 192.0.2.8:80 -s wlc\n');
+    const r = await run('apply', design(d, 5), deps(d));
+    expect(r.result.outcome, r.log).toBe('success');
+    expect(readFileSync(join(p.ipvs, 'rules'), 'utf8')).toMatch(/-w 5/);
+    const back = await run('rollback', design(d, 5), deps(d));
+    expect(back.result.outcome, back.log).toBe('success');
+    expect(back.log).toMatch(/removed: .*keepalived\.conf \(there was none before\)/);
+    expect(back.log).toMatch(/keepalived stopped \(it was not running before this deploy\)/);
+    expect(back.log).toMatch(/restored: IPVS table/);
+    expect(existsSync(p.conf)).toBe(false);
+    expect(existsSync(join(p.ipvs, 'active')), 'keepalived stopped').toBe(false);
+    expect(actions(p.calls)).toEqual(['start keepalived', 'stop keepalived']);
+    expect(readFileSync(join(p.ipvs, 'rules'), 'utf8').trim()).toBe('-A -t 192.0.2.8:80 -s wlc');
+    // Leave the namespace as the earlier tests found it.
+    writeFileSync(p.conf, previous);
+    writeFileSync(join(p.ipvs, 'active'), '');
+    writeFileSync(join(p.ipvs, 'rules'), '');
     rmSync(p.calls, { force: true });
   }, 120_000);
 });
