@@ -67,9 +67,10 @@ export function applyOrder(t: Topology): Host[] {
 /** Shell that removes every lab host, bridge and relay (idempotent). */
 export const DESTROY_SCRIPT = `ip() { /sbin/ip "$@"; }
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^lvsd-'); do
-  pids=$(ip netns pids "$ns" 2>/dev/null); [ -n "$pids" ] && kill -9 $pids 2>/dev/null
+  # A process may end between the listing and the kill: that is not a failure (the script runs under set -e).
+  pids=$(ip netns pids "$ns" 2>/dev/null); if [ -n "$pids" ]; then kill -9 $pids 2>/dev/null || true; fi
 done
-for f in /run/lvsd/*/relay.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
+for f in /run/lvsd/*/relay.pid; do if [ -f "$f" ]; then kill -9 "$(cat "$f")" 2>/dev/null || true; fi; done
 for l in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^lv(v|sbr)[0-9]'); do
   ip link del "$l" 2>/dev/null
 done
@@ -225,7 +226,8 @@ export function rebootHostsScript(t: Topology, hostIds: readonly HostId[]): stri
       `# reboot ${id}: every process ends, the kernel state of its namespace goes with the namespace`,
       `pids=$(/sbin/ip netns pids ${ns})`,
       'for p in $pids; do for f in /run/*.pid; do if [ -f "$f" ] && [ "$(head -n 1 "$f")" = "$p" ]; then rm -f "$f"; fi; done; done',
-      'if [ -n "$pids" ]; then kill -9 $pids; fi',
+      // a process may end between the listing and the kill
+      'if [ -n "$pids" ]; then kill -9 $pids 2>/dev/null || true; fi',
       // (a zombie no longer counts: its namespace reference is gone at exit)
       `n=0; while [ -n "$(/sbin/ip netns pids ${ns})" ]; do n=$((n+1)); [ $n -lt 50 ]; sleep 0.1; done`,
       ...h.interfaces.flatMap((f, fi) => (f.kind === 'ethernet' ? [`/sbin/ip link del ${outerVeth(hi, fi)} 2>/dev/null || true`] : [])),
