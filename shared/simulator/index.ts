@@ -26,6 +26,8 @@ export type {
   RunEvent,
   RunSample,
 } from './connections.ts';
+export { FailureDrill, drillDetection } from './failure-drill.ts';
+export type { FailureDrillOptions } from './failure-drill.ts';
 export { detectionWindow, failedAttemptSeconds, failureEffects, recoveryWindow, runChecker, simulateServiceHealth } from './health.ts';
 export type {
   CheckerRunOptions,
