@@ -11,7 +11,8 @@ import { useTranslation } from 'react-i18next';
 import type { Scheduler, VirtualService } from '../../shared/model/types.ts';
 import { SCHEDULERS } from '../../shared/model/types.ts';
 import { formatIPv4 } from '../../shared/addressing/ipv4.ts';
-import { SCHEDULER_MODULES, ServiceRun } from '../../shared/simulator/index.ts';
+import { FailureDrill, SCHEDULER_MODULES, ServiceRun, drillDetection } from '../../shared/simulator/index.ts';
+import type { FailureMode } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
 import { segmentColor } from '../store/selectors.ts';
 import { serviceAddress } from '../../shared/model/topology.ts';
@@ -94,6 +95,108 @@ function BarChart({ run, svc, names }: { run: ServiceRun; svc: VirtualService; n
   );
 }
 
+/**
+ * The failures of a drill on a time axis: for each, the detection window (dead but still scheduled)
+ * shaded, the time out of the table, and the recovery window; what is still to come is drawn too,
+ * and a line marks now.
+ */
+function FailureTimeline({ drill, svc, names, mode }: { drill: FailureDrill; svc: VirtualService; names: Map<string, string>; mode: FailureMode }) {
+  const { t } = useTranslation();
+  const now = drill.run.now;
+  const windows = drill.windows;
+  const ends = windows.flatMap((w) => [w.failedAt, w.detectedAt ?? now, w.recoveredAt ?? now, w.restoredAt ?? now]);
+  const tMax = Math.max(now, ...ends) * 1.05 || 1;
+  const w = 520;
+  const rowH = 18;
+  const X = (x: number) => 70 + (Math.min(x, tMax) / tMax) * (w - 80);
+  const dead = svc.realServers.filter((r) => drill.isDown(r.id) && drillDetection(svc, r.id, mode) === null);
+  const fmt = (x: number) => x.toFixed(1);
+  return (
+    <section className="pg-failures" data-testid="pg-failures">
+      <h4>{t('classroom.playground.timeline')}</h4>
+      {windows.length > 0 && (
+        <svg width={w} height={windows.length * rowH + 24} role="img" data-testid="pg-timeline">
+          {windows.map((win, i) => {
+            const y = i * rowH + 4;
+            const detected = win.detectedAt ?? tMax;
+            return (
+              <g key={`${win.server}-${win.failedAt}`}>
+                <text x={0} y={y + 12} className="tick">
+                  {names.get(win.server) ?? win.server}
+                </text>
+                <rect
+                  className="pg-win-detect"
+                  data-testid={`pg-window-${win.server}`}
+                  x={X(win.failedAt)}
+                  y={y}
+                  width={Math.max(2, X(detected) - X(win.failedAt))}
+                  height={rowH - 4}
+                />
+                {win.detectedAt !== undefined && (
+                  <rect
+                    className="pg-win-out"
+                    x={X(win.detectedAt)}
+                    y={y}
+                    width={Math.max(0, X(win.recoveredAt ?? tMax) - X(win.detectedAt))}
+                    height={rowH - 4}
+                  />
+                )}
+                {win.recoveredAt !== undefined && (
+                  <rect
+                    className="pg-win-recover"
+                    x={X(win.recoveredAt)}
+                    y={y}
+                    width={Math.max(2, X(win.restoredAt ?? tMax) - X(win.recoveredAt))}
+                    height={rowH - 4}
+                  />
+                )}
+              </g>
+            );
+          })}
+          <line className="pg-now" x1={X(now)} x2={X(now)} y1={0} y2={windows.length * rowH + 6} />
+          <text x={w - 10} y={windows.length * rowH + 20} textAnchor="end" className="tick">
+            {fmt(tMax)} s
+          </text>
+        </svg>
+      )}
+      {windows.length > 0 && (
+        <p className="pg-legend muted">
+          <span className="pg-key pg-win-detect" /> {t('classroom.playground.legendDetect')} <span className="pg-key pg-win-out" />{' '}
+          {t('classroom.playground.legendOut')} <span className="pg-key pg-win-recover" /> {t('classroom.playground.legendRecover')}
+        </p>
+      )}
+      <ul className="pg-window-lines" data-testid="pg-window-lines">
+        {windows.map((win) => {
+          const rs = names.get(win.server) ?? win.server;
+          const range = drillDetection(svc, win.server, mode);
+          const lines: string[] = [];
+          if (win.detectedAt !== undefined && range) {
+            const p = {
+              rs,
+              at: fmt(win.failedAt),
+              detected: fmt(win.detectedAt),
+              secs: fmt(win.detectedAt - win.failedAt),
+              min: fmt(range.min),
+              max: fmt(range.max),
+            };
+            lines.push(t(win.detectedAt <= now ? 'classroom.playground.windowDetected' : 'classroom.playground.windowPending', p));
+          }
+          if (win.recoveredAt !== undefined && win.restoredAt !== undefined) {
+            const p = { rs, back: fmt(win.recoveredAt), restored: fmt(win.restoredAt) };
+            lines.push(t(win.restoredAt <= now ? 'classroom.playground.windowRestored' : 'classroom.playground.windowRestoring', p));
+          }
+          return lines.map((l, j) => <li key={`${win.server}-${win.failedAt}-${j}`}>{l}</li>);
+        })}
+        {dead.map((r) => (
+          <li key={r.id} className="pg-nocheck" data-testid="pg-nocheck">
+            {t('classroom.playground.noCheck', { rs: names.get(r.id) ?? r.id })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function Playground() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
@@ -111,6 +214,9 @@ export function Playground() {
   const [running, setRunning] = useState(false);
   const [, setTick] = useState(0);
   const live = useRef<ServiceRun | null>(null);
+  /** Kill / Bring back: keepalived's reactions over the same run. */
+  const drill = useRef<FailureDrill | null>(null);
+  const [failMode, setFailMode] = useState<FailureMode>('refused');
   const rerender = () => setTick((n) => n + 1);
   const persistSeconds = persist ?? svc?.persistence?.timeout ?? 0;
 
@@ -130,11 +236,20 @@ export function Playground() {
   // A new run whenever the service (or its real servers in the design), the FIN timeout or the
   // persistence changes: those are fixed for a run, as on a director.
   const svcKey = svc ? JSON.stringify([svc.id, svc.scheduler, svc.realServers.map((r) => [r.id, r.rip, r.port]), fin, persistSeconds]) : '';
+  const startRun = () => {
+    const r = newRun();
+    live.current = r;
+    drill.current = r ? new FailureDrill(r, { mode: failMode }) : null;
+  };
   useEffect(() => {
-    live.current = newRun();
+    startRun();
     setRunning(false);
     rerender();
   }, [svcKey]);
+  // The way servers die applies to the next kill; before any kill the drill simply starts over.
+  useEffect(() => {
+    if (live.current && !drill.current?.touched) drill.current = new FailureDrill(live.current, { mode: failMode });
+  }, [failMode]);
 
   const names = useMemo(() => new Map((svc?.realServers ?? []).map((r) => [r.id, topology.hosts.find((h) => h.id === r.host)?.name ?? r.id])), [svc, topology]);
 
@@ -152,7 +267,7 @@ export function Playground() {
       if (!R) return;
       const dt = Math.min(0.25, (now - last) / 1000) * speed;
       last = now;
-      R.advance(R.now + dt, count);
+      (drill.current ?? R).advance(R.now + dt, count);
       rerender();
       if (R.sent >= count && R.idle) {
         setRunning(false);
@@ -168,15 +283,24 @@ export function Playground() {
   const R = live.current;
   if (!R) return <p className="muted cls-pad">{t('classroom.playground.noRealServers')}</p>;
 
+  const D = drill.current;
   const sendAll = () => {
-    R.sendUpTo(count);
+    // Through the drill, so keepalived's reactions still happen at their times.
+    (D ?? R).sendUpTo(count);
     rerender();
   };
   const reset = () => {
-    live.current = newRun();
+    startRun();
     setRunning(false);
     rerender();
   };
+  const toggleDead = (id: string) => {
+    if (!D) return;
+    if (D.isDown(id)) D.bringBack(id);
+    else D.kill(id);
+    rerender();
+  };
+  const failed = D ? [...D.failedConnections.values()].reduce((a, b) => a + b, 0) : 0;
   const setWeight = (id: string, w: number) => {
     R.setWeight(id, w);
     rerender();
@@ -282,6 +406,13 @@ export function Playground() {
             data-testid="pg-persistence"
           />
         </label>
+        <label title={t('classroom.playground.failModeHint')}>
+          {t('classroom.playground.failMode')}
+          <select value={failMode} onChange={(e) => setFailMode(e.target.value as FailureMode)} disabled={D?.touched} data-testid="pg-failmode">
+            <option value="refused">{t('classroom.playground.failRefused')}</option>
+            <option value="silent">{t('classroom.playground.failSilent')}</option>
+          </select>
+        </label>
         <label>
           {t('classroom.playground.speed')}
           <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))} data-testid="pg-speed">
@@ -312,7 +443,14 @@ export function Playground() {
         {t('classroom.playground.sent', { sent: R.sent, total: count, t: R.now.toFixed(1) })} · {scheduler} ·{' '}
         {t('classroom.playground.inTable', { n: R.table.size })}
         {R.refused > 0 && <span className="pg-refused"> · {t('classroom.playground.refused', { n: R.refused })}</span>}
+        {failed > 0 && (
+          <span className="pg-refused" data-testid="pg-failed">
+            {' '}
+            · {t('classroom.playground.failedStatus', { n: failed })}
+          </span>
+        )}
       </p>
+      {D && D.touched && <FailureTimeline drill={D} svc={svc} names={names} mode={failMode} />}
       <p className="pg-rule muted" data-testid="pg-rule">
         {SCHEDULER_MODULES[scheduler].rule[lang]}
       </p>
@@ -322,6 +460,7 @@ export function Playground() {
             <th>{t('classroom.playground.server')}</th>
             <th>RIP</th>
             <th>{t('classroom.playground.weight')}</th>
+            <th />
             <th />
             <th>{t('classroom.playground.assigned')}</th>
             <th>{t('classroom.playground.share')}</th>
@@ -337,9 +476,15 @@ export function Playground() {
             const n = R.assigned.get(r.id) ?? 0;
             const name = names.get(r.id) ?? r.id;
             return (
-              <tr key={r.id} data-testid={`pg-row-${r.id}`}>
+              <tr key={r.id} data-testid={`pg-row-${r.id}`} className={D?.isDown(r.id) ? 'is-down' : undefined}>
                 <td>
                   <span className="swatch" style={{ background: segmentColor(k) }} /> {name}
+                  {D?.isDown(r.id) && (
+                    <span className="pg-dead" data-testid={`pg-dead-${r.id}`}>
+                      {' '}
+                      ✕ {t('classroom.playground.dead')}
+                    </span>
+                  )}
                 </td>
                 <td className="mono">{r.rip}</td>
                 <td>
@@ -366,6 +511,17 @@ export function Playground() {
                       {t('classroom.playground.drain')}
                     </button>
                   )}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className={D?.isDown(r.id) ? undefined : 'danger'}
+                    title={D?.isDown(r.id) ? undefined : t('classroom.playground.killHint')}
+                    onClick={() => toggleDead(r.id)}
+                    data-testid={D?.isDown(r.id) ? `pg-revive-${r.id}` : `pg-kill-${r.id}`}
+                  >
+                    {D?.isDown(r.id) ? t('classroom.playground.bringBack') : t('classroom.playground.kill')}
+                  </button>
                 </td>
                 <td className="num" data-testid={`pg-assigned-${r.id}`}>
                   {n}
@@ -425,6 +581,23 @@ export function Playground() {
           {templates.length > 12 && <li className="muted">{t('classroom.playground.templatesMore', { n: templates.length - 12 })}</li>}
         </ul>
         <ul className="pg-events" data-testid="pg-events">
+          {(D?.applied ?? []).map((e, i) =>
+            'server' in e ? (
+              <li key={`ka${i}`} className="pg-ka-event" data-testid="pg-ka-event">
+                {t('classroom.playground.kaEvent', {
+                  t: e.at.toFixed(1),
+                  rs: names.get(e.server) ?? e.server,
+                  what: t(
+                    e.kind === 'removed'
+                      ? 'classroom.playground.kaRemoved'
+                      : e.kind === 'weight-zero'
+                        ? 'classroom.playground.kaWeightZero'
+                        : 'classroom.playground.kaAdded',
+                  ),
+                })}
+              </li>
+            ) : null,
+          )}
           {R.events.map((e, i) => (
             <li key={i}>
               {e.kind === 'weight'

@@ -370,6 +370,11 @@ export class ServiceRun {
     return this.table.sched;
   }
 
+  /** When the next connection arrives (if fewer than the limit were sent). */
+  get nextArrivalAt(): number {
+    return Math.max(this.nextAt, this.now);
+  }
+
   setRate(perSecond: number): void {
     this.rate = Math.max(0.01, perSecond);
   }

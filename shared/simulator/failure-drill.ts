@@ -48,6 +48,11 @@ export class FailureDrill {
     this.options = options;
   }
 
+  /** True once a server was killed in this drill. */
+  get touched(): boolean {
+    return this.changes.size > 0;
+  }
+
   /** True when the server is really dead now (whatever keepalived believes). */
   isDown(server: RealServerId): boolean {
     const list = this.changes.get(server);
@@ -91,10 +96,30 @@ export class FailureDrill {
     this.appliedUntil = Math.max(this.appliedUntil, until);
   }
 
+  /**
+   * Sends connections until `limit` were sent, the clock stopping at the last arrival (as
+   * {@link ServiceRun.sendUpTo}), with keepalived's reactions applied on the way.
+   */
+  sendUpTo(limit: number): void {
+    while (this.run.sent < limit) {
+      const next = (this.health?.events ?? []).find((e) => e.at > this.appliedUntil);
+      if (next && next.at <= this.run.nextArrivalAt) {
+        this.advance(next.at, limit);
+        continue;
+      }
+      this.counted(() => this.run.sendUpTo(this.run.sent + 1));
+    }
+  }
+
   private advanceRun(until: number, limit: number): void {
     if (until < this.run.now) return;
+    this.counted(() => this.run.advance(until, limit));
+  }
+
+  /** Runs `step` and counts the connections it gave a server that is dead. */
+  private counted(step: () => void): void {
     const before = new Map(this.run.assigned);
-    this.run.advance(until, limit);
+    step();
     // Deaths only change between advances, so a server dead now was dead for this whole stretch.
     for (const [id, n] of this.run.assigned) {
       const fresh = n - (before.get(id) ?? 0);

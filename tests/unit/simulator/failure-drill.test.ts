@@ -62,6 +62,18 @@ describe('FailureDrill', () => {
     expect(d.applied.map((e) => e.kind)).toEqual(['removed', 'added']);
   });
 
+  it('sendUpTo stops the clock at the last arrival, as ServiceRun.sendUpTo does, and applies keepalived on the way', () => {
+    const d = drill(web());
+    d.advance(100);
+    d.kill('rs1');
+    d.sendUpTo(d.run.sent + 100);
+    // 100 more arrivals at 10/s after the one at 100 s: the last at 110 s, where the clock stops; rs1 was taken out at 104 s.
+    expect(d.run.now).toBeCloseTo(110, 6);
+    expect(d.applied).toMatchObject([{ kind: 'removed', server: 'rs1', at: 104 }]);
+    expect(d.failedConnections.get('rs1')).toBeGreaterThanOrEqual(19);
+    expect(d.failedConnections.get('rs1')).toBeLessThanOrEqual(21);
+  });
+
   it('inhibit_on_failure: weight 0 instead of removal, at the same moment', () => {
     const s = web({ healthCheck: { ...web().healthCheck!, inhibitOnFailure: true } });
     const d = drill(s);
