@@ -25,6 +25,9 @@ function templatize<T>(value: T, subnets: Record<string, string>, vip: string): 
   return JSON.parse(text) as T;
 }
 
+/** A filled-in-later design as the assignment stores it. */
+const asTemplate = (d: DesignFile): AssignmentFile['start'] => d as unknown as AssignmentFile['start'];
+
 function layoutOf(file: string): DesignFile['layout'] {
   return (JSON.parse(readFileSync(`examples/${file}`, 'utf8')) as DesignFile).layout;
 }
@@ -163,7 +166,7 @@ The client, the networks and the addresses are given: do not change them.`,
         W1,
       ],
     },
-    start: templatize(makeDesignFile(start, layout), subnets, vip),
+    start: asTemplate(templatize(makeDesignFile(start, layout), subnets, vip)),
     locked: ['client', 'public', 'lan'],
     goals: templatize(
       [
@@ -191,7 +194,7 @@ The client, the networks and the addresses are given: do not change them.`,
       subnets,
       vip,
     ),
-    solution: templatize(makeDesignFile(solution, layout), subnets, vip),
+    solution: asTemplate(templatize(makeDesignFile(solution, layout), subnets, vip)),
   };
 }
 
@@ -246,7 +249,7 @@ DR 模式下调度器只改写目标 MAC 地址：每台真实服务器自己必
         W1,
       ],
     },
-    start: templatize(makeDesignFile(start, layout), subnets, vip),
+    start: asTemplate(templatize(makeDesignFile(start, layout), subnets, vip)),
     locked: ['client', 'router', 'public', 'lan'],
     goals: templatize(
       [
@@ -277,7 +280,7 @@ DR 模式下调度器只改写目标 MAC 地址：每台真实服务器自己必
       subnets,
       vip,
     ),
-    solution: templatize(makeDesignFile(solution, layout), subnets, vip),
+    solution: asTemplate(templatize(makeDesignFile(solution, layout), subnets, vip)),
   };
 }
 
@@ -325,7 +328,7 @@ The real servers rs1 ({{DC.11}}) and rs2 ({{DC.12}}) are behind a router; the di
         W1,
       ],
     },
-    start: templatize(makeDesignFile(start, layout), subnets, vip),
+    start: asTemplate(templatize(makeDesignFile(start, layout), subnets, vip)),
     locked: ['client', 'router', 'front', 'dc2'],
     goals: templatize(
       [
@@ -356,7 +359,7 @@ The real servers rs1 ({{DC.11}}) and rs2 ({{DC.12}}) are behind a router; the di
       subnets,
       vip,
     ),
-    solution: templatize(makeDesignFile(solution, layout), subnets, vip),
+    solution: asTemplate(templatize(makeDesignFile(solution, layout), subnets, vip)),
   };
 }
 

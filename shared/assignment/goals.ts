@@ -64,7 +64,7 @@ function balances(t: Topology, g: Extract<Goal, { kind: 'balances' }>): Verdict 
       `${g.service} 只有 ${live.length} 台权重大于 0 的真实服务器${howZh}，至少需要 ${g.minServers} 台`,
     );
   // The kernel's scheduler must actually spread new connections over them.
-  const picked = new Set(scheduleSequence({ ...svc, realServers: live }, Math.max(20, live.length * 10), { lifecycle: 'close' }).filter((x) => x !== null));
+  const picked = new Set(scheduleSequence({ ...svc, realServers: live }, Math.max(20, live.length * 10), { lifecycle: 'keep' }).filter((x) => x !== null));
   if (picked.size < g.minServers)
     return fail(
       `the ${svc.scheduler} scheduler sends new connections to only ${picked.size} real server(s) of ${g.service} (simulated)`,
@@ -132,6 +132,7 @@ export function withinRatio(ratio: Readonly<Record<string, number>>, got: Readon
 
 const fmtShares = (m: Readonly<Record<string, number>>): string =>
   Object.entries(m)
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}:${v}`)
     .join(' ');
 
@@ -148,7 +149,7 @@ function weights(t: Topology, g: Extract<Goal, { kind: 'weights' }>): Verdict {
   const n = g.requests ?? 40;
   const hostOfRip = new Map(svc.realServers.map((r) => [r.rip, r.host]));
   const counts: Record<string, number> = {};
-  for (const rip of scheduleSequence(svc, n, { lifecycle: 'close' })) if (rip) counts[hostOfRip.get(rip) ?? rip] = (counts[hostOfRip.get(rip) ?? rip] ?? 0) + 1;
+  for (const rip of scheduleSequence(svc, n, { lifecycle: 'keep' })) if (rip) counts[hostOfRip.get(rip) ?? rip] = (counts[hostOfRip.get(rip) ?? rip] ?? 0) + 1;
   if (!withinRatio(g.ratio, counts, g.tolerancePct))
     return fail(
       `the ${svc.scheduler} scheduler spreads ${n} simulated connections as ${fmtShares(counts)}, not ${fmtShares(g.ratio)} ±${g.tolerancePct} % (a scheduler that ignores weights?)`,

@@ -4,7 +4,7 @@
  */
 import type { AssignmentFile, Localized } from './schema.ts';
 import type { AcceptedSubmission, Refusal } from './assignment.ts';
-import { acceptSubmission, fillAssignment, PROBE_SEED } from './assignment.ts';
+import { acceptSubmission } from './assignment.ts';
 import type { GoalResult } from './goals.ts';
 import { evaluateGoals, lockedViolations } from './goals.ts';
 
@@ -124,9 +124,8 @@ export function classSummary(a: AssignmentFile, grades: readonly Grade[]): Class
   const byStatus: Record<GradeStatus, number> = { graded: 0, malformed: 0, 'wrong-assignment': 0, 'wrong-seed': 0, timeout: 0, 'lab-error': 0 };
   for (const g of grades) byStatus[g.status]++;
   const graded = grades.filter((g) => g.status === 'graded');
-  const probe = fillAssignment(a, PROBE_SEED);
-  const goalDefs = probe.ok ? probe.value.goals : [];
-  const goals = goalDefs.map((def): GoalSummary => {
+  // The template's goals: their titles keep the placeholders ({{VIP}}), which read right for a class.
+  const goals = a.goals.map((def): GoalSummary => {
     const results = graded.map((g) => g.goals.find((x) => x.id === def.id)).filter((x): x is GoalResult => x !== undefined);
     const failures = results.filter((r) => !r.passed);
     // Messages carry per-student addresses; group by their first clause.

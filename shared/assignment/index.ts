@@ -8,3 +8,4 @@ export * from './assignment.ts';
 export * from './goals.ts';
 export * from './grade.ts';
 export * from './report.ts';
+export * from './author.ts';
