@@ -209,7 +209,10 @@ export async function gradeInLab(
             ...grade,
             status: 'timeout',
             points: 0,
-            reason: { en: `stopped after ${Math.round(budget / 1000)} s in the lab`, zh: `在实验环境中运行 ${Math.round(budget / 1000)} 秒后被停止` },
+            reason: {
+              en: `stopped after ${(budget / 1000).toFixed(budget < 10_000 ? 1 : 0)} s in the lab`,
+              zh: `在实验环境中运行 ${(budget / 1000).toFixed(budget < 10_000 ? 1 : 0)} 秒后被停止`,
+            },
           };
           // Its commands end by their own SSH timeouts; the next design must not meet them.
           await running.catch(() => null);
