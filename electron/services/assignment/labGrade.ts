@@ -41,7 +41,8 @@ export function vmBackend(vm: LabVm): LabBackend {
     },
     async fetch(host, url, n, timeoutMs) {
       if (!/^http:\/\/\d{1,3}(\.\d{1,3}){3}:\d{1,5}\/$/.test(url)) throw new LabError(`refusing URL ${url}`);
-      const script = `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); timeout 4 wget -qO- -T 3 ${url} 2>/dev/null | head -n 1 | grep . || echo FAILED; done`;
+      // No `wget -T`: the lab's busybox wget crashes on it (exit 139); `timeout` bounds each request.
+      const script = `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); timeout 5 wget -qO- ${url} 2>/dev/null | head -n 1 | grep . || echo FAILED; done`;
       const r = await runInHost(vm, host, script, {}, timeoutMs);
       if (r.code !== 0) throw new LabError(`requests from ${host} failed (exit ${r.code}): ${r.stderr.trim()}`);
       return r.stdout.trim().split('\n');
