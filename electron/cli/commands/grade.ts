@@ -106,7 +106,9 @@ export const run: CliCommand = async (argv, io) => {
   }
   let grades = items.map((x) => x.grade);
   let code: number = EXIT.ok;
-  if (v.lab) {
+  const needsLab = items.some((x) => x.accepted && x.grade.status === 'graded' && x.grade.goals.some((g) => g.lab));
+  if (v.lab && !needsLab) io.stderr('lab: no submission has a goal for the real kernel; no VM booted\n');
+  if (v.lab && needsLab) {
     const { labUnavailableReason, bootLab, shutdownLab } = await import('../../services/lab/vm.ts');
     const { gradeInLab, vmBackend } = await import('../../services/assignment/labGrade.ts');
     const reason = labUnavailableReason();
