@@ -90,6 +90,18 @@ describe('gradeInLab (scripted backend)', () => {
     expect(log.at(-1)).toBe('clear');
   });
 
+  it('unanswered requests fail walk and weights, with how many', async () => {
+    const { b } = scripted((t, n) =>
+      ratioOf(t, n)
+        .map((x, i) => (i % 3 === 2 ? 'FAILED' : x))
+        .slice(0, 9),
+    );
+    const [g] = await gradeInLab(b, [item('s8')]);
+    expect(g!.goals.find((x) => x.id === 'walk')!.lab!.message.en).toMatch(/^1 of 4 requests from client to [\d.]+:80 got no answer$/);
+    expect(g!.goals.find((x) => x.id === 'weights')!.lab!.message.en).toMatch(/^3 of 9 requests on the real kernel got no answer \(rs1:\d rs2:\d\)$/);
+    expect(g!.points).toBe(65);
+  });
+
   it('a design whose configuration does not apply fails every kernel part with the output; the batch goes on', async () => {
     const { b } = scripted(ratioOf, () => {
       throw new LabError('apply.sh failed on rs1 (exit 1): RTNETLINK answers: File exists');
