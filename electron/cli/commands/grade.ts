@@ -28,7 +28,7 @@ const USAGE = `usage: lvsd grade ASSIGNMENT SUBMISSIONS/ [--lab] [--out report.x
 
   Grades every *.json file in SUBMISSIONS/ against ASSIGNMENT: statically and in simulation; with
   --lab also the goals the real kernel decides, in a throw-away qemu lab VM, one submission after
-  another (--timeout: seconds per submission, default 180). A malformed, mismatched or hanging
+  another (--timeout: seconds per submission, default 300). A malformed, mismatched or hanging
   submission is graded as such with its reason; the batch goes on.
 `;
 

@@ -61,7 +61,7 @@ export function vmBackend(vm: LabVm): LabBackend {
 
 /** Options of {@link gradeInLab}. */
 export interface LabGradeOptions {
-  /** Time budget of one submission in the lab (build + requests); default 180 s. */
+  /** Time budget of one submission in the lab (build + requests); default 300 s (a DR lab takes 15–25 s on a quiet machine, over 2 min on a loaded one). */
   readonly timeoutMs?: number;
   /** Called before and after each submission. */
   readonly onProgress?: (e: {
@@ -193,7 +193,7 @@ export async function gradeInLab(
   items: readonly { grade: Grade; accepted: AcceptedSubmission | null }[],
   opts: LabGradeOptions = {},
 ): Promise<Grade[]> {
-  const budget = opts.timeoutMs ?? 180_000;
+  const budget = opts.timeoutMs ?? 300_000;
   const out: Grade[] = [];
   let labDead: string | null = null;
   try {
