@@ -15,6 +15,8 @@ const COMMANDS: Record<string, { summary: string }> = {
   deploy: { summary: 'deploy over SSH: lvsd deploy FILE [--dry-run] [--host ID ...] [--yes]' },
   rollback: { summary: 'undo the last deploy: lvsd rollback FILE' },
   lab: { summary: 'built-in qemu lab: lvsd lab up FILE | lvsd lab down' },
+  assignment: { summary: 'instructor mode: lvsd assignment new|preview|export|submit …' },
+  grade: { summary: 'grade submissions: lvsd grade ASSIGNMENT SUBMISSIONS/ [--lab] [--out report.xlsx|csv|html]' },
   status: { summary: 'live state of a running cluster: lvsd status FILE [--watch] [--json] [--interval S]' },
 };
 

@@ -111,7 +111,7 @@ test('every view of the Chinese UI is in Chinese', async ({ page }) => {
   await collect('problem with fix');
   await clickNode(page, 'director');
   await collect('inspector: director');
-  for (const tab of ['services', 'config', 'packet', 'deploy']) {
+  for (const tab of ['services', 'config', 'packet', 'deploy', 'assignment']) {
     await page.getByTestId(`tab-${tab}`).click();
     await collect(`tab ${tab}`);
   }
