@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string }> = {
   rollback: { summary: 'undo the last deploy: lvsd rollback FILE' },
   lab: { summary: 'built-in qemu lab: lvsd lab up FILE | lvsd lab down' },
   status: { summary: 'live state of a running cluster: lvsd status FILE [--watch] [--json] [--interval S]' },
+  capture: { summary: 'real packets of one request in the qemu lab vs the simulation: lvsd capture FILE --service VIP:PORT [--json]' },
 };
 
 function usage(): string {
