@@ -62,17 +62,17 @@ export function captureScript(t: Topology, client: HostId, vip: string, vport: n
   if (!IP.test(vip) || !Number.isInteger(vport) || vport < 1 || vport > 65535) throw new LabError(`bad service address ${vip}:${vport}`);
   const ifs = captureInterfaces(t);
   const dir = '/run/lvsd/capture';
-  const lines = ['set -u', `rm -rf ${dir}; mkdir -p ${dir}`, ...t.hosts.map((h) => `ip -n ${shq(labNamespace(h.id))} neigh flush all 2>/dev/null`)];
+  const lines = ['set -u', `rm -rf ${dir}; mkdir -p ${dir}`, ...t.hosts.map((h) => `/sbin/ip -n ${shq(labNamespace(h.id))} neigh flush all 2>/dev/null`)];
   ifs.forEach((f, i) => {
     lines.push(
-      `ip netns exec ${shq(labNamespace(f.host))} tcpdump -i ${shq(f.name)} -n -U -s 262 -w ${dir}/${i}.pcap 2>${dir}/${i}.err & echo $! >>${dir}/pids`,
+      `/sbin/ip netns exec ${shq(labNamespace(f.host))} /usr/sbin/tcpdump -Z root -i ${shq(f.name)} -n -U -s 262 -w ${dir}/${i}.pcap 2>${dir}/${i}.err & echo $! >>${dir}/pids`,
     );
   });
   lines.push(
     // tcpdump prints "listening on" once its socket is open; bounded wait (10 s)
     `n=0; while [ $n -lt 100 ]; do ok=1; for i in ${ifs.map((_, i) => i).join(' ')}; do grep -q 'listening on' ${dir}/$i.err 2>/dev/null || ok=0; done; [ $ok = 1 ] && break; n=$((n+1)); sleep 0.1; done`,
     `[ $ok = 1 ] || { echo 'CAPTURE-ERROR tcpdump did not start'; cat ${dir}/*.err; kill $(cat ${dir}/pids) 2>/dev/null; exit 3; }`,
-    `out=$(ip netns exec ${shq(labNamespace(client))} timeout 10 wget -q -O - http://${vip}:${vport}/ 2>&1); code=$?`,
+    `out=$(/sbin/ip netns exec ${shq(labNamespace(client))} timeout 10 wget -q -O - http://${vip}:${vport}/ 2>&1); code=$?`,
     'sleep 0.5',
     `kill -INT $(cat ${dir}/pids) 2>/dev/null; wait`,
     'echo "REQUEST $code"; printf "%s\\n" "$out" | head -c 2000; echo',
@@ -106,7 +106,7 @@ export async function captureRequest(vm: LabVm, t: Topology, req: CaptureRequest
   const vip = pkt.ip.dst;
   const vport = pkt.l4.dport;
   const ifs = captureInterfaces(t);
-  const out = await labExec(vm, 'sh -s', { input: captureScript(t, req.client, vip, vport), timeoutMs: 60_000, what: 'capturing one request' });
+  const out = await labExec(vm, 'sh -s', { input: captureScript(t, req.client, vip, vport), timeoutMs: 150_000, what: 'capturing one request' });
   const parsed = parseCaptureOutput(out, ifs.length);
   const problems: string[] = [];
   const sources: CaptureSource[] = [];
