@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string }> = {
   assignment: { summary: 'instructor mode: lvsd assignment new|preview|export|submit …' },
   grade: { summary: 'grade submissions: lvsd grade ASSIGNMENT SUBMISSIONS/ [--lab] [--out report.xlsx|csv|html]' },
   status: { summary: 'live state of a running cluster: lvsd status FILE [--watch] [--json] [--interval S]' },
+  capture: { summary: 'real packets of one request in the qemu lab vs the simulation: lvsd capture FILE --service VIP:PORT [--json]' },
 };
 
 function usage(): string {

@@ -148,6 +148,10 @@ export function createMemoryBridge(): LvsBridge {
       up: async () => err(NO_LAB),
       down: async () => err(NO_LAB),
     },
+    capture: {
+      available: async () => ({ available: false, reason: NO_LAB }),
+      run: async () => err(NO_LAB),
+    },
     events: {
       on: () => () => undefined,
     },

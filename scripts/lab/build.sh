@@ -23,7 +23,9 @@ PKGS="busybox-static ipvsadm iproute2 dropbear-bin openssh-sftp-server
       keepalived libssl3 libnftnl11 libpcre2-8-0 libsnmp40 libglib2.0-0 libsystemd0
       libblkid1 libcom-err2 libffi8 libgcrypt20 libgpg-error0 libgssapi-krb5-2 libk5crypto3
       libkeyutils1 libkrb5-3 libkrb5support0 liblz4-1 liblzma5 libmount1 libnsl2 libpci3
-      libperl5.36 libselinux1 libsensors5 libtirpc3 libudev1 libwrap0 libzstd1"
+      libperl5.36 libselinux1 libsensors5 libtirpc3 libudev1 libwrap0 libzstd1
+      tcpdump libpcap0.8 libdbus-1-3"
+# (tcpdump: lvsd capture records the packets of one request in each namespace, docs/live.md)
 # (keepalived and its libraries: the health checkers own the IPVS table in tests/lab/health-lab)
 # modules the guest may load (their dependencies are added from modules.dep)
 MODS="virtio_pci virtio_net virtio_rng veth bridge crc32c_generic
@@ -91,13 +93,14 @@ for a in $("$BB" --list-full); do [ -e "$R/$a" ] || ln -s /bin/busybox "$R/$a"; 
 rm -f "$R/bin/ip" "$R/sbin/ip" "$R/sbin/ipvsadm" "$R/usr/sbin/dropbear"
 cp "$X/sbin/ipvsadm" "$R/sbin/"
 cp "$X/usr/sbin/keepalived" "$R/usr/sbin/"
+cp "$X/usr/bin/tcpdump" "$R/usr/sbin/tcpdump"
 cp "$X/bin/ip" "$R/sbin/ip"; ln -s /sbin/ip "$R/bin/ip"
 cp "$X/usr/sbin/dropbear" "$R/usr/sbin/"
 cp "$X/usr/lib/openssh/sftp-server" "$R/usr/lib/openssh/"
 # dropbear runs /usr/lib/sftp-server for the sftp subsystem (ssh2-based deploys may use sftp)
 ln -s /usr/lib/openssh/sftp-server "$R/usr/lib/sftp-server"
 LP=$X/lib/x86_64-linux-gnu:$X/usr/lib/x86_64-linux-gnu
-libs=$(for b in "$X/sbin/ipvsadm" "$X/usr/sbin/keepalived" "$X/bin/ip" "$X/usr/sbin/dropbear" "$X/usr/lib/openssh/sftp-server"; do
+libs=$(for b in "$X/sbin/ipvsadm" "$X/usr/sbin/keepalived" "$X/usr/bin/tcpdump" "$X/bin/ip" "$X/usr/sbin/dropbear" "$X/usr/lib/openssh/sftp-server"; do
   LD_LIBRARY_PATH=$LP ldd "$b" | awk '/=>/{print $3} /^\t\/lib64/{print $1}'; done | sort -u)
 for lib in $libs; do
   case $lib in

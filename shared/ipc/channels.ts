@@ -10,6 +10,7 @@ import type { FilesApi } from './files.ts';
 import type { DeployApi } from './deploy.ts';
 import type { LiveApi } from './live.ts';
 import type { LabApi } from './lab.ts';
+import type { CaptureApi } from './capture.ts';
 
 /** Domain name → API interface. */
 export interface BridgeDomains {
@@ -17,6 +18,7 @@ export interface BridgeDomains {
   readonly deploy: DeployApi;
   readonly live: LiveApi;
   readonly lab: LabApi;
+  readonly capture: CaptureApi;
 }
 
 export type DomainName = keyof BridgeDomains;
@@ -29,6 +31,7 @@ export const BRIDGE_VERBS = {
   deploy: ['available', 'plan', 'apply', 'rollback', 'cancel', 'trustHost', 'provideCredential', 'forgetCredentials', 'log'],
   live: ['available', 'start', 'stop', 'pause', 'resume', 'connections', 'explain'],
   lab: ['available', 'status', 'up', 'down'],
+  capture: ['available', 'run'],
 } as const satisfies VerbTable;
 
 // Compile-time completeness: every method of every API must be listed in BRIDGE_VERBS.

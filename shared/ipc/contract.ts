@@ -12,12 +12,14 @@ import type { FilesApi } from './files.ts';
 import type { DeployApi } from './deploy.ts';
 import type { LiveApi } from './live.ts';
 import type { LabApi } from './lab.ts';
+import type { CaptureApi } from './capture.ts';
 import type { EventsApi } from './events.ts';
 
 export type { FilesApi, OpenedDesign, RecentFile, StoredDesign, SaveAsOptions, RecoveredDesign } from './files.ts';
 export type { DeployApi } from './deploy.ts';
 export type { LiveApi } from './live.ts';
 export type { LabApi } from './lab.ts';
+export type { CaptureApi, CaptureView, CaptureRunRequest } from './capture.ts';
 export type { EventsApi, LvsEvents, LvsEventName, MenuCommand } from './events.ts';
 
 /** What the renderer finds on `window.lvs`. */
@@ -28,5 +30,6 @@ export interface LvsBridge {
   readonly deploy: DeployApi;
   readonly live: LiveApi;
   readonly lab: LabApi;
+  readonly capture: CaptureApi;
   readonly events: EventsApi;
 }

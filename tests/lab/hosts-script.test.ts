@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesignFile, Topology } from '../../shared/model/types.ts';
 import { applyOrder, hostFilesScript, hostsScript, inHostCommand, rebootHostsScript, webPorts } from '../../electron/services/lab/hosts.ts';
 import { LabError } from '../../electron/services/lab/vm.ts';
+import { compileNetwork } from '../../shared/simulator/network.ts';
 
 const load = (name: string): Topology => (JSON.parse(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as DesignFile).topology;
 
@@ -21,6 +22,15 @@ describe('hostsScript', () => {
     expect(s).not.toContain('172.17.253.100');
     expect(s).toContain('/usr/sbin/lvsd-enter rs1 httpd -p 80 -h /run/lvsd/rs1/www');
     expect(s).not.toContain('lvsd-enter client httpd');
+  });
+
+  it("gives every ethernet interface the simulator's MAC, so captured and simulated walks compare equal", () => {
+    const t = load('dr-lab.lvs.json');
+    const s = hostsScript(t);
+    const net = compileNetwork(t);
+    const ethernet = [...net.ifaces.values()].filter((f) => f.kind === 'ethernet');
+    expect(ethernet.length).toBeGreaterThan(0);
+    for (const f of ethernet) expect(s).toContain(`link set ${f.name} address ${f.mac}`);
   });
 
   it('reboots hosts: processes killed, namespace deleted and rebuilt with the same veths and infrastructure only; files kept', () => {

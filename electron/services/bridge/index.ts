@@ -10,6 +10,7 @@ import { filesDomain } from './domains/files.ts';
 import { deployDomain } from './domains/deploy.ts';
 import { liveDomain } from './domains/live.ts';
 import { labDomain } from './domains/lab.ts';
+import { captureDomain } from './domains/capture.ts';
 import { LabService } from '../lab/service.ts';
 import { LiveService } from '../live/service.ts';
 import { KnownHosts } from '../ssh/hostkeys.ts';
@@ -75,6 +76,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     .register('deploy', deployDomain(deploy))
     .register('live', liveDomain(live))
     .register('lab', labDomain(lab))
+    .register('capture', captureDomain(lab))
     .assertComplete();
   const close = async (): Promise<void> => {
     live.close();

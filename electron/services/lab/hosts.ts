@@ -10,6 +10,7 @@
  */
 import type { Host, HostId, Topology } from '../../../shared/model/types.ts';
 import { parseCidr } from '../../../shared/addressing/ipv4.ts';
+import { derivedMac } from '../../../shared/simulator/network.ts';
 import type { ExecResult, LabVm } from './vm.ts';
 import { LabError, labExec, sshToLab } from './vm.ts';
 
@@ -124,10 +125,10 @@ function hostNetwork(t: Topology, h: Host, hi: number, bridges: ReadonlyMap<stri
       // created under a unique temporary name and renamed inside: the VM's own eth0 would clash
       root.push(`link add ${outer} mtu ${mtu} type veth peer name ${tmp} mtu ${mtu} netns ${ns}`, `link set ${outer}${br ? ` master ${br}` : ''} up`);
       inner.push(`link set ${tmp} name ${f.name}`);
-      if (f.mac !== undefined) {
-        if (!MAC.test(f.mac)) throw new LabError(`MAC ${JSON.stringify(f.mac)} of ${h.id}/${f.name} is malformed`);
-        inner.push(`link set ${f.name} address ${f.mac}`);
-      }
+      if (f.mac !== undefined && !MAC.test(f.mac)) throw new LabError(`MAC ${JSON.stringify(f.mac)} of ${h.id}/${f.name} is malformed`);
+      // the simulator's MAC (the design's, or the stable one it derives), so a captured walk's MACs
+      // compare equal to the simulated walk's (docs/live.md)
+      inner.push(`link set ${f.name} address ${(f.mac ?? derivedMac(h.id, f.id)).toLowerCase()}`);
       up.push(`link set ${f.name} up`);
     }
     for (const a of addrs) inner.push(`addr add ${a} dev ${f.name}`);

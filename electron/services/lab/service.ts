@@ -19,6 +19,8 @@ import { err, ok } from '../../../shared/util/result.ts';
 import { knownHostsName } from '../ssh/hostkeys.ts';
 import { deadLabEndpoints, labDown, labStatus, labUp } from './up.ts';
 import { defaultLabDir, labUnavailableReason } from './vm.ts';
+import type { CaptureRunRequest, CaptureView } from '../../../shared/ipc/capture.ts';
+import { captureRequest } from './capture.ts';
 
 /** The extra known_hosts file holding the running lab's endpoints (absent when no lab runs). */
 export const labKnownHostsFile = (labDir = defaultLabDir()): string => join(labDir, 'vm', 'known_hosts');
@@ -132,6 +134,46 @@ export class LabService {
       this.#booted = false;
       this.#progress(was ? 'lab stopped' : 'no lab was running');
       return ok(was);
+    } catch (e) {
+      return err((e as Error).message || String(e));
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Whether a capture can run now: the lab is available here and its VM is running. */
+  captureAvailable(): LabAvailability {
+    const a = this.available();
+    if (!a.available) return a;
+    return labStatus(this.#labDir) ? a : { available: false, reason: 'the built-in lab is not running: use "Run in the built-in lab" first' };
+  }
+
+  /**
+   * Captures one request of `topology` in the running lab VM (its hosts created and the design
+   * deployed by "Run in the built-in lab") and compares it with the simulation.
+   */
+  async capture(topology: Topology, request: CaptureRunRequest): Promise<Result<CaptureView>> {
+    const unavailable = labUnavailableReason(this.#labDir);
+    if (unavailable) return err(unavailable);
+    if (this.#busy) return err('the lab is busy (starting, stopping or capturing); wait for it to finish');
+    const s = labStatus(this.#labDir);
+    if (!s) return err('the built-in lab is not running: use "Run in the built-in lab" first');
+    if (!topology.hosts.some((h) => h.id === request.client)) return err(`no host "${request.client}" in the design`);
+    this.#busy = true;
+    try {
+      this.#progress('capturing one request with tcpdump on every lab interface');
+      const r = await captureRequest(s.vm, topology, request);
+      this.#progress(`captured ${r.walk.steps.length} wire step(s); ${r.comparison.differences.length} difference(s) from the simulation`);
+      return ok({
+        vip: r.vip,
+        vport: r.vport,
+        walk: r.walk,
+        trace: r.trace,
+        comparison: r.comparison,
+        request: r.request,
+        pcaps: r.pcaps.map((p) => ({ host: p.host, iface: p.name, bytes: p.bytes.length })),
+        problems: r.problems,
+      });
     } catch (e) {
       return err((e as Error).message || String(e));
     } finally {

@@ -1,0 +1,106 @@
+/**
+ * Real versus simulated: lines up the wire steps of the captured walk with the wire steps of the
+ * simulated trace (longest common subsequence over kind, phase, segment and the two hosts) and lists
+ * every difference: a step missing from the capture, an extra captured step, or a header field that
+ * differs on a matched step (addresses, MACs, ports, the IPIP outer header, TTL).
+ */
+import type { HeaderStack, PacketPlace, Trace, TraceStep } from '../simulator/types.ts';
+import type { CapturedStep } from './walk.ts';
+
+/** One difference between the captured and the simulated walk. */
+export type WalkDifference =
+  | { readonly kind: 'missing'; readonly simulated: number; readonly what: string }
+  | { readonly kind: 'extra'; readonly captured: number; readonly what: string }
+  | {
+      readonly kind: 'field';
+      readonly simulated: number;
+      readonly captured: number;
+      /** Dotted field name, e.g. `eth.dst`, `ip.ttl`, `outer.src`, `arp.targetMac`. */
+      readonly field: string;
+      readonly expected: string;
+      readonly actual: string;
+    };
+
+/** The comparison: matched step pairs (simulated index, captured index) and the differences. */
+export interface WalkComparison {
+  readonly pairs: readonly (readonly [number, number])[];
+  readonly differences: readonly WalkDifference[];
+}
+
+/** The simulated trace's steps on a wire, the ones a capture can see. */
+export function wireSteps(trace: Trace): readonly TraceStep[] {
+  return trace.steps.filter((s) => s.place.kind === 'link' && (s.kind === 'transmit' || s.kind === 'arp-request' || s.kind === 'arp-reply'));
+}
+
+function placeKey(p: PacketPlace): string {
+  return p.kind === 'link' ? `${p.segment}|${p.from.host}|${p.to?.host ?? '*'}` : `host|${p.host}`;
+}
+
+const stepKey = (s: TraceStep): string => `${s.kind}|${s.phase}|${placeKey(s.place)}`;
+
+/** Describes a step in a few words (for a missing/extra line). */
+export function describeStep(s: TraceStep): string {
+  const p = s.place;
+  const where = p.kind === 'link' ? `${p.from.host} → ${p.to?.host ?? 'all'} on ${p.segment}` : p.host;
+  return `${s.phase} ${s.kind} ${where}`;
+}
+
+function fields(h: HeaderStack | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  if (h.eth) Object.assign(out, { 'eth.src': h.eth.src, 'eth.dst': h.eth.dst, 'eth.type': h.eth.type });
+  if (h.arp) for (const [k, v] of Object.entries(h.arp)) out[`arp.${k}`] = String(v);
+  out['outer'] = h.outer ? 'ipip' : 'none';
+  if (h.outer) Object.assign(out, { 'outer.src': h.outer.src, 'outer.dst': h.outer.dst, 'outer.ttl': String(h.outer.ttl) });
+  if (h.ip) Object.assign(out, { 'ip.src': h.ip.src, 'ip.dst': h.ip.dst, 'ip.ttl': String(h.ip.ttl) });
+  if (h.l4) Object.assign(out, { 'l4.sport': String(h.l4.sport), 'l4.dport': String(h.l4.dport) });
+  return out;
+}
+
+/**
+ * Compares a captured walk with the simulated trace. The simulated trace should be run with the
+ * captured client port (`flow.sport = walk.clientPort`) so the ports compare equal. Sizes and TCP
+ * sequence numbers are not compared (the simulator models one request/response, not a byte stream).
+ */
+export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): WalkComparison {
+  const sim = wireSteps(trace);
+  const a = sim.map(stepKey);
+  const b = captured.map(stepKey);
+  // LCS table; walks are a few dozen steps, bounded by the callers
+  const n = a.length;
+  const m = b.length;
+  const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+  const pairs: [number, number][] = [];
+  const differences: WalkDifference[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      pairs.push([sim[i]!.index, captured[j]!.index]);
+      const fs = fields(sim[i]!.packet);
+      const fc = fields(captured[j]!.packet);
+      for (const k of new Set([...Object.keys(fs), ...Object.keys(fc)])) {
+        if (k === 'eth.type') continue;
+        if (fs[k] !== fc[k])
+          differences.push({ kind: 'field', simulated: sim[i]!.index, captured: captured[j]!.index, field: k, expected: fs[k] ?? '—', actual: fc[k] ?? '—' });
+      }
+      i++;
+      j++;
+    } else if (j < m && (i >= n || L[i]![j + 1]! >= L[i + 1]![j]!)) {
+      differences.push({ kind: 'extra', captured: captured[j]!.index, what: describeStep(captured[j]!) });
+      j++;
+    } else {
+      differences.push({ kind: 'missing', simulated: sim[i]!.index, what: describeStep(sim[i]!) });
+      i++;
+    }
+  }
+  return { pairs, differences };
+}
+
+/** A difference as one line of text (CLI and tests). */
+export function differenceText(d: WalkDifference): string {
+  if (d.kind === 'missing') return `missing in the capture: simulated step ${d.simulated} (${d.what})`;
+  if (d.kind === 'extra') return `extra in the capture: captured step ${d.captured} (${d.what})`;
+  return `step ${d.simulated} ↔ captured ${d.captured}: ${d.field} simulated ${d.expected}, captured ${d.actual}`;
+}

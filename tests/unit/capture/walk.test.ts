@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { readPcap } from '../../../shared/capture/pcap.ts';
+import { buildCapturedWalk } from '../../../shared/capture/walk.ts';
+import type { CaptureSource } from '../../../shared/capture/walk.ts';
+import { compareWalks, differenceText, wireSteps } from '../../../shared/capture/compare.ts';
+import { natLab, drLab, tunLab } from '../../../shared/model/labs.ts';
+import { compileNetwork } from '../../../shared/simulator/network.ts';
+import { simulate } from '../../../shared/simulator/index.ts';
+import type { Topology } from '../../../shared/model/types.ts';
+import type { HeaderStack, Trace } from '../../../shared/simulator/types.ts';
+import type { FrameSpec } from './pcap-writer.ts';
+import { pcapBytes } from './pcap-writer.ts';
+
+const labs: [string, () => Topology][] = [
+  ['nat', natLab],
+  ['dr', drLab],
+  ['tun', tunLab],
+];
+
+/**
+ * The pcaps tcpdump would write if the kernel did exactly what the simulator says: every wire step
+ * recorded on the sending interface and on the receiving one (every interface of the segment for a
+ * broadcast). `edit` changes the headers of one step to play a disagreeing kernel.
+ */
+function idealCaptures(t: Topology, trace: Trace, edit?: (i: number, h: HeaderStack) => HeaderStack | null): CaptureSource[] {
+  const net = compileNetwork(t);
+  const per = new Map<string, FrameSpec[]>();
+  const add = (host: string, iface: string, f: FrameSpec): void => {
+    const k = `${host}/${iface}`;
+    per.set(k, [...(per.get(k) ?? []), f]);
+  };
+  wireSteps(trace).forEach((s, i) => {
+    if (s.place.kind !== 'link') return;
+    const h = edit ? edit(i, s.packet!) : s.packet!;
+    if (!h) return;
+    const f: FrameSpec = { headers: h, timeUs: 1_000_000 + i * 1000, ipId: 100 + i };
+    add(s.place.from.host, s.place.from.iface, f);
+    if (s.place.to) add(s.place.to.host, s.place.to.iface, { ...f, timeUs: f.timeUs + 20 });
+    else for (const x of net.segments.get(s.place.segment) ?? []) if (x.id !== s.place.from.iface) add(x.host, x.id, { ...f, timeUs: f.timeUs + 20 });
+  });
+  return [...per].map(([k, frames]) => {
+    const [host, iface] = k.split('/') as [string, string];
+    return { host, iface, frames: readPcap(pcapBytes(frames)).frames };
+  });
+}
+
+const flowOf = (trace: Trace) => {
+  const first = trace.steps.find((s) => s.packet?.ip && s.packet.l4)!.packet!;
+  return { client: first.ip!.src, vip: first.ip!.dst, vport: first.l4!.dport };
+};
+
+describe('captured walk and compare', () => {
+  for (const [name, lab] of labs) {
+    it(`${name}: a capture of exactly the simulated frames gives the same walk, with no difference`, () => {
+      const t = lab();
+      const trace = simulate(t, { client: 'client', service: 'web' }, { seed: 3 });
+      expect(trace.outcome.status).toBe('ok');
+      const walk = buildCapturedWalk(t, idealCaptures(t, trace), flowOf(trace));
+      expect(walk.problems).toEqual([]);
+      expect(walk.steps.length).toBe(wireSteps(trace).length);
+      expect(walk.clientPort).toBe(trace.steps.find((s) => s.packet?.l4)!.packet!.l4!.sport);
+      const cmp = compareWalks(trace, walk.steps);
+      expect(cmp.differences.map(differenceText)).toEqual([]);
+      expect(cmp.pairs).toHaveLength(walk.steps.length);
+      // each frame was recorded at both ends (or by every host of a broadcast) and merged into one step
+      for (const s of walk.steps) expect(s.seenOn.length).toBeGreaterThanOrEqual(2);
+      expect(walk.steps.some((s) => s.packet?.outer)).toBe(name === 'tun');
+    });
+  }
+
+  it('lists a TTL, a MAC and an IPIP outer-header difference on the step where they happen', () => {
+    const t = tunLab();
+    const trace = simulate(t, { client: 'client', service: 'web' }, { seed: 3 });
+    const wires = wireSteps(trace);
+    const enc = wires.findIndex((s) => s.packet?.outer);
+    const walk = buildCapturedWalk(
+      t,
+      idealCaptures(t, trace, (i, h) => (i === enc ? { ...h, outer: { ...h.outer!, ttl: h.outer!.ttl - 1, src: '10.9.9.9' }, ip: { ...h.ip!, ttl: 1 } } : h)),
+      flowOf(trace),
+    );
+    const d = compareWalks(trace, walk.steps).differences;
+    expect(d).toEqual([
+      expect.objectContaining({ kind: 'field', simulated: wires[enc]!.index, field: 'outer.src', actual: '10.9.9.9' }),
+      expect.objectContaining({
+        kind: 'field',
+        field: 'outer.ttl',
+        expected: String(wires[enc]!.packet!.outer!.ttl),
+        actual: String(wires[enc]!.packet!.outer!.ttl - 1),
+      }),
+      expect.objectContaining({ kind: 'field', field: 'ip.ttl', actual: '1' }),
+    ]);
+  });
+
+  it('lists a step missing from the capture and an extra one', () => {
+    const t = drLab();
+    const trace = simulate(t, { client: 'client', service: 'web' }, { seed: 3 });
+    const wires = wireSteps(trace);
+    const arpIdx = wires.findIndex((s) => s.kind === 'arp-reply');
+    expect(arpIdx).toBeGreaterThanOrEqual(0);
+    const walk = buildCapturedWalk(
+      t,
+      idealCaptures(t, trace, (i, h) => (i === arpIdx ? null : h)),
+      flowOf(trace),
+    );
+    const d = compareWalks(trace, walk.steps).differences;
+    expect(d).toEqual([expect.objectContaining({ kind: 'missing', simulated: wires[arpIdx]!.index })]);
+    expect(differenceText(d[0]!)).toMatch(/^missing in the capture: simulated step \d+ \(request arp-reply /);
+    // the same walk compared against a trace without that step: the captured one is extra
+    const fewer: Trace = { ...trace, steps: trace.steps.filter((s) => s.index !== wires[arpIdx]!.index) };
+    const full = buildCapturedWalk(t, idealCaptures(t, trace), flowOf(trace));
+    expect(compareWalks(fewer, full.steps).differences).toEqual([expect.objectContaining({ kind: 'extra', captured: arpIdx })]);
+  });
+
+  it('leaves out other traffic and says when the connection was not captured', () => {
+    const t = natLab();
+    const trace = simulate(t, { client: 'client', service: 'web' }, { seed: 3 });
+    const caps = idealCaptures(t, trace);
+    const other = buildCapturedWalk(t, caps, { ...flowOf(trace), vport: 443 });
+    expect(other.steps).toEqual([]);
+    expect(other.clientPort).toBeNull();
+    expect(other.problems).toEqual([expect.stringMatching(/no TCP SYN from .* to .*:443 was captured/)]);
+    const bad = buildCapturedWalk(t, [{ host: 'client', iface: 'nope', frames: [] }, ...caps], flowOf(trace));
+    expect(bad.problems).toEqual(['capture of client/nope is not of an ethernet interface plugged into a segment; ignored']);
+  });
+});
