@@ -16,6 +16,7 @@ import { useApp } from '../store/index.ts';
 import { segmentColor } from '../store/selectors.ts';
 import { serviceAddress } from '../../shared/model/topology.ts';
 import { langOf } from './derive.ts';
+import { realServerId } from '../../shared/model/ids.ts';
 
 /** The kernel's default `tcpfin` timeout (`ipvsadm --set`), seconds. */
 const KERNEL_FIN_SECONDS = 120;
@@ -178,7 +179,7 @@ export function Playground() {
     rerender();
   };
   const setWeight = (id: string, w: number) => {
-    R.setWeight(id, w);
+    R.setWeight(realServerId(id), w);
     rerender();
   };
   const switchScheduler = (name: Scheduler) => {
