@@ -9,6 +9,7 @@ import type { DirectorGroup, Host, Layout, RealServer, Segment, Topology, Virtua
 import { makeDesignFile, serializeDesignFile, parseDesignFile } from '../shared/model/file.ts';
 import { drLab, ethernet as eth, ipipTunnel, loopback as lo, natLab, realServerEntry as rs, tunLab } from '../shared/model/labs.ts';
 import { autoLayout } from '../renderer/canvas/autoLayout.ts';
+import { directorGroupId, directorRef, hostId, segmentId, serviceId } from '../shared/model/ids.ts';
 
 type Pos = Record<string, { x: number; y: number }>;
 
@@ -55,29 +56,29 @@ write('tun-lab.lvs.json', tunLab('example'), {
 // ---- A larger design: 2 directors, 3 services, 20 real servers --------------------------------
 {
   const segments: Segment[] = [
-    { id: 'edge', name: 'edge', cidr: '198.51.100.0/24' },
-    { id: 'web-lan', name: 'web LAN', cidr: '10.1.0.0/24' },
-    { id: 'app-lan', name: 'app LAN', cidr: '10.2.0.0/24' },
-    { id: 'media-dc', name: 'media data centre', cidr: '10.3.0.0/24' },
+    { id: segmentId('edge'), name: 'edge', cidr: '198.51.100.0/24' },
+    { id: segmentId('web-lan'), name: 'web LAN', cidr: '10.1.0.0/24' },
+    { id: segmentId('app-lan'), name: 'app LAN', cidr: '10.2.0.0/24' },
+    { id: segmentId('media-dc'), name: 'media data centre', cidr: '10.3.0.0/24' },
   ];
   const positions: Pos = { edge: { x: 300, y: 0 }, 'web-lan': { x: 700, y: -200 }, 'app-lan': { x: 700, y: 300 }, 'media-dc': { x: 1100, y: 700 } };
   const hosts: Host[] = [
     {
-      id: 'client1',
+      id: hostId('client1'),
       name: 'client1',
       role: 'client',
       interfaces: [lo('client1'), eth('client1', 'eth0', 'edge', ['198.51.100.10/24'])],
       gateway: '198.51.100.1',
     },
     {
-      id: 'client2',
+      id: hostId('client2'),
       name: 'client2',
       role: 'client',
       interfaces: [lo('client2'), eth('client2', 'eth0', 'edge', ['198.51.100.11/24'])],
       gateway: '198.51.100.1',
     },
     {
-      id: 'gw',
+      id: hostId('gw'),
       name: 'gw',
       role: 'router',
       interfaces: [
@@ -89,7 +90,7 @@ write('tun-lab.lvs.json', tunLab('example'), {
       sysctl: { ipForward: true },
     },
     {
-      id: 'lb1',
+      id: hostId('lb1'),
       name: 'lb1',
       role: 'director',
       interfaces: [lo('lb1'), eth('lb1', 'eth0', 'edge', ['198.51.100.2/24', '198.51.100.80/24']), eth('lb1', 'eth1', 'web-lan', ['10.1.0.2/24'])],
@@ -97,7 +98,7 @@ write('tun-lab.lvs.json', tunLab('example'), {
       routes: [{ destination: '10.3.0.0/24', via: '198.51.100.1' }],
     },
     {
-      id: 'lb2',
+      id: hostId('lb2'),
       name: 'lb2',
       role: 'director',
       interfaces: [lo('lb2'), eth('lb2', 'eth0', 'edge', ['198.51.100.3/24', '198.51.100.81/24']), eth('lb2', 'eth1', 'app-lan', ['10.2.0.1/24'])],
@@ -113,7 +114,7 @@ write('tun-lab.lvs.json', tunLab('example'), {
     const id = `web${i}`;
     const ip = `10.1.0.${10 + i}`;
     hosts.push({
-      id,
+      id: hostId(id),
       name: id,
       role: 'real-server',
       interfaces: [
@@ -129,7 +130,7 @@ write('tun-lab.lvs.json', tunLab('example'), {
   for (let i = 1; i <= 6; i++) {
     const id = `app${i}`;
     const ip = `10.2.0.${10 + i}`;
-    hosts.push({ id, name: id, role: 'real-server', interfaces: [lo(id), eth(id, 'eth0', 'app-lan', [`${ip}/24`])], gateway: '10.2.0.1' });
+    hosts.push({ id: hostId(id), name: id, role: 'real-server', interfaces: [lo(id), eth(id, 'eth0', 'app-lan', [`${ip}/24`])], gateway: '10.2.0.1' });
     api.push(rs('api', id, ip, 'nat', { port: 8080 }));
     positions[id] = { x: 900, y: 200 + i * 40 };
   }
@@ -137,7 +138,7 @@ write('tun-lab.lvs.json', tunLab('example'), {
     const id = `media${i}`;
     const ip = `10.3.0.${10 + i}`;
     hosts.push({
-      id,
+      id: hostId(id),
       name: id,
       role: 'real-server',
       interfaces: [
@@ -153,9 +154,9 @@ write('tun-lab.lvs.json', tunLab('example'), {
   }
   const services: VirtualService[] = [
     {
-      id: 'web',
+      id: serviceId('web'),
       name: 'web',
-      director: 'lb1',
+      director: directorRef('lb1'),
       protocol: 'tcp',
       vip: '198.51.100.80',
       port: 80,
@@ -164,9 +165,9 @@ write('tun-lab.lvs.json', tunLab('example'), {
       realServers: web,
     },
     {
-      id: 'api',
+      id: serviceId('api'),
       name: 'api',
-      director: 'lb2',
+      director: directorRef('lb2'),
       protocol: 'tcp',
       vip: '198.51.100.81',
       port: 80,
@@ -176,9 +177,9 @@ write('tun-lab.lvs.json', tunLab('example'), {
       realServers: api,
     },
     {
-      id: 'media',
+      id: serviceId('media'),
       name: 'media',
-      director: 'lb2',
+      director: directorRef('lb2'),
       protocol: 'tcp',
       vip: '198.51.100.81',
       port: 443,
@@ -207,11 +208,11 @@ console.log('examples written');
 // ---- HA pairs: the NAT and DR labs with a second director and keepalived VRRP ------------------
 {
   const segments: Segment[] = [
-    { id: 'public', name: 'public (simulated Internet)', cidr: '172.16.111.0/24' },
-    { id: 'lan', name: 'intranet', cidr: '192.168.111.0/24' },
+    { id: segmentId('public'), name: 'public (simulated Internet)', cidr: '172.16.111.0/24' },
+    { id: segmentId('lan'), name: 'intranet', cidr: '192.168.111.0/24' },
   ];
   const realServer = (id: string, ip: string): Host => ({
-    id,
+    id: hostId(id),
     name: id,
     role: 'real-server',
     interfaces: [lo(id), eth(id, 'eth0', 'lan', [`${ip}/24`])],
@@ -219,7 +220,7 @@ console.log('examples written');
     gateway: '192.168.111.200',
   });
   const director = (id: string, pub: string, lan: string): Host => ({
-    id,
+    id: hostId(id),
     name: id,
     role: 'director',
     interfaces: [lo(id), eth(id, 'eth0', 'public', [`${pub}/24`]), eth(id, 'eth1', 'lan', [`${lan}/24`])],
@@ -227,7 +228,7 @@ console.log('examples written');
   });
   const hosts: Host[] = [
     {
-      id: 'client',
+      id: hostId('client'),
       name: 'client',
       role: 'client',
       interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.16.111.13/24'])],
@@ -240,7 +241,7 @@ console.log('examples written');
   ];
   const directorGroups: DirectorGroup[] = [
     {
-      id: 'pair',
+      id: directorGroupId('pair'),
       name: 'VI_NAT',
       vrid: 51,
       advertInt: 1,
@@ -253,7 +254,7 @@ console.log('examples written');
       sync: { mode: 'keepalived', interface: 'eth1', syncId: 51 },
       members: [
         {
-          host: 'lvs1',
+          host: hostId('lvs1'),
           priority: 150,
           state: 'MASTER',
           interface: 'eth0',
@@ -262,7 +263,7 @@ console.log('examples written');
           trackInterfaces: [{ name: 'eth1', weight: -60 }],
         },
         {
-          host: 'lvs2',
+          host: hostId('lvs2'),
           priority: 100,
           state: 'BACKUP',
           interface: 'eth0',
@@ -275,9 +276,9 @@ console.log('examples written');
   ];
   const services: VirtualService[] = [
     {
-      id: 'web',
+      id: serviceId('web'),
       name: 'web',
-      director: 'pair',
+      director: directorRef('pair'),
       protocol: 'tcp',
       vip: '172.16.111.123',
       port: 80,
@@ -311,11 +312,11 @@ console.log('examples written');
 
 {
   const segments: Segment[] = [
-    { id: 'public', name: 'bridged network', cidr: '172.17.253.0/24' },
-    { id: 'lan', name: 'host-only network', cidr: '192.168.163.0/24' },
+    { id: segmentId('public'), name: 'bridged network', cidr: '172.17.253.0/24' },
+    { id: segmentId('lan'), name: 'host-only network', cidr: '192.168.163.0/24' },
   ];
   const realServer = (id: string, ip: string): Host => ({
-    id,
+    id: hostId(id),
     name: id,
     role: 'real-server',
     interfaces: [
@@ -326,7 +327,7 @@ console.log('examples written');
     sysctl: { arpIgnore: 1, arpAnnounce: 2 },
   });
   const director = (id: string, name: string, pub: string, lan: string): Host => ({
-    id,
+    id: hostId(id),
     name,
     role: 'director',
     interfaces: [lo(id), eth(id, 'eth0', 'public', [`${pub}/24`]), eth(id, 'eth1', 'lan', [`${lan}/24`])],
@@ -334,14 +335,14 @@ console.log('examples written');
   });
   const hosts: Host[] = [
     {
-      id: 'client',
+      id: hostId('client'),
       name: 'client',
       role: 'client',
       interfaces: [lo('client'), eth('client', 'eth0', 'public', ['172.17.253.13/24'])],
       gateway: '172.17.253.1',
     },
     {
-      id: 'router',
+      id: hostId('router'),
       name: 'router',
       role: 'router',
       interfaces: [lo('router'), eth('router', 'eth0', 'public', ['172.17.253.1/24']), eth('router', 'eth1', 'lan', ['192.168.163.1/24'])],
@@ -354,7 +355,7 @@ console.log('examples written');
   ];
   const directorGroups: DirectorGroup[] = [
     {
-      id: 'pair',
+      id: directorGroupId('pair'),
       name: 'VI_DR',
       vrid: 61,
       advertInt: 1,
@@ -365,16 +366,16 @@ console.log('examples written');
       scripts: [{ name: 'chk_uplink', script: '/bin/busybox ping -c1 -W1 172.17.253.1', interval: 2, fall: 2, rise: 2 }],
       sync: { mode: 'keepalived', interface: 'eth1', syncId: 61 },
       members: [
-        { host: 'lvs1', priority: 150, state: 'BACKUP', interface: 'eth0', trackScripts: [{ name: 'chk_uplink' }] },
-        { host: 'lvs2', priority: 100, state: 'BACKUP', interface: 'eth0', trackScripts: [{ name: 'chk_uplink' }] },
+        { host: hostId('lvs1'), priority: 150, state: 'BACKUP', interface: 'eth0', trackScripts: [{ name: 'chk_uplink' }] },
+        { host: hostId('lvs2'), priority: 100, state: 'BACKUP', interface: 'eth0', trackScripts: [{ name: 'chk_uplink' }] },
       ],
     },
   ];
   const services: VirtualService[] = [
     {
-      id: 'web',
+      id: serviceId('web'),
       name: 'web',
-      director: 'pair',
+      director: directorRef('pair'),
       protocol: 'tcp',
       vip: '172.17.253.100',
       port: 80,

@@ -19,6 +19,7 @@
 import type { ComponentType } from 'react';
 import { useSyncExternalStore } from 'react';
 import i18n from '../i18n/index.ts';
+import type { HostId } from '../../shared/model/ids.ts';
 
 export interface RightPanelTab {
   readonly id: string;
@@ -40,7 +41,7 @@ export interface AppMode {
 
 export interface NodeDecoration {
   readonly id: string;
-  readonly component: ComponentType<{ hostId: string }>;
+  readonly component: ComponentType<{ hostId: HostId }>;
 }
 
 export interface EdgeDecoration {

@@ -18,6 +18,7 @@ import { flowAriaLabels } from './aria.ts';
 import { PALETTE_MIME, draggedPaletteItem } from './Palette.tsx';
 import { placeItem, runAutoLayout } from '../app/actions.ts';
 import { useCanvasLayers } from '../app/extensions.ts';
+import { hostId as toHostId, segmentId } from '../../shared/model/ids.ts';
 
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
@@ -103,7 +104,7 @@ export function Canvas() {
     const t0 = s.design.topology;
     const hostId = t0.hosts.some((h) => h.id === c.source) ? c.source : c.target;
     const segId = hostId === c.source ? c.target : c.source;
-    s.applyTopologyCommand((topo) => connect(topo, hostId, segId));
+    s.applyTopologyCommand((topo) => connect(topo, toHostId(hostId), segmentId(segId)));
   }, []);
 
   const isValidConnection = useCallback<IsValidConnection<LinkEdge>>((c) => {

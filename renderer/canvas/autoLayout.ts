@@ -8,6 +8,7 @@
  * Pure: card sizes come from the canvas' measurements, else an estimate from the card's content.
  */
 import type { Host, Id, Layout, Position, Topology } from '../../shared/model/types.ts';
+import { segmentId } from '../../shared/model/ids.ts';
 
 /** A node's size in canvas pixels. */
 export interface Size {
@@ -48,7 +49,7 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
   for (const h of t.hosts) for (const f of h.interfaces) if (f.segment !== null && segIds.has(f.segment)) link(h.id, f.segment);
   const nameOf = new Map<Id, string>([...t.hosts.map((h) => [h.id, h.name] as const), ...t.segments.map((s) => [s.id, s.name] as const)]);
   const size = (id: Id): Size => {
-    if (segIds.has(id)) return { width: SEGMENT_BAR_WIDTH, height: SEGMENT_MIN_HEIGHT };
+    if (segIds.has(segmentId(id))) return { width: SEGMENT_BAR_WIDTH, height: SEGMENT_MIN_HEIGHT };
     const m = measured[id];
     return m && m.height > 0
       ? { width: Math.max(m.width, HOST_CARD_WIDTH), height: m.height }
@@ -82,7 +83,7 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
     if (depth.has(start)) continue;
     // A component without a client starts at its director or router, one host column in.
     const host = t.hosts.find((h) => h.id === start);
-    const first = segIds.has(start)
+    const first = segIds.has(segmentId(start))
       ? 1
       : host && host.role !== 'client' && host.role !== 'real-server' && adj.has(start)
         ? 2
@@ -111,11 +112,11 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
 
   // Hosts: stacked per column, every column centred on the tallest.
   const positions: Record<Id, Position> = {};
-  const hostColumns = order.filter((d) => columns.get(d)!.some((id) => !segIds.has(id)));
+  const hostColumns = order.filter((d) => columns.get(d)!.some((id) => !segIds.has(segmentId(id))));
   const heightOf = (d: number) =>
     columns
       .get(d)!
-      .filter((id) => !segIds.has(id))
+      .filter((id) => !segIds.has(segmentId(id)))
       .reduce((h, id, i) => h + (i > 0 ? CARD_GAP : 0) + size(id).height, 0);
   const tallest = Math.max(0, ...hostColumns.map(heightOf));
   const x = new Map<number, number>();
@@ -123,7 +124,7 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
   const segmentLanes = new Map<number, number>();
   // Segment spans need host positions; place hosts first with provisional x, then fix x per column.
   for (const d of order) {
-    const ids = columns.get(d)!.filter((id) => !segIds.has(id));
+    const ids = columns.get(d)!.filter((id) => !segIds.has(segmentId(id)));
     let y = (tallest - heightOf(d)) / 2;
     for (const id of ids) {
       positions[id] = { x: 0, y: Math.round(y) };
@@ -134,7 +135,7 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
   const laneOf = new Map<Id, number>();
   const span = new Map<Id, { top: number; bottom: number }>();
   for (const d of order) {
-    const segs = columns.get(d)!.filter((id) => segIds.has(id));
+    const segs = columns.get(d)!.filter((id) => segIds.has(segmentId(id)));
     const ends: number[] = [];
     for (const id of segs) {
       const centres = [...(adj.get(id) ?? [])].filter((n) => positions[n]).map((n) => positions[n]!.y + size(n).height / 2);
@@ -153,12 +154,12 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
   }
   for (const d of order) {
     x.set(d, cursor);
-    const hasHosts = columns.get(d)!.some((id) => !segIds.has(id));
+    const hasHosts = columns.get(d)!.some((id) => !segIds.has(segmentId(id)));
     const width = hasHosts
       ? Math.max(
           ...columns
             .get(d)!
-            .filter((id) => !segIds.has(id))
+            .filter((id) => !segIds.has(segmentId(id)))
             .map((id) => size(id).width),
         )
       : segmentLanes.get(d)! * SEGMENT_BAR_WIDTH + (segmentLanes.get(d)! - 1) * LANE_GAP;
@@ -166,7 +167,7 @@ export function autoLayout(t: Topology, measured: Readonly<Record<Id, Size>> = {
   }
   for (const d of order) {
     for (const id of columns.get(d)!) {
-      if (segIds.has(id)) positions[id] = { x: x.get(d)! + laneOf.get(id)! * (SEGMENT_BAR_WIDTH + LANE_GAP), y: span.get(id)!.top };
+      if (segIds.has(segmentId(id))) positions[id] = { x: x.get(d)! + laneOf.get(id)! * (SEGMENT_BAR_WIDTH + LANE_GAP), y: span.get(id)!.top };
       else positions[id] = { x: x.get(d)!, y: positions[id]!.y };
     }
   }

@@ -8,7 +8,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Scheduler, VirtualService } from '../../shared/model/types.ts';
+import type { RealServerId, Scheduler, VirtualService } from '../../shared/model/types.ts';
 import { SCHEDULERS } from '../../shared/model/types.ts';
 import { formatIPv4 } from '../../shared/addressing/ipv4.ts';
 import { FailureDrill, SCHEDULER_MODULES, ServiceRun, drillDetection } from '../../shared/simulator/index.ts';
@@ -17,6 +17,7 @@ import { useApp } from '../store/index.ts';
 import { segmentColor } from '../store/selectors.ts';
 import { serviceAddress } from '../../shared/model/topology.ts';
 import { langOf } from './derive.ts';
+import { realServerId } from '../../shared/model/ids.ts';
 
 /** The kernel's default `tcpfin` timeout (`ipvsadm --set`), seconds. */
 const KERNEL_FIN_SECONDS = 120;
@@ -294,15 +295,15 @@ export function Playground() {
     setRunning(false);
     rerender();
   };
-  const toggleDead = (id: string) => {
+  const toggleDead = (id: RealServerId) => {
     if (!D) return;
     if (D.isDown(id)) D.bringBack(id);
     else D.kill(id);
     rerender();
   };
   const failed = D ? [...D.failedConnections.values()].reduce((a, b) => a + b, 0) : 0;
-  const setWeight = (id: string, w: number) => {
-    R.setWeight(id, w);
+  const setWeight = (id: RealServerId, w: number) => {
+    R.setWeight(realServerId(id), w);
     rerender();
   };
   const switchScheduler = (name: Scheduler) => {
@@ -586,7 +587,7 @@ export function Playground() {
               <li key={`ka${i}`} className="pg-ka-event" data-testid="pg-ka-event">
                 {t('classroom.playground.kaEvent', {
                   t: e.at.toFixed(1),
-                  rs: names.get(e.server) ?? e.server,
+                  rs: names.get(e.server as RealServerId) ?? e.server,
                   what: t(
                     e.kind === 'removed'
                       ? 'classroom.playground.kaRemoved'

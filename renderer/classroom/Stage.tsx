@@ -15,6 +15,7 @@ import { edgeTypes, nodeTypes } from '../canvas/nodes.tsx';
 import { flowAriaLabels } from '../canvas/aria.ts';
 import { useTranslation } from 'react-i18next';
 import { actingHosts, changedSummary, isArp } from './derive.ts';
+import { interfaceId } from '../../shared/model/ids.ts';
 
 type Pt = readonly [number, number];
 
@@ -165,7 +166,7 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
     if (!p || p.kind !== 'link') return edges.map((e) => (e.selected ? { ...e, selected: false } : e));
     const active = new Set([p.from.iface, ...(p.to ? [p.to.iface] : [])]);
     return edges.map((e) => {
-      if (active.has(e.id)) return { ...e, selected: false, className: `cls-edge-active${step?.phase === 'reply' ? ' is-reply' : ''}`, zIndex: 2 };
+      if (active.has(interfaceId(e.id))) return { ...e, selected: false, className: `cls-edge-active${step?.phase === 'reply' ? ' is-reply' : ''}`, zIndex: 2 };
       if (!p.to && e.target === p.segment) return { ...e, selected: false, className: 'cls-edge-bcast' };
       return e.selected ? { ...e, selected: false } : e;
     });

@@ -11,6 +11,7 @@ import { withVrrpHolders } from '../../shared/model/ha.ts';
 import type { AppState } from '../store/index.ts';
 import type { SimulationState } from './simulationSlice.ts';
 import { classroomEn, classroomZh } from './strings.ts';
+import type { RealServerId } from '../../shared/model/ids.ts';
 
 const texts = (lang: Lang) => (lang === 'zh' ? classroomZh : classroomEn);
 
@@ -21,14 +22,14 @@ export const langOf = (code: string): Lang => (code.toLowerCase().startsWith('zh
 export interface ResolvedFlow {
   readonly client: Host | undefined;
   readonly service: VirtualService | undefined;
-  readonly realServer: string | null;
+  readonly realServer: RealServerId | null;
   readonly seed: number;
 }
 
 export function resolveFlow(t: Topology, sim: Pick<SimulationState, 'client' | 'service' | 'realServer' | 'seed'>): ResolvedFlow {
   const client = t.hosts.find((h) => h.id === sim.client) ?? t.hosts.find((h) => h.role === 'client');
   const service = t.services.find((v) => v.id === sim.service) ?? t.services[0];
-  const realServer = service && sim.realServer && service.realServers.some((r) => r.id === sim.realServer) ? sim.realServer : null;
+  const realServer = (sim.realServer && service?.realServers.find((r) => r.id === sim.realServer)?.id) || null;
   return { client, service, realServer, seed: sim.seed };
 }
 

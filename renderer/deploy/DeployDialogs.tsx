@@ -11,6 +11,7 @@ import { useApp } from '../store/index.ts';
 import { selectDiagnostics } from '../store/selectors.ts';
 import { answerCredential, answerTrust, cancelRun } from './run.ts';
 import { Modal } from '../app/Modal.tsx';
+import type { HostId } from '../../shared/model/ids.ts';
 
 /** Deploy questions are never dismissed by a stray click beside them: only Escape or a button. */
 function DeployModal({
@@ -137,7 +138,7 @@ export function PromptDialog() {
 }
 
 /** A changed host key: a refusal with the warning, and no way to trust it from here. */
-export function ChangedKeyDialog({ hostId, onClose }: { hostId: string; onClose: () => void }) {
+export function ChangedKeyDialog({ hostId, onClose }: { hostId: HostId; onClose: () => void }) {
   const { t } = useTranslation();
   const info = useApp((s) => s.deploy.hostKeys[hostId]);
   if (!info) return null;

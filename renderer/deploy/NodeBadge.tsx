@@ -6,11 +6,12 @@
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store/index.ts';
 import { e2eAnswers, hostTone } from './status.ts';
+import type { HostId } from '../../shared/model/ids.ts';
 
 const ICON = { good: '✓', bad: '✗', busy: '…', warn: '↺' } as const;
 const TITLE = { good: 'deploy.badgeVerified', bad: 'deploy.badgeFailed', busy: 'deploy.badgeRunning', warn: 'deploy.badgeRolledBack' } as const;
 
-export function DeployNodeBadge({ hostId }: { hostId: string }) {
+export function DeployNodeBadge({ hostId }: { hostId: HostId }) {
   const { t } = useTranslation();
   const tone = useApp((s) => hostTone(s, hostId));
   const answers = useApp((s) => e2eAnswers(s, hostId));

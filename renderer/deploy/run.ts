@@ -9,6 +9,7 @@ import type { Topology } from '../../shared/model/types.ts';
 import { bridge, settle } from '../bridge/index.ts';
 import { useApp } from '../store/index.ts';
 import type { DeployMode } from './deploySlice.ts';
+import type { HostId } from '../../shared/model/ids.ts';
 
 let unsubscribe: (() => void) | null = null;
 
@@ -37,7 +38,7 @@ function newDeployId(): string {
 }
 
 /** Hosts that take part: those with an SSH endpoint the user did not leave out. */
-export function selectedHosts(topology: Topology, excluded: readonly string[]): string[] {
+export function selectedHosts(topology: Topology, excluded: readonly string[]): HostId[] {
   return topology.hosts.filter((h) => h.ssh && !excluded.includes(h.id)).map((h) => h.id);
 }
 

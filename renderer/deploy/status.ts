@@ -5,13 +5,14 @@
 import type { DeployResult, E2eResult, HostOutcome } from '../../shared/ipc/deploy.ts';
 import type { Topology } from '../../shared/model/types.ts';
 import type { AppState } from '../store/index.ts';
+import type { HostId } from '../../shared/model/ids.ts';
 
 export type Tone = 'good' | 'bad' | 'busy' | 'warn';
 
 const BUSY = new Set(['connecting', 'planning', 'uploading', 'applying', 'verifying', 'rolling-back']);
 
 /** Tone of a host after (or during) the current run; null when the run says nothing about it. */
-export function hostTone(s: AppState, hostId: string): Tone | null {
+export function hostTone(s: AppState, hostId: HostId): Tone | null {
   const d = s.deploy;
   const status = d.running || !d.result || d.result.mode === 'dry-run' ? undefined : outcomesOf(d.result).get(hostId);
   if (status) {
@@ -44,7 +45,7 @@ export function hostTone(s: AppState, hostId: string): Tone | null {
  * How many end-to-end answers named this real server (an answer whose first line contains the
  * host's name); null when there was no check or the host is not a real server of a checked service.
  */
-export function e2eAnswers(s: AppState, hostId: string): number | null {
+export function e2eAnswers(s: AppState, hostId: HostId): number | null {
   const e2e = s.deploy.e2e;
   if (!e2e || e2e.checks.length === 0) return null;
   return answersOf(e2e, s.design.topology).get(hostId) ?? null;

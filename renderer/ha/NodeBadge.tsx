@@ -7,8 +7,9 @@
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store/index.ts';
 import { groupMarks } from './derive.ts';
+import type { HostId } from '../../shared/model/ids.ts';
 
-export function HaNodeBadge({ hostId }: { hostId: string }) {
+export function HaNodeBadge({ hostId }: { hostId: HostId }) {
   const { t } = useTranslation();
   // A string, so the card re-renders only when its own mark changes.
   const marks = useApp((s) => groupMarks(s.design.topology, hostId));

@@ -16,6 +16,7 @@ import { LIVE_HISTORY_MINUTES } from './liveSlice.ts';
 import type { LiveSample } from './liveSlice.ts';
 import { startLive, stopLive } from './session.ts';
 import { LabSection } from '../lab/LabSection.tsx';
+import { hostId as toHostId } from '../../shared/model/ids.ts';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
@@ -121,7 +122,7 @@ function Connections({ hostId, sessionId }: { hostId: string; sessionId: string 
   const [data, setData] = useState<IpvsConnectionSummary | string | null>(null);
   const [why, setWhy] = useState<{ entry: IpvsConnection; answer: LandingExplanation | string } | null>(null);
   const load = async () => {
-    const r = await settle(bridge().live.connections(sessionId, hostId));
+    const r = await settle(bridge().live.connections(sessionId, toHostId(hostId)));
     setData(!r.ok ? r.error : r.value.ok ? r.value.value : r.value.error);
   };
   const ask = async (entry: IpvsConnection) => {

@@ -7,13 +7,14 @@ import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store/index.ts';
 import type { AppState } from '../store/index.ts';
 import type { LiveDest } from '../../shared/live/view.ts';
+import type { HostId } from '../../shared/model/ids.ts';
 
 /** The live rows of every service that has this host as a real server. */
 function destsOf(s: AppState, hostId: string): LiveDest[] {
   return (s.live.view?.services ?? []).flatMap((x) => x.dests.filter((d) => d.hostId === hostId));
 }
 
-export function LiveNodeBadge({ hostId }: { hostId: string }) {
+export function LiveNodeBadge({ hostId }: { hostId: HostId }) {
   const { t } = useTranslation();
   const running = useApp((s) => s.live.sessionId !== null);
   const host = useApp((s) => s.live.view?.hosts.find((h) => h.hostId === hostId));

@@ -31,6 +31,7 @@ import { CheckField, NumberField, SelectField, SysctlField, TextField } from './
 import { ServiceEditor } from './ServiceEditor.tsx';
 import { deleteSelection, duplicateSelection } from '../app/actions.ts';
 import { RoleIcon } from '../canvas/icons.tsx';
+import { segmentId as toSegmentId } from '../../shared/model/ids.ts';
 
 /** A MAC address; empty is fine (the simulator derives one). Stored as typed either way. */
 const checkMac: FieldCheck = (text) => (text.trim() === '' || isMac(text.trim()) ? null : 'field.badMac');
@@ -442,9 +443,12 @@ function changeCidr(segmentId: string, cidr: string): void {
   const s = useApp.getState();
   const old = s.design.topology.segments.find((x) => x.id === segmentId)?.cidr ?? '';
   if (cidr === old) return;
-  const { changed } = renumberSegment(s.design.topology, segmentId, cidr);
+  const { changed } = renumberSegment(s.design.topology, toSegmentId(segmentId), cidr);
   const renumber = changed > 0 && window.confirm(i18n.t('inspector.renumberAsk', { count: changed, from: old, to: cidr }));
-  s.apply((d) => ({ ...d, topology: renumber ? renumberSegment(d.topology, segmentId, cidr).topology : updateSegment(d.topology, segmentId, { cidr }) }));
+  s.apply((d) => ({
+    ...d,
+    topology: renumber ? renumberSegment(d.topology, toSegmentId(segmentId), cidr).topology : updateSegment(d.topology, toSegmentId(segmentId), { cidr }),
+  }));
 }
 
 function SegmentEditor({ segment }: { segment: Segment }) {

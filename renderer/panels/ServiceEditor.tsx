@@ -11,6 +11,7 @@ import { useApp } from '../store/index.ts';
 import { checkAddress, checkNetmask } from './fieldChecks.ts';
 import { CheckField, NumberField, SelectField, TextField } from './fields.tsx';
 import { HealthCheckEditor } from './HealthCheckEditor.tsx';
+import { hostId } from '../../shared/model/ids.ts';
 
 export function ServiceEditor({ service, focusRealServer }: { service: VirtualService; focusRealServer?: string | null }) {
   const { t } = useTranslation();
@@ -209,7 +210,7 @@ export function ServiceEditor({ service, focusRealServer }: { service: VirtualSe
             data-testid="svc-add-rs"
             onClick={() => {
               if (!chosen) return;
-              applyTopologyCommand((topo) => addRealServer(topo, service.id, chosen));
+              applyTopologyCommand((topo) => addRealServer(topo, service.id, hostId(chosen)));
               setPick('');
             }}
           >

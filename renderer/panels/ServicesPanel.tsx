@@ -5,6 +5,7 @@ import { addService } from '../../shared/model/commands.ts';
 import { useApp } from '../store/index.ts';
 import { ServiceEditor } from './ServiceEditor.tsx';
 import { serviceAddress } from '../../shared/model/topology.ts';
+import { hostId } from '../../shared/model/ids.ts';
 
 export function ServicesPanel() {
   const { t } = useTranslation();
@@ -51,7 +52,7 @@ export function ServicesPanel() {
             className="primary"
             data-testid="services-add"
             onClick={() => {
-              const made = applyTopologyCommand((topo) => addService(topo, chosen));
+              const made = applyTopologyCommand((topo) => addService(topo, hostId(chosen)));
               if (made) selectService(made.id);
             }}
           >

@@ -11,6 +11,7 @@ import type { DesignFile, Topology } from '../../shared/model/types.ts';
 import { bootLab, shutdownLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, destroyHosts, runInHost } from '../../electron/services/lab/hosts.ts';
 import { applyDesign } from '../../electron/services/lab/apply.ts';
+import { refAsHostId } from '../../shared/model/ids.ts';
 
 const load = (name: string): Topology => (JSON.parse(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as DesignFile).topology;
 const OUT = new URL('../../tests/fixtures/live/', import.meta.url).pathname;
@@ -46,10 +47,10 @@ async function main(): Promise<void> {
       const flag = { nat: '-m', dr: '-g', tun: '-i' }[rs[0]!.method];
       await runInHost(
         vm,
-        svc.director,
+        refAsHostId(svc.director),
         `ipvsadm -A -t ${svc.vip}:8080 -s rr -p 300 && ipvsadm -a -t ${svc.vip}:8080 -r ${rs[0]!.rip}:${svc.port} ${flag} -w 2 && ipvsadm -a -t ${svc.vip}:8080 -r ${rs[1]!.rip}:${svc.port} ${flag} -w 0`,
       );
-      await runInHost(vm, svc.director, 'ipvsadm --start-daemon master --syncid 7 --mcast-interface lo');
+      await runInHost(vm, refAsHostId(svc.director), 'ipvsadm --start-daemon master --syncid 7 --mcast-interface lo');
       const r = await runInHost(
         vm,
         client,
@@ -57,11 +58,11 @@ async function main(): Promise<void> {
       );
       if (r.code !== 0) throw new Error(r.stderr);
       // the rate estimator runs every 2 s
-      await runInHost(vm, svc.director, 'sleep 2.5');
+      await runInHost(vm, refAsHostId(svc.director), 'sleep 2.5');
       const dir = join(OUT, file.replace('.lvs.json', ''));
       mkdirSync(dir, { recursive: true });
       for (const [name, cmd] of Object.entries(DIRECTOR_COMMANDS)) {
-        const o = await runInHost(vm, svc.director, cmd);
+        const o = await runInHost(vm, refAsHostId(svc.director), cmd);
         writeFileSync(join(dir, name), o.stdout + (o.code !== 0 ? `# exit ${o.code}: ${o.stderr}` : ''));
       }
       for (const [name, cmd] of Object.entries(RS_COMMANDS)) {

@@ -12,6 +12,7 @@ import { scheduleSequence, simulate } from '../simulator/index.ts';
 import { validate } from '../validation/index.ts';
 import type { FilledAssignment } from './assignment.ts';
 import type { Goal, GoalKind, Localized } from './schema.ts';
+import { hostId } from '../model/ids.ts';
 
 /** Result of the real-kernel part of a goal. */
 export interface LabPart {
@@ -104,7 +105,7 @@ function walk(t: Topology, g: Extract<Goal, { kind: 'walk' }>): Verdict {
   const servers = svc.realServers.filter((r) => r.weight > 0);
   if (servers.length === 0) return fail(`${g.service} has no real server of weight > 0 to walk to`, `${g.service} 没有权重大于 0 的真实服务器`);
   for (const r of servers) {
-    const trace = simulate(steady, { client: g.client, service: svc.id, realServer: r.id }, { seed: 1 });
+    const trace = simulate(steady, { client: hostId(g.client), service: svc.id, realServer: r.id }, { seed: 1 });
     if (trace.outcome.status !== 'ok')
       return fail(
         `the walk from ${g.client} to ${g.service} through ${r.host} breaks [${trace.outcome.fault}]: ${trace.outcome.narration.en}`,

@@ -9,6 +9,7 @@ import type { Topology } from '../model/types.ts';
 import { renderHost } from '../generators/index.ts';
 import { countBySeverity, validate } from '../validation/index.ts';
 import { EXPORT_SEGMENT_COLORS, hostLines } from './diagram.ts';
+import { refAsHostId } from '../model/ids.ts';
 
 /** Report language. */
 export type ReportLanguage = 'en' | 'zh-CN';
@@ -142,7 +143,7 @@ export function designReportHtml(d: Design, lang: ReportLanguage = 'en', generat
   const hostName = new Map(t.hosts.map((h) => [h.id, h.name]));
   const services = t.services.map(
     (v) =>
-      `<tr><td class="mono">${esc(v.protocol === 'fwmark' ? `fwmark ${v.fwmark}` : `${v.protocol.toUpperCase()} ${v.vip}:${v.port}`)}</td><td>${esc(hostName.get(v.director) ?? v.director)}</td><td>${esc(v.scheduler)}${v.persistence ? ` (persistent ${v.persistence.timeout}s)` : ''}</td><td class="mono">${v.realServers.map((r) => esc(`${hostName.get(r.host) ?? r.host} ${r.rip}:${r.port} ${r.method.toUpperCase()} w${r.weight}`)).join('<br>') || L.none}</td></tr>`,
+      `<tr><td class="mono">${esc(v.protocol === 'fwmark' ? `fwmark ${v.fwmark}` : `${v.protocol.toUpperCase()} ${v.vip}:${v.port}`)}</td><td>${esc(hostName.get(refAsHostId(v.director)) ?? v.director)}</td><td>${esc(v.scheduler)}${v.persistence ? ` (persistent ${v.persistence.timeout}s)` : ''}</td><td class="mono">${v.realServers.map((r) => esc(`${hostName.get(r.host) ?? r.host} ${r.rip}:${r.port} ${r.method.toUpperCase()} w${r.weight}`)).join('<br>') || L.none}</td></tr>`,
   );
   const verdict =
     problems.length === 0

@@ -19,6 +19,7 @@ import type { TopologyIndex } from './plan.ts';
 import { indexTopology, planHostOrThrow } from './plan.ts';
 import { renderApply, renderRollback, renderVerify } from './scripts.ts';
 import { commentText, UnsafeValueError } from './safe.ts';
+import { hostId } from '../model/ids.ts';
 
 export type { HostScriptPlan, PlannedAddress, PlannedRoute, PlannedSysctl, PlannedThreshold } from './plan.ts';
 export { planHostOrThrow } from './plan.ts';
@@ -181,6 +182,6 @@ export function renderIpvsadmRules(topology: Topology, directorId: string): stri
 
 /** keepalived.conf for a director. Throws UnsafeValueError on a bad value; use renderHost for a Result. */
 export function renderKeepalived(topology: Topology, directorId: string): string {
-  const h = hostById(topology, directorId);
+  const h = hostById(topology, hostId(directorId));
   return keepalivedOrThrow(topology, directorId, h?.name ?? directorId);
 }

@@ -4,9 +4,10 @@
  * client → director → real servers.
  */
 import { formatIPv4, nextFreeAddress, parseIPv4, prefixMask } from '../addressing/ipv4.ts';
-import type { Host, Interface, Layout, Position, RealServer, Segment, Topology, VirtualService } from '../model/types.ts';
+import type { Host, Interface, SegmentId, Layout, Position, RealServer, Segment, Topology, VirtualService } from '../model/types.ts';
 import { topologySchema } from '../model/schema.ts';
 import type { ImportResult, ParsedService, Problems } from './types.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../model/ids.ts';
 
 const GUESS_PREFIX = 24;
 /** Limits of the file schema (hosts ≤ 20,000 — keep room for directors and the client; ≤ 10,000 real servers per service; ≤ 64 interfaces). */
@@ -31,13 +32,13 @@ export interface BuildOptions {
 /** Builds the design from the services a parser found. */
 export function buildDesign(services: readonly ParsedService[], p: Problems, options: BuildOptions): ImportResult {
   const segments: Segment[] = [];
-  const segmentOf = new Map<string, string>();
+  const segmentOf = new Map<string, SegmentId>();
   const used = new Map<string, string[]>();
-  const ensureSegment = (address: string): string => {
+  const ensureSegment = (address: string): SegmentId => {
     const cidr = subnetOf(address);
     let id = segmentOf.get(cidr);
     if (id === undefined) {
-      id = `net-${idFrom(cidr.replace('/', '-'))}`;
+      id = segmentId(`net-${idFrom(cidr.replace('/', '-'))}`);
       segmentOf.set(cidr, id);
       segments.push({ id, name: cidr, cidr });
       used.set(cidr, []);
@@ -57,7 +58,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   // A real server whose address was mistyped (`192.168.163.1000`) keeps it as typed (the checker
   // flags it); its host goes on the segment it most likely meant: the one its first three numbers
   // name, else the one its service's other real servers are on, else none.
-  const segmentOfBadRip = new Map<string, string | null>();
+  const segmentOfBadRip = new Map<string, SegmentId | null>();
   for (const s of services) {
     for (const r of s.realServers) {
       if (parseIPv4(r.rip) !== null || segmentOfBadRip.has(r.rip)) continue;
@@ -157,17 +158,19 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
       if (!host) {
         const hid = uniqueId(`rs${rsHosts.size + 1}`);
         host = {
-          id: hid,
+          id: hostId(hid),
           name: hid,
           role: 'real-server',
-          interfaces: [{ id: `${hid}-eth0`, name: 'eth0', kind: 'ethernet', segment: segmentOfRip(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] }],
+          interfaces: [
+            { id: interfaceId(`${hid}-eth0`), name: 'eth0', kind: 'ethernet', segment: segmentOfRip(r.rip), addresses: [`${r.rip}/${GUESS_PREFIX}`] },
+          ],
         };
         rsHosts.set(r.rip, host);
       }
       const rsId = uniqueId(idFrom(`${id}-${host.id}-${r.port}`));
       refLine(r.line, host.id, rsId);
       realServers.push({
-        id: rsId,
+        id: realServerId(rsId),
         host: host.id,
         rip: r.rip,
         port: r.port,
@@ -179,8 +182,8 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
       });
     }
     topologyServices.push({
-      id,
-      director,
+      id: serviceId(id),
+      director: directorRef(director),
       protocol: s.protocol,
       vip: s.vip,
       port: s.port,
@@ -193,10 +196,10 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     });
   });
 
-  function ensureSegmentNoUse(address: string): string {
+  function ensureSegmentNoUse(address: string): SegmentId {
     return segmentOf.get(subnetOf(address))!;
   }
-  function segmentOfRip(rip: string): string | null {
+  function segmentOfRip(rip: string): SegmentId | null {
     return parseIPv4(rip) === null ? (segmentOfBadRip.get(rip) ?? null) : ensureSegmentNoUse(rip);
   }
 
@@ -205,7 +208,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
   for (const did of directorIds) {
     const own = topologyServices.filter((s) => s.director === did);
     const ownVips = [...new Set(own.map((s) => s.vip).filter((v) => v !== ''))];
-    const interfaces: Interface[] = [{ id: `${did}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: [] }];
+    const interfaces: Interface[] = [{ id: interfaceId(`${did}-lo`), name: 'lo', kind: 'loopback', segment: null, addresses: [] }];
     const front = ownVips[0] === undefined ? undefined : ensureSegmentNoUse(ownVips[0]);
     const byName = new Map<string, Interface & { addresses: string[] }>();
     const dips = new Map<string, string>();
@@ -213,7 +216,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
       let f = byName.get(segId);
       if (!f) {
         const n = byName.size;
-        f = { id: `${did}-eth${n}`, name: `eth${n}`, kind: 'ethernet', segment: segId, addresses: [] };
+        f = { id: interfaceId(`${did}-eth${n}`), name: `eth${n}`, kind: 'ethernet', segment: segmentId(segId), addresses: [] };
         byName.set(segId, f);
         interfaces.push(f);
       }
@@ -256,7 +259,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
       }
     }
     dipOf.set(did, dips);
-    hosts.push({ id: did, name: did, role: 'director', interfaces, ...(needsForward ? { sysctl: { ipForward: true } } : {}) });
+    hosts.push({ id: hostId(did), name: did, role: 'director', interfaces, ...(needsForward ? { sysctl: { ipForward: true } } : {}) });
   }
 
   // Real servers: the VIP on lo (DR) or tunl0 (TUN) with the ARP/rp_filter settings; NAT servers route through the director.
@@ -288,7 +291,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     ];
     const interfaces: Interface[] = [
       {
-        id: `${host.id}-lo`,
+        id: interfaceId(`${host.id}-lo`),
         name: 'lo',
         kind: 'loopback',
         segment: null,
@@ -298,7 +301,7 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     ];
     if (tunVips.length > 0) {
       interfaces.push({
-        id: `${host.id}-tunl0`,
+        id: interfaceId(`${host.id}-tunl0`),
         name: 'tunl0',
         kind: 'ipip',
         segment: null,
@@ -329,12 +332,12 @@ export function buildDesign(services: readonly ParsedService[], p: Problems, opt
     const addr = takeFree(seg);
     if (addr !== null) {
       hosts.unshift({
-        id: 'client',
+        id: hostId('client'),
         name: 'client',
         role: 'client',
         interfaces: [
-          { id: 'client-lo', name: 'lo', kind: 'loopback', segment: null, addresses: [] },
-          { id: 'client-eth0', name: 'eth0', kind: 'ethernet', segment: seg, addresses: [addr] },
+          { id: interfaceId('client-lo'), name: 'lo', kind: 'loopback', segment: null, addresses: [] },
+          { id: interfaceId('client-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId(seg), addresses: [addr] },
         ],
       });
     }

@@ -14,6 +14,7 @@ import type { KeepalivedNode } from './keepalived.ts';
 import { parseKeepalived, parseTree } from './keepalived.ts';
 import type { ImportProblem, ImportResult, ParsedService } from './types.ts';
 import { MAX_IMPORT_BYTES, Problems } from './types.ts';
+import { hostId, interfaceId } from '../model/ids.ts';
 
 /** One member's file. */
 export interface PairMemberText {
@@ -231,16 +232,16 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
     return { topology: t, layout: built.layout, problems };
   }
   // One host per member: the first built director becomes member 1, copies of it the others.
-  const memberIds = parsed.map((m, i) => (i === 0 ? first.id : `${first.id}${i + 1}`));
+  const memberIds = parsed.map((m, i) => (i === 0 ? first.id : hostId(`${first.id}${i + 1}`)));
   const hosts = t.hosts.map((h) => (h.id === first.id ? { ...h, name: parsed[0]!.name } : h));
   for (let i = 1; i < parsed.length; i++) {
     const id = memberIds[i]!;
     // keepalived.conf does not say the other member's own addresses: only its unicast source is known (added below).
     hosts.push({
       ...first,
-      id,
+      id: hostId(id),
       name: parsed[i]!.name,
-      interfaces: first.interfaces.map((f) => ({ ...f, id: `${id}-${f.name}`, addresses: f.kind === 'ethernet' ? [] : f.addresses })),
+      interfaces: first.interfaces.map((f) => ({ ...f, id: interfaceId(`${id}-${f.name}`), addresses: f.kind === 'ethernet' ? [] : f.addresses })),
     });
     note(
       'warning',
@@ -279,7 +280,7 @@ export function importKeepalivedPair(members: readonly PairMemberText[], name = 
   const vmember = (i: number): VrrpMember => {
     const x = inst[i];
     const own: VrrpMember = {
-      host: memberIds[i]!,
+      host: hostId(memberIds[i]!),
       priority: x?.priority ?? 100,
       state: x?.state ?? 'BACKUP',
       interface: x?.iface ?? 'eth0',

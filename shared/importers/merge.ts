@@ -7,6 +7,7 @@
 import type { Design } from '../model/commands.ts';
 import { freshId, usedIds } from '../model/commands.ts';
 import type { Host, Id, Position, Segment, Topology, VirtualService } from '../model/types.ts';
+import { directorRef, hostId, realServerId, segmentId, serviceId, interfaceId } from '../model/ids.ts';
 
 /** The merged design and, for every imported id, the id it has in the merged design. */
 export interface MergeResult {
@@ -30,7 +31,7 @@ export function mergeDesign(base: Design, imported: Design): MergeResult {
     else {
       const id = taken.has(s.id) ? freshId(s.id, taken) : (taken.add(s.id), s.id);
       idMap.set(s.id, id);
-      segments.push({ ...s, id });
+      segments.push({ ...s, id: segmentId(id) });
     }
   }
 
@@ -51,10 +52,10 @@ export function mergeDesign(base: Design, imported: Design): MergeResult {
     const interfaces = h.interfaces.map((f) => {
       const fid = taken.has(f.id) ? freshId(f.id.replace(h.id, id), taken) : (taken.add(f.id), f.id);
       idMap.set(f.id, fid);
-      return { ...f, id: fid, segment: f.segment === null ? null : (idMap.get(f.segment) ?? f.segment) };
+      return { ...f, id: interfaceId(fid), segment: f.segment === null ? null : segmentId(idMap.get(f.segment) ?? f.segment) };
     });
     const name = t.hosts.some((x) => x.name === h.name) ? id : h.name;
-    hosts.push({ ...h, id, name, interfaces });
+    hosts.push({ ...h, id: hostId(id), name, interfaces });
   }
 
   // Services: the same service (protocol, VIP, port or mark) on the same director gains the real
@@ -64,7 +65,7 @@ export function mergeDesign(base: Design, imported: Design): MergeResult {
     a.director === b.director && a.protocol === b.protocol && (a.protocol === 'fwmark' ? a.fwmark === b.fwmark : a.vip === b.vip && a.port === b.port);
   for (const v of imported.topology.services) {
     const director = idMap.get(v.director) ?? v.director;
-    const at = services.findIndex((x) => sameService(x, { ...v, director }));
+    const at = services.findIndex((x) => sameService(x, { ...v, director: directorRef(director) }));
     const target = at >= 0 ? services[at]! : undefined;
     const id = target ? target.id : taken.has(v.id) ? freshId(v.id, taken) : (taken.add(v.id), v.id);
     idMap.set(v.id, id);
@@ -78,10 +79,10 @@ export function mergeDesign(base: Design, imported: Design): MergeResult {
       }
       const rid = taken.has(r.id) ? freshId(r.id, taken) : (taken.add(r.id), r.id);
       idMap.set(r.id, rid);
-      realServers.push({ ...r, id: rid, host });
+      realServers.push({ ...r, id: realServerId(rid), host: hostId(host) });
     }
     if (target) services[at] = { ...target, realServers };
-    else services.push({ ...v, id, director, realServers });
+    else services.push({ ...v, id: serviceId(id), director: directorRef(director), realServers });
   }
 
   // New items go to the right of the current drawing, keeping their imported arrangement.

@@ -9,6 +9,7 @@ import type { IpvsCounters, IpvsServiceRule, ServiceKey } from './ipvsadm.ts';
 import { serviceKey } from './ipvsadm.ts';
 import type { HostObservation } from './observation.ts';
 import type { VrrpState } from './keepalived.ts';
+import { refAsHostId } from '../model/ids.ts';
 
 /** Who holds a VIP on a non-loopback, non-tunnel interface (the holder answers ARP for it). */
 export interface VipHolding {
@@ -332,8 +333,8 @@ export function buildLiveView(t: Topology, observations: readonly HostObservatio
   const obs = new Map(observations.map((o) => [o.hostId, o]));
   const services: LiveService[] = [];
   for (const s of t.services) {
-    const o = obs.get(s.director);
-    if (o?.status === 'ok' && o.ipvs?.list) services.push(liveService(t, s, s.director, o));
+    const o = obs.get(refAsHostId(s.director));
+    if (o?.status === 'ok' && o.ipvs?.list) services.push(liveService(t, s, refAsHostId(s.director), o));
   }
   const drift: HostDrift[] = [];
   for (const h of t.hosts) {

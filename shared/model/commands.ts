@@ -29,6 +29,7 @@ import type {
 } from './types.ts';
 import { ID_PATTERN } from './schema.ts';
 import { nextFreeAddress, parseCidr } from '../addressing/ipv4.ts';
+import { directorGroupId, hostId, interfaceId, realServerId, segmentId, serviceId, refAsHostId } from './ids.ts';
 
 /** A topology with its canvas layout: the unit the designer edits and undoes. */
 export interface Design {
@@ -121,13 +122,13 @@ export function addHost(d: Design, role: HostRole, pos: Position): { design: Des
   const name = freshHostName(d.topology, role);
   const id = freshId(name, taken);
   const host: Host = {
-    id,
+    id: hostId(id),
     name,
     role,
-    interfaces: [{ id: freshId(`${id}-lo`, taken), name: 'lo', kind: 'loopback', segment: null, addresses: [] }],
+    interfaces: [{ id: interfaceId(freshId(`${id}-lo`, taken)), name: 'lo', kind: 'loopback', segment: null, addresses: [] }],
     ...(role === 'router' || role === 'director' ? { sysctl: { ipForward: role === 'router' } } : {}),
   };
-  return { design: { topology: { ...d.topology, hosts: [...d.topology.hosts, host] }, layout: withPosition(d.layout, id, pos) }, id };
+  return { design: { topology: { ...d.topology, hosts: [...d.topology.hosts, host] }, layout: withPosition(d.layout, id, pos) }, id: hostId(id) };
 }
 
 /** A /24 in 192.168.0.0/16 (then 10.x) that no segment uses yet. */
@@ -151,8 +152,8 @@ export function addSegment(d: Design, pos: Position): { design: Design; id: Segm
   let n = 1;
   while (names.has(`net${n}`)) n++;
   const id = freshId(`net${n}`, taken);
-  const seg: Segment = { id, name: `net${n}`, cidr: freshSubnet(d.topology) };
-  return { design: { topology: { ...d.topology, segments: [...d.topology.segments, seg] }, layout: withPosition(d.layout, id, pos) }, id };
+  const seg: Segment = { id: segmentId(id), name: `net${n}`, cidr: freshSubnet(d.topology) };
+  return { design: { topology: { ...d.topology, segments: [...d.topology.segments, seg] }, layout: withPosition(d.layout, id, pos) }, id: segmentId(id) };
 }
 
 /** Every address (CIDR text) configured on an interface plugged into `segment`. */
@@ -186,7 +187,7 @@ export function connect(t: Topology, hostId: HostId, segmentId: SegmentId): { to
   const name = nextEthName(host);
   const id = freshId(`${host.id}-${name}`, taken);
   const addr = nextFreeAddress(seg.cidr, addressesOnSegment(t, segmentId));
-  const iface: Interface = { id, name, kind: 'ethernet', segment: segmentId, addresses: addr ? [addr] : [] };
+  const iface: Interface = { id: interfaceId(id), name, kind: 'ethernet', segment: segmentId, addresses: addr ? [addr] : [] };
   return { topology: mapHost(t, hostId, (h) => ({ ...h, interfaces: [...h.interfaces, iface] })), interfaceId: id };
 }
 
@@ -263,7 +264,7 @@ export function addInterface(t: Topology, hostId: HostId, kind: Interface['kind'
   if (!host) return t;
   const taken = usedIds(t);
   const name = kind === 'ethernet' ? nextEthName(host) : kind === 'ipip' ? 'tunl0' : 'lo';
-  const iface: Interface = { id: freshId(`${hostId}-${name}`, taken), name, kind, segment: null, addresses: [] };
+  const iface: Interface = { id: interfaceId(freshId(`${hostId}-${name}`, taken)), name, kind, segment: null, addresses: [] };
   return mapHost(t, hostId, (h) => ({ ...h, interfaces: [...h.interfaces, iface] }));
 }
 
@@ -358,11 +359,11 @@ export function pasteFragment(d: Design, frag: Fragment, offset: Position): { de
   const segments: Segment[] = [];
   for (const s of frag.segments) {
     const id = freshId(s.id, taken);
-    segMap.set(s.id, id);
+    segMap.set(s.id, segmentId(id));
     let name = s.name;
     for (let n = 2; segNames.has(name); n++) name = `${s.name}-${n}`;
     segNames.add(name);
-    segments.push({ ...s, id, name });
+    segments.push({ ...s, id: segmentId(id), name });
     newIds.push(id);
     place(s.id, id);
   }
@@ -382,19 +383,19 @@ export function pasteFragment(d: Design, frag: Fragment, offset: Position): { de
     const id = freshId(name, taken);
     const interfaces = h.interfaces.map((f): Interface => {
       const fid = freshId(`${id}-${f.name}`, taken);
-      if (f.segment === null) return { ...f, id: fid };
+      if (f.segment === null) return { ...f, id: interfaceId(fid) };
       const mapped = segMap.get(f.segment);
-      if (mapped) return { ...f, id: fid, segment: mapped };
+      if (mapped) return { ...f, id: interfaceId(fid), segment: mapped };
       const seg = t.segments.find((s) => s.id === f.segment);
-      if (!seg) return { ...f, id: fid, segment: null };
+      if (!seg) return { ...f, id: interfaceId(fid), segment: null };
       const used = onSegment(seg.id);
       const addr = nextFreeAddress(seg.cidr, used);
       const addresses = addr ? [addr] : [];
       used.push(...addresses);
-      return { ...f, id: fid, addresses };
+      return { ...f, id: interfaceId(fid), addresses };
     });
     const { ssh: _ssh, ...rest } = h;
-    hosts.push({ ...rest, id, name, interfaces });
+    hosts.push({ ...rest, id: hostId(id), name, interfaces });
     newIds.push(id);
     place(h.id, id);
   }
@@ -416,7 +417,7 @@ export function addService(t: Topology, director: HostId): { topology: Topology;
   const firstAddr = host?.interfaces.find((f) => f.kind === 'ethernet' && f.addresses.length > 0)?.addresses[0]?.split('/')[0] ?? '';
   const n = t.services.length + 1;
   const id = freshId(`svc${n}`, taken);
-  const svc: VirtualService = { id, name: `svc${n}`, director, protocol: 'tcp', vip: firstAddr, port: 80, scheduler: 'wrr', realServers: [] };
+  const svc: VirtualService = { id: serviceId(id), name: `svc${n}`, director, protocol: 'tcp', vip: firstAddr, port: 80, scheduler: 'wrr', realServers: [] };
   return { topology: { ...t, services: [...t.services, svc] }, id };
 }
 
@@ -447,7 +448,7 @@ export function suggestMethod(t: Topology, serviceId: Id, hostId: HostId): Forwa
   const others = svc.realServers.filter((r) => r.host !== hostId);
   if (others.length > 0) return others[others.length - 1]!.method;
   const director = t.hosts.find((h) => h.id === svc.director);
-  const dirSegs = new Set(director?.interfaces.map((f) => f.segment).filter((x): x is string => x !== null) ?? []);
+  const dirSegs = new Set(director?.interfaces.map((f) => f.segment).filter((x): x is SegmentId => x !== null) ?? []);
   const shares = host.interfaces.some((f) => f.segment !== null && dirSegs.has(f.segment));
   return shares || !director ? 'nat' : 'tun';
 }
@@ -461,13 +462,13 @@ export function addRealServer(t: Topology, serviceId: Id, hostId: HostId, method
   const host = t.hosts.find((h) => h.id === hostId);
   if (!svc || !host) return null;
   const director = t.hosts.find((h) => h.id === svc.director);
-  const dirSegs = new Set(director?.interfaces.map((f) => f.segment).filter((s): s is string => s !== null) ?? []);
+  const dirSegs = new Set(director?.interfaces.map((f) => f.segment).filter((s): s is SegmentId => s !== null) ?? []);
   const eth = host.interfaces.filter((f) => f.kind === 'ethernet' && f.addresses.length > 0);
   const shared = eth.find((f) => f.segment !== null && dirSegs.has(f.segment)) ?? eth[0];
   const rip = shared?.addresses[0]?.split('/')[0] ?? '';
   const taken = usedIds(t);
   const id = freshId(`${serviceId}-${host.id}`, taken);
-  const rs: RealServer = { id, host: hostId, rip, port: svc.port, method: method ?? suggestMethod(t, serviceId, hostId), weight: 1 };
+  const rs: RealServer = { id: realServerId(id), host: hostId, rip, port: svc.port, method: method ?? suggestMethod(t, serviceId, hostId), weight: 1 };
   return { topology: mapService(t, serviceId, (v) => ({ ...v, realServers: [...v.realServers, rs] })), id };
 }
 
@@ -613,7 +614,7 @@ export function addDirectorGroup(t: Topology, hosts: readonly HostId[]): { topol
   if (members.length === 0) return null;
   const id = freshId('pair', usedIds(t));
   const moved = new Set(members.map((m) => m.host));
-  const vips = new Set(t.services.filter((s) => moved.has(s.director)).map((s) => s.vip));
+  const vips = new Set(t.services.filter((s) => moved.has(refAsHostId(s.director))).map((s) => s.vip));
   const virtualAddresses: { address: string; dev: string }[] = [];
   const hostsOut = t.hosts.map((h) => {
     if (!moved.has(h.id)) return h;
@@ -630,8 +631,8 @@ export function addDirectorGroup(t: Topology, hosts: readonly HostId[]): { topol
       }),
     };
   });
-  const group: DirectorGroup = { id, name: `VI_${freeVrid(t)}`, vrid: freeVrid(t), advertInt: 1, virtualAddresses, members };
-  const services = t.services.map((s) => (moved.has(s.director) ? { ...s, director: id } : s));
+  const group: DirectorGroup = { id: directorGroupId(id), name: `VI_${freeVrid(t)}`, vrid: freeVrid(t), advertInt: 1, virtualAddresses, members };
+  const services = t.services.map((s) => (moved.has(refAsHostId(s.director)) ? { ...s, director: group.id } : s));
   return { topology: { ...t, hosts: hostsOut, services, directorGroups: [...(t.directorGroups ?? []), group] }, id };
 }
 

@@ -11,6 +11,7 @@
  */
 import type { Host, Layout, RealServer, Scheduler, Segment, Topology, VirtualService } from './types.ts';
 import { ethernet as eth, ipipTunnel, loopback as lo } from './labs.ts';
+import { directorRef, hostId, realServerId, segmentId, serviceId } from './ids.ts';
 
 /** Options of {@link generateTopology}. */
 export interface GenerateOptions {
@@ -84,9 +85,9 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
   // Edge routers meet on a core segment and route every other edge through its router there, so
   // every client can reach every VIP (and the replies find their way back).
   const coreAddr = (e: number): string => `100.64.${(e + 1) >> 8}.${(e + 1) & 255}`;
-  if (edges > 1) segments.push({ id: 'core', name: 'core', cidr: '100.64.0.0/16' });
+  if (edges > 1) segments.push({ id: segmentId('core'), name: 'core', cidr: '100.64.0.0/16' });
   for (let e = 0; e < edges; e++) {
-    segments.push({ id: `edge-${e}`, name: `edge ${e}`, cidr: `${edgeNet(e)}.0/24` });
+    segments.push({ id: segmentId(`edge-${e}`), name: `edge ${e}`, cidr: `${edgeNet(e)}.0/24` });
     const id = `gw-${e}`;
     const interfaces = [lo(id), eth(id, 'eth0', `edge-${e}`, [`${edgeNet(e)}.1/24`])];
     const routes = [];
@@ -94,13 +95,13 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
       interfaces.push(eth(id, 'eth1', 'core', [`${coreAddr(e)}/16`]));
       for (let c = 0; c < edges; c++) if (c !== e) routes.push({ destination: `${edgeNet(c)}.0/24`, via: coreAddr(c) });
     }
-    hosts.push({ id, name: id, role: 'router', interfaces, ...(routes.length ? { routes } : {}), sysctl: { ipForward: true } });
+    hosts.push({ id: hostId(id), name: id, role: 'router', interfaces, ...(routes.length ? { routes } : {}), sysctl: { ipForward: true } });
   }
   for (let c = 0; c < clients; c++) {
     const e = c % edges;
     const id = `client-${c}`;
     const ip = `${edgeNet(e)}.${100 + Math.floor(c / edges)}`;
-    hosts.push({ id, name: id, role: 'client', interfaces: [lo(id), eth(id, 'eth0', `edge-${e}`, [`${ip}/24`])], gateway: `${edgeNet(e)}.1` });
+    hosts.push({ id: hostId(id), name: id, role: 'client', interfaces: [lo(id), eth(id, 'eth0', `edge-${e}`, [`${ip}/24`])], gateway: `${edgeNet(e)}.1` });
   }
 
   const base = Math.floor(realServers / pods);
@@ -119,13 +120,15 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
     const rt = `rt-${i}`;
     const count = base + (i < extra ? 1 : 0);
     const rsNet = kind === 'tun' ? dc : lan;
-    segments.push(kind === 'tun' ? { id: `dc-${i}`, name: `dc ${i}`, cidr: `${dc}.0/24` } : { id: `lan-${i}`, name: `lan ${i}`, cidr: `${lan}.0/24` });
+    segments.push(
+      kind === 'tun' ? { id: segmentId(`dc-${i}`), name: `dc ${i}`, cidr: `${dc}.0/24` } : { id: segmentId(`lan-${i}`), name: `lan ${i}`, cidr: `${lan}.0/24` },
+    );
 
     const directorIfaces = [lo(lb), eth(lb, 'eth0', `edge-${e}`, [`${dirIp}/24`, `${vip}/24`])];
     if (kind === 'nat') directorIfaces.push(eth(lb, 'eth1', `lan-${i}`, [`${lan}.1/24`]));
     if (kind === 'dr') directorIfaces.push(eth(lb, 'eth1', `lan-${i}`, [`${lan}.2/24`]));
     hosts.push({
-      id: lb,
+      id: hostId(lb),
       name: lb,
       role: 'director',
       interfaces: directorIfaces,
@@ -135,7 +138,7 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
     });
     if (kind !== 'nat') {
       hosts.push({
-        id: rt,
+        id: hostId(rt),
         name: rt,
         role: 'router',
         interfaces: [lo(rt), eth(rt, 'eth0', `edge-${e}`, [`${rtEdgeIp}/24`]), eth(rt, 'eth1', kind === 'tun' ? `dc-${i}` : `lan-${i}`, [`${rsNet}.1/24`])],
@@ -152,22 +155,22 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
       const rip = `${rsNet}.${10 + k}`;
       const weight = 1 + Math.floor(random() * 4);
       if (kind === 'nat') {
-        hosts.push({ id, name: id, role: 'real-server', interfaces: [lo(id), eth(id, 'eth0', `lan-${i}`, [`${rip}/24`])], gateway: `${lan}.1` });
-        main.push({ id: `svc-${i}-${id}`, host: id, rip, port: 8080, method: 'nat', weight });
-        if (withTls) tls.push({ id: `tls-${i}-${id}`, host: id, rip, port: 8443, method: 'nat', weight });
+        hosts.push({ id: hostId(id), name: id, role: 'real-server', interfaces: [lo(id), eth(id, 'eth0', `lan-${i}`, [`${rip}/24`])], gateway: `${lan}.1` });
+        main.push({ id: realServerId(`svc-${i}-${id}`), host: hostId(id), rip, port: 8080, method: 'nat', weight });
+        if (withTls) tls.push({ id: realServerId(`tls-${i}-${id}`), host: hostId(id), rip, port: 8443, method: 'nat', weight });
       } else if (kind === 'dr') {
         hosts.push({
-          id,
+          id: hostId(id),
           name: id,
           role: 'real-server',
           interfaces: [lo(id, [`${vip}/32`]), eth(id, 'eth0', `lan-${i}`, [`${rip}/24`])],
           gateway: `${lan}.1`,
           sysctl: { arpIgnore: 1, arpAnnounce: 2 },
         });
-        main.push({ id: `svc-${i}-${id}`, host: id, rip, port: 80, method: 'dr', weight });
+        main.push({ id: realServerId(`svc-${i}-${id}`), host: hostId(id), rip, port: 80, method: 'dr', weight });
       } else {
         hosts.push({
-          id,
+          id: hostId(id),
           name: id,
           role: 'real-server',
           interfaces: [
@@ -179,14 +182,14 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
           gateway: `${dc}.1`,
           sysctl: { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 },
         });
-        main.push({ id: `svc-${i}-${id}`, host: id, rip, port: 443, method: 'tun', weight });
+        main.push({ id: realServerId(`svc-${i}-${id}`), host: hostId(id), rip, port: 443, method: 'tun', weight });
       }
     }
     const scheduler: Scheduler = kind === 'tun' ? pick(['sh', 'mh'] as const) : pick(['wlc', 'wrr', 'lc', 'rr', 'sed'] as const);
     services.push({
-      id: `svc-${i}`,
+      id: serviceId(`svc-${i}`),
       name: `${kind}-${i}`,
-      director: lb,
+      director: directorRef(lb),
       protocol: 'tcp',
       vip,
       port: kind === 'tun' ? 443 : 80,
@@ -197,9 +200,9 @@ export function generateTopology(hostCount: number, opts: GenerateOptions = {}):
     });
     if (withTls) {
       services.push({
-        id: `tls-${i}`,
+        id: serviceId(`tls-${i}`),
         name: `tls-${i}`,
-        director: lb,
+        director: directorRef(lb),
         protocol: 'tcp',
         vip,
         port: 443,

@@ -6,6 +6,7 @@
 import type { Host, HostId, Topology, VirtualService } from './types.ts';
 import type { DirectorGroup, VrrpMember, VrrpScript } from './vrrp.ts';
 import { VRRP_DEFAULTS } from './vrrp.ts';
+import { refAsHostId } from './ids.ts';
 
 /** The director group with id `id`, if any. */
 export const groupById = (t: Topology, id: string): DirectorGroup | undefined => (t.directorGroups ?? []).find((g) => g.id === id);
@@ -22,7 +23,7 @@ export const memberOf = (group: DirectorGroup, host: HostId): VrrpMember | undef
 /** Host ids that run a service: the group's members, or the single director. */
 export function directorHostsOf(t: Topology, service: VirtualService): HostId[] {
   const g = groupOfService(t, service);
-  return g ? g.members.map((m) => m.host) : [service.director];
+  return g ? g.members.map((m) => m.host) : [refAsHostId(service.director)];
 }
 
 /** True when `host` runs `service` (it is its director or a member of its group). */

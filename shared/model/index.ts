@@ -6,3 +6,4 @@ export * from './topology.ts';
 export * from './health.ts';
 export * from './vrrp.ts';
 export * from './ha.ts';
+export * from './ids.ts';

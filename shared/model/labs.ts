@@ -5,20 +5,21 @@
  * `<service>-<host>`.
  */
 import type { Host, Interface, RealServer, Segment, Topology, VirtualService } from './types.ts';
+import { directorRef, hostId, hostId as toHostId, interfaceId, realServerId, segmentId, serviceId } from './ids.ts';
 
 /** An Ethernet interface `name` of host `hostId` on `segment` (null = not cabled). */
 export const ethernet = (hostId: string, name: string, segment: string | null, addresses: string[], extra: Partial<Interface> = {}): Interface => ({
-  id: `${hostId}-${name}`,
+  id: interfaceId(`${hostId}-${name}`),
   name,
   kind: 'ethernet',
-  segment,
+  segment: segment === null ? null : segmentId(segment),
   addresses,
   ...extra,
 });
 
 /** The loopback `lo` of host `hostId` (DR real servers hold the VIP here as a /32). */
 export const loopback = (hostId: string, addresses: string[] = [], extra: Partial<Interface> = {}): Interface => ({
-  id: `${hostId}-lo`,
+  id: interfaceId(`${hostId}-lo`),
   name: 'lo',
   kind: 'loopback',
   segment: null,
@@ -28,7 +29,7 @@ export const loopback = (hostId: string, addresses: string[] = [], extra: Partia
 
 /** The IPIP device `tunl0` of host `hostId` (TUN real servers hold the VIP here as a /32). */
 export const ipipTunnel = (hostId: string, addresses: string[], extra: Partial<Interface> = {}): Interface => ({
-  id: `${hostId}-tunl0`,
+  id: interfaceId(`${hostId}-tunl0`),
   name: 'tunl0',
   kind: 'ipip',
   segment: null,
@@ -38,8 +39,8 @@ export const ipipTunnel = (hostId: string, addresses: string[], extra: Partial<I
 
 /** Host `hostId` as real server of `serviceId` at `rip`, port 80 and weight 1 unless `extra` says otherwise. */
 export const realServerEntry = (serviceId: string, hostId: string, rip: string, method: RealServer['method'], extra: Partial<RealServer> = {}): RealServer => ({
-  id: `${serviceId}-${hostId}`,
-  host: hostId,
+  id: realServerId(`${serviceId}-${hostId}`),
+  host: toHostId(hostId),
   rip,
   port: 80,
   method,
@@ -59,9 +60,9 @@ export type LabEdition = 'minimal' | 'example';
 
 function webService(vip: string, realServers: RealServer[]): VirtualService {
   return {
-    id: 'web',
+    id: serviceId('web'),
     name: 'web',
-    director: 'director',
+    director: directorRef('director'),
     protocol: 'tcp',
     vip,
     port: 80,
@@ -84,7 +85,7 @@ const labTopology = (
 export function natLab(edition: LabEdition = 'minimal'): Topology {
   const ex = edition === 'example';
   const realServer = (id: string, ip: string): Host => ({
-    id,
+    id: hostId(id),
     name: id,
     role: 'real-server',
     interfaces: [loopback(id), ethernet(id, 'eth0', 'lan', [`${ip}/24`])],
@@ -99,19 +100,19 @@ export function natLab(edition: LabEdition = 'minimal'): Topology {
         'Client 172.16.111.13 reaches VIP 172.16.111.123:80; the director rewrites the destination to a real server and the replies come back through it (gateway = DIP 192.168.111.200).',
     },
     [
-      { id: 'public', name: ex ? 'public (simulated Internet)' : 'public', cidr: '172.16.111.0/24' },
-      { id: 'lan', name: ex ? 'intranet' : 'lan', cidr: '192.168.111.0/24' },
+      { id: segmentId('public'), name: ex ? 'public (simulated Internet)' : 'public', cidr: '172.16.111.0/24' },
+      { id: segmentId('lan'), name: ex ? 'intranet' : 'lan', cidr: '192.168.111.0/24' },
     ],
     [
       {
-        id: 'client',
+        id: hostId('client'),
         name: 'client',
         role: 'client',
         interfaces: [loopback('client'), ethernet('client', 'eth0', 'public', ['172.16.111.13/24'])],
         gateway: '172.16.111.123',
       },
       {
-        id: 'director',
+        id: hostId('director'),
         name: 'director',
         role: 'director',
         interfaces: [
@@ -133,7 +134,7 @@ export function drLab(edition: LabEdition = 'minimal'): Topology {
   const ex = edition === 'example';
   const perInterface = ex ? { sysctl: { ...ARP_QUIET } } : {};
   const realServer = (id: string, ip: string): Host => ({
-    id,
+    id: hostId(id),
     name: id,
     role: 'real-server',
     interfaces: [loopback(id, ['172.17.253.100/32'], perInterface), ethernet(id, 'eth0', 'lan', [`${ip}/24`], perInterface)],
@@ -149,26 +150,26 @@ export function drLab(edition: LabEdition = 'minimal'): Topology {
         'The director only rewrites the destination MAC; real servers hold the VIP on lo with arp_ignore=1/arp_announce=2 and reply to the client directly through the router, not through the director.',
     },
     [
-      { id: 'public', name: ex ? 'bridged network' : 'public', cidr: '172.17.253.0/24' },
-      { id: 'lan', name: ex ? 'host-only network' : 'lan', cidr: '192.168.163.0/24' },
+      { id: segmentId('public'), name: ex ? 'bridged network' : 'public', cidr: '172.17.253.0/24' },
+      { id: segmentId('lan'), name: ex ? 'host-only network' : 'lan', cidr: '192.168.163.0/24' },
     ],
     [
       {
-        id: 'client',
+        id: hostId('client'),
         name: 'client',
         role: 'client',
         interfaces: [loopback('client'), ethernet('client', 'eth0', 'public', ['172.17.253.13/24'])],
         gateway: '172.17.253.1',
       },
       {
-        id: 'router',
+        id: hostId('router'),
         name: 'router',
         role: 'router',
         interfaces: [loopback('router'), ethernet('router', 'eth0', 'public', ['172.17.253.1/24']), ethernet('router', 'eth1', 'lan', ['192.168.163.1/24'])],
         sysctl: { ipForward: true },
       },
       {
-        id: 'director',
+        id: hostId('director'),
         name: ex ? 'lvs-server' : 'director',
         role: 'director',
         interfaces: [
@@ -193,7 +194,7 @@ export function drLab(edition: LabEdition = 'minimal'): Topology {
 export function tunLab(edition: LabEdition = 'minimal'): Topology {
   const ex = edition === 'example';
   const realServer = (id: string, ip: string): Host => ({
-    id,
+    id: hostId(id),
     name: id,
     role: 'real-server',
     interfaces: [
@@ -213,26 +214,26 @@ export function tunLab(edition: LabEdition = 'minimal'): Topology {
         'The director wraps each request in an IPIP header (outer source DIP, outer destination RIP); the real servers, behind a router, unwrap it on tunl0 where the VIP lives and reply to the client directly.',
     },
     [
-      { id: 'front', name: ex ? 'front network' : 'front', cidr: '172.18.0.0/24' },
-      { id: 'dc2', name: ex ? 'remote data centre' : 'dc2', cidr: '10.20.0.0/24' },
+      { id: segmentId('front'), name: ex ? 'front network' : 'front', cidr: '172.18.0.0/24' },
+      { id: segmentId('dc2'), name: ex ? 'remote data centre' : 'dc2', cidr: '10.20.0.0/24' },
     ],
     [
       {
-        id: 'client',
+        id: hostId('client'),
         name: 'client',
         role: 'client',
         interfaces: [loopback('client'), ethernet('client', 'eth0', 'front', ['172.18.0.13/24'])],
         gateway: '172.18.0.1',
       },
       {
-        id: 'director',
+        id: hostId('director'),
         name: 'director',
         role: 'director',
         interfaces: [loopback('director'), ethernet('director', 'eth0', 'front', ['172.18.0.10/24', '172.18.0.100/24'])],
         gateway: '172.18.0.1',
       },
       {
-        id: 'router',
+        id: hostId('router'),
         name: 'router',
         role: 'router',
         interfaces: [loopback('router'), ethernet('router', 'eth0', 'front', ['172.18.0.1/24']), ethernet('router', 'eth1', 'dc2', ['10.20.0.1/24'])],

@@ -16,6 +16,7 @@ import {
   SSH_AUTH_KINDS,
 } from './types.ts';
 import { VRRP_STATES } from './vrrp.ts';
+import type { DirectorGroupId, DirectorRef, HostId, InterfaceId, RealServerId, SegmentId, ServiceId } from './ids.ts';
 
 /**
  * Identifier pattern shared by every entity. Ids become file and namespace names (generated files
@@ -24,6 +25,18 @@ import { VRRP_STATES } from './vrrp.ts';
 export const ID_PATTERN = /^(?!__proto__$|constructor$|prototype$|\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
 
 const id = z.string().regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
+/**
+ * The same check typed as one id kind: a cast of the schema object, so parsing brands an id without
+ * any run-time step (the brands exist only in types, see `ids.ts`).
+ */
+const idOf = <T extends string>() => id as unknown as z.ZodType<T, string>;
+const hostIdS = idOf<HostId>();
+const segmentIdS = idOf<SegmentId>();
+const interfaceIdS = idOf<InterfaceId>();
+const serviceIdS = idOf<ServiceId>();
+const realServerIdS = idOf<RealServerId>();
+const directorGroupIdS = idOf<DirectorGroupId>();
+const directorRefS = idOf<DirectorRef>();
 /** Free text typed by a user for an address; bounded so a hostile file cannot blow memory up. */
 const addressText = z.string().max(64);
 const port = z.number().int().min(0).max(65535);
@@ -38,10 +51,10 @@ const interfaceSysctl = z.strictObject({
 });
 
 const iface = z.strictObject({
-  id,
+  id: interfaceIdS,
   name: z.string().min(1).max(15),
   kind: z.enum(INTERFACE_KINDS as [string, ...string[]]),
-  segment: id.nullable(),
+  segment: segmentIdS.nullable(),
   addresses: z.array(addressText).max(256),
   mac: z.string().max(32).optional(),
   mtu: z.number().int().min(68).max(65535).optional(),
@@ -63,7 +76,7 @@ const sshEndpoint = z.strictObject({
 });
 
 const host = z.strictObject({
-  id,
+  id: hostIdS,
   name,
   role: z.enum(HOST_ROLES as [string, ...string[]]),
   interfaces: z.array(iface).max(64),
@@ -83,7 +96,7 @@ const host = z.strictObject({
 });
 
 const segment = z.strictObject({
-  id,
+  id: segmentIdS,
   name,
   cidr: addressText,
   mtu: z.number().int().min(68).max(65535).optional(),
@@ -139,8 +152,8 @@ const healthCheck = z.strictObject({
 const healthCheckOverride = z.strictObject({ ...healthCheckProbe, kind: healthCheckProbe.kind.optional() });
 
 const realServer = z.strictObject({
-  id,
-  host: id,
+  id: realServerIdS,
+  host: hostIdS,
   rip: addressText,
   port,
   method: z.enum(FORWARDING_METHODS as [string, ...string[]]),
@@ -151,9 +164,9 @@ const realServer = z.strictObject({
 });
 
 const service = z.strictObject({
-  id,
+  id: serviceIdS,
   name: z.string().max(128).optional(),
-  director: id,
+  director: directorRefS,
   protocol: z.enum(SERVICE_PROTOCOLS as [string, ...string[]]),
   vip: addressText,
   port,
@@ -179,7 +192,7 @@ const vrid = z.number().int().min(1).max(255);
 const advertInt = z.number().int().min(1).max(255);
 
 const vrrpMember = z.strictObject({
-  host: id,
+  host: hostIdS,
   priority: z.number().int().min(1).max(255),
   state: z.enum(VRRP_STATES as [string, ...string[]]),
   interface: ifName,
@@ -207,7 +220,7 @@ const vrrpMember = z.strictObject({
 });
 
 const directorGroup = z.strictObject({
-  id,
+  id: directorGroupIdS,
   name: keepalivedName,
   vrid,
   advertInt: advertInt.optional(),

@@ -3,6 +3,7 @@
  */
 import type { Host, HostId, Interface, Segment, SegmentId, Topology, VirtualService } from './types.ts';
 import { contains, parseCidr, parseIPv4 } from '../addressing/ipv4.ts';
+import { refAsGroupId } from './ids.ts';
 
 /** Finds a host by id. */
 export const hostById = (t: Topology, id: HostId): Host | undefined => t.hosts.find((h) => h.id === id);
@@ -13,7 +14,7 @@ export const segmentById = (t: Topology, id: SegmentId): Segment | undefined => 
 /** Services a director runs: its own, and those of every director group it is a member of. */
 export function servicesOf(t: Topology, director: HostId): VirtualService[] {
   const groups = new Set((t.directorGroups ?? []).filter((g) => g.members.some((m) => m.host === director)).map((g) => g.id));
-  return t.services.filter((s) => s.director === director || groups.has(s.director));
+  return t.services.filter((s) => s.director === director || groups.has(refAsGroupId(s.director)));
 }
 
 /** Every IPv4 address (without prefix) configured on a host, on any interface. */

@@ -11,15 +11,17 @@
  */
 import type { DirectorGroup } from './vrrp.ts';
 
-export type * from './vrrp.ts';
+import type { DirectorRef, HostId, InterfaceId, RealServerId, SegmentId, ServiceId } from './ids.ts';
 
-/** Stable identifier of a host, segment, interface, service or real server (`[A-Za-z0-9_.-]`, 1..64). */
+export type * from './vrrp.ts';
+export type * from './ids.ts';
+
+/**
+ * Stable identifier of a host, segment, interface, service, real server or director group
+ * (`[A-Za-z0-9_.-]`, 1..64), as plain text. Each kind has its own branded type (`HostId`, ... in
+ * `ids.ts`); `Id` is for places that take any of them, such as layout keys.
+ */
 export type Id = string;
-export type HostId = Id;
-export type SegmentId = Id;
-export type InterfaceId = Id;
-export type ServiceId = Id;
-export type RealServerId = Id;
 
 /** What a host does in the design. Routers forward between segments; directors run IPVS. */
 export type HostRole = 'client' | 'director' | 'real-server' | 'router';
@@ -260,7 +262,7 @@ export interface VirtualService {
   /** Optional human name, e.g. `web`. */
   readonly name?: string;
   /** The director host that owns the VIP and runs the rules, or a director group (HA pair) whose master does. */
-  readonly director: HostId;
+  readonly director: DirectorRef;
   readonly protocol: ServiceProtocol;
   /** Virtual IP (no prefix). For fwmark services, the address the mark is set for. */
   readonly vip: string;

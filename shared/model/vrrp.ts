@@ -9,7 +9,7 @@
  * Values a member's own keepalived.conf says differently (an imported pair that disagrees) live in
  * the member's `differs`, so the checker can show the disagreement instead of dropping it.
  */
-import type { HostId, Id } from './types.ts';
+import type { DirectorGroupId, HostId } from './ids.ts';
 
 /** Initial VRRP state of a member (`state MASTER|BACKUP`). */
 export type VrrpState = 'MASTER' | 'BACKUP';
@@ -113,7 +113,7 @@ export interface ConnectionSync {
 /** A keepalived VRRP instance shared by its member directors (a director group). */
 export interface DirectorGroup {
   /** Unique among every id of the topology; services name it as their `director`. */
-  readonly id: Id;
+  readonly id: DirectorGroupId;
   /** Instance name (`vrrp_instance NAME`), `[A-Za-z0-9_-]`. */
   readonly name: string;
   /** `virtual_router_id`, 1..255; unique per segment. */

@@ -9,6 +9,7 @@ import { contains, formatIPv4, parseCidr, parseIPv4 } from '../addressing/ipv4.t
 import type { Design } from './commands.ts';
 import { freshId, moveAddressTo, setHostSysctl, usedIds } from './commands.ts';
 import type { ForwardingMethod, Host, Interface, Layout, Position, RealServer, Segment, Topology, VirtualService } from './types.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId, hostId as toHostId } from './ids.ts';
 
 /** What the wizard asks. Addresses are bare IPv4 (`172.17.253.100`); CIDRs are `a.b.c.d/n`. */
 export interface WizardOptions {
@@ -99,11 +100,11 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
   const fp = prefixOf(o.frontCidr);
   const bp = prefixOf(o.backCidr);
   const segments: Segment[] = [
-    { id: 'front', name: o.method === 'nat' ? 'public' : 'front network', cidr: o.frontCidr },
-    { id: 'back', name: o.method === 'tun' ? 'remote network' : 'real-server network', cidr: o.backCidr },
+    { id: segmentId('front'), name: o.method === 'nat' ? 'public' : 'front network', cidr: o.frontCidr },
+    { id: segmentId('back'), name: o.method === 'tun' ? 'remote network' : 'real-server network', cidr: o.backCidr },
   ];
   const lo = (id: string, addresses: string[] = [], sysctl?: Interface['sysctl']): Interface => ({
-    id: `${id}-lo`,
+    id: interfaceId(`${id}-lo`),
     name: 'lo',
     kind: 'loopback',
     segment: null,
@@ -111,17 +112,17 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
     ...(sysctl ? { sysctl } : {}),
   });
   const eth = (id: string, name: string, segment: string, addresses: string[], extra: Partial<Interface> = {}): Interface => ({
-    id: `${id}-${name}`,
+    id: interfaceId(`${id}-${name}`),
     name,
     kind: 'ethernet',
-    segment,
+    segment: segmentId(segment),
     addresses,
     ...extra,
   });
   const hasRouter = o.method !== 'nat';
   const hosts: Host[] = [
     {
-      id: 'client',
+      id: hostId('client'),
       name: 'client',
       role: 'client',
       gateway: hasRouter ? o.routerFront : o.vip,
@@ -130,7 +131,7 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
   ];
   if (hasRouter) {
     hosts.push({
-      id: 'router',
+      id: hostId('router'),
       name: 'router',
       role: 'router',
       sysctl: { ipForward: true },
@@ -140,7 +141,7 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
   const director: Host =
     o.method === 'nat'
       ? {
-          id: 'director',
+          id: hostId('director'),
           name: 'director',
           role: 'director',
           sysctl: { ipForward: true },
@@ -148,14 +149,14 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
         }
       : o.method === 'dr'
         ? {
-            id: 'director',
+            id: hostId('director'),
             name: 'director',
             role: 'director',
             gateway: o.routerFront,
             interfaces: [lo('director'), eth('director', 'eth0', 'front', [`${o.vip}/${fp}`]), eth('director', 'eth1', 'back', [`${o.dip}/${bp}`])],
           }
         : {
-            id: 'director',
+            id: hostId('director'),
             name: 'director',
             role: 'director',
             gateway: o.routerFront,
@@ -170,11 +171,11 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
     const rip = nth(o.firstRip, i);
     let host: Host;
     if (o.method === 'nat') {
-      host = { id, name: id, role: 'real-server', gateway: o.dip, interfaces: [lo(id), eth(id, 'eth0', 'back', [`${rip}/${bp}`])] };
+      host = { id: hostId(id), name: id, role: 'real-server', gateway: o.dip, interfaces: [lo(id), eth(id, 'eth0', 'back', [`${rip}/${bp}`])] };
     } else if (o.method === 'dr') {
       const arp = { arpIgnore: 1, arpAnnounce: 2 };
       host = {
-        id,
+        id: hostId(id),
         name: id,
         role: 'real-server',
         gateway: o.routerBack,
@@ -184,26 +185,26 @@ export function wizardDesign(o: WizardOptions, name: string): Design {
     } else {
       const sys = { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 };
       host = {
-        id,
+        id: hostId(id),
         name: id,
         role: 'real-server',
         gateway: o.routerBack,
         sysctl: sys,
         interfaces: [
           lo(id),
-          { id: `${id}-tunl0`, name: 'tunl0', kind: 'ipip', segment: null, addresses: [`${o.vip}/32`], sysctl: { rpFilter: 0 } },
+          { id: interfaceId(`${id}-tunl0`), name: 'tunl0', kind: 'ipip', segment: null, addresses: [`${o.vip}/32`], sysctl: { rpFilter: 0 } },
           // 20 bytes of IPIP header: a 1480-byte MTU keeps the inner packets from fragmenting.
           eth(id, 'eth0', 'back', [`${rip}/${bp}`], { sysctl: sys, mtu: 1480 }),
         ],
       };
     }
     hosts.push(host);
-    realServers.push({ id: `web-${id}`, host: id, rip, port: o.port, method: o.method, weight: 1 });
+    realServers.push({ id: realServerId(`web-${id}`), host: hostId(id), rip, port: o.port, method: o.method, weight: 1 });
   }
   const service: VirtualService = {
-    id: 'web',
+    id: serviceId('web'),
     name: 'web',
-    director: 'director',
+    director: directorRef('director'),
     protocol: 'tcp',
     vip: o.vip,
     port: o.port,
@@ -304,17 +305,18 @@ export function addServiceWithServers(t: Topology, o: AddServiceOptions): { topo
     const shared = eth.find((f) => f.segment !== null && dirSegs.has(f.segment));
     const ripIface = shared ?? eth[0];
     const rip = ripIface?.addresses[0]?.split('/')[0] ?? '';
-    realServers.push({ id: freshId(`${id}-${hostId}`, taken), host: hostId, rip, port: o.port, method: o.method, weight: 1 });
-    if (o.method === 'dr') next = setHostSysctl(moveAddressTo(next, hostId, o.vip, 'loopback'), hostId, { arpIgnore: 1, arpAnnounce: 2 });
-    else if (o.method === 'tun') next = setHostSysctl(moveAddressTo(next, hostId, o.vip, 'ipip'), hostId, { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 });
+    realServers.push({ id: realServerId(freshId(`${id}-${hostId}`, taken)), host: toHostId(hostId), rip, port: o.port, method: o.method, weight: 1 });
+    if (o.method === 'dr') next = setHostSysctl(moveAddressTo(next, toHostId(hostId), o.vip, 'loopback'), toHostId(hostId), { arpIgnore: 1, arpAnnounce: 2 });
+    else if (o.method === 'tun')
+      next = setHostSysctl(moveAddressTo(next, toHostId(hostId), o.vip, 'ipip'), toHostId(hostId), { arpIgnore: 1, arpAnnounce: 2, rpFilter: 0 });
     else if (shared) next = { ...next, hosts: next.hosts.map((h) => (h.id === hostId ? { ...h, gateway: dirSegs.get(shared.segment!)! } : h)) };
   }
   if (o.method === 'nat' && director) next = setHostSysctl(next, director.id, { ipForward: true });
   if (o.method !== 'nat') for (const hostId of o.hosts) next = gatewayViaRouter(next, hostId);
   next = vipOnDirector(next, o.director, o.vip);
   const service: VirtualService = {
-    id,
-    director: o.director,
+    id: serviceId(id),
+    director: directorRef(o.director),
     protocol: 'tcp',
     vip: o.vip,
     port: o.port,

@@ -24,7 +24,7 @@ export interface FailureDrillOptions {
 }
 
 /** How long keepalived needs to notice a death, for one real server of the service, or null without a check. */
-export function drillDetection(service: VirtualService, server: RealServerId, mode: FailureMode): { readonly min: number; readonly max: number } | null {
+export function drillDetection(service: VirtualService, server: string, mode: FailureMode): { readonly min: number; readonly max: number } | null {
   const rs = service.realServers.find((r) => r.id === server);
   const hc = rs ? effectiveHealthCheck(service, rs) : undefined;
   return hc ? detectionWindow(hc, mode) : null;

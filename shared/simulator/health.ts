@@ -22,6 +22,7 @@ import type { EffectiveHealthCheck } from '../model/health.ts';
 import { effectiveHealthCheck, effectiveQuorum } from '../model/health.ts';
 import type { RealServer, VirtualService } from '../model/types.ts';
 import type { Rng } from './rng.ts';
+import type { RealServerId } from '../model/ids.ts';
 
 /** How a dead server fails a check attempt. */
 export type FailureMode = 'refused' | 'silent';
@@ -276,7 +277,7 @@ export function simulateServiceHealth(
   const windows: DetectionWindow[] = [];
   const check = service.healthCheck;
   // Per server: its checker transitions (what keepalived believes) and its real state changes.
-  const believed = new Map<string, CheckerTransition[]>();
+  const believed = new Map<RealServerId, CheckerTransition[]>();
   const sorted = new Map<string, ServerStateChange[]>();
   for (const rs of service.realServers) {
     const real = [...(changes[rs.id] ?? [])].sort((a, b) => a.at - b.at);

@@ -8,6 +8,7 @@ import type { DirectorGroup, Host, Interface, RealServer, Segment, Topology, Vir
 import { withVrrpHolders } from '../model/ha.ts';
 import type { Cidr } from '../addressing/ipv4.ts';
 import { formatIPv4, prefixMask } from '../addressing/ipv4.ts';
+import { refAsGroupId } from '../model/ids.ts';
 
 /** Default link MTU in bytes when neither the interface nor the segment sets one. */
 export const DEFAULT_MTU = 1500;
@@ -258,7 +259,7 @@ export function buildContext(topology: Topology): CheckContext {
   view.services.forEach((viewed, i) => {
     const service = topology.services[i]!;
     const realServers: RealServerInfo[] = [];
-    const group = groupById.get(service.director);
+    const group = groupById.get(refAsGroupId(service.director));
     const info: ServiceInfo = { service, director: hostById.get(viewed.director), ...(group ? { group } : {}), vip: parseIPv4(service.vip), realServers };
     for (const rs of service.realServers) {
       const rsInfo: RealServerInfo = { rs, service: info, host: hostById.get(rs.host), rip: parseIPv4(rs.rip) };

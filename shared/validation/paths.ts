@@ -2,7 +2,7 @@
  * Derived path facts several rules need: which client addresses to test the return path with,
  * and whether a real server holds the VIP. Cached per validation run.
  */
-import type { CheckContext, HostInfo, IfaceInfo, RealServerInfo } from './context.ts';
+import type { CheckContext, HostInfo, IfaceInfo, NextHop, RealServerInfo } from './context.ts';
 import { effectiveSysctl } from '../model/topology.ts';
 
 /** A client address to check return paths against. */
@@ -36,6 +36,31 @@ export function clientTargets(ctx: CheckContext): ClientTarget[] {
   }
   targetCache.set(ctx, out);
   return out;
+}
+
+/** Where a real server's reply to one client target goes first (`null`: no route). */
+export interface ReplyHop {
+  readonly target: ClientTarget;
+  readonly hop: NextHop | null;
+}
+
+const replyCache = new WeakMap<CheckContext, Map<HostInfo, readonly ReplyHop[]>>();
+
+/**
+ * The reply path walk of a DR/TUN real server host: its next hop towards every client target, in
+ * `clientTargets` order. Computed once per host and validation run and shared by the rules that
+ * follow DR/TUN replies (`dr/reply-via-director`, `route/strict-rp-filter`), which before asked the
+ * same route lookups each for itself.
+ */
+export function replyHops(ctx: CheckContext, h: HostInfo): readonly ReplyHop[] {
+  let byHost = replyCache.get(ctx);
+  if (!byHost) replyCache.set(ctx, (byHost = new Map()));
+  let hops = byHost.get(h);
+  if (!hops) {
+    hops = clientTargets(ctx).map((target) => ({ target, hop: ctx.nextHop(h, target.address) }));
+    byHost.set(h, hops);
+  }
+  return hops;
 }
 
 const carrierCache = new WeakMap<RealServerInfo, IfaceInfo[]>();

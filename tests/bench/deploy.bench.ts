@@ -21,6 +21,7 @@ import { KnownHosts } from '../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../electron/services/secrets/store.ts';
 import type { NsHost } from '../integration/deploy/netns.ts';
 import { NetnsLab, netnsUnavailable } from '../integration/deploy/netns.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../shared/model/ids.ts';
 
 const SIZES = [1, 10, 50];
 
@@ -42,37 +43,51 @@ function design(lab: NetnsLab, hosts: readonly NsHost[]): Topology {
   const x = lab.subnet;
   const vip = `10.231.${x}.250`;
   const rs: Host[] = hosts.map((h) => ({
-    id: `rs${h.index}`,
+    id: hostId(`rs${h.index}`),
     name: `rs${h.index}`,
     role: 'real-server',
     sysctl: { arpIgnore: 1, arpAnnounce: 2 },
     interfaces: [
-      { id: `rs${h.index}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: [`${vip}/32`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
-      { id: `rs${h.index}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${h.ip}/24`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
+      { id: interfaceId(`rs${h.index}-lo`), name: 'lo', kind: 'loopback', segment: null, addresses: [`${vip}/32`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
+      {
+        id: interfaceId(`rs${h.index}-eth0`),
+        name: 'eth0',
+        kind: 'ethernet',
+        segment: segmentId('lan'),
+        addresses: [`${h.ip}/24`],
+        sysctl: { arpIgnore: 1, arpAnnounce: 2 },
+      },
     ],
     ssh: { host: h.ip, port: 22, user: USER, auth: 'key', keyPath: lab.clientKey },
   }));
   return {
     name: 'deploy bench',
-    segments: [{ id: 'lan', name: 'lan', cidr: `10.231.${x}.0/24` }],
+    segments: [{ id: segmentId('lan'), name: 'lan', cidr: `10.231.${x}.0/24` }],
     hosts: [
       {
-        id: 'director',
+        id: hostId('director'),
         name: 'director',
         role: 'director',
-        interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`10.231.${x}.2/24`, `${vip}/24`] }],
+        interfaces: [{ id: interfaceId('d-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`10.231.${x}.2/24`, `${vip}/24`] }],
       },
       ...rs,
     ],
     services: [
       {
-        id: 'web',
-        director: 'director',
+        id: serviceId('web'),
+        director: directorRef('director'),
         protocol: 'tcp',
         vip,
         port: 80,
         scheduler: 'rr',
-        realServers: hosts.map((h) => ({ id: `web-rs${h.index}`, host: `rs${h.index}`, rip: h.ip, port: 80, method: 'dr' as const, weight: 1 })),
+        realServers: hosts.map((h) => ({
+          id: realServerId(`web-rs${h.index}`),
+          host: hostId(`rs${h.index}`),
+          rip: h.ip,
+          port: 80,
+          method: 'dr' as const,
+          weight: 1,
+        })),
       },
     ],
   };

@@ -5,54 +5,61 @@
 import type { BenchTable } from '../../scripts/bench.ts';
 import { renderAll, renderIpvsadmRules } from '../../shared/generators/index.ts';
 import { importIpvsadmSave } from '../../shared/importers/index.ts';
-import type { Host, RealServer, Topology, VirtualService } from '../../shared/model/types.ts';
+import type { Host, RealServer, Segment, Topology, VirtualService } from '../../shared/model/types.ts';
 import { loadExamples } from '../unit/generators/helpers.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../shared/model/ids.ts';
 
 /** A director with `services` DR services over `servers` real servers in /24 blocks. */
 function synthetic(servers: number, services: number): Topology {
   const hosts: Host[] = [
     {
-      id: 'director',
+      id: hostId('director'),
       name: 'director',
       role: 'director',
       interfaces: [
         {
-          id: 'd-eth0',
+          id: interfaceId('d-eth0'),
           name: 'eth0',
           kind: 'ethernet',
-          segment: 'front',
+          segment: segmentId('front'),
           addresses: ['192.0.2.2/24', ...Array.from({ length: services }, (_, i) => `192.0.2.${100 + i}/24`)],
         },
       ],
     },
   ];
-  const segments = [{ id: 'front', name: 'front', cidr: '192.0.2.0/24' }];
+  const segments: Segment[] = [{ id: segmentId('front'), name: 'front', cidr: '192.0.2.0/24' }];
   const rs: { host: string; rip: string }[] = [];
   for (let i = 0; i < servers; i++) {
     const net = Math.floor(i / 250);
     const rip = `10.${Math.floor(net / 256)}.${net % 256}.${(i % 250) + 2}`;
-    if (i % 250 === 0) segments.push({ id: `n${net}`, name: `n${net}`, cidr: `10.${Math.floor(net / 256)}.${net % 256}.0/24` });
+    if (i % 250 === 0) segments.push({ id: segmentId(`n${net}`), name: `n${net}`, cidr: `10.${Math.floor(net / 256)}.${net % 256}.0/24` });
     hosts.push({
-      id: `rs${i}`,
+      id: hostId(`rs${i}`),
       name: `rs${i}`,
       role: 'real-server',
       gateway: `10.${Math.floor(net / 256)}.${net % 256}.1`,
       sysctl: { arpIgnore: 1, arpAnnounce: 2 },
       interfaces: [
-        { id: `rs${i}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: Array.from({ length: services }, (_, k) => `192.0.2.${100 + k}/32`) },
-        { id: `rs${i}-eth0`, name: 'eth0', kind: 'ethernet', segment: `n${net}`, addresses: [`${rip}/24`] },
+        {
+          id: interfaceId(`rs${i}-lo`),
+          name: 'lo',
+          kind: 'loopback',
+          segment: null,
+          addresses: Array.from({ length: services }, (_, k) => `192.0.2.${100 + k}/32`),
+        },
+        { id: interfaceId(`rs${i}-eth0`), name: 'eth0', kind: 'ethernet', segment: segmentId(`n${net}`), addresses: [`${rip}/24`] },
       ],
     });
     rs.push({ host: `rs${i}`, rip });
   }
   const svc: VirtualService[] = Array.from({ length: services }, (_, k) => ({
-    id: `s${k}`,
-    director: 'director',
+    id: serviceId(`s${k}`),
+    director: directorRef('director'),
     protocol: 'tcp',
     vip: `192.0.2.${100 + k}`,
     port: 80,
     scheduler: 'wlc',
-    realServers: rs.map((r, i): RealServer => ({ id: `s${k}-r${i}`, host: r.host, rip: r.rip, port: 80, method: 'dr', weight: 1 })),
+    realServers: rs.map((r, i): RealServer => ({ id: realServerId(`s${k}-r${i}`), host: hostId(r.host), rip: r.rip, port: 80, method: 'dr', weight: 1 })),
   }));
   return { name: 'synthetic', segments, hosts, services: svc };
 }

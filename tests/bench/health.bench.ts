@@ -7,19 +7,20 @@ import type { BenchTable } from '../../scripts/bench.ts';
 import type { HealthCheck, VirtualService } from '../../shared/model/types.ts';
 import { createRng, simulateServiceHealth } from '../../shared/simulator/index.ts';
 import type { ServerStateChange } from '../../shared/simulator/index.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../shared/model/ids.ts';
 
 function service(check: HealthCheck): VirtualService {
   return {
-    id: 'bench',
-    director: 'd',
+    id: serviceId('bench'),
+    director: directorRef('d'),
     protocol: 'tcp',
     vip: '10.0.0.1',
     port: 80,
     scheduler: 'wrr',
     healthCheck: check,
     realServers: Array.from({ length: 100 }, (_, i) => ({
-      id: `rs${i}`,
-      host: `rs${i}`,
+      id: realServerId(`rs${i}`),
+      host: hostId(`rs${i}`),
       rip: `10.1.${i >> 8}.${(i & 255) + 1}`,
       port: 80,
       method: 'nat' as const,

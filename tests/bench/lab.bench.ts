@@ -9,6 +9,7 @@ import type { DesignFile } from '../../shared/model/types.ts';
 import { bootLab, labUnavailableReason, shutdownLab, sshToLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, runInHost } from '../../electron/services/lab/hosts.ts';
 import { applyDesign } from '../../electron/services/lab/apply.ts';
+import { hostId } from '../../shared/model/ids.ts';
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
@@ -36,7 +37,7 @@ export default async function (): Promise<BenchTable> {
       t = Date.now();
       const r = await runInHost(
         vm,
-        'client',
+        hostId('client'),
         `i=0; while [ $i -lt 12 ]; do i=$((i+1)); timeout 5 wget -qO- http://${svc.vip}/ >/dev/null || echo FAILED; done`,
       );
       rows.push([`${name}: 12 HTTP fetches of the VIP`, '≤ 1.5 s', `${s(Date.now() - t)}${r.stdout.includes('FAILED') ? ' (with failures)' : ''}`]);

@@ -10,6 +10,7 @@ import { parseDesignFile } from '../../shared/model/file.ts';
 import type { Scheduler, VirtualService } from '../../shared/model/types.ts';
 import { IpvsScheduler, compileNetwork, simulate, simulateConnections } from '../../shared/simulator/index.ts';
 import type { DestView } from '../../shared/simulator/index.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../shared/model/ids.ts';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -20,17 +21,17 @@ function traceBench(): BenchTable {
     if (!r.ok) throw new Error(r.error.message);
     const topo = r.value.topology;
     const net = compileNetwork(topo);
-    for (let i = 0; i < 200; i++) simulate(net, { client: 'client', service: 'web' }, { seed: i });
+    for (let i = 0; i < 200; i++) simulate(net, { client: hostId('client'), service: serviceId('web') }, { seed: i });
     const cold: number[] = [];
     const warm: number[] = [];
     let steps = 0;
     for (let i = 0; i < 2000; i++) {
       let t0 = performance.now();
-      const t = simulate(net, { client: 'client', service: 'web' }, { seed: i });
+      const t = simulate(net, { client: hostId('client'), service: serviceId('web') }, { seed: i });
       warm.push(performance.now() - t0);
       steps = t.steps.length;
       t0 = performance.now();
-      simulate(topo, { client: 'client', service: 'web' }, { seed: i });
+      simulate(topo, { client: hostId('client'), service: serviceId('web') }, { seed: i });
       cold.push(performance.now() - t0);
     }
     rows.push([`${lab}-lab`, steps, '< 1 ms', `${median(warm).toFixed(3)} ms`, `${median(cold).toFixed(3)} ms`]);
@@ -45,10 +46,10 @@ function traceBench(): BenchTable {
     let steps = 0;
     for (let i = 0; i < 500; i++) {
       let t0 = performance.now();
-      steps = simulate(net, { client, service: 'web' }, { seed: i }).steps.length;
+      steps = simulate(net, { client, service: serviceId('web') }, { seed: i }).steps.length;
       warm.push(performance.now() - t0);
       t0 = performance.now();
-      simulate(topo, { client, service: 'web' }, { seed: i });
+      simulate(topo, { client, service: serviceId('web') }, { seed: i });
       cold.push(performance.now() - t0);
     }
     rows.push([`large-cluster (${topo.hosts.length} hosts)`, steps, '< 1 ms', `${median(warm).toFixed(3)} ms`, `${median(cold).toFixed(3)} ms`]);
@@ -62,15 +63,15 @@ function traceBench(): BenchTable {
 
 function service(scheduler: Scheduler, n: number): VirtualService {
   return {
-    id: 'bench',
-    director: 'd',
+    id: serviceId('bench'),
+    director: directorRef('d'),
     protocol: 'tcp',
     vip: '10.0.0.100',
     port: 80,
     scheduler,
     realServers: Array.from({ length: n }, (_, i) => ({
-      id: `rs${i}`,
-      host: `h${i}`,
+      id: realServerId(`rs${i}`),
+      host: hostId(`h${i}`),
       rip: `10.1.${i >> 8}.${(i & 255) + 1}`,
       port: 80,
       method: 'dr' as const,
@@ -111,7 +112,7 @@ function fullRunBench(): BenchTable {
   const rows: (string | number)[][] = [];
   for (const name of ['wrr', 'wlc', 'mh'] as const) {
     const t0 = performance.now();
-    const r = simulateConnections({ name: 'bench', segments: [], hosts: [], services: [service(name, 100)] }, 'bench', {
+    const r = simulateConnections({ name: 'bench', segments: [], hosts: [], services: [service(name, 100)] }, serviceId('bench'), {
       connections: 1_000_000,
       ratePerSecond: 5000,
       activeSeconds: { min: 0.1, max: 2 },

@@ -7,6 +7,7 @@ import { generateTopology } from '../../shared/model/generate.ts';
 import { RULES, validate } from '../../shared/validation/index.ts';
 import { buildContext } from '../../shared/validation/context.ts';
 import type { Host, RealServer, Topology } from '../../shared/model/types.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../shared/model/ids.ts';
 
 const TARGET_MS: Readonly<Record<number, number>> = { 1000: 10, 5000: 60 };
 
@@ -47,35 +48,35 @@ const ms = (v: number): string => v.toFixed(2);
 function flatBroken(n: number): Topology {
   const hosts: Host[] = [
     {
-      id: 'client',
+      id: hostId('client'),
       name: 'client',
       role: 'client',
-      interfaces: [{ id: 'client-eth0', name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: ['10.0.255.1/16'] }],
+      interfaces: [{ id: interfaceId('client-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('flat'), addresses: ['10.0.255.1/16'] }],
     },
     {
-      id: 'lb',
+      id: hostId('lb'),
       name: 'lb',
       role: 'director',
-      interfaces: [{ id: 'lb-eth0', name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: ['10.0.255.2/16', '10.0.255.100/16'] }],
+      interfaces: [{ id: interfaceId('lb-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('flat'), addresses: ['10.0.255.2/16', '10.0.255.100/16'] }],
     },
   ];
   const realServers: RealServer[] = [];
   for (let i = 0; i < n - 2; i++) {
     const ip = `10.0.${(i >> 8) & 255}.${(i & 255) === 0 ? 1 : i & 255}`;
     hosts.push({
-      id: `rs${i}`,
+      id: hostId(`rs${i}`),
       name: `rs${i}`,
       role: 'real-server',
-      interfaces: [{ id: `rs${i}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'flat', addresses: [`${ip}/16`] }],
+      interfaces: [{ id: interfaceId(`rs${i}-eth0`), name: 'eth0', kind: 'ethernet', segment: segmentId('flat'), addresses: [`${ip}/16`] }],
       gateway: '10.0.255.254',
     });
-    realServers.push({ id: `web-rs${i}`, host: `rs${i}`, rip: ip, port: 8080, method: 'dr', weight: 1 });
+    realServers.push({ id: realServerId(`web-rs${i}`), host: hostId(`rs${i}`), rip: ip, port: 8080, method: 'dr', weight: 1 });
   }
   return {
     name: 'flat, broken',
-    segments: [{ id: 'flat', name: 'flat', cidr: '10.0.0.0/16' }],
+    segments: [{ id: segmentId('flat'), name: 'flat', cidr: '10.0.0.0/16' }],
     hosts,
-    services: [{ id: 'web', director: 'lb', protocol: 'tcp', vip: '10.0.255.100', port: 80, scheduler: 'wlc', realServers }],
+    services: [{ id: serviceId('web'), director: directorRef('lb'), protocol: 'tcp', vip: '10.0.255.100', port: 80, scheduler: 'wlc', realServers }],
   };
 }
 

@@ -13,6 +13,7 @@ import type { Topology } from '../../shared/model/types.ts';
 import { UiDeployLab, netnsUnavailable } from './deploy-hosts.ts';
 import type { NsHost } from './deploy-hosts.ts';
 import { node, openApp, shot, waitNodesVisible } from './helpers.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../shared/model/ids.ts';
 
 test.use({ viewport: { width: 1024, height: 768 } });
 
@@ -25,42 +26,42 @@ function design(): Topology {
   const x = lab.subnet;
   const vip = `10.231.${x}.100`;
   const realServer = (id: string, n: number): Topology['hosts'][number] => ({
-    id,
+    id: hostId(id),
     name: id,
     role: 'real-server',
     interfaces: [
-      { id: `${id}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: [`${vip}/32`] },
-      { id: `${id}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`10.231.${x}.${200 + n}/24`] },
+      { id: interfaceId(`${id}-lo`), name: 'lo', kind: 'loopback', segment: null, addresses: [`${vip}/32`] },
+      { id: interfaceId(`${id}-eth0`), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`10.231.${x}.${200 + n}/24`] },
     ],
     sysctl: { arpIgnore: 1, arpAnnounce: 2 },
   });
   return {
     name: 'install keepalived e2e',
-    segments: [{ id: 'lan', name: 'lan', cidr: `10.231.${x}.0/24` }],
+    segments: [{ id: segmentId('lan'), name: 'lan', cidr: `10.231.${x}.0/24` }],
     hosts: [
       realServer('rs1', 1),
       realServer('rs2', 2),
       {
-        id: 'director',
+        id: hostId('director'),
         name: 'director',
         role: 'director',
-        interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${director.ip}/24`, `${vip}/24`] }],
+        interfaces: [{ id: interfaceId('d-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${director.ip}/24`, `${vip}/24`] }],
         ssh: { host: director.ip, port: 22, user: 'root', auth: 'key', keyPath: lab.clientKey },
       },
     ],
     services: [
       {
-        id: 'web',
+        id: serviceId('web'),
         name: 'web',
-        director: 'director',
+        director: directorRef('director'),
         protocol: 'tcp',
         vip,
         port: 80,
         scheduler: 'rr',
         healthCheck: { kind: 'tcp' },
         realServers: [
-          { id: 'web-rs1', host: 'rs1', rip: `10.231.${x}.201`, port: 80, method: 'dr', weight: 1 },
-          { id: 'web-rs2', host: 'rs2', rip: `10.231.${x}.202`, port: 80, method: 'dr', weight: 1 },
+          { id: realServerId('web-rs1'), host: hostId('rs1'), rip: `10.231.${x}.201`, port: 80, method: 'dr', weight: 1 },
+          { id: realServerId('web-rs2'), host: hostId('rs2'), rip: `10.231.${x}.202`, port: 80, method: 'dr', weight: 1 },
         ],
       },
     ],

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHost } from '../../shared/generators/index.ts';
 import type { Topology } from '../../shared/model/types.ts';
 import { clone, loadExample } from '../unit/generators/helpers.ts';
+import { interfaceId, realServerId } from '../../shared/model/ids.ts';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const probe = `lvsdprobe${process.pid}`;
@@ -225,7 +226,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
     const t = clone(loadExample('dr-lab'));
     // An interface the namespace does not have: its sysctl fails after the `all` settings changed.
     (t.hosts.find((h) => h.id === 'rs1')!.interfaces as Topology['hosts'][number]['interfaces'][number][]).push({
-      id: 'rs1-eth9',
+      id: interfaceId('rs1-eth9'),
       name: 'eth9',
       kind: 'ethernet',
       segment: null,
@@ -300,7 +301,7 @@ describe.skipIf(!netnsOk)('generated scripts in network namespaces', () => {
           scheduler: 'rr',
           realServers: [
             { ...svc.realServers[0]!, weight: 3 },
-            { ...svc.realServers[1]!, id: 'web-rs3', rip: '192.168.111.103' },
+            { ...svc.realServers[1]!, id: realServerId('web-rs3'), rip: '192.168.111.103' },
           ],
         },
       ],

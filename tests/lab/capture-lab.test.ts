@@ -15,6 +15,7 @@ import { bootLab, labUnavailableReason, shutdownLab } from '../../electron/servi
 import { createHosts } from '../../electron/services/lab/hosts.ts';
 import { applyDesign } from '../../electron/services/lab/apply.ts';
 import { captureRequest } from '../../electron/services/lab/capture.ts';
+import { hostId, interfaceId, serviceId } from '../../shared/model/ids.ts';
 
 const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
 if (reason) console.warn(`tests/lab/capture-lab: skipped: ${reason}`);
@@ -43,7 +44,7 @@ describe.skipIf(reason !== null)('captured walk versus simulated walk on a real 
       await createHosts(vm, t);
       const runs = await applyDesign(vm, t);
       expect(runs.filter((r) => r.code !== 0).map((r) => `${r.host}: ${r.stderr}`)).toEqual([]);
-      const r = await captureRequest(vm, t, { client: 'client', service: t.services[0]!.id });
+      const r = await captureRequest(vm, t, { client: hostId('client'), service: t.services[0]!.id });
       console.log(`${method}: ${r.walk.steps.length} captured steps, ${r.pcaps.map((p) => `${p.host}/${p.name} ${p.bytes.length} B`).join(', ')}`);
       for (const s of r.walk.steps) console.log(`  ${s.index} ${s.phase} ${s.kind} ${s.narration.en}`);
       expect(r.request.code, r.request.output).toBe(0);

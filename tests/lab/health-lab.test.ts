@@ -16,12 +16,13 @@ import type { LabVm } from '../../electron/services/lab/vm.ts';
 import { bootLab, labUnavailableReason, shutdownLab, sshToLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, labHostDir, pushHostFiles, runInHost } from '../../electron/services/lab/hosts.ts';
 import { applyDesign } from '../../electron/services/lab/apply.ts';
+import { hostId, interfaceId, segmentId } from '../../shared/model/ids.ts';
 
 const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
 if (reason) console.warn(`tests/lab/health-lab: skipped: ${reason}`);
 
 const SORRY_IP = '192.168.111.150';
-const DIR = labHostDir('director');
+const DIR = labHostDir(hostId('director'));
 
 /** Short timings so the test takes a couple of minutes: detection 1 … 3 s for a stopped service. */
 const CHECK: HealthCheck = { kind: 'http', path: '/', status: 200, delayLoop: 2, connectTimeout: 1, retry: 1, delayBeforeRetry: 1 };
@@ -37,12 +38,12 @@ function withCheck(t: Topology, check: HealthCheck): Topology {
 function natLabWithCheck(check: HealthCheck): Topology {
   const t = load('nat-lab.lvs.json');
   const sorry: Host = {
-    id: 'sorry',
+    id: hostId('sorry'),
     name: 'sorry',
     role: 'client',
     interfaces: [
-      { id: 'sorry-lo', name: 'lo', kind: 'loopback', segment: null, addresses: [] },
-      { id: 'sorry-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${SORRY_IP}/24`] },
+      { id: interfaceId('sorry-lo'), name: 'lo', kind: 'loopback', segment: null, addresses: [] },
+      { id: interfaceId('sorry-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${SORRY_IP}/24`] },
     ],
     gateway: '192.168.111.200',
   };
@@ -74,14 +75,14 @@ describe.skipIf(reason !== null)('keepalived health checks on a real IPVS kernel
 
   let vipUrl = 'http://172.16.111.123:80/';
   async function fetchMany(n: number): Promise<string[]> {
-    const r = await runInHost(lab(), 'client', `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); timeout 5 wget -qO- ${vipUrl} || echo FAILED; done`);
+    const r = await runInHost(lab(), hostId('client'), `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); timeout 5 wget -qO- ${vipUrl} || echo FAILED; done`);
     expect(r.code).toBe(0);
     return r.stdout.trim().split('\n');
   }
 
   /** The director's `ipvsadm -Ln` real-server lines of the VIP as `rip:port → weight`. */
   async function table(): Promise<Record<string, number>> {
-    const r = await runInHost(lab(), 'director', 'ipvsadm -Ln');
+    const r = await runInHost(lab(), hostId('director'), 'ipvsadm -Ln');
     expect(r.code, r.stderr).toBe(0);
     const out: Record<string, number> = {};
     for (const m of r.stdout.matchAll(/^\s+->\s+(\d+\.\d+\.\d+\.\d+:\d+)\s+\S+\s+(\d+)/gm)) out[m[1]!] = Number(m[2]);
@@ -107,13 +108,13 @@ describe.skipIf(reason !== null)('keepalived health checks on a real IPVS kernel
   }
 
   async function startKeepalived(t: Topology): Promise<void> {
-    await pushHostFiles(lab(), 'director', [{ path: 'keepalived.conf', content: keepalivedOrThrow(t, 'director', 'director'), mode: 0o644 }]);
-    const check = await runInHost(lab(), 'director', `keepalived -t -f ${DIR}/keepalived.conf`);
+    await pushHostFiles(lab(), hostId('director'), [{ path: 'keepalived.conf', content: keepalivedOrThrow(t, 'director', 'director'), mode: 0o644 }]);
+    const check = await runInHost(lab(), hostId('director'), `keepalived -t -f ${DIR}/keepalived.conf`);
     expect(check.code, `keepalived -t: ${check.stdout}${check.stderr}`).toBe(0);
     // --dont-fork --log-console in the background: the log shows what the checkers decided.
     const r = await runInHost(
       lab(),
-      'director',
+      hostId('director'),
       `setsid keepalived --dont-fork --log-console --log-detail -f ${DIR}/keepalived.conf -p ${DIR}/keepalived.pid -c ${DIR}/checkers.pid -r ${DIR}/vrrp.pid </dev/null >>${DIR}/keepalived.log 2>&1 &`,
     );
     expect(r.code, r.stderr).toBe(0);
@@ -209,7 +210,7 @@ describe.skipIf(reason !== null)('keepalived health checks on a real IPVS kernel
     await takeOverAppliedKeepalived(svc.realServers.length);
     const sorry = await runInHost(
       lab(),
-      'sorry',
+      hostId('sorry'),
       `mkdir -p /run/lvsd/sorry/www && echo sorry > /run/lvsd/sorry/www/index.html && httpd -p 80 -h /run/lvsd/sorry/www`,
     );
     expect(sorry.code, sorry.stderr).toBe(0);

@@ -8,6 +8,7 @@ import type { DesignFile, Topology } from '../../shared/model/types.ts';
 import { applyOrder, hostFilesScript, hostsScript, inHostCommand, rebootHostsScript, webPorts } from '../../electron/services/lab/hosts.ts';
 import { LabError } from '../../electron/services/lab/vm.ts';
 import { compileNetwork } from '../../shared/simulator/network.ts';
+import { hostId } from '../../shared/model/ids.ts';
 
 const load = (name: string): Topology => (JSON.parse(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as DesignFile).topology;
 
@@ -35,7 +36,7 @@ describe('hostsScript', () => {
 
   it('reboots hosts: processes killed, namespace deleted and rebuilt with the same veths and infrastructure only; files kept', () => {
     const t = load('dr-lab.lvs.json');
-    const s = rebootHostsScript(t, ['rs1', 'director']);
+    const s = rebootHostsScript(t, [hostId('rs1'), hostId('director')]);
     const create = hostsScript(t);
     expect(s.match(/^\/sbin\/ip netns del lvsd-/gm)).toEqual(['/sbin/ip netns del lvsd-', '/sbin/ip netns del lvsd-']);
     expect(s).toContain('/sbin/ip netns pids lvsd-rs1');
@@ -49,14 +50,14 @@ describe('hostsScript', () => {
     expect(s).not.toMatch(/cp -a \/etc|rm -rf|mkdir/);
     // other hosts are left alone
     expect(s).not.toContain('lvsd-rs2');
-    expect(() => rebootHostsScript(t, ['nope'])).toThrow(/no host nope/);
-    expect(() => rebootHostsScript(t, ['x;y'])).toThrow(LabError);
+    expect(() => rebootHostsScript(t, [hostId('nope')])).toThrow(/no host nope/);
+    expect(() => rebootHostsScript(t, [hostId('x;y')])).toThrow(LabError);
   });
 
   it('serves the real-server port (NAT port mapping) and orders hosts for apply', () => {
     const t = load('large-cluster.lvs.json');
-    expect(webPorts(t).get('app1')).toEqual([8080]);
-    expect(webPorts(t).get('media1')).toEqual([443]);
+    expect(webPorts(t).get(hostId('app1'))).toEqual([8080]);
+    expect(webPorts(t).get(hostId('media1'))).toEqual([443]);
     const order = applyOrder(t).map((h) => h.role);
     expect(order.indexOf('director')).toBeGreaterThan(order.lastIndexOf('real-server'));
     expect(order.lastIndexOf('client')).toBeLessThan(order.indexOf('real-server'));
@@ -93,12 +94,12 @@ describe('hostsScript', () => {
   });
 
   it('refuses file paths that leave the host directory and quotes commands', () => {
-    expect(() => hostFilesScript('rs1', [{ path: '../../etc/passwd', content: '', mode: 0o644 }])).toThrow(/plain relative path/);
-    expect(() => hostFilesScript('rs1', [{ path: '/etc/passwd', content: '', mode: 0o644 }])).toThrow(/plain relative path/);
-    const s = hostFilesScript('rs1', [{ path: 'sysctl.d/90-lvs-designer.conf', content: "x'; reboot; '", mode: 0o644 }]);
+    expect(() => hostFilesScript(hostId('rs1'), [{ path: '../../etc/passwd', content: '', mode: 0o644 }])).toThrow(/plain relative path/);
+    expect(() => hostFilesScript(hostId('rs1'), [{ path: '/etc/passwd', content: '', mode: 0o644 }])).toThrow(/plain relative path/);
+    const s = hostFilesScript(hostId('rs1'), [{ path: 'sysctl.d/90-lvs-designer.conf', content: "x'; reboot; '", mode: 0o644 }]);
     expect(s).not.toContain('reboot');
     expect(s).toContain("base64 -d > '/run/lvsd/rs1/sysctl.d/90-lvs-designer.conf'");
-    expect(inHostCommand('rs1', "echo 'a'")).toBe("/usr/sbin/lvsd-enter 'rs1' env /bin/sh -c 'echo '\\''a'\\'''");
-    expect(() => inHostCommand('rs1', 'true', { 'A;B': '1' })).toThrow(/environment variable/);
+    expect(inHostCommand(hostId('rs1'), "echo 'a'")).toBe("/usr/sbin/lvsd-enter 'rs1' env /bin/sh -c 'echo '\\''a'\\'''");
+    expect(() => inHostCommand(hostId('rs1'), 'true', { 'A;B': '1' })).toThrow(/environment variable/);
   });
 });

@@ -19,6 +19,7 @@ import { applyDesign } from '../../electron/services/lab/apply.ts';
 import { KnownHosts } from '../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../electron/services/secrets/store.ts';
 import { LivePoller } from '../../electron/services/live/poller.ts';
+import { hostId, refAsHostId } from '../../shared/model/ids.ts';
 
 const reason =
   labUnavailableReason() ??
@@ -42,7 +43,7 @@ describe.skipIf(reason !== null)('live view on the real IPVS kernel (qemu lab)',
     const svc = t.services[0]!;
     const fetched = await runInHost(
       vm,
-      'client',
+      hostId('client'),
       `i=0; while [ $i -lt 30 ]; do i=$((i+1)); timeout 5 wget -qO- http://${svc.vip}:${svc.port}/ || echo FAILED; done`,
     );
     expect(fetched.stdout).not.toContain('FAILED');
@@ -62,7 +63,7 @@ describe.skipIf(reason !== null)('live view on the real IPVS kernel (qemu lab)',
     });
     const view = await poller.pollOnce();
     poller.stop();
-    const direct = await runInHost(vm, svc.director, 'ipvsadm -Ln --stats --exact; echo @@; ipvsadm -Ln');
+    const direct = await runInHost(vm, refAsHostId(svc.director), 'ipvsadm -Ln --stats --exact; echo @@; ipvsadm -Ln');
     const [statsText, listText] = direct.stdout.split('@@\n') as [string, string];
     const stats = parseIpvsStats(statsText).services[0]!;
     const list = parseIpvsList(listText).services[0]!;

@@ -11,6 +11,7 @@ import { bootLab, labUnavailableReason, shutdownLab, sshToLab } from '../../elec
 import { createHosts, destroyHosts, runInHost } from '../../electron/services/lab/hosts.ts';
 import { applyDesign, runOnAllHosts } from '../../electron/services/lab/apply.ts';
 import { scheduleSequence } from '../../shared/simulator/index.ts';
+import { hostId, interfaceId, realServerId, serviceId } from '../../shared/model/ids.ts';
 
 const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
 if (reason) console.warn(`tests/lab/real-kernel: skipped: ${reason}`);
@@ -55,7 +56,11 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
 
   /** `n` HTTP fetches of VIP:port from the client host; each answer is the real server's host id. */
   async function fetchMany(client: string, vip: string, port: number, n: number): Promise<string[]> {
-    const r = await runInHost(lab(), client, `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); timeout 5 wget -qO- http://${vip}:${port}/ || echo FAILED; done`);
+    const r = await runInHost(
+      lab(),
+      hostId(client),
+      `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); timeout 5 wget -qO- http://${vip}:${port}/ || echo FAILED; done`,
+    );
     expect(r.code).toBe(0);
     return r.stdout.trim().split('\n');
   }
@@ -63,7 +68,7 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
   /** The director's per-service IPVS counters, once the 2 s rate estimator has run since `since`. */
   async function directorStats(director: string, since: number): Promise<Stats> {
     const wait = Math.max(0, 2300 - (Date.now() - since)) / 1000;
-    const r = await runInHost(lab(), director, `sleep ${wait.toFixed(1)}; ipvsadm -Ln --stats`);
+    const r = await runInHost(lab(), hostId(director), `sleep ${wait.toFixed(1)}; ipvsadm -Ln --stats`);
     expect(r.code).toBe(0);
     const line = r.stdout.split('\n').find((l) => /^(TCP|UDP|SCTP|FWM)\s/.test(l));
     expect(line, r.stdout).toBeDefined();
@@ -94,13 +99,13 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
 
       await createHosts(lab(), t);
       const sysctlCmd = 'sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce net.ipv4.conf.all.rp_filter';
-      const pristine = (await runInHost(lab(), 'rs1', sysctlCmd)).stdout;
+      const pristine = (await runInHost(lab(), hostId('rs1'), sysctlCmd)).stdout;
       // (No fetch before apply: a failed ARP for the VIP would leave a FAILED neighbour entry on the
       // client and make its next connect fail with EHOSTUNREACH, which is the kernel, not the design.)
       await applyDesign(lab(), t);
       const ones = await fetchMany(client, svc.vip, svc.port, 12);
       expect(
-        ones.every((a) => servers.includes(a)),
+        ones.every((a) => servers.includes(hostId(a))),
         ones.join(' '),
       ).toBe(true);
       expect(counts(ones)).toEqual({ rs1: 6, rs2: 6 });
@@ -127,19 +132,19 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       }
       const weighted = await fetchMany(client, svc.vip, svc.port, 16);
       expect(
-        weighted.every((a) => servers.includes(a)),
+        weighted.every((a) => servers.includes(hostId(a))),
         weighted.join(' '),
       ).toBe(true);
       expect(counts(weighted)).toEqual({ rs1: 12, rs2: 4 });
-      const rules = await runInHost(lab(), director, 'ipvsadm -S -n');
+      const rules = await runInHost(lab(), hostId(director), 'ipvsadm -S -n');
       expect(rules.stdout).toMatch(new RegExp(`-r ${svc.realServers[0]!.rip.replace(/\./g, '\\.')}:80 -[mgi] -w 3`));
 
       // Idempotent on the director too, after traffic (connection counters must not look like drift).
-      const again = await runOnAllHosts(lab(), t31, 'apply.sh', { hosts: [director] });
+      const again = await runOnAllHosts(lab(), t31, 'apply.sh', { hosts: [hostId(director)] });
       expect(again[0]!.code, `${again[0]!.stdout}${again[0]!.stderr}`).toBe(0);
       expect(again[0]!.stdout).toMatch(/no change/);
 
-      const verified31 = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [director] });
+      const verified31 = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [hostId(director)] });
       expect(verified31[0]!.code, verified31[0]!.stdout).toBe(0);
 
       // A broken host is caught and named (once, in DR): take the VIP away from a real server's lo;
@@ -151,35 +156,35 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
           .find((h) => h.id === victim)!
           .interfaces.find((f) => f.name === dev)!
           .addresses.find((a) => a.startsWith(`${svc.vip}/`))!;
-        const del = await runInHost(lab(), victim, `"$LVSD_IP" addr del ${vipCidr} dev ${dev}`);
+        const del = await runInHost(lab(), hostId(victim), `"$LVSD_IP" addr del ${vipCidr} dev ${dev}`);
         expect(del.code, del.stderr).toBe(0);
-        const broken = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [victim] });
+        const broken = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [hostId(victim)] });
         expect(broken[0]!.code).not.toBe(0);
         expect(broken[0]!.stdout).toContain(`DIFF  VIP ${vipCidr} missing on ${dev}`);
         // apply.sh repairs it (it converges on the design, whatever the state).
-        const repair = await runOnAllHosts(lab(), t31, 'apply.sh', { hosts: [victim] });
+        const repair = await runOnAllHosts(lab(), t31, 'apply.sh', { hosts: [hostId(victim)] });
         expect(repair[0]!.stdout).toContain(`address ${vipCidr} on ${dev}`);
-        const repaired = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [victim] });
+        const repaired = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [hostId(victim)] });
         expect(repaired[0]!.code, repaired[0]!.stdout).toBe(0);
       }
 
       // rollback.sh restores what was there before the first apply: no IPVS rules, no VIPs, the
       // sysctls at their old values; verify.sh then fails.
-      const applied = (await runInHost(lab(), 'rs1', sysctlCmd)).stdout;
+      const applied = (await runInHost(lab(), hostId('rs1'), sysctlCmd)).stdout;
       if (method !== 'NAT') expect(applied).not.toEqual(pristine);
       const rolled = await runOnAllHosts(lab(), t31, 'rollback.sh');
       for (const r of rolled) expect(r.code, `${r.host}: ${r.stdout}${r.stderr}`).toBe(0);
-      const rulesAfter = await runInHost(lab(), director, 'ipvsadm -S -n');
+      const rulesAfter = await runInHost(lab(), hostId(director), 'ipvsadm -S -n');
       expect(rulesAfter.code).toBe(0);
       expect(rulesAfter.stdout.trim()).toBe('');
       for (const h of [director, ...servers]) {
-        const addrs = await runInHost(lab(), h, '"$LVSD_IP" -o -4 addr show');
+        const addrs = await runInHost(lab(), hostId(h), '"$LVSD_IP" -o -4 addr show');
         expect(addrs.stdout, h).not.toContain(` ${svc.vip}/`);
       }
-      expect((await runInHost(lab(), 'rs1', sysctlCmd)).stdout).toEqual(pristine);
+      expect((await runInHost(lab(), hostId('rs1'), sysctlCmd)).stdout).toEqual(pristine);
       const gone = await fetchMany(client, svc.vip, svc.port, 1);
       expect(gone).toEqual(['FAILED']);
-      const after = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [director, ...servers] });
+      const after = await runOnAllHosts(lab(), t31, 'verify.sh', { hosts: [hostId(director), ...servers] });
       for (const r of after) expect(r.code, `${r.host} should differ after rollback:\n${r.stdout}`).not.toBe(0);
     }, 300_000);
   }
@@ -193,17 +198,17 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
     const rs2 = base.hosts.find((h) => h.id === 'rs2')!;
     const rs3 = {
       ...rs2,
-      id: 'rs3',
+      id: hostId('rs3'),
       name: 'rs3',
       interfaces: rs2.interfaces.map((f) => ({
         ...f,
-        id: f.id.replace('rs2', 'rs3'),
+        id: interfaceId(f.id.replace('rs2', 'rs3')),
         addresses: f.addresses.map((a) => a.replace('192.168.111.102', '192.168.111.103')),
       })),
     };
     const web = base.services[0]!;
     const weights: Record<string, number> = { rs1: 4, rs2: 3, rs3: 2 };
-    const rsEntries = [...web.realServers, { ...web.realServers[1]!, id: 'web-rs3', host: 'rs3', rip: '192.168.111.103' }].map((r) => ({
+    const rsEntries = [...web.realServers, { ...web.realServers[1]!, id: realServerId('web-rs3'), host: hostId('rs3'), rip: '192.168.111.103' }].map((r) => ({
       ...r,
       weight: weights[r.host]!,
     }));
@@ -233,16 +238,19 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
     const rs2 = base.hosts.find((h) => h.id === 'rs2')!;
     const rs3 = {
       ...rs2,
-      id: 'rs3',
+      id: hostId('rs3'),
       name: 'rs3',
       interfaces: rs2.interfaces.map((f) => ({
         ...f,
-        id: f.id.replace('rs2', 'rs3'),
+        id: interfaceId(f.id.replace('rs2', 'rs3')),
         addresses: f.addresses.map((a) => a.replace('192.168.111.102', '192.168.111.103')),
       })),
     };
     const web = base.services[0]!;
-    const rsEntries = [...web.realServers, { ...web.realServers[1]!, id: 'web-rs3', host: 'rs3', rip: '192.168.111.103' }].map((r) => ({ ...r, weight: 1 }));
+    const rsEntries = [...web.realServers, { ...web.realServers[1]!, id: realServerId('web-rs3'), host: hostId('rs3'), rip: '192.168.111.103' }].map((r) => ({
+      ...r,
+      weight: 1,
+    }));
     const vips = ['172.16.111.123', '172.16.111.124', '172.16.111.125', '172.16.111.126', '172.16.111.129'];
     expect(vips[0]).toBe(web.vip);
     const hosts = [...base.hosts, rs3].map((h) =>
@@ -257,11 +265,11 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
     );
     const services = vips.map((vip, i) => ({
       ...web,
-      id: `dh${i}`,
+      id: serviceId(`dh${i}`),
       name: `dh${i}`,
       vip,
       scheduler: 'dh' as const,
-      realServers: rsEntries.map((r) => ({ ...r, id: `dh${i}-${r.host}` })),
+      realServers: rsEntries.map((r) => ({ ...r, id: realServerId(`dh${i}-${r.host}`) })),
     }));
     const t: Topology = { ...base, hosts, services };
     const hostOfRip = new Map(rsEntries.map((r) => [r.rip, r.host]));
@@ -283,7 +291,7 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
 
   it('refuses a design whose host id cannot name a namespace, and cleans up', async () => {
     const t = load('nat-lab.lvs.json');
-    const bad: Topology = { ...t, hosts: t.hosts.map((h, i) => (i === 0 ? { ...h, id: 'a b' } : h)) };
+    const bad: Topology = { ...t, hosts: t.hosts.map((h, i) => (i === 0 ? { ...h, id: hostId('a b') } : h)) };
     await expect(createHosts(lab(), bad)).rejects.toThrow(/cannot name a lab namespace/);
     await destroyHosts(lab());
     const left = await sshToLab(lab(), '/sbin/ip netns list; /sbin/ip -o link show | grep -c lvv || true');

@@ -35,6 +35,8 @@ import { BOOT_UNIT_PATH } from '../../shared/generators/boot.ts';
 import { renderHost } from '../../shared/generators/index.ts';
 import type { DeployResult } from '../../shared/ipc/deploy.ts';
 import type { DesignFile, HealthCheck, Host, Topology } from '../../shared/model/types.ts';
+import { hostId, interfaceId } from '../../shared/model/ids.ts';
+import type { HostId } from '../../shared/model/ids.ts';
 
 const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
 if (reason) console.warn(`tests/lab/reboot-reload-lab: skipped: ${reason}`);
@@ -52,11 +54,11 @@ function keepalivedNatLab(): DesignFile {
   const rs2 = t.hosts.find((h) => h.id === 'rs2')!;
   const rs3: Host = {
     ...rs2,
-    id: 'rs3',
+    id: hostId('rs3'),
     name: 'rs3',
     interfaces: rs2.interfaces.map((i) => ({
       ...i,
-      id: i.id.replace('rs2', 'rs3'),
+      id: interfaceId(i.id.replace('rs2', 'rs3')),
       addresses: i.kind === 'ethernet' ? [`${RS3_IP}/24`] : i.addresses,
       ...(i.mac !== undefined ? { mac: '02:00:00:00:01:03' } : {}),
     })),
@@ -73,7 +75,10 @@ function changed(t: Topology): Topology {
     ...t,
     services: t.services.map((s) => ({
       ...s,
-      realServers: [...s.realServers.map((r) => (r.host === 'rs1' ? { ...r, weight: 3 } : r)), { ...s.realServers[1]!, host: 'rs3', rip: RS3_IP, weight: 1 }],
+      realServers: [
+        ...s.realServers.map((r) => (r.host === 'rs1' ? { ...r, weight: 3 } : r)),
+        { ...s.realServers[1]!, host: hostId('rs3'), rip: RS3_IP, weight: 1 },
+      ],
     })),
   };
 }
@@ -140,7 +145,7 @@ describe.skipIf(reason !== null)('reboot persistence and keepalived reload/rollb
   }
 
   /** Runs the engine the way the app does (host keys trusted on first use); the result and the run's log. */
-  async function deploy(mode: DeployMode, topology: Topology, e2eRequests = 0, hosts?: readonly string[]): Promise<{ result: DeployResult; log: string }> {
+  async function deploy(mode: DeployMode, topology: Topology, e2eRequests = 0, hosts?: readonly HostId[]): Promise<{ result: DeployResult; log: string }> {
     const deps: DeployDeps = {
       render: renderHost,
       knownHosts: new KnownHosts(knownHostsFile, []),
@@ -162,7 +167,7 @@ describe.skipIf(reason !== null)('reboot persistence and keepalived reload/rollb
 
   /** A command as the design host (its namespace and private /etc, the scripts' lab environment). */
   async function inHost(host: string, command: string, timeoutMs?: number): Promise<string> {
-    const r = await runInHost(lab(), host, command, labHostEnv(host), timeoutMs);
+    const r = await runInHost(lab(), hostId(host), command, labHostEnv(hostId(host)), timeoutMs);
     expect(r.code, `${host}: ${command}\n${r.stdout}${r.stderr}`).toBe(0);
     return r.stdout;
   }
@@ -202,7 +207,7 @@ describe.skipIf(reason !== null)('reboot persistence and keepalived reload/rollb
    * daemon systemd supervises. Returns the boot script's output.
    */
   async function bootHost(host: string, keepalivedUnit?: string): Promise<string> {
-    const root = labHostEnv(host)['LVSD_BOOT_ROOT']!;
+    const root = labHostEnv(hostId(host))['LVSD_BOOT_ROOT']!;
     const unitText = await inHost(host, `cat ${root}${BOOT_UNIT_PATH}`);
     expect(unitText).toMatch(/^Type=oneshot$/m);
     expect(unitText).toMatch(/^WantedBy=multi-user\.target$/m);
@@ -214,7 +219,7 @@ describe.skipIf(reason !== null)('reboot persistence and keepalived reload/rollb
       const ka = parseUnit(keepalivedUnit);
       const env = ka.environmentFile ? `set -a; if [ -f ${ka.environmentFile} ]; then . ${ka.environmentFile}; fi; set +a; ` : '';
       const condition = ka.conditionFileNotEmpty ? `[ -s ${ka.conditionFileNotEmpty} ] || { echo 'ConditionFileNotEmpty failed' >&2; exit 1; }; ` : '';
-      await inHost(host, `${condition}${env}setsid ${ka.execStart} </dev/null >>${labHostDir(host)}/keepalived-service.log 2>&1 &`);
+      await inHost(host, `${condition}${env}setsid ${ka.execStart} </dev/null >>${labHostDir(hostId(host))}/keepalived-service.log 2>&1 &`);
     }
     return out;
   }
@@ -308,7 +313,10 @@ describe.skipIf(reason !== null)('reboot persistence and keepalived reload/rollb
     );
 
     // 2. v2: rs1 weight 3 and rs3 added. keepalived is reloaded, not restarted: same process.
-    await inHost('rs3', `mkdir -p ${labHostDir('rs3')}/www && echo rs3 > ${labHostDir('rs3')}/www/index.html && httpd -p 80 -h ${labHostDir('rs3')}/www`);
+    await inHost(
+      'rs3',
+      `mkdir -p ${labHostDir(hostId('rs3'))}/www && echo rs3 > ${labHostDir(hostId('rs3'))}/www/index.html && httpd -p 80 -h ${labHostDir(hostId('rs3'))}/www`,
+    );
     const t2 = changed(t1);
     const second = await deploy('apply', t2, 10);
     expect(second.result.outcome, JSON.stringify(second.result.hosts)).toBe('success');

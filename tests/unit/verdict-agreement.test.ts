@@ -13,6 +13,7 @@ import type { FaultId } from '../../shared/simulator/index.ts';
 import { validate } from '../../shared/validation/index.ts';
 import { DEMOS } from './validation/demos.ts';
 import { damage, drLab, natLab, tunLab } from './validation/builders.ts';
+import { hostId, interfaceId, segmentId } from '../../shared/model/ids.ts';
 
 function lab(name: 'nat' | 'dr' | 'tun'): Topology {
   const r = parseDesignFile(readFileSync(`examples/${name}-lab.lvs.json`, 'utf8'));
@@ -57,13 +58,13 @@ const natWithRouter = (t: Topology): Topology => ({
   hosts: [
     ...t.hosts.map((h) => (h.role === 'real-server' ? { ...h, gateway: '192.168.111.1' } : h)),
     {
-      id: 'router',
+      id: hostId('router'),
       name: 'router',
       role: 'router',
       sysctl: { ipForward: true },
       interfaces: [
-        { id: 'router-eth0', name: 'eth0', kind: 'ethernet', segment: 'public', addresses: ['172.16.111.1/24'] },
-        { id: 'router-eth1', name: 'eth1', kind: 'ethernet', segment: 'lan', addresses: ['192.168.111.1/24'] },
+        { id: interfaceId('router-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('public'), addresses: ['172.16.111.1/24'] },
+        { id: interfaceId('router-eth1'), name: 'eth1', kind: 'ethernet', segment: segmentId('lan'), addresses: ['192.168.111.1/24'] },
       ],
     },
   ],

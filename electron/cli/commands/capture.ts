@@ -17,6 +17,7 @@ import { labUp } from '../../services/lab/up.ts';
 import { applyDesign } from '../../services/lab/apply.ts';
 import { captureRequest } from '../../services/lab/capture.ts';
 import type { CaptureResult } from '../../services/lab/capture.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const USAGE = 'usage: lvsd capture FILE --service VIP:PORT|ID [--client HOST] [--json]\n';
 
@@ -82,7 +83,7 @@ export const run: CliCommand = async (argv, io) => {
       return EXIT.problems;
     }
     progress('capturing one request…');
-    const r = await captureRequest(vm, topology, { client, service: service.id });
+    const r = await captureRequest(vm, topology, { client: hostId(client), service: service.id });
     if (v.json) {
       const { pcaps, ...rest } = r;
       io.stdout(`${JSON.stringify({ ...rest, pcaps: pcaps.map((p) => ({ host: p.host, iface: p.name, bytes: p.bytes.length })) }, null, 2)}\n`);

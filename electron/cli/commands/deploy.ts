@@ -21,6 +21,8 @@ import { MemorySecretStore } from '../../services/secrets/store.ts';
 import type { CliCommand, CliIO } from '../io.ts';
 import { EXIT } from '../io.ts';
 import { parseCommandLine } from '../options.ts';
+import type { HostId } from '../../../shared/model/ids.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 /** Talking to a person: injectable so tests can answer. `null` when there is no terminal. */
 export interface Prompter {
@@ -61,7 +63,7 @@ export function defaultKnownHosts(): string {
 interface Options {
   file: string;
   dryRun: boolean;
-  hosts: string[];
+  hosts: HostId[];
   yes: boolean;
   knownHosts: string;
   identity?: string;
@@ -128,7 +130,10 @@ function parse(argv: readonly string[], mode: 'deploy' | 'rollback', io: CliIO):
   if (stateDir !== undefined && (!stateDir.startsWith('/') || !/^[A-Za-z0-9_./-]+$/.test(stateDir) || stateDir.split('/').includes('..'))) {
     return parsed.usageError('--state-dir must be an absolute path of A-Z a-z 0-9 _ . - /');
   }
-  const hosts = (v.host ?? []).flatMap((h) => h.split(',')).filter((h) => h !== '');
+  const hosts = (v.host ?? [])
+    .flatMap((h) => h.split(','))
+    .filter((h) => h !== '')
+    .map(hostId);
   return {
     file: parsed.positionals[0]!,
     dryRun: v['dry-run'] ?? false,

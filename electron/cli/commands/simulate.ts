@@ -11,6 +11,7 @@ import { loadDesign } from '../loadDesign.ts';
 import { withVrrpHolders } from '../../../shared/model/ha.ts';
 import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
 import { resolveService, simulate } from '../../../shared/simulator/index.ts';
+import { hostId, realServerId } from '../../../shared/model/ids.ts';
 
 const USAGE =
   'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--previous N] [--reply-bytes N] [--json] [--lang en|zh]\n';
@@ -140,10 +141,10 @@ export const run: CliCommand = async (argv, io) => {
   const trace = simulate(
     topology,
     {
-      client: clientId,
+      client: hostId(clientId),
       service: service.id,
       ...(sport !== undefined ? { sport } : {}),
-      ...(v['real-server'] !== undefined ? { realServer: v['real-server'] } : {}),
+      ...(v['real-server'] !== undefined ? { realServer: realServerId(v['real-server']) } : {}),
       ...(replyBytes !== undefined ? { replyBytes } : {}),
       ...(previous !== undefined ? { previousConnections: previous } : {}),
     },

@@ -12,6 +12,7 @@ import type { Problem, Severity } from '../../../shared/validation/index.ts';
 import { countBySeverity, RULES, validate } from '../../../shared/validation/index.ts';
 import type { GroupAnalysis } from '../../../shared/ha/analysis.ts';
 import { analyseFailover } from '../../../shared/ha/analysis.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const USAGE =
   'usage: lvsd validate FILE [--json] [--lang en|zh] [--ha]   (--ha: failover analysis of the HA groups)\n       lvsd validate --rules [--json] [--lang en|zh]   (list the rules)\n';
@@ -143,7 +144,7 @@ export const run: CliCommand = async (argv, io) => {
   } else {
     if (ha) {
       const names = new Map(design.topology.hosts.map((h) => [h.id, h.name]));
-      io.stdout(formatHaTable(ha, (id) => names.get(id) ?? id));
+      io.stdout(formatHaTable(ha, (id) => names.get(hostId(id)) ?? id));
     }
     io.stdout(formatReport(file, problems, lang));
   }

@@ -19,6 +19,7 @@ import type { LabVm } from '../lab/vm.ts';
 import { LabError, sshToLab } from '../lab/vm.ts';
 import { createHosts, destroyHosts, runInHost } from '../lab/hosts.ts';
 import { applyDesign } from '../lab/apply.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 /** What the lab grader needs from a lab: injectable so the batch logic is testable without qemu. */
 export interface LabBackend {
@@ -44,7 +45,7 @@ export function vmBackend(vm: LabVm): LabBackend {
       // No `wget -T`: the lab's busybox wget crashes on it (exit 139); `timeout` bounds each request.
       // After 3 unanswered requests the rest are not sent: a broken design costs ~15 s, not n × 5 s.
       const script = `i=0 f=0; while [ $i -lt ${n} ] && [ $f -lt 3 ]; do i=$((i+1)); timeout 5 wget -qO- ${url} 2>/dev/null | head -n 1 | grep . || { echo FAILED; f=$((f+1)); }; done`;
-      const r = await runInHost(vm, host, script, {}, timeoutMs);
+      const r = await runInHost(vm, hostId(host), script, {}, timeoutMs);
       if (r.code !== 0) throw new LabError(`requests from ${host} failed (exit ${r.code}): ${r.stderr.trim()}`);
       return r.stdout.trim().split('\n');
     },

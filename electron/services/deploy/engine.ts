@@ -50,6 +50,7 @@ import type { HostState } from './state.ts';
 import { diffHost, keepalivedPlan, parseApplyScript, parseState } from './state.ts';
 import type { SessionPath, SessionPin } from './session-guard.ts';
 import { judgeSession, parseSessionPath } from './session-guard.ts';
+import type { HostId } from '../../../shared/model/ids.ts';
 
 /** sudo's prompt (-p) while the engine feeds a password: seeing it proves sudo, not a shell, read the line. */
 const SUDO_PROMPT_MARK = '@lvsd-sudo-password@';
@@ -58,7 +59,7 @@ const SUDO_PROMPT_MARK = '@lvsd-sudo-password@';
 export const DEFAULT_CONFIRM_SECONDS = 120;
 
 /** The generators' entry point: files for one host of a topology. */
-export type RenderHost = (topology: Topology, hostId: string) => Result<readonly DeployFile[], string>;
+export type RenderHost = (topology: Topology, hostId: HostId) => Result<readonly DeployFile[], string>;
 
 export type SecretKind = 'password' | 'passphrase' | 'sudo';
 
@@ -67,7 +68,7 @@ export interface DeployDeps {
   readonly knownHosts: KnownHosts;
   /** Asked on first contact with a host; a changed key never gets here (it is refused). */
   readonly confirmHostKey: (
-    host: { hostId: string; endpoint: string },
+    host: { hostId: HostId; endpoint: string },
     fingerprint: string,
     keyType: string,
     /** Key types already known for this host (non-empty: warn, never trust automatically). */
@@ -75,7 +76,7 @@ export interface DeployDeps {
   ) => Promise<boolean>;
   readonly secrets: SecretStore;
   /** Asks the user for a secret; `null` declines. Calls are serialised (one prompt at a time). */
-  readonly askSecret: (request: { kind: SecretKind; hostId: string; text: string }) => Promise<string | null>;
+  readonly askSecret: (request: { kind: SecretKind; hostId: HostId; text: string }) => Promise<string | null>;
   /** Asked after the plan of an apply when something would change; `false` stops before any change. */
   readonly confirmApply?: (plan: DeployPlan) => Promise<boolean>;
   /** `LVSD_*` environment for the host's scripts (`LVSD_STATE_DIR`, `LVSD_IPVSADM`, …). */
@@ -264,7 +265,7 @@ class Run implements DeployRun {
     this.#emit({ type: 'host', deployId: this.id, hostId: ctx.host.id, phase, ...extra });
   }
 
-  #info(text: string, level: 'info' | 'warn' | 'error' = 'info', hostId?: string): void {
+  #info(text: string, level: 'info' | 'warn' | 'error' = 'info', hostId?: HostId): void {
     this.#emit({ type: 'log', deployId: this.id, level, text, ...(hostId ? { hostId } : {}) });
   }
 
@@ -275,7 +276,7 @@ class Run implements DeployRun {
     return p;
   }
 
-  async #secret(kind: SecretKind, key: string, hostId: string, text: string): Promise<string | null> {
+  async #secret(kind: SecretKind, key: string, hostId: HostId, text: string): Promise<string | null> {
     const stored = await this.#deps.secrets.get(key);
     if (stored !== undefined) {
       this.#redactor.add(stored);

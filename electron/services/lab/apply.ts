@@ -10,6 +10,7 @@ import type { ExecResult, LabVm } from './vm.ts';
 import { LabError, labExec } from './vm.ts';
 import type { HostScript } from './hosts.ts';
 import { applyOrder, hostFilesScript, hostScriptCommand } from './hosts.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 /** Outcome of one script on one host. */
 export interface HostRun extends ExecResult {
@@ -66,7 +67,7 @@ export async function runOnAllHosts(
     }
     i--;
     runs.push({
-      host: m[1]!,
+      host: hostId(m[1]!),
       code: Number(m[2]),
       stdout: Buffer.from(blocks[0] ?? '', 'base64').toString('utf8'),
       stderr: Buffer.from(blocks[1] ?? '', 'base64').toString('utf8'),

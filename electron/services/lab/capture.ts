@@ -17,10 +17,12 @@ import type { Trace } from '../../../shared/simulator/types.ts';
 import type { LabVm } from './vm.ts';
 import { LabError, labExec } from './vm.ts';
 import { labNamespace, shq } from './hosts.ts';
+import { serviceId } from '../../../shared/model/ids.ts';
 
 /** What to capture: a client host of the design and a service (its id or `VIP:PORT`). */
 export interface CaptureRequest {
   readonly client: HostId;
+  /** A service id or `VIP:PORT` (the simulator resolves both). */
   readonly service: string;
 }
 
@@ -100,7 +102,7 @@ export function parseCaptureOutput(out: string, count: number): { code: number; 
  */
 export async function captureRequest(vm: LabVm, t: Topology, req: CaptureRequest, opts: { seed?: number } = {}): Promise<CaptureResult> {
   const seed = opts.seed ?? 1;
-  const first = simulate(t, { client: req.client, service: req.service }, { seed });
+  const first = simulate(t, { client: req.client, service: serviceId(req.service) }, { seed });
   const pkt = first.steps.find((s) => s.packet?.ip && s.packet.l4)?.packet;
   if (!pkt?.ip || !pkt.l4) throw new LabError(`the simulator sends no packet from ${req.client} to ${req.service}`);
   const vip = pkt.ip.dst;
@@ -127,7 +129,7 @@ export async function captureRequest(vm: LabVm, t: Topology, req: CaptureRequest
     }
   });
   const walk = buildCapturedWalk(t, sources, { client: pkt.ip.src, vip, vport });
-  const trace = walk.clientPort === null ? first : simulate(t, { client: req.client, service: req.service, sport: walk.clientPort }, { seed });
+  const trace = walk.clientPort === null ? first : simulate(t, { client: req.client, service: serviceId(req.service), sport: walk.clientPort }, { seed });
   return {
     vip,
     vport,

@@ -7,6 +7,7 @@ import type { FaultId, Narration, PacketPlace, TracePhase } from '../types.ts';
 import type { Pkt, SimContext, SimState } from './state.ts';
 import { emit, hname, methodName } from './state.ts';
 import { say, withDetail } from './narration.ts';
+import { refAsHostId } from '../../model/ids.ts';
 
 export function classify(ctx: SimContext, s: SimState, reason: FaultId, hostId: HostId, pkt: Pkt | null, phase: TracePhase): FaultId {
   const svc = ctx.service;
@@ -26,7 +27,7 @@ export function classify(ctx: SimContext, s: SimState, reason: FaultId, hostId: 
     if (h && !h.local.has(ctx.vip) && s.steps.some((x) => x.place.kind === 'host' && x.place.host === rs.host)) return 'missing-vip-on-rs';
   }
   if (phase === 'request' && !s.conn && pkt && pkt.ip.dst === svc.vip) {
-    const dir = ctx.net.hosts.get(svc.director);
+    const dir = ctx.net.hosts.get(refAsHostId(svc.director));
     if (dir && !dir.local.has(ctx.vip) && (reason === 'arp-unanswered' || reason === 'no-route')) return 'vip-not-on-director';
   }
   if (phase === 'reply' && rs?.method === 'nat' && reason === 'unexpected-reply' && pkt && pkt.ip.src === rs.rip) return 'nat-reply-bypasses-director';
@@ -39,7 +40,7 @@ export function classify(ctx: SimContext, s: SimState, reason: FaultId, hostId: 
 
 export function explain(ctx: SimContext, s: SimState, fault: FaultId, detail: Narration): Narration {
   const svc = ctx.service;
-  const dir = hname(ctx, svc.director);
+  const dir = hname(ctx, refAsHostId(svc.director));
   const rs = s.conn?.rs;
   const rsName = rs ? hname(ctx, rs.host) : 'the real server';
   switch (fault) {

@@ -16,6 +16,7 @@ import { say } from './narration.ts';
 import { step } from './step.ts';
 import { tcpSummary } from './tcp-summary.ts';
 import { resolveService } from '../service.ts';
+import { refAsHostId, hostId } from '../../model/ids.ts';
 
 export { resolveService };
 
@@ -96,7 +97,7 @@ export function finish(ctx: SimContext, state: SimState): Trace {
       // which host answers first is timing: the same design sends a share of clients straight to a
       // real server. A race is never a working design.
       const race = state.steps.find((s) => s.kind === 'arp-reply' && s.severity === 'warning');
-      const detail = say('finish.arp-race-won', { winner: hname(ctx, ctx.service.director), vip: ctx.service.vip });
+      const detail = say('finish.arp-race-won', { winner: hname(ctx, refAsHostId(ctx.service.director)), vip: ctx.service.vip });
       outcome = { status: 'broken', fault: 'arp-race', at: race?.place ?? last.place, narration: explain(ctx, state, 'arp-race', detail) };
     } else {
       const rs = state.conn.rs;
@@ -114,7 +115,7 @@ export function finish(ctx: SimContext, state: SimState): Trace {
       };
     }
   }
-  const bytes: HostBytes[] = Object.entries(state.bytes).map(([host, b]) => ({ host, ...b }));
+  const bytes: HostBytes[] = Object.entries(state.bytes).map(([host, b]) => ({ host: hostId(host), ...b }));
   const conn = state.conn ? connEntry(ctx, state.conn) : undefined;
   const tcp =
     outcome.status === 'ok' && state.conn

@@ -34,6 +34,7 @@ import {
 } from './state.ts';
 import { drop } from './faults.ts';
 import { say } from './narration.ts';
+import { segmentId } from '../../model/ids.ts';
 
 /**
  * Advances the simulation by one unit of work (which may add one or several trace steps: an ARP
@@ -146,14 +147,14 @@ export function step(state: SimState, ctx: SimContext): SimState {
     case 'xmit': {
       const f = ifaceOf(host, work.iface);
       const framed: Pkt = { ...pkt, eth: { src: f.mac, dst: work.dstMac } };
-      const members = ctx.net.segments.get(f.segment ?? '') ?? [];
+      const members = ctx.net.segments.get(segmentId(f.segment ?? '')) ?? [];
       const to = members.find((m) => m.mac === work.dstMac && m.id !== f.id);
       const wire = framed.size + ETH_HEADER;
       let s2 = addBytes(s, host.id, 0, wire, work.forwarded ? wire : 0);
       const isDr = s.conn?.rs.method === 'dr' && host.id === ctx.service.director && phase === 'request';
       const place: PacketPlace = {
         kind: 'link',
-        segment: f.segment ?? '',
+        segment: segmentId(f.segment ?? ''),
         from: { host: host.id, iface: f.id },
         to: to ? { host: to.host, iface: to.id } : null,
       };

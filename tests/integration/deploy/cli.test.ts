@@ -12,6 +12,7 @@ import type { Topology } from '../../../shared/model/types.ts';
 import { runDeployCommand } from '../../../electron/cli/commands/deploy.ts';
 import type { NsHost } from './netns.ts';
 import { NetnsLab, inNs, netnsUnavailable } from './netns.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 const unavailable = netnsUnavailable();
 let lab: NetnsLab;
@@ -33,21 +34,28 @@ describe.skipIf(unavailable !== null)(`lvsd deploy / rollback${unavailable ? ` (
     const vip = `10.231.${x}.100`;
     const topology: Topology = {
       name: 'cli deploy',
-      segments: [{ id: 'lan', name: 'lan', cidr: `10.231.${x}.0/24` }],
+      segments: [{ id: segmentId('lan'), name: 'lan', cidr: `10.231.${x}.0/24` }],
       hosts: [
         {
-          id: 'director',
+          id: hostId('director'),
           name: 'director',
           role: 'director',
-          interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`10.231.${x}.2/24`, `${vip}/24`] }],
+          interfaces: [{ id: interfaceId('d-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`10.231.${x}.2/24`, `${vip}/24`] }],
         },
         {
-          id: 'rs1',
+          id: hostId('rs1'),
           name: 'rs1',
           role: 'real-server',
           interfaces: [
-            { id: 'rs1-lo', name: 'lo', kind: 'loopback', segment: null, addresses: [`${vip}/32`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
-            { id: 'rs1-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${rs.ip}/24`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
+            { id: interfaceId('rs1-lo'), name: 'lo', kind: 'loopback', segment: null, addresses: [`${vip}/32`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
+            {
+              id: interfaceId('rs1-eth0'),
+              name: 'eth0',
+              kind: 'ethernet',
+              segment: segmentId('lan'),
+              addresses: [`${rs.ip}/24`],
+              sysctl: { arpIgnore: 1, arpAnnounce: 2 },
+            },
           ],
           sysctl: { arpIgnore: 1, arpAnnounce: 2 },
           ssh: { host: rs.ip, port: 22, user: 'root', auth: 'key' },
@@ -55,13 +63,13 @@ describe.skipIf(unavailable !== null)(`lvsd deploy / rollback${unavailable ? ` (
       ],
       services: [
         {
-          id: 'web',
-          director: 'director',
+          id: serviceId('web'),
+          director: directorRef('director'),
           protocol: 'tcp',
           vip,
           port: 80,
           scheduler: 'rr',
-          realServers: [{ id: 'r1', host: 'rs1', rip: rs.ip, port: 80, method: 'dr', weight: 1 }],
+          realServers: [{ id: realServerId('r1'), host: hostId('rs1'), rip: rs.ip, port: 80, method: 'dr', weight: 1 }],
         },
       ],
     };

@@ -23,6 +23,7 @@ import { MemorySecretStore } from '../../../electron/services/secrets/store.ts';
 import type { NsHost } from './netns.ts';
 import { NetnsLab, inNs, netnsUnavailable, writeFakeIpvsadm } from './netns.ts';
 import { waitUntil } from '../../support/deadline.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 const unavailable = netnsUnavailable();
 const PASSWORD = `Pw-${process.pid}-s3cr3t!`;
@@ -60,48 +61,55 @@ function design(): Topology {
     ...over,
   });
   const realServer = (id: string, h: NsHost, over: Partial<Host['ssh'] & object> = {}): Host => ({
-    id,
+    id: hostId(id),
     name: id,
     role: 'real-server',
     interfaces: [
-      { id: `${id}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: [`${vip}/32`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
-      { id: `${id}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${h.ip}/24`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
+      { id: interfaceId(`${id}-lo`), name: 'lo', kind: 'loopback', segment: null, addresses: [`${vip}/32`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
+      {
+        id: interfaceId(`${id}-eth0`),
+        name: 'eth0',
+        kind: 'ethernet',
+        segment: segmentId('lan'),
+        addresses: [`${h.ip}/24`],
+        sysctl: { arpIgnore: 1, arpAnnounce: 2 },
+      },
     ],
     sysctl: { arpIgnore: 1, arpAnnounce: 2 },
     ssh: ssh(h, over),
   });
   return {
     name: 'deploy integration',
-    segments: [{ id: 'lan', name: 'lan', cidr: `10.231.${x}.0/24` }],
+    segments: [{ id: segmentId('lan'), name: 'lan', cidr: `10.231.${x}.0/24` }],
     hosts: [
       realServer('rs1', rs1),
       hasSudo ? realServer('rs2', rs2, { user: USER, auth: 'password', keyPath: undefined }) : realServer('rs2', rs2),
       {
-        id: 'director',
+        id: hostId('director'),
         name: 'director',
         role: 'director',
-        interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${director.ip}/24`, `${vip}/24`] }],
+        interfaces: [{ id: interfaceId('d-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${director.ip}/24`, `${vip}/24`] }],
         ssh: ssh(director),
       },
       {
-        id: 'client',
+        id: hostId('client'),
         name: 'client',
         role: 'client',
-        interfaces: [{ id: 'c-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${client.ip}/24`] }],
+        interfaces: [{ id: interfaceId('c-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${client.ip}/24`] }],
         ssh: ssh(client),
       },
     ],
     services: [
       {
-        id: 'web',
-        director: 'director',
+        id: serviceId('web'),
+        director: directorRef('director'),
         protocol: 'tcp',
         vip,
         port: 80,
         scheduler: 'rr',
         realServers: [
-          { id: 'web-rs1', host: 'rs1', rip: rs1.ip, port: 80, method: 'dr', weight: 1 },
-          { id: 'web-rs2', host: 'rs2', rip: rs2.ip, port: 80, method: 'dr', weight: 1 },
+          { id: realServerId('web-rs1'), host: hostId('rs1'), rip: rs1.ip, port: 80, method: 'dr', weight: 1 },
+          { id: realServerId('web-rs2'), host: hostId('rs2'), rip: rs2.ip, port: 80, method: 'dr', weight: 1 },
         ],
       },
     ],
@@ -265,7 +273,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
       const rec: Recorder = { confirms: [], asked: [] };
       const secrets = new MemorySecretStore();
       await secrets.set(`password:${USER}@${rs2.ip}:22`, PASSWORD);
-      const { result } = await deploy('dry-run', design(), deps({ knownHosts: sharedDeps.knownHosts, secrets }, rec), { hosts: ['rs2'] });
+      const { result } = await deploy('dry-run', design(), deps({ knownHosts: sharedDeps.knownHosts, secrets }, rec), { hosts: [hostId('rs2')] });
       expect(result.plan!.hosts.find((h) => h.hostId === 'rs2')?.status, JSON.stringify(result.hosts)).toBe('ready');
       expect(result.plan!.hosts.find((h) => h.hostId === 'rs2')!.notes).toContain('commands run as sudo -n');
       expect(rec.asked).toEqual([]);
@@ -292,7 +300,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
         'dry-run',
         keyLogin,
         deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async (r) => (rec.asked.push(`${r.kind} ${r.hostId}`), 'wrong-sudo-pw') }, rec),
-        { hosts: ['rs2'] },
+        { hosts: [hostId('rs2')] },
       );
       expect(rec.asked, JSON.stringify(result.hosts)).toEqual(['sudo rs2']);
       expect(result.outcome).toBe('failed');
@@ -314,9 +322,13 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const t = design();
     const rs3Host: Host = {
       ...t.hosts[0]!,
-      id: 'rs3',
+      id: hostId('rs3'),
       name: 'rs3',
-      interfaces: t.hosts[0]!.interfaces.map((f) => ({ ...f, id: f.id.replace('rs1', 'rs3'), addresses: f.name === 'eth0' ? [`${rs3.ip}/24`] : f.addresses })),
+      interfaces: t.hosts[0]!.interfaces.map((f) => ({
+        ...f,
+        id: interfaceId(f.id.replace('rs1', 'rs3')),
+        addresses: f.name === 'eth0' ? [`${rs3.ip}/24`] : f.addresses,
+      })),
       routes: [{ destination: '10.99.0.0/16', via: lab.rootIp }],
       ssh: { ...t.hosts[0]!.ssh!, host: rs3.ip },
     };
@@ -324,7 +336,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const base = deps();
     const d = deps({ knownHosts: sharedDeps.knownHosts, remoteEnv: (h) => ({ ...base.remoteEnv!(h), ...(h.id === 'rs3' ? { LVSD_IP: wrapper } : {}) }) });
     const before = { ignore: sysctl(rs3, 'net.ipv4.conf.all.arp_ignore'), lo: addrs(rs3, 'lo') };
-    const { result, events } = await deploy('apply', topology, d, { hosts: ['rs3'], overrideErrors: true });
+    const { result, events } = await deploy('apply', topology, d, { hosts: [hostId('rs3')], overrideErrors: true });
     expect(result.outcome).toBe('rolled-back');
     expect(statusOf(result, 'rs3')).toBe('rolled-back');
     const failed = events.find((e) => e.type === 'host' && e.hostId === 'rs3' && e.phase === 'failed');
@@ -343,16 +355,24 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     const t = design();
     const rs3Host: Host = {
       ...t.hosts[0]!,
-      id: 'rs3',
+      id: hostId('rs3'),
       name: 'rs3',
-      interfaces: t.hosts[0]!.interfaces.map((f) => ({ ...f, id: f.id.replace('rs1', 'rs3'), addresses: f.name === 'eth0' ? [`${rs3.ip}/24`] : f.addresses })),
+      interfaces: t.hosts[0]!.interfaces.map((f) => ({
+        ...f,
+        id: interfaceId(f.id.replace('rs1', 'rs3')),
+        addresses: f.name === 'eth0' ? [`${rs3.ip}/24`] : f.addresses,
+      })),
       routes: [{ destination: '10.98.0.0/16', via: lab.rootIp }],
       ssh: { ...t.hosts[0]!.ssh!, host: rs3.ip },
     };
     const base = deps();
     const d = deps({ knownHosts: sharedDeps.knownHosts, remoteEnv: (h) => ({ ...base.remoteEnv!(h), ...(h.id === 'rs3' ? { LVSD_IP: wrapper } : {}) }) });
     const before = { ignore: sysctl(rs3, 'net.ipv4.conf.all.arp_ignore'), lo: addrs(rs3, 'lo') };
-    const run = startDeploy('apply', { deployId: newDeployId(), topology: { ...t, hosts: [...t.hosts, rs3Host] }, hosts: ['rs3'], overrideErrors: true }, d);
+    const run = startDeploy(
+      'apply',
+      { deployId: newDeployId(), topology: { ...t, hosts: [...t.hosts, rs3Host] }, hosts: [hostId('rs3')], overrideErrors: true },
+      d,
+    );
     const off = run.on((e) => {
       if (e.type === 'log' && e.hostId === 'rs3' && e.text.includes('address')) run.cancel();
     });
@@ -365,12 +385,12 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
   });
 
   it('lvsd rollback mode restores the state before the last deploy', async () => {
-    const { result } = await deploy('rollback', design(), sharedDeps, { hosts: ['rs1'] });
+    const { result } = await deploy('rollback', design(), sharedDeps, { hosts: [hostId('rs1')] });
     expect(result.outcome).toBe('success');
     expect(statusOf(result, 'rs1')).toBe('rolled-back');
     expect(sysctl(rs1, 'net.ipv4.conf.all.arp_ignore')).toBe('0');
     expect(addrs(rs1, 'lo')).not.toContain('.100/32');
-    const again = await deploy('rollback', design(), sharedDeps, { hosts: ['rs1'] });
+    const again = await deploy('rollback', design(), sharedDeps, { hosts: [hostId('rs1')] });
     expect(again.result.outcome).toBe('no-changes');
     expect(messageOf(again.result, 'rs1')).toContain('nothing to roll back');
   });
@@ -386,7 +406,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
         ...t,
         hosts: t.hosts.map((h) => (h.id === 'rs1' ? { ...h, ssh: { host: rs1.ip, port: 22, user: 'root', auth: 'agent' as const } } : h)),
       };
-      const { result } = await deploy('dry-run', viaAgent, deps({ knownHosts: sharedDeps.knownHosts, agentSocket: sock }), { hosts: ['rs1'] });
+      const { result } = await deploy('dry-run', viaAgent, deps({ knownHosts: sharedDeps.knownHosts, agentSocket: sock }), { hosts: [hostId('rs1')] });
       expect(result.plan?.hosts.find((h) => h.hostId === 'rs1')?.status, JSON.stringify(result.hosts)).toBe('ready');
     } finally {
       agent.kill();
@@ -408,20 +428,20 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
       'dry-run',
       withKey,
       deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async (r) => (rec.asked.push(r.kind), 'pp-Secret-1') }, rec),
-      { hosts: ['rs1'] },
+      { hosts: [hostId('rs1')] },
     );
     expect(ok.result.plan?.hosts.find((h) => h.hostId === 'rs1')?.status, JSON.stringify(ok.result.hosts)).toBe('ready');
     expect(rec.asked).toEqual(['passphrase']);
     expect(await secrets.get(`passphrase:${key}`)).toBe('pp-Secret-1');
     expect(ok.log).not.toContain('pp-Secret-1');
-    const bad = await deploy('dry-run', withKey, deps({ knownHosts: sharedDeps.knownHosts, askSecret: async () => 'nope' }), { hosts: ['rs1'] });
+    const bad = await deploy('dry-run', withKey, deps({ knownHosts: sharedDeps.knownHosts, askSecret: async () => 'nope' }), { hosts: [hostId('rs1')] });
     expect(messageOf(bad.result, 'rs1')).toContain('wrong passphrase');
   });
 
   it.skipIf(!hasSudo)(`a wrong password fails that host with a reason and forgets the password${hasSudo ? '' : ` (skipped: ${NO_SUDO})`}`, async () => {
     const secrets = new MemorySecretStore();
     const d = deps({ knownHosts: sharedDeps.knownHosts, secrets, askSecret: async () => 'not-the-password' });
-    const { result } = await deploy('dry-run', design(), d, { hosts: ['rs2'] });
+    const { result } = await deploy('dry-run', design(), d, { hosts: [hostId('rs2')] });
     expect(result.outcome).toBe('failed');
     expect(messageOf(result, 'rs2')).toMatch(/authentication failed/);
     expect(await secrets.get(`password:${USER}@${rs2.ip}:22`)).toBeUndefined();
@@ -435,7 +455,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
         h.id === 'rs1' ? { ...h, ssh: { ...h.ssh!, host: lab.deadIp } } : h.id === 'client' ? { ...h, ssh: { ...h.ssh!, port: 2222 } } : h,
       ),
     };
-    const { result } = await deploy('apply', dead, deps({ knownHosts: sharedDeps.knownHosts }), { hosts: ['rs1', 'client'] });
+    const { result } = await deploy('apply', dead, deps({ knownHosts: sharedDeps.knownHosts }), { hosts: [hostId('rs1'), hostId('client')] });
     expect(result.outcome).toBe('failed');
     expect(messageOf(result, 'rs1')).toMatch(/unreachable|timed out|no SSH handshake/);
     expect(messageOf(result, 'client')).toContain('connection refused');
@@ -452,7 +472,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     writeFileSync(userFile, `${rs3.ip} ${type} ${b64}\n`);
     const rec: Recorder = { confirms: [], asked: [] };
     const t = design();
-    const only: Topology = { ...t, hosts: [{ ...t.hosts[0]!, id: 'rs3', name: 'rs3', ssh: { ...t.hosts[0]!.ssh!, host: rs3.ip } }] };
+    const only: Topology = { ...t, hosts: [{ ...t.hosts[0]!, id: hostId('rs3'), name: 'rs3', ssh: { ...t.hosts[0]!.ssh!, host: rs3.ip } }] };
     const kh = new KnownHosts(join(lab.work, 'known_hosts_fresh'), [userFile]);
     const { result } = await deploy('dry-run', only, deps({ knownHosts: kh }, rec), { overrideErrors: true });
     expect(result.plan?.hosts[0]?.status, JSON.stringify(result.hosts)).toBe('ready');
@@ -491,7 +511,7 @@ describe.skipIf(unavailable !== null)(`deploy over SSH to namespaces${unavailabl
     lab.newHostKey(client);
     await lab.startSshd(client);
     const rec: Recorder = { confirms: [], asked: [] };
-    const { result, events } = await deploy('dry-run', design(), deps({ knownHosts: sharedDeps.knownHosts }, rec), { hosts: ['client'] });
+    const { result, events } = await deploy('dry-run', design(), deps({ knownHosts: sharedDeps.knownHosts }, rec), { hosts: [hostId('client')] });
     expect(result.outcome).toBe('failed');
     expect(messageOf(result, 'client')).toContain('HOST KEY CHANGED');
     expect(messageOf(result, 'client')).toContain('man-in-the-middle');

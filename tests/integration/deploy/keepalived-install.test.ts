@@ -25,6 +25,7 @@ import { KnownHosts } from '../../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../../electron/services/secrets/store.ts';
 import type { NsHost } from './netns.ts';
 import { inNs, NetnsLab, netnsUnavailable, writeFakeIpvsadm } from './netns.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 function aptUnavailable(): string | null {
   if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).error) return 'apt-get is not installed';
@@ -39,37 +40,37 @@ let lab: NetnsLab;
 function design(d: NsHost, keepalivedOwned: boolean): Topology {
   const net = `10.231.${lab.subnet}`;
   const director: Host = {
-    id: 'lb',
+    id: hostId('lb'),
     name: 'lb-one',
     role: 'director',
     ipvsOwner: keepalivedOwned ? 'keepalived' : 'ipvsadm',
-    interfaces: [{ id: 'lb-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${d.ip}/24`, `${net}.100/24`] }],
+    interfaces: [{ id: interfaceId('lb-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${d.ip}/24`, `${net}.100/24`] }],
     ssh: { host: d.ip, port: 22, user: 'root', auth: 'key', keyPath: lab.clientKey },
   };
   const rs: Host = {
-    id: 'rs',
+    id: hostId('rs'),
     name: 'rs',
     role: 'real-server',
     interfaces: [
-      { id: 'rs-lo', name: 'lo', kind: 'loopback', segment: null, addresses: [`${net}.100/32`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
-      { id: 'rs-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${net}.20/24`] },
+      { id: interfaceId('rs-lo'), name: 'lo', kind: 'loopback', segment: null, addresses: [`${net}.100/32`], sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
+      { id: interfaceId('rs-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${net}.20/24`] },
     ],
     sysctl: { arpIgnore: 1, arpAnnounce: 2 },
   };
   return {
     name: 'keepalived install, mirror unreachable',
-    segments: [{ id: 'lan', name: 'lan', cidr: `${net}.0/24` }],
+    segments: [{ id: segmentId('lan'), name: 'lan', cidr: `${net}.0/24` }],
     hosts: [director, rs],
     services: [
       {
-        id: 'web',
-        director: 'lb',
+        id: serviceId('web'),
+        director: directorRef('lb'),
         protocol: 'tcp',
         vip: `${net}.100`,
         port: 80,
         scheduler: 'rr',
         ...(keepalivedOwned ? { healthCheck: { kind: 'tcp' as const } } : {}),
-        realServers: [{ id: 'web-rs', host: 'rs', rip: `${net}.20`, port: 80, method: 'dr', weight: keepalivedOwned ? 2 : 1 }],
+        realServers: [{ id: realServerId('web-rs'), host: hostId('rs'), rip: `${net}.20`, port: 80, method: 'dr', weight: keepalivedOwned ? 2 : 1 }],
       },
     ],
   };

@@ -26,6 +26,7 @@ import { KnownHosts } from '../../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../../electron/services/secrets/store.ts';
 import type { NsHost } from './netns.ts';
 import { NetnsLab, inNs, netnsUnavailable } from './netns.ts';
+import { directorRef, hostId, interfaceId, segmentId, serviceId, realServerId } from '../../../shared/model/ids.ts';
 
 const unavailable = netnsUnavailable();
 let lab: NetnsLab;
@@ -36,12 +37,19 @@ const routes = (h: NsHost, dest: string) => inNs(h.ns, 'ip', '-4', 'route', 'sho
 
 function server(h: NsHost, vips: readonly string[], extra: { gateway?: string; routes?: Route[] } = {}): Topology {
   const host: Host = {
-    id: 'rs',
+    id: hostId('rs'),
     name: 'rs',
     role: 'real-server',
     interfaces: [
-      { id: 'rs-lo', name: 'lo', kind: 'loopback', segment: null, addresses: vips.map((v) => `${v}/32`), sysctl: { arpIgnore: 1, arpAnnounce: 2 } },
-      { id: 'rs-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${h.ip}/24`] },
+      {
+        id: interfaceId('rs-lo'),
+        name: 'lo',
+        kind: 'loopback',
+        segment: null,
+        addresses: vips.map((v) => `${v}/32`),
+        sysctl: { arpIgnore: 1, arpAnnounce: 2 },
+      },
+      { id: interfaceId('rs-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${h.ip}/24`] },
     ],
     sysctl: { arpIgnore: 1, arpAnnounce: 2 },
     ...extra,
@@ -49,23 +57,31 @@ function server(h: NsHost, vips: readonly string[], extra: { gateway?: string; r
   };
   // The director has no SSH endpoint (skipped): it only makes the VIPs real DR services of rs.
   const director: Host = {
-    id: 'dir',
+    id: hostId('dir'),
     name: 'dir',
     role: 'director',
-    interfaces: [{ id: 'dir-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`10.231.${lab.subnet}.250/24`, ...vips.map((v) => `${v}/24`)] }],
+    interfaces: [
+      {
+        id: interfaceId('dir-eth0'),
+        name: 'eth0',
+        kind: 'ethernet',
+        segment: segmentId('lan'),
+        addresses: [`10.231.${lab.subnet}.250/24`, ...vips.map((v) => `${v}/24`)],
+      },
+    ],
   };
   return {
     name: 'safety',
-    segments: [{ id: 'lan', name: 'lan', cidr: `10.231.${lab.subnet}.0/24` }],
+    segments: [{ id: segmentId('lan'), name: 'lan', cidr: `10.231.${lab.subnet}.0/24` }],
     hosts: [host, director],
     services: vips.map((v, i) => ({
-      id: `web${i}`,
-      director: 'dir',
+      id: serviceId(`web${i}`),
+      director: directorRef('dir'),
       protocol: 'tcp' as const,
       vip: v,
       port: 80,
       scheduler: 'rr' as const,
-      realServers: [{ id: `web${i}-rs`, host: 'rs', rip: h.ip, port: 80, method: 'dr' as const, weight: 1 }],
+      realServers: [{ id: realServerId(`web${i}-rs`), host: hostId('rs'), rip: h.ip, port: 80, method: 'dr' as const, weight: 1 }],
     })),
   };
 }

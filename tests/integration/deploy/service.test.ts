@@ -14,6 +14,7 @@ import { DeployService } from '../../../electron/services/deploy/service.ts';
 import { MemorySecretStore } from '../../../electron/services/secrets/store.ts';
 import type { NsHost } from './netns.ts';
 import { NetnsLab, inNs, netnsUnavailable } from './netns.ts';
+import { hostId, interfaceId, segmentId } from '../../../shared/model/ids.ts';
 
 const unavailable = netnsUnavailable();
 let lab: NetnsLab;
@@ -48,14 +49,14 @@ describe.skipIf(unavailable !== null)(`deploy bridge channels${unavailable ? ` (
     [rs] = (await lab.addHosts(1)) as [NsHost];
     topology = {
       name: 'bridge deploy',
-      segments: [{ id: 'lan', name: 'lan', cidr: `10.231.${lab.subnet}.0/24` }],
+      segments: [{ id: segmentId('lan'), name: 'lan', cidr: `10.231.${lab.subnet}.0/24` }],
       hosts: [
         {
-          id: 'rs1',
+          id: hostId('rs1'),
           name: 'rs1',
           role: 'real-server',
           sysctl: { arpIgnore: 1, arpAnnounce: 2 },
-          interfaces: [{ id: 'rs1-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`${rs.ip}/24`] }],
+          interfaces: [{ id: interfaceId('rs1-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${rs.ip}/24`] }],
           ssh: { host: rs.ip, port: 22, user: 'root', auth: 'key', keyPath: lab.clientKey },
         },
       ],

@@ -11,6 +11,7 @@ import type { DesignFile, Host, Topology } from '../../../shared/model/types.ts'
 import { KnownHosts } from '../../../electron/services/ssh/hostkeys.ts';
 import type { NsHost } from '../deploy/netns.ts';
 import { NetnsLab, inNs, run } from '../deploy/netns.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const FIXTURES = new URL('../../fixtures/live/dr-lab/', import.meta.url).pathname;
 
@@ -105,7 +106,7 @@ export async function startLiveHosts(opts: { directors?: number; user?: string; 
   const lab = opts.lab ?? new NetnsLab('lvsd-live');
   const nDirectors = Math.max(1, opts.directors ?? 1);
   const director = base.hosts.find((h) => h.id === 'director')!;
-  const extra: Host[] = Array.from({ length: nDirectors - 1 }, (_, i) => ({ ...director, id: `director${i + 2}`, name: `director${i + 2}` }));
+  const extra: Host[] = Array.from({ length: nDirectors - 1 }, (_, i) => ({ ...director, id: hostId(`director${i + 2}`), name: `director${i + 2}` }));
   const polledIds = ['director', ...extra.map((h) => h.id), 'rs1', 'rs2'];
   const ns = await lab.addHosts(polledIds.length);
   const nsOf = new Map(polledIds.map((id, i) => [id, ns[i]!]));

@@ -10,6 +10,7 @@ import type { Topology } from '../../../shared/model/types.ts';
 import type { HeaderStack, Trace } from '../../../shared/simulator/types.ts';
 import type { FrameSpec } from './pcap-writer.ts';
 import { pcapBytes } from './pcap-writer.ts';
+import { hostId, interfaceId, serviceId } from '../../../shared/model/ids.ts';
 
 const labs: [string, () => Topology][] = [
   ['nat', natLab],
@@ -40,7 +41,7 @@ function idealCaptures(t: Topology, trace: Trace, edit?: (i: number, h: HeaderSt
   });
   return [...per].map(([k, frames]) => {
     const [host, iface] = k.split('/') as [string, string];
-    return { host, iface, frames: readPcap(pcapBytes(frames)).frames };
+    return { host: hostId(host), iface: interfaceId(iface), frames: readPcap(pcapBytes(frames)).frames };
   });
 }
 
@@ -53,7 +54,7 @@ describe('captured walk and compare', () => {
   for (const [name, lab] of labs) {
     it(`${name}: a capture of exactly the simulated frames gives the same walk, with no difference`, () => {
       const t = lab();
-      const trace = simulate(t, { client: 'client', service: 'web' }, { seed: 3 });
+      const trace = simulate(t, { client: hostId('client'), service: serviceId('web') }, { seed: 3 });
       expect(trace.outcome.status).toBe('ok');
       const walk = buildCapturedWalk(t, idealCaptures(t, trace), flowOf(trace));
       expect(walk.problems).toEqual([]);
@@ -70,7 +71,7 @@ describe('captured walk and compare', () => {
 
   it('lists a TTL, a MAC and an IPIP outer-header difference on the step where they happen', () => {
     const t = tunLab();
-    const trace = simulate(t, { client: 'client', service: 'web' }, { seed: 3 });
+    const trace = simulate(t, { client: hostId('client'), service: serviceId('web') }, { seed: 3 });
     const wires = wireSteps(trace);
     const enc = wires.findIndex((s) => s.packet?.outer);
     const walk = buildCapturedWalk(
@@ -93,7 +94,7 @@ describe('captured walk and compare', () => {
 
   it('lists a step missing from the capture and an extra one', () => {
     const t = drLab();
-    const trace = simulate(t, { client: 'client', service: 'web' }, { seed: 3 });
+    const trace = simulate(t, { client: hostId('client'), service: serviceId('web') }, { seed: 3 });
     const wires = wireSteps(trace);
     const arpIdx = wires.findIndex((s) => s.kind === 'arp-reply');
     expect(arpIdx).toBeGreaterThanOrEqual(0);
@@ -113,13 +114,13 @@ describe('captured walk and compare', () => {
 
   it('leaves out other traffic and says when the connection was not captured', () => {
     const t = natLab();
-    const trace = simulate(t, { client: 'client', service: 'web' }, { seed: 3 });
+    const trace = simulate(t, { client: hostId('client'), service: serviceId('web') }, { seed: 3 });
     const caps = idealCaptures(t, trace);
     const other = buildCapturedWalk(t, caps, { ...flowOf(trace), vport: 443 });
     expect(other.steps).toEqual([]);
     expect(other.clientPort).toBeNull();
     expect(other.problems).toEqual([expect.stringMatching(/no TCP SYN from .* to .*:443 was captured/)]);
-    const bad = buildCapturedWalk(t, [{ host: 'client', iface: 'nope', frames: [] }, ...caps], flowOf(trace));
+    const bad = buildCapturedWalk(t, [{ host: hostId('client'), iface: interfaceId('nope'), frames: [] }, ...caps], flowOf(trace));
     expect(bad.problems).toEqual(['capture of client/nope is not of an ethernet interface plugged into a segment; ignored']);
   });
 });

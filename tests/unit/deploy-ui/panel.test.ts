@@ -11,29 +11,30 @@ import { e2eAnswers, hostTone } from '../../../renderer/deploy/status.ts';
 import { deployEn, deployZh } from '../../../renderer/deploy/strings.ts';
 import type { DeployEvent, DeployPlan, DeployResult } from '../../../shared/ipc/deploy.ts';
 import type { Topology } from '../../../shared/model/types.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 const topology: Topology = {
   name: 't',
-  segments: [{ id: 'lan', name: 'lan', cidr: '10.0.0.0/24' }],
+  segments: [{ id: segmentId('lan'), name: 'lan', cidr: '10.0.0.0/24' }],
   hosts: ['rs1', 'rs10', 'director'].map((id) => ({
-    id,
+    id: hostId(id),
     name: id,
     role: id === 'director' ? 'director' : 'real-server',
-    interfaces: [{ id: `${id}-e`, name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.9/24'] }],
+    interfaces: [{ id: interfaceId(`${id}-e`), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: ['10.0.0.9/24'] }],
     ssh: { host: '10.0.0.9', port: 22, user: 'root', auth: 'agent' },
   })),
   services: [
     {
-      id: 'web',
+      id: serviceId('web'),
       name: 'web',
-      director: 'director',
+      director: directorRef('director'),
       protocol: 'tcp',
       vip: '10.0.0.100',
       port: 80,
       scheduler: 'rr',
       realServers: [
-        { id: 'a', host: 'rs1', rip: '10.0.0.1', port: 80, method: 'dr', weight: 1 },
-        { id: 'b', host: 'rs10', rip: '10.0.0.2', port: 80, method: 'dr', weight: 1 },
+        { id: realServerId('a'), host: hostId('rs1'), rip: '10.0.0.1', port: 80, method: 'dr', weight: 1 },
+        { id: realServerId('b'), host: hostId('rs10'), rip: '10.0.0.2', port: 80, method: 'dr', weight: 1 },
       ],
     },
   ],
@@ -48,7 +49,7 @@ const plan = (id: string, noChanges = false): DeployPlan => ({
   createdAt: '2026-01-01T00:00:00Z',
   hosts: [
     {
-      hostId: 'rs1',
+      hostId: hostId('rs1'),
       hostName: 'rs1',
       role: 'real-server',
       endpoint: 'root@10.0.0.9:22',
@@ -57,7 +58,7 @@ const plan = (id: string, noChanges = false): DeployPlan => ({
       notes: [],
     },
   ],
-  stages: [['rs1'], ['director']],
+  stages: [[hostId('rs1')], [hostId('director')]],
   noChanges,
 });
 
@@ -65,7 +66,7 @@ const result = (id: string, mode: DeployResult['mode'], statuses: Record<string,
   deployId: id,
   mode,
   outcome: 'success',
-  hosts: Object.entries(statuses).map(([hostId, status]) => ({ hostId, status })),
+  hosts: Object.entries(statuses).map(([id, status]) => ({ hostId: hostId(id), status })),
   startedAt: '',
   finishedAt: '',
 });
@@ -75,31 +76,35 @@ describe('deploy slice', () => {
     const s = store();
     s.getState().deployBegin('run1', 'apply');
     const ev = (e: DeployEvent) => s.getState().deployEvent(e);
-    ev({ type: 'host', deployId: 'other', hostId: 'rs1', phase: 'failed' });
+    ev({ type: 'host', deployId: 'other', hostId: hostId('rs1'), phase: 'failed' });
     expect(s.getState().deploy.hosts).toEqual({});
-    ev({ type: 'host', deployId: 'run1', hostId: 'rs1', phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } });
-    expect(s.getState().deploy.hosts.rs1).toEqual({ phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } });
+    ev({ type: 'host', deployId: 'run1', hostId: hostId('rs1'), phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } });
+    expect(s.getState().deploy.hosts[hostId('rs1')]).toEqual({ phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } });
     expect(s.getState().deploy.running).toBe('apply');
-    expect(hostTone(s.getState(), 'rs1')).toBe('busy');
-    ev({ type: 'host', deployId: 'run1', hostId: 'rs1', phase: 'failed', stderr: 'RTNETLINK answers: File exists' });
-    ev({ type: 'host', deployId: 'run1', hostId: 'rs1', phase: 'rolling-back' });
-    ev({ type: 'host', deployId: 'run1', hostId: 'rs1', phase: 'rolled-back' });
-    expect(s.getState().deploy.hosts.rs1).toEqual({ phase: 'rolled-back', stderr: 'RTNETLINK answers: File exists', failedOnce: true });
+    expect(hostTone(s.getState(), hostId('rs1'))).toBe('busy');
+    ev({ type: 'host', deployId: 'run1', hostId: hostId('rs1'), phase: 'failed', stderr: 'RTNETLINK answers: File exists' });
+    ev({ type: 'host', deployId: 'run1', hostId: hostId('rs1'), phase: 'rolling-back' });
+    ev({ type: 'host', deployId: 'run1', hostId: hostId('rs1'), phase: 'rolled-back' });
+    expect(s.getState().deploy.hosts[hostId('rs1')]).toEqual({ phase: 'rolled-back', stderr: 'RTNETLINK answers: File exists', failedOnce: true });
     s.getState().deployEnd('run1', { result: result('run1', 'apply', { rs1: 'rolled-back', rs10: 'rolled-back' }) });
-    expect(hostTone(s.getState(), 'rs1')).toBe('bad');
-    expect(hostTone(s.getState(), 'rs10')).toBe('warn');
+    expect(hostTone(s.getState(), hostId('rs1'))).toBe('bad');
+    expect(hostTone(s.getState(), hostId('rs10'))).toBe('warn');
   });
 
   it('queues prompts once each, drops answered ones, and clears them when the run ends', () => {
     const s = store();
     s.getState().deployBegin('r', 'dry-run');
-    const prompt = { type: 'prompt', deployId: 'r', prompt: { kind: 'password', promptId: 'p1', hostId: 'rs1', text: 'Password for root@x:22' } } as const;
+    const prompt = {
+      type: 'prompt',
+      deployId: 'r',
+      prompt: { kind: 'password', promptId: 'p1', hostId: hostId('rs1'), text: 'Password for root@x:22' },
+    } as const;
     s.getState().deployEvent(prompt);
     s.getState().deployEvent(prompt);
     s.getState().deployEvent({
       type: 'prompt',
       deployId: 'r',
-      prompt: { kind: 'host-key', promptId: 'p2', hostId: 'rs10', endpoint: 'x', fingerprint: 'SHA256:abc', keyType: 'ssh-ed25519' },
+      prompt: { kind: 'host-key', promptId: 'p2', hostId: hostId('rs10'), endpoint: 'x', fingerprint: 'SHA256:abc', keyType: 'ssh-ed25519' },
     });
     expect(s.getState().deploy.prompts.map((p) => p.promptId)).toEqual(['p1', 'p2']);
     s.getState().deployDropPrompt('p1');
@@ -129,10 +134,10 @@ describe('deploy slice', () => {
 
   it('includes and excludes hosts', () => {
     const s = store();
-    s.getState().deploySetExcluded('rs1', true);
-    s.getState().deploySetExcluded('rs1', true);
+    s.getState().deploySetExcluded(hostId('rs1'), true);
+    s.getState().deploySetExcluded(hostId('rs1'), true);
     expect(s.getState().deploy.excluded).toEqual(['rs1']);
-    s.getState().deploySetExcluded('rs1', false);
+    s.getState().deploySetExcluded(hostId('rs1'), false);
     expect(s.getState().deploy.excluded).toEqual([]);
   });
 });
@@ -143,27 +148,30 @@ describe('host tones and end-to-end answers', () => {
     s.getState().deployBegin('a', 'apply');
     s.getState().deployEvent({ type: 'done', deployId: 'a', result: result('a', 'apply', { rs1: 'verified', rs10: 'failed', director: 'rolled-back' }) });
     s.getState().deployEnd('a', { result: result('a', 'apply', { rs1: 'verified', rs10: 'failed', director: 'rolled-back' }) });
-    expect(['rs1', 'rs10', 'director'].map((h) => hostTone(s.getState(), h))).toEqual(['good', 'bad', 'warn']);
+    expect(['rs1', 'rs10', 'director'].map((h) => hostTone(s.getState(), hostId(h)))).toEqual(['good', 'bad', 'warn']);
     s.getState().deployBegin('b', 'dry-run');
-    s.getState().deployEvent({ type: 'host', deployId: 'b', hostId: 'rs1', phase: 'planned' });
-    s.getState().deployEvent({ type: 'host', deployId: 'b', hostId: 'rs10', phase: 'failed', message: 'authentication failed' });
+    s.getState().deployEvent({ type: 'host', deployId: 'b', hostId: hostId('rs1'), phase: 'planned' });
+    s.getState().deployEvent({ type: 'host', deployId: 'b', hostId: hostId('rs10'), phase: 'failed', message: 'authentication failed' });
     s.getState().deployEnd('b', { result: result('b', 'dry-run', { rs1: 'not-started', rs10: 'not-started' }) });
-    expect(hostTone(s.getState(), 'rs1')).toBeNull();
-    expect(hostTone(s.getState(), 'rs10')).toBe('bad');
+    expect(hostTone(s.getState(), hostId('rs1'))).toBeNull();
+    expect(hostTone(s.getState(), hostId('rs10'))).toBe('bad');
   });
 
   it('counts the answers that name a real server (rs1 is not rs10)', () => {
     const s = store();
-    expect(e2eAnswers(s.getState(), 'rs1')).toBeNull();
+    expect(e2eAnswers(s.getState(), hostId('rs1'))).toBeNull();
     s.getState().deployBegin('a', 'apply');
     s.getState().deployEvent({
       type: 'e2e',
       deployId: 'a',
-      result: { clientHostId: 'c', checks: [{ service: '10.0.0.100:80', requests: 10, succeeded: 7, distribution: { 'hello from rs1': 4, 'RS10 here': 3 } }] },
+      result: {
+        clientHostId: hostId('c'),
+        checks: [{ service: '10.0.0.100:80', requests: 10, succeeded: 7, distribution: { 'hello from rs1': 4, 'RS10 here': 3 } }],
+      },
     });
-    expect(e2eAnswers(s.getState(), 'rs1')).toBe(4);
-    expect(e2eAnswers(s.getState(), 'rs10')).toBe(3);
-    expect(e2eAnswers(s.getState(), 'director')).toBeNull();
+    expect(e2eAnswers(s.getState(), hostId('rs1'))).toBe(4);
+    expect(e2eAnswers(s.getState(), hostId('rs10'))).toBe(3);
+    expect(e2eAnswers(s.getState(), hostId('director'))).toBeNull();
   });
 });
 

@@ -11,6 +11,7 @@ import { deployEn } from '../../../renderer/deploy/strings.ts';
 import i18n from '../../../renderer/i18n/index.ts';
 import { E2eView, PlanView } from '../../../renderer/deploy/DeployPanel.tsx';
 import type { DeployPlan, E2eResult } from '../../../shared/ipc/deploy.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 i18n.addResourceBundle('en', 'translation', { deploy: deployEn }, true, true);
 void i18n.changeLanguage('en');
@@ -18,7 +19,7 @@ void i18n.changeLanguage('en');
 describe('deploy views', () => {
   it('the end-to-end check lists answers per real server with their share', () => {
     const e2e: E2eResult = {
-      clientHostId: 'client',
+      clientHostId: hostId('client'),
       checks: [
         { service: '10.0.0.100:80', requests: 10, succeeded: 7, distribution: { 'hello from rs1': 4, 'hello from rs2': 3 } },
         { service: '10.0.0.101:443', requests: 10, succeeded: 0, distribution: {}, error: 'curl: (7) Failed to connect' },
@@ -41,10 +42,10 @@ describe('deploy views', () => {
       designName: 'd',
       createdAt: '',
       noChanges: false,
-      stages: [['rs1', 'rs2'], ['director']],
+      stages: [[hostId('rs1'), hostId('rs2')], [hostId('director')]],
       hosts: [
         {
-          hostId: 'rs1',
+          hostId: hostId('rs1'),
           hostName: 'rs1',
           role: 'real-server',
           endpoint: 'root@a:22',
@@ -52,9 +53,9 @@ describe('deploy views', () => {
           notes: ['sudo used'],
           changes: [{ kind: 'sysctl', action: 'change', subject: 'net.ipv4.conf.all.arp_ignore', from: '0', to: '1' }],
         },
-        { hostId: 'rs2', hostName: 'rs2', role: 'real-server', endpoint: 'root@b:22', status: 'ready', notes: [], changes: [] },
+        { hostId: hostId('rs2'), hostName: 'rs2', role: 'real-server', endpoint: 'root@b:22', status: 'ready', notes: [], changes: [] },
         {
-          hostId: 'director',
+          hostId: hostId('director'),
           hostName: 'director',
           role: 'director',
           endpoint: 'root@c:22',
@@ -63,7 +64,7 @@ describe('deploy views', () => {
           notes: [],
           changes: [],
         },
-        { hostId: 'client', hostName: 'client', role: 'client', endpoint: '', status: 'skipped', notes: [], changes: [] },
+        { hostId: hostId('client'), hostName: 'client', role: 'client', endpoint: '', status: 'skipped', notes: [], changes: [] },
       ],
     };
     const html = renderToStaticMarkup(createElement(PlanView, { plan }));

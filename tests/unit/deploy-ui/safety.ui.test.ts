@@ -13,6 +13,7 @@ import { DeployPanel } from '../../../renderer/deploy/DeployPanel.tsx';
 import { ConfirmDialog, PromptDialog } from '../../../renderer/deploy/DeployDialogs.tsx';
 import { useApp } from '../../../renderer/store/index.ts';
 import type { Topology } from '../../../shared/model/types.ts';
+import { directorRef, hostId, interfaceId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 i18n.addResourceBundle('en', 'translation', { deploy: deployEn }, true, true);
 i18n.addResourceBundle('zh-CN', 'translation', { deploy: deployZh }, true, true);
@@ -22,17 +23,19 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '
 /** One director whose VIP is malformed and whose service has no real server: two checker errors. */
 const broken: Topology = {
   name: 'broken',
-  segments: [{ id: 'lan', name: 'lan', cidr: '10.0.0.0/24' }],
+  segments: [{ id: segmentId('lan'), name: 'lan', cidr: '10.0.0.0/24' }],
   hosts: [
     {
-      id: 'director',
+      id: hostId('director'),
       name: 'director',
       role: 'director',
-      interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.2/24'] }],
+      interfaces: [{ id: interfaceId('d-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: ['10.0.0.2/24'] }],
       ssh: { host: '10.0.0.2', port: 22, user: 'root', auth: 'agent' },
     },
   ],
-  services: [{ id: 'web', name: 'web', director: 'director', protocol: 'tcp', vip: '10.0.0.1000', port: 80, scheduler: 'rr', realServers: [] }],
+  services: [
+    { id: serviceId('web'), name: 'web', director: directorRef('director'), protocol: 'tcp', vip: '10.0.0.1000', port: 80, scheduler: 'rr', realServers: [] },
+  ],
 };
 
 // react-dom/server reads a zustand store through its *initial* snapshot (getServerSnapshot), so a
@@ -106,7 +109,7 @@ describe('deploy safety controls', () => {
         {
           kind: 'host-key',
           promptId: 'p',
-          hostId: 'director',
+          hostId: hostId('director'),
           endpoint: '10.0.0.2',
           fingerprint: 'SHA256:abc',
           keyType: 'ssh-rsa',
@@ -121,7 +124,9 @@ describe('deploy safety controls', () => {
     await i18n.changeLanguage('zh-CN');
     expect(text(renderToStaticMarkup(createElement(PromptDialog)))).toContain('警告：已知 10.0.0.2 的 ssh-ed25519 密钥');
     // A first contact keeps the first-contact text.
-    setDeploy({ prompts: [{ kind: 'host-key', promptId: 'q', hostId: 'director', endpoint: '10.0.0.2', fingerprint: 'SHA256:abc', keyType: 'ssh-ed25519' }] });
+    setDeploy({
+      prompts: [{ kind: 'host-key', promptId: 'q', hostId: hostId('director'), endpoint: '10.0.0.2', fingerprint: 'SHA256:abc', keyType: 'ssh-ed25519' }],
+    });
     await i18n.changeLanguage('en');
     const first = text(renderToStaticMarkup(createElement(PromptDialog)));
     expect(first).toContain('This is the first connection');

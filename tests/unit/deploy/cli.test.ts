@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeDesignFile } from '../../../shared/model/file.ts';
 import { runDeployCommand } from '../../../electron/cli/commands/deploy.ts';
 import { main } from '../../../electron/cli/main.ts';
+import { directorRef, hostId, serviceId } from '../../../shared/model/ids.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-cli-deploy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,8 +48,8 @@ describe('lvsd deploy / rollback arguments', () => {
         makeDesignFile({
           name: 'broken',
           segments: [],
-          hosts: [{ id: 'd', name: 'd', role: 'director', interfaces: [] }],
-          services: [{ id: 's', director: 'd', protocol: 'tcp', vip: 'not-an-ip', port: 80, scheduler: 'rr', realServers: [] }],
+          hosts: [{ id: hostId('d'), name: 'd', role: 'director', interfaces: [] }],
+          services: [{ id: serviceId('s'), director: directorRef('d'), protocol: 'tcp', vip: 'not-an-ip', port: 80, scheduler: 'rr', realServers: [] }],
         }),
       ),
     );

@@ -18,6 +18,7 @@ import { DeployLog, formatChange, formatEvent } from '../../../electron/services
 import { KnownHosts } from '../../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../../electron/services/secrets/store.ts';
 import { SafeStorageSecretStore } from '../../../electron/services/secrets/safe-storage.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-engine-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +30,7 @@ const FILES = [
 ];
 
 function host(id: string, ssh?: Host['ssh'], role: Host['role'] = 'real-server'): Host {
-  return { id, name: id, role, interfaces: [], ...(ssh ? { ssh } : {}) };
+  return { id: hostId(id), name: id, role, interfaces: [], ...(ssh ? { ssh } : {}) };
 }
 const topo = (...hosts: Host[]): Topology => ({ name: 't', segments: [], hosts, services: [] });
 
@@ -64,10 +65,10 @@ async function closedPort(): Promise<number> {
 describe('requests the engine refuses before connecting', () => {
   it('bad deploy id, unknown host, host without SSH, no SSH anywhere', async () => {
     expect((await go('dry-run', { deployId: '../x', topology: topo() })).result.outcome).toBe('failed');
-    const unknown = await go('dry-run', { topology: topo(host('a')), hosts: ['nope'] });
+    const unknown = await go('dry-run', { topology: topo(host('a')), hosts: [hostId('nope')] });
     expect(unknown.result.outcome).toBe('failed');
     expect(unknown.log).toContain('unknown host id: nope');
-    const noSsh = await go('dry-run', { topology: topo(host('a')), hosts: ['a'] });
+    const noSsh = await go('dry-run', { topology: topo(host('a')), hosts: [hostId('a')] });
     expect(noSsh.log).toContain('host a has no SSH endpoint');
     const none = await go('apply', { topology: topo(host('a')) });
     expect(none.result.outcome).toBe('failed');
@@ -171,7 +172,7 @@ describe('redaction and the log', () => {
       '~ sysctl net.ipv4.ip_forward (0 -> 1)',
     );
     expect(formatChange({ kind: 'address', action: 'add', subject: 'lo 10.0.0.1/32', to: '10.0.0.1/32' })).toBe('+ address lo 10.0.0.1/32');
-    expect(formatEvent({ type: 'host', deployId: 'd', hostId: 'rs1', phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } })).toBe(
+    expect(formatEvent({ type: 'host', deployId: 'd', hostId: hostId('rs1'), phase: 'applying', step: { index: 2, total: 3, label: 'apply.sh' } })).toBe(
       'rs1: applying [2/3 apply.sh]',
     );
     const log = new DeployLog();

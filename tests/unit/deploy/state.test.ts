@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { diffHost, parseApplyScript, parseIpvsRules, parseState, parseSysctlConf } from '../../../electron/services/deploy/state.ts';
 import type { Host } from '../../../shared/model/types.ts';
+import { hostId, interfaceId } from '../../../shared/model/ids.ts';
 
 const OUTPUT = `@@ uid
 0
@@ -40,7 +41,7 @@ ensure_route 'default' via '10.0.0.1'
 ensure_route '10.9.0.0/16' via '10.0.0.254' dev 'eth0'
 `;
 
-const host: Host = { id: 'rs1', name: 'rs1', role: 'real-server', interfaces: [] };
+const host: Host = { id: hostId('rs1'), name: 'rs1', role: 'real-server', interfaces: [] };
 
 describe('state read-out', () => {
   it('parses every section', () => {
@@ -125,7 +126,7 @@ describe('diff', () => {
   it('falls back to the model when apply.sh has no known helpers', () => {
     const h: Host = {
       ...host,
-      interfaces: [{ id: 'i', name: 'lo', kind: 'loopback', segment: null, addresses: ['10.0.0.100/32'], sysctl: { arpIgnore: 1 } }],
+      interfaces: [{ id: interfaceId('i'), name: 'lo', kind: 'loopback', segment: null, addresses: ['10.0.0.100/32'], sysctl: { arpIgnore: 1 } }],
       sysctl: { ipForward: true },
       gateway: '10.0.0.254',
     };

@@ -16,6 +16,7 @@ import {
   usedIds,
 } from '../../../shared/model/commands.ts';
 import { parseDesignFile, serializeDesignFile, makeDesignFile } from '../../../shared/model/file.ts';
+import { hostId, segmentId } from '../../../shared/model/ids.ts';
 
 const nat = (): Design => {
   const r = parseDesignFile(readFileSync('examples/nat-lab.lvs.json', 'utf8'));
@@ -42,17 +43,17 @@ describe('design commands', () => {
   it('connect gives the next free address of the segment', () => {
     const d = nat();
     const added = addHost(d, 'real-server', { x: 0, y: 0 });
-    const r = connect(added.design.topology, added.id, 'lan');
+    const r = connect(added.design.topology, added.id, segmentId('lan'));
     expect(r).not.toBeNull();
     const host = r!.topology.hosts.find((h) => h.id === added.id)!;
     const eth = host.interfaces.find((f) => f.id === r!.interfaceId)!;
     expect(eth).toMatchObject({ name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['192.168.111.1/24'] });
-    expect(connect(r!.topology, added.id, 'nope')).toBeNull();
+    expect(connect(r!.topology, added.id, segmentId('nope'))).toBeNull();
   });
 
   it('keeps what the user typed, even a wrong address, and stays JSON-safe', () => {
     const d = nat();
-    const t = updateInterface(d.topology, 'rs1', 'rs1-eth0', { addresses: ['192.168.111.2000/24'] });
+    const t = updateInterface(d.topology, hostId('rs1'), 'rs1-eth0', { addresses: ['192.168.111.2000/24'] });
     expect(t.hosts.find((h) => h.id === 'rs1')!.interfaces.find((f) => f.id === 'rs1-eth0')!.addresses).toEqual(['192.168.111.2000/24']);
     const reparsed = parseDesignFile(serializeDesignFile(makeDesignFile(t, d.layout)));
     expect(reparsed.ok).toBe(true);
@@ -97,10 +98,10 @@ describe('design commands', () => {
 
   it('services and real servers', () => {
     let t = nat().topology;
-    const s = addService(t, 'director');
+    const s = addService(t, hostId('director'));
     t = s.topology;
     expect(t.services.find((v) => v.id === s.id)).toMatchObject({ director: 'director', vip: '172.16.111.123', port: 80 });
-    const rs = addRealServer(t, s.id, 'rs1');
+    const rs = addRealServer(t, s.id, hostId('rs1'));
     expect(rs!.topology.services.find((v) => v.id === s.id)!.realServers[0]).toMatchObject({ host: 'rs1', rip: '192.168.111.101', port: 80 });
   });
 

@@ -11,6 +11,7 @@ import type { DocumentSlice } from '../../../renderer/store/document.ts';
 import type { Design } from '../../../shared/model/commands.ts';
 import { addRealServer, addService, onTopology, renameDesign, updateHost } from '../../../shared/model/commands.ts';
 import { natLab } from '../../../shared/model/labs.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 /** A store with only the document slice (the other slices are not touched by it). */
 const store = () => create<DocumentSlice>()((...a) => createDocumentSlice(...(a as unknown as Parameters<typeof createDocumentSlice>)));
@@ -43,7 +44,7 @@ describe('document slice', () => {
     const s = store();
     const d = nat();
     s.getState().load(d, null, null);
-    s.getState().applyTopology((t) => updateHost(t, 'rs1', { gateway: '192.168.111.1' }));
+    s.getState().applyTopology((t) => updateHost(t, hostId('rs1'), { gateway: '192.168.111.1' }));
     expect(s.getState().design.topology.hosts.find((h) => h.id === 'rs2')).toBe(d.topology.hosts.find((h) => h.id === 'rs2'));
     s.getState().undo();
     expect(s.getState().design).toBe(d);
@@ -107,11 +108,11 @@ describe('document slice', () => {
   it('applyTopologyCommand returns what the command made, and nothing when it refuses', () => {
     const s = store();
     s.getState().load(nat(), null, null);
-    const made = s.getState().applyTopologyCommand((t) => addService(t, 'director'));
+    const made = s.getState().applyTopologyCommand((t) => addService(t, hostId('director')));
     expect(made?.id).toBeTruthy();
     expect(s.getState().design.topology.services.map((v) => v.id)).toContain(made!.id);
     expect(s.getState().past).toHaveLength(1);
-    const refused = s.getState().applyTopologyCommand((t) => addRealServer(t, 'no-such-service', 'rs1'));
+    const refused = s.getState().applyTopologyCommand((t) => addRealServer(t, 'no-such-service', hostId('rs1')));
     expect(refused).toBeNull();
     expect(s.getState().past).toHaveLength(1);
   });

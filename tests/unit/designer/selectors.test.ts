@@ -5,6 +5,7 @@ import { makeEdgesSelector, makeNodesSelector } from '../../../renderer/store/se
 import { parseDesignFile } from '../../../shared/model/file.ts';
 import { updateHost } from '../../../shared/model/commands.ts';
 import type { Design } from '../../../shared/model/commands.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const nat = (): Design => {
   const r = parseDesignFile(readFileSync('examples/nat-lab.lvs.json', 'utf8'));
@@ -49,7 +50,7 @@ describe('canvas selectors', () => {
     for (const id of ['client', 'director', 'rs1', 'public']) expect(byId(after, id)).toBe(byId(before, id));
     expect(edgesSel(s1)).toBe(edgesBefore);
     // Rename rs1: only rs1 is rebuilt.
-    const renamed: Design = { ...moved, topology: updateHost(moved.topology, 'rs1', { name: 'web1' }) };
+    const renamed: Design = { ...moved, topology: updateHost(moved.topology, hostId('rs1'), { name: 'web1' }) };
     const again = sel(state(renamed));
     expect(byId(again, 'rs1')).not.toBe(byId(after, 'rs1'));
     expect(byId(again, 'rs2')).toBe(byId(after, 'rs2'));

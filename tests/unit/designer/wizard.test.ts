@@ -6,6 +6,7 @@ import { designFileSchema } from '../../../shared/model/schema.ts';
 import { WIZARD_DEFAULTS, addServiceWithServers, wizardDesign } from '../../../shared/model/wizard.ts';
 import { validate } from '../../../shared/validation/index.ts';
 import { loadExample } from '../generators/helpers.ts';
+import { hostId, interfaceId, segmentId } from '../../../shared/model/ids.ts';
 
 const loud = (t: Parameters<typeof validate>[0]) =>
   validate(t)
@@ -70,29 +71,35 @@ describe('addServiceWithServers', () => {
 
 describe('addServiceWithServers on a hand-built topology', () => {
   it('DR: the director gets the VIP on its front interface, real servers without a gateway get the router on their segment', () => {
-    const eth = (id: string, segment: string, address: string) => ({ id, name: id.split('-')[1]!, kind: 'ethernet' as const, segment, addresses: [address] });
+    const eth = (id: string, segment: string, address: string) => ({
+      id: interfaceId(id),
+      name: id.split('-')[1]!,
+      kind: 'ethernet' as const,
+      segment: segmentId(segment),
+      addresses: [address],
+    });
     const t = {
       name: 'palette',
       segments: [
-        { id: 'net1', name: 'net1', cidr: '172.17.253.0/24' },
-        { id: 'net2', name: 'net2', cidr: '192.168.163.0/24' },
+        { id: segmentId('net1'), name: 'net1', cidr: '172.17.253.0/24' },
+        { id: segmentId('net2'), name: 'net2', cidr: '192.168.163.0/24' },
       ],
       hosts: [
-        { id: 'client1', name: 'client1', role: 'client' as const, interfaces: [eth('client1-eth0', 'net1', '172.17.253.1/24')] },
+        { id: hostId('client1'), name: 'client1', role: 'client' as const, interfaces: [eth('client1-eth0', 'net1', '172.17.253.1/24')] },
         {
-          id: 'director1',
+          id: hostId('director1'),
           name: 'director1',
           role: 'director' as const,
           interfaces: [eth('director1-eth0', 'net1', '172.17.253.2/24'), eth('director1-eth1', 'net2', '192.168.163.1/24')],
         },
         {
-          id: 'router1',
+          id: hostId('router1'),
           name: 'router1',
           role: 'router' as const,
           interfaces: [eth('router1-eth0', 'net1', '172.17.253.3/24'), eth('router1-eth1', 'net2', '192.168.163.2/24')],
         },
-        { id: 'rs1', name: 'rs1', role: 'real-server' as const, interfaces: [eth('rs1-eth0', 'net2', '192.168.163.3/24')] },
-        { id: 'rs2', name: 'rs2', role: 'real-server' as const, gateway: '192.168.163.1', interfaces: [eth('rs2-eth0', 'net2', '192.168.163.4/24')] },
+        { id: hostId('rs1'), name: 'rs1', role: 'real-server' as const, interfaces: [eth('rs1-eth0', 'net2', '192.168.163.3/24')] },
+        { id: hostId('rs2'), name: 'rs2', role: 'real-server' as const, gateway: '192.168.163.1', interfaces: [eth('rs2-eth0', 'net2', '192.168.163.4/24')] },
       ],
       services: [],
     };
@@ -118,17 +125,17 @@ describe('addServiceWithServers on a hand-built topology', () => {
 describe('suggestMethod: the method follows the design', () => {
   it('DR when the host holds the VIP on lo, TUN on tunl0, NAT on the director’s segment, TUN elsewhere', () => {
     const dr = loadExample('dr-lab');
-    const { topology: withSvc, id } = addService(dr, 'director');
+    const { topology: withSvc, id } = addService(dr, hostId('director'));
     const vipSvc = { ...withSvc, services: withSvc.services.map((s) => (s.id === id ? { ...s, vip: '172.17.253.100', realServers: [] } : s)) };
-    expect(suggestMethod(vipSvc, id, 'rs1')).toBe('dr');
-    expect(addRealServer(vipSvc, id, 'rs1')!.topology.services.find((s) => s.id === id)!.realServers[0]!.method).toBe('dr');
+    expect(suggestMethod(vipSvc, id, hostId('rs1'))).toBe('dr');
+    expect(addRealServer(vipSvc, id, hostId('rs1'))!.topology.services.find((s) => s.id === id)!.realServers[0]!.method).toBe('dr');
     const tun = loadExample('tun-lab');
-    const t2 = addService(tun, 'director');
+    const t2 = addService(tun, hostId('director'));
     const tunSvc = { ...t2.topology, services: t2.topology.services.map((s) => (s.id === t2.id ? { ...s, vip: '172.18.0.100', realServers: [] } : s)) };
-    expect(suggestMethod(tunSvc, t2.id, 'rs1')).toBe('tun');
+    expect(suggestMethod(tunSvc, t2.id, hostId('rs1'))).toBe('tun');
     const nat = loadExample('nat-lab');
-    const t3 = addService(nat, 'director');
+    const t3 = addService(nat, hostId('director'));
     const natSvc = { ...t3.topology, services: t3.topology.services.map((s) => (s.id === t3.id ? { ...s, realServers: [] } : s)) };
-    expect(suggestMethod(natSvc, t3.id, 'rs1')).toBe('nat');
+    expect(suggestMethod(natSvc, t3.id, hostId('rs1'))).toBe('nat');
   });
 });

@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../../../electron/services/files/atomic.ts';
 import { parseDesignFile, serializeDesignFile } from '../../../shared/model/file.ts';
 import type { DesignFile } from '../../../shared/model/types.ts';
 import type { RecentFile } from '../../../shared/ipc/files.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 let dir: string;
 let example: DesignFile;
@@ -87,7 +88,7 @@ describe('FileService in browser mode (designs folder)', () => {
     const s = await service();
     await s.saveAs(example, 'lab');
     const before = await readFile(join(s.designsDir, 'lab.lvs.json'), 'utf8');
-    const broken = { ...example, topology: { ...example.topology, hosts: [{ ...example.topology.hosts[0], id: 'no spaces allowed' }] } } as DesignFile;
+    const broken = { ...example, topology: { ...example.topology, hosts: [{ ...example.topology.hosts[0], id: hostId('no spaces allowed') }] } } as DesignFile;
     const res = await s.save('lab.lvs.json', broken);
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.error).toContain('topology.hosts[0].id');

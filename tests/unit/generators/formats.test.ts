@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderHost, renderIpvsadmRules, renderKeepalived } from '../../../shared/generators/index.ts';
 import type { Topology, VirtualService } from '../../../shared/model/types.ts';
 import { clone, loadExample } from './helpers.ts';
+import { directorRef, serviceId, realServerId, hostId } from '../../../shared/model/ids.ts';
 
 function withServices(services: VirtualService[]): Topology {
   const t = clone(loadExample('nat-lab'));
@@ -9,8 +10,8 @@ function withServices(services: VirtualService[]): Topology {
 }
 
 const rs = (id: string, rip: string, port: number, method: 'nat' | 'dr' | 'tun', weight = 1, extra: object = {}) => ({
-  id,
-  host: 'rs1',
+  id: realServerId(id),
+  host: hostId('rs1'),
   rip,
   port,
   method,
@@ -27,8 +28,8 @@ describe('ipvsadm -S -n format', () => {
   it('prints -p, -M (only when not /32), -b in ipvsadm order; udp, sctp and fwmark services', () => {
     const t = withServices([
       {
-        id: 'a',
-        director: 'director',
+        id: serviceId('a'),
+        director: directorRef('director'),
         protocol: 'tcp',
         vip: '10.0.0.1',
         port: 0,
@@ -38,8 +39,8 @@ describe('ipvsadm -S -n format', () => {
         realServers: [rs('a1', '10.1.0.1', 0, 'nat', 3)],
       },
       {
-        id: 'b',
-        director: 'director',
+        id: serviceId('b'),
+        director: directorRef('director'),
         protocol: 'udp',
         vip: '10.0.0.1',
         port: 53,
@@ -47,10 +48,18 @@ describe('ipvsadm -S -n format', () => {
         persistence: { timeout: 60, netmask: '255.255.255.255' },
         realServers: [rs('b1', '10.1.0.2', 5353, 'dr', 0)],
       },
-      { id: 'c', director: 'director', protocol: 'sctp', vip: '10.0.0.1', port: 9, scheduler: 'wlc', realServers: [rs('c1', '10.1.0.3', 9, 'tun', 2)] },
       {
-        id: 'd',
-        director: 'director',
+        id: serviceId('c'),
+        director: directorRef('director'),
+        protocol: 'sctp',
+        vip: '10.0.0.1',
+        port: 9,
+        scheduler: 'wlc',
+        realServers: [rs('c1', '10.1.0.3', 9, 'tun', 2)],
+      },
+      {
+        id: serviceId('d'),
+        director: directorRef('director'),
         protocol: 'fwmark',
         vip: '10.0.0.1',
         port: 0,
@@ -58,7 +67,7 @@ describe('ipvsadm -S -n format', () => {
         scheduler: 'wrr',
         realServers: [rs('d1', '10.1.0.4', 80, 'dr')],
       },
-      { id: 'e', director: 'other', protocol: 'tcp', vip: '10.0.0.9', port: 80, scheduler: 'rr', realServers: [] },
+      { id: serviceId('e'), director: directorRef('other'), protocol: 'tcp', vip: '10.0.0.9', port: 80, scheduler: 'rr', realServers: [] },
     ]);
     expect(renderIpvsadmRules(t, 'director').split('\n')).toEqual([
       '-A -t 10.0.0.1:0 -s sh -p 600 -M 255.255.255.0 -b sh-fallback,sh-port',
@@ -77,8 +86,8 @@ describe('ipvsadm -S -n format', () => {
   it('names scheduler flags the way ipvsadm prints them for the scheduler (so verify and re-apply agree)', () => {
     const t = withServices([
       {
-        id: 'm',
-        director: 'director',
+        id: serviceId('m'),
+        director: directorRef('director'),
         protocol: 'tcp',
         vip: '10.0.0.1',
         port: 80,
@@ -86,15 +95,24 @@ describe('ipvsadm -S -n format', () => {
         schedulerFlags: ['sh-port', 'mh-fallback'],
         realServers: [],
       },
-      { id: 'w', director: 'director', protocol: 'tcp', vip: '10.0.0.1', port: 81, scheduler: 'wrr', schedulerFlags: ['sh-fallback'], realServers: [] },
+      {
+        id: serviceId('w'),
+        director: directorRef('director'),
+        protocol: 'tcp',
+        vip: '10.0.0.1',
+        port: 81,
+        scheduler: 'wrr',
+        schedulerFlags: ['sh-fallback'],
+        realServers: [],
+      },
     ]);
     expect(renderIpvsadmRules(t, 'director')).toBe('-A -t 10.0.0.1:80 -s mh -b mh-fallback,mh-port\n-A -t 10.0.0.1:81 -s wrr -b flag-1\n');
   });
   it('thresholds go into apply.sh as ipvsadm -e and are verified with -Ln --thresholds', () => {
     const t = withServices([
       {
-        id: 'a',
-        director: 'director',
+        id: serviceId('a'),
+        director: directorRef('director'),
         protocol: 'tcp',
         vip: '172.16.111.123',
         port: 80,
@@ -117,9 +135,9 @@ describe('keepalived.conf', () => {
   it('one virtual_server per service with method, persistence, checks and per-server overrides', () => {
     const t = withServices([
       {
-        id: 'web',
+        id: serviceId('web'),
         name: 'web',
-        director: 'director',
+        director: directorRef('director'),
         protocol: 'tcp',
         vip: '10.0.0.1',
         port: 80,
@@ -129,8 +147,8 @@ describe('keepalived.conf', () => {
         realServers: [rs('w1', '10.1.0.1', 80, 'dr', 5, { upperThreshold: 9, lowerThreshold: 4 }), rs('w2', '10.1.0.2', 80, 'tun')],
       },
       {
-        id: 'dns',
-        director: 'director',
+        id: serviceId('dns'),
+        director: directorRef('director'),
         protocol: 'udp',
         vip: '10.0.0.1',
         port: 53,

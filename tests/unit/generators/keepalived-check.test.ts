@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderKeepalived } from '../../../shared/generators/index.ts';
 import type { RealServer, Topology } from '../../../shared/model/types.ts';
 import { loadExamples } from './helpers.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 const hasKeepalived = spawnSync('keepalived', ['--version'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-keepalived-'));
@@ -23,8 +24,8 @@ function keepalivedTest(name: string, conf: string): { code: number | null; out:
 }
 
 const rs = (id: string, rip: string, port: number, method: RealServer['method'], extra: Partial<RealServer> = {}): RealServer => ({
-  id,
-  host: 'h',
+  id: realServerId(id),
+  host: hostId('h'),
   rip,
   port,
   method,
@@ -39,9 +40,9 @@ const rich: Topology = {
   hosts: [],
   services: [
     {
-      id: 'web',
+      id: serviceId('web'),
       name: 'web',
-      director: 'd',
+      director: directorRef('d'),
       protocol: 'tcp',
       vip: '10.0.0.1',
       port: 80,
@@ -51,8 +52,8 @@ const rich: Topology = {
       realServers: [rs('a1', '10.1.0.1', 80, 'dr', { upperThreshold: 100, lowerThreshold: 50 }), rs('a2', '10.1.0.2', 80, 'tun')],
     },
     {
-      id: 'dns',
-      director: 'd',
+      id: serviceId('dns'),
+      director: directorRef('d'),
       protocol: 'udp',
       vip: '10.0.0.1',
       port: 53,
@@ -62,8 +63,8 @@ const rich: Topology = {
       realServers: [rs('b1', '10.2.0.1', 5353, 'nat')],
     },
     {
-      id: 'sctp',
-      director: 'd',
+      id: serviceId('sctp'),
+      director: directorRef('d'),
       protocol: 'sctp',
       vip: '10.0.0.2',
       port: 9,
@@ -72,8 +73,8 @@ const rich: Topology = {
       realServers: [rs('c1', '10.3.0.1', 9, 'dr')],
     },
     {
-      id: 'mark',
-      director: 'd',
+      id: serviceId('mark'),
+      director: directorRef('d'),
       protocol: 'fwmark',
       vip: '10.0.0.3',
       port: 0,
@@ -82,7 +83,16 @@ const rich: Topology = {
       persistence: { timeout: 60 },
       realServers: [rs('e1', '10.4.0.1', 0, 'dr')],
     },
-    { id: 'empty', director: 'd', protocol: 'tcp', vip: '10.0.0.4', port: 0, scheduler: 'rr', persistence: { timeout: 60 }, realServers: [] },
+    {
+      id: serviceId('empty'),
+      director: directorRef('d'),
+      protocol: 'tcp',
+      vip: '10.0.0.4',
+      port: 0,
+      scheduler: 'rr',
+      persistence: { timeout: 60 },
+      realServers: [],
+    },
   ],
 };
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderHost, renderKeepalived } from '../../../shared/generators/index.ts';
 import type { HealthCheck, RealServer, Topology } from '../../../shared/model/types.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 const hasKeepalived = spawnSync('keepalived', ['--version'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-keepalived-health-'));
@@ -23,8 +24,8 @@ function keepalivedTest(name: string, conf: string): { code: number | null; out:
 }
 
 const rs = (id: string, rip: string, port: number, extra: Partial<RealServer> = {}): RealServer => ({
-  id,
-  host: 'h',
+  id: realServerId(id),
+  host: hostId('h'),
   rip,
   port,
   method: 'nat',
@@ -35,12 +36,12 @@ const rs = (id: string, rip: string, port: number, extra: Partial<RealServer> = 
 const every: Topology = {
   name: 'every health-check option',
   segments: [],
-  hosts: [{ id: 'lb1', name: 'lb1', role: 'director', interfaces: [] }],
+  hosts: [{ id: hostId('lb1'), name: 'lb1', role: 'director', interfaces: [] }],
   services: [
     {
-      id: 'web',
+      id: serviceId('web'),
       name: 'web',
-      director: 'lb1',
+      director: directorRef('lb1'),
       protocol: 'tcp',
       vip: '10.0.0.1',
       port: 80,
@@ -70,8 +71,8 @@ const every: Topology = {
       ],
     },
     {
-      id: 'tls',
-      director: 'lb1',
+      id: serviceId('tls'),
+      director: directorRef('lb1'),
       protocol: 'tcp',
       vip: '10.0.0.1',
       port: 443,
@@ -80,8 +81,8 @@ const every: Topology = {
       realServers: [rs('t1', '10.0.1.1', 443, { method: 'dr' }), rs('t2', '10.0.1.2', 443, { method: 'dr', healthCheck: { kind: 'tcp' } })],
     },
     {
-      id: 'db',
-      director: 'lb1',
+      id: serviceId('db'),
+      director: directorRef('lb1'),
       protocol: 'tcp',
       vip: '10.0.0.1',
       port: 5432,
@@ -90,8 +91,8 @@ const every: Topology = {
       realServers: [rs('d1', '10.0.1.5', 5432)],
     },
     {
-      id: 'mark',
-      director: 'lb1',
+      id: serviceId('mark'),
+      director: directorRef('lb1'),
       protocol: 'fwmark',
       vip: '10.0.0.1',
       port: 0,

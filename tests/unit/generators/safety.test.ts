@@ -12,7 +12,7 @@ import { renderAll, renderHost, renderIpvsadmRules, renderKeepalived } from '../
 import type { Topology } from '../../../shared/model/types.ts';
 import { clone, loadExample } from './helpers.ts';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends string ? T[K] : T[K] extends object ? Mutable<T[K]> : T[K] };
 const HOSTILE = ['eth0; rm -rf /', '$(reboot)', '`reboot`', 'eth0\nreboot', "eth0'x", 'eth0"x', '../etc', '.', '..', 'a b', ''];
 
 function expectError(t: Topology, hostId: string, fieldFragment: string): void {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { haDeployPlan } from '../../../shared/ha/deploy.ts';
 import { HA_CASES, change, natHa } from './designs.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
-const all = ['client', 'lvs1', 'lvs2', 'rs1', 'rs2'];
+const all = ['client', 'lvs1', 'lvs2', 'rs1', 'rs2'].map(hostId);
 
 describe('HA deploy order and refusal', () => {
   it('backup first, master last, both reloaded', () => {
@@ -25,6 +26,6 @@ describe('HA deploy order and refusal', () => {
     if (!r.ok) expect(r.reason.en).toMatch(/^refused: .*eth9/);
   });
   it('a design without groups keeps the given order', () => {
-    expect(haDeployPlan({ ...natHa(), directorGroups: [] }, ['rs1', 'lvs1'])).toEqual({ ok: true, order: ['rs1', 'lvs1'], reload: [] });
+    expect(haDeployPlan({ ...natHa(), directorGroups: [] }, [hostId('rs1'), hostId('lvs1')])).toEqual({ ok: true, order: ['rs1', 'lvs1'], reload: [] });
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseDesignFile } from '../../../shared/model/file.ts';
 import type { Topology } from '../../../shared/model/types.ts';
 import type { DeepMutableDraft } from './draft.ts';
+import { directorGroupId, directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 type Draft = DeepMutableDraft<Topology>;
 
@@ -35,36 +36,36 @@ function secondPair(d: Draft, vrid: number, syncId: number) {
     ['lvs4', '172.16.111.132', '192.168.111.204'],
   ] as const) {
     d.hosts.push({
-      id,
+      id: hostId(id),
       name: id,
       role: 'director',
       interfaces: [
-        { id: `${id}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'public', addresses: [`${pub}/24`] },
-        { id: `${id}-eth1`, name: 'eth1', kind: 'ethernet', segment: 'lan', addresses: [`${lan}/24`] },
+        { id: interfaceId(`${id}-eth0`), name: 'eth0', kind: 'ethernet', segment: segmentId('public'), addresses: [`${pub}/24`] },
+        { id: interfaceId(`${id}-eth1`), name: 'eth1', kind: 'ethernet', segment: segmentId('lan'), addresses: [`${lan}/24`] },
       ],
       sysctl: { ipForward: true },
     });
   }
   d.directorGroups!.push({
-    id: 'pair2',
+    id: directorGroupId('pair2'),
     name: 'VI_MAIL',
     vrid,
     virtualAddresses: [{ address: '172.16.111.133/24', dev: 'eth0' }],
     sync: { mode: 'keepalived', interface: 'eth1', syncId },
     members: [
-      { host: 'lvs3', priority: 150, state: 'MASTER', interface: 'eth0' },
-      { host: 'lvs4', priority: 100, state: 'BACKUP', interface: 'eth0' },
+      { host: hostId('lvs3'), priority: 150, state: 'MASTER', interface: 'eth0' },
+      { host: hostId('lvs4'), priority: 100, state: 'BACKUP', interface: 'eth0' },
     ],
   });
   d.services.push({
-    id: 'mail',
+    id: serviceId('mail'),
     name: 'mail',
-    director: 'pair2',
+    director: directorRef('pair2'),
     protocol: 'tcp',
     vip: '172.16.111.133',
     port: 25,
     scheduler: 'rr',
-    realServers: [{ id: 'mail-rs1', host: 'rs1', rip: '192.168.111.101', port: 25, method: 'dr', weight: 1 }],
+    realServers: [{ id: realServerId('mail-rs1'), host: hostId('rs1'), rip: '192.168.111.101', port: 25, method: 'dr', weight: 1 }],
   });
 }
 
@@ -77,12 +78,28 @@ export const HA_CASES: Readonly<Record<string, { readonly bad: () => Topology; r
     bad: () =>
       change(
         natHa(),
-        (d) => void d.services.push({ ...structuredClone(d.services[0]!), id: 'smtp', name: 'smtp', director: 'lvs1', port: 25, realServers: [] }),
+        (d) =>
+          void d.services.push({
+            ...structuredClone(d.services[0]!),
+            id: serviceId('smtp'),
+            name: 'smtp',
+            director: directorRef('lvs1'),
+            port: 25,
+            realServers: [],
+          }),
       ),
     fixed: () =>
       change(
         natHa(),
-        (d) => void d.services.push({ ...structuredClone(d.services[0]!), id: 'smtp', name: 'smtp', director: 'pair', port: 25, realServers: [] }),
+        (d) =>
+          void d.services.push({
+            ...structuredClone(d.services[0]!),
+            id: serviceId('smtp'),
+            name: 'smtp',
+            director: directorRef('pair'),
+            port: 25,
+            realServers: [],
+          }),
       ),
   },
   'ha/shared-vrid': {
@@ -121,7 +138,15 @@ export const HA_CASES: Readonly<Record<string, { readonly bad: () => Topology; r
     bad: () =>
       change(
         natHa(),
-        (d) => void d.services[0]!.realServers.push({ id: 'web-lvs2', host: 'lvs2', rip: '192.168.111.202', port: 80, method: 'nat', weight: 1 }),
+        (d) =>
+          void d.services[0]!.realServers.push({
+            id: realServerId('web-lvs2'),
+            host: hostId('lvs2'),
+            rip: '192.168.111.202',
+            port: 80,
+            method: 'nat',
+            weight: 1,
+          }),
       ),
     fixed: () => natHa(),
   },

@@ -13,6 +13,7 @@ import { renderHost, renderKeepalived } from '../../../shared/generators/index.t
 import { plainSyncCommands, vrrpSectionOrThrow } from '../../../shared/generators/vrrp.ts';
 import { generateHaTopology } from '../../../shared/ha/generate.ts';
 import { change, drHa, natHa } from './designs.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-vrrp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,15 +57,15 @@ describe('vrrp_instance per member', () => {
   });
   it('plain mode: ipvsadm --start-daemon master on the initial master, backup on the others', () => {
     const t = change(natHa(), (d) => void (d.directorGroups![0]!.sync = { mode: 'ipvsadm', interface: 'eth1', syncId: 7 }));
-    expect(plainSyncCommands(t, 'lvs1')).toEqual(['ipvsadm --start-daemon master --mcast-interface eth1 --syncid 7']);
-    expect(plainSyncCommands(t, 'lvs2')).toEqual(['ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 7']);
+    expect(plainSyncCommands(t, hostId('lvs1'))).toEqual(['ipvsadm --start-daemon master --mcast-interface eth1 --syncid 7']);
+    expect(plainSyncCommands(t, hostId('lvs2'))).toEqual(['ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 7']);
     expect(renderKeepalived(t, 'lvs1')).not.toContain('lvs_sync_daemon');
   });
   it('refuses unsafe values with the field named', () => {
     const bad = change(drHa(), (d) => void (d.directorGroups![0]!.scripts![0]!.script = '/bin/sh -c "rm -rf /"'));
-    expect(() => vrrpSectionOrThrow(bad, 'lvs1')).toThrow(/directorGroups\[0\] \(pair\)\.scripts\[0\]\.script/);
+    expect(() => vrrpSectionOrThrow(bad, hostId('lvs1'))).toThrow(/directorGroups\[0\] \(pair\)\.scripts\[0\]\.script/);
     const pass = change(natHa(), (d) => void (d.directorGroups![0]!.authentication = { type: 'PASS', pass: 'a b' }));
-    expect(() => vrrpSectionOrThrow(pass, 'lvs1')).toThrow(/authentication\.pass/);
+    expect(() => vrrpSectionOrThrow(pass, hostId('lvs1'))).toThrow(/authentication\.pass/);
     const r = renderHost(pass, 'lvs1');
     expect(r.ok).toBe(false);
   });

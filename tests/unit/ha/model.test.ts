@@ -6,6 +6,7 @@ import type { DirectorGroup, Topology } from '../../../shared/model/types.ts';
 import { directorHostsOf, effectivePriority, masterDownMicros, maxPriorityDrop, skewMicros, steadyMaster, withVrrpHolders } from '../../../shared/model/ha.ts';
 import { servicesOf } from '../../../shared/model/topology.ts';
 import { addDirectorGroup, addGroupMember, removeItems, updateGroupMember, useMulticast, useUnicastPeers } from '../../../shared/model/commands.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 export const loadExample = (name: string): Topology => {
   const r = parseDesignFile(readFileSync(`examples/${name}.lvs.json`, 'utf8'));
@@ -90,14 +91,14 @@ describe('group services and the steady state', () => {
   const t = loadExample('nat-ha-lab');
   it('a group service runs on every member', () => {
     expect(directorHostsOf(t, t.services[0]!)).toEqual(['lvs1', 'lvs2']);
-    expect(servicesOf(t, 'lvs2').map((s) => s.id)).toEqual(['web']);
+    expect(servicesOf(t, hostId('lvs2')).map((s) => s.id)).toEqual(['web']);
   });
   it('the master holds the virtual addresses; another holder can be chosen', () => {
     expect(steadyMaster(t, t.directorGroups![0]!)?.host).toBe('lvs1');
     const v = withVrrpHolders(t);
     expect(v.hosts.find((h) => h.id === 'lvs1')!.interfaces.find((f) => f.name === 'eth1')!.addresses).toContain('192.168.111.200/24');
     expect(v.services[0]!.director).toBe('lvs1');
-    const b = withVrrpHolders(t, new Map([['pair', 'lvs2']]));
+    const b = withVrrpHolders(t, new Map([['pair', hostId('lvs2')]]));
     expect(b.hosts.find((h) => h.id === 'lvs2')!.interfaces.find((f) => f.name === 'eth0')!.addresses).toContain('172.16.111.123/24');
     expect(b.hosts.find((h) => h.id === 'lvs1')!.interfaces.find((f) => f.name === 'eth0')!.addresses).not.toContain('172.16.111.123/24');
   });
@@ -113,9 +114,9 @@ describe('group edit commands', () => {
   it('makes a pair from two directors: services move to it, the VIP leaves the interfaces and becomes VRRP-held', () => {
     const withSecond: Topology = {
       ...nat,
-      hosts: [...nat.hosts, { ...nat.hosts.find((h) => h.id === 'director')!, id: 'director2', name: 'director2', interfaces: [] }],
+      hosts: [...nat.hosts, { ...nat.hosts.find((h) => h.id === 'director')!, id: hostId('director2'), name: 'director2', interfaces: [] }],
     };
-    const r = addDirectorGroup(withSecond, ['director', 'director2'])!;
+    const r = addDirectorGroup(withSecond, [hostId('director'), hostId('director2')])!;
     const g = r.topology.directorGroups![0]!;
     expect(g.members.map((m) => [m.host, m.state, m.priority])).toEqual([
       ['director', 'MASTER', 150],
@@ -134,9 +135,9 @@ describe('group edit commands', () => {
     ]);
     u = useMulticast(u, 'pair');
     expect(u.directorGroups![0]!.members[0]!.unicastPeers).toBeUndefined();
-    u = addGroupMember(u, 'pair', 'router');
+    u = addGroupMember(u, 'pair', hostId('router'));
     expect(u.directorGroups![0]!.members[2]).toMatchObject({ host: 'router', state: 'BACKUP', priority: 90 });
-    u = updateGroupMember(u, 'pair', 'router', { priority: 20 });
+    u = updateGroupMember(u, 'pair', hostId('router'), { priority: 20 });
     expect(u.directorGroups![0]!.members[2]!.priority).toBe(20);
     const d = removeItems({ topology: u, layout: { positions: {} } }, ['router']);
     expect(d.topology.directorGroups![0]!.members).toHaveLength(2);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { failoverTimeline } from '../../../shared/ha/timeline.ts';
 import { masterDownMicros } from '../../../shared/model/ha.ts';
 import { change, drHa, natHa } from './designs.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const at = (steps: ReturnType<typeof failoverTimeline>, kind: string) => steps!.filter((s) => s.kind === kind).map((s) => s.at);
 
@@ -12,7 +13,7 @@ describe('failover timeline', () => {
     const last = steps[steps.length - 1]!;
     expect(last.kind).toBe('packet');
     expect(last.flowAlive).toBe(true);
-    expect(last.tables.lvs2).toHaveLength(1);
+    expect(last.tables[hostId('lvs2')]).toHaveLength(1);
     expect(last.routerArp).toBe('lvs2');
     expect(last.holders).toEqual(['lvs2']);
     expect(steps.every((s) => /[\u4e00-\u9fff]/.test(s.text.zh))).toBe(true);
@@ -22,7 +23,7 @@ describe('failover timeline', () => {
     const last = steps[steps.length - 1]!;
     expect(last.flowAlive).toBe(false);
     expect(last.text.en).toContain('RST');
-    expect(steps[0]!.tables.lvs2).toEqual([]);
+    expect(steps[0]!.tables[hostId('lvs2')]).toEqual([]);
   });
   it('clean stop: priority-0 advert, takeover after the skew time only', () => {
     const steps = failoverTimeline(natHa(), 'pair', 'stop')!;
@@ -52,14 +53,14 @@ describe('failover timeline', () => {
     const last = steps[steps.length - 1]!;
     expect(last.holders).toEqual(['lvs1']);
     expect(last.flowAlive).toBe(false);
-    expect(last.tables.lvs1).toEqual([]);
+    expect(last.tables[hostId('lvs1')]).toEqual([]);
   });
   it('return with nopreempt: the old master stays backup and resyncs', () => {
     const steps = failoverTimeline(drHa(), 'pair', 'return')!;
     const last = steps[steps.length - 1]!;
     expect(last.holders).toEqual(['lvs2']);
     expect(last.flowAlive).toBe(true);
-    expect(last.tables.lvs1).toHaveLength(1);
+    expect(last.tables[hostId('lvs1')]).toHaveLength(1);
   });
   it('no timeline for an unknown group', () => {
     expect(failoverTimeline(natHa(), 'nope', 'crash')).toBeNull();

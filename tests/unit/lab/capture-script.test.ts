@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { captureInterfaces, captureScript, parseCaptureOutput } from '../../../electron/services/lab/capture.ts';
 import { natLab, tunLab } from '../../../shared/model/labs.ts';
 import { pcapBytes } from '../capture/pcap-writer.ts';
+import { hostId, interfaceId, serviceId } from '../../../shared/model/ids.ts';
 
 describe('lab capture script', () => {
   it('captures every ethernet interface of every host with link-level headers and no name lookups', () => {
@@ -9,7 +10,7 @@ describe('lab capture script', () => {
     const ifs = captureInterfaces(t);
     const ethernet = t.hosts.flatMap((h) => h.interfaces.filter((f) => f.kind === 'ethernet' && f.segment !== null));
     expect(ifs).toHaveLength(ethernet.length);
-    const s = captureScript(t, 'client', '172.16.111.123', 80);
+    const s = captureScript(t, hostId('client'), '172.16.111.123', 80);
     for (const [i, f] of ifs.entries())
       expect(s).toContain(`/sbin/ip netns exec 'lvsd-${f.host}' /usr/sbin/tcpdump -Z root -i '${f.name}' -n -U -s 262 -w /run/lvsd/capture/${i}.pcap`);
     for (const h of t.hosts) expect(s).toContain(`/sbin/ip -n 'lvsd-${h.id}' neigh flush all`);
@@ -19,8 +20,8 @@ describe('lab capture script', () => {
   });
 
   it('refuses a service address that is not an IPv4 address and port', () => {
-    expect(() => captureScript(natLab(), 'client', '1.2.3.4; reboot', 80)).toThrow(/bad service address/);
-    expect(() => captureScript(natLab(), 'client', '1.2.3.4', 70000)).toThrow(/bad service address/);
+    expect(() => captureScript(natLab(), hostId('client'), '1.2.3.4; reboot', 80)).toThrow(/bad service address/);
+    expect(() => captureScript(natLab(), hostId('client'), '1.2.3.4', 70000)).toThrow(/bad service address/);
   });
 
   it('parses the request result and the base64 pcaps back', () => {

@@ -9,6 +9,7 @@ import { LIVE_READ_ONLY_COMMANDS, directorScript, hostScript, splitSections } fr
 import { parseLiveOutput, unreachable } from '../../../shared/live/observation.ts';
 import type { HostObservation } from '../../../shared/live/observation.ts';
 import { buildLiveView, expectedShares } from '../../../shared/live/view.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const fx = (p: string): string => readFileSync(new URL(`../../fixtures/live/${p}`, import.meta.url), 'utf8');
 const dr: Topology = (JSON.parse(readFileSync(new URL('../../../examples/dr-lab.lvs.json', import.meta.url), 'utf8')) as DesignFile).topology;
@@ -85,7 +86,7 @@ describe('the live script', () => {
 
 describe('parseLiveOutput', () => {
   it('real DR director output', () => {
-    const o = parseLiveOutput('director', directorOutput('dr-lab'), 1);
+    const o = parseLiveOutput(hostId('director'), directorOutput('dr-lab'), 1);
     expect(o.problems).toEqual([]);
     expect(o.ipvs!.list!.services).toHaveLength(2);
     expect(o.ipvs!.connections!.total).toBe(22);
@@ -95,10 +96,10 @@ describe('parseLiveOutput', () => {
   });
 
   it('junk from a hostile host: no throw, says what failed', () => {
-    const o = parseLiveOutput('x', 'Welcome to evil\n\u0000\u0007', 1);
+    const o = parseLiveOutput(hostId('x'), 'Welcome to evil\n\u0000\u0007', 1);
     expect(o.problems[0]!.message).toMatch(/not the live script output/);
     const p = parseLiveOutput(
-      'x',
+      hostId('x'),
       '@@lvsd-live 1 director\n@@begin list\nsh: ipvsadm: not found\n@@end list 127\n@@begin addr\n[{"ifname":"eth0","addr_info":[{}]}]\n@@end addr 0\n',
       1,
     );
@@ -107,12 +108,12 @@ describe('parseLiveOutput', () => {
 
   it('keepalived dumps with their age', () => {
     const text = `@@lvsd-live 1 director\n@@begin keepalived\n@@now 1000\n@@file /tmp/keepalived.json 996\n${fx('keepalived/keepalived.json')}\n@@end keepalived 0\n`;
-    const o = parseLiveOutput('d', text, 1);
+    const o = parseLiveOutput(hostId('d'), text, 1);
     expect(o.problems).toEqual([]);
     expect(o.keepalived).toMatchObject({ source: 'json', ageSeconds: 4 });
     expect(o.keepalived!.instances.map((i) => i.state)).toEqual(['MASTER', 'MASTER']);
     const d = parseLiveOutput(
-      'd',
+      hostId('d'),
       `@@lvsd-live 1 director\n@@begin keepalived\n@@now 1000\n@@file /tmp/keepalived.data 999\n${fx('keepalived/keepalived.data')}\n@@end keepalived 0\n`,
       1,
     );
@@ -123,9 +124,9 @@ describe('parseLiveOutput', () => {
 
 describe('buildLiveView (DR seed design, real DR lab output)', () => {
   const base = (): HostObservation[] => [
-    parseLiveOutput('director', directorOutput('dr-lab'), 1),
-    parseLiveOutput('rs1', rsOutput('dr-lab'), 1),
-    parseLiveOutput('rs2', rsOutput('dr-lab'), 1),
+    parseLiveOutput(hostId('director'), directorOutput('dr-lab'), 1),
+    parseLiveOutput(hostId('rs1'), rsOutput('dr-lab'), 1),
+    parseLiveOutput(hostId('rs2'), rsOutput('dr-lab'), 1),
   ];
 
   it('one VIP holder, counters per real server, 50/50 as wrr 1:1 says', () => {
@@ -148,7 +149,7 @@ describe('buildLiveView (DR seed design, real DR lab output)', () => {
   it('drift: the extra service added by hand and a changed weight show in the diff', () => {
     const list = fx('dr-lab/list.txt').replace(/(192\.168\.163\.103:80\s+Route\s+)1/, '$15');
     const obs = base();
-    obs[0] = parseLiveOutput('director', directorOutput('dr-lab', { list }), 1);
+    obs[0] = parseLiveOutput(hostId('director'), directorOutput('dr-lab', { list }), 1);
     const v = buildLiveView(dr, obs);
     const d = v.drift.find((x) => x.hostId === 'director')!;
     expect(d.items).toContainEqual({ area: 'ipvs', subject: 'tcp 172.17.253.100:80 → 192.168.163.103:80', expected: 'dr weight 1', observed: 'dr weight 5' });
@@ -162,13 +163,13 @@ describe('buildLiveView (DR seed design, real DR lab output)', () => {
     const noVip = base();
     const addr = JSON.parse(fx('dr-lab/addr.json')) as { addr_info: { local: string }[] }[];
     const stripped = JSON.stringify(addr.map((l) => ({ ...l, addr_info: l.addr_info.filter((a) => a.local !== '172.17.253.100') })));
-    noVip[0] = parseLiveOutput('director', directorOutput('dr-lab', { addr: stripped }), 1);
-    noVip.push(parseLiveOutput('router', '@@lvsd-live 1 host\n@@begin addr\n[]\n@@end addr 0\n', 1));
+    noVip[0] = parseLiveOutput(hostId('director'), directorOutput('dr-lab', { addr: stripped }), 1);
+    noVip.push(parseLiveOutput(hostId('router'), '@@lvsd-live 1 host\n@@begin addr\n[]\n@@end addr 0\n', 1));
     expect(buildLiveView(dr, noVip).vips[0]!.status).toBe('none');
     const two = base();
-    two.push(parseLiveOutput('router', `@@lvsd-live 1 host\n@@begin addr\n${fx('dr-lab/addr.json')}\n@@end addr 0\n`, 1));
+    two.push(parseLiveOutput(hostId('router'), `@@lvsd-live 1 host\n@@begin addr\n${fx('dr-lab/addr.json')}\n@@end addr 0\n`, 1));
     expect(buildLiveView(dr, two).vips[0]).toMatchObject({ status: 'split', holders: ['director', 'router'] });
-    const dead = [unreachable('director', 'connection refused', 1, 3), ...base().slice(1)];
+    const dead = [unreachable(hostId('director'), 'connection refused', 1, 3), ...base().slice(1)];
     const v = buildLiveView(dr, dead);
     expect(v.vips[0]!.status).toBe('unknown');
     expect(v.services).toEqual([]);

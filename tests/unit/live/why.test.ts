@@ -5,29 +5,30 @@ import { explainLanding } from '../../../shared/live/why.ts';
 import type { LiveService } from '../../../shared/live/view.ts';
 import type { IpvsConnection } from '../../../shared/live/ipvsadm.ts';
 import { scheduleSequence } from '../../../shared/simulator/index.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 const svc = (scheduler: VirtualService['scheduler'], extra: Partial<VirtualService> = {}): VirtualService => ({
-  id: 'web',
-  director: 'd',
+  id: serviceId('web'),
+  director: directorRef('d'),
   protocol: 'tcp',
   vip: '10.0.0.100',
   port: 80,
   scheduler,
   realServers: [
-    { id: 'rs1', host: 'h1', rip: '10.0.1.11', port: 80, method: 'dr', weight: 1 },
-    { id: 'rs2', host: 'h2', rip: '10.0.1.12', port: 80, method: 'dr', weight: 1 },
+    { id: realServerId('rs1'), host: hostId('h1'), rip: '10.0.1.11', port: 80, method: 'dr', weight: 1 },
+    { id: realServerId('rs2'), host: hostId('h2'), rip: '10.0.1.12', port: 80, method: 'dr', weight: 1 },
   ],
   ...extra,
 });
 
 const live = (d: [number, number, number][]): LiveService => ({
-  serviceId: 'web',
+  serviceId: serviceId('web'),
   key: 'tcp 10.0.0.100:80',
-  director: 'd',
+  director: hostId('d'),
   present: true,
   dests: d.map(([w, a, i], k) => ({
     address: `10.0.1.${11 + k}:80`,
-    realServerId: `rs${k + 1}`,
+    realServerId: realServerId(`rs${k + 1}`),
     weight: w,
     activeConns: a,
     inactiveConns: i,

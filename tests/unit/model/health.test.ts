@@ -5,6 +5,7 @@ import { migrate } from '../../../shared/model/migrations.ts';
 import { effectiveHealthCheck, effectiveQuorum, ipvsOwnerOf } from '../../../shared/model/health.ts';
 import type { RealServer, Topology, VirtualService } from '../../../shared/model/types.ts';
 import { renderKeepalived } from '../../../shared/generators/index.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 const v2Text = readFileSync(new URL('../../fixtures/model/v2-nat.lvs.json', import.meta.url), 'utf8');
 
@@ -50,10 +51,18 @@ describe('v2 → v3 migration', () => {
   });
 });
 
-const rs = (id: string, extra: Partial<RealServer> = {}): RealServer => ({ id, host: id, rip: '10.0.0.2', port: 8080, method: 'nat', weight: 1, ...extra });
+const rs = (id: string, extra: Partial<RealServer> = {}): RealServer => ({
+  id: realServerId(id),
+  host: hostId(id),
+  rip: '10.0.0.2',
+  port: 8080,
+  method: 'nat',
+  weight: 1,
+  ...extra,
+});
 const svc = (extra: Partial<VirtualService> = {}): VirtualService => ({
-  id: 'web',
-  director: 'lb',
+  id: serviceId('web'),
+  director: directorRef('lb'),
   protocol: 'tcp',
   vip: '10.0.0.1',
   port: 80,
@@ -98,7 +107,7 @@ describe('ipvsOwnerOf', () => {
   const t = (services: VirtualService[], owner?: 'ipvsadm' | 'keepalived'): Topology => ({
     name: 't',
     segments: [],
-    hosts: [{ id: 'lb', name: 'lb', role: 'director', interfaces: [], ...(owner ? { ipvsOwner: owner } : {}) }],
+    hosts: [{ id: hostId('lb'), name: 'lb', role: 'director', interfaces: [], ...(owner ? { ipvsOwner: owner } : {}) }],
     services,
   });
   it('defaults to keepalived when a service of the director has a check, ipvsadm otherwise; an explicit choice wins', () => {

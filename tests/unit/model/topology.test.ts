@@ -11,19 +11,20 @@ import {
   servicesOf,
 } from '../../../shared/model/topology.ts';
 import { drLab, natLab } from '../validation/builders.ts';
+import { hostId, segmentId } from '../../../shared/model/ids.ts';
 
 describe('topology helpers', () => {
   const nat = natLab();
   const dr = drLab();
-  const director = hostById(nat, 'director')!;
-  const rs1 = hostById(dr, 'rs1')!;
+  const director = hostById(nat, hostId('director'))!;
+  const rs1 = hostById(dr, hostId('rs1'))!;
 
   it('looks up hosts, segments and services', () => {
     expect(director.name).toBe('director');
-    expect(hostById(nat, 'nobody')).toBeUndefined();
-    expect(segmentById(nat, 'lan')?.cidr).toBe('192.168.111.0/24');
-    expect(servicesOf(nat, 'director').map((s) => s.id)).toEqual(['web']);
-    expect(servicesOf(nat, 'rs1')).toEqual([]);
+    expect(hostById(nat, hostId('nobody'))).toBeUndefined();
+    expect(segmentById(nat, segmentId('lan'))?.cidr).toBe('192.168.111.0/24');
+    expect(servicesOf(nat, hostId('director')).map((s) => s.id)).toEqual(['web']);
+    expect(servicesOf(nat, hostId('rs1'))).toEqual([]);
   });
 
   it('lists addresses without prefix, and finds the interface carrying one', () => {

@@ -9,6 +9,7 @@ import { effectiveHealthCheck } from '../../../shared/model/health.ts';
 import type { VirtualService } from '../../../shared/model/types.ts';
 import { createRng, detectionWindow, failureEffects, recoveryWindow, runChecker, simulateServiceHealth } from '../../../shared/simulator/index.ts';
 import type { FailureMode } from '../../../shared/simulator/index.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 const check = (
   kind: EffectiveHealthCheck['kind'],
@@ -55,8 +56,8 @@ describe('detection window = keepalived formula', () => {
     expect(detectionWindow(CASES[0]!, 'refused')).toEqual({ min: 9, max: 15 });
     // keepalived 2.2.7 TCP_CHECK defaults: delay_loop 60, connect_timeout 5, retry 1, delay_before_retry 1.
     const defaults = effectiveHealthCheck({
-      id: 's',
-      director: 'd',
+      id: serviceId('s'),
+      director: directorRef('d'),
       protocol: 'tcp',
       vip: '10.0.0.1',
       port: 80,
@@ -149,16 +150,16 @@ describe('recovery window', () => {
 });
 
 const web = (extra: Partial<VirtualService> = {}): VirtualService => ({
-  id: 'web',
-  director: 'director',
+  id: serviceId('web'),
+  director: directorRef('director'),
   protocol: 'tcp',
   vip: '172.16.111.123',
   port: 80,
   scheduler: 'rr',
   healthCheck: { kind: 'http', path: '/', delayLoop: 6, connectTimeout: 3, retry: 1, delayBeforeRetry: 1, sorryServer: { ip: '192.168.111.150', port: 80 } },
   realServers: [
-    { id: 'rs1', host: 'rs1', rip: '192.168.111.101', port: 80, method: 'nat', weight: 1 },
-    { id: 'rs2', host: 'rs2', rip: '192.168.111.102', port: 80, method: 'nat', weight: 1 },
+    { id: realServerId('rs1'), host: hostId('rs1'), rip: '192.168.111.101', port: 80, method: 'nat', weight: 1 },
+    { id: realServerId('rs2'), host: hostId('rs2'), rip: '192.168.111.102', port: 80, method: 'nat', weight: 1 },
   ],
   ...extra,
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDesignFile } from '../../../shared/model/file.ts';
 import type { Scheduler, Topology } from '../../../shared/model/types.ts';
 import { ConnectionTable, IpvsScheduler, replayClosedConnections, simulate, simulateConnections } from '../../../shared/simulator/index.ts';
+import { hostId, realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 function natLab(scheduler: Scheduler, weights: readonly number[]): Topology {
   const r = parseDesignFile(readFileSync('examples/nat-lab.lvs.json', 'utf8'));
@@ -30,10 +31,10 @@ describe('simulate --previous N shares the connection model of schedule --active
         const traced: string[] = [];
         const scheduled: string[] = [];
         for (let n = 0; n <= 7; n++) {
-          const trace = simulate(t, { client: 'client', service: 'web', previousConnections: n }, { seed: 1 });
+          const trace = simulate(t, { client: hostId('client'), service: serviceId('web'), previousConnections: n }, { seed: 1 });
           expect(trace.outcome.status).toBe('ok');
           traced.push(trace.realServer!);
-          const run = simulateConnections(t, 'web', { connections: n + 1, clients: [CLIENT_IP], activeSeconds: 0, recordAssignments: n + 1 });
+          const run = simulateConnections(t, serviceId('web'), { connections: n + 1, clients: [CLIENT_IP], activeSeconds: 0, recordAssignments: n + 1 });
           scheduled.push(run.assignments[n]!);
         }
         expect(traced).toEqual(scheduled);
@@ -47,16 +48,16 @@ describe('simulate --previous N shares the connection model of schedule --active
 
   it('wlc 1:1 alternates and a connection closed more than 2 minutes ago no longer counts', () => {
     const t = natLab('wlc', [1, 1]);
-    const picks = [0, 1, 2, 3].map((n) => simulate(t, { client: 'client', service: 'web', previousConnections: n }, { seed: 1 }).realServer);
+    const picks = [0, 1, 2, 3].map((n) => simulate(t, { client: hostId('client'), service: serviceId('web'), previousConnections: n }, { seed: 1 }).realServer);
     // Kernel list order is newest first (web-rs2, web-rs1); a tie goes to the first in the list.
     expect(picks).toEqual(['web-rs2', 'web-rs1', 'web-rs2', 'web-rs1']);
     const svc = t.services[0]!;
     const sched = IpvsScheduler.forService(svc);
     const table = new ConnectionTable(sched);
     replayClosedConnections(table, { caddr: 0xac106f0d, daddr: 0xac106f7b, dport: 80 }, 1);
-    expect(sched.dest('web-rs2')!.inactive).toBe(1);
+    expect(sched.dest(realServerId('web-rs2'))!.inactive).toBe(1);
     table.advance(120.001);
-    expect(sched.dest('web-rs2')!.inactive).toBe(0);
+    expect(sched.dest(realServerId('web-rs2'))!.inactive).toBe(0);
     expect(table.size).toBe(0);
   });
 });

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Scheduler, VirtualService } from '../../../shared/model/types.ts';
 import { IpvsScheduler, hsiphashU32, kernelOrder, scheduleSequence, simulateConnections, sipHashBytes, sipKey } from '../../../shared/simulator/index.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 const LETTERS = 'ABCDEFGH';
 /** A service whose real servers are named A, B, C… in **design** order (A added first). */
 const svc = (scheduler: Scheduler, weights: number[], extra: Partial<VirtualService> = {}): VirtualService => ({
-  id: 's',
-  director: 'd',
+  id: serviceId('s'),
+  director: directorRef('d'),
   protocol: 'tcp',
   vip: '10.0.0.100',
   port: 80,
   scheduler,
-  realServers: weights.map((w, i) => ({ id: LETTERS[i]!, host: 'h', rip: `10.0.1.${i + 1}`, port: 80, method: 'dr', weight: w })),
+  realServers: weights.map((w, i) => ({ id: realServerId(LETTERS[i]!), host: hostId('h'), rip: `10.0.1.${i + 1}`, port: 80, method: 'dr', weight: w })),
   ...extra,
 });
 const name = (rip: string | null): string => (rip ? LETTERS[Number(rip.split('.')[3]) - 1]! : '-');
@@ -25,7 +26,7 @@ describe('kernel list order', () => {
   });
   it('a real server added later goes to the head', () => {
     const s = new IpvsScheduler('rr', svc('rr', [1, 1]).realServers);
-    s.addRealServer({ id: 'C', rip: '10.0.1.3', port: 80, weight: 1 });
+    s.addRealServer({ id: realServerId('C'), rip: '10.0.1.3', port: 80, weight: 1 });
     expect(s.dests.map((d) => d.id)).toEqual(['C', 'B', 'A']);
   });
 });
@@ -88,7 +89,7 @@ describe('selection sequences', () => {
     expect(seq(svc('sh', [1, 1, 1]), 8, { clients })).toBe(expected);
     // A quiesced server's clients get nothing without sh-fallback, another server with it.
     const s = new IpvsScheduler('sh', svc('sh', [1, 1, 1]).realServers, {});
-    s.setWeight('A', 0);
+    s.setWeight(realServerId('A'), 0);
     const table = s.bucketSnapshot();
     // Weight 0 still takes one bucket per round of the table: the kernel's `++d_count >= weight`.
     expect(table.filter((x) => x === 'A').length).toBe(85);
@@ -133,12 +134,12 @@ describe('selection sequences', () => {
     expect(w.filter((x) => x === 'A').length).toBeLessThan(1150);
     // Quiescing keeps the table (last_weight) and refuses the quiesced server's clients.
     const q = new IpvsScheduler('mh', svc('mh', [1, 1, 1]).realServers);
-    q.setWeight('A', 0);
+    q.setWeight(realServerId('A'), 0);
     expect(q.mhTableSnapshot()).toEqual(table);
   });
 
   it('mh refuses more real servers than table slots, as the kernel does', () => {
-    const many = Array.from({ length: 252 }, (_, i) => ({ id: `r${i}`, rip: `10.9.${i >> 8}.${(i & 255) + 1}`, port: 80, weight: 1 }));
+    const many = Array.from({ length: 252 }, (_, i) => ({ id: realServerId(`r${i}`), rip: `10.9.${i >> 8}.${(i & 255) + 1}`, port: 80, weight: 1 }));
     const s = new IpvsScheduler('mh', many, { mhTableIndex: 8 });
     expect(s.problem).toMatch(/252 real servers do not fit a 251-slot table/);
     expect(s.connect(1, 1)).toBeNull();
@@ -197,10 +198,10 @@ describe('persistence, thresholds, changes during a run', () => {
 
   it('upper threshold sets OVERLOAD, 3/4 of it clears it', () => {
     const s = new IpvsScheduler('rr', [
-      { id: 'A', rip: '10.0.1.1', port: 80, weight: 1, upperThreshold: 4 },
-      { id: 'B', rip: '10.0.1.2', port: 80, weight: 1 },
+      { id: realServerId('A'), rip: '10.0.1.1', port: 80, weight: 1, upperThreshold: 4 },
+      { id: realServerId('B'), rip: '10.0.1.2', port: 80, weight: 1 },
     ]);
-    const a = s.dest('A')!;
+    const a = s.dest(realServerId('A'))!;
     const got: string[] = [];
     for (let i = 0; i < 10; i++) got.push(s.connect(i, 1)!.id);
     expect(a.overloaded).toBe(true);
@@ -215,10 +216,10 @@ describe('persistence, thresholds, changes during a run', () => {
     const s = new IpvsScheduler('wrr', svc('wrr', [1, 1]).realServers);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push(s.connect(i, 1)!.id);
-    s.setWeight('A', 3);
+    s.setWeight(realServerId('A'), 3);
     for (let i = 0; i < 4; i++) ids.push(s.connect(i, 1)!.id);
     expect(ids.join('')).toBe('BABABAAA');
-    s.removeRealServer('A');
+    s.removeRealServer(realServerId('A'));
     expect(s.connect(9, 9)!.id).toBe('B');
   });
 });
@@ -233,7 +234,7 @@ describe('least-load heap', () => {
     for (const name of ['wlc', 'sed', 'lblc', 'lblcr'] as const) {
       for (const size of [3, 40]) {
         const specs = Array.from({ length: size }, (_, i) => ({
-          id: `s${i}`,
+          id: realServerId(`s${i}`),
           rip: `10.0.${i >> 8}.${(i & 255) + 1}`,
           port: 80,
           weight: rnd(4),
@@ -260,8 +261,8 @@ describe('least-load heap', () => {
             }
           } else if (op < 8 && live.length > 0) {
             const [id, est] = live.splice(rnd(live.length), 1)[0]!;
-            const a = heap.dest(id);
-            const b = scan.dest(id);
+            const a = heap.dest(realServerId(id));
+            const b = scan.dest(realServerId(id));
             if (a && b) {
               heap.release(a, est);
               scan.release(b, est);
@@ -269,9 +270,9 @@ describe('least-load heap', () => {
           } else if (op === 8) {
             const id = `s${rnd(size)}`;
             const w = rnd(4);
-            if (heap.dest(id)) {
-              heap.setWeight(id, w);
-              scan.setWeight(id, w);
+            if (heap.dest(realServerId(id))) {
+              heap.setWeight(realServerId(id), w);
+              scan.setWeight(realServerId(id), w);
             }
           } else if (rnd(20) === 0 && heap.dests.length > 1) {
             const id = heap.dests[rnd(heap.dests.length)]!.id;
@@ -296,7 +297,7 @@ describe('explain', () => {
     ]);
     expect(e.wouldPick).toBe('A');
     expect(e.rule.zh).toMatch(/权重/);
-    expect(s.dest('A')!.assigned).toBe(0);
+    expect(s.dest(realServerId('A'))!.assigned).toBe(0);
   });
   it('shows the wrr cursor and the hash bucket of sh', () => {
     const w = new IpvsScheduler('wrr', svc('wrr', [1, 2]).realServers);
@@ -309,8 +310,8 @@ describe('explain', () => {
     expect(w.connect(2, 1)!.id).toBe('A');
     expect(w.explain().wouldPick).toBe('B');
     const copy = w.clone();
-    copy.setWeight('A', 0);
-    expect(w.dest('A')!.weight).toBe(1);
+    copy.setWeight(realServerId('A'), 0);
+    expect(w.dest(realServerId('A'))!.weight).toBe(1);
     expect(new IpvsScheduler('twos', svc('twos', [1, 1]).realServers).explain().wouldPick).toBeUndefined();
     const sh = new IpvsScheduler('sh', svc('sh', [1, 1]).realServers);
     const e = sh.explain(0xc0a80001);
@@ -322,7 +323,7 @@ describe('explain', () => {
 
 describe('simulateConnections', () => {
   it('wlc with uneven connection lengths', () => {
-    const r = simulateConnections(topo(svc('wlc', [1, 1])), 's', {
+    const r = simulateConnections(topo(svc('wlc', [1, 1])), serviceId('s'), {
       connections: 20,
       ratePerSecond: 1,
       activeSeconds: { min: 1, max: 8 },
@@ -339,7 +340,7 @@ describe('simulateConnections', () => {
   });
 
   it('a connection counts as inactive until the handshake completes', () => {
-    const r = simulateConnections(topo(svc('rr', [1])), 's', { connections: 1, synSeconds: 10, activeSeconds: 10, finSeconds: 10, samples: 31 });
+    const r = simulateConnections(topo(svc('rr', [1])), serviceId('s'), { connections: 1, synSeconds: 10, activeSeconds: 10, finSeconds: 10, samples: 31 });
     const at = (t: number) => r.timeline.find((x) => x.t >= t)!;
     expect(at(5)).toMatchObject({ active: [0], inactive: [1] });
     expect(at(15)).toMatchObject({ active: [1], inactive: [0] });
@@ -348,23 +349,23 @@ describe('simulateConnections', () => {
   });
 
   it('drains a server mid-run', () => {
-    const r = simulateConnections(topo(svc('wrr', [1, 1])), 's', {
+    const r = simulateConnections(topo(svc('wrr', [1, 1])), serviceId('s'), {
       connections: 10,
       ratePerSecond: 1,
       recordAssignments: 10,
-      events: [{ at: 4.5, realServer: 'B', weight: 0 }],
+      events: [{ at: 4.5, realServer: realServerId('B'), weight: 0 }],
     });
     expect(r.assignments.join('')).toBe('BABABAAAAA');
   });
 
   it('weights steer the share of a long run', () => {
-    const r = simulateConnections(topo(svc('wlc', [1, 1, 2])), 's', { connections: 4000, activeSeconds: { min: 1, max: 60 }, seed: 3 });
+    const r = simulateConnections(topo(svc('wlc', [1, 1, 2])), serviceId('s'), { connections: 4000, activeSeconds: { min: 1, max: 60 }, seed: 3 });
     const [a, b, c] = r.totals.map((t) => t.percent);
     expect(c!).toBeGreaterThan(45);
     expect(a!).toBeGreaterThan(20);
     expect(b!).toBeGreaterThan(20);
     expect(r.unscheduled).toBe(0);
-    expect(() => simulateConnections(topo(svc('rr', [1])), 'nope', { connections: 1 })).toThrow(/no virtual service/);
+    expect(() => simulateConnections(topo(svc('rr', [1])), serviceId('nope'), { connections: 1 })).toThrow(/no virtual service/);
   });
 });
 

@@ -2,15 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Scheduler, VirtualService } from '../../../shared/model/types.ts';
 import { ServiceRun } from '../../../shared/simulator/index.ts';
+import { directorRef, hostId, realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 const svc = (scheduler: Scheduler, weights: number[], extra: Partial<VirtualService> = {}): VirtualService => ({
-  id: 's',
-  director: 'd',
+  id: serviceId('s'),
+  director: directorRef('d'),
   protocol: 'tcp',
   vip: '10.0.0.100',
   port: 80,
   scheduler,
-  realServers: weights.map((w, i) => ({ id: 'AB'[i]!, host: 'h', rip: `10.0.1.${i + 1}`, port: 80, method: 'dr', weight: w })),
+  realServers: weights.map((w, i) => ({ id: realServerId('AB'[i]!), host: hostId('h'), rip: `10.0.1.${i + 1}`, port: 80, method: 'dr', weight: w })),
   ...extra,
 });
 
@@ -21,8 +22,8 @@ describe('ServiceRun', () => {
     expect(run.sent).toBe(40);
     expect(run.now).toBeCloseTo(3.9, 9);
     expect(Object.fromEntries(run.assigned)).toEqual({ A: 30, B: 10 });
-    run.drain('B');
-    expect(run.sched.dest('B')!.active).toBeGreaterThan(0);
+    run.drain(realServerId('B'));
+    expect(run.sched.dest(realServerId('B'))!.active).toBeGreaterThan(0);
     run.sendUpTo(60);
     expect(Object.fromEntries(run.assigned)).toEqual({ A: 50, B: 10 });
     expect(run.events).toMatchObject([{ kind: 'weight', realServer: 'B', from: 1, to: 0 }]);
@@ -32,7 +33,7 @@ describe('ServiceRun', () => {
   it('moves connections ESTABLISHED → InActConn for the FIN timeout → gone, as the kernel counts them', () => {
     const run = new ServiceRun(svc('rr', [1, 1]), { ratePerSecond: 1, activeSeconds: 2, finSeconds: 5 });
     run.advance(0.5, 1); // one connection at t=0
-    const a = run.sched.dest('B')!; // rr starts at the list head: B (added last)
+    const a = run.sched.dest(realServerId('B'))!; // rr starts at the list head: B (added last)
     expect([a.active, a.inactive]).toEqual([1, 0]);
     run.advance(2.5, 1);
     expect([a.active, a.inactive]).toEqual([0, 1]);
@@ -51,7 +52,7 @@ describe('ServiceRun', () => {
     run.setScheduler('lc');
     expect(run.events.at(-1)).toEqual({ t: run.now, kind: 'scheduler', from: 'rr', to: 'lc' });
     expect(run.sched.name).toBe('lc');
-    expect(run.sched.dest('B')!.active).toBe(2);
+    expect(run.sched.dest(realServerId('B'))!.active).toBe(2);
     run.sendUpTo(4); // lc: A (1 active) has the smaller overhead
     expect(run.recent[0]!.realServer).toBe('A');
     for (const name of ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos'] as const) {

@@ -4,6 +4,7 @@ import { parseDesignFile } from '../../../shared/model/file.ts';
 import type { Host, Interface, Topology } from '../../../shared/model/types.ts';
 import { simulate } from '../../../shared/simulator/index.ts';
 import type { Trace } from '../../../shared/simulator/index.ts';
+import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 function lab(name: 'nat' | 'dr' | 'tun'): Topology {
   const r = parseDesignFile(readFileSync(`examples/${name}-lab.lvs.json`, 'utf8'));
@@ -24,7 +25,7 @@ const fault = (t: Trace): string | undefined => (t.outcome.status === 'broken' ?
 
 describe('seed labs work and show the article steps', () => {
   it('NAT: (a)–(f), destination rewritten on the way in, source on the way out', () => {
-    const t = simulate(lab('nat'), { client: 'client', service: 'web', sport: 40000 }, { seed: 7 });
+    const t = simulate(lab('nat'), { client: hostId('client'), service: serviceId('web'), sport: 40000 }, { seed: 7 });
     expect(t.outcome.status).toBe('ok');
     expect(letters(t)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     const c = t.steps.find((s) => s.articleStep === 'c')!;
@@ -49,7 +50,7 @@ describe('seed labs work and show the article steps', () => {
   });
 
   it('DR: (a)–(f), only the MACs change at the director, the reply skips it', () => {
-    const t = simulate(lab('dr'), { client: 'client', service: '172.17.253.100:80' }, { seed: 3 });
+    const t = simulate(lab('dr'), { client: hostId('client'), service: serviceId('172.17.253.100:80') }, { seed: 3 });
     expect(t.outcome.status).toBe('ok');
     expect(letters(t)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     const out = t.steps.find((s) => s.kind === 'transmit' && s.place.kind === 'link' && s.place.from.host === 'director')!;
@@ -64,7 +65,7 @@ describe('seed labs work and show the article steps', () => {
   });
 
   it('TUN: (a)–(c), IPIP outer header from the DIP to the RIP, removed on tunl0', () => {
-    const t = simulate(lab('tun'), { client: 'client', service: 'web' }, { seed: 1 });
+    const t = simulate(lab('tun'), { client: hostId('client'), service: serviceId('web') }, { seed: 1 });
     expect(t.outcome.status).toBe('ok');
     expect(letters(t)).toEqual(['a', 'b', 'c']);
     const b = t.steps.find((s) => s.articleStep === 'b')!;
@@ -79,8 +80,8 @@ describe('seed labs work and show the article steps', () => {
   });
 
   it('is deterministic for a seed and JSON-safe', () => {
-    const a = simulate(lab('dr'), { client: 'client', service: 'web' }, { seed: 42 });
-    const b = simulate(lab('dr'), { client: 'client', service: 'web' }, { seed: 42 });
+    const a = simulate(lab('dr'), { client: hostId('client'), service: serviceId('web') }, { seed: 42 });
+    const b = simulate(lab('dr'), { client: hostId('client'), service: serviceId('web') }, { seed: 42 });
     expect(a).toEqual(b);
     expect(JSON.parse(JSON.stringify(a))).toEqual(a);
     expect(a.steps.every((s, i) => s.index === i && s.narration.en.length > 0 && s.narration.zh.length > 0)).toBe(true);
@@ -91,11 +92,11 @@ describe('services and sysctls', () => {
   it('an all-ports persistent service and a fwmark service still trace', () => {
     const t0 = lab('nat');
     const allPorts = { ...t0, services: t0.services.map((s) => ({ ...s, port: 0, persistence: { timeout: 300, netmask: '255.255.255.0' } })) };
-    const t = simulate(allPorts, { client: 'client', service: 'web', dport: 443 });
+    const t = simulate(allPorts, { client: hostId('client'), service: serviceId('web'), dport: 443 });
     expect(t.outcome.status).toBe('ok');
     expect(t.conn).toMatchObject({ virtual: { address: '172.16.111.123', port: 443 }, template: { client: '172.16.111.0', expiresIn: 300, reused: false } });
     const fw = { ...t0, services: t0.services.map((s) => ({ ...s, protocol: 'fwmark' as const, fwmark: 1 })) };
-    expect(simulate(fw, { client: 'client', service: 'web' }).outcome.status).toBe('ok');
+    expect(simulate(fw, { client: hostId('client'), service: serviceId('web') }).outcome.status).toBe('ok');
   });
 
   it('DR real servers with arp_announce=0 announce the VIP when they ARP for the gateway', () => {
@@ -106,7 +107,7 @@ describe('services and sysctls', () => {
         return { ...rest, interfaces: h.interfaces.map((f) => ({ ...f, sysctl: {} })) };
       });
     }
-    const t = simulate(t0, { client: 'client', service: 'web' });
+    const t = simulate(t0, { client: hostId('client'), service: serviceId('web') });
     expect(t.outcome.status).toBe('ok');
     expect(t.warnings.map((w) => w.fault)).toContain('arp-announce');
     const leak = t.steps.find((s) => s.kind === 'arp-request' && s.phase === 'reply' && s.packet?.arp?.senderIp === '172.17.253.100');
@@ -114,12 +115,12 @@ describe('services and sysctls', () => {
   });
 
   it('previous connections move the scheduler on, or reuse the persistence template', () => {
-    const order = [0, 1, 2, 3].map((k) => simulate(lab('nat'), { client: 'client', service: 'web', previousConnections: k }).realServer);
+    const order = [0, 1, 2, 3].map((k) => simulate(lab('nat'), { client: hostId('client'), service: serviceId('web'), previousConnections: k }).realServer);
     expect(order).toEqual(['web-rs2', 'web-rs1', 'web-rs2', 'web-rs1']);
     const t0 = lab('dr');
     const sticky = { ...t0, services: t0.services.map((s) => ({ ...s, scheduler: 'rr' as const, persistence: { timeout: 300 } })) };
-    const first = simulate(sticky, { client: 'client', service: 'web' });
-    const later = simulate(sticky, { client: 'client', service: 'web', previousConnections: 3 });
+    const first = simulate(sticky, { client: hostId('client'), service: serviceId('web') });
+    const later = simulate(sticky, { client: hostId('client'), service: serviceId('web'), previousConnections: 3 });
     expect(later.realServer).toBe(first.realServer);
     expect(first.conn?.template?.reused).toBe(false);
     expect(later.conn?.template?.reused).toBe(true);
@@ -127,7 +128,7 @@ describe('services and sysctls', () => {
   });
 
   it('a forced real server is used, and narrated as such', () => {
-    const t = simulate(lab('nat'), { client: 'client', service: 'web', realServer: 'web-rs1' });
+    const t = simulate(lab('nat'), { client: hostId('client'), service: serviceId('web'), realServer: realServerId('web-rs1') });
     expect(t.realServer).toBe('web-rs1');
     expect(t.steps.find((s) => s.kind === 'schedule')?.narration.en).toMatch(/chosen by hand/);
   });
@@ -141,18 +142,18 @@ describe('faults break the flow where a real network breaks it', () => {
       hosts: [
         ...t0.hosts.map((h) => (h.role === 'real-server' ? { ...h, gateway: '192.168.111.1' } : h)),
         {
-          id: 'router',
+          id: hostId('router'),
           name: 'router',
           role: 'router',
           sysctl: { ipForward: true },
           interfaces: [
-            { id: 'router-eth0', name: 'eth0', kind: 'ethernet', segment: 'public', addresses: ['172.16.111.1/24'] },
-            { id: 'router-eth1', name: 'eth1', kind: 'ethernet', segment: 'lan', addresses: ['192.168.111.1/24'] },
+            { id: interfaceId('router-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('public'), addresses: ['172.16.111.1/24'] },
+            { id: interfaceId('router-eth1'), name: 'eth1', kind: 'ethernet', segment: segmentId('lan'), addresses: ['192.168.111.1/24'] },
           ],
         },
       ],
     };
-    const t = simulate(t0, { client: 'client', service: 'web' }, { seed: 1 });
+    const t = simulate(t0, { client: hostId('client'), service: serviceId('web') }, { seed: 1 });
     expect(fault(t)).toBe('nat-reply-bypasses-director');
     const last = t.steps[t.steps.length - 1]!;
     expect(last).toMatchObject({ kind: 'drop', phase: 'reply', place: { kind: 'host', host: 'client' } });
@@ -164,7 +165,7 @@ describe('faults break the flow where a real network breaks it', () => {
     let t0 = lab('dr');
     for (const id of ['rs1', 'rs2']) t0 = editHost(t0, id, (h) => ({ ...h, gateway: '192.168.163.101' }));
     t0 = editHost(t0, 'director', (h) => ({ ...h, sysctl: { ipForward: true } }));
-    const t = simulate(t0, { client: 'client', service: 'web' });
+    const t = simulate(t0, { client: hostId('client'), service: serviceId('web') });
     expect(fault(t)).toBe('reply-via-director');
     expect(t.steps[t.steps.length - 1]).toMatchObject({ kind: 'drop', phase: 'reply', place: { host: 'director' } });
     expect(t.steps[t.steps.length - 1]!.narration.en).toMatch(/martian/);
@@ -173,7 +174,7 @@ describe('faults break the flow where a real network breaks it', () => {
   it('NAT director without ip_forward drops the reply', () => {
     const t = simulate(
       editHost(lab('nat'), 'director', (h) => ({ ...h, sysctl: { ipForward: false } })),
-      { client: 'client', service: 'web' },
+      { client: hostId('client'), service: serviceId('web') },
     );
     expect(fault(t)).toBe('no-ip-forward');
     expect(t.steps[t.steps.length - 1]).toMatchObject({ kind: 'drop', phase: 'reply', place: { host: 'director' } });
@@ -181,51 +182,51 @@ describe('faults break the flow where a real network breaks it', () => {
 
   it('DR on one segment without arp_ignore: the real servers answer ARP for the VIP — a race', () => {
     const rs = (n: number): Host => ({
-      id: `rs${n}`,
+      id: hostId(`rs${n}`),
       name: `rs${n}`,
       role: 'real-server',
       interfaces: [
-        { id: `rs${n}-lo`, name: 'lo', kind: 'loopback', segment: null, addresses: ['10.0.0.100/32'] },
-        { id: `rs${n}-eth0`, name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: [`10.0.0.1${n}/24`] },
+        { id: interfaceId(`rs${n}-lo`), name: 'lo', kind: 'loopback', segment: null, addresses: ['10.0.0.100/32'] },
+        { id: interfaceId(`rs${n}-eth0`), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: [`10.0.0.1${n}/24`] },
       ],
     });
     const flat: Topology = {
       name: 'flat DR',
-      segments: [{ id: 'lan', name: 'lan', cidr: '10.0.0.0/24' }],
+      segments: [{ id: segmentId('lan'), name: 'lan', cidr: '10.0.0.0/24' }],
       hosts: [
         {
-          id: 'client',
+          id: hostId('client'),
           name: 'client',
           role: 'client',
-          interfaces: [{ id: 'c-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.5/24'] }],
+          interfaces: [{ id: interfaceId('c-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: ['10.0.0.5/24'] }],
         },
         {
-          id: 'director',
+          id: hostId('director'),
           name: 'director',
           role: 'director',
-          interfaces: [{ id: 'd-eth0', name: 'eth0', kind: 'ethernet', segment: 'lan', addresses: ['10.0.0.2/24', '10.0.0.100/24'] }],
+          interfaces: [{ id: interfaceId('d-eth0'), name: 'eth0', kind: 'ethernet', segment: segmentId('lan'), addresses: ['10.0.0.2/24', '10.0.0.100/24'] }],
         },
         rs(1),
         rs(2),
       ],
       services: [
         {
-          id: 'web',
-          director: 'director',
+          id: serviceId('web'),
+          director: directorRef('director'),
           protocol: 'tcp',
           vip: '10.0.0.100',
           port: 80,
           scheduler: 'rr',
           realServers: [
-            { id: 'a', host: 'rs1', rip: '10.0.0.11', port: 80, method: 'dr', weight: 1 },
-            { id: 'b', host: 'rs2', rip: '10.0.0.12', port: 80, method: 'dr', weight: 1 },
+            { id: realServerId('a'), host: hostId('rs1'), rip: '10.0.0.11', port: 80, method: 'dr', weight: 1 },
+            { id: realServerId('b'), host: hostId('rs2'), rip: '10.0.0.12', port: 80, method: 'dr', weight: 1 },
           ],
         },
       ],
     };
     const outcomes = new Set<string>();
     for (let seed = 1; seed <= 30; seed++) {
-      const t = simulate(flat, { client: 'client', service: 'web' }, { seed });
+      const t = simulate(flat, { client: hostId('client'), service: serviceId('web') }, { seed });
       const firstArp = t.steps.filter((s) => s.kind === 'arp-reply' && s.packet?.arp?.senderIp === '10.0.0.100');
       expect(firstArp.length).toBe(3);
       expect(t.warnings.some((w) => w.fault === 'arp-race')).toBe(true);
@@ -237,7 +238,7 @@ describe('faults break the flow where a real network breaks it', () => {
     // With arp_ignore=1 on the real servers only the director answers.
     const fixed: Topology = { ...flat, hosts: flat.hosts.map((h) => (h.role === 'real-server' ? { ...h, sysctl: { arpIgnore: 1, arpAnnounce: 2 } } : h)) };
     for (let seed = 1; seed <= 10; seed++) {
-      const t = simulate(fixed, { client: 'client', service: 'web' }, { seed });
+      const t = simulate(fixed, { client: hostId('client'), service: serviceId('web') }, { seed });
       expect(t.outcome.status).toBe('ok');
       expect(t.warnings).toEqual([]);
     }
@@ -245,7 +246,7 @@ describe('faults break the flow where a real network breaks it', () => {
 
   it("DR with the real server off the director's segment: ARP for the RIP goes unanswered", () => {
     const t0 = editHost(lab('dr'), 'director', (h) => ({ ...h, interfaces: h.interfaces.filter((f) => f.id !== 'director-eth1') }));
-    const t = simulate(t0, { client: 'client', service: 'web' });
+    const t = simulate(t0, { client: hostId('client'), service: serviceId('web') });
     expect(fault(t)).toBe('dr-no-l2-path');
     const last = t.steps[t.steps.length - 1]!;
     expect(last.kind).toBe('drop');
@@ -255,7 +256,7 @@ describe('faults break the flow where a real network breaks it', () => {
   it('TUN with strict rp_filter: the real server drops the decapsulated packet', () => {
     let t0 = lab('tun');
     for (const id of ['rs1', 'rs2']) t0 = editHost(t0, id, (h) => ({ ...h, sysctl: { ...h.sysctl, rpFilter: 1 } }));
-    const t = simulate(t0, { client: 'client', service: 'web' });
+    const t = simulate(t0, { client: hostId('client'), service: serviceId('web') });
     expect(fault(t)).toBe('rp-filter');
     const i = t.steps.findIndex((s) => s.kind === 'decapsulate');
     expect(i).toBeGreaterThan(0);
@@ -265,16 +266,16 @@ describe('faults break the flow where a real network breaks it', () => {
   it('TUN without tunl0, and with tunl0 but no VIP', () => {
     let noTun = lab('tun');
     for (const id of ['rs1', 'rs2']) noTun = editHost(noTun, id, (h) => ({ ...h, interfaces: h.interfaces.filter((f) => f.kind !== 'ipip') }));
-    expect(fault(simulate(noTun, { client: 'client', service: 'web' }))).toBe('no-ipip-tunnel');
+    expect(fault(simulate(noTun, { client: hostId('client'), service: serviceId('web') }))).toBe('no-ipip-tunnel');
     let noVip = lab('tun');
     for (const id of ['rs1', 'rs2']) noVip = editHost(noVip, id, (h) => editIface(h, `${id}-tunl0`, (f) => ({ ...f, addresses: [] })));
-    expect(fault(simulate(noVip, { client: 'client', service: 'web' }))).toBe('missing-vip-on-rs');
+    expect(fault(simulate(noVip, { client: hostId('client'), service: serviceId('web') }))).toBe('missing-vip-on-rs');
   });
 
   it('DR without the VIP on lo: the real server drops the request', () => {
     let t0 = lab('dr');
     for (const id of ['rs1', 'rs2']) t0 = editHost(t0, id, (h) => editIface(h, `${id}-lo`, (f) => ({ ...f, addresses: [] })));
-    const t = simulate(t0, { client: 'client', service: 'web' });
+    const t = simulate(t0, { client: hostId('client'), service: serviceId('web') });
     expect(fault(t)).toBe('missing-vip-on-rs');
     expect(t.outcome.status === 'broken' && t.outcome.narration.zh).toMatch(/lo/);
   });
@@ -283,7 +284,7 @@ describe('faults break the flow where a real network breaks it', () => {
     let t0 = lab('dr');
     for (const id of ['rs1', 'rs2'])
       t0 = editHost(t0, id, (h) => ({ ...editIface(h, `${id}-lo`, (f) => ({ ...f, addresses: [] })), sysctl: { ...h.sysctl, ipForward: true } }));
-    const t = simulate(t0, { client: 'client', service: 'web' });
+    const t = simulate(t0, { client: hostId('client'), service: serviceId('web') });
     expect(fault(t)).toBe('missing-vip-on-rs');
     const last = t.steps[t.steps.length - 1]!;
     expect(last.kind).toBe('drop');
@@ -294,12 +295,12 @@ describe('faults break the flow where a real network breaks it', () => {
   it('quiesced and missing real servers: no destination available', () => {
     const t0 = lab('nat');
     const quiet = { ...t0, services: t0.services.map((s) => ({ ...s, realServers: s.realServers.map((r) => ({ ...r, weight: 0 })) })) };
-    expect(fault(simulate(quiet, { client: 'client', service: 'web' }))).toBe('all-quiesced');
+    expect(fault(simulate(quiet, { client: hostId('client'), service: serviceId('web') }))).toBe('all-quiesced');
     const empty = { ...t0, services: t0.services.map((s) => ({ ...s, realServers: [] })) };
-    expect(fault(simulate(empty, { client: 'client', service: 'web' }))).toBe('no-real-server');
+    expect(fault(simulate(empty, { client: hostId('client'), service: serviceId('web') }))).toBe('no-real-server');
     // One quiesced server: the scheduler never picks it.
     const one = { ...t0, services: t0.services.map((s) => ({ ...s, realServers: s.realServers.map((r) => (r.id === 'web-rs2' ? { ...r, weight: 0 } : r)) })) };
-    for (let seed = 1; seed < 5; seed++) expect(simulate(one, { client: 'client', service: 'web' }, { seed }).realServer).toBe('web-rs1');
+    for (let seed = 1; seed < 5; seed++) expect(simulate(one, { client: hostId('client'), service: serviceId('web') }, { seed }).realServer).toBe('web-rs1');
   });
 
   it('sh without fallback refuses a client whose bucket belongs to a quiesced server', () => {
@@ -313,32 +314,32 @@ describe('faults break the flow where a real network breaks it', () => {
         realServers: s.realServers.map((r) => ({ ...r, weight: weights[r.id] ?? 1 })),
       })),
     });
-    const owner = simulate(shOf({}), { client: 'client', service: 'web' }).realServer!;
-    const t = simulate(shOf({ [owner]: 0 }), { client: 'client', service: 'web' });
+    const owner = simulate(shOf({}), { client: hostId('client'), service: serviceId('web') }).realServer!;
+    const t = simulate(shOf({ [owner]: 0 }), { client: hostId('client'), service: serviceId('web') });
     expect(fault(t)).toBe('no-real-server');
     expect(t.outcome.narration.en).toMatch(/bucket \d+/);
-    const other = simulate(shOf({ [owner]: 0 }, ['sh-fallback']), { client: 'client', service: 'web' });
+    const other = simulate(shOf({ [owner]: 0 }, ['sh-fallback']), { client: hostId('client'), service: serviceId('web') });
     expect(other.outcome.status).toBe('ok');
     expect(other.realServer).not.toBe(owner);
   });
 
   it('client on the director: NAT still answers, DR does not', () => {
-    expect(simulate(lab('nat'), { client: 'director', service: 'web' }).outcome.status).toBe('ok');
-    expect(fault(simulate(lab('dr'), { client: 'director', service: 'web' }))).toBe('client-on-director');
+    expect(simulate(lab('nat'), { client: hostId('director'), service: serviceId('web') }).outcome.status).toBe('ok');
+    expect(fault(simulate(lab('dr'), { client: hostId('director'), service: serviceId('web') }))).toBe('client-on-director');
   });
 
   it('VIP not on the director: nobody answers ARP for it', () => {
     const t0 = lab('nat');
     const t1 = { ...t0, services: t0.services.map((s) => ({ ...s, vip: '172.16.111.124' })) };
-    const t = simulate(t1, { client: 'client', service: 'web' });
+    const t = simulate(t1, { client: hostId('client'), service: serviceId('web') });
     expect(fault(t)).toBe('vip-not-on-director');
     expect(t.steps[t.steps.length - 1]).toMatchObject({ kind: 'drop', place: { kind: 'link' } });
   });
 
   it('bad input gives a reason, not an exception', () => {
-    expect(fault(simulate(lab('nat'), { client: 'client', service: '1.2.3.4:80' }))).toBe('no-service');
-    expect(fault(simulate(lab('nat'), { client: 'nobody', service: 'web' }))).toBe('no-service');
-    expect(fault(simulate(lab('nat'), { client: 'client', service: 'web' }, { maxSteps: 12 }))).toBe('step-limit');
+    expect(fault(simulate(lab('nat'), { client: hostId('client'), service: serviceId('1.2.3.4:80') }))).toBe('no-service');
+    expect(fault(simulate(lab('nat'), { client: hostId('nobody'), service: serviceId('web') }))).toBe('no-service');
+    expect(fault(simulate(lab('nat'), { client: hostId('client'), service: serviceId('web') }, { maxSteps: 12 }))).toBe('step-limit');
   });
 });
 
@@ -379,7 +380,7 @@ describe('robustness', () => {
         })),
       };
       const clients = t.hosts.map((h) => h.id);
-      const trace = simulate(t, { client: clients[rnd(clients.length)]!, service: 'web' }, { seed: i });
+      const trace = simulate(t, { client: clients[rnd(clients.length)]!, service: serviceId('web') }, { seed: i });
       expect(trace.outcome.status === 'ok' || trace.outcome.fault.length > 0).toBe(true);
       expect(trace.steps.length).toBeLessThanOrEqual(1000);
       for (const st of trace.steps) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../../shared/validation/index.ts';
 import { drLab, drOneLan, edit, eth, host, iface, natLab, problemsOf, realServer, service, tunLab } from './builders.ts';
+import { hostId, segmentId } from '../../../shared/model/ids.ts';
 
 describe('the builder labs', () => {
   it('are clean: no problem of any severity', () => {
@@ -177,7 +178,7 @@ describe('addr/gateway-unreachable', () => {
   });
   it('warns when the gateway owner does not forward', () => {
     const t = edit(natLab(), (d) => {
-      d.hosts.push({ id: 'box', name: 'box', role: 'router', interfaces: [eth('box', 'eth0', 'lan', ['192.168.111.1/24'])] });
+      d.hosts.push({ id: hostId('box'), name: 'box', role: 'router', interfaces: [eth('box', 'eth0', 'lan', ['192.168.111.1/24'])] });
       host(d, 'client').gateway = undefined;
       host(d, 'rs1').routes = [{ destination: '10.0.0.0/8', via: '192.168.111.1' }];
     });
@@ -199,7 +200,7 @@ describe('addr/overlapping-segments', () => {
   });
   it('is a warning when no host joins them, and silent for disjoint subnets', () => {
     const t = edit(natLab(), (d) => {
-      d.segments.push({ id: 'other', name: 'other', cidr: '192.168.111.128/25' });
+      d.segments.push({ id: segmentId('other'), name: 'other', cidr: '192.168.111.128/25' });
     });
     expect(problemsOf(t, 'addr/overlapping-segments')).toMatchObject([{ severity: 'warning', refs: ['other', 'lan'] }]);
     expect(problemsOf(tunLab(), 'addr/overlapping-segments')).toEqual([]);

@@ -6,8 +6,15 @@ import type { Host, Interface, RealServer, Topology, VirtualService } from '../.
 import { drLab, ethernet, ipipTunnel, loopback, natLab, realServerEntry, tunLab } from '../../../shared/model/labs.ts';
 import type { Problem } from '../../../shared/validation/index.ts';
 import { validate } from '../../../shared/validation/index.ts';
+import { realServerId, segmentId } from '../../../shared/model/ids.ts';
 
-type DeepMutable<T> = T extends readonly (infer U)[] ? DeepMutable<U>[] : T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
+type DeepMutable<T> = T extends string
+  ? T
+  : T extends readonly (infer U)[]
+    ? DeepMutable<U>[]
+    : T extends object
+      ? { -readonly [K in keyof T]: DeepMutable<T[K]> }
+      : T;
 export type Draft = DeepMutable<Topology>;
 export type HostDraft = DeepMutable<Host>;
 export type IfaceDraft = DeepMutable<Interface>;
@@ -70,7 +77,7 @@ export function drOneLan(): Topology {
       ['rs2', '172.17.253.103'],
     ] as const) {
       const f = iface(d, id, 'eth0');
-      f.segment = 'public';
+      f.segment = segmentId('public');
       f.addresses = [`${ip}/24`];
       host(d, id).gateway = '172.17.253.1';
       realServer(d, 'web', id).rip = ip;
@@ -180,7 +187,7 @@ export function damage(t: Topology, seed: number): Topology {
           }
           break;
         case 14:
-          if (svc && r) svc.realServers.push({ ...r, id: `${r.id}-dup${i}` });
+          if (svc && r) svc.realServers.push({ ...r, id: realServerId(`${r.id}-dup${i}`) });
           break;
         case 15:
           if (svc) svc.persistence = rnd() < 0.5 ? undefined : { timeout: 300, netmask: pick(['255.255.255.0', '255.0.255.0', 'x']) };

@@ -5,9 +5,10 @@
 import type { Topology } from '../../../shared/model/types.ts';
 import { HA_CASES } from '../ha/designs.ts';
 import { drLab, drOneLan, edit, eth, host, iface, lo, natLab, realServer, rs, service, setScheduler, tunLab } from './builders.ts';
+import { directorRef, hostId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 const router = (d: Parameters<Parameters<typeof edit>[1]>[0], address: string) =>
-  d.hosts.push({ id: 'gw', name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', [address])], sysctl: { ipForward: true } });
+  d.hosts.push({ id: hostId('gw'), name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', [address])], sysctl: { ipForward: true } });
 
 export const DEMOS: Readonly<Record<string, () => Topology>> = {
   'addr/malformed': () => edit(natLab(), (d) => void (host(d, 'rs1').gateway = '192.168.111.2000')),
@@ -28,7 +29,7 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
     }),
   'addr/overlapping-segments': () =>
     edit(natLab(), (d) => {
-      d.segments.push({ id: 'backend', name: 'backend', cidr: '192.168.0.0/16' });
+      d.segments.push({ id: segmentId('backend'), name: 'backend', cidr: '192.168.0.0/16' });
       host(d, 'director').interfaces.push(eth('director', 'eth2', 'backend', ['192.168.0.1/16']));
     }),
   'service/vip-not-on-director': () =>
@@ -39,12 +40,17 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
   'service/no-real-servers': () => edit(natLab(), (d) => void (service(d, 'web').realServers = [])),
   'service/all-weights-zero': () => edit(natLab(), (d) => service(d, 'web').realServers.forEach((r) => (r.weight = 0))),
   'service/duplicate-real-server': () =>
-    edit(natLab(), (d) => void service(d, 'web').realServers.push(rs('web', 'rs1', '192.168.111.101', 'nat', { id: 'web-rs1-again' }))),
+    edit(natLab(), (d) => void service(d, 'web').realServers.push(rs('web', 'rs1', '192.168.111.101', 'nat', { id: realServerId('web-rs1-again') }))),
   'service/duplicate': () =>
     edit(
       natLab(),
       (d) =>
-        void d.services.push({ ...structuredClone(service(d, 'web')), id: 'web2', name: 'web2', realServers: [rs('web2', 'rs1', '192.168.111.101', 'nat')] }),
+        void d.services.push({
+          ...structuredClone(service(d, 'web')),
+          id: serviceId('web2'),
+          name: 'web2',
+          realServers: [rs('web2', 'rs1', '192.168.111.101', 'nat')],
+        }),
     ),
   'service/rip-equals-vip': () => edit(drLab(), (d) => void (realServer(d, 'web', 'rs1').rip = '172.17.253.100')),
   'service/rip-not-on-host': () => edit(natLab(), (d) => void (realServer(d, 'web', 'rs1').rip = '192.168.111.110')),
@@ -76,11 +82,11 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
   'dr/arp-not-configured': () => edit(drOneLan(), (d) => void (host(d, 'rs1').sysctl = {})),
   'dr/client-arp-exposure': () =>
     edit(drLab(), (d) => {
-      d.segments.push({ id: 'lab', name: 'lab', cidr: '172.17.0.0/16' });
+      d.segments.push({ id: segmentId('lab'), name: 'lab', cidr: '172.17.0.0/16' });
       host(d, 'rs1').sysctl = {};
       iface(d, 'rs1', 'eth0').sysctl = { arpIgnore: 1, arpAnnounce: 2 };
       host(d, 'rs1').interfaces.push(eth('rs1', 'eth1', 'lab', ['172.17.9.1/16']));
-      d.hosts.push({ id: 'tester', name: 'tester', role: 'client', interfaces: [eth('tester', 'eth0', 'lab', ['172.17.9.2/16'])] });
+      d.hosts.push({ id: hostId('tester'), name: 'tester', role: 'client', interfaces: [eth('tester', 'eth0', 'lab', ['172.17.9.2/16'])] });
     }),
   'dr/reply-via-director': () => edit(drLab(), (d) => void (host(d, 'rs1').gateway = '192.168.163.101')),
   'tun/vip-missing-on-tunnel': () => edit(tunLab(), (d) => void (host(d, 'rs1').interfaces = host(d, 'rs1').interfaces.filter((f) => f.kind !== 'ipip'))),
@@ -123,17 +129,17 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
   'route/no-return-path': () => edit(drLab(), (d) => void (host(d, 'rs1').gateway = undefined)),
   'route/client-cannot-reach-vip': () =>
     edit(drLab(), (d) => {
-      d.segments.push({ id: 'outside', name: 'outside', cidr: '203.0.113.0/24' });
+      d.segments.push({ id: segmentId('outside'), name: 'outside', cidr: '203.0.113.0/24' });
       host(d, 'router').interfaces.push(eth('router', 'eth2', 'outside', ['203.0.113.1/24']));
-      iface(d, 'client', 'eth0').segment = 'outside';
+      iface(d, 'client', 'eth0').segment = segmentId('outside');
       iface(d, 'client', 'eth0').addresses = ['203.0.113.10/24'];
       host(d, 'client').gateway = undefined;
     }),
   'general/client-on-director': () => edit(natLab(), (d) => void (iface(d, 'client', 'lo').addresses = ['172.16.111.123/32'])),
   'general/mixed-methods': () => edit(drLab(), (d) => void (realServer(d, 'web', 'rs2').method = 'nat')),
-  'general/unknown-reference': () => edit(natLab(), (d) => void (service(d, 'web').director = 'lb9')),
+  'general/unknown-reference': () => edit(natLab(), (d) => void (service(d, 'web').director = directorRef('lb9'))),
   'general/director-role': () => edit(natLab(), (d) => void (host(d, 'director').role = 'router')),
   'general/unattached-host': () =>
-    edit(natLab(), (d) => void d.hosts.push({ id: 'rs3', name: 'rs3', role: 'real-server', interfaces: [lo('rs3'), eth('rs3', 'eth0', null, [])] })),
+    edit(natLab(), (d) => void d.hosts.push({ id: hostId('rs3'), name: 'rs3', role: 'real-server', interfaces: [lo('rs3'), eth('rs3', 'eth0', null, [])] })),
   ...Object.fromEntries(Object.entries(HA_CASES).map(([id, c]) => [id, c.bad])),
 };

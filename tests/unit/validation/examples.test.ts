@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDesignFile } from '../../../shared/model/file.ts';
 import { RULES, validate } from '../../../shared/validation/index.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 const load = (name: string) => {
   const r = parseDesignFile(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8'));
@@ -39,7 +40,7 @@ describe('the rule set', () => {
       ...t,
       hosts: [
         ...t.hosts.map((h) => (h.id === 'rs1' ? { ...h, gateway: '192.168.111.2000' } : h)),
-        { id: 'spare', name: 'spare', role: 'router' as const, interfaces: [] },
+        { id: hostId('spare'), name: 'spare', role: 'router' as const, interfaces: [] },
       ],
       services: t.services.map((s) => ({ ...s, scheduler: 'sh' as const, persistence: { timeout: 300 } })),
     };

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { drLab, drOneLan, edit, eth, host, iface, lo, natLab, problemsOf, realServer, removeHost, service, tunl0, tunLab } from './builders.ts';
+import { hostId, segmentId } from '../../../shared/model/ids.ts';
 
 describe('nat/reply-not-via-director', () => {
   it('fails when the gateway is not the DIP, with the student-level message and fix', () => {
     const t = edit(natLab(), (d) => {
-      d.hosts.push({ id: 'gw', name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', ['192.168.111.1/24'])], sysctl: { ipForward: true } });
+      d.hosts.push({ id: hostId('gw'), name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', ['192.168.111.1/24'])], sysctl: { ipForward: true } });
       host(d, 'rs1').gateway = '192.168.111.1';
     });
     const [p, ...rest] = problemsOf(t, 'nat/reply-not-via-director');
@@ -21,14 +22,14 @@ describe('nat/reply-not-via-director', () => {
   });
   it('fails when a static route sends the clients elsewhere', () => {
     const t = edit(natLab(), (d) => {
-      d.hosts.push({ id: 'gw', name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', ['192.168.111.1/24'])], sysctl: { ipForward: true } });
+      d.hosts.push({ id: hostId('gw'), name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', ['192.168.111.1/24'])], sysctl: { ipForward: true } });
       host(d, 'rs1').routes = [{ destination: '172.16.0.0/16', via: '192.168.111.1' }];
     });
     expect(problemsOf(t, 'nat/reply-not-via-director')[0]!.message).toContain("rs1's route to 172.16.0.0/16 goes via 192.168.111.1");
   });
   it("fails when the client sits on the real servers' segment", () => {
     const t = edit(natLab(), (d) => {
-      iface(d, 'client', 'eth0').segment = 'lan';
+      iface(d, 'client', 'eth0').segment = segmentId('lan');
       iface(d, 'client', 'eth0').addresses = ['192.168.111.13/24'];
       host(d, 'client').gateway = '192.168.111.200';
     });
@@ -37,7 +38,7 @@ describe('nat/reply-not-via-director', () => {
   it('checks the default gateway when the design has no client', () => {
     const t = edit(natLab(), (d) => {
       removeHost(d, 'client');
-      d.hosts.push({ id: 'gw', name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', ['192.168.111.1/24'])], sysctl: { ipForward: true } });
+      d.hosts.push({ id: hostId('gw'), name: 'gw', role: 'router', interfaces: [eth('gw', 'eth0', 'lan', ['192.168.111.1/24'])], sysctl: { ipForward: true } });
       host(d, 'rs1').gateway = '192.168.111.1';
     });
     expect(problemsOf(t, 'nat/reply-not-via-director')).toMatchObject([{ refs: ['rs1', 'director', 'web-rs1'] }]);
@@ -145,11 +146,11 @@ describe('dr/arp-not-configured', () => {
 describe('dr/client-arp-exposure', () => {
   it('fails when a client on another segment of the RS has the VIP on-link and ARP is not handled', () => {
     const t = edit(drLab(), (d) => {
-      d.segments.push({ id: 'lab', name: 'lab', cidr: '172.17.0.0/16' });
+      d.segments.push({ id: segmentId('lab'), name: 'lab', cidr: '172.17.0.0/16' });
       host(d, 'rs1').sysctl = {};
       iface(d, 'rs1', 'eth0').sysctl = { arpIgnore: 1, arpAnnounce: 2 };
       host(d, 'rs1').interfaces.push(eth('rs1', 'eth1', 'lab', ['172.17.9.1/16']));
-      d.hosts.push({ id: 'tester', name: 'tester', role: 'client', interfaces: [eth('tester', 'eth0', 'lab', ['172.17.9.2/16'])] });
+      d.hosts.push({ id: hostId('tester'), name: 'tester', role: 'client', interfaces: [eth('tester', 'eth0', 'lab', ['172.17.9.2/16'])] });
     });
     const [p] = problemsOf(t, 'dr/client-arp-exposure');
     expect(p).toMatchObject({ severity: 'error', refs: ['rs1', 'tester', 'lab', 'rs1-eth1'] });
@@ -297,7 +298,7 @@ describe('general rules', () => {
   });
   it('general/unattached-host: info for a host on no segment', () => {
     const t = edit(natLab(), (d) => {
-      d.hosts.push({ id: 'spare', name: 'spare', role: 'real-server', interfaces: [eth('spare', 'eth0', null, [])] });
+      d.hosts.push({ id: hostId('spare'), name: 'spare', role: 'real-server', interfaces: [eth('spare', 'eth0', null, [])] });
     });
     expect(problemsOf(t, 'general/unattached-host')).toMatchObject([{ severity: 'info', refs: ['spare', 'spare-eth0'] }]);
     expect(problemsOf(natLab(), 'general/unattached-host')).toEqual([]);
@@ -326,9 +327,9 @@ describe('tun/arp-exposure', () => {
 describe('route/client-cannot-reach-vip', () => {
   const outside = (gateway?: string) =>
     edit(drLab(), (d) => {
-      d.segments.push({ id: 'outside', name: 'outside', cidr: '203.0.113.0/24' });
+      d.segments.push({ id: segmentId('outside'), name: 'outside', cidr: '203.0.113.0/24' });
       host(d, 'router').interfaces.push(eth('router', 'eth2', 'outside', ['203.0.113.1/24']));
-      iface(d, 'client', 'eth0').segment = 'outside';
+      iface(d, 'client', 'eth0').segment = segmentId('outside');
       iface(d, 'client', 'eth0').addresses = ['203.0.113.10/24'];
       host(d, 'client').gateway = gateway;
     });
@@ -338,9 +339,9 @@ describe('route/client-cannot-reach-vip', () => {
   });
   it('reports every client of the same routing shape, each with its own refs', () => {
     const t = edit(outside(undefined), (d) => {
-      d.hosts.push({ id: 'client2', name: 'client2', role: 'client', interfaces: [eth('client2', 'eth0', 'outside', ['203.0.113.11/24'])] });
+      d.hosts.push({ id: hostId('client2'), name: 'client2', role: 'client', interfaces: [eth('client2', 'eth0', 'outside', ['203.0.113.11/24'])] });
       d.hosts.push({
-        id: 'client3',
+        id: hostId('client3'),
         name: 'client3',
         role: 'client',
         interfaces: [eth('client3', 'eth0', 'outside', ['203.0.113.12/24'])],

@@ -7,6 +7,7 @@ import type { Topology } from '../../../shared/model/types.ts';
 import { generateTopology } from '../../../shared/model/generate.ts';
 import { RULES, validate } from '../../../shared/validation/index.ts';
 import { damage as mutate, drLab, edit, iface, natLab, problemsOf, realServer, service, tunLab } from './builders.ts';
+import { directorRef, hostId, segmentId } from '../../../shared/model/ids.ts';
 
 function checkComplete(t: Topology) {
   const ids = new Set<string>([...t.segments.map((s) => s.id), ...t.hosts.flatMap((h) => [h.id, ...h.interfaces.map((f) => f.id)])]);
@@ -44,7 +45,7 @@ describe('validate on damaged designs', () => {
 
   it('copes with an empty design and with hosts that have no interfaces', () => {
     expect(validate({ name: 'empty', segments: [], hosts: [], services: [] })).toEqual([]);
-    const bare = { name: 'bare', segments: [], hosts: [{ id: 'h', name: 'h', role: 'director' as const, interfaces: [] }], services: [] };
+    const bare = { name: 'bare', segments: [], hosts: [{ id: hostId('h'), name: 'h', role: 'director' as const, interfaces: [] }], services: [] };
     expect(checkComplete(bare).map((p) => p.rule)).toEqual(['general/unattached-host']);
   });
 });
@@ -52,9 +53,9 @@ describe('validate on damaged designs', () => {
 describe('general/unknown-reference', () => {
   it('reports dangling director, real server host and segment references instead of throwing', () => {
     const t = edit(natLab(), (d) => {
-      service(d, 'web').director = 'ghost';
-      realServer(d, 'web', 'rs2').host = 'nobody';
-      iface(d, 'rs1', 'eth0').segment = 'nowhere';
+      service(d, 'web').director = directorRef('ghost');
+      realServer(d, 'web', 'rs2').host = hostId('nobody');
+      iface(d, 'rs1', 'eth0').segment = segmentId('nowhere');
     });
     const ps = problemsOf(t, 'general/unknown-reference');
     expect(ps.map((p) => p.refs)).toEqual([['rs1', 'rs1-eth0'], ['web'], ['web-rs2', 'web']]);

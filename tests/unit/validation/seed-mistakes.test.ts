@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { validate } from '../../../shared/validation/index.ts';
 import type { Draft } from './builders.ts';
 import { drLab, drOneLan, edit, host, natLab, realServer, service } from './builders.ts';
+import { interfaceId, segmentId } from '../../../shared/model/ids.ts';
 
 const rules = (t: Parameters<typeof validate>[0]) => validate(t).map((p) => `${p.severity} ${p.rule}`);
 
@@ -75,10 +76,16 @@ describe('mistakes from the seed article', () => {
 
   it('"Three, LVS load balanced Dr operation mode" with real servers behind a router is really TUN', () => {
     const t = edit(drLab(), (d) => {
-      d.segments.push({ id: 'dc2', name: 'dc2', cidr: '10.20.0.0/24' });
-      host(d, 'router').interfaces.push({ id: 'router-eth2', name: 'eth2', kind: 'ethernet', segment: 'dc2', addresses: ['10.20.0.1/24'] });
+      d.segments.push({ id: segmentId('dc2'), name: 'dc2', cidr: '10.20.0.0/24' });
+      host(d, 'router').interfaces.push({
+        id: interfaceId('router-eth2'),
+        name: 'eth2',
+        kind: 'ethernet',
+        segment: segmentId('dc2'),
+        addresses: ['10.20.0.1/24'],
+      });
       const rs1 = host(d, 'rs1');
-      rs1.interfaces[1] = { ...rs1.interfaces[1]!, segment: 'dc2', addresses: ['10.20.0.11/24'] };
+      rs1.interfaces[1] = { ...rs1.interfaces[1]!, segment: segmentId('dc2'), addresses: ['10.20.0.11/24'] };
       rs1.gateway = '10.20.0.1';
       realServer(d, 'web', 'rs1').rip = '10.20.0.11';
     });

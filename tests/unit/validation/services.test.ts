@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drLab, edit, host, iface, natLab, problemsOf, realServer, rs, service, setScheduler, tunLab } from './builders.ts';
+import { realServerId, serviceId } from '../../../shared/model/ids.ts';
 
 describe('service/vip-not-on-director', () => {
   it('fails when the director lacks the VIP and names the interface to add it to', () => {
@@ -58,13 +59,13 @@ describe('service/all-weights-zero', () => {
 describe('service/duplicate-real-server', () => {
   it('fails for the same rip:port twice', () => {
     const t = edit(natLab(), (d) => {
-      service(d, 'web').realServers.push(rs('web', 'rs1', '192.168.111.101', 'nat', { id: 'web-rs1-again' }));
+      service(d, 'web').realServers.push(rs('web', 'rs1', '192.168.111.101', 'nat', { id: realServerId('web-rs1-again') }));
     });
     expect(problemsOf(t, 'service/duplicate-real-server')).toMatchObject([{ severity: 'error', refs: ['web-rs1-again', 'web-rs1', 'web'] }]);
   });
   it('accepts the same RIP on another port (NAT)', () => {
     const t = edit(natLab(), (d) => {
-      service(d, 'web').realServers.push(rs('web', 'rs1', '192.168.111.101', 'nat', { id: 'web-rs1-8080', port: 8080 }));
+      service(d, 'web').realServers.push(rs('web', 'rs1', '192.168.111.101', 'nat', { id: realServerId('web-rs1-8080'), port: 8080 }));
     });
     expect(problemsOf(t, 'service/duplicate-real-server')).toEqual([]);
   });
@@ -73,7 +74,12 @@ describe('service/duplicate-real-server', () => {
 describe('service/duplicate', () => {
   it('fails for two identical services on one director', () => {
     const t = edit(natLab(), (d) => {
-      d.services.push({ ...structuredClone(service(d, 'web')), id: 'web2', name: 'web2', realServers: [rs('web2', 'rs1', '192.168.111.101', 'nat')] });
+      d.services.push({
+        ...structuredClone(service(d, 'web')),
+        id: serviceId('web2'),
+        name: 'web2',
+        realServers: [rs('web2', 'rs1', '192.168.111.101', 'nat')],
+      });
     });
     expect(problemsOf(t, 'service/duplicate')).toMatchObject([{ severity: 'error', refs: ['web2', 'web'] }]);
   });
@@ -81,7 +87,7 @@ describe('service/duplicate', () => {
     const t = edit(natLab(), (d) => {
       d.services.push({
         ...structuredClone(service(d, 'web')),
-        id: 'tls',
+        id: serviceId('tls'),
         name: 'tls',
         port: 443,
         realServers: [rs('tls', 'rs1', '192.168.111.101', 'nat', { port: 443 })],

@@ -1,7 +1,7 @@
 import type { Finding, Rule } from '../../rule.ts';
 import { ip } from '../../context.ts';
 import { directorRef, directorRefZh, serviceLabel } from '../../describe.ts';
-import { clientTargets, eachServerPair } from '../../paths.ts';
+import { eachServerPair, replyHops } from '../../paths.ts';
 import { suggestGateway } from '../../suggest.ts';
 
 /** DR replies should not go through the director. */
@@ -22,12 +22,10 @@ export const drReplyViaDirector: Rule = {
   },
   check(ctx) {
     const out: Finding[] = [];
-    const targets = clientTargets(ctx);
     eachServerPair(ctx, 'dr', (r, h, d) => {
       if (h === d) return;
-      for (const t of targets) {
+      for (const { target: t, hop } of replyHops(ctx, h)) {
         if (t.host === h || t.host === d) continue;
-        const hop = ctx.nextHop(h, t.address);
         if (!hop || hop.via === null || !d.addresses.has(hop.via)) continue;
         const router = suggestGateway(ctx, h, d);
         out.push({

@@ -2,7 +2,7 @@ import type { Finding, Rule } from '../../rule.ts';
 import type { HostInfo, IfaceInfo } from '../../context.ts';
 import { ip } from '../../context.ts';
 import { serviceLabel } from '../../describe.ts';
-import { clientTargets, eachServerPair } from '../../paths.ts';
+import { eachServerPair, replyHops } from '../../paths.ts';
 
 /** Where `g` sends a packet for `address`: the interface it leaves by, if it has a route. */
 function egress(ctx: Parameters<Rule['check']>[0], g: HostInfo, address: number): IfaceInfo | undefined {
@@ -30,12 +30,10 @@ export const strictRpFilter: Rule = {
     const done = new Set<string>();
     const directors = new Set<string>();
     for (const s of ctx.services) if (s.director) directors.add(s.director.host.id);
-    const targets = clientTargets(ctx);
     const visit = (r: Parameters<Parameters<typeof eachServerPair>[2]>[0], h: HostInfo, d: HostInfo): void => {
       if (h === d || r.service.vip === null) return;
-      for (const t of targets) {
+      for (const { target: t, hop } of replyHops(ctx, h)) {
         if (t.host === h || t.host === d) continue;
-        const hop = ctx.nextHop(h, t.address);
         if (!hop || hop.via === null) continue;
         for (const f of ctx.owners.get(hop.via) ?? []) {
           const g = f.host;
