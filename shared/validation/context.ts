@@ -183,6 +183,21 @@ export function parseCidrFast(text: string): Cidr | null {
 const parseCidr = parseCidrFast;
 const parseIPv4 = parseIPv4Fast;
 
+/**
+ * Parsed addresses per `addresses` array of the model. The model is immutable and an edit replaces
+ * only what it changes, so re-checking after an edit (and every autosave) reuses the parse of each
+ * untouched interface instead of parsing and allocating every address of the design again.
+ */
+const parsedAddresses = new WeakMap<readonly string[], readonly AddressInfo[]>();
+function addressInfos(texts: readonly string[]): readonly AddressInfo[] {
+  let parsed = parsedAddresses.get(texts);
+  if (!parsed) {
+    parsed = texts.map((text) => ({ text, cidr: parseCidr(text) }));
+    parsedAddresses.set(texts, parsed);
+  }
+  return parsed;
+}
+
 /** Formats a u32 address. */
 export const ip = formatIPv4;
 
@@ -228,8 +243,7 @@ export function buildContext(topology: Topology): CheckContext {
     };
     for (const iface of host.interfaces) {
       const segment = iface.kind === 'ethernet' && iface.segment !== null ? (segmentById.get(iface.segment) ?? null) : null;
-      const parsed: AddressInfo[] = [];
-      for (const text of iface.addresses) parsed.push({ text, cidr: parseCidr(text) });
+      const parsed = addressInfos(iface.addresses);
       const info: IfaceInfo = { iface, host: hostInfo, segment, addresses: parsed };
       ifaces.push(info);
       if (segment) {
