@@ -204,6 +204,31 @@ export const ip = formatIPv4;
 /** True when the well-formed CIDR `c` (interface address with prefix > 0) contains `address`. */
 const onLink = (c: Cidr, address: number): boolean => c.prefix > 0 && (address & prefixMask(c.prefix)) >>> 0 === c.network;
 
+/** The routing table of a host: connected subnets, static routes, the default gateway. */
+function routeTableOf(h: HostInfo): RouteEntry[] {
+  const table: RouteEntry[] = [];
+  for (const f of h.ifaces) {
+    if (f.iface.kind !== 'ethernet') continue;
+    for (const a of f.addresses) if (a.cidr && a.cidr.prefix > 0) table.push(routeEntry(a.cidr.network, a.cidr.prefix, null, 'connected'));
+  }
+  for (const r of h.host.routes ?? []) {
+    const dest = parseCidr(r.destination);
+    if (!dest) continue;
+    const via = r.via === undefined ? null : parseIPv4(r.via);
+    if (r.via !== undefined && via === null) continue;
+    table.push(routeEntry(dest.network, dest.prefix, via, 'route', r.destination));
+  }
+  if (h.gateway !== null) table.push(routeEntry(0, 0, h.gateway, 'gateway'));
+  return table;
+}
+
+/**
+ * Route tables per host of the model, built on first use. A table depends only on the host (its
+ * interfaces, routes and gateway), which the immutable model replaces when any of them changes, so
+ * the tables of untouched hosts carry over from one check to the next.
+ */
+const routeTables = new WeakMap<Host, readonly RouteEntry[]>();
+
 /** Builds the index for one validation run. */
 export function buildContext(topology: Topology): CheckContext {
   // Group addresses are indexed on the steady-state master, so the forwarding rules check the pair as it normally runs.
@@ -284,24 +309,9 @@ export function buildContext(topology: Topology): CheckContext {
   });
 
   let ownersCache: Map<number, IfaceInfo[]> | undefined;
-  const routeTables = new Map<HostInfo, RouteEntry[]>();
-  const routesOf = (h: HostInfo): RouteEntry[] => {
-    let table = routeTables.get(h);
-    if (table) return table;
-    table = [];
-    for (const f of h.ifaces) {
-      if (f.iface.kind !== 'ethernet') continue;
-      for (const a of f.addresses) if (a.cidr && a.cidr.prefix > 0) table.push(routeEntry(a.cidr.network, a.cidr.prefix, null, 'connected'));
-    }
-    for (const r of h.host.routes ?? []) {
-      const dest = parseCidr(r.destination);
-      if (!dest) continue;
-      const via = r.via === undefined ? null : parseIPv4(r.via);
-      if (r.via !== undefined && via === null) continue;
-      table.push(routeEntry(dest.network, dest.prefix, via, 'route', r.destination));
-    }
-    if (h.gateway !== null) table.push(routeEntry(0, 0, h.gateway, 'gateway'));
-    routeTables.set(h, table);
+  const routesOf = (h: HostInfo): readonly RouteEntry[] => {
+    let table = routeTables.get(h.host);
+    if (!table) routeTables.set(h.host, (table = routeTableOf(h)));
     return table;
   };
 
