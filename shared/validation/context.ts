@@ -183,11 +183,51 @@ export function parseCidrFast(text: string): Cidr | null {
 const parseCidr = parseCidrFast;
 const parseIPv4 = parseIPv4Fast;
 
+/**
+ * Parsed addresses per `addresses` array of the model. The model is immutable and an edit replaces
+ * only what it changes, so re-checking after an edit (and every autosave) reuses the parse of each
+ * untouched interface instead of parsing and allocating every address of the design again.
+ */
+const parsedAddresses = new WeakMap<readonly string[], readonly AddressInfo[]>();
+function addressInfos(texts: readonly string[]): readonly AddressInfo[] {
+  let parsed = parsedAddresses.get(texts);
+  if (!parsed) {
+    parsed = texts.map((text) => ({ text, cidr: parseCidr(text) }));
+    parsedAddresses.set(texts, parsed);
+  }
+  return parsed;
+}
+
 /** Formats a u32 address. */
 export const ip = formatIPv4;
 
 /** True when the well-formed CIDR `c` (interface address with prefix > 0) contains `address`. */
 const onLink = (c: Cidr, address: number): boolean => c.prefix > 0 && (address & prefixMask(c.prefix)) >>> 0 === c.network;
+
+/** The routing table of a host: connected subnets, static routes, the default gateway. */
+function routeTableOf(h: HostInfo): RouteEntry[] {
+  const table: RouteEntry[] = [];
+  for (const f of h.ifaces) {
+    if (f.iface.kind !== 'ethernet') continue;
+    for (const a of f.addresses) if (a.cidr && a.cidr.prefix > 0) table.push(routeEntry(a.cidr.network, a.cidr.prefix, null, 'connected'));
+  }
+  for (const r of h.host.routes ?? []) {
+    const dest = parseCidr(r.destination);
+    if (!dest) continue;
+    const via = r.via === undefined ? null : parseIPv4(r.via);
+    if (r.via !== undefined && via === null) continue;
+    table.push(routeEntry(dest.network, dest.prefix, via, 'route', r.destination));
+  }
+  if (h.gateway !== null) table.push(routeEntry(0, 0, h.gateway, 'gateway'));
+  return table;
+}
+
+/**
+ * Route tables per host of the model, built on first use. A table depends only on the host (its
+ * interfaces, routes and gateway), which the immutable model replaces when any of them changes, so
+ * the tables of untouched hosts carry over from one check to the next.
+ */
+const routeTables = new WeakMap<Host, readonly RouteEntry[]>();
 
 /** Builds the index for one validation run. */
 export function buildContext(topology: Topology): CheckContext {
@@ -228,8 +268,7 @@ export function buildContext(topology: Topology): CheckContext {
     };
     for (const iface of host.interfaces) {
       const segment = iface.kind === 'ethernet' && iface.segment !== null ? (segmentById.get(iface.segment) ?? null) : null;
-      const parsed: AddressInfo[] = [];
-      for (const text of iface.addresses) parsed.push({ text, cidr: parseCidr(text) });
+      const parsed = addressInfos(iface.addresses);
       const info: IfaceInfo = { iface, host: hostInfo, segment, addresses: parsed };
       ifaces.push(info);
       if (segment) {
@@ -270,24 +309,9 @@ export function buildContext(topology: Topology): CheckContext {
   });
 
   let ownersCache: Map<number, IfaceInfo[]> | undefined;
-  const routeTables = new Map<HostInfo, RouteEntry[]>();
-  const routesOf = (h: HostInfo): RouteEntry[] => {
-    let table = routeTables.get(h);
-    if (table) return table;
-    table = [];
-    for (const f of h.ifaces) {
-      if (f.iface.kind !== 'ethernet') continue;
-      for (const a of f.addresses) if (a.cidr && a.cidr.prefix > 0) table.push(routeEntry(a.cidr.network, a.cidr.prefix, null, 'connected'));
-    }
-    for (const r of h.host.routes ?? []) {
-      const dest = parseCidr(r.destination);
-      if (!dest) continue;
-      const via = r.via === undefined ? null : parseIPv4(r.via);
-      if (r.via !== undefined && via === null) continue;
-      table.push(routeEntry(dest.network, dest.prefix, via, 'route', r.destination));
-    }
-    if (h.gateway !== null) table.push(routeEntry(0, 0, h.gateway, 'gateway'));
-    routeTables.set(h, table);
+  const routesOf = (h: HostInfo): readonly RouteEntry[] => {
+    let table = routeTables.get(h.host);
+    if (!table) routeTables.set(h.host, (table = routeTableOf(h)));
     return table;
   };
 
