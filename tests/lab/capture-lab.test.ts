@@ -15,7 +15,7 @@ import { bootLab, labUnavailableReason, shutdownLab } from '../../electron/servi
 import { createHosts } from '../../electron/services/lab/hosts.ts';
 import { applyDesign } from '../../electron/services/lab/apply.ts';
 import { captureRequest } from '../../electron/services/lab/capture.ts';
-import { hostId, interfaceId, serviceId } from '../../shared/model/ids.ts';
+import { hostId } from '../../shared/model/ids.ts';
 
 const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
 if (reason) console.warn(`tests/lab/capture-lab: skipped: ${reason}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { captureInterfaces, captureScript, parseCaptureOutput } from '../../../electron/services/lab/capture.ts';
 import { natLab, tunLab } from '../../../shared/model/labs.ts';
 import { pcapBytes } from '../capture/pcap-writer.ts';
-import { hostId, interfaceId, serviceId } from '../../../shared/model/ids.ts';
+import { hostId } from '../../../shared/model/ids.ts';
 
 describe('lab capture script', () => {
   it('captures every ethernet interface of every host with link-level headers and no name lookups', () => {
