@@ -138,6 +138,8 @@ export function eventLabel(s: TraceStep, lang: Lang = 'en'): string {
   if (s.kind === 'hook' && s.hook) return s.hook;
   const ev = texts(lang).events;
   if (s.kind === 'rewrite' && s.hook) return ev.rewriteAt.replace('{{hook}}', s.hook);
+  if (s.kind === 'segment' && s.tcp) return `TCP ${s.tcp.flags.join(',')}`;
+  if (s.kind === 'conn-state' && s.tcp) return `IPVS → ${s.tcp.ipvsState}`;
   return ev[s.kind];
 }
 

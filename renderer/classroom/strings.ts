@@ -48,6 +48,8 @@ export const classroomEn = {
     decapsulate: 'decapsulate',
     deliver: 'deliver',
     drop: 'drop',
+    segment: 'TCP segment',
+    'conn-state': 'IPVS state',
     rewriteAt: 'rewrite @{{hook}}',
   },
   layers: {
@@ -239,6 +241,8 @@ export const classroomZh: typeof classroomEn = {
     decapsulate: '解封装',
     deliver: '交付',
     drop: '丢弃',
+    segment: 'TCP 报文段',
+    'conn-state': 'IPVS 状态',
     rewriteAt: '在 {{hook}} 改写',
   },
   layers: {
