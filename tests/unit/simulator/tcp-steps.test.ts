@@ -38,7 +38,7 @@ describe('the TCP connection as steps of the walk', () => {
     // The client's FIN moves FIN_WAIT to TIME_WAIT (INPUT row "fin", column FW).
     expect(fin.tcp).toMatchObject({ direction: 'input', fromClient: true, kind: 'fin' });
     expect(fin.narration.en).toContain('FIN_WAIT to TIME_WAIT');
-    expect(fin.narration['zh-CN']).toContain('FIN_WAIT 改为 TIME_WAIT');
+    expect(fin.narration.zh).toContain('FIN_WAIT 改为 TIME_WAIT');
   });
 
   it('seq/ack arithmetic: SYN and FIN use one number each, data advances by its payload', () => {
