@@ -34,7 +34,7 @@ describe('the TCP connection as steps of the walk', () => {
     expect(states(t)).toEqual(['SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'TIME_WAIT']);
     const fin = t.steps.filter((x) => x.kind === 'conn-state').at(-1)!;
     expect(fin.conn).toMatchObject({ state: 'TIME_WAIT', expiresIn: 120 });
-    expect(fin.conn!.ipvsadm).toMatch(/^TCP 02:00  TIME_WAIT /);
+    expect(fin.conn!.ipvsadm).toMatch(/^TCP 02:00 {2}TIME_WAIT /);
     // The client's FIN moves FIN_WAIT to TIME_WAIT (INPUT row "fin", column FW).
     expect(fin.tcp).toMatchObject({ direction: 'input', fromClient: true, kind: 'fin' });
     expect(fin.narration.en).toContain('FIN_WAIT to TIME_WAIT');
