@@ -2,7 +2,7 @@
  * The classroom mode's main area: the sub-view switch (packet walk, NAT/DR/TUN compare, scheduler
  * playground) and the presenter view, which hides the editing chrome and enlarges everything.
  */
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store/index.ts';
 import type { ClassroomView } from './simulationSlice.ts';
@@ -30,7 +30,9 @@ export function ClassroomMain() {
     }
   }, [presenter]);
 
-  useEffect(() => {
+  // A layout effect: the panel folds and the tab changes before the browser lays out the first
+  // classroom frame, so the stage is not laid out (and its nodes measured) once at the wrong width.
+  useLayoutEffect(() => {
     // Entering the classroom shows the packet inspector beside the stage; leaving gives the
     // designer its inspector back.
     useApp.getState().setRightTab('packet');

@@ -2,7 +2,7 @@
  * The packet walk: flow pickers, playback controls, the animated canvas, the narration line and
  * the step list. Playback runs on a timer here (never in the store); the keyboard drives it too.
  */
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lang, Trace } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
@@ -17,6 +17,7 @@ import {
   placeLabel,
   resolveFlow,
   selectTrace,
+  stepRows,
   stepTimes,
   visibleSteps,
 } from './derive.ts';
@@ -243,9 +244,25 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
   const topology = useApp((s) => s.design.topology);
   const times = useMemo(() => stepTimes(trace), [trace]);
   const current = useRef<HTMLTableRowElement>(null);
+  // Folded runs of TCP data segments (keyed by their first step); a new trace folds them again.
+  const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set());
+  useEffect(() => setOpen(new Set()), [trace]);
+  const rows = useMemo(() => stepRows(trace, visible, open), [trace, visible, open]);
+  const toggle = (key: number): void =>
+    setOpen((o) => {
+      const n = new Set(o);
+      if (n.has(key)) n.delete(key);
+      else n.add(key);
+      return n;
+    });
+  const groupEnd = (key: number): number => {
+    let k = visible.indexOf(key);
+    while (k + 1 < visible.length && trace.steps[visible[k + 1]!]!.tcp?.group) k++;
+    return visible[k] ?? key;
+  };
   useEffect(() => {
     current.current?.scrollIntoView({ block: 'nearest' });
-  }, [cursor]);
+  }, [cursor, rows]);
   return (
     <div className="cls-steps" data-testid="cls-steps">
       <table>
@@ -261,9 +278,42 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
           </tr>
         </thead>
         <tbody>
-          {visible.map((i, shown) => {
+          {rows.map((row) => {
+            if (row.kind === 'group') {
+              const inside = row.members.includes(cursor);
+              const first = trace.steps[row.members[0]!]!;
+              return (
+                <tr
+                  key={`g${row.key}`}
+                  ref={inside ? current : undefined}
+                  className={`cls-step-group phase-${first.phase}${inside ? ' is-current' : ''}${row.members[row.members.length - 1]! < cursor ? ' is-past' : ''}`}
+                  onClick={() => toggle(row.key)}
+                  data-testid="cls-step-group"
+                  data-kind="group"
+                  aria-current={inside ? 'step' : undefined}
+                  aria-expanded={false}
+                  title={t('classroom.list.groupHint')}
+                >
+                  <td className="num">
+                    {row.shown}–{row.shown + row.members.length - 1}
+                  </td>
+                  <td></td>
+                  <td className="num">{times[row.members[0]!]!.toFixed(1)}</td>
+                  <td className="mono">{placeLabel(topology, first.place)}</td>
+                  <td>
+                    <button type="button" className="cls-group-toggle" aria-label={t('classroom.list.groupOpen')} data-testid="cls-step-group-open">
+                      ▸ TCP
+                    </button>
+                  </td>
+                  <td></td>
+                  <td className="narr">{t('classroom.list.group', { data: row.data, acks: row.acks, bytes: row.bytes })}</td>
+                </tr>
+              );
+            }
+            const i = row.index;
             const s = trace.steps[i]!;
             const isCur = i === cursor;
+            const groupKey = s.tcp?.group ? [...open].find((k) => k <= i && groupEnd(k) >= i) : undefined;
             return (
               <tr
                 key={i}
@@ -275,11 +325,25 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
                 aria-current={isCur ? 'step' : undefined}
                 title={headerSummary(s)}
               >
-                <td className="num">{shown + 1}</td>
+                <td className="num">{row.shown}</td>
                 <td>{s.articleStep && <span className="art-letter">{s.articleStep}</span>}</td>
                 <td className="num">{times[i]!.toFixed(1)}</td>
                 <td className="mono">{placeLabel(topology, s.place)}</td>
-                <td>{eventLabel(s, lang)}</td>
+                <td>
+                  {groupKey === i ? (
+                    <button
+                      type="button"
+                      className="cls-group-toggle"
+                      data-testid="cls-step-group-close"
+                      aria-label={t('classroom.list.groupClose')}
+                      title={t('classroom.list.groupClose')}
+                      onClick={(e) => (e.stopPropagation(), toggle(i))}
+                    >
+                      ▾
+                    </button>
+                  ) : null}
+                  {eventLabel(s, lang)}
+                </td>
                 <td className="mono changed">{changedSummary(s)}</td>
                 <td className="narr">{s.narration[lang]}</td>
               </tr>

@@ -79,6 +79,50 @@ export function visibleSteps(trace: Trace, showArp: boolean): number[] {
   return out;
 }
 
+/** A row of the step list: one step, or a run of TCP data segments / ACKs folded into one line. */
+export type StepRow =
+  | { readonly kind: 'step'; readonly index: number; readonly shown: number }
+  | {
+      readonly kind: 'group';
+      readonly key: number;
+      readonly members: readonly number[];
+      readonly shown: number;
+      readonly data: number;
+      readonly acks: number;
+      readonly bytes: number;
+    };
+
+/**
+ * Rows of the step list: runs of at least three visible `segment` steps of the `data`/`data-ack`
+ * group become one group row (keyed by its first step) unless `open` holds that key, so a class sees
+ * "8 data segments, 4 ACKs" instead of twelve lines. `shown` is the 1-based number of the row's first step.
+ */
+export function stepRows(trace: Trace, visible: readonly number[], open: ReadonlySet<number>): StepRow[] {
+  const out: StepRow[] = [];
+  for (let k = 0; k < visible.length;) {
+    let end = k;
+    while (end < visible.length && trace.steps[visible[end]!]!.tcp?.group && trace.steps[visible[end]!]!.kind === 'segment') end++;
+    if (end - k >= 3 && !open.has(visible[k]!)) {
+      const members = visible.slice(k, end);
+      const tcp = members.map((i) => trace.steps[i]!.tcp!);
+      out.push({
+        kind: 'group',
+        key: visible[k]!,
+        members,
+        shown: k + 1,
+        data: tcp.filter((x) => x.group === 'data').length,
+        acks: tcp.filter((x) => x.group === 'data-ack').length,
+        bytes: tcp.reduce((a, x) => a + x.payload, 0),
+      });
+      k = end;
+      continue;
+    }
+    const stop = Math.max(end, k + 1);
+    for (; k < stop; k++) out.push({ kind: 'step', index: visible[k]!, shown: k + 1 });
+  }
+  return out;
+}
+
 /** The cursor clamped to the trace and moved onto a visible step (the next one, else the last). */
 export function effectiveCursor(trace: Trace, cursor: number, visible: readonly number[]): number {
   if (visible.length === 0) return 0;
@@ -139,6 +183,8 @@ export function eventLabel(s: TraceStep, lang: Lang = 'en'): string {
   if (s.kind === 'hook' && s.hook) return s.hook;
   const ev = texts(lang).events;
   if (s.kind === 'rewrite' && s.hook) return ev.rewriteAt.replace('{{hook}}', s.hook);
+  if (s.kind === 'segment' && s.tcp) return `TCP ${s.tcp.flags.join(',')}`;
+  if (s.kind === 'conn-state' && s.tcp) return `IPVS → ${s.tcp.ipvsState}`;
   return ev[s.kind];
 }
 

@@ -39,7 +39,9 @@ export type TraceEventKind =
   | 'encapsulate'
   | 'decapsulate'
   | 'deliver'
-  | 'drop';
+  | 'drop'
+  | 'segment'
+  | 'conn-state';
 
 /** The netfilter hooks of the IPv4 path a step can be at. */
 export type NetfilterHook = 'PREROUTING' | 'LOCAL_IN' | 'FORWARD' | 'LOCAL_OUT' | 'POSTROUTING';
@@ -190,6 +192,39 @@ export interface TraceStep {
   readonly severity: 'info' | 'warning' | 'error';
   /** One sentence a teacher can read aloud. */
   readonly narration: Narration;
+  /** On a `segment` (and its `conn-state`) step: the TCP segment of the connection this step shows. */
+  readonly tcp?: TcpStepInfo;
+}
+
+/**
+ * The TCP side of a `segment` step: the flags, the sequence and acknowledgement numbers (absolute as
+ * on the wire, and relative to each side's initial sequence number as Wireshark shows them), the
+ * payload, and what the director's IPVS entry made of it.
+ */
+export interface TcpStepInfo {
+  readonly kind: 'syn' | 'syn-ack' | 'ack' | 'request' | 'data' | 'data-ack' | 'fin' | 'fin-ack';
+  /** Flag names in tcpdump order, e.g. `['SYN', 'ACK']`. */
+  readonly flags: readonly string[];
+  readonly seq: number;
+  /** 0 when the ACK flag is clear. */
+  readonly ack: number;
+  readonly relSeq: number;
+  readonly relAck: number;
+  /** Payload bytes. */
+  readonly payload: number;
+  readonly fromClient: boolean;
+  /** Whether the director sees this segment (DR/TUN replies bypass it). */
+  readonly directorSees: boolean;
+  /** The IPVS entry's state after this segment (from the kernel's tcp_states table), and its timeout in seconds. */
+  readonly ipvsState: string;
+  readonly timeout: number;
+  /** The table the director used: `input`, `output` (NAT replies) or `input-only` (DR/TUN); absent when it did not see the segment. */
+  readonly direction?: 'input' | 'output' | 'input-only';
+  /** `data` / `data-ack` segments can be folded into one group in a step list. */
+  readonly group?: 'data' | 'data-ack';
+  /** 1-based position of this segment in the connection, and the total. */
+  readonly n: number;
+  readonly of: number;
 }
 
 /**

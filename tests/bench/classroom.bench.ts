@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import type { BenchTable } from '../../scripts/bench.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const PORT = 5297;
+const PORT = Number(process.env.LVS_BENCH_PORT ?? 5297);
 const TOKEN = 'bench-token';
 const STEPS = 40;
 const SWITCHES = 6;

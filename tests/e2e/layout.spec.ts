@@ -76,6 +76,19 @@ async function smallestStageText(page: Page): Promise<{ px: number; text: string
   })()`);
 }
 
+/** Host-card texts on the stage that do not fit their box (cut with an ellipsis or hidden overflow). */
+async function cutStageText(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('[data-testid="cls-stage"] .host-node *')) {
+      const st = getComputedStyle(el);
+      if (st.display === 'none' || !el.textContent.trim() || el.children.length > 0) continue;
+      if (el.scrollWidth > el.clientWidth + 1 && (st.overflowX === 'hidden' || st.textOverflow === 'ellipsis')) out.push(el.textContent.trim());
+    }
+    return out;
+  })()`);
+}
+
 async function expectAllReachable(page: Page, where: string): Promise<void> {
   const vp = page.viewportSize()!;
   const boxes = await controls(page);
@@ -133,6 +146,8 @@ for (const size of SIZES) {
               { message: `${lab}: smallest host-card text on the stage` },
             )
             .toBe('readable');
+          // Long addresses wrap inside director/real-server cards instead of ending in "…".
+          expect(await cutStageText(page), `${lab}: host-card text cut off on the stage`).toEqual([]);
         }
       }
       await shot(page, `layout-${size.width}-classroom`);

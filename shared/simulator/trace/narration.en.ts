@@ -119,6 +119,24 @@ export const en: NarrationTable = {
   'finish.step-limit': (p) => `The simulation stopped after ${p.steps} steps without finishing — the packet is probably looping.`,
   'finish.bypassed-ipvs': (_p) =>
     `The client got an answer, but the request never passed through IPVS on the director: a real server took the VIP's traffic directly, so there is no load balancing.`,
+  'tcp.segment': (p) => {
+    const what = {
+      syn: 'opens the connection (SYN)',
+      'syn-ack': 'accepts it (SYN-ACK)',
+      ack: 'completes the three-way handshake (ACK)',
+      request: `sends the request, ${p.payload} bytes`,
+      data: `sends ${p.payload} bytes of the response`,
+      'data-ack': 'acknowledges the data received so far',
+      fin: 'closes its side (FIN)',
+      'fin-ack': 'acknowledges the last FIN',
+    }[p.kind];
+    const seen = p.directorSees
+      ? ` The director sees it; its IPVS entry is ${p.state}.`
+      : ` This segment goes straight to the client: the director never sees it, so its entry stays ${p.state}.`;
+    return `${p.from} ${what} to ${p.to}: flags ${p.flags}, seq ${p.relSeq}, ack ${p.relAck}.${seen}`;
+  },
+  'tcp.conn-state': (p) =>
+    `IPVS on ${p.director} moves the connection from ${p.from} to ${p.to} on ${p.flags} (kernel tcp_states, ${p.inputOnly ? 'INPUT_ONLY table: in DR/TUN the director sees only the client side' : 'the NAT table sees both directions'}); the entry now expires in ${p.timeout} s.`,
   'finish.arp-race-won': (p) =>
     `${p.winner} answered ARP for ${p.vip} first in this run, so this request happened to pass IPVS. On a real switch the answers race: the asker keeps whichever arrives first and ignores the others for a while (neighbour locktime), so some clients reach a real server directly and bypass the director.`,
   'finish.ok': (p) =>

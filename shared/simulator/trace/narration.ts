@@ -165,6 +165,26 @@ export interface NarrationParams {
   readonly 'prepare.client-no-route': { readonly client: string; readonly vip: string };
   readonly 'finish.step-limit': { readonly steps: number };
   readonly 'finish.bypassed-ipvs': NoParams;
+  readonly 'tcp.segment': {
+    readonly from: string;
+    readonly to: string;
+    readonly kind: 'syn' | 'syn-ack' | 'ack' | 'request' | 'data' | 'data-ack' | 'fin' | 'fin-ack';
+    readonly flags: string;
+    readonly relSeq: number;
+    readonly relAck: number;
+    readonly payload: number;
+    readonly directorSees: boolean;
+    readonly director: string;
+    readonly state: string;
+  };
+  readonly 'tcp.conn-state': {
+    readonly director: string;
+    readonly from: string;
+    readonly to: string;
+    readonly timeout: number;
+    readonly inputOnly: boolean;
+    readonly flags: string;
+  };
   readonly 'finish.arp-race-won': { readonly winner: string; readonly vip: string };
   readonly 'finish.ok': {
     readonly method: string;

@@ -104,6 +104,24 @@ export const zhCN: NarrationTable = {
   'prepare.client-no-route': (p) => `${p.client} 没有到 ${p.vip} 的路由：它需要 VIP 所在子网的地址或默认网关。`,
   'finish.step-limit': (p) => `模拟在 ${p.steps} 步后停止仍未结束——包可能在环路中循环。`,
   'finish.bypassed-ipvs': (_p) => `客户端得到了回复，但请求从未经过调度器上的 IPVS：真实服务器直接接收了 VIP 的流量，没有负载均衡。`,
+  'tcp.segment': (p) => {
+    const what = {
+      syn: '发起连接（SYN）',
+      'syn-ack': '接受连接（SYN-ACK）',
+      ack: '完成三次握手（ACK）',
+      request: `发送请求，${p.payload} 字节`,
+      data: `发送响应中的 ${p.payload} 字节`,
+      'data-ack': '确认目前收到的数据',
+      fin: '关闭自己这一侧（FIN）',
+      'fin-ack': '确认最后一个 FIN',
+    }[p.kind];
+    const seen = p.directorSees
+      ? `调度器看到了这个报文段，其 IPVS 连接项处于 ${p.state}。`
+      : `这个报文段直接发往客户端，调度器看不到它，所以连接项仍是 ${p.state}。`;
+    return `${p.from} 向 ${p.to} ${what}：标志 ${p.flags}，seq ${p.relSeq}，ack ${p.relAck}。${seen}`;
+  },
+  'tcp.conn-state': (p) =>
+    `${p.director} 上的 IPVS 收到 ${p.flags} 后把连接从 ${p.from} 改为 ${p.to}（内核 tcp_states，${p.inputOnly ? 'INPUT_ONLY 表：DR/TUN 中调度器只看到客户端一侧' : 'NAT 表能看到两个方向'}）；该连接项 ${p.timeout} 秒后过期。`,
   'finish.arp-race-won': (p) =>
     `本次运行中 ${p.winner} 最先应答了 ${p.vip} 的 ARP，所以这个请求碰巧经过了 IPVS。在真实交换机上这些应答是竞争关系：请求方采用最先到达的应答，并在一段时间内（邻居表 locktime）忽略其他应答，所以一部分客户端会直接到达真实服务器而绕过调度器。`,
   'finish.ok': (p) =>

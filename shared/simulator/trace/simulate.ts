@@ -15,6 +15,7 @@ import { classify, explain } from './faults.ts';
 import { say } from './narration.ts';
 import { step } from './step.ts';
 import { tcpSummary } from './tcp-summary.ts';
+import { tcpSteps } from './tcp-steps.ts';
 import { resolveService } from '../service.ts';
 import { refAsHostId, hostId } from '../../model/ids.ts';
 
@@ -127,12 +128,14 @@ export function finish(ctx: SimContext, state: SimState): Trace {
           seed: ctx.seed,
         })
       : null;
+  // The walk carries the whole TCP connection after the hop-by-hop first exchange (see tcp-steps.ts).
+  const steps = tcp && conn ? [...state.steps, ...tcpSteps(ctx, state.steps, tcp, conn, state.steps.length)] : state.steps;
   return {
     flow: ctx.flow,
     seed: ctx.seed,
     service: { id: ctx.service.id, vip: ctx.service.vip, port: ctx.service.port, protocol: ctx.service.protocol, scheduler: ctx.service.scheduler },
     ...(state.conn ? { method: state.conn.rs.method, realServer: state.conn.rs.id } : {}),
-    steps: state.steps,
+    steps,
     outcome,
     warnings: state.warnings,
     ...(conn ? { conn } : {}),
