@@ -167,13 +167,19 @@ function ipPool(t: Topology, trace: Trace, step: TraceStep, kind: QuestionKind):
   const p = step.packet;
   const strong: string[] = [];
   const out: string[] = [];
-  const add = (v: string | undefined) => v && out.push(v);
-  const must = (v: string | undefined) => v && strong.push(v);
+  const add = (v: string | undefined): void => void (v && out.push(v));
+  const must = (v: string | undefined): void => void (v && strong.push(v));
   must(before(trace, step, kind));
   if (kind === 'ip.src') must(p?.ip?.dst);
   if (kind === 'ip.dst') must(p?.ip?.src);
-  if (kind === 'outer.src') (must(p?.outer?.dst), add(p?.ip?.src));
-  if (kind === 'outer.dst') (must(p?.ip?.dst), add(p?.outer?.src));
+  if (kind === 'outer.src') {
+    must(p?.outer?.dst);
+    add(p?.ip?.src);
+  }
+  if (kind === 'outer.dst') {
+    must(p?.ip?.dst);
+    add(p?.outer?.src);
+  }
   const svc = trace.service ? t.services.find((v) => v.id === trace.service!.id) : undefined;
   add(trace.service?.vip);
   for (const r of svc?.realServers ?? []) add(r.rip);
@@ -194,7 +200,7 @@ function ipPool(t: Topology, trace: Trace, step: TraceStep, kind: QuestionKind):
 function macPool(trace: Trace, step: TraceStep): Pool {
   const strong = [before(trace, step, 'eth.dst'), step.packet?.eth?.src].filter((v): v is string => !!v);
   const out: string[] = [];
-  const add = (v: string | undefined) => v && out.push(v);
+  const add = (v: string | undefined): void => void (v && out.push(v));
   for (const s of trace.steps) {
     add(s.packet?.eth?.src);
     add(s.packet?.eth?.dst === BROADCAST ? undefined : s.packet?.eth?.dst);
