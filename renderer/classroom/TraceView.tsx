@@ -245,7 +245,20 @@ function Controls({ trace, visible, cursor, blocked }: { trace: Trace; visible: 
   );
 }
 
-function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: readonly number[]; cursor: number; lang: Lang }) {
+function StepList({
+  trace,
+  visible,
+  cursor,
+  lang,
+  waiting,
+}: {
+  trace: Trace;
+  visible: readonly number[];
+  cursor: number;
+  lang: Lang;
+  /** A challenge question waits at the cursor: its step is not listed yet. */
+  waiting: boolean;
+}) {
   const challenge = useApp((s) => s.simulation.challenge);
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
@@ -271,7 +284,7 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
         <tbody>
           {visible.map((i, shown) => {
             // Challenge mode: the steps still to come stay hidden (their headers are the answers).
-            if (challenge && i > cursor) return null;
+            if (challenge && (i > cursor || (waiting && i === cursor))) return null;
             const s = trace.steps[i]!;
             const isCur = i === cursor;
             return (
@@ -414,7 +427,7 @@ export function TraceView() {
     reason = { fault: outcome.fault, text: full.startsWith(own) ? full.slice(own.length).trim() : full };
   }
   return (
-    <div className="cls-trace">
+    <div className={`cls-trace${sim.challenge ? ' has-challenge' : ''}`}>
       <FlowPicker />
       <Controls trace={trace} visible={visible} cursor={cursor} blocked={pending !== undefined} />
       {sim.challenge && <ChallengeBar trace={trace} />}
@@ -455,7 +468,7 @@ export function TraceView() {
         )}
         {sim.presenter && step && !question && <HeaderStrip step={step} />}
       </div>
-      <StepList trace={trace} visible={visible} cursor={cursor} lang={lang} />
+      <StepList trace={trace} visible={visible} cursor={cursor} lang={lang} waiting={pending !== undefined} />
       <TcpPanel trace={trace} topology={topology} />
       <span hidden data-testid="cls-place">
         {step ? placeLabel(topology, step.place) : ''}

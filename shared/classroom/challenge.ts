@@ -277,10 +277,16 @@ export function buildChallenge(t: Topology, trace: Trace, seed: number, options:
     (s.kind === 'schedule' || s.kind === 'encapsulate' || s.kind === 'rewrite' ? key : rest).push(s);
   }
   const picked = new Set(key.slice(0, max).map((s) => s.index));
-  for (const s of shuffle(rng, rest)) {
+  // Hooks are the most numerous steps; at most a third of the quiz, so addresses and MACs get asked too.
+  let hooks = 0;
+  const shuffled = shuffle(rng, rest);
+  for (const s of shuffled) {
     if (picked.size >= max) break;
+    if (s.kind === 'hook' && hooks >= Math.max(1, Math.floor(max / 3))) continue;
+    if (s.kind === 'hook') hooks++;
     picked.add(s.index);
   }
+  for (const s of shuffled) if (picked.size < max) picked.add(s.index);
   const out: Question[] = [];
   for (const s of trace.steps) {
     if (!picked.has(s.index)) continue;
