@@ -353,7 +353,7 @@ export const classroomZh: typeof classroomEn = {
       'ip.dst': '目的 IP',
       'outer.src': '外层 IPIP 源地址',
       'outer.dst': '外层 IPIP 目的地址',
-      hook: 'netfilter 钩子',
+      hook: 'Netfilter 钩子',
       'real-server': '真实服务器',
     },
   },

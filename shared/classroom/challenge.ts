@@ -91,7 +91,7 @@ function prompt(kind: QuestionKind, where: { en: string; zh: string }): Narratio
     case 'outer.dst':
       return { en: `What is the destination IP of the outer IPIP header ${where.en}?`, zh: `${where.zh}，外层 IPIP 头的目的 IP 是什么？` };
     case 'hook':
-      return { en: `Which netfilter hook does the packet traverse next ${where.en}?`, zh: `${where.zh}，数据包接下来经过哪个 netfilter 钩子？` };
+      return { en: `Which netfilter hook does the packet traverse next ${where.en}?`, zh: `${where.zh}，数据包接下来经过哪个 Netfilter 钩子？` };
     case 'real-server':
       return { en: `Which real server does the IPVS scheduler pick ${where.en}?`, zh: `${where.zh}，IPVS 调度器选择哪台真实服务器？` };
   }
