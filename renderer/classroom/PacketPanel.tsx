@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
+import { pendingAt, selectQuiz, shownCursor } from './challengeDerive.ts';
 import { connAt, effectiveCursor, eventLabel, headerLayers, hooksSoFarOnHost, hostName, langOf, netfilterBoxAt, selectTrace, visibleSteps } from './derive.ts';
 
 /** The trace and the step under the cursor, as the packet walk shows them. */
@@ -15,9 +16,12 @@ export function useCurrentStep(): { trace: Trace | null; cursor: number; step: T
   const sim = useApp((s) => s.simulation);
   const trace = 'trace' in result ? result.trace : null;
   const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
-  const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
+  const quiz = useApp(selectQuiz);
+  const at = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
+  // Challenge mode: while the question before this step waits, the inspector shows the step before.
+  const cursor = shownCursor(visible, at, pendingAt(quiz, sim.answers, at));
   // `shown`: the step's number as the controls count it (shown steps, from 1).
-  return { trace, cursor, step: trace?.steps[cursor], shown: visible.indexOf(cursor) + 1 };
+  return { trace, cursor: Math.max(0, cursor), step: cursor < 0 ? undefined : trace?.steps[cursor], shown: visible.indexOf(cursor) + 1 };
 }
 
 function Headers({ step }: { step: TraceStep }) {
@@ -188,7 +192,8 @@ export function PacketPanel() {
 }
 
 /** Compact header stack for the presenter view (the right panel is hidden there). */
-export function HeaderStrip({ step }: { step: TraceStep }) {
+/** The header fields of a step in one line; `highlight` marks the field a challenge question asked. */
+export function HeaderStrip({ step, highlight }: { step: TraceStep; highlight?: string }) {
   const { i18n } = useTranslation();
   const layers = headerLayers(step, langOf(i18n.language));
   return (
@@ -199,7 +204,11 @@ export function HeaderStrip({ step }: { step: TraceStep }) {
           {l.rows
             .filter((r) => !r.field.endsWith('.type') && !r.field.endsWith('.protocol') && r.field !== 'l4.segment')
             .map((r) => (
-              <span key={r.field} className={`strip-field${r.changed ? ' is-changed' : ''}`}>
+              <span
+                key={r.field}
+                className={`strip-field${r.changed ? ' is-changed' : ''}${r.field === highlight ? ' is-asked' : ''}`}
+                data-testid={r.field === highlight ? 'cls-asked-field' : undefined}
+              >
                 <em>{r.label}</em> {r.value}
               </span>
             ))}

@@ -25,6 +25,8 @@ import { Stage } from './Stage.tsx';
 import { ExportMenu } from './exportWalkthrough.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
 import { TcpPanel } from './TcpPanel.tsx';
+import { ChallengeBar, ChallengeCard, choiceForKey } from './ChallengePanel.tsx';
+import { pendingAt, questionAt, selectQuiz, shownCursor } from './challengeDerive.ts';
 import { serviceAddress } from '../../shared/model/topology.ts';
 
 /** Milliseconds a step stays on screen at speed 1. */
@@ -118,7 +120,7 @@ function FlowPicker() {
   );
 }
 
-function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly number[]; cursor: number }) {
+function Controls({ trace, visible, cursor, blocked }: { trace: Trace; visible: readonly number[]; cursor: number; blocked: boolean }) {
   const { t } = useTranslation();
   const sim = useApp((s) => s.simulation);
   const s = useApp.getState();
@@ -160,6 +162,7 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
         <button
           type="button"
           className="primary cls-play"
+          disabled={blocked}
           onClick={() => {
             if (cursor >= last) s.setSimCursor(visible[0] ?? 0);
             s.setSimPlaying(true);
@@ -174,7 +177,7 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
       <button
         type="button"
         onClick={() => (s.setSimPlaying(false), s.setSimCursor(neighbour(visible, cursor, 1)))}
-        disabled={cursor >= last}
+        disabled={cursor >= last || blocked}
         title={t('classroom.controls.forward')}
         aria-label={t('classroom.controls.forward')}
         data-testid="cls-forward"
@@ -184,7 +187,7 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
       <button
         type="button"
         onClick={() => (s.setSimPlaying(false), s.setSimCursor(last))}
-        disabled={cursor >= last}
+        disabled={cursor >= last || blocked}
         title={t('classroom.controls.end')}
         aria-label={t('classroom.controls.end')}
         data-testid="cls-end"
@@ -225,6 +228,10 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
         <input type="checkbox" checked={sim.showArp} onChange={(e) => s.setSimShowArp(e.target.checked)} data-testid="cls-arp" />
         {t('classroom.controls.arp')}
       </label>
+      <label className="cls-challenge-toggle" title={t('classroom.challenge.toggleTitle')}>
+        <input type="checkbox" checked={sim.challenge} onChange={(e) => s.setSimChallenge(e.target.checked)} data-testid="cls-challenge-toggle" />
+        {t('classroom.challenge.toggle')}
+      </label>
       <span className="cls-spacer" />
       <ExportMenu trace={trace} visible={visible} />
       <button
@@ -239,7 +246,21 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
   );
 }
 
-function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: readonly number[]; cursor: number; lang: Lang }) {
+function StepList({
+  trace,
+  visible,
+  cursor,
+  lang,
+  waiting,
+}: {
+  trace: Trace;
+  visible: readonly number[];
+  cursor: number;
+  lang: Lang;
+  /** A challenge question waits at the cursor: its step is not listed yet. */
+  waiting: boolean;
+}) {
+  const challenge = useApp((s) => s.simulation.challenge);
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
   const times = useMemo(() => stepTimes(trace), [trace]);
@@ -279,7 +300,10 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
         </thead>
         <tbody>
           {rows.map((row) => {
+            // Challenge mode: the steps still to come stay hidden (their headers are the answers).
+            const hidden = (i: number) => challenge && (i > cursor || (waiting && i === cursor));
             if (row.kind === 'group') {
+              if (hidden(row.members[0]!)) return null;
               const inside = row.members.includes(cursor);
               const first = trace.steps[row.members[0]!]!;
               return (
@@ -311,6 +335,7 @@ function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: rea
               );
             }
             const i = row.index;
+            if (hidden(i)) return null;
             const s = trace.steps[i]!;
             const isCur = i === cursor;
             const groupKey = s.tcp?.group ? [...open].find((k) => k <= i && groupEnd(k) >= i) : undefined;
@@ -365,13 +390,22 @@ export function TraceView() {
   const trace = 'trace' in result ? result.trace : null;
   const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
   const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
-  const step = trace?.steps[cursor];
+  const quiz = useApp(selectQuiz);
+  const question = questionAt(quiz, cursor);
+  const pending = pendingAt(quiz, sim.answers, cursor);
+  // While a question waits, the stage stays on the step before: the answer is not on screen yet.
+  const shown = shownCursor(visible, cursor, pending);
+  const step = shown < 0 ? undefined : trace?.steps[shown];
   const durationMs = STEP_MS / sim.speed;
   const stageRef = useRef<HTMLDivElement>(null);
 
   // Playback: one timer per shown step; stops on the last step.
   useEffect(() => {
-    if (!sim.playing || !trace) return;
+    if (pending && sim.playing) useApp.getState().setSimPlaying(false);
+  }, [pending, sim.playing]);
+
+  useEffect(() => {
+    if (!sim.playing || !trace || pending) return;
     const next = neighbour(visible, cursor, 1);
     const timer = window.setTimeout(() => {
       const s = useApp.getState();
@@ -379,7 +413,7 @@ export function TraceView() {
       else s.setSimCursor(next);
     }, durationMs);
     return () => window.clearTimeout(timer);
-  }, [sim.playing, cursor, visible, durationMs, trace]);
+  }, [sim.playing, cursor, visible, durationMs, trace, pending]);
 
   const onKey = useCallback(
     (e: KeyboardEvent) => {
@@ -389,6 +423,24 @@ export function TraceView() {
         e.preventDefault();
         e.stopPropagation();
       };
+      if (pending) {
+        // A waiting question takes the keys: 1–4 / A–D pick, Enter reveals; moving on waits for the answer.
+        const value = choiceForKey(pending, e.key);
+        if (value !== undefined) {
+          stop();
+          s.setSimPick(value);
+          return;
+        }
+        if (e.key === 'Enter') {
+          stop();
+          if (s.simulation.pick !== null) s.answerSim(pending.id, s.simulation.pick);
+          return;
+        }
+        if (e.key === ' ' || e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'PageDown' || e.key === 'End') {
+          stop();
+          return;
+        }
+      }
       if (e.key === ' ') {
         stop();
         if (!s.simulation.playing && cursor >= (visible[visible.length - 1] ?? 0)) s.setSimCursor(visible[0] ?? 0);
@@ -417,7 +469,7 @@ export function TraceView() {
         s.setSimPresenter(false);
       }
     },
-    [trace, cursor, visible],
+    [trace, cursor, visible, pending],
   );
   useEffect(() => {
     window.addEventListener('keydown', onKey, true);
@@ -441,10 +493,11 @@ export function TraceView() {
     reason = { fault: outcome.fault, text: full.startsWith(own) ? full.slice(own.length).trim() : full };
   }
   return (
-    <div className="cls-trace">
+    <div className={`cls-trace${sim.challenge ? ' has-challenge' : ''}`}>
       <FlowPicker />
-      <Controls trace={trace} visible={visible} cursor={cursor} />
-      <div className="cls-stage" ref={stageRef} data-testid="cls-stage-frame">
+      <Controls trace={trace} visible={visible} cursor={cursor} blocked={pending !== undefined} />
+      {sim.challenge && <ChallengeBar trace={trace} />}
+      <div className={`cls-stage${sim.challenge && sim.quiz ? ' has-quiz' : ''}`} ref={stageRef} data-testid="cls-stage-frame">
         <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} fitKey={`${sim.presenter}:${loads}`} />
         <div className="cls-outcome-box">
           <div className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : 'is-broken'}`} data-testid="cls-outcome" title={outcome.narration[lang]}>
@@ -460,7 +513,8 @@ export function TraceView() {
             </ul>
           )}
         </div>
-        {step && (
+        {question && <ChallengeCard question={question} step={step} pending={pending !== undefined} />}
+        {step && !pending && (
           <div className={`cls-narration sev-${step.severity}`} data-testid="cls-narration" aria-live="polite">
             <span className="cls-narr-index">#{visible.indexOf(cursor) + 1}</span>
             {step.articleStep && (
@@ -478,9 +532,9 @@ export function TraceView() {
             )}
           </div>
         )}
-        {sim.presenter && step && <HeaderStrip step={step} />}
+        {sim.presenter && step && !question && <HeaderStrip step={step} />}
       </div>
-      <StepList trace={trace} visible={visible} cursor={cursor} lang={lang} />
+      <StepList trace={trace} visible={visible} cursor={cursor} lang={lang} waiting={pending !== undefined} />
       <TcpPanel trace={trace} topology={topology} />
       <span hidden data-testid="cls-place">
         {step ? placeLabel(topology, step.place) : ''}

@@ -28,6 +28,14 @@ export interface SimulationState {
   readonly showArp: boolean;
   readonly view: ClassroomView;
   readonly presenter: boolean;
+  /** Challenge mode: a multiple-choice question before each quizzed step (shared/classroom/challenge.ts). */
+  readonly challenge: boolean;
+  /** The class-quiz presentation of the challenge (large A–D choices for the projector). */
+  readonly quiz: boolean;
+  /** Answers given, question id → chosen value; the questions themselves are derived (selectQuiz). */
+  readonly answers: Readonly<Record<string, string>>;
+  /** The choice highlighted with the keyboard, not yet revealed (Enter reveals). */
+  readonly pick: string | null;
 }
 
 export interface SimulationSlice {
@@ -40,6 +48,12 @@ export interface SimulationSlice {
   setSimShowArp: (show: boolean) => void;
   setSimView: (view: ClassroomView) => void;
   setSimPresenter: (on: boolean) => void;
+  /** Turns challenge mode on or off; either way the answers start afresh. */
+  setSimChallenge: (on: boolean) => void;
+  setSimQuiz: (on: boolean) => void;
+  setSimPick: (value: string | null) => void;
+  /** Records the answer to a question (first answer counts) and clears the pick. */
+  answerSim: (questionId: string, value: string) => void;
 }
 
 export const initialSimulation: SimulationState = {
@@ -53,18 +67,31 @@ export const initialSimulation: SimulationState = {
   showArp: true,
   view: 'trace',
   presenter: false,
+  challenge: false,
+  quiz: false,
+  answers: {},
+  pick: null,
 };
 
 export const createSimulationSlice: StateCreator<AppState, [], [], SimulationSlice> = (set, get) => {
   const patch = (p: Partial<SimulationState>) => set({ simulation: { ...get().simulation, ...p } });
   return {
     simulation: initialSimulation,
-    setSimFlow: (flow) => patch({ ...flow, cursor: 0, playing: false }),
+    // Another flow is another quiz: its answers start afresh.
+    setSimFlow: (flow) => patch({ ...flow, cursor: 0, playing: false, answers: {}, pick: null }),
     setSimCursor: (cursor) => patch({ cursor: Math.max(0, Math.trunc(cursor)) }),
     setSimPlaying: (playing) => patch({ playing }),
     setSimSpeed: (speed) => patch({ speed: SPEEDS.includes(speed as (typeof SPEEDS)[number]) ? speed : 1 }),
     setSimShowArp: (showArp) => patch({ showArp }),
     setSimView: (view) => patch({ view, playing: false }),
     setSimPresenter: (presenter) => patch({ presenter }),
+    setSimChallenge: (challenge) => patch({ challenge, quiz: challenge && get().simulation.quiz, answers: {}, pick: null, playing: false }),
+    setSimQuiz: (quiz) => patch({ quiz }),
+    setSimPick: (pick) => patch({ pick }),
+    answerSim: (id, value) => {
+      const answers = get().simulation.answers;
+      if (answers[id] !== undefined) return;
+      patch({ answers: { ...answers, [id]: value }, pick: null });
+    },
   };
 };

@@ -155,6 +155,14 @@ for (const size of SIZES) {
         await page.getByTestId(`cls-view-${v}`).click();
         await expectAllReachable(page, `classroom ${v}`);
       }
+      // Challenge mode: the question card and the class quiz keep every control reachable.
+      await page.getByTestId('cls-challenge-toggle').check();
+      for (let i = 0; i < 80 && !(await page.getByTestId('cls-reveal').isVisible()); i++) await page.keyboard.press('ArrowRight');
+      await expect(page.getByTestId('cls-reveal')).toBeVisible();
+      await expectAllReachable(page, 'classroom challenge');
+      await page.getByTestId('cls-quiz').check();
+      await expectAllReachable(page, 'classroom class quiz');
+      await page.getByTestId('cls-challenge-toggle').uncheck();
       await page.getByTestId('language-select').selectOption('zh-CN');
       await expectAllReachable(page, 'classroom walk zh-CN');
       await shot(page, `layout-${size.width}-classroom-zh`);

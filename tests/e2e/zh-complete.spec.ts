@@ -131,6 +131,19 @@ test('every view of the Chinese UI is in Chinese', async ({ page }) => {
     await page.getByTestId(`cls-view-${v}`).click();
     await collect(`classroom ${v}`);
   }
+  // Challenge mode: the question, its reveal and the class quiz.
+  await page.getByTestId('cls-view-trace').click();
+  await page.getByTestId('cls-restart').click();
+  await page.getByTestId('cls-challenge-toggle').check();
+  for (let i = 0; i < 80 && !(await page.getByTestId('cls-reveal').isVisible()); i++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('cls-reveal')).toBeVisible();
+  await collect('challenge question');
+  await page.keyboard.press('1');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('cls-verdict')).toBeVisible();
+  await collect('challenge reveal');
+  await page.getByTestId('cls-quiz').check();
+  await collect('class quiz');
   const report = [...found].map(([w, where]) => `${w}  ←  ${where}`);
   expect(report, 'English words in the zh-CN UI').toEqual([]);
 });
