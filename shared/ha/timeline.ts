@@ -4,8 +4,8 @@
  * returning), the backup's master-down timer (3 × advert_int + skew) or the skew after a priority-0
  * advert, the new master adding the VIPs and sending gratuitous ARPs, the router's ARP cache
  * following them, and a long-lived TCP connection through it all — kept when the connection table
- * was synchronised, reset when the new master does not know it (IPVS schedules only a SYN; any other
- * packet for the VIP goes to the local TCP stack, which answers with RST).
+ * was synchronised, stalled when the new master does not know it (IPVS schedules only a SYN and
+ * drops any other segment for the virtual service: no RST — tests/lab/ha-lab.test.ts shows it).
  *
  * Pure and deterministic: the steps carry both directors' connection tables and the ARP caches, so
  * a viewer can step forward and back.
@@ -141,8 +141,8 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       push(
         at,
         'packet',
-        `The client's next segment (ACK, no SYN) reaches ${name(B)}, which has no entry: IPVS schedules only a SYN, so the packet goes to ${name(B)}'s own TCP stack, which answers RST — the client sees "connection reset".`,
-        `客户端的下一个报文（ACK，不是 SYN）到达 ${name(B)}，它没有这条记录：IPVS 只为 SYN 调度新连接，报文交给 ${name(B)} 自己的 TCP 协议栈，它回复 RST——客户端看到“连接被重置”。`,
+        `The client's next segment (ACK, no SYN) reaches ${name(B)}, which has no entry: IPVS schedules only a SYN and drops the segment — no RST. The connection stalls: the client retransmits until its own timeout gives up (seen on the lab's real kernel).`,
+        `客户端的下一个报文（ACK，不是 SYN）到达 ${name(B)}，它没有这条记录：IPVS 只为 SYN 调度新连接，丢弃这个报文——没有 RST。连接卡住：客户端不断重传，直到自己的超时放弃（已在实验环境的真实内核上观察到）。`,
       );
     }
   };
@@ -248,8 +248,8 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       push(
         at + 0.2,
         'packet',
-        `The connection that survived the first failover now reaches ${name(M)}, which has no entry: RST. A returning master breaks established connections again unless it waits (nopreempt or preempt_delay) until its table is synchronised.`,
-        `在第一次切换中幸存的连接现在到达 ${name(M)}，它没有这条记录：RST。除非返回的 MASTER 等待（nopreempt 或 preempt_delay）直到连接表同步完成，否则已建立的连接会再次中断。`,
+        `The connection that survived the first failover now reaches ${name(M)}, which has no entry: the segment is dropped and the connection stalls. A returning master breaks established connections again unless it waits (nopreempt or preempt_delay) until its table is synchronised.`,
+        `在第一次切换中幸存的连接现在到达 ${name(M)}，它没有这条记录：报文被丢弃，连接卡住。除非返回的 MASTER 等待（nopreempt 或 preempt_delay）直到连接表同步完成，否则已建立的连接会再次中断。`,
       );
     }
   }

@@ -20,7 +20,8 @@ describe('failover timeline', () => {
     const steps = failoverTimeline(natHa(), 'pair', 'crash', { sync: false })!;
     const last = steps.filter((s) => s.kind === 'packet').at(-1)!;
     expect(last.flowAlive).toBe(false);
-    expect(last.text.en).toContain('RST');
+    expect(last.text.en).toContain('stalls');
+    expect(last.text.en).toContain('no RST');
     expect(steps[0]!.tables.lvs2).toEqual([]);
   });
   it('clean stop: priority-0 advert, takeover after the skew time only', () => {
