@@ -8,7 +8,7 @@ import { EXIT, processIO } from './io.ts';
 const COMMANDS: Record<string, { summary: string }> = {
   validate: { summary: 'check a design: lvsd validate FILE [--json] | lvsd validate --rules [--json]' },
   render: { summary: 'generate configuration: lvsd render FILE [--host ID | --all] [--target ipvsadm|script|keepalived] [--out DIR]' },
-  import: { summary: 'import existing config: lvsd import ipvsadm|ipvsadm-list|commands|keepalived FILE' },
+  import: { summary: 'import existing config: lvsd import ipvsadm|ipvsadm-list|commands|keepalived FILE, or keepalived-pair FILE1 FILE2' },
   simulate: { summary: 'trace a packet: lvsd simulate FILE --service VIP:PORT [--client ID] [--json]' },
   schedule: { summary: 'simulate a scheduler: lvsd schedule FILE --service VIP:PORT --connections N [--json]' },
   serve: { summary: 'run the designer in a browser: lvsd serve [--port N] [--token T] [--data-dir DIR] [--open]' },

@@ -74,64 +74,66 @@ function GroupSection({
         {t('ha.groupMeta', { vrid: g.vrid, advert: advertIntOf(g), vips: g.virtualAddresses.map((a) => a.address).join(', ') })} ·{' '}
         {g.sync ? t('ha.sync', { iface: g.sync.interface, id: g.sync.syncId ?? 0 }) : t('ha.noSync')}
       </p>
-      <table className="ha-table ha-members">
-        <colgroup>
-          <col className="c-member" />
-          <col className="c-priority" />
-          <col className="c-state" />
-          <col className="c-steady" />
-          <col className="c-vrid" />
-          <col className="c-down" />
-        </colgroup>
-        <thead>
-          <tr>
-            <th>{t('ha.member')}</th>
-            <th>{t('ha.priority')}</th>
-            <th>{t('ha.state')}</th>
-            <th>{t('ha.steady')}</th>
-            <th>{t('ha.vridAdvert')}</th>
-            <th>{t('ha.masterDown')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {g.members.map((m) => {
-            const eff = effectivePriority(g, m).priority;
-            return (
-              <tr key={m.host} data-testid={`ha-member-${m.host}`}>
-                <td>{name(m.host)}</td>
-                <td>
-                  <input
-                    key={m.priority}
-                    className="ha-priority"
-                    type="number"
-                    min={1}
-                    max={254}
-                    defaultValue={m.priority}
-                    aria-label={t('ha.priorityOf', { name: name(m.host) })}
-                    data-testid={`ha-priority-${m.host}`}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter') e.currentTarget.blur();
-                    }}
-                    onBlur={(e) => {
-                      const v = Number(e.currentTarget.value);
-                      if (Number.isInteger(v) && v >= 1 && v <= 254 && v !== m.priority)
-                        applyTopology((topo) => updateGroupMember(topo, g.id, m.host, { priority: v }));
-                      else e.currentTarget.value = String(m.priority);
-                    }}
-                  />
-                  {eff !== m.priority && <span className="ha-eff"> → {eff}</span>}
-                </td>
-                <td>{m.state}</td>
-                <td className={m.host === steady ? 'ha-is-master' : undefined}>{t(m.host === steady ? 'ha.master' : 'ha.backup')}</td>
-                <td className="ha-num">
-                  {m.differs?.vrid ?? g.vrid} / {t('ha.seconds', { s: m.differs?.advertInt ?? advertIntOf(g) })}
-                </td>
-                <td className="ha-num">{t('ha.seconds', { s: masterDownSeconds(g, eff).toFixed(2) })}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="ha-table-wrap">
+        <table className="ha-table ha-members">
+          <colgroup>
+            <col className="c-member" />
+            <col className="c-priority" />
+            <col className="c-state" />
+            <col className="c-steady" />
+            <col className="c-vrid" />
+            <col className="c-down" />
+          </colgroup>
+          <thead>
+            <tr>
+              <th>{t('ha.member')}</th>
+              <th>{t('ha.priority')}</th>
+              <th>{t('ha.state')}</th>
+              <th>{t('ha.steady')}</th>
+              <th>{t('ha.vridAdvert')}</th>
+              <th>{t('ha.masterDown')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {g.members.map((m) => {
+              const eff = effectivePriority(g, m).priority;
+              return (
+                <tr key={m.host} data-testid={`ha-member-${m.host}`}>
+                  <td>{name(m.host)}</td>
+                  <td>
+                    <input
+                      key={m.priority}
+                      className="ha-priority"
+                      type="number"
+                      min={1}
+                      max={254}
+                      defaultValue={m.priority}
+                      aria-label={t('ha.priorityOf', { name: name(m.host) })}
+                      data-testid={`ha-priority-${m.host}`}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter') e.currentTarget.blur();
+                      }}
+                      onBlur={(e) => {
+                        const v = Number(e.currentTarget.value);
+                        if (Number.isInteger(v) && v >= 1 && v <= 254 && v !== m.priority)
+                          applyTopology((topo) => updateGroupMember(topo, g.id, m.host, { priority: v }));
+                        else e.currentTarget.value = String(m.priority);
+                      }}
+                    />
+                    {eff !== m.priority && <span className="ha-eff"> → {eff}</span>}
+                  </td>
+                  <td>{m.state}</td>
+                  <td className={m.host === steady ? 'ha-is-master' : undefined}>{t(m.host === steady ? 'ha.master' : 'ha.backup')}</td>
+                  <td className="ha-num">
+                    {m.differs?.vrid ?? g.vrid} / {t('ha.seconds', { s: m.differs?.advertInt ?? advertIntOf(g) })}
+                  </td>
+                  <td className="ha-num">{t('ha.seconds', { s: masterDownSeconds(g, eff).toFixed(2) })}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
 
       <h4>{t('ha.analysis')}</h4>
       <label className="ha-check">

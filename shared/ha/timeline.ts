@@ -4,8 +4,8 @@
  * returning), the backup's master-down timer (3 × advert_int + skew) or the skew after a priority-0
  * advert, the new master adding the VIPs and sending gratuitous ARPs, the router's ARP cache
  * following them, and a long-lived TCP connection through it all — kept when the connection table
- * was synchronised, reset when the new master does not know it (IPVS schedules only a SYN; any other
- * packet for the VIP goes to the local TCP stack, which answers with RST).
+ * was synchronised, stalled when the new master does not know it (IPVS schedules only a SYN and
+ * drops any other segment for the virtual service: no RST — tests/lab/ha-lab.test.ts shows it).
  *
  * Pure and deterministic: the steps carry both directors' connection tables and the ARP caches, so
  * a viewer can step forward and back.
@@ -119,13 +119,15 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       `The router and the clients on the segment update their ARP caches: ${vip} → ${name(B)}.`,
       `路由器和同网段客户端更新 ARP 缓存：${vip} → ${name(B)}。`,
     );
+  };
+  /** The second burst of gratuitous ARPs, garp_master_delay after `at` (pushed after the steps before it in time). */
+  const garpRepeat = (at: number) =>
     push(
       at + garpDelay,
       'garp',
       `garp_master_delay (${garpDelay} s): ${name(B)} repeats the gratuitous ARPs in case the first were lost.`,
       `garp_master_delay（${garpDelay} 秒）：${name(B)} 再次发送免费 ARP，以防第一批丢失。`,
     );
-  };
   const nextPacket = (at: number) => {
     if (tables[B]!.length > 0) {
       push(
@@ -139,8 +141,8 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       push(
         at,
         'packet',
-        `The client's next segment (ACK, no SYN) reaches ${name(B)}, which has no entry: IPVS schedules only a SYN, so the packet goes to ${name(B)}'s own TCP stack, which answers RST — the client sees "connection reset".`,
-        `客户端的下一个报文（ACK，不是 SYN）到达 ${name(B)}，它没有这条记录：IPVS 只为 SYN 调度新连接，报文交给 ${name(B)} 自己的 TCP 协议栈，它回复 RST——客户端看到“连接被重置”。`,
+        `The client's next segment (ACK, no SYN) reaches ${name(B)}, which has no entry: IPVS schedules only a SYN and drops the segment — no RST. The connection stalls: the client retransmits until its own timeout gives up (seen on the lab's real kernel).`,
+        `客户端的下一个报文（ACK，不是 SYN）到达 ${name(B)}，它没有这条记录：IPVS 只为 SYN 调度新连接，丢弃这个报文——没有 RST。连接卡住：客户端不断重传，直到自己的超时放弃（已在实验环境的真实内核上观察到）。`,
       );
     }
   };
@@ -154,6 +156,7 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
         zh: `${name(B)} 在 3 × ${adv} 秒 + skew ${round(skewB)} 秒 = ${round(downB)} 秒内没有收到通告，MASTER 失效计时器到期。`,
       });
       nextPacket(downB + 0.2);
+      garpRepeat(downB);
       break;
     }
     case 'stop': {
@@ -170,6 +173,7 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
         zh: `优先级 0 的通告把 ${name(B)} 的计时器设为 skew 时间：(256 − ${backup.priority}) / 256 ≈ ${round(skewB)} 秒。`,
       });
       nextPacket(skewB + 0.2);
+      garpRepeat(skewB);
       break;
     }
     case 'link-cut': {
@@ -190,6 +194,7 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
         `脑裂：${name(M)} 和 ${name(B)} 同时持有 ${vip}。路由器发往最后宣告的那台；${name(M)} 的 ARP 应答或 garp_master_refresh 又会把它拉回去。`,
       );
       nextPacket(downB + 0.2);
+      garpRepeat(downB);
       break;
     }
     case 'return': {
@@ -197,6 +202,7 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       tables = { ...tables, [M]: [] };
       takeOver(downB, { en: `${name(B)} takes over after ${round(downB)} s.`, zh: `${name(B)} 在 ${round(downB)} 秒后接管。` });
       nextPacket(downB + 0.2);
+      garpRepeat(downB);
       const back = downB + garpDelay + 10;
       if (g.nopreempt || master.state === 'BACKUP') {
         push(
@@ -223,7 +229,8 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       break;
     }
   }
-  return steps;
+  // Every step is pushed in time order (each carries the state after it); the stable sort keeps it so.
+  return steps.sort((a, b) => a.at - b.at);
 
   function returnTakesOver(at: number) {
     holders = [M];
@@ -233,16 +240,16 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       `${name(M)} returns as MASTER (higher priority ${master.priority}, preemption) and takes ${vip} back with an empty connection table.`,
       `${name(M)} 以 MASTER 身份返回（优先级 ${master.priority} 更高，抢占），带着空的连接表收回 ${vip}。`,
     );
+    push(at, 'step-down', `${name(B)} sees the higher priority, becomes BACKUP and removes the VIPs.`, `${name(B)} 看到更高的优先级，成为 BACKUP 并删除 VIP。`);
     routerArp = M;
     push(at + 0.001, 'arp-update', `Gratuitous ARPs move the router's cache back: ${vip} → ${name(M)}.`, `免费 ARP 让路由器缓存改回：${vip} → ${name(M)}。`);
-    push(at, 'step-down', `${name(B)} sees the higher priority, becomes BACKUP and removes the VIPs.`, `${name(B)} 看到更高的优先级，成为 BACKUP 并删除 VIP。`);
     if (flowAlive) {
       flowAlive = false;
       push(
         at + 0.2,
         'packet',
-        `The connection that survived the first failover now reaches ${name(M)}, which has no entry: RST. A returning master breaks established connections again unless it waits (nopreempt or preempt_delay) until its table is synchronised.`,
-        `在第一次切换中幸存的连接现在到达 ${name(M)}，它没有这条记录：RST。除非返回的 MASTER 等待（nopreempt 或 preempt_delay）直到连接表同步完成，否则已建立的连接会再次中断。`,
+        `The connection that survived the first failover now reaches ${name(M)}, which has no entry: the segment is dropped and the connection stalls. A returning master breaks established connections again unless it waits (nopreempt or preempt_delay) until its table is synchronised.`,
+        `在第一次切换中幸存的连接现在到达 ${name(M)}，它没有这条记录：报文被丢弃，连接卡住。除非返回的 MASTER 等待（nopreempt 或 preempt_delay）直到连接表同步完成，否则已建立的连接会再次中断。`,
       );
     }
   }

@@ -31,11 +31,15 @@ import type { SecretStore } from '../secrets/store.ts';
 import { Redactor } from './redact.ts';
 import { DeployLog } from './log.ts';
 import { deployGate } from './gate.ts';
+import { haDeployPlan } from '../../../shared/ha/deploy.ts';
+import type { MemberProbe } from './ha-verify.ts';
+import { HA_PROBE_SCRIPT, groupsToCheck, judgeGroup, parseProbe } from './ha-verify.ts';
 import type { DeployFile } from './remote.ts';
 import {
   APPLY_MARKER,
   checkEnv,
   confirmScript,
+  envPrelude,
   undoneScript,
   e2eScript,
   probeScript,
@@ -89,6 +93,8 @@ export interface DeployDeps {
   readonly concurrency?: number;
   readonly readyTimeoutMs?: number;
   readonly commandTimeoutMs?: number;
+  /** How long the post-deploy HA check waits for each VIP to have exactly one holder (default 20 s). */
+  readonly haSettleMs?: number;
   readonly keepaliveIntervalMs?: number;
 }
 
@@ -593,9 +599,64 @@ class Run implements DeployRun {
   #stages(ctxs: readonly HostCtx[]): HostCtx[][] {
     // Real servers (ARP settings, VIP on lo/tunl0), routers and clients first, directors last: the
     // director must not send traffic to real servers that would not yet accept it.
+    // Members of a director group then go one at a time in haDeployPlan's order — backups by
+    // ascending priority, the master last — so the VIP always has a holder.
     const first = ctxs.filter((c) => c.host.role !== 'director');
-    const second = ctxs.filter((c) => c.host.role === 'director');
-    return [first, second].filter((s) => s.length > 0);
+    const plan = haDeployPlan(
+      this.#request.topology,
+      ctxs.map((c) => c.host.id),
+    );
+    const grouped = plan.ok ? new Set(plan.reload) : new Set<string>();
+    const second = ctxs.filter((c) => c.host.role === 'director' && !grouped.has(c.host.id));
+    const members = plan.ok ? plan.reload.map((h) => ctxs.find((c) => c.host.id === h)!).filter(Boolean) : [];
+    return [first, second, ...members.map((c) => [c])].filter((s) => s.length > 0);
+  }
+
+  /**
+   * After every host verified: each VIP of a fully deployed group is held by exactly one member and
+   * the sync daemons run. VRRP needs a few advert intervals to settle (a backup waits its
+   * master-down timer), so the probe repeats until the group is right or `haSettleMs` is over.
+   */
+  async #verifyGroups(ctxs: readonly HostCtx[]): Promise<boolean> {
+    const topology = this.#request.topology;
+    const groups = groupsToCheck(
+      topology,
+      ctxs.map((c) => c.host.id),
+    );
+    if (groups.length === 0) return true;
+    const until = Date.now() + (this.#deps.haSettleMs ?? 20_000);
+    for (;;) {
+      const probes = new Map<HostId, MemberProbe>();
+      let probeError = '';
+      for (const g of groups) {
+        for (const m of g.members) {
+          if (probes.has(m.host)) continue;
+          const ctx = ctxs.find((c) => c.host.id === m.host)!;
+          try {
+            const r = await ctx.priv!.exec(`${envPrelude(ctx.env)}\n${HA_PROBE_SCRIPT}`);
+            const p = parseProbe(r.stdout);
+            if (p) probes.set(m.host, p);
+            else probeError = `${m.host}: \`ip -j addr\` gave no JSON (${tail(r.stderr || r.stdout, 2)})`;
+          } catch (e) {
+            probeError = `${m.host}: ${(e as Error).message}`;
+          }
+        }
+      }
+      const checks = probeError ? [] : groups.map((g) => judgeGroup(topology, g, probes));
+      const problems = probeError ? [probeError] : checks.flatMap((c) => c.problems);
+      if (problems.length === 0) {
+        for (const c of checks)
+          this.#info(
+            `HA ${c.group}: ${c.vips.map((v) => `${v.address} held by ${v.holders.join('')}`).join(', ')}; sync daemons ${groups.find((g) => g.name === c.group)?.sync ? 'running on every member' : 'not configured'}`,
+          );
+        return true;
+      }
+      if (Date.now() >= until || this.#abort.signal.aborted) {
+        for (const p of problems) this.#info(`HA check failed: ${this.#redactor.redact(p)}`, 'error');
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   // ---------------------------------------------------------------- apply
@@ -896,6 +957,14 @@ class Run implements DeployRun {
     const topology = this.#request.topology;
     const sel = this.#select(topology);
     if (sel.error) return this.#finish('failed', [], undefined, undefined, sel.error);
+    // An HA group that would elect two masters or none is refused even when checker errors are overridden.
+    if (this.mode !== 'rollback') {
+      const ha = haDeployPlan(
+        topology,
+        sel.ctxs.map((c) => c.host.id),
+      );
+      if (!ha.ok) return this.#finish('failed', [], undefined, undefined, ha.reason.en);
+    }
     const gate = deployGate(topology, this.mode, this.#request.overrideErrors === true);
     if (gate.blocked) return this.#finish('failed', [], undefined, undefined, gate.blocked);
     if (gate.overridden) this.#info(gate.overridden, 'warn');
@@ -970,6 +1039,7 @@ class Run implements DeployRun {
       });
       failed = results.includes(false) || this.#abort.signal.aborted;
     }
+    if (!failed) failed = !(await this.#verifyGroups(ready));
     if (!failed) {
       const armed = ctxs.filter((c) => c.touched && c.armedUntil !== undefined);
       const results: boolean[] = [];

@@ -43,7 +43,7 @@ export function checkEnv(env: Readonly<Record<string, string>>): string | null {
   return null;
 }
 
-function envPrelude(env: Readonly<Record<string, string>>): string {
+export function envPrelude(env: Readonly<Record<string, string>>): string {
   const lines = ['export LC_ALL=C', 'PATH="$PATH:/usr/sbin:/sbin"; export PATH'];
   for (const [k, v] of Object.entries(env)) lines.push(`${k}=${sq(v)}; export ${k}`);
   lines.push(`: "\${LVSD_STATE_DIR:=${DEFAULT_STATE_DIR}}"; export LVSD_STATE_DIR`);

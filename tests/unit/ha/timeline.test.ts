@@ -10,8 +10,7 @@ describe('failover timeline', () => {
   it('crash: the backup takes over at 3 × advert_int + skew and the synced connection survives', () => {
     const steps = failoverTimeline(natHa(), 'pair', 'crash')!;
     expect(at(steps, 'become-master')).toEqual([3.609]);
-    const last = steps[steps.length - 1]!;
-    expect(last.kind).toBe('packet');
+    const last = steps.filter((s) => s.kind === 'packet').at(-1)!;
     expect(last.flowAlive).toBe(true);
     expect(last.tables[hostId('lvs2')]).toHaveLength(1);
     expect(last.routerArp).toBe('lvs2');
@@ -20,9 +19,10 @@ describe('failover timeline', () => {
   });
   it('crash without sync: the next ACK reaches a director with an empty table and the client gets a reset', () => {
     const steps = failoverTimeline(natHa(), 'pair', 'crash', { sync: false })!;
-    const last = steps[steps.length - 1]!;
+    const last = steps.filter((s) => s.kind === 'packet').at(-1)!;
     expect(last.flowAlive).toBe(false);
-    expect(last.text.en).toContain('RST');
+    expect(last.text.en).toContain('stalls');
+    expect(last.text.en).toContain('no RST');
     expect(steps[0]!.tables[hostId('lvs2')]).toEqual([]);
   });
   it('clean stop: priority-0 advert, takeover after the skew time only', () => {
@@ -61,6 +61,20 @@ describe('failover timeline', () => {
     expect(last.holders).toEqual(['lvs2']);
     expect(last.flowAlive).toBe(true);
     expect(last.tables[hostId('lvs1')]).toHaveLength(1);
+  });
+  it('steps are in time order for every event, with and without sync, preempt and nopreempt', () => {
+    for (const design of [natHa(), drHa()])
+      for (const event of ['crash', 'stop', 'link-cut', 'return'] as const)
+        for (const sync of [true, false]) {
+          const times = failoverTimeline(design, design.directorGroups![0]!.id, event, { sync })!.map((s) => s.at);
+          expect(times, `${design.name} ${event} sync=${sync}`).toEqual([...times].sort((a, b) => a - b));
+        }
+  });
+  it('the garp_master_delay repeat comes after the next packet, and the flow state it shows is the one after that packet', () => {
+    const steps = failoverTimeline(natHa(), 'pair', 'crash', { sync: false })!;
+    const kinds = steps.map((s) => s.kind);
+    expect(kinds.lastIndexOf('garp')).toBeGreaterThan(kinds.indexOf('packet'));
+    expect(steps.at(-1)!.flowAlive).toBe(false);
   });
   it('no timeline for an unknown group', () => {
     expect(failoverTimeline(natHa(), 'nope', 'crash')).toBeNull();

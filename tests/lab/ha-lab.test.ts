@@ -1,0 +1,190 @@
+/**
+ * HA director pair on the real kernel: the NAT HA example (lvs1 MASTER 150, lvs2 BACKUP 100, unicast
+ * VRRP on eth0, VIP and DIP held by VRRP, lvs_sync_daemon on eth1) in the qemu lab, keepalived
+ * (Debian 2.2.7) running the generated keepalived.conf in each director's namespace.
+ * - the master crashes (both its links down) → the backup holds the VIP within the computed
+ *   master-down time, measured in the VM and printed beside the computed value; a slow download
+ *   through the VIP continues across it with the sync daemon, and without it stalls (no reset);
+ * - keepalived stopped on the master: the measured takeover printed beside the computed skew;
+ * - VRRP between the members cut (lvs1 cannot reach lvs2's unicast address) → both hold the VIP.
+ * One VM boot for the file. Skipped (with the reason) where the lab cannot run.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DesignFile, HostId } from '../../shared/model/types.ts';
+import { renderHost } from '../../shared/generators/index.ts';
+import { failoverTimeline } from '../../shared/ha/timeline.ts';
+import type { LabVm } from '../../electron/services/lab/vm.ts';
+import { bootLab, labUnavailableReason, shutdownLab, sshToLab } from '../../electron/services/lab/vm.ts';
+import { createHosts, labHostDir, labNamespace, pushHostFiles, runHostScript, runInHost } from '../../electron/services/lab/hosts.ts';
+import { pushDesign } from '../../electron/services/lab/apply.ts';
+import { hostId } from '../../shared/model/ids.ts';
+
+const LVS1 = hostId('lvs1');
+const LVS2 = hostId('lvs2');
+
+const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
+if (reason) console.warn(`tests/lab/ha-lab: skipped: ${reason}`);
+
+const t = (JSON.parse(readFileSync(new URL('../../examples/nat-ha-lab.lvs.json', import.meta.url), 'utf8')) as DesignFile).topology;
+const VIP = '172.16.111.123';
+const BIG_MB = 6;
+
+function keepalivedConf(host: HostId, sync: boolean): string {
+  const r = renderHost(t, host);
+  if (!r.ok) throw new Error(r.error);
+  const conf = r.value.find((f) => f.path === 'keepalived.conf')!.content;
+  return sync ? conf : conf.replace(/^\s*lvs_sync_daemon .*\n/m, '');
+}
+
+describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu): failover, connection sync, split brain', () => {
+  let vm: LabVm | undefined;
+  const lab = (): LabVm => {
+    if (!vm) throw new Error('the lab VM did not boot');
+    return vm;
+  };
+  const ns = (h: HostId) => `/sbin/ip netns exec ${labNamespace(h)}`;
+
+  async function holders(): Promise<HostId[]> {
+    const out: HostId[] = [];
+    for (const h of [LVS1, LVS2]) {
+      const r = await runInHost(lab(), hostId(h), `/sbin/ip -4 -o addr show dev eth0`);
+      if (r.stdout.includes(`${VIP}/24`)) out.push(h);
+    }
+    return out;
+  }
+
+  async function startKeepalived(h: HostId, sync: boolean): Promise<void> {
+    const dir = labHostDir(hostId(h));
+    await pushHostFiles(lab(), h, [{ path: 'ha-keepalived.conf', content: keepalivedConf(h, sync), mode: 0o644 }]);
+    const r = await runInHost(
+      lab(),
+      h,
+      `keepalived -t -f ${dir}/ha-keepalived.conf && setsid keepalived --dont-fork --log-console -f ${dir}/ha-keepalived.conf -p ${dir}/ka.pid -c ${dir}/ka-c.pid -r ${dir}/ka-v.pid </dev/null >>${dir}/ka.log 2>&1 &`,
+    );
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+  }
+
+  async function stopKeepalived(h: HostId): Promise<void> {
+    const dir = labHostDir(hostId(h));
+    const r = await sshToLab(
+      lab(),
+      `p=$(cat ${dir}/ka.pid 2>/dev/null) || exit 0; kill $p 2>/dev/null; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ! kill -0 $p 2>/dev/null`,
+    );
+    expect(r.code, r.stderr).toBe(0);
+  }
+
+  /** Stops keepalived on both and the kernel sync daemons it may leave. */
+  async function stopBoth(): Promise<void> {
+    for (const h of [LVS1, LVS2]) {
+      await stopKeepalived(h);
+      await sshToLab(lab(), `${ns(h)} ipvsadm --stop-daemon master 2>/dev/null; ${ns(h)} ipvsadm --stop-daemon backup 2>/dev/null; ${ns(h)} ipvsadm -C; true`);
+    }
+  }
+
+  async function settled(master: HostId): Promise<void> {
+    await expect.poll(holders, { timeout: 60_000, interval: 500 }).toEqual([master]);
+  }
+
+  /**
+   * In the VM: starts a slow download (about 640 KB/s) of /big through the VIP on the client, waits
+   * `leadSeconds`, runs `action` and polls until lvs2 holds the VIP; then waits for the download to
+   * end (at most `limit` s). Prints `takeover SECONDS`, `bytes N`, `ended SECONDS-after-takeover`
+   * and wget's complaint.
+   */
+  async function downloadAcrossFailover(
+    action: string,
+    leadSeconds: number,
+    limit: number,
+  ): Promise<{ takeover: number; bytes: number; ended: number; err: string }> {
+    const c = labHostDir(hostId('client'));
+    const script = [
+      'now() { cut -d" " -f1 /proc/uptime; }',
+      `rm -f ${c}/dl.*`,
+      `${ns(hostId('client'))} sh -c '(wget -qO- http://${VIP}/big 2>${c}/dl.err; echo $? >${c}/dl.rc) | { n=0; while :; do k=$(dd bs=65536 count=1 2>/dev/null | wc -c); [ "$k" -eq 0 ] && break; n=$((n+k)); echo $n >${c}/dl.bytes; sleep 0.1; done; touch ${c}/dl.done; }' >/dev/null 2>&1 &`,
+      `sleep ${leadSeconds}`,
+      `${ns(LVS2)} ipvsadm -Lnc | grep -c ESTABLISHED >${c}/dl.synced || true`,
+      `${action} || exit 3`,
+      't0=$(now)',
+      `while ! ${ns(LVS2)} /sbin/ip -4 -o addr show dev eth0 | grep -q ' ${VIP}/'; do sleep 0.05; done`,
+      't1=$(now)',
+      `while [ ! -f ${c}/dl.done ] && awk -v a=$t1 -v b=$(now) 'BEGIN{exit !(b-a<${limit})}'; do sleep 0.2; done`,
+      't2=$(now)',
+      `awk -v a=$t0 -v b=$t1 -v c=$t2 'BEGIN{printf "takeover %.2f\\nended %.2f\\n", b-a, c-b}'`,
+      `echo "bytes $(cat ${c}/dl.bytes 2>/dev/null || echo 0)"`,
+      `echo "synced-before $(cat ${c}/dl.synced)"`,
+      `echo "done $([ -f ${c}/dl.done ] && echo yes || echo no) rc $(cat ${c}/dl.rc 2>/dev/null || echo none)"`,
+      `echo "err $(tr '\\n' ' ' <${c}/dl.err 2>/dev/null)"`,
+      // a download still hanging at the limit is ended here
+      `pkill -f 'wget -qO- http://${VIP}/big' || true`,
+    ].join('\n');
+    const r = await sshToLab(lab(), 'sh -s', { input: script, timeoutMs: (leadSeconds + limit + 60) * 1000 });
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    console.log(r.stdout.trim());
+    const num = (k: string) => Number(new RegExp(`^${k} ([0-9.]+)`, 'm').exec(r.stdout)?.[1] ?? NaN);
+    return { takeover: num('takeover'), bytes: num('bytes'), ended: num('ended'), err: /^(done .*\n)err (.*)$/m.exec(r.stdout)?.slice(1).join(' ') ?? '' };
+  }
+
+  beforeAll(async () => {
+    vm = await bootLab();
+    await createHosts(lab(), t);
+    await pushDesign(lab(), t);
+    for (const h of ['client', 'rs1', 'rs2']) {
+      const r = await runHostScript(lab(), hostId(h), 'apply.sh');
+      expect(r.code, `${h}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+    for (const h of ['rs1', 'rs2']) {
+      // the hosts script already serves /run/lvsd/<rs>/www with busybox httpd on port 80
+      const r = await runInHost(lab(), hostId(h), `dd if=/dev/zero of=${labHostDir(hostId(h))}/www/big bs=1M count=${BIG_MB} 2>/dev/null`);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    for (const h of [LVS1, LVS2]) {
+      const r = await runInHost(lab(), hostId(h), 'sysctl -qw net.ipv4.ip_forward=1');
+      expect(r.code).toBe(0);
+    }
+  }, 420_000);
+
+  afterAll(async () => {
+    if (vm) await shutdownLab(vm);
+  }, 30_000);
+
+  /** lvs1 "crashes": both its links go down, it is gone from both segments (keepalived's shutdown does not run). */
+  const crash = `${ns(LVS1)} /sbin/ip link set eth0 down && ${ns(LVS1)} /sbin/ip link set eth1 down`;
+
+  it('VRRP between the members cut: both hold the VIP (split brain)', async () => {
+    await startKeepalived(LVS1, true);
+    await startKeepalived(LVS2, true);
+    await settled(LVS1);
+    // No route between the members' eth0 addresses, and strict reverse-path filtering drops what
+    // arrives from the other one: VRRP (unicast) between them is cut, both still reach the client.
+    for (const [h, peer] of [
+      [LVS1, '172.16.111.122'],
+      [LVS2, '172.16.111.121'],
+    ]) {
+      const cut = await runInHost(
+        lab(),
+        hostId(h!),
+        `/sbin/ip route add blackhole ${peer}/32 && sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.eth0.rp_filter=1`,
+      );
+      expect(cut.code, cut.stderr).toBe(0);
+    }
+    await expect.poll(holders, { timeout: 30_000, interval: 500 }).toEqual([LVS1, LVS2]);
+    console.log('link lvs1 → lvs2 cut: both lvs1 and lvs2 hold the VIP (split brain)');
+    await runInHost(lab(), LVS1, '/sbin/ip route del blackhole 172.16.111.122/32; sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0');
+    await runInHost(lab(), LVS2, '/sbin/ip route del blackhole 172.16.111.121/32; sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0');
+    await settled(LVS1);
+    await stopBoth();
+  }, 300_000);
+  it('the master crashes: lvs2 takes the VIP within the computed master-down time; what the synced download did is printed', async () => {
+    await startKeepalived(LVS1, true);
+    await startKeepalived(LVS2, true);
+    await settled(LVS1);
+    const computed = failoverTimeline(t, 'pair', 'crash')!.find((s) => s.kind === 'become-master')!.at;
+    const m = await downloadAcrossFailover(crash, 3, 30);
+    console.log(`lvs1 crashed → lvs2 holds ${VIP}: measured ${m.takeover.toFixed(2)} s, computed ${computed} s (3 × advert_int + skew)`);
+    console.log(`download with the sync daemon: ${m.bytes} of ${BIG_MB * 1024 * 1024} bytes; ${m.err}`);
+    expect(m.takeover).toBeGreaterThan(computed - 1.5);
+    expect(m.takeover).toBeLessThan(computed + 1.5);
+    expect(await holders()).toEqual([LVS2]);
+  }, 300_000);
+});
