@@ -52,7 +52,7 @@ function Icon({ d, stroke }: { d: string; stroke?: boolean }) {
   );
 }
 
-function FlowPicker() {
+export function FlowPicker() {
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
   const sim = useApp((s) => s.simulation);
@@ -117,7 +117,7 @@ function FlowPicker() {
   );
 }
 
-function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly number[]; cursor: number }) {
+export function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly number[]; cursor: number }) {
   const { t } = useTranslation();
   const sim = useApp((s) => s.simulation);
   const s = useApp.getState();
@@ -238,7 +238,7 @@ function Controls({ trace, visible, cursor }: { trace: Trace; visible: readonly 
   );
 }
 
-function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: readonly number[]; cursor: number; lang: Lang }) {
+export function StepList({ trace, visible, cursor, lang }: { trace: Trace; visible: readonly number[]; cursor: number; lang: Lang }) {
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
   const times = useMemo(() => stepTimes(trace), [trace]);
