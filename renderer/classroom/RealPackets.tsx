@@ -11,11 +11,11 @@ import type { CaptureView } from '../../shared/ipc/capture.ts';
 import type { WalkDifference } from '../../shared/capture/compare.ts';
 import { bridge, settle } from '../bridge/index.ts';
 import { useApp } from '../store/index.ts';
-import { effectiveCursor, langOf, neighbour, resolveFlow, visibleSteps } from './derive.ts';
-import { Controls, FlowPicker, STEP_MS, StepList } from './TraceView.tsx';
+import { effectiveCursor, langOf, resolveFlow, visibleSteps } from './derive.ts';
+import { Controls, FlowPicker, STEP_MS, StepList, usePlayback } from './TraceView.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
 
-type Availability = { state: 'checking' } | { state: 'none'; reason: string } | { state: 'ready' };
+type Availability = { state: 'checking' } | { state: 'none' } | { state: 'ready' };
 
 function differenceLine(t: TFunction, d: WalkDifference): string {
   // step numbers from 1, as in the step lists
@@ -61,16 +61,7 @@ function Playback({ view }: { view: CaptureView }) {
   const simStep = simIndex === undefined ? undefined : view.trace.steps[simIndex];
   const durationMs = STEP_MS / sim.speed;
 
-  useEffect(() => {
-    if (!sim.playing) return;
-    const next = neighbour(visible, cursor, 1);
-    const timer = window.setTimeout(() => {
-      const s = useApp.getState();
-      if (next === cursor) s.setSimPlaying(false);
-      else s.setSimCursor(next);
-    }, durationMs);
-    return () => window.clearTimeout(timer);
-  }, [sim.playing, cursor, visible, durationMs]);
+  usePlayback(captured, visible, cursor, durationMs);
 
   if (captured.steps.length === 0) return <p className="cls-real-msg">{t('classroom.real.noSteps')}</p>;
   return (
@@ -112,7 +103,8 @@ export function RealPackets() {
     void settle(bridge().capture.available()).then((r) => {
       if (!live) return;
       if (r.ok && r.value.available) setAvail({ state: 'ready' });
-      else setAvail({ state: 'none', reason: r.ok ? (r.value.reason ?? '') : r.error });
+      // why not (no qemu, no lab VM) is the Deploy tab's lab section's to say; here: what to do
+      else setAvail({ state: 'none' });
     });
     return () => {
       live = false;
@@ -122,7 +114,7 @@ export function RealPackets() {
   if (avail.state === 'checking') return <p className="cls-real-msg">{t('classroom.real.checking')}</p>;
   if (avail.state === 'none') {
     return (
-      <div className="cls-empty cls-real-nolab" data-testid="cls-real-nolab" title={avail.reason}>
+      <div className="cls-empty cls-real-nolab" data-testid="cls-real-nolab">
         <p>{t('classroom.real.noLab')}</p>
       </div>
     );

@@ -291,23 +291,15 @@ export function StepList({ trace, visible, cursor, lang }: { trace: Trace; visib
   );
 }
 
-export function TraceView() {
-  const { t, i18n } = useTranslation();
-  const lang = langOf(i18n.language);
-  const result = useApp(selectTrace);
-  const sim = useApp((s) => s.simulation);
-  const topology = useApp((s) => s.design.topology);
-  const loads = useApp((s) => s.loads);
-  const trace = 'trace' in result ? result.trace : null;
-  const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
-  const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
-  const step = trace?.steps[cursor];
-  const durationMs = STEP_MS / sim.speed;
-  const stageRef = useRef<HTMLDivElement>(null);
-
+/**
+ * Playback of a walk: one timer per shown step (stops on the last), and the keyboard (space,
+ * arrows, Home/End, F for the presenter view). Used by the packet walk and the Real packets view.
+ */
+export function usePlayback(trace: Trace | null, visible: readonly number[], cursor: number, durationMs: number): void {
+  const playing = useApp((s) => s.simulation.playing);
   // Playback: one timer per shown step; stops on the last step.
   useEffect(() => {
-    if (!sim.playing || !trace) return;
+    if (!playing || !trace) return;
     const next = neighbour(visible, cursor, 1);
     const timer = window.setTimeout(() => {
       const s = useApp.getState();
@@ -315,7 +307,7 @@ export function TraceView() {
       else s.setSimCursor(next);
     }, durationMs);
     return () => window.clearTimeout(timer);
-  }, [sim.playing, cursor, visible, durationMs, trace]);
+  }, [playing, cursor, visible, durationMs, trace]);
 
   const onKey = useCallback(
     (e: KeyboardEvent) => {
@@ -359,6 +351,23 @@ export function TraceView() {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onKey]);
+}
+
+export function TraceView() {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  const result = useApp(selectTrace);
+  const sim = useApp((s) => s.simulation);
+  const topology = useApp((s) => s.design.topology);
+  const loads = useApp((s) => s.loads);
+  const trace = 'trace' in result ? result.trace : null;
+  const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
+  const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
+  const step = trace?.steps[cursor];
+  const durationMs = STEP_MS / sim.speed;
+  const stageRef = useRef<HTMLDivElement>(null);
+
+  usePlayback(trace, visible, cursor, durationMs);
 
   if (!trace) {
     return (

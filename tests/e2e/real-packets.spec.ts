@@ -85,6 +85,16 @@ test.describe('Real packets', () => {
     await expect(page.getByTestId('cls-forward')).toBeDisabled();
     await page.getByTestId('cls-restart').click();
     await expect(page.getByTestId('cls-stepof')).toHaveText(`Step 1 of ${view.walk.steps.length}`);
+    // the walk's keyboard and play button drive it too
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('cls-stepof')).toHaveText(`Step 2 of ${view.walk.steps.length}`);
+    await page.getByTestId('cls-speed').selectOption('4');
+    await page.getByTestId('cls-play').click();
+    // plays to the last step and stops there
+    await expect(page.getByTestId('cls-stepof')).toHaveText(`Step ${view.walk.steps.length} of ${view.walk.steps.length}`);
+    await expect(page.getByTestId('cls-play')).toBeVisible();
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('cls-stepof')).toHaveText(`Step 1 of ${view.walk.steps.length}`);
     await shot(page, 'real-packets-1024');
   });
 
