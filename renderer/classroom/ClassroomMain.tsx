@@ -1,6 +1,6 @@
 /**
  * The classroom mode's main area: the sub-view switch (packet walk, NAT/DR/TUN compare, scheduler
- * playground) and the presenter view, which hides the editing chrome and enlarges everything.
+ * playground, real packets) and the presenter view, which hides the editing chrome and enlarges everything.
  */
 import { useEffect, useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,8 +9,9 @@ import type { ClassroomView } from './simulationSlice.ts';
 import { TraceView } from './TraceView.tsx';
 import { CompareView } from './Compare.tsx';
 import { Playground } from './Playground.tsx';
+import { RealPackets } from './RealPackets.tsx';
 
-const VIEWS: readonly ClassroomView[] = ['trace', 'compare', 'scheduler'];
+const VIEWS: readonly ClassroomView[] = ['trace', 'compare', 'scheduler', 'real'];
 const PRESENTER_CLASS = 'lvs-presenter';
 
 export function ClassroomMain() {
@@ -79,7 +80,9 @@ export function ClassroomMain() {
           </button>
         ))}
       </nav>
-      <div className="cls-body">{view === 'trace' ? <TraceView /> : view === 'compare' ? <CompareView /> : <Playground />}</div>
+      <div className="cls-body">
+        {view === 'trace' ? <TraceView /> : view === 'compare' ? <CompareView /> : view === 'real' ? <RealPackets /> : <Playground />}
+      </div>
     </div>
   );
 }

@@ -55,7 +55,7 @@ function Icon({ d, stroke }: { d: string; stroke?: boolean }) {
   );
 }
 
-function FlowPicker() {
+export function FlowPicker() {
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
   const sim = useApp((s) => s.simulation);
@@ -120,7 +120,7 @@ function FlowPicker() {
   );
 }
 
-function Controls({ trace, visible, cursor, blocked }: { trace: Trace; visible: readonly number[]; cursor: number; blocked: boolean }) {
+export function Controls({ trace, visible, cursor, blocked }: { trace: Trace; visible: readonly number[]; cursor: number; blocked: boolean }) {
   const { t } = useTranslation();
   const sim = useApp((s) => s.simulation);
   const s = useApp.getState();
@@ -246,7 +246,7 @@ function Controls({ trace, visible, cursor, blocked }: { trace: Trace; visible: 
   );
 }
 
-function StepList({
+export function StepList({
   trace,
   visible,
   cursor,
@@ -378,6 +378,69 @@ function StepList({
       </table>
     </div>
   );
+}
+
+/**
+ * Playback of a walk without challenge questions (the Real packets view): one timer per shown step
+ * (stops on the last) and the keyboard (space, arrows, Home/End, F). The packet walk keeps its own,
+ * which also waits for a pending challenge question.
+ */
+export function usePlayback(trace: Trace | null, visible: readonly number[], cursor: number, durationMs: number): void {
+  const playing = useApp((s) => s.simulation.playing);
+  // Playback: one timer per shown step; stops on the last step.
+  useEffect(() => {
+    if (!playing || !trace) return;
+    const next = neighbour(visible, cursor, 1);
+    const timer = window.setTimeout(() => {
+      const s = useApp.getState();
+      if (next === cursor) s.setSimPlaying(false);
+      else s.setSimCursor(next);
+    }, durationMs);
+    return () => window.clearTimeout(timer);
+  }, [playing, cursor, visible, durationMs, trace]);
+
+  const onKey = useCallback(
+    (e: KeyboardEvent) => {
+      const s = useApp.getState();
+      if (s.dialog !== null || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || !trace) return;
+      const stop = () => {
+        e.preventDefault();
+        e.stopPropagation();
+      };
+      if (e.key === ' ') {
+        stop();
+        if (!s.simulation.playing && cursor >= (visible[visible.length - 1] ?? 0)) s.setSimCursor(visible[0] ?? 0);
+        s.setSimPlaying(!s.simulation.playing);
+      } else if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'PageDown') {
+        stop();
+        s.setSimPlaying(false);
+        s.setSimCursor(neighbour(visible, cursor, 1));
+      } else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp' || e.key === 'PageUp') {
+        stop();
+        s.setSimPlaying(false);
+        s.setSimCursor(neighbour(visible, cursor, -1));
+      } else if (e.key === 'Home') {
+        stop();
+        s.setSimPlaying(false);
+        s.setSimCursor(visible[0] ?? 0);
+      } else if (e.key === 'End') {
+        stop();
+        s.setSimPlaying(false);
+        s.setSimCursor(visible[visible.length - 1] ?? 0);
+      } else if (e.key === 'f' || e.key === 'F') {
+        stop();
+        s.setSimPresenter(!s.simulation.presenter);
+      } else if (e.key === 'Escape' && s.simulation.presenter) {
+        stop();
+        s.setSimPresenter(false);
+      }
+    },
+    [trace, cursor, visible],
+  );
+  useEffect(() => {
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [onKey]);
 }
 
 export function TraceView() {

@@ -7,7 +7,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from '../store/index.ts';
 
-export type ClassroomView = 'trace' | 'compare' | 'scheduler';
+export type ClassroomView = 'trace' | 'compare' | 'scheduler' | 'real';
 
 /** Playback speeds offered (1 = one step every 1.6 s, slow enough to talk over). */
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;

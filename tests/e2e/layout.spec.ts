@@ -151,7 +151,7 @@ for (const size of SIZES) {
         }
       }
       await shot(page, `layout-${size.width}-classroom`);
-      for (const v of ['compare', 'scheduler', 'trace']) {
+      for (const v of ['compare', 'scheduler', 'real', 'trace']) {
         await page.getByTestId(`cls-view-${v}`).click();
         await expectAllReachable(page, `classroom ${v}`);
       }

@@ -127,7 +127,7 @@ test('every view of the Chinese UI is in Chinese', async ({ page }) => {
     await page.getByTestId('cls-forward').click();
   }
   await shot(page, 'zh-classroom-walk');
-  for (const v of ['compare', 'scheduler']) {
+  for (const v of ['compare', 'scheduler', 'real']) {
     await page.getByTestId(`cls-view-${v}`).click();
     await collect(`classroom ${v}`);
   }
