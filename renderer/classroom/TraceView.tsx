@@ -26,6 +26,7 @@ import { ExportMenu } from './exportWalkthrough.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
 import { TcpPanel } from './TcpPanel.tsx';
 import { ChallengeBar, ChallengeCard, choiceForKey } from './ChallengePanel.tsx';
+import type { Question } from '../../shared/classroom/challenge.ts';
 import { pendingAt, questionAt, selectQuiz, shownCursor } from './challengeDerive.ts';
 import { serviceAddress } from '../../shared/model/topology.ts';
 
@@ -381,15 +382,15 @@ export function StepList({
 }
 
 /**
- * Playback of a walk without challenge questions (the Real packets view): one timer per shown step
- * (stops on the last) and the keyboard (space, arrows, Home/End, F). The packet walk keeps its own,
- * which also waits for a pending challenge question.
+ * Playback of a walk: one timer per shown step (stops on the last) and the keyboard (space, arrows,
+ * Home/End, F). A `pending` challenge question stops both and takes the keys (1–4 / A–D pick, Enter
+ * reveals). Used by the packet walk and the Real packets view.
  */
-export function usePlayback(trace: Trace | null, visible: readonly number[], cursor: number, durationMs: number): void {
+export function usePlayback(trace: Trace | null, visible: readonly number[], cursor: number, durationMs: number, pending?: Question): void {
   const playing = useApp((s) => s.simulation.playing);
   // Playback: one timer per shown step; stops on the last step.
   useEffect(() => {
-    if (!playing || !trace) return;
+    if (!playing || !trace || pending) return;
     const next = neighbour(visible, cursor, 1);
     const timer = window.setTimeout(() => {
       const s = useApp.getState();
@@ -397,86 +398,7 @@ export function usePlayback(trace: Trace | null, visible: readonly number[], cur
       else s.setSimCursor(next);
     }, durationMs);
     return () => window.clearTimeout(timer);
-  }, [playing, cursor, visible, durationMs, trace]);
-
-  const onKey = useCallback(
-    (e: KeyboardEvent) => {
-      const s = useApp.getState();
-      if (s.dialog !== null || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || !trace) return;
-      const stop = () => {
-        e.preventDefault();
-        e.stopPropagation();
-      };
-      if (e.key === ' ') {
-        stop();
-        if (!s.simulation.playing && cursor >= (visible[visible.length - 1] ?? 0)) s.setSimCursor(visible[0] ?? 0);
-        s.setSimPlaying(!s.simulation.playing);
-      } else if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'PageDown') {
-        stop();
-        s.setSimPlaying(false);
-        s.setSimCursor(neighbour(visible, cursor, 1));
-      } else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp' || e.key === 'PageUp') {
-        stop();
-        s.setSimPlaying(false);
-        s.setSimCursor(neighbour(visible, cursor, -1));
-      } else if (e.key === 'Home') {
-        stop();
-        s.setSimPlaying(false);
-        s.setSimCursor(visible[0] ?? 0);
-      } else if (e.key === 'End') {
-        stop();
-        s.setSimPlaying(false);
-        s.setSimCursor(visible[visible.length - 1] ?? 0);
-      } else if (e.key === 'f' || e.key === 'F') {
-        stop();
-        s.setSimPresenter(!s.simulation.presenter);
-      } else if (e.key === 'Escape' && s.simulation.presenter) {
-        stop();
-        s.setSimPresenter(false);
-      }
-    },
-    [trace, cursor, visible],
-  );
-  useEffect(() => {
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onKey]);
-}
-
-export function TraceView() {
-  const { t, i18n } = useTranslation();
-  const lang = langOf(i18n.language);
-  const result = useApp(selectTrace);
-  const sim = useApp((s) => s.simulation);
-  const topology = useApp((s) => s.design.topology);
-  const loads = useApp((s) => s.loads);
-  const trace = 'trace' in result ? result.trace : null;
-  const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
-  const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
-  const quiz = useApp(selectQuiz);
-  const question = questionAt(quiz, cursor);
-  const pending = pendingAt(quiz, sim.answers, cursor);
-  // While a question waits, the stage stays on the step before: the answer is not on screen yet.
-  const shown = shownCursor(visible, cursor, pending);
-  const step = shown < 0 ? undefined : trace?.steps[shown];
-  const durationMs = STEP_MS / sim.speed;
-  const stageRef = useRef<HTMLDivElement>(null);
-
-  // Playback: one timer per shown step; stops on the last step.
-  useEffect(() => {
-    if (pending && sim.playing) useApp.getState().setSimPlaying(false);
-  }, [pending, sim.playing]);
-
-  useEffect(() => {
-    if (!sim.playing || !trace || pending) return;
-    const next = neighbour(visible, cursor, 1);
-    const timer = window.setTimeout(() => {
-      const s = useApp.getState();
-      if (next === cursor) s.setSimPlaying(false);
-      else s.setSimCursor(next);
-    }, durationMs);
-    return () => window.clearTimeout(timer);
-  }, [sim.playing, cursor, visible, durationMs, trace, pending]);
+  }, [playing, cursor, visible, durationMs, trace, pending]);
 
   const onKey = useCallback(
     (e: KeyboardEvent) => {
@@ -538,6 +460,33 @@ export function TraceView() {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onKey]);
+}
+
+export function TraceView() {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  const result = useApp(selectTrace);
+  const sim = useApp((s) => s.simulation);
+  const topology = useApp((s) => s.design.topology);
+  const loads = useApp((s) => s.loads);
+  const trace = 'trace' in result ? result.trace : null;
+  const visible = useMemo(() => (trace ? visibleSteps(trace, sim.showArp) : []), [trace, sim.showArp]);
+  const cursor = trace ? effectiveCursor(trace, sim.cursor, visible) : 0;
+  const quiz = useApp(selectQuiz);
+  const question = questionAt(quiz, cursor);
+  const pending = pendingAt(quiz, sim.answers, cursor);
+  // While a question waits, the stage stays on the step before: the answer is not on screen yet.
+  const shown = shownCursor(visible, cursor, pending);
+  const step = shown < 0 ? undefined : trace?.steps[shown];
+  const durationMs = STEP_MS / sim.speed;
+  const stageRef = useRef<HTMLDivElement>(null);
+
+  // Playback: one timer per shown step; stops on the last step.
+  useEffect(() => {
+    if (pending && sim.playing) useApp.getState().setSimPlaying(false);
+  }, [pending, sim.playing]);
+
+  usePlayback(trace, visible, cursor, durationMs, pending);
 
   if (!trace) {
     return (
