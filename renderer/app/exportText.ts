@@ -5,6 +5,7 @@
 import { toDrawio, toMermaid } from '../../shared/export/diagram.ts';
 import { designReportHtml } from '../../shared/export/report.ts';
 import type { Design } from '../../shared/model/commands.ts';
+import { download } from './download.ts';
 
 export type TextExportKind = 'drawio' | 'mermaid' | 'report';
 
@@ -24,12 +25,6 @@ export function exportText(kind: TextExportKind, d: Design, language: string): s
 /** Downloads an export of `d` named after `baseName`. */
 export function downloadExport(kind: TextExportKind, d: Design, baseName: string, language: string): void {
   const { ext, type } = FILES[kind];
-  const url = URL.createObjectURL(new Blob([exportText(kind, d, language)], { type: `${type};charset=utf-8` }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${baseName.replace(/[^A-Za-z0-9 _.()-]+/g, '-') || 'design'}${kind === 'report' ? '-report' : ''}.${ext}`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  const name = `${baseName.replace(/[^A-Za-z0-9 _.()-]+/g, '-') || 'design'}${kind === 'report' ? '-report' : ''}.${ext}`;
+  download(name, exportText(kind, d, language), `${type};charset=utf-8`);
 }

@@ -25,19 +25,11 @@ import {
 import { makeDesignFile } from '../../shared/model/file.ts';
 import { useApp } from '../store/index.ts';
 import { useAssignment } from './state.ts';
+import { download } from '../app/download.ts';
+
+const JSON_TYPE = 'application/json;charset=utf-8';
 
 const zhOf = (lang: string): 'en' | 'zh' => (lang.toLowerCase().startsWith('zh') ? 'zh' : 'en');
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 const safeName = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 64) || 'student';
 
@@ -247,7 +239,11 @@ function StudentView() {
               className="asg-primary"
               onClick={() => {
                 const file = `${safeName(s.activeSeed!)}.lvs-submission.json`;
-                download(file, serializeJson(makeSubmission(filled.value, makeDesignFile(topology, layout), { submittedAt: new Date().toISOString() })));
+                download(
+                  file,
+                  serializeJson(makeSubmission(filled.value, makeDesignFile(topology, layout), { submittedAt: new Date().toISOString() })),
+                  JSON_TYPE,
+                );
                 setSaved(file);
               }}
               data-testid="asg-submit"
@@ -378,7 +374,7 @@ function TeacherView() {
         <button
           type="button"
           disabled={!authored.ok}
-          onClick={() => authored.ok && download(`${id}.lvs-assignment.json`, serializeJson(authored.value))}
+          onClick={() => authored.ok && download(`${id}.lvs-assignment.json`, serializeJson(authored.value), JSON_TYPE)}
           data-testid="asg-export-full"
         >
           {t('assignment.exportFull')}
@@ -387,7 +383,7 @@ function TeacherView() {
           type="button"
           className="asg-primary"
           disabled={!authored.ok}
-          onClick={() => authored.ok && download(`${id}.student.lvs-assignment.json`, serializeJson(studentCopy(authored.value)))}
+          onClick={() => authored.ok && download(`${id}.student.lvs-assignment.json`, serializeJson(studentCopy(authored.value)), JSON_TYPE)}
           data-testid="asg-export-student"
         >
           {t('assignment.exportStudent')}

@@ -11,7 +11,7 @@ import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
 import { langOf } from './derive.ts';
 import { resultOf, selectQuiz } from './challengeDerive.ts';
-import { download } from './exportWalkthrough.tsx';
+import { download } from '../app/download.ts';
 import { HeaderStrip } from './PacketPanel.tsx';
 
 export const LETTERS = ['A', 'B', 'C', 'D'] as const;

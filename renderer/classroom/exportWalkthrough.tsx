@@ -11,19 +11,7 @@ import type { HandoutText } from './derive.ts';
 import { handoutHtml, handoutMarkdown, hostName, langOf } from './derive.ts';
 import { dataUrlBytes, zipStore } from './zip.ts';
 import { useDismissOnOutsideClick } from '../app/useDismiss.ts';
-
-/** Offers bytes or text as a download (Electron shows its save dialog for downloads). */
-export function download(name: string, data: string | Uint8Array, type: string): void {
-  const blob = new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { download } from '../app/download.ts';
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9 _.()-]+/g, '-').trim() || 'walkthrough';
 const frame = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));

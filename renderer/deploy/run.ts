@@ -10,6 +10,7 @@ import { bridge, settle } from '../bridge/index.ts';
 import { useApp } from '../store/index.ts';
 import type { DeployMode } from './deploySlice.ts';
 import type { HostId } from '../../shared/model/ids.ts';
+import { download } from '../app/download.ts';
 
 let unsubscribe: (() => void) | null = null;
 
@@ -116,14 +117,7 @@ export async function saveLog(): Promise<string | null> {
   const r = await settle(bridge().deploy.log(id));
   if (!r.ok) return r.error;
   if (r.value === null) return 'no-log';
-  const url = URL.createObjectURL(new Blob([r.value], { type: 'text/plain' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `deploy-${id}.log`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  download(`deploy-${id}.log`, r.value, 'text/plain');
   return null;
 }
 

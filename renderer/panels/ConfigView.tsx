@@ -10,6 +10,7 @@ import type { Result } from '../../shared/util/result.ts';
 import type { GeneratedFile } from '../../shared/generators/index.ts';
 import { renderHost } from '../../shared/generators/index.ts';
 import { Highlighted } from './highlight.tsx';
+import { download } from '../app/download.ts';
 
 /** Generated files for one host, or an error text (a generator crash is shown, not thrown). */
 function generateFor(t: Topology, hostId: string): Result<readonly GeneratedFile[]> {
@@ -30,17 +31,6 @@ const FILE_KEYS: Readonly<Record<string, string>> = {
   'ipvsadm.rules': 'ipvsadm',
   'keepalived.conf': 'keepalived',
 };
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 async function copy(text: string): Promise<boolean> {
   try {
@@ -138,7 +128,11 @@ export function ConfigView() {
                   >
                     {t('config.copy')}
                   </button>
-                  <button type="button" data-testid="config-download" onClick={() => download(`${host.name}-${file.path.replace(/\//g, '-')}`, file.content)}>
+                  <button
+                    type="button"
+                    data-testid="config-download"
+                    onClick={() => download(`${host.name}-${file.path.replace(/\//g, '-')}`, file.content, 'text/plain')}
+                  >
                     {t('config.download')}
                   </button>
                 </span>
