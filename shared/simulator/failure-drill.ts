@@ -17,7 +17,11 @@ import { detectionWindow, simulateServiceHealth } from './health.ts';
 export interface FailureDrillOptions {
   /** `silent`: the host is off (no answer, the checker waits connect_timeout); `refused`: the service stopped (RST at once). */
   readonly mode: FailureMode;
-  /** The director's expire_nodest_conn / expire_quiescent_template (kernel defaults: both 0). */
+  /**
+   * The director's expire_nodest_conn / expire_quiescent_template (kernel defaults: both 0). Used for the
+   * windows' `effects` (what happens to existing connections and templates); the run's own connection
+   * table is not expired by it.
+   */
   readonly policy?: KernelFailurePolicy;
   /** When every checker makes its first attempt, seconds after the run started (keepalived: 1 s after start). */
   readonly firstCheckAt?: number;

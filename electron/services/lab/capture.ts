@@ -67,7 +67,7 @@ export function captureScript(t: Topology, client: HostId, vip: string, vport: n
   const lines = ['set -u', `rm -rf ${dir}; mkdir -p ${dir}`, ...t.hosts.map((h) => `/sbin/ip -n ${shq(labNamespace(h.id))} neigh flush all 2>/dev/null`)];
   ifs.forEach((f, i) => {
     lines.push(
-      `/sbin/ip netns exec ${shq(labNamespace(f.host))} /usr/sbin/tcpdump -Z root -i ${shq(f.name)} -n -U -s 262 -w ${dir}/${i}.pcap 2>${dir}/${i}.err & echo $! >>${dir}/pids`,
+      `/sbin/ip netns exec ${shq(labNamespace(f.host))} /usr/sbin/tcpdump -Z root -i ${shq(f.name)} -n -U --immediate-mode -s 262 -w ${dir}/${i}.pcap 2>${dir}/${i}.err & echo $! >>${dir}/pids`,
     );
   });
   lines.push(
@@ -75,7 +75,9 @@ export function captureScript(t: Topology, client: HostId, vip: string, vport: n
     `n=0; while [ $n -lt 100 ]; do ok=1; for i in ${ifs.map((_, i) => i).join(' ')}; do grep -q 'listening on' ${dir}/$i.err 2>/dev/null || ok=0; done; [ $ok = 1 ] && break; n=$((n+1)); sleep 0.1; done`,
     `[ $ok = 1 ] || { echo 'CAPTURE-ERROR tcpdump did not start'; cat ${dir}/*.err; kill $(cat ${dir}/pids) 2>/dev/null; exit 3; }`,
     `out=$(/sbin/ip netns exec ${shq(labNamespace(client))} timeout 10 wget -q -O - http://${vip}:${vport}/ 2>&1); code=$?`,
-    'sleep 0.5',
+    // --immediate-mode hands each packet to tcpdump at once (without it libpcap holds them in the ring until a
+    // 1 s block timeout, and a SIGINT before that loses them: empty pcaps on a loaded machine); -U writes each.
+    'sleep 1',
     `kill -INT $(cat ${dir}/pids) 2>/dev/null; wait`,
     'echo "REQUEST $code"; printf "%s\\n" "$out" | head -c 2000; echo',
   );
