@@ -12,7 +12,9 @@ describe('lab capture script', () => {
     expect(ifs).toHaveLength(ethernet.length);
     const s = captureScript(t, hostId('client'), '172.16.111.123', 80);
     for (const [i, f] of ifs.entries())
-      expect(s).toContain(`/sbin/ip netns exec 'lvsd-${f.host}' /usr/sbin/tcpdump -Z root -i '${f.name}' -n -U --immediate-mode -s 262 -w /run/lvsd/capture/${i}.pcap`);
+      expect(s).toContain(
+        `/sbin/ip netns exec 'lvsd-${f.host}' /usr/sbin/tcpdump -Z root -i '${f.name}' -n -U --immediate-mode -s 262 -w /run/lvsd/capture/${i}.pcap`,
+      );
     for (const h of t.hosts) expect(s).toContain(`/sbin/ip -n 'lvsd-${h.id}' neigh flush all`);
     expect(s).toContain("/sbin/ip netns exec 'lvsd-client' timeout 10 wget -q -O - http://172.16.111.123:80/");
     // the request runs only after every tcpdump said it is listening
