@@ -10,10 +10,19 @@
  * apt-get fails, and the deploy must fail naming the host and apt's error, before anything else on
  * the host changed: no snapshot of v2, no keepalived.conf, no systemctl call, the v1 table, addresses,
  * boot unit and deploy record intact — and rolling back v1 afterwards still works.
- * Skipped when not root, without sshd, `ip netns`, apt-get or package lists that know keepalived.
+ *
+ * A second host has a mirror it can reach: a local `file:` repository holding Debian's keepalived
+ * package, and a private dpkg root (`dpkg --root`, maintainer scripts run with DPKG_ROOT so they touch
+ * only that root). The deploy really installs keepalived there with apt-get and dpkg, validates the new
+ * config with the keepalived it just installed (`keepalived -t`), starts it, and keepalived owns the
+ * table; a second deploy does not install again.
+ * Skipped when not root, without sshd, `ip netns`, apt-get or package lists that know keepalived
+ * (the second test also without a keepalived .deb in the lab or apt cache or from apt-get download).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHost } from '../../../shared/generators/index.ts';
@@ -24,7 +33,7 @@ import { newDeployId, startDeploy } from '../../../electron/services/deploy/engi
 import { KnownHosts } from '../../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../../electron/services/secrets/store.ts';
 import type { NsHost } from './netns.ts';
-import { inNs, NetnsLab, netnsUnavailable, writeFakeIpvsadm } from './netns.ts';
+import { inNs, NetnsLab, netnsUnavailable, writeFakeIpvsadm, writeKeepalivedSystemctl } from './netns.ts';
 import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 function aptUnavailable(): string | null {
@@ -231,4 +240,131 @@ describe.skipIf(unavailable !== null)(`installing keepalived with the package mi
     expect(after.history ?? '').toBe('');
     expect(after.bootScript).toBeNull();
   }, 240_000);
+});
+
+/**
+ * Debian's keepalived package from this machine: the lab image's package cache, apt's archive cache,
+ * or `apt-get download` into a temp dir (the machine's mirror, as the install of the test tools uses).
+ */
+function findKeepalivedDeb(): string | null {
+  for (const dir of ['/var/cache/lvs-designer-lab/build/debs', '/var/cache/apt/archives']) {
+    const name = existsSync(dir) ? readdirSync(dir).find((f) => /^keepalived_.*\.deb$/.test(f)) : undefined;
+    if (name) return join(dir, name);
+  }
+  const into = mkdtempSync(join(tmpdir(), 'lvsd-kadeb-'));
+  spawnSync('apt-get', ['download', 'keepalived'], { cwd: into, stdio: 'ignore', timeout: 120_000 });
+  const got = readdirSync(into).find((f) => /^keepalived_.*\.deb$/.test(f));
+  return got ? join(into, got) : null;
+}
+
+/** The `Packages` index of a one-package repository: the .deb's control fields, then where it is and its checksum. */
+function packagesIndex(deb: string, filename: string): string {
+  const control = spawnSync('dpkg-deb', ['-f', deb], { encoding: 'utf8' });
+  if (control.status !== 0) throw new Error(`dpkg-deb -f ${deb}: ${control.stderr}`);
+  const bytes = readFileSync(deb);
+  return `${control.stdout.trimEnd()}\nFilename: ./${filename}\nSize: ${bytes.length}\nSHA256: ${createHash('sha256').update(bytes).digest('hex')}\n\n`;
+}
+
+/**
+ * apt for a host whose mirror is reachable: a local `file:` repository with keepalived only, private
+ * lists/cache/log and apt.conf.d, and a private dpkg root whose status is this machine's without
+ * keepalived (so its dependencies count as installed and apt has keepalived alone to fetch). dpkg
+ * unpacks into that root and runs the maintainer scripts chrootless with DPKG_ROOT set: keepalived's
+ * postinst then leaves init scripts and services of this machine alone. Returns the APT_CONFIG file
+ * and the dpkg root.
+ */
+function writeReachableMirror(d: NsHost, deb: string): { aptConf: string; root: string } {
+  const a = join(d.dir, 'apt');
+  const repo = join(a, 'repo');
+  const root = join(d.dir, 'dpkg-root');
+  for (const sub of ['state/lists/partial', 'cache/archives/partial', 'log', 'parts', 'sourceparts', 'repo']) mkdirSync(join(a, sub), { recursive: true });
+  for (const sub of ['info', 'updates', 'triggers']) mkdirSync(join(root, 'var/lib/dpkg', sub), { recursive: true });
+  copyFileSync(deb, join(repo, 'keepalived.deb'));
+  writeFileSync(join(repo, 'Packages'), packagesIndex(deb, 'keepalived.deb'));
+  const status = readFileSync('/var/lib/dpkg/status', 'utf8')
+    .split(/\n\n+/)
+    .filter((stanza) => !/^Package: keepalived$/m.test(stanza))
+    .join('\n\n');
+  writeFileSync(join(root, 'var/lib/dpkg/status'), `${status.trimEnd()}\n`);
+  writeFileSync(join(a, 'sources.list'), `deb [trusted=yes] file:${repo} ./\n`);
+  const aptConf = join(a, 'apt.conf');
+  writeFileSync(
+    aptConf,
+    [
+      `Dir::State "${join(a, 'state')}";`,
+      `Dir::State::status "${join(root, 'var/lib/dpkg/status')}";`,
+      `Dir::Cache "${join(a, 'cache')}";`,
+      `Dir::Log "${join(a, 'log')}";`,
+      `Dir::Etc::sourcelist "${join(a, 'sources.list')}";`,
+      `Dir::Etc::sourceparts "${join(a, 'sourceparts')}";`,
+      `Dir::Etc::parts "${join(a, 'parts')}";`,
+      `DPkg::Options { "--root=${root}"; "--force-script-chrootless"; };`,
+      '',
+    ].join('\n'),
+  );
+  const update = spawnSync('apt-get', ['update'], { env: { ...process.env, APT_CONFIG: aptConf }, encoding: 'utf8' });
+  if (update.status !== 0) throw new Error(`apt-get update of the local repository failed: ${update.stderr}`);
+  return { aptConf, root };
+}
+
+const keepalivedDebFile = unavailable === null ? findKeepalivedDeb() : null;
+const noDeb = unavailable ?? (keepalivedDebFile ? null : 'no keepalived .deb in the lab or apt cache, and apt-get download failed');
+
+describe.skipIf(noDeb !== null)(`installing keepalived from a reachable mirror${noDeb ? ` (skipped: ${noDeb})` : ''}`, () => {
+  let d: NsHost;
+  let mirror: { aptConf: string; root: string };
+  let lab2: NetnsLab;
+
+  beforeAll(async () => {
+    lab2 = new NetnsLab('lvsdka');
+    mkdirSync(join(lab2.work, 'h0'), { recursive: true });
+    lab2.sessionEnv.set(0, [`APT_CONFIG=${join(lab2.work, 'h0', 'apt', 'apt.conf')}`]);
+    [d] = (await lab2.addHosts(1)) as [NsHost];
+    mirror = writeReachableMirror(d, keepalivedDebFile!);
+  }, 180_000);
+  afterAll(async () => {
+    await lab2?.close();
+  }, 60_000);
+
+  it('apt-get installs keepalived on the host, the new config is checked by the installed keepalived, keepalived owns the table; the same deploy again installs nothing and changes nothing', async () => {
+    const prev = lab;
+    lab = lab2; // design() and deps() name the lab
+    try {
+      const ipvsDir = join(d.dir, 'ipvs');
+      const calls = join(d.dir, 'systemctl.calls');
+      const conf = join(d.dir, 'etc-keepalived', 'keepalived.conf');
+      writeFakeIpvsadm(join(d.dir, 'ipvsadm'), ipvsDir);
+      writeKeepalivedSystemctl(join(d.dir, 'systemctl'), { calls, conf, ipvsDir });
+      const installed = join(mirror.root, 'usr/sbin/keepalived');
+      const base = deps(d);
+      // keepalived is "missing" until dpkg puts it into the host's dpkg root
+      const dep: DeployDeps = { ...base, remoteEnv: (h) => ({ ...base.remoteEnv!(h), LVSD_KEEPALIVED: installed }) };
+      expect(existsSync(installed)).toBe(false);
+
+      const v1 = await run('apply', design(d, true), dep, { installKeepalived: true });
+      expect(v1.result.outcome, v1.log).toBe('success');
+      const plan = v1.result.plan!.hosts.find((h) => h.hostId === 'lb')!;
+      expect(plan.notes.join('\n')).toMatch(/keepalived is not installed on this host: apply installs it first/);
+      expect(v1.log).toMatch(/installing keepalived: apt-get install -y keepalived \(allowed by --install-keepalived\)/);
+      // apt and dpkg really ran: the package is unpacked and configured in the host's dpkg root
+      expect(v1.log).toMatch(/Setting up keepalived \(/);
+      expect(existsSync(installed)).toBe(true);
+      const dpkgStatus = readFileSync(join(mirror.root, 'var/lib/dpkg/status'), 'utf8');
+      expect(dpkgStatus).toMatch(/Package: keepalived\nStatus: install ok installed\n/);
+      // the postinst ran, inside the host's dpkg root (DPKG_ROOT), not against this machine
+      expect(existsSync(join(mirror.root, 'var/lib/systemd/deb-systemd-helper-enabled/keepalived.service.dsh-also'))).toBe(true);
+      // the installed keepalived accepted the config; the deploy started it and it built the table
+      expect(readFileSync(conf, 'utf8')).toMatch(/virtual_server 10\.231\.\d+\.100 80/);
+      expect(readFileSync(calls, 'utf8')).toMatch(/^(start|reload) keepalived/m);
+      expect(readFileSync(join(ipvsDir, 'rules'), 'utf8')).toMatch(/-a -t 10\.231\.\d+\.100:80 -r 10\.231\.\d+\.20:80 -g -w 2/);
+
+      const v2 = await run('apply', design(d, true), dep, { installKeepalived: true });
+      // keepalived is there now: nothing to install, nothing to change
+      expect(v2.result.outcome, v2.log).toBe('no-changes');
+      expect(v2.result.plan!.hosts.find((h) => h.hostId === 'lb')!.notes.join('\n')).not.toMatch(/keepalived is not installed/);
+      expect(v2.log).not.toMatch(/installing keepalived/);
+    } finally {
+      lab = prev;
+    }
+  }, 300_000);
 });

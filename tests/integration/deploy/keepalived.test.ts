@@ -18,7 +18,7 @@ import { newDeployId, startDeploy } from '../../../electron/services/deploy/engi
 import { KnownHosts } from '../../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../../electron/services/secrets/store.ts';
 import type { NsHost } from './netns.ts';
-import { NetnsLab, netnsUnavailable, writeFakeIpvsadm } from './netns.ts';
+import { NetnsLab, netnsUnavailable, writeFakeIpvsadm, writeKeepalivedSystemctl } from './netns.ts';
 import { directorRef, hostId, interfaceId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
 const noKeepalived = spawnSync('keepalived', ['--version'], { stdio: 'ignore' }).error ? 'keepalived is not installed' : null;
@@ -78,26 +78,7 @@ function paths(d: NsHost) {
 /** systemctl stand-in: logs calls; start/reload rebuild the table from the installed keepalived.conf. */
 function writeFakeSystemctl(d: NsHost): void {
   const p = paths(d);
-  writeFileSync(
-    p.systemctl,
-    `#!/bin/sh
-set -eu
-echo "$*" >>${p.calls}
-build() {
-  awk '$1 == "virtual_server" { svc = $2 ":" $3; print "-A -t " svc " -s rr" }
-       $1 == "real_server" { rs = $2 ":" $3 }
-       $1 == "weight" && rs != "" { print "-a -t " svc " -r " rs " -g -w " $2; rs = "" }' ${p.conf} >${p.ipvs}/rules
-}
-case "$1" in
-  is-active) [ -f ${p.ipvs}/active ] ;;
-  start | reload) touch ${p.ipvs}/active; [ -f ${p.ipvs}/broken ] || build ;;
-  # keepalived removes the virtual servers it made when it stops
-  stop) rm -f ${p.ipvs}/active; : >${p.ipvs}/rules ;;
-  *) echo "systemctl stand-in: unsupported $*" >&2; exit 2 ;;
-esac
-`,
-    { mode: 0o755 },
-  );
+  writeKeepalivedSystemctl(p.systemctl, { calls: p.calls, conf: p.conf, ipvsDir: p.ipvs });
 }
 
 function deps(d: NsHost, render: RenderHost = renderHost, extraEnv: Record<string, string> = {}): DeployDeps {

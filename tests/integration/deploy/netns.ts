@@ -257,3 +257,33 @@ esac
     { mode: 0o755 },
   );
 }
+
+/**
+ * A systemctl stand-in for a keepalived-owned director (running keepalived needs IPVS, which this
+ * kernel lacks): logs each call to `calls`; start/reload build the stand-in ipvsadm table (see
+ * writeFakeIpvsadm) from the installed keepalived.conf the way keepalived would (virtual_server → -A,
+ * real_server + weight → -a); stop empties it, as keepalived removes the virtual servers it made.
+ */
+export function writeKeepalivedSystemctl(path: string, at: { calls: string; conf: string; ipvsDir: string }): void {
+  mkdirSync(at.ipvsDir, { recursive: true });
+  writeFileSync(
+    path,
+    `#!/bin/sh
+set -eu
+echo "$*" >>${at.calls}
+build() {
+  awk '$1 == "virtual_server" { svc = $2 ":" $3; print "-A -t " svc " -s rr" }
+       $1 == "real_server" { rs = $2 ":" $3 }
+       $1 == "weight" && rs != "" { print "-a -t " svc " -r " rs " -g -w " $2; rs = "" }' ${at.conf} >${at.ipvsDir}/rules
+}
+case "$1" in
+  is-active) [ -f ${at.ipvsDir}/active ] ;;
+  start | reload) touch ${at.ipvsDir}/active; [ -f ${at.ipvsDir}/broken ] || build ;;
+  # keepalived removes the virtual servers it made when it stops
+  stop) rm -f ${at.ipvsDir}/active; : >${at.ipvsDir}/rules ;;
+  *) echo "systemctl stand-in: unsupported $*" >&2; exit 2 ;;
+esac
+`,
+    { mode: 0o755 },
+  );
+}
