@@ -56,26 +56,46 @@ fi`;
  */
 const buffered = (body: string): string => `o=$(\n${body}); printf '%s\\n' "$o"\n`;
 
+const directorBody = (limit: number): string =>
+  `echo '@@lvsd-live ${LIVE_SCRIPT_VERSION} director'\n` +
+  'IP=${LVSD_IP:-ip}\n' +
+  section('list', 'ipvsadm -Ln') +
+  section('stats', 'ipvsadm -Ln --stats --exact') +
+  section('rate', 'ipvsadm -Ln --rate --exact') +
+  section('conns', `ipvsadm -Lnc | ${connectionDigestAwk(limit)}`) +
+  section('timeout', 'ipvsadm -L --timeout') +
+  section('daemon', 'ipvsadm -L --daemon') +
+  section('addr', '"$IP" -j addr') +
+  section('sysctl', SYSCTLS) +
+  section('keepalived', KEEPALIVED);
+
+const hostBody = (): string =>
+  `echo '@@lvsd-live ${LIVE_SCRIPT_VERSION} host'\n` + 'IP=${LVSD_IP:-ip}\n' + section('addr', '"$IP" -j addr') + section('sysctl', SYSCTLS);
+
+/** Ends each answer of the poll loop: `@@lvsd-poll-end N`, N the number of the poll asked for. */
+export const POLL_END = '@@lvsd-poll-end';
+
+/**
+ * The poll loop's definitions: a shell function `lvsd_poll N` that runs the director's (or host's)
+ * script and prints its whole answer followed by `@@lvsd-poll-end N`, in one write. The live view
+ * sends this once into a `sh -s` that stays open and then one short line per poll, so a poll costs
+ * one SSH data packet each way instead of opening a channel, sending the script and closing (the
+ * SSH packets and their socket writes were most of the poller's CPU). The body runs inside `$(…)`,
+ * a subshell: nothing one poll sets is seen by the next.
+ */
+export function pollLoopScript(role: 'director' | 'host', limit = LIVE_CONNECTION_LIMIT): string {
+  const body = role === 'director' ? directorBody(limit) : hostBody();
+  return `lvsd_poll() {\no=$(\n${body}); printf '%s\\n${POLL_END} %s\\n' "$o" "$1"\n}\n`;
+}
+
 /** The director script: IPVS rules, counters, rates, bounded connections, timeouts, sync daemon, addresses, sysctls, keepalived. */
 export function directorScript(limit = LIVE_CONNECTION_LIMIT): string {
-  return buffered(
-    `echo '@@lvsd-live ${LIVE_SCRIPT_VERSION} director'\n` +
-      'IP=${LVSD_IP:-ip}\n' +
-      section('list', 'ipvsadm -Ln') +
-      section('stats', 'ipvsadm -Ln --stats --exact') +
-      section('rate', 'ipvsadm -Ln --rate --exact') +
-      section('conns', `ipvsadm -Lnc | ${connectionDigestAwk(limit)}`) +
-      section('timeout', 'ipvsadm -L --timeout') +
-      section('daemon', 'ipvsadm -L --daemon') +
-      section('addr', '"$IP" -j addr') +
-      section('sysctl', SYSCTLS) +
-      section('keepalived', KEEPALIVED),
-  );
+  return buffered(directorBody(limit));
 }
 
 /** The script for every other host (real servers, routers): addresses and ARP/rp_filter sysctls. */
 export function hostScript(): string {
-  return buffered(`echo '@@lvsd-live ${LIVE_SCRIPT_VERSION} host'\n` + 'IP=${LVSD_IP:-ip}\n' + section('addr', '"$IP" -j addr') + section('sysctl', SYSCTLS));
+  return buffered(hostBody());
 }
 
 /** A section of the script output: its text and the exit status of its command. */

@@ -124,7 +124,7 @@ async function pollBench(): Promise<BenchTable> {
           ((updates - u0) / wall).toFixed(1),
         ],
       ],
-      note: `App CPU: this process (ssh2 sessions kept open, one exec per director per poll, parsing, view with the simulator's expected distribution, pushes at most every 400 ms). Load average during the run: ${loadavg()
+      note: `App CPU: this process (ssh2 sessions kept open, one poll shell per director answering one line per poll, parsing, view with the simulator's expected distribution, pushes at most every 400 ms). Load average during the run: ${loadavg()
         .map((x) => x.toFixed(1))
         .join(
           ' ',

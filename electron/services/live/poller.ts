@@ -1,6 +1,7 @@
 /**
- * Polls a running cluster for the live view: one SSH connection per host (kept open), one read-only
- * command per host and poll (`sh -s` with the live script on stdin, see shared/live/script.ts).
+ * Polls a running cluster for the live view: one SSH connection per host (kept open), with one
+ * read-only shell on it that answers each poll (`sh -s` told the live script once, then one line per
+ * poll; see pollLoop.ts and shared/live/script.ts).
  * Every host runs on its own timer: a slow or dead host never delays another, a failing host backs
  * off (interval × 2^failures, at most a minute) and is reported as unreachable, and nothing waits
  * longer than the command timeout. The SSH layer (host-key verification, secrets) is the deploy's:
@@ -13,25 +14,21 @@ import ssh2 from 'ssh2';
 import type { Host, HostId, Topology } from '../../../shared/model/types.ts';
 import type { HostObservation } from '../../../shared/live/observation.ts';
 import { parseLiveOutput, unreachable } from '../../../shared/live/observation.ts';
-import { directorScript, hostScript } from '../../../shared/live/script.ts';
+import { pollLoopScript } from '../../../shared/live/script.ts';
 import type { LiveView } from '../../../shared/live/view.ts';
 import { buildLiveView } from '../../../shared/live/view.ts';
 import type { KnownHosts } from '../ssh/hostkeys.ts';
 import { fingerprintOf, knownHostsName } from '../ssh/hostkeys.ts';
 import type { SshAuth, SshSession } from '../ssh/session.ts';
 import { SshError, connect } from '../ssh/session.ts';
+import { PollLoop } from './pollLoop.ts';
+
 import type { SecretStore } from '../secrets/store.ts';
 
 /** Default poll interval (ms). */
 export const DEFAULT_INTERVAL_MS = 2000;
 /** Longest back-off after repeated failures (ms). */
 export const MAX_BACKOFF_MS = 60_000;
-
-/**
- * The command each poll runs: the script arrives on stdin. Root runs it directly; another user
- * through `sudo -n` (ipvsadm needs CAP_NET_ADMIN even to list), never with a password prompt.
- */
-export const LIVE_COMMAND = 'if [ "$(id -u)" = 0 ]; then exec sh -s; else exec sudo -n sh -s; fi';
 
 export interface LivePollerOptions {
   readonly knownHosts: KnownHosts;
@@ -59,6 +56,8 @@ const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 class HostPoller {
   session: SshSession | null = null;
+  /** The host's open poll shell (see pollLoop.ts). */
+  loop: PollLoop | null = null;
   failures = 0;
   timer: NodeJS.Timeout | null = null;
   busy = false;
@@ -82,7 +81,7 @@ export class LivePoller {
   constructor(topology: Topology, options: LivePollerOptions) {
     this.#o = options;
     this.#topology = topology;
-    this.#hosts = topology.hosts.filter((h) => h.ssh).map((h) => new HostPoller(h, h.role === 'director' ? directorScript() : hostScript()));
+    this.#hosts = topology.hosts.filter((h) => h.ssh).map((h) => new HostPoller(h, pollLoopScript(h.role === 'director' ? 'director' : 'host')));
   }
 
   get intervalMs(): number {
@@ -135,6 +134,8 @@ export class LivePoller {
     this.#stopped = true;
     for (const h of this.#hosts) {
       h.abort.abort();
+      h.loop?.close();
+      h.loop = null;
       h.session?.close();
       h.session = null;
     }
@@ -168,6 +169,8 @@ export class LivePoller {
       obs = parseLiveOutput(h.host.id, out, this.#now());
     } catch (e) {
       h.failures++;
+      h.loop?.close();
+      h.loop = null;
       h.session?.close();
       h.session = null;
       obs = unreachable(h.host.id, e instanceof Error ? e.message : String(e), this.#now(), h.failures);
@@ -182,21 +185,20 @@ export class LivePoller {
   }
 
   async #run(h: HostPoller): Promise<string> {
-    if (!h.session || h.session.closed) h.session = await this.#connect(h);
-    const env = this.#o.remoteEnv?.(h.host) ?? {};
-    const exports = Object.entries(env)
-      .filter(([k]) => ENV_NAME.test(k))
-      .map(([k, v]) => `${k}=${shq(v)}; export ${k}\n`)
-      .join('');
-    const timeoutMs = this.#o.commandTimeoutMs ?? Math.max(2 * this.intervalMs, 5000);
-    const r = await h.session.exec(LIVE_COMMAND, { stdin: exports + h.script, timeoutMs, signal: h.abort.signal });
-    if (r.code !== 0 && !r.stdout.includes('@@lvsd-live')) {
-      const why = r.stderr.trim().split('\n').slice(-2).join(' ') || `exit ${r.code ?? r.signal}`;
-      throw new Error(
-        /password is required|sudo/.test(why) ? `not root and sudo -n refused (${why}); the live view needs root or passwordless sudo for ipvsadm` : why,
-      );
+    if (!h.session || h.session.closed) {
+      h.loop = null;
+      h.session = await this.#connect(h);
     }
-    return r.stdout;
+    if (!h.loop?.open) {
+      const env = this.#o.remoteEnv?.(h.host) ?? {};
+      const exports = Object.entries(env)
+        .filter(([k]) => ENV_NAME.test(k))
+        .map(([k, v]) => `${k}=${shq(v)}; export ${k}\n`)
+        .join('');
+      h.loop = await PollLoop.open(h.session, exports + h.script, h.abort.signal);
+    }
+    const timeoutMs = this.#o.commandTimeoutMs ?? Math.max(2 * this.intervalMs, 5000);
+    return h.loop.poll(timeoutMs);
   }
 
   async #auth(host: Host): Promise<SshAuth> {

@@ -93,6 +93,18 @@ export interface ExecOptions {
   readonly onStderr?: (chunk: string) => void;
 }
 
+/** A running command with its stdin kept open (see {@link SshSession.openChannel}). */
+export interface CommandChannel {
+  /** Writes to the command's stdin (ignored once it has ended). */
+  write(data: string): void;
+  /** False once the command ended or was closed. */
+  readonly open: boolean;
+  /** Resolves when the command ends: exit status and the tail of stderr. */
+  readonly ended: Promise<ExecResult>;
+  /** Stops the command (TERM, then the channel is closed). */
+  close(): void;
+}
+
 /** An open SSH connection. */
 export class SshSession {
   readonly #client: Client;
@@ -175,6 +187,67 @@ export class SshSession {
         ch.on('error', (e: Error) => finish(() => reject(new SshError('protocol', e.message))));
         if (options.stdin !== undefined) ch.end(options.stdin);
         else ch.end();
+      });
+    });
+  }
+
+  /**
+   * Starts `command` and keeps its stdin open: the caller writes to it and reads what it prints
+   * (`onStdout`) for as long as the command runs. `ended` resolves when the command ends, with its
+   * exit status and the last 4 KiB of stderr (stdout goes to `onStdout` only).
+   */
+  openChannel(command: string, onStdout: (chunk: string) => void, signal?: AbortSignal): Promise<CommandChannel> {
+    if (signal?.aborted) return Promise.reject(new SshError('cancelled', 'cancelled'));
+    if (this.#closed) return Promise.reject(new SshError('unreachable', 'connection closed'));
+    return new Promise((resolve, reject) => {
+      this.#client.exec(command, (error, ch) => {
+        if (error) {
+          reject(new SshError('protocol', `could not start the command: ${error.message}`));
+          return;
+        }
+        let stderr = '';
+        let open = true;
+        const close = () => {
+          if (!open) return;
+          open = false;
+          signal?.removeEventListener('abort', close);
+          try {
+            ch.signal('TERM');
+          } catch {
+            /* channel may already be gone */
+          }
+          ch.close();
+        };
+        if (signal?.aborted) {
+          close();
+          reject(new SshError('cancelled', 'cancelled'));
+          return;
+        }
+        signal?.addEventListener('abort', close, { once: true });
+        ch.setEncoding('utf8');
+        ch.stderr.setEncoding('utf8');
+        ch.on('data', onStdout);
+        ch.stderr.on('data', (d: string) => {
+          stderr = (stderr + d).slice(-4096);
+        });
+        const ended = new Promise<ExecResult>((done) => {
+          ch.on('close', (code: number | null | undefined, sig?: string) => {
+            open = false;
+            signal?.removeEventListener('abort', close);
+            done({ code: typeof code === 'number' ? code : null, ...(sig ? { signal: sig } : {}), stdout: '', stderr });
+          });
+        });
+        ch.on('error', () => close());
+        resolve({
+          write: (data) => {
+            if (open) ch.write(data);
+          },
+          get open() {
+            return open;
+          },
+          ended,
+          close,
+        });
       });
     });
   }

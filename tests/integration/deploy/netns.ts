@@ -185,7 +185,7 @@ export class NetnsLab {
         'PubkeyAuthentication yes',
         'MaxStartups 500',
         'MaxSessions 100',
-        'LogLevel ERROR',
+        `LogLevel ${process.env.LVSD_SSHD_LOGLEVEL ?? 'ERROR'}`,
         '',
       ].join('\n'),
     );
@@ -193,6 +193,7 @@ export class NetnsLab {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
+      if (process.env.LVSD_SSHD_LOGLEVEL) process.stderr.write(d);
     });
     host.sshd = child;
     try {

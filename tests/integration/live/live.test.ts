@@ -4,7 +4,8 @@
  * change on a host shows as drift, a dead host is unreachable without holding up the others, and
  * nothing on any host changes. Skipped when not root / no sshd / no `ip netns`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { makeDesignFile } from '../../../shared/model/file.ts';
 import { main } from '../../../electron/cli/main.ts';
 import { join } from 'node:path';
@@ -22,6 +23,14 @@ import type { LiveHosts } from './liveHosts.ts';
 import { hostFingerprint, startLiveHosts } from './liveHosts.ts';
 
 const unavailable = netnsUnavailable();
+
+const readFileSafe = (f: string): string => {
+  try {
+    return readFileSync(f, 'latin1');
+  } catch {
+    return '';
+  }
+};
 let L: LiveHosts;
 
 const poller = (t: Topology = L.topology, intervalMs = 1000) =>
@@ -136,6 +145,62 @@ describe.skipIf(unavailable !== null)(`live view on namespace hosts${unavailable
     expect(deadPolls).toBeLessThan(dirPolls);
     expect(p.view().vips[0]!.holders).toEqual(['director']);
   }, 20_000);
+
+  it('one shell per host answers every poll; a poll that hangs times out and the next one starts a fresh shell; a flood is cut off', async () => {
+    const dir = L.nsOf.get('director')!;
+    const data = L.ipvsData.get('director')!;
+    /** The live view's poll shells in the director's namespace: `sh -s` started by sshd (its subshells, also `sh -s`, have a shell as parent). */
+    const isShell = (pid: string) => /^(sh|dash)\0-s\0$/.test(readFileSafe(`/proc/${pid}/cmdline`));
+    const parentOf = (pid: string) => /^\d+ \(.*\) \S (\d+)/.exec(readFileSafe(`/proc/${pid}/stat`))?.[1] ?? '';
+    const shells = () =>
+      spawnSync('ip', ['netns', 'pids', dir.ns], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((pid) => pid && isShell(pid) && !isShell(parentOf(pid)));
+    const directorOnly: Topology = { ...L.topology, hosts: L.topology.hosts.map((h) => (h.id === 'director' ? h : (({ ssh: _s, ...rest }) => rest)(h))) };
+    const seen: string[] = [];
+    const p = new LivePoller(directorOnly, {
+      knownHosts: L.knownHosts,
+      secrets: new MemorySecretStore(),
+      remoteEnv: L.remoteEnv,
+      intervalMs: 300,
+      commandTimeoutMs: 3000,
+      readyTimeoutMs: 3000,
+      onObservation: (o) => seen.push(o.status === 'ok' ? 'ok' : `${o.status}: ${o.error ?? ''}`),
+    });
+    const waitFor = async (what: string, cond: () => boolean) => {
+      for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(cond(), `${what} (seen: ${seen.slice(-4).join(' | ')})`).toBe(true);
+    };
+    try {
+      p.start();
+      await waitFor('three polls answered', () => seen.filter((s) => s === 'ok').length >= 3);
+      // the polls went to one shell that stays open between them (not a command per poll)
+      expect(shells()).toHaveLength(1);
+      const first = shells()[0];
+
+      writeFileSync(join(data, 'hang'), '');
+      const before = seen.length;
+      await waitFor('a timed-out poll', () => seen.slice(before).some((s) => /command did not finish within 3 s/.test(s)));
+      rmSync(join(data, 'hang'));
+      const failed = seen.length;
+      await waitFor('answers again', () => seen.slice(failed).includes('ok'));
+      // a fresh shell answers; the hung one (OpenSSH does not pass signals to a root session) ends
+      // by itself once its command returns and it finds the channel closed
+      expect(shells()).toContain(shells().find((pid) => pid !== first));
+      await waitFor('only the fresh shell left', () => shells().length === 1 && shells()[0] !== first);
+
+      writeFileSync(join(data, 'flood'), '');
+      const calm = seen.length;
+      await waitFor('a flood cut off', () => seen.slice(calm).some((s) => /more than 8 MiB for one poll; cut off/.test(s)));
+      rmSync(join(data, 'flood'));
+    } finally {
+      p.stop();
+      rmSync(join(data, 'hang'), { force: true });
+      rmSync(join(data, 'flood'), { force: true });
+    }
+    // the shell goes away with the poller
+    await waitFor('no shell left', () => shells().length === 0);
+  }, 40_000);
 
   it('refuses a host whose key was never trusted, with the reason', async () => {
     const { KnownHosts } = await import('../../../electron/services/ssh/hostkeys.ts');

@@ -42,6 +42,9 @@ export function writeIpvsadmStandIn(dir: string): { bin: string; data: string } 
     `#!/bin/sh
 d=${data}
 echo "$*" >>"$d/calls.log"
+# test switches: a host that hangs, a host that floods the poll with junk
+[ ! -f "$d/hang" ] || sleep 5
+[ ! -f "$d/flood" ] || [ "$*" != -Ln ] || { yes 'junk junk junk junk junk junk' | head -c 9000000; exit 0; }
 case "$*" in
   "-Ln") cat "$d/list.txt" ;;
   "-Ln --stats --exact") cat "$d/stats.txt" ;;

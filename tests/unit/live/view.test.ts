@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DesignFile, Topology } from '../../../shared/model/types.ts';
-import { LIVE_READ_ONLY_COMMANDS, directorScript, hostScript, splitSections } from '../../../shared/live/script.ts';
+import { LIVE_READ_ONLY_COMMANDS, POLL_END, directorScript, hostScript, pollLoopScript, splitSections } from '../../../shared/live/script.ts';
 import { parseLiveOutput, unreachable } from '../../../shared/live/observation.ts';
 import type { HostObservation } from '../../../shared/live/observation.ts';
 import { buildLiveView, expectedShares } from '../../../shared/live/view.ts';
@@ -46,7 +46,7 @@ function rsOutput(dir: string): string {
 
 describe('the live script', () => {
   it('uses only read-only commands', () => {
-    for (const script of [directorScript(), hostScript()]) {
+    for (const script of [directorScript(), hostScript(), pollLoopScript('director'), pollLoopScript('host')]) {
       // Quoted text (echo labels, the awk program) is data, not a command: drop it, then split the
       // shell line into simple commands and check each against the read-only list.
       const commands = script
@@ -60,7 +60,9 @@ describe('the live script', () => {
             .replace(/^[a-zA-Z]+=/, '')
             .trim(),
         )
-        .filter((c) => c && !/^(echo|fi|done|esac|for |case |\[ |\*|''\)|\}|\)|2>&1|"\$IP" -j addr|"\$p" 2>\/dev\/null\)|\$\{LVSD_IP)/.test(c));
+        .filter(
+          (c) => c && !/^(echo|fi|done|esac|for |case |\[ |\*|''\)|\}|\)|2>&1|"\$IP" -j addr|"\$p" 2>\/dev\/null\)|\$\{LVSD_IP|lvsd_poll\(\) \{$)/.test(c),
+        );
       for (const c of commands) {
         expect(
           LIVE_READ_ONLY_COMMANDS.some((w) => c.startsWith(w)),
@@ -73,6 +75,18 @@ describe('the live script', () => {
     }
     // the ip section is run as "$IP" -j addr: IP is iproute2 from LVSD_IP or PATH
     expect(directorScript()).toContain('"$IP" -j addr');
+  });
+
+  it('the poll loop runs the same script and ends each answer with its poll number', () => {
+    for (const role of ['director', 'host'] as const) {
+      const loop = pollLoopScript(role);
+      const script = role === 'director' ? directorScript() : hostScript();
+      // the same body as the one-shot script, inside one function, answer and end marker in one printf
+      const body = script.slice(script.indexOf('\n') + 1, script.lastIndexOf('); printf'));
+      expect(loop).toContain(body);
+      expect(loop).toMatch(new RegExp(`^lvsd_poll\\(\\) \\{\\no=\\$\\(\\n`));
+      expect(loop).toContain(`printf '%s\\n${POLL_END} %s\\n' "$o" "$1"`);
+    }
   });
 
   it('frames sections, keeps a cut-off one, ignores nothing silently', () => {
