@@ -46,6 +46,12 @@ export interface NetRoute {
   readonly text: string;
 }
 
+/** An address with the interface carrying it. */
+export interface NetAddressOn {
+  readonly address: NetAddress;
+  readonly iface: NetIface;
+}
+
 /** A host of the compiled model. */
 export interface NetHost {
   readonly id: HostId;
@@ -55,6 +61,12 @@ export interface NetHost {
   readonly routes: readonly NetRoute[];
   /** Every local address → the interface carrying it. */
   readonly local: ReadonlyMap<number, NetIface>;
+  /**
+   * Subnets of addresses on a loopback interface that are not /32: the kernel makes the whole
+   * subnet local (fib_add_ifaddr adds an RTN_LOCAL prefix route for a loopback device), see
+   * {@link localIface}.
+   */
+  readonly localNets: readonly NetAddressOn[];
   readonly ipForward: boolean;
   /** Problems found while building the table (e.g. a gateway that is not on-link). */
   readonly notes: readonly string[];
@@ -109,6 +121,8 @@ function compileHost(host: Host): NetHost {
   });
   const local = new Map<number, NetIface>();
   for (const f of ifaces) for (const a of f.addresses) if (!local.has(a.value)) local.set(a.value, f);
+  const localNets: NetAddressOn[] = [];
+  for (const f of ifaces) if (f.kind === 'loopback') for (const a of f.addresses) if (a.prefix < 32) localNets.push({ address: a, iface: f });
   const routes: NetRoute[] = [];
   // Connected routes: every address with a prefix shorter than /32 makes its subnet on-link. The
   // loopback's subnets are local, not on-link, so it gets none.
@@ -166,7 +180,7 @@ function compileHost(host: Host): NetHost {
     else if (!routes.some((r) => r.prefix === 0))
       routes.push({ network: 0, prefix: 0, via: gw, iface, src: null, text: `default via ${host.gateway} dev ${iface.name}` });
   }
-  return { id: host.id, name: host.name, role: host.role, ifaces, routes, local, ipForward: forwards(host), notes };
+  return { id: host.id, name: host.name, role: host.role, ifaces, routes, local, localNets, ipForward: forwards(host), notes };
 }
 
 /** Compiles a topology into the routing/ARP model the simulator walks. Pure; cache it per topology. */
@@ -195,9 +209,21 @@ export type RouteLookup =
   | { readonly kind: 'unicast'; readonly route: NetRoute; readonly nextHop: number; readonly src: number | null }
   | { readonly kind: 'unreachable' };
 
+/**
+ * The interface that makes `addr` local to `host` (the kernel's `local` table): an address
+ * configured on it, or any address inside a subnet configured on a loopback interface (a VIP given
+ * as /24 on `lo` makes the whole /24 local). Undefined when `addr` is not local.
+ */
+export function localIface(host: NetHost, addr: number): NetIface | undefined {
+  const exact = host.local.get(addr);
+  if (exact) return exact;
+  for (const n of host.localNets) if ((addr & prefixMask(n.address.prefix)) >>> 0 === n.address.network) return n.iface;
+  return undefined;
+}
+
 /** Longest-prefix match for `dst` on `host`, local table first. */
 export function lookupRoute(host: NetHost, dst: number): RouteLookup {
-  const l = host.local.get(dst);
+  const l = localIface(host, dst);
   if (l) return { kind: 'local', iface: l };
   let best: NetRoute | undefined;
   for (const r of host.routes) {

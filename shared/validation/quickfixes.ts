@@ -5,7 +5,7 @@
  * returns null when it cannot tell what to do (then only the fix text is shown).
  */
 import type { Topology } from '../model/types.ts';
-import { moveAddressTo, setHostSysctl, setInterfaceSysctl, updateHost, updateRealServer } from '../model/commands.ts';
+import { moveAddressTo, setHostSysctl, setInterfaceSysctl, updateHost, updateInterface, updateRealServer } from '../model/commands.ts';
 import { buildContext, ip } from './context.ts';
 import type { Problem } from './rule.ts';
 import { suggestGateway } from './suggest.ts';
@@ -49,8 +49,23 @@ const vipFix =
     };
   };
 
+/** Every address of the host's lo or tunnel interface (refs[1]) as a single address (/32). */
+const singleAddressFix: QuickFixFactory = (t, p) => {
+  const h = hostOf(t, p.refs[0]);
+  const f = h?.interfaces.find((i) => i.id === p.refs[1]);
+  if (!h || !f) return null;
+  const narrowed = f.addresses.map((a) => a.replace(/\/\d+$/, '/32'));
+  if (narrowed.every((a, i) => a === f.addresses[i])) return null;
+  return {
+    label: `Make the addresses on ${h.name}'s ${f.name} single addresses (/32)`,
+    labelZh: `把 ${h.name} 的 ${f.name} 上的地址改成单个地址（/32）`,
+    apply: (x) => updateInterface(x, h.id, f.id, { addresses: [...new Set(narrowed)] }),
+  };
+};
+
 /** Every quick-fix, by rule id. */
 export const QUICK_FIXES: Readonly<Record<string, QuickFixFactory>> = {
+  'addr/wide-virtual-prefix': singleAddressFix,
   'dr/arp-not-configured': arpFix,
   'tun/arp-exposure': arpFix,
   'dr/vip-missing-on-rs': vipFix('loopback'),

@@ -7,7 +7,7 @@ import type { RealServer } from '../../model/types.ts';
 import { parseIPv4, prefixMask } from '../../addressing/ipv4.ts';
 import type { FaultId, HeaderStack, PacketPlace, RouteDecision } from '../types.ts';
 import type { NetHost, NetIface } from '../network.ts';
-import { ifaceCovers, lookupRoute } from '../network.ts';
+import { ifaceCovers, localIface, lookupRoute } from '../network.ts';
 import { IpvsScheduler } from '../schedulers/index.ts';
 import { SCHEDULER_MODULES } from '../schedulers/registry.ts';
 import { ConnectionTable, replayClosedConnections } from '../connections.ts';
@@ -324,7 +324,8 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
     if (!rh) continue;
     st = addBytes(st, m.host, ARP_FRAME, 0, 0);
     const mkey = `${m.host}/${m.id}`;
-    const owns = rh.local.has(work.nextHop);
+    // arp_process(): a request is answered for any address of the local table (inet_addr_type RTN_LOCAL)
+    const holder = localIface(rh, work.nextHop);
     // Linux refreshes an existing entry for the sender even when the request is not for it.
     const existing = arp[mkey]?.[sender];
     if (existing !== undefined && existing !== f.mac) {
@@ -343,8 +344,7 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
       if (ip(sender) === ctx.service.vip)
         st = { ...st, warnings: [...st.warnings, { fault: 'arp-announce', narration: say('warn.vip-redirected', { replier: rh.name, host: H }) }] };
     }
-    if (!owns) continue;
-    const holder = rh.local.get(work.nextHop)!;
+    if (!holder) continue;
     let answers: boolean;
     if (m.arpIgnore >= 8) answers = false;
     else if (m.arpIgnore === 1) answers = holder.id === m.id;
@@ -463,7 +463,7 @@ function routeIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'route-
     return drop(ctx, s, fault, host.id, pkt, work.phase, place, say('route-in.no-forward', { dst: hdr.dst, host: H }));
   }
   // fib_validate_source(): a packet from the network claiming one of our own addresses is a martian.
-  if (!work.loopback && host.local.has(src)) {
+  if (!work.loopback && localIface(host, src)) {
     return drop(ctx, s, 'martian-source', host.id, pkt, work.phase, place, say('route-in.martian', { host: H, src: hdr.src }));
   }
   if (!work.loopback && rpFilterDrops(host, f, src)) {

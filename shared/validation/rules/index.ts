@@ -13,6 +13,7 @@ import { duplicateMac } from './addr/duplicate-mac.ts';
 import { gatewayNotOnLink } from './addr/gateway-not-on-link.ts';
 import { gatewayUnreachable } from './addr/gateway-unreachable.ts';
 import { overlappingSegments } from './addr/overlapping-segments.ts';
+import { wideVirtualPrefix } from './addr/wide-virtual-prefix.ts';
 import { vipNotOnDirector } from './service/vip-not-on-director.ts';
 import { noRealServers } from './service/no-real-servers.ts';
 import { allWeightsZero } from './service/all-weights-zero.ts';
@@ -86,6 +87,7 @@ export const RULES: readonly Rule[] = [
   gatewayNotOnLink,
   gatewayUnreachable,
   overlappingSegments,
+  wideVirtualPrefix,
   vipNotOnDirector,
   noRealServers,
   allWeightsZero,

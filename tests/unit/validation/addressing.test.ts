@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../../shared/validation/index.ts';
 import { drLab, drOneLan, edit, eth, host, iface, natLab, problemsOf, realServer, service, tunLab } from './builders.ts';
-import { hostId, segmentId } from '../../../shared/model/ids.ts';
+import { hostId, realServerId, segmentId, serviceId } from '../../../shared/model/ids.ts';
+import { simulate } from '../../../shared/simulator/index.ts';
 
 describe('the builder labs', () => {
   it('are clean: no problem of any severity', () => {
@@ -204,6 +205,37 @@ describe('addr/overlapping-segments', () => {
     });
     expect(problemsOf(t, 'addr/overlapping-segments')).toMatchObject([{ severity: 'warning', refs: ['other', 'lan'] }]);
     expect(problemsOf(tunLab(), 'addr/overlapping-segments')).toEqual([]);
+  });
+});
+
+describe('addr/wide-virtual-prefix', () => {
+  it('is an error when a subnet on lo makes neighbours local, and the walk breaks the same way', () => {
+    const t = edit(drLab(), (d) => void (iface(d, 'rs1', 'lo').addresses = ['172.17.253.100/24']));
+    const [p, ...rest] = problemsOf(t, 'addr/wide-virtual-prefix');
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({ severity: 'error', refs: ['rs1', 'rs1-lo'] });
+    expect(p!.message).toContain('every address of 172.17.253.0/24 is local to rs1');
+    expect(p!.message).toContain('client (172.17.253.13)');
+    expect(p!.zh?.message).toContain('172.17.253.0/24');
+    // the kernel's fib_validate_source: the client's address is local to rs1, so the request is a martian there
+    const tr = simulate(t, { client: hostId('client'), service: serviceId('web'), realServer: realServerId('web-rs1') }, { seed: 1 });
+    expect(tr.outcome).toMatchObject({ status: 'broken', fault: 'martian-source' });
+  });
+  it("is an error when a subnet on tunl0 overlaps the host's own network (the reply may leave through the tunnel)", () => {
+    const t = edit(tunLab(), (d) => void iface(d, 'rs2', 'tunl0').addresses.push('10.20.0.11/24'));
+    expect(problemsOf(t, 'addr/wide-virtual-prefix')).toMatchObject([{ severity: 'error', refs: ['rs2', 'rs2-tunl0', 'rs2-eth0'] }]);
+  });
+  it('is an error on a router whose lo subnet swallows the real servers it routes to', () => {
+    const t = edit(tunLab(), (d) => void iface(d, 'router', 'lo').addresses.push('10.20.0.50/24'));
+    const [p] = problemsOf(t, 'addr/wide-virtual-prefix');
+    expect(p).toMatchObject({ severity: 'error', refs: ['router', 'router-lo', 'router-eth1'] });
+    const tr = simulate(t, { client: hostId('client'), service: serviceId('web'), realServer: realServerId('web-rs1') }, { seed: 1 });
+    expect(tr.outcome.status).toBe('broken');
+  });
+  it('is a warning when nothing lies in the subnet yet, and silent for /32 VIPs', () => {
+    const t = edit(drLab(), (d) => void (iface(d, 'rs1', 'lo').addresses = ['172.17.253.100/32', '10.99.0.1/24']));
+    expect(problemsOf(t, 'addr/wide-virtual-prefix')).toMatchObject([{ severity: 'warning', refs: ['rs1', 'rs1-lo'] }]);
+    for (const lab of [natLab(), drLab(), tunLab()]) expect(problemsOf(lab, 'addr/wide-virtual-prefix')).toEqual([]);
   });
 });
 

@@ -32,6 +32,7 @@ export const DEMOS: Readonly<Record<string, () => Topology>> = {
       d.segments.push({ id: segmentId('backend'), name: 'backend', cidr: '192.168.0.0/16' });
       host(d, 'director').interfaces.push(eth('director', 'eth2', 'backend', ['192.168.0.1/16']));
     }),
+  'addr/wide-virtual-prefix': () => edit(drLab(), (d) => void (iface(d, 'rs1', 'lo').addresses = ['172.17.253.100/24'])),
   'service/vip-not-on-director': () =>
     edit(natLab(), (d) => {
       iface(d, 'director', 'eth0').addresses = ['172.16.111.12/24'];

@@ -98,11 +98,12 @@ describe('dr/vip-missing-on-rs', () => {
     });
     expect(problemsOf(t, 'dr/vip-missing-on-rs')[0]!.message).toContain('answers ARP');
   });
-  it('warns about a VIP on lo with a wide prefix', () => {
+  it('leaves a VIP on lo with a wide prefix to addr/wide-virtual-prefix', () => {
     const t = edit(drLab(), (d) => {
       iface(d, 'rs1', 'lo').addresses = ['172.17.253.100/24'];
     });
-    expect(problemsOf(t, 'dr/vip-missing-on-rs')).toMatchObject([{ severity: 'warning', refs: ['rs1', 'web-rs1', 'web', 'rs1-lo'] }]);
+    expect(problemsOf(t, 'dr/vip-missing-on-rs')).toEqual([]);
+    expect(problemsOf(t, 'addr/wide-virtual-prefix')).toMatchObject([{ severity: 'error', refs: ['rs1', 'rs1-lo'] }]);
   });
 });
 

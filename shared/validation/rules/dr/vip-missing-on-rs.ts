@@ -10,7 +10,7 @@ export const drVipOnRs: Rule = {
   titleZh: 'DR 真实服务器的 lo 上没有 VIP',
   description:
     'A DR request still has the VIP as destination when it reaches the real server, so the real server must own the VIP or it drops the packet. It must hold it on `lo` (or another interface that does not answer ARP) as a /32: ' +
-    'on its ethernet interface it would answer ARP for the VIP and steal the traffic from the director, and with a wider prefix on `lo` the whole subnet would become local to it.',
+    'on its ethernet interface it would answer ARP for the VIP and steal the traffic from the director, and with a wider prefix on `lo` the whole subnet would become local to it (addr/wide-virtual-prefix).',
   example: { bad: 'rs1 of a DR service has only 192.168.163.102/24 on eth0.', fix: "Add 172.17.253.100/32 to rs1's lo." },
   check(ctx) {
     const out: Finding[] = [];
@@ -49,21 +49,8 @@ export const drVipOnRs: Rule = {
           fix: `Move ${vipText} from ${h.host.name}'s ${eth.iface.name} to ${loName} as ${vipText}/32.`,
           refs: [...refs, eth.iface.id],
         });
-        return;
       }
-      const wide = carriers.flatMap((f) => f.addresses.filter((a) => a.cidr?.value === vip && a.cidr.prefix < 32).map((a) => ({ f, a })))[0];
-      if (wide && wide.f.iface.kind === 'loopback') {
-        out.push({
-          severity: 'warning',
-          message: `${h.host.name} has the VIP as ${wide.a.text} on ${wide.f.iface.name}; every address of that /${wide.a.cidr!.prefix} becomes local to ${h.host.name}, which can then no longer reach the other hosts of that network.`,
-          zh: {
-            message: `${h.host.name} 在 ${wide.f.iface.name} 上以 ${wide.a.text} 的形式配置 VIP；这个 /${wide.a.cidr!.prefix} 中的每个地址都成了 ${h.host.name} 的本地地址，它就再也到不了该网络中的其他主机。`,
-            fix: `在 ${h.host.name} 的 ${wide.f.iface.name} 上使用 ${vipText}/32。`,
-          },
-          fix: `Use ${vipText}/32 on ${h.host.name}'s ${wide.f.iface.name}.`,
-          refs: [...refs, wide.f.iface.id],
-        });
-      }
+      // A VIP wider than /32 on lo is addr/wide-virtual-prefix (any host, any service).
     });
     return out;
   },
