@@ -10,7 +10,8 @@ import type { LabVm } from '../../electron/services/lab/vm.ts';
 import { bootLab, labUnavailableReason, shutdownLab, sshToLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, destroyHosts, runInHost } from '../../electron/services/lab/hosts.ts';
 import { applyDesign, runOnAllHosts } from '../../electron/services/lab/apply.ts';
-import { scheduleSequence } from '../../shared/simulator/index.ts';
+import { scheduleSequence, simulate } from '../../shared/simulator/index.ts';
+import { validate } from '../../shared/validation/index.ts';
 import { hostId, interfaceId, realServerId, serviceId } from '../../shared/model/ids.ts';
 
 const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
@@ -287,6 +288,47 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       simulated.push(`${svc.vip}→${rip === null ? 'FAILED' : hostOfRip.get(rip)!}`);
     }
     expect(kernel, `kernel ${kernel.join(' ')} vs simulated ${simulated.join(' ')}`).toEqual(simulated);
+  }, 300_000);
+
+  it("a VIP given as /24 on a DR real server's lo: the whole /24 is local, the reply to the client loops back inside rs1, as the walk and the checker say", async () => {
+    // fib_add_ifaddr gives a non-/32 address on a loopback device an RTN_LOCAL prefix route: the
+    // whole /24, the client's network too, is local to rs1. With rp_filter off fib_validate_source
+    // only refuses rs1's own exact addresses, so the request is accepted; the reply to the client
+    // then routes to lo and never leaves rs1. Only rs1 serves, so every fetch must go there.
+    const base = load('dr-lab.lvs.json');
+    const web = base.services[0]!;
+    const t: Topology = {
+      ...base,
+      hosts: base.hosts.map((h) =>
+        h.id !== 'rs1' ? h : { ...h, interfaces: h.interfaces.map((f) => (f.kind === 'loopback' ? { ...f, addresses: [`${web.vip}/24`] } : f)) },
+      ),
+      services: [{ ...web, realServers: web.realServers.filter((r) => r.host === 'rs1') }],
+    };
+    const client = t.hosts.find((h) => h.id === 'client')!;
+    const cip = client.interfaces
+      .flatMap((f) => f.addresses)
+      .find((a) => a.startsWith('172.17.253.'))!
+      .split('/')[0]!;
+    const walk = simulate(t, { client: hostId('client'), service: web.id }, { seed: 1 });
+    expect(walk.outcome).toMatchObject({ status: 'broken', fault: 'unexpected-reply', at: { host: 'rs1' } });
+    expect(walk.steps.some((x) => x.kind === 'route' && x.route?.result === 'local' && x.route.route === `local ${cip} dev lo`)).toBe(true);
+    expect(
+      validate(t)
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.rule),
+    ).toContain('addr/wide-virtual-prefix');
+
+    await createHosts(lab(), t);
+    await applyDesign(lab(), t);
+    const rs1 = async (cmd: string) => (await runInHost(lab(), hostId('rs1'), cmd)).stdout;
+    expect(await rs1('ip -4 -o addr show dev lo'), 'the generated script put the /24 on lo as designed').toContain(`${web.vip}/24`);
+    // the kernel's own routing decision for the reply, the same as the walk's
+    expect(await rs1(`ip route get ${cip}`)).toMatch(new RegExp(`^local ${cip.replace(/\./g, '\\.')} dev lo`));
+    const loTx = async () => Number((await rs1('cat /sys/class/net/lo/statistics/tx_packets')).trim());
+    const before = await loTx();
+    const answers = await fetchMany('client', web.vip, web.port, 3);
+    expect(answers).toEqual(['FAILED', 'FAILED', 'FAILED']);
+    expect(await loTx(), "rs1's replies went out on its own lo").toBeGreaterThan(before);
   }, 300_000);
 
   it('refuses a design whose host id cannot name a namespace, and cleans up', async () => {

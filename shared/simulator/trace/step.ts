@@ -462,8 +462,11 @@ function routeIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'route-
     const fault: FaultId = 'not-for-this-host';
     return drop(ctx, s, fault, host.id, pkt, work.phase, place, say('route-in.no-forward', { dst: hdr.dst, host: H }));
   }
-  // fib_validate_source(): a packet from the network claiming one of our own addresses is a martian.
-  if (!work.loopback && localIface(host, src)) {
+  // fib_validate_source() (net/ipv4/fib_frontend.c): a packet from the network claiming one of our
+  // own addresses is a martian. With rp_filter off the kernel only looks for the address itself
+  // (inet_lookup_ifaddr_rcu); with rp_filter on it looks the source up in the FIB, where an address
+  // inside a subnet on lo is RTN_LOCAL too.
+  if (!work.loopback && (host.local.has(src) || (f.rpFilter !== 0 && localIface(host, src)))) {
     return drop(ctx, s, 'martian-source', host.id, pkt, work.phase, place, say('route-in.martian', { host: H, src: hdr.src }));
   }
   if (!work.loopback && rpFilterDrops(host, f, src)) {
