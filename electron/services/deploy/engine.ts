@@ -31,6 +31,7 @@ import type { SecretStore } from '../secrets/store.ts';
 import { Redactor } from './redact.ts';
 import { DeployLog } from './log.ts';
 import { deployGate } from './gate.ts';
+import type { HaDeployPlan } from '../../../shared/ha/deploy.ts';
 import { haDeployPlan } from '../../../shared/ha/deploy.ts';
 import type { MemberProbe } from './ha-verify.ts';
 import { HA_PROBE_SCRIPT, groupsToCheck, judgeGroup, parseProbe } from './ha-verify.ts';
@@ -190,6 +191,8 @@ class Run implements DeployRun {
   readonly #startedAt = new Date();
   /** Every host of the run, so an unexpected error still closes their connections. */
   #all: readonly HostCtx[] = [];
+  /** The run's HA deploy plan for every selected host (see #haPlan). */
+  #ha: HaDeployPlan | undefined;
 
   constructor(mode: DeployMode, request: DeployRequest, deps: DeployDeps) {
     this.id = request.deployId;
@@ -596,16 +599,26 @@ class Run implements DeployRun {
     }
   }
 
+  /**
+   * The HA deploy plan of this run (made once in #main for the selected hosts: it validates the
+   * design), narrowed to `ctxs` in its order.
+   */
+  #haPlan(ctxs: readonly HostCtx[]): HaDeployPlan {
+    const plan = this.#ha;
+    if (!plan) throw new Error('internal: the HA deploy plan is made at the start of the run');
+    if (!plan.ok) return plan;
+    const here = new Set(ctxs.map((c) => c.host.id));
+    return { ok: true, order: plan.order.filter((h) => here.has(h)), reload: plan.reload.filter((h) => here.has(h)) };
+  }
+
   #stages(ctxs: readonly HostCtx[]): HostCtx[][] {
     // Real servers (ARP settings, VIP on lo/tunl0), routers and clients first, directors last: the
     // director must not send traffic to real servers that would not yet accept it.
     // Members of a director group then go one at a time in haDeployPlan's order — backups by
     // ascending priority, the master last — so the VIP always has a holder.
+    // The run's one haDeployPlan (#main), narrowed to the hosts of this call (a rollback may cover fewer).
     const first = ctxs.filter((c) => c.host.role !== 'director');
-    const plan = haDeployPlan(
-      this.#request.topology,
-      ctxs.map((c) => c.host.id),
-    );
+    const plan = this.#haPlan(ctxs);
     const grouped = plan.ok ? new Set(plan.reload) : new Set<string>();
     const second = ctxs.filter((c) => c.host.role === 'director' && !grouped.has(c.host.id));
     const members = plan.ok ? plan.reload.map((h) => ctxs.find((c) => c.host.id === h)!).filter(Boolean) : [];
@@ -958,11 +971,12 @@ class Run implements DeployRun {
     const sel = this.#select(topology);
     if (sel.error) return this.#finish('failed', [], undefined, undefined, sel.error);
     // An HA group that would elect two masters or none is refused even when checker errors are overridden.
+    this.#ha = haDeployPlan(
+      topology,
+      sel.ctxs.map((c) => c.host.id),
+    );
     if (this.mode !== 'rollback') {
-      const ha = haDeployPlan(
-        topology,
-        sel.ctxs.map((c) => c.host.id),
-      );
+      const ha = this.#ha;
       if (!ha.ok) return this.#finish('failed', [], undefined, undefined, ha.reason.en);
     }
     const gate = deployGate(topology, this.mode, this.#request.overrideErrors === true);
