@@ -16,6 +16,7 @@ import { plainSyncCommands, plainSyncDaemonsOrThrow } from '../../../shared/gene
 import { SYNC_HELPERS, SYNC_ROLLBACK, SYNC_SNAPSHOT, syncApply, syncVerify, syncWanted } from '../../../shared/generators/sync-deploy.ts';
 import { hostId } from '../../../shared/model/ids.ts';
 import { loadExample } from './helpers.ts';
+import { keepalivedPlan, type HostState } from '../../../electron/services/deploy/state.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'lvsd-syncd-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -175,4 +176,24 @@ describe('the shell pieces against a stand-in ipvsadm', () => {
       expect(readFileSync(join(dir, 'calls'), 'utf8')).toContain('--stop-daemon master\n');
     });
   }
+});
+
+describe('the deploy plan of a plain-mode member', () => {
+  const state: HostState = {
+    uid: 0,
+    kernel: '6.1',
+    addresses: new Map(),
+    routes: [],
+    sysctl: new Map(),
+    ipvs: [],
+    files: new Map(),
+    tools: ['ipvsadm', 'keepalived'],
+  };
+  const deployFiles = (t: Topology) => [...files(t, 'lvs1')].map(([path, content]) => ({ path, content, mode: 0o755 }));
+  it('lists the daemon commands apply runs; keepalived mode has no such note', () => {
+    expect(keepalivedPlan(deployFiles(plain()), state, false).notes).toContain(
+      'connection sync (plain mode): apply runs ipvsadm --start-daemon master --mcast-interface eth1 --syncid 51; ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 51 when the running daemons differ (ipvsadm --stop-daemon first); verify reads them back with ipvsadm -L --daemon; rollback stops them and starts the ones that ran before',
+    );
+    expect(keepalivedPlan(deployFiles(plain('keepalived')), state, false).notes.join('\n')).not.toContain('connection sync');
+  });
 });
