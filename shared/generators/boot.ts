@@ -5,7 +5,8 @@
  * `lo`/`tunl0`, the routes and, on an ipvsadm-owned director, the IPVS table (`ipvsadm -R` of the
  * saved rules, then the -x/-y thresholds). On a keepalived-owned director keepalived.service builds
  * the table; the unit runs before it so the VIPs are there first. Hand-written ipvsadm rules of a
- * director are restored in both modes.
+ * director are restored in both modes, and the connection-sync daemons of a plain-mode (`ipvsadm`)
+ * director group member are started (the kernel forgets them at reboot).
  *
  * `boot/install.sh` puts the two files in place and enables the unit; `boot/remove.sh` disables
  * and deletes them (deploy runs it on rollback). All pure text, every value pattern-checked.
@@ -17,6 +18,7 @@ import { parseIpvsadmSave } from '../importers/ipvsadm-text.ts';
 import { Problems } from '../importers/types.ts';
 import type { HostScriptPlan } from './plan.ts';
 import { commentText, shq, UnsafeValueError } from './safe.ts';
+import { SYNC_HELPERS, syncBoot, syncWanted } from './sync-deploy.ts';
 
 /** Where install.sh puts the boot script and the unit (present on Debian, Ubuntu and RHEL alike). */
 export const BOOT_SCRIPT_PATH = '/usr/local/sbin/lvs-designer-boot';
@@ -52,7 +54,8 @@ export function needsBootUnit(t: Topology, plan: HostScriptPlan): boolean {
     plan.vips.length > 0 ||
     plan.routes.length > 0 ||
     plan.ipvs !== undefined ||
-    (plan.host.manualIpvsadmRules?.length ?? 0) > 0
+    (plan.host.manualIpvsadmRules?.length ?? 0) > 0 ||
+    plan.syncDaemons !== undefined
   );
 }
 
@@ -129,6 +132,16 @@ export function renderBootScript(t: Topology, plan: HostScriptPlan, hostField: s
     out.push('else', "  say 'IPVS table not empty: left as it is'", 'fi');
   }
   if (owner === 'keepalived') out.push('', '# keepalived.service (ordered after this unit) builds the designed IPVS services.');
+  if (plan.syncDaemons) {
+    out.push(
+      '',
+      '# Connection sync (plain mode): the kernel forgets its sync daemons at reboot; a master and a backup on',
+      '# every member, so whichever member holds the VIP sends and the others receive (docs/ha.md).',
+      ...SYNC_HELPERS,
+      ...syncWanted(plan.syncDaemons),
+      ...syncBoot(plan.syncDaemons),
+    );
+  }
   out.push("say 'done'");
   return `${out.join('\n')}\n`;
 }

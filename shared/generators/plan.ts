@@ -5,6 +5,7 @@
 import type { Host, IpvsOwner, Topology, VirtualService } from '../model/types.ts';
 import { ipvsOwnerOf } from '../model/health.ts';
 import { effectiveRealPort, ipvsadmRulesOrThrow, methodFlag, serviceArgs } from './ipvsadm.ts';
+import { plainSyncDaemonsOrThrow, type PlainSyncDaemon } from './vrrp.ts';
 import { safeCidr, safeDestination, safeInt, safeInterfaceName, safeIPv4, UnsafeValueError } from './safe.ts';
 
 /** One `sysctl` key the host sets, with the networking reason. */
@@ -60,6 +61,12 @@ export interface HostScriptPlan {
     /** Who programs the table: apply.sh/verify.sh load and compare it only when `ipvsadm` owns it. */
     readonly owner: IpvsOwner;
   };
+  /**
+   * Kernel connection-sync daemons apply.sh starts and the boot unit restores: a master and a backup
+   * on each member of a group in plain (`ipvsadm`) sync mode; absent otherwise (keepalived starts
+   * its own from `lvs_sync_daemon`).
+   */
+  readonly syncDaemons?: readonly PlainSyncDaemon[];
 }
 
 /** Why a knob has this value, for the comment next to it. */
@@ -222,5 +229,6 @@ export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex 
     }
     ipvs = { rules, thresholds, services: owned.length, realServers, owner: ipvsOwnerOf(t, host) };
   }
-  return { host, tunnels, sysctls, vips, infrastructure, routes, ...(ipvs ? { ipvs } : {}) };
+  const syncDaemons = plainSyncDaemonsOrThrow(t, host.id);
+  return { host, tunnels, sysctls, vips, infrastructure, routes, ...(ipvs ? { ipvs } : {}), ...(syncDaemons.length > 0 ? { syncDaemons } : {}) };
 }

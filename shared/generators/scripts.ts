@@ -20,6 +20,7 @@ import {
   keepalivedPreflight,
   keepalivedVerify,
 } from './keepalived-deploy.ts';
+import { SYNC_HELPERS, SYNC_ROLLBACK, SYNC_SNAPSHOT, syncApply, syncVerify, syncWanted } from './sync-deploy.ts';
 import { ORIGIN_VAR, ROLLBACK_BODY, ROLLBACK_IPVS_RESTORE, ROUTE_SET, SNAPSHOT_RECORDERS, SNAPSHOT_VARS } from './snapshot.ts';
 
 const PRELUDE = [
@@ -94,12 +95,17 @@ function header(t: Topology, plan: HostScriptPlan, file: string, what: string[])
 function preflight(plan: HostScriptPlan, script: string): string[] {
   const need: [string, string][] = [['LVSD_IP', 'ip']];
   if (plan.sysctls.length > 0) need.push(['LVSD_SYSCTL', 'sysctl']);
-  if (plan.ipvs) need.push(['LVSD_IPVSADM', 'ipvsadm']);
+  if (plan.ipvs || plan.syncDaemons) need.push(['LVSD_IPVSADM', 'ipvsadm']);
   if (plan.tunnels.length > 0 && script === 'apply.sh') need.push(['LVSD_MODPROBE', 'modprobe']);
   return need.map(
     ([env, cmd]) =>
       `command -v "\${${env}:-${cmd}}" >/dev/null 2>&1 || { echo "${script}: command not found: \${${env}:-${cmd}} (install it or set ${env})" >&2; exit 2; }`,
   );
+}
+
+/** Shell: the sync daemon helpers and `syncd_want` where the host runs plain-mode sync daemons. */
+function syncHelpers(plan: HostScriptPlan): string[] {
+  return plan.syncDaemons ? [...SYNC_HELPERS, ...syncWanted(plan.syncDaemons)] : [];
 }
 
 function byKeepalived(plan: HostScriptPlan): boolean {
@@ -139,6 +145,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
     ...QUERIES,
   );
   if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
+  out.push(...syncHelpers(plan));
   out.push(
     ...ORIGIN_VAR,
     ...SNAPSHOT_VARS,
@@ -190,6 +197,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
   for (const dev of plan.tunnels) out.push(`  snap_link "$snap_dir" ${shq(dev)}`);
   if (byKeepalived(plan)) out.push(...KEEPALIVED_SNAPSHOT);
   if (hasBoot) out.push(...BOOT_SNAPSHOT);
+  if (plan.syncDaemons) out.push(...SYNC_SNAPSHOT);
   out.push('  :', 'done', 'snap_from_origin');
   if (plan.ipvs) {
     out.push(
@@ -335,6 +343,16 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
       ...KEEPALIVED_APPLY,
     );
   }
+  if (plan.syncDaemons) {
+    out.push(
+      '',
+      '# 7b. Connection sync (plain mode): a master and a backup sync daemon on every member. The master daemon',
+      '#     sends the connections this host forwards (none while another member holds the VIP), the backup',
+      "#     daemon loads the other members', so the table follows a failover and a fail-back (docs/ha.md).",
+      '#     Restarted only when they differ from the design: a restart loses the messages sent meanwhile.',
+      ...syncApply(plan.syncDaemons),
+    );
+  }
   if (hasBoot) out.push('', '# 8. Boot persistence: the oneshot unit that restores this state at boot.', ...BOOT_APPLY);
   out.push('', 'if [ "$changes" -eq 0 ]; then', "  echo 'no change'", 'else', '  printf \'applied %s change(s)\\n\' "$changes"', 'fi');
   return `${out.join('\n')}\n`;
@@ -377,6 +395,7 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
   );
   if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
   if (plan.ipvs?.owner === 'keepalived') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...KEEPALIVED_HELPERS);
+  out.push(...syncHelpers(plan));
   out.push('');
   for (const dev of plan.tunnels) {
     out.push(`if link_up ${shq(dev)}; then pass ${shq(`${dev} is up`)}; else differ ${shq(`${dev} is missing or down (modprobe ipip)`)}; fi`);
@@ -415,6 +434,7 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
     out.push('fi');
   }
   if (plan.ipvs?.owner === 'keepalived') out.push(...keepalivedVerify(plan.ipvs.services, plan.ipvs.realServers));
+  if (plan.syncDaemons) out.push(...syncVerify(plan.syncDaemons));
   out.push(
     '',
     'if [ "$diffs" -eq 0 ]; then',
@@ -437,7 +457,7 @@ export function renderRollback(t: Topology, plan: HostScriptPlan): string {
   // keepalived.conf and the boot unit go back first, so a reloaded keepalived rebuilds the old table
   // before the saved IPVS table is restored and read back.
   const at = ROLLBACK_BODY.indexOf(ROLLBACK_IPVS_RESTORE);
-  const body = [...ROLLBACK_BODY.slice(0, at), ...KEEPALIVED_BOOT_ROLLBACK, ...ROLLBACK_BODY.slice(at)];
+  const body = [...ROLLBACK_BODY.slice(0, at), ...KEEPALIVED_BOOT_ROLLBACK, ...(plan.syncDaemons ? SYNC_ROLLBACK : []), ...ROLLBACK_BODY.slice(at)];
   out.push(
     ...PRELUDE,
     ...STATE,
@@ -447,6 +467,7 @@ export function renderRollback(t: Topology, plan: HostScriptPlan): string {
     ...SNAPSHOT_CHECKS,
     ...ROUTE_SET,
     ...KEEPALIVED_HELPERS,
+    ...syncHelpers(plan),
     ...body,
   );
   return `${out.join('\n')}\n`;

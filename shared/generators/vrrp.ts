@@ -153,20 +153,46 @@ export function vrrpSectionOrThrow(t: Topology, host: HostId): string[] {
   return out;
 }
 
+/** One kernel connection-sync daemon a member runs in plain (`ipvsadm`) sync mode. */
+export interface PlainSyncDaemon {
+  readonly role: 'master' | 'backup';
+  /** `--mcast-interface`: where the sync multicast (224.0.0.81:8848) goes out and is received. */
+  readonly iface: string;
+  /** `--syncid` 0..255. */
+  readonly syncId: number;
+}
+
 /**
- * `ipvsadm --start-daemon` lines for members of groups in plain (`ipvsadm`) sync mode: the
- * steady-state master starts the master daemon, the others the backup daemon. Empty otherwise.
+ * The sync daemons `host` runs in plain (`ipvsadm`) sync mode: a **master and a backup daemon on
+ * every member**, whatever its VRRP state. The master daemon only sends entries of connections
+ * whose packets pass through this host (none while it is a backup without the VIP), and multicast
+ * loopback is off on its socket, so a member never feeds its own backup daemon. Whoever holds the
+ * VIP sends, the others receive: after a failover the new master's connections go back to the old
+ * master, so a fail-back keeps them too, without keepalived switching daemons (docs/ha.md). The
+ * kernel runs one master and one backup per network namespace, so the first group of the host in
+ * plain mode decides (as `lvs_sync_daemon` does in keepalived mode). Empty when the host is in no
+ * group with plain sync.
+ */
+export function plainSyncDaemonsOrThrow(t: Topology, host: HostId): PlainSyncDaemon[] {
+  const g = groupsOfHost(t, host).find((x) => x.sync?.mode === 'ipvsadm');
+  if (!g) return [];
+  const all = t.directorGroups ?? [];
+  const gf = `directorGroups[${all.indexOf(g)}] (${g.id})`;
+  const iface = safeInterfaceName(g.sync!.interface, `${gf}.sync.interface`);
+  const syncId = safeInt(g.sync!.syncId ?? 0, `${gf}.sync.syncId`, 0, 255);
+  return [
+    { role: 'master', iface, syncId },
+    { role: 'backup', iface, syncId },
+  ];
+}
+
+/** `ipvsadm --start-daemon …` for one daemon. */
+export const startDaemonArgs = (d: PlainSyncDaemon): string => `--start-daemon ${d.role} --mcast-interface ${d.iface} --syncid ${d.syncId}`;
+
+/**
+ * `ipvsadm --start-daemon` lines for a member of a group in plain (`ipvsadm`) sync mode: master and
+ * backup on every member (see {@link plainSyncDaemonsOrThrow}). Empty otherwise.
  */
 export function plainSyncCommands(t: Topology, host: HostId): string[] {
-  const out: string[] = [];
-  for (const g of groupsOfHost(t, host)) {
-    if (g.sync?.mode !== 'ipvsadm') continue;
-    const all = t.directorGroups ?? [];
-    const gf = `directorGroups[${all.indexOf(g)}] (${g.id})`;
-    const m = memberOf(g, host)!;
-    const dev = safeInterfaceName(g.sync.interface, `${gf}.sync.interface`);
-    const id = safeInt(g.sync.syncId ?? 0, `${gf}.sync.syncId`, 0, 255);
-    out.push(`ipvsadm --start-daemon ${m.state === 'MASTER' ? 'master' : 'backup'} --mcast-interface ${dev} --syncid ${id}`);
-  }
-  return out;
+  return plainSyncDaemonsOrThrow(t, host).map((d) => `ipvsadm ${startDaemonArgs(d)}`);
 }

@@ -100,7 +100,9 @@ export interface VrrpMember {
  * Connection synchronisation: the master's kernel multicasts new connection entries to the backups
  * so established connections survive a failover. `keepalived` = `lvs_sync_daemon` in the
  * vrrp_instance (keepalived starts the master/backup sync threads following the VRRP state);
- * `ipvsadm` = `ipvsadm --start-daemon master|backup` started by the boot script (plain mode).
+ * `ipvsadm` = plain mode: apply.sh and the boot script run `ipvsadm --start-daemon master` and
+ * `--start-daemon backup` on every member, so whoever holds the VIP sends and the others receive,
+ * in both directions across a failover and a fail-back (docs/ha.md).
  */
 export interface ConnectionSync {
   readonly mode: 'keepalived' | 'ipvsadm';

@@ -6,7 +6,11 @@
  *   master-down time, measured in the VM and printed beside the computed value; a slow download
  *   through the VIP continues across it with the sync daemon, and without it stalls (no reset);
  * - keepalived stopped on the master: the measured takeover printed beside the computed skew;
- * - VRRP between the members cut (lvs1 cannot reach lvs2's unicast address) → both hold the VIP.
+ * - VRRP between the members cut (lvs1 cannot reach lvs2's unicast address) → both hold the VIP;
+ * - plain-mode sync (`sync.mode: 'ipvsadm'`, run first): the generated apply.sh of each member starts a
+ *   master and a backup sync daemon, verify.sh reads them back; a download through the VIP shows on
+ *   lvs2, a second one started while lvs2 holds the VIP (moved by hand) shows on lvs1, and both
+ *   downloads finish across the failover and the fail-back; rollback.sh stops the daemons again.
  * One VM boot for the file. Skipped (with the reason) where the lab cannot run.
  */
 import { readFileSync } from 'node:fs';
@@ -28,7 +32,18 @@ if (reason) console.warn(`tests/lab/ha-lab: skipped: ${reason}`);
 
 const t = (JSON.parse(readFileSync(new URL('../../examples/nat-ha-lab.lvs.json', import.meta.url), 'utf8')) as DesignFile).topology;
 const VIP = '172.16.111.123';
+const DIP = '192.168.111.200';
 const BIG_MB = 6;
+
+/**
+ * The same pair with plain-mode sync (`ipvsadm --start-daemon` from the generated scripts) and the
+ * IPVS table loaded by ipvsadm, so apply.sh starts no keepalived: the test moves the VIP by hand.
+ */
+const plainT = {
+  ...t,
+  hosts: t.hosts.map((h) => (h.role === 'director' ? { ...h, ipvsOwner: 'ipvsadm' as const } : h)),
+  directorGroups: t.directorGroups!.map((g) => ({ ...g, sync: { ...g.sync!, mode: 'ipvsadm' as const } })),
+};
 
 function keepalivedConf(host: HostId, sync: boolean): string {
   const r = renderHost(t, host);
@@ -150,6 +165,90 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
 
   /** lvs1 "crashes": both its links go down, it is gone from both segments (keepalived's shutdown does not run). */
   const crash = `${ns(LVS1)} /sbin/ip link set eth0 down && ${ns(LVS1)} /sbin/ip link set eth1 down`;
+
+  it('plain-mode sync: generated apply.sh starts both daemons on both members; connections sync both ways and survive a failover and a fail-back by hand', async () => {
+    for (const h of [LVS1, LVS2]) {
+      const files = renderHost(plainT, h);
+      if (!files.ok) throw new Error(files.error);
+      await pushHostFiles(lab(), h, files.value);
+      const a = await runHostScript(lab(), h, 'apply.sh');
+      expect(a.code, `${h}: ${a.stdout}${a.stderr}`).toBe(0);
+      expect(a.stdout).toContain('changed: connection sync daemons: master and backup on eth1, syncid 51 (were: none)');
+      const v = await runHostScript(lab(), h, 'verify.sh');
+      expect(v.code, `${h}: ${v.stdout}${v.stderr}`).toBe(0);
+      expect(v.stdout).toContain('OK    connection sync daemons: master and backup on eth1, syncid 51');
+    }
+    const again = await runHostScript(lab(), LVS1, 'apply.sh');
+    expect(again.stdout, 'a second apply leaves running daemons alone').toContain('no change');
+    const daemons = await runInHost(lab(), LVS1, 'ipvsadm -L --daemon');
+    console.log(`lvs1 ipvsadm -L --daemon:\n${daemons.stdout.trim()}`);
+
+    const c = labHostDir(hostId('client'));
+    const n = (h: string) => ns(hostId(h));
+    // hold HOST / drop HOST: the VIP and the DIP on that member; renew: the client and the real
+    // servers forget the old MAC (what keepalived's gratuitous ARPs do).
+    const script = [
+      '# inh HOST CMD...: runs CMD in the namespace of design host HOST',
+      `inh() { h=$1; shift; /sbin/ip netns exec ${labNamespace(hostId('client')).replace(/client$/, '')}$h "$@"; }`,
+      `hold() { inh $1 /sbin/ip addr add ${VIP}/24 dev eth0 && inh $1 /sbin/ip addr add ${DIP}/24 dev eth1; }`,
+      `drop() { inh $1 /sbin/ip addr del ${VIP}/24 dev eth0 && inh $1 /sbin/ip addr del ${DIP}/24 dev eth1; }`,
+      'renew() { for h in client rs1 rs2; do inh $h /sbin/ip neigh flush all; done; }',
+      // established client ports in HOST's connection table
+      `ports() { inh $1 ipvsadm -Lnc | awk '$3 == "ESTABLISHED" && $5 == "${VIP}:80" { sub(/.*:/, "", $4); print $4 }' | sort; }`,
+      `dl() { rm -f ${c}/dl$1.*; ${n('client')} sh -c '(wget -qO- http://${VIP}/big 2>${c}/dl'$1'.err; echo $? >${c}/dl'$1'.rc) | { n=0; while :; do k=$(dd bs=65536 count=1 2>/dev/null | wc -c); [ "$k" -eq 0 ] && break; n=$((n+k)); echo $n >${c}/dl'$1'.bytes; sleep 0.2; done; touch ${c}/dl'$1'.done; }' >/dev/null 2>&1 & }`,
+      // wait_for SECONDS CONDITION...: polls every 0.2 s
+      `wait_for() { w_end=$(($(cut -d. -f1 /proc/uptime) + $1)); shift; until "$@"; do [ $(cut -d. -f1 /proc/uptime) -lt $w_end ] || return 1; sleep 0.2; done; }`,
+      'has_port() { ports "$1" | grep -qx "$2"; }',
+      'one_port() { [ "$(ports "$1" | wc -l)" -eq "$2" ]; }',
+      'done_both() { [ -f ' + c + '/dl1.done ] && [ -f ' + c + '/dl2.done ]; }',
+      'hold lvs1 && renew',
+      'dl 1',
+      'wait_for 20 one_port lvs1 1 || { echo "no connection on lvs1"; exit 3; }',
+      'p1=$(ports lvs1)',
+      'echo "dl1 port $p1"',
+      'if wait_for 10 has_port lvs2 "$p1"; then echo "master->backup synced yes"; else echo "master->backup synced no"; fi',
+      'echo "lvs2 table: $(inh lvs2 ipvsadm -Lnc | grep ESTABLISHED | tr -s " " | tr "\\n" ";")"',
+      'drop lvs1 && hold lvs2 && renew',
+      'echo "failover done at $(cat ' + c + '/dl1.bytes) bytes"',
+      'dl 2',
+      'wait_for 20 one_port lvs2 2 || { echo "no second connection on lvs2"; exit 4; }',
+      'p2=$(ports lvs2 | grep -vx "$p1")',
+      'echo "dl2 port $p2"',
+      'if wait_for 10 has_port lvs1 "$p2"; then echo "backup->master synced yes"; else echo "backup->master synced no"; fi',
+      'b1=$(cat ' + c + '/dl1.bytes)',
+      'drop lvs2 && hold lvs1 && renew',
+      'echo "fail-back done at $b1 bytes"',
+      'wait_for 120 done_both || true',
+      'for i in 1 2; do echo "dl$i bytes $(cat ' +
+        c +
+        '/dl$i.bytes 2>/dev/null || echo 0) done $([ -f ' +
+        c +
+        '/dl$i.done ] && echo yes || echo no) rc $(cat ' +
+        c +
+        '/dl$i.rc 2>/dev/null || echo none) err $(tr "\\n" " " <' +
+        c +
+        '/dl$i.err 2>/dev/null)"; done',
+      `pkill -f 'wget -qO- http://${VIP}/big' || true`,
+      'drop lvs1 || true',
+    ].join('\n');
+    const r = await sshToLab(lab(), 'sh -s', { input: script, timeoutMs: 300_000 });
+    console.log(r.stdout.trim());
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('master->backup synced yes');
+    expect(r.stdout).toContain('backup->master synced yes');
+    const big = BIG_MB * 1024 * 1024;
+    expect(r.stdout).toContain(`dl1 bytes ${big} done yes rc 0`);
+    expect(r.stdout).toContain(`dl2 bytes ${big} done yes rc 0`);
+    expect(Number(/fail-back done at (\d+) bytes/.exec(r.stdout)?.[1]), 'dl1 was still running at the fail-back').toBeLessThan(big);
+
+    for (const h of [LVS2, LVS1]) {
+      const rb = await runHostScript(lab(), h, 'rollback.sh');
+      expect(rb.code, `${h}: ${rb.stdout}${rb.stderr}`).toBe(0);
+      expect(rb.stdout).toContain('stopped: the connection sync daemons of this deploy');
+      const left = await runInHost(lab(), h, 'ipvsadm -L --daemon');
+      expect(left.stdout.trim(), `${h} runs no sync daemon after the rollback`).toBe('');
+    }
+  }, 420_000);
 
   it('VRRP between the members cut: both hold the VIP (split brain)', async () => {
     await startKeepalived(LVS1, true);

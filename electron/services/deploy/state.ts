@@ -253,6 +253,12 @@ export function keepalivedPlan(files: readonly DeployFile[], state: HostState, i
       'keepalived: apply checks the new keepalived.conf with keepalived -t on the host before any change, installs it (the previous one goes into the snapshot) and reloads keepalived (never a restart); verify reads back the IPVS table keepalived builds; rollback restores the previous keepalived.conf and reloads',
     );
   }
+  const daemons = [...apply.matchAll(/^\s*lvs_ipvsadm (--start-daemon (?:master|backup) --mcast-interface \S+ --syncid \d+)$/gm)].map((m) => `ipvsadm ${m[1]}`);
+  if (daemons.length > 0) {
+    notes.push(
+      `connection sync (plain mode): apply runs ${daemons.join('; ')} when the running daemons differ (ipvsadm --stop-daemon first); verify reads them back with ipvsadm -L --daemon; rollback stops them and starts the ones that ran before`,
+    );
+  }
   if (/^\s*sh "\$HERE\/boot\/install\.sh"$/m.test(apply)) {
     notes.push(
       'boot unit lvs-designer-boot.service: apply runs boot/install.sh (enabled at boot); rollback restores the previous unit, or runs boot/remove.sh when there was none',

@@ -7,6 +7,9 @@
  * real: the order the engine applies the members in, the refusal of a design that elects two
  * masters, and the post-deploy check that reads `ip -j addr` and `ipvsadm -L --daemon` on every
  * member and rolls back when a VIP has two holders or a member runs no sync daemon.
+ * In plain sync mode (`sync.mode: 'ipvsadm'`) the stand-in ipvsadm also keeps the kernel sync
+ * daemons apply.sh starts (`--start-daemon`/`--stop-daemon`) and logs every daemon call, so the test
+ * sees apply start them, verify read them and rollback put back the ones that ran before.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -31,7 +34,7 @@ let order: string;
 
 const vip = () => `10.231.${lab.subnet}.100`;
 
-function design(d1: NsHost, d2: NsHost, opts: { lvs2State?: 'MASTER' | 'BACKUP'; weight?: number } = {}): Topology {
+function design(d1: NsHost, d2: NsHost, opts: { lvs2State?: 'MASTER' | 'BACKUP'; weight?: number; sync?: 'keepalived' | 'ipvsadm' } = {}): Topology {
   const net = `10.231.${lab.subnet}`;
   const director = (id: string, d: NsHost) => ({
     id,
@@ -63,7 +66,7 @@ function design(d1: NsHost, d2: NsHost, opts: { lvs2State?: 'MASTER' | 'BACKUP';
         vrid: 61,
         advertInt: 1,
         virtualAddresses: [{ address: `${net}.100/24`, dev: 'eth0' }],
-        sync: { mode: 'keepalived', interface: 'eth0', syncId: 61 },
+        sync: { mode: opts.sync ?? 'keepalived', interface: 'eth0', syncId: 61 },
         members: [
           { host: 'lvs1', priority: 150, state: 'MASTER', interface: 'eth0', unicastSrcIp: d1.ip, unicastPeers: [d2.ip] },
           { host: 'lvs2', priority: 100, state: opts.lvs2State ?? 'BACKUP', interface: 'eth0', unicastSrcIp: d2.ip, unicastPeers: [d1.ip] },
@@ -95,14 +98,28 @@ function paths(d: NsHost) {
   };
 }
 
-/** ipvsadm stand-in that also answers `-L --daemon` from the daemons the systemctl stand-in recorded. */
+/**
+ * ipvsadm stand-in that also keeps the sync daemons: `-L --daemon` prints them (from the systemctl
+ * stand-in or `--start-daemon`), a second start of a role or a stop of an idle one fails as the real
+ * one does; every daemon call goes to DIR/ipvs/daemon-calls.
+ */
 function writeStandIns(d: NsHost, name: string): void {
   const p = paths(d);
   writeFakeIpvsadm(p.baseIpvsadm, p.ipvs);
   writeFileSync(
     p.ipvsadm,
     `#!/bin/sh
-if [ "$1" = -L ] && [ "\${2:-}" = --daemon ]; then cat ${p.ipvs}/daemon 2>/dev/null; exit 0; fi
+d=${p.ipvs}
+touch $d/daemon
+case "$1 \${2:-}" in
+  "-L --daemon") echo "$*" >>$d/daemon-calls; cat $d/daemon; exit 0 ;;
+  --start-daemon*) echo "$*" >>$d/daemon-calls
+    if grep -q "^$2 " $d/daemon; then echo 'ipvsadm: Daemon already running' >&2; exit 1; fi
+    echo "$2 sync daemon (mcast=$4, syncid=$6)" >>$d/daemon; exit 0 ;;
+  --stop-daemon*) echo "$*" >>$d/daemon-calls
+    grep -q "^$2 " $d/daemon || { echo 'ipvsadm: No such process' >&2; exit 1; }
+    grep -v "^$2 " $d/daemon >$d/daemon.new || true; mv $d/daemon.new $d/daemon; exit 0 ;;
+esac
 exec ${p.baseIpvsadm} "$@"
 `,
     { mode: 0o755 },
@@ -124,10 +141,11 @@ if grep -q '^ *state MASTER' ${p.conf}; then role=master; fi
 # VRRP between the members cut (the 'split' marker): the backup hears no master and takes the VIP too.
 if [ $role = master ] || [ -f ${p.ipvs}/split ]; then ip addr add ${vip()}/24 dev eth0 2>/dev/null || true
 else ip addr del ${vip()}/24 dev eth0 2>/dev/null || true; fi
+# keepalived starts its sync daemon from lvs_sync_daemon; without it, it leaves the kernel's alone.
 sync=$(awk '$1 == "lvs_sync_daemon" { print $2 " " $5 }' ${p.conf})
 if [ -n "$sync" ] && [ ! -f ${p.ipvs}/no-daemon ]; then
   set -- $sync; echo "$role sync daemon (mcast=$1, syncid=$2)" >${p.ipvs}/daemon
-else : >${p.ipvs}/daemon; fi
+elif [ -n "$sync" ]; then : >${p.ipvs}/daemon; fi
 `,
     { mode: 0o755 },
   );
@@ -226,6 +244,52 @@ describe.skipIf(unavailable !== null)(`HA director pair deploy${unavailable ? ` 
     rmSync(join(paths(d2).ipvs, 'no-daemon'));
     expect(r.result.outcome, r.log).toBe('rolled-back');
     expect(r.log).toMatch(/HA check failed: VI_T: lvs2 runs no sync daemon on eth0 with syncid 61/);
+    rmSync(order, { force: true });
+  }, 120_000);
+
+  it('plain sync mode: apply starts master and backup daemons on both members, verify reads them, the HA check sees them', async () => {
+    for (const d of [d1, d2]) writeFileSync(join(paths(d).ipvs, 'daemon-calls'), '');
+    const r = await run('apply', design(d1, d2, { sync: 'ipvsadm', weight: 4 }), deps([d1, d2]));
+    expect(r.result.outcome, r.log).toBe('success');
+    expect(r.log).toMatch(/changed: connection sync daemons: master and backup on eth0, syncid 61/);
+    expect(r.log, 'the plan lists the daemon commands').toMatch(
+      /note: connection sync \(plain mode\): apply runs ipvsadm --start-daemon master --mcast-interface eth0 --syncid 61; ipvsadm --start-daemon backup --mcast-interface eth0 --syncid 61 when/,
+    );
+    expect(r.log).toMatch(/sync daemons running on every member/);
+    for (const d of [d1, d2]) {
+      const calls = readFileSync(join(paths(d).ipvs, 'daemon-calls'), 'utf8');
+      expect(calls).toContain('--start-daemon master --mcast-interface eth0 --syncid 61\n--start-daemon backup --mcast-interface eth0 --syncid 61\n');
+      const after = calls.slice(calls.indexOf('--start-daemon backup'));
+      expect(after.match(/^-L --daemon$/gm)?.length ?? 0, 'verify.sh and the HA check read them back').toBeGreaterThanOrEqual(2);
+      expect(
+        readFileSync(join(paths(d).ipvs, 'daemon'), 'utf8')
+          .split('\n')
+          .sort()
+          .join('\n'),
+      ).toBe('\nbackup sync daemon (mcast=eth0, syncid=61)\nmaster sync daemon (mcast=eth0, syncid=61)');
+    }
+    rmSync(order, { force: true });
+  }, 120_000);
+
+  it('plain sync mode rolled back (split brain): the daemons that ran before the deploy are back', async () => {
+    // Before this deploy lvs2 ran one foreign backup daemon; then the deploy fails its HA check.
+    const before = 'backup sync daemon (mcast=eth0, syncid=9)\n';
+    writeFileSync(join(paths(d2).ipvs, 'daemon'), before);
+    for (const d of [d1, d2]) writeFileSync(join(paths(d).ipvs, 'daemon-calls'), '');
+    writeFileSync(join(paths(d2).ipvs, 'split'), '');
+    const r = await run('apply', design(d1, d2, { sync: 'ipvsadm', weight: 5 }), deps([d1, d2]));
+    rmSync(join(paths(d2).ipvs, 'split'));
+    expect(r.result.outcome, r.log).toBe('rolled-back');
+    const calls = readFileSync(join(paths(d2).ipvs, 'daemon-calls'), 'utf8');
+    // apply: the foreign one stopped, both designed ones started; rollback: both stopped, the old one back
+    expect(calls).toMatch(
+      /--stop-daemon backup\n--start-daemon master --mcast-interface eth0 --syncid 61\n--start-daemon backup --mcast-interface eth0 --syncid 61\n(.*\n)*--stop-daemon master\n--stop-daemon backup\n--start-daemon backup --mcast-interface eth0 --syncid 9\n/,
+    );
+    expect(r.log).toMatch(/restored: backup sync daemon on eth0, syncid 9/);
+    expect(readFileSync(join(paths(d2).ipvs, 'daemon'), 'utf8')).toBe(before);
+    expect(readFileSync(join(paths(d1).ipvs, 'daemon'), 'utf8'), 'lvs1 had the plain daemons of the previous deploy: back to those').toBe(
+      'master sync daemon (mcast=eth0, syncid=61)\nbackup sync daemon (mcast=eth0, syncid=61)\n',
+    );
     rmSync(order, { force: true });
   }, 120_000);
 });

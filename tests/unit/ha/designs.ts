@@ -30,7 +30,7 @@ const hostOf = (d: Draft, id: string) => d.hosts.find((h) => h.id === id)!;
 const ifaceOf = (d: Draft, id: string, name: string) => hostOf(d, id).interfaces.find((f) => f.name === name)!;
 
 /** A second pair next to the NAT pair, on the same segments. */
-function secondPair(d: Draft, vrid: number, syncId: number) {
+export function secondPair(d: Draft, vrid: number, syncId: number) {
   for (const [id, pub, lan] of [
     ['lvs3', '172.16.111.131', '192.168.111.203'],
     ['lvs4', '172.16.111.132', '192.168.111.204'],

@@ -55,10 +55,11 @@ describe('vrrp_instance per member', () => {
       expect(files.value.find((f) => f.path === 'ipvsadm.rules')!.content).toContain('-A -t 172.16.111.123:80 -s wrr');
     }
   });
-  it('plain mode: ipvsadm --start-daemon master on the initial master, backup on the others', () => {
+  it('plain mode: ipvsadm --start-daemon master and backup on every member (both directions, docs/ha.md)', () => {
     const t = change(natHa(), (d) => void (d.directorGroups![0]!.sync = { mode: 'ipvsadm', interface: 'eth1', syncId: 7 }));
-    expect(plainSyncCommands(t, hostId('lvs1'))).toEqual(['ipvsadm --start-daemon master --mcast-interface eth1 --syncid 7']);
-    expect(plainSyncCommands(t, hostId('lvs2'))).toEqual(['ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 7']);
+    const both = ['ipvsadm --start-daemon master --mcast-interface eth1 --syncid 7', 'ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 7'];
+    expect(plainSyncCommands(t, hostId('lvs1'))).toEqual(both);
+    expect(plainSyncCommands(t, hostId('lvs2'))).toEqual(both);
     expect(renderKeepalived(t, 'lvs1')).not.toContain('lvs_sync_daemon');
   });
   it('refuses unsafe values with the field named', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RULES, validate } from '../../../shared/validation/index.ts';
-import { HA_CASES, drHa, natHa } from './designs.ts';
+import { HA_CASES, change, drHa, natHa, secondPair } from './designs.ts';
+import type { Topology } from '../../../shared/model/types.ts';
+import { directorGroupId, directorRef, hostId, serviceId } from '../../../shared/model/ids.ts';
 
 const haRules = RULES.filter((r) => r.id.startsWith('ha/'));
 
@@ -53,5 +55,45 @@ describe('what the HA rules say', () => {
     const t = natHa();
     const off = { ...t, hosts: t.hosts.map((h) => (h.id === 'lvs1' ? { ...h, sysctl: {} } : h)) };
     expect(validate(off).some((p) => p.rule === 'nat/ip-forward-off')).toBe(true);
+  });
+});
+
+describe('ha/sync-daemon: the groups of one director (one master and one backup daemon per host)', () => {
+  const syncFindings = (t: Topology) => validate(t).filter((p) => p.rule === 'ha/sync-daemon');
+  /** natHa plus a second group VI_WEB2 on the same two members, with its own VIP and service. */
+  const twoGroups = (sync: { mode: 'keepalived' | 'ipvsadm'; syncId: number }) =>
+    change(natHa(), (d) => {
+      d.directorGroups!.push({
+        id: directorGroupId('pair2'),
+        name: 'VI_WEB2',
+        vrid: 52,
+        virtualAddresses: [{ address: '172.16.111.124/24', dev: 'eth0' }],
+        sync: { mode: sync.mode, interface: 'eth1', syncId: sync.syncId },
+        members: [
+          { host: hostId('lvs2'), priority: 150, state: 'MASTER', interface: 'eth0' },
+          { host: hostId('lvs1'), priority: 100, state: 'BACKUP', interface: 'eth0' },
+        ],
+      });
+      d.services.push({ ...d.services[0]!, id: serviceId('web2'), name: 'web2', director: directorRef('pair2'), vip: '172.16.111.124' });
+    });
+  it('the same two members with another sync id: their daemons still exchange every connection, no finding', () => {
+    expect(syncFindings(twoGroups({ mode: 'keepalived', syncId: 52 }))).toEqual([]);
+  });
+  it('plain mode in one group and keepalived in the other on the same host: an error naming both modes', () => {
+    const f = syncFindings(twoGroups({ mode: 'ipvsadm', syncId: 51 }));
+    expect(f.map((p) => p.message)).toContain(
+      "lvs2 runs the sync daemons of group VI_NAT (lvs_sync_daemon on eth1, sync id 51), not those group VI_WEB2 (vrid 52) asks for (ipvsadm --start-daemon on eth1, sync id 51): the kernel runs one master and one backup sync daemon per host; keepalived and the generated scripts would both start and stop lvs2's daemons.",
+    );
+    expect(f.every((p) => p.severity === 'error')).toBe(true);
+  });
+  it('a director in a second pair whose other members sync with another id: that group is not synced with it', () => {
+    const t = change(natHa(), (d) => {
+      secondPair(d, 52, 52);
+      d.directorGroups![1]!.members = [...d.directorGroups![1]!.members, { host: hostId('lvs1'), priority: 50, state: 'BACKUP', interface: 'eth0' }];
+    });
+    const f = syncFindings(t);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toMatch(/^lvs1 runs the sync daemons of group VI_NAT .* the other members of VI_MAIL run other daemons/);
+    expect(f[0]!.zh?.message).toMatch(/[\u4e00-\u9fff]/);
   });
 });
