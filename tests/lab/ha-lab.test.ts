@@ -308,8 +308,11 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
       `lvs1 returns (preempt): its first advert as master ${wireBack} s after it entered BACKUP (init) (the backup sync daemon appearing), the VIP seen on lvs1 by the poll ${back.sinceMark} s after it (${back.elapsed} s after keepalived was started); computed ${round2(backComputed)} s (3 × advert_int + skew of priority 150)`,
     );
     console.log(`lvs1 log:\n${await kaLog(LVS1)}`);
-    expect(wireBack).toBeGreaterThan(backComputed - 0.6);
-    expect(wireBack).toBeLessThan(backComputed + 0.6);
+    // The mark comes before the timer starts (keepalived starts the sync daemon, logs, then sets the
+    // timer; up to 0.8 s under TCG in the runs so far), so the wire time is the timer plus that: never
+    // less than the timer, and far from the immediate takeover a "preempt on the first advert" would give.
+    expect(wireBack).toBeGreaterThan(backComputed - 0.3);
+    expect(wireBack).toBeLessThan(backComputed + 1.2);
     expect(await holders()).toEqual([LVS1]);
     await stopBoth();
   }, 300_000);
