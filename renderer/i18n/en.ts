@@ -322,6 +322,7 @@ export const en = {
       'ipvsadm-list': 'ipvsadm -L -n output',
       commands: 'ipvsadm commands (-A / -a lines)',
       keepalived: 'keepalived.conf (virtual_server blocks)',
+      'keepalived-pair': 'keepalived.conf of an HA pair (one file per director)',
     },
     text: 'Paste the text',
     run: 'Import',
@@ -338,6 +339,15 @@ export const en = {
     doneMerged_other: 'Added to the design (Ctrl+Z undoes it), {{count}} remarks in the Problems panel.',
     doneNew_one: 'Imported as a new design, {{count}} remark in the Problems panel.',
     doneNew_other: 'Imported as a new design, {{count}} remarks in the Problems panel.',
+    fileLine: '{{file}} line {{line}}',
+    files: 'Choose files',
+    filesHint:
+      'One file fills the text box; the keepalived.conf of each director of an HA pair (two or more files) imports the pair. Files can be dropped here too.',
+    pairTitle_one: 'HA pair: {{count}} keepalived.conf file',
+    pairTitle_other: 'HA pair: {{count}} keepalived.conf files, one per director',
+    pairHint: 'Imported as a new design with the director group; every setting the members disagree on is listed in the Problems panel.',
+    pairClear: 'Clear the files and paste text instead',
+    pairDesignName: 'Imported HA pair {{names}}',
     line: 'line {{line}}',
   },
   wizard: {

@@ -60,7 +60,9 @@ export function ImportRemarks() {
   if (!report) return null;
   const activeLine = active === null ? 0 : (report.problems[active]?.line ?? 0);
   const snippet = active === null ? '' : (report.problems[active]?.text ?? '');
-  const lines = activeLine > 0 ? report.text.replace(/\r\n?/g, '\n').split('\n') : [];
+  const source = active === null ? undefined : report.problems[active]?.source;
+  const text = (source !== undefined ? report.sources?.[source] : undefined) ?? report.text;
+  const lines = activeLine > 0 ? text.replace(/\r\n?/g, '\n').split('\n') : [];
   // The source view shows a window around the line: enough context, bounded for huge pastes.
   const from = Math.max(1, activeLine - 6);
   const to = Math.min(lines.length, activeLine + 6);
@@ -82,6 +84,7 @@ export function ImportRemarks() {
               className={`problem-main import-remark sev-${p.severity}${active === i ? ' is-active' : ''}`}
               data-testid="import-remark"
               data-line={p.line}
+              data-source={p.source}
               onClick={() => {
                 setActive(i);
                 revealRemark(p);
@@ -90,7 +93,13 @@ export function ImportRemarks() {
               <span className={`sev-icon sev-${p.severity}`} aria-label={t(`severity.${p.severity}`)}>
                 {p.severity === 'error' ? '●' : '▲'}
               </span>
-              <span className="import-remark-line">{p.line > 0 ? t('import.line', { line: p.line }) : t('importRemarks.whole')}</span>
+              <span className="import-remark-line">
+                {p.line > 0
+                  ? p.source !== undefined
+                    ? t('import.fileLine', { file: p.source, line: p.line })
+                    : t('import.line', { line: p.line })
+                  : t('importRemarks.whole')}
+              </span>
               <span className="problem-message">{remarkText(p, i18n.language)}</span>
             </button>
           ))}

@@ -2,25 +2,18 @@
  * Runs an import in a Web Worker and resolves with its result; `cancel()` stops the worker. Where
  * workers are unavailable (an old Electron protocol handler, a test shim) it runs in this thread.
  */
-import { detectImportKind, importConfig } from '../../shared/importers/index.ts';
-import type { ImportKind, ImportResult } from '../../shared/importers/index.ts';
 import type { ImportRequest } from './importWorker.ts';
+import type { ImportOutcome } from './runRequest.ts';
+import { runRequest } from './runRequest.ts';
 
-export interface ImportOutcome {
-  /** The kind that was used (the detected one for `auto`). */
-  readonly kind: ImportKind;
-  readonly result: ImportResult;
-}
+export type { ImportOutcome, ImportRunKind } from './runRequest.ts';
 
 export interface RunningImport {
   readonly done: Promise<ImportOutcome>;
   cancel(): void;
 }
 
-const inThread = (req: ImportRequest): ImportOutcome => {
-  const kind = req.kind === 'auto' ? detectImportKind(req.text) : req.kind;
-  return { kind, result: importConfig(kind, req.text, req.name) };
-};
+const inThread = (req: ImportRequest): ImportOutcome => runRequest(req);
 
 /** Starts the import of `req` off the UI thread. */
 export function runImport(req: ImportRequest): RunningImport {

@@ -5,10 +5,15 @@ import type { StateCreator } from 'zustand';
 import type { AppState } from './index.ts';
 import type { ImportKind, ImportProblem } from '../../shared/importers/index.ts';
 
+/** What an import read: one of the pasted kinds, or the keepalived.conf files of an HA pair. */
+export type ImportReportKind = ImportKind | 'keepalived-pair';
+
 /** The last import's remarks and the text they are about, listed in the Problems panel. */
 export interface ImportReport {
-  readonly kind: ImportKind;
+  readonly kind: ImportReportKind;
   readonly text: string;
+  /** Each file's text by its name, when the import read several files (a remark's `source` picks one). */
+  readonly sources?: Readonly<Record<string, string>>;
   /** Remarks with refs already mapped to ids of the open design. */
   readonly problems: readonly ImportProblem[];
 }

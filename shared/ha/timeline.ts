@@ -204,16 +204,25 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       nextPacket(downB + 0.2);
       garpRepeat(downB);
       const back = downB + garpDelay + 10;
-      if (g.nopreempt || master.state === 'BACKUP') {
+      // keepalived (vrrp.c, vrrp_scheduler.c vrrp_init_state): a member that is not the address owner
+      // (priority 255) starts in BACKUP even with `state MASTER`, with the master-down timer running; it
+      // discards a lower-priority master's adverts, so it preempts when that timer (3 × advert_int + its
+      // skew) runs out — not on the first advert it hears. keepalived clears nopreempt and preempt_delay
+      // on a `state MASTER` member. With preempt_delay it accepts the adverts (restarting the timer) for
+      // that long first. Measured on the lab: tests/lab/ha-lab.test.ts.
+      const nopreempt = g.nopreempt === true && master.state === 'BACKUP';
+      const delay = master.state === 'BACKUP' && !nopreempt ? (g.preemptDelay ?? 0) : 0;
+      if (master.priority === 255 && master.state === 'MASTER') {
+        returnTakesOver(back);
+      } else {
         push(
           back,
           'event',
-          `${name(M)} boots; keepalived starts it as BACKUP. It hears ${name(B)}'s adverts${g.nopreempt ? ' and, with nopreempt, does not take over despite its higher priority' : ''}.`,
-          `${name(M)} 重启；keepalived 以 BACKUP 启动。它收到 ${name(B)} 的通告${g.nopreempt ? '，由于 nopreempt，尽管优先级更高也不抢占' : ''}。`,
+          `${name(M)} boots; keepalived starts it as BACKUP. It hears ${name(B)}'s adverts${nopreempt ? ' and, with nopreempt, does not take over despite its higher priority' : `, discards them (lower priority) and lets its master-down timer run${delay > 0 ? ` once preempt_delay (${delay} s) has passed` : ''}`}.`,
+          `${name(M)} 重启；keepalived 以 BACKUP 启动。它收到 ${name(B)} 的通告${nopreempt ? '，由于 nopreempt，尽管优先级更高也不抢占' : `，丢弃它们（优先级更低），让自己的 MASTER 失效计时器走完${delay > 0 ? `（先等 preempt_delay ${delay} 秒）` : ''}`}。`,
         );
-        if (!g.nopreempt) {
-          const at = back + masterDownMicros(version, adv, master.priority) / 1e6;
-          returnTakesOver(at);
+        if (!nopreempt) {
+          returnTakesOver(back + delay + masterDownMicros(version, adv, master.priority) / 1e6);
         } else if (sync) {
           tables = { ...tables, [M]: [...tables[B]!] };
           push(
@@ -223,8 +232,6 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
             `${name(M)} 的 BACKUP 同步进程从 ${name(B)} 填充连接表。`,
           );
         }
-      } else {
-        returnTakesOver(back);
       }
       break;
     }

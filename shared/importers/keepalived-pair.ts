@@ -195,7 +195,7 @@ function parseMember(m: PairMemberText): ParsedMember {
 }
 
 const prefixed = (name: string, list: readonly ImportProblem[]): ImportProblem[] =>
-  list.map((x) => ({ ...x, message: `${name}: ${x.message}`, messageZh: `${name}：${x.messageZh}` }));
+  list.map((x) => ({ ...x, source: name, message: `${name}: ${x.message}`, messageZh: `${name}：${x.messageZh}` }));
 
 /**
  * Merges the members' keepalived.conf files into one design with a director group.

@@ -16,6 +16,8 @@ export interface ImportProblem {
   readonly refs?: readonly string[];
   /** The real-server address the remark is about, when the line holds several elements (an article's paragraph). */
   readonly aboutRip?: string;
+  /** The file the line is in, when one import reads several (the member name of a keepalived pair). */
+  readonly source?: string;
   /** `error`: the text as written would fail or was not imported; `warning`: imported, but check it. */
   readonly severity: 'error' | 'warning';
 }

@@ -5,8 +5,12 @@
  * - the master crashes (both its links down) → the backup holds the VIP within the computed
  *   master-down time, measured in the VM and printed beside the computed value; a slow download
  *   through the VIP continues across it with the sync daemon, and without it stalls (no reset);
- * - keepalived stopped on the master: the measured takeover printed beside the computed skew;
- * - VRRP between the members cut (lvs1 cannot reach lvs2's unicast address) → both hold the VIP;
+ * - keepalived stopped on the master (SIGTERM): tcpdump in lvs2 shows the priority-0 advert and lvs2's
+ *   first advert as master one skew later (asserted against the computed 0.609 s);
+ * - the original master returns: with preempt it takes the VIP back when its own master-down timer
+ *   (3.414 s) runs out after keepalived enters BACKUP (init) — measured on the wire; with nopreempt
+ *   (both state BACKUP) the VIP stays on lvs2;
+ * - VRRP between the members cut (lvs1 cannot reach lvs2's unicast address) → both hold the VIP.
  * - plain-mode sync (`sync.mode: 'ipvsadm'`, run first): the generated apply.sh of each member starts a
  *   master and a backup sync daemon, verify.sh reads them back; a download through the VIP shows on
  *   lvs2, a second one started while lvs2 holds the VIP (moved by hand) shows on lvs1, and both
@@ -15,7 +19,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DesignFile, HostId } from '../../shared/model/types.ts';
+import type { DesignFile, HostId, Topology } from '../../shared/model/types.ts';
 import { renderHost } from '../../shared/generators/index.ts';
 import { failoverTimeline } from '../../shared/ha/timeline.ts';
 import type { LabVm } from '../../electron/services/lab/vm.ts';
@@ -34,6 +38,7 @@ const t = (JSON.parse(readFileSync(new URL('../../examples/nat-ha-lab.lvs.json',
 const VIP = '172.16.111.123';
 const DIP = '192.168.111.200';
 const BIG_MB = 6;
+const round2 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * The same pair with plain-mode sync (`ipvsadm --start-daemon` from the generated scripts) and the
@@ -45,8 +50,14 @@ const plainT = {
   directorGroups: t.directorGroups!.map((g) => ({ ...g, sync: { ...g.sync!, mode: 'ipvsadm' as const } })),
 };
 
-function keepalivedConf(host: HostId, sync: boolean): string {
-  const r = renderHost(t, host);
+/** The example with `nopreempt` on the group and both members `state BACKUP` (keepalived ignores nopreempt with MASTER). */
+const tNopreempt: Topology = {
+  ...t,
+  directorGroups: t.directorGroups!.map((g) => ({ ...g, nopreempt: true, members: g.members.map((m) => ({ ...m, state: 'BACKUP' as const })) })),
+};
+
+function keepalivedConf(host: HostId, sync: boolean, design: Topology = t): string {
+  const r = renderHost(design, host);
   if (!r.ok) throw new Error(r.error);
   const conf = r.value.find((f) => f.path === 'keepalived.conf')!.content;
   return sync ? conf : conf.replace(/^\s*lvs_sync_daemon .*\n/m, '');
@@ -69,16 +80,86 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
     return out;
   }
 
-  async function startKeepalived(h: HostId, sync: boolean): Promise<void> {
+  /** The shell line (run in the VM, not in the namespace) that starts keepalived in `h`'s namespace; -D logs the priority-0 adverts. */
+  const launch = (h: HostId): string => {
     const dir = labHostDir(hostId(h));
-    await pushHostFiles(lab(), h, [{ path: 'ha-keepalived.conf', content: keepalivedConf(h, sync), mode: 0o644 }]);
-    const r = await runInHost(
-      lab(),
-      h,
-      `keepalived -t -f ${dir}/ha-keepalived.conf && setsid keepalived --dont-fork --log-console -f ${dir}/ha-keepalived.conf -p ${dir}/ka.pid -c ${dir}/ka-c.pid -r ${dir}/ka-v.pid </dev/null >>${dir}/ka.log 2>&1 &`,
-    );
+    return `${ns(h)} setsid keepalived --dont-fork --log-console -D -f ${dir}/ha-keepalived.conf -p ${dir}/ka.pid -c ${dir}/ka-c.pid -r ${dir}/ka-v.pid </dev/null >>${dir}/ka.log 2>&1 &`;
+  };
+
+  async function pushConf(h: HostId, sync: boolean, design: Topology = t): Promise<void> {
+    const dir = labHostDir(hostId(h));
+    await pushHostFiles(lab(), h, [{ path: 'ha-keepalived.conf', content: keepalivedConf(h, sync, design), mode: 0o644 }]);
+    const r = await runInHost(lab(), h, `keepalived -t -f ${dir}/ha-keepalived.conf`);
     expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
   }
+
+  async function startKeepalived(h: HostId, sync: boolean, design: Topology = t): Promise<void> {
+    await pushConf(h, sync, design);
+    const r = await sshToLab(lab(), launch(h));
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+  }
+
+  /**
+   * In the VM: runs `action` and polls every 20 ms until `until` (a shell condition) holds, at most
+   * `limit` s; prints `elapsed SECONDS` (or `elapsed none`). With `mark` (a shell condition that
+   * turns true on the way) it also prints `since-mark SECONDS` from the poll that first saw it.
+   * `capture` records lvs2's VRRP packets with timestamps meanwhile (printed as
+   * `vrrp +SECONDS-after-action src > dst prio N`).
+   */
+  async function timeInVm(
+    action: string,
+    until: string,
+    limit: number,
+    opts: { capture?: boolean; mark?: string } = {},
+  ): Promise<{ elapsed: number; sinceMark: number; markAt: number; wire: { at: number; src: string; prio: number }[]; out: string }> {
+    const capture = opts.capture === true;
+    const d = labHostDir(LVS2);
+    const script = [
+      'now() { cut -d" " -f1 /proc/uptime; }',
+      // -Z root: tcpdump would otherwise drop to its own user, which cannot write into the host's directory
+      ...(capture
+        ? [
+            `rm -f ${d}/vrrp.*; ${ns(LVS2)} /usr/sbin/tcpdump -Z root -i eth0 -n -tt -l --immediate-mode 'ip proto 112' >${d}/vrrp.txt 2>${d}/vrrp.err & cap=$!`,
+            `i=0; while ! grep -q 'listening on' ${d}/vrrp.err 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`,
+          ]
+        : []),
+      'w0=$(date +%s.%N)',
+      't0=$(now)',
+      `{ ${action}\n} || exit 3`,
+      ...(opts.mark
+        ? [
+            `while ! { ${opts.mark}; } && awk -v a=$t0 -v b=$(now) 'BEGIN{exit !(b-a<${limit})}'; do sleep 0.02; done`,
+            'tm=$(now); tmw=$(date +%s.%N)',
+            `echo "mark-at $(awk -v a=$w0 -v b=$tmw 'BEGIN{printf "%+.3f", b-a}')"`,
+          ]
+        : ['tm=$t0']),
+      `while ! { ${until}; } && awk -v a=$t0 -v b=$(now) 'BEGIN{exit !(b-a<${limit})}'; do sleep 0.02; done`,
+      't1=$(now)',
+      `if ${until}; then awk -v a=$t0 -v m=$tm -v b=$t1 'BEGIN{printf "elapsed %.2f\\nsince-mark %.2f\\n", b-a, b-m}'; else echo 'elapsed none'; fi`,
+      ...(capture
+        ? [
+            'sleep 0.5; kill -INT $cap; wait $cap 2>/dev/null',
+            // "EPOCH IP SRC > DST: VRRPv2, Advertisement, vrid 51, prio N, ..."
+            `awk -v w0=$w0 '/VRRPv[23]/{for(i=1;i<=NF;i++) if($i=="prio") p=$(i+1); sub(/,$/,"",p); printf "vrrp %+.3f %s > %s prio %s\\n", $1-w0, $3, $5, p}' ${d}/vrrp.txt | tail -20`,
+          ]
+        : []),
+    ].join('\n');
+    const r = await sshToLab(lab(), 'sh -s', { input: script, timeoutMs: (limit + 60) * 1000 });
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    const num = (k: string) => Number(new RegExp(`^${k} ([0-9.]+)`, 'm').exec(r.stdout)?.[1] ?? NaN);
+    const wire = [...r.stdout.matchAll(/^vrrp ([-+][0-9.]+) (\S+) > \S+ prio (\d+)$/gm)].map((x) => ({ at: Number(x[1]), src: x[2]!, prio: Number(x[3]) }));
+    return {
+      elapsed: num('elapsed'),
+      sinceMark: num('since-mark'),
+      markAt: Number(/^mark-at ([-+][0-9.]+)/m.exec(r.stdout)?.[1] ?? NaN),
+      wire,
+      out: r.stdout.trim(),
+    };
+  }
+
+  /** Shell condition: `h` holds the VIP on eth0. */
+  const holds = (h: HostId) => `${ns(h)} /sbin/ip -4 -o addr show dev eth0 | grep -q ' ${VIP}/'`;
+  const kaPid = (h: HostId) => `$(cat ${labHostDir(hostId(h))}/ka.pid)`;
 
   async function stopKeepalived(h: HostId): Promise<void> {
     const dir = labHostDir(hostId(h));
@@ -274,7 +355,86 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
     await settled(LVS1);
     await stopBoth();
   }, 300_000);
+  const becomeMaster = (design: Topology, event: 'stop' | 'return', who: HostId) =>
+    failoverTimeline(design, 'pair', event)!
+      .filter((s) => s.kind === 'become-master' && s.holders.length === 1 && s.holders[0] === who)
+      .at(-1);
+  const kaLog = async (h: HostId) =>
+    (await sshToLab(lab(), `grep -E 'STATE|priority 0|sent 0 priority|lower priority' ${labHostDir(h)}/ka.log | tail -6`)).stdout.trim();
+
+  it('keepalived stopped on the master (SIGTERM): priority-0 advert and takeover timed; the master returns and preempts', async () => {
+    await stopBoth();
+    await startKeepalived(LVS1, true);
+    await startKeepalived(LVS2, true);
+    await settled(LVS1);
+    const stopComputed = becomeMaster(t, 'stop', LVS2)!.at;
+    const stop = await timeInVm(`kill -TERM ${kaPid(LVS1)}`, holds(LVS2), 15, { capture: true });
+    console.log(stop.out);
+    // On the wire (tcpdump in lvs2, kernel timestamps): lvs1's priority-0 advert, then lvs2's first
+    // advert as master — keepalived sends it right before it adds the VIPs (vrrp_state_master_tx).
+    const prio0 = stop.wire.find((w) => w.src === '172.16.111.121' && w.prio === 0);
+    const first = stop.wire.find((w) => w.src === '172.16.111.122' && prio0 !== undefined && w.at > prio0.at);
+    const skewWire = first && prio0 ? round2(first.at - prio0.at) : NaN;
+    console.log(
+      `keepalived stopped on lvs1 (SIGTERM): priority-0 advert on the wire ${prio0?.at} s after the signal; lvs2's first advert as master ${skewWire} s after it (computed skew ${stopComputed} s); the VIP seen on lvs2 by the poll ${stop.elapsed} s after the signal`,
+    );
+    console.log(`lvs2 log:\n${await kaLog(LVS2)}`);
+    // The priority-0 advert reached lvs2 and it waited only its skew: far below the master-down interval (3.609 s).
+    expect(prio0, stop.out).toBeDefined();
+    expect(skewWire).toBeGreaterThan(stopComputed - 0.1);
+    expect(skewWire).toBeLessThan(stopComputed + 0.5);
+    // The poll (ip in the namespace, forked every 20 ms under TCG) sees the VIP later than the wire; still far below master-down (3.609 s).
+    expect(stop.elapsed).toBeLessThan(3);
+    await stopKeepalived(LVS1);
+    expect(await holders()).toEqual([LVS2]);
+
+    // The original master (state MASTER, priority 150) returns: keepalived starts it in BACKUP, it
+    // discards lvs2's lower-priority adverts and takes over when its own master-down timer runs out.
+    const steps = failoverTimeline(t, 'pair', 'return')!;
+    const boot = steps.find((s) => s.kind === 'event' && /boots|returns|启动|重启/.test(s.text.en + s.text.zh) && s.at > 0.01)?.at ?? NaN;
+    const backComputed = becomeMaster(t, 'return', LVS1)!.at - boot;
+    await pushConf(LVS1, true);
+    // The mark: keepalived starts the backup sync daemon in vrrp_init_state, right where it enters
+    // BACKUP (init) and starts the master-down timer; the time before it is keepalived starting up.
+    const back = await timeInVm(`${launch(LVS1)}`, `${holds(LVS1)} && ! ${holds(LVS2)}`, 20, {
+      capture: true,
+      mark: `${ns(LVS1)} ipvsadm -L --daemon 2>/dev/null | grep -q backup`,
+    });
+    console.log(back.out);
+    const firstBack = back.wire.find((w) => w.src === '172.16.111.121' && w.prio === 150);
+    const wireBack = firstBack ? round2(firstBack.at - back.markAt) : NaN;
+    console.log(
+      `lvs1 returns (preempt): its first advert as master ${wireBack} s after it entered BACKUP (init) (the backup sync daemon appearing), the VIP seen on lvs1 by the poll ${back.sinceMark} s after it (${back.elapsed} s after keepalived was started); computed ${round2(backComputed)} s (3 × advert_int + skew of priority 150)`,
+    );
+    console.log(`lvs1 log:\n${await kaLog(LVS1)}`);
+    // The mark comes before the timer starts (keepalived starts the sync daemon, logs, then sets the
+    // timer; up to 0.8 s under TCG in the runs so far), so the wire time is the timer plus that: never
+    // less than the timer, and far from the immediate takeover a "preempt on the first advert" would give.
+    expect(wireBack).toBeGreaterThan(backComputed - 0.3);
+    expect(wireBack).toBeLessThan(backComputed + 1.2);
+    expect(await holders()).toEqual([LVS1]);
+    await stopBoth();
+  }, 300_000);
+
+  it('nopreempt (both members state BACKUP): the original master returns and the VIP stays on lvs2, as the timeline says', async () => {
+    expect(failoverTimeline(tNopreempt, 'pair', 'return')!.at(-1)!.holders).toEqual([LVS2]);
+    await stopBoth();
+    await startKeepalived(LVS1, true, tNopreempt);
+    await settled(LVS1);
+    await startKeepalived(LVS2, true, tNopreempt);
+    await stopKeepalived(LVS1);
+    await settled(LVS2);
+    await pushConf(LVS1, true, tNopreempt);
+    // 12 s: more than three master-down intervals of lvs1 (3.414 s).
+    const back = await timeInVm(launch(LVS1), holds(LVS1), 12);
+    console.log(`lvs1 returns (nopreempt): ${back.out.includes('elapsed none') ? 'lvs2 keeps the VIP for 12 s' : back.out}`);
+    console.log(`lvs1 log:\n${await kaLog(LVS1)}`);
+    expect(back.out).toContain('elapsed none');
+    expect(await holders()).toEqual([LVS2]);
+    await stopBoth();
+  }, 300_000);
   it('the master crashes: lvs2 takes the VIP within the computed master-down time; what the synced download did is printed', async () => {
+    await stopBoth();
     await startKeepalived(LVS1, true);
     await startKeepalived(LVS2, true);
     await settled(LVS1);

@@ -55,6 +55,31 @@ describe('failover timeline', () => {
     expect(last.flowAlive).toBe(false);
     expect(last.tables[hostId('lvs1')]).toEqual([]);
   });
+  it('return with preempt: keepalived starts the old master (state MASTER, priority 150) in BACKUP and it takes over when its master-down timer (3.414 s) runs out, as measured on the lab', () => {
+    const steps = failoverTimeline(natHa(), 'pair', 'return')!;
+    const boot = steps.find((s) => s.kind === 'event' && s.text.en.includes('boots'))!;
+    expect(boot.text.en).toContain('discards them');
+    const back = steps.filter((s) => s.kind === 'become-master').at(-1)!;
+    expect(back.holders).toEqual(['lvs1']);
+    expect(Math.round((back.at - boot.at) * 1000) / 1000).toBe(3.414);
+  });
+  it('return with preempt_delay on a state BACKUP master: the delay comes first; keepalived ignores nopreempt and preempt_delay on a state MASTER member', () => {
+    const delayed = change(natHa(), (d) => {
+      d.directorGroups![0]!.preemptDelay = 30;
+      d.directorGroups![0]!.members[0]!.state = 'BACKUP';
+    });
+    const steps = failoverTimeline(delayed, 'pair', 'return')!;
+    const boot = steps.find((s) => s.kind === 'event' && s.text.en.includes('boots'))!;
+    expect(steps.filter((s) => s.kind === 'become-master').at(-1)!.at - boot.at).toBeCloseTo(33.414, 3);
+    const ignored = change(natHa(), (d) => {
+      d.directorGroups![0]!.nopreempt = true;
+      d.directorGroups![0]!.preemptDelay = 30;
+    });
+    const s2 = failoverTimeline(ignored, 'pair', 'return')!;
+    const boot2 = s2.find((s) => s.kind === 'event' && s.text.en.includes('boots'))!;
+    expect(s2.at(-1)!.holders).toEqual(['lvs1']);
+    expect(s2.filter((s) => s.kind === 'become-master').at(-1)!.at - boot2.at).toBeCloseTo(3.414, 3);
+  });
   it('return with nopreempt: the old master stays backup and resyncs', () => {
     const steps = failoverTimeline(drHa(), 'pair', 'return')!;
     const last = steps[steps.length - 1]!;
