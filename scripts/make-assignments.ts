@@ -363,6 +363,108 @@ The real servers rs1 ({{DC.11}}) and rs2 ({{DC.12}}) are behind a router; the di
   };
 }
 
+/** The HA NAT pair (examples/nat-ha-lab.lvs.json): the student adds the VRRP pair and the service. */
+function natHaAssignment(): AssignmentFile {
+  const file = JSON.parse(readFileSync('examples/nat-ha-lab.lvs.json', 'utf8')) as DesignFile;
+  const solution = file.topology;
+  const start: Topology = { ...solution, directorGroups: [], services: [] };
+  const subnets = { '172.16.111': 'PUB', '192.168.111': 'LAN' };
+  const vip = '172.16.111.123';
+  return {
+    format: 'lvs-assignment',
+    formatVersion: 1,
+    id: 'lvs-nat-ha',
+    title: { en: 'LVS-NAT with two directors: a VRRP pair that fails over', zh: '双调度器 LVS-NAT：能故障切换的 VRRP 主备对' },
+    instructions: {
+      en: `# LVS-NAT with a VRRP pair
+
+Your address plan: public network **{{PUB}}**, private network **{{LAN}}**, VIP **{{VIP}}**.
+
+Two directors, lvs1 ({{PUB.121}}, {{LAN.201}}) and lvs2 ({{PUB.122}}, {{LAN.202}}), must share the VIP and the DIP **{{LAN.200}}** (the real servers' gateway) with keepalived (VRRP): lvs1 is the master, lvs2 takes over when lvs1 fails.
+
+1. Make a director group of lvs1 and lvs2 (VRRP on eth0, unicast between {{PUB.121}} and {{PUB.122}}) holding {{VIP}}/24 on eth0 and {{LAN.200}}/24 on eth1.
+2. lvs1 MASTER, lvs2 BACKUP with a lower priority; both track eth1 with a weight that **covers the priority gap**, so lvs1 hands over when it loses the private network.
+3. Create the virtual service {{VIP}}:80 on the group, **wrr**, rs1 ({{LAN.101}}) and rs2 ({{LAN.102}}) in NAT mode.
+
+The grader crashes lvs1, and separately takes lvs1's eth1 down, and times how long the client waits.`,
+      zh: `# 双调度器 LVS-NAT（VRRP 主备对）
+
+你的地址规划：公网 **{{PUB}}**，内网 **{{LAN}}**，VIP **{{VIP}}**。
+
+两台调度器 lvs1（{{PUB.121}}、{{LAN.201}}）和 lvs2（{{PUB.122}}、{{LAN.202}}）用 keepalived（VRRP）共享 VIP 和 DIP **{{LAN.200}}**（真实服务器的网关）：lvs1 为主，lvs1 故障时由 lvs2 接管。
+
+1. 用 lvs1 和 lvs2 建一个调度器组（VRRP 走 eth0，在 {{PUB.121}} 与 {{PUB.122}} 之间单播），在 eth0 上持有 {{VIP}}/24，在 eth1 上持有 {{LAN.200}}/24。
+2. lvs1 为 MASTER，lvs2 为优先级更低的 BACKUP；两者都跟踪 eth1，权重要**大于优先级差**，这样 lvs1 失去内网时会交出地址。
+3. 在该组上创建虚拟服务 {{VIP}}:80，调度算法 **wrr**，rs1（{{LAN.101}}）和 rs2（{{LAN.102}}）用 NAT 方式。
+
+评分时会让 lvs1 宕机，并另外断开 lvs1 的 eth1，测量客户端等待的时间。`,
+    },
+    plan: {
+      variables: [
+        { name: 'PUB', kind: 'subnet', pool: '172.16.0.0/12', prefix: 24 },
+        { name: 'LAN', kind: 'subnet', pool: '192.168.0.0/16', prefix: 24 },
+        { name: 'VIP', kind: 'address', in: 'PUB', min: 100, max: 199 },
+      ],
+    },
+    start: asTemplate(templatize(makeDesignFile(start, file.layout), subnets, vip)),
+    locked: ['client', 'rs1', 'rs2', 'public', 'lan'],
+    goals: templatize(
+      [
+        goal(
+          'balances',
+          'balances',
+          20,
+          { en: 'A virtual service {{VIP}}:80 balances over both real servers by NAT', zh: '虚拟服务 {{VIP}}:80 以 NAT 方式在两台真实服务器间均衡' },
+          {
+            en: 'Add the service {{VIP}}:80 on the director group with rs1 and rs2 as NAT real servers.',
+            zh: '在调度器组上添加服务 {{VIP}}:80，rs1 和 rs2 作为 NAT 真实服务器。',
+          },
+          { service: '{{VIP}}:80', minServers: 2, method: 'nat' },
+        ),
+        goal(
+          'walk',
+          'walk',
+          20,
+          {
+            en: 'The packet walk from the client to {{VIP}}:80 and back works through each real server',
+            zh: '从客户端到 {{VIP}}:80 再返回的数据包走查经每台真实服务器都能走通',
+          },
+          {
+            en: 'The DIP {{LAN.200}} must be a virtual address of the group: it is the real servers’ gateway.',
+            zh: 'DIP {{LAN.200}} 必须是调度器组的虚拟地址：它是真实服务器的网关。',
+          },
+          { client: 'client', service: '{{VIP}}:80' },
+        ),
+        goal(
+          'failover-crash',
+          'failover',
+          25,
+          { en: 'When lvs1 crashes, lvs2 serves {{VIP}}:80 within 8 s', zh: 'lvs1 宕机时，lvs2 在 8 秒内接管 {{VIP}}:80' },
+          {
+            en: 'Both members need the same virtual router id and password, unicast peers that reach each other, and advert_int 1 (the backup waits 3 × advert_int).',
+            zh: '两个成员需要相同的 virtual_router_id 和密码、能互相到达的单播对端，以及 advert_int 1（备用节点等待 3 × advert_int）。',
+          },
+          { group: 'pair', withinSeconds: 8, event: 'crash', service: '{{VIP}}:80' },
+        ),
+        goal(
+          'failover-link',
+          'failover',
+          20,
+          { en: 'When lvs1 loses the private network (eth1), lvs2 takes over within 8 s', zh: 'lvs1 失去内网（eth1）时，lvs2 在 8 秒内接管' },
+          {
+            en: 'track_interface eth1 lowers lvs1’s priority by the weight: it must drop below lvs2’s (weight larger than the priority gap).',
+            zh: 'track_interface eth1 会把 lvs1 的优先级降低一个权重：降低后必须低于 lvs2（权重大于优先级差）。',
+          },
+          { group: 'pair', withinSeconds: 8, event: 'interface-down', iface: 'eth1', service: '{{VIP}}:80' },
+        ),
+      ],
+      subnets,
+      vip,
+    ),
+    solution: asTemplate(templatize(file, subnets, vip)),
+  };
+}
+
 function write(name: string, a: AssignmentFile): AssignmentFile {
   const text = serializeJson(a);
   const parsed = parseAssignment(text);
@@ -375,6 +477,7 @@ mkdirSync(OUT, { recursive: true });
 write('lvs-nat.lvs-assignment.json', natAssignment());
 const dr = write('lvs-dr.lvs-assignment.json', drAssignment());
 write('lvs-tun.lvs-assignment.json', tunAssignment());
+const ha = write('lvs-nat-ha.lvs-assignment.json', natHaAssignment());
 // The student's copy of one (no solution), as `lvsd assignment export` writes it.
 writeFileSync(`${OUT}/lvs-dr.student.lvs-assignment.json`, serializeJson(studentCopy(dr)));
 
@@ -418,4 +521,21 @@ writeFileSync(`${SUB}/s05-eve.lvs-submission.json`, serializeJson({ ...alice, se
 // 6. A file cut off in the middle (an interrupted upload).
 const frank = serializeJson(makeSubmission(fillOk('s06'), solved('s06').design, { student: 'Frank' }));
 writeFileSync(`${SUB}/s06-frank.lvs-submission.json`, frank.slice(0, Math.floor(frank.length / 2)));
-console.log(`wrote 3 assignments and 6 submissions to ${OUT}`);
+
+// ---- Two submissions of the HA assignment (tests/lab/grade-lab.test.ts) -----------------------
+const HA_SUB = `${OUT}/ha-submissions`;
+rmSync(HA_SUB, { recursive: true, force: true });
+mkdirSync(HA_SUB, { recursive: true });
+const haSubmit = (file: string, seed: string, student: string, change: (t: Topology) => Topology) => {
+  const f = fillAssignment(ha, seed);
+  if (!f.ok) throw new Error(f.error);
+  writeFileSync(`${HA_SUB}/${file}`, serializeJson(makeSubmission(f.value, edit(f.value.solution!, change), { student, submittedAt: '2026-03-01T18:00:00Z' })));
+};
+// 1. Correct: priorities 150/100, eth1 tracked with weight -60 (covers the gap of 50).
+haSubmit('h01-lin.lvs-submission.json', 'h01', 'Lin', (t) => t);
+// 2. lvs1 at priority 200: the gap (100) is larger than the track weight (60); lvs1 keeps the VIP without its LAN.
+haSubmit('h02-omar.lvs-submission.json', 'h02', 'Omar', (t) => ({
+  ...t,
+  directorGroups: (t.directorGroups ?? []).map((g) => ({ ...g, members: g.members.map((m) => (m.host === 'lvs1' ? { ...m, priority: 200 } : m)) })),
+}));
+console.log(`wrote 4 assignments, 6 DR and 2 HA submissions to ${OUT}`);

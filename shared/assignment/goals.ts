@@ -195,24 +195,34 @@ function arp(t: Topology, g: Extract<Goal, { kind: 'arp' }>): Verdict {
   );
 }
 
+/** What a failover goal breaks, in words ("lvs1 dies", "eth1 of lvs1 goes down"). */
+export function failoverEventText(g: Extract<Goal, { kind: 'failover' }>, master: string): Localized {
+  return g.event === 'interface-down'
+    ? { en: `${g.iface} of ${master} goes down`, zh: `${master} 的 ${g.iface} 断开` }
+    : { en: `${master} dies`, zh: `${master} 宕机` };
+}
+
 function failover(t: Topology, g: Extract<Goal, { kind: 'failover' }>): Verdict {
   const analysis = analyseFailover(t, { doubles: false }).find((a) => a.group === g.group);
   if (!analysis) return fail(`there is no director group "${g.group}"`, `没有调度器组“${g.group}”`);
   if (!analysis.steadyHolder) return fail(`no member of ${g.group} becomes master when everything works`, `一切正常时 ${g.group} 中没有成员成为主节点`);
-  const s = analysis.scenarios.find((x) => x.failures.length === 1 && x.failures[0]!.kind === 'host-down' && x.failures[0]!.host === analysis.steadyHolder);
+  const master = analysis.steadyHolder;
+  const ev = failoverEventText(g, master);
+  const s = analysis.scenarios.find((x) => {
+    const f = x.failures.length === 1 ? x.failures[0]! : null;
+    if (!f || !('host' in f) || f.host !== master) return false;
+    return g.event === 'interface-down' ? f.kind === 'interface-down' && f.iface === g.iface : f.kind === 'host-down';
+  });
   if (!s || s.outcome !== 'failover' || s.takeoverSeconds === null)
-    return fail(
-      `when ${analysis.steadyHolder} dies, no backup takes over: ${s?.text.en ?? 'no scenario'}`,
-      `${analysis.steadyHolder} 宕机时没有备用节点接管：${s?.text.zh ?? '无场景'}`,
-    );
+    return fail(`when ${ev.en}, no backup takes over: ${s?.text.en ?? 'no such scenario'}`, `${ev.zh}时没有备用节点接管：${s?.text.zh ?? '无此场景'}`);
   if (s.takeoverSeconds > g.withinSeconds)
     return fail(
-      `a backup takes over ${s.takeoverSeconds.toFixed(2)} s after ${analysis.steadyHolder} dies; at most ${g.withinSeconds} s is asked`,
-      `${analysis.steadyHolder} 宕机后 ${s.takeoverSeconds.toFixed(2)} 秒备用节点才接管，要求不超过 ${g.withinSeconds} 秒`,
+      `a backup takes over ${s.takeoverSeconds.toFixed(2)} s after ${ev.en}; at most ${g.withinSeconds} s is asked`,
+      `${ev.zh}后 ${s.takeoverSeconds.toFixed(2)} 秒备用节点才接管，要求不超过 ${g.withinSeconds} 秒`,
     );
   return pass(
-    `${s.holders.join(', ')} takes over ${s.takeoverSeconds.toFixed(2)} s after ${analysis.steadyHolder} dies (computed, ≤ ${g.withinSeconds} s)`,
-    `${analysis.steadyHolder} 宕机后 ${s.takeoverSeconds.toFixed(2)} 秒由 ${s.holders.join('、')} 接管（计算值，≤ ${g.withinSeconds} 秒）`,
+    `${s.holders.join(', ')} takes over ${s.takeoverSeconds.toFixed(2)} s after ${ev.en} (computed, ≤ ${g.withinSeconds} s)`,
+    `${ev.zh}后 ${s.takeoverSeconds.toFixed(2)} 秒由 ${s.holders.join('、')} 接管（计算值，≤ ${g.withinSeconds} 秒）`,
   );
 }
 

@@ -99,8 +99,29 @@ export const goalSchema = z.discriminatedUnion('kind', [
   }),
   /** Each host holds the VIP on lo/tunl0 as /32 and keeps arp_ignore ≥ 1, arp_announce ≥ 2 on its cabled interfaces. */
   z.strictObject({ ...goalBase, kind: z.literal('arp'), service: serviceRef, hosts: z.array(z.string().min(1).max(64)).min(1).max(64) }),
-  /** The director group hands its addresses to a backup within `withinSeconds` when the master dies. */
-  z.strictObject({ ...goalBase, kind: z.literal('failover'), group: z.string().min(1).max(64), withinSeconds: z.number().positive().max(600) }),
+  /**
+   * The director group hands its addresses to a backup within `withinSeconds` when its master
+   * fails: `event` `crash` (default: the master is gone from every network) or `interface-down`
+   * (the master's `iface` goes down; the tracked-interface weight must cover the priority gap).
+   * With `--lab` the takeover is measured on the kernel (keepalived in each member's namespace).
+   */
+  z
+    .strictObject({
+      ...goalBase,
+      kind: z.literal('failover'),
+      group: z.string().min(1).max(64),
+      withinSeconds: z.number().positive().max(600),
+      event: z.enum(['crash', 'interface-down']).optional(),
+      iface: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,15}$/)
+        .optional(),
+      /** Client that must be answered through the new holder (lab; default: the design's client). */
+      client: z.string().min(1).max(64).optional(),
+      /** VIP:PORT fetched across the failover (lab; default: the first service on the group's addresses). */
+      service: serviceRef.optional(),
+    })
+    .refine((g) => (g.event === 'interface-down') === (g.iface !== undefined), { message: 'iface is given exactly when event is interface-down' }),
 ]);
 export type Goal = z.infer<typeof goalSchema>;
 export type GoalKind = Goal['kind'];
