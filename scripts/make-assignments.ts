@@ -10,7 +10,7 @@ import type { DesignFile, Host, Topology } from '../shared/model/types.ts';
 import { makeDesignFile } from '../shared/model/file.ts';
 import { drLab, natLab, tunLab } from '../shared/model/labs.ts';
 import type { AssignmentFile, Localized, PlanVariable } from '../shared/assignment/index.ts';
-import { fillAssignment, makeSubmission, parseAssignment, serializeJson, studentCopy } from '../shared/assignment/index.ts';
+import { ASSIGNMENT_FORMAT_VERSION, fillAssignment, makeSubmission, parseAssignment, serializeJson, studentCopy } from '../shared/assignment/index.ts';
 
 const OUT = 'examples/assignments';
 
@@ -131,7 +131,7 @@ function natAssignment(): AssignmentFile {
   const layout = layoutOf('nat-lab.lvs.json');
   return {
     format: 'lvs-assignment',
-    formatVersion: 1,
+    formatVersion: ASSIGNMENT_FORMAT_VERSION,
     id: 'lvs-nat',
     title: { en: 'LVS-NAT: a web service behind a NAT director', zh: 'LVS-NAT：NAT 调度器后的 Web 服务' },
     instructions: {
@@ -214,7 +214,7 @@ function drAssignment(): AssignmentFile {
   const layout = layoutOf('dr-lab.lvs.json');
   return {
     format: 'lvs-assignment',
-    formatVersion: 1,
+    formatVersion: ASSIGNMENT_FORMAT_VERSION,
     id: 'lvs-dr',
     title: { en: 'LVS-DR: direct routing with quiet real servers', zh: 'LVS-DR：直接路由与不应答 ARP 的真实服务器' },
     instructions: {
@@ -295,7 +295,7 @@ function tunAssignment(): AssignmentFile {
   const layout = layoutOf('tun-lab.lvs.json');
   return {
     format: 'lvs-assignment',
-    formatVersion: 1,
+    formatVersion: ASSIGNMENT_FORMAT_VERSION,
     id: 'lvs-tun',
     title: { en: 'LVS-TUN: real servers in a remote data centre', zh: 'LVS-TUN：远程数据中心中的真实服务器' },
     instructions: {
@@ -372,7 +372,7 @@ function natHaAssignment(): AssignmentFile {
   const vip = '172.16.111.123';
   return {
     format: 'lvs-assignment',
-    formatVersion: 1,
+    formatVersion: ASSIGNMENT_FORMAT_VERSION,
     id: 'lvs-nat-ha',
     title: { en: 'LVS-NAT with two directors: a VRRP pair that fails over', zh: '双调度器 LVS-NAT：能故障切换的 VRRP 主备对' },
     instructions: {
@@ -383,7 +383,8 @@ Your address plan: public network **{{PUB}}**, private network **{{LAN}}**, VIP 
 Two directors, lvs1 ({{PUB.121}}, {{LAN.201}}) and lvs2 ({{PUB.122}}, {{LAN.202}}), must share the VIP and the DIP **{{LAN.200}}** (the real servers' gateway) with keepalived (VRRP): lvs1 is the master, lvs2 takes over when lvs1 fails.
 
 1. Make a director group of lvs1 and lvs2 (VRRP on eth0, unicast between {{PUB.121}} and {{PUB.122}}) holding {{VIP}}/24 on eth0 and {{LAN.200}}/24 on eth1.
-2. lvs1 MASTER, lvs2 BACKUP with a lower priority; both track eth1 with a weight that **covers the priority gap**, so lvs1 hands over when it loses the private network.
+2. lvs1 MASTER, lvs2 BACKUP with a lower priority, \`advert_int\` 1: the backup waits three adverts before it takes over.
+   When lvs1 loses the private network (eth1, where the DIP lives) keepalived puts it in FAULT and it hands over at once.
 3. Create the virtual service {{VIP}}:80 on the group, **wrr**, rs1 ({{LAN.101}}) and rs2 ({{LAN.102}}) in NAT mode.
 
 The grader crashes lvs1, and separately takes lvs1's eth1 down, and times how long the client waits.`,
@@ -394,7 +395,8 @@ The grader crashes lvs1, and separately takes lvs1's eth1 down, and times how lo
 两台调度器 lvs1（{{PUB.121}}、{{LAN.201}}）和 lvs2（{{PUB.122}}、{{LAN.202}}）用 keepalived（VRRP）共享 VIP 和 DIP **{{LAN.200}}**（真实服务器的网关）：lvs1 为主，lvs1 故障时由 lvs2 接管。
 
 1. 用 lvs1 和 lvs2 建一个调度器组（VRRP 走 eth0，在 {{PUB.121}} 与 {{PUB.122}} 之间单播），在 eth0 上持有 {{VIP}}/24，在 eth1 上持有 {{LAN.200}}/24。
-2. lvs1 为 MASTER，lvs2 为优先级更低的 BACKUP；两者都跟踪 eth1，权重要**大于优先级差**，这样 lvs1 失去内网时会交出地址。
+2. lvs1 为 MASTER，lvs2 为优先级更低的 BACKUP，\`advert_int\` 为 1：备用节点等三个通告间隔后接管。
+   lvs1 失去内网（DIP 所在的 eth1）时，keepalived 让它进入 FAULT 状态并立即交出地址。
 3. 在该组上创建虚拟服务 {{VIP}}:80，调度算法 **wrr**，rs1（{{LAN.101}}）和 rs2（{{LAN.102}}）用 NAT 方式。
 
 评分时会让 lvs1 宕机，并另外断开 lvs1 的 eth1，测量客户端等待的时间。`,
@@ -452,8 +454,8 @@ The grader crashes lvs1, and separately takes lvs1's eth1 down, and times how lo
           20,
           { en: 'When lvs1 loses the private network (eth1), lvs2 takes over within 8 s', zh: 'lvs1 失去内网（eth1）时，lvs2 在 8 秒内接管' },
           {
-            en: 'track_interface eth1 lowers lvs1’s priority by the weight: it must drop below lvs2’s (weight larger than the priority gap).',
-            zh: 'track_interface eth1 会把 lvs1 的优先级降低一个权重：降低后必须低于 lvs2（权重大于优先级差）。',
+            en: 'The DIP {{LAN.200}}/24 must be a virtual address of the group on eth1: keepalived then tracks eth1, and lvs1 resigns (FAULT) when it goes down.',
+            zh: 'DIP {{LAN.200}}/24 必须是调度器组在 eth1 上的虚拟地址：keepalived 会跟踪 eth1，eth1 断开时 lvs1 进入 FAULT 并交出地址。',
           },
           { group: 'pair', withinSeconds: 8, event: 'interface-down', iface: 'eth1', service: '{{VIP}}:80' },
         ),
@@ -533,9 +535,10 @@ const haSubmit = (file: string, seed: string, student: string, change: (t: Topol
 };
 // 1. Correct: priorities 150/100, eth1 tracked with weight -60 (covers the gap of 50).
 haSubmit('h01-lin.lvs-submission.json', 'h01', 'Lin', (t) => t);
-// 2. lvs1 at priority 200: the gap (100) is larger than the track weight (60); lvs1 keeps the VIP without its LAN.
+// 2. advert_int 4: the backup waits 3 × 4 s (+ skew) after the last advert before it takes over a
+//    crashed master: 8.6–12.6 s after the crash, whenever in the advert interval it happens — too slow for 8 s.
 haSubmit('h02-omar.lvs-submission.json', 'h02', 'Omar', (t) => ({
   ...t,
-  directorGroups: (t.directorGroups ?? []).map((g) => ({ ...g, members: g.members.map((m) => (m.host === 'lvs1' ? { ...m, priority: 200 } : m)) })),
+  directorGroups: (t.directorGroups ?? []).map((g) => ({ ...g, advertInt: 4 })),
 }));
 console.log(`wrote 4 assignments, 6 DR and 2 HA submissions to ${OUT}`);

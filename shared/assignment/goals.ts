@@ -13,6 +13,14 @@ import { validate } from '../validation/index.ts';
 import type { FilledAssignment } from './assignment.ts';
 import type { Goal, GoalKind, Localized } from './schema.ts';
 import { hostId } from '../model/ids.ts';
+import { challengeQuiz, challengeSeed, scoreChallenge } from './challenge.ts';
+
+/** What goals other than design checks need: the student's challenge answers (goal id → question id → value) and seed. */
+export interface GoalContext {
+  readonly assignmentId: string;
+  readonly seed: string;
+  readonly challenges?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
 
 /** Result of the real-kernel part of a goal. */
 export interface LabPart {
@@ -226,8 +234,18 @@ function failover(t: Topology, g: Extract<Goal, { kind: 'failover' }>): Verdict 
   );
 }
 
+function challenge(t: Topology, g: Extract<Goal, { kind: 'challenge' }>, ctx: GoalContext | undefined): Verdict {
+  if (!ctx) return fail('no student id to draw the questions with', '没有用于出题的学号');
+  const q = challengeQuiz(t, g, challengeSeed(ctx.assignmentId, g.id, ctx.seed));
+  if (!q.ok) return fail(`the challenge's flow cannot be played: ${q.error.en}`, `挑战的流无法播放：${q.error.zh}`);
+  const s = scoreChallenge(q.quiz, ctx.challenges?.[g.id]);
+  const text = `${s.correct} of ${s.total} packet-walk questions answered correctly (${s.answered} answered); at least ${g.minCorrect} asked`;
+  const zh = `${s.total} 道数据包走查题答对 ${s.correct} 道（已答 ${s.answered} 道），要求至少 ${g.minCorrect} 道`;
+  return s.correct >= g.minCorrect ? pass(text, zh) : fail(text, zh);
+}
+
 /** Evaluates one goal against a design, statically and in simulation. Never throws. */
-export function evaluateGoal(t: Topology, g: Goal): GoalResult {
+export function evaluateGoal(t: Topology, g: Goal, ctx?: GoalContext): GoalResult {
   let v: Verdict;
   try {
     switch (g.kind) {
@@ -252,6 +270,9 @@ export function evaluateGoal(t: Topology, g: Goal): GoalResult {
       case 'failover':
         v = failover(t, g);
         break;
+      case 'challenge':
+        v = challenge(t, g, ctx);
+        break;
     }
   } catch (e) {
     v = fail(`the goal could not be evaluated: ${(e as Error).message}`, `无法评估该目标：${(e as Error).message}`);
@@ -271,9 +292,14 @@ export function evaluateGoal(t: Topology, g: Goal): GoalResult {
   };
 }
 
-/** Evaluates every goal of a filled assignment against `t`. */
-export function evaluateGoals(f: Pick<FilledAssignment, 'goals'>, t: Topology): GoalResult[] {
-  return f.goals.map((g) => evaluateGoal(t, g));
+/** Evaluates every goal of a filled assignment against `t` (with the student's challenge answers, if any). */
+export function evaluateGoals(
+  f: Pick<FilledAssignment, 'goals' | 'seed'> & { readonly assignment: { readonly id: string } },
+  t: Topology,
+  challenges?: GoalContext['challenges'],
+): GoalResult[] {
+  const ctx: GoalContext = { assignmentId: f.assignment.id, seed: f.seed, ...(challenges ? { challenges } : {}) };
+  return f.goals.map((g) => evaluateGoal(t, g, ctx));
 }
 
 /** Canonical JSON (sorted keys) for comparing locked elements. */

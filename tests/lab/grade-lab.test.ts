@@ -7,9 +7,10 @@
  *   plus a copied file and a truncated one that never reach the lab;
  * - HA (NAT pair, keepalived in each director's namespace): the master crashed and, separately, its
  *   eth1 taken down; the time until the backup holds the VIP and the client is answered again is
- *   measured and graded against the goal's 8 s. The correct pair passes both; a pair whose priority
- *   gap (100) is larger than the eth1 track weight (60) keeps the VIP on lvs1 and fails with the
- *   measured reason.
+ *   measured and graded against the goal's 8 s. The correct pair passes both; a pair with
+ *   advert_int 4 fails the crash goal with the measured time (8.6–12.6 s). (A first run had a pair whose
+ *   priority gap exceeded the eth1 track weight: keepalived still failed over in 0.9 s, because it
+ *   tracks the interface of every virtual address — the analysis in shared/model/ha.ts now agrees.)
  * The time per submission is printed. Skipped (with the reason) where the lab cannot run.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -92,7 +93,7 @@ describe.skipIf(reason !== null)('lvsd grade --lab (qemu, real IPVS)', () => {
     expect(frank!.status).toBe('malformed');
   }, 900_000);
 
-  it('HA: the failover goals measured on the kernel — a correct pair passes, a priority gap above the track weight fails', async () => {
+  it('HA: the failover goals measured on the kernel — a correct pair passes, a slow advert interval fails', async () => {
     const [lin, omar] = await gradeWithLab(theVm(), 'examples/assignments/lvs-nat-ha.lvs-assignment.json', 'examples/assignments/ha-submissions', [
       'h01-lin',
       'h02-omar',
@@ -106,11 +107,17 @@ describe.skipIf(reason !== null)('lvsd grade --lab (qemu, real IPVS)', () => {
     // The takeover is at least the backup's master-down interval (3 × advert_int = 3 s).
     expect(Number(measured.exec(lab(lin!, 'failover-crash').message.en)![1])).toBeGreaterThan(2.5);
     expect(omar).toMatchObject({ status: 'graded', lab: true });
-    expect(lab(omar!, 'failover-crash').status).toBe('pass');
-    expect(lab(omar!, 'failover-link')).toMatchObject({
+    // advert_int 4: the backup waits 3 × 4 s + skew after lvs1's last advert (8.6–12.6 s after the crash) — more than the 8 s asked.
+    expect(lab(omar!, 'failover-crash')).toMatchObject({
       status: 'fail',
-      message: { en: expect.stringMatching(/^eth1 of lvs1 goes down: no backup held [\d.]+ within 18 s on the real kernel \(lvs1 kept it/) },
+      message: {
+        en: expect.stringMatching(
+          /^lvs2 held [\d.]+ [\d.]+ s after lvs1 dies; client answered again only after ([89]|1\d)\.\d\d s \(measured\), more than 8 s$/,
+        ),
+      },
     });
-    expect(omar!.points).toBe(omar!.maxPoints - omar!.goals.find((x) => x.id === 'failover-link')!.points);
+    // eth1 carries the DIP: keepalived tracks it and lvs1 resigns at once (FAULT), whatever the advert interval.
+    expect(lab(omar!, 'failover-link').status).toBe('pass');
+    expect(omar!.points).toBe(omar!.maxPoints - omar!.goals.find((x) => x.id === 'failover-crash')!.points);
   }, 900_000);
 });

@@ -21,6 +21,7 @@ import { LabError, sshToLab } from '../lab/vm.ts';
 import { createHosts, destroyHosts, runInHost } from '../lab/hosts.ts';
 import { applyDesign } from '../lab/apply.ts';
 import { hostId } from '../../../shared/model/ids.ts';
+import { analyseFailover } from '../../../shared/ha/analysis.ts';
 
 /** What the lab grader needs from a lab: injectable so the batch logic is testable without qemu. */
 export interface LabBackend {
@@ -45,6 +46,8 @@ export interface FailoverSpec {
   readonly members: readonly { readonly host: string; readonly ifaces: readonly string[] }[];
   /** The first virtual address of the group (no prefix). */
   readonly vip: string;
+  /** The member that holds it when everything works (the VRRP analysis); the measurement starts once it alone does. */
+  readonly master: string | null;
   readonly client: string;
   readonly url: string;
   readonly event: 'crash' | 'interface-down';
@@ -80,6 +83,7 @@ export function failoverScript(spec: FailoverSpec, settleOnly = false): string {
   for (const m of spec.members) {
     if (!hostRe.test(m.host) || m.ifaces.some((i) => !/^[A-Za-z0-9_.-]{1,15}$/.test(i))) throw new LabError(`bad member ${m.host}`);
   }
+  if (spec.master !== null && !hostRe.test(spec.master)) throw new LabError('bad master');
   if (!hostRe.test(spec.client) || !/^\d{1,3}(\.\d{1,3}){3}$/.test(spec.vip) || !/^http:\/\/\d{1,3}(\.\d{1,3}){3}:\d{1,5}\/$/.test(spec.url))
     throw new LabError('bad failover spec');
   if (spec.iface !== undefined && !/^[A-Za-z0-9_.-]{1,15}$/.test(spec.iface)) throw new LabError('bad interface');
@@ -108,7 +112,7 @@ export function failoverScript(spec: FailoverSpec, settleOnly = false): string {
     `for h in ${hosts}; do d=/run/lvsd/$h; /usr/sbin/lvsd-enter "$h" sh -c "keepalived -t -f $d/keepalived.conf >$d/ka-t.log 2>&1 && { setsid keepalived --dont-fork --log-console -f $d/keepalived.conf -p $d/ka.pid -c $d/ka-c.pid -r $d/ka-v.pid </dev/null >>$d/ka.log 2>&1 & }" || { echo "keepalived-failed $h $(tail -n 3 $d/ka-t.log | tr '\n' ' ')"; exit 0; }; done`,
     // settle: one member holds the VIP and (before a measurement) the client is answered; at most 40 s
     't=$(now); m=',
-    `while before "$t" 40; do n=0; for h in ${hosts}; do holds "$h" && { n=$((n+1)); m=$h; }; done; [ "$n" = 1 ] && ${settleOnly ? 'true' : 'answered'} && break; m=; sleep 0.2; done`,
+    `while before "$t" 40; do n=0; for h in ${hosts}; do holds "$h" && { n=$((n+1)); m=$h; }; done; [ "$n" = 1 ] && ${spec.master ? `[ "$m" = ${spec.master} ] && ` : ''}${settleOnly ? 'true' : 'answered'} && break; m=; sleep 0.2; done`,
     `[ -n "$m" ] || { echo "unsettled $(for h in ${hosts}; do holds "$h" && printf '%s ' "$h"; done)"; exit 0; }`,
     'echo "master $m"',
     ...(settleOnly
@@ -131,7 +135,9 @@ export function parseFailover(out: string): FailoverMeasure {
   if (unsettled)
     return {
       settled: false,
-      detail: unsettled[1]!.trim() ? `more than one member holds the VIP (${unsettled[1]!.trim()})` : 'no member holds the VIP with the client answered',
+      detail: unsettled[1]!.trim()
+        ? `not the expected master alone holds the VIP within 40 s (held by ${unsettled[1]!.trim()})`
+        : 'no member holds the VIP with the client answered within 40 s',
     };
   const ka = /^keepalived-failed (\S+) ?(.*)$/m.exec(out);
   if (ka) return { settled: false, detail: `keepalived does not start on ${ka[1]}: ${ka[2]!.trim()}` };
@@ -325,6 +331,7 @@ export function failoverSpecOf(
   return {
     members,
     vip,
+    master: analyseFailover(t, { doubles: false }).find((a) => a.group === groupId)?.steadyHolder ?? null,
     client,
     url: `http://${svc}/`,
     event: g.event ?? 'crash',
