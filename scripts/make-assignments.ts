@@ -10,7 +10,17 @@ import type { DesignFile, Host, Topology } from '../shared/model/types.ts';
 import { makeDesignFile } from '../shared/model/file.ts';
 import { drLab, natLab, tunLab } from '../shared/model/labs.ts';
 import type { AssignmentFile, Localized, PlanVariable } from '../shared/assignment/index.ts';
-import { ASSIGNMENT_FORMAT_VERSION, fillAssignment, makeSubmission, parseAssignment, serializeJson, studentCopy } from '../shared/assignment/index.ts';
+import type { ChallengeGoal } from '../shared/assignment/index.ts';
+import {
+  ASSIGNMENT_FORMAT_VERSION,
+  challengeQuiz,
+  challengeSeed,
+  fillAssignment,
+  makeSubmission,
+  parseAssignment,
+  serializeJson,
+  studentCopy,
+} from '../shared/assignment/index.ts';
 
 const OUT = 'examples/assignments';
 
@@ -459,6 +469,20 @@ The grader crashes lvs1, and separately takes lvs1's eth1 down, and times how lo
           },
           { group: 'pair', withinSeconds: 8, event: 'interface-down', iface: 'eth1', service: '{{VIP}}:80' },
         ),
+        goal(
+          'challenge',
+          'challenge',
+          15,
+          {
+            en: 'Challenge: answer at least 6 of the 8 packet-walk questions of client → {{VIP}}:80 through rs1 correctly',
+            zh: '挑战：客户端 → {{VIP}}:80（经 rs1）的 8 道数据包走查题至少答对 6 道',
+          },
+          {
+            en: 'Open the packet walk from the goal (Start the challenge) and answer before each step; in NAT mode the director rewrites the destination to the RIP and the reply’s source back to the VIP.',
+            zh: '从目标处打开数据包走查（开始挑战），在每一步之前作答；NAT 模式下调度器把目标改写为 RIP，并把应答的源地址改写回 VIP。',
+          },
+          { client: 'client', service: '{{VIP}}:80', realServer: 'rs1', minCorrect: 6 },
+        ),
       ],
       subnets,
       vip,
@@ -528,17 +552,28 @@ writeFileSync(`${SUB}/s06-frank.lvs-submission.json`, frank.slice(0, Math.floor(
 const HA_SUB = `${OUT}/ha-submissions`;
 rmSync(HA_SUB, { recursive: true, force: true });
 mkdirSync(HA_SUB, { recursive: true });
-const haSubmit = (file: string, seed: string, student: string, change: (t: Topology) => Topology) => {
+/** A submission of the HA assignment whose challenge has `wrong` answers wrong (the rest right). */
+const haSubmit = (file: string, seed: string, student: string, change: (t: Topology) => Topology, wrong = 0) => {
   const f = fillAssignment(ha, seed);
   if (!f.ok) throw new Error(f.error);
-  writeFileSync(`${HA_SUB}/${file}`, serializeJson(makeSubmission(f.value, edit(f.value.solution!, change), { student, submittedAt: '2026-03-01T18:00:00Z' })));
+  const design = edit(f.value.solution!, change);
+  const g = f.value.goals.find((x) => x.kind === 'challenge') as ChallengeGoal;
+  const q = challengeQuiz(design.topology, g, challengeSeed(ha.id, g.id, seed));
+  if (!q.ok) throw new Error(q.error.en);
+  const answers = Object.fromEntries(q.quiz.map((x, i) => [x.id, i < wrong ? x.choices.find((c) => c.value !== x.answer)!.value : x.answer]));
+  writeFileSync(
+    `${HA_SUB}/${file}`,
+    serializeJson(makeSubmission(f.value, design, { student, submittedAt: '2026-03-01T18:00:00Z', challenges: { [g.id]: answers } })),
+  );
 };
 // 1. Correct: priorities 150/100, eth1 tracked with weight -60 (covers the gap of 50).
-haSubmit('h01-lin.lvs-submission.json', 'h01', 'Lin', (t) => t);
+haSubmit('h01-lin.lvs-submission.json', 'h01', 'Lin', (t) => t, 1);
 // 2. advert_int 4: the backup waits 3 × 4 s (+ skew) after the last advert before it takes over a
 //    crashed master: 8.6–12.6 s after the crash, whenever in the advert interval it happens — too slow for 8 s.
 haSubmit('h02-omar.lvs-submission.json', 'h02', 'Omar', (t) => ({
   ...t,
   directorGroups: (t.directorGroups ?? []).map((g) => ({ ...g, advertInt: 4 })),
 }));
-console.log(`wrote 4 assignments, 6 DR and 2 HA submissions to ${OUT}`);
+// 3. The correct pair, but 3 of the 8 challenge answers wrong (5 < 6).
+haSubmit('h03-sara.lvs-submission.json', 'h03', 'Sara', (t) => t, 3);
+console.log(`wrote 4 assignments, 6 DR and 3 HA submissions to ${OUT}`);
