@@ -314,18 +314,24 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The locked elements (ids) that the submission removed or changed compared with the filled start. */
-export function lockedViolations(f: Pick<FilledAssignment, 'assignment' | 'start'>, t: Topology): string[] {
+/** Of `ids`, those present in `before` that `after` removed or changed (hosts, segments, services, director groups). */
+export function changedElements(ids: readonly string[], before: Topology, after: Topology): string[] {
   const out: string[] = [];
   const all = (x: Topology): Map<string, unknown> =>
     new Map<string, unknown>([...x.hosts, ...x.segments, ...x.services, ...(x.directorGroups ?? [])].map((e) => [e.id, e] as const));
-  const before = all(f.start.topology);
-  const after = all(t);
-  for (const id of f.assignment.locked) {
-    const b = before.get(id);
+  const b0 = all(before);
+  const a0 = all(after);
+  for (const id of ids) {
+    const b = b0.get(id);
     if (b === undefined) continue;
-    const a = after.get(id);
+    const a = a0.get(id);
+    if (a === b) continue;
     if (a === undefined || canonical(a) !== canonical(b)) out.push(id);
   }
   return out;
+}
+
+/** The locked elements (ids) that the submission removed or changed compared with the filled start. */
+export function lockedViolations(f: Pick<FilledAssignment, 'assignment' | 'start'>, t: Topology): string[] {
+  return changedElements(f.assignment.locked, f.start.topology, t);
 }
