@@ -393,8 +393,7 @@ Your address plan: public network **{{PUB}}**, private network **{{LAN}}**, VIP 
 Two directors, lvs1 ({{PUB.121}}, {{LAN.201}}) and lvs2 ({{PUB.122}}, {{LAN.202}}), must share the VIP and the DIP **{{LAN.200}}** (the real servers' gateway) with keepalived (VRRP): lvs1 is the master, lvs2 takes over when lvs1 fails.
 
 1. Make a director group of lvs1 and lvs2 (VRRP on eth0, unicast between {{PUB.121}} and {{PUB.122}}) holding {{VIP}}/24 on eth0 and {{LAN.200}}/24 on eth1.
-2. lvs1 MASTER, lvs2 BACKUP with a lower priority, \`advert_int\` 1: the backup waits three adverts before it takes over.
-   When lvs1 loses the private network (eth1, where the DIP lives) keepalived puts it in FAULT and it hands over at once.
+2. lvs1 MASTER, lvs2 BACKUP with a lower priority, \`advert_int\` 1: the backup waits three adverts before it takes over a crashed master; when lvs1 loses the private network (eth1, where the DIP lives) keepalived puts it in FAULT and it hands over at once.
 3. Create the virtual service {{VIP}}:80 on the group, **wrr**, rs1 ({{LAN.101}}) and rs2 ({{LAN.102}}) in NAT mode.
 
 The grader crashes lvs1, and separately takes lvs1's eth1 down, and times how long the client waits.`,
@@ -405,8 +404,7 @@ The grader crashes lvs1, and separately takes lvs1's eth1 down, and times how lo
 两台调度器 lvs1（{{PUB.121}}、{{LAN.201}}）和 lvs2（{{PUB.122}}、{{LAN.202}}）用 keepalived（VRRP）共享 VIP 和 DIP **{{LAN.200}}**（真实服务器的网关）：lvs1 为主，lvs1 故障时由 lvs2 接管。
 
 1. 用 lvs1 和 lvs2 建一个调度器组（VRRP 走 eth0，在 {{PUB.121}} 与 {{PUB.122}} 之间单播），在 eth0 上持有 {{VIP}}/24，在 eth1 上持有 {{LAN.200}}/24。
-2. lvs1 为 MASTER，lvs2 为优先级更低的 BACKUP，\`advert_int\` 为 1：备用节点等三个通告间隔后接管。
-   lvs1 失去内网（DIP 所在的 eth1）时，keepalived 让它进入 FAULT 状态并立即交出地址。
+2. lvs1 为 MASTER，lvs2 为优先级更低的 BACKUP，\`advert_int\` 为 1：主节点宕机后备用节点等三个通告间隔再接管；lvs1 失去内网（DIP 所在的 eth1）时，keepalived 让它进入 FAULT 状态并立即交出地址。
 3. 在该组上创建虚拟服务 {{VIP}}:80，调度算法 **wrr**，rs1（{{LAN.101}}）和 rs2（{{LAN.102}}）用 NAT 方式。
 
 评分时会让 lvs1 宕机，并另外断开 lvs1 的 eth1，测量客户端等待的时间。`,

@@ -30,6 +30,7 @@ import { makeDesignFile } from '../../shared/model/file.ts';
 import { useApp } from '../store/index.ts';
 import { useAssignment } from './state.ts';
 import { download } from '../app/download.ts';
+import { LockIcon } from '../canvas/nodes.tsx';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
@@ -421,7 +422,11 @@ function TeacherView() {
                 onChange={(ev) => setPickedLocks(ev.target.checked ? [...locks, e.id] : locks.filter((x) => x !== e.id))}
                 data-testid={`asg-lock-${e.id}`}
               />
-              {locks.includes(e.id) ? '🔒 ' : ''}
+              {locks.includes(e.id) ? (
+                <span className="asg-lock-mark" data-testid={`asg-locked-${e.id}`}>
+                  <LockIcon />{' '}
+                </span>
+              ) : null}
               {e.name} <span className="asg-lock-kind">({t(`assignment.lockKinds.${e.kind}`)})</span>
             </label>
           </li>

@@ -15,12 +15,22 @@ function sevClass(severity: 'error' | 'warning' | null): string {
   return severity === 'error' ? ' has-error' : severity === 'warning' ? ' has-warning' : '';
 }
 
+/** A small padlock (SVG: the emoji has no glyph in every font). */
+export function LockIcon() {
+  return (
+    <svg width="10" height="11" viewBox="0 0 10 11" aria-hidden="true" className="lock-icon">
+      <path d="M2.5 5V3.5a2.5 2.5 0 0 1 5 0V5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+      <rect x="1" y="5" width="8" height="6" rx="1" fill="currentColor" />
+    </svg>
+  );
+}
+
 /** The lock an open assignment puts on an element the student may not change. */
 function LockBadge({ id }: { id: string }) {
   const { t } = useTranslation();
   return (
     <span className="lock-badge" data-testid={`lock-${id}`} title={t('assignment.lockedNode')} aria-label={t('assignment.lockedNode')}>
-      🔒
+      <LockIcon />
     </span>
   );
 }
