@@ -104,8 +104,10 @@ describe.skipIf(reason !== null)('lvsd grade --lab (qemu, real IPVS)', () => {
     expect(lab(lin!, 'walk').status).toBe('pass');
     expect(lab(lin!, 'failover-crash')).toMatchObject({ status: 'pass', message: { en: expect.stringMatching(measured) } });
     expect(lab(lin!, 'failover-link')).toMatchObject({ status: 'pass', message: { en: expect.stringMatching(measured) } });
-    // The takeover is at least the backup's master-down interval (3 × advert_int = 3 s).
-    expect(Number(measured.exec(lab(lin!, 'failover-crash').message.en)![1])).toBeGreaterThan(2.5);
+    // The backup's master-down timer (3 × advert_int + skew = 3.61 s) runs from lvs1's last advert,
+    // which came up to 1 s before the crash, and t0 is taken after the links are down (≈ 0.3 s under
+    // TCG): measured 2.05–3.7 s. Well above 1.5 s means the backup did wait for the adverts to stop.
+    expect(Number(measured.exec(lab(lin!, 'failover-crash').message.en)![1])).toBeGreaterThan(1.5);
     expect(omar).toMatchObject({ status: 'graded', lab: true });
     // advert_int 4: the backup waits 3 × 4 s + skew after lvs1's last advert (8.6–12.6 s after the crash) — more than the 8 s asked.
     expect(lab(omar!, 'failover-crash')).toMatchObject({
