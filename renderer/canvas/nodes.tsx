@@ -29,7 +29,7 @@ export function LockIcon() {
 function LockBadge({ id }: { id: string }) {
   const { t } = useTranslation();
   return (
-    <span className="lock-badge" data-testid={`lock-${id}`} title={t('assignment.lockedNode')} aria-label={t('assignment.lockedNode')}>
+    <span className="lock-badge" data-testid={`lock-${id}`} title={t('canvas.locked')} aria-label={t('canvas.locked')}>
       <LockIcon />
     </span>
   );
