@@ -10,7 +10,17 @@ import type { DesignFile, Host, Topology } from '../shared/model/types.ts';
 import { makeDesignFile } from '../shared/model/file.ts';
 import { drLab, natLab, tunLab } from '../shared/model/labs.ts';
 import type { AssignmentFile, Localized, PlanVariable } from '../shared/assignment/index.ts';
-import { fillAssignment, makeSubmission, parseAssignment, serializeJson, studentCopy } from '../shared/assignment/index.ts';
+import type { ChallengeGoal } from '../shared/assignment/index.ts';
+import {
+  ASSIGNMENT_FORMAT_VERSION,
+  challengeQuiz,
+  challengeSeed,
+  fillAssignment,
+  makeSubmission,
+  parseAssignment,
+  serializeJson,
+  studentCopy,
+} from '../shared/assignment/index.ts';
 
 const OUT = 'examples/assignments';
 
@@ -131,7 +141,7 @@ function natAssignment(): AssignmentFile {
   const layout = layoutOf('nat-lab.lvs.json');
   return {
     format: 'lvs-assignment',
-    formatVersion: 1,
+    formatVersion: ASSIGNMENT_FORMAT_VERSION,
     id: 'lvs-nat',
     title: { en: 'LVS-NAT: a web service behind a NAT director', zh: 'LVS-NAT：NAT 调度器后的 Web 服务' },
     instructions: {
@@ -214,7 +224,7 @@ function drAssignment(): AssignmentFile {
   const layout = layoutOf('dr-lab.lvs.json');
   return {
     format: 'lvs-assignment',
-    formatVersion: 1,
+    formatVersion: ASSIGNMENT_FORMAT_VERSION,
     id: 'lvs-dr',
     title: { en: 'LVS-DR: direct routing with quiet real servers', zh: 'LVS-DR：直接路由与不应答 ARP 的真实服务器' },
     instructions: {
@@ -295,7 +305,7 @@ function tunAssignment(): AssignmentFile {
   const layout = layoutOf('tun-lab.lvs.json');
   return {
     format: 'lvs-assignment',
-    formatVersion: 1,
+    formatVersion: ASSIGNMENT_FORMAT_VERSION,
     id: 'lvs-tun',
     title: { en: 'LVS-TUN: real servers in a remote data centre', zh: 'LVS-TUN：远程数据中心中的真实服务器' },
     instructions: {
@@ -363,6 +373,122 @@ The real servers rs1 ({{DC.11}}) and rs2 ({{DC.12}}) are behind a router; the di
   };
 }
 
+/** The HA NAT pair (examples/nat-ha-lab.lvs.json): the student adds the VRRP pair and the service. */
+function natHaAssignment(): AssignmentFile {
+  const file = JSON.parse(readFileSync('examples/nat-ha-lab.lvs.json', 'utf8')) as DesignFile;
+  const solution = file.topology;
+  const start: Topology = { ...solution, directorGroups: [], services: [] };
+  const subnets = { '172.16.111': 'PUB', '192.168.111': 'LAN' };
+  const vip = '172.16.111.123';
+  return {
+    format: 'lvs-assignment',
+    formatVersion: ASSIGNMENT_FORMAT_VERSION,
+    id: 'lvs-nat-ha',
+    title: { en: 'LVS-NAT with two directors: a VRRP pair that fails over', zh: '双调度器 LVS-NAT：能故障切换的 VRRP 主备对' },
+    instructions: {
+      en: `# LVS-NAT with a VRRP pair
+
+Your address plan: public network **{{PUB}}**, private network **{{LAN}}**, VIP **{{VIP}}**.
+
+Two directors, lvs1 ({{PUB.121}}, {{LAN.201}}) and lvs2 ({{PUB.122}}, {{LAN.202}}), must share the VIP and the DIP **{{LAN.200}}** (the real servers' gateway) with keepalived (VRRP): lvs1 is the master, lvs2 takes over when lvs1 fails.
+
+1. Make a director group of lvs1 and lvs2 (VRRP on eth0, unicast between {{PUB.121}} and {{PUB.122}}) holding {{VIP}}/24 on eth0 and {{LAN.200}}/24 on eth1.
+2. lvs1 MASTER, lvs2 BACKUP with a lower priority, \`advert_int\` 1: the backup waits three adverts before it takes over a crashed master; when lvs1 loses the private network (eth1, where the DIP lives) keepalived puts it in FAULT and it hands over at once.
+3. Create the virtual service {{VIP}}:80 on the group, **wrr**, rs1 ({{LAN.101}}) and rs2 ({{LAN.102}}) in NAT mode.
+
+The grader crashes lvs1, and separately takes lvs1's eth1 down, and times how long the client waits.`,
+      zh: `# 双调度器 LVS-NAT（VRRP 主备对）
+
+你的地址规划：公网 **{{PUB}}**，内网 **{{LAN}}**，VIP **{{VIP}}**。
+
+两台调度器 lvs1（{{PUB.121}}、{{LAN.201}}）和 lvs2（{{PUB.122}}、{{LAN.202}}）用 keepalived（VRRP）共享 VIP 和 DIP **{{LAN.200}}**（真实服务器的网关）：lvs1 为主，lvs1 故障时由 lvs2 接管。
+
+1. 用 lvs1 和 lvs2 建一个调度器组（VRRP 走 eth0，在 {{PUB.121}} 与 {{PUB.122}} 之间单播），在 eth0 上持有 {{VIP}}/24，在 eth1 上持有 {{LAN.200}}/24。
+2. lvs1 为 MASTER，lvs2 为优先级更低的 BACKUP，\`advert_int\` 为 1：主节点宕机后备用节点等三个通告间隔再接管；lvs1 失去内网（DIP 所在的 eth1）时，keepalived 让它进入 FAULT 状态并立即交出地址。
+3. 在该组上创建虚拟服务 {{VIP}}:80，调度算法 **wrr**，rs1（{{LAN.101}}）和 rs2（{{LAN.102}}）用 NAT 方式。
+
+评分时会让 lvs1 宕机，并另外断开 lvs1 的 eth1，测量客户端等待的时间。`,
+    },
+    plan: {
+      variables: [
+        { name: 'PUB', kind: 'subnet', pool: '172.16.0.0/12', prefix: 24 },
+        { name: 'LAN', kind: 'subnet', pool: '192.168.0.0/16', prefix: 24 },
+        { name: 'VIP', kind: 'address', in: 'PUB', min: 100, max: 199 },
+      ],
+    },
+    start: asTemplate(templatize(makeDesignFile(start, file.layout), subnets, vip)),
+    locked: ['client', 'rs1', 'rs2', 'public', 'lan'],
+    goals: templatize(
+      [
+        goal(
+          'balances',
+          'balances',
+          20,
+          { en: 'A virtual service {{VIP}}:80 balances over both real servers by NAT', zh: '虚拟服务 {{VIP}}:80 以 NAT 方式在两台真实服务器间均衡' },
+          {
+            en: 'Add the service {{VIP}}:80 on the director group with rs1 and rs2 as NAT real servers.',
+            zh: '在调度器组上添加服务 {{VIP}}:80，rs1 和 rs2 作为 NAT 真实服务器。',
+          },
+          { service: '{{VIP}}:80', minServers: 2, method: 'nat' },
+        ),
+        goal(
+          'walk',
+          'walk',
+          20,
+          {
+            en: 'The packet walk from the client to {{VIP}}:80 and back works through each real server',
+            zh: '从客户端到 {{VIP}}:80 再返回的数据包走查经每台真实服务器都能走通',
+          },
+          {
+            en: 'The DIP {{LAN.200}} must be a virtual address of the group: it is the real servers’ gateway.',
+            zh: 'DIP {{LAN.200}} 必须是调度器组的虚拟地址：它是真实服务器的网关。',
+          },
+          { client: 'client', service: '{{VIP}}:80' },
+        ),
+        goal(
+          'failover-crash',
+          'failover',
+          25,
+          { en: 'When lvs1 crashes, lvs2 serves {{VIP}}:80 within 8 s', zh: 'lvs1 宕机时，lvs2 在 8 秒内接管 {{VIP}}:80' },
+          {
+            en: 'Both members need the same virtual router id and password, unicast peers that reach each other, and advert_int 1 (the backup waits 3 × advert_int).',
+            zh: '两个成员需要相同的 virtual_router_id 和密码、能互相到达的单播对端，以及 advert_int 1（备用节点等待 3 × advert_int）。',
+          },
+          { group: 'pair', withinSeconds: 8, event: 'crash', service: '{{VIP}}:80' },
+        ),
+        goal(
+          'failover-link',
+          'failover',
+          20,
+          { en: 'When lvs1 loses the private network (eth1), lvs2 takes over within 8 s', zh: 'lvs1 失去内网（eth1）时，lvs2 在 8 秒内接管' },
+          {
+            en: 'The DIP {{LAN.200}}/24 must be a virtual address of the group on eth1: keepalived then tracks eth1, and lvs1 resigns (FAULT) when it goes down.',
+            zh: 'DIP {{LAN.200}}/24 必须是调度器组在 eth1 上的虚拟地址：keepalived 会跟踪 eth1，eth1 断开时 lvs1 进入 FAULT 并交出地址。',
+          },
+          { group: 'pair', withinSeconds: 8, event: 'interface-down', iface: 'eth1', service: '{{VIP}}:80' },
+        ),
+        goal(
+          'challenge',
+          'challenge',
+          15,
+          {
+            en: 'Challenge: answer at least 6 of the 8 packet-walk questions of client → {{VIP}}:80 through rs1 correctly',
+            zh: '挑战：客户端 → {{VIP}}:80（经 rs1）的 8 道数据包走查题至少答对 6 道',
+          },
+          {
+            en: 'Open the packet walk from the goal (Start the challenge) and answer before each step; in NAT mode the director rewrites the destination to the RIP and the reply’s source back to the VIP.',
+            zh: '从目标处打开数据包走查（开始挑战），在每一步之前作答；NAT 模式下调度器把目标改写为 RIP，并把应答的源地址改写回 VIP。',
+          },
+          { client: 'client', service: '{{VIP}}:80', realServer: 'rs1', minCorrect: 6 },
+        ),
+      ],
+      subnets,
+      vip,
+    ),
+    solution: asTemplate(templatize(file, subnets, vip)),
+  };
+}
+
 function write(name: string, a: AssignmentFile): AssignmentFile {
   const text = serializeJson(a);
   const parsed = parseAssignment(text);
@@ -375,6 +501,7 @@ mkdirSync(OUT, { recursive: true });
 write('lvs-nat.lvs-assignment.json', natAssignment());
 const dr = write('lvs-dr.lvs-assignment.json', drAssignment());
 write('lvs-tun.lvs-assignment.json', tunAssignment());
+const ha = write('lvs-nat-ha.lvs-assignment.json', natHaAssignment());
 // The student's copy of one (no solution), as `lvsd assignment export` writes it.
 writeFileSync(`${OUT}/lvs-dr.student.lvs-assignment.json`, serializeJson(studentCopy(dr)));
 
@@ -418,4 +545,33 @@ writeFileSync(`${SUB}/s05-eve.lvs-submission.json`, serializeJson({ ...alice, se
 // 6. A file cut off in the middle (an interrupted upload).
 const frank = serializeJson(makeSubmission(fillOk('s06'), solved('s06').design, { student: 'Frank' }));
 writeFileSync(`${SUB}/s06-frank.lvs-submission.json`, frank.slice(0, Math.floor(frank.length / 2)));
-console.log(`wrote 3 assignments and 6 submissions to ${OUT}`);
+
+// ---- Two submissions of the HA assignment (tests/lab/grade-lab.test.ts) -----------------------
+const HA_SUB = `${OUT}/ha-submissions`;
+rmSync(HA_SUB, { recursive: true, force: true });
+mkdirSync(HA_SUB, { recursive: true });
+/** A submission of the HA assignment whose challenge has `wrong` answers wrong (the rest right). */
+const haSubmit = (file: string, seed: string, student: string, change: (t: Topology) => Topology, wrong = 0) => {
+  const f = fillAssignment(ha, seed);
+  if (!f.ok) throw new Error(f.error);
+  const design = edit(f.value.solution!, change);
+  const g = f.value.goals.find((x) => x.kind === 'challenge') as ChallengeGoal;
+  const q = challengeQuiz(design.topology, g, challengeSeed(ha.id, g.id, seed));
+  if (!q.ok) throw new Error(q.error.en);
+  const answers = Object.fromEntries(q.quiz.map((x, i) => [x.id, i < wrong ? x.choices.find((c) => c.value !== x.answer)!.value : x.answer]));
+  writeFileSync(
+    `${HA_SUB}/${file}`,
+    serializeJson(makeSubmission(f.value, design, { student, submittedAt: '2026-03-01T18:00:00Z', challenges: { [g.id]: answers } })),
+  );
+};
+// 1. Correct: priorities 150/100, eth1 tracked with weight -60 (covers the gap of 50).
+haSubmit('h01-lin.lvs-submission.json', 'h01', 'Lin', (t) => t, 1);
+// 2. advert_int 4: the backup waits 3 × 4 s (+ skew) after the last advert before it takes over a
+//    crashed master: 8.6–12.6 s after the crash, whenever in the advert interval it happens — too slow for 8 s.
+haSubmit('h02-omar.lvs-submission.json', 'h02', 'Omar', (t) => ({
+  ...t,
+  directorGroups: (t.directorGroups ?? []).map((g) => ({ ...g, advertInt: 4 })),
+}));
+// 3. The correct pair, but 3 of the 8 challenge answers wrong (5 < 6).
+haSubmit('h03-sara.lvs-submission.json', 'h03', 'Sara', (t) => t, 3);
+console.log(`wrote 4 assignments, 6 DR and 3 HA submissions to ${OUT}`);

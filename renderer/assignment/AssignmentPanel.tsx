@@ -10,8 +10,12 @@ import type { ChangeEvent, ReactNode } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AssignmentFile, FilledAssignment, GoalResult } from '../../shared/assignment/index.ts';
+import type { ChallengeGoal } from '../../shared/assignment/index.ts';
 import {
   authorAssignment,
+  challengeFlow,
+  challengeSeed,
+  defaultLocked,
   evaluateGoals,
   fillAssignment,
   lockedViolations,
@@ -26,6 +30,7 @@ import { makeDesignFile } from '../../shared/model/file.ts';
 import { useApp } from '../store/index.ts';
 import { useAssignment } from './state.ts';
 import { download } from '../app/download.ts';
+import { LockIcon } from '../canvas/nodes.tsx';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
@@ -84,7 +89,19 @@ function ExamTimer({ minutes, startedAt }: { minutes: number; startedAt: number 
 }
 
 /** `exam`: only met / not met — the reasons would be hints. */
-function GoalList({ results, showHints, exam, lang }: { results: readonly GoalResult[]; showHints: boolean; exam: boolean; lang: 'en' | 'zh' }) {
+function GoalList({
+  results,
+  showHints,
+  exam,
+  lang,
+  onChallenge,
+}: {
+  results: readonly GoalResult[];
+  showHints: boolean;
+  exam: boolean;
+  lang: 'en' | 'zh';
+  onChallenge?: (goalId: string) => void;
+}) {
   const { t } = useTranslation();
   return (
     <ul className="asg-goals" data-testid="asg-goals">
@@ -103,6 +120,14 @@ function GoalList({ results, showHints, exam, lang }: { results: readonly GoalRe
             </div>
           )}
           {r.lab ? <div className="asg-goal-kernel">{t('assignment.kernel')}</div> : null}
+          {r.kind === 'challenge' && onChallenge ? (
+            <div className="asg-goal-challenge">
+              <button type="button" onClick={() => onChallenge(r.id)} data-testid={`asg-challenge-${r.id}`}>
+                {t('assignment.challengeStart')}
+              </button>
+              <span className="asg-note">{t('assignment.challengeNote')}</span>
+            </div>
+          ) : null}
           {showHints && !r.passed ? (
             <div className="asg-hint" data-testid={`asg-hint-${r.id}`}>
               {t('assignment.hint')}: {r.hint[lang]}
@@ -129,7 +154,31 @@ function StudentView() {
     if (!s.assignment || !s.activeSeed) return null;
     return fillAssignment(s.assignment, s.activeSeed);
   }, [s.assignment, s.activeSeed]);
-  const results = useMemo(() => (filled?.ok ? evaluateGoals(filled.value, topology) : []), [filled, topology]);
+  const results = useMemo(() => (filled?.ok ? evaluateGoals(filled.value, topology, s.challenges) : []), [filled, topology, s.challenges]);
+  const sim = useApp((x) => x.simulation);
+  const flowOf = (g: ChallengeGoal) => (filled?.ok ? challengeFlow(topology, g, challengeSeed(filled.value.assignment.id, g.id, filled.value.seed)) : null);
+  const challengeGoals = useMemo(() => (filled?.ok ? filled.value.goals.filter((g): g is ChallengeGoal => g.kind === 'challenge') : []), [filled]);
+  // Answers given in the packet walk for a challenge goal's flow and seed are kept for the submission.
+  useEffect(() => {
+    if (!sim.challenge || Object.keys(sim.answers).length === 0) return;
+    for (const g of challengeGoals) {
+      const f = flowOf(g);
+      if (f?.ok && sim.client === f.flow.client && sim.service === f.flow.service && (sim.realServer ?? null) === f.flow.realServer && sim.seed === f.flow.seed)
+        useAssignment.getState().recordChallenge(g.id, sim.answers);
+    }
+  }, [sim.answers, sim.challenge, sim.client, sim.service, sim.realServer, sim.seed, challengeGoals, topology]);
+  const startChallenge = (goalId: string) => {
+    const g = challengeGoals.find((x) => x.id === goalId);
+    const f = g ? flowOf(g) : null;
+    const app = useApp.getState();
+    if (!f || !f.ok) {
+      app.notify('error', f && !f.ok ? f.error[lang] : goalId);
+      return;
+    }
+    app.setSimChallenge(true);
+    app.setSimFlow({ client: f.flow.client, service: f.flow.service, realServer: f.flow.realServer, seed: f.flow.seed });
+    app.setMode('classroom');
+  };
   const locked = useMemo(() => (filled?.ok ? lockedViolations(filled.value, topology) : []), [filled, topology]);
 
   const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
@@ -228,7 +277,7 @@ function StudentView() {
               {t('assignment.locked', { ids: locked.join(', ') })}
             </p>
           ) : null}
-          <GoalList results={results} showHints={!exam && s.attempts > 0} exam={exam !== undefined} lang={lang} />
+          <GoalList results={results} showHints={!exam && s.attempts > 0} exam={exam !== undefined} lang={lang} onChallenge={startChallenge} />
           <div className="asg-actions">
             <button type="button" onClick={() => s.attempt()} data-testid="asg-check">
               {t('assignment.check')}
@@ -241,7 +290,12 @@ function StudentView() {
                 const file = `${safeName(s.activeSeed!)}.lvs-submission.json`;
                 download(
                   file,
-                  serializeJson(makeSubmission(filled.value, makeDesignFile(topology, layout), { submittedAt: new Date().toISOString() })),
+                  serializeJson(
+                    makeSubmission(filled.value, makeDesignFile(topology, layout), {
+                      submittedAt: new Date().toISOString(),
+                      challenges: Object.fromEntries(challengeGoals.map((g) => [g.id, s.challenges[g.id] ?? {}])),
+                    }),
+                  ),
                   JSON_TYPE,
                 );
                 setSaved(file);
@@ -276,6 +330,23 @@ function TeacherView() {
   const [exam, setExam] = useState(false);
   const [minutes, setMinutes] = useState(45);
   const [seed, setSeed] = useState('student-1');
+  // null: the default set (segments, clients, routers), following the design as it changes
+  const [pickedLocks, setPickedLocks] = useState<readonly string[] | null>(null);
+  const locks = useMemo(() => {
+    const t = design.topology;
+    const present = new Set<string>([...t.hosts, ...t.segments, ...t.services, ...(t.directorGroups ?? [])].map((e) => e.id));
+    return (pickedLocks ?? defaultLocked(t)).filter((id) => present.has(id));
+  }, [pickedLocks, design.topology]);
+  const lockable = useMemo(() => {
+    const t = design.topology;
+    return [
+      ...t.hosts.map((h) => ({ id: h.id as string, name: h.name, kind: 'host' as const })),
+      ...t.segments.map((x) => ({ id: x.id as string, name: x.name, kind: 'segment' as const })),
+      ...t.services.map((x) => ({ id: x.id as string, name: x.name || `${x.vip}:${x.port}`, kind: 'service' as const })),
+      ...(t.directorGroups ?? []).map((x) => ({ id: x.id as string, name: x.name, kind: 'group' as const })),
+    ];
+  }, [design.topology]);
+  const highlight = useApp((x) => x.highlight);
 
   const authored = useMemo((): { ok: true; value: AssignmentFile } | { ok: false; error: string } => {
     if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(id)) return { ok: false, error: `${t('assignment.id')}: a-z 0-9 . _ -` };
@@ -286,10 +357,11 @@ function TeacherView() {
       title: { en: titleEn || id, zh: titleZh || titleEn || id },
       goals,
       randomise,
+      locked: locks,
       ...(exam ? { examMinutes: Math.max(1, Math.min(600, minutes)) } : {}),
     });
     return parseAssignment(serializeJson(a));
-  }, [design, suggested, unticked, id, titleEn, titleZh, randomise, exam, minutes, t]);
+  }, [design, suggested, unticked, id, titleEn, titleZh, randomise, exam, minutes, locks, t]);
 
   return (
     <div className="asg-section" data-testid="asg-teacher">
@@ -326,6 +398,36 @@ function TeacherView() {
                 data-testid={`asg-pick-${g.id}`}
               />
               {g.title[lang]}
+            </label>
+          </li>
+        ))}
+      </ul>
+      <div className="asg-locks-head">
+        <h4>{t('assignment.locks')}</h4>
+        <button type="button" className="asg-small" onClick={() => setPickedLocks(null)} data-testid="asg-locks-default">
+          {t('assignment.locksDefault')}
+        </button>
+        <button type="button" className="asg-small" onClick={() => setPickedLocks([])} data-testid="asg-locks-none">
+          {t('assignment.locksNone')}
+        </button>
+      </div>
+      <p className="asg-note">{t('assignment.locksHint')}</p>
+      <ul className="asg-pick asg-locks" data-testid="asg-locks" onMouseLeave={() => highlight([])}>
+        {lockable.map((e) => (
+          <li key={e.id} onMouseEnter={() => highlight([e.id])} onFocus={() => highlight([e.id])}>
+            <label>
+              <input
+                type="checkbox"
+                checked={locks.includes(e.id)}
+                onChange={(ev) => setPickedLocks(ev.target.checked ? [...locks, e.id] : locks.filter((x) => x !== e.id))}
+                data-testid={`asg-lock-${e.id}`}
+              />
+              {locks.includes(e.id) ? (
+                <span className="asg-lock-mark" data-testid={`asg-locked-${e.id}`}>
+                  <LockIcon />{' '}
+                </span>
+              ) : null}
+              {e.name} <span className="asg-lock-kind">({t(`assignment.lockKinds.${e.kind}`)})</span>
             </label>
           </li>
         ))}

@@ -8,15 +8,37 @@ import { BaseEdge, EdgeLabelRenderer, Handle, Position } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
 import type { HostNode as HostNodeT, LinkEdge as LinkEdgeT, SegmentNode as SegmentNodeT } from '../store/selectors.ts';
 import { RoleIcon } from './icons.tsx';
+import { useApp } from '../store/index.ts';
 import { useEdgeDecorations, useNodeDecorations } from '../app/extensions.ts';
 
 function sevClass(severity: 'error' | 'warning' | null): string {
   return severity === 'error' ? ' has-error' : severity === 'warning' ? ' has-warning' : '';
 }
 
+/** A small padlock (SVG: the emoji has no glyph in every font). */
+export function LockIcon() {
+  return (
+    <svg width="10" height="11" viewBox="0 0 10 11" aria-hidden="true" className="lock-icon">
+      <path d="M2.5 5V3.5a2.5 2.5 0 0 1 5 0V5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+      <rect x="1" y="5" width="8" height="6" rx="1" fill="currentColor" />
+    </svg>
+  );
+}
+
+/** The lock an open assignment puts on an element the student may not change. */
+function LockBadge({ id }: { id: string }) {
+  const { t } = useTranslation();
+  return (
+    <span className="lock-badge" data-testid={`lock-${id}`} title={t('canvas.locked')} aria-label={t('canvas.locked')}>
+      <LockIcon />
+    </span>
+  );
+}
+
 function HostNodeView({ data, selected }: NodeProps<HostNodeT>) {
   const { t } = useTranslation();
   const { host, vips, colors, severity, highlighted } = data;
+  const locked = useApp((s) => s.locks.includes(host.id));
   const decorations = useNodeDecorations();
   const colorOf = new Map(
     colors
@@ -47,6 +69,7 @@ function HostNodeView({ data, selected }: NodeProps<HostNodeT>) {
           {host.name}
         </span>
         <span className="host-role">{t(`role.${host.role}`)}</span>
+        {locked && <LockBadge id={host.id} />}
         {severity && (
           <span className={`badge badge-${severity}`} data-testid={`badge-${host.id}`} title={t(`severity.${severity}`)}>
             {severity === 'error' ? '!' : '▲'}
@@ -77,6 +100,7 @@ function HostNodeView({ data, selected }: NodeProps<HostNodeT>) {
 
 function SegmentNodeView({ data, selected }: NodeProps<SegmentNodeT>) {
   const { segment, color, height, severity, highlighted } = data;
+  const locked = useApp((s) => s.locks.includes(segment.id));
   return (
     <div
       className={`segment-node${sevClass(severity)}${highlighted ? ' is-highlighted' : ''}${selected ? ' is-selected' : ''}`}
@@ -89,6 +113,7 @@ function SegmentNodeView({ data, selected }: NodeProps<SegmentNodeT>) {
           {segment.name}
         </span>
         <span className="segment-cidr">{segment.cidr}</span>
+        {locked && <LockBadge id={segment.id} />}
       </div>
       <div className="segment-bar" />
       <Handle type="target" position={Position.Left} id="l" className="segment-handle" data-testid={`handle-${segment.id}-l`} />

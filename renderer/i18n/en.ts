@@ -83,6 +83,7 @@ export const en = {
     controls: 'Zoom controls',
     moreAddresses_one: '+{{count}} more address',
     moreAddresses_other: '+{{count}} more addresses',
+    locked: 'Locked by the assignment',
   },
   field: {
     required: 'Required.',

@@ -69,6 +69,7 @@ export const zhCN: Strings = {
     controls: '缩放控制',
     moreAddresses_one: '还有 {{count}} 个地址',
     moreAddresses_other: '还有 {{count}} 个地址',
+    locked: '作业锁定',
   },
   field: {
     required: '必填。',

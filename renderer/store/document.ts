@@ -10,6 +10,10 @@ import type { Design, DesignCommand, TopologyCommand } from '../../shared/model/
 import { emptyDesign, onTopology } from '../../shared/model/commands.ts';
 import type { Id, Position, Topology } from '../../shared/model/types.ts';
 import type { AppState } from './index.ts';
+import { changedElements } from '../../shared/assignment/goals.ts';
+
+/** Set while a drag of a locked node is being refused (one notice per drag). */
+let refusingDrag = false;
 
 /** Undo depth; older steps are dropped. */
 const HISTORY_LIMIT = 200;
@@ -45,6 +49,13 @@ export interface DocumentSlice {
   dragMove: (moves: Readonly<Record<Id, Position>>) => void;
   dragEnd: () => void;
   markSaved: (revision: number, handle: string, displayName: string) => void;
+  /**
+   * Elements an open assignment locks on the student side (docs/instructor.md): an edit that
+   * changes or removes one, or a drag that moves one, is refused with `refusal(ids)` as an error notice.
+   */
+  locks: readonly string[];
+  lockRefusal: ((ids: readonly string[]) => string) | null;
+  setLocks: (ids: readonly string[], refusal: ((ids: readonly string[]) => string) | null) => void;
 }
 
 export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> = (set, get) => ({
@@ -57,10 +68,23 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   displayName: null,
   dragging: false,
   loads: 0,
+  locks: [],
+  lockRefusal: null,
+  setLocks: (locks, lockRefusal) => set({ locks, lockRefusal }),
   apply: (edit) => {
-    const { design, past, revision } = get();
+    const { design, past, revision, locks, lockRefusal } = get();
     const next = edit(design);
     if (next === design) return;
+    if (locks.length > 0) {
+      const before = design.layout.positions;
+      const after = next.layout.positions;
+      const moved = locks.filter((id) => before[id] !== after[id] && (before[id]?.x !== after[id]?.x || before[id]?.y !== after[id]?.y));
+      const hit = [...new Set([...(next.topology !== design.topology ? changedElements(locks, design.topology, next.topology) : []), ...moved])];
+      if (hit.length > 0) {
+        get().notify('error', lockRefusal ? lockRefusal(hit) : `locked: ${hit.join(', ')}`);
+        return;
+      }
+    }
     set({ design: next, past: [...past.slice(-HISTORY_LIMIT + 1), design], future: [], revision: revision + 1 });
   },
   applyTopology: (edit) => get().apply(onTopology(edit)),
@@ -104,12 +128,21 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     });
   },
   dragMove: (moves) => {
-    const { design, past, revision, dragging } = get();
+    const { design, past, revision, dragging, locks, lockRefusal } = get();
+    const hit = locks.filter((id) => id in moves);
+    if (hit.length > 0) {
+      if (!refusingDrag) get().notify('error', lockRefusal ? lockRefusal(hit) : `locked: ${hit.join(', ')}`);
+      refusingDrag = true;
+      return;
+    }
     const positions = { ...design.layout.positions, ...moves };
     const next: Design = { topology: design.topology, layout: { positions } };
     if (dragging) set({ design: next, revision: revision + 1 });
     else set({ design: next, past: [...past.slice(-HISTORY_LIMIT + 1), design], future: [], revision: revision + 1, dragging: true });
   },
-  dragEnd: () => set({ dragging: false }),
+  dragEnd: () => {
+    refusingDrag = false;
+    set({ dragging: false });
+  },
   markSaved: (revision, handle, displayName) => set({ savedRevision: revision, handle, displayName }),
 });

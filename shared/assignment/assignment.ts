@@ -103,11 +103,28 @@ export function parseAssignment(text: string): Result<AssignmentFile, string> {
   if (!doc || typeof doc !== 'object' || doc.format !== 'lvs-assignment') return err('not an assignment file (expected "format": "lvs-assignment")');
   if (typeof doc.formatVersion === 'number' && doc.formatVersion > ASSIGNMENT_FORMAT_VERSION)
     return err(`assignment format version ${doc.formatVersion} is newer than this program reads (${ASSIGNMENT_FORMAT_VERSION})`);
-  const r = assignmentSchema.safeParse(raw.value);
+  const r = assignmentSchema.safeParse(migrateAssignment(raw.value));
   if (!r.success) return err(zodReason(r.error));
   const probe = fillAssignment(r.data, PROBE_SEED);
   if (!probe.ok) return err(probe.error);
   return ok(r.data);
+}
+
+/**
+ * Reads an older assignment file as the current version: version 1 differs only in lacking the
+ * `challenge` goal kind, so its content is kept and the version raised. Anything else is returned
+ * as it is (the schema then says what is wrong).
+ */
+export function migrateAssignment(doc: unknown): unknown {
+  if (doc && typeof doc === 'object' && (doc as { formatVersion?: unknown }).formatVersion === 1) return { ...doc, formatVersion: ASSIGNMENT_FORMAT_VERSION };
+  return doc;
+}
+
+/** Reads a version 1 submission as version 2: no challenge answers. */
+export function migrateSubmission(doc: unknown): unknown {
+  if (doc && typeof doc === 'object' && (doc as { formatVersion?: unknown }).formatVersion === 1)
+    return { ...doc, formatVersion: SUBMISSION_FORMAT_VERSION, challenges: {} };
+  return doc;
 }
 
 /** Serialises an assignment or submission (2-space JSON, trailing newline). */
@@ -120,7 +137,11 @@ export function studentCopy(a: AssignmentFile): AssignmentFile {
 }
 
 /** Builds a student's submission of `design` for the filled assignment. */
-export function makeSubmission(f: FilledAssignment, design: DesignFile, extra: { student?: string; submittedAt?: string } = {}): SubmissionFile {
+export function makeSubmission(
+  f: FilledAssignment,
+  design: DesignFile,
+  extra: { student?: string; submittedAt?: string; challenges?: SubmissionFile['challenges'] } = {},
+): SubmissionFile {
   return {
     format: 'lvs-submission',
     formatVersion: SUBMISSION_FORMAT_VERSION,
@@ -130,6 +151,7 @@ export function makeSubmission(f: FilledAssignment, design: DesignFile, extra: {
     ...(extra.student !== undefined ? { student: extra.student } : {}),
     ...(extra.submittedAt !== undefined ? { submittedAt: extra.submittedAt } : {}),
     design: design as unknown as SubmissionFile['design'],
+    challenges: extra.challenges ?? {},
   };
 }
 
@@ -158,7 +180,7 @@ export function acceptSubmission(a: AssignmentFile, text: string): Result<Accept
   const malformed = (en: string, zh: string, extra: Partial<Refusal> = {}): Result<never, Refusal> =>
     err({ status: 'malformed', reason: { en, zh }, ...extra });
   if (!raw.ok) return malformed(raw.error, `提交文件无法读取：${raw.error}`);
-  const s = submissionSchema.safeParse(raw.value);
+  const s = submissionSchema.safeParse(migrateSubmission(raw.value));
   if (!s.success) {
     const why = zodReason(s.error);
     return malformed(`not a valid submission file: ${why}`, `不是有效的提交文件：${why}`);

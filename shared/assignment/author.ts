@@ -167,6 +167,13 @@ export interface AuthorOptions {
   readonly start?: 'no-services' | 'empty' | 'solution';
   /** Exam mode with this many minutes. */
   readonly examMinutes?: number;
+  /** Ids the student may not change (default: every segment, client and router; none for an empty start). */
+  readonly locked?: readonly string[];
+}
+
+/** The elements locked unless the teacher picks others: every segment, client and router. */
+export function defaultLocked(t: Topology): string[] {
+  return [...t.segments.map((s) => s.id), ...t.hosts.filter((h) => h.role === 'client' || h.role === 'router').map((h) => h.id)];
 }
 
 /** An assignment whose solution is `design`. */
@@ -177,8 +184,7 @@ export function authorAssignment(design: DesignFile, o: AuthorOptions): Assignme
   const startTopology: Topology =
     o.start === 'empty' ? { name: t.name, segments: [], hosts: [], services: [] } : o.start === 'solution' ? t : { ...t, services: [] };
   const startFile: DesignFile = { ...design, topology: startTopology, layout: o.start === 'empty' ? { positions: {} } : design.layout };
-  const locked =
-    o.start === 'empty' ? [] : [...t.segments.map((s) => s.id), ...t.hosts.filter((h) => h.role === 'client' || h.role === 'router').map((h) => h.id)];
+  const locked = o.locked ? [...o.locked] : o.start === 'empty' ? [] : defaultLocked(t);
   const raw = { start: startFile, solution: design, goals };
   const { variables, template } = o.randomise === false ? { variables: [], template: raw } : templatizeDesign(t, raw);
   const planLine = variables.map((v) => `{{${v.name}}}`).join(', ');

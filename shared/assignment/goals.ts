@@ -13,6 +13,14 @@ import { validate } from '../validation/index.ts';
 import type { FilledAssignment } from './assignment.ts';
 import type { Goal, GoalKind, Localized } from './schema.ts';
 import { hostId } from '../model/ids.ts';
+import { challengeQuiz, challengeSeed, scoreChallenge } from './challenge.ts';
+
+/** What goals other than design checks need: the student's challenge answers (goal id → question id → value) and seed. */
+export interface GoalContext {
+  readonly assignmentId: string;
+  readonly seed: string;
+  readonly challenges?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
 
 /** Result of the real-kernel part of a goal. */
 export interface LabPart {
@@ -195,29 +203,49 @@ function arp(t: Topology, g: Extract<Goal, { kind: 'arp' }>): Verdict {
   );
 }
 
+/** What a failover goal breaks, in words ("lvs1 dies", "eth1 of lvs1 goes down"). */
+export function failoverEventText(g: Extract<Goal, { kind: 'failover' }>, master: string): Localized {
+  return g.event === 'interface-down'
+    ? { en: `${g.iface} of ${master} goes down`, zh: `${master} 的 ${g.iface} 断开` }
+    : { en: `${master} dies`, zh: `${master} 宕机` };
+}
+
 function failover(t: Topology, g: Extract<Goal, { kind: 'failover' }>): Verdict {
   const analysis = analyseFailover(t, { doubles: false }).find((a) => a.group === g.group);
   if (!analysis) return fail(`there is no director group "${g.group}"`, `没有调度器组“${g.group}”`);
   if (!analysis.steadyHolder) return fail(`no member of ${g.group} becomes master when everything works`, `一切正常时 ${g.group} 中没有成员成为主节点`);
-  const s = analysis.scenarios.find((x) => x.failures.length === 1 && x.failures[0]!.kind === 'host-down' && x.failures[0]!.host === analysis.steadyHolder);
+  const master = analysis.steadyHolder;
+  const ev = failoverEventText(g, master);
+  const s = analysis.scenarios.find((x) => {
+    const f = x.failures.length === 1 ? x.failures[0]! : null;
+    if (!f || !('host' in f) || f.host !== master) return false;
+    return g.event === 'interface-down' ? f.kind === 'interface-down' && f.iface === g.iface : f.kind === 'host-down';
+  });
   if (!s || s.outcome !== 'failover' || s.takeoverSeconds === null)
-    return fail(
-      `when ${analysis.steadyHolder} dies, no backup takes over: ${s?.text.en ?? 'no scenario'}`,
-      `${analysis.steadyHolder} 宕机时没有备用节点接管：${s?.text.zh ?? '无场景'}`,
-    );
+    return fail(`when ${ev.en}, no backup takes over: ${s?.text.en ?? 'no such scenario'}`, `${ev.zh}时没有备用节点接管：${s?.text.zh ?? '无此场景'}`);
   if (s.takeoverSeconds > g.withinSeconds)
     return fail(
-      `a backup takes over ${s.takeoverSeconds.toFixed(2)} s after ${analysis.steadyHolder} dies; at most ${g.withinSeconds} s is asked`,
-      `${analysis.steadyHolder} 宕机后 ${s.takeoverSeconds.toFixed(2)} 秒备用节点才接管，要求不超过 ${g.withinSeconds} 秒`,
+      `a backup takes over ${s.takeoverSeconds.toFixed(2)} s after ${ev.en}; at most ${g.withinSeconds} s is asked`,
+      `${ev.zh}后 ${s.takeoverSeconds.toFixed(2)} 秒备用节点才接管，要求不超过 ${g.withinSeconds} 秒`,
     );
   return pass(
-    `${s.holders.join(', ')} takes over ${s.takeoverSeconds.toFixed(2)} s after ${analysis.steadyHolder} dies (computed, ≤ ${g.withinSeconds} s)`,
-    `${analysis.steadyHolder} 宕机后 ${s.takeoverSeconds.toFixed(2)} 秒由 ${s.holders.join('、')} 接管（计算值，≤ ${g.withinSeconds} 秒）`,
+    `${s.holders.join(', ')} takes over ${s.takeoverSeconds.toFixed(2)} s after ${ev.en} (computed, ≤ ${g.withinSeconds} s)`,
+    `${ev.zh}后 ${s.takeoverSeconds.toFixed(2)} 秒由 ${s.holders.join('、')} 接管（计算值，≤ ${g.withinSeconds} 秒）`,
   );
 }
 
+function challenge(t: Topology, g: Extract<Goal, { kind: 'challenge' }>, ctx: GoalContext | undefined): Verdict {
+  if (!ctx) return fail('no student id to draw the questions with', '没有用于出题的学号');
+  const q = challengeQuiz(t, g, challengeSeed(ctx.assignmentId, g.id, ctx.seed));
+  if (!q.ok) return fail(`the challenge's flow cannot be played: ${q.error.en}`, `挑战的流无法播放：${q.error.zh}`);
+  const s = scoreChallenge(q.quiz, ctx.challenges?.[g.id]);
+  const text = `${s.correct} of ${s.total} packet-walk questions answered correctly (${s.answered} answered); at least ${g.minCorrect} asked`;
+  const zh = `${s.total} 道数据包走查题答对 ${s.correct} 道（已答 ${s.answered} 道），要求至少 ${g.minCorrect} 道`;
+  return s.correct >= g.minCorrect ? pass(text, zh) : fail(text, zh);
+}
+
 /** Evaluates one goal against a design, statically and in simulation. Never throws. */
-export function evaluateGoal(t: Topology, g: Goal): GoalResult {
+export function evaluateGoal(t: Topology, g: Goal, ctx?: GoalContext): GoalResult {
   let v: Verdict;
   try {
     switch (g.kind) {
@@ -242,6 +270,9 @@ export function evaluateGoal(t: Topology, g: Goal): GoalResult {
       case 'failover':
         v = failover(t, g);
         break;
+      case 'challenge':
+        v = challenge(t, g, ctx);
+        break;
     }
   } catch (e) {
     v = fail(`the goal could not be evaluated: ${(e as Error).message}`, `无法评估该目标：${(e as Error).message}`);
@@ -261,9 +292,14 @@ export function evaluateGoal(t: Topology, g: Goal): GoalResult {
   };
 }
 
-/** Evaluates every goal of a filled assignment against `t`. */
-export function evaluateGoals(f: Pick<FilledAssignment, 'goals'>, t: Topology): GoalResult[] {
-  return f.goals.map((g) => evaluateGoal(t, g));
+/** Evaluates every goal of a filled assignment against `t` (with the student's challenge answers, if any). */
+export function evaluateGoals(
+  f: Pick<FilledAssignment, 'goals' | 'seed'> & { readonly assignment: { readonly id: string } },
+  t: Topology,
+  challenges?: GoalContext['challenges'],
+): GoalResult[] {
+  const ctx: GoalContext = { assignmentId: f.assignment.id, seed: f.seed, ...(challenges ? { challenges } : {}) };
+  return f.goals.map((g) => evaluateGoal(t, g, ctx));
 }
 
 /** Canonical JSON (sorted keys) for comparing locked elements. */
@@ -278,18 +314,24 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The locked elements (ids) that the submission removed or changed compared with the filled start. */
-export function lockedViolations(f: Pick<FilledAssignment, 'assignment' | 'start'>, t: Topology): string[] {
+/** Of `ids`, those present in `before` that `after` removed or changed (hosts, segments, services, director groups). */
+export function changedElements(ids: readonly string[], before: Topology, after: Topology): string[] {
   const out: string[] = [];
   const all = (x: Topology): Map<string, unknown> =>
     new Map<string, unknown>([...x.hosts, ...x.segments, ...x.services, ...(x.directorGroups ?? [])].map((e) => [e.id, e] as const));
-  const before = all(f.start.topology);
-  const after = all(t);
-  for (const id of f.assignment.locked) {
-    const b = before.get(id);
+  const b0 = all(before);
+  const a0 = all(after);
+  for (const id of ids) {
+    const b = b0.get(id);
     if (b === undefined) continue;
-    const a = after.get(id);
+    const a = a0.get(id);
+    if (a === b) continue;
     if (a === undefined || canonical(a) !== canonical(b)) out.push(id);
   }
   return out;
+}
+
+/** The locked elements (ids) that the submission removed or changed compared with the filled start. */
+export function lockedViolations(f: Pick<FilledAssignment, 'assignment' | 'start'>, t: Topology): string[] {
+  return changedElements(f.assignment.locked, f.start.topology, t);
 }

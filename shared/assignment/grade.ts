@@ -36,7 +36,7 @@ export function maxPointsOf(a: AssignmentFile): number {
 
 /** Grades goals of an accepted submission (static and simulated). */
 export function gradeAccepted(file: string, s: AcceptedSubmission): Grade {
-  const goals = evaluateGoals(s.filled, s.design.topology);
+  const goals = evaluateGoals(s.filled, s.design.topology, s.submission.challenges);
   return totalled({
     file,
     seed: s.submission.seed,

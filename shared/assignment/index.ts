@@ -9,3 +9,4 @@ export * from './goals.ts';
 export * from './grade.ts';
 export * from './report.ts';
 export * from './author.ts';
+export * from './challenge.ts';

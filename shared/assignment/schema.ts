@@ -10,10 +10,16 @@
 import { z } from 'zod';
 import { FORWARDING_METHODS, SCHEDULERS } from '../model/types.ts';
 
-/** The current version of `*.lvs-assignment.json`. */
-export const ASSIGNMENT_FORMAT_VERSION = 1 as const;
-/** The current version of `*.lvs-submission.json`. */
-export const SUBMISSION_FORMAT_VERSION = 1 as const;
+/**
+ * The current version of `*.lvs-assignment.json`. Version 2 added the `challenge` goal; a version 1
+ * file is read as version 2 unchanged (see `migrateAssignment`).
+ */
+export const ASSIGNMENT_FORMAT_VERSION = 2 as const;
+/**
+ * The current version of `*.lvs-submission.json`. Version 2 added `challenges` (the answers given in
+ * the packet walk's challenge mode); a version 1 file is read as version 2 with no answers.
+ */
+export const SUBMISSION_FORMAT_VERSION = 2 as const;
 
 /** Text in English and Simplified Chinese (Markdown where it is instructions). */
 export const localizedSchema = z.strictObject({ en: z.string().max(20_000), zh: z.string().max(20_000) });
@@ -99,10 +105,49 @@ export const goalSchema = z.discriminatedUnion('kind', [
   }),
   /** Each host holds the VIP on lo/tunl0 as /32 and keeps arp_ignore ≥ 1, arp_announce ≥ 2 on its cabled interfaces. */
   z.strictObject({ ...goalBase, kind: z.literal('arp'), service: serviceRef, hosts: z.array(z.string().min(1).max(64)).min(1).max(64) }),
-  /** The director group hands its addresses to a backup within `withinSeconds` when the master dies. */
-  z.strictObject({ ...goalBase, kind: z.literal('failover'), group: z.string().min(1).max(64), withinSeconds: z.number().positive().max(600) }),
+  /**
+   * The director group hands its addresses to a backup within `withinSeconds` when its master
+   * fails: `event` `crash` (default: the master is gone from every network) or `interface-down`
+   * (the master's `iface` goes down; the tracked-interface weight must cover the priority gap).
+   * With `--lab` the takeover is measured on the kernel (keepalived in each member's namespace).
+   */
+  z
+    .strictObject({
+      ...goalBase,
+      kind: z.literal('failover'),
+      group: z.string().min(1).max(64),
+      withinSeconds: z.number().positive().max(600),
+      event: z.enum(['crash', 'interface-down']).optional(),
+      iface: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,15}$/)
+        .optional(),
+      /** Client that must be answered through the new holder (lab; default: the design's client). */
+      client: z.string().min(1).max(64).optional(),
+      /** VIP:PORT fetched across the failover (lab; default: the first service on the group's addresses). */
+      service: serviceRef.optional(),
+    })
+    .refine((g) => (g.event === 'interface-down') === (g.iface !== undefined), { message: 'iface is given exactly when event is interface-down' }),
+  /**
+   * Challenge mode of the packet walk: the quiz of the flow `client` → `service` (through the real
+   * server on host `realServer`, else the one the scheduler picks), drawn with the student's seed
+   * (`challengeSeed`), at most {@link CHALLENGE_QUESTIONS} questions; passes with ≥ `minCorrect`
+   * right answers. The grader rebuilds the quiz from the submitted design and scores the stored
+   * answers (never a stored score).
+   */
+  z.strictObject({
+    ...goalBase,
+    kind: z.literal('challenge'),
+    client: z.string().min(1).max(64),
+    service: serviceRef,
+    realServer: z.string().min(1).max(64).optional(),
+    minCorrect: z.number().int().min(1).max(8),
+  }),
 ]);
 export type Goal = z.infer<typeof goalSchema>;
+
+/** Questions in a challenge goal's quiz at most (the packet walk's challenge mode asks as many). */
+export const CHALLENGE_QUESTIONS = 8;
 export type GoalKind = Goal['kind'];
 
 /** A goal as stored in the file, before the plan is filled. */
@@ -145,5 +190,7 @@ export const submissionSchema = z.strictObject({
   submittedAt: z.string().max(40).optional(),
   /** The design file (validated with the design file parser when graded). */
   design: z.looseObject({ format: z.string() }),
+  /** Answers of challenge goals: goal id → question id → the value chosen (no score: the grader scores). */
+  challenges: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/), z.record(z.string().max(64), z.string().max(200))),
 });
 export type SubmissionFile = z.infer<typeof submissionSchema>;

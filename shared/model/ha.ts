@@ -100,11 +100,16 @@ export function trackScriptWeight(g: DirectorGroup, entry: { readonly name: stri
  * Effective priority of `member` under `condition`, as keepalived computes it: a positive weight is
  * added while the tracked item is up, a negative weight subtracted while it has failed, weight 0
  * means FAULT on failure; the result is clamped to 1..254 (255 stays 255 only for an owner with
- * nothing tracked). A down VRRP interface is a FAULT.
+ * nothing tracked). A down VRRP interface, or the interface of a virtual address, is a FAULT.
  */
 export function effectivePriority(g: DirectorGroup, member: VrrpMember, condition: MemberCondition = {}): EffectivePriority {
   const terms: PriorityTerm[] = [];
-  let fault = condition.downInterfaces?.has(member.interface) ?? false;
+  // keepalived also tracks the interface of every virtual address (no `dont_track` is generated): one
+  // going down is a FAULT whatever the weights — measured in the lab (tests/lab/grade-lab.test.ts:
+  // lvs1 at priority 200 with eth1 tracked at -60 still resigns the moment eth1, the DIP's, goes down).
+  let fault =
+    (condition.downInterfaces?.has(member.interface) ?? false) ||
+    g.virtualAddresses.some((v) => condition.downInterfaces?.has(v.dev ?? member.interface) ?? false);
   let sum = member.priority;
   const add = (what: PriorityTerm['what'], name: string, weight: number, failed: boolean) => {
     if (weight === 0) {

@@ -2,8 +2,9 @@
  * The HA view as a person uses it at 1024x768: open the NAT HA example, see the director pair on
  * the canvas with lvs1 marked MASTER 150 and lvs2 BACKUP 100, open the HA tab and read the
  * "will it fail over?" table (lvs1 down → lvs2 takes over after 3.609 s, connections kept; the
- * link between them cut → SPLIT BRAIN). Then break the priority gap (lvs2 to 80: lvs1 with eth1
- * down keeps 150−60 = 90 > 80, so nobody takes over), step through the failover timeline, pick the
+ * link between them cut → SPLIT BRAIN). Then widen the priority gap (lvs2 to 80: lvs1 with eth1
+ * down would keep 150−60 = 90 > 80, but eth1 carries the DIP and keepalived puts lvs1 in FAULT —
+ * measured in the lab — so lvs2 still takes over), step through the failover timeline, pick the
  * group in the service editor's director list, and read it all in Simplified Chinese.
  */
 import { expect, test } from '@playwright/test';
@@ -80,20 +81,20 @@ test('director group on the canvas, failover table, priority gap, timeline, Chin
   await expect(row('link lvs1 ↔ lvs2 cut').locator('td').nth(1)).toHaveText('lvs1 + lvs2');
   await shot(page, 'ha-tab');
 
-  // break the priority gap: lvs2 at 80 no longer outbids lvs1 with eth1 down (150 − 60 = 90)
+  // widen the priority gap: lvs2 at 80 would not outbid lvs1 with eth1 down (150 − 60 = 90), but eth1
+  // carries the DIP, so keepalived puts lvs1 in FAULT and lvs2 takes over after its skew (lab-proven)
   const prio = panel.getByTestId('ha-priority-lvs2');
   await prio.fill('80');
   await prio.press('Enter');
-  await expect(row('lvs1 eth1 down')).toHaveAttribute('data-outcome', 'no-failover');
-  await expect(row('lvs1 eth1 down').locator('td').nth(2)).toHaveText('NO failover');
-  await expect(row('lvs1 eth1 down').locator('td').nth(3)).toHaveText('—');
+  await expect(row('lvs1 eth1 down')).toHaveAttribute('data-outcome', 'failover');
+  await expect(row('lvs1 eth1 down').locator('td').nth(3)).toHaveText('0.688 s');
   await expect(node(page, 'lvs2').getByTestId('ha-badge-lvs2-pair')).toHaveText('BACKUP 80');
   // a crash still fails over, a little later (lower priority, longer skew)
   await expect(row('lvs1 down').locator('td').nth(3)).toHaveText('3.688 s');
   await shot(page, 'ha-priority-gap');
   // undo brings the gap back
   await page.keyboard.press('Control+z');
-  await expect(row('lvs1 eth1 down')).toHaveAttribute('data-outcome', 'failover');
+  await expect(row('lvs1 eth1 down').locator('td').nth(3)).toHaveText('0.609 s');
 
   // also double failures
   const before = await rows.count();

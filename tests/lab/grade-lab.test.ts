@@ -1,17 +1,28 @@
 /**
- * `lvsd grade --lab` on the real kernel: one throw-away VM, three DR submissions built and applied
- * in it one after the other — the correct one (its weights W1:1 measured with real requests), the
- * one without the VIP on rs2 (requests through rs2 go unanswered) and the rr/1:1 one (the kernel
- * shares 1:1 and the weights goal fails there too) — plus a copied file
- * and a truncated one that never reach the lab. The time per submission is printed.
- * Skipped (with the reason) where the lab cannot run.
+ * `lvsd grade --lab` on the real kernel, one throw-away VM for the file (the grader the CLI runs:
+ * `gradeFolder` then `gradeInLab(vmBackend(vm))`):
+ * - DR: three submissions built and applied one after the other — the correct one (its weights
+ *   W1:1 measured with real requests), the one without the VIP on rs2 (requests through rs2 go
+ *   unanswered) and the rr/1:1 one (the kernel shares 1:1 and the weights goal fails there too) —
+ *   plus a copied file and a truncated one that never reach the lab;
+ * - HA (NAT pair, keepalived in each director's namespace): the master crashed and, separately, its
+ *   eth1 taken down; the time until the backup holds the VIP and the client is answered again is
+ *   measured and graded against the goal's 8 s. The correct pair passes both; a pair with
+ *   advert_int 4 fails the crash goal with the measured time (8.6–12.6 s). (A first run had a pair whose
+ *   priority gap exceeded the eth1 track weight: keepalived still failed over in 0.9 s, because it
+ *   tracks the interface of every virtual address — the analysis in shared/model/ha.ts now agrees.)
+ * The time per submission is printed. Skipped (with the reason) where the lab cannot run.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main.ts';
-import { labUnavailableReason } from '../../electron/services/lab/vm.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Grade } from '../../shared/assignment/index.ts';
+import { parseAssignment } from '../../shared/assignment/index.ts';
+import { gradeFolder } from '../../electron/cli/commands/grade.ts';
+import { gradeInLab, vmBackend } from '../../electron/services/assignment/labGrade.ts';
+import type { LabVm } from '../../electron/services/lab/vm.ts';
+import { bootLab, labUnavailableReason, shutdownLab } from '../../electron/services/lab/vm.ts';
 
 const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
 if (reason) console.warn(`tests/lab/grade-lab: skipped: ${reason}`);
@@ -19,36 +30,47 @@ if (reason) console.warn(`tests/lab/grade-lab: skipped: ${reason}`);
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-grade-lab-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface JsonGrade {
-  file: string;
-  status: string;
-  points: number;
-  lab: boolean;
-  goals: { id: string; passed: boolean; lab?: { status: string; message: { en: string } } }[];
+async function gradeWithLab(vm: LabVm, assignment: string, from: string, files: readonly string[]): Promise<Grade[]> {
+  const parsed = parseAssignment(readFileSync(assignment, 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.error);
+  const subs = join(dir, files[0]!);
+  mkdirSync(subs);
+  for (const f of files) copyFileSync(`${from}/${f}.lvs-submission.json`, join(subs, `${f}.lvs-submission.json`));
+  const items = await gradeFolder(parsed.value, subs);
+  return gradeInLab(vmBackend(vm), items, {
+    timeoutMs: 300_000,
+    onProgress: (e) => {
+      if (e.phase === 'done')
+        console.log(`[lab ${e.index + 1}/${e.total}] ${e.file}: ${e.grade!.points}/${e.grade!.maxPoints} ${e.grade!.status} (${(e.ms! / 1000).toFixed(1)} s)`);
+    },
+  });
 }
 
+const lab = (g: Grade, id: string) => g.goals.find((x) => x.id === id)!.lab!;
+
 describe.skipIf(reason !== null)('lvsd grade --lab (qemu, real IPVS)', () => {
-  it('grades the kernel parts one submission after another and powers the VM off', async () => {
-    const subs = join(dir, 'subs');
-    mkdirSync(subs);
-    for (const f of ['s01-alice', 's03-chen', 's04-dana', 's05-eve', 's06-frank'])
-      copyFileSync(`examples/assignments/dr-submissions/${f}.lvs-submission.json`, join(subs, `${f}.lvs-submission.json`));
-    let out = '';
-    let err = '';
-    const code = await main(['grade', 'examples/assignments/lvs-dr.lvs-assignment.json', subs, '--lab', '--json', '--timeout', '300'], {
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-    });
-    console.log(
-      err
-        .split('\n')
-        .filter((l) => l.startsWith('[lab') || l.startsWith('lab: booted') || l.includes('each on average'))
-        .join('\n'),
-    );
-    expect(code, err).toBe(0);
-    const grades = (JSON.parse(out) as { grades: JsonGrade[] }).grades;
+  let vm: LabVm | undefined;
+  const theVm = (): LabVm => {
+    if (!vm) throw new Error('the lab VM did not boot');
+    return vm;
+  };
+  beforeAll(async () => {
+    vm = await bootLab();
+    console.log(`lab: booted in ${(vm.bootMs / 1000).toFixed(1)} s`);
+  }, 300_000);
+  afterAll(async () => {
+    if (vm) await shutdownLab(vm);
+  }, 60_000);
+
+  it('DR: grades the kernel parts one submission after another', async () => {
+    const grades = await gradeWithLab(theVm(), 'examples/assignments/lvs-dr.lvs-assignment.json', 'examples/assignments/dr-submissions', [
+      's01-alice',
+      's03-chen',
+      's04-dana',
+      's05-eve',
+      's06-frank',
+    ]);
     const [alice, chen, dana, eve, frank] = grades;
-    const lab = (g: JsonGrade, id: string) => g.goals.find((x) => x.id === id)!.lab!;
     expect(alice).toMatchObject({ status: 'graded', points: 100, lab: true });
     expect(lab(alice!, 'walk').status).toBe('pass');
     expect(lab(alice!, 'weights').status).toBe('pass');
@@ -69,6 +91,35 @@ describe.skipIf(reason !== null)('lvsd grade --lab (qemu, real IPVS)', () => {
     expect(lab(dana!, 'weights')).toMatchObject({ status: 'fail', message: { en: expect.stringMatching(/rs1:20 rs2:20, not rs1:\d rs2:1/) } });
     expect(eve!.status).toBe('wrong-seed');
     expect(frank!.status).toBe('malformed');
-    expect(err).toMatch(/lab: 3 submission\(s\), [\d.]+ s each on average/);
+  }, 900_000);
+
+  it('HA: the failover goals measured on the kernel — a correct pair passes, a slow advert interval fails', async () => {
+    const [lin, omar] = await gradeWithLab(theVm(), 'examples/assignments/lvs-nat-ha.lvs-assignment.json', 'examples/assignments/ha-submissions', [
+      'h01-lin',
+      'h02-omar',
+    ]);
+    for (const g of [lin!, omar!]) for (const x of g.goals) console.log(`${g.file} ${x.id}: ${x.lab?.status ?? '-'} ${x.lab?.message.en ?? ''}`);
+    const measured = /^lvs2 held [\d.]+ ([\d.]+) s after (lvs1 dies|eth1 of lvs1 goes down); client answered again after ([\d.]+) s \(measured, ≤ 8 s\)$/;
+    expect(lin).toMatchObject({ status: 'graded', lab: true, points: lin!.maxPoints });
+    expect(lab(lin!, 'walk').status).toBe('pass');
+    expect(lab(lin!, 'failover-crash')).toMatchObject({ status: 'pass', message: { en: expect.stringMatching(measured) } });
+    expect(lab(lin!, 'failover-link')).toMatchObject({ status: 'pass', message: { en: expect.stringMatching(measured) } });
+    // The backup's master-down timer (3 × advert_int + skew = 3.61 s) runs from lvs1's last advert,
+    // which came up to 1 s before the crash, and t0 is taken after the links are down (≈ 0.3 s under
+    // TCG): measured 2.05–3.7 s. Well above 1.5 s means the backup did wait for the adverts to stop.
+    expect(Number(measured.exec(lab(lin!, 'failover-crash').message.en)![1])).toBeGreaterThan(1.5);
+    expect(omar).toMatchObject({ status: 'graded', lab: true });
+    // advert_int 4: the backup waits 3 × 4 s + skew after lvs1's last advert (8.6–12.6 s after the crash) — more than the 8 s asked.
+    expect(lab(omar!, 'failover-crash')).toMatchObject({
+      status: 'fail',
+      message: {
+        en: expect.stringMatching(
+          /^lvs2 held [\d.]+ [\d.]+ s after lvs1 dies; client answered again only after ([89]|1\d)\.\d\d s \(measured\), more than 8 s$/,
+        ),
+      },
+    });
+    // eth1 carries the DIP: keepalived tracks it and lvs1 resigns at once (FAULT), whatever the advert interval.
+    expect(lab(omar!, 'failover-link').status).toBe('pass');
+    expect(omar!.points).toBe(omar!.maxPoints - omar!.goals.find((x) => x.id === 'failover-crash')!.points);
   }, 900_000);
 });

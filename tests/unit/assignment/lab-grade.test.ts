@@ -57,6 +57,9 @@ function scripted(answer: (t: Topology, n: number) => string[] | 'hang' | 'dead'
       log.push('clear');
       current = null;
     },
+    async failover() {
+      throw new Error('the DR assignment has no failover goal');
+    },
     async alive() {
       return !dead;
     },

@@ -36,7 +36,7 @@ describe('failover analysis of the NAT pair', () => {
     expect(s.holders).toEqual(['lvs1', 'lvs2']);
     expect(s.text.zh).toContain('脑裂');
   });
-  it('both down: outage; new holder with its own LAN link down: broken', () => {
+  it('both down: outage; the backup with its own LAN link (the DIP’s interface) down is in FAULT: outage too', () => {
     expect(
       row(a!.scenarios, [
         { kind: 'host-down', host: hostId('lvs1') },
@@ -48,7 +48,7 @@ describe('failover analysis of the NAT pair', () => {
         { kind: 'host-down', host: hostId('lvs1') },
         { kind: 'interface-down', host: hostId('lvs2'), iface: 'eth1' },
       ]).outcome,
-    ).toBe('broken-holder');
+    ).toBe('outage');
   });
   it('without sync the connections are lost', () => {
     const [b] = analyseFailover(HA_CASES['ha/sync-daemon']!.bad());
@@ -61,7 +61,7 @@ describe('failover analysis of the NAT pair', () => {
 describe('what the analysis finds in broken designs', () => {
   it('priority gap too large: the tracked failure does not move the VIP', () => {
     const [a] = analyseFailover(HA_CASES['ha/priority-gap']!.bad());
-    expect(row(a!.scenarios, [{ kind: 'interface-down', host: hostId('lvs1'), iface: 'eth1' }]).outcome).toBe('no-failover');
+    expect(row(a!.scenarios, [{ kind: 'script-failing', host: hostId('lvs1'), script: 'chk_web' }]).outcome).toBe('no-failover');
   });
   it('nopreempt: a weighted script failing never moves the VIP; as FAULT (weight 0) it does after the skew', () => {
     const weighted = change(drHa(), (d) => void (d.directorGroups![0]!.scripts![0]!.weight = -60));

@@ -16,6 +16,16 @@ const load = (name: string): Topology => {
   return r.value.topology;
 };
 export const natHa = (): Topology => load('nat-ha-lab');
+
+/** Both members track a web check with `weight` instead of eth1. */
+function withScript(d: Draft, weight: number): void {
+  const g = d.directorGroups![0]!;
+  g.scripts = [{ name: 'chk_web', script: '/bin/busybox wget -qO- http://127.0.0.1/', interval: 2, fall: 2, rise: 2, weight }];
+  for (const m of g.members) {
+    delete m.trackInterfaces;
+    m.trackScripts = [{ name: 'chk_web' }];
+  }
+}
 export const drHa = (): Topology => load('dr-ha-lab');
 
 /** A deep copy of `t` changed by `fn`. */
@@ -106,9 +116,10 @@ export const HA_CASES: Readonly<Record<string, { readonly bad: () => Topology; r
     bad: () => change(natHa(), (d) => secondPair(d, 51, 52)),
     fixed: () => change(natHa(), (d) => secondPair(d, 52, 52)),
   },
+  // A tracked script (eth1 would not do: it carries the DIP, and keepalived FAULTs on it whatever the weight).
   'ha/priority-gap': {
-    bad: () => change(natHa(), (d) => group(d).members.forEach((m) => (m.trackInterfaces = [{ name: 'eth1', weight: -20 }]))),
-    fixed: () => change(natHa(), (d) => group(d).members.forEach((m) => (m.trackInterfaces = [{ name: 'eth1', weight: -51 }]))),
+    bad: () => change(natHa(), (d) => withScript(d, -20)),
+    fixed: () => change(natHa(), (d) => withScript(d, -51)),
   },
   'ha/nopreempt-state': {
     bad: () => change(drHa(), (d) => void (member(d, 'lvs1').state = 'MASTER')),

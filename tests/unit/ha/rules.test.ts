@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RULES, validate } from '../../../shared/validation/index.ts';
+import { analyseFailover } from '../../../shared/ha/analysis.ts';
 import { HA_CASES, change, drHa, natHa, secondPair } from './designs.ts';
 import type { Topology } from '../../../shared/model/types.ts';
 import { directorGroupId, directorRef, hostId, serviceId } from '../../../shared/model/ids.ts';
@@ -30,8 +31,20 @@ describe('what the HA rules say', () => {
   const messages = (id: string) => validate(HA_CASES[id]!.bad()).filter((p) => p.rule === id);
   it('priority gap shows the arithmetic and the weight that would work', () => {
     const [p] = messages('ha/priority-gap');
-    expect(p!.message).toContain('150 − 20 track_interface eth1 = 130 ≥ 100 (lvs2)');
+    expect(p!.message).toContain('150 − 20 track_script chk_web = 130 ≥ 100 (lvs2)');
     expect(p!.fix).toContain('−51');
+  });
+  it('priority gap: a tracked interface that carries a virtual address is no gap (keepalived FAULTs on it, as the lab measured)', () => {
+    const t = change(natHa(), (d) =>
+      d.directorGroups![0]!.members.forEach((m) => ((m as { trackInterfaces?: unknown }).trackInterfaces = [{ name: 'eth1', weight: -20 }])),
+    );
+    expect(validate(t).filter((p) => p.rule === 'ha/priority-gap')).toEqual([]);
+    const [a] = analyseFailover(t);
+    expect(
+      a!.scenarios.find(
+        (s) => s.failures.length === 1 && s.failures[0]!.kind === 'interface-down' && s.failures[0]!.host === 'lvs1' && s.failures[0]!.iface === 'eth1',
+      )!.outcome,
+    ).toBe('failover');
   });
   it('members-disagree names the vrid and the missing authentication', () => {
     const text = messages('ha/members-disagree')

@@ -25,10 +25,13 @@ export const priorityGap: Rule = {
       const master = steadyMaster(ctx.topology, g);
       if (!master) continue;
       const all = new Set((master.trackScripts ?? []).map((t) => t.name));
+      // keepalived tracks the interface of every virtual address itself: one going down is a FAULT
+      // whatever its weight (measured in the lab, tests/lab/grade-lab.test.ts), so it always hands over.
+      const vaDevs = new Set(g.virtualAddresses.map((v) => v.dev ?? master.interface));
       const down = new Set((master.trackInterfaces ?? []).map((t) => t.name));
       const healthy = effectivePriority(g, master);
       const worst = effectivePriority(g, master, { failedScripts: all, downInterfaces: new Set([...down].filter((n) => n !== master.interface)) });
-      const weighted = worst.terms.filter((t) => t.weight !== 0);
+      const weighted = worst.terms.filter((t) => t.weight !== 0 && (t.what === 'script' || !vaDevs.has(t.name)));
       if (weighted.length === 0) continue;
       if (g.nopreempt) {
         const names = weighted.map((t) => t.name).join(', ');
@@ -43,6 +46,8 @@ export const priorityGap: Rule = {
         });
         continue;
       }
+      // every tracked item failed includes a virtual address's interface: FAULT, the VIP moves
+      if (worst.fault) continue;
       for (const b of g.members) {
         if (b === master) continue;
         const backup = effectivePriority(g, b).priority;
