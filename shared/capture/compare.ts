@@ -4,13 +4,13 @@
  * every difference: a step missing from the capture, an extra captured step, or a header field that
  * differs on a matched step (addresses, MACs, ports, the IPIP outer header, TTL).
  */
-import type { HeaderStack, PacketPlace, Trace, TraceStep } from '../simulator/types.ts';
+import type { HeaderStack, Lang, Narration, PacketPlace, Trace, TraceEventKind, TracePhase, TraceStep } from '../simulator/types.ts';
 import type { CapturedStep } from './walk.ts';
 
 /** One difference between the captured and the simulated walk. */
 export type WalkDifference =
-  | { readonly kind: 'missing'; readonly simulated: number; readonly what: string }
-  | { readonly kind: 'extra'; readonly captured: number; readonly what: string }
+  | { readonly kind: 'missing'; readonly simulated: number; readonly what: Narration }
+  | { readonly kind: 'extra'; readonly captured: number; readonly what: Narration }
   | {
       readonly kind: 'field';
       readonly simulated: number;
@@ -38,11 +38,28 @@ function placeKey(p: PacketPlace): string {
 
 const stepKey = (s: TraceStep): string => `${s.kind}|${s.phase}|${placeKey(s.place)}`;
 
-/** Describes a step in a few words (for a missing/extra line). */
-export function describeStep(s: TraceStep): string {
+/** The words of a step description, per language (typed so a new phase or wire kind needs both). */
+const PHASE: Record<Lang, Record<TracePhase, string>> = {
+  en: { request: 'request', reply: 'reply' },
+  zh: { request: '请求', reply: '应答' },
+};
+
+/** Only the wire kinds ever reach a missing/extra line; the rest fall back to the kind's own name. */
+const KIND: Record<Lang, Partial<Record<TraceEventKind, string>>> = {
+  en: { transmit: 'frame', 'arp-request': 'ARP request', 'arp-reply': 'ARP reply' },
+  zh: { transmit: '帧', 'arp-request': 'ARP 请求', 'arp-reply': 'ARP 应答' },
+};
+
+/** Describes a step in a few words (for a missing/extra line), in English and Simplified Chinese. */
+export function describeStep(s: TraceStep): Narration {
   const p = s.place;
-  const where = p.kind === 'link' ? `${p.from.host} → ${p.to?.host ?? 'all'} on ${p.segment}` : p.host;
-  return `${s.phase} ${s.kind} ${where}`;
+  const say = (lang: Lang): string => {
+    const what = `${PHASE[lang][s.phase]} ${KIND[lang][s.kind] ?? s.kind}`;
+    if (p.kind !== 'link') return lang === 'en' ? `${what} on ${p.host}` : `${p.host} 上的${what}`;
+    const to = p.to?.host ?? (lang === 'en' ? 'all' : '所有主机');
+    return lang === 'en' ? `${what} ${p.from.host} → ${to} on ${p.segment}` : `链路 ${p.segment} 上 ${p.from.host} → ${to} 的${what}`;
+  };
+  return { en: say('en'), zh: say('zh') };
 }
 
 function fields(h: HeaderStack | null): Record<string, string> {
@@ -98,9 +115,14 @@ export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): W
   return { pairs, differences };
 }
 
-/** A difference as one line of text (CLI and tests). */
-export function differenceText(d: WalkDifference): string {
-  if (d.kind === 'missing') return `missing in the capture: simulated step ${d.simulated} (${d.what})`;
-  if (d.kind === 'extra') return `extra in the capture: captured step ${d.captured} (${d.what})`;
+/** A difference as one line of text (CLI and tests), in English or Simplified Chinese. */
+export function differenceText(d: WalkDifference, lang: Lang = 'en'): string {
+  if (lang === 'zh') {
+    if (d.kind === 'missing') return `抓包中缺少：模拟第 ${d.simulated} 步（${d.what.zh}）`;
+    if (d.kind === 'extra') return `抓包中多出：抓到的第 ${d.captured} 步（${d.what.zh}）`;
+    return `模拟第 ${d.simulated} 步 ↔ 抓到的第 ${d.captured} 步：${d.field} 模拟为 ${d.expected}，抓到的是 ${d.actual}`;
+  }
+  if (d.kind === 'missing') return `missing in the capture: simulated step ${d.simulated} (${d.what.en})`;
+  if (d.kind === 'extra') return `extra in the capture: captured step ${d.captured} (${d.what.en})`;
   return `step ${d.simulated} ↔ captured ${d.captured}: ${d.field} simulated ${d.expected}, captured ${d.actual}`;
 }

@@ -51,7 +51,7 @@ describe.skipIf(reason !== null)('captured walk versus simulated walk on a real 
       expect(r.problems).toEqual([]);
       expect(r.trace.outcome.status).toBe('ok');
       expect(r.walk.steps.length).toBeGreaterThan(0);
-      expect(r.comparison.differences.map(differenceText)).toEqual([]);
+      expect(r.comparison.differences.map((d) => differenceText(d))).toEqual([]);
       expect(r.comparison.pairs).toHaveLength(r.walk.steps.length);
       // the TUN lab's request crosses two wires inside an IPIP outer header; NAT and DR never use one
       expect(r.walk.steps.filter((s) => s.packet?.outer).length).toBe(method === 'TUN' ? 2 : 0);

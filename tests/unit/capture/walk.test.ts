@@ -25,7 +25,7 @@ describe('captured walk and compare', () => {
       expect(walk.steps.length).toBe(wireSteps(trace).length);
       expect(walk.clientPort).toBe(trace.steps.find((s) => s.packet?.l4)!.packet!.l4!.sport);
       const cmp = compareWalks(trace, walk.steps);
-      expect(cmp.differences.map(differenceText)).toEqual([]);
+      expect(cmp.differences.map((d) => differenceText(d))).toEqual([]);
       expect(cmp.pairs).toHaveLength(walk.steps.length);
       // each frame was recorded at both ends (or by every host of a broadcast) and merged into one step
       for (const s of walk.steps) expect(s.seenOn.length).toBeGreaterThanOrEqual(2);
@@ -69,11 +69,19 @@ describe('captured walk and compare', () => {
     );
     const d = compareWalks(trace, walk.steps).differences;
     expect(d).toEqual([expect.objectContaining({ kind: 'missing', simulated: wires[arpIdx]!.index })]);
-    expect(differenceText(d[0]!)).toMatch(/^missing in the capture: simulated step \d+ \(request arp-reply /);
+    expect(differenceText(d[0]!)).toMatch(/^missing in the capture: simulated step \d+ \(request ARP reply \S+ → \S+ on \S+\)$/);
+    // the same line in Simplified Chinese: no English word left in it (host and segment ids aside)
+    const zh = differenceText(d[0]!, 'zh');
+    expect(zh).toMatch(/^抓包中缺少：模拟第 \d+ 步（链路 \S+ 上 \S+ → \S+ 的请求 ARP 应答）$/);
+    const m = d[0]!.kind === 'missing' ? d[0]!.what : null;
+    expect(m?.zh).not.toMatch(/\b(request|reply|frame|on)\b/);
     // the same walk compared against a trace without that step: the captured one is extra
     const fewer: Trace = { ...trace, steps: trace.steps.filter((s) => s.index !== wires[arpIdx]!.index) };
     const full = buildCapturedWalk(t, idealCaptures(t, trace), flowOf(trace));
-    expect(compareWalks(fewer, full.steps).differences).toEqual([expect.objectContaining({ kind: 'extra', captured: arpIdx })]);
+    const extra = compareWalks(fewer, full.steps).differences;
+    expect(extra).toEqual([expect.objectContaining({ kind: 'extra', captured: arpIdx })]);
+    expect(differenceText(extra[0]!)).toMatch(/^extra in the capture: captured step \d+ \(request ARP reply /);
+    expect(differenceText(extra[0]!, 'zh')).toMatch(/^抓包中多出：抓到的第 \d+ 步（链路 \S+ 上 .* 的请求 ARP 应答）$/);
   });
 
   it('leaves out other traffic and says when the connection was not captured', () => {
