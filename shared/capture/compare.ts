@@ -74,10 +74,49 @@ function fields(h: HeaderStack | null): Record<string, string> {
   return out;
 }
 
+const signed = (n: number | undefined): string => (n === undefined ? '—' : `${n >= 0 ? '+' : '−'}${Math.abs(n)}`);
+
+/**
+ * How much bigger each IP frame is than the first IP frame of its phase (bytes): 0 on every hop of
+ * NAT and DR (the director rewrites addresses, never the length), +20 on an IPIP hop of TUN (the
+ * outer header). Compared instead of the absolute size, which the simulator does not model per
+ * segment (docs/live.md, "Real packets": it puts the request's and the response's message size on
+ * the walk's packets, the wire carries a 74-byte SYN and SYN-ACK).
+ */
+function growth(steps: readonly TraceStep[]): Map<number, number> {
+  const first: Partial<Record<TracePhase, number>> = {};
+  const out = new Map<number, number>();
+  for (const s of steps) {
+    if (!s.packet?.ip) continue;
+    const base = (first[s.phase] ??= s.packet.size);
+    out.set(s.index, s.packet.size - base);
+  }
+  return out;
+}
+
+/**
+ * How far each captured TCP segment's seq and ack are from those of the first hop of its phase
+ * (mod 2^32). The director relays the same segment in NAT, DR and TUN and must not renumber it, so
+ * both are 0 on every hop: the relative sequence numbers of the client and the real server agree
+ * end to end.
+ */
+function tcpDrift(steps: readonly CapturedStep[]): Map<number, { seq: number; ack: number }> {
+  const first: Partial<Record<TracePhase, { seq: number; ack: number }>> = {};
+  const out = new Map<number, { seq: number; ack: number }>();
+  const d = (a: number, b: number): number => ((((a - b) % 2 ** 32) + 2 ** 32 + 2 ** 31) % 2 ** 32) - 2 ** 31;
+  for (const s of steps) {
+    if (!s.wireTcp) continue;
+    const base = (first[s.phase] ??= s.wireTcp);
+    out.set(s.index, { seq: d(s.wireTcp.seq, base.seq), ack: d(s.wireTcp.ack, base.ack) });
+  }
+  return out;
+}
+
 /**
  * Compares a captured walk with the simulated trace. The simulated trace should be run with the
- * captured client port (`flow.sport = walk.clientPort`) so the ports compare equal. Sizes and TCP
- * sequence numbers are not compared (the simulator models one request/response, not a byte stream).
+ * captured client port (`flow.sport = walk.clientPort`) so the ports compare equal. Besides the
+ * header fields: `size.growth` (frame size relative to the phase's first IP frame, both walks) and
+ * `tcp.seq.drift`/`tcp.ack.drift` (captured seq/ack relative to the phase's first hop; must be +0).
  */
 export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): WalkComparison {
   const sim = wireSteps(trace);
@@ -90,6 +129,9 @@ export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): W
   for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
   const pairs: [number, number][] = [];
   const differences: WalkDifference[] = [];
+  const simGrowth = growth(sim);
+  const capGrowth = growth(captured);
+  const capTcp = tcpDrift(captured);
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
@@ -101,6 +143,17 @@ export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): W
         if (k === 'eth.type') continue;
         if (fs[k] !== fc[k])
           differences.push({ kind: 'field', simulated: sim[i]!.index, captured: captured[j]!.index, field: k, expected: fs[k] ?? '—', actual: fc[k] ?? '—' });
+      }
+      const push = (field: string, expected: string, actual: string): void => {
+        if (expected !== actual) differences.push({ kind: 'field', simulated: sim[i]!.index, captured: captured[j]!.index, field, expected, actual });
+      };
+      const gs = simGrowth.get(sim[i]!.index);
+      const gc = capGrowth.get(captured[j]!.index);
+      if (gs !== undefined || gc !== undefined) push('size.growth', signed(gs), signed(gc));
+      const drift = capTcp.get(captured[j]!.index);
+      if (drift) {
+        push('tcp.seq.drift', '+0', signed(drift.seq));
+        push('tcp.ack.drift', '+0', signed(drift.ack));
       }
       i++;
       j++;

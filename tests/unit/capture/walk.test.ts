@@ -56,6 +56,38 @@ describe('captured walk and compare', () => {
     ]);
   });
 
+  it('compares frame growth per hop (TUN: +20 for the IPIP header) and flags a renumbered TCP segment', () => {
+    const t = tunLab();
+    const trace = simulate(t, { client: hostId('client'), service: serviceId('web') }, { seed: 3 });
+    const walk = buildCapturedWalk(t, idealCaptures(t, trace), flowOf(trace));
+    expect(walk.steps.every((s) => s.kind !== 'transmit' || s.wireTcp !== undefined)).toBe(true);
+    expect(compareWalks(trace, walk.steps).differences).toEqual([]);
+    // the IPIP hops are 20 bytes bigger than the client's SYN, in the capture as in the simulation
+    const ipip = walk.steps.filter((s) => s.packet?.outer);
+    const syn = walk.steps.find((s) => s.kind === 'transmit')!;
+    expect(ipip.map((s) => s.packet!.size - syn.packet!.size)).toEqual([20, 20]);
+    // a kernel that grew the tunnelled frame by 4 more bytes and renumbered its seq and ack
+    const bad = walk.steps.map((s) =>
+      s === ipip[0] ? { ...s, packet: { ...s.packet!, size: s.packet!.size + 4 }, wireTcp: { seq: s.wireTcp!.seq + 1000, ack: s.wireTcp!.ack - 1 } } : s,
+    );
+    const d = compareWalks(trace, bad).differences;
+    expect(d).toEqual([
+      expect.objectContaining({ kind: 'field', captured: ipip[0]!.index, field: 'size.growth', expected: '+20', actual: '+24' }),
+      expect.objectContaining({ kind: 'field', captured: ipip[0]!.index, field: 'tcp.seq.drift', expected: '+0', actual: '+1000' }),
+      expect.objectContaining({ kind: 'field', captured: ipip[0]!.index, field: 'tcp.ack.drift', expected: '+0', actual: '−1' }),
+    ]);
+    expect(differenceText(d[1]!, 'zh')).toMatch(/^模拟第 \d+ 步 ↔ 抓到的第 \d+ 步：tcp\.seq\.drift 模拟为 \+0，抓到的是 \+1000$/);
+  });
+
+  it('seq/ack drift wraps around 2^32', () => {
+    const t = natLab();
+    const trace = simulate(t, { client: hostId('client'), service: serviceId('web') }, { seed: 3 });
+    const walk = buildCapturedWalk(t, idealCaptures(t, trace), flowOf(trace));
+    const [a, b] = walk.steps.filter((s) => s.kind === 'transmit' && s.phase === 'request');
+    const steps = walk.steps.map((s) => (s === a ? { ...s, wireTcp: { seq: 2 ** 32 - 1, ack: 0 } } : s === b ? { ...s, wireTcp: { seq: 1, ack: 0 } } : s));
+    expect(compareWalks(trace, steps).differences).toEqual([expect.objectContaining({ field: 'tcp.seq.drift', actual: '+2' })]);
+  });
+
   it('lists a step missing from the capture and an extra one', () => {
     const t = drLab();
     const trace = simulate(t, { client: hostId('client'), service: serviceId('web') }, { seed: 3 });
