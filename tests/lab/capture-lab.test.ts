@@ -10,6 +10,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesignFile, Topology } from '../../shared/model/types.ts';
 import { differenceText } from '../../shared/capture/compare.ts';
+import type { CaptureView } from '../../shared/ipc/capture.ts';
+import type { Trace } from '../../shared/simulator/types.ts';
+import { effectiveCursor, visibleSteps } from '../../renderer/classroom/derive.ts';
 import type { LabVm } from '../../electron/services/lab/vm.ts';
 import { bootLab, labUnavailableReason, shutdownLab } from '../../electron/services/lab/vm.ts';
 import { createHosts } from '../../electron/services/lab/hosts.ts';
@@ -61,6 +64,18 @@ describe.skipIf(reason !== null)('captured walk versus simulated walk on a real 
       expect(r.walk.steps.filter((s) => s.kind === 'transmit' && !s.wireTcp)).toEqual([]);
       expect(r.comparison.differences.map((d) => differenceText(d))).toEqual([]);
       expect(r.comparison.pairs).toHaveLength(r.walk.steps.length);
+      // what the Real packets view derives from it, after the bridge's JSON round trip: the captured
+      // walk played as a trace, the ARP filter, the cursor and the paired simulated step of each frame
+      const view = JSON.parse(JSON.stringify({ walk: r.walk, trace: r.trace, comparison: r.comparison })) as Pick<CaptureView, 'walk' | 'trace' | 'comparison'>;
+      const captured: Trace = { ...view.trace, steps: view.walk.steps };
+      const noArp = visibleSteps(captured, false);
+      expect(noArp.map((i) => captured.steps[i]!.kind)).toEqual(r.walk.steps.filter((x) => x.kind === 'transmit').map(() => 'transmit'));
+      expect(effectiveCursor(captured, 0, noArp)).toBe(noArp[0]);
+      for (const i of visibleSteps(captured, true)) {
+        const sim = view.comparison.pairs.find(([, c]) => c === i)?.[0];
+        expect(sim, `captured step ${i} has a paired simulated step`).toBeDefined();
+        expect(view.trace.steps[sim!]!.place).toEqual(captured.steps[i]!.place);
+      }
       // the TUN lab's request crosses two wires inside an IPIP outer header; NAT and DR never use one
       expect(r.walk.steps.filter((s) => s.packet?.outer).length).toBe(method === 'TUN' ? 2 : 0);
     }, 240_000);
