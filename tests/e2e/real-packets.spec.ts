@@ -126,8 +126,12 @@ test.describe('Real packets', () => {
     await expect(ttl).toHaveCount(1);
     await expect(ttl).toContainText('ip.ttl');
     await expect(ttl).toContainText('7');
-    // no English word of a step description is left in the Chinese list
+    // no English word is left in the Chinese list: only host and segment ids, field names and tokens
     await expect(page.getByTestId('cls-real-diffs')).not.toContainText(/\b(request|reply|frame|missing|extra)\b/);
+    const t = drLab();
+    const ids = new Set<string>([...t.hosts.map((h) => h.id as string), ...t.segments.map((g) => g.id as string)]);
+    const latin = ((await page.getByTestId('cls-real-diffs').textContent()) ?? '').match(/[A-Za-z][A-Za-z0-9_.]*/g) ?? [];
+    expect(latin.filter((w) => !ids.has(w) && !/^[A-Z]+$/.test(w) && !/[._]/.test(w))).toEqual([]);
     await expect(page.getByTestId('cls-real-none')).toHaveCount(0);
     await shot(page, 'real-packets-diff-zh');
   });
