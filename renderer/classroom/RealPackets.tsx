@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { Trace } from '../../shared/simulator/index.ts';
+import type { Lang, Trace } from '../../shared/simulator/index.ts';
 import type { CaptureView } from '../../shared/ipc/capture.ts';
 import type { WalkDifference } from '../../shared/capture/compare.ts';
 import { bridge, settle } from '../bridge/index.ts';
@@ -17,15 +17,16 @@ import { HeaderStrip } from './PacketPanel.tsx';
 
 type Availability = { state: 'checking' } | { state: 'none' } | { state: 'ready' };
 
-function differenceLine(t: TFunction, d: WalkDifference): string {
+function differenceLine(t: TFunction, lang: Lang, d: WalkDifference): string {
   // step numbers from 1, as in the step lists
-  if (d.kind === 'missing') return t('classroom.real.missing', { n: d.simulated + 1, what: d.what });
-  if (d.kind === 'extra') return t('classroom.real.extra', { n: d.captured + 1, what: d.what });
+  if (d.kind === 'missing') return t('classroom.real.missing', { n: d.simulated + 1, what: d.what[lang] });
+  if (d.kind === 'extra') return t('classroom.real.extra', { n: d.captured + 1, what: d.what[lang] });
   return t('classroom.real.field', { sim: d.simulated + 1, cap: d.captured + 1, field: d.field, expected: d.expected, actual: d.actual });
 }
 
 function Differences({ view }: { view: CaptureView }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
   const diffs = view.comparison.differences;
   if (diffs.length === 0) {
     return (
@@ -40,7 +41,7 @@ function Differences({ view }: { view: CaptureView }) {
       <ul>
         {diffs.map((d, i) => (
           <li key={i} className={`diff-${d.kind}`} data-testid="cls-real-diff">
-            {differenceLine(t, d)}
+            {differenceLine(t, lang, d)}
           </li>
         ))}
       </ul>

@@ -4,13 +4,13 @@
  * every difference: a step missing from the capture, an extra captured step, or a header field that
  * differs on a matched step (addresses, MACs, ports, the IPIP outer header, TTL).
  */
-import type { HeaderStack, PacketPlace, Trace, TraceStep } from '../simulator/types.ts';
+import type { HeaderStack, Lang, Narration, PacketPlace, Trace, TraceEventKind, TracePhase, TraceStep } from '../simulator/types.ts';
 import type { CapturedStep } from './walk.ts';
 
 /** One difference between the captured and the simulated walk. */
 export type WalkDifference =
-  | { readonly kind: 'missing'; readonly simulated: number; readonly what: string }
-  | { readonly kind: 'extra'; readonly captured: number; readonly what: string }
+  | { readonly kind: 'missing'; readonly simulated: number; readonly what: Narration }
+  | { readonly kind: 'extra'; readonly captured: number; readonly what: Narration }
   | {
       readonly kind: 'field';
       readonly simulated: number;
@@ -38,11 +38,28 @@ function placeKey(p: PacketPlace): string {
 
 const stepKey = (s: TraceStep): string => `${s.kind}|${s.phase}|${placeKey(s.place)}`;
 
-/** Describes a step in a few words (for a missing/extra line). */
-export function describeStep(s: TraceStep): string {
+/** The words of a step description, per language (typed so a new phase or wire kind needs both). */
+const PHASE: Record<Lang, Record<TracePhase, string>> = {
+  en: { request: 'request', reply: 'reply' },
+  zh: { request: '请求', reply: '应答' },
+};
+
+/** Only the wire kinds ever reach a missing/extra line; the rest fall back to the kind's own name. */
+const KIND: Record<Lang, Partial<Record<TraceEventKind, string>>> = {
+  en: { transmit: 'frame', 'arp-request': 'ARP request', 'arp-reply': 'ARP reply' },
+  zh: { transmit: '帧', 'arp-request': 'ARP 请求', 'arp-reply': 'ARP 应答' },
+};
+
+/** Describes a step in a few words (for a missing/extra line), in English and Simplified Chinese. */
+export function describeStep(s: TraceStep): Narration {
   const p = s.place;
-  const where = p.kind === 'link' ? `${p.from.host} → ${p.to?.host ?? 'all'} on ${p.segment}` : p.host;
-  return `${s.phase} ${s.kind} ${where}`;
+  const say = (lang: Lang): string => {
+    const what = `${PHASE[lang][s.phase]} ${KIND[lang][s.kind] ?? s.kind}`;
+    if (p.kind !== 'link') return lang === 'en' ? `${what} on ${p.host}` : `${p.host} 上的${what}`;
+    const to = p.to?.host ?? (lang === 'en' ? 'all' : '所有主机');
+    return lang === 'en' ? `${what} ${p.from.host} → ${to} on ${p.segment}` : `链路 ${p.segment} 上 ${p.from.host} → ${to} 的${what}`;
+  };
+  return { en: say('en'), zh: say('zh') };
 }
 
 function fields(h: HeaderStack | null): Record<string, string> {
@@ -57,10 +74,49 @@ function fields(h: HeaderStack | null): Record<string, string> {
   return out;
 }
 
+const signed = (n: number | undefined): string => (n === undefined ? '—' : `${n >= 0 ? '+' : '−'}${Math.abs(n)}`);
+
+/**
+ * How much bigger each IP frame is than the first IP frame of its phase (bytes): 0 on every hop of
+ * NAT and DR (the director rewrites addresses, never the length), +20 on an IPIP hop of TUN (the
+ * outer header). Compared instead of the absolute size, which the simulator does not model per
+ * segment (docs/live.md, "Real packets": it puts the request's and the response's message size on
+ * the walk's packets, the wire carries a 74-byte SYN and SYN-ACK).
+ */
+function growth(steps: readonly TraceStep[]): Map<number, number> {
+  const first: Partial<Record<TracePhase, number>> = {};
+  const out = new Map<number, number>();
+  for (const s of steps) {
+    if (!s.packet?.ip) continue;
+    const base = (first[s.phase] ??= s.packet.size);
+    out.set(s.index, s.packet.size - base);
+  }
+  return out;
+}
+
+/**
+ * How far each captured TCP segment's seq and ack are from those of the first hop of its phase
+ * (mod 2^32). The director relays the same segment in NAT, DR and TUN and must not renumber it, so
+ * both are 0 on every hop: the relative sequence numbers of the client and the real server agree
+ * end to end.
+ */
+function tcpDrift(steps: readonly CapturedStep[]): Map<number, { seq: number; ack: number }> {
+  const first: Partial<Record<TracePhase, { seq: number; ack: number }>> = {};
+  const out = new Map<number, { seq: number; ack: number }>();
+  const d = (a: number, b: number): number => ((((a - b) % 2 ** 32) + 2 ** 32 + 2 ** 31) % 2 ** 32) - 2 ** 31;
+  for (const s of steps) {
+    if (!s.wireTcp) continue;
+    const base = (first[s.phase] ??= s.wireTcp);
+    out.set(s.index, { seq: d(s.wireTcp.seq, base.seq), ack: d(s.wireTcp.ack, base.ack) });
+  }
+  return out;
+}
+
 /**
  * Compares a captured walk with the simulated trace. The simulated trace should be run with the
- * captured client port (`flow.sport = walk.clientPort`) so the ports compare equal. Sizes and TCP
- * sequence numbers are not compared (the simulator models one request/response, not a byte stream).
+ * captured client port (`flow.sport = walk.clientPort`) so the ports compare equal. Besides the
+ * header fields: `size.growth` (frame size relative to the phase's first IP frame, both walks) and
+ * `tcp.seq.drift`/`tcp.ack.drift` (captured seq/ack relative to the phase's first hop; must be +0).
  */
 export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): WalkComparison {
   const sim = wireSteps(trace);
@@ -73,6 +129,9 @@ export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): W
   for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
   const pairs: [number, number][] = [];
   const differences: WalkDifference[] = [];
+  const simGrowth = growth(sim);
+  const capGrowth = growth(captured);
+  const capTcp = tcpDrift(captured);
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
@@ -84,6 +143,17 @@ export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): W
         if (k === 'eth.type') continue;
         if (fs[k] !== fc[k])
           differences.push({ kind: 'field', simulated: sim[i]!.index, captured: captured[j]!.index, field: k, expected: fs[k] ?? '—', actual: fc[k] ?? '—' });
+      }
+      const push = (field: string, expected: string, actual: string): void => {
+        if (expected !== actual) differences.push({ kind: 'field', simulated: sim[i]!.index, captured: captured[j]!.index, field, expected, actual });
+      };
+      const gs = simGrowth.get(sim[i]!.index);
+      const gc = capGrowth.get(captured[j]!.index);
+      if (gs !== undefined || gc !== undefined) push('size.growth', signed(gs), signed(gc));
+      const drift = capTcp.get(captured[j]!.index);
+      if (drift) {
+        push('tcp.seq.drift', '+0', signed(drift.seq));
+        push('tcp.ack.drift', '+0', signed(drift.ack));
       }
       i++;
       j++;
@@ -98,9 +168,14 @@ export function compareWalks(trace: Trace, captured: readonly CapturedStep[]): W
   return { pairs, differences };
 }
 
-/** A difference as one line of text (CLI and tests). */
-export function differenceText(d: WalkDifference): string {
-  if (d.kind === 'missing') return `missing in the capture: simulated step ${d.simulated} (${d.what})`;
-  if (d.kind === 'extra') return `extra in the capture: captured step ${d.captured} (${d.what})`;
+/** A difference as one line of text (CLI and tests), in English or Simplified Chinese. */
+export function differenceText(d: WalkDifference, lang: Lang = 'en'): string {
+  if (lang === 'zh') {
+    if (d.kind === 'missing') return `抓包中缺少：模拟第 ${d.simulated} 步（${d.what.zh}）`;
+    if (d.kind === 'extra') return `抓包中多出：抓到的第 ${d.captured} 步（${d.what.zh}）`;
+    return `模拟第 ${d.simulated} 步 ↔ 抓到的第 ${d.captured} 步：${d.field} 模拟为 ${d.expected}，抓到的是 ${d.actual}`;
+  }
+  if (d.kind === 'missing') return `missing in the capture: simulated step ${d.simulated} (${d.what.en})`;
+  if (d.kind === 'extra') return `extra in the capture: captured step ${d.captured} (${d.what.en})`;
   return `step ${d.simulated} ↔ captured ${d.captured}: ${d.field} simulated ${d.expected}, captured ${d.actual}`;
 }

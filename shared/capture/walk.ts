@@ -36,6 +36,8 @@ export interface CapturedStep extends TraceStep {
   readonly seenOn: readonly { readonly host: HostId; readonly iface: InterfaceId }[];
   /** TCP flags as tcpdump prints them (`S`, `S.`), for IP steps. */
   readonly tcpFlags?: string;
+  /** TCP sequence and acknowledgement numbers as on the wire (absolute), for IP steps. */
+  readonly wireTcp?: { readonly seq: number; readonly ack: number };
 }
 
 /** The captured walk and what in the captures could not be placed. */
@@ -215,6 +217,7 @@ export function buildCapturedWalk(topology: Topology, sources: readonly CaptureS
       atUs: f.timeUs - t0,
       seenOn: w.seen.map((x) => ({ host: x.host, iface: x.id })),
       ...(flags ? { tcpFlags: flags } : {}),
+      ...(f.tcp ? { wireTcp: { seq: f.tcp.seq, ack: f.tcp.ack } } : {}),
     };
   });
   if (!lastSynAck) problems.push(`no SYN-ACK back to ${flow.client}:${cport} was captured`);

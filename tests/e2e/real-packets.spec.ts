@@ -10,7 +10,7 @@ import type { Page, Route } from '@playwright/test';
 import { drLab } from '../../shared/model/labs.ts';
 import { simulate } from '../../shared/simulator/index.ts';
 import { buildCapturedWalk } from '../../shared/capture/walk.ts';
-import { compareWalks } from '../../shared/capture/compare.ts';
+import { compareWalks, wireSteps } from '../../shared/capture/compare.ts';
 import type { CaptureView } from '../../shared/ipc/capture.ts';
 import type { HeaderStack } from '../../shared/simulator/types.ts';
 import { apiPath } from '../../shared/ipc/transport.ts';
@@ -100,9 +100,14 @@ test.describe('Real packets', () => {
   });
 
   test('lists every difference of a capture that disagrees with the simulator', async ({ page }) => {
-    // the kernel of this recording forwarded the first request with TTL 7 (the simulator: 64)
+    // the kernel of this recording forwarded the first request with TTL 7 (the simulator: 64), and
+    // tcpdump missed the first ARP reply (a missing step, described in the page's language)
+    const trace = simulate(drLab(), { client: hostId('client'), service: serviceId('web') }, { seed: 1 });
+    const arpIdx = wireSteps(trace).findIndex((s) => s.kind === 'arp-reply');
+    expect(arpIdx).toBeGreaterThanOrEqual(0);
     let first = true;
-    const view = recordedCapture((_i, h) => {
+    const view = recordedCapture((i, h) => {
+      if (i === arpIdx) return null;
       if (!first || !h.ip) return h;
       first = false;
       return { ...h, ip: { ...h.ip, ttl: 7 } };
@@ -114,8 +119,19 @@ test.describe('Real packets', () => {
     await page.getByTestId('cls-real-capture').click();
     await expect(page.getByTestId('cls-real-diff')).toHaveCount(view.comparison.differences.length);
     await expect(page.getByTestId('cls-real-diffs')).toContainText(`抓包与模拟之间的差异（${view.comparison.differences.length} 处）`);
-    await expect(page.getByTestId('cls-real-diff').first()).toContainText('ip.ttl');
-    await expect(page.getByTestId('cls-real-diff').first()).toContainText('7');
+    const missing = page.locator('[data-testid="cls-real-diff"].diff-missing');
+    await expect(missing).toHaveCount(1);
+    await expect(missing).toHaveText(/^抓包中缺少：模拟第 \d+ 步（链路 \S+ 上 \S+ → \S+ 的请求 ARP 应答）$/);
+    const ttl = page.locator('[data-testid="cls-real-diff"].diff-field');
+    await expect(ttl).toHaveCount(1);
+    await expect(ttl).toContainText('ip.ttl');
+    await expect(ttl).toContainText('7');
+    // no English word is left in the Chinese list: only host and segment ids, field names and tokens
+    await expect(page.getByTestId('cls-real-diffs')).not.toContainText(/\b(request|reply|frame|missing|extra)\b/);
+    const t = drLab();
+    const ids = new Set<string>([...t.hosts.map((h) => h.id as string), ...t.segments.map((g) => g.id as string)]);
+    const latin = ((await page.getByTestId('cls-real-diffs').textContent()) ?? '').match(/[A-Za-z][A-Za-z0-9_.]*/g) ?? [];
+    expect(latin.filter((w) => !ids.has(w) && !/^[A-Z]+$/.test(w) && !/[._]/.test(w))).toEqual([]);
     await expect(page.getByTestId('cls-real-none')).toHaveCount(0);
     await shot(page, 'real-packets-diff-zh');
   });
