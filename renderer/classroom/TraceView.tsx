@@ -22,6 +22,7 @@ import {
   visibleSteps,
 } from './derive.ts';
 import { Stage } from './Stage.tsx';
+import { FailurePanel, downHostIds } from './FailurePanel.tsx';
 import { ExportMenu } from './exportWalkthrough.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
 import { TcpPanel } from './TcpPanel.tsx';
@@ -480,6 +481,13 @@ export function TraceView() {
   const step = shown < 0 ? undefined : trace?.steps[shown];
   const durationMs = STEP_MS / sim.speed;
   const stageRef = useRef<HTMLDivElement>(null);
+  // Only the service and the failure choice matter (not the cursor): the set keeps its identity while playing.
+  const downService = sim.service;
+  const down = sim.down;
+  const downHosts = useMemo(
+    () => downHostIds(topology, { client: null, service: downService, realServer: null, seed: 1, down }),
+    [topology, downService, down],
+  );
 
   // Playback: one timer per shown step; stops on the last step.
   useEffect(() => {
@@ -507,13 +515,29 @@ export function TraceView() {
   return (
     <div className={`cls-trace${sim.challenge ? ' has-challenge' : ''}`}>
       <FlowPicker />
+      <FailurePanel />
       <Controls trace={trace} visible={visible} cursor={cursor} blocked={pending !== undefined} />
       {sim.challenge && <ChallengeBar trace={trace} />}
       <div className={`cls-stage${sim.challenge && sim.quiz ? ' has-quiz' : ''}`} ref={stageRef} data-testid="cls-stage-frame">
-        <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} fitKey={`${sim.presenter}:${loads}`} />
+        <Stage
+          step={step}
+          playing={sim.playing}
+          durationMs={durationMs}
+          clientId={trace.flow.client}
+          fitKey={`${sim.presenter}:${loads}`}
+          downHosts={downHosts}
+        />
         <div className="cls-outcome-box">
-          <div className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : 'is-broken'}`} data-testid="cls-outcome" title={outcome.narration[lang]}>
-            {outcome.status === 'ok' ? `✓ ${t('classroom.outcomeOk')}` : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
+          <div
+            className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : outcome.status === 'failed' ? 'is-failed' : 'is-broken'}`}
+            data-testid="cls-outcome"
+            title={outcome.narration[lang]}
+          >
+            {outcome.status === 'ok'
+              ? `✓ ${t('classroom.outcomeOk')}`
+              : outcome.status === 'failed'
+                ? `✕ ${t('classroom.outcomeFailed', { failure: t(`classroom.failures.${outcome.failure}`) })}`
+                : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
           </div>
           {trace.warnings.length > 0 && (
             <ul className="cls-warnings cls-edit-chrome" data-testid="cls-warnings">

@@ -190,10 +190,10 @@ export function failureEffects(inhibited: boolean, persistent: boolean, policy: 
   const templates = !persistent ? 'none' : !inhibited || policy.expireQuiescentTemplate ? 'expired' : 'kept';
   const c =
     connections === 'expired'
-      ? 'existing connections to it are dropped (expire_nodest_conn=1) and their clients reconnect to a live server'
+      ? 'existing connections to it are expired at once (expire_nodest_conn=1): their next packet finds no entry, the client gets a reset and reconnects to a live server'
       : inhibited
-        ? 'existing connections to it stay (weight 0 keeps the server in the table) and hang until they time out'
-        : 'existing connections to it stay until they time out (expire_nodest_conn=0): their packets still go to the dead server';
+        ? 'existing connections to it stay and are still forwarded to the dead server (weight 0 keeps it in the table, so expire_nodest_conn does not apply) until they time out'
+        : 'existing connections to it stay in the table until they time out (expire_nodest_conn=0), and the director drops their packets (its destination is gone)';
   const p =
     templates === 'none'
       ? ''

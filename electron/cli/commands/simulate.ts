@@ -10,7 +10,7 @@ import { intOption, parseCommandLine } from '../options.ts';
 import { loadDesign } from '../loadDesign.ts';
 import { withVrrpHolders } from '../../../shared/model/ha.ts';
 import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
-import { resolveService, simulate } from '../../../shared/simulator/index.ts';
+import { outcomeCode, resolveService, simulate } from '../../../shared/simulator/index.ts';
 import { hostId, realServerId } from '../../../shared/model/ids.ts';
 
 const USAGE =
@@ -73,7 +73,11 @@ export function formatTrace(t: Trace, lang: Lang, names: Names = new Map()): str
   if (t.conn) out.push(`IPVS connection: ${t.conn.ipvsadm}`);
   for (const w of t.warnings) out.push(`warning [${w.fault}]: ${w.narration[lang]}`);
   if (t.bytes.length > 0) out.push(`bytes: ${t.bytes.map((b) => `${b.host} rx ${b.rx} tx ${b.tx}${b.forwarded ? ` fwd ${b.forwarded}` : ''}`).join('; ')}`);
-  out.push(t.outcome.status === 'ok' ? `OK: ${t.outcome.narration[lang]}` : `BROKEN [${t.outcome.fault}]: ${t.outcome.narration[lang]}`);
+  out.push(
+    t.outcome.status === 'ok'
+      ? `OK: ${t.outcome.narration[lang]}`
+      : `${t.outcome.status === 'failed' ? 'FAILED' : 'BROKEN'} [${outcomeCode(t.outcome)}]: ${t.outcome.narration[lang]}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
