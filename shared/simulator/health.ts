@@ -106,6 +106,17 @@ export function runChecker(hc: EffectiveHealthCheck, changes: readonly ServerSta
   // Each loop is one attempt; a zero-length loop cannot repeat forever because delay_loop ≥ 1.
   while (t <= options.until) {
     while (ci < changes.length && changes[ci]!.at <= t) serverUp = changes[ci++]!.up;
+    // Steady state (up, believed up, no retry or failed URL pending): every attempt until the next
+    // change succeeds and schedules the next one delay_loop later (all three checkers), declaring
+    // nothing — skip those attempts at once instead of one by one.
+    if (serverUp && isUp && hasRun && retryIt === 0 && !failedUrl && hc.delayLoop > 0) {
+      const next = ci < changes.length ? changes[ci]!.at : options.until;
+      const skip = Math.ceil((next - t) / hc.delayLoop) - 1;
+      if (skip > 0) {
+        t += skip * hc.delayLoop;
+        continue;
+      }
+    }
     const ok = serverUp;
     const end = ok ? t : t + fail;
     if (hc.kind === 'tcp') {
@@ -407,6 +418,20 @@ function pairWindows(server: string, real: readonly ServerStateChange[], believe
  * order, then position: stable, and O(n log k) instead of sorting everything again.
  */
 function mergeByTime<T extends { readonly at: number }>(lists: readonly (readonly T[])[]): T[] {
+  // Fast paths (a server's own two lists, most of them short or empty): no heap.
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty.length === 0 ? [] : [...nonEmpty[0]!];
+  if (nonEmpty.length === 2) {
+    const [a, b] = nonEmpty as [readonly T[], readonly T[]];
+    const merged: T[] = [];
+    let i = 0;
+    let j = 0;
+    // Ties take the earlier list first, as the heap does.
+    while (i < a.length && j < b.length) merged.push(b[j]!.at < a[i]!.at ? b[j++]! : a[i++]!);
+    while (i < a.length) merged.push(a[i++]!);
+    while (j < b.length) merged.push(b[j++]!);
+    return merged;
+  }
   const out: T[] = [];
   const heap: number[] = []; // list indices, ordered by (head time, list index)
   const pos = lists.map(() => 0);
