@@ -81,9 +81,9 @@ export function FailurePanel() {
                 </button>
               ))}
           </span>
-          <label className="cls-failure-since">
-            {t('classroom.failure.since')}
+          <label className="cls-failure-since" title={t('classroom.failure.since')}>
             <input
+              aria-label={t('classroom.failure.since')}
               type="range"
               min={0}
               max={max}

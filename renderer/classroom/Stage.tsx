@@ -258,7 +258,7 @@ export function Stage({ step, playing, durationMs, clientId, fitKey, downHosts =
                   style={{ transform: `translate(${h.x + h.w - 8}px, ${h.y - 10}px) translate(-100%, 0)` }}
                   data-testid={`cls-down-badge-${id}`}
                 >
-                  ⏻ {t('classroom.failure.downBadge')}
+                  {t('classroom.failure.downBadge')}
                 </div>
               );
             })}

@@ -514,8 +514,10 @@ export function TraceView() {
   }
   return (
     <div className={`cls-trace${sim.challenge ? ' has-challenge' : ''}`}>
-      <FlowPicker />
-      <FailurePanel />
+      <div className="cls-flow-row">
+        <FlowPicker />
+        <FailurePanel />
+      </div>
       <Controls trace={trace} visible={visible} cursor={cursor} blocked={pending !== undefined} />
       {sim.challenge && <ChallengeBar trace={trace} />}
       <div className={`cls-stage${sim.challenge && sim.quiz ? ' has-quiz' : ''}`} ref={stageRef} data-testid="cls-stage-frame">
