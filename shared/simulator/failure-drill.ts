@@ -145,13 +145,16 @@ export class FailureDrill {
 
   /** Runs `step` and counts the connections it gave a server that is dead. */
   private counted(step: () => void): void {
-    const before = new Map(this.run.assigned);
+    // Deaths only change between advances, so a server dead now was dead for this whole stretch:
+    // only the dead servers' counters are compared (none dead, nothing to count).
+    const dead: RealServerId[] = [];
+    for (const id of this.changes.keys()) if (this.isDown(id)) dead.push(id);
+    const before = dead.map((id) => this.run.assigned.get(id) ?? 0);
     step();
-    // Deaths only change between advances, so a server dead now was dead for this whole stretch.
-    for (const [id, n] of this.run.assigned) {
-      const fresh = n - (before.get(id) ?? 0);
-      if (fresh > 0 && this.isDown(id)) this.failedConnections.set(id, (this.failedConnections.get(id) ?? 0) + fresh);
-    }
+    dead.forEach((id, i) => {
+      const fresh = (this.run.assigned.get(id) ?? 0) - before[i]!;
+      if (fresh > 0) this.failedConnections.set(id, (this.failedConnections.get(id) ?? 0) + fresh);
+    });
   }
 
   private apply(e: HealthEvent): void {
@@ -187,6 +190,8 @@ export class FailureDrill {
       until: lastChange + 3600,
       failure: this.options.mode,
       firstCheckAt: Object.fromEntries(this.run.service.realServers.map((r) => [r.id, first])),
+      // Reactions before this change were applied already (the drill never replays the past).
+      eventsFrom: at,
       ...(this.options.policy ? { policy: this.options.policy } : {}),
     });
     this.appliedUntil = Math.max(this.appliedUntil, at);

@@ -249,6 +249,11 @@ export interface ServiceHealthOptions {
    */
   readonly firstCheckAt?: Readonly<Record<string, number>>;
   readonly rng?: Rng;
+  /**
+   * Only events at or after this time go into the result's `events` (a caller that replays from a
+   * moment on, like the failure drill, skips merging the whole history again). All by default.
+   */
+  readonly eventsFrom?: number;
 }
 
 /** A destination as the IPVS table holds it at some moment. */
@@ -262,7 +267,7 @@ export interface TableEntry {
 
 /** Result of {@link simulateServiceHealth}. */
 export interface ServiceHealthResult {
-  /** Everything that happened, in time order. */
+  /** Everything that happened (from `options.eventsFrom` on, when given), in time order. */
   readonly events: readonly HealthEvent[];
   readonly windows: readonly DetectionWindow[];
   /** The IPVS table at time `at`. */
@@ -344,7 +349,19 @@ export function simulateServiceHealth(
     }
   }
   // Lists in this order, so at equal times a server's change comes before keepalived's reaction and the quorum after.
-  const events = mergeByTime([...perServer, quorumEvents]);
+  const from = options.eventsFrom;
+  const since = (l: readonly HealthEvent[]): readonly HealthEvent[] => {
+    if (from === undefined || l.length === 0 || l[0]!.at >= from) return l;
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (l[mid]!.at < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return l.slice(lo);
+  };
+  const events = mergeByTime([...perServer.map(since), since(quorumEvents)]);
 
   const stateAt = (list: readonly { at: number; up: boolean }[], at: number, initial: boolean): boolean => {
     let s = initial;
@@ -414,68 +431,12 @@ function pairWindows(server: string, real: readonly ServerStateChange[], believe
 }
 
 /**
- * Merges lists that are each sorted by `at` (a binary heap over the list heads). Ties keep list
- * order, then position: stable, and O(n log k) instead of sorting everything again.
+ * Merges lists that are each sorted by `at`. Ties keep list order, then position: the lists are
+ * concatenated in order and sorted with the engine's stable sort (TimSort finds the sorted runs, so
+ * this is a merge of k runs, O(n log k), done natively).
  */
 function mergeByTime<T extends { readonly at: number }>(lists: readonly (readonly T[])[]): T[] {
-  // Fast paths (a server's own two lists, most of them short or empty): no heap.
-  const nonEmpty = lists.filter((l) => l.length > 0);
-  if (nonEmpty.length <= 1) return nonEmpty.length === 0 ? [] : [...nonEmpty[0]!];
-  if (nonEmpty.length === 2) {
-    const [a, b] = nonEmpty as [readonly T[], readonly T[]];
-    const merged: T[] = [];
-    let i = 0;
-    let j = 0;
-    // Ties take the earlier list first, as the heap does.
-    while (i < a.length && j < b.length) merged.push(b[j]!.at < a[i]!.at ? b[j++]! : a[i++]!);
-    while (i < a.length) merged.push(a[i++]!);
-    while (j < b.length) merged.push(b[j++]!);
-    return merged;
-  }
   const out: T[] = [];
-  const heap: number[] = []; // list indices, ordered by (head time, list index)
-  const pos = lists.map(() => 0);
-  const less = (a: number, b: number): boolean => {
-    const ta = lists[a]![pos[a]!]!.at;
-    const tb = lists[b]![pos[b]!]!.at;
-    return ta < tb || (ta === tb && a < b);
-  };
-  const up = (i: number): void => {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(heap[i]!, heap[p]!)) break;
-      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
-      i = p;
-    }
-  };
-  const down = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
-  lists.forEach((l, i) => {
-    if (l.length > 0) {
-      heap.push(i);
-      up(heap.length - 1);
-    }
-  });
-  while (heap.length > 0) {
-    const i = heap[0]!;
-    out.push(lists[i]![pos[i]!]!);
-    pos[i]!++;
-    if (pos[i]! >= lists[i]!.length) {
-      const last = heap.pop()!;
-      if (heap.length === 0) break;
-      heap[0] = last;
-    }
-    down(0);
-  }
-  return out;
+  for (const l of lists) for (const x of l) out.push(x);
+  return out.sort((a, b) => a.at - b.at);
 }
