@@ -514,7 +514,7 @@ export function TraceView() {
   }
   return (
     <div className={`cls-trace${sim.challenge ? ' has-challenge' : ''}`}>
-      <div className="cls-flow-row">
+      <div className="cls-flow-row cls-edit-chrome">
         <FlowPicker />
         <FailurePanel />
       </div>

@@ -83,6 +83,15 @@ test('rs1 down: the SYN goes to the dead host until keepalived removes it, then 
   await expect(lastRow(page)).toContainText('client');
   await shot(page, 'walk-failure-rst');
 
+  // Presenter view: the failure row goes with the editing chrome, the stage keeps the DOWN badge.
+  await page.getByTestId('cls-presenter').click();
+  await expect(page.getByTestId('cls-failure')).toBeHidden();
+  await expect(page.getByTestId('cls-down-badge-rs1')).toBeVisible();
+  const stage = await page.getByTestId('cls-stage').boundingBox();
+  expect(stage?.height ?? 0).toBeGreaterThan(400);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('cls-failure')).toBeVisible();
+
   // Bring it back: no failure, no badge.
   await page.getByTestId('cls-down-web-rs1').uncheck();
   await expect(page.getByTestId('cls-down-badge-rs1')).toHaveCount(0);
