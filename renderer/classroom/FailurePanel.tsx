@@ -22,6 +22,29 @@ export function downHostIds(t: Topology, sim: Parameters<typeof resolveFlow>[1])
   return out;
 }
 
+/** True when real servers of the played service are marked down. */
+export function hasDownServers(t: Topology, service: string | null, down: readonly string[]): boolean {
+  const svc = t.services.find((v) => v.id === service) ?? t.services[0];
+  return down.some((id) => svc?.realServers.some((r) => r.id === id));
+}
+
+/** The picker row's button that unfolds the failure row. */
+export function FailureToggle({ open, onToggle }: { open: boolean; onToggle: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <button
+      type="button"
+      className={`cls-failure-toggle${open ? ' is-on' : ''}`}
+      aria-expanded={open}
+      title={t('classroom.failure.hint')}
+      data-testid="cls-failure-toggle"
+      onClick={onToggle}
+    >
+      {t('classroom.failure.label')} {open ? '▴' : '▾'}
+    </button>
+  );
+}
+
 export function FailurePanel() {
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
@@ -40,7 +63,6 @@ export function FailurePanel() {
   const toggle = (id: string, on: boolean) => setFailure({ down: on ? [...new Set([...sim.down, id])] : sim.down.filter((x) => x !== id) });
   return (
     <div className="cls-failure cls-edit-chrome" data-testid="cls-failure" title={t('classroom.failure.hint')}>
-      <span className="cls-failure-label">{t('classroom.failure.label')}</span>
       {service.realServers.map((r) => (
         <label key={r.id} className="cls-failure-rs">
           <input type="checkbox" data-testid={`cls-down-${r.id}`} checked={down.includes(r.id)} onChange={(e) => toggle(r.id, e.target.checked)} />

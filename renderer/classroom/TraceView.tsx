@@ -2,6 +2,7 @@
  * The packet walk: flow pickers, playback controls, the animated canvas, the narration line and
  * the step list. Playback runs on a timer here (never in the store); the keyboard drives it too.
  */
+import type { ReactNode } from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lang, Trace } from '../../shared/simulator/index.ts';
@@ -22,7 +23,7 @@ import {
   visibleSteps,
 } from './derive.ts';
 import { Stage } from './Stage.tsx';
-import { FailurePanel, downHostIds } from './FailurePanel.tsx';
+import { FailurePanel, FailureToggle, downHostIds, hasDownServers } from './FailurePanel.tsx';
 import { ExportMenu } from './exportWalkthrough.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
 import { TcpPanel } from './TcpPanel.tsx';
@@ -57,7 +58,7 @@ function Icon({ d, stroke }: { d: string; stroke?: boolean }) {
   );
 }
 
-export function FlowPicker() {
+export function FlowPicker({ extra }: { extra?: ReactNode } = {}) {
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
   const sim = useApp((s) => s.simulation);
@@ -118,6 +119,7 @@ export function FlowPicker() {
           onChange={(e) => setFlow({ seed: Math.max(1, Number(e.target.value) || 1) })}
         />
       </label>
+      {extra}
     </div>
   );
 }
@@ -484,6 +486,9 @@ export function TraceView() {
   // Only the service and the failure choice matter (not the cursor): the set keeps its identity while playing.
   const downService = sim.service;
   const down = sim.down;
+  // The failure row stays folded (one button in the picker row) until opened or while a server is down.
+  const [failOpen, setFailOpen] = useState(false);
+  const failureShown = failOpen || hasDownServers(topology, sim.service, sim.down);
   const downHosts = useMemo(
     () => downHostIds(topology, { client: null, service: downService, realServer: null, seed: 1, down }),
     [topology, downService, down],
@@ -515,8 +520,8 @@ export function TraceView() {
   return (
     <div className={`cls-trace${sim.challenge ? ' has-challenge' : ''}`}>
       <div className="cls-flow-row cls-edit-chrome">
-        <FlowPicker />
-        <FailurePanel />
+        <FlowPicker extra={<FailureToggle open={failureShown} onToggle={() => setFailOpen(!failureShown)} />} />
+        {failureShown && <FailurePanel />}
       </div>
       <Controls trace={trace} visible={visible} cursor={cursor} blocked={pending !== undefined} />
       {sim.challenge && <ChallengeBar trace={trace} />}

@@ -29,6 +29,10 @@ async function enterWalk(page: Page): Promise<void> {
   await expect(page.getByTestId('packet-token')).toBeVisible();
   // "What if the scheduler gives this client rs1?"
   await page.getByTestId('cls-rs').selectOption('web-rs1');
+  // The failure row is folded into one button of the picker row until a teacher opens it.
+  await expect(page.getByTestId('cls-failure')).toHaveCount(0);
+  await page.getByTestId('cls-failure-toggle').click();
+  await expect(page.getByTestId('cls-failure')).toBeVisible();
 }
 
 /** The text of the last row of the step list. */
@@ -92,10 +96,12 @@ test('rs1 down: the SYN goes to the dead host until keepalived removes it, then 
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('cls-failure')).toBeVisible();
 
-  // Bring it back: no failure, no badge.
+  // Bring it back: no failure, no badge; folding the row leaves the picker row alone.
   await page.getByTestId('cls-down-web-rs1').uncheck();
   await expect(page.getByTestId('cls-down-badge-rs1')).toHaveCount(0);
   await expect(page.getByTestId('cls-outcome')).toContainText('Works');
+  await page.getByTestId('cls-failure-toggle').click();
+  await expect(page.getByTestId('cls-failure')).toHaveCount(0);
 });
 
 test('rs1 down in Simplified Chinese', async ({ page }) => {
