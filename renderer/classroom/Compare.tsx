@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ForwardingMethod, Layout, Topology } from '../../shared/model/types.ts';
 import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
+import { outcomeCode } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
 import { confirmDiscard, templateDesign } from '../app/files.ts';
 import { actingHosts, convertMethod, directorBytes, headerSummary, langOf, resolveFlow, traceOf, visibleSteps } from './derive.ts';
@@ -305,7 +306,7 @@ export function CompareView() {
                     <dd>{tr.steps.length}</dd>
                     <dt>{t('classroom.compare.result')}</dt>
                     <dd className={tr.outcome.status === 'ok' ? 'ok' : 'broken'} title={tr.outcome.narration[lang]}>
-                      {tr.outcome.status === 'ok' ? `✓ ${t('classroom.compare.ok')}` : `✕ ${tr.outcome.fault}`}
+                      {tr.outcome.status === 'ok' ? `✓ ${t('classroom.compare.ok')}` : `✕ ${outcomeCode(tr.outcome)}`}
                     </dd>
                   </dl>
                   <h4>{t('classroom.compare.atRs')}</h4>

@@ -113,9 +113,13 @@ export interface StageProps {
   readonly clientId: string | undefined;
   /** Changes when the stage is resized by the app (presenter view): the design is framed again. */
   readonly fitKey: string;
+  /** Hosts of real servers marked down in the walk: drawn greyed with a "down" badge. */
+  readonly downHosts?: ReadonlySet<string>;
 }
 
-export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProps) {
+const NO_HOSTS: ReadonlySet<string> = new Set();
+
+export function Stage({ step, playing, durationMs, clientId, fitKey, downHosts = NO_HOSTS }: StageProps) {
   const { t, i18n } = useTranslation();
   const ariaLabels = useMemo(() => flowAriaLabels(t), [t, i18n.language]);
   const flow = useReactFlow<FlowNode, LinkEdge>();
@@ -157,10 +161,10 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
   const litNodes = useMemo(() => {
     const cls = step?.severity === 'error' ? 'cls-lit cls-drop' : step?.severity === 'warning' ? 'cls-lit cls-warn' : 'cls-lit';
     return nodes.map((n) => {
-      const classes = [acting.has(n.id) ? cls : '', n.id === clientId ? 'cls-client' : ''].filter(Boolean).join(' ');
+      const classes = [acting.has(n.id) ? cls : '', n.id === clientId ? 'cls-client' : '', downHosts.has(n.id) ? 'cls-down' : ''].filter(Boolean).join(' ');
       return classes ? { ...n, className: classes } : n;
     });
-  }, [nodes, acting, step?.severity, clientId]);
+  }, [nodes, acting, step?.severity, clientId, downHosts]);
   const litEdges = useMemo(() => {
     const p = step?.place;
     if (!p || p.kind !== 'link') return edges.map((e) => (e.selected ? { ...e, selected: false } : e));
@@ -242,6 +246,24 @@ export function Stage({ step, playing, durationMs, clientId, fitKey }: StageProp
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9ced6" />
         <Controls showInteractive={false} />
+        {downHosts.size > 0 && (
+          <ViewportPortal>
+            {[...downHosts].map((id) => {
+              const h = g.host(id);
+              if (!h) return null;
+              return (
+                <div
+                  key={id}
+                  className="cls-down-badge"
+                  style={{ transform: `translate(${h.x + h.w - 8}px, ${h.y - 10}px) translate(-100%, 0)` }}
+                  data-testid={`cls-down-badge-${id}`}
+                >
+                  {t('classroom.failure.downBadge')}
+                </div>
+              );
+            })}
+          </ViewportPortal>
+        )}
         {step && path.length > 0 && (
           <ViewportPortal>
             <div className={tokenClass} style={{ transform: `translate(${x}px, ${y}px)` }} data-testid="packet-token" data-step={step.index}>

@@ -2,6 +2,7 @@
  * The packet walk: flow pickers, playback controls, the animated canvas, the narration line and
  * the step list. Playback runs on a timer here (never in the store); the keyboard drives it too.
  */
+import type { ReactNode } from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Lang, Trace } from '../../shared/simulator/index.ts';
@@ -22,6 +23,7 @@ import {
   visibleSteps,
 } from './derive.ts';
 import { Stage } from './Stage.tsx';
+import { FailurePanel, FailureToggle, downHostIds, hasDownServers } from './FailurePanel.tsx';
 import { ExportMenu } from './exportWalkthrough.tsx';
 import { HeaderStrip } from './PacketPanel.tsx';
 import { TcpPanel } from './TcpPanel.tsx';
@@ -56,7 +58,7 @@ function Icon({ d, stroke }: { d: string; stroke?: boolean }) {
   );
 }
 
-export function FlowPicker() {
+export function FlowPicker({ extra }: { extra?: ReactNode } = {}) {
   const { t } = useTranslation();
   const topology = useApp((s) => s.design.topology);
   const sim = useApp((s) => s.simulation);
@@ -117,6 +119,7 @@ export function FlowPicker() {
           onChange={(e) => setFlow({ seed: Math.max(1, Number(e.target.value) || 1) })}
         />
       </label>
+      {extra}
     </div>
   );
 }
@@ -480,6 +483,16 @@ export function TraceView() {
   const step = shown < 0 ? undefined : trace?.steps[shown];
   const durationMs = STEP_MS / sim.speed;
   const stageRef = useRef<HTMLDivElement>(null);
+  // Only the service and the failure choice matter (not the cursor): the set keeps its identity while playing.
+  const downService = sim.service;
+  const down = sim.down;
+  // The failure row stays folded (one button in the picker row) until opened or while a server is down.
+  const [failOpen, setFailOpen] = useState(false);
+  const failureShown = failOpen || hasDownServers(topology, sim.service, sim.down);
+  const downHosts = useMemo(
+    () => downHostIds(topology, { client: null, service: downService, realServer: null, seed: 1, down }),
+    [topology, downService, down],
+  );
 
   // Playback: one timer per shown step; stops on the last step.
   useEffect(() => {
@@ -506,14 +519,32 @@ export function TraceView() {
   }
   return (
     <div className={`cls-trace${sim.challenge ? ' has-challenge' : ''}`}>
-      <FlowPicker />
+      <div className="cls-flow-row cls-edit-chrome">
+        <FlowPicker extra={<FailureToggle open={failureShown} onToggle={() => setFailOpen(!failureShown)} />} />
+        {failureShown && <FailurePanel />}
+      </div>
       <Controls trace={trace} visible={visible} cursor={cursor} blocked={pending !== undefined} />
       {sim.challenge && <ChallengeBar trace={trace} />}
       <div className={`cls-stage${sim.challenge && sim.quiz ? ' has-quiz' : ''}`} ref={stageRef} data-testid="cls-stage-frame">
-        <Stage step={step} playing={sim.playing} durationMs={durationMs} clientId={trace.flow.client} fitKey={`${sim.presenter}:${loads}`} />
+        <Stage
+          step={step}
+          playing={sim.playing}
+          durationMs={durationMs}
+          clientId={trace.flow.client}
+          fitKey={`${sim.presenter}:${loads}`}
+          downHosts={downHosts}
+        />
         <div className="cls-outcome-box">
-          <div className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : 'is-broken'}`} data-testid="cls-outcome" title={outcome.narration[lang]}>
-            {outcome.status === 'ok' ? `✓ ${t('classroom.outcomeOk')}` : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
+          <div
+            className={`cls-outcome ${outcome.status === 'ok' ? 'is-ok' : outcome.status === 'failed' ? 'is-failed' : 'is-broken'}`}
+            data-testid="cls-outcome"
+            title={outcome.narration[lang]}
+          >
+            {outcome.status === 'ok'
+              ? `✓ ${t('classroom.outcomeOk')}`
+              : outcome.status === 'failed'
+                ? `✕ ${t('classroom.outcomeFailed', { failure: t(`classroom.failures.${outcome.failure}`) })}`
+                : `✕ ${t('classroom.outcomeBroken', { fault: outcome.fault })}`}
           </div>
           {trace.warnings.length > 0 && (
             <ul className="cls-warnings cls-edit-chrome" data-testid="cls-warnings">

@@ -4,12 +4,12 @@
  * connection table at the cursor, the director's bytes, and the Markdown/HTML handouts.
  */
 import type { ForwardingMethod, Host, Topology, VirtualService } from '../../shared/model/types.ts';
-import type { ConnEntry, HeaderField, Lang, PacketPlace, Trace, TraceStep } from '../../shared/simulator/index.ts';
+import type { ConnEntry, FailureScenario, HeaderField, Lang, PacketPlace, Trace, TraceStep } from '../../shared/simulator/index.ts';
 import type { TcpSegment } from '../../shared/simulator/tcp.ts';
 import { simulate } from '../../shared/simulator/index.ts';
 import { withVrrpHolders } from '../../shared/model/ha.ts';
 import type { AppState } from '../store/index.ts';
-import type { SimulationState } from './simulationSlice.ts';
+import type { FailureChoice, SimulationState } from './simulationSlice.ts';
 import { classroomEn, classroomZh } from './strings.ts';
 import type { RealServerId } from '../../shared/model/ids.ts';
 
@@ -24,13 +24,20 @@ export interface ResolvedFlow {
   readonly service: VirtualService | undefined;
   readonly realServer: RealServerId | null;
   readonly seed: number;
+  /** The failure scenario of the walk, when real servers of the service are marked down. */
+  readonly failure?: FailureScenario;
 }
 
-export function resolveFlow(t: Topology, sim: Pick<SimulationState, 'client' | 'service' | 'realServer' | 'seed'>): ResolvedFlow {
+export function resolveFlow(t: Topology, sim: Pick<SimulationState, 'client' | 'service' | 'realServer' | 'seed'> & Partial<FailureChoice>): ResolvedFlow {
   const client = t.hosts.find((h) => h.id === sim.client) ?? t.hosts.find((h) => h.role === 'client');
   const service = t.services.find((v) => v.id === sim.service) ?? t.services[0];
   const realServer = (sim.realServer && service?.realServers.find((r) => r.id === sim.realServer)?.id) || null;
-  return { client, service, realServer, seed: sim.seed };
+  const down = (sim.down ?? []).flatMap((id) => service?.realServers.find((r) => r.id === id)?.id ?? []);
+  const failure: FailureScenario | undefined =
+    down.length > 0
+      ? { down, mode: sim.failMode ?? 'silent', since: sim.failSince ?? 0, ...(sim.expireNodestConn ? { expireNodestConn: true } : {}) }
+      : undefined;
+  return { client, service, realServer, seed: sim.seed, ...(failure ? { failure } : {}) };
 }
 
 /** Why there is nothing to play, when there is nothing. */
@@ -45,7 +52,7 @@ export function traceOf(t: Topology, f: ResolvedFlow): TraceResult {
     trace: simulate(
       withVrrpHolders(t),
       { client: f.client.id, service: f.service.id, ...(f.realServer ? { realServer: f.realServer } : {}) },
-      { seed: f.seed },
+      { seed: f.seed, ...(f.failure ? { failure: f.failure } : {}) },
     ),
   };
 }
@@ -59,7 +66,7 @@ export function makeTraceSelector(): (s: AppState) => TraceResult {
   let last: TraceResult = { missing: 'client' };
   return (s) => {
     const sim = s.simulation;
-    const k = [s.design.topology, sim.client, sim.service, sim.realServer, sim.seed];
+    const k = [s.design.topology, sim.client, sim.service, sim.realServer, sim.seed, sim.down, sim.failMode, sim.failSince, sim.expireNodestConn];
     if (k.length === key.length && k.every((x, i) => x === key[i])) return last;
     key = k;
     last = traceOf(s.design.topology, resolveFlow(s.design.topology, sim));

@@ -36,7 +36,18 @@ export interface SimulationState {
   readonly answers: Readonly<Record<string, string>>;
   /** The choice highlighted with the keyboard, not yet revealed (Enter reveals). */
   readonly pick: string | null;
+  /** Failure mode of the walk: real servers (ids of the played service) that are down; none = no failure. */
+  readonly down: readonly string[];
+  /** How they died: the host is gone (silent) or the service stopped (RST). */
+  readonly failMode: 'silent' | 'refused';
+  /** Seconds since they died, on keepalived's clock. */
+  readonly failSince: number;
+  /** The director's net.ipv4.vs.expire_nodest_conn. */
+  readonly expireNodestConn: boolean;
 }
+
+/** The failure part of the simulation state. */
+export type FailureChoice = Pick<SimulationState, 'down' | 'failMode' | 'failSince' | 'expireNodestConn'>;
 
 export interface SimulationSlice {
   simulation: SimulationState;
@@ -54,6 +65,8 @@ export interface SimulationSlice {
   setSimPick: (value: string | null) => void;
   /** Records the answer to a question (first answer counts) and clears the pick. */
   answerSim: (questionId: string, value: string) => void;
+  /** Changes the failure scenario; the walk re-runs from step 0. */
+  setSimFailure: (failure: Partial<FailureChoice>) => void;
 }
 
 export const initialSimulation: SimulationState = {
@@ -71,6 +84,10 @@ export const initialSimulation: SimulationState = {
   quiz: false,
   answers: {},
   pick: null,
+  down: [],
+  failMode: 'silent',
+  failSince: 0,
+  expireNodestConn: false,
 };
 
 export const createSimulationSlice: StateCreator<AppState, [], [], SimulationSlice> = (set, get) => {
@@ -88,6 +105,15 @@ export const createSimulationSlice: StateCreator<AppState, [], [], SimulationSli
     setSimChallenge: (challenge) => patch({ challenge, quiz: challenge && get().simulation.quiz, answers: {}, pick: null, playing: false }),
     setSimQuiz: (quiz) => patch({ quiz }),
     setSimPick: (pick) => patch({ pick }),
+    setSimFailure: (f) =>
+      patch({
+        ...f,
+        ...(f.failSince !== undefined ? { failSince: Math.max(0, Math.min(3600, Math.round(Number(f.failSince) || 0))) } : {}),
+        cursor: 0,
+        playing: false,
+        answers: {},
+        pick: null,
+      }),
     answerSim: (id, value) => {
       const answers = get().simulation.answers;
       if (answers[id] !== undefined) return;

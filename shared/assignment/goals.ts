@@ -8,7 +8,7 @@ import { analyseFailover } from '../ha/analysis.ts';
 import { withVrrpHolders } from '../model/ha.ts';
 import type { Host, Topology, VirtualService } from '../model/types.ts';
 import { parseCidr } from '../addressing/ipv4.ts';
-import { scheduleSequence, simulate } from '../simulator/index.ts';
+import { outcomeCode, scheduleSequence, simulate } from '../simulator/index.ts';
 import { validate } from '../validation/index.ts';
 import type { FilledAssignment } from './assignment.ts';
 import type { Goal, GoalKind, Localized } from './schema.ts';
@@ -116,8 +116,8 @@ function walk(t: Topology, g: Extract<Goal, { kind: 'walk' }>): Verdict {
     const trace = simulate(steady, { client: hostId(g.client), service: svc.id, realServer: r.id }, { seed: 1 });
     if (trace.outcome.status !== 'ok')
       return fail(
-        `the walk from ${g.client} to ${g.service} through ${r.host} breaks [${trace.outcome.fault}]: ${trace.outcome.narration.en}`,
-        `从 ${g.client} 到 ${g.service} 经 ${r.host} 的数据包走查中断 [${trace.outcome.fault}]：${trace.outcome.narration.zh}`,
+        `the walk from ${g.client} to ${g.service} through ${r.host} breaks [${outcomeCode(trace.outcome)}]: ${trace.outcome.narration.en}`,
+        `从 ${g.client} 到 ${g.service} 经 ${r.host} 的数据包走查中断 [${outcomeCode(trace.outcome)}]：${trace.outcome.narration.zh}`,
       );
   }
   return pass(

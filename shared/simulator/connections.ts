@@ -198,6 +198,8 @@ export class ConnectionTable {
   private until: number[] = [];
   private readonly heap: EventHeap;
   private live = 0;
+  /** No live entry below this index (advanced lazily by {@link expireDest}). */
+  private oldest = 0;
 
   constructor(sched: IpvsScheduler, timeouts: ConnectionTimeouts = {}, capacity = 16) {
     this.sched = sched;
@@ -220,7 +222,9 @@ export class ConnectionTable {
     this.sched.now = m;
     const payload = this.heap.pop();
     const i = payload >>> 2;
-    const d = this.dest[i]!;
+    const d = this.dest[i];
+    // A connection expired early (expireDest) leaves its timer behind: nothing to do.
+    if (!d) return;
     const kind = payload & 3;
     if (kind === ESTABLISH) {
       this.sched.establish(d);
@@ -278,6 +282,26 @@ export class ConnectionTable {
       this.heap.push(t + life, (i << 2) | END_ACTIVE);
     }
     return d;
+  }
+
+  /**
+   * Expires every connection whose server is `id` at once, as `expire_nodest_conn=1` does when the
+   * server is deleted (kernel ≥ 5.9 queues `ip_vs_expire_nodest_conn_flush` on the deletion; older
+   * kernels expired an entry when its next packet came). Returns how many went.
+   */
+  expireDest(id: RealServerId): number {
+    let n = 0;
+    // Everything before the oldest live entry is gone: skip it (the scan covers only the live window).
+    while (this.oldest < this.dest.length && !this.dest[this.oldest]) this.oldest++;
+    for (let i = this.oldest; i < this.dest.length; i++) {
+      const d = this.dest[i];
+      if (!d || d.id !== id) continue;
+      this.sched.release(d, this.state[i] === 1, this.template[i]!);
+      this.dest[i] = null;
+      this.live--;
+      n++;
+    }
+    return n;
   }
 
   /** Connections still in the table (any state). */

@@ -18,9 +18,11 @@ export interface FailureDrillOptions {
   /** `silent`: the host is off (no answer, the checker waits connect_timeout); `refused`: the service stopped (RST at once). */
   readonly mode: FailureMode;
   /**
-   * The director's expire_nodest_conn / expire_quiescent_template (kernel defaults: both 0). Used for the
-   * windows' `effects` (what happens to existing connections and templates); the run's own connection
-   * table is not expired by it.
+   * The director's expire_nodest_conn / expire_quiescent_template (kernel defaults: both 0). The run
+   * follows them: when keepalived removes a server, `expireNodestConn` expires its connections at once
+   * (else they stay in the table, their packets dropped by the director, until they time out); with
+   * weight 0 (`inhibit_on_failure`) `expireQuiescentTemplate` stops its persistence templates from
+   * pinning clients to it. A removed server's templates are never used again (its dest is gone).
    */
   readonly policy?: KernelFailurePolicy;
   /** When every checker makes its first attempt, seconds after the run started (keepalived: 1 s after start). */
@@ -46,10 +48,31 @@ export class FailureDrill {
   private appliedUntil = -Infinity;
   /** keepalived's reactions applied so far, in time order (for the event list). */
   readonly applied: HealthEvent[] = [];
+  /** Connections the kernel expired when keepalived removed their server (expire_nodest_conn=1), by real server. */
+  readonly expiredConnections = new Map<RealServerId, number>();
+  /** Persistence templates dropped because their server was removed, by real server. */
+  readonly droppedTemplates = new Map<RealServerId, number>();
+  /** Servers keepalived took out, and how (until it puts them back). */
+  private readonly out = new Map<RealServerId, 'removed' | 'weight-zero'>();
 
   constructor(run: ServiceRun, options: FailureDrillOptions) {
     this.run = run;
     this.options = options;
+    run.sched.expireQuiescentTemplate = options.policy?.expireQuiescentTemplate ?? false;
+  }
+
+  /**
+   * Connections still in the table whose server keepalived took out, by real server, with what
+   * happens to their packets: `dropped` (the server was removed: ip_vs_in finds its dest unavailable
+   * and drops them, expire_nodest_conn=0) or `to-dead-server` (weight 0: the dest is still available,
+   * so the director keeps forwarding them to the dead server).
+   */
+  stranded(): Map<RealServerId, { readonly count: number; readonly fate: 'dropped' | 'to-dead-server' }> {
+    const counts = new Map<RealServerId, number>();
+    for (const c of this.run.table.connections()) if (this.out.has(c.realServer)) counts.set(c.realServer, (counts.get(c.realServer) ?? 0) + 1);
+    const res = new Map<RealServerId, { count: number; fate: 'dropped' | 'to-dead-server' }>();
+    for (const [id, count] of counts) res.set(id, { count, fate: this.out.get(id) === 'removed' ? 'dropped' : 'to-dead-server' });
+    return res;
   }
 
   /** True once a server was killed in this drill. */
@@ -122,19 +145,37 @@ export class FailureDrill {
 
   /** Runs `step` and counts the connections it gave a server that is dead. */
   private counted(step: () => void): void {
-    const before = new Map(this.run.assigned);
+    // Deaths only change between advances, so a server dead now was dead for this whole stretch:
+    // only the dead servers' counters are compared (none dead, nothing to count).
+    const dead: RealServerId[] = [];
+    for (const id of this.changes.keys()) if (this.isDown(id)) dead.push(id);
+    const before = dead.map((id) => this.run.assigned.get(id) ?? 0);
     step();
-    // Deaths only change between advances, so a server dead now was dead for this whole stretch.
-    for (const [id, n] of this.run.assigned) {
-      const fresh = n - (before.get(id) ?? 0);
-      if (fresh > 0 && this.isDown(id)) this.failedConnections.set(id, (this.failedConnections.get(id) ?? 0) + fresh);
-    }
+    dead.forEach((id, i) => {
+      const fresh = (this.run.assigned.get(id) ?? 0) - before[i]!;
+      if (fresh > 0) this.failedConnections.set(id, (this.failedConnections.get(id) ?? 0) + fresh);
+    });
   }
 
   private apply(e: HealthEvent): void {
-    if (e.kind === 'removed' || e.kind === 'weight-zero') this.run.setWeight(e.server as RealServerId, 0);
-    else if (e.kind === 'added' || e.kind === 'weight-restored') this.run.setWeight(e.server as RealServerId, e.weight);
-    else return;
+    if (e.kind === 'removed' || e.kind === 'weight-zero') {
+      const id = e.server as RealServerId;
+      // Scheduling-wise a removed server is one with weight 0 (the run keeps the kernel's list order).
+      this.run.setWeight(id, 0);
+      this.out.set(id, e.kind);
+      if (e.kind === 'removed') {
+        const sched = this.run.sched;
+        const t = sched.invalidateTemplates(id);
+        if (t > 0) this.droppedTemplates.set(id, (this.droppedTemplates.get(id) ?? 0) + t);
+        if (this.options.policy?.expireNodestConn) {
+          const n = this.run.table.expireDest(id);
+          if (n > 0) this.expiredConnections.set(id, (this.expiredConnections.get(id) ?? 0) + n);
+        }
+      }
+    } else if (e.kind === 'added' || e.kind === 'weight-restored') {
+      this.run.setWeight(e.server as RealServerId, e.weight);
+      this.out.delete(e.server as RealServerId);
+    } else return;
     this.applied.push(e);
   }
 
@@ -149,6 +190,8 @@ export class FailureDrill {
       until: lastChange + 3600,
       failure: this.options.mode,
       firstCheckAt: Object.fromEntries(this.run.service.realServers.map((r) => [r.id, first])),
+      // Reactions before this change were applied already (the drill never replays the past).
+      eventsFrom: at,
       ...(this.options.policy ? { policy: this.options.policy } : {}),
     });
     this.appliedUntil = Math.max(this.appliedUntil, at);

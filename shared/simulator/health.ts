@@ -106,6 +106,17 @@ export function runChecker(hc: EffectiveHealthCheck, changes: readonly ServerSta
   // Each loop is one attempt; a zero-length loop cannot repeat forever because delay_loop ≥ 1.
   while (t <= options.until) {
     while (ci < changes.length && changes[ci]!.at <= t) serverUp = changes[ci++]!.up;
+    // Steady state (up, believed up, no retry or failed URL pending): every attempt until the next
+    // change succeeds and schedules the next one delay_loop later (all three checkers), declaring
+    // nothing — skip those attempts at once instead of one by one.
+    if (serverUp && isUp && hasRun && retryIt === 0 && !failedUrl && hc.delayLoop > 0) {
+      const next = ci < changes.length ? changes[ci]!.at : options.until;
+      const skip = Math.ceil((next - t) / hc.delayLoop) - 1;
+      if (skip > 0) {
+        t += skip * hc.delayLoop;
+        continue;
+      }
+    }
     const ok = serverUp;
     const end = ok ? t : t + fail;
     if (hc.kind === 'tcp') {
@@ -190,10 +201,10 @@ export function failureEffects(inhibited: boolean, persistent: boolean, policy: 
   const templates = !persistent ? 'none' : !inhibited || policy.expireQuiescentTemplate ? 'expired' : 'kept';
   const c =
     connections === 'expired'
-      ? 'existing connections to it are dropped (expire_nodest_conn=1) and their clients reconnect to a live server'
+      ? 'existing connections to it are expired at once (expire_nodest_conn=1): their next packet finds no entry, the client gets a reset and reconnects to a live server'
       : inhibited
-        ? 'existing connections to it stay (weight 0 keeps the server in the table) and hang until they time out'
-        : 'existing connections to it stay until they time out (expire_nodest_conn=0): their packets still go to the dead server';
+        ? 'existing connections to it stay and are still forwarded to the dead server (weight 0 keeps it in the table, so expire_nodest_conn does not apply) until they time out'
+        : 'existing connections to it stay in the table until they time out (expire_nodest_conn=0), and the director drops their packets (its destination is gone)';
   const p =
     templates === 'none'
       ? ''
@@ -238,6 +249,11 @@ export interface ServiceHealthOptions {
    */
   readonly firstCheckAt?: Readonly<Record<string, number>>;
   readonly rng?: Rng;
+  /**
+   * Only events at or after this time go into the result's `events` (a caller that replays from a
+   * moment on, like the failure drill, skips merging the whole history again). All by default.
+   */
+  readonly eventsFrom?: number;
 }
 
 /** A destination as the IPVS table holds it at some moment. */
@@ -251,7 +267,7 @@ export interface TableEntry {
 
 /** Result of {@link simulateServiceHealth}. */
 export interface ServiceHealthResult {
-  /** Everything that happened, in time order. */
+  /** Everything that happened (from `options.eventsFrom` on, when given), in time order. */
   readonly events: readonly HealthEvent[];
   readonly windows: readonly DetectionWindow[];
   /** The IPVS table at time `at`. */
@@ -333,7 +349,19 @@ export function simulateServiceHealth(
     }
   }
   // Lists in this order, so at equal times a server's change comes before keepalived's reaction and the quorum after.
-  const events = mergeByTime([...perServer, quorumEvents]);
+  const from = options.eventsFrom;
+  const since = (l: readonly HealthEvent[]): readonly HealthEvent[] => {
+    if (from === undefined || l.length === 0 || l[0]!.at >= from) return l;
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (l[mid]!.at < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return l.slice(lo);
+  };
+  const events = mergeByTime([...perServer.map(since), since(quorumEvents)]);
 
   const stateAt = (list: readonly { at: number; up: boolean }[], at: number, initial: boolean): boolean => {
     let s = initial;
@@ -403,54 +431,12 @@ function pairWindows(server: string, real: readonly ServerStateChange[], believe
 }
 
 /**
- * Merges lists that are each sorted by `at` (a binary heap over the list heads). Ties keep list
- * order, then position: stable, and O(n log k) instead of sorting everything again.
+ * Merges lists that are each sorted by `at`. Ties keep list order, then position: the lists are
+ * concatenated in order and sorted with the engine's stable sort (TimSort finds the sorted runs, so
+ * this is a merge of k runs, O(n log k), done natively).
  */
 function mergeByTime<T extends { readonly at: number }>(lists: readonly (readonly T[])[]): T[] {
   const out: T[] = [];
-  const heap: number[] = []; // list indices, ordered by (head time, list index)
-  const pos = lists.map(() => 0);
-  const less = (a: number, b: number): boolean => {
-    const ta = lists[a]![pos[a]!]!.at;
-    const tb = lists[b]![pos[b]!]!.at;
-    return ta < tb || (ta === tb && a < b);
-  };
-  const up = (i: number): void => {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(heap[i]!, heap[p]!)) break;
-      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
-      i = p;
-    }
-  };
-  const down = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
-  lists.forEach((l, i) => {
-    if (l.length > 0) {
-      heap.push(i);
-      up(heap.length - 1);
-    }
-  });
-  while (heap.length > 0) {
-    const i = heap[0]!;
-    out.push(lists[i]![pos[i]!]!);
-    pos[i]!++;
-    if (pos[i]! >= lists[i]!.length) {
-      const last = heap.pop()!;
-      if (heap.length === 0) break;
-      heap[0] = last;
-    }
-    down(0);
-  }
-  return out;
+  for (const l of lists) for (const x of l) out.push(x);
+  return out.sort((a, b) => a.at - b.at);
 }

@@ -3,7 +3,7 @@
  * kernel's IPVS schedulers ({@link IpvsScheduler}, {@link simulateConnections}). Pure and seeded.
  */
 export * from './types.ts';
-export { simulate, step, prepare, finish, resolveService, say, withDetail } from './trace/index.ts';
+export { simulate, step, prepare, finish, resolveService, say, withDetail, outcomeCode } from './trace/index.ts';
 export type { SimState, SimContext, NarrationId, NarrationParams, NarrationTable } from './trace/index.ts';
 export { compileNetwork, derivedMac, lookupRoute } from './network.ts';
 export type { Network, NetHost, NetIface, NetRoute, RouteLookup } from './network.ts';
@@ -27,6 +27,8 @@ export type {
   RunSample,
 } from './connections.ts';
 export { FailureDrill, drillDetection } from './failure-drill.ts';
+export { failureContext, failurePresets, retransmitStory, synSentAt, SORRY_ID, SYN_RETRIES } from './trace/failure.ts';
+export type { DownServer, FailureContext, RetransmitStory } from './trace/failure.ts';
 export type { FailureDrillOptions } from './failure-drill.ts';
 export { detectionWindow, failedAttemptSeconds, failureEffects, recoveryWindow, runChecker, simulateServiceHealth } from './health.ts';
 export type {

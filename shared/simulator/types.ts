@@ -259,6 +259,14 @@ export type FaultId =
 export type TraceOutcome =
   | { readonly status: 'ok'; readonly narration: Narration }
   | {
+      /** A runtime failure (options.failure), not a design fault: the checker has nothing to report. */
+      readonly status: 'failed';
+      readonly failure: RuntimeFailure;
+      readonly at: PacketPlace;
+      readonly stepIndex?: number;
+      readonly narration: Narration;
+    }
+  | {
       readonly status: 'broken';
       readonly fault: FaultId;
       /** Where the packet died (or where the problem shows). */
@@ -302,8 +310,45 @@ export interface Flow {
   readonly replyBytes?: number;
 }
 
+/**
+ * A real-server failure replayed in the walk: a runtime event, not a design fault. keepalived's
+ * checkers react as `simulateServiceHealth` computes; the walk's request meets the IPVS table as it
+ * is `since` seconds after the failure.
+ */
+export interface FailureScenario {
+  /** Real servers that are down (ids of the walked service's real servers). */
+  readonly down: readonly RealServerId[];
+  /** `silent`: the host is gone (nothing answers); `refused`: the service stopped (the host's kernel answers RST). */
+  readonly mode: 'silent' | 'refused';
+  /** Seconds since the servers died. */
+  readonly since: number;
+  /**
+   * Seconds from the failure to the checker's next attempt; `delay_loop` when absent (the server died
+   * right after a successful check: the longest detection window).
+   */
+  readonly nextCheckIn?: number;
+  /**
+   * The director's `net.ipv4.vs.expire_nodest_conn` (0, the kernel default, when absent): with 1 a
+   * retransmitted SYN whose entry points to a server keepalived took out is scheduled anew.
+   */
+  readonly expireNodestConn?: boolean;
+}
+
+/** How a walk with a {@link FailureScenario} failed (never a design fault). */
+export type RuntimeFailure =
+  /** The SYN went to a dead host: nothing answers, the client retransmits. */
+  | 'rs-down-silent'
+  /** The SYN reached a host whose service stopped: its kernel answered RST. */
+  | 'rs-down-refused'
+  /** The table has no usable real server and no sorry server: ICMP port unreachable from the director. */
+  | 'no-destination'
+  /** The sorry server's address belongs to no host of the design, so the walk cannot follow it. */
+  | 'sorry-server-outside';
+
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
+  /** Real servers down at the time of the walk (classroom failure mode). */
+  readonly failure?: FailureScenario;
   /** Seed of the injected RNG (source port, ARP reply races, `twos`). Same seed → same trace. */
   readonly seed?: number;
   /** Safety limit on the number of steps (a routing loop usually ends earlier, when the TTL runs out). 1000 when absent. */

@@ -203,6 +203,29 @@ describe('checker and simulator give one verdict', () => {
     }
   });
 
+  it('a dead real server is a runtime event, not a design fault: failure walks of the seed labs end ok or failed, never broken', () => {
+    // SimulateOptions.failure replays keepalived's reaction to a dead server; the outcome is then
+    // 'failed' (a RuntimeFailure), which brokenWalks() above never counts, so it needs no checker error.
+    const seen = new Set<string>();
+    for (const name of ['nat', 'dr', 'tun'] as const)
+      for (const check of [undefined, { kind: 'tcp' as const, delayLoop: 6, connectTimeout: 3, retry: 1, delayBeforeRetry: 2 }]) {
+        const base = lab(name);
+        const t: Topology = { ...base, services: base.services.map((s) => (check ? { ...s, healthCheck: check } : s)) };
+        expect(errorRules(t), name).toEqual([]);
+        const svc = t.services[0]!;
+        const client = t.hosts.find((h) => h.role === 'client')!.id;
+        for (const down of [[svc.realServers[0]!.id], svc.realServers.map((r) => r.id)])
+          for (const mode of ['silent', 'refused'] as const)
+            for (const since of [0, 5, 60, 3600])
+              for (const r of [undefined, ...svc.realServers.map((x) => x.id)]) {
+                const tr = simulate(t, { client, service: svc.id, ...(r ? { realServer: r } : {}) }, { seed: 1, failure: { down, mode, since } });
+                const what = `${name} ${check ? 'checked' : 'unchecked'} down=${down.join('+')} ${mode} ${since} s via ${r ?? 'the scheduler'}`;
+                expect(tr.outcome.status, `${what}: ${tr.outcome.narration.en}`).not.toBe('broken');
+                seen.add(tr.outcome.status === 'failed' ? tr.outcome.failure : 'ok');
+              }
+      }
+    expect([...seen].sort()).toEqual(['no-destination', 'ok', 'rs-down-refused', 'rs-down-silent']);
+  });
   it('the scenarios cover the design faults the simulator knows', () => {
     const covered = new Set<string>([...SCENARIOS.map((s) => s.fault), ...Object.keys(FLOW_ONLY)]);
     // Faults reached only through a damaged design that another fault already explains, listed so a new fault id fails here until it gets a scenario.

@@ -1,7 +1,9 @@
 /**
  * `lvsd simulate FILE --service VIP:PORT [--client ID] [--sport N] [--seed N] [--real-server ID]
- * [--previous N] [--reply-bytes N] [--json] [--lang en|zh]` — traces one request and its reply through the design and
- * prints every step. Exit 0: the exchange works; 1: the flow breaks (the reason is printed);
+ * [--previous N] [--reply-bytes N] [--down ID,… [--how silent|refused] [--since S] [--expire-nodest-conn]]
+ * [--json] [--lang en|zh]` — traces one request and its reply through the design and prints every
+ * step; with `--down` the real servers listed are dead, `--since` seconds ago (keepalived's timing).
+ * Exit 0: the exchange works; 1: the flow breaks or meets a dead server (the reason is printed);
  * 2: bad usage or unreadable file.
  */
 import type { CliCommand } from '../io.ts';
@@ -10,11 +12,11 @@ import { intOption, parseCommandLine } from '../options.ts';
 import { loadDesign } from '../loadDesign.ts';
 import { withVrrpHolders } from '../../../shared/model/ha.ts';
 import type { HeaderStack, Lang, PacketPlace, Trace, TraceStep } from '../../../shared/simulator/index.ts';
-import { resolveService, simulate } from '../../../shared/simulator/index.ts';
+import { outcomeCode, resolveService, simulate } from '../../../shared/simulator/index.ts';
 import { hostId, realServerId } from '../../../shared/model/ids.ts';
 
 const USAGE =
-  'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--previous N] [--reply-bytes N] [--json] [--lang en|zh]\n';
+  'usage: lvsd simulate FILE --service VIP:PORT|ID [--client HOST] [--sport N] [--seed N] [--real-server ID] [--previous N] [--reply-bytes N] [--down ID,... [--how silent|refused] [--since SECONDS] [--expire-nodest-conn]] [--json] [--lang en|zh]\n';
 
 /** Interface id → Linux name, so places read `director/eth0`. */
 type Names = ReadonlyMap<string, string>;
@@ -73,7 +75,11 @@ export function formatTrace(t: Trace, lang: Lang, names: Names = new Map()): str
   if (t.conn) out.push(`IPVS connection: ${t.conn.ipvsadm}`);
   for (const w of t.warnings) out.push(`warning [${w.fault}]: ${w.narration[lang]}`);
   if (t.bytes.length > 0) out.push(`bytes: ${t.bytes.map((b) => `${b.host} rx ${b.rx} tx ${b.tx}${b.forwarded ? ` fwd ${b.forwarded}` : ''}`).join('; ')}`);
-  out.push(t.outcome.status === 'ok' ? `OK: ${t.outcome.narration[lang]}` : `BROKEN [${t.outcome.fault}]: ${t.outcome.narration[lang]}`);
+  out.push(
+    t.outcome.status === 'ok'
+      ? `OK: ${t.outcome.narration[lang]}`
+      : `${t.outcome.status === 'failed' ? 'FAILED' : 'BROKEN'} [${outcomeCode(t.outcome)}]: ${t.outcome.narration[lang]}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -90,6 +96,10 @@ export const run: CliCommand = async (argv, io) => {
         'real-server': { type: 'string' },
         'reply-bytes': { type: 'string' },
         previous: { type: 'string' },
+        down: { type: 'string' },
+        how: { type: 'string', default: 'silent' },
+        since: { type: 'string' },
+        'expire-nodest-conn': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         lang: { type: 'string', default: 'en' },
       },
@@ -113,6 +123,16 @@ export const run: CliCommand = async (argv, io) => {
   if (Number.isNaN(replyBytes)) return usageError('--reply-bytes must be an integer ≥ 40');
   const previous = intOption(v.previous, 0, 100_000);
   if (Number.isNaN(previous)) return usageError('--previous must be an integer 0..100000');
+  if (v.how !== 'silent' && v.how !== 'refused') return usageError(`--how must be silent or refused, not "${v.how}"`);
+  const since = intOption(v.since, 0, 86_400);
+  if (Number.isNaN(since)) return usageError('--since must be whole seconds 0..86400');
+  const down =
+    v.down === undefined
+      ? []
+      : v.down
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== '');
   const design = await loadDesign('simulate', file, io);
   if (!design) return EXIT.unusable;
   // HA groups: simulate the steady state, the master holding the group's addresses.
@@ -138,6 +158,13 @@ export const run: CliCommand = async (argv, io) => {
     );
     return EXIT.unusable;
   }
+  const unknown = down.find((id) => !service.realServers.some((r) => r.id === id));
+  if (unknown !== undefined) {
+    io.stderr(
+      `lvsd simulate: --down: service ${service.id} has no real server "${unknown}"; real servers: ${service.realServers.map((r) => r.id).join(', ') || 'none'}\n`,
+    );
+    return EXIT.unusable;
+  }
   const trace = simulate(
     topology,
     {
@@ -148,7 +175,12 @@ export const run: CliCommand = async (argv, io) => {
       ...(replyBytes !== undefined ? { replyBytes } : {}),
       ...(previous !== undefined ? { previousConnections: previous } : {}),
     },
-    { seed: seed ?? 1 },
+    {
+      seed: seed ?? 1,
+      ...(down.length > 0
+        ? { failure: { down: down.map(realServerId), mode: v.how, since: since ?? 0, ...(v['expire-nodest-conn'] ? { expireNodestConn: true } : {}) } }
+        : {}),
+    },
   );
   const names = new Map(topology.hosts.flatMap((h) => h.interfaces.map((f) => [f.id, f.name] as const)));
   io.stdout(v.json ? `${JSON.stringify(trace, null, 2)}\n` : formatTrace(trace, v.lang, names));

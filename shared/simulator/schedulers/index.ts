@@ -66,6 +66,12 @@ export class IpvsScheduler {
   lastTemplateKey = -1;
   /** A configuration the kernel would refuse (e.g. more real servers than Maglev slots), or null. */
   problem: string | null = null;
+  /**
+   * `net.ipv4.vs.expire_quiescent_template`: a persistence template whose server has weight 0 is no
+   * longer used (ip_vs_core.c `ip_vs_check_template`), so its clients are scheduled anew. Off (the
+   * kernel default): a quiesced server keeps getting the clients its templates pin.
+   */
+  expireQuiescentTemplate = false;
   private list: Dest[] = [];
   private readonly rng: Rng;
   private readonly options: SchedulerOptions;
@@ -275,7 +281,7 @@ export class IpvsScheduler {
       const key = (caddr & this.persistMask) >>> 0;
       this.lastTemplateKey = key;
       let t = this.templates.get(key);
-      if (t && (!t.dest.available || this.templateExpired(t))) {
+      if (t && (!t.dest.available || (this.expireQuiescentTemplate && t.dest.weight === 0) || this.templateExpired(t))) {
         this.unbindTemplate(t);
         this.templates.delete(key);
         t = undefined;
@@ -353,6 +359,22 @@ export class IpvsScheduler {
 
   private unbindTemplate(t: Template): void {
     if (t.dest.persistent > 0) t.dest.persistent--;
+  }
+
+  /**
+   * Drops the persistence templates of a server, as the kernel does once its destination is deleted
+   * (`ip_vs_check_template` fails for an unavailable dest): its clients are scheduled anew.
+   * Returns how many templates went.
+   */
+  invalidateTemplates(id: RealServerId): number {
+    let n = 0;
+    for (const [k, t] of this.templates)
+      if (t.dest.id === id) {
+        this.unbindTemplate(t);
+        this.templates.delete(k);
+        n++;
+      }
+    return n;
   }
 
   /** Live persistence templates: masked client address → real server id. */

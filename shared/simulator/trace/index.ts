@@ -9,7 +9,7 @@
  * `simulate()` is a loop over the pure {@link step} function; the {@link SimState} is plain data and
  * the network is a frozen {@link Network} snapshot.
  */
-export { simulate, prepare, finish, resolveService } from './simulate.ts';
+export { simulate, prepare, finish, resolveService, outcomeCode } from './simulate.ts';
 export { step } from './step.ts';
 export type { SimState, SimContext } from './state.ts';
 export { say, withDetail } from './narration.ts';

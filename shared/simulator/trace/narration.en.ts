@@ -137,6 +137,41 @@ export const en: NarrationTable = {
   },
   'tcp.conn-state': (p) =>
     `IPVS on ${p.director} moves the connection from ${p.from} to ${p.to} on ${p.flags} (kernel tcp_states, ${p.inputOnly ? 'INPUT_ONLY table: in DR/TUN the director sees only the client side' : 'the NAT table sees both directions'}); the entry now expires in ${p.timeout} s.`,
+  'failure.scheduled-dead': (p) =>
+    `${p.forced ? `${p.rsHost} (${p.rip}) is chosen by hand` : `The ${p.scheduler} scheduler picks ${p.rsHost} (${p.rip}, ${p.method})`} — but ${p.rsHost} died ${p.since} s ago and ${
+      !p.hasChecker
+        ? 'nothing checks the real servers (no health check), so it stays in the table for good'
+        : p.detectedAfter === undefined
+          ? 'keepalived has not noticed it'
+          : `keepalived only ${p.inhibit ? 'sets its weight to 0' : 'removes it'} ${p.detectedAfter} s after the failure (detection window ${p.min}–${p.max} s: delay_loop, connect_timeout, retry, delay_before_retry)`
+    }. Until then it is a destination like any other; a connection entry is created.`,
+  'failure.scheduled-live': (p) =>
+    `The ${p.scheduler} scheduler picks ${p.rsHost} (${p.rip}, ${p.method}): keepalived already ${p.inhibit ? 'set the weight of' : 'removed'} ${p.takenOut} ${p.inhibit ? 'to 0' : 'from the table'}, ${p.since} s after the failure, so new connections go to live servers only${p.stillIn ? ` (${p.stillIn} is dead but still in the table)` : ''}.`,
+  'failure.sorry-scheduled': (p) =>
+    `Every real server is out and the quorum is lost, so keepalived put the sorry server ${p.sorry} into the table: IPVS sends the connection to ${p.rsHost} (${p.method}), which serves a "back soon" page.`,
+  'failure.no-destination': (p) =>
+    `IPVS on ${p.host} matches ${p.vip}:${p.port} but keepalived ${p.inhibit ? 'set every real server to weight 0' : 'removed every real server'} and there is no sorry server: ip_vs_schedule() finds no destination and ip_vs_leave() drops the SYN and sends ICMP port unreachable back (no RST: IPVS has no socket). The client's connect() fails with "Connection refused".`,
+  'failure.sorry-outside': (p) =>
+    `The quorum is lost and keepalived sends new connections to the sorry server ${p.sorry}, but no host of this design has that address, so the walk cannot follow the packet there.`,
+  'failure.host-gone': (p) =>
+    `${p.sender} still has ${p.rsHost}'s MAC in its neighbour cache from earlier traffic, so the frame goes out — but ${p.rsHost} is gone: nothing receives it and no SYN-ACK comes back (ARP for ${p.rip} would go unanswered now). The client's kernel retransmits the SYN after 1, 2, 4, 8, 16 and 32 s (initial RTO 1 s, doubled; tcp_syn_retries=6); each retransmission matches the same IPVS entry${
+      !p.hasChecker || p.detectedAfter === undefined
+        ? `, and nothing takes ${p.rsHost} out, so all of them go to the dead server: connect() fails with ETIMEDOUT after ${p.after} s.`
+        : p.story === 'rescheduled'
+          ? `; keepalived ${p.inhibit ? 'sets its weight to 0' : 'removes it'} ${p.detectedAfter} s after the failure, and retransmission ${p.retry} (${p.after} s after the first SYN) ${p.expireNodestConn ? 'finds the entry pointing to a server taken out: with expire_nodest_conn=1 the director expires it and schedules the SYN anew' : "comes after the entry's 60 s SYN_RECV timer ran out (the director dropped the SYNs in between without restarting it), so it is scheduled anew"} — the client connects, ${p.after} s late.`
+          : `; keepalived ${p.inhibit ? 'sets its weight to 0' : 'removes it'} ${p.detectedAfter} s after the failure, but ${p.inhibit ? 'a weight-0 server stays a valid destination for its entries' : "the director drops the entry's packets without restarting its timer"}${p.expireNodestConn ? '' : ' (expire_nodest_conn=0)'}, and connect() fails with ETIMEDOUT after ${p.after} s.`
+    }`,
+  'failure.rst-sent': (p) =>
+    `The packet reaches ${p.rsHost}, but its service is stopped: nothing listens on ${p.dst}:${p.dport}, so ${p.rsHost}'s kernel answers ${p.udp ? 'ICMP port unreachable' : 'with a TCP RST (reset)'} at once.`,
+  'failure.originate-rst': (p) => `${p.host} sends the RST from ${p.src}:${p.sport} to ${p.dst}:${p.dport}; it takes the normal reply path.`,
+  'failure.rst-at-client': (p) =>
+    `${p.host} receives the RST from ${p.src}:${p.sport}: connect() fails at once with "Connection refused" (ECONNREFUSED) and the client does not retry by itself. ${
+      !p.hasChecker
+        ? `Nothing checks the real servers, so ${p.rsHost} keeps getting its share of new connections.`
+        : p.detectedAfter === undefined
+          ? `keepalived has not noticed the failure.`
+          : `keepalived takes ${p.rsHost} out ${p.detectedAfter} s after the failure (a refused check fails at once); until then its share of new connections is refused like this one.`
+    }`,
   'finish.arp-race-won': (p) =>
     `${p.winner} answered ARP for ${p.vip} first in this run, so this request happened to pass IPVS. On a real switch the answers race: the asker keeps whichever arrives first and ignores the others for a while (neighbour locktime), so some clients reach a real server directly and bypass the director.`,
   'finish.ok': (p) =>

@@ -185,6 +185,58 @@ export interface NarrationParams {
     readonly inputOnly: boolean;
     readonly flags: string;
   };
+  readonly 'failure.scheduled-dead': {
+    readonly scheduler: string;
+    readonly rsHost: string;
+    readonly rip: string;
+    readonly method: string;
+    readonly since: number;
+    readonly hasChecker: boolean;
+    readonly detectedAfter?: number;
+    readonly min?: number;
+    readonly max?: number;
+    readonly inhibit: boolean;
+    readonly forced: boolean;
+  };
+  readonly 'failure.scheduled-live': {
+    readonly scheduler: string;
+    readonly rsHost: string;
+    readonly rip: string;
+    readonly method: string;
+    readonly since: number;
+    /** Dead servers keepalived already took out (host names). */
+    readonly takenOut: string;
+    /** Dead servers still in the table (host names), '' when none. */
+    readonly stillIn: string;
+    readonly inhibit: boolean;
+  };
+  readonly 'failure.sorry-scheduled': { readonly sorry: string; readonly rsHost: string; readonly method: string };
+  readonly 'failure.no-destination': { readonly host: string; readonly vip: string; readonly port: number; readonly inhibit: boolean };
+  readonly 'failure.sorry-outside': { readonly sorry: string };
+  readonly 'failure.host-gone': {
+    readonly rsHost: string;
+    readonly rip: string;
+    readonly sender: string;
+    readonly hasChecker: boolean;
+    readonly detectedAfter?: number;
+    readonly since: number;
+    readonly inhibit: boolean;
+    readonly expireNodestConn: boolean;
+    readonly story: 'rescheduled' | 'timeout';
+    readonly retry?: number;
+    readonly after: number;
+  };
+  readonly 'failure.rst-sent': { readonly rsHost: string; readonly dst: string; readonly dport: number; readonly udp: boolean };
+  readonly 'failure.originate-rst': { readonly host: string; readonly src: string; readonly sport: number; readonly dst: string; readonly dport: number };
+  readonly 'failure.rst-at-client': {
+    readonly host: string;
+    readonly src: string;
+    readonly sport: number;
+    readonly rsHost: string;
+    readonly hasChecker: boolean;
+    readonly detectedAfter?: number;
+    readonly since: number;
+  };
   readonly 'finish.arp-race-won': { readonly winner: string; readonly vip: string };
   readonly 'finish.ok': {
     readonly method: string;

@@ -122,6 +122,40 @@ export const zhCN: NarrationTable = {
   },
   'tcp.conn-state': (p) =>
     `${p.director} 上的 IPVS 收到 ${p.flags} 后把连接从 ${p.from} 改为 ${p.to}（内核 tcp_states，${p.inputOnly ? 'INPUT_ONLY 表：DR/TUN 中调度器只看到客户端一侧' : 'NAT 表能看到两个方向'}）；该连接项 ${p.timeout} 秒后过期。`,
+  'failure.scheduled-dead': (p) =>
+    `${p.forced ? `手动选择了 ${p.rsHost}（${p.rip}）` : `${p.scheduler} 调度算法选中 ${p.rsHost}（${p.rip}，${p.method}）`}——但 ${p.rsHost} 已在 ${p.since} 秒前宕机，${
+      !p.hasChecker
+        ? '而没有任何健康检查，它会一直留在表里'
+        : p.detectedAfter === undefined
+          ? 'keepalived 还没有发现'
+          : `keepalived 要到故障后 ${p.detectedAfter} 秒才${p.inhibit ? '把它的权重设为 0' : '把它移出转发表'}（检测窗口 ${p.min}–${p.max} 秒：delay_loop、connect_timeout、retry、delay_before_retry）`
+    }。在此之前它和其他目的服务器一样可被选中；连接条目已创建。`,
+  'failure.scheduled-live': (p) =>
+    `${p.scheduler} 调度算法选中 ${p.rsHost}（${p.rip}，${p.method}）：keepalived 已在故障后 ${p.since} 秒内${p.inhibit ? `把 ${p.takenOut} 的权重设为 0` : `把 ${p.takenOut} 移出转发表`}，新连接只会去存活的服务器${p.stillIn ? `（${p.stillIn} 已宕机但仍在表中）` : ''}。`,
+  'failure.sorry-scheduled': (p) =>
+    `所有真实服务器都已移出，quorum 丢失，keepalived 把 sorry server ${p.sorry} 加入转发表：IPVS 把连接发给 ${p.rsHost}（${p.method}），由它返回“稍后再来”页面。`,
+  'failure.no-destination': (p) =>
+    `${p.host} 上的 IPVS 匹配到 ${p.vip}:${p.port}，但 keepalived ${p.inhibit ? '已把所有真实服务器的权重设为 0' : '已移除所有真实服务器'}，又没有 sorry server：ip_vs_schedule() 找不到目的服务器，ip_vs_leave() 丢弃 SYN 并回送 ICMP 端口不可达（IPVS 没有套接字，发不出 RST）。客户端的 connect() 以“Connection refused”失败。`,
+  'failure.sorry-outside': (p) => `quorum 丢失，keepalived 把新连接发往 sorry server ${p.sorry}，但本设计中没有主机拥有这个地址，走查无法跟随数据包过去。`,
+  'failure.host-gone': (p) =>
+    `${p.sender} 的邻居缓存里还有 ${p.rsHost} 的 MAC（来自之前的流量），所以帧照样发出——但 ${p.rsHost} 已经不在了：没有人接收，也没有 SYN-ACK 返回（现在对 ${p.rip} 的 ARP 也不会有应答）。客户端内核在 1、2、4、8、16、32 秒后重传 SYN（初始 RTO 1 秒，逐次翻倍；tcp_syn_retries=6）；每次重传都命中同一个 IPVS 连接条目${
+      !p.hasChecker || p.detectedAfter === undefined
+        ? `，而没有任何机制把 ${p.rsHost} 移出，所以全部发往宕机的服务器：connect() 在 ${p.after} 秒后以 ETIMEDOUT 失败。`
+        : p.story === 'rescheduled'
+          ? `；keepalived 在故障后 ${p.detectedAfter} 秒${p.inhibit ? '把它的权重设为 0' : '移除它'}，第 ${p.retry} 次重传（首个 SYN 之后 ${p.after} 秒）${p.expireNodestConn ? '发现条目指向已移出的服务器：expire_nodest_conn=1 时调度器让条目过期并重新调度这个 SYN' : '到达时条目 60 秒的 SYN_RECV 计时器已经到期（其间调度器丢弃 SYN 且不重置计时器），于是被重新调度'}——客户端连上了，但晚了 ${p.after} 秒。`
+          : `；keepalived 在故障后 ${p.detectedAfter} 秒${p.inhibit ? '把它的权重设为 0' : '移除它'}，但${p.inhibit ? '权重为 0 的服务器对已有条目仍是有效目的地' : '调度器丢弃该条目的包且不重置计时器'}${p.expireNodestConn ? '' : '（expire_nodest_conn=0）'}，connect() 在 ${p.after} 秒后以 ETIMEDOUT 失败。`
+    }`,
+  'failure.rst-sent': (p) =>
+    `数据包到达 ${p.rsHost}，但服务已停止：${p.dst}:${p.dport} 上没有监听，${p.rsHost} 的内核立即回应${p.udp ? ' ICMP 端口不可达' : ' TCP RST（复位）'}。`,
+  'failure.originate-rst': (p) => `${p.host} 从 ${p.src}:${p.sport} 向 ${p.dst}:${p.dport} 发送 RST，它走正常的回复路径。`,
+  'failure.rst-at-client': (p) =>
+    `${p.host} 收到来自 ${p.src}:${p.sport} 的 RST：connect() 立即以“Connection refused”（ECONNREFUSED）失败，客户端不会自动重试。${
+      !p.hasChecker
+        ? `没有健康检查，${p.rsHost} 会继续分到它那一份新连接。`
+        : p.detectedAfter === undefined
+          ? `keepalived 还没有发现这次故障。`
+          : `keepalived 在故障后 ${p.detectedAfter} 秒把 ${p.rsHost} 移出（被拒绝的检查立即失败）；在此之前分给它的新连接都会像这样被拒绝。`
+    }`,
   'finish.arp-race-won': (p) =>
     `本次运行中 ${p.winner} 最先应答了 ${p.vip} 的 ARP，所以这个请求碰巧经过了 IPVS。在真实交换机上这些应答是竞争关系：请求方采用最先到达的应答，并在一段时间内（邻居表 locktime）忽略其他应答，所以一部分客户端会直接到达真实服务器而绕过调度器。`,
   'finish.ok': (p) =>

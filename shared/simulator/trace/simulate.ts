@@ -5,7 +5,7 @@
 import type { Topology } from '../../model/types.ts';
 import { parseIPv4 } from '../../addressing/ipv4.ts';
 import { withVrrpHolders } from '../../model/ha.ts';
-import type { FaultId, Flow, HostBytes, Narration, SimulateOptions, Trace } from '../types.ts';
+import type { FaultId, Flow, HostBytes, Narration, SimulateOptions, Trace, TraceOutcome } from '../types.ts';
 import type { Network } from '../network.ts';
 import { compileNetwork, lookupRoute } from '../network.ts';
 import { rngStep } from '../rng.ts';
@@ -18,6 +18,7 @@ import { tcpSummary } from './tcp-summary.ts';
 import { tcpSteps } from './tcp-steps.ts';
 import { resolveService } from '../service.ts';
 import { refAsHostId, hostId } from '../../model/ids.ts';
+import { failureContext } from './failure.ts';
 
 export { resolveService };
 
@@ -54,7 +55,19 @@ export function prepare(topology: Topology | Network, flow: Flow, options: Simul
   const protocol = service.protocol === 'fwmark' ? 'tcp' : service.protocol;
   const dport =
     service.port === 0 ? (flow.dport !== undefined && Number.isInteger(flow.dport) && flow.dport >= 1 && flow.dport <= 65535 ? flow.dport : 80) : service.port;
-  const ctx: SimContext = { net, flow, service, vip, client, cip, sport, dport, seed, replyBytes: Math.max(40, Math.trunc(flow.replyBytes ?? 10240)) };
+  const ctx: SimContext = {
+    net,
+    flow,
+    service,
+    vip,
+    client,
+    cip,
+    sport,
+    dport,
+    seed,
+    replyBytes: Math.max(40, Math.trunc(flow.replyBytes ?? 10240)),
+    ...(options.failure ? { failure: failureContext(net, service, options.failure) } : {}),
+  };
   const req: Pkt = {
     ip: { src: ip(cip), dst: service.vip, ttl: 64, protocol },
     l4: { protocol, sport, dport, segment: 'request' },
@@ -74,6 +87,14 @@ export function prepare(topology: Topology | Network, flow: Flow, options: Simul
     arpRace: false,
   };
   return { ctx, state };
+}
+
+/**
+ * The code of an outcome that is not ok: the design fault of a broken walk, or the runtime failure
+ * (a dead real server, options.failure) of a failed one; null when the walk worked.
+ */
+export function outcomeCode(o: TraceOutcome): string | null {
+  return o.status === 'broken' ? o.fault : o.status === 'failed' ? o.failure : null;
 }
 
 /** Turns a finished state into the public {@link Trace}. */

@@ -24,6 +24,7 @@ import type {
   TransportHeader,
 } from '../types.ts';
 import type { NetHost, NetIface, Network } from '../network.ts';
+import type { FailureContext } from './failure.ts';
 
 export const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 export const ZERO_MAC = '00:00:00:00:00:00';
@@ -134,6 +135,8 @@ export interface SimContext {
   readonly dport: number;
   readonly seed: number;
   readonly replyBytes: number;
+  /** Real servers down at the time of the walk (options.failure), with keepalived's view of them. */
+  readonly failure?: FailureContext;
 }
 
 export const ip = formatIPv4;
@@ -266,7 +269,7 @@ export function dominantMethod(svc: VirtualService): ForwardingMethod {
   return svc.realServers[0]?.method ?? 'nat';
 }
 
-export const TCP_TIMEOUTS: Record<string, number> = { SYN_RECV: 60, ESTABLISHED: 900, UDP: 300, INIT1: 10 };
+export const TCP_TIMEOUTS: Record<string, number> = { SYN_RECV: 60, ESTABLISHED: 900, UDP: 300, INIT1: 10, CLOSE: 10 };
 
 export function mmss(sec: number): string {
   return `${String(Math.floor(sec / 60)).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}`;

@@ -3,9 +3,11 @@
  * originate, LOCAL_OUT, routing, POSTROUTING, neighbour (ARP), transmit, arrive, PREROUTING, input
  * routing (martian and rp_filter checks), FORWARD, LOCAL_IN, IPVS and local delivery.
  */
-import type { RealServer } from '../../model/types.ts';
+import type { HostId, RealServer } from '../../model/types.ts';
 import { parseIPv4, prefixMask } from '../../addressing/ipv4.ts';
-import type { FaultId, HeaderStack, PacketPlace, RouteDecision } from '../types.ts';
+import type { FaultId, HeaderStack, Narration, PacketPlace, RouteDecision, TracePhase } from '../types.ts';
+import type { FailureContext } from './failure.ts';
+import { retransmitStory } from './failure.ts';
 import type { NetHost, NetIface } from '../network.ts';
 import { ifaceCovers, localIface, lookupRoute } from '../network.ts';
 import { IpvsScheduler } from '../schedulers/index.ts';
@@ -53,24 +55,27 @@ export function step(state: SimState, ctx: SimContext): SimState {
     case 'originate': {
       const isReq = phase === 'request';
       const letter = isReq ? letterFor(ctx, s, 'client-send') : letterFor(ctx, s, 'rs-reply');
-      const narration = isReq
-        ? say('originate.request', {
-            host: H,
-            protocol: pkt.l4.protocol.toUpperCase(),
-            src: pkt.ip.src,
-            sport: pkt.l4.sport,
-            dst: pkt.ip.dst,
-            dport: pkt.l4.dport,
-          })
-        : say('originate.reply', {
-            host: H,
-            src: pkt.ip.src,
-            sport: pkt.l4.sport,
-            dst: pkt.ip.dst,
-            dport: pkt.l4.dport,
-            bytes: pkt.size,
-            fromVip: pkt.ip.src === ctx.service.vip,
-          });
+      const narration =
+        !isReq && pkt.l4.segment === 'RST'
+          ? say('failure.originate-rst', { host: H, src: pkt.ip.src, sport: pkt.l4.sport, dst: pkt.ip.dst, dport: pkt.l4.dport })
+          : isReq
+            ? say('originate.request', {
+                host: H,
+                protocol: pkt.l4.protocol.toUpperCase(),
+                src: pkt.ip.src,
+                sport: pkt.l4.sport,
+                dst: pkt.ip.dst,
+                dport: pkt.l4.dport,
+              })
+            : say('originate.reply', {
+                host: H,
+                src: pkt.ip.src,
+                sport: pkt.l4.sport,
+                dst: pkt.ip.dst,
+                dport: pkt.l4.dport,
+                bytes: pkt.size,
+                fromVip: pkt.ip.src === ctx.service.vip,
+              });
       const s2 = emit(s, { kind: 'originate', phase, place: hostPlace(host.id), pkt, ...(letter ? { letter } : {}), narration });
       return push(s2, { op: 'local-out', host: host.id, pkt, phase });
     }
@@ -185,6 +190,7 @@ export function step(state: SimState, ctx: SimContext): SimState {
             }),
       });
       if (!to) return drop(ctx, s2, 'not-for-this-host', host.id, framed, phase, place, say('xmit.no-such-mac', { dstMac: work.dstMac }));
+      if (ctx.failure?.goneHosts.has(to.host)) return hostGone(ctx, s2, to.host, H, framed, phase);
       return push(s2, { op: 'arrive', host: to.host, pkt: framed, phase, iface: to.id });
     }
     case 'arrive': {
@@ -242,7 +248,7 @@ export function step(state: SimState, ctx: SimContext): SimState {
       ) {
         const vport = ctx.dport;
         p2 = { ...p2, ip: { ...p2.ip, src: ctx.service.vip }, l4: { ...p2.l4, sport: vport } };
-        const nc: Conn = { ...c, state: 'ESTABLISHED' };
+        const nc: Conn = { ...c, state: p2.l4.segment === 'RST' ? 'CLOSE' : 'ESTABLISHED' };
         s2 = {
           ...emit(s2, {
             kind: 'rewrite',
@@ -277,6 +283,12 @@ function neighbour(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'neig
   const key = `${host.id}/${f.id}`;
   const cached = s.arp[key]?.[work.nextHop];
   if (cached) return push(s, { op: 'xmit', host: host.id, pkt, phase: work.phase, iface: f.id, dstMac: cached, forwarded: work.forwarded });
+  // A host that just died is still in its neighbours' caches (the entry outlives it by minutes):
+  // the frame goes out to its old MAC without an ARP request, and is lost there (see hostGone).
+  if (ctx.failure && f.segment !== null) {
+    const gone = (ctx.net.segments.get(f.segment) ?? []).find((m) => ctx.failure!.goneHosts.has(m.host) && hostOf(ctx, m.host).local.has(work.nextHop));
+    if (gone) return push(s, { op: 'xmit', host: host.id, pkt, phase: work.phase, iface: f.id, dstMac: gone.mac, forwarded: work.forwarded });
+  }
   if (f.segment === null) {
     return drop(ctx, s, 'no-route', host.id, pkt, work.phase, hostPlace(host.id, f.id), say('neigh.unplugged', { iface: f.name, host: H }));
   }
@@ -549,7 +561,7 @@ function localIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'local-
   ) {
     const vport = ctx.dport;
     const p2: Pkt = { ...pkt, ip: { ...pkt.ip, src: ctx.service.vip }, l4: { ...pkt.l4, sport: vport } };
-    const nc: Conn = { ...c, state: 'ESTABLISHED' };
+    const nc: Conn = { ...c, state: pkt.l4.segment === 'RST' ? 'CLOSE' : 'ESTABLISHED' };
     st = {
       ...emit(st, {
         kind: 'rewrite',
@@ -571,7 +583,10 @@ function localIn(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'local-
 }
 
 function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>, host: NetHost, push: Push): SimState {
-  const svc = findService(ctx, host.id, work.pkt) ?? ctx.service;
+  const found = findService(ctx, host.id, work.pkt) ?? ctx.service;
+  // With real servers down, IPVS works on the table keepalived left (removed servers gone, weights 0, the sorry server).
+  const failure = found.id === ctx.service.id ? ctx.failure : undefined;
+  const svc = failure ? failure.table : found;
   const pkt = work.pkt;
   const H = host.name;
   const place = hostPlace(host.id, work.iface ?? undefined);
@@ -592,7 +607,14 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
     });
     return forwardTo(ctx, st0, work, host, existing, push);
   }
-  if (ctx.flow.realServer !== undefined) {
+  // A server picked by hand that keepalived already removed is no destination any more: the scheduler decides.
+  const forced = ctx.flow.realServer !== undefined && (!failure || svc.realServers.some((r) => r.id === ctx.flow.realServer));
+  if (failure?.sorryOutside) {
+    const detail = say('failure.sorry-outside', { sorry: failure.sorryOutside });
+    const st = emit(s, { kind: 'drop', phase: work.phase, place, pkt, severity: 'error', narration: detail });
+    return { ...st, queue: [], outcome: { status: 'failed', failure: 'sorry-server-outside', at: place, stepIndex: st.steps.length - 1, narration: detail } };
+  }
+  if (forced) {
     rs = svc.realServers.find((r) => r.id === ctx.flow.realServer);
   } else {
     // `ipvsadm -A -s NAME` fails for a scheduler the kernel lacks, so no virtual service exists and
@@ -634,6 +656,13 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
       return { ...st, queue: [], outcome: { status: 'broken', fault: 'no-real-server', at: place, stepIndex: st.steps.length - 1, narration: detail } };
     }
   }
+  if (!rs && failure && !sched?.problem) {
+    // ip_vs_schedule() found nothing: ip_vs_leave() answers ICMP port unreachable and drops the SYN.
+    const inhibit = [...failure.down.values()].some((d) => d.inhibit);
+    const detail = say('failure.no-destination', { host: H, vip: svc.vip, port: svc.port, inhibit });
+    const st = emit(s, { kind: 'drop', phase: work.phase, place, pkt, severity: 'error', narration: detail });
+    return { ...st, queue: [], outcome: { status: 'failed', failure: 'no-destination', at: place, stepIndex: st.steps.length - 1, narration: detail } };
+  }
   if (!rs) {
     const none = svc.realServers.length === 0;
     const problem = sched?.problem ?? null;
@@ -656,15 +685,17 @@ function ipvs(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'ipvs' }>,
   const rsHost = hname(ctx, rs.host);
   const warnQuiesced = rs.weight === 0;
   let st: SimState = { ...s, conn };
+  const dead = failure?.down.get(rs.id);
   st = emit(st, {
     kind: 'schedule',
     phase: work.phase,
     place,
     packet: null,
     conn: connEntry(ctx, conn),
-    severity: warnQuiesced ? 'warning' : 'info',
-    narration:
-      ctx.flow.realServer !== undefined
+    severity: warnQuiesced || dead ? 'warning' : 'info',
+    narration: failure
+      ? failureScheduleNarration(ctx, failure, rs, forced, reused)
+      : forced
         ? say('ipvs.chosen-by-hand', { vip: svc.vip, port: svc.port, rsHost, rip: rs.rip, quiesced: warnQuiesced })
         : say('ipvs.scheduled', { vip: svc.vip, port: svc.port, scheduler: svc.scheduler, rsHost, rip: rs.rip, method: methodName(rs.method), reused }),
   });
@@ -773,7 +804,34 @@ function deliver(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'delive
   const place = hostPlace(host.id, work.iface);
   const svc = ctx.service;
   if (work.phase === 'request') {
-    const serving = svc.realServers.find((r) => r.host === host.id && (r.port === pkt.l4.dport || r.port === 0));
+    const c = s.conn;
+    // A server whose service stopped: the host is up, its kernel has no socket on the port and resets.
+    if (ctx.failure && c && c.rs.host === host.id && ctx.failure.down.has(c.rs.id) && ctx.failure.scenario.mode === 'refused') {
+      const udp = pkt.l4.protocol !== 'tcp';
+      const st = emit(s, {
+        kind: 'deliver',
+        phase: work.phase,
+        place,
+        pkt,
+        severity: 'error',
+        narration: say('failure.rst-sent', { rsHost: H, dst: pkt.ip.dst, dport: pkt.l4.dport, udp }),
+      });
+      if (udp) {
+        const n = say('failure.rst-sent', { rsHost: H, dst: pkt.ip.dst, dport: pkt.l4.dport, udp });
+        return { ...st, queue: [], outcome: { status: 'failed', failure: 'rs-down-refused', at: place, stepIndex: st.steps.length - 1, narration: n } };
+      }
+      const rst: Pkt = {
+        ip: { src: pkt.ip.dst, dst: pkt.ip.src, ttl: 64, protocol: pkt.ip.protocol },
+        l4: { protocol: pkt.l4.protocol, sport: pkt.l4.dport, dport: pkt.l4.sport, segment: 'RST' },
+        size: 40,
+      };
+      return push(st, { op: 'originate', host: host.id, pkt: rst, phase: 'reply' });
+    }
+    // The sorry server is a destination keepalived added; it is not one of the designed real servers.
+    const sorry = ctx.failure?.sorry;
+    const serving =
+      svc.realServers.find((r) => r.host === host.id && (r.port === pkt.l4.dport || r.port === 0)) ??
+      (sorry && c?.rs.id === sorry.id && sorry.host === host.id && (sorry.port === pkt.l4.dport || sorry.port === 0) ? sorry : undefined);
     if (!serving) {
       return drop(ctx, s, 'no-listener', host.id, pkt, work.phase, place, say('deliver.no-listener', { host: H, dst: pkt.ip.dst, dport: pkt.l4.dport }));
     }
@@ -807,6 +865,20 @@ function deliver(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'delive
         : say('deliver.reply-no-socket', { host: H, src: pkt.ip.src, sport: pkt.l4.sport, vip: svc.vip, vport });
     return drop(ctx, s, 'unexpected-reply', host.id, pkt, work.phase, place, why);
   }
+  if (pkt.l4.segment === 'RST' && ctx.failure && s.conn) {
+    const d = ctx.failure.down.get(s.conn.rs.id);
+    const n = say('failure.rst-at-client', {
+      host: H,
+      src: pkt.ip.src,
+      sport: pkt.l4.sport,
+      rsHost: hname(ctx, s.conn.rs.host),
+      hasChecker: d?.window !== undefined,
+      ...(d?.detectedAfter !== undefined ? { detectedAfter: d.detectedAfter } : {}),
+      since: ctx.failure.scenario.since,
+    });
+    const st = emit(s, { kind: 'deliver', phase: work.phase, place, pkt, severity: 'error', narration: n });
+    return { ...st, queue: [], outcome: { status: 'failed', failure: 'rs-down-refused', at: place, stepIndex: st.steps.length - 1, narration: n } };
+  }
   const letter = letterFor(ctx, s, 'client-deliver');
   const st = emit(s, {
     kind: 'deliver',
@@ -817,4 +889,74 @@ function deliver(ctx: SimContext, s: SimState, work: Extract<Work, { op: 'delive
     narration: say('deliver.reply', { host: H, src: pkt.ip.src, sport: pkt.l4.sport }),
   });
   return { ...st, queue: [] };
+}
+
+/** The schedule step's narration when real servers are down: a dead pick, a live one, or the sorry server. */
+function failureScheduleNarration(ctx: SimContext, failure: FailureContext, rs: RealServer, forced: boolean, reused: boolean): Narration {
+  const svc = failure.table;
+  const rsHost = hname(ctx, rs.host);
+  if (failure.sorry && rs.id === failure.sorry.id)
+    return say('failure.sorry-scheduled', { sorry: `${rs.rip}:${rs.port}`, rsHost, method: methodName(rs.method) });
+  const dead = failure.down.get(rs.id);
+  if (dead) {
+    return say('failure.scheduled-dead', {
+      scheduler: svc.scheduler,
+      rsHost,
+      rip: rs.rip,
+      method: methodName(rs.method),
+      since: failure.scenario.since,
+      hasChecker: dead.window !== undefined,
+      ...(dead.detectedAfter !== undefined ? { detectedAfter: dead.detectedAfter } : {}),
+      ...(dead.window ? { min: dead.window.min, max: dead.window.max } : {}),
+      inhibit: dead.inhibit,
+      forced,
+    });
+  }
+  const downs = [...failure.down.values()];
+  const takenOut = downs.filter((d) => d.takenOut);
+  const name = (id: string) => hname(ctx, ctx.service.realServers.find((r) => r.id === id)?.host ?? (id as HostId));
+  if (takenOut.length === 0) {
+    return forced
+      ? say('ipvs.chosen-by-hand', { vip: svc.vip, port: svc.port, rsHost, rip: rs.rip, quiesced: rs.weight === 0 })
+      : say('ipvs.scheduled', { vip: svc.vip, port: svc.port, scheduler: svc.scheduler, rsHost, rip: rs.rip, method: methodName(rs.method), reused });
+  }
+  return say('failure.scheduled-live', {
+    scheduler: svc.scheduler,
+    rsHost,
+    rip: rs.rip,
+    method: methodName(rs.method),
+    since: failure.scenario.since,
+    takenOut: takenOut.map((d) => name(d.id)).join(', '),
+    stillIn: downs
+      .filter((d) => !d.takenOut)
+      .map((d) => name(d.id))
+      .join(', '),
+    inhibit: takenOut.every((d) => d.inhibit),
+  });
+}
+
+/** The request's frame reached the MAC of a host that is gone: nothing answers, the client retransmits. */
+function hostGone(ctx: SimContext, s: SimState, gone: HostId, sender: string, pkt: Pkt, phase: TracePhase): SimState {
+  const failure = ctx.failure!;
+  const rs = s.conn?.rs;
+  const dead = rs ? failure.down.get(rs.id) : undefined;
+  const since = failure.scenario.since;
+  const expireNodestConn = failure.scenario.expireNodestConn ?? false;
+  const story = retransmitStory(since, dead?.detectedAfter, dead?.inhibit ?? false, expireNodestConn);
+  const place = hostPlace(gone);
+  const n = say('failure.host-gone', {
+    rsHost: hname(ctx, gone),
+    rip: rs?.rip ?? '',
+    sender,
+    hasChecker: dead?.window !== undefined,
+    ...(dead?.detectedAfter !== undefined ? { detectedAfter: dead.detectedAfter } : {}),
+    since,
+    inhibit: dead?.inhibit ?? false,
+    expireNodestConn,
+    story: story.kind,
+    ...(story.kind === 'rescheduled' ? { retry: story.retry } : {}),
+    after: story.after,
+  });
+  const st = emit(s, { kind: 'drop', phase, place, pkt, framed: true, severity: 'error', narration: n });
+  return { ...st, queue: [], outcome: { status: 'failed', failure: 'rs-down-silent', at: place, stepIndex: st.steps.length - 1, narration: n } };
 }
