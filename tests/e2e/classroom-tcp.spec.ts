@@ -102,7 +102,7 @@ test('at 1024×768 a person walks the SYN wire by wire, unfolds a segment into i
   await syn.click();
   // Wire 1: client → director on the public segment, to the VIP.
   await expect(narr).toContainText('opens the connection (SYN)');
-  await expect(narr).toContainText('Wire 1/2: client');
+  await expect(narr).toContainText('Wire 1/2 · SYN: client');
   await expect(syn).toHaveAttribute('aria-current', 'step');
   await expect(syn.getByTestId('cls-step-seg-wires')).toContainText('wire 1/2');
   await expect.poll(() => litWires(page)).toEqual(['client-eth0', 'director-eth0']);
@@ -113,7 +113,7 @@ test('at 1024×768 a person walks the SYN wire by wire, unfolds a segment into i
   await expect(page.getByTestId('cls-conn-row')).toContainText('SYN_RECV');
   await page.keyboard.press('ArrowRight');
   // Wire 2: director → rs2 on the LAN, to the RIP.
-  await expect(narr).toContainText('Wire 2/2: director');
+  await expect(narr).toContainText('Wire 2/2 · SYN: director');
   await expect(syn.getByTestId('cls-step-seg-wires')).toContainText('wire 2/2');
   await expect.poll(() => litWires(page)).toEqual(['director-eth1', 'rs2-eth0']);
   await expect(page.getByTestId('hdr-ip-dst')).toContainText('192.168.111.102');
@@ -153,7 +153,7 @@ test('at 1024×768 a person walks the SYN wire by wire, unfolds a segment into i
   await expect(segRows).toHaveCount(7);
   // To the end: the client's FIN moved the entry to TIME_WAIT (2 min); the last ACK crosses its last wire.
   await page.keyboard.press('End');
-  await expect(narr).toContainText('Wire 2/2');
+  await expect(narr).toContainText('Wire 2/2 · ACK: director');
   const lastFin = segRows.nth(5);
   await expect(lastFin.getByTestId('cls-step-seg-wires')).toHaveText('wires: 2 · IPVS → TIME_WAIT');
   await expect(segRows.last()).toHaveAttribute('aria-current', 'step');

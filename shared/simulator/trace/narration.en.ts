@@ -136,7 +136,7 @@ export const en: NarrationTable = {
     return `${p.from} ${what} to ${p.to}: flags ${p.flags}, seq ${p.relSeq}, ack ${p.relAck}.${seen}`;
   },
   'tcp.hop': (p) =>
-    `Wire ${p.n}/${p.of}: ${p.from} (${p.srcMac}) → ${p.to} (${p.dstMac}), ${p.outerSrc ? `IPIP ${p.outerSrc} → ${p.outerDst} around ` : ''}${p.src} → ${p.dst}, ${p.bytes} of ${p.mtu} bytes.${
+    `Wire ${p.n}/${p.of} · ${p.flags}: ${p.from} (${p.srcMac}) → ${p.to} (${p.dstMac}), ${p.outerSrc ? `IPIP ${p.outerSrc} → ${p.outerDst} around ` : ''}${p.src} → ${p.dst}, ${p.bytes} of ${p.mtu} bytes.${
       p.fullSize
         ? ` A full-sized segment would need ${p.fullSize.needed} bytes here: DF is set, so ${p.fullSize.by} would drop it and send ICMP "fragmentation needed" (MTU ${p.fullSize.icmpMtu}); path-MTU discovery keeps the segments at MSS ${p.fullSize.mss}.`
         : ''

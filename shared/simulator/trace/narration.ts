@@ -178,6 +178,8 @@ export interface NarrationParams {
     readonly state: string;
   };
   readonly 'tcp.hop': {
+    /** The segment's flags, e.g. `SYN, ACK`. */
+    readonly flags: string;
     readonly n: number;
     readonly of: number;
     readonly from: string;

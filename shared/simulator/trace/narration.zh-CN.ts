@@ -121,7 +121,7 @@ export const zhCN: NarrationTable = {
     return `${p.from} 向 ${p.to} ${what}：标志 ${p.flags}，seq ${p.relSeq}，ack ${p.relAck}。${seen}`;
   },
   'tcp.hop': (p) =>
-    `第 ${p.n}/${p.of} 段线路：${p.from}（${p.srcMac}）→ ${p.to}（${p.dstMac}），${p.outerSrc ? `IPIP 外层 ${p.outerSrc} → ${p.outerDst} 包着 ` : ''}${p.src} → ${p.dst}，${p.bytes} 字节（MTU ${p.mtu}）。${
+    `第 ${p.n}/${p.of} 段线路 · ${p.flags}：${p.from}（${p.srcMac}）→ ${p.to}（${p.dstMac}），${p.outerSrc ? `IPIP 外层 ${p.outerSrc} → ${p.outerDst} 包着 ` : ''}${p.src} → ${p.dst}，${p.bytes} 字节（MTU ${p.mtu}）。${
       p.fullSize
         ? `满长报文段在这里需要 ${p.fullSize.needed} 字节：DF 已置位，${p.fullSize.by} 会丢弃它并发送 ICMP“需要分片”（MTU ${p.fullSize.icmpMtu}）；路径 MTU 发现让报文段保持在 MSS ${p.fullSize.mss}。`
         : ''

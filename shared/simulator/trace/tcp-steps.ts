@@ -172,6 +172,7 @@ export function tcpSteps(ctx: SimContext, walk: readonly TraceStep[], tcp: TcpSu
       const toName = place.kind === 'link' && place.to ? hname(ctx, place.to.host) : '—';
       const fromName = place.kind === 'link' ? hname(ctx, place.from.host) : director;
       const wire = say('tcp.hop', {
+        flags: flags.join(', '),
         n: hop.n,
         of: hop.of,
         from: fromName,
