@@ -15,7 +15,7 @@ import { IPVS_TCP_TIMEOUTS, TCP_IP_HEADERS, ipvsDirection } from '../tcp.ts';
 import type { IpvsTcpState } from '../tcp.ts';
 import type { TcpPathLink, TcpSummary } from './tcp-summary.ts';
 import type { SimContext } from './state.ts';
-import { ETH_HEADER, IPIP_HEADER, hname, mmss } from './state.ts';
+import { ETH_HEADER, IPIP_HEADER, diff, hname, mmss } from './state.ts';
 import { say, withDetail } from './narration.ts';
 import { refAsHostId } from '../../model/ids.ts';
 import type { HostId } from '../../model/types.ts';
@@ -132,6 +132,7 @@ export function tcpSteps(ctx: SimContext, walk: readonly TraceStep[], tcp: TcpSu
     };
     const hops = path[phase];
     let stated = false;
+    let prev: HeaderStack | undefined;
     if (hops.length === 0) {
       // No wire on this side (the client runs on the director, or the real server is the director itself).
       out.push({
@@ -194,11 +195,13 @@ export function tcpSteps(ctx: SimContext, walk: readonly TraceStep[], tcp: TcpSu
         phase,
         place,
         packet,
-        changed: [],
+        // What the hosts between two wires rewrote (the director's VIP → RIP, the routers' MACs and TTL).
+        changed: diff(prev, packet),
         severity: 'info',
         tcp: { ...info, hop },
         narration: h === 0 ? withDetail(what, wire) : wire,
       });
+      prev = packet;
       // ip_vs_in / ip_vs_out move the entry when the director handles the segment: after the wire into it.
       if (!stated && place.kind === 'link' && place.to?.host === directorId) {
         stateStep();

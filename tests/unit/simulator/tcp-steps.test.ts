@@ -153,6 +153,9 @@ describe('every segment walks the wires of the first exchange, hop by hop', () =
     const syn = hopsOf(t, 1);
     expect(syn.map((h) => h.kind)).toEqual(['segment', 'conn-state', 'segment']);
     expect(syn.filter((h) => h.kind === 'segment').map((h) => h.packet!.ip!.dst)).toEqual(['172.16.111.123', '192.168.111.102']);
+    // Between the wires the director rewrote the destination (IPVS) and the MACs; TTL −1 on the way through.
+    expect(syn.filter((h) => h.kind === 'segment').map((h) => h.changed)).toEqual([[], ['eth.src', 'eth.dst', 'ip.dst', 'ip.ttl']]);
+    expect(hops[1]!.changed).toEqual(expect.arrayContaining(['ip.src', 'eth.src', 'eth.dst']));
   });
 
   it('DR: client segments reach the real server with only the MAC rewritten; the FIN goes back via the router', () => {
@@ -176,6 +179,7 @@ describe('every segment walks the wires of the first exchange, hop by hop', () =
     expect(syn.map(wire)).toEqual(['client>director', 'director>router', 'router>rs2']);
     expect(syn.map((h) => h.packet!.outer?.dst ?? null)).toEqual([null, '10.20.0.12', '10.20.0.12']);
     expect(syn.map((h) => h.tcp!.hop!.ipBytes)).toEqual([40, 60, 60]);
+    expect(syn[1]!.changed).toContain('outer');
     // Only the first wire a 1520-byte DF packet does not fit drops it: the director's, ICMP MTU 1480 (dst_mtu − 20).
     expect(syn.map((h) => h.tcp!.hop!.fullSize ?? null)).toEqual([null, { needed: 1520, mtu: 1500, icmpMtu: 1480, by: 'director' }, null]);
     expect(syn[1]!.narration.en).toContain('ICMP "fragmentation needed" (MTU 1480)');
