@@ -18,6 +18,8 @@ import {
   placeLabel,
   resolveFlow,
   selectTrace,
+  openKeysAt,
+  segmentEnds,
   stepRows,
   stepTimes,
   visibleSteps,
@@ -269,22 +271,29 @@ export function StepList({
   const topology = useApp((s) => s.design.topology);
   const times = useMemo(() => stepTimes(trace), [trace]);
   const current = useRef<HTMLTableRowElement>(null);
-  // Folded runs of TCP data segments (keyed by their first step); a new trace folds them again.
-  const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set());
+  // Folded TCP segments (`seg:<first step>`) and runs of data segments (`grp:<first step>`) that are open; a new trace folds them again.
+  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
   useEffect(() => setOpen(new Set()), [trace]);
   const rows = useMemo(() => stepRows(trace, visible, open), [trace, visible, open]);
-  const toggle = (key: number): void =>
+  const toggle = (key: string): void =>
     setOpen((o) => {
       const n = new Set(o);
       if (n.has(key)) n.delete(key);
       else n.add(key);
       return n;
     });
-  const groupEnd = (key: number): number => {
-    let k = visible.indexOf(key);
-    while (k + 1 < visible.length && trace.steps[visible[k + 1]!]!.tcp?.group) k++;
-    return visible[k] ?? key;
-  };
+  const closeButton = (key: string, kind: 'group' | 'segment') => (
+    <button
+      type="button"
+      className="cls-group-toggle"
+      data-testid={kind === 'group' ? 'cls-step-group-close' : 'cls-step-seg-close'}
+      aria-label={kind === 'group' ? t('classroom.list.groupClose') : t('classroom.list.segClose')}
+      title={kind === 'group' ? t('classroom.list.groupClose') : t('classroom.list.segClose')}
+      onClick={(e) => (e.stopPropagation(), toggle(key))}
+    >
+      ▾
+    </button>
+  );
   useEffect(() => {
     current.current?.scrollIntoView({ block: 'nearest' });
   }, [cursor, rows]);
@@ -312,7 +321,7 @@ export function StepList({
               const first = trace.steps[row.members[0]!]!;
               return (
                 <tr
-                  key={`g${row.key}`}
+                  key={row.key}
                   ref={inside ? current : undefined}
                   className={`cls-step-group phase-${first.phase}${inside ? ' is-current' : ''}${row.members[row.members.length - 1]! < cursor ? ' is-past' : ''}`}
                   onClick={() => toggle(row.key)}
@@ -338,11 +347,59 @@ export function StepList({
                 </tr>
               );
             }
+            if (row.kind === 'segment') {
+              if (hidden(row.members[0]!)) return null;
+              const inside = row.members.includes(cursor);
+              const first = trace.steps[row.members[0]!]!;
+              // The step the row speaks for: the one under the cursor, else the segment's first wire.
+              const s = inside ? trace.steps[cursor]! : first;
+              const hop = s.tcp?.hop;
+              const groupKey = openKeysAt(trace, visible, open, row.members[0]!).group;
+              const ends = segmentEnds(topology, trace, row.members);
+              return (
+                <tr
+                  key={row.key}
+                  ref={inside ? current : undefined}
+                  className={`cls-step-seg sev-${first.severity} phase-${first.phase}${inside ? ' is-current' : ''}${row.members[row.members.length - 1]! < cursor ? ' is-past' : ''}`}
+                  onClick={() => (useApp.getState().setSimPlaying(false), useApp.getState().setSimCursor(row.members[0]!))}
+                  data-testid="cls-step-seg"
+                  data-kind="tcp-segment"
+                  data-first={row.members[0]!}
+                  aria-current={inside ? 'step' : undefined}
+                  aria-expanded={false}
+                  title={t('classroom.list.segHint')}
+                >
+                  <td className="num">{row.members.length > 1 ? `${row.shown}–${row.shown + row.members.length - 1}` : row.shown}</td>
+                  <td></td>
+                  <td className="num">{times[row.members[0]!]!.toFixed(1)}</td>
+                  <td className="mono">{ends}</td>
+                  <td>
+                    {groupKey ? closeButton(groupKey, 'group') : null}
+                    <button
+                      type="button"
+                      className="cls-group-toggle"
+                      data-testid="cls-step-seg-open"
+                      aria-label={t('classroom.list.segOpen')}
+                      title={t('classroom.list.segOpen')}
+                      onClick={(e) => (e.stopPropagation(), toggle(row.key))}
+                    >
+                      ▸
+                    </button>
+                    {eventLabel(first, lang)}
+                  </td>
+                  <td className="mono changed" data-testid="cls-step-seg-wires">
+                    {inside && hop ? t('classroom.list.segWire', { n: hop.n, of: hop.of }) : t('classroom.list.segWires', { count: row.hops })}
+                    {row.state ? ` · IPVS → ${row.state}` : ''}
+                  </td>
+                  <td className="narr">{s.narration[lang]}</td>
+                </tr>
+              );
+            }
             const i = row.index;
             if (hidden(i)) return null;
             const s = trace.steps[i]!;
             const isCur = i === cursor;
-            const groupKey = s.tcp?.group ? [...open].find((k) => k <= i && groupEnd(k) >= i) : undefined;
+            const keys = openKeysAt(trace, visible, open, i);
             return (
               <tr
                 key={i}
@@ -359,18 +416,8 @@ export function StepList({
                 <td className="num">{times[i]!.toFixed(1)}</td>
                 <td className="mono">{placeLabel(topology, s.place)}</td>
                 <td>
-                  {groupKey === i ? (
-                    <button
-                      type="button"
-                      className="cls-group-toggle"
-                      data-testid="cls-step-group-close"
-                      aria-label={t('classroom.list.groupClose')}
-                      title={t('classroom.list.groupClose')}
-                      onClick={(e) => (e.stopPropagation(), toggle(i))}
-                    >
-                      ▾
-                    </button>
-                  ) : null}
+                  {keys.group ? closeButton(keys.group, 'group') : null}
+                  {keys.segment ? closeButton(keys.segment, 'segment') : null}
                   {eventLabel(s, lang)}
                 </td>
                 <td className="mono changed">{changedSummary(s)}</td>

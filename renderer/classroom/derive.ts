@@ -86,12 +86,27 @@ export function visibleSteps(trace: Trace, showArp: boolean): number[] {
   return out;
 }
 
-/** A row of the step list: one step, or a run of TCP data segments / ACKs folded into one line. */
+/**
+ * A row of the step list: one step; one TCP segment folded over the wires it crosses (and the IPVS
+ * state step it causes); or a run of TCP data segments / ACKs folded into one line.
+ */
 export type StepRow =
   | { readonly kind: 'step'; readonly index: number; readonly shown: number }
   | {
+      readonly kind: 'segment';
+      /** `seg:<first step>`: the key `open` holds when the segment shows each wire. */
+      readonly key: string;
+      readonly members: readonly number[];
+      readonly shown: number;
+      /** Wires the segment crosses (its `segment` steps). */
+      readonly hops: number;
+      /** The IPVS state the segment moved the entry to, when it did. */
+      readonly state: string | null;
+    }
+  | {
       readonly kind: 'group';
-      readonly key: number;
+      /** `grp:<first step>`. */
+      readonly key: string;
       readonly members: readonly number[];
       readonly shown: number;
       readonly data: number;
@@ -99,22 +114,55 @@ export type StepRow =
       readonly bytes: number;
     };
 
+const isTcpStep = (s: TraceStep | undefined): boolean => !!s?.tcp && (s.kind === 'segment' || s.kind === 'conn-state');
+
 /**
- * Rows of the step list: runs of at least three visible `segment` steps of the `data`/`data-ack`
- * group become one group row (keyed by its first step) unless `open` holds that key, so a class sees
- * "8 data segments, 4 ACKs" instead of twelve lines. `shown` is the 1-based number of the row's first step.
+ * Rows of the step list, so a class sees the story of the connection in about twenty lines:
+ * - every TCP segment is one row over the wires it crosses (`seg:<first step>` in `open` shows each wire);
+ * - runs of at least three visible segments of the `data`/`data-ack` group become one group row
+ *   (`grp:<first step>` in `open` unfolds it into its segment rows): "8 data segments, 4 ACKs".
+ * `shown` is the 1-based number of the row's first step.
  */
-export function stepRows(trace: Trace, visible: readonly number[], open: ReadonlySet<number>): StepRow[] {
+export function stepRows(trace: Trace, visible: readonly number[], open: ReadonlySet<string>): StepRow[] {
   const out: StepRow[] = [];
-  for (let k = 0; k < visible.length;) {
-    let end = k;
-    while (end < visible.length && trace.steps[visible[end]!]!.tcp?.group && trace.steps[visible[end]!]!.kind === 'segment') end++;
-    if (end - k >= 3 && !open.has(visible[k]!)) {
+  const at = (k: number): TraceStep | undefined => trace.steps[visible[k]!];
+  const segmentRows = (from: number, to: number): void => {
+    for (let k = from; k < to;) {
+      const n = at(k)!.tcp!.n;
+      let end = k;
+      while (end < to && at(end)!.tcp!.n === n) end++;
+      const key = `seg:${visible[k]!}`;
       const members = visible.slice(k, end);
-      const tcp = members.map((i) => trace.steps[i]!.tcp!);
+      if (open.has(key)) for (let j = k; j < end; j++) out.push({ kind: 'step', index: visible[j]!, shown: j + 1 });
+      else {
+        const change = members.map((i) => trace.steps[i]!).find((x) => x.kind === 'conn-state');
+        out.push({
+          kind: 'segment',
+          key,
+          members,
+          shown: k + 1,
+          hops: members.filter((i) => trace.steps[i]!.kind === 'segment').length,
+          state: change?.conn?.state ?? null,
+        });
+      }
+      k = end;
+    }
+  };
+  for (let k = 0; k < visible.length;) {
+    if (!isTcpStep(at(k))) {
+      out.push({ kind: 'step', index: visible[k]!, shown: k + 1 });
+      k++;
+      continue;
+    }
+    let end = k;
+    if (at(k)!.tcp!.group) while (end < visible.length && isTcpStep(at(end)) && at(end)!.tcp!.group) end++;
+    const members = visible.slice(k, end);
+    const segments = members.map((i) => trace.steps[i]!).filter((x) => x.kind === 'segment' && (x.tcp!.hop?.n ?? 1) === 1);
+    if (segments.length >= 3 && !open.has(`grp:${visible[k]!}`)) {
+      const tcp = segments.map((x) => x.tcp!);
       out.push({
         kind: 'group',
-        key: visible[k]!,
+        key: `grp:${visible[k]!}`,
         members,
         shown: k + 1,
         data: tcp.filter((x) => x.group === 'data').length,
@@ -124,10 +172,37 @@ export function stepRows(trace: Trace, visible: readonly number[], open: Readonl
       k = end;
       continue;
     }
-    const stop = Math.max(end, k + 1);
-    for (; k < stop; k++) out.push({ kind: 'step', index: visible[k]!, shown: k + 1 });
+    if (end === k) {
+      // One segment that is not part of a data run: up to the next segment number.
+      const n = at(k)!.tcp!.n;
+      while (end < visible.length && isTcpStep(at(end)) && at(end)!.tcp!.n === n) end++;
+    }
+    segmentRows(k, end);
+    k = end;
   }
   return out;
+}
+
+/** The open row keys (`seg:` / `grp:`) that fold around step `i`: what a close button next to it folds. */
+export function openKeysAt(
+  trace: Trace,
+  visible: readonly number[],
+  open: ReadonlySet<string>,
+  i: number,
+): { readonly group?: string; readonly segment?: string } {
+  const s = trace.steps[i];
+  if (!isTcpStep(s)) return {};
+  const k = visible.indexOf(i);
+  let first = k;
+  while (first > 0 && isTcpStep(trace.steps[visible[first - 1]!]) && trace.steps[visible[first - 1]!]!.tcp!.n === s!.tcp!.n) first--;
+  let runStart = k;
+  if (s!.tcp!.group) while (runStart > 0 && isTcpStep(trace.steps[visible[runStart - 1]!]) && trace.steps[visible[runStart - 1]!]!.tcp!.group) runStart--;
+  const seg = `seg:${visible[first]!}`;
+  const grp = `grp:${visible[runStart]!}`;
+  return {
+    ...(s!.tcp!.group && runStart === k && open.has(grp) ? { group: grp } : {}),
+    ...(open.has(seg) && first === k ? { segment: seg } : {}),
+  };
 }
 
 /** The cursor clamped to the trace and moved onto a visible step (the next one, else the last). */
@@ -177,6 +252,19 @@ export function placeLabel(t: Topology, p: PacketPlace): string {
   }
   const seg = t.segments.find((s) => s.id === p.segment)?.name ?? p.segment;
   return `${seg}: ${hostName(t, p.from.host)} → ${p.to ? hostName(t, p.to.host) : '*'}`;
+}
+
+/** Where a folded TCP segment goes: its first sender and last receiver over the wires (`client → director → rs2`). */
+export function segmentEnds(t: Topology, trace: Trace, members: readonly number[]): string {
+  const hosts: string[] = [];
+  for (const i of members) {
+    const p = trace.steps[i]!.place;
+    if (p.kind !== 'link') continue;
+    if (hosts.length === 0) hosts.push(p.from.host);
+    hosts.push(p.to?.host ?? '*');
+  }
+  if (hosts.length === 0) return placeLabel(t, trace.steps[members[0]!]!.place);
+  return hosts.map((h) => (h === '*' ? h : hostName(t, h))).join(' → ');
 }
 
 /** The host a step acts on (for a wire step: the receiving host, or the sender of a broadcast). */

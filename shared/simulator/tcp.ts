@@ -269,7 +269,9 @@ export function tcpExchange(o: TcpExchangeOptions): readonly TcpSegment[] {
   push('syn', true, { syn: true }, 0);
   push('syn-ack', false, { syn: true, ack: true }, 0);
   push('ack', true, { ack: true }, 0);
-  push('request', true, { ack: true, psh: true }, o.requestBytes);
+  // The request is cut at the MSS too (PSH on its last segment); the server's data ACKs it.
+  const reqSizes = segmentSizes(o.requestBytes, o.mss);
+  reqSizes.forEach((size, i) => push('request', true, { ack: true, ...(i === reqSizes.length - 1 ? { psh: true } : {}) }, size));
   const every = Math.max(1, o.ackEvery ?? 2);
   const sizes = segmentSizes(o.replyBytes, o.mss);
   sizes.forEach((size, i) => {

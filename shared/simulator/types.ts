@@ -225,6 +225,29 @@ export interface TcpStepInfo {
   /** 1-based position of this segment in the connection, and the total. */
   readonly n: number;
   readonly of: number;
+  /** On a `segment` step: which wire of the segment's path this step shows (absent on `conn-state`). */
+  readonly hop?: TcpHopInfo;
+}
+
+/**
+ * One wire of a TCP segment's path: the segment crosses the same wires, with the same MACs, IPs and
+ * IPIP outer header, as the first request (client side) or reply (server side) of the walk.
+ */
+export interface TcpHopInfo {
+  /** 1-based position of this wire on the segment's path, and how many wires the path has. */
+  readonly n: number;
+  readonly of: number;
+  /** The link's MTU (min of the segment and both interfaces) and the encapsulation it adds (IPIP: 20). */
+  readonly mtu: number;
+  readonly overhead: number;
+  /** IP bytes of this segment on this wire, the outer IPIP header included. */
+  readonly ipBytes: number;
+  /**
+   * A full-sized segment (the announced MSS + 40) does not fit this wire: DF is set (Linux TCP runs
+   * path-MTU discovery), so `by` drops it and sends ICMP "fragmentation needed" carrying `icmpMtu`
+   * (LVS-TUN: ip_vs_xmit.c ensure_mtu_ok, dst_mtu − 20); the sender drops its MSS to the path MSS.
+   */
+  readonly fullSize?: { readonly needed: number; readonly mtu: number; readonly icmpMtu: number; readonly by: HostId };
 }
 
 /**

@@ -112,6 +112,22 @@ describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel 
       expect(counts(ones)).toEqual({ rs1: 6, rs2: 6 });
       const fetchedAt = Date.now();
 
+      // Every closed connection's IPVS entry is where the simulator's walk leaves trace.conn after the
+      // FIN exchange: NAT sees both FINs (TIME_WAIT), DR/TUN only the client's (INPUT_ONLY: FIN_WAIT), 2 min.
+      const table = await runInHost(lab(), hostId(director), 'ipvsadm -Lnc');
+      const entries = table.stdout
+        .split('\n')
+        .filter((l) => /^TCP\s/.test(l))
+        .map((l) => l.trim().split(/\s+/));
+      const walked = simulate(t, { client, service: svc.id }, { seed: 1 });
+      expect(entries.length, table.stdout).toBeGreaterThanOrEqual(12);
+      expect([...new Set(entries.map((f) => f[2]))], table.stdout).toEqual([walked.conn!.state]);
+      expect(walked.conn!.state).toBe(method === 'NAT' ? 'TIME_WAIT' : 'FIN_WAIT');
+      expect(
+        entries.every((f) => /^0[12]:\d\d$/.test(f[1]!)),
+        table.stdout,
+      ).toBe(true);
+
       // verify.sh passes on every host (it also gives the IPVS rate estimator its 2 s).
       const verified = await runOnAllHosts(lab(), t, 'verify.sh');
       expect(verified).toHaveLength(t.hosts.length);

@@ -135,6 +135,12 @@ export const en: NarrationTable = {
       : ` This segment goes straight to the client: the director never sees it, so its entry stays ${p.state}.`;
     return `${p.from} ${what} to ${p.to}: flags ${p.flags}, seq ${p.relSeq}, ack ${p.relAck}.${seen}`;
   },
+  'tcp.hop': (p) =>
+    `Wire ${p.n}/${p.of} · ${p.flags}: ${p.from} (${p.srcMac}) → ${p.to} (${p.dstMac}), ${p.outerSrc ? `IPIP ${p.outerSrc} → ${p.outerDst} around ` : ''}${p.src} → ${p.dst}, ${p.bytes} of ${p.mtu} bytes.${
+      p.fullSize
+        ? ` A full-sized segment would need ${p.fullSize.needed} bytes here: DF is set, so ${p.fullSize.by} would drop it and send ICMP "fragmentation needed" (MTU ${p.fullSize.icmpMtu}); path-MTU discovery keeps the segments at MSS ${p.fullSize.mss}.`
+        : ''
+    }`,
   'tcp.conn-state': (p) =>
     `IPVS on ${p.director} moves the connection from ${p.from} to ${p.to} on ${p.flags} (kernel tcp_states, ${p.inputOnly ? 'INPUT_ONLY table: in DR/TUN the director sees only the client side' : 'the NAT table sees both directions'}); the entry now expires in ${p.timeout} s.`,
   'failure.scheduled-dead': (p) =>

@@ -177,6 +177,25 @@ export interface NarrationParams {
     readonly director: string;
     readonly state: string;
   };
+  readonly 'tcp.hop': {
+    /** The segment's flags, e.g. `SYN, ACK`. */
+    readonly flags: string;
+    readonly n: number;
+    readonly of: number;
+    readonly from: string;
+    readonly to: string;
+    readonly srcMac: string;
+    readonly dstMac: string;
+    readonly src: string;
+    readonly dst: string;
+    /** Empty unless the wire carries the IPIP outer header of LVS-TUN. */
+    readonly outerSrc: string;
+    readonly outerDst: string;
+    readonly bytes: number;
+    readonly mtu: number;
+    /** A full-sized segment would not fit this wire (DF set: ICMP "fragmentation needed" from `by`). */
+    readonly fullSize: { readonly needed: number; readonly icmpMtu: number; readonly by: string; readonly mss: number } | null;
+  };
   readonly 'tcp.conn-state': {
     readonly director: string;
     readonly from: string;

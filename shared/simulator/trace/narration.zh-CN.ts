@@ -120,6 +120,12 @@ export const zhCN: NarrationTable = {
       : `这个报文段直接发往客户端，调度器看不到它，所以连接项仍是 ${p.state}。`;
     return `${p.from} 向 ${p.to} ${what}：标志 ${p.flags}，seq ${p.relSeq}，ack ${p.relAck}。${seen}`;
   },
+  'tcp.hop': (p) =>
+    `第 ${p.n}/${p.of} 段线路 · ${p.flags}：${p.from}（${p.srcMac}）→ ${p.to}（${p.dstMac}），${p.outerSrc ? `IPIP 外层 ${p.outerSrc} → ${p.outerDst} 包着 ` : ''}${p.src} → ${p.dst}，${p.bytes} 字节（MTU ${p.mtu}）。${
+      p.fullSize
+        ? `满长报文段在这里需要 ${p.fullSize.needed} 字节：DF 已置位，${p.fullSize.by} 会丢弃它并发送 ICMP“需要分片”（MTU ${p.fullSize.icmpMtu}）；路径 MTU 发现让报文段保持在 MSS ${p.fullSize.mss}。`
+        : ''
+    }`,
   'tcp.conn-state': (p) =>
     `${p.director} 上的 IPVS 收到 ${p.flags} 后把连接从 ${p.from} 改为 ${p.to}（内核 tcp_states，${p.inputOnly ? 'INPUT_ONLY 表：DR/TUN 中调度器只看到客户端一侧' : 'NAT 表能看到两个方向'}）；该连接项 ${p.timeout} 秒后过期。`,
   'failure.scheduled-dead': (p) =>

@@ -15,7 +15,7 @@ import { classify, explain } from './faults.ts';
 import { say } from './narration.ts';
 import { step } from './step.ts';
 import { tcpSummary } from './tcp-summary.ts';
-import { tcpSteps } from './tcp-steps.ts';
+import { connInState, tcpSteps } from './tcp-steps.ts';
 import { resolveService } from '../service.ts';
 import { refAsHostId, hostId } from '../../model/ids.ts';
 import { failureContext } from './failure.ts';
@@ -149,8 +149,11 @@ export function finish(ctx: SimContext, state: SimState): Trace {
           seed: ctx.seed,
         })
       : null;
-  // The walk carries the whole TCP connection after the hop-by-hop first exchange (see tcp-steps.ts).
+  // The walk carries the whole TCP connection after the hop-by-hop first exchange, each segment over
+  // the same wires (see tcp-steps.ts); the entry ends where the FIN exchange leaves it (NAT: TIME_WAIT,
+  // DR/TUN: FIN_WAIT, since the director never sees the server's FIN).
   const steps = tcp && conn ? [...state.steps, ...tcpSteps(ctx, state.steps, tcp, conn, state.steps.length)] : state.steps;
+  const finalConn = tcp && conn ? connInState(conn, tcp.finalState) : conn;
   return {
     flow: ctx.flow,
     seed: ctx.seed,
@@ -159,7 +162,7 @@ export function finish(ctx: SimContext, state: SimState): Trace {
     steps,
     outcome,
     warnings: state.warnings,
-    ...(conn ? { conn } : {}),
+    ...(finalConn ? { conn: finalConn } : {}),
     bytes,
     ...(tcp ? { tcp } : {}),
   };

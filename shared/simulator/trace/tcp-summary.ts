@@ -16,6 +16,8 @@ export interface TcpPathLink extends PathLink {
   readonly from: string;
   readonly to: string | null;
   readonly segment: string;
+  /** Index of the walk's transmit step on this wire (the hop every later segment of that side repeats). */
+  readonly step: number;
 }
 
 /** What TCP makes of the walked path (see {@link tcpSummary}). */
@@ -54,7 +56,7 @@ export function tcpSummary(
     const { from, to, segment } = s.place;
     const segMtu = topology.segments.find((x) => x.id === segment)?.mtu ?? 1500;
     const mtu = Math.min(segMtu, mtuOf(topology, from.host, from.iface), to ? mtuOf(topology, to.host, to.iface) : Infinity);
-    links.push({ phase: s.phase, from: from.host, to: to?.host ?? null, segment, mtu, ...(s.packet.outer ? { overhead: IPIP_HEADER } : {}) });
+    links.push({ phase: s.phase, from: from.host, to: to?.host ?? null, segment, step: s.index, mtu, ...(s.packet.outer ? { overhead: IPIP_HEADER } : {}) });
   }
   if (!links.some((l) => l.phase === 'reply')) return null;
   const first = links[0]!;

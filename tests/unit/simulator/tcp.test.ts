@@ -173,6 +173,16 @@ describe('a whole connection', () => {
     expect(segs.filter((s) => s.kind === 'data')).toHaveLength(8);
   });
 
+  it('a request larger than the MSS is cut like the response: PSH on its last segment only', () => {
+    const segs = tcpExchange({ ...base, method: 'nat', requestBytes: 3000 });
+    const req = segs.filter((s) => s.kind === 'request');
+    expect(req.map((s) => s.payload)).toEqual([1460, 1460, 80]);
+    expect(req.map((s) => !!s.flags.psh)).toEqual([false, false, true]);
+    expect(req.map((s) => s.seq - 1001)).toEqual([0, 1460, 2920]);
+    // The server's first data segment acknowledges the whole request.
+    expect(segs.find((s) => s.kind === 'data')!.ack).toBe(1001 + 3000);
+  });
+
   it('seq/ack numbers: SYN and FIN use one number, data its length', () => {
     const segs = tcpExchange({ ...base, method: 'nat' });
     expect(segs[0]).toMatchObject({ seq: 1000, ack: 0 });

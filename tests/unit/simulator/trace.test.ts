@@ -43,7 +43,8 @@ describe('seed labs work and show the article steps', () => {
     expect(t.steps.find((s) => s.articleStep === 'e')?.packet?.ip).toMatchObject({ src: t.conn!.dest.address, dst: '172.16.111.13' });
     // The first wrr connection goes to the head of the kernel list: the real server added last.
     expect(t.realServer).toBe('web-rs2');
-    expect(t.conn?.ipvsadm).toMatch(/^TCP 15:00 {2}ESTABLISHED 172\.16\.111\.13:40000 +172\.16\.111\.123:80 +192\.168\.111\.102:80$/);
+    // trace.conn is the entry after the whole connection: the client's FIN left it in TIME_WAIT (2 min).
+    expect(t.conn?.ipvsadm).toMatch(/^TCP 02:00 {2}TIME_WAIT {3}172\.16\.111\.13:40000 +172\.16\.111\.123:80 +192\.168\.111\.102:80$/);
     // NAT carries the big reply through the director.
     const dir = t.bytes.find((b) => b.host === 'director')!;
     expect(dir.forwarded).toBeGreaterThan(10240);
