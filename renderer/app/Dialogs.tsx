@@ -1,15 +1,17 @@
 /** Modal dialogs: templates (new design), open (browser mode), import, crash recovery, shortcuts. */
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StoredDesign } from '../../shared/ipc/files.ts';
 import { useApp } from '../store/index.ts';
 import { bridge, settle } from '../bridge/index.ts';
 import type { TemplateId } from './files.ts';
 import { TEMPLATES, acceptRecovery, discardRecovery, importPickedFile, newFromTemplate, openNamed, recoveryOnOffer } from './files.ts';
-import { ImportDialog } from '../import/ImportDialog.tsx';
-import { WizardDialog } from '../wizard/WizardDialog.tsx';
 import { SHORTCUTS } from './shortcuts.ts';
 import { Modal } from './Modal.tsx';
+
+// The importers and the wizard are not needed for the first paint: they load when their dialog opens.
+const ImportDialog = lazy(() => import('../import/ImportDialog.tsx').then((m) => ({ default: m.ImportDialog })));
+const WizardDialog = lazy(() => import('../wizard/WizardDialog.tsx').then((m) => ({ default: m.WizardDialog })));
 
 const TEMPLATE_ICONS: Record<TemplateId, string> = { empty: '＋', nat: 'NAT', dr: 'DR', tun: 'TUN' };
 
@@ -141,9 +143,17 @@ export function Dialogs() {
     case 'open':
       return <OpenDialog onClose={close} />;
     case 'import':
-      return <ImportDialog onClose={close} />;
+      return (
+        <Suspense fallback={null}>
+          <ImportDialog onClose={close} />
+        </Suspense>
+      );
     case 'wizard':
-      return <WizardDialog onClose={close} />;
+      return (
+        <Suspense fallback={null}>
+          <WizardDialog onClose={close} />
+        </Suspense>
+      );
     case 'recover':
       return <RecoverDialog />;
     case 'shortcuts':

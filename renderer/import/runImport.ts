@@ -4,7 +4,6 @@
  */
 import type { ImportRequest } from './importWorker.ts';
 import type { ImportOutcome } from './runRequest.ts';
-import { runRequest } from './runRequest.ts';
 
 export type { ImportOutcome, ImportRunKind } from './runRequest.ts';
 
@@ -13,7 +12,8 @@ export interface RunningImport {
   cancel(): void;
 }
 
-const inThread = (req: ImportRequest): ImportOutcome => runRequest(req);
+// Loaded only for the fallback: the importers otherwise live in the worker's own bundle.
+const inThread = async (req: ImportRequest): Promise<ImportOutcome> => (await import('./runRequest.ts')).runRequest(req);
 
 /** Starts the import of `req` off the UI thread. */
 export function runImport(req: ImportRequest): RunningImport {
@@ -21,7 +21,7 @@ export function runImport(req: ImportRequest): RunningImport {
   try {
     worker = new Worker(new URL('./importWorker.ts', import.meta.url), { type: 'module' });
   } catch {
-    return { done: Promise.resolve().then(() => inThread(req)), cancel: () => undefined };
+    return { done: inThread(req), cancel: () => undefined };
   }
   let settle: ((o: ImportOutcome) => void) | undefined;
   let fail: ((e: Error) => void) | undefined;
@@ -37,11 +37,10 @@ export function runImport(req: ImportRequest): RunningImport {
     worker.terminate();
     // A worker that cannot start (blocked script) falls back to this thread; a crash inside is an error.
     if (e.message === '' || /load|script|import/i.test(e.message)) {
-      try {
-        settle?.(inThread(req));
-      } catch (err) {
-        fail?.(err as Error);
-      }
+      inThread(req).then(
+        (o) => settle?.(o),
+        (err: unknown) => fail?.(err as Error),
+      );
     } else fail?.(new Error(e.message));
   };
   worker.postMessage(req);
