@@ -55,6 +55,19 @@ export interface EffectiveHealthCheck {
 export function effectiveHealthCheck(service: VirtualService, rs?: RealServer): EffectiveHealthCheck | undefined {
   const base = service.healthCheck;
   if (!base) return undefined;
+  if (!rs) return resolveHealthCheck(base, service);
+  // Rules ask for every real server on every check: the immutable model lets one answer per
+  // (service, real server) pair serve until either object is replaced by an edit.
+  const hit = effectiveCache.get(rs);
+  if (hit && hit.service === service) return hit.check;
+  const check = resolveHealthCheck(base, service, rs);
+  effectiveCache.set(rs, { service, check });
+  return check;
+}
+
+const effectiveCache = new WeakMap<RealServer, { readonly service: VirtualService; readonly check: EffectiveHealthCheck }>();
+
+function resolveHealthCheck(base: HealthCheck, service: VirtualService, rs?: RealServer): EffectiveHealthCheck {
   const hc = { ...base, ...(rs?.healthCheck ?? {}) };
   const d = HEALTH_CHECK_DEFAULTS[hc.kind];
   const delayLoop = hc.delayLoop ?? d.delayLoop;

@@ -106,8 +106,11 @@ export interface CheckContext {
   readonly segments: readonly SegmentInfo[];
   readonly segmentById: ReadonlyMap<string, SegmentInfo>;
   readonly services: readonly ServiceInfo[];
-  /** Address → every interface (any kind, any host) carrying it (built on first access). */
-  readonly owners: ReadonlyMap<number, readonly IfaceInfo[]>;
+  /**
+   * Next-hop address (some host's default gateway or a static route's `via`) → every interface
+   * (any kind, any host) carrying it. Built on first access; other addresses are not in it.
+   */
+  readonly hopOwners: ReadonlyMap<number, readonly IfaceInfo[]>;
   /** Real servers by host id (a host can serve several services). */
   readonly realServersByHost: ReadonlyMap<string, readonly RealServerInfo[]>;
   /** Hosts of role `client`. */
@@ -229,6 +232,9 @@ function routeTableOf(h: HostInfo): RouteEntry[] {
  */
 const routeTables = new WeakMap<Host, readonly RouteEntry[]>();
 
+/** Every well-formed address of a host (see {@link HostInfo.addresses}), per host object of the model. */
+const hostAddresses = new WeakMap<Host, ReadonlySet<number>>();
+
 /** Builds the index for one validation run. */
 export function buildContext(topology: Topology): CheckContext {
   // Group addresses are indexed on the steady-state master, so the forwarding rules check the pair as it normally runs.
@@ -257,7 +263,9 @@ export function buildContext(topology: Topology): CheckContext {
   };
   for (const host of view.hosts) {
     const ifaces: IfaceInfo[] = [];
-    const addresses = new Set<number>();
+    // A host's address set depends on the host object alone (immutable): reused across checks.
+    const knownAddresses = hostAddresses.get(host);
+    const addresses: Set<number> = (knownAddresses as Set<number> | undefined) ?? new Set<number>();
     const hostSegments: SegmentInfo[] = [];
     const hostInfo: HostInfo = {
       host,
@@ -277,7 +285,7 @@ export function buildContext(topology: Topology): CheckContext {
       }
       for (const a of parsed) {
         if (!a.cidr) continue;
-        addresses.add(a.cidr.value);
+        if (!knownAddresses) addresses.add(a.cidr.value);
         if (segment) {
           const segMap = segOwners.get(segment.segment.id)!;
           const list = segMap.get(a.cidr.value);
@@ -287,6 +295,7 @@ export function buildContext(topology: Topology): CheckContext {
         }
       }
     }
+    if (!knownAddresses) hostAddresses.set(host, addresses);
     hosts.push(hostInfo);
     hostById.set(host.id, hostInfo);
     if (host.role === 'client') clients.push(hostInfo);
@@ -322,11 +331,14 @@ export function buildContext(topology: Topology): CheckContext {
     segments,
     segmentById,
     services,
-    get owners() {
-      // Built on first use only: no rule needs a design-wide address map on every run.
+    get hopOwners() {
+      // Built on first use, and only for next-hop addresses (a few hundred in a large design):
+      // a map of every address of the design would cost more than the rules that ask it.
       if (!ownersCache) {
         ownersCache = new Map();
-        for (const h of hosts) for (const f of h.ifaces) for (const a of f.addresses) if (a.cidr) push(ownersCache, a.cidr.value, f);
+        const hops = new Set<number>();
+        for (const h of hosts) for (const r of routesOf(h)) if (r.hop.via !== null) hops.add(r.hop.via);
+        for (const h of hosts) for (const f of h.ifaces) for (const a of f.addresses) if (a.cidr && hops.has(a.cidr.value)) push(ownersCache, a.cidr.value, f);
       }
       return ownersCache;
     },

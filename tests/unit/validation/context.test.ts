@@ -76,7 +76,13 @@ describe('buildContext', () => {
     const rs1 = ctx.hostById.get('rs1')!;
     expect(ctx.onLinkIface(rs1, parseIPv4('172.17.253.100')!)).toBeUndefined();
     expect(rs1.addresses.has(parseIPv4('172.17.253.100')!)).toBe(true);
-    expect(ctx.owners.get(parseIPv4('172.17.253.100')!)!.map((f) => f.iface.id)).toEqual(['director-eth0', 'rs1-lo', 'rs2-lo']);
-    expect(ctx.owners).toBe(ctx.owners);
+  });
+  it('indexes the owners of next-hop addresses only: every gateway and route via, not the VIP', () => {
+    const ctx = buildContext(drLab());
+    expect(ctx.hopOwners.get(parseIPv4('192.168.163.1')!)!.map((f) => f.iface.id)).toEqual(['router-eth1']);
+    expect(ctx.hopOwners.get(parseIPv4('172.17.253.1')!)!.map((f) => f.iface.id)).toEqual(['router-eth0']);
+    expect(ctx.hopOwners.has(parseIPv4('172.17.253.100')!)).toBe(false);
+    expect([...ctx.hopOwners.keys()].length).toBe(2);
+    expect(ctx.hopOwners).toBe(ctx.hopOwners);
   });
 });

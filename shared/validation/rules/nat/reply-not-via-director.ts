@@ -26,6 +26,19 @@ export const natReplyPath: Rule = {
       // No shared segment is nat/director-not-on-rs-segment's finding.
       if (dips.length === 0) return;
       const dip = dips[0]!;
+      // The usual case first, without allocating: every client's reply already leaves by a DIP.
+      let clientsSeen = false;
+      let allViaDip = true;
+      for (const t of targets) {
+        if (t.host === h || t.host === d) continue;
+        clientsSeen = true;
+        const hop = ctx.nextHop(h, t.address);
+        if (!hop || hop.via === null || !dips.includes(hop.via)) {
+          allViaDip = false;
+          break;
+        }
+      }
+      if (clientsSeen && allViaDip) return;
       // Message parts are built only when a problem is found: this runs for every NAT real server.
       const svc = () => serviceLabel(r.service);
       const base = { refs: [h.host.id, d.host.id, r.rs.id] };

@@ -32,7 +32,7 @@ export const gatewayNotForwarding: Rule = {
         if (via !== null) hops.push(via);
       }
       for (const hop of hops) {
-        for (const f of ctx.owners.get(hop) ?? []) {
+        for (const f of ctx.hopOwners.get(hop) ?? []) {
           const g = f.host;
           if (g === u || directors.has(g.host.id) || g.host.sysctl?.ipForward === true || done.has(g.host.id)) continue;
           done.add(g.host.id);

@@ -35,14 +35,15 @@ export const strictRpFilter: Rule = {
       for (const { target: t, hop } of replyHops(ctx, h)) {
         if (t.host === h || t.host === d) continue;
         if (!hop || hop.via === null) continue;
-        for (const f of ctx.owners.get(hop.via) ?? []) {
+        for (const f of ctx.hopOwners.get(hop.via) ?? []) {
           const g = f.host;
           // Directors are the NAT/DR rules' business; a router only matters when it forwards.
           if (directors.has(g.host.id) || g.host.sysctl?.ipForward !== true) continue;
-          const key = `${g.host.id}/${f.iface.id}/${r.service.vip}`;
-          if (done.has(key)) continue;
           const mode = Math.max(g.host.sysctl?.rpFilter ?? 0, f.iface.sysctl?.rpFilter ?? 0);
           if (mode !== 1) continue;
+          // Keyed only past the cheap test: most routers are not strict, and the key is a new string.
+          const key = `${g.host.id}/${f.iface.id}/${r.service.vip}`;
+          if (done.has(key)) continue;
           const back = egress(ctx, g, r.service.vip);
           if (back && back.iface.id === f.iface.id) continue;
           done.add(key);
