@@ -4,6 +4,7 @@
  */
 import type { Host, IpvsOwner, Topology, VirtualService } from '../model/types.ts';
 import { ipvsOwnerOf } from '../model/health.ts';
+import { groupsOfHost } from '../model/ha.ts';
 import { effectiveRealPort, ipvsadmRulesOrThrow, methodFlag, serviceArgs } from './ipvsadm.ts';
 import { plainSyncDaemonsOrThrow, type PlainSyncDaemon } from './vrrp.ts';
 import { safeCidr, safeDestination, safeInt, safeInterfaceName, safeIPv4, UnsafeValueError } from './safe.ts';
@@ -67,6 +68,12 @@ export interface HostScriptPlan {
    * its own from `lvs_sync_daemon`).
    */
   readonly syncDaemons?: readonly PlainSyncDaemon[];
+  /**
+   * A director whose design runs no connection sync at all: apply.sh puts the kernel's sync daemons
+   * back as they were before an earlier version of the design started them (plain mode dropped).
+   * Not set when keepalived runs sync for the host (`lvs_sync_daemon`: its daemons are keepalived's).
+   */
+  readonly syncCleanup?: true;
 }
 
 /** Why a knob has this value, for the comment next to it. */
@@ -230,5 +237,16 @@ export function planHostOrThrow(t: Topology, hostId: string, idx: TopologyIndex 
     ipvs = { rules, thresholds, services: owned.length, realServers, owner: ipvsOwnerOf(t, host) };
   }
   const syncDaemons = plainSyncDaemonsOrThrow(t, host.id);
-  return { host, tunnels, sysctls, vips, infrastructure, routes, ...(ipvs ? { ipvs } : {}), ...(syncDaemons.length > 0 ? { syncDaemons } : {}) };
+  const syncCleanup = ipvs !== undefined && host.role === 'director' && !groupsOfHost(t, host.id).some((g) => g.sync !== undefined);
+  return {
+    host,
+    tunnels,
+    sysctls,
+    vips,
+    infrastructure,
+    routes,
+    ...(ipvs ? { ipvs } : {}),
+    ...(syncDaemons.length > 0 ? { syncDaemons } : {}),
+    ...(syncCleanup ? { syncCleanup: true as const } : {}),
+  };
 }

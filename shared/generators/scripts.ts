@@ -20,7 +20,7 @@ import {
   keepalivedPreflight,
   keepalivedVerify,
 } from './keepalived-deploy.ts';
-import { SYNC_HELPERS, SYNC_ROLLBACK, SYNC_SNAPSHOT, syncApply, syncVerify, syncWanted } from './sync-deploy.ts';
+import { SYNC_CLEANUP, SYNC_HELPERS, SYNC_ROLLBACK, SYNC_SNAPSHOT, SYNC_SNAPSHOT_DEPLOY_ONLY, syncApply, syncVerify, syncWanted } from './sync-deploy.ts';
 import { ORIGIN_VAR, ROLLBACK_BODY, ROLLBACK_IPVS_RESTORE, ROUTE_SET, SNAPSHOT_RECORDERS, SNAPSHOT_VARS } from './snapshot.ts';
 
 const PRELUDE = [
@@ -105,7 +105,8 @@ function preflight(plan: HostScriptPlan, script: string): string[] {
 
 /** Shell: the sync daemon helpers and `syncd_want` where the host runs plain-mode sync daemons. */
 function syncHelpers(plan: HostScriptPlan): string[] {
-  return plan.syncDaemons ? [...SYNC_HELPERS, ...syncWanted(plan.syncDaemons)] : [];
+  if (plan.syncDaemons) return [...SYNC_HELPERS, ...syncWanted(plan.syncDaemons)];
+  return plan.syncCleanup ? SYNC_HELPERS : [];
 }
 
 function byKeepalived(plan: HostScriptPlan): boolean {
@@ -198,6 +199,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
   if (byKeepalived(plan)) out.push(...KEEPALIVED_SNAPSHOT);
   if (hasBoot) out.push(...BOOT_SNAPSHOT);
   if (plan.syncDaemons) out.push(...SYNC_SNAPSHOT);
+  else if (plan.syncCleanup) out.push(...SYNC_SNAPSHOT_DEPLOY_ONLY);
   out.push('  :', 'done', 'snap_from_origin');
   if (plan.ipvs) {
     out.push(
@@ -248,6 +250,7 @@ export function renderApply(t: Topology, plan: HostScriptPlan, hasBoot = false):
     '    set_sysctl "$key" "$value"',
     '  done <"$ORIGIN/sysctl"',
     'fi',
+    ...(plan.syncCleanup ? SYNC_CLEANUP : []),
   );
   if (plan.tunnels.length > 0) {
     out.push('', '# 3. IPIP tunnel device: the ipip module creates tunl0, which decapsulates what the director sends.');
@@ -395,7 +398,8 @@ export function renderVerify(t: Topology, plan: HostScriptPlan): string {
   );
   if (plan.ipvs?.owner === 'ipvsadm') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...thresholdsHeredoc(plan));
   if (plan.ipvs?.owner === 'keepalived') out.push(...IPVS_QUERIES, ...rulesHeredoc('rules_wanted', plan.ipvs.rules), ...KEEPALIVED_HELPERS);
-  out.push(...syncHelpers(plan));
+  // verify.sh compares daemons only where the design runs them (the clean-up needs no check).
+  if (plan.syncDaemons) out.push(...syncHelpers(plan));
   out.push('');
   for (const dev of plan.tunnels) {
     out.push(`if link_up ${shq(dev)}; then pass ${shq(`${dev} is up`)}; else differ ${shq(`${dev} is missing or down (modprobe ipip)`)}; fi`);
@@ -457,7 +461,12 @@ export function renderRollback(t: Topology, plan: HostScriptPlan): string {
   // keepalived.conf and the boot unit go back first, so a reloaded keepalived rebuilds the old table
   // before the saved IPVS table is restored and read back.
   const at = ROLLBACK_BODY.indexOf(ROLLBACK_IPVS_RESTORE);
-  const body = [...ROLLBACK_BODY.slice(0, at), ...KEEPALIVED_BOOT_ROLLBACK, ...(plan.syncDaemons ? SYNC_ROLLBACK : []), ...ROLLBACK_BODY.slice(at)];
+  const body = [
+    ...ROLLBACK_BODY.slice(0, at),
+    ...KEEPALIVED_BOOT_ROLLBACK,
+    ...(plan.syncDaemons || plan.syncCleanup ? SYNC_ROLLBACK : []),
+    ...ROLLBACK_BODY.slice(at),
+  ];
   out.push(
     ...PRELUDE,
     ...STATE,

@@ -113,3 +113,31 @@ export const SYNC_ROLLBACK = [
   "  warn \"after rollback the connection sync daemons are $(syncd_now | tr '\\n' ';'), not as before the deploy\"",
   'fi',
 ];
+
+/**
+ * Shell for apply.sh on a director whose design has no connection sync (needs `changed`): when an
+ * earlier version started plain-mode daemons (the origin snapshot recorded the daemons from before
+ * that), they are stopped and the recorded ones started again; then the record goes, so daemons
+ * started by hand later are not the design's business. A second run prints nothing.
+ */
+export const SYNC_CLEANUP = [
+  'if [ -f "$ORIGIN/syncd" ]; then',
+  '  if [ "$(syncd_now)" != "$(LC_ALL=C sort "$ORIGIN/syncd")" ]; then',
+  '    sd_now=$(syncd_now)',
+  '    syncd_stop',
+  '    while read -r sd_role sd_dev sd_id; do',
+  '      [ -n "$sd_role" ] || continue',
+  '      syncd_start "$sd_role" "$sd_dev" "$sd_id"',
+  '    done <"$ORIGIN/syncd"',
+  "    sd_was=$(LC_ALL=C sort \"$ORIGIN/syncd\" | tr '\\n' ';' | sed 's/;$//')",
+  "    changed \"connection sync daemons back to ${sd_was:-none} (no longer in the design; were: $(printf '%s' \"$sd_now\" | tr '\\n' ';' | sed 's/;$//'))\"",
+  '  fi',
+  '  rm -f "$ORIGIN/syncd"',
+  'fi',
+];
+
+/**
+ * Shell for the snapshot loop of apply.sh where {@link SYNC_CLEANUP} runs: this deploy's snapshot
+ * only (rollback.sh restores it); the origin records daemons only where the design starts them.
+ */
+export const SYNC_SNAPSHOT_DEPLOY_ONLY = ['  [ "$snap_dir" = "$ORIGIN" ] || [ -f "$snap_dir/syncd" ] || syncd_now >"$snap_dir/syncd"'];

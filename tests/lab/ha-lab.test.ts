@@ -331,6 +331,33 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
     }
   }, 420_000);
 
+  it('plain-mode sync dropped from the design: the next apply.sh stops the daemons the earlier one started, once', async () => {
+    // The same pair without any connection sync (the IPVS table still loaded by ipvsadm).
+    const noSync: Topology = { ...plainT, directorGroups: plainT.directorGroups.map(({ sync: _sync, ...g }) => g) };
+    const deploy = async (design: Topology) => {
+      const files = renderHost(design, LVS1);
+      if (!files.ok) throw new Error(files.error);
+      await pushHostFiles(lab(), LVS1, files.value);
+      const a = await runHostScript(lab(), LVS1, 'apply.sh');
+      expect(a.code, `${a.stdout}${a.stderr}`).toBe(0);
+      return a.stdout;
+    };
+    const daemons = async () => (await runInHost(lab(), LVS1, 'ipvsadm -L --daemon')).stdout.trim();
+    expect(await deploy(plainT)).toContain('changed: connection sync daemons: master and backup on eth1, syncid 51');
+    expect(await daemons()).toMatch(/^master sync daemon \(mcast=eth1, syncid=51.*\nbackup sync daemon \(mcast=eth1, syncid=51/);
+    const dropped = await deploy(noSync);
+    expect(dropped).toContain('changed: connection sync daemons back to none (no longer in the design; were: backup eth1 51;master eth1 51)');
+    expect(await daemons(), 'no sync daemon left running').toBe('');
+    // A daemon started by hand afterwards is not the design's: the next deploy leaves it.
+    await runInHost(lab(), LVS1, 'ipvsadm --start-daemon backup --mcast-interface eth1 --syncid 7');
+    expect(await deploy(noSync)).not.toContain('connection sync daemons');
+    expect(await daemons()).toMatch(/^backup sync daemon \(mcast=eth1, syncid=7/);
+    await runInHost(lab(), LVS1, 'ipvsadm --stop-daemon backup');
+    const rb = await runHostScript(lab(), LVS1, 'rollback.sh');
+    expect(rb.code, `${rb.stdout}${rb.stderr}`).toBe(0);
+    await runInHost(lab(), LVS1, 'for r in master backup; do ipvsadm --stop-daemon $r 2>/dev/null; done; true');
+  }, 180_000);
+
   it('VRRP between the members cut: both hold the VIP (split brain)', async () => {
     await startKeepalived(LVS1, true);
     await startKeepalived(LVS2, true);

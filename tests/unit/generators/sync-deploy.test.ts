@@ -13,7 +13,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Topology } from '../../../shared/model/types.ts';
 import { renderHost } from '../../../shared/generators/index.ts';
 import { plainSyncCommands, plainSyncDaemonsOrThrow } from '../../../shared/generators/vrrp.ts';
-import { SYNC_HELPERS, SYNC_ROLLBACK, SYNC_SNAPSHOT, syncApply, syncVerify, syncWanted } from '../../../shared/generators/sync-deploy.ts';
+import {
+  SYNC_CLEANUP,
+  SYNC_HELPERS,
+  SYNC_ROLLBACK,
+  SYNC_SNAPSHOT,
+  SYNC_SNAPSHOT_DEPLOY_ONLY,
+  syncApply,
+  syncVerify,
+  syncWanted,
+} from '../../../shared/generators/sync-deploy.ts';
 import { hostId } from '../../../shared/model/ids.ts';
 import { loadExample } from './helpers.ts';
 import { keepalivedPlan, type HostState } from '../../../electron/services/deploy/state.ts';
@@ -174,6 +183,89 @@ describe('the shell pieces against a stand-in ipvsadm', () => {
       expect(r.status, r.stderr).toBe(0);
       expect(readFileSync(join(dir, 'daemon'), 'utf8')).toBe('');
       expect(readFileSync(join(dir, 'calls'), 'utf8')).toContain('--stop-daemon master\n');
+    });
+  }
+});
+
+describe('a director whose design dropped plain-mode sync', () => {
+  const noSync = (): Topology => {
+    const t = loadExample('nat-ha-lab');
+    return { ...t, directorGroups: t.directorGroups!.map(({ sync: _sync, ...g }) => g) };
+  };
+  it('apply.sh and rollback.sh of a director without sync carry the clean-up; keepalived-mode sync and real servers do not', () => {
+    for (const [t, h] of [
+      [noSync(), 'lvs1'],
+      [loadExample('nat-lab'), 'director'],
+    ] as const) {
+      const f = files(t, h);
+      expect(f.get('apply.sh'), h).toContain(SYNC_CLEANUP.join('\n'));
+      expect(f.get('apply.sh'), h).toContain(SYNC_SNAPSHOT_DEPLOY_ONLY.join('\n'));
+      expect(f.get('rollback.sh'), h).toContain(SYNC_ROLLBACK.join('\n'));
+    }
+    expect(files(plain('keepalived'), 'lvs1').get('apply.sh')).not.toContain('syncd_');
+    expect(files(noSync(), 'rs1').get('apply.sh')).not.toContain('syncd_');
+  });
+
+  const prelude = ['set -eu', 'lvs_ipvsadm() { "$LVSD_IPVSADM" "$@"; }', ...SYNC_HELPERS];
+  const applyScript = [
+    ...prelude,
+    'changed() { printf \'changed: %s\\n\' "$1"; }',
+    'for snap_dir in "$ORIGIN" "$SNAP"; do',
+    ...SYNC_SNAPSHOT_DEPLOY_ONLY,
+    'done',
+    ...SYNC_CLEANUP,
+  ].join('\n');
+  const rollbackScript = [...prelude, 'failed=0', 'warn() { failed=$((failed + 1)); echo "rollback: $1" >&2; }', ...SYNC_ROLLBACK, '[ "$failed" -eq 0 ]'].join(
+    '\n',
+  );
+
+  for (const shell of shells) {
+    it(`${shell.join(' ')}: stops the daemons an earlier version started, restores what ran before, once; daemons started by hand later stay`, () => {
+      const dir = mkdtempSync(join(work, 'drop-'));
+      const ipvsadm = fakeIpvsadm(dir);
+      const origin = join(dir, 'origin');
+      const snap = join(dir, 'snap');
+      spawnSync('mkdir', [origin, snap]);
+      // The earlier version recorded what ran before it (one foreign daemon) and started its own two.
+      writeFileSync(join(origin, 'syncd'), 'backup eth0 9\n');
+      writeFileSync(join(dir, 'daemon'), 'master sync daemon (mcast=eth1, syncid=51, maxlen=1472)\nbackup sync daemon (mcast=eth1, syncid=51, maxlen=1472)\n');
+      const env = { ...process.env, LVSD_IPVSADM: ipvsadm, ORIGIN: origin, SNAP: snap };
+      const run = (script: string) => spawnSync(shell[0]!, [...shell.slice(1), '-c', script], { encoding: 'utf8', env });
+
+      const a1 = run(applyScript);
+      expect(a1.status, a1.stderr).toBe(0);
+      expect(a1.stdout).toBe('changed: connection sync daemons back to backup eth0 9 (no longer in the design; were: backup eth1 51;master eth1 51)\n');
+      expect(readFileSync(join(dir, 'daemon'), 'utf8')).toMatch(/^backup sync daemon \(mcast=eth0, syncid=9[,)][^\n]*\n$/);
+      expect(readFileSync(join(snap, 'syncd'), 'utf8'), "this deploy's snapshot has the daemons it found").toBe('backup eth1 51\nmaster eth1 51\n');
+      expect(spawnSync('test', ['-e', join(origin, 'syncd')]).status, 'the origin record is gone').toBe(1);
+
+      // An admin starts a daemon by hand: the next deploy leaves it alone.
+      writeFileSync(join(dir, 'daemon'), 'master sync daemon (mcast=eth2, syncid=3)\n');
+      const a2 = run(applyScript);
+      expect(a2.status, a2.stderr).toBe(0);
+      expect(a2.stdout).toBe('');
+      expect(readFileSync(join(dir, 'daemon'), 'utf8')).toBe('master sync daemon (mcast=eth2, syncid=3)\n');
+
+      // Rolling back the first deploy brings its daemons back.
+      writeFileSync(join(dir, 'daemon'), 'backup sync daemon (mcast=eth0, syncid=9)\n');
+      const r = run(rollbackScript);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'daemon'), 'utf8')).toMatch(
+        /^backup sync daemon \(mcast=eth1, syncid=51[^\n]*\nmaster sync daemon \(mcast=eth1, syncid=51[^\n]*\n$/,
+      );
+    });
+    it(`${shell.join(' ')}: without an origin record nothing is touched`, () => {
+      const dir = mkdtempSync(join(work, 'drop-'));
+      const ipvsadm = fakeIpvsadm(dir);
+      const origin = join(dir, 'origin');
+      const snap = join(dir, 'snap');
+      spawnSync('mkdir', [origin, snap]);
+      writeFileSync(join(dir, 'daemon'), 'master sync daemon (mcast=eth2, syncid=3)\n');
+      const env = { ...process.env, LVSD_IPVSADM: ipvsadm, ORIGIN: origin, SNAP: snap };
+      const a = spawnSync(shell[0]!, [...shell.slice(1), '-c', applyScript], { encoding: 'utf8', env });
+      expect(a.status, a.stderr).toBe(0);
+      expect(a.stdout).toBe('');
+      expect(readFileSync(join(dir, 'calls'), 'utf8')).not.toMatch(/--(stop|start)-daemon/);
     });
   }
 });
