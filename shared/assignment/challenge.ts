@@ -6,7 +6,7 @@
  */
 import { strToU8 } from 'fflate';
 import { buildChallenge, scoreOf } from '../classroom/challenge.ts';
-import type { Question, Score } from '../classroom/challenge.ts';
+import type { Choice, Question, Score } from '../classroom/challenge.ts';
 import { withVrrpHolders } from '../model/ha.ts';
 import type { RealServerId, Topology } from '../model/types.ts';
 import { hostId, serviceId } from '../model/ids.ts';
@@ -67,4 +67,79 @@ export function challengeQuiz(
 /** Scores stored answers against the rebuilt quiz. */
 export function scoreChallenge(quiz: readonly Question[], answers: Readonly<Record<string, string>> | undefined): Score {
   return scoreOf(quiz, answers ?? {});
+}
+
+/** The quiz of one challenge goal as a student sees it: questions and choices, never the answers. */
+export interface StudentQuiz {
+  readonly goal: string;
+  readonly minCorrect: number;
+  /** Why the questions cannot be drawn (the flow does not play on this design); then `questions` is empty. */
+  readonly error?: Localized;
+  readonly questions: readonly { readonly id: string; readonly prompt: Localized; readonly choices: readonly Choice[] }[];
+}
+
+/** Letters of the choices in display order, as the packet walk shows them. */
+export const CHOICE_LETTERS = ['A', 'B', 'C', 'D'] as const;
+
+/**
+ * The challenge goals of a filled assignment with the questions each asks the student `f.seed` on
+ * design `t` — the ones the grader scores (same seed, same design) — without the answers.
+ */
+export function studentQuizzes(
+  f: { readonly assignment: { readonly id: string }; readonly seed: string; readonly goals: readonly Goal[] },
+  t: Topology,
+): StudentQuiz[] {
+  const out: StudentQuiz[] = [];
+  for (const g of f.goals) {
+    if (g.kind !== 'challenge') continue;
+    const q = challengeQuiz(t, g, challengeSeed(f.assignment.id, g.id, f.seed));
+    if (!q.ok) out.push({ goal: g.id, minCorrect: g.minCorrect, error: q.error, questions: [] });
+    else out.push({ goal: g.id, minCorrect: g.minCorrect, questions: q.quiz.map((x) => ({ id: x.id, prompt: x.prompt, choices: x.choices })) });
+  }
+  return out;
+}
+
+/**
+ * Checks a student's answers (goal id → question id → choice letter A–D or choice value) against
+ * the quizzes and returns them as the submission stores them (choice values). Every problem is
+ * named: a goal that is not a challenge goal, a question the quiz does not ask, a choice it does
+ * not offer. Answers to a quiz that cannot be drawn are refused too (the grader could not score them).
+ */
+export function resolveChallengeAnswers(
+  quizzes: readonly StudentQuiz[],
+  given: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): { ok: true; value: Record<string, Record<string, string>> } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const value: Record<string, Record<string, string>> = {};
+  const byGoal = new Map(quizzes.map((q) => [q.goal, q]));
+  for (const [goal, answers] of Object.entries(given)) {
+    const quiz = byGoal.get(goal);
+    if (!quiz) {
+      errors.push(`goal "${goal}" is not a challenge goal of this assignment (challenge goals: ${quizzes.map((q) => q.goal).join(', ') || 'none'})`);
+      continue;
+    }
+    if (quiz.error) {
+      errors.push(`goal "${goal}": the questions cannot be drawn on this design (${quiz.error.en})`);
+      continue;
+    }
+    const out: Record<string, string> = {};
+    for (const [qid, raw] of Object.entries(answers)) {
+      const q = quiz.questions.find((x) => x.id === qid);
+      if (!q) {
+        errors.push(`goal "${goal}": no question "${qid}" (questions: ${quiz.questions.map((x) => x.id).join(', ')})`);
+        continue;
+      }
+      const letter = CHOICE_LETTERS.indexOf(raw.trim().toUpperCase() as (typeof CHOICE_LETTERS)[number]);
+      const choice = letter >= 0 && letter < q.choices.length ? q.choices[letter] : q.choices.find((c) => c.value === raw);
+      if (!choice) {
+        errors.push(
+          `goal "${goal}", question "${qid}": "${raw}" is not one of its choices (${q.choices.map((c, i) => `${CHOICE_LETTERS[i]} = ${c.value}`).join(', ')})`,
+        );
+        continue;
+      }
+      out[qid] = choice.value;
+    }
+    value[goal] = out;
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
 }

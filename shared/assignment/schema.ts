@@ -175,6 +175,9 @@ export const assignmentSchema = z.strictObject({
 });
 export type AssignmentFile = z.infer<typeof assignmentSchema>;
 
+/** Challenge answers as a submission stores them: goal id → question id → the value chosen. */
+export const challengeAnswersSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/), z.record(z.string().max(64), z.string().max(200)));
+
 /** The `*.lvs-submission.json` file a student hands in. */
 export const submissionSchema = z.strictObject({
   format: z.literal('lvs-submission'),
@@ -191,6 +194,6 @@ export const submissionSchema = z.strictObject({
   /** The design file (validated with the design file parser when graded). */
   design: z.looseObject({ format: z.string() }),
   /** Answers of challenge goals: goal id → question id → the value chosen (no score: the grader scores). */
-  challenges: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/), z.record(z.string().max(64), z.string().max(200))),
+  challenges: challengeAnswersSchema,
 });
 export type SubmissionFile = z.infer<typeof submissionSchema>;

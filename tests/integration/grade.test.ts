@@ -4,7 +4,7 @@
  * seed and a truncated file — statically, with the three report formats; and the teacher's and
  * student's round trip `assignment new → export → preview → submit → grade`.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -142,5 +142,116 @@ describe('lvsd assignment: author, export, preview, submit, grade', () => {
       ['wang.lvs-submission.json', 'graded', 40],
     ]);
     expect((await lvsd('assignment', 'export', a, '--out', a)).err).toMatch(/would overwrite the input/);
+  });
+});
+
+describe('lvsd assignment quiz / submit --answer: challenge answers from the command line', () => {
+  const HA = 'examples/assignments/lvs-nat-ha.lvs-assignment.json';
+  const setup = async (seed: string) => {
+    const { challengeQuiz, challengeSeed, fillAssignment, parseAssignment } = await import('../../shared/assignment/index.ts');
+    const parsed = parseAssignment(readFileSync(HA, 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const f = fillAssignment(parsed.value, seed);
+    if (!f.ok) throw new Error(f.error);
+    const dir = mkdtempSync(join(tmp, 'quiz-'));
+    const design = join(dir, `${seed}.lvs.json`);
+    writeFileSync(design, JSON.stringify(f.value.solution));
+    const goal = f.value.goals.find((g) => g.kind === 'challenge')!;
+    if (goal.kind !== 'challenge') throw new Error('no challenge goal');
+    // The answer key, as the grader rebuilds it (the student's quiz never shows it).
+    const q = challengeQuiz(f.value.solution!.topology, goal, challengeSeed(parsed.value.id, goal.id, seed));
+    if (!q.ok) throw new Error(q.error.en);
+    return { dir, design, quiz: q.quiz };
+  };
+  const grade = async (dir: string) => {
+    const g = await lvsd('grade', HA, dir, '--json');
+    return (JSON.parse(g.out) as { grades: JsonGrade[] }).grades;
+  };
+
+  it('quiz shows the questions with lettered choices and no answers; right letters pass the challenge goal, wrong values fail it', async () => {
+    const { dir, design, quiz } = await setup('ivy');
+    expect(quiz.length, 'the goal asks 8 questions').toBe(8);
+    const text = await lvsd('assignment', 'quiz', HA, '--seed', 'ivy', '--design', design);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toContain('goal challenge (at least 6 correct)');
+    for (const q of quiz) expect(text.out).toContain(`  ${q.id}: ${q.prompt.en}`);
+    expect(text.out).toMatch(/^ {4}A\) /m);
+    const zh = await lvsd('assignment', 'quiz', HA, '--seed', 'ivy', '--design', design, '--lang', 'zh');
+    expect(zh.out).toContain('目标 challenge（至少答对 6 道）');
+    const json = JSON.parse((await lvsd('assignment', 'quiz', HA, '--seed', 'ivy', '--design', design, '--json')).out) as {
+      goal: string;
+      questions: { id: string; choices: { value: string }[] }[];
+    }[];
+    expect(json.map((g) => g.goal)).toEqual(['challenge']);
+    expect(json[0]!.questions.map((q) => q.id)).toEqual(quiz.map((q) => q.id));
+    expect(JSON.stringify(json)).not.toContain('"answer"');
+
+    const right = mkdtempSync(join(tmp, 'right-'));
+    const letters = quiz.map((q) => `challenge/${q.id}=${'ABCD'[q.choices.findIndex((c) => c.value === q.answer)]}`);
+    const s = await lvsd(
+      'assignment',
+      'submit',
+      HA,
+      '--seed',
+      'ivy',
+      '--design',
+      design,
+      ...letters.flatMap((a) => ['--answer', a]),
+      '--out',
+      join(right, 'ivy.lvs-submission.json'),
+    );
+    expect(s.code, s.err).toBe(0);
+    expect(s.out).toContain(`answers for challenge: ${quiz.length}`);
+    const stored = JSON.parse(readFileSync(join(right, 'ivy.lvs-submission.json'), 'utf8')) as { challenges: Record<string, Record<string, string>> };
+    expect(stored.challenges.challenge).toEqual(Object.fromEntries(quiz.map((q) => [q.id, q.answer])));
+    const passed = (await grade(right))[0]!;
+    expect(passed.status).toBe('graded');
+    expect(passed.goals.find((x) => x.id === 'challenge')!.passed).toBe(true);
+
+    // Wrong values (another of the offered choices) through --answers FILE: the goal fails.
+    const wrong = mkdtempSync(join(tmp, 'wrong-'));
+    const answersFile = join(dir, 'answers.json');
+    writeFileSync(answersFile, JSON.stringify({ challenge: Object.fromEntries(quiz.map((q) => [q.id, q.choices.find((c) => c.value !== q.answer)!.value])) }));
+    const w = await lvsd(
+      'assignment',
+      'submit',
+      HA,
+      '--seed',
+      'ivy',
+      '--design',
+      design,
+      '--answers',
+      answersFile,
+      '--out',
+      join(wrong, 'ivy.lvs-submission.json'),
+    );
+    expect(w.code, w.err).toBe(0);
+    const failed = (await grade(wrong))[0]!;
+    expect(failed.goals.find((x) => x.id === 'challenge')!.passed).toBe(false);
+    expect(failed.points).toBeLessThan(passed.points);
+  });
+
+  it('answers that do not fit are refused with the reason and nothing is written', async () => {
+    const { dir, design, quiz } = await setup('joe');
+    const out = join(dir, 'joe.lvs-submission.json');
+    const submit = (...extra: string[]) => lvsd('assignment', 'submit', HA, '--seed', 'joe', '--design', design, ...extra, '--out', out);
+    const q0 = quiz[0]!;
+    const cases: [string[], RegExp][] = [
+      [['--answer', `walk/${q0.id}=A`], /goal "walk" is not a challenge goal of this assignment \(challenge goals: challenge\)/],
+      [['--answer', 'challenge/q999-nope=A'], /goal "challenge": no question "q999-nope" \(questions: q/],
+      [['--answer', `challenge/${q0.id}=Z`], new RegExp(`question "${q0.id}": "Z" is not one of its choices \\(A = `)],
+      [['--answer', 'challenge-q1=A'], /--answer "challenge-q1=A": expected GOAL\/QUESTION=CHOICE/],
+      [['--answers', join(dir, 'missing.json')], /cannot read --answers .*missing\.json: no such file/],
+    ];
+    writeFileSync(join(dir, 'bad.json'), '{"challenge": ["A"]}');
+    cases.push([['--answers', join(dir, 'bad.json')], /--answers .*bad\.json: challenge: .*expected \{"GOAL": \{"QUESTION": "CHOICE"\}\}/]);
+    writeFileSync(join(dir, 'notjson.json'), '{challenge');
+    cases.push([['--answers', join(dir, 'notjson.json')], /--answers .*notjson\.json is not JSON/]);
+    for (const [args, why] of cases) {
+      const r = await submit(...args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.err, args.join(' ')).toMatch(why);
+      expect(existsSync(out), `${args.join(' ')}: nothing written`).toBe(false);
+    }
   });
 });

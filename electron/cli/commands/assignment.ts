@@ -5,7 +5,8 @@
  *   new DESIGN --id ID --title T [--title-zh T] [--goals a,b] [--start no-services|empty|solution] [--fixed] [--exam MIN] --out FILE
  *   preview FILE --seed S [--lang en|zh] [--json]
  *   export FILE --out FILE          (the students' copy: without the solution)
- *   submit FILE --seed S --design DESIGN [--student NAME] --out FILE
+ *   quiz FILE --seed S --design DESIGN [--lang en|zh] [--json]   (the challenge questions, no answers)
+ *   submit FILE --seed S --design DESIGN [--student NAME] [--answers FILE] [--answer GOAL/QUESTION=CHOICE…] --out FILE
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -21,8 +22,12 @@ import {
   evaluateGoals,
   fillAssignment,
   lockedViolations,
+  CHOICE_LETTERS,
+  challengeAnswersSchema,
   makeSubmission,
   parseAssignment,
+  resolveChallengeAnswers,
+  studentQuizzes,
   planTable,
   serializeJson,
   studentCopy,
@@ -31,15 +36,24 @@ import {
 const USAGE = `usage: lvsd assignment new DESIGN --id ID --title TEXT [--title-zh TEXT] [--goals ID,ID] [--start no-services|empty|solution] [--fixed] [--exam MINUTES] --out FILE
        lvsd assignment preview FILE --seed STUDENT [--lang en|zh] [--json]
        lvsd assignment export FILE --out FILE
-       lvsd assignment submit FILE --seed STUDENT --design DESIGN [--student NAME] --out FILE
+       lvsd assignment quiz FILE --seed STUDENT --design DESIGN [--lang en|zh] [--json]
+       lvsd assignment submit FILE --seed STUDENT --design DESIGN [--student NAME]
+                              [--answers FILE] [--answer GOAL/QUESTION=CHOICE ...] --out FILE
 
   new      an assignment whose solution is DESIGN: goals suggested from it (--goals keeps some),
            every segment's subnet drawn per student (--fixed: the design's own addresses)
   preview  the assignment as the student STUDENT sees it: plan, instructions, goals; and how the
            teacher's solution and the starting design score with that plan
   export   the students' copy, without the solution
-  submit   a submission of DESIGN for student STUDENT
+  quiz     the packet-walk questions of the assignment's challenge goals for student STUDENT on
+           DESIGN (the ones the grader scores), each with its choices A-D; never the answers
+  submit   a submission of DESIGN for student STUDENT; --answers FILE (JSON: {"GOAL": {"QUESTION":
+           "CHOICE"}}) and --answer GOAL/QUESTION=CHOICE carry the answers to challenge goals,
+           CHOICE being a letter A-D or the choice's value; every answer is checked against the quiz
 `;
+
+/** Largest --answers file read (a full quiz of every goal is a few kB). */
+const MAX_ANSWERS_BYTES = 64 * 1024;
 
 /** Reads and parses an assignment; prints the reason and returns null when it cannot. */
 export async function loadAssignment(cmd: string, file: string, io: CliIO): Promise<AssignmentFile | null> {
@@ -76,6 +90,51 @@ async function write(cmd: string, out: string, text: string, io: CliIO, inputs: 
   return EXIT.ok;
 }
 
+/**
+ * The answers given with --answers FILE and --answer GOAL/QUESTION=CHOICE (the latter win), or null
+ * after printing why they cannot be read. Shape and sizes are the submission's own schema.
+ */
+async function readAnswers(cmd: string, file: string | undefined, pairs: readonly string[], io: CliIO): Promise<Record<string, Record<string, string>> | null> {
+  const out: Record<string, Record<string, string>> = {};
+  if (file !== undefined) {
+    let text: string;
+    try {
+      const info = await stat(file);
+      if (info.isDirectory()) throw new Error('is a directory');
+      if (info.size > MAX_ANSWERS_BYTES) throw new Error(`larger than ${MAX_ANSWERS_BYTES / 1024} KiB`);
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      io.stderr(`lvsd ${cmd}: cannot read --answers ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+      return null;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      io.stderr(`lvsd ${cmd}: --answers ${file} is not JSON: ${(e as Error).message}\n`);
+      return null;
+    }
+    const parsed = challengeAnswersSchema.safeParse(json);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      io.stderr(
+        `lvsd ${cmd}: --answers ${file}: ${first.path.map(String).join('.') || '(top level)'}: ${first.message} (expected {"GOAL": {"QUESTION": "CHOICE"}})\n`,
+      );
+      return null;
+    }
+    for (const [g, a] of Object.entries(parsed.data)) out[g] = { ...a };
+  }
+  for (const pair of pairs) {
+    const m = /^([a-z0-9][a-z0-9-]{0,47})\/([^=\s]{1,64})=(.{1,200})$/.exec(pair);
+    if (!m) {
+      io.stderr(`lvsd ${cmd}: --answer "${pair}": expected GOAL/QUESTION=CHOICE (e.g. walk/q3-mac=B)\n`);
+      return null;
+    }
+    (out[m[1]!] ??= {})[m[2]!] = m[3]!;
+  }
+  return out;
+}
+
 export const run: CliCommand = async (argv, io) => {
   const parsed = parseCommandLine(
     {
@@ -93,6 +152,8 @@ export const run: CliCommand = async (argv, io) => {
         seed: { type: 'string' },
         design: { type: 'string' },
         student: { type: 'string' },
+        answers: { type: 'string' },
+        answer: { type: 'string', multiple: true, default: [] },
         lang: { type: 'string', default: 'en' },
         json: { type: 'boolean', default: false },
       },
@@ -104,7 +165,7 @@ export const run: CliCommand = async (argv, io) => {
   const v = parsed.values;
   const [sub, file, ...extra] = parsed.positionals;
   const usageError = parsed.usageError;
-  if (sub === undefined) return usageError('missing new|preview|export|submit');
+  if (sub === undefined) return usageError('missing new|preview|export|quiz|submit');
   if (file === undefined) return usageError('missing FILE');
   if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}"`);
   const cmd = `assignment ${sub}`;
@@ -187,6 +248,41 @@ export const run: CliCommand = async (argv, io) => {
     return solution && solution.some((r) => !r.passed) ? EXIT.problems : EXIT.ok;
   }
 
+  if (sub === 'quiz') {
+    if (!v.seed) return usageError('--seed STUDENT is required');
+    if (!v.design) return usageError('--design DESIGN is required');
+    const lang = v.lang === 'zh' ? 'zh' : 'en';
+    const f = fillAssignment(a, v.seed);
+    if (!f.ok) {
+      io.stderr(`lvsd ${cmd}: ${f.error}\n`);
+      return EXIT.problems;
+    }
+    const design = await loadDesign(cmd, v.design, io);
+    if (!design) return EXIT.unusable;
+    const quizzes = studentQuizzes(f.value, design.topology);
+    if (v.json) {
+      io.stdout(`${JSON.stringify(quizzes, null, 2)}\n`);
+    } else {
+      const out: string[] = [];
+      if (quizzes.length === 0) out.push(lang === 'zh' ? '这份作业没有挑战目标。' : 'This assignment has no challenge goal.');
+      for (const q of quizzes) {
+        out.push(lang === 'zh' ? `目标 ${q.goal}（至少答对 ${q.minCorrect} 道）` : `goal ${q.goal} (at least ${q.minCorrect} correct)`);
+        if (q.error) out.push(`  ${lang === 'zh' ? '无法出题' : 'no questions'}: ${q.error[lang]}`);
+        for (const x of q.questions) {
+          out.push(`  ${x.id}: ${x.prompt[lang]}`);
+          x.choices.forEach((c, i) => out.push(`    ${CHOICE_LETTERS[i]}) ${c.label}`));
+        }
+      }
+      out.push(
+        lang === 'zh'
+          ? '作答：lvsd assignment submit … --answer 目标/题号=字母（例如 --answer walk/q3-mac=B）'
+          : 'Answer with: lvsd assignment submit … --answer GOAL/QUESTION=LETTER (e.g. --answer walk/q3-mac=B)',
+      );
+      io.stdout(`${out.join('\n')}\n`);
+    }
+    return quizzes.some((q) => q.error) ? EXIT.problems : EXIT.ok;
+  }
+
   if (sub === 'submit') {
     if (!v.seed) return usageError('--seed STUDENT is required');
     if (!v.design) return usageError('--design DESIGN is required');
@@ -200,7 +296,23 @@ export const run: CliCommand = async (argv, io) => {
     if (!design) return EXIT.unusable;
     const locked = lockedViolations(f.value, design.topology);
     if (locked.length > 0) io.stderr(`lvsd ${cmd}: warning: locked element(s) changed: ${locked.join(', ')} (graded with no points)\n`);
-    const sub2 = makeSubmission(f.value, design, { ...(v.student ? { student: v.student } : {}), submittedAt: new Date().toISOString() });
+    const given = await readAnswers(cmd, v.answers, v.answer, io);
+    if (given === null) return EXIT.unusable;
+    let challenges: Record<string, Record<string, string>> | undefined;
+    if (Object.keys(given).length > 0) {
+      const resolved = resolveChallengeAnswers(studentQuizzes(f.value, design.topology), given);
+      if (!resolved.ok) {
+        io.stderr(`lvsd ${cmd}: the answers do not fit the quiz (nothing written):\n${resolved.errors.map((e) => `  ${e}\n`).join('')}`);
+        return EXIT.unusable;
+      }
+      challenges = resolved.value;
+      for (const [goal, answers] of Object.entries(challenges)) io.stdout(`answers for ${goal}: ${Object.keys(answers).length}\n`);
+    }
+    const sub2 = makeSubmission(f.value, design, {
+      ...(v.student ? { student: v.student } : {}),
+      submittedAt: new Date().toISOString(),
+      ...(challenges ? { challenges } : {}),
+    });
     return write(cmd, v.out, serializeJson(sub2), io, [file, v.design]);
   }
   return usageError(`unknown subcommand "${sub}"`);
