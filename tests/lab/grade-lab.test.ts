@@ -1,6 +1,6 @@
 /**
- * `lvsd grade --lab` on the real kernel, one throw-away VM for the file (the grader the CLI runs:
- * `gradeFolder` then `gradeInLab(vmBackend(vm))`):
+ * `lvsd grade --lab --json` on the real kernel, run as a user runs it (the CLI boots a throw-away VM
+ * per call and grades one submission after another):
  * - DR: three submissions built and applied one after the other — the correct one (its weights
  *   W1:1 measured with real requests), the one without the VIP on rs2 (requests through rs2 go
  *   unanswered) and the rr/1:1 one (the kernel shares 1:1 and the weights goal fails there too) —
@@ -13,16 +13,13 @@
  *   tracks the interface of every virtual address — the analysis in shared/model/ha.ts now agrees.)
  * The time per submission is printed. Skipped (with the reason) where the lab cannot run.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Grade } from '../../shared/assignment/index.ts';
-import { parseAssignment } from '../../shared/assignment/index.ts';
-import { gradeFolder } from '../../electron/cli/commands/grade.ts';
-import { gradeInLab, vmBackend } from '../../electron/services/assignment/labGrade.ts';
-import type { LabVm } from '../../electron/services/lab/vm.ts';
-import { bootLab, labUnavailableReason, shutdownLab } from '../../electron/services/lab/vm.ts';
+import { main } from '../../electron/cli/main.ts';
+import { labUnavailableReason } from '../../electron/services/lab/vm.ts';
 
 const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
 if (reason) console.warn(`tests/lab/grade-lab: skipped: ${reason}`);
@@ -30,40 +27,24 @@ if (reason) console.warn(`tests/lab/grade-lab: skipped: ${reason}`);
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-grade-lab-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function gradeWithLab(vm: LabVm, assignment: string, from: string, files: readonly string[]): Promise<Grade[]> {
-  const parsed = parseAssignment(readFileSync(assignment, 'utf8'));
-  if (!parsed.ok) throw new Error(parsed.error);
+async function gradeWithLab(assignment: string, from: string, files: readonly string[]): Promise<Grade[]> {
   const subs = join(dir, files[0]!);
   mkdirSync(subs);
   for (const f of files) copyFileSync(`${from}/${f}.lvs-submission.json`, join(subs, `${f}.lvs-submission.json`));
-  const items = await gradeFolder(parsed.value, subs);
-  return gradeInLab(vmBackend(vm), items, {
-    timeoutMs: 300_000,
-    onProgress: (e) => {
-      if (e.phase === 'done')
-        console.log(`[lab ${e.index + 1}/${e.total}] ${e.file}: ${e.grade!.points}/${e.grade!.maxPoints} ${e.grade!.status} (${(e.ms! / 1000).toFixed(1)} s)`);
-    },
-  });
+  let out = '';
+  let err = '';
+  const code = await main(['grade', assignment, subs, '--lab', '--json', '--timeout', '300'], { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  // The CLI's progress (boot, one line per submission with its time) goes to stderr.
+  console.log(err.trim());
+  expect([0, 1], `lvsd grade exited ${code}: ${err}`).toContain(code);
+  return (JSON.parse(out) as { grades: Grade[] }).grades;
 }
 
 const lab = (g: Grade, id: string) => g.goals.find((x) => x.id === id)!.lab!;
 
 describe.skipIf(reason !== null)('lvsd grade --lab (qemu, real IPVS)', () => {
-  let vm: LabVm | undefined;
-  const theVm = (): LabVm => {
-    if (!vm) throw new Error('the lab VM did not boot');
-    return vm;
-  };
-  beforeAll(async () => {
-    vm = await bootLab();
-    console.log(`lab: booted in ${(vm.bootMs / 1000).toFixed(1)} s`);
-  }, 300_000);
-  afterAll(async () => {
-    if (vm) await shutdownLab(vm);
-  }, 60_000);
-
   it('DR: grades the kernel parts one submission after another', async () => {
-    const grades = await gradeWithLab(theVm(), 'examples/assignments/lvs-dr.lvs-assignment.json', 'examples/assignments/dr-submissions', [
+    const grades = await gradeWithLab('examples/assignments/lvs-dr.lvs-assignment.json', 'examples/assignments/dr-submissions', [
       's01-alice',
       's03-chen',
       's04-dana',
@@ -94,7 +75,7 @@ describe.skipIf(reason !== null)('lvsd grade --lab (qemu, real IPVS)', () => {
   }, 900_000);
 
   it('HA: the failover goals measured on the kernel — a correct pair passes, a slow advert interval fails', async () => {
-    const [lin, omar] = await gradeWithLab(theVm(), 'examples/assignments/lvs-nat-ha.lvs-assignment.json', 'examples/assignments/ha-submissions', [
+    const [lin, omar] = await gradeWithLab('examples/assignments/lvs-nat-ha.lvs-assignment.json', 'examples/assignments/ha-submissions', [
       'h01-lin',
       'h02-omar',
     ]);
