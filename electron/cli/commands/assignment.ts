@@ -15,7 +15,8 @@ import { EXIT } from '../io.ts';
 import { intOption, parseCommandLine } from '../options.ts';
 import { loadDesign } from '../loadDesign.ts';
 import { writeFileAtomic } from '../../services/files/atomic.ts';
-import type { AssignmentFile } from '../../../shared/assignment/index.ts';
+import type { AssignmentFile, FilledAssignment } from '../../../shared/assignment/index.ts';
+import type { DesignFile } from '../../../shared/model/types.ts';
 import {
   MAX_ASSIGNMENT_BYTES,
   authorAssignment,
@@ -248,18 +249,24 @@ export const run: CliCommand = async (argv, io) => {
     return solution && solution.some((r) => !r.passed) ? EXIT.problems : EXIT.ok;
   }
 
-  if (sub === 'quiz') {
+  /** The assignment filled for --seed and the student's --design, or the exit code after saying why not. */
+  const studentWork = async (): Promise<{ filled: FilledAssignment; design: DesignFile } | number> => {
     if (!v.seed) return usageError('--seed STUDENT is required');
     if (!v.design) return usageError('--design DESIGN is required');
-    const lang = v.lang === 'zh' ? 'zh' : 'en';
     const f = fillAssignment(a, v.seed);
     if (!f.ok) {
       io.stderr(`lvsd ${cmd}: ${f.error}\n`);
       return EXIT.problems;
     }
     const design = await loadDesign(cmd, v.design, io);
-    if (!design) return EXIT.unusable;
-    const quizzes = studentQuizzes(f.value, design.topology);
+    return design ? { filled: f.value, design } : EXIT.unusable;
+  };
+
+  if (sub === 'quiz') {
+    const work = await studentWork();
+    if (typeof work === 'number') return work;
+    const lang = v.lang === 'zh' ? 'zh' : 'en';
+    const quizzes = studentQuizzes(work.filled, work.design.topology);
     if (v.json) {
       io.stdout(`${JSON.stringify(quizzes, null, 2)}\n`);
     } else {
@@ -284,23 +291,17 @@ export const run: CliCommand = async (argv, io) => {
   }
 
   if (sub === 'submit') {
-    if (!v.seed) return usageError('--seed STUDENT is required');
-    if (!v.design) return usageError('--design DESIGN is required');
     if (!v.out) return usageError('--out FILE is required');
-    const f = fillAssignment(a, v.seed);
-    if (!f.ok) {
-      io.stderr(`lvsd ${cmd}: ${f.error}\n`);
-      return EXIT.problems;
-    }
-    const design = await loadDesign(cmd, v.design, io);
-    if (!design) return EXIT.unusable;
-    const locked = lockedViolations(f.value, design.topology);
+    const work = await studentWork();
+    if (typeof work === 'number') return work;
+    const { filled, design } = work;
+    const locked = lockedViolations(filled, design.topology);
     if (locked.length > 0) io.stderr(`lvsd ${cmd}: warning: locked element(s) changed: ${locked.join(', ')} (graded with no points)\n`);
     const given = await readAnswers(cmd, v.answers, v.answer, io);
     if (given === null) return EXIT.unusable;
     let challenges: Record<string, Record<string, string>> | undefined;
     if (Object.keys(given).length > 0) {
-      const resolved = resolveChallengeAnswers(studentQuizzes(f.value, design.topology), given);
+      const resolved = resolveChallengeAnswers(studentQuizzes(filled, design.topology), given);
       if (!resolved.ok) {
         io.stderr(`lvsd ${cmd}: the answers do not fit the quiz (nothing written):\n${resolved.errors.map((e) => `  ${e}\n`).join('')}`);
         return EXIT.unusable;
@@ -308,12 +309,12 @@ export const run: CliCommand = async (argv, io) => {
       challenges = resolved.value;
       for (const [goal, answers] of Object.entries(challenges)) io.stdout(`answers for ${goal}: ${Object.keys(answers).length}\n`);
     }
-    const sub2 = makeSubmission(f.value, design, {
+    const sub2 = makeSubmission(filled, design, {
       ...(v.student ? { student: v.student } : {}),
       submittedAt: new Date().toISOString(),
       ...(challenges ? { challenges } : {}),
     });
-    return write(cmd, v.out, serializeJson(sub2), io, [file, v.design]);
+    return write(cmd, v.out, serializeJson(sub2), io, [file, ...(v.design ? [v.design] : [])]);
   }
   return usageError(`unknown subcommand "${sub}"`);
 };
