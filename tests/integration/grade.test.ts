@@ -163,6 +163,8 @@ describe('lvsd assignment quiz / submit --answer: challenge answers from the com
     if (!q.ok) throw new Error(q.error.en);
     return { dir, design, quiz: q.quiz };
   };
+  const submit = (seed: string, design: string, out: string, ...answers: string[]) =>
+    lvsd('assignment', 'submit', HA, '--seed', seed, '--design', design, ...answers, '--out', out);
   const grade = async (dir: string) => {
     const g = await lvsd('grade', HA, dir, '--json');
     return (JSON.parse(g.out) as { grades: JsonGrade[] }).grades;
@@ -188,18 +190,7 @@ describe('lvsd assignment quiz / submit --answer: challenge answers from the com
 
     const right = mkdtempSync(join(tmp, 'right-'));
     const letters = quiz.map((q) => `challenge/${q.id}=${'ABCD'[q.choices.findIndex((c) => c.value === q.answer)]}`);
-    const s = await lvsd(
-      'assignment',
-      'submit',
-      HA,
-      '--seed',
-      'ivy',
-      '--design',
-      design,
-      ...letters.flatMap((a) => ['--answer', a]),
-      '--out',
-      join(right, 'ivy.lvs-submission.json'),
-    );
+    const s = await submit('ivy', design, join(right, 'ivy.lvs-submission.json'), ...letters.flatMap((a) => ['--answer', a]));
     expect(s.code, s.err).toBe(0);
     expect(s.out).toContain(`answers for challenge: ${quiz.length}`);
     const stored = JSON.parse(readFileSync(join(right, 'ivy.lvs-submission.json'), 'utf8')) as { challenges: Record<string, Record<string, string>> };
@@ -212,19 +203,7 @@ describe('lvsd assignment quiz / submit --answer: challenge answers from the com
     const wrong = mkdtempSync(join(tmp, 'wrong-'));
     const answersFile = join(dir, 'answers.json');
     writeFileSync(answersFile, JSON.stringify({ challenge: Object.fromEntries(quiz.map((q) => [q.id, q.choices.find((c) => c.value !== q.answer)!.value])) }));
-    const w = await lvsd(
-      'assignment',
-      'submit',
-      HA,
-      '--seed',
-      'ivy',
-      '--design',
-      design,
-      '--answers',
-      answersFile,
-      '--out',
-      join(wrong, 'ivy.lvs-submission.json'),
-    );
+    const w = await submit('ivy', design, join(wrong, 'ivy.lvs-submission.json'), '--answers', answersFile);
     expect(w.code, w.err).toBe(0);
     const failed = (await grade(wrong))[0]!;
     expect(failed.goals.find((x) => x.id === 'challenge')!.passed).toBe(false);
@@ -234,7 +213,6 @@ describe('lvsd assignment quiz / submit --answer: challenge answers from the com
   it('answers that do not fit are refused with the reason and nothing is written', async () => {
     const { dir, design, quiz } = await setup('joe');
     const out = join(dir, 'joe.lvs-submission.json');
-    const submit = (...extra: string[]) => lvsd('assignment', 'submit', HA, '--seed', 'joe', '--design', design, ...extra, '--out', out);
     const q0 = quiz[0]!;
     const cases: [string[], RegExp][] = [
       [['--answer', `walk/${q0.id}=A`], /goal "walk" is not a challenge goal of this assignment \(challenge goals: challenge\)/],
@@ -248,7 +226,7 @@ describe('lvsd assignment quiz / submit --answer: challenge answers from the com
     writeFileSync(join(dir, 'notjson.json'), '{challenge');
     cases.push([['--answers', join(dir, 'notjson.json')], /--answers .*notjson\.json is not JSON/]);
     for (const [args, why] of cases) {
-      const r = await submit(...args);
+      const r = await submit('joe', design, out, ...args);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.err, args.join(' ')).toMatch(why);
       expect(existsSync(out), `${args.join(' ')}: nothing written`).toBe(false);
