@@ -4,8 +4,10 @@
  * returning), the backup's master-down timer (3 × advert_int + skew) or the skew after a priority-0
  * advert, the new master adding the VIPs and sending gratuitous ARPs, the router's ARP cache
  * following them, and a long-lived TCP connection through it all — kept when the connection table
- * was synchronised, stalled when the new master does not know it (IPVS schedules only a SYN and
- * drops any other segment for the virtual service: no RST — tests/lab/ha-lab.test.ts shows it).
+ * was synchronised, broken when the new master does not know it. IPVS schedules only a SYN; any
+ * other segment without an entry it lets through (NF_ACCEPT) to the director's own TCP stack, which
+ * answers with a RST, and a NAT real server's segments leave un-NATed (tests/lab/ha-lab.test.ts
+ * captures both on the real kernel: a download stalls across a crash, a fail-back resets it).
  *
  * Pure and deterministic: the steps carry both directors' connection tables and the ARP caches, so
  * a viewer can step forward and back.
@@ -50,6 +52,13 @@ export interface TimelineOptions {
 }
 
 const round = (s: number): number => Math.round(s * 1000) / 1000;
+
+/**
+ * Seconds after a backup sync daemon starts by which a busy connection has reached it: the master
+ * queues it again within sync_period (50) of its packets and sends the buffer within
+ * IPVS_SYNC_FLUSH_TIME (2 s); one second of margin for the 50 packets.
+ */
+export const SYNC_SETTLE_S = 3;
 
 /**
  * Builds the timeline of `event` on group `groupId` between its steady master and the next member
@@ -128,6 +137,21 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       `garp_master_delay (${garpDelay} s): ${name(B)} repeats the gratuitous ARPs in case the first were lost.`,
       `garp_master_delay（${garpDelay} 秒）：${name(B)} 再次发送免费 ARP，以防第一批丢失。`,
     );
+  const port = svc?.port ?? 80;
+  const nat = rs?.method === 'nat';
+  /** What the kernel does with the connection on `host`, which holds the VIP without its entry (en, zh). */
+  const noEntry = (host: HostId): { en: string; zh: string } => ({
+    en:
+      `${name(host)} has no entry for the connection. IPVS schedules a new connection only on a SYN and lets any other segment without an entry through (NF_ACCEPT) to ${name(host)}'s own TCP stack, where nothing listens on port ${port}: a segment the client sends to ${vip} gets a RST and the connection is reset. ` +
+      (nat
+        ? `The real server's segments come to ${name(host)} through the DIP and leave un-NATed, from ${entry.realServer}: the client knows no connection with that address and answers with a RST to the real server, which drops its side. A client only waiting for data sends nothing and hangs until its own timeout. On the lab's real kernel a download stalls across a crash and is reset at a fail-back.`
+        : `The real server's replies still go straight to the client, so the client's next ACK reaches ${name(host)} and is answered with that RST.`),
+    zh:
+      `${name(host)} 没有这条连接的记录。IPVS 只为 SYN 调度新连接；没有记录的其他报文被放行（NF_ACCEPT）交给 ${name(host)} 自己的 TCP 协议栈，而本机没有进程监听 ${port} 端口：客户端发往 ${vip} 的报文会收到 RST，连接被重置。` +
+      (nat
+        ? `真实服务器的报文经 DIP 到达 ${name(host)}，未做 NAT 就以 ${entry.realServer} 为源地址发出：客户端没有与该地址的连接，回复 RST 给真实服务器，后者放弃自己这一端。只在等待数据的客户端不发送任何报文，一直挂起直到自己的超时。在实验环境的真实内核上：下载在崩溃切换后卡住，在切回时被重置。`
+        : `真实服务器的应答仍直接发往客户端，所以客户端的下一个 ACK 到达 ${name(host)}，收到的就是这个 RST。`),
+  });
   const nextPacket = (at: number) => {
     if (tables[B]!.length > 0) {
       push(
@@ -138,12 +162,8 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       );
     } else {
       flowAlive = false;
-      push(
-        at,
-        'packet',
-        `The client's next segment (ACK, no SYN) reaches ${name(B)}, which has no entry: IPVS schedules only a SYN and drops the segment — no RST. The connection stalls: the client retransmits until its own timeout gives up (seen on the lab's real kernel).`,
-        `客户端的下一个报文（ACK，不是 SYN）到达 ${name(B)}，它没有这条记录：IPVS 只为 SYN 调度新连接，丢弃这个报文——没有 RST。连接卡住：客户端不断重传，直到自己的超时放弃（已在实验环境的真实内核上观察到）。`,
-      );
+      const why = noEntry(B);
+      push(at, 'packet', why.en, why.zh);
     }
   };
 
@@ -222,7 +242,28 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
           `${name(M)} 重启；keepalived 以 BACKUP 启动。它收到 ${name(B)} 的通告${nopreempt ? '，由于 nopreempt，尽管优先级更高也不抢占' : `，丢弃它们（优先级更低），让自己的 MASTER 失效计时器走完${delay > 0 ? `（先等 preempt_delay ${delay} 秒）` : ''}`}。`,
         );
         if (!nopreempt) {
-          returnTakesOver(back + delay + masterDownMicros(version, adv, master.priority) / 1e6);
+          const at = back + delay + masterDownMicros(version, adv, master.priority) / 1e6;
+          // Its backup sync daemon starts with BACKUP (init). The master re-sends a busy connection
+          // every sync_period (50) of its packets and flushes its buffer within 2 s
+          // (IPVS_SYNC_FLUSH_TIME): a preempt_delay that long lets the entry arrive first; the
+          // master-down timer alone races it (on the lab 1 of 3 fail-backs had the entry).
+          if (sync && delay >= SYNC_SETTLE_S) {
+            tables = { ...tables, [M]: [...tables[B]!] };
+            push(
+              back + SYNC_SETTLE_S,
+              'sync',
+              `During preempt_delay, ${name(M)}'s backup sync daemon receives the connection from ${name(B)}'s master daemon (a busy connection is re-sent every 50 of its packets, the buffer leaves within 2 s).`,
+              `在 preempt_delay 期间，${name(M)} 的 BACKUP 同步进程从 ${name(B)} 的 MASTER 同步进程收到这条连接（繁忙的连接每 50 个报文重发一次，缓冲区最迟 2 秒发出）。`,
+            );
+          } else if (sync) {
+            push(
+              back + 0.001,
+              'sync',
+              `${name(M)}'s backup sync daemon starts now, but ${name(B)} re-sends a connection only every 50 of its packets and flushes within 2 s: whether the entry arrives before the master-down timer (${round(masterDownMicros(version, adv, master.priority) / 1e6)} s) runs out is a race. A preempt_delay of ${SYNC_SETTLE_S} s or more settles it.`,
+              `${name(M)} 的 BACKUP 同步进程此刻才启动，而 ${name(B)} 每 50 个报文才重发一次连接、最迟 2 秒发出缓冲区：记录能否在 MASTER 失效计时器（${round(masterDownMicros(version, adv, master.priority) / 1e6)} 秒）到期前到达是一场竞争。设置 ${SYNC_SETTLE_S} 秒或更长的 preempt_delay 即可避免。`,
+            );
+          }
+          returnTakesOver(at);
         } else if (sync) {
           tables = { ...tables, [M]: [...tables[B]!] };
           push(
@@ -241,24 +282,38 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
 
   function returnTakesOver(at: number) {
     holders = [M];
+    const synced = tables[M]!.length > 0;
     push(
       at,
       'become-master',
-      `${name(M)} returns as MASTER (higher priority ${master.priority}, preemption) and takes ${vip} back with an empty connection table.`,
-      `${name(M)} 以 MASTER 身份返回（优先级 ${master.priority} 更高，抢占），带着空的连接表收回 ${vip}。`,
+      synced
+        ? `${name(M)} returns as MASTER (higher priority ${master.priority}, preemption) and takes ${vip} back with the synchronised connection in its table.`
+        : `${name(M)} returns as MASTER (higher priority ${master.priority}, preemption) and takes ${vip} back with an empty connection table.`,
+      synced
+        ? `${name(M)} 以 MASTER 身份返回（优先级 ${master.priority} 更高，抢占），带着已同步的连接收回 ${vip}。`
+        : `${name(M)} 以 MASTER 身份返回（优先级 ${master.priority} 更高，抢占），带着空的连接表收回 ${vip}。`,
     );
     push(at, 'step-down', `${name(B)} sees the higher priority, becomes BACKUP and removes the VIPs.`, `${name(B)} 看到更高的优先级，成为 BACKUP 并删除 VIP。`);
     routerArp = M;
     push(at + 0.001, 'arp-update', `Gratuitous ARPs move the router's cache back: ${vip} → ${name(M)}.`, `免费 ARP 让路由器缓存改回：${vip} → ${name(M)}。`);
-    if (flowAlive) {
-      flowAlive = false;
+    if (!flowAlive) return;
+    if (synced) {
       push(
         at + 0.2,
         'packet',
-        `The connection that survived the first failover now reaches ${name(M)}, which has no entry: the segment is dropped and the connection stalls. A returning master breaks established connections again unless it waits (nopreempt or preempt_delay) until its table is synchronised.`,
-        `在第一次切换中幸存的连接现在到达 ${name(M)}，它没有这条记录：报文被丢弃，连接卡住。除非返回的 MASTER 等待（nopreempt 或 preempt_delay）直到连接表同步完成，否则已建立的连接会再次中断。`,
+        `The connection's next segment reaches ${name(M)}: the entry is in its table, so it goes on to ${entry.realServer} — the connection survives the fail-back too.`,
+        `连接的下一个报文到达 ${name(M)}：连接表中有这条记录，继续发往 ${entry.realServer}——连接在切回后也保持。`,
       );
+      return;
     }
+    flowAlive = false;
+    const why = noEntry(M);
+    push(
+      at + 0.2,
+      'packet',
+      `The connection that survived the first failover now reaches ${name(M)}. ${why.en} A returning master breaks established connections unless it waits (nopreempt, or preempt_delay with connection sync) until its table is synchronised.`,
+      `在第一次切换中幸存的连接现在到达 ${name(M)}。${why.zh}除非返回的 MASTER 等待（nopreempt，或配合连接同步的 preempt_delay）直到连接表同步完成，否则已建立的连接会中断。`,
+    );
   }
 }
 

@@ -4,7 +4,11 @@
  * (Debian 2.2.7) running the generated keepalived.conf in each director's namespace.
  * - the master crashes (both its links down) → the backup holds the VIP within the computed
  *   master-down time, measured in the VM and printed beside the computed value; a slow download
- *   through the VIP continues across it with the sync daemon, and without it stalls (no reset);
+ *   through the VIP continues across it with the sync daemon (once lvs2's table shows the entry),
+ *   and without it stalls: no RST from the VIP reaches the client (tcpdump in its namespace);
+ * - the master returns during a download: with sync and preempt_delay 5 its table holds the entry at
+ *   the takeover and the download goes on; without sync its own TCP stack resets the connection (a
+ *   RST from the VIP captured at the client), as the failover timeline narrates;
  * - keepalived stopped on the master (SIGTERM): tcpdump in lvs2 shows the priority-0 advert and lvs2's
  *   first advert as master one skew later (asserted against the computed 0.609 s);
  * - the original master returns: with preempt it takes the VIP back when its own master-down timer
@@ -38,6 +42,8 @@ const t = (JSON.parse(readFileSync(new URL('../../examples/nat-ha-lab.lvs.json',
 const VIP = '172.16.111.123';
 const DIP = '192.168.111.200';
 const BIG_MB = 6;
+/** Long enough (about 26 s at 640 KB/s) to run through a fail-back with a preempt_delay. */
+const HUGE_MB = 16;
 const round2 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
@@ -184,43 +190,52 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
 
   /**
    * In the VM: starts a slow download (about 640 KB/s) of /big through the VIP on the client, waits
-   * `leadSeconds`, runs `action` and polls until lvs2 holds the VIP; then waits for the download to
-   * end (at most `limit` s). Prints `takeover SECONDS`, `bytes N`, `ended SECONDS-after-takeover`
-   * and wget's complaint.
+   * `lead` seconds (and with `waitForSync` until `to`'s table holds the connection, at most 10 s),
+   * runs `action` and polls until `to` holds the VIP; then waits for the download to end (at most
+   * `limit` s). Prints `takeover SECONDS`, `bytes N`, `ended SECONDS-after-takeover`, how many
+   * matching entries `to`'s table had before the action and right at the takeover, and wget's complaint.
    */
-  async function downloadAcrossFailover(
-    action: string,
-    leadSeconds: number,
-    limit: number,
-    waitForSync: boolean,
-  ): Promise<{ takeover: number; bytes: number; ended: number; synced: number; finished: boolean; err: string }> {
+  async function downloadAcrossFailover(o: {
+    action: string;
+    to: HostId;
+    lead: number;
+    limit: number;
+    waitForSync: boolean;
+    /** Which file of the real servers' www directory (default `big`). */
+    file?: string;
+  }): Promise<{ takeover: number; bytes: number; ended: number; synced: number; atTakeover: number; rstFromVip: number; finished: boolean; err: string }> {
+    const { action, to, lead, limit } = o;
     const c = labHostDir(hostId('client'));
+    const entries = `${ns(to)} ipvsadm -Lnc 2>/dev/null | grep -c 'ESTABLISHED.* ${VIP}:80 '`;
     const script = [
       'now() { cut -d" " -f1 /proc/uptime; }',
       `rm -f ${c}/dl.*`,
-      `${ns(hostId('client'))} sh -c '(wget -qO- http://${VIP}/big 2>${c}/dl.err; echo $? >${c}/dl.rc) | { n=0; while :; do k=$(dd bs=65536 count=1 2>/dev/null | wc -c); [ "$k" -eq 0 ] && break; n=$((n+k)); echo $n >${c}/dl.bytes; sleep 0.1; done; touch ${c}/dl.done; }' >/dev/null 2>&1 &`,
-      `sleep ${leadSeconds}`,
-      // the action waits (at most 10 s) until the backup's table holds the download's connection: the
-      // sync daemon sends in batches, and a crash before the first batch loses the entry by design
-      ...(waitForSync
-        ? [`i=0; until ${ns(LVS2)} ipvsadm -Lnc | grep -q 'ESTABLISHED.* ${VIP}:80 '; do [ $i -lt 50 ] || break; sleep 0.2; i=$((i+1)); done`]
-        : []),
-      `${ns(LVS2)} ipvsadm -Lnc | grep -c 'ESTABLISHED.* ${VIP}:80 ' >${c}/dl.synced || true`,
-      `${action} || exit 3`,
+      // RSTs the client receives from the VIP (the director's own TCP stack answering)
+      `${ns(hostId('client'))} /usr/sbin/tcpdump -Z root -i eth0 -n -l --immediate-mode 'src host ${VIP} and tcp[tcpflags] & tcp-rst != 0' >${c}/dl.rst 2>${c}/dl.cap & cap=$!`,
+      `i=0; while ! grep -q 'listening on' ${c}/dl.cap 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`,
+      `${ns(hostId('client'))} sh -c '(wget -qO- http://${VIP}/${o.file ?? 'big'} 2>${c}/dl.err; echo $? >${c}/dl.rc) | { n=0; while :; do k=$(dd bs=65536 count=1 2>/dev/null | wc -c); [ "$k" -eq 0 ] && break; n=$((n+k)); echo $n >${c}/dl.bytes; sleep 0.1; done; touch ${c}/dl.done; }' >/dev/null 2>&1 &`,
+      `sleep ${lead}`,
+      // the sync daemon sends in batches: a crash before the first batch loses the entry by design
+      ...(o.waitForSync ? [`i=0; until [ "$(${entries})" -gt 0 ]; do [ $i -lt 50 ] || break; sleep 0.2; i=$((i+1)); done`] : []),
+      `echo "synced-before $(${entries})"`,
+      `{ ${action}\n} || exit 3`,
       't0=$(now)',
-      `while ! ${ns(LVS2)} /sbin/ip -4 -o addr show dev eth0 | grep -q ' ${VIP}/'; do sleep 0.05; done`,
+      `while ! ${holds(to)}; do awk -v a=$t0 -v b=$(now) 'BEGIN{exit !(b-a<60)}' || exit 4; sleep 0.05; done`,
       't1=$(now)',
+      `echo "at-takeover $(${entries})"`,
+      `${ns(to)} ipvsadm -Lnc | sed 's/^/table /'`,
       `while [ ! -f ${c}/dl.done ] && awk -v a=$t1 -v b=$(now) 'BEGIN{exit !(b-a<${limit})}'; do sleep 0.2; done`,
       't2=$(now)',
       `awk -v a=$t0 -v b=$t1 -v c=$t2 'BEGIN{printf "takeover %.2f\\nended %.2f\\n", b-a, c-b}'`,
       `echo "bytes $(cat ${c}/dl.bytes 2>/dev/null || echo 0)"`,
-      `echo "synced-before $(cat ${c}/dl.synced)"`,
+      'kill $cap 2>/dev/null; sleep 0.3',
+      `echo "rst-from-vip $(grep -c . ${c}/dl.rst)"`,
       `echo "done $([ -f ${c}/dl.done ] && echo yes || echo no) rc $(cat ${c}/dl.rc 2>/dev/null || echo none)"`,
       `echo "err $(tr '\\n' ' ' <${c}/dl.err 2>/dev/null)"`,
       // a download still hanging at the limit is ended here
-      `pkill -f 'wget -qO- http://${VIP}/big' || true`,
+      `pkill -f 'wget -qO- http://${VIP}/' || true`,
     ].join('\n');
-    const r = await sshToLab(lab(), 'sh -s', { input: script, timeoutMs: (leadSeconds + limit + 60) * 1000 });
+    const r = await sshToLab(lab(), 'sh -s', { input: script, timeoutMs: (lead + limit + 60) * 1000 });
     expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
     console.log(r.stdout.trim());
     const num = (k: string) => Number(new RegExp(`^${k} ([0-9.]+)`, 'm').exec(r.stdout)?.[1] ?? NaN);
@@ -229,6 +244,8 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
       bytes: num('bytes'),
       ended: num('ended'),
       synced: num('synced-before'),
+      atTakeover: num('at-takeover'),
+      rstFromVip: num('rst-from-vip'),
       finished: /^done yes rc 0$/m.test(r.stdout),
       err: /^(done .*\n)err (.*)$/m.exec(r.stdout)?.slice(1).join(' ') ?? '',
     };
@@ -244,7 +261,12 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
     }
     for (const h of ['rs1', 'rs2']) {
       // the hosts script already serves /run/lvsd/<rs>/www with busybox httpd on port 80
-      const r = await runInHost(lab(), hostId(h), `dd if=/dev/zero of=${labHostDir(hostId(h))}/www/big bs=1M count=${BIG_MB} 2>/dev/null`);
+      const www = `${labHostDir(hostId(h))}/www`;
+      const r = await runInHost(
+        lab(),
+        hostId(h),
+        `dd if=/dev/zero of=${www}/big bs=1M count=${BIG_MB} 2>/dev/null && dd if=/dev/zero of=${www}/huge bs=1M count=${HUGE_MB} 2>/dev/null`,
+      );
       expect(r.code, r.stderr).toBe(0);
     }
     for (const h of [LVS1, LVS2]) {
@@ -487,7 +509,7 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
   it('the master crashes: lvs2 takes the VIP within the computed master-down time and a synced download finishes across it', async () => {
     expect(failoverTimeline(t, 'pair', 'crash')!.at(-1)!.flowAlive, 'the timeline says the flow survives').toBe(true);
     await pairWithLvs1Master(true);
-    const m = await downloadAcrossFailover(crash, 3, 30, true);
+    const m = await downloadAcrossFailover({ action: crash, to: LVS2, lead: 3, limit: 30, waitForSync: true });
     console.log(`lvs1 crashed → lvs2 holds ${VIP}: measured ${m.takeover.toFixed(2)} s, computed ${crashTakeover} s (3 × advert_int + skew)`);
     console.log(`download with the sync daemon: ${m.bytes} of ${BIG_MB * 1024 * 1024} bytes, ${m.ended.toFixed(2)} s after the takeover; ${m.err}`);
     expect(m.takeover).toBeGreaterThan(crashTakeover - 1.5);
@@ -501,7 +523,7 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
   it('the master crashes without the sync daemon: the download stalls on lvs2 (no entry, no RST), as the failover timeline says', async () => {
     expect(failoverTimeline(t, 'pair', 'crash', { sync: false })!.at(-1)!.flowAlive, 'the timeline says the flow dies').toBe(false);
     await pairWithLvs1Master(false);
-    const m = await downloadAcrossFailover(crash, 3, 20, false);
+    const m = await downloadAcrossFailover({ action: crash, to: LVS2, lead: 3, limit: 20, waitForSync: false });
     console.log(`download without the sync daemon: ${m.bytes} of ${BIG_MB * 1024 * 1024} bytes when given up 20 s after the takeover; ${m.err}`);
     expect(m.synced, 'no sync daemon: lvs2 has no entry').toBe(0);
     expect(m.finished).toBe(false);
@@ -509,6 +531,58 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
     // wget still waiting (no rc) and no "Connection reset": the kernel dropped the segments, it did not reset them
     expect(m.err).toMatch(/^done no rc none/);
     expect(m.err).not.toMatch(/reset/i);
+    expect(m.rstFromVip, 'the client got no RST from the VIP').toBe(0);
     expect(await holders()).toEqual([LVS2]);
+  }, 300_000);
+
+  /** Only lvs2 runs keepalived (it holds the VIP); lvs1's configuration is pushed, ready to be launched. */
+  async function lvs2AloneThenLvs1Ready(sync: boolean, design: Topology): Promise<void> {
+    await sshToLab(lab(), `${ns(LVS1)} /sbin/ip link set eth0 up; ${ns(LVS1)} /sbin/ip link set eth1 up; true`);
+    await stopBoth();
+    await startKeepalived(LVS2, sync, design);
+    await settled(LVS2);
+    await pushConf(LVS1, sync, design);
+  }
+
+  it('the master returns during a download with preempt_delay and sync: its backup sync daemon gets the entry first and the download goes on', async () => {
+    const delayed: Topology = {
+      ...t,
+      directorGroups: t.directorGroups!.map((g) => ({ ...g, preemptDelay: 5, members: g.members.map((m) => ({ ...m, state: 'BACKUP' as const })) })),
+    };
+    const steps = failoverTimeline(delayed, 'pair', 'return')!;
+    expect(steps.at(-1)!.holders).toEqual([LVS1]);
+    expect(steps.at(-1)!.flowAlive, 'the timeline says the flow survives the fail-back').toBe(true);
+    await lvs2AloneThenLvs1Ready(true, delayed);
+    const m = await downloadAcrossFailover({ action: launch(LVS1), to: LVS1, lead: 3, limit: 40, waitForSync: false, file: 'huge' });
+    console.log(
+      `lvs1 returns with preempt_delay 5: VIP back on lvs1 ${m.takeover.toFixed(2)} s after keepalived was launched (5 s + master-down 3.414 s + start-up); lvs1's table at that moment: ${m.atTakeover} entry; download ${m.bytes} of ${HUGE_MB * 1024 * 1024} bytes; ${m.err}`,
+    );
+    expect(m.takeover).toBeGreaterThan(5 + 3.414 - 0.5);
+    expect(m.atTakeover, "lvs1's table held the connection when it took the VIP").toBeGreaterThanOrEqual(1);
+    expect(m.finished, m.err).toBe(true);
+    expect(m.bytes).toBe(HUGE_MB * 1024 * 1024);
+    expect(m.rstFromVip).toBe(0);
+    expect(await holders()).toEqual([LVS1]);
+  }, 300_000);
+
+  it('the master returns during a download without sync: it has no entry and its own TCP stack resets the connection, as the timeline says', async () => {
+    // The timeline's fail-back without the entry (sync racing the master-down timer); the lab makes
+    // "no entry" certain by running without sync.
+    const failBack = failoverTimeline(t, 'pair', 'return')!
+      .filter((s) => s.kind === 'packet')
+      .at(-1)!;
+    expect(failBack.flowAlive).toBe(false);
+    expect(failBack.text.en).toContain('gets a RST');
+    await lvs2AloneThenLvs1Ready(false, t);
+    const m = await downloadAcrossFailover({ action: launch(LVS1), to: LVS1, lead: 3, limit: 30, waitForSync: false, file: 'huge' });
+    console.log(
+      `lvs1 returns without sync: VIP back ${m.takeover.toFixed(2)} s after launch; RSTs from ${VIP} at the client: ${m.rstFromVip}; download ${m.bytes} of ${HUGE_MB * 1024 * 1024} bytes, ended ${m.ended.toFixed(2)} s after the takeover; ${m.err}`,
+    );
+    expect(m.atTakeover).toBe(0);
+    expect(m.rstFromVip, 'the client got a RST from the VIP').toBeGreaterThan(0);
+    expect(m.finished).toBe(false);
+    expect(m.err).toMatch(/^done yes rc 1\s+wget: /);
+    expect(m.ended).toBeLessThan(15);
+    expect(await holders()).toEqual([LVS1]);
   }, 300_000);
 });

@@ -17,13 +17,24 @@ describe('failover timeline', () => {
     expect(last.holders).toEqual(['lvs2']);
     expect(steps.every((s) => /[\u4e00-\u9fff]/.test(s.text.zh))).toBe(true);
   });
-  it('crash without sync: the next ACK reaches a director with an empty table and the client gets a reset', () => {
+  it("crash without sync (NAT): the new master has no entry; a segment to the VIP gets a RST from its own stack, the real server's segments leave un-NATed and a waiting client hangs", () => {
     const steps = failoverTimeline(natHa(), 'pair', 'crash', { sync: false })!;
     const last = steps.filter((s) => s.kind === 'packet').at(-1)!;
     expect(last.flowAlive).toBe(false);
-    expect(last.text.en).toContain('stalls');
-    expect(last.text.en).toContain('no RST');
+    expect(last.text.en).toContain('NF_ACCEPT');
+    expect(last.text.en).toContain('gets a RST');
+    expect(last.text.en).toContain('leave un-NATed, from 192.168.111.');
+    expect(last.text.en).toContain('hangs until its own timeout');
+    expect(last.text.zh).toContain('RST');
     expect(steps[0]!.tables[hostId('lvs2')]).toEqual([]);
+  });
+  it('crash without sync (DR): the replies still reach the client, its next ACK meets the RST', () => {
+    const last = failoverTimeline(drHa(), drHa().directorGroups![0]!.id, 'crash', { sync: false })!
+      .filter((s) => s.kind === 'packet')
+      .at(-1)!;
+    expect(last.flowAlive).toBe(false);
+    expect(last.text.en).toContain('next ACK');
+    expect(last.text.en).not.toContain('un-NATed');
   });
   it('clean stop: priority-0 advert, takeover after the skew time only', () => {
     const steps = failoverTimeline(natHa(), 'pair', 'stop')!;
@@ -79,6 +90,28 @@ describe('failover timeline', () => {
     const boot2 = s2.find((s) => s.kind === 'event' && s.text.en.includes('boots'))!;
     expect(s2.at(-1)!.holders).toEqual(['lvs1']);
     expect(s2.filter((s) => s.kind === 'become-master').at(-1)!.at - boot2.at).toBeCloseTo(3.414, 3);
+  });
+  it('return with preempt_delay and sync: the returning master receives the entry during the delay and the connection survives the fail-back', () => {
+    const delayed = change(natHa(), (d) => {
+      d.directorGroups![0]!.preemptDelay = 5;
+      d.directorGroups![0]!.members[0]!.state = 'BACKUP';
+    });
+    const steps = failoverTimeline(delayed, 'pair', 'return')!;
+    const back = steps.filter((s) => s.kind === 'become-master').at(-1)!;
+    const sync = steps.filter((s) => s.kind === 'sync').at(-1)!;
+    expect(sync.at).toBeLessThan(back.at);
+    expect(sync.tables[hostId('lvs1')]).toHaveLength(1);
+    expect(back.text.en).toContain('synchronised connection');
+    expect(steps.at(-1)!.flowAlive).toBe(true);
+    expect(steps.at(-1)!.holders).toEqual(['lvs1']);
+    // without sync, or with a delay shorter than the sync needs, the fail-back still breaks it
+    expect(failoverTimeline(delayed, 'pair', 'return', { sync: false })!.at(-1)!.flowAlive).toBe(false);
+    const short = change(delayed, (d) => {
+      d.directorGroups![0]!.preemptDelay = 1;
+    });
+    const race = failoverTimeline(short, 'pair', 'return')!;
+    expect(race.at(-1)!.flowAlive).toBe(false);
+    expect(race.some((s) => s.kind === 'sync' && s.text.en.includes('is a race'))).toBe(true);
   });
   it('return with nopreempt: the old master stays backup and resyncs', () => {
     const steps = failoverTimeline(drHa(), 'pair', 'return')!;
