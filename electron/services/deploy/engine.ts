@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import ssh2 from 'ssh2';
+import { loadSsh2 } from '../ssh/ssh2.ts';
 import type {
   DeployEvent,
   DeployHostPhase,
@@ -327,6 +327,7 @@ class Run implements DeployRun {
     } catch (e) {
       throw new StepError(`cannot read the key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+    const ssh2 = await loadSsh2();
     const parsed = ssh2.utils.parseKey(privateKey);
     if (!(parsed instanceof Error)) return { auth: { kind: 'key', privateKey } };
     if (!/passphrase/i.test(parsed.message)) throw new StepError(`${file} is not a usable private key: ${parsed.message}`);

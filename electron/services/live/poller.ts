@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import ssh2 from 'ssh2';
+import { loadSsh2 } from '../ssh/ssh2.ts';
 import type { Host, HostId, Topology } from '../../../shared/model/types.ts';
 import type { HostObservation } from '../../../shared/live/observation.ts';
 import { parseLiveOutput, unreachable } from '../../../shared/live/observation.ts';
@@ -221,7 +221,7 @@ export class LivePoller {
     const privateKey = await readFile(file).catch((e: NodeJS.ErrnoException) => {
       throw new Error(`cannot read the key file ${file}: ${e.code ?? e.message}`);
     });
-    const parsed = ssh2.utils.parseKey(privateKey);
+    const parsed = (await loadSsh2()).utils.parseKey(privateKey);
     if (!(parsed instanceof Error)) return { kind: 'key', privateKey };
     const passphrase = await this.#o.secrets.get(`passphrase:${file}`);
     if (passphrase === undefined) throw new Error(`${file} needs a passphrase that is not stored: run a deploy plan once to enter it`);

@@ -4,7 +4,7 @@
  * user understands.
  */
 // ssh2 is CommonJS: Node's ESM loader (tsx, the CLI) only offers its default export.
-import ssh2 from 'ssh2';
+import { loadSsh2 } from './ssh2.ts';
 import type { AlgorithmList, Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 
 /** How to authenticate. Secrets live only in this object for the duration of the connect. */
@@ -259,9 +259,11 @@ export class SshSession {
 }
 
 /** Connects and authenticates. Rejects with an {@link SshError}. */
-export function connect(options: ConnectOptions): Promise<SshSession> {
+export async function connect(options: ConnectOptions): Promise<SshSession> {
   const { signal } = options;
-  if (signal?.aborted) return Promise.reject(new SshError('cancelled', 'cancelled'));
+  if (signal?.aborted) throw new SshError('cancelled', 'cancelled');
+  const ssh2 = await loadSsh2();
+  if (signal?.aborted) throw new SshError('cancelled', 'cancelled');
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let settled = false;
