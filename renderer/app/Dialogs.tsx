@@ -21,7 +21,7 @@ function TemplatesDialog({ onClose }: { onClose: () => void }) {
     <Modal title={t('templates.title')} testId="templates-dialog" onClose={onClose} wide>
       <div className="template-grid">
         {TEMPLATES.map((id) => (
-          <button key={id} type="button" className="template-card" data-testid={`template-${id}`} onClick={() => newFromTemplate(id)}>
+          <button key={id} type="button" className="template-card" data-testid={`template-${id}`} onClick={() => void newFromTemplate(id)}>
             <span className="template-icon">{TEMPLATE_ICONS[id]}</span>
             <strong>{t(`templates.${id}.title`)}</strong>
             <span className="muted">{t(`templates.${id}.text`)}</span>

@@ -9,7 +9,6 @@ import { deleteSelection, duplicateSelection, runAutoLayout } from './actions.ts
 import { confirmDiscard, openDesign, save, saveAs } from './files.ts';
 import { useModes } from './extensions.ts';
 import { exportDiagram } from './exportImage.ts';
-import { downloadExport } from './exportText.ts';
 import { useDismissOnOutsideClick } from './useDismiss.ts';
 
 function Menu({ label, testId, children }: { label: string; testId: string; children: (close: () => void) => ReactNode }) {
@@ -127,7 +126,11 @@ export function Toolbar() {
       id: `export-${k}`,
       label: t(`export.${k}`),
       title: t(`export.${k}`),
-      run: () => downloadExport(k, useApp.getState().design, displayName?.replace(/\.lvs\.json$/, '') ?? name, i18n.language),
+      // The exporters (and the generators behind the report) load on first use, not with the first paint.
+      run: () =>
+        void import('./exportText.ts').then((m) =>
+          m.downloadExport(k, useApp.getState().design, displayName?.replace(/\.lvs\.json$/, '') ?? name, i18n.language),
+        ),
     })),
   ];
   const groups: Group[] = [

@@ -5,16 +5,13 @@
  */
 import type { Design } from '../../shared/model/commands.ts';
 import { emptyDesign } from '../../shared/model/commands.ts';
-import { makeDesignFile, parseDesignFile } from '../../shared/model/file.ts';
+import { makeDesignFile } from '../../shared/model/fileFormat.ts';
 import type { DesignFile } from '../../shared/model/types.ts';
 import type { OpenedDesign, RecoveredDesign } from '../../shared/ipc/files.ts';
 import type { Result } from '../../shared/util/result.ts';
 import i18n from '../i18n/index.ts';
 import { selectDirty, useApp } from '../store/index.ts';
 import { bridge, settle } from '../bridge/index.ts';
-import natLab from '../../examples/nat-lab.lvs.json';
-import drLab from '../../examples/dr-lab.lvs.json';
-import tunLab from '../../examples/tun-lab.lvs.json';
 
 /** Milliseconds between autosave checks (at most this much work is lost in a crash). */
 export const AUTOSAVE_INTERVAL_MS = 3000;
@@ -22,19 +19,7 @@ export const AUTOSAVE_INTERVAL_MS = 3000;
 export type TemplateId = 'empty' | 'nat' | 'dr' | 'tun';
 export const TEMPLATES: readonly TemplateId[] = ['empty', 'nat', 'dr', 'tun'];
 
-const TEMPLATE_SOURCES: Record<Exclude<TemplateId, 'empty'>, unknown> = { nat: natLab, dr: drLab, tun: tunLab };
-
 const toDesign = (f: DesignFile): Design => ({ topology: f.topology, layout: f.layout });
-
-/** The design of a template (the seed labs go through the same parser as any file). */
-export function templateDesign(id: TemplateId): Design {
-  if (id === 'empty') return emptyDesign(i18n.t('file.untitled'));
-  const parsed = parseDesignFile(JSON.stringify(TEMPLATE_SOURCES[id]));
-  if (!parsed.ok) throw new Error(`template ${id}: ${parsed.error.message}`);
-  // Name and description in the language of the UI (the example files carry English).
-  const topology = { ...parsed.value.topology, name: i18n.t(`templates.${id}.name`), description: i18n.t(`templates.${id}.description`) };
-  return toDesign({ ...parsed.value, topology });
-}
 
 const currentFile = (): DesignFile => {
   const d = useApp.getState().design;
@@ -47,10 +32,14 @@ export function confirmDiscard(): boolean {
   return window.confirm(i18n.t('file.confirmDiscard'));
 }
 
-/** Starts a new design from a template. */
-export function newFromTemplate(id: TemplateId): void {
+/**
+ * Starts a new design from a template. The seed labs (and the file parser they go through) load on
+ * demand, not with the first paint.
+ */
+export async function newFromTemplate(id: TemplateId): Promise<void> {
+  const design = id === 'empty' ? emptyDesign(i18n.t('file.untitled')) : (await import('./templates.ts')).templateDesign(id);
   const s = useApp.getState();
-  s.load(templateDesign(id), null, null);
+  s.load(design, null, null);
   s.clearSelection();
   s.openDialog(null);
   void settle(bridge().files.clearAutosave());
@@ -103,6 +92,7 @@ export const openRecent = (handle: string): Promise<boolean> => handleOpen(bridg
 export async function importPickedFile(file: File): Promise<boolean> {
   const text = await file.text();
   // Refuse a broken file here already, so the message is the same with or without a backend.
+  const { parseDesignFile } = await import('../../shared/model/file.ts');
   const local = parseDesignFile(text);
   if (!local.ok) {
     failed('file.openFailed', local.error.message);
@@ -189,9 +179,22 @@ let pendingRecovery: RecoveredDesign | null = null;
 /** The recovery copy on offer, if any. */
 export const recoveryOnOffer = (): RecoveredDesign | null => pendingRecovery;
 
+let earlyRecovery: ReturnType<typeof askRecovery> | undefined;
+const askRecovery = () => settle(bridge().files.recover());
+
+/**
+ * Sends the recovery question before React renders (main.tsx), so the answer is back by the time the
+ * first render's effect asks for it: the app is ready one round trip sooner.
+ */
+export function prefetchRecovery(): void {
+  earlyRecovery ??= askRecovery();
+}
+
 /** At start: looks for a recovery copy and offers it. */
 export async function checkRecovery(): Promise<void> {
-  const r = await settle(bridge().files.recover());
+  const early = earlyRecovery;
+  earlyRecovery = undefined;
+  const r = await (early ?? askRecovery());
   if (!r.ok || !r.value) return;
   pendingRecovery = r.value;
   useApp.getState().openDialog('recover');

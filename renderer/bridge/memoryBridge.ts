@@ -7,7 +7,10 @@ import type { LvsBridge } from '../../shared/ipc/contract.ts';
 import type { OpenedDesign } from '../../shared/ipc/files.ts';
 import { designNameFrom } from '../../shared/ipc/files.ts';
 import type { DesignFile } from '../../shared/model/types.ts';
-import { parseDesignFile, serializeDesignFile } from '../../shared/model/file.ts';
+import { serializeDesignFile } from '../../shared/model/fileFormat.ts';
+
+/** The file parser (with the zod schema) loads on first use, not with the first paint. */
+const parser = () => import('../../shared/model/file.ts');
 import type { Result } from '../../shared/util/result.ts';
 import { err, ok } from '../../shared/util/result.ts';
 
@@ -34,10 +37,10 @@ const store = (): KeyValueStorage | null => {
   }
 };
 
-function read(name: string): Result<OpenedDesign> {
+async function read(name: string): Promise<Result<OpenedDesign>> {
   const text = store()?.getItem(PREFIX + name);
   if (text == null) return err(`no such design: ${name}`);
-  const parsed = parseDesignFile(text);
+  const parsed = (await parser()).parseDesignFile(text);
   if (!parsed.ok) return err(parsed.error.message);
   return ok({ handle: name, displayName: name, file: parsed.value });
 }
@@ -92,7 +95,7 @@ export function createMemoryBridge(): LvsBridge {
         return read(name);
       },
       async importText(fileName, text) {
-        const parsed = parseDesignFile(text);
+        const parsed = (await parser()).parseDesignFile(text);
         if (!parsed.ok) return err(parsed.error.message);
         const base = designNameFrom(fileName) ?? 'imported.lvs.json';
         let name = base;
@@ -112,7 +115,7 @@ export function createMemoryBridge(): LvsBridge {
         if (!text) return null;
         try {
           const raw = JSON.parse(text) as { file: unknown; handle: string | null; savedAt: string };
-          const parsed = parseDesignFile(JSON.stringify(raw.file));
+          const parsed = (await parser()).parseDesignFile(JSON.stringify(raw.file));
           return parsed.ok ? { file: parsed.value, handle: raw.handle, savedAt: raw.savedAt } : null;
         } catch {
           return null;

@@ -9,7 +9,8 @@ import type { ForwardingMethod, Layout, Topology } from '../../shared/model/type
 import type { Trace, TraceStep } from '../../shared/simulator/index.ts';
 import { outcomeCode } from '../../shared/simulator/index.ts';
 import { useApp } from '../store/index.ts';
-import { confirmDiscard, templateDesign } from '../app/files.ts';
+import { confirmDiscard } from '../app/files.ts';
+import { templateDesign } from '../app/templates.ts';
 import { actingHosts, convertMethod, directorBytes, headerSummary, langOf, resolveFlow, traceOf, visibleSteps } from './derive.ts';
 import { HOST_WIDTH } from '../store/selectors.ts';
 import { STEP_MS } from './TraceView.tsx';

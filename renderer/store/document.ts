@@ -10,7 +10,7 @@ import type { Design, DesignCommand, TopologyCommand } from '../../shared/model/
 import { emptyDesign, onTopology } from '../../shared/model/commands.ts';
 import type { Id, Position, Topology } from '../../shared/model/types.ts';
 import type { AppState } from './index.ts';
-import { changedElements } from '../../shared/assignment/goals.ts';
+import { changedElements } from '../../shared/assignment/locks.ts';
 
 /** Set while a drag of a locked node is being refused (one notice per drag). */
 let refusingDrag = false;

@@ -14,6 +14,7 @@ import type { FilledAssignment } from './assignment.ts';
 import type { Goal, GoalKind, Localized } from './schema.ts';
 import { hostId } from '../model/ids.ts';
 import { challengeQuiz, challengeSeed, scoreChallenge } from './challenge.ts';
+import { changedElements } from './locks.ts';
 
 /** What goals other than design checks need: the student's challenge answers (goal id → question id → value) and seed. */
 export interface GoalContext {
@@ -300,35 +301,6 @@ export function evaluateGoals(
 ): GoalResult[] {
   const ctx: GoalContext = { assignmentId: f.assignment.id, seed: f.seed, ...(challenges ? { challenges } : {}) };
   return f.goals.map((g) => evaluateGoal(t, g, ctx));
-}
-
-/** Canonical JSON (sorted keys) for comparing locked elements. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
-
-/** Of `ids`, those present in `before` that `after` removed or changed (hosts, segments, services, director groups). */
-export function changedElements(ids: readonly string[], before: Topology, after: Topology): string[] {
-  const out: string[] = [];
-  const all = (x: Topology): Map<string, unknown> =>
-    new Map<string, unknown>([...x.hosts, ...x.segments, ...x.services, ...(x.directorGroups ?? [])].map((e) => [e.id, e] as const));
-  const b0 = all(before);
-  const a0 = all(after);
-  for (const id of ids) {
-    const b = b0.get(id);
-    if (b === undefined) continue;
-    const a = a0.get(id);
-    if (a === b) continue;
-    if (a === undefined || canonical(a) !== canonical(b)) out.push(id);
-  }
-  return out;
 }
 
 /** The locked elements (ids) that the submission removed or changed compared with the filled start. */

@@ -27,7 +27,7 @@ import type {
   Topology,
   VirtualService,
 } from './types.ts';
-import { ID_PATTERN } from './schema.ts';
+import { ID_PATTERN } from './ids.ts';
 import { nextFreeAddress, parseCidr } from '../addressing/ipv4.ts';
 import { directorGroupId, hostId, interfaceId, realServerId, segmentId, serviceId, refAsHostId } from './ids.ts';
 

@@ -1,13 +1,16 @@
 /**
  * Reading and writing `*.lvs.json` design files: size guard, JSON parse, migration, schema check.
- * Every failure comes back as a readable message that names the path of the bad field.
+ * Every failure comes back as a readable message that names the path of the bad field. Building and
+ * serialising a file live in `fileFormat.ts` (no zod), re-exported here.
  */
-import type { DesignFile, Layout, Topology } from './types.ts';
+import type { DesignFile } from './types.ts';
 import { FORMAT_VERSION } from './types.ts';
 import { designFileSchema } from './schema.ts';
 import { migrate } from './migrations.ts';
 import type { Result } from '../util/result.ts';
 import { err, ok } from '../util/result.ts';
+
+export { makeDesignFile, serializeDesignFile } from './fileFormat.ts';
 
 /** Files larger than this are refused before parsing (a design of 20,000 hosts is ~10 MB). */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -125,14 +128,4 @@ export function parseDesignFile(text: string): Result<DesignFile, FileError> {
     return fail(`${first ? (first.path ? `${first.path}: ${first.message}` : first.message) : 'invalid file'}${more}`, issues);
   }
   return ok(parsed.data as DesignFile);
-}
-
-/** Builds a current-version file object from a topology and its layout. */
-export function makeDesignFile(topology: Topology, layout: Layout = { positions: {} }): DesignFile {
-  return { format: 'lvs-designer', formatVersion: FORMAT_VERSION, topology, layout };
-}
-
-/** Serialises a design file as stable, human-diffable JSON (2-space indent, trailing newline). */
-export function serializeDesignFile(file: DesignFile): string {
-  return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -9,6 +9,13 @@
  */
 declare const idKind: unique symbol;
 
+/**
+ * Identifier pattern shared by every entity. Ids become file and namespace names (generated files
+ * per host, lab namespaces), so `.` and `..` are refused, and so are prototype keys. Here rather than
+ * in `schema.ts` so that code checking an id does not load zod.
+ */
+export const ID_PATTERN = /^(?!__proto__$|constructor$|prototype$|\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
+
 /** A string tagged with the kind of entity it names. */
 export type Branded<K extends string> = string & { readonly [idKind]: K };
 

@@ -17,12 +17,9 @@ import {
 } from './types.ts';
 import { VRRP_STATES } from './vrrp.ts';
 import type { DirectorGroupId, DirectorRef, HostId, InterfaceId, RealServerId, SegmentId, ServiceId } from './ids.ts';
+import { ID_PATTERN } from './ids.ts';
 
-/**
- * Identifier pattern shared by every entity. Ids become file and namespace names (generated files
- * per host, lab namespaces), so `.` and `..` are refused, and so are prototype keys.
- */
-export const ID_PATTERN = /^(?!__proto__$|constructor$|prototype$|\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
+export { ID_PATTERN };
 
 const id = z.string().regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
 /**
