@@ -5,6 +5,9 @@ import '@xyflow/react/dist/style.css';
 import './styles/app.css';
 import './i18n/index.ts';
 import { App } from './app/App.tsx';
+import { prefetchRecovery } from './app/files.ts';
+
+prefetchRecovery();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
