@@ -1,7 +1,7 @@
 /** Files through the real backend: save and reopen, a hostile file, crash recovery. */
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
-import { clickNode, loadTemplate, node, openApp, waitNodesVisible, waitReady } from './helpers.ts';
+import { clickNode, loadTemplate, node, openApp, renameThenRecover, waitNodesVisible } from './helpers.ts';
 
 const hostNames = (page: Page) => page.locator('.react-flow__node-host .host-name').allTextContents();
 
@@ -61,20 +61,7 @@ test('a hostile file is refused with a clear error and the open design stays int
 test('crash recovery: reloading without saving offers the design back', async ({ page }) => {
   await openApp(page);
   await loadTemplate(page, 'tun');
-  await clickNode(page, 'rs2');
-  await page.getByTestId('host-name').fill('recovered-rs');
-  await page.getByTestId('host-name').press('Enter');
-  await expect(node(page, 'rs2')).toContainText('recovered-rs');
-  // Autosave runs every few seconds while dirty; the status bar says when it has written.
-  await expect(page.getByTestId('autosave-status')).toBeVisible({ timeout: 15_000 });
-
-  page.on('dialog', (d) => void d.accept());
-  await page.reload();
-  await waitReady(page);
-  await expect(page.getByTestId('recover-dialog')).toBeVisible();
-  await page.getByTestId('recover-accept').click();
-  await waitNodesVisible(page);
-  await expect(node(page, 'rs2')).toContainText('recovered-rs');
+  await renameThenRecover(page, 'rs2', 'recovered-rs');
   await expect(page.getByTestId('doc-title')).toContainText('LVS-TUN');
   await expect(page.getByTestId('dirty-marker')).toBeVisible();
 });

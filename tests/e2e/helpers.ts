@@ -126,3 +126,23 @@ export async function exportClick(page: Page, testId: string): Promise<void> {
   await page.getByTestId('tb-more').click();
   await page.getByTestId(testId).click();
 }
+
+/**
+ * Renames host `id` in the Inspector, waits for autosave, reloads without saving and accepts the
+ * recovery offer: the renamed host must come back.
+ */
+export async function renameThenRecover(page: Page, id: string, name: string): Promise<void> {
+  await clickNode(page, id);
+  await page.getByTestId('host-name').fill(name);
+  await page.getByTestId('host-name').press('Enter');
+  await expect(node(page, id)).toContainText(name);
+  // Autosave runs every few seconds while dirty; the status bar says when it has written.
+  await expect(page.getByTestId('autosave-status')).toBeVisible({ timeout: 15_000 });
+  page.on('dialog', (d) => void d.accept());
+  await page.reload();
+  await waitReady(page);
+  await expect(page.getByTestId('recover-dialog')).toBeVisible();
+  await page.getByTestId('recover-accept').click();
+  await waitNodesVisible(page);
+  await expect(node(page, id)).toContainText(name);
+}
