@@ -2,9 +2,10 @@
  * The HA tab: for each director group its members (priority — editable —, initial and steady state,
  * master-down timer) and the "will it fail over?" table of shared/ha/analysis.ts, one row per
  * failure, coloured by what clients see; below it the failover timeline of shared/ha/timeline.ts
- * as a step list with the members' connection tables side by side at the selected step.
+ * as a step list with the members' connection tables side by side at the selected step, which it
+ * also shows on the canvas (the members' marks, a captioned narration) with step back, next and play.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectorGroup, Topology } from '../../shared/model/types.ts';
 import { advertIntOf, effectivePriority, masterDownSeconds, steadyMaster } from '../../shared/model/ha.ts';
@@ -202,17 +203,52 @@ function AnalysisTable({ topology, scenarios }: { topology: Topology; scenarios:
   );
 }
 
+/** Milliseconds between steps while the timeline plays. */
+const PLAY_STEP_MS = 1500;
+
 function Timeline({ topology, group: g }: { topology: Topology; group: DirectorGroup }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
-  const [event, setEvent] = useState<FailoverEvent>('crash');
-  const [picked, setPicked] = useState(0);
+  // The step shown on the canvas lives in the store (the cards' marks and the caption read it);
+  // before the user picks one, the list shows the first step of the chosen event.
+  const playback = useApp((s) => (s.haPlayback?.group === g.id ? s.haPlayback : null));
+  const setPlayback = useApp((s) => s.setHaPlayback);
+  const [chosenEvent, setChosenEvent] = useState<FailoverEvent>('crash');
+  const [playing, setPlaying] = useState(false);
+  const activeStep = useRef<HTMLButtonElement>(null);
+  const event = playback?.event ?? chosenEvent;
   const steps = useMemo(() => failoverTimeline(topology, g.id, event), [topology, g.id, event]);
   const members = useMemo(() => timelineMembers(topology, g), [topology, g]);
+  const last = (steps?.length ?? 1) - 1;
+  useEffect(() => {
+    if (!playing) return;
+    const timer = setInterval(() => {
+      const p = useApp.getState().haPlayback;
+      if (!p || p.group !== g.id || p.step >= last) {
+        setPlaying(false);
+        return;
+      }
+      useApp.getState().setHaPlayback({ ...p, step: p.step + 1 });
+    }, PLAY_STEP_MS);
+    return () => clearInterval(timer);
+  }, [playing, g.id, last]);
+  // Leaving the HA tab stops showing this group's timeline on the canvas.
+  useEffect(
+    () => () => {
+      if (useApp.getState().haPlayback?.group === g.id) useApp.getState().setHaPlayback(null);
+    },
+    [g.id],
+  );
+  // The step shown (also when stepped from the canvas caption or by play) stays in view in the list.
+  // (a block body: Chromium's scrollIntoView returns a promise, which React would take for a cleanup)
+  useEffect(() => {
+    activeStep.current?.scrollIntoView({ block: 'nearest' });
+  }, [playback?.step, event]);
   const name = (h: string) => topology.hosts.find((x) => x.id === h)?.name ?? h;
   if (!steps || steps.length === 0) return <p className="ha-note">{t('ha.noTimeline')}</p>;
-  const index = Math.min(picked, steps.length - 1);
+  const index = Math.max(0, Math.min(playback?.step ?? 0, steps.length - 1));
   const step = steps[index]!;
+  const show = (to: number, ev: FailoverEvent = event) => setPlayback({ group: g.id, event: ev, step: Math.max(0, Math.min(steps.length - 1, to)) });
   return (
     <div className="ha-timeline" data-testid={`ha-timeline-${g.id}`}>
       <h4>{t('ha.timeline')}</h4>
@@ -222,8 +258,10 @@ function Timeline({ topology, group: g }: { topology: Topology; group: DirectorG
           value={event}
           data-testid="ha-event"
           onChange={(e) => {
-            setEvent(e.target.value as FailoverEvent);
-            setPicked(0);
+            const ev = e.target.value as FailoverEvent;
+            setChosenEvent(ev);
+            setPlaying(false);
+            if (playback) show(0, ev);
           }}
         >
           {FAILOVER_EVENTS.map((ev) => (
@@ -233,15 +271,41 @@ function Timeline({ topology, group: g }: { topology: Topology; group: DirectorG
           ))}
         </select>
       </label>
+      <div className="ha-play" role="group" aria-label={t('ha.captionLabel')}>
+        <button type="button" onClick={() => show(index - 1)} disabled={!playback || index === 0} data-testid="ha-back">
+          ‹ {t('ha.stepBack')}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            if (playing) return setPlaying(false);
+            show(!playback || index >= steps.length - 1 ? 0 : index);
+            setPlaying(true);
+          }}
+          aria-pressed={playing}
+          data-testid="ha-play"
+        >
+          {playing ? t('ha.pause') : t('ha.play')}
+        </button>
+        <button type="button" onClick={() => show(index + 1)} disabled={index === steps.length - 1} data-testid="ha-next">
+          {t('ha.stepNext')} ›
+        </button>
+        {!playback && (
+          <button type="button" onClick={() => show(0)} data-testid="ha-show">
+            {t('ha.showOnCanvas')}
+          </button>
+        )}
+      </div>
       <ol className="ha-steps">
         {steps.map((s, i) => (
           <li key={i}>
             <button
               type="button"
               className={i === index ? 'is-active' : undefined}
+              ref={i === index ? activeStep : undefined}
               aria-pressed={i === index}
               data-testid={`ha-step-${i}`}
-              onClick={() => setPicked(i)}
+              onClick={() => show(i)}
             >
               <span className="ha-at">
                 {s.at >= 0 ? '+' : ''}

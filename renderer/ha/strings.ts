@@ -47,6 +47,16 @@ export const haEn = {
   flowAlive: 'long-lived connection alive',
   flowDead: 'long-lived connection broken',
   routerArp: 'router ARP → {{name}}',
+  roles: { master: 'MASTER', backup: 'BACKUP', down: 'DOWN', stopped: 'STOPPED' },
+  playbackBadgeTitle: 'Failover timeline of {{name}}: {{role}} at the step shown',
+  showOnCanvas: 'Show on the canvas',
+  stepBack: 'Step back',
+  stepNext: 'Next step',
+  play: 'Play',
+  pause: 'Pause',
+  closePlayback: 'Stop showing the timeline on the canvas',
+  captionLabel: 'Failover timeline on the canvas',
+  captionTitle: '{{name}}: {{event}}',
 };
 
 export const haZh: typeof haEn = {
@@ -96,4 +106,14 @@ export const haZh: typeof haEn = {
   flowAlive: '长连接仍然存活',
   flowDead: '长连接已中断',
   routerArp: '路由器 ARP → {{name}}',
+  roles: { master: 'MASTER', backup: 'BACKUP', down: '宕机', stopped: '已停止' },
+  playbackBadgeTitle: '{{name}} 的故障切换时间线：当前步骤为 {{role}}',
+  showOnCanvas: '在画布上显示',
+  stepBack: '上一步',
+  stepNext: '下一步',
+  play: '播放',
+  pause: '暂停',
+  closePlayback: '不再在画布上显示时间线',
+  captionLabel: '画布上的故障切换时间线',
+  captionTitle: '{{name}}：{{event}}',
 };

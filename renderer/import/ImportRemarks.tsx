@@ -56,7 +56,10 @@ export function ImportRemarks() {
   const markRef = useRef<HTMLElement | null>(null);
   useEffect(() => setActive(null), [report]);
   // The marked text when the remark names it (a long paragraph holds many commands), else the line.
-  useEffect(() => (markRef.current ?? lineRef.current)?.scrollIntoView({ block: 'center' }), [active]);
+  // A block body: Chromium's scrollIntoView returns a promise, which React would call as a cleanup.
+  useEffect(() => {
+    (markRef.current ?? lineRef.current)?.scrollIntoView({ block: 'center' });
+  }, [active]);
   if (!report) return null;
   const activeLine = active === null ? 0 : (report.problems[active]?.line ?? 0);
   const snippet = active === null ? '' : (report.problems[active]?.text ?? '');

@@ -20,8 +20,10 @@ import type { LiveSlice } from '../live/liveSlice.ts';
 import { createLiveSlice } from '../live/liveSlice.ts';
 import type { LabSlice } from '../lab/labSlice.ts';
 import { createLabSlice } from '../lab/labSlice.ts';
+import type { HaSlice } from '../ha/haSlice.ts';
+import { createHaSlice } from '../ha/haSlice.ts';
 
-export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice & DeploySlice & LiveSlice & LabSlice;
+export type AppState = DocumentSlice & CanvasSlice & SelectionSlice & UiSlice & SimulationSlice & DeploySlice & LiveSlice & LabSlice & HaSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createDocumentSlice(...a),
@@ -32,6 +34,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createDeploySlice(...a),
   ...createLiveSlice(...a),
   ...createLabSlice(...a),
+  ...createHaSlice(...a),
 }));
 
 /** True when the design changed since it was last saved. */

@@ -41,7 +41,15 @@ export interface TimelineStep {
   readonly routerArp: HostId | null;
   /** Whether the long-lived connection is still alive after this step. */
   readonly flowAlive: boolean;
+  /** What each member of the group is after this step (for the marks on the canvas). */
+  readonly roles: Readonly<Record<HostId, MemberRole>>;
 }
+
+/**
+ * A member's state in the timeline: holding the VIPs, waiting as backup, crashed (`down`), or alive
+ * with keepalived stopped (`stopped`).
+ */
+export type MemberRole = 'master' | 'backup' | 'down' | 'stopped';
 
 /** Options of {@link failoverTimeline}. */
 export interface TimelineOptions {
@@ -89,8 +97,12 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
   let tables: Record<HostId, ConnEntry[]> = { [M]: [entry], [B]: sync ? [entry] : [] };
   let routerArp: HostId | null = M;
   let flowAlive = true;
+  /** Members that crashed or stopped keepalived (the others are master while they hold the VIPs, else backup). */
+  const gone = new Map<HostId, 'down' | 'stopped'>();
+  const roles = (): Record<HostId, MemberRole> =>
+    Object.fromEntries(g.members.map((m) => [m.host, gone.get(m.host) ?? (holders.includes(m.host) ? 'master' : 'backup')])) as Record<HostId, MemberRole>;
   const push = (at: number, kind: TimelineStep['kind'], en: string, zh: string) =>
-    steps.push({ at: round(at), kind, text: { en, zh }, holders: [...holders], tables: { ...tables }, routerArp, flowAlive });
+    steps.push({ at: round(at), kind, text: { en, zh }, holders: [...holders], tables: { ...tables }, routerArp, flowAlive, roles: roles() });
 
   push(
     -2 * adv,
@@ -169,6 +181,7 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
 
   switch (event) {
     case 'crash': {
+      gone.set(M, 'down');
       push(0.001, 'event', `${name(M)} crashes: no more adverts.`, `${name(M)} 崩溃：不再发送通告。`);
       tables = { ...tables, [M]: [] };
       takeOver(downB, {
@@ -180,13 +193,14 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       break;
     }
     case 'stop': {
+      gone.set(M, 'stopped');
+      holders = [];
       push(
         0.001,
         'priority-0',
         `keepalived stops on ${name(M)}: it sends a priority-0 advert and removes the VIPs.`,
         `${name(M)} 上的 keepalived 停止：发送优先级 0 的通告并删除 VIP。`,
       );
-      holders = [];
       tables = { ...tables, [M]: [] };
       takeOver(skewB, {
         en: `A priority-0 advert sets ${name(B)}'s timer to the skew time only: (256 − ${backup.priority}) / 256 ≈ ${round(skewB)} s.`,
@@ -218,6 +232,7 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       break;
     }
     case 'return': {
+      gone.set(M, 'down');
       push(0.001, 'event', `${name(M)} crashes.`, `${name(M)} 崩溃。`);
       tables = { ...tables, [M]: [] };
       takeOver(downB, { en: `${name(B)} takes over after ${round(downB)} s.`, zh: `${name(B)} 在 ${round(downB)} 秒后接管。` });
@@ -235,6 +250,7 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
       if (master.priority === 255 && master.state === 'MASTER') {
         returnTakesOver(back);
       } else {
+        gone.delete(M);
         push(
           back,
           'event',
@@ -281,6 +297,7 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
   return steps.sort((a, b) => a.at - b.at);
 
   function returnTakesOver(at: number) {
+    gone.delete(M);
     holders = [M];
     const synced = tables[M]!.length > 0;
     push(

@@ -133,3 +133,67 @@ test('director group on the canvas, failover table, priority gap, timeline, Chin
   await expect(row('lvs1 与 lvs2 之间的链路断开').locator('td').nth(2)).toHaveText('脑裂');
   await shot(page, 'ha-tab-zh');
 });
+
+test('the failover timeline plays on the canvas: the members’ marks follow each step, the caption narrates, back and play, Chinese', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await openApp(page);
+  await page.getByTestId('tb-open').click();
+  await page.getByTestId('open-upload').setInputFiles({ name: 'nat-ha-lab.lvs.json', mimeType: 'application/json', buffer: Buffer.from(example) });
+  await waitNodesVisible(page);
+  const m1 = node(page, 'lvs1').getByTestId('ha-badge-lvs1-pair');
+  const m2 = node(page, 'lvs2').getByTestId('ha-badge-lvs2-pair');
+  const caption = page.getByTestId('ha-caption');
+  await page.getByTestId('tab-ha').click();
+  const timeline = page.getByTestId('ha-timeline-pair');
+  await timeline.scrollIntoViewIfNeeded();
+  await expect(caption).toHaveCount(0);
+
+  // "Show on the canvas": the first step, both members as they are
+  await timeline.getByTestId('ha-show').click();
+  await expect(caption).toContainText('VI_NAT: master crashes · 1/');
+  await expect(m1).toHaveText('MASTER');
+  await expect(m2).toHaveText('BACKUP');
+  // step on until lvs1 crashes: its mark turns DOWN while lvs2 still waits
+  const next = timeline.getByTestId('ha-next');
+  while (!(await page.getByTestId('ha-caption-text').innerText()).includes('crashes')) await next.click();
+  await expect(m1).toHaveText('DOWN');
+  await expect(m1).toHaveAttribute('data-role', 'DOWN');
+  await expect(m2).toHaveText('BACKUP');
+  // on to the takeover: lvs2 is MASTER, the caption says when
+  while (!(await page.getByTestId('ha-caption-text').innerText()).includes('becomes MASTER')) await next.click();
+  await expect(m2).toHaveText('MASTER');
+  await expect(caption).toContainText('+3.609 s');
+  await shot(page, 'ha-playback');
+  // the step list keeps the shown step in view
+  await expect(timeline.locator('.ha-steps button.is-active')).toBeInViewport();
+  // step back from the caption (past the timer that expires at the same instant): lvs2 is backup again
+  await page.getByTestId('ha-caption-back').click();
+  await expect(page.getByTestId('ha-caption-text')).toContainText('master-down timer expires');
+  await page.getByTestId('ha-caption-back').click();
+  await expect(m2).toHaveText('BACKUP');
+  await expect(m1).toHaveText('DOWN');
+
+  // play: the steps advance by themselves
+  const position = async () => Number(/· (\d+)\//.exec(await caption.innerText())?.[1]);
+  const from = await position();
+  await timeline.getByTestId('ha-play').click();
+  await expect.poll(position, { timeout: 10_000 }).toBeGreaterThan(from);
+  await timeline.getByTestId('ha-play').click();
+
+  // another event: keepalived stopped shows STOPPED, in Chinese 已停止
+  await timeline.getByTestId('ha-event').selectOption('stop');
+  await expect(caption).toContainText('· 1/');
+  while (!(await page.getByTestId('ha-caption-text').innerText()).includes('priority-0')) await next.click();
+  await expect(m1).toHaveText('STOPPED');
+  await page.getByTestId('language-select').selectOption('zh-CN');
+  await expect(m1).toHaveText('已停止');
+  await expect(page.getByTestId('ha-caption-text')).toContainText('keepalived');
+  await expect(page.getByTestId('ha-caption-text')).toHaveText(/[\u4e00-\u9fff]/);
+  await shot(page, 'ha-playback-zh');
+
+  // closing the caption brings back the steady marks
+  await page.getByTestId('ha-caption-close').click();
+  await expect(caption).toHaveCount(0);
+  await expect(m1).toHaveText('MASTER 150');
+});

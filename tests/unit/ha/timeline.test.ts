@@ -40,6 +40,8 @@ describe('failover timeline', () => {
     const steps = failoverTimeline(natHa(), 'pair', 'stop')!;
     expect(at(steps, 'priority-0')).toEqual([0.001]);
     expect(at(steps, 'become-master')).toEqual([0.609]);
+    // the stopping master removes its VIPs in that step: nobody holds them until the skew runs out
+    expect(steps.find((s) => s.kind === 'priority-0')!.holders).toEqual([]);
   });
   it('the timer follows advert_int and the backup priority (VRRPv2 skew independent of advert_int)', () => {
     const t = change(natHa(), (d) => {
@@ -119,6 +121,22 @@ describe('failover timeline', () => {
     expect(last.holders).toEqual(['lvs2']);
     expect(last.flowAlive).toBe(true);
     expect(last.tables[hostId('lvs1')]).toHaveLength(1);
+  });
+  it('member roles per step, for the marks on the canvas: crashed, stopped, split brain, returning', () => {
+    const rolesAt = (event: 'crash' | 'stop' | 'link-cut' | 'return', kind: string, which: 'first' | 'last' = 'last') => {
+      const steps = failoverTimeline(natHa(), 'pair', event)!.filter((s) => s.kind === kind);
+      return (which === 'first' ? steps[0] : steps.at(-1))!.roles;
+    };
+    expect(failoverTimeline(natHa(), 'pair', 'crash')![0]!.roles).toEqual({ lvs1: 'master', lvs2: 'backup' });
+    expect(rolesAt('crash', 'event')).toEqual({ lvs1: 'down', lvs2: 'backup' });
+    expect(rolesAt('crash', 'become-master')).toEqual({ lvs1: 'down', lvs2: 'master' });
+    expect(rolesAt('stop', 'priority-0')).toEqual({ lvs1: 'stopped', lvs2: 'backup' });
+    expect(rolesAt('stop', 'become-master')).toEqual({ lvs1: 'stopped', lvs2: 'master' });
+    expect(rolesAt('link-cut', 'become-master')).toEqual({ lvs1: 'master', lvs2: 'master' });
+    expect(rolesAt('return', 'become-master', 'first')).toEqual({ lvs1: 'down', lvs2: 'master' });
+    const boots = failoverTimeline(natHa(), 'pair', 'return')!.find((s) => s.text.en.includes('boots'))!;
+    expect(boots.roles).toEqual({ lvs1: 'backup', lvs2: 'master' });
+    expect(failoverTimeline(natHa(), 'pair', 'return')!.at(-1)!.roles).toEqual({ lvs1: 'master', lvs2: 'backup' });
   });
   it('steps are in time order for every event, with and without sync, preempt and nopreempt', () => {
     for (const design of [natHa(), drHa()])
