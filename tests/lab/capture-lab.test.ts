@@ -7,34 +7,24 @@
  * Skipped (with the reason) where the lab cannot run.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { labSkipReason, useLabVm } from './labVm.ts';
 import type { DesignFile, Topology } from '../../shared/model/types.ts';
 import { differenceText } from '../../shared/capture/compare.ts';
 import type { CaptureView } from '../../shared/ipc/capture.ts';
 import type { Trace } from '../../shared/simulator/types.ts';
 import { effectiveCursor, visibleSteps } from '../../renderer/classroom/derive.ts';
-import type { LabVm } from '../../electron/services/lab/vm.ts';
-import { bootLab, labUnavailableReason, shutdownLab } from '../../electron/services/lab/vm.ts';
 import { createHosts } from '../../electron/services/lab/hosts.ts';
 import { applyDesign } from '../../electron/services/lab/apply.ts';
 import { captureRequest } from '../../electron/services/lab/capture.ts';
 import { hostId } from '../../shared/model/ids.ts';
 
-const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
-if (reason) console.warn(`tests/lab/capture-lab: skipped: ${reason}`);
+const reason = labSkipReason('capture-lab');
 
 const load = (file: string): Topology => (JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8')) as DesignFile).topology;
 
 describe.skipIf(reason !== null)('captured walk versus simulated walk on a real IPVS kernel (qemu)', () => {
-  let vm: LabVm | undefined;
-
-  beforeAll(async () => {
-    vm = await bootLab();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (vm) await shutdownLab(vm);
-  }, 30_000);
+  const lab = useLabVm();
 
   for (const [method, file] of [
     ['NAT', 'nat-lab.lvs.json'],
@@ -42,7 +32,7 @@ describe.skipIf(reason !== null)('captured walk versus simulated walk on a real 
     ['TUN', 'tun-lab.lvs.json'],
   ] as const) {
     it(`${method}: every captured wire step and header field equals the simulated one`, async () => {
-      if (!vm) throw new Error('the lab VM did not boot');
+      const vm = lab();
       const t = load(file);
       await createHosts(vm, t);
       const runs = await applyDesign(vm, t);

@@ -8,34 +8,19 @@
  * Skipped (with the reason) where the lab cannot run.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { labSkipReason, useLabVm } from './labVm.ts';
 import type { DesignFile, Topology } from '../../shared/model/types.ts';
-import type { LabVm } from '../../electron/services/lab/vm.ts';
-import { bootLab, labUnavailableReason, shutdownLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, runInHost } from '../../electron/services/lab/hosts.ts';
 import { applyDesign } from '../../electron/services/lab/apply.ts';
 import { hostId } from '../../shared/model/ids.ts';
 
-const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
-if (reason) console.warn(`tests/lab/expire-nodest-lab: skipped: ${reason}`);
+const reason = labSkipReason('expire-nodest-lab');
 
 const load = (file: string): Topology => (JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8')) as DesignFile).topology;
 
 describe.skipIf(reason !== null)('expire_nodest_conn on a real IPVS kernel (qemu)', () => {
-  let vm: LabVm | undefined;
-
-  beforeAll(async () => {
-    vm = await bootLab();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (vm) await shutdownLab(vm);
-  }, 30_000);
-
-  const lab = (): LabVm => {
-    if (!vm) throw new Error('the lab VM did not boot');
-    return vm;
-  };
+  const lab = useLabVm();
 
   const director = async (cmd: string): Promise<string> => {
     const r = await runInHost(lab(), hostId('director'), cmd);

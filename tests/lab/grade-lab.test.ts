@@ -17,12 +17,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { labSkipReason } from './labVm.ts';
 import type { Grade } from '../../shared/assignment/index.ts';
 import { main } from '../../electron/cli/main.ts';
-import { labUnavailableReason } from '../../electron/services/lab/vm.ts';
 
-const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
-if (reason) console.warn(`tests/lab/grade-lab: skipped: ${reason}`);
+const reason = labSkipReason('grade-lab');
 
 const dir = mkdtempSync(join(tmpdir(), 'lvsd-grade-lab-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

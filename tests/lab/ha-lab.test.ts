@@ -22,12 +22,12 @@
  * One VM boot for the file. Skipped (with the reason) where the lab cannot run.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { labSkipReason, useLabVm } from './labVm.ts';
 import type { DesignFile, HostId, Topology } from '../../shared/model/types.ts';
 import { renderHost } from '../../shared/generators/index.ts';
 import { failoverTimeline } from '../../shared/ha/timeline.ts';
-import type { LabVm } from '../../electron/services/lab/vm.ts';
-import { bootLab, labUnavailableReason, shutdownLab, sshToLab } from '../../electron/services/lab/vm.ts';
+import { sshToLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, labHostDir, labNamespace, pushHostFiles, runHostScript, runInHost } from '../../electron/services/lab/hosts.ts';
 import { pushDesign } from '../../electron/services/lab/apply.ts';
 import { hostId } from '../../shared/model/ids.ts';
@@ -35,8 +35,7 @@ import { hostId } from '../../shared/model/ids.ts';
 const LVS1 = hostId('lvs1');
 const LVS2 = hostId('lvs2');
 
-const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
-if (reason) console.warn(`tests/lab/ha-lab: skipped: ${reason}`);
+const reason = labSkipReason('ha-lab');
 
 const t = (JSON.parse(readFileSync(new URL('../../examples/nat-ha-lab.lvs.json', import.meta.url), 'utf8')) as DesignFile).topology;
 const VIP = '172.16.111.123';
@@ -70,11 +69,7 @@ function keepalivedConf(host: HostId, sync: boolean, design: Topology = t): stri
 }
 
 describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu): failover, connection sync, split brain', () => {
-  let vm: LabVm | undefined;
-  const lab = (): LabVm => {
-    if (!vm) throw new Error('the lab VM did not boot');
-    return vm;
-  };
+  const lab = useLabVm(420_000);
   const ns = (h: HostId) => `/sbin/ip netns exec ${labNamespace(h)}`;
 
   async function holders(): Promise<HostId[]> {
@@ -195,6 +190,7 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
    * `limit` s). Prints `takeover SECONDS`, `bytes N`, `ended SECONDS-after-takeover`, how many
    * matching entries `to`'s table had before the action and right at the takeover, and wget's complaint.
    */
+  let downloads = 0;
   async function downloadAcrossFailover(o: {
     action: string;
     to: HostId;
@@ -206,11 +202,15 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
   }): Promise<{ takeover: number; bytes: number; ended: number; synced: number; atTakeover: number; rstFromVip: number; finished: boolean; err: string }> {
     const { action, to, lead, limit } = o;
     const c = labHostDir(hostId('client'));
+    // Each download's client port comes from a range of its own: the tables keep earlier tests'
+    // entries (ipvsadm -C leaves connections), and a reused port would match a stale one.
+    const low = 20_000 + 200 * downloads++;
     // the download's own entry: earlier tests leave theirs in the tables (ipvsadm -C keeps connections)
     const entries = `${ns(to)} ipvsadm -Lnc 2>/dev/null | grep -cE "ESTABLISHED +[0-9.]+:$port +${VIP}:80 "`;
     const script = [
       'now() { cut -d" " -f1 /proc/uptime; }',
       `rm -f ${c}/dl.*`,
+      `${ns(hostId('client'))} sysctl -qw net.ipv4.ip_local_port_range="${low} ${low + 199}"`,
       // RSTs the client receives from the VIP (the director's own TCP stack answering)
       `${ns(hostId('client'))} /usr/sbin/tcpdump -Z root -i eth0 -n -l --immediate-mode 'src host ${VIP} and tcp[tcpflags] & tcp-rst != 0' >${c}/dl.rst 2>${c}/dl.cap & cap=$!`,
       `i=0; while ! grep -q 'listening on' ${c}/dl.cap 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`,
@@ -256,7 +256,6 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
   }
 
   beforeAll(async () => {
-    vm = await bootLab();
     await createHosts(lab(), t);
     await pushDesign(lab(), t);
     for (const h of ['client', 'rs1', 'rs2']) {
@@ -277,11 +276,7 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
       const r = await runInHost(lab(), hostId(h), 'sysctl -qw net.ipv4.ip_forward=1');
       expect(r.code).toBe(0);
     }
-  }, 420_000);
-
-  afterAll(async () => {
-    if (vm) await shutdownLab(vm);
-  }, 30_000);
+  }, 120_000);
 
   /** lvs1 "crashes": both its links go down, it is gone from both segments (keepalived's shutdown does not run). */
   const crash = `${ns(LVS1)} /sbin/ip link set eth0 down && ${ns(LVS1)} /sbin/ip link set eth1 down`;

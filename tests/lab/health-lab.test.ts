@@ -7,19 +7,18 @@
  * Skipped (with the reason) where the lab cannot run.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { labSkipReason, useLabVm } from './labVm.ts';
 import type { DesignFile, HealthCheck, Host, Topology } from '../../shared/model/types.ts';
 import { effectiveHealthCheck } from '../../shared/model/health.ts';
 import { keepalivedOrThrow } from '../../shared/generators/keepalived.ts';
 import { detectionWindow, recoveryWindow } from '../../shared/simulator/health.ts';
-import type { LabVm } from '../../electron/services/lab/vm.ts';
-import { bootLab, labUnavailableReason, shutdownLab, sshToLab } from '../../electron/services/lab/vm.ts';
+import { sshToLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, labHostDir, pushHostFiles, runInHost } from '../../electron/services/lab/hosts.ts';
 import { applyDesign } from '../../electron/services/lab/apply.ts';
 import { hostId, interfaceId, segmentId } from '../../shared/model/ids.ts';
 
-const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
-if (reason) console.warn(`tests/lab/health-lab: skipped: ${reason}`);
+const reason = labSkipReason('health-lab');
 
 const SORRY_IP = '192.168.111.150';
 const DIR = labHostDir(hostId('director'));
@@ -58,20 +57,7 @@ interface Measured {
 }
 
 describe.skipIf(reason !== null)('keepalived health checks on a real IPVS kernel (qemu)', () => {
-  let vm: LabVm | undefined;
-
-  beforeAll(async () => {
-    vm = await bootLab();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (vm) await shutdownLab(vm);
-  }, 30_000);
-
-  const lab = (): LabVm => {
-    if (!vm) throw new Error('the lab VM did not boot');
-    return vm;
-  };
+  const lab = useLabVm();
 
   let vipUrl = 'http://172.16.111.123:80/';
   async function fetchMany(n: number): Promise<string[]> {

@@ -4,18 +4,17 @@
  * namespaces inside it. Skipped (with the reason) where the lab cannot run.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { labSkipReason, useLabVm } from './labVm.ts';
 import type { DesignFile, Topology } from '../../shared/model/types.ts';
-import type { LabVm } from '../../electron/services/lab/vm.ts';
-import { bootLab, labUnavailableReason, shutdownLab, sshToLab } from '../../electron/services/lab/vm.ts';
+import { sshToLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, destroyHosts, runInHost } from '../../electron/services/lab/hosts.ts';
 import { applyDesign, runOnAllHosts } from '../../electron/services/lab/apply.ts';
 import { scheduleSequence, simulate } from '../../shared/simulator/index.ts';
 import { validate } from '../../shared/validation/index.ts';
 import { hostId, interfaceId, realServerId, serviceId } from '../../shared/model/ids.ts';
 
-const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
-if (reason) console.warn(`tests/lab/real-kernel: skipped: ${reason}`);
+const reason = labSkipReason('real-kernel');
 
 const load = (name: string): Topology => (JSON.parse(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as DesignFile).topology;
 
@@ -40,20 +39,7 @@ interface Stats {
 }
 
 describe.skipIf(reason !== null)('generated configuration on a real IPVS kernel (qemu)', () => {
-  let vm: LabVm | undefined;
-
-  beforeAll(async () => {
-    vm = await bootLab();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (vm) await shutdownLab(vm);
-  }, 30_000);
-
-  const lab = (): LabVm => {
-    if (!vm) throw new Error('the lab VM did not boot');
-    return vm;
-  };
+  const lab = useLabVm();
 
   /** `n` HTTP fetches of VIP:port from the client host; each answer is the real server's host id. */
   async function fetchMany(client: string, vip: string, port: number, n: number): Promise<string[]> {

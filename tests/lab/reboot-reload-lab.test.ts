@@ -22,15 +22,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { labSkipReason, useLabVm } from './labVm.ts';
 import type { DeployDeps, DeployMode } from '../../electron/services/deploy/engine.ts';
 import { newDeployId, startDeploy } from '../../electron/services/deploy/engine.ts';
 import { KnownHosts } from '../../electron/services/ssh/hostkeys.ts';
 import { MemorySecretStore } from '../../electron/services/secrets/store.ts';
 import { labHostDir, labHostEnv, rebootHosts, runInHost } from '../../electron/services/lab/hosts.ts';
 import { labUp, withLabEndpoints } from '../../electron/services/lab/up.ts';
-import type { LabVm } from '../../electron/services/lab/vm.ts';
-import { bootLab, labUnavailableReason, shutdownLab } from '../../electron/services/lab/vm.ts';
 import { BOOT_UNIT_PATH } from '../../shared/generators/boot.ts';
 import { renderHost } from '../../shared/generators/index.ts';
 import type { DeployResult } from '../../shared/ipc/deploy.ts';
@@ -38,8 +37,7 @@ import type { DesignFile, HealthCheck, Host, Topology } from '../../shared/model
 import { hostId, interfaceId } from '../../shared/model/ids.ts';
 import type { HostId } from '../../shared/model/ids.ts';
 
-const reason = labUnavailableReason() ?? (process.getuid?.() === 0 ? null : 'the lab test runs as root (it builds into /var/cache)');
-if (reason) console.warn(`tests/lab/reboot-reload-lab: skipped: ${reason}`);
+const reason = labSkipReason('reboot-reload-lab');
 
 /** Short timings (as in health-lab): keepalived adds real servers at once (no alpha) and notices a dead one in seconds. */
 const CHECK: HealthCheck = { kind: 'http', path: '/', status: 200, delayLoop: 2, connectTimeout: 1, retry: 1, delayBeforeRetry: 1 };
@@ -121,22 +119,9 @@ const KERNEL_STATE = [
 describe.skipIf(reason !== null)('reboot persistence and keepalived reload/rollback on a real IPVS kernel (qemu, deployed over SSH)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lvsd-reboot-lab-'));
   const knownHostsFile = join(dir, 'known_hosts');
-  let vm: LabVm | undefined;
-
-  beforeAll(async () => {
-    // The test's own VM (not the persistent `lab up` one, which another run may be using).
-    vm = await bootLab();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (vm) await shutdownLab(vm);
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
-
-  const lab = (): LabVm => {
-    if (!vm) throw new Error('the lab VM did not boot');
-    return vm;
-  };
+  // The test's own VM (not the persistent `lab up` one, which another run may be using).
+  const lab = useLabVm();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Every host of the design gets its SSH server in the lab; the design with those endpoints. */
   async function up(file: DesignFile): Promise<Topology> {
