@@ -14,7 +14,8 @@
  * - the original master returns: with preempt it takes the VIP back when its own master-down timer
  *   (3.414 s) runs out after keepalived enters BACKUP (init) — measured on the wire; with nopreempt
  *   (both state BACKUP) the VIP stays on lvs2;
- * - VRRP between the members cut (lvs1 cannot reach lvs2's unicast address) → both hold the VIP.
+ * - VRRP between the members cut (lvs1 cannot reach lvs2's unicast address) → both hold the VIP, and
+ *   the live check (the live view's director poll script in each member, parsed) reports `split`.
  * - plain-mode sync (`sync.mode: 'ipvsadm'`, run first): the generated apply.sh of each member starts a
  *   master and a backup sync daemon, verify.sh reads them back; a download through the VIP shows on
  *   lvs2, a second one started while lvs2 holds the VIP (moved by hand) shows on lvs1, and both
@@ -31,6 +32,9 @@ import { sshToLab } from '../../electron/services/lab/vm.ts';
 import { createHosts, labHostDir, labNamespace, pushHostFiles, runHostScript, runInHost } from '../../electron/services/lab/hosts.ts';
 import { pushDesign } from '../../electron/services/lab/apply.ts';
 import { hostId } from '../../shared/model/ids.ts';
+import { directorScript } from '../../shared/live/script.ts';
+import { parseLiveOutput } from '../../shared/live/observation.ts';
+import { buildLiveView } from '../../shared/live/view.ts';
 
 const LVS1 = hostId('lvs1');
 const LVS2 = hostId('lvs2');
@@ -209,14 +213,17 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
     const entries = `${ns(to)} ipvsadm -Lnc 2>/dev/null | grep -cE "ESTABLISHED +[0-9.]+:$port +${VIP}:80 "`;
     const script = [
       'now() { cut -d" " -f1 /proc/uptime; }',
+      // an earlier download still hanging (the no-sync cases) is ended first
+      // (and its reader has written its last file before they are removed)
+      `[ -f ${c}/dl.pid ] && kill $(cat ${c}/dl.pid) 2>/dev/null && sleep 1`,
       `rm -f ${c}/dl.*`,
       `${ns(hostId('client'))} sysctl -qw net.ipv4.ip_local_port_range="${low} ${low + 199}"`,
       // RSTs the client receives from the VIP (the director's own TCP stack answering)
       `${ns(hostId('client'))} /usr/sbin/tcpdump -Z root -i eth0 -n -l --immediate-mode 'src host ${VIP} and tcp[tcpflags] & tcp-rst != 0' >${c}/dl.rst 2>${c}/dl.cap & cap=$!`,
       `i=0; while ! grep -q 'listening on' ${c}/dl.cap 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`,
-      `${ns(hostId('client'))} sh -c '(wget -qO- http://${VIP}/${o.file ?? 'big'} 2>${c}/dl.err; echo $? >${c}/dl.rc) | { n=0; while :; do k=$(dd bs=65536 count=1 2>/dev/null | wc -c); [ "$k" -eq 0 ] && break; n=$((n+k)); echo $n >${c}/dl.bytes; sleep 0.1; done; touch ${c}/dl.done; }' >/dev/null 2>&1 &`,
+      `${ns(hostId('client'))} sh -c '(wget -qO- http://${VIP}/${o.file ?? 'big'} 2>${c}/dl.err & echo $! >${c}/dl.pid; wait $!; echo $? >${c}/dl.rc) | { n=0; while :; do k=$(dd bs=65536 count=1 2>/dev/null | wc -c); [ "$k" -eq 0 ] && break; n=$((n+k)); echo $n >${c}/dl.bytes; sleep 0.1; done; touch ${c}/dl.done; }' >/dev/null 2>&1 &`,
       `sleep ${lead}`,
-      `port=$(${ns(hostId('client'))} netstat -tn | awk '$5 == "${VIP}:80" && $6 == "ESTABLISHED" { sub(/.*:/, "", $4); print $4; exit }')`,
+      `port=$(${ns(hostId('client'))} netstat -tn | awk '$5 == "${VIP}:80" && $6 == "ESTABLISHED" { sub(/.*:/, "", $4); if ($4 >= ${low} && $4 <= ${low + 199}) { print $4; exit } }')`,
       'echo "client-port $port"',
       '[ -n "$port" ] || exit 5',
       // the sync daemon sends in batches: a crash before the first batch loses the entry by design
@@ -237,7 +244,7 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
       `echo "done $([ -f ${c}/dl.done ] && echo yes || echo no) rc $(cat ${c}/dl.rc 2>/dev/null || echo none)"`,
       `echo "err $(tr '\\n' ' ' <${c}/dl.err 2>/dev/null)"`,
       // a download still hanging at the limit is ended here
-      `pkill -f 'wget -qO- http://${VIP}/' || true`,
+      `kill $(cat ${c}/dl.pid) 2>/dev/null || true`,
     ].join('\n');
     const r = await sshToLab(lab(), 'sh -s', { input: script, timeoutMs: (lead + limit + 60) * 1000 });
     expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
@@ -392,10 +399,22 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
     await runInHost(lab(), LVS1, 'for r in master backup; do ipvsadm --stop-daemon $r 2>/dev/null; done; true');
   }, 180_000);
 
-  it('VRRP between the members cut: both hold the VIP (split brain)', async () => {
+  /** The live check as the live view runs it: the director poll script in each member, parsed, one view; the VIP's row. */
+  async function liveVip() {
+    const observations = [];
+    for (const h of [LVS1, LVS2]) {
+      const r = await runInHost(lab(), h, directorScript());
+      expect(r.code, r.stderr).toBe(0);
+      observations.push(parseLiveOutput(h, r.stdout, Date.now()));
+    }
+    return buildLiveView(t, observations).vips.find((v) => v.vip === VIP);
+  }
+
+  it('VRRP between the members cut: both hold the VIP (split brain), and the live check reports it', async () => {
     await startKeepalived(LVS1, true);
     await startKeepalived(LVS2, true);
     await settled(LVS1);
+    expect(await liveVip()).toMatchObject({ holders: [LVS1], status: 'ok' });
     // No route between the members' eth0 addresses, and strict reverse-path filtering drops what
     // arrives from the other one: VRRP (unicast) between them is cut, both still reach the client.
     for (const [h, peer] of [
@@ -410,7 +429,9 @@ describe.skipIf(reason !== null)('HA director pair on a real IPVS kernel (qemu):
       expect(cut.code, cut.stderr).toBe(0);
     }
     await expect.poll(holders, { timeout: 30_000, interval: 500 }).toEqual([LVS1, LVS2]);
-    console.log('link lvs1 → lvs2 cut: both lvs1 and lvs2 hold the VIP (split brain)');
+    const split = await liveVip();
+    console.log(`link lvs1 → lvs2 cut: both lvs1 and lvs2 hold the VIP (split brain); the live check: ${JSON.stringify(split)}`);
+    expect(split).toMatchObject({ holders: [LVS1, LVS2], status: 'split' });
     await runInHost(lab(), LVS1, '/sbin/ip route del blackhole 172.16.111.122/32; sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0');
     await runInHost(lab(), LVS2, '/sbin/ip route del blackhole 172.16.111.121/32; sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0');
     await settled(LVS1);
