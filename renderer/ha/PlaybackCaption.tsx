@@ -27,38 +27,21 @@ export function HaPlaybackCaption() {
           {step.at.toFixed(3)} s
         </span>
         <span className="ha-caption-buttons">
-          <button
-            type="button"
-            onClick={() => go(index - 1)}
-            disabled={index === 0}
-            title={t('ha.stepBack')}
-            aria-label={t('ha.stepBack')}
-            data-testid="ha-caption-back"
-          >
-            ‹
-          </button>
-          <button
-            type="button"
-            onClick={() => go(index + 1)}
-            disabled={index === count - 1}
-            title={t('ha.stepNext')}
-            aria-label={t('ha.stepNext')}
-            data-testid="ha-caption-next"
-          >
-            ›
-          </button>
-          <button
-            type="button"
-            onClick={() => setPlayback(null)}
-            title={t('ha.closePlayback')}
-            aria-label={t('ha.closePlayback')}
-            data-testid="ha-caption-close"
-          >
-            ×
-          </button>
+          <CaptionButton label={t('ha.stepBack')} glyph="‹" disabled={index === 0} onClick={() => go(index - 1)} testId="ha-caption-back" />
+          <CaptionButton label={t('ha.stepNext')} glyph="›" disabled={index === count - 1} onClick={() => go(index + 1)} testId="ha-caption-next" />
+          <CaptionButton label={t('ha.closePlayback')} glyph="×" onClick={() => setPlayback(null)} testId="ha-caption-close" />
         </span>
       </div>
       <p data-testid="ha-caption-text">{i18n.language.startsWith('zh') ? step.text.zh : step.text.en}</p>
     </Panel>
+  );
+}
+
+/** A one-glyph caption button, named for screen readers and in its tooltip. */
+function CaptionButton(p: { label: string; glyph: string; onClick: () => void; testId: string; disabled?: boolean }) {
+  return (
+    <button type="button" onClick={p.onClick} disabled={p.disabled} title={p.label} aria-label={p.label} data-testid={p.testId}>
+      {p.glyph}
+    </button>
   );
 }

@@ -7,19 +7,25 @@
  * measured in the lab — so lvs2 still takes over), step through the failover timeline, pick the
  * group in the service editor's director list, and read it all in Simplified Chinese.
  */
+import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { dragNode, node, openApp, shot, waitNodesVisible } from './helpers.ts';
 
 const example = readFileSync(new URL('../../examples/nat-ha-lab.lvs.json', import.meta.url), 'utf8');
 
-test('director group on the canvas, failover table, priority gap, timeline, Chinese', async ({ page }) => {
-  test.setTimeout(120_000);
+/** Opens the NAT HA example at 1024x768 as a user does (Open → upload). */
+async function openHaExample(page: Page): Promise<void> {
   await page.setViewportSize({ width: 1024, height: 768 });
   await openApp(page);
   await page.getByTestId('tb-open').click();
   await page.getByTestId('open-upload').setInputFiles({ name: 'nat-ha-lab.lvs.json', mimeType: 'application/json', buffer: Buffer.from(example) });
   await waitNodesVisible(page);
+}
+
+test('director group on the canvas, failover table, priority gap, timeline, Chinese', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openHaExample(page);
 
   // the pair on the canvas: both cards carry the group's mark, the steady master is marked
   const m1 = node(page, 'lvs1').getByTestId('ha-badge-lvs1-pair');
@@ -136,11 +142,7 @@ test('director group on the canvas, failover table, priority gap, timeline, Chin
 
 test('the failover timeline plays on the canvas: the members’ marks follow each step, the caption narrates, back and play, Chinese', async ({ page }) => {
   test.setTimeout(90_000);
-  await page.setViewportSize({ width: 1024, height: 768 });
-  await openApp(page);
-  await page.getByTestId('tb-open').click();
-  await page.getByTestId('open-upload').setInputFiles({ name: 'nat-ha-lab.lvs.json', mimeType: 'application/json', buffer: Buffer.from(example) });
-  await waitNodesVisible(page);
+  await openHaExample(page);
   const m1 = node(page, 'lvs1').getByTestId('ha-badge-lvs1-pair');
   const m2 = node(page, 'lvs2').getByTestId('ha-badge-lvs2-pair');
   const caption = page.getByTestId('ha-caption');
