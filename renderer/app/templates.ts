@@ -6,7 +6,6 @@
 import type { Design } from '../../shared/model/commands.ts';
 import { emptyDesign } from '../../shared/model/commands.ts';
 import { parseDesignFile } from '../../shared/model/file.ts';
-import type { DesignFile } from '../../shared/model/types.ts';
 import type { TemplateId } from './files.ts';
 import i18n from '../i18n/index.ts';
 import natLab from '../../examples/nat-lab.lvs.json';
@@ -15,8 +14,6 @@ import tunLab from '../../examples/tun-lab.lvs.json';
 
 const TEMPLATE_SOURCES: Record<Exclude<TemplateId, 'empty'>, unknown> = { nat: natLab, dr: drLab, tun: tunLab };
 
-const toDesign = (f: DesignFile): Design => ({ topology: f.topology, layout: f.layout });
-
 /** The design of a template (the seed labs go through the same parser as any file). */
 export function templateDesign(id: TemplateId): Design {
   if (id === 'empty') return emptyDesign(i18n.t('file.untitled'));
@@ -24,5 +21,5 @@ export function templateDesign(id: TemplateId): Design {
   if (!parsed.ok) throw new Error(`template ${id}: ${parsed.error.message}`);
   // Name and description in the language of the UI (the example files carry English).
   const topology = { ...parsed.value.topology, name: i18n.t(`templates.${id}.name`), description: i18n.t(`templates.${id}.description`) };
-  return toDesign({ ...parsed.value, topology });
+  return { topology, layout: parsed.value.layout };
 }

@@ -29,7 +29,7 @@ export function HaNodeBadge({ hostId }: { hostId: HostId }) {
           return (
             <span
               key={group}
-              className={`ha-badge ha-${playRole === 'master' ? 'master' : playRole} is-playback`}
+              className={`ha-badge ha-${playRole} is-playback`}
               style={{ ['--ha-color' as string]: color }}
               data-testid={`ha-badge-${hostId}-${group}`}
               data-role={playRole.toUpperCase()}

@@ -258,7 +258,8 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
           `${name(M)} 重启；keepalived 以 BACKUP 启动。它收到 ${name(B)} 的通告${nopreempt ? '，由于 nopreempt，尽管优先级更高也不抢占' : `，丢弃它们（优先级更低），让自己的 MASTER 失效计时器走完${delay > 0 ? `（先等 preempt_delay ${delay} 秒）` : ''}`}。`,
         );
         if (!nopreempt) {
-          const at = back + delay + masterDownMicros(version, adv, master.priority) / 1e6;
+          const downM = masterDownMicros(version, adv, master.priority) / 1e6;
+          const at = back + delay + downM;
           // Its backup sync daemon starts with BACKUP (init). The master re-sends a busy connection
           // every sync_period (50) of its packets and flushes its buffer within 2 s
           // (IPVS_SYNC_FLUSH_TIME): a preempt_delay that long lets the entry arrive first; the
@@ -275,8 +276,8 @@ export function failoverTimeline(t: Topology, groupId: string, event: FailoverEv
             push(
               back + 0.001,
               'sync',
-              `${name(M)}'s backup sync daemon starts now, but ${name(B)} re-sends a connection only every 50 of its packets and flushes within 2 s: whether the entry arrives before the master-down timer (${round(masterDownMicros(version, adv, master.priority) / 1e6)} s) runs out is a race. A preempt_delay of ${SYNC_SETTLE_S} s or more settles it.`,
-              `${name(M)} 的 BACKUP 同步进程此刻才启动，而 ${name(B)} 每 50 个报文才重发一次连接、最迟 2 秒发出缓冲区：记录能否在 MASTER 失效计时器（${round(masterDownMicros(version, adv, master.priority) / 1e6)} 秒）到期前到达是一场竞争。设置 ${SYNC_SETTLE_S} 秒或更长的 preempt_delay 即可避免。`,
+              `${name(M)}'s backup sync daemon starts now, but ${name(B)} re-sends a connection only every 50 of its packets and flushes within 2 s: whether the entry arrives before the master-down timer (${round(downM)} s) runs out is a race. A preempt_delay of ${SYNC_SETTLE_S} s or more settles it.`,
+              `${name(M)} 的 BACKUP 同步进程此刻才启动，而 ${name(B)} 每 50 个报文才重发一次连接、最迟 2 秒发出缓冲区：记录能否在 MASTER 失效计时器（${round(downM)} 秒）到期前到达是一场竞争。设置 ${SYNC_SETTLE_S} 秒或更长的 preempt_delay 即可避免。`,
             );
           }
           returnTakesOver(at);
