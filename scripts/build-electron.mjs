@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Bundles the Electron main process and the preload with esbuild:
-//   electron/main/index.ts    → dist-electron/main.cjs    (Node 22 inside Electron 45)
-//   electron/preload/index.ts → dist-electron/preload.cjs (sandboxed: may require only 'electron')
+//   electron/main/index.ts          → dist-electron/main.cjs    (Node 22 inside Electron 45)
+//   electron/services/bridge/index.ts → dist-electron/bridge.cjs (the services: main loads them once its window is open)
+//   electron/preload/index.ts       → dist-electron/preload.cjs (sandboxed: may require only 'electron')
 // `npm run build` runs it after `vite build`. Needs no Electron binary.
 import { build } from 'esbuild';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importMetaUrlShim } from './electron-bundle.mjs';
+import { BRIDGE_BUNDLE, BRIDGE_ENTRY, importMetaUrlShim, splitBridge } from './electron-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist-electron');
@@ -23,6 +24,9 @@ const common = {
   absWorkingDir: root,
 };
 
+// ssh2 has optional native parts and stays in node_modules; electron is provided at run time.
+const external = ['electron', 'ssh2', 'cpu-features'];
+
 await Promise.all([
   build({
     ...common,
@@ -31,8 +35,15 @@ await Promise.all([
     // LVSD_DEV_SERVER_URL is honoured only by a development build (LVSD_DEV_BUILD=1 npm run build).
     banner: importMetaUrlShim.banner,
     define: { ...importMetaUrlShim.define, __LVSD_DEV_BUILD__: JSON.stringify(process.env.LVSD_DEV_BUILD === '1') },
-    // ssh2 has optional native parts and stays in node_modules; electron is provided at run time.
-    external: ['electron', 'ssh2', 'cpu-features'],
+    external,
+    plugins: [splitBridge],
+  }),
+  build({
+    ...common,
+    entryPoints: [join(root, BRIDGE_ENTRY)],
+    outfile: join(outdir, BRIDGE_BUNDLE),
+    ...importMetaUrlShim,
+    external,
   }),
   build({
     ...common,
@@ -41,4 +52,4 @@ await Promise.all([
     external: ['electron'],
   }),
 ]);
-console.log('built dist-electron/main.cjs and dist-electron/preload.cjs');
+console.log(`built dist-electron/main.cjs, dist-electron/${BRIDGE_BUNDLE} and dist-electron/preload.cjs`);

@@ -38,7 +38,7 @@ function needsBuild(withElectron) {
   const sources = Math.max(newest(join(root, 'renderer')), newest(join(root, 'shared')), mtime(join(root, 'vite.config.ts')));
   if (sources > rendererBuilt) return 'the renderer sources changed since the last build';
   if (withElectron) {
-    const mainBuilt = Math.min(mtime(join(root, 'dist-electron/main.cjs')), mtime(join(root, 'dist-electron/preload.cjs')));
+    const mainBuilt = Math.min(...['main.cjs', 'bridge.cjs', 'preload.cjs'].map((f) => mtime(join(root, 'dist-electron', f))));
     if (mainBuilt === 0) return 'the Electron main process is not built yet';
     if (Math.max(newest(join(root, 'electron')), newest(join(root, 'shared'))) > mainBuilt) return 'the Electron sources changed since the last build';
   }

@@ -6,9 +6,11 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserWindow, app, dialog, ipcMain, Menu, safeStorage, screen } from 'electron';
-import { createBridge } from '../services/bridge/index.ts';
+import { deferBridge } from '../services/bridge/background.ts';
+import type { StartingBridge } from '../services/bridge/background.ts';
 import type { Bridge } from '../services/bridge/index.ts';
 import type { FileDialogs } from '../services/files/fileService.ts';
+import type { RecentFile } from '../../shared/ipc/files.ts';
 import { SafeStorageSecretStore } from '../services/secrets/safe-storage.ts';
 import { APP_URL, denyPermissions, lockDownContents, registerAppScheme, senderIsTrusted, serveRenderer } from './security.ts';
 import { buildMenu } from './menu.ts';
@@ -56,11 +58,11 @@ const dialogs: FileDialogs = {
   },
 };
 
-function registerIpc(bridge: Bridge): void {
-  for (const channel of bridge.registry.channels()) {
+function registerIpc(bridge: StartingBridge): void {
+  for (const channel of bridge.channels) {
     ipcMain.handle(channel, async (event, ...args: unknown[]) => {
       if (!senderIsTrusted(event, devServerUrl)) throw new Error(`${channel}: refused, the request does not come from the LVS Designer page`);
-      const outcome = await bridge.registry.call(channel, args);
+      const outcome = await bridge.call(channel, args);
       if (outcome.kind === 'ok') return outcome.value;
       throw new Error(outcome.message);
     });
@@ -68,8 +70,11 @@ function registerIpc(bridge: Bridge): void {
 }
 
 async function refreshMenu(bridge: Bridge): Promise<void> {
-  const recent = await bridge.files.recent();
-  Menu.setApplicationMenu(buildMenu({ recent, devTools, send: (command) => bridge.events.emit('menu:command', command) }));
+  setMenu(bridge.events, await bridge.files.recent());
+}
+
+function setMenu(events: StartingBridge['events'], recent: readonly RecentFile[]): void {
+  Menu.setApplicationMenu(buildMenu({ recent, devTools, send: (command) => events.emit('menu:command', command) }));
 }
 
 function createWindow(): BrowserWindow {
@@ -129,20 +134,26 @@ function createWindow(): BrowserWindow {
 
 app
   .whenReady()
-  .then(async () => {
+  .then(() => {
     denyPermissions();
     const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
     if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the renderer is not built (${rendererDir} is missing): run npm run build`);
     serveRenderer(realpathSync(rendererDir));
     // Deploy secrets go to the OS keychain (memory only when the OS has none: see SafeStorageSecretStore).
     const secrets = new SafeStorageSecretStore(safeStorage, join(app.getPath('userData'), 'deploy-secrets.json'));
-    const bridge = await createBridge({ dataDir: app.getPath('userData'), dialogs, secrets });
+    // The window opens first; the services load while it sets up the page (see deferBridge).
+    const bridge = deferBridge({ dataDir: app.getPath('userData'), dialogs, secrets });
     registerIpc(bridge);
     bridge.events.subscribe((name, payload) => {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(name, payload);
-      if (name === 'files:recent') void refreshMenu(bridge);
+      if (name === 'files:recent') void bridge.built.then(refreshMenu);
     });
-    await refreshMenu(bridge);
+    // Recent files join the menu once the services are there.
+    setMenu(bridge.events, []);
+    void bridge.built.then(refreshMenu).catch((e: unknown) => {
+      dialog.showErrorBox('LVS Designer could not start', (e as Error).stack ?? String(e));
+      app.exit(1);
+    });
     // Closing takes a moment when a lab VM this app booted has to power off: quit once it is done.
     let closed = false;
     app.on('before-quit', (event) => {
@@ -155,6 +166,7 @@ app
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
     });
+    void bridge.start();
   })
   .catch((e: unknown) => {
     dialog.showErrorBox('LVS Designer could not start', (e as Error).stack ?? String(e));

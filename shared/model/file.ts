@@ -10,10 +10,9 @@ import { migrate } from './migrations.ts';
 import type { Result } from '../util/result.ts';
 import { err, ok } from '../util/result.ts';
 
-export { makeDesignFile, serializeDesignFile } from './fileFormat.ts';
+import { MAX_FILE_BYTES, formatPath } from './fileFormat.ts';
 
-/** Files larger than this are refused before parsing (a design of 20,000 hosts is ~10 MB). */
-export const MAX_FILE_BYTES = 32 * 1024 * 1024;
+export { MAX_FILE_BYTES, formatPath, makeDesignFile, serializeDesignFile } from './fileFormat.ts';
 
 /** A file that could not be loaded: a one-line reason plus the individual field problems. */
 export interface FileError {
@@ -22,11 +21,6 @@ export interface FileError {
 }
 
 const fail = (message: string, issues: FileError['issues'] = []): Result<never, FileError> => err({ message, issues });
-
-/** Formats a zod issue path like `topology.hosts[2].interfaces[0].segment`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
-}
 
 /** Deepest nesting of arrays/objects a design file may have (a real one is ~8 levels deep). */
 export const MAX_NESTING = 64;

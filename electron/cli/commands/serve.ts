@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CliCommand, CliIO } from '../io.ts';
 import { EXIT } from '../io.ts';
 import { parseCommandLine } from '../options.ts';
-import { createBridge } from '../../services/bridge/index.ts';
+import { deferBridge } from '../../services/bridge/background.ts';
 import { LOOPBACK, startServer } from '../../services/server/server.ts';
 import type { RunningServer } from '../../services/server/server.ts';
 import { TOKEN_PATTERN } from '../../services/server/security.ts';
@@ -83,6 +83,11 @@ function readTokenFile(path: string): { token: string } | string {
 export interface ServeHandle {
   readonly server: RunningServer;
   readonly dataDir: string;
+  /**
+   * Settles when the bridge's services are built: the port opens before that (the browser starts
+   * loading the page meanwhile) and an API call waits for them. Rejects with the reason they could not be.
+   */
+  readonly ready: Promise<unknown>;
   /** Stops every live-view session (their SSH connections) and powers off a lab VM this server booted. */
   readonly closeLive: () => Promise<void>;
 }
@@ -180,12 +185,18 @@ export async function startServe(
     return EXIT.unusable;
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  // The port opens first, then the services are built (see deferBridge).
+  const bridge = deferBridge({ dataDir });
   let server: RunningServer;
-  let closeLive: () => Promise<void> = async () => undefined;
   try {
-    const bridge = await createBridge({ dataDir });
-    closeLive = () => bridge.close();
-    server = await startServer({ port, token, staticDir, registry: bridge.registry, events: bridge.events, log: (l) => io.stderr(`lvsd serve: ${l}\n`) });
+    server = await startServer({
+      port,
+      token,
+      staticDir,
+      registry: bridge,
+      events: bridge.events,
+      log: (l) => io.stderr(`lvsd serve: ${l}\n`),
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? `port ${port} is already in use (try --port 0)` : (e as Error).message;
@@ -196,24 +207,35 @@ export async function startServe(
     `LVS Designer (browser mode) is running at\n\n  ${server.url}\n\ndesigns: ${join(dataDir, 'designs')}\nThe address carries this run's access token; press Ctrl+C to stop.\n`,
   );
   if (values.open && !values['no-open']) openBrowser(server.url, io);
-  return { server, dataDir, closeLive };
+  // Built now, while the browser opens the page (its first call waits if it comes sooner).
+  void bridge.start();
+  return { server, dataDir, ready: bridge.built, closeLive: () => bridge.close() };
 }
 
 export const run: CliCommand = async (argv, io) => {
   const started = await startServe(argv, io);
   if (typeof started === 'number') return started;
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+  const code = await new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (exitCode: number): void => {
+      if (stopping) return;
+      stopping = true;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       void started
         .closeLive()
         .then(() => started.server.close())
-        .then(done);
+        .then(() => done(exitCode));
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const onSignal = (): void => stop(EXIT.ok);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    // The services failed to build (an unwritable data folder, …): the page cannot work; say why and stop.
+    started.ready.catch((e: unknown) => {
+      io.stderr(`lvsd serve: cannot start: ${(e as Error).message}\n`);
+      stop(EXIT.unusable);
+    });
   });
-  io.stdout('lvsd serve: stopped\n');
-  return EXIT.ok;
+  if (code === EXIT.ok) io.stdout('lvsd serve: stopped\n');
+  return code;
 };

@@ -33,6 +33,8 @@ export interface BridgeOptions {
   readonly secrets?: SecretStore;
   /** The built-in lab's directory; `$LVSD_LAB_DIR` or `/var/cache/lvs-designer-lab` when absent. */
   readonly labDir?: string;
+  /** The event bus to emit on (a front end that subscribed before the services were built); new when absent. */
+  readonly events?: EventBus;
 }
 
 export interface Bridge {
@@ -48,7 +50,7 @@ export interface Bridge {
 }
 
 export async function createBridge(options: BridgeOptions): Promise<Bridge> {
-  const events = new EventBus();
+  const events = options.events ?? new EventBus();
   const files = new FileService({
     dataDir: options.dataDir,
     dialogs: options.dialogs ?? null,

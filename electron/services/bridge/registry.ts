@@ -6,7 +6,7 @@
 import type * as z from 'zod';
 import type { BridgeDomains, DomainName } from '../../../shared/ipc/channels.ts';
 import { allChannels, channelName } from '../../../shared/ipc/channels.ts';
-import { formatPath } from '../../../shared/model/file.ts';
+import { formatPath } from '../../../shared/model/fileFormat.ts';
 
 type Method = (...args: never[]) => Promise<unknown>;
 

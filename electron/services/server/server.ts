@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { BridgeRegistry } from '../bridge/registry.ts';
 import type { EventBus } from '../bridge/events.ts';
-import { MAX_FILE_BYTES } from '../../../shared/model/file.ts';
+import { MAX_FILE_BYTES } from '../../../shared/model/fileFormat.ts';
 import { TOKEN_PATTERN, WS_PROTOCOL, bearerToken, hostOk, originOk, sameSecret, securityHeaders, wsToken } from './security.ts';
 import { openStatic, resolveStatic } from './static.ts';
 import { EVENTS_PATH } from '../../../shared/ipc/transport.ts';
@@ -31,7 +31,8 @@ export interface ServerOptions {
   readonly token: string;
   /** The built renderer (must contain index.html). */
   readonly staticDir: string;
-  readonly registry: BridgeRegistry;
+  /** Runs the calls; a bridge still starting (see `startBridge`) makes them wait for it. */
+  readonly registry: Pick<BridgeRegistry, 'call'>;
   readonly events: EventBus;
   readonly maxBodyBytes?: number;
   /** Receives one line per refused request (for the console). */

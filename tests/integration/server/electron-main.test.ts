@@ -4,6 +4,7 @@
 // except that `electron` resolves to ./fakeElectron.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
+import type { PluginBuild } from 'esbuild';
 import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,13 +14,14 @@ import { allChannels } from '../../../shared/ipc/channels.ts';
 import type { FakeState, FakeWindow } from './fakeElectron.ts';
 import { fakeState } from './fakeElectron.ts';
 import { isOnScreen } from '../../../electron/main/windowState.ts';
-import { importMetaUrlShim } from '../../../scripts/electron-bundle.mjs';
+import { BRIDGE_BUNDLE, BRIDGE_ENTRY, importMetaUrlShim, splitBridge } from '../../../scripts/electron-bundle.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..', '..');
 let dir: string;
 let state: FakeState;
 let win: FakeWindow;
+let mainInputs: string[];
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>;
 const frame = (url: string, parent: unknown = null) => ({ senderFrame: { url, parent } });
@@ -31,26 +33,20 @@ beforeAll(async () => {
   await writeFile(join(dir, 'app', 'dist', 'renderer', 'index.html'), '<!doctype html><div class="react-flow"></div>');
   await writeFile(join(dir, 'app', 'package.json'), '{"secret":"outside the renderer"}');
   const outfile = join(dir, 'main.cjs');
-  await build({
-    entryPoints: [join(root, 'electron/main/index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    logLevel: 'silent',
-    ...importMetaUrlShim,
-    plugins: [
-      {
-        name: 'fake-electron',
-        setup(b) {
-          b.onResolve({ filter: /^electron$/ }, () => ({ path: join(here, 'fakeElectron.ts') }));
-          // ssh2 (the deploy engine) has optional native parts: load it from node_modules, as the real build does.
-          b.onResolve({ filter: /^ssh2$/ }, () => ({ path: createRequire(import.meta.url).resolve('ssh2'), external: true }));
-        },
-      },
-    ],
-  });
+  const fakeElectron = {
+    name: 'fake-electron',
+    setup(b: PluginBuild) {
+      b.onResolve({ filter: /^electron$/ }, () => ({ path: join(here, 'fakeElectron.ts') }));
+      // ssh2 (the deploy engine) has optional native parts: load it from node_modules, as the real build does.
+      b.onResolve({ filter: /^ssh2$/ }, () => ({ path: createRequire(import.meta.url).resolve('ssh2'), external: true }));
+    },
+  };
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent', ...importMetaUrlShim } as const;
+  const [main] = await Promise.all([
+    build({ ...common, entryPoints: [join(root, 'electron/main/index.ts')], outfile, metafile: true, plugins: [fakeElectron, splitBridge] }),
+    build({ ...common, entryPoints: [join(root, BRIDGE_ENTRY)], outfile: join(dir, BRIDGE_BUNDLE), plugins: [fakeElectron] }),
+  ]);
+  mainInputs = Object.keys(main.metafile.inputs);
   state = fakeState();
   state.appPath = join(dir, 'app');
   process.env.LVSD_USER_DATA = join(dir, 'userData');
@@ -77,6 +73,18 @@ describe('Electron main process', () => {
     expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
     expect(win.url).toBe('app://renderer/index.html');
     expect(state.paths.userData).toBe(join(dir, 'userData'));
+  });
+
+  it('opens its window before the services load: they are a bundle of their own, loaded on first use', async () => {
+    // The main bundle holds the window, menu and IPC plumbing; the file schema, SSH and the rest are in bridge.cjs.
+    expect(mainInputs.some((f) => f.endsWith('electron/main/index.ts'))).toBe(true);
+    for (const heavy of ['electron/services/files/fileService.ts', 'electron/services/deploy/service.ts', 'shared/model/schema.ts', 'node_modules/zod'])
+      expect(
+        mainInputs.filter((f) => f.includes(heavy)),
+        heavy,
+      ).toEqual([]);
+    // The window was created (beforeAll) and answers once bridge.cjs has loaded.
+    await expect((state.ipc.get('files:recent') as Handler)(ours)).resolves.toEqual([]);
   });
 
   it('handles every bridge channel over IPC, only for its own top-level page', async () => {
