@@ -6,14 +6,13 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useTranslation } from 'react-i18next';
-import i18n from '../i18n/index.ts';
-import { emptyDesign } from '../../shared/model/commands.ts';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { Palette } from '../canvas/Palette.tsx';
 import { Inspector } from '../panels/Inspector.tsx';
 import { ServicesPanel } from '../panels/ServicesPanel.tsx';
 import { ProblemsPanel } from '../panels/ProblemsPanel.tsx';
 import { useApp } from '../store/index.ts';
+import { loadChecker } from '../store/diagnostics.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { Dialogs, Notices } from './Dialogs.tsx';
@@ -147,13 +146,15 @@ function Workspace() {
   const mode = useApp((s) => s.mode);
   const Main = modes.find((m) => m.id === mode)?.main;
   useEffect(() => {
-    // The first, untouched design is named in the UI language (the store starts before i18n).
-    const first = useApp.getState();
-    if (first.revision === 0) first.load(emptyDesign(i18n.t('file.untitled')), null, null);
     const stop = startAutosave();
     // The recovery offer is decided before the app says it is ready (tests and users see a stable UI).
     void checkRecovery().finally(() => {
       document.documentElement.dataset.lvsReady = 'true';
+      // Then the checker loads; until it is there the Problems panel and the status bar say "checking".
+      void loadChecker().then(
+        () => useApp.getState().setChecker('ready'),
+        () => useApp.getState().setChecker('failed'),
+      );
     });
     const off = bridge().events.on('menu:command', (c) => {
       if (c.command === 'save') void save();

@@ -10,6 +10,7 @@ export function StatusBar() {
   const segments = useApp((s) => s.design.topology.segments.length);
   const services = useApp((s) => s.design.topology.services.length);
   const diag = useApp(selectDiagnostics);
+  const checker = useApp((s) => s.checker);
   const toggle = useApp((s) => s.toggleProblems);
   const autosavedAt = useApp((s) => s.autosavedAt);
   const autosaveError = useApp((s) => s.autosaveError);
@@ -20,8 +21,16 @@ export function StatusBar() {
       <span data-testid="status-segments">{t('status.segments', { count: segments })}</span>
       <span data-testid="status-services">{t('status.services', { count: services })}</span>
       <button type="button" className={`status-problems${diag.errors ? ' has-errors' : ''}`} onClick={() => toggle(true)} data-testid="status-problems">
-        <span className="sev-icon sev-error">●</span> <span data-testid="status-errors">{t('status.errors', { count: diag.errors })}</span>
-        <span className="sev-icon sev-warning">▲</span> <span data-testid="status-warnings">{t('status.warnings', { count: diag.warnings })}</span>
+        {diag.pending ? (
+          <span className={checker === 'failed' ? 'status-checker-failed' : 'muted'} data-testid="status-checking">
+            {checker === 'failed' ? t('status.checkerFailed') : t('status.checking')}
+          </span>
+        ) : (
+          <>
+            <span className="sev-icon sev-error">●</span> <span data-testid="status-errors">{t('status.errors', { count: diag.errors })}</span>
+            <span className="sev-icon sev-warning">▲</span> <span data-testid="status-warnings">{t('status.warnings', { count: diag.warnings })}</span>
+          </>
+        )}
       </button>
       <span className="status-spacer" />
       {autosaveError && (

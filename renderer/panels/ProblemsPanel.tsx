@@ -6,10 +6,10 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Id, Topology } from '../../shared/model/types.ts';
 import type { Problem } from '../store/diagnostics.ts';
+import { quickFixFor } from '../store/diagnostics.ts';
 import { useApp } from '../store/index.ts';
 import { selectDiagnostics } from '../store/selectors.ts';
 import { ImportRemarks } from '../import/ImportRemarks.tsx';
-import { quickFixFor } from '../../shared/validation/quickfixes.ts';
 
 type Filter = 'all' | 'error' | 'warning' | 'info';
 
@@ -70,6 +70,7 @@ export function ProblemsPanel() {
   // Typing stays fluid on huge designs: the list may lag a frame behind the canvas badges.
   const diag = useDeferredValue(live);
   const open = useApp((s) => s.problemsOpen);
+  const checker = useApp((s) => s.checker);
   const toggle = useApp((s) => s.toggleProblems);
   const [filter, setFilter] = useState<Filter>('all');
   const [active, setActive] = useState<string | null>(null);
@@ -84,33 +85,42 @@ export function ProblemsPanel() {
         <button type="button" className="problems-toggle" onClick={() => toggle()} aria-expanded={open} data-testid="problems-toggle">
           <span className="chevron">{open ? '▾' : '▸'}</span> {t('problems.title')}
         </button>
-        <div className="problems-filters" role="group">
-          {(['all', 'error', 'warning', 'info'] as const).map((f) => (
-            <button
-              key={f}
-              type="button"
-              className={`chip chip-${f}${filter === f ? ' is-active' : ''}`}
-              onClick={() => setFilter(f)}
-              data-testid={`problems-filter-${f}`}
-            >
-              {f === 'all'
-                ? t('problems.all', { count: diag.problems.length })
-                : f === 'error'
-                  ? t('problems.errors', { count: diag.errors })
-                  : f === 'warning'
-                    ? t('problems.warnings', { count: diag.warnings })
-                    : t('problems.infos', { count: infos })}
-            </button>
-          ))}
-        </div>
+        {/* No counts before the checker has looked: "0 errors" would claim what nobody checked. */}
+        {!diag.pending && (
+          <div className="problems-filters" role="group">
+            {(['all', 'error', 'warning', 'info'] as const).map((f) => (
+              <button
+                key={f}
+                type="button"
+                className={`chip chip-${f}${filter === f ? ' is-active' : ''}`}
+                onClick={() => setFilter(f)}
+                data-testid={`problems-filter-${f}`}
+              >
+                {f === 'all'
+                  ? t('problems.all', { count: diag.problems.length })
+                  : f === 'error'
+                    ? t('problems.errors', { count: diag.errors })
+                    : f === 'warning'
+                      ? t('problems.warnings', { count: diag.warnings })
+                      : t('problems.infos', { count: infos })}
+              </button>
+            ))}
+          </div>
+        )}
       </header>
       {open && (
         <div className="problems-list" role="list">
           <ImportRemarks />
-          {shown.length === 0 && (
-            <div className="problems-empty" data-testid="problems-empty">
-              {diag.problems.length === 0 ? t('problems.none') : t('problems.noneOfKind')}
+          {diag.pending ? (
+            <div className={checker === 'failed' ? 'problems-empty problems-checker-failed' : 'problems-empty'} role="status" data-testid="problems-checking">
+              {checker === 'failed' ? t('problems.checkerFailed') : t('problems.checking')}
             </div>
+          ) : (
+            shown.length === 0 && (
+              <div className="problems-empty" data-testid="problems-empty">
+                {diag.problems.length === 0 ? t('problems.none') : t('problems.noneOfKind')}
+              </div>
+            )
           )}
           {shown.map((p, i) => {
             const k = keyOf(p, i);

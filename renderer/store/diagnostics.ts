@@ -2,15 +2,45 @@
  * The rule checker's findings as the UI uses them (counts, worst severity per canvas item). They are
  * a pure function of the topology, memoised on its identity: moving a node changes only the
  * layout, so dragging never re-runs the checker.
+ *
+ * The checker's module loads after the first paint (`loadChecker`); until it is there every
+ * topology diagnoses as `pending` — nothing found yet, shown as "checking" — and the store's
+ * `checker` field tells the selectors to look again when it arrives.
  */
 import type { Host, Id, Topology } from '../../shared/model/types.ts';
 import type { Problem } from '../../shared/validation/index.ts';
-import { validate } from '../../shared/validation/index.ts';
+import type { QuickFix } from '../../shared/validation/quickfixes.ts';
+import type * as CheckerModule from './checker.ts';
 
 export type { Problem } from '../../shared/validation/index.ts';
 
+type Checker = typeof CheckerModule;
+let checker: Checker | null = null;
+let loading: Promise<void> | null = null;
+
+/** Loads the checker (once; later calls share the first load). Rejects when its module cannot be fetched. */
+export function loadChecker(): Promise<void> {
+  loading ??= import('./checker.ts').then(
+    (m) => {
+      checker = m;
+    },
+    (e: unknown) => {
+      loading = null;
+      throw e;
+    },
+  );
+  return loading;
+}
+
+/** The quick-fix of a listed problem (there are problems only once the checker is loaded). */
+export function quickFixFor(t: Topology, p: Problem): QuickFix | null {
+  return checker?.quickFixFor(t, p) ?? null;
+}
+
 /** Diagnostics of a topology plus the per-item severity the canvas paints. */
 export interface Diagnostics {
+  /** The checker has not loaded yet: nothing is known about the design (not "no problems"). */
+  readonly pending: boolean;
   readonly problems: readonly Problem[];
   readonly errors: number;
   readonly warnings: number;
@@ -35,14 +65,21 @@ export function ownerMap(t: Topology): Map<Id, Id> {
 }
 
 let lastTopology: Topology | null = null;
+let lastChecker: Checker | null = null;
 let lastResult: Diagnostics | null = null;
 
 /** Runs the checker (memoised on the topology object). Never throws: a crash becomes a problem. */
 export function diagnose(t: Topology): Diagnostics {
-  if (t === lastTopology && lastResult) return lastResult;
+  if (t === lastTopology && checker === lastChecker && lastResult) return lastResult;
+  lastTopology = t;
+  lastChecker = checker;
+  if (!checker) {
+    lastResult = { pending: true, problems: [], errors: 0, warnings: 0, severity: new Map(), owner: ownerMap(t) };
+    return lastResult;
+  }
   let problems: readonly Problem[] = [];
   try {
-    problems = validate(t);
+    problems = checker.validate(t);
   } catch (e) {
     problems = [
       {
@@ -70,7 +107,6 @@ export function diagnose(t: Topology): Diagnostics {
       }
     }
   }
-  lastTopology = t;
-  lastResult = { problems, errors, warnings, severity, owner };
+  lastResult = { pending: false, problems, errors, warnings, severity, owner };
   return lastResult;
 }

@@ -35,6 +35,9 @@ export interface UiSlice {
   /** Why the last autosave failed (the previous recovery copy is kept), or null. */
   autosaveError: string | null;
   problemsOpen: boolean;
+  /** The rule checker's module: loading after the first paint, ready, or failed to load (see diagnostics.ts). */
+  checker: 'loading' | 'ready' | 'failed';
+  setChecker: (checker: UiSlice['checker']) => void;
   importReport: ImportReport | null;
   setImportReport: (r: ImportReport | null) => void;
   /** Side panels folded to a thin strip (more room for the canvas or the classroom stage). */
@@ -62,6 +65,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   autosavedAt: null,
   autosaveError: null,
   problemsOpen: true,
+  checker: 'loading',
+  setChecker: (checker) => set({ checker }),
   importReport: null,
   setImportReport: (importReport) => set({ importReport }),
   paletteCollapsed: false,

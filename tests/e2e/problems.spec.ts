@@ -59,3 +59,40 @@ test('a non-number port is refused at the field and never reaches the design', a
   await expect(port).toHaveValue('80');
   await expect(page.getByTestId('service-item-web')).toContainText('172.16.111.123:80');
 });
+
+test('the checker loads after the canvas: the panel says it is checking, and says so when it cannot load', async ({ page }) => {
+  // Hold the checker's module back the way a slow disk or network would, then let it through.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\/assets\/checker-[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await openApp(page);
+  // The canvas is ready and takes input while the checker is on its way.
+  await page.getByTestId('palette-client').dblclick();
+  await expect(page.locator('.react-flow__node')).toHaveCount(1);
+  await expect(page.getByTestId('problems-checking')).toHaveText('Checking the design…');
+  await expect(page.getByTestId('status-checking')).toHaveText('Checking…');
+  await expect(page.getByTestId('status-errors')).toHaveCount(0);
+  await expect(page.getByTestId('problems-filter-error')).toHaveCount(0);
+  release();
+  await expect(page.getByTestId('problems-checking')).toHaveCount(0);
+  await expect(page.getByTestId('status-errors')).toHaveText(/\d+ errors?/);
+  await expect(page.getByTestId('problem').first()).toBeVisible();
+
+  // A checker that cannot be fetched is said plainly, in Chinese too: nothing is "consistent".
+  const broken = await page.context().newPage();
+  await broken.route(/\/assets\/checker-[^/]+\.js$/, (route) => route.abort());
+  // The first page chose English for this browser; switch to Chinese like the language menu does.
+  await broken.addInitScript(() =>
+    (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('lvs.language', 'zh-CN'),
+  );
+  await openApp(broken);
+  await expect(broken.getByTestId('problems-checking')).toHaveText('检查器未能加载，设计没有被检查。请重新加载窗口再试。');
+  await expect(broken.getByTestId('status-checking')).toHaveText('未检查');
+  await expect(broken.getByTestId('problems-empty')).toHaveCount(0);
+  await expect(broken.getByTestId('problems-filter-error')).toHaveCount(0);
+  await shot(broken, 'checker-failed-zh');
+  await broken.close();
+});

@@ -4,7 +4,7 @@
  * confirmation that states both, and the trust dialog's warning for a new host-key type.
  */
 import '../../support/minimalDocument.ts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { deployEn, deployZh } from '../../../renderer/deploy/strings.ts';
@@ -12,6 +12,7 @@ import i18n from '../../../renderer/i18n/index.ts';
 import { DeployPanel } from '../../../renderer/deploy/DeployPanel.tsx';
 import { ConfirmDialog, PromptDialog } from '../../../renderer/deploy/DeployDialogs.tsx';
 import { useApp } from '../../../renderer/store/index.ts';
+import { loadChecker } from '../../../renderer/store/diagnostics.ts';
 import type { Topology } from '../../../shared/model/types.ts';
 import { directorRef, hostId, interfaceId, segmentId, serviceId } from '../../../shared/model/ids.ts';
 
@@ -53,6 +54,9 @@ function withDesign(topology: Topology): void {
   setForRender({ design: { ...useApp.getState().design, topology } });
 }
 const setDeploy = (patch: Partial<ReturnType<typeof useApp.getState>['deploy']>) => setForRender({ deploy: { ...useApp.getState().deploy, ...patch } });
+
+// The app loads the checker after its first paint; the blocking-errors list needs it.
+beforeAll(() => loadChecker());
 
 describe('deploy safety controls', () => {
   it('a design with checker errors lists them and offers an unticked "deploy anyway"; commit-confirm defaults to 120 s', async () => {

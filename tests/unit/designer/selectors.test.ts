@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { AppState } from '../../../renderer/store/index.ts';
 import { makeEdgesSelector, makeNodesSelector } from '../../../renderer/store/selectors.ts';
+import { loadChecker } from '../../../renderer/store/diagnostics.ts';
 import { parseDesignFile } from '../../../shared/model/file.ts';
 import { updateHost } from '../../../shared/model/commands.ts';
 import type { Design } from '../../../shared/model/commands.ts';
@@ -15,6 +16,9 @@ const nat = (): Design => {
 
 const state = (design: Design, extra: Partial<AppState> = {}): AppState =>
   ({ design, measured: {}, selectedNodes: [], selectedEdges: [], highlighted: [], ...extra }) as unknown as AppState;
+
+// The app loads the checker after its first paint (see checker-loading.test.ts); these tests need it.
+beforeAll(() => loadChecker());
 
 describe('canvas selectors', () => {
   it('derive one node per host and segment and one edge per plugged interface', () => {
