@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
+import { BRIDGE_BUNDLE } from './electron-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 register();
@@ -38,7 +39,7 @@ function needsBuild(withElectron) {
   const sources = Math.max(newest(join(root, 'renderer')), newest(join(root, 'shared')), mtime(join(root, 'vite.config.ts')));
   if (sources > rendererBuilt) return 'the renderer sources changed since the last build';
   if (withElectron) {
-    const mainBuilt = Math.min(...['main.cjs', 'bridge.cjs', 'preload.cjs'].map((f) => mtime(join(root, 'dist-electron', f))));
+    const mainBuilt = Math.min(...['main.cjs', BRIDGE_BUNDLE, 'preload.cjs'].map((f) => mtime(join(root, 'dist-electron', f))));
     if (mainBuilt === 0) return 'the Electron main process is not built yet';
     if (Math.max(newest(join(root, 'electron')), newest(join(root, 'shared'))) > mainBuilt) return 'the Electron sources changed since the last build';
   }

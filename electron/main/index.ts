@@ -146,14 +146,10 @@ app
     registerIpc(bridge);
     bridge.events.subscribe((name, payload) => {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(name, payload);
-      if (name === 'files:recent') void bridge.built.then(refreshMenu);
+      if (name === 'files:recent') void bridge.start().then(refreshMenu);
     });
     // Recent files join the menu once the services are there.
     setMenu(bridge.events, []);
-    void bridge.built.then(refreshMenu).catch((e: unknown) => {
-      dialog.showErrorBox('LVS Designer could not start', (e as Error).stack ?? String(e));
-      app.exit(1);
-    });
     // Closing takes a moment when a lab VM this app booted has to power off: quit once it is done.
     let closed = false;
     app.on('before-quit', (event) => {
@@ -166,7 +162,13 @@ app
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
     });
-    void bridge.start();
+    void bridge
+      .start()
+      .then(refreshMenu)
+      .catch((e: unknown) => {
+        dialog.showErrorBox('LVS Designer could not start', (e as Error).stack ?? String(e));
+        app.exit(1);
+      });
   })
   .catch((e: unknown) => {
     dialog.showErrorBox('LVS Designer could not start', (e as Error).stack ?? String(e));

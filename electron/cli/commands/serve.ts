@@ -208,8 +208,7 @@ export async function startServe(
   );
   if (values.open && !values['no-open']) openBrowser(server.url, io);
   // Built now, while the browser opens the page (its first call waits if it comes sooner).
-  void bridge.start();
-  return { server, dataDir, ready: bridge.built, closeLive: () => bridge.close() };
+  return { server, dataDir, ready: bridge.start(), closeLive: () => bridge.close() };
 }
 
 export const run: CliCommand = async (argv, io) => {

@@ -15,8 +15,6 @@ export interface StartingBridge {
   readonly events: EventBus;
   /** Every channel of the contract (the registry checks it is complete when it is built). */
   readonly channels: readonly string[];
-  /** Settles once the services are built, however that began; rejects with the reason they could not be. */
-  readonly built: Promise<Bridge>;
   /**
    * Starts building the services, once; later calls return the same promise. It rejects with the
    * reason they could not be built.
@@ -34,23 +32,18 @@ export function deferBridge(
   load: (options: BridgeOptions) => Promise<Bridge> = async (o) => (await import('./index.ts')).createBridge(o),
 ): StartingBridge {
   const events = new EventBus();
-  let settle: (building: Promise<Bridge>) => void = () => undefined;
-  const built = new Promise<Bridge>((resolve) => (settle = resolve));
-  // A failure reaches whoever awaits `built` or `start()` and every call; it is not also unhandled.
-  built.catch(() => undefined);
   let building: Promise<Bridge> | null = null;
   const start = (): Promise<Bridge> => {
     if (!building) {
       building = load({ ...options, events });
+      // The failure reaches whoever awaits `start()` and every call; it is not also unhandled.
       building.catch(() => undefined);
-      settle(building);
     }
     return building;
   };
   return {
     events,
     channels: allChannels(),
-    built,
     start,
     async call(channel, rawArgs) {
       let bridge: Bridge;

@@ -63,15 +63,9 @@ describe('deferBridge', () => {
       loads++;
       return Promise.reject(new Error('not expected'));
     });
-    let settled = false;
-    bridge.built.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
     await new Promise((r) => setTimeout(r, 20));
     await bridge.close();
     expect(loads).toBe(0);
-    expect(settled).toBe(false);
   });
 });
 
