@@ -76,6 +76,8 @@ test('the checker loads after the canvas: the panel says it is checking, and say
   await expect(page.getByTestId('status-checking')).toHaveText('Checking…');
   await expect(page.getByTestId('status-errors')).toHaveCount(0);
   await expect(page.getByTestId('problems-filter-error')).toHaveCount(0);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await shot(page, 'checker-loading');
   release();
   await expect(page.getByTestId('problems-checking')).toHaveCount(0);
   await expect(page.getByTestId('status-errors')).toHaveText(/\d+ errors?/);
@@ -83,6 +85,7 @@ test('the checker loads after the canvas: the panel says it is checking, and say
 
   // A checker that cannot be fetched is said plainly, in Chinese too: nothing is "consistent".
   const broken = await page.context().newPage();
+  await broken.setViewportSize({ width: 1024, height: 768 });
   await broken.route(/\/assets\/checker-[^/]+\.js$/, (route) => route.abort());
   // The first page chose English for this browser; switch to Chinese like the language menu does.
   await broken.addInitScript(() =>
